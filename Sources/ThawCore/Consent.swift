@@ -1,0 +1,86 @@
+/// What a consent lets the grantee see.
+public enum ConsentScope: String, Codable, Sendable, CaseIterable {
+    case contact          // phone, email, address, birth date
+    case needs            // identified social needs and screening results
+    case notes            // free-text referral notes and messages
+}
+
+public enum ConsentPurpose: String, Codable, Sendable, CaseIterable {
+    case referral          // to refer the client and close the loop
+    case careCoordination = "care-coordination"
+}
+
+/// To whom a consent discloses: one organisation, or every organisation of a sector.
+public enum ConsentGrantee: Codable, Sendable, Equatable {
+    case organization(ID<Organization>)
+    case sector(Sector)
+
+    public func includes(organization: ID<Organization>, sector: Sector) -> Bool {
+        switch self {
+        case .organization(let id): return id == organization
+        case .sector(let s): return s == sector
+        }
+    }
+
+    private enum Key: String, CodingKey { case organizationId, sector }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        let org = try c.decodeIfPresent(ID<Organization>.self, forKey: .organizationId)
+        let sector = try c.decodeIfPresent(Sector.self, forKey: .sector)
+        switch (org, sector) {
+        case (let o?, nil): self = .organization(o)
+        case (nil, let s?): self = .sector(s)
+        default:
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
+                debugDescription: "give exactly one of organizationId or sector"))
+        }
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        switch self {
+        case .organization(let id): try c.encode(id, forKey: .organizationId)
+        case .sector(let s): try c.encode(s, forKey: .sector)
+        }
+    }
+}
+
+/// A client's consent to share information with partners.
+public struct Consent: Codable, Sendable, Equatable {
+    public var id: ID<Consent>
+    public var clientID: ID<Client>
+    public var grantee: ConsentGrantee
+    public var scopes: Set<ConsentScope>
+    public var purpose: ConsentPurpose
+    public var validFrom: Timestamp
+    public var validUntil: Timestamp?
+    public var revokedAt: Timestamp?
+    public var recordedBy: ID<User>
+    public var recordedAt: Timestamp
+
+    public init(id: ID<Consent>, clientID: ID<Client>, grantee: ConsentGrantee, scopes: Set<ConsentScope>,
+                purpose: ConsentPurpose, validFrom: Timestamp, validUntil: Timestamp?, revokedAt: Timestamp? = nil,
+                recordedBy: ID<User>, recordedAt: Timestamp) {
+        self.id = id; self.clientID = clientID; self.grantee = grantee; self.scopes = scopes
+        self.purpose = purpose; self.validFrom = validFrom; self.validUntil = validUntil
+        self.revokedAt = revokedAt; self.recordedBy = recordedBy; self.recordedAt = recordedAt
+    }
+
+    public func isActive(at now: Timestamp) -> Bool {
+        if let revokedAt, revokedAt <= now { return false }
+        if let validUntil, validUntil <= now { return false }
+        return validFrom <= now
+    }
+
+    public func covers(organization: ID<Organization>, sector: Sector, at now: Timestamp) -> Bool {
+        isActive(at: now) && grantee.includes(organization: organization, sector: sector)
+    }
+}
+
+public extension Array where Element == Consent {
+    /// The union of scopes the active consents give this organisation; empty means no access.
+    func scopes(for organization: ID<Organization>, sector: Sector, at now: Timestamp) -> Set<ConsentScope> {
+        reduce(into: []) { acc, consent in
+            if consent.covers(organization: organization, sector: sector, at: now) { acc.formUnion(consent.scopes) }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/// Where an organisation sits in the system; the climate measures and consent
+/// scopes both group organisations by sector.
+public enum Sector: String, Codable, Sendable, CaseIterable {
+    case primaryCare = "primary-care"
+    case healthSystem = "health-system"
+    case socialCare = "social-care"
+    case community
+    case government
+}
+
+/// For primary care and the central system, which side of the divide the
+/// research describes an organisation is on.
+public enum Alignment: String, Codable, Sendable, CaseIterable {
+    case independentPrimaryCare = "independent-primary-care"
+    case centralSystem = "central-system"
+}
+
+public struct Organization: Codable, Sendable, Equatable {
+    public var id: ID<Organization>
+    public var name: String
+    public var sector: Sector
+    public var alignment: Alignment?
+    /// The organisation this one is part of (a clinic in a primary care network,
+    /// a unit in a health authority).
+    public var parentID: ID<Organization>?
+    public var area: String?
+    public var createdAt: Timestamp
+
+    public init(id: ID<Organization>, name: String, sector: Sector, alignment: Alignment? = nil,
+                parentID: ID<Organization>? = nil, area: String? = nil, createdAt: Timestamp) {
+        self.id = id; self.name = name; self.sector = sector; self.alignment = alignment
+        self.parentID = parentID; self.area = area; self.createdAt = createdAt
+    }
+}
+
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case navigator
+    case clinician
+    case partnerStaff = "partner-staff"
+    case partnershipLead = "partnership-lead"
+    case administrator
+}
+
+public struct User: Codable, Sendable, Equatable {
+    public var id: ID<User>
+    public var organizationID: ID<Organization>
+    public var email: String
+    public var displayName: String
+    public var roles: Set<Role>
+    public var active: Bool
+    public var createdAt: Timestamp
+
+    public init(id: ID<User>, organizationID: ID<Organization>, email: String, displayName: String,
+                roles: Set<Role>, active: Bool = true, createdAt: Timestamp) {
+        self.id = id; self.organizationID = organizationID; self.email = email
+        self.displayName = displayName; self.roles = roles; self.active = active; self.createdAt = createdAt
+    }
+}
+
+/// Who is acting: the signed-in user, their organisation and its sector.
+/// Every storage call that touches client data takes one.
+public struct Actor: Sendable, Equatable {
+    public let userID: ID<User>
+    public let organizationID: ID<Organization>
+    public let sector: Sector
+    public let roles: Set<Role>
+
+    public init(userID: ID<User>, organizationID: ID<Organization>, sector: Sector, roles: Set<Role>) {
+        self.userID = userID; self.organizationID = organizationID; self.sector = sector; self.roles = roles
+    }
+
+    public func has(_ role: Role) -> Bool { roles.contains(role) }
+    public func hasAny(_ wanted: Set<Role>) -> Bool { !roles.isDisjoint(with: wanted) }
+}

@@ -1,0 +1,97 @@
+/// A referral: the ServiceRequest (what is asked, for whom, by whom) and its
+/// `fulfill` Task (who owns it and where it stands) held as one record.
+public struct Referral: Codable, Sendable, Equatable {
+    public var id: ID<Referral>
+    public var clientID: ID<Client>
+    public var requesterOrganizationID: ID<Organization>
+    public var requesterUserID: ID<User>
+    /// The receiving organisation; nil while the referral is open for any eligible partner to claim.
+    public var ownerOrganizationID: ID<Organization>?
+    public var serviceID: ID<Service>?
+    public var needCategory: NeedCategory
+    public var needIDs: [ID<IdentifiedNeed>]
+    public var priority: Priority
+    public var status: TaskStatus
+    public var businessStatus: BusinessStatus?
+    public var statusReason: String?
+    public var outcome: ReferralOutcome?
+    public var note: String?
+    public var firstResponseDue: Timestamp
+    public var firstRespondedAt: Timestamp?
+    public var followUpDue: Timestamp?
+    public var lastMessageSide: ReferralSide?
+    public var lastMessageAt: Timestamp?
+    public var createdAt: Timestamp
+    public var updatedAt: Timestamp
+    /// Bumped on every change; the ETag is derived from it.
+    public var version: Int
+
+    public init(id: ID<Referral>, clientID: ID<Client>, requesterOrganizationID: ID<Organization>,
+                requesterUserID: ID<User>, ownerOrganizationID: ID<Organization>?, serviceID: ID<Service>?,
+                needCategory: NeedCategory, needIDs: [ID<IdentifiedNeed>], priority: Priority, status: TaskStatus,
+                businessStatus: BusinessStatus? = nil, statusReason: String? = nil, outcome: ReferralOutcome? = nil,
+                note: String?, firstResponseDue: Timestamp, firstRespondedAt: Timestamp? = nil,
+                followUpDue: Timestamp?, lastMessageSide: ReferralSide? = nil, lastMessageAt: Timestamp? = nil,
+                createdAt: Timestamp, updatedAt: Timestamp, version: Int = 1) {
+        self.id = id; self.clientID = clientID; self.requesterOrganizationID = requesterOrganizationID
+        self.requesterUserID = requesterUserID; self.ownerOrganizationID = ownerOrganizationID
+        self.serviceID = serviceID; self.needCategory = needCategory; self.needIDs = needIDs
+        self.priority = priority; self.status = status; self.businessStatus = businessStatus
+        self.statusReason = statusReason; self.outcome = outcome; self.note = note
+        self.firstResponseDue = firstResponseDue; self.firstRespondedAt = firstRespondedAt
+        self.followUpDue = followUpDue; self.lastMessageSide = lastMessageSide; self.lastMessageAt = lastMessageAt
+        self.createdAt = createdAt; self.updatedAt = updatedAt; self.version = version
+    }
+
+    public var isOpen: Bool { ownerOrganizationID == nil }
+    public var etag: String { "\"\(version)\"" }
+
+    /// Which side an organisation is on, or nil if it is not a party.
+    public func side(of organization: ID<Organization>) -> ReferralSide? {
+        if organization == requesterOrganizationID { return .requester }
+        if organization == ownerOrganizationID { return .performer }
+        return nil
+    }
+
+    /// The other party, for the ledger's counterpart column.
+    public func counterpart(of organization: ID<Organization>) -> ID<Organization>? {
+        organization == requesterOrganizationID ? ownerOrganizationID : requesterOrganizationID
+    }
+
+    /// Applies a checked move; the caller has already run `ReferralWorkflow.check`.
+    public mutating func apply(status newStatus: TaskStatus, reason: String?, outcome: ReferralOutcome?,
+                               by side: ReferralSide, at now: Timestamp) {
+        status = newStatus
+        statusReason = reason?.trimmingWhitespace
+        if let outcome { self.outcome = outcome }
+        if side == .performer, firstRespondedAt == nil { firstRespondedAt = now }
+        touch(at: now)
+    }
+
+    public mutating func touch(at now: Timestamp) {
+        updatedAt = now
+        version += 1
+    }
+}
+
+/// A message on a referral, in either direction.
+public struct ReferralMessage: Codable, Sendable, Equatable {
+    public var id: ID<ReferralMessage>
+    public var referralID: ID<Referral>
+    public var authorUserID: ID<User>
+    public var authorOrganizationID: ID<Organization>
+    public var side: ReferralSide
+    public var body: String
+    public var sentAt: Timestamp
+    /// When someone at the other organisation first read it.
+    public var readAt: Timestamp?
+    public var readBy: ID<User>?
+
+    public init(id: ID<ReferralMessage>, referralID: ID<Referral>, authorUserID: ID<User>,
+                authorOrganizationID: ID<Organization>, side: ReferralSide, body: String, sentAt: Timestamp,
+                readAt: Timestamp? = nil, readBy: ID<User>? = nil) {
+        self.id = id; self.referralID = referralID; self.authorUserID = authorUserID
+        self.authorOrganizationID = authorOrganizationID; self.side = side; self.body = body
+        self.sentAt = sentAt; self.readAt = readAt; self.readBy = readBy
+    }
+}

@@ -1,0 +1,42 @@
+/// The social needs Thaw screens for and services address
+/// (the SDOH domains of the Gravity Project, in our own short codes).
+public enum NeedCategory: String, Codable, Sendable, CaseIterable {
+    case housing
+    case food
+    case transportation
+    case utilities
+    case personalSafety = "personal-safety"
+    case employment
+    case income
+    case childcare
+    case socialIsolation = "social-isolation"
+    case mentalHealth = "mental-health"
+}
+
+public enum Capacity: String, Codable, Sendable, CaseIterable {
+    case accepting
+    case waitlist
+    case closed
+}
+
+/// A service an organisation offers (Open Referral HSDS `service`).
+public struct Service: Codable, Sendable, Equatable {
+    public var id: ID<Service>
+    public var organizationID: ID<Organization>
+    public var name: String
+    public var description: String
+    public var needCategories: [NeedCategory]
+    public var eligibility: String
+    public var areaServed: String
+    public var languages: [String]
+    public var capacity: Capacity
+    public var updatedAt: Timestamp
+
+    public init(id: ID<Service>, organizationID: ID<Organization>, name: String, description: String,
+                needCategories: [NeedCategory], eligibility: String, areaServed: String,
+                languages: [String], capacity: Capacity, updatedAt: Timestamp) {
+        self.id = id; self.organizationID = organizationID; self.name = name; self.description = description
+        self.needCategories = needCategories; self.eligibility = eligibility; self.areaServed = areaServed
+        self.languages = languages; self.capacity = capacity; self.updatedAt = updatedAt
+    }
+}

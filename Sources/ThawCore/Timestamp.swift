@@ -1,0 +1,76 @@
+/// A point in time, held as milliseconds since the Unix epoch (UTC).
+/// The core keeps time as a plain integer so it needs no Foundation and so both
+/// databases store it the same way (BIGINT).
+public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public var millis: Int64
+    public init(millis: Int64) { self.millis = millis }
+
+    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.millis < b.millis }
+    public func adding(seconds: Int64) -> Timestamp { Timestamp(millis: millis + seconds * 1000) }
+    public func adding(days: Int) -> Timestamp { adding(seconds: Int64(days) * 86_400) }
+    public var description: String { ISO8601.format(self) }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let parsed = ISO8601.parse(text) else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "'\(text)' is not an RFC 3339 date-time with a time zone, e.g. 2026-03-01T09:30:00Z")
+        }
+        self = parsed
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(ISO8601.format(self))
+    }
+}
+
+/// A calendar date without a time (a birth date, a screening date).
+public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public let year: Int, month: Int, day: Int
+
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month),
+              (1...CalendarMath.daysIn(month: month, year: year)).contains(day) else { return nil }
+        self.year = year; self.month = month; self.day = day
+    }
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.count == 10, parts.count == 3,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+    public init(_ timestamp: Timestamp) {
+        let days = Int(timestamp.millis.floorDivided(by: 86_400_000))
+        let (y, m, d) = CalendarMath.civil(fromDays: days)
+        year = y; month = m; day = d
+    }
+    public var description: String {
+        func pad(_ v: Int, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+    }
+    /// Midnight UTC at the start of this date.
+    public var startOfDay: Timestamp { Timestamp(millis: Int64(CalendarMath.days(year: year, month: month, day: day)) * 86_400_000) }
+    public static func < (a: CalendarDate, b: CalendarDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = CalendarDate(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a calendar date in the form YYYY-MM-DD")
+        }
+        self = date
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+extension Int64 {
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let q = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
+    }
+}

@@ -1,0 +1,1 @@
+import Hummingbird; import HummingbirdBcrypt; import Prometheus; import ThawStorage

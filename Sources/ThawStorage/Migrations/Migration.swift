@@ -1,0 +1,88 @@
+import ThawCore
+
+/// One versioned schema change. Statements are written once; the few words
+/// that differ between SQLite and PostgreSQL are spelled as placeholders:
+/// `{serial}` for an auto-numbered BIGINT primary key.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let statements: @Sendable (SQLDialect) -> [String]
+
+    public init(version: Int, name: String, statements: @escaping @Sendable (SQLDialect) -> [String]) {
+        self.version = version; self.name = name; self.statements = statements
+    }
+
+    public init(version: Int, name: String, sql: [String]) {
+        self.init(version: version, name: name) { dialect in sql.map { Self.render($0, for: dialect) } }
+    }
+
+    static func render(_ sql: String, for dialect: SQLDialect) -> String {
+        switch dialect {
+        case .sqlite: return sql.replacingAll("{serial}", with: "INTEGER PRIMARY KEY AUTOINCREMENT")
+        case .postgres: return sql.replacingAll("{serial}", with: "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY")
+        }
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}
+
+extension Substring {
+    func range(of target: String) -> Range<Substring.Index>? {
+        guard let first = target.first else { return nil }
+        var index = startIndex
+        while index < endIndex {
+            if self[index] == first, self[index...].hasPrefix(target) {
+                return index..<self.index(index, offsetBy: target.count)
+            }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}
+
+/// Applies migrations not yet applied, each in its own transaction, in order.
+public enum Migrator {
+    public static let all: [Migration] = [Schema.v1, Schema.v2LedgerGuards]
+
+    @discardableResult
+    public static func migrate(_ database: any SQLDatabase, migrations: [Migration] = all) async throws -> [Int] {
+        try await database.write { db in
+            try await db.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
+                """)
+        }
+        var applied: [Int] = []
+        for migration in migrations.sorted(by: { $0.version < $1.version }) {
+            let didApply = try await database.write { db -> Bool in
+                if db.dialect == .postgres {
+                    // Several server processes may start at once; one migrates, the others wait.
+                    try await db.execute("SELECT pg_advisory_xact_lock(7261001)")
+                }
+                if try await db.first("SELECT version FROM schema_migrations WHERE version = ?", migration.version) != nil {
+                    return false
+                }
+                for statement in migration.statements(db.dialect) {
+                    try await db.execute(statement, [])
+                }
+                try await db.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                                     migration.version, migration.name, SystemClock().now())
+                return true
+            }
+            if didApply { applied.append(migration.version) }
+        }
+        return applied
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ThawCore
+
+/// PostgreSQL through PostgresNIO's connection pool. Each write is one
+/// transaction on one pooled connection; several Thaw processes can share
+/// the database.
+public final class PostgresDatabase: SQLDatabase {
+    public var dialect: SQLDialect { .postgres }
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+
+    /// Connects to a `postgres://user:password@host:port/database` URL.
+    public init(url: String, logger: Logger) throws {
+        client = PostgresClient(configuration: try Self.configuration(from: url), backgroundLogger: logger)
+        let client = self.client
+        runner = Task { await client.run() }
+    }
+
+    public func close() async throws {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(PostgresSQLConnection(connection: connection))
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let wrapped = PostgresSQLConnection(connection: connection)
+            _ = try await wrapped.execute("BEGIN", [])
+            do {
+                let result = try await body(wrapped)
+                _ = try await wrapped.execute("COMMIT", [])
+                return result
+            } catch {
+                _ = try? await wrapped.execute("ROLLBACK", [])
+                throw error
+            }
+        }
+    }
+
+    static func configuration(from url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url),
+              components.scheme == "postgres" || components.scheme == "postgresql",
+              let host = components.host, !host.isEmpty else {
+            throw ThawError.invalid("database", "postgres-url",
+                                    "expected postgres://user:password@host:port/database")
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let query = components.queryItems ?? []
+        let tls: PostgresClient.Configuration.TLS =
+            query.first(where: { $0.name == "sslmode" })?.value == "require" ? .require(.makeClientConfiguration()) : .disable
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432,
+            username: components.user ?? "postgres",
+            password: components.password?.removingPercentEncoding,
+            database: database.isEmpty ? nil : database,
+            tls: tls)
+        configuration.options.maximumConnections = 16
+        return configuration
+    }
+}
+
+/// Numbers `?` placeholders as `$1, $2, ...` and maps PostgreSQL errors onto ours.
+struct PostgresSQLConnection: SQLConnection {
+    let connection: PostgresConnection
+    var dialect: SQLDialect { .postgres }
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        let result = try await run(sql, binds)
+        var rows: [SQLRow] = []
+        rows.reserveCapacity(result.rows.count)
+        for row in result.rows {
+            var columns: [String] = []
+            var values: [SQLValue] = []
+            for cell in row {
+                columns.append(cell.columnName)
+                values.append(try Self.value(of: cell))
+            }
+            rows.append(SQLRow(columns: columns, values: values))
+        }
+        return rows
+    }
+
+    func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int {
+        try await run(sql, binds).metadata.rows ?? 0
+    }
+
+    private func run(_ sql: String, _ binds: [SQLValue]) async throws -> PostgresQueryResult {
+        var bindings = PostgresBindings(capacity: binds.count)
+        for value in binds {
+            switch value {
+            case .null: bindings.appendNull()
+            case .int(let i): bindings.append(i)
+            case .double(let d): bindings.append(d)
+            case .text(let s): bindings.append(s)
+            }
+        }
+        do {
+            return try await connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings),
+                                              logger: connection.logger).get()
+        } catch let error as PSQLError {
+            throw Self.translate(error)
+        }
+    }
+
+    static func translate(_ error: PSQLError) -> any Error {
+        guard let fields = error.serverInfo else { return SQLError(.other, String(reflecting: error)) }
+        let code = fields[.sqlState] ?? ""
+        let message = fields[.message] ?? "PostgreSQL error \(code)"
+        switch code {
+        case "23505": return SQLError(.uniqueViolation, message)
+        case _ where code.hasPrefix("23"): return SQLError(.constraint, message)
+        case "40001", "40P01": return SQLError(.busy, message)
+        default: return SQLError(.other, message)
+        }
+    }
+
+    static func numbered(_ sql: String) -> String {
+        var output = ""
+        output.reserveCapacity(sql.utf8.count + 16)
+        var n = 0
+        for ch in sql {
+            if ch == "?" { n += 1; output += "$\(n)" } else { output.append(ch) }
+        }
+        return output
+    }
+
+    static func value(of cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2: return .int(Int64(try cell.decode(Int16.self)))
+        case .int4: return .int(Int64(try cell.decode(Int32.self)))
+        case .int8: return .int(try cell.decode(Int64.self))
+        case .float4, .float8, .numeric: return .double(try cell.decode(Double.self))
+        case .bool: return .int(try cell.decode(Bool.self) ? 1 : 0)
+        default: return .text(try cell.decode(String.self))
+        }
+    }
+}

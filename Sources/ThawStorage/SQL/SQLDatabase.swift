@@ -1,0 +1,48 @@
+import ThawCore
+
+public enum SQLDialect: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+/// A connection inside a read or a write. SQL is written once with `?`
+/// placeholders; the PostgreSQL driver numbers them.
+public protocol SQLConnection: Sendable {
+    var dialect: SQLDialect { get }
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
+    /// Runs a statement and returns how many rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int
+}
+
+public extension SQLConnection {
+    func query(_ sql: String, _ binds: any SQLBindable...) async throws -> [SQLRow] {
+        try await query(sql, binds.map(\.sqlValue))
+    }
+    @discardableResult
+    func execute(_ sql: String, _ binds: any SQLBindable...) async throws -> Int {
+        try await execute(sql, binds.map(\.sqlValue))
+    }
+    func first(_ sql: String, _ binds: any SQLBindable...) async throws -> SQLRow? {
+        try await query(sql, binds.map(\.sqlValue)).first
+    }
+}
+
+/// The one storage abstraction both databases implement. A write runs in one
+/// transaction and is acknowledged only once durably committed; if the body
+/// throws, nothing of it is written.
+public protocol SQLDatabase: Sendable {
+    var dialect: SQLDialect { get }
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T
+    func close() async throws
+}
+
+/// A driver-level failure (constraint, I/O, syntax) with the database's message.
+public struct SQLError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable { case uniqueViolation, constraint, busy, other }
+    public let kind: Kind
+    public let message: String
+    public init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
+    public var description: String { "SQL error: \(message)" }
+}

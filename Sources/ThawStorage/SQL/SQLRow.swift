@@ -1,0 +1,70 @@
+import ThawCore
+
+/// One result row. Column lookups are by name; a missing column or a value of
+/// the wrong kind is a programming error in our SQL and reported as such.
+public struct SQLRow: Sendable {
+    public let columns: [String]
+    public let values: [SQLValue]
+
+    public init(columns: [String], values: [SQLValue]) {
+        self.columns = columns; self.values = values
+    }
+
+    public subscript(_ name: String) -> SQLValue {
+        guard let index = columns.firstIndex(of: name) else {
+            preconditionFailure("query has no column \(name); it has \(columns)")
+        }
+        return values[index]
+    }
+
+    public func string(_ name: String) -> String {
+        guard let value = optionalString(name) else { preconditionFailure("column \(name) is NULL") }
+        return value
+    }
+    public func optionalString(_ name: String) -> String? {
+        switch self[name] {
+        case .text(let s): return s
+        case .int(let i): return String(i)
+        case .double(let d): return String(d)
+        case .null: return nil
+        }
+    }
+    public func int64(_ name: String) -> Int64 {
+        guard let value = optionalInt64(name) else { preconditionFailure("column \(name) is NULL") }
+        return value
+    }
+    public func optionalInt64(_ name: String) -> Int64? {
+        switch self[name] {
+        case .int(let i): return i
+        case .double(let d): return Int64(d)
+        case .text(let s): return Int64(s)
+        case .null: return nil
+        }
+    }
+    public func int(_ name: String) -> Int { Int(int64(name)) }
+    public func double(_ name: String) -> Double {
+        switch self[name] {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        case .text(let s): return Double(s) ?? 0
+        case .null: return 0
+        }
+    }
+    public func bool(_ name: String) -> Bool { int64(name) != 0 }
+    public func timestamp(_ name: String) -> Timestamp { Timestamp(millis: int64(name)) }
+    public func optionalTimestamp(_ name: String) -> Timestamp? { optionalInt64(name).map(Timestamp.init(millis:)) }
+    public func id<T>(_ name: String, as: T.Type = T.self) -> ThawCore.ID<T> { ThawCore.ID(string(name)) }
+    public func optionalID<T>(_ name: String, as: T.Type = T.self) -> ThawCore.ID<T>? { optionalString(name).map { ThawCore.ID($0) } }
+    public func date(_ name: String) -> CalendarDate? { optionalString(name).flatMap(CalendarDate.init) }
+    public func enumValue<E: RawRepresentable>(_ name: String, as: E.Type = E.self) -> E where E.RawValue == String {
+        guard let value = E(rawValue: string(name)) else { preconditionFailure("column \(name) holds an unknown \(E.self)") }
+        return value
+    }
+    public func optionalEnum<E: RawRepresentable>(_ name: String, as: E.Type = E.self) -> E? where E.RawValue == String {
+        optionalString(name).flatMap(E.init(rawValue:))
+    }
+    /// A list stored as comma-separated TEXT.
+    public func list(_ name: String) -> [String] {
+        (optionalString(name) ?? "").split(separator: ",").map(String.init)
+    }
+}

@@ -1,0 +1,147 @@
+import CSQLite
+import Synchronization
+import ThawCore
+
+/// SQLite in WAL mode with `synchronous=FULL`: a write is acknowledged only
+/// after its commit has reached the disk.
+///
+/// All writes go through one connection. Writes that arrive while a commit is
+/// in flight are gathered and committed together (group commit): each runs in
+/// its own SAVEPOINT, so one failing write rolls back alone, and the batch
+/// shares one fsync. Reads use a small pool of read-only connections, which WAL
+/// lets run alongside the writer.
+public final class SQLiteDatabase: SQLDatabase {
+    public var dialect: SQLDialect { .sqlite }
+    private let writer: SQLiteHandle
+    private let readers: Mutex<[SQLiteHandle]>
+    private let queue = Mutex(WriteQueueState())
+    private let path: String
+
+    public init(path: String, readers readerCount: Int = 4) throws {
+        self.path = path
+        writer = try SQLiteHandle(path: path, readOnly: false)
+        try writer.exec("""
+            PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=FULL;
+            PRAGMA foreign_keys=ON;
+            PRAGMA temp_store=MEMORY;
+            PRAGMA cache_size=-65536;
+            PRAGMA mmap_size=268435456;
+            """)
+        var pool: [SQLiteHandle] = []
+        for _ in 0..<readerCount {
+            let reader = try SQLiteHandle(path: path, readOnly: true)
+            try reader.exec("PRAGMA query_only=ON; PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456;")
+            pool.append(reader)
+        }
+        readers = Mutex(pool)
+    }
+
+    public func close() async throws {
+        readers.withLock { pool in pool.forEach { $0.close() }; pool.removeAll() }
+        writer.close()
+    }
+
+    // MARK: reads
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        let handle = try readers.withLock { pool -> SQLiteHandle in
+            if let handle = pool.popLast() { return handle }
+            // Pool exhausted: open another read connection rather than wait.
+            let extra = try SQLiteHandle(path: path, readOnly: true)
+            try extra.exec("PRAGMA query_only=ON;")
+            return extra
+        }
+        defer { readers.withLock { $0.append(handle) } }
+        // One read transaction, so a multi-statement read sees a single snapshot.
+        try handle.exec("BEGIN")
+        do {
+            let result = try await body(SQLiteConnection(handle: handle))
+            try handle.exec("COMMIT")
+            return result
+        } catch {
+            try? handle.exec("ROLLBACK")
+            throw error
+        }
+    }
+
+    // MARK: writes with group commit
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        let box = ResultBox<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            let job = WriteJob(
+                run: { connection in box.value = try await body(connection) },
+                finish: { error in
+                    if let error { continuation.resume(throwing: error) }
+                    else { continuation.resume(returning: box.value!) }
+                })
+            let startDrain = queue.withLock { state -> Bool in
+                state.pending.append(job)
+                if state.draining { return false }
+                state.draining = true
+                return true
+            }
+            if startDrain { Task { await self.drain() } }
+        }
+    }
+
+    /// Commits batches until the queue is empty.
+    private func drain() async {
+        while true {
+            let batch = queue.withLock { state -> [WriteJob] in
+                let jobs = state.pending
+                state.pending.removeAll()
+                if jobs.isEmpty { state.draining = false }
+                return jobs
+            }
+            if batch.isEmpty { return }
+            await commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [WriteJob]) async {
+        let connection = SQLiteConnection(handle: writer)
+        do {
+            try writer.exec("BEGIN IMMEDIATE")
+        } catch {
+            batch.forEach { $0.finish(error) }
+            return
+        }
+        var succeeded: [WriteJob] = []
+        for job in batch {
+            do {
+                try writer.exec("SAVEPOINT job")
+                try await job.run(connection)
+                try writer.exec("RELEASE job")
+                succeeded.append(job)
+            } catch {
+                try? writer.exec("ROLLBACK TO job; RELEASE job")
+                job.finish(error)
+            }
+        }
+        do {
+            try writer.exec("COMMIT")
+            succeeded.forEach { $0.finish(nil) }
+        } catch {
+            try? writer.exec("ROLLBACK")
+            succeeded.forEach { $0.finish(error) }
+        }
+    }
+}
+
+private struct WriteQueueState {
+    var pending: [WriteJob] = []
+    var draining = false
+}
+
+private struct WriteJob: Sendable {
+    let run: @Sendable (SQLiteConnection) async throws -> Void
+    let finish: @Sendable ((any Error)?) -> Void
+}
+
+/// Carries a write's result from its body to its continuation; written once by
+/// the writer before `finish`, read once after, so no lock is needed.
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+}

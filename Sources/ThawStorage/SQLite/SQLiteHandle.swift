@@ -1,0 +1,130 @@
+import CSQLite
+import ThawCore
+
+// SQLITE_TRANSIENT tells SQLite to copy bound text before the call returns.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// One open SQLite connection with a cache of prepared statements.
+/// Not thread-safe by itself: its owner (the writer, or the reader pool)
+/// guarantees one user at a time, which is why it may be marked Sendable.
+final class SQLiteHandle: @unchecked Sendable {
+    private var db: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+    let path: String
+
+    init(path: String, readOnly: Bool) throws {
+        self.path = path
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        var handle: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        guard rc == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite3_close(handle)
+            throw SQLError(.other, "cannot open SQLite database at \(path): \(message)")
+        }
+        db = handle
+        sqlite3_busy_timeout(handle, 10_000)
+        sqlite3_extended_result_codes(handle, 1)
+    }
+
+    deinit { close() }
+
+    func close() {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        statements.removeAll()
+        if let db { sqlite3_close_v2(db) }
+        db = nil
+    }
+
+    /// Runs one or more statements without parameters or results (PRAGMAs, DDL).
+    func exec(_ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(db, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? "error \(rc)"
+            sqlite3_free(error)
+            throw SQLError(Self.kind(of: rc), message)
+        }
+    }
+
+    func run(_ sql: String, _ binds: [SQLValue]) throws -> (rows: [SQLRow], changes: Int) {
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        for (offset, value) in binds.enumerated() {
+            let index = Int32(offset + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(statement, index)
+            case .int(let i): rc = sqlite3_bind_int64(statement, index, i)
+            case .double(let d): rc = sqlite3_bind_double(statement, index, d)
+            case .text(let s): rc = sqlite3_bind_text(statement, index, s, -1, transient)
+            }
+            guard rc == SQLITE_OK else { throw lastError(rc) }
+        }
+        let columnCount = sqlite3_column_count(statement)
+        let columns = (0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) }
+        var rows: [SQLRow] = []
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw lastError(rc) }
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(columnCount))
+            for column in 0..<columnCount {
+                switch sqlite3_column_type(statement, column) {
+                case SQLITE_NULL: values.append(.null)
+                case SQLITE_INTEGER: values.append(.int(sqlite3_column_int64(statement, column)))
+                case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(statement, column)))
+                default:
+                    if let text = sqlite3_column_text(statement, column) {
+                        values.append(.text(String(cString: text)))
+                    } else {
+                        values.append(.null)
+                    }
+                }
+            }
+            rows.append(SQLRow(columns: columns, values: values))
+        }
+        return (rows, Int(sqlite3_changes(db)))
+    }
+
+    private func prepared(_ sql: String) throws -> OpaquePointer {
+        if let cached = statements[sql] { return cached }
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw lastError(rc, sql: sql) }
+        statements[sql] = statement
+        return statement
+    }
+
+    private func lastError(_ rc: Int32, sql: String? = nil) -> SQLError {
+        let message = String(cString: sqlite3_errmsg(db)) + (sql.map { " in: \($0)" } ?? "")
+        return SQLError(Self.kind(of: rc), message)
+    }
+
+    private static func kind(of rc: Int32) -> SQLError.Kind {
+        switch rc {
+        case 2067, 1555: return .uniqueViolation       // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
+        case _ where rc & 0xff == SQLITE_CONSTRAINT: return .constraint
+        case _ where rc & 0xff == SQLITE_BUSY: return .busy
+        default: return .other
+        }
+    }
+}
+
+/// A connection view over a handle for the duration of one read or write.
+struct SQLiteConnection: SQLConnection {
+    let handle: SQLiteHandle
+    var dialect: SQLDialect { .sqlite }
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try handle.run(sql, binds).rows
+    }
+    func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int {
+        try handle.run(sql, binds).changes
+    }
+}

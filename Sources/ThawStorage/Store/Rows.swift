@@ -1,0 +1,129 @@
+import ThawCore
+
+// Mapping between rows and domain values, one place per type.
+
+extension Organization {
+    static let columns = "id, name, sector, alignment, parent_id, area, created_at"
+    init(row: SQLRow) {
+        self.init(id: row.id("id"), name: row.string("name"), sector: row.enumValue("sector"),
+                  alignment: row.optionalEnum("alignment"), parentID: row.optionalID("parent_id"),
+                  area: row.optionalString("area"), createdAt: row.timestamp("created_at"))
+    }
+}
+
+extension User {
+    static let columns = "id, organization_id, email, display_name, roles, active, created_at"
+    init(row: SQLRow) {
+        self.init(id: row.id("id"), organizationID: row.id("organization_id"), email: row.string("email"),
+                  displayName: row.string("display_name"),
+                  roles: Set(row.list("roles").compactMap(Role.init(rawValue:))),
+                  active: row.bool("active"), createdAt: row.timestamp("created_at"))
+    }
+}
+
+extension Service {
+    static let columns = "id, organization_id, name, description, need_categories, eligibility, area_served, languages, capacity, updated_at"
+    init(row: SQLRow) {
+        self.init(id: row.id("id"), organizationID: row.id("organization_id"), name: row.string("name"),
+                  description: row.string("description"),
+                  needCategories: row.list("need_categories").compactMap(NeedCategory.init(rawValue:)),
+                  eligibility: row.string("eligibility"), areaServed: row.string("area_served"),
+                  languages: row.list("languages"), capacity: row.enumValue("capacity"),
+                  updatedAt: row.timestamp("updated_at"))
+    }
+}
+
+extension Client {
+    static let columns = "id, organization_id, given_name, family_name, birth_date, phone, email, address, preferred_language, created_at"
+    init(row: SQLRow) {
+        self.init(id: row.id("id"), organizationID: row.id("organization_id"), givenName: row.string("given_name"),
+                  familyName: row.string("family_name"), birthDate: row.date("birth_date"),
+                  phone: row.optionalString("phone"), email: row.optionalString("email"),
+                  address: row.optionalString("address"), preferredLanguage: row.optionalString("preferred_language"),
+                  createdAt: row.timestamp("created_at"))
+    }
+}
+
+extension Consent {
+    static let columns = "id, client_id, grantee_organization_id, grantee_sector, scopes, purpose, valid_from, valid_until, revoked_at, recorded_by, recorded_at"
+    init(row: SQLRow) {
+        let grantee: ConsentGrantee
+        if let org: ID<Organization> = row.optionalID("grantee_organization_id") {
+            grantee = .organization(org)
+        } else {
+            grantee = .sector(row.enumValue("grantee_sector"))
+        }
+        self.init(id: row.id("id"), clientID: row.id("client_id"), grantee: grantee,
+                  scopes: Set(row.list("scopes").compactMap(ConsentScope.init(rawValue:))),
+                  purpose: row.enumValue("purpose"), validFrom: row.timestamp("valid_from"),
+                  validUntil: row.optionalTimestamp("valid_until"), revokedAt: row.optionalTimestamp("revoked_at"),
+                  recordedBy: row.id("recorded_by"), recordedAt: row.timestamp("recorded_at"))
+    }
+}
+
+extension IdentifiedNeed {
+    static let columns = "id, client_id, category, identified_on, screening_id, status"
+    init(row: SQLRow) {
+        self.init(id: row.id("id"), clientID: row.id("client_id"), category: row.enumValue("category"),
+                  identifiedOn: row.date("identified_on") ?? CalendarDate(Timestamp(millis: 0)),
+                  screeningID: row.optionalID("screening_id"), status: row.enumValue("status"))
+    }
+}
+
+extension Referral {
+    static let columns = """
+        id, client_id, requester_organization_id, requester_user_id, owner_organization_id, service_id,
+        need_category, need_ids, priority, status, business_status, status_reason, outcome_code, outcome_summary,
+        note, first_response_due, first_responded_at, follow_up_due, last_message_side, last_message_at,
+        created_at, updated_at, version
+        """
+    init(row: SQLRow) {
+        var outcome: ReferralOutcome?
+        if let code: ReferralOutcome.Code = row.optionalEnum("outcome_code") {
+            outcome = ReferralOutcome(code: code, summary: row.optionalString("outcome_summary") ?? "")
+        }
+        self.init(id: row.id("id"), clientID: row.id("client_id"),
+                  requesterOrganizationID: row.id("requester_organization_id"),
+                  requesterUserID: row.id("requester_user_id"), ownerOrganizationID: row.optionalID("owner_organization_id"),
+                  serviceID: row.optionalID("service_id"), needCategory: row.enumValue("need_category"),
+                  needIDs: row.list("need_ids").map { ID($0) }, priority: row.enumValue("priority"),
+                  status: row.enumValue("status"), businessStatus: row.optionalEnum("business_status"),
+                  statusReason: row.optionalString("status_reason"), outcome: outcome, note: row.optionalString("note"),
+                  firstResponseDue: row.timestamp("first_response_due"),
+                  firstRespondedAt: row.optionalTimestamp("first_responded_at"),
+                  followUpDue: row.optionalTimestamp("follow_up_due"),
+                  lastMessageSide: row.optionalEnum("last_message_side"),
+                  lastMessageAt: row.optionalTimestamp("last_message_at"),
+                  createdAt: row.timestamp("created_at"), updatedAt: row.timestamp("updated_at"),
+                  version: row.int("version"))
+    }
+}
+
+extension ReferralMessage {
+    static let columns = "id, referral_id, organization_id, author_user_id, side, body, sent_at, read_at, read_by"
+    init(row: SQLRow) {
+        self.init(id: row.id("id"), referralID: row.id("referral_id"), authorUserID: row.id("author_user_id"),
+                  authorOrganizationID: row.id("organization_id"), side: row.enumValue("side"),
+                  body: row.string("body"), sentAt: row.timestamp("sent_at"),
+                  readAt: row.optionalTimestamp("read_at"), readBy: row.optionalID("read_by"))
+    }
+}
+
+extension ActivityEntry {
+    static let columns = "seq, at, actor_user_id, actor_organization_id, counterpart_organization_id, kind, subject_type, subject_id, channel, detail"
+    init(row: SQLRow) {
+        self.init(seq: row.int64("seq"), at: row.timestamp("at"), actorUserID: row.optionalID("actor_user_id"),
+                  actorOrganizationID: row.id("actor_organization_id"),
+                  counterpartOrganizationID: row.optionalID("counterpart_organization_id"),
+                  kind: row.string("kind"), subjectType: row.string("subject_type"), subjectID: row.string("subject_id"),
+                  channel: row.enumValue("channel"), detail: JSONText.decode(row.optionalString("detail")))
+    }
+}
+
+extension Set where Element: RawRepresentable, Element.RawValue == String {
+    /// Stored as sorted comma-separated TEXT.
+    var listText: String { map(\.rawValue).sorted().joined(separator: ",") }
+}
+extension Array where Element: RawRepresentable, Element.RawValue == String {
+    var listText: String { map(\.rawValue).joined(separator: ",") }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import ThawCore
+
+/// A client as a particular viewer may see it, with the consent scopes that apply.
+public struct ClientView: Codable, Sendable {
+    public var client: Client
+    /// nil for the holding organisation (it sees everything).
+    public var disclosedScopes: Set<ConsentScope>?
+}
+
+extension ScopedStore {
+    public func createClient(_ input: NewClient) async throws -> Client {
+        try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "registering a client")
+        let now = now()
+        try input.validate(today: CalendarDate(now))
+        let client = Client(id: IDGenerator.make("cli"), organizationID: actor.organizationID,
+                            givenName: input.givenName.trimmingWhitespace, familyName: input.familyName.trimmingWhitespace,
+                            birthDate: input.birthDate, phone: input.phone, email: input.email, address: input.address,
+                            preferredLanguage: input.preferredLanguage, createdAt: now)
+        let actor = self.actor
+        return try await database.write { db in
+            try await db.execute("""
+                INSERT INTO clients (id, organization_id, given_name, family_name, birth_date, phone, email, address,
+                                     preferred_language, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, client.id, client.organizationID, client.givenName, client.familyName, client.birthDate,
+                client.phone, client.email, client.address, client.preferredLanguage, now)
+            try await db.append(LedgerRecord(kind: "client.created", subjectType: "client", subjectID: client.id.raw,
+                                             counterpart: nil, channel: .system), by: actor, at: now)
+            try await db.logAccess(actor, client: client.id, action: "create", subjectType: "client", subjectID: client.id.raw, at: now)
+            return client
+        }
+    }
+
+    /// The holding organisation's clients, by name.
+    public func clients(nameContains: String? = nil, limit: Int = 100) async throws -> [Client] {
+        try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "listing clients")
+        let actor = self.actor, now = now()
+        let pattern = "%" + (nameContains?.lowercased().trimmingWhitespace ?? "") + "%"
+        let clients = try await database.read { db in
+            try await db.query("""
+                SELECT \(Client.columns) FROM clients WHERE organization_id = ?
+                  AND lower(given_name || ' ' || family_name) LIKE ?
+                ORDER BY family_name, given_name, id LIMIT ?
+                """, actor.organizationID, pattern, min(max(limit, 1), 500)).map(Client.init(row:))
+        }
+        try await database.write { db in
+            try await db.logAccess(actor, client: nil, action: "search", subjectType: "client-list",
+                                   subjectID: actor.organizationID.raw, at: now)
+        }
+        return clients
+    }
+
+    /// One client, as this actor may see it: whole for the holding organisation,
+    /// disclosed by consent for a partner that holds a referral for the client.
+    public func client(_ id: ID<Client>) async throws -> ClientView {
+        let actor = self.actor, now = now()
+        let view = try await database.read { db in try await Self.clientView(db, id: id, actor: actor, now: now) }
+        try await database.write { db in
+            try await db.logAccess(actor, client: id, action: "read", subjectType: "client", subjectID: id.raw, at: now)
+        }
+        return view
+    }
+
+    static func clientView(_ db: any SQLConnection, id: ID<Client>, actor: Actor, now: Timestamp) async throws -> ClientView {
+        guard let row = try await db.first("SELECT \(Client.columns) FROM clients WHERE id = ?", id) else {
+            throw ThawError.notFound("client \(id)")
+        }
+        let client = Client(row: row)
+        if client.organizationID == actor.organizationID, actor.hasAny(AccessPolicy.referringRoles) {
+            return ClientView(client: client, disclosedScopes: nil)
+        }
+        // A partner sees the client only through a referral addressed to it, and only under consent.
+        guard actor.hasAny(AccessPolicy.receivingRoles),
+              try await db.first("SELECT id FROM referrals WHERE client_id = ? AND owner_organization_id = ? LIMIT 1",
+                                 id, actor.organizationID) != nil else {
+            throw ThawError.notFound("client \(id)")
+        }
+        let scopes = try await consents(db, client: id).scopes(for: actor.organizationID, sector: actor.sector, at: now)
+        guard !scopes.isEmpty else { throw ThawError.notFound("client \(id)") }
+        return ClientView(client: client.disclosed(under: scopes), disclosedScopes: scopes)
+    }
+
+    static func consents(_ db: any SQLConnection, client: ID<Client>) async throws -> [Consent] {
+        try await db.query("SELECT \(Consent.columns) FROM consents WHERE client_id = ? ORDER BY recorded_at, id", client)
+            .map(Consent.init(row:))
+    }
+
+    /// Loads a client the actor's organisation holds, for a change; anyone else gets 404.
+    static func heldClient(_ db: any SQLConnection, _ id: ID<Client>, actor: Actor) async throws -> Client {
+        guard actor.hasAny(AccessPolicy.referringRoles),
+              let row = try await db.first("SELECT \(Client.columns) FROM clients WHERE id = ? AND organization_id = ?",
+                                           id, actor.organizationID) else {
+            throw ThawError.notFound("client \(id)")
+        }
+        return Client(row: row)
+    }
+
+    // MARK: consent
+
+    public func recordConsent(client id: ID<Client>, _ input: NewConsent) async throws -> Consent {
+        let actor = self.actor, now = now()
+        try input.validate(now: now)
+        return try await database.write { db in
+            _ = try await Self.heldClient(db, id, actor: actor)
+            var granteeOrg: ID<Organization>?
+            var granteeSector: Sector?
+            switch input.grantee {
+            case .organization(let org):
+                guard try await db.first("SELECT id FROM organizations WHERE id = ?", org) != nil else {
+                    throw ThawError.unprocessable("grantee.organizationId", "exists", "no organisation \(org) exists")
+                }
+                granteeOrg = org
+            case .sector(let sector): granteeSector = sector
+            }
+            let consent = Consent(id: IDGenerator.make("con"), clientID: id, grantee: input.grantee, scopes: input.scopes,
+                                  purpose: input.purpose, validFrom: input.validFrom ?? now, validUntil: input.validUntil,
+                                  recordedBy: actor.userID, recordedAt: now)
+            try await db.execute("""
+                INSERT INTO consents (id, client_id, organization_id, grantee_organization_id, grantee_sector, scopes,
+                                      purpose, valid_from, valid_until, revoked_at, recorded_by, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+                """, consent.id, id, actor.organizationID, granteeOrg, granteeSector, consent.scopes.listText,
+                consent.purpose, consent.validFrom, consent.validUntil, actor.userID, now)
+            try await db.append(LedgerRecord(kind: "consent.recorded", subjectType: "client", subjectID: id.raw,
+                                             counterpart: granteeOrg, channel: .system,
+                                             detail: ["consent": consent.id.raw, "scopes": consent.scopes.listText]),
+                                by: actor, at: now)
+            try await db.logAccess(actor, client: id, action: "write", subjectType: "consent", subjectID: consent.id.raw, at: now)
+            return consent
+        }
+    }
+
+    public func consents(client id: ID<Client>) async throws -> [Consent] {
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            _ = try await Self.heldClient(db, id, actor: actor)
+            try await db.logAccess(actor, client: id, action: "read", subjectType: "consents", subjectID: id.raw, at: now)
+            return try await Self.consents(db, client: id)
+        }
+    }
+
+    /// Revokes a consent; partners lose sight of the client on their next request.
+    public func revokeConsent(client id: ID<Client>, consent consentID: ID<Consent>) async throws -> Consent {
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            _ = try await Self.heldClient(db, id, actor: actor)
+            guard let row = try await db.first("SELECT \(Consent.columns) FROM consents WHERE id = ? AND client_id = ?",
+                                               consentID, id) else {
+                throw ThawError.notFound("consent \(consentID)")
+            }
+            var consent = Consent(row: row)
+            guard consent.revokedAt == nil else {
+                throw ThawError.conflict(code: "already-revoked", message: "this consent was already revoked")
+            }
+            consent.revokedAt = now
+            try await db.execute("UPDATE consents SET revoked_at = ? WHERE id = ?", now, consentID)
+            var counterpart: ID<Organization>?
+            if case .organization(let org) = consent.grantee { counterpart = org }
+            try await db.append(LedgerRecord(kind: "consent.revoked", subjectType: "client", subjectID: id.raw,
+                                             counterpart: counterpart, channel: .system, detail: ["consent": consentID.raw]),
+                                by: actor, at: now)
+            try await db.logAccess(actor, client: id, action: "write", subjectType: "consent", subjectID: consentID.raw, at: now)
+            return consent
+        }
+    }
+
+    // MARK: screening and needs
+
+    /// Records a screening and derives an identified need for each "yes".
+    public func recordScreening(client id: ID<Client>, _ input: NewScreening) async throws -> (Screening, [IdentifiedNeed]) {
+        let actor = self.actor, now = now()
+        let today = CalendarDate(now)
+        try input.validate(today: today)
+        return try await database.write { db in
+            _ = try await Self.heldClient(db, id, actor: actor)
+            let screening = Screening(id: IDGenerator.make("scr"), clientID: id, answers: input.answers,
+                                      screenedOn: input.screenedOn ?? today, screenedBy: actor.userID)
+            let answers = JSONText.encode(Dictionary(uniqueKeysWithValues: input.answers.map { ($0.key.rawValue, $0.value.rawValue) }))
+            try await db.execute("""
+                INSERT INTO screenings (id, client_id, organization_id, answers, screened_on, screened_by, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, screening.id, id, actor.organizationID, answers, screening.screenedOn, actor.userID, now)
+            var needs: [IdentifiedNeed] = []
+            let existing = Set(try await db.query("SELECT category FROM needs WHERE client_id = ? AND status = 'active'", id)
+                .map { $0.string("category") })
+            for category in screening.identifiedCategories where !existing.contains(category.rawValue) {
+                let need = IdentifiedNeed(id: IDGenerator.make("need"), clientID: id, category: category,
+                                          identifiedOn: screening.screenedOn, screeningID: screening.id)
+                try await db.execute("""
+                    INSERT INTO needs (id, client_id, organization_id, category, identified_on, screening_id, status)
+                    VALUES (?, ?, ?, ?, ?, ?, 'active')
+                    """, need.id, id, actor.organizationID, category, need.identifiedOn, screening.id)
+                needs.append(need)
+            }
+            try await db.append(LedgerRecord(kind: "screening.recorded", subjectType: "client", subjectID: id.raw,
+                                             counterpart: nil, channel: .system,
+                                             detail: ["screening": screening.id.raw,
+                                                      "identified": screening.identifiedCategories.listText]),
+                                by: actor, at: now)
+            try await db.logAccess(actor, client: id, action: "write", subjectType: "screening", subjectID: screening.id.raw, at: now)
+            return (screening, needs)
+        }
+    }
+
+    public func screenings(client id: ID<Client>) async throws -> [Screening] {
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            _ = try await Self.heldClient(db, id, actor: actor)
+            try await db.logAccess(actor, client: id, action: "read", subjectType: "screenings", subjectID: id.raw, at: now)
+            return try await db.query("""
+                SELECT id, client_id, answers, screened_on, screened_by FROM screenings WHERE client_id = ?
+                ORDER BY screened_on DESC, created_at DESC
+                """, id).map { row in
+                let raw = JSONText.decode(row.optionalString("answers"))
+                var answers: [NeedCategory: ScreeningAnswer] = [:]
+                for (k, v) in raw { if let c = NeedCategory(rawValue: k), let a = ScreeningAnswer(rawValue: v) { answers[c] = a } }
+                return Screening(id: row.id("id"), clientID: row.id("client_id"), answers: answers,
+                                 screenedOn: row.date("screened_on") ?? CalendarDate(now), screenedBy: row.id("screened_by"))
+            }
+        }
+    }
+
+    public func needs(client id: ID<Client>) async throws -> [IdentifiedNeed] {
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            _ = try await Self.heldClient(db, id, actor: actor)
+            try await db.logAccess(actor, client: id, action: "read", subjectType: "needs", subjectID: id.raw, at: now)
+            return try await db.query("SELECT \(IdentifiedNeed.columns) FROM needs WHERE client_id = ? ORDER BY identified_on DESC, id", id)
+                .map(IdentifiedNeed.init(row:))
+        }
+    }
+}

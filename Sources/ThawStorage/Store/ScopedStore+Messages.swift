@@ -1,0 +1,94 @@
+import ThawCore
+
+extension ScopedStore {
+    public func sendMessage(referral id: ID<Referral>, body: String) async throws -> ReferralMessage {
+        var v = Validator()
+        v.requireText(body, "body", maxLength: 8000)
+        try v.check()
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            let (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+            guard referral.status != .enteredInError else {
+                throw ThawError.conflict(code: "entered-in-error", message: "this referral was entered in error")
+            }
+            let message = ReferralMessage(id: IDGenerator.make("msg"), referralID: id, authorUserID: actor.userID,
+                                          authorOrganizationID: actor.organizationID, side: side,
+                                          body: body.trimmingWhitespace, sentAt: now)
+            try await db.execute("""
+                INSERT INTO referral_messages (id, referral_id, organization_id, author_user_id, side, body, sent_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, message.id, id, actor.organizationID, actor.userID, side, message.body, now)
+            // A message is not a change to the referral itself, so the version (ETag) stays.
+            // A reply from the receiving side counts as its first response.
+            try await db.execute("""
+                UPDATE referrals SET last_message_side = ?, last_message_at = ?,
+                    first_responded_at = CASE WHEN ? = 'performer' AND first_responded_at IS NULL THEN ? ELSE first_responded_at END
+                WHERE id = ?
+                """, side, now, side, now, id)
+            try await db.append(LedgerRecord(kind: "referral.message-sent", subjectType: "referral", subjectID: id.raw,
+                                             counterpart: referral.counterpart(of: actor.organizationID), channel: .referral,
+                                             detail: ["message": message.id.raw, "side": side.rawValue]), by: actor, at: now)
+            try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "message", subjectID: message.id.raw, at: now)
+            return message
+        }
+    }
+
+    public func messages(referral id: ID<Referral>) async throws -> [ReferralMessage] {
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            let (referral, _, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+            try await db.logAccess(actor, client: referral.clientID, action: "read", subjectType: "messages", subjectID: id.raw, at: now)
+            return try await db.query("SELECT \(ReferralMessage.columns) FROM referral_messages WHERE referral_id = ? ORDER BY sent_at, id", id)
+                .map(ReferralMessage.init(row:))
+        }
+    }
+
+    /// Records that the other side read a message (the read receipt). Reading
+    /// one's own side's message changes nothing.
+    public func markRead(referral id: ID<Referral>, message messageID: ID<ReferralMessage>) async throws -> ReferralMessage {
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            let (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+            guard let row = try await db.first("SELECT \(ReferralMessage.columns) FROM referral_messages WHERE id = ? AND referral_id = ?",
+                                               messageID, id) else { throw ThawError.notFound("message \(messageID)") }
+            var message = ReferralMessage(row: row)
+            guard message.side != side, message.readAt == nil else { return message }
+            message.readAt = now
+            message.readBy = actor.userID
+            try await db.execute("UPDATE referral_messages SET read_at = ?, read_by = ? WHERE id = ? AND read_at IS NULL",
+                                 now, actor.userID, messageID)
+            try await db.append(LedgerRecord(kind: "referral.message-read", subjectType: "referral", subjectID: id.raw,
+                                             counterpart: referral.counterpart(of: actor.organizationID), channel: .referral,
+                                             detail: ["message": messageID.raw]), by: actor, at: now)
+            return message
+        }
+    }
+
+    /// The referral's history from the ledger, oldest first.
+    public func timeline(referral id: ID<Referral>) async throws -> [ActivityEntry] {
+        let actor = self.actor, now = now()
+        return try await database.read { db in
+            _ = try await Self.visibleReferral(db, id, actor: actor, now: now)
+            return try await db.query("""
+                SELECT \(ActivityEntry.columns) FROM activity WHERE subject_type = 'referral' AND subject_id = ? ORDER BY seq
+                """, id).map(ActivityEntry.init(row:))
+        }
+    }
+}
+
+extension ThawStore {
+    /// Streams the whole ledger in order, in pages, for export (NDJSON).
+    public func exportActivity(after: Int64 = 0, pageSize: Int = 5000, _ emit: (ActivityEntry) async throws -> Void) async throws {
+        var cursor = after
+        while true {
+            let start = cursor
+            let page = try await database.read { db in
+                try await db.query("SELECT \(ActivityEntry.columns) FROM activity WHERE seq > ? ORDER BY seq LIMIT ?",
+                                   start, pageSize).map(ActivityEntry.init(row:))
+            }
+            for entry in page { try await emit(entry) }
+            guard let last = page.last, page.count == pageSize else { return }
+            cursor = last.seq
+        }
+    }
+}

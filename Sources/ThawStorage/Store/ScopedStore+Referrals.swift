@@ -1,0 +1,235 @@
+import Foundation
+import ThawCore
+
+/// A referral as one party sees it, with what this actor may do next.
+public struct ReferralDetail: Codable, Sendable {
+    public var referral: Referral
+    public var client: Client
+    public var side: ReferralSide
+    public var disclosedScopes: Set<ConsentScope>?
+    public var requesterName: String
+    public var ownerName: String?
+    public var serviceName: String?
+    /// Statuses this actor may set now; the UI offers only these.
+    public var allowedStatuses: [TaskStatus]
+    public var canSetBusinessStatus: Bool
+}
+
+extension ScopedStore {
+    public func createReferral(_ input: NewReferral, idempotencyKey: String? = nil) async throws -> (Referral, replayed: Bool) {
+        try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "sending a referral")
+        let actor = self.actor, now = now()
+        try input.validate(now: now)
+        if let key = idempotencyKey {
+            var v = Validator()
+            v.require(!key.isEmpty && key.count <= 200, "Idempotency-Key", "length", "Idempotency-Key must be 1 to 200 characters")
+            try v.check(unprocessable: false)
+        }
+        let fingerprint = try Self.fingerprint(input)
+        return try await database.write { db in
+            if let key = idempotencyKey,
+               let prior = try await db.first("SELECT request_hash, resource_id FROM idempotency_keys WHERE user_id = ? AND key = ?",
+                                              actor.userID, key) {
+                guard prior.string("request_hash") == fingerprint else {
+                    throw ThawError.unprocessable("Idempotency-Key", "reused",
+                                                  "this Idempotency-Key was already used for a different request")
+                }
+                let existing = try await Self.loadReferral(db, ID(prior.string("resource_id")))
+                return (existing, true)
+            }
+            let client = try await Self.heldClient(db, input.clientId, actor: actor)
+            let owner = try await Self.resolveOwner(db, input)
+            try await Self.checkNeeds(db, input.needIds ?? [], client: client.id)
+            let consents = try await Self.consents(db, client: client.id)
+            if let owner {
+                let ownerOrg = try await Self.organization(db, owner)
+                guard !consents.scopes(for: owner, sector: ownerOrg.sector, at: now).isEmpty else {
+                    throw ThawError.unprocessable("organizationId", "consent-required",
+                        "the client has no active consent covering \(ownerOrg.name); record consent before referring")
+                }
+            } else {
+                guard consents.contains(where: { $0.isActive(at: now) }) else {
+                    throw ThawError.unprocessable("clientId", "consent-required",
+                        "an open referral needs an active consent that lets eligible partners see it")
+                }
+            }
+            let priority = input.priority ?? .routine
+            let referral = Referral(
+                id: IDGenerator.make("ref"), clientID: client.id, requesterOrganizationID: actor.organizationID,
+                requesterUserID: actor.userID, ownerOrganizationID: owner, serviceID: input.serviceId,
+                needCategory: input.needCategory, needIDs: input.needIds ?? [], priority: priority,
+                status: input.draft == true ? .draft : .requested, note: input.note,
+                firstResponseDue: input.firstResponseDue ?? now.adding(seconds: priority.defaultFirstResponseSeconds),
+                followUpDue: input.followUpDue ?? now.adding(days: 14), createdAt: now, updatedAt: now)
+            try await db.execute("""
+                INSERT INTO referrals (\(Referral.columns))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, ?, ?, NULL, ?, NULL, NULL, ?, ?, 1)
+                """, referral.id, referral.clientID, referral.requesterOrganizationID, referral.requesterUserID,
+                referral.ownerOrganizationID, referral.serviceID, referral.needCategory,
+                referral.needIDs.map(\.raw).joined(separator: ","), referral.priority, referral.status, referral.note,
+                referral.firstResponseDue, referral.followUpDue, now, now)
+            if let key = idempotencyKey {
+                try await db.execute("""
+                    INSERT INTO idempotency_keys (user_id, key, organization_id, request_hash, resource_id, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, actor.userID, key, actor.organizationID, fingerprint, referral.id, now)
+            }
+            try await db.append(LedgerRecord(kind: "referral.created", subjectType: "referral", subjectID: referral.id.raw,
+                                             counterpart: owner, channel: .referral,
+                                             detail: ["status": referral.status.rawValue, "need": referral.needCategory.rawValue,
+                                                      "priority": priority.rawValue, "open": owner == nil ? "true" : "false"]),
+                                by: actor, at: now)
+            try await db.logAccess(actor, client: client.id, action: "write", subjectType: "referral", subjectID: referral.id.raw, at: now)
+            return (referral, false)
+        }
+    }
+
+    public func referral(_ id: ID<Referral>) async throws -> ReferralDetail {
+        let actor = self.actor, now = now()
+        let detail = try await database.read { db in
+            let (referral, side, scopes) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+            return try await Self.detail(db, referral, side: side, scopes: scopes, actor: actor, now: now)
+        }
+        try await database.write { db in
+            try await db.logAccess(actor, client: detail.referral.clientID, action: "read", subjectType: "referral",
+                                   subjectID: id.raw, at: now)
+        }
+        return detail
+    }
+
+    /// Moves a referral to a new status. `expectedVersion` comes from If-Match;
+    /// if someone changed the referral since, nothing is written and 412 follows.
+    public func changeStatus(_ id: ID<Referral>, _ change: StatusChange, expectedVersion: Int) async throws -> Referral {
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            var (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+            try Self.checkVersion(referral, expectedVersion)
+            let from = referral.status
+            try ReferralWorkflow.check(from: from, to: change.status, by: side, reason: change.reason, outcome: change.outcome)
+            referral.apply(status: change.status, reason: change.reason, outcome: change.outcome, by: side, at: now)
+            try await Self.saveStatus(db, referral, expectedVersion: expectedVersion)
+            var detail = ["from": from.rawValue, "to": change.status.rawValue]
+            if let reason = referral.statusReason { detail["reason"] = reason }
+            if let outcome = change.outcome { detail["outcome"] = outcome.code.rawValue }
+            try await db.append(LedgerRecord(kind: "referral.status-changed", subjectType: "referral", subjectID: id.raw,
+                                             counterpart: referral.counterpart(of: actor.organizationID),
+                                             channel: .referral, detail: detail), by: actor, at: now)
+            try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "referral", subjectID: id.raw, at: now)
+            return referral
+        }
+    }
+
+    /// Takes an open referral: the claiming organisation becomes the owner and
+    /// accepts it in one step. Only one claimer can win.
+    public func claim(_ id: ID<Referral>) async throws -> Referral {
+        try AccessPolicy.require(actor, anyOf: AccessPolicy.receivingRoles, to: "claiming a referral")
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            guard let row = try await db.first("SELECT \(Referral.columns) FROM referrals WHERE id = ?", id) else {
+                throw ThawError.notFound("referral \(id)")
+            }
+            var referral = Referral(row: row)
+            guard referral.isOpen, referral.status == .requested,
+                  try await Self.isEligible(db, actor: actor, for: referral, now: now) else {
+                throw ThawError.notFound("open referral \(id)")
+            }
+            let expected = referral.version
+            referral.ownerOrganizationID = actor.organizationID
+            referral.apply(status: .accepted, reason: nil, outcome: nil, by: .performer, at: now)
+            let changed = try await db.execute("""
+                UPDATE referrals SET owner_organization_id = ?, status = 'accepted', first_responded_at = ?,
+                    updated_at = ?, version = ? WHERE id = ? AND version = ? AND owner_organization_id IS NULL
+                """, actor.organizationID, now, now, referral.version, id, expected)
+            guard changed == 1 else {
+                throw ThawError.conflict(code: "already-claimed", message: "another organisation claimed this referral first")
+            }
+            try await db.append(LedgerRecord(kind: "referral.claimed", subjectType: "referral", subjectID: id.raw,
+                                             counterpart: referral.requesterOrganizationID, channel: .referral,
+                                             detail: ["from": "requested", "to": "accepted"]), by: actor, at: now)
+            try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "referral", subjectID: id.raw, at: now)
+            return referral
+        }
+    }
+
+    public func setBusinessStatus(_ id: ID<Referral>, _ step: BusinessStatus, expectedVersion: Int) async throws -> Referral {
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            var (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+            try Self.checkVersion(referral, expectedVersion)
+            try BusinessStatus.check(step, status: referral.status, side: side)
+            referral.businessStatus = step
+            if referral.firstRespondedAt == nil { referral.firstRespondedAt = now }
+            referral.touch(at: now)
+            try await Self.saveStatus(db, referral, expectedVersion: expectedVersion)
+            try await db.append(LedgerRecord(kind: "referral.business-status", subjectType: "referral", subjectID: id.raw,
+                                             counterpart: referral.requesterOrganizationID, channel: .referral,
+                                             detail: ["step": step.rawValue]), by: actor, at: now)
+            try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "referral", subjectID: id.raw, at: now)
+            return referral
+        }
+    }
+
+    /// The referring side adjusts priority, follow-up date or note.
+    public func updateReferral(_ id: ID<Referral>, _ update: ReferralUpdate, expectedVersion: Int) async throws -> Referral {
+        let actor = self.actor, now = now()
+        var v = Validator()
+        v.limitText(update.note, "note", maxLength: 4000)
+        if let due = update.followUpDue { v.require(due > now, "followUpDue", "not-in-past", "followUpDue must be in the future") }
+        try v.check()
+        return try await database.write { db in
+            var (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+            try Self.checkVersion(referral, expectedVersion)
+            guard side == .requester else { throw ThawError.forbidden("only the referring organisation edits a referral") }
+            guard !referral.status.isTerminal else {
+                throw ThawError.conflict(code: "closed", message: "a \(referral.status.rawValue) referral can no longer be edited")
+            }
+            var changed: [String: String] = [:]
+            if let p = update.priority, p != referral.priority { referral.priority = p; changed["priority"] = p.rawValue }
+            if let due = update.followUpDue { referral.followUpDue = due; changed["followUpDue"] = due.description }
+            if let note = update.note { referral.note = note; changed["note"] = "changed" }
+            referral.touch(at: now)
+            let rows = try await db.execute("""
+                UPDATE referrals SET priority = ?, follow_up_due = ?, note = ?, updated_at = ?, version = ?
+                WHERE id = ? AND version = ?
+                """, referral.priority, referral.followUpDue, referral.note, now, referral.version, id, expectedVersion)
+            guard rows == 1 else { throw Self.stale(id) }
+            try await db.append(LedgerRecord(kind: "referral.updated", subjectType: "referral", subjectID: id.raw,
+                                             counterpart: referral.ownerOrganizationID, channel: .referral, detail: changed),
+                                by: actor, at: now)
+            try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "referral", subjectID: id.raw, at: now)
+            return referral
+        }
+    }
+
+    /// Open referrals this actor's organisation could claim: need matches a
+    /// service it offers with capacity, and the client's consent covers it.
+    /// Client identity is not shown until claimed.
+    public func openReferrals(limit: Int = 50) async throws -> [OpenReferralSummary] {
+        guard actor.hasAny(AccessPolicy.receivingRoles) else { return [] }
+        let actor = self.actor, now = now()
+        return try await database.read { db in
+            try await db.query("""
+                SELECT r.id, r.need_category, r.priority, r.created_at, r.first_response_due, o.name AS requester_name
+                FROM referrals r JOIN organizations o ON o.id = r.requester_organization_id
+                WHERE r.owner_organization_id IS NULL AND r.status = 'requested'
+                  AND r.need_category IN (SELECT n.need_category FROM service_needs n JOIN services s ON s.id = n.service_id
+                                          WHERE n.organization_id = ? AND s.capacity <> 'closed')
+                  AND \(Self.consentCovers(alias: "r"))
+                ORDER BY r.first_response_due, r.id LIMIT ?
+                """, actor.organizationID, now, now, actor.organizationID, actor.sector, min(max(limit, 1), 200)).map { row in
+                OpenReferralSummary(id: row.id("id"), needCategory: row.enumValue("need_category"),
+                                    priority: row.enumValue("priority"), requesterName: row.string("requester_name"),
+                                    createdAt: row.timestamp("created_at"), firstResponseDue: row.timestamp("first_response_due"))
+            }
+        }
+    }
+}
+
+public struct OpenReferralSummary: Codable, Sendable {
+    public var id: ID<Referral>
+    public var needCategory: NeedCategory
+    public var priority: Priority
+    public var requesterName: String
+    public var createdAt: Timestamp
+    public var firstResponseDue: Timestamp
+}

@@ -1,0 +1,87 @@
+import ThawCore
+
+extension ScopedStore {
+    /// The navigator's caseload or the partner's inbox, filtered, sorted and
+    /// paged by cursor. The inbox lists only referrals whose client's consent
+    /// still covers this organisation.
+    public func worklist(_ query: WorklistQuery) async throws -> WorklistPage {
+        switch query.view {
+        case .caseload: try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "reading a caseload")
+        case .inbox: try AccessPolicy.require(actor, anyOf: AccessPolicy.receivingRoles, to: "reading an inbox")
+        }
+        let actor = self.actor, now = now()
+        let mine: ReferralSide = query.view == .caseload ? .requester : .performer
+        var conditions: [String] = []
+        var binds: [SQLValue] = []
+        switch query.view {
+        case .caseload:
+            conditions.append("r.requester_organization_id = ?"); binds.append(actor.organizationID.sqlValue)
+            if query.onlyMine { conditions.append("r.requester_user_id = ?"); binds.append(actor.userID.sqlValue) }
+        case .inbox:
+            conditions.append("r.owner_organization_id = ?"); binds.append(actor.organizationID.sqlValue)
+            conditions.append(Self.consentCovers(alias: "r"))
+            binds += [now.sqlValue, now.sqlValue, actor.organizationID.sqlValue, actor.sector.sqlValue]
+        }
+        let terminal = "('rejected','cancelled','completed','failed','entered-in-error')"
+        switch query.filter {
+        case .all: break
+        case .open: conditions.append("r.status NOT IN \(terminal)")
+        case .overdueFirstResponse:
+            conditions.append("r.status = 'requested' AND r.first_responded_at IS NULL AND r.first_response_due < ?")
+            binds.append(now.sqlValue)
+        case .awaitingMyReply:
+            conditions.append("r.status NOT IN \(terminal) AND (r.last_message_side = ?\(mine == .performer ? " OR r.status = 'requested'" : ""))")
+            binds.append(mine.other.sqlValue)
+        case .awaitingTheirReply:
+            conditions.append("r.status NOT IN \(terminal) AND (r.last_message_side = ?\(mine == .requester ? " OR r.status = 'requested'" : ""))")
+            binds.append(mine.sqlValue)
+        case .followUpDue:
+            conditions.append("r.status NOT IN \(terminal) AND r.follow_up_due <= ?")
+            binds.append(now.sqlValue)
+        }
+        if !query.statuses.isEmpty {
+            conditions.append("r.status IN (" + query.statuses.map { _ in "?" }.joined(separator: ",") + ")")
+            binds += query.statuses.sorted { $0.rawValue < $1.rawValue }.map(\.sqlValue)
+        }
+        let (keyColumn, direction) = query.sort == .updated ? ("r.updated_at", "DESC") : ("r.first_response_due", "ASC")
+        if let cursor = query.cursor {
+            let op = direction == "DESC" ? "<" : ">"
+            conditions.append("(\(keyColumn) \(op) ? OR (\(keyColumn) = ? AND r.id \(op) ?))")
+            binds += [.int(cursor.key), .int(cursor.key), .text(cursor.id)]
+        }
+        let counterpartColumn = query.view == .caseload ? "r.owner_organization_id" : "r.requester_organization_id"
+        let limit = min(max(query.limit, 1), 200)
+        binds.append(.int(Int64(limit + 1)))
+        let sql = """
+            SELECT \(Referral.columns.split(separator: ",").map { "r." + String($0).trimmingWhitespace }.joined(separator: ", ")),
+                   c.given_name, c.family_name, o.name AS counterpart_name
+            FROM referrals r JOIN clients c ON c.id = r.client_id
+            LEFT JOIN organizations o ON o.id = \(counterpartColumn)
+            WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(keyColumn) \(direction), r.id \(direction)
+            LIMIT ?
+            """
+        let finalBinds = binds
+        var rows = try await database.read { db in try await db.query(sql, finalBinds) }
+        var next: WorklistCursor?
+        if rows.count > limit {
+            rows.removeLast()
+            if let last = rows.last {
+                next = WorklistCursor(key: query.sort == .updated ? last.int64("updated_at") : last.int64("first_response_due"),
+                                      id: last.string("id"))
+            }
+        }
+        let items = rows.map { row in
+            var referral = Referral(row: row)
+            if query.view == .inbox { referral.note = nil }   // notes need the notes scope; see the detail view
+            return WorklistItem(referral: referral,
+                                clientName: row.string("given_name") + " " + row.string("family_name"),
+                                counterpartName: row.optionalString("counterpart_name"))
+        }
+        try await database.write { db in
+            try await db.logAccess(actor, client: nil, action: "list", subjectType: "worklist-\(query.view.rawValue)",
+                                   subjectID: "\(items.count)", at: now)
+        }
+        return WorklistPage(items: items, nextCursor: next)
+    }
+}

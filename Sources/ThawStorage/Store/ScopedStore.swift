@@ -1,0 +1,13 @@
+import ThawCore
+
+/// A repository bound to one actor. Every method checks the actor's roles,
+/// organisation and the client's consents before it reads or writes, and
+/// records what it did; routes cannot skip these checks because they only
+/// ever get a `ScopedStore`.
+public struct ScopedStore: Sendable {
+    public let store: ThawStore
+    public let actor: Actor
+
+    var database: any SQLDatabase { store.database }
+    func now() -> Timestamp { store.clock.now() }
+}

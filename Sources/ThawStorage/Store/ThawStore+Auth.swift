@@ -1,0 +1,196 @@
+import Crypto
+import ThawCore
+
+/// What sign-in needs to know about an account.
+public struct Credential: Sendable {
+    public let user: User
+    public let passwordHash: String?
+    public let failedSignIns: Int
+    public let lockedUntil: Timestamp?
+}
+
+/// The authenticated principal behind a session or token.
+public struct Principal: Sendable {
+    public let user: User
+    public let organization: Organization
+    public var actor: Actor {
+        Actor(userID: user.id, organizationID: organization.id, sector: organization.sector, roles: user.roles)
+    }
+}
+
+public struct APIToken: Codable, Sendable {
+    public var id: ID<APIToken>
+    public var userId: ID<User>
+    public var name: String
+    public var createdAt: Timestamp
+    public var expiresAt: Timestamp?
+    public var revokedAt: Timestamp?
+    public var lastUsedAt: Timestamp?
+}
+
+/// Secrets (session ids, API tokens) are stored only as SHA-256 digests, so a
+/// copy of the database does not let anyone sign in.
+public enum SecretDigest {
+    public static func hex(_ secret: String) -> String {
+        SHA256.hash(data: Array(secret.utf8)).map { byte in
+            let s = String(byte, radix: 16)
+            return s.count == 1 ? "0" + s : s
+        }.joined()
+    }
+
+    /// 256 random bits as URL-safe text, with a prefix naming what it is.
+    public static func newSecret(prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let words = (0..<4).map { _ in generator.next() as UInt64 }
+        return prefix + words.map { w in
+            let s = String(w, radix: 16); return String(repeating: "0", count: 16 - s.count) + s
+        }.joined()
+    }
+}
+
+extension ThawStore {
+    public static let maxFailedSignIns = 5
+    public static let lockoutSeconds: Int64 = 15 * 60
+
+    public func credential(email: String) async throws -> Credential? {
+        try await database.read { db in
+            guard let row = try await db.first("""
+                SELECT \(User.columns), password_hash, failed_sign_ins, locked_until FROM users WHERE email = ?
+                """, email.lowercased().trimmingWhitespace) else { return nil }
+            return Credential(user: User(row: row), passwordHash: row.optionalString("password_hash"),
+                              failedSignIns: row.int("failed_sign_ins"), lockedUntil: row.optionalTimestamp("locked_until"))
+        }
+    }
+
+    /// Counts a failed sign-in; the fifth in a row locks the account for 15 minutes.
+    public func recordFailedSignIn(user: ID<User>) async throws {
+        let now = clock.now()
+        try await database.write { db in
+            try await db.execute("""
+                UPDATE users SET failed_sign_ins = failed_sign_ins + 1,
+                    locked_until = CASE WHEN failed_sign_ins + 1 >= ? THEN ? ELSE locked_until END
+                WHERE id = ?
+                """, Self.maxFailedSignIns, now.adding(seconds: Self.lockoutSeconds), user)
+        }
+    }
+
+    /// Resets the failure count and opens a session; returns the session secret
+    /// (for the cookie) and its CSRF token.
+    public func startSession(user: ID<User>, lifetimeSeconds: Int64) async throws -> (secret: String, csrf: String) {
+        let now = clock.now()
+        let secret = SecretDigest.newSecret(prefix: "ses_")
+        let csrf = SecretDigest.newSecret(prefix: "")
+        try await database.write { db in
+            try await db.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?", user)
+            try await db.execute("DELETE FROM sessions WHERE user_id = ? AND expires_at < ?", user, now)
+            try await db.execute("""
+                INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+                """, SecretDigest.hex(secret), user, csrf, now, now.adding(seconds: lifetimeSeconds))
+        }
+        return (secret, csrf)
+    }
+
+    public func endSession(secret: String) async throws {
+        try await database.write { db in
+            try await db.execute("DELETE FROM sessions WHERE token_hash = ?", SecretDigest.hex(secret))
+        }
+    }
+
+    /// The principal behind a live session, and the session's CSRF token.
+    public func principal(sessionSecret: String) async throws -> (Principal, csrf: String)? {
+        let now = clock.now()
+        return try await database.read { db in
+            guard let row = try await db.first("""
+                SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at,
+                       s.csrf_token, o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
+                       o.created_at AS org_created_at
+                FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id
+                WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1
+                """, SecretDigest.hex(sessionSecret), now) else { return nil }
+            return (Self.principal(from: row), row.string("csrf_token"))
+        }
+    }
+
+    public func principal(bearerToken: String) async throws -> Principal? {
+        let now = clock.now()
+        return try await database.read { db in
+            guard let row = try await db.first("""
+                SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at,
+                       o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
+                       o.created_at AS org_created_at
+                FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organizations o ON o.id = u.organization_id
+                WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
+                  AND u.active = 1
+                """, SecretDigest.hex(bearerToken), now) else { return nil }
+            return Self.principal(from: row)
+        }
+    }
+
+    private static func principal(from row: SQLRow) -> Principal {
+        let org = Organization(id: row.id("org_id"), name: row.string("org_name"), sector: row.enumValue("sector"),
+                               alignment: row.optionalEnum("alignment"), parentID: row.optionalID("parent_id"),
+                               area: row.optionalString("area"), createdAt: row.timestamp("org_created_at"))
+        return Principal(user: User(row: row), organization: org)
+    }
+
+    /// Creates an API token for a user; the secret is returned once and never stored.
+    public func createToken(user: ID<User>, name: String, expiresAt: Timestamp?, by actor: Actor?) async throws -> (APIToken, secret: String) {
+        var v = Validator()
+        v.requireText(name, "name", maxLength: 100)
+        let now = clock.now()
+        if let expiresAt { v.require(expiresAt > now, "expiresAt", "not-in-past", "expiresAt must be in the future") }
+        try v.check()
+        let secret = SecretDigest.newSecret(prefix: "thaw_")
+        let token = APIToken(id: IDGenerator.make("tok"), userId: user, name: name.trimmingWhitespace,
+                             createdAt: now, expiresAt: expiresAt)
+        try await database.write { db in
+            guard let owner = try await db.first("SELECT organization_id FROM users WHERE id = ?", user) else {
+                throw ThawError.notFound("user \(user)")
+            }
+            let organization: ID<Organization> = owner.id("organization_id")
+            if let actor, actor.userID != user, !(actor.has(.administrator) && actor.organizationID == organization) {
+                throw ThawError.notFound("user \(user)")
+            }
+            try await db.execute("""
+                INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, token.id, user, token.name, SecretDigest.hex(secret), now, expiresAt)
+            try await db.append(LedgerRecord(kind: "token.created", subjectType: "api-token", subjectID: token.id.raw,
+                                             counterpart: nil, channel: .system, detail: ["user": user.raw]),
+                                actorUser: actor?.userID, actorOrganization: actor?.organizationID ?? organization, at: now)
+        }
+        return (token, secret)
+    }
+
+    public func tokens(user: ID<User>) async throws -> [APIToken] {
+        try await database.read { db in
+            try await db.query("""
+                SELECT id, user_id, name, created_at, expires_at, revoked_at, last_used_at FROM api_tokens
+                WHERE user_id = ? ORDER BY created_at DESC, id
+                """, user).map { row in
+                APIToken(id: row.id("id"), userId: row.id("user_id"), name: row.string("name"),
+                         createdAt: row.timestamp("created_at"), expiresAt: row.optionalTimestamp("expires_at"),
+                         revokedAt: row.optionalTimestamp("revoked_at"), lastUsedAt: row.optionalTimestamp("last_used_at"))
+            }
+        }
+    }
+
+    /// Revokes a token. The actor must own it or administer its owner's organisation.
+    public func revokeToken(_ id: ID<APIToken>, by actor: Actor?) async throws {
+        let now = clock.now()
+        try await database.write { db in
+            guard let row = try await db.first("""
+                SELECT t.user_id, u.organization_id, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?
+                """, id) else { throw ThawError.notFound("token \(id)") }
+            let owner: ID<User> = row.id("user_id")
+            let organization: ID<Organization> = row.id("organization_id")
+            if let actor, actor.userID != owner, !(actor.has(.administrator) && actor.organizationID == organization) {
+                throw ThawError.notFound("token \(id)")
+            }
+            guard row.optionalInt64("revoked_at") == nil else { return }
+            try await db.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", now, id)
+            try await db.append(LedgerRecord(kind: "token.revoked", subjectType: "api-token", subjectID: id.raw,
+                                             counterpart: nil, channel: .system),
+                                actorUser: actor?.userID, actorOrganization: actor?.organizationID ?? organization, at: now)
+        }
+    }
+}

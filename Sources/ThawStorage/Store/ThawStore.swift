@@ -1,0 +1,68 @@
+import Foundation
+import ThawCore
+
+/// The storage entry point. Unscoped operations (the directory, sign-in,
+/// administration) live here; anything touching a client goes through
+/// `scoped(to:)`, a repository bound to one actor.
+public struct ThawStore: Sendable {
+    public let database: any SQLDatabase
+    public let clock: any TimeSource
+
+    public init(database: any SQLDatabase, clock: any TimeSource) {
+        self.database = database
+        self.clock = clock
+    }
+
+    public func scoped(to actor: Actor) -> ScopedStore {
+        ScopedStore(store: self, actor: actor)
+    }
+}
+
+/// A change to record in the activity ledger, in the same transaction as the change.
+struct LedgerRecord {
+    var kind: String
+    var subjectType: String
+    var subjectID: String
+    var counterpart: ID<Organization>?
+    var channel: Channel
+    var detail: [String: String] = [:]
+}
+
+extension SQLConnection {
+    func append(_ record: LedgerRecord, actorUser: ID<User>?, actorOrganization: ID<Organization>, at: Timestamp) async throws {
+        try await execute("""
+            INSERT INTO activity (at, actor_user_id, actor_organization_id, counterpart_organization_id,
+                                  kind, subject_type, subject_id, channel, detail)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, at, actorUser, actorOrganization, record.counterpart, record.kind, record.subjectType,
+            record.subjectID, record.channel, JSONText.encode(record.detail))
+    }
+
+    func append(_ record: LedgerRecord, by actor: Actor, at: Timestamp) async throws {
+        try await append(record, actorUser: actor.userID, actorOrganization: actor.organizationID, at: at)
+    }
+
+    /// Records that an actor read or wrote a client's record (the access audit).
+    func logAccess(_ actor: Actor, client: ID<Client>?, action: String, subjectType: String, subjectID: String, at: Timestamp) async throws {
+        try await execute("""
+            INSERT INTO access_log (at, user_id, organization_id, client_id, action, subject_type, subject_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, at, actor.userID, actor.organizationID, client, action, subjectType, subjectID)
+    }
+}
+
+extension Channel: SQLBindable {}
+
+/// Small JSON helpers for the TEXT columns that hold maps.
+enum JSONText {
+    static func encode(_ map: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(map) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+    static func decode(_ text: String?) -> [String: String] {
+        guard let text, let map = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else { return [:] }
+        return map
+    }
+}
