@@ -21,7 +21,9 @@ public enum AccessPolicy {
         if actor.organizationID == referral.requesterOrganizationID, actor.hasAny(referringRoles) {
             return .requester
         }
-        if actor.organizationID == referral.ownerOrganizationID, actor.hasAny(receivingRoles), !consentScopes.isEmpty {
+        // A draft is the referrer's own work until it is sent.
+        if actor.organizationID == referral.ownerOrganizationID, actor.hasAny(receivingRoles), !consentScopes.isEmpty,
+           referral.status != .draft {
             return .performer
         }
         return nil

@@ -18,7 +18,7 @@ extension ScopedStore {
             conditions.append("r.requester_organization_id = ?"); binds.append(actor.organizationID.sqlValue)
             if query.onlyMine { conditions.append("r.requester_user_id = ?"); binds.append(actor.userID.sqlValue) }
         case .inbox:
-            conditions.append("r.owner_organization_id = ?"); binds.append(actor.organizationID.sqlValue)
+            conditions.append("r.owner_organization_id = ? AND r.status <> 'draft'"); binds.append(actor.organizationID.sqlValue)
             conditions.append(Self.consentCovers(alias: "r"))
             binds += [now.sqlValue, now.sqlValue, actor.organizationID.sqlValue, actor.sector.sqlValue]
         }

@@ -1,0 +1,44 @@
+import Hummingbird
+import Logging
+import ThawCore
+import ThawStorage
+
+/// Opens the database a URL names: `postgres://...` for PostgreSQL, anything
+/// else (`sqlite:file`, or a path) for a SQLite file; then applies migrations.
+public func openDatabase(_ url: String, logger: Logger, migrate: Bool = true) async throws -> any SQLDatabase {
+    let database: any SQLDatabase
+    if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+        database = try PostgresDatabase(url: url, logger: logger)
+    } else {
+        let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
+        database = try SQLiteDatabase(path: path)
+    }
+    if migrate { try await Migrator.migrate(database) }
+    return database
+}
+
+/// Assembles the application: the entry point and the tests both call this.
+public func buildApplication(configuration: ServerConfiguration, store: ThawStore,
+                             logger: Logger? = nil) -> some ApplicationProtocol {
+    var logger = logger ?? Logger(label: "thaw")
+    logger.logLevel = configuration.logLevel
+    let router = buildRouter(configuration: configuration, store: store)
+    return Application(router: router,
+                       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "thaw"),
+                       logger: logger)
+}
+
+public func buildRouter(configuration: ServerConfiguration, store: ThawStore, metrics: ThawMetrics = ThawMetrics()) -> Router<ThawRequestContext> {
+    let router = Router(context: ThawRequestContext.self)
+    router.add(middleware: RequestLogMiddleware(metrics: metrics))
+    OperationsRoutes(store: store, metrics: metrics).register(on: router)
+    let api = router.group("api/v1").add(middleware: AuthMiddleware(store: store))
+    let hasher = PasswordHasher(cost: configuration.bcryptCost)
+    api.get("openapi.json") { _, _ in try JSONBody.response(OpenAPIDocument.json) }
+    AuthRoutes(store: store, hasher: hasher, configuration: configuration).register(on: api)
+    DirectoryRoutes(store: store, hasher: hasher, configuration: configuration).register(on: api)
+    ClientRoutes(store: store, configuration: configuration).register(on: api)
+    ReferralRoutes(store: store, metrics: metrics, configuration: configuration).register(on: api)
+    TokenRoutes(store: store, configuration: configuration).register(on: api)
+    return router
+}

@@ -1,0 +1,174 @@
+import HummingbirdBcrypt
+import ThawCore
+import ThawStorage
+
+/// A realistic network for `thaw demo`: a ministry, a health authority with its
+/// primary-health-care unit, three primary care networks with member clinics,
+/// a medical association, and housing, food, employment, income-support and
+/// mental-health partners; users for every role; clients with consents and
+/// screenings; referrals in every status with their history. Everything is
+/// written through the same store calls as real use, with a clock moved
+/// through the past weeks so the history has real times.
+public struct DemoNetwork: Sendable {
+    public static let password = "thaw-demo-password"
+
+    public struct SignIn: Sendable { public let email: String; public let role: String; public let organization: String }
+    public private(set) var signIns: [SignIn] = []
+    public private(set) var organizations: [String: Organization] = [:]
+    public private(set) var referralCount = 0
+
+    public init() {}
+
+    public mutating func load(into database: any SQLDatabase, endingAt end: Timestamp, bcryptCost: UInt8 = 10) async throws {
+        let clock = ManualClock(end.adding(days: -56))
+        let store = ThawStore(database: database, clock: clock)
+        let hash = Bcrypt.hash(Self.password, cost: bcryptCost)
+
+        func org(_ key: String, _ name: String, _ sector: Sector, _ alignment: Alignment? = nil, parent: String? = nil, area: String) async throws {
+            organizations[key] = try await store.createOrganization(
+                NewOrganization(name: name, sector: sector, alignment: alignment, parentId: parent.flatMap { organizations[$0]?.id }, area: area))
+        }
+        try await org("ministry", "Ministry of Health", .government, .centralSystem, area: "Province-wide")
+        try await org("authority", "Provincial Health Authority", .healthSystem, .centralSystem, area: "Province-wide")
+        try await org("phc", "Primary Health Care Unit", .healthSystem, .centralSystem, parent: "authority", area: "Province-wide")
+        try await org("riverside", "Riverside Primary Care Network", .primaryCare, .independentPrimaryCare, area: "Riverside")
+        try await org("northgate", "Northgate Primary Care Network", .primaryCare, .independentPrimaryCare, area: "Northgate")
+        try await org("prairie", "Prairie Rural Primary Care Network", .primaryCare, .independentPrimaryCare, area: "Prairie County")
+        try await org("fht", "Riverside Family Health Team", .primaryCare, .independentPrimaryCare, parent: "riverside", area: "Riverside")
+        try await org("elm", "Elm Street Clinic", .primaryCare, .independentPrimaryCare, parent: "riverside", area: "Riverside")
+        try await org("northclinic", "Northgate Medical Clinic", .primaryCare, .independentPrimaryCare, parent: "northgate", area: "Northgate")
+        try await org("prairieclinic", "Prairie Rural Health Clinic", .primaryCare, .independentPrimaryCare, parent: "prairie", area: "Prairie County")
+        try await org("association", "Provincial Medical Association", .community, .independentPrimaryCare, area: "Province-wide")
+        try await org("housing", "Homeward Housing Society", .socialCare, area: "Riverside and Northgate")
+        try await org("food", "Good Neighbour Food Bank", .community, area: "Riverside, Northgate and Prairie County")
+        try await org("employment", "WorkBridge Employment Services", .socialCare, area: "Riverside and Northgate")
+        try await org("income", "Income Support Office", .government, area: "Province-wide")
+        try await org("mental", "Calm Waters Mental Health Service", .healthSystem, area: "Riverside and Prairie County")
+
+        func user(_ email: String, _ name: String, _ key: String, _ roles: Set<Role>) async throws -> Actor {
+            let created = try await store.createUser(NewUser(organizationId: organizations[key]!.id, email: email, displayName: name,
+                                                             roles: roles, password: Self.password), passwordHash: hash)
+            signIns.append(SignIn(email: email, role: roles.map(\.rawValue).sorted().joined(separator: ", "),
+                                  organization: organizations[key]!.name))
+            return Actor(userID: created.id, organizationID: created.organizationID, sector: organizations[key]!.sector, roles: roles)
+        }
+        _ = try await user("admin@thaw.demo", "Alex Admin", "authority", [.administrator])
+        let navigator = try await user("navigator@riverside-fht.demo", "Nadia Navigator", "fht", [.navigator])
+        let clinician = try await user("clinician@elm-street.demo", "Dr. Chen Clinician", "elm", [.clinician])
+        let ruralNavigator = try await user("navigator@prairie-clinic.demo", "Priya Navigator", "prairieclinic", [.navigator])
+        _ = try await user("lead@riverside-pcn.demo", "Lee Partnership-Lead", "riverside", [.partnershipLead])
+        _ = try await user("lead@phc-unit.demo", "Morgan Partnership-Lead", "phc", [.partnershipLead])
+        let housing = try await user("staff@homeward.demo", "Harper Housing", "housing", [.partnerStaff])
+        let food = try await user("staff@goodneighbour.demo", "Frankie Food", "food", [.partnerStaff])
+        let employment = try await user("staff@workbridge.demo", "Emery Employment", "employment", [.partnerStaff])
+        let income = try await user("staff@income-support.demo", "Isa Income", "income", [.partnerStaff])
+        let mental = try await user("staff@calmwaters.demo", "Mika Mental-Health", "mental", [.partnerStaff])
+
+        var services: [String: Service] = [:]
+        func service(_ key: String, _ org: String, _ name: String, _ needs: [NeedCategory], _ capacity: Capacity,
+                     languages: [String] = ["en", "fr"], eligibility: String) async throws {
+            services[key] = try await store.createService(
+                NewService(name: name, description: "\(name), offered by \(organizations[org]!.name).", needCategories: needs,
+                           eligibility: eligibility, areaServed: organizations[org]!.area ?? "", languages: languages, capacity: capacity),
+                organization: organizations[org]!.id)
+        }
+        try await service("housing", "housing", "Rapid Rehousing", [.housing, .utilities], .accepting, eligibility: "Adults at risk of homelessness")
+        try await service("shelter", "housing", "Supportive Housing Waitlist", [.housing], .waitlist, eligibility: "Adults with complex needs")
+        try await service("food", "food", "Weekly Food Hamper", [.food], .accepting, languages: ["en", "fr", "pa", "ar"], eligibility: "Anyone in the area")
+        try await service("employment", "employment", "Job Coaching", [.employment, .income], .accepting, eligibility: "Working-age adults")
+        try await service("income", "income", "Income Support Applications", [.income], .accepting, eligibility: "Residents with low income")
+        try await service("counselling", "mental", "Walk-in Counselling", [.mentalHealth, .socialIsolation], .waitlist, eligibility: "Adults 18+")
+
+        // Clients of the family health team and the rural clinic, each with a screening and consent.
+        let people: [(String, String, [NeedCategory], Actor)] = [
+            ("Amara", "Okafor", [.housing, .food], navigator), ("Ben", "Tremblay", [.employment], navigator),
+            ("Chloé", "Gagnon", [.food, .income], navigator), ("Daniel", "Singh", [.mentalHealth], clinician),
+            ("Esther", "Moreau", [.housing], navigator), ("Farid", "Haddad", [.income, .employment], navigator),
+            ("Grace", "Nakamura", [.food], ruralNavigator), ("Hugo", "Lavoie", [.socialIsolation, .mentalHealth], ruralNavigator),
+            ("Ines", "Roy", [.housing, .utilities], navigator), ("Jonah", "Whitehorse", [.food, .transportation], ruralNavigator),
+            ("Kira", "Bouchard", [.employment], navigator), ("Liam", "O'Neil", [.income], clinician),
+        ]
+        var cases: [(client: Client, need: IdentifiedNeed, actor: Actor)] = []
+        for (index, (given, family, needs, actor)) in people.enumerated() {
+            clock.advance(seconds: 3 * 3600)
+            let scoped = store.scoped(to: actor)
+            let client = try await scoped.createClient(NewClient(givenName: given, familyName: family,
+                birthDate: CalendarDate(year: 1950 + index * 4, month: 1 + index % 12, day: 3 + index),
+                phone: "555-01\(10 + index)", email: "\(given.lowercased())@example.org",
+                address: "\(10 + index) Main Street", preferredLanguage: index % 3 == 0 ? "fr" : "en"))
+            var answers: [NeedCategory: ScreeningAnswer] = [:]
+            for category in NeedCategory.allCases { answers[category] = needs.contains(category) ? .yes : .no }
+            let (_, identified) = try await scoped.recordScreening(client: client.id, NewScreening(answers: answers))
+            _ = try await scoped.recordConsent(client: client.id, NewConsent(
+                grantee: .sector(.socialCare), scopes: [.contact, .needs, .notes], purpose: .referral, validUntil: end.adding(days: 365)))
+            _ = try await scoped.recordConsent(client: client.id, NewConsent(
+                grantee: .sector(.community), scopes: [.contact, .needs], purpose: .referral, validUntil: end.adding(days: 365)))
+            _ = try await scoped.recordConsent(client: client.id, NewConsent(
+                grantee: .sector(.government), scopes: [.contact, .needs], purpose: .referral, validUntil: end.adding(days: 365)))
+            _ = try await scoped.recordConsent(client: client.id, NewConsent(
+                grantee: .sector(.healthSystem), scopes: [.contact, .needs, .notes], purpose: .careCoordination, validUntil: end.adding(days: 365)))
+            cases.append((client, identified[0], actor))
+        }
+
+        let partnerFor: [NeedCategory: (String, Actor)] = [
+            .housing: ("housing", housing), .food: ("food", food), .employment: ("employment", employment),
+            .income: ("income", income), .mentalHealth: ("counselling", mental), .socialIsolation: ("counselling", mental),
+        ]
+        // The path each referral takes; together they cover every status.
+        let scripts: [[TaskStatus]] = [
+            [.requested], [.requested, .accepted], [.requested, .accepted, .inProgress],
+            [.requested, .accepted, .inProgress, .completed], [.requested, .rejected], [.requested, .cancelled],
+            [.requested, .accepted, .onHold], [.requested, .accepted, .inProgress, .failed],
+            [.draft], [.requested, .enteredInError], [.requested, .accepted, .inProgress, .onHold, .inProgress, .completed],
+            [.requested, .accepted, .completed],
+        ]
+        for (index, item) in cases.enumerated() {
+            guard let (serviceKey, partner) = partnerFor[item.need.category] ?? partnerFor[.food] else { continue }
+            let script = scripts[index % scripts.count]
+            clock.advance(seconds: 26 * 3600)
+            let requester = store.scoped(to: item.actor)
+            let service = services[serviceKey]!
+            let category = service.needCategories.contains(item.need.category) ? item.need.category : service.needCategories[0]
+            var (referral, _) = try await requester.createReferral(NewReferral(
+                clientId: item.client.id, serviceId: service.id, needCategory: category,
+                needIds: category == item.need.category ? [item.need.id] : [],
+                priority: index % 4 == 0 ? .urgent : .routine,
+                note: "Referred after needs screening; client prefers phone contact in the afternoon.",
+                draft: script.first == .draft))
+            referralCount += 1
+            let receiver = store.scoped(to: partner)
+            for status in script.dropFirst() {
+                clock.advance(seconds: Int64(5 + index) * 3600)
+                let actorStore = ReferralWorkflow.sides(allowedToSet: status).contains(.performer) ? receiver : requester
+                if status == .inProgress, referral.status == .accepted {
+                    _ = try await receiver.sendMessage(referral: referral.id, body: "We have reached the client and booked an intake.")
+                    referral = try await receiver.setBusinessStatus(referral.id, .contacted, expectedVersion: referral.version)
+                }
+                referral = try await actorStore.changeStatus(referral.id, StatusChange(
+                    status: status,
+                    reason: ReferralWorkflow.requiresReason(status) ? Self.reason(for: status) : nil,
+                    outcome: status == .completed ? ReferralOutcome(code: .needMet, summary: "Client enrolled and the need is met.") : nil),
+                    expectedVersion: referral.version)
+                if status == .accepted {
+                    _ = try await requester.sendMessage(referral: referral.id, body: "Thank you. Please let us know when intake is booked.")
+                }
+            }
+        }
+        // One open referral for any eligible food partner to claim.
+        clock.advance(seconds: 3600)
+        let open = cases[6]
+        _ = try await store.scoped(to: open.actor).createReferral(NewReferral(
+            clientId: open.client.id, needCategory: .food, priority: .urgent, note: "Any food program in Prairie County."))
+        referralCount += 1
+    }
+
+    static func reason(for status: TaskStatus) -> String {
+        switch status {
+        case .rejected: return "Outside our service area; suggest the county program."
+        case .cancelled: return "Client found housing through family."
+        case .onHold: return "Client in hospital for two weeks."
+        case .failed: return "Unable to reach the client after three attempts."
+        default: return "Recorded in error."
+        }
+    }
+}

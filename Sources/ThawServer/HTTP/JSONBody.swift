@@ -1,0 +1,111 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ThawCore
+
+/// Reading request bodies and writing JSON responses the same way everywhere.
+enum JSONBody {
+    static let encoder = ThawJSON.makeEncoder()
+
+    /// Decodes a JSON body, refusing bodies over the limit (413) and anything
+    /// that is not JSON of the right shape (400 naming the field).
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw ThawError.payloadTooLarge(limit: limit)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw ThawError.payloadTooLarge(limit: limit)
+        }
+        if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json"),
+           !contentType.lowercased().hasPrefix("application/merge-patch+json") {
+            throw ThawError.invalid("Content-Type", "media-type", "send the body as application/json")
+        }
+        guard buffer.readableBytes > 0 else {
+            throw ThawError.invalid("body", "required", "a JSON body is required")
+        }
+        return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+    }
+
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func problem(_ problem: ProblemDetails, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/problem+json"
+        let data = (try? encoder.encode(problem)) ?? Data()
+        return Response(status: .init(code: problem.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = Self("Idempotency-Key")!
+    static let idempotentReplayed = Self("Idempotent-Replayed")!
+    static let requestID = Self("X-Request-Id")!
+    static let csrfToken = Self("X-CSRF-Token")!
+}
+
+extension Request {
+    /// The version an `If-Match` header names (`"7"` or `W/"7"`); 428 if absent.
+    func expectedVersion() throws -> Int {
+        guard let raw = headers[.ifMatch] else {
+            throw ThawError.preconditionRequired("send If-Match with the ETag you last read, so concurrent edits are not lost")
+        }
+        var text = raw.trimmingWhitespace
+        if text.hasPrefix("W/") { text.removeFirst(2) }
+        guard text.count >= 3, text.first == "\"", text.last == "\"", let version = Int(text.dropFirst().dropLast()) else {
+            throw ThawError.invalid("If-Match", "etag", "If-Match must be an ETag as sent by the server, e.g. \"3\"")
+        }
+        return version
+    }
+
+    func query(_ name: String) -> String? {
+        uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+extension ThawRequestContext {
+    func id<T>(_ name: String, as: T.Type = T.self) throws -> ThawCore.ID<T> {
+        let raw = try parameters.require(name)
+        guard !raw.isEmpty, raw.count <= 80, raw.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+            throw ThawError.notFound("\(name) \(raw.prefix(80))")
+        }
+        return ThawCore.ID(raw)
+    }
+}
+
+/// How Thaw writes JSON everywhere (API, exports): sorted keys, and Swift's
+/// `clientID` / `needIDs` spelled `clientId` / `needIds` as in the request bodies.
+public enum ThawJSON {
+    public static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .custom { path in
+            let key = path.last!
+            guard key.intValue == nil else { return key }
+            return JSONKey(apiName(key.stringValue))
+        }
+        return encoder
+    }
+
+    static func apiName(_ name: String) -> String {
+        if name.hasSuffix("IDs") { return name.dropLast(3) + "Ids" }
+        if name.hasSuffix("ID") { return name.dropLast(2) + "Id" }
+        return name
+    }
+
+    private struct JSONKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { return nil }
+    }
+}

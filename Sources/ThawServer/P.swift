@@ -1,1 +1,0 @@
-import Hummingbird; import HummingbirdBcrypt; import Prometheus; import ThawStorage

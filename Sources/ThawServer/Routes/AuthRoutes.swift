@@ -1,0 +1,86 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdBcrypt
+import NIOPosix
+import ThawCore
+import ThawStorage
+
+struct SignInRequest: Decodable { var email: String; var password: String }
+struct SignInResponse: Encodable {
+    var user: User
+    var organization: Organization
+    var csrfToken: String
+}
+struct MeResponse: Encodable { var user: User; var organization: Organization }
+
+/// Passwords are hashed and checked with bcrypt on NIO's thread pool, so a
+/// slow hash never blocks request handling.
+struct PasswordHasher: Sendable {
+    let cost: UInt8
+    /// A hash of a random string, checked against when the email is unknown so
+    /// response time does not reveal which emails exist.
+    let decoyHash: String
+
+    init(cost: UInt8) {
+        self.cost = cost
+        decoyHash = Bcrypt.hash(SecretDigest.newSecret(prefix: ""), cost: cost)
+    }
+    func hash(_ password: String) async throws -> String {
+        let cost = self.cost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+    func verify(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+}
+
+struct AuthRoutes {
+    let store: ThawStore
+    let hasher: PasswordHasher
+    let configuration: ServerConfiguration
+
+    func register(on group: RouterGroup<ThawRequestContext>) {
+        group.post("auth/sign-in", use: signIn)
+        group.post("auth/sign-out", use: signOut)
+        group.get("me", use: me)
+    }
+
+    @Sendable func signIn(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let input = try await JSONBody.decode(SignInRequest.self, from: request, limit: configuration.maxBodyBytes)
+        let wrong = ThawError.unauthenticated("the email or password is wrong")
+        guard let credential = try await store.credential(email: input.email), credential.user.active,
+              let hash = credential.passwordHash else {
+            _ = try await hasher.verify(input.password, hash: hasher.decoyHash)
+            throw wrong
+        }
+        let now = store.clock.now()
+        if let locked = credential.lockedUntil, locked > now {
+            throw ThawError.tooManyAttempts("too many failed sign-ins; this account is locked for a while",
+                                            retryAfterSeconds: Int((locked.millis - now.millis) / 1000) + 1)
+        }
+        guard try await hasher.verify(input.password, hash: hash) else {
+            try await store.recordFailedSignIn(user: credential.user.id)
+            throw wrong
+        }
+        let session = try await store.startSession(user: credential.user.id, lifetimeSeconds: configuration.sessionLifetimeSeconds)
+        let organization = try await store.organization(credential.user.organizationID)
+        var response = try JSONBody.response(SignInResponse(user: credential.user, organization: organization, csrfToken: session.csrf))
+        response.setCookie(Cookie(name: AuthMiddleware.cookieName, value: session.secret,
+                                  maxAge: Int(configuration.sessionLifetimeSeconds), path: "/",
+                                  secure: configuration.secureCookies, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    @Sendable func signOut(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        if let secret = context.sessionSecret { try await store.endSession(secret: secret) }
+        var response = Response(status: .noContent)
+        response.setCookie(Cookie(name: AuthMiddleware.cookieName, value: "", maxAge: 0, path: "/",
+                                  secure: configuration.secureCookies, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    @Sendable func me(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        return try JSONBody.response(MeResponse(user: principal.user, organization: principal.organization))
+    }
+}

@@ -1,0 +1,77 @@
+import HTTPTypes
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+struct ScreeningResult: Encodable { var screening: Screening; var identifiedNeeds: [IdentifiedNeed] }
+
+/// Clients, their consents, screenings and identified needs. Every call goes
+/// through a `ScopedStore`, which checks organisation and consent.
+struct ClientRoutes {
+    let store: ThawStore
+    let configuration: ServerConfiguration
+
+    func register(on group: RouterGroup<ThawRequestContext>) {
+        group.post("clients", use: create)
+        group.get("clients", use: list)
+        group.get("clients/:clientId", use: get)
+        group.get("clients/:clientId/consents", use: consents)
+        group.post("clients/:clientId/consents", use: recordConsent)
+        group.post("clients/:clientId/consents/:consentId/revoke", use: revokeConsent)
+        group.get("clients/:clientId/screenings", use: screenings)
+        group.post("clients/:clientId/screenings", use: recordScreening)
+        group.get("clients/:clientId/needs", use: needs)
+    }
+
+    private func scoped(_ context: ThawRequestContext) throws -> ScopedStore {
+        store.scoped(to: try context.requirePrincipal().actor)
+    }
+
+    private func body<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        try await JSONBody.decode(type, from: request, limit: configuration.maxBodyBytes)
+    }
+
+    @Sendable func create(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        return try JSONBody.response(try await scoped.createClient(try await body(NewClient.self, request)), status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let limit = request.query("limit").flatMap(Int.init) ?? 100
+        return try JSONBody.response(["items": try await scoped(context).clients(nameContains: request.query("name"), limit: limit)])
+    }
+
+    @Sendable func get(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try JSONBody.response(try await scoped(context).client(try context.id("clientId")))
+    }
+
+    @Sendable func consents(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try JSONBody.response(["items": try await scoped(context).consents(client: try context.id("clientId"))])
+    }
+
+    @Sendable func recordConsent(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        let input = try await body(NewConsent.self, request)
+        return try JSONBody.response(try await scoped.recordConsent(client: try context.id("clientId"), input), status: .created)
+    }
+
+    @Sendable func revokeConsent(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try JSONBody.response(try await scoped(context).revokeConsent(client: try context.id("clientId"),
+                                                                      consent: try context.id("consentId")))
+    }
+
+    @Sendable func screenings(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try JSONBody.response(["items": try await scoped(context).screenings(client: try context.id("clientId"))])
+    }
+
+    @Sendable func recordScreening(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        let input = try await body(NewScreening.self, request)
+        let (screening, needs) = try await scoped.recordScreening(client: try context.id("clientId"), input)
+        return try JSONBody.response(ScreeningResult(screening: screening, identifiedNeeds: needs), status: .created)
+    }
+
+    @Sendable func needs(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try JSONBody.response(["items": try await scoped(context).needs(client: try context.id("clientId"))])
+    }
+}

@@ -1,0 +1,111 @@
+import HTTPTypes
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+struct CapacityUpdate: Codable { var capacity: Capacity }
+struct NewServiceRequest: Codable {
+    var organizationId: ID<Organization>?
+    var service: NewService
+    init(from decoder: any Decoder) throws {
+        service = try NewService(from: decoder)
+        organizationId = try decoder.container(keyedBy: Key.self).decodeIfPresent(ID<Organization>.self, forKey: .organizationId)
+    }
+    private enum Key: String, CodingKey { case organizationId }
+    func encode(to encoder: any Encoder) throws { try service.encode(to: encoder) }
+}
+
+/// Organisations, users and the service directory.
+struct DirectoryRoutes {
+    let store: ThawStore
+    let hasher: PasswordHasher
+    let configuration: ServerConfiguration
+
+    func register(on group: RouterGroup<ThawRequestContext>) {
+        group.get("organizations", use: listOrganizations)
+        group.post("organizations", use: createOrganization)
+        group.get("organizations/:organizationId", use: getOrganization)
+        group.get("users", use: listUsers)
+        group.post("users", use: createUser)
+        group.get("services", use: searchServices)
+        group.post("services", use: createService)
+        group.get("services/:serviceId", use: getService)
+        group.patch("services/:serviceId", use: updateCapacity)
+    }
+
+    @Sendable func listOrganizations(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        _ = try context.requirePrincipal()
+        return try JSONBody.response(["items": try await store.organizations()])
+    }
+
+    @Sendable func getOrganization(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        _ = try context.requirePrincipal()
+        return try JSONBody.response(try await store.organization(try context.id("organizationId")))
+    }
+
+    @Sendable func createOrganization(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let actor = try context.requirePrincipal().actor
+        try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding an organisation")
+        let input = try await JSONBody.decode(NewOrganization.self, from: request, limit: configuration.maxBodyBytes)
+        return try JSONBody.response(try await store.createOrganization(input, by: actor), status: .created)
+    }
+
+    @Sendable func listUsers(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let actor = try context.requirePrincipal().actor
+        try AccessPolicy.require(actor, anyOf: [.administrator], to: "listing users")
+        let organization: ID<Organization> = request.query("organizationId").map { ID($0) } ?? actor.organizationID
+        return try JSONBody.response(["items": try await store.users(in: organization)])
+    }
+
+    /// Administrators (of the hosting organisation) add users to any organisation.
+    @Sendable func createUser(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let actor = try context.requirePrincipal().actor
+        try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding a user")
+        let input = try await JSONBody.decode(NewUser.self, from: request, limit: configuration.maxBodyBytes)
+        try input.validate()
+        let hash = try await hasher.hash(input.password)
+        return try JSONBody.response(try await store.createUser(input, passwordHash: hash, by: actor), status: .created)
+    }
+
+    @Sendable func searchServices(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        _ = try context.requirePrincipal()
+        var search = ServiceSearch(keyword: request.query("q"), area: request.query("area"), language: request.query("language"))
+        if let need = request.query("need") {
+            guard let category = NeedCategory(rawValue: need) else {
+                throw ThawError.invalid("need", "enum", "need must be one of \(NeedCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            search.need = category
+        }
+        for value in request.uri.queryParameters.getAll("capacity") {
+            guard let capacity = Capacity(rawValue: String(value)) else {
+                throw ThawError.invalid("capacity", "enum", "capacity must be accepting, waitlist or closed")
+            }
+            search.capacities.insert(capacity)
+        }
+        if let org = request.query("organizationId") { search.organization = ID(org) }
+        return try JSONBody.response(["items": try await store.searchServices(search)])
+    }
+
+    @Sendable func getService(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        _ = try context.requirePrincipal()
+        return try JSONBody.response(try await store.service(try context.id("serviceId")))
+    }
+
+    @Sendable func createService(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let actor = try context.requirePrincipal().actor
+        try AccessPolicy.require(actor, anyOf: AccessPolicy.directoryRoles, to: "adding a service")
+        let input = try await JSONBody.decode(NewServiceRequest.self, from: request, limit: configuration.maxBodyBytes)
+        var organization = actor.organizationID
+        if let requested = input.organizationId, requested != actor.organizationID {
+            try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding a service for another organisation")
+            organization = requested
+        }
+        return try JSONBody.response(try await store.createService(input.service, organization: organization, by: actor), status: .created)
+    }
+
+    @Sendable func updateCapacity(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = store.scoped(to: try context.requirePrincipal().actor)
+        let input = try await JSONBody.decode(CapacityUpdate.self, from: request, limit: configuration.maxBodyBytes)
+        return try JSONBody.response(try await scoped.updateCapacity(service: try context.id("serviceId"), to: input.capacity))
+    }
+}

@@ -1,0 +1,155 @@
+import HTTPTypes
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+struct BusinessStatusChange: Codable { var businessStatus: BusinessStatus }
+struct NewMessage: Codable { var body: String }
+struct WorklistResponse: Encodable { var items: [WorklistItem]; var nextCursor: String? }
+
+/// The referral workflow over HTTP: create (idempotent), read, move through
+/// statuses with If-Match, claim, business steps, messages, the timeline and
+/// the worklists.
+struct ReferralRoutes {
+    let store: ThawStore
+    let metrics: ThawMetrics
+    let configuration: ServerConfiguration
+
+    func register(on group: RouterGroup<ThawRequestContext>) {
+        group.post("referrals", use: create)
+        group.get("referrals", use: worklist)
+        group.get("referrals/open", use: openReferrals)
+        group.get("referrals/:referralId", use: get)
+        group.patch("referrals/:referralId", use: update)
+        group.post("referrals/:referralId/status", use: changeStatus)
+        group.post("referrals/:referralId/claim", use: claim)
+        group.post("referrals/:referralId/business-status", use: businessStatus)
+        group.get("referrals/:referralId/messages", use: messages)
+        group.post("referrals/:referralId/messages", use: sendMessage)
+        group.post("referrals/:referralId/messages/:messageId/read", use: markRead)
+        group.get("referrals/:referralId/timeline", use: timeline)
+    }
+
+    private func scoped(_ context: ThawRequestContext) throws -> ScopedStore {
+        store.scoped(to: try context.requirePrincipal().actor)
+    }
+    private func body<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        try await JSONBody.decode(type, from: request, limit: configuration.maxBodyBytes)
+    }
+    private func withETag(_ referral: Referral, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) throws -> Response {
+        var headers = extra
+        headers[.eTag] = referral.etag
+        headers[.location] = "/api/v1/referrals/\(referral.id.raw)"
+        return try JSONBody.response(referral, status: status, headers: headers)
+    }
+
+    @Sendable func create(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        let input = try await body(NewReferral.self, request)
+        let (referral, replayed) = try await scoped.createReferral(input, idempotencyKey: request.headers[.idempotencyKey])
+        if !replayed { metrics.recordTransition(to: referral.status.rawValue) }
+        return try withETag(referral, status: replayed ? .ok : .created,
+                            extra: replayed ? [.idempotentReplayed: "true"] : [:])
+    }
+
+    @Sendable func get(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let detail = try await scoped(context).referral(try context.id("referralId"))
+        return try JSONBody.response(detail, headers: [.eTag: detail.referral.etag])
+    }
+
+    @Sendable func update(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        let version = try request.expectedVersion()
+        let input = try await body(ReferralUpdate.self, request)
+        return try withETag(try await scoped.updateReferral(try context.id("referralId"), input, expectedVersion: version))
+    }
+
+    @Sendable func changeStatus(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        let version = try request.expectedVersion()
+        let change = try await body(StatusChange.self, request)
+        let referral = try await scoped.changeStatus(try context.id("referralId"), change, expectedVersion: version)
+        metrics.recordTransition(to: referral.status.rawValue)
+        return try withETag(referral)
+    }
+
+    @Sendable func claim(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let referral = try await scoped(context).claim(try context.id("referralId"))
+        metrics.recordTransition(to: referral.status.rawValue)
+        return try withETag(referral)
+    }
+
+    @Sendable func businessStatus(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        let version = try request.expectedVersion()
+        let change = try await body(BusinessStatusChange.self, request)
+        return try withETag(try await scoped.setBusinessStatus(try context.id("referralId"), change.businessStatus,
+                                                               expectedVersion: version))
+    }
+
+    @Sendable func messages(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try JSONBody.response(["items": try await scoped(context).messages(referral: try context.id("referralId"))])
+    }
+
+    @Sendable func sendMessage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        let input = try await body(NewMessage.self, request)
+        return try JSONBody.response(try await scoped.sendMessage(referral: try context.id("referralId"), body: input.body),
+                                     status: .created)
+    }
+
+    @Sendable func markRead(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try JSONBody.response(try await scoped(context).markRead(referral: try context.id("referralId"),
+                                                                 message: try context.id("messageId")))
+    }
+
+    @Sendable func timeline(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try JSONBody.response(["items": try await scoped(context).timeline(referral: try context.id("referralId"))])
+    }
+
+    @Sendable func openReferrals(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try JSONBody.response(["items": try await scoped(context).openReferrals()])
+    }
+
+    @Sendable func worklist(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        let page = try await scoped.worklist(try WorklistQuery(parsing: request, actor: scoped.actor))
+        return try JSONBody.response(WorklistResponse(items: page.items, nextCursor: page.nextCursor?.token))
+    }
+}
+
+extension WorklistQuery {
+    /// Parses `view`, `filter`, `status` (repeatable), `mine`, `sort`, `limit`, `cursor`.
+    /// Without `view`, navigators and clinicians get their caseload and partner staff their inbox.
+    init(parsing request: Request, actor: Actor) throws {
+        func parse<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> E? where E.RawValue == String {
+            guard let raw = request.query(name) else { return nil }
+            guard let value = E(rawValue: raw) else {
+                throw ThawError.invalid(name, "enum", "\(name) must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return value
+        }
+        let view = try parse("view", View.self) ?? (actor.hasAny(AccessPolicy.referringRoles) ? .caseload : .inbox)
+        self.init(view: view)
+        filter = try parse("filter", Filter.self) ?? .all
+        sort = try parse("sort", Sort.self) ?? .updated
+        for raw in request.uri.queryParameters.getAll("status") {
+            guard let status = TaskStatus(rawValue: String(raw)) else {
+                throw ThawError.invalid("status", "enum", "status must be one of \(TaskStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            statuses.insert(status)
+        }
+        if let raw = request.query("mine") {
+            guard raw == "true" || raw == "false" else { throw ThawError.invalid("mine", "boolean", "mine must be true or false") }
+            onlyMine = raw == "true"
+        }
+        if let raw = request.query("limit") {
+            guard let n = Int(raw), (1...200).contains(n) else { throw ThawError.invalid("limit", "range", "limit must be 1 to 200") }
+            limit = n
+        }
+        if let raw = request.query("cursor") {
+            guard let parsed = WorklistCursor(token: raw) else { throw ThawError.invalid("cursor", "format", "cursor is not one this server issued") }
+            cursor = parsed
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import HTTPTypes
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+struct NewTokenRequest: Codable { var name: String; var expiresAt: Timestamp?; var userId: ID<User>? }
+struct CreatedToken: Encodable { var token: APIToken; var secret: String }
+
+/// API tokens: a user makes their own; an administrator may make one for a
+/// user of their organisation. The secret is shown once.
+struct TokenRoutes {
+    let store: ThawStore
+    let configuration: ServerConfiguration
+
+    func register(on group: RouterGroup<ThawRequestContext>) {
+        group.get("tokens", use: list)
+        group.post("tokens", use: create)
+        group.delete("tokens/:tokenId", use: revoke)
+    }
+
+    @Sendable func list(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        return try JSONBody.response(["items": try await store.tokens(user: principal.user.id)])
+    }
+
+    @Sendable func create(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let actor = try context.requirePrincipal().actor
+        let input = try await JSONBody.decode(NewTokenRequest.self, from: request, limit: configuration.maxBodyBytes)
+        let (token, secret) = try await store.createToken(user: input.userId ?? actor.userID, name: input.name,
+                                                          expiresAt: input.expiresAt, by: actor)
+        return try JSONBody.response(CreatedToken(token: token, secret: secret), status: .created)
+    }
+
+    @Sendable func revoke(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let actor = try context.requirePrincipal().actor
+        try await store.revokeToken(try context.id("tokenId"), by: actor)
+        return Response(status: .noContent)
+    }
+}

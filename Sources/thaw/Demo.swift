@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ThawServer
+import ThawStorage
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a fresh SQLite database holding a realistic demo network, print the sign-ins, and serve it.")
+    @OptionGroup var server: ServerOptions
+    @Option(help: "Where to put the demo database (replaced if it exists).") var file = "thaw-demo.sqlite"
+
+    func run() async throws {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
+        let logger = Logger(label: "thaw")
+        let database = try await openDatabase(file, logger: logger)
+        var demo = DemoNetwork()
+        try await demo.load(into: database, endingAt: SystemClock().now())
+        print("""
+
+        Thaw demo: \(demo.organizations.count) organisations, \(demo.referralCount) referrals, database \(file)
+        Open http://\(server.host):\(server.port)/api/v1/openapi.json  (health: /healthz, metrics: /metrics)
+        Sign in (POST /api/v1/auth/sign-in) with password "\(DemoNetwork.password)" as:
+        """)
+        for signIn in demo.signIns {
+            print("  \(signIn.email.padding(toLength: 32, withPad: " ", startingAt: 0)) \(signIn.role.padding(toLength: 18, withPad: " ", startingAt: 0)) \(signIn.organization)")
+        }
+        print("")
+        fflush(nil)  // show the sign-ins before the server starts logging
+        let configuration = ServerConfiguration(host: server.host, port: server.port, databaseURL: file,
+                                                secureCookies: server.secureCookies)
+        let store = ThawStore(database: database, clock: SystemClock())
+        try await buildApplication(configuration: configuration, store: store, logger: logger).runService()
+        try await database.close()
+    }
+}
