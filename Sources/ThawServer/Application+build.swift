@@ -8,7 +8,9 @@ import ThawStorage
 public func openDatabase(_ url: String, logger: Logger, migrate: Bool = true) async throws -> any SQLDatabase {
     let database: any SQLDatabase
     if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-        database = try PostgresDatabase(url: url, logger: logger)
+        let postgres = try PostgresDatabase(url: url, logger: logger)
+        try await postgres.checkConnection()
+        database = postgres
     } else {
         let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
         database = try SQLiteDatabase(path: path)

@@ -18,6 +18,20 @@ public final class PostgresDatabase: SQLDatabase {
         runner = Task { await client.run() }
     }
 
+    /// Fails within `seconds` if the server cannot be reached, instead of
+    /// letting the pool retry forever behind the first request.
+    public func checkConnection(seconds: Int = 10) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try await self.read { db in try await db.query("SELECT 1 AS ok", []) } }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                throw SQLError(.other, "PostgreSQL did not answer within \(seconds) seconds")
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
     public func close() async throws {
         runner.cancel()
         _ = await runner.value

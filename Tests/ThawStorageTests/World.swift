@@ -1,0 +1,60 @@
+import ThawCore
+@testable import ThawStorage
+
+/// A small network for the contract tests: a primary-care clinic that refers,
+/// two social-care partners (housing, food), an unrelated community
+/// organisation, users in every role, and one client consenting to housing.
+struct World {
+    let store: ThawStore
+    let clock: ManualClock
+    let clinic: Organization, housing: Organization, food: Organization, unrelated: Organization
+    let navigator: Actor, clinician: Actor, clinicAdmin: Actor, clinicLead: Actor
+    let housingStaff: Actor, foodStaff: Actor, unrelatedStaff: Actor
+    let housingService: Service, foodService: Service
+    let client: Client
+    let housingConsent: Consent
+
+    static let start = ISO8601.parse("2026-01-05T09:00:00Z")!
+
+    static func make(_ database: any SQLDatabase) async throws -> World {
+        let clock = ManualClock(start)
+        let store = ThawStore(database: database, clock: clock)
+        let clinic = try await store.createOrganization(NewOrganization(name: "Riverside Clinic", sector: .primaryCare, alignment: .independentPrimaryCare))
+        let housing = try await store.createOrganization(NewOrganization(name: "Homeward Housing", sector: .socialCare))
+        let food = try await store.createOrganization(NewOrganization(name: "Food Bank", sector: .socialCare))
+        let unrelated = try await store.createOrganization(NewOrganization(name: "Library", sector: .community))
+        func actor(_ org: Organization, _ email: String, _ roles: Set<Role>) async throws -> Actor {
+            let user = try await store.createUser(NewUser(organizationId: org.id, email: email, displayName: email,
+                                                          roles: roles, password: "correct horse battery"), passwordHash: "x")
+            return Actor(userID: user.id, organizationID: org.id, sector: org.sector, roles: roles)
+        }
+        let navigator = try await actor(clinic, "nav@clinic.test", [.navigator])
+        let housingService = try await store.createService(NewService(name: "Rapid Rehousing", description: "", needCategories: [.housing],
+            eligibility: "adults", areaServed: "Riverside", languages: ["en"], capacity: .accepting), organization: housing.id)
+        let foodService = try await store.createService(NewService(name: "Hampers", description: "", needCategories: [.food, .housing],
+            eligibility: "anyone", areaServed: "Riverside", languages: ["en", "fr"], capacity: .accepting), organization: food.id)
+        let client = try await store.scoped(to: navigator).createClient(NewClient(givenName: "Amara", familyName: "Okafor",
+            birthDate: CalendarDate("1980-04-02"), phone: "555-0101", address: "1 Main St"))
+        let consent = try await store.scoped(to: navigator).recordConsent(client: client.id, NewConsent(
+            grantee: .organization(housing.id), scopes: [.needs, .notes], purpose: .referral, validUntil: start.adding(days: 30)))
+        return World(store: store, clock: clock, clinic: clinic, housing: housing, food: food, unrelated: unrelated,
+                     navigator: navigator,
+                     clinician: try await actor(clinic, "doc@clinic.test", [.clinician]),
+                     clinicAdmin: try await actor(clinic, "admin@clinic.test", [.administrator]),
+                     clinicLead: try await actor(clinic, "lead@clinic.test", [.partnershipLead]),
+                     housingStaff: try await actor(housing, "staff@housing.test", [.partnerStaff]),
+                     foodStaff: try await actor(food, "staff@food.test", [.partnerStaff]),
+                     unrelatedStaff: try await actor(unrelated, "staff@library.test", [.partnerStaff]),
+                     housingService: housingService, foodService: foodService, client: client, housingConsent: consent)
+    }
+
+    func refer(key: String? = nil, by actor: Actor? = nil) async throws -> Referral {
+        try await store.scoped(to: actor ?? navigator).createReferral(
+            NewReferral(clientId: client.id, serviceId: housingService.id, needCategory: .housing, note: "Needs housing soon"),
+            idempotencyKey: key).0
+    }
+
+    func count(_ table: String) async throws -> Int {
+        try await store.database.read { db in try await db.query("SELECT COUNT(*) AS n FROM \(table)", []).first!.int("n") }
+    }
+}
