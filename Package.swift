@@ -58,12 +58,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ThawCoreTests", dependencies: ["ThawCore"]),
-        .testTarget(name: "ThawStorageTests", dependencies: ["ThawStorage", "ThawCore"]),
+        // Shared fixtures (a small network, fresh databases) for the test targets.
+        .target(name: "ThawTestSupport", dependencies: ["ThawStorage", "ThawCore", .product(name: "Logging", package: "swift-log")],
+                path: "Tests/ThawTestSupport"),
+        .testTarget(name: "ThawStorageTests", dependencies: ["ThawStorage", "ThawCore", "ThawTestSupport"]),
         .testTarget(
             name: "ThawServerTests",
             dependencies: [
-                "ThawServer", "ThawStorage", "ThawCore",
+                "ThawServer", "ThawStorage", "ThawCore", "ThawTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
         ),
     ]

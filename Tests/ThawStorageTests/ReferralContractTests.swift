@@ -1,5 +1,6 @@
 import Testing
 import ThawCore
+import ThawTestSupport
 @testable import ThawStorage
 
 /// The repository contract, run on every backend in `Backend.available`.
@@ -262,4 +263,8 @@ extension Result where Failure == any Error {
 
 func Result<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
     await Result<T, any Error>(catching: body)
+}
+
+extension Backend: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
 }

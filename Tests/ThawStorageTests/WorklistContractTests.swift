@@ -1,5 +1,6 @@
 import Testing
 import ThawCore
+import ThawTestSupport
 @testable import ThawStorage
 
 @Suite struct WorklistContractTests {

@@ -1,21 +1,19 @@
 import Foundation
 import Logging
-import Testing
 import ThawCore
-@testable import ThawStorage
+import ThawStorage
 
 /// The databases the contract suite runs on. SQLite always; PostgreSQL when
 /// THAW_TEST_POSTGRES_URL names a server (scripts/test starts one), and always
 /// under CI, where a missing server fails the run instead of skipping it.
-enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum Backend: String, CaseIterable, Sendable {
     case sqlite, postgres
-    var testDescription: String { rawValue }
 
-    static let postgresURL = ProcessInfo.processInfo.environment["THAW_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let postgresRequired = ProcessInfo.processInfo.environment["THAW_REQUIRE_POSTGRES"] == "1"
+    public static let postgresURL = ProcessInfo.processInfo.environment["THAW_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    public static let postgresRequired = ProcessInfo.processInfo.environment["THAW_REQUIRE_POSTGRES"] == "1"
         || ProcessInfo.processInfo.environment["CI"] != nil
 
-    static let available: [Backend] = {
+    public static let available: [Backend] = {
         if postgresURL != nil || postgresRequired { return [.sqlite, .postgres] }
         FileHandle.standardError.write(Data("""
 
@@ -30,12 +28,12 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 }
 
 /// A fresh, migrated database for one test, removed afterwards.
-struct TestDatabase {
-    let database: any SQLDatabase
-    let reopen: @Sendable () async throws -> any SQLDatabase
-    let cleanup: @Sendable () async -> Void
+public struct TestDatabase: Sendable {
+    public let database: any SQLDatabase
+    public let reopen: @Sendable () async throws -> any SQLDatabase
+    public let cleanup: @Sendable () async -> Void
 
-    static func make(_ backend: Backend) async throws -> TestDatabase {
+    public static func make(_ backend: Backend) async throws -> TestDatabase {
         let logger = Logger(label: "test")
         switch backend {
         case .sqlite:
@@ -67,13 +65,13 @@ struct TestDatabase {
     }
 }
 
-struct TestSetupError: Error, CustomStringConvertible {
-    let description: String
+public struct TestSetupError: Error, CustomStringConvertible {
+    public let description: String
     init(_ description: String) { self.description = description }
 }
 
 /// Runs a test body against a fresh database and always cleans up.
-func withDatabase(_ backend: Backend, _ body: (TestDatabase) async throws -> Void) async throws {
+public func withDatabase(_ backend: Backend, _ body: (TestDatabase) async throws -> Void) async throws {
     let db = try await TestDatabase.make(backend)
     do {
         try await body(db)

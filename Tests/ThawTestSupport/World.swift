@@ -1,22 +1,22 @@
 import ThawCore
-@testable import ThawStorage
+import ThawStorage
 
 /// A small network for the contract tests: a primary-care clinic that refers,
 /// two social-care partners (housing, food), an unrelated community
 /// organisation, users in every role, and one client consenting to housing.
-struct World {
-    let store: ThawStore
-    let clock: ManualClock
-    let clinic: Organization, housing: Organization, food: Organization, unrelated: Organization
-    let navigator: Actor, clinician: Actor, clinicAdmin: Actor, clinicLead: Actor
-    let housingStaff: Actor, foodStaff: Actor, unrelatedStaff: Actor
-    let housingService: Service, foodService: Service
-    let client: Client
-    let housingConsent: Consent
+public struct World: Sendable {
+    public let store: ThawStore
+    public let clock: ManualClock
+    public let clinic: Organization, housing: Organization, food: Organization, unrelated: Organization
+    public let navigator: Actor, clinician: Actor, clinicAdmin: Actor, clinicLead: Actor
+    public let housingStaff: Actor, foodStaff: Actor, unrelatedStaff: Actor
+    public let housingService: Service, foodService: Service
+    public let client: Client
+    public let housingConsent: Consent
 
-    static let start = ISO8601.parse("2026-01-05T09:00:00Z")!
+    public static let start = ISO8601.parse("2026-01-05T09:00:00Z")!
 
-    static func make(_ database: any SQLDatabase) async throws -> World {
+    public static func make(_ database: any SQLDatabase) async throws -> World {
         let clock = ManualClock(start)
         let store = ThawStore(database: database, clock: clock)
         let clinic = try await store.createOrganization(NewOrganization(name: "Riverside Clinic", sector: .primaryCare, alignment: .independentPrimaryCare))
@@ -48,13 +48,13 @@ struct World {
                      housingService: housingService, foodService: foodService, client: client, housingConsent: consent)
     }
 
-    func refer(key: String? = nil, by actor: Actor? = nil) async throws -> Referral {
+    public func refer(key: String? = nil, by actor: Actor? = nil) async throws -> Referral {
         try await store.scoped(to: actor ?? navigator).createReferral(
             NewReferral(clientId: client.id, serviceId: housingService.id, needCategory: .housing, note: "Needs housing soon"),
             idempotencyKey: key).0
     }
 
-    func count(_ table: String) async throws -> Int {
+    public func count(_ table: String) async throws -> Int {
         try await store.database.read { db in try await db.query("SELECT COUNT(*) AS n FROM \(table)", []).first!.int("n") }
     }
 }

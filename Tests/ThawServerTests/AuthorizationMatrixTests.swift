@@ -1,0 +1,110 @@
+import HTTPTypes
+import HummingbirdBcrypt
+import Testing
+import ThawCore
+import ThawStorage
+import ThawTestSupport
+
+/// Each role, in the referring organisation, the receiving one and an
+/// unrelated one, against each operation on a referral. The expected result
+/// is written out per cell.
+@Suite struct AuthorizationMatrixTests {
+    enum Relation: String, CaseIterable { case own, counterpart, unrelated }
+
+    /// What a cell should get: the referring side reads, writes messages and
+    /// sees the client but may not accept; the receiving side may also accept;
+    /// anyone else, and roles without client access, get 404.
+    static func expected(_ role: Role, _ relation: Relation) -> [String: Int] {
+        let referring: Set<Role> = [.navigator, .clinician]
+        let receiving: Set<Role> = [.partnerStaff, .navigator, .clinician]
+        switch relation {
+        case .own where referring.contains(role):
+            return ["read": 200, "message": 201, "accept": 403, "client": 200, "timeline": 200]
+        case .counterpart where receiving.contains(role):
+            return ["read": 200, "message": 201, "accept": 200, "client": 200, "timeline": 200]
+        default:
+            return ["read": 404, "message": 404, "accept": 404, "client": 404, "timeline": 404]
+        }
+    }
+
+    @Test(arguments: Role.allCases)
+    func roleAcrossOrganisations(role: Role) async throws {
+        try await withAPI { api, w in
+            for relation in Relation.allCases {
+                let org = relation == .own ? w.clinic : relation == .counterpart ? w.housing : w.unrelated
+                let user = try await w.store.createUser(NewUser(organizationId: org.id, email: "\(role.rawValue)-\(relation.rawValue)@test.org",
+                    displayName: "matrix", roles: [role], password: "correct horse battery"), passwordHash: "x")
+                let token = try await w.store.createToken(user: user.id, name: "m", expiresAt: nil, by: nil).secret
+                let auth: HTTPFields = [.authorization: "Bearer \(token)"]
+                let created = try await api.referral(w)
+                let id = created["id"] as! String
+                var got: [String: Int] = [:]
+                got["read"] = try await api.call(.get, "/api/v1/referrals/\(id)", headers: auth).status
+                got["timeline"] = try await api.call(.get, "/api/v1/referrals/\(id)/timeline", headers: auth).status
+                got["client"] = try await api.call(.get, "/api/v1/clients/\(w.client.id)", headers: auth).status
+                got["message"] = try await api.call(.post, "/api/v1/referrals/\(id)/messages", json: #"{"body":"hello"}"#, headers: auth).status
+                var acceptHeaders = auth
+                acceptHeaders[.ifMatch] = created.etag
+                got["accept"] = try await api.call(.post, "/api/v1/referrals/\(id)/status", json: #"{"status":"accepted"}"#, headers: acceptHeaders).status
+                #expect(got == Self.expected(role, relation), "\(role.rawValue) in \(relation.rawValue) organisation")
+            }
+        }
+    }
+}
+
+@Suite struct SignInTests {
+    func addUser(_ w: World, email: String) async throws {
+        _ = try await w.store.createUser(NewUser(organizationId: w.clinic.id, email: email, displayName: "Sam",
+                                                 roles: [.navigator], password: "a long enough password"),
+                                         passwordHash: Bcrypt.hash("a long enough password", cost: 4))
+    }
+
+    @Test func sessionCookieIsSafeAndNeedsCSRFForChanges() async throws {
+        try await withAPI { api, w in
+            try await addUser(w, email: "sam@clinic.test")
+            let signIn = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"SAM@clinic.test","password":"a long enough password"}"#)
+            #expect(signIn.status == 200)
+            let cookie = signIn.headers[.setCookie] ?? ""
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.hasPrefix("thaw_session=ses_"))
+            let session = String(cookie.split(separator: ";")[0])
+            let csrf = signIn["csrfToken"] as! String
+            #expect(try await api.call(.get, "/api/v1/me", headers: [.cookie: session]).status == 200)
+            let body = #"{"givenName":"Kim","familyName":"Lee"}"#
+            #expect(try await api.call(.post, "/api/v1/clients", json: body, headers: [.cookie: session]).status == 403)
+            #expect(try await api.call(.post, "/api/v1/clients", json: body,
+                                       headers: [.cookie: session, HTTPField.Name("X-CSRF-Token")!: csrf]).status == 201)
+            #expect(try await api.call(.post, "/api/v1/auth/sign-out", headers: [.cookie: session, HTTPField.Name("X-CSRF-Token")!: csrf]).status == 204)
+            #expect(try await api.call(.get, "/api/v1/me", headers: [.cookie: session]).status == 401)
+        }
+    }
+
+    @Test func fiveFailuresLockTheAccountEvenForTheRightPassword() async throws {
+        try await withAPI { api, w in
+            try await addUser(w, email: "lock@clinic.test")
+            let unknown = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"nobody@clinic.test","password":"whatever it is"}"#)
+            #expect(unknown.status == 401)
+            for _ in 0..<ThawStore.maxFailedSignIns {
+                let wrong = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"lock@clinic.test","password":"wrong password!"}"#)
+                #expect(wrong.status == 401 && wrong["detail"] as? String == unknown["detail"] as? String)
+            }
+            let locked = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"lock@clinic.test","password":"a long enough password"}"#)
+            #expect(locked.status == 429 && locked.headers[.retryAfter] != nil)
+            w.clock.advance(seconds: ThawStore.lockoutSeconds + 1)
+            #expect(try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"lock@clinic.test","password":"a long enough password"}"#).status == 200)
+        }
+    }
+
+    @Test func tokensCanBeCreatedListedAndRevoked() async throws {
+        try await withAPI { api, w in
+            let created = try await api.call(.post, "/api/v1/tokens", as: "navigator", json: #"{"name":"laptop"}"#)
+            #expect(created.status == 201)
+            let secret = created["secret"] as! String
+            let id = (created["token"] as! [String: Any])["id"] as! String
+            #expect(try await api.call(.get, "/api/v1/me", headers: [.authorization: "Bearer \(secret)"]).status == 200)
+            #expect(try await api.call(.get, "/api/v1/tokens", as: "navigator").items.count == 2)
+            #expect(try await api.call(.delete, "/api/v1/tokens/\(id)", as: "housing").status == 404)
+            #expect(try await api.call(.delete, "/api/v1/tokens/\(id)", as: "navigator").status == 204)
+            #expect(try await api.call(.get, "/api/v1/me", headers: [.authorization: "Bearer \(secret)"]).status == 401)
+        }
+    }
+}
