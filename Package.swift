@@ -57,6 +57,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The load generator and bulk seeder behind BENCHMARKS.md (scripts/bench-referrals).
+        .executableTarget(
+            name: "thaw-load",
+            dependencies: [
+                "ThawServer", "ThawStorage", "ThawCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            path: "Benchmarks/ThawLoad"
+        ),
         .testTarget(name: "ThawCoreTests", dependencies: ["ThawCore"]),
         // Shared fixtures (a small network, fresh databases) for the test targets.
         .target(name: "ThawTestSupport", dependencies: ["ThawStorage", "ThawCore", .product(name: "Logging", package: "swift-log")],

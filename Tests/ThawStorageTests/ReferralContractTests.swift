@@ -239,6 +239,24 @@ import ThawTestSupport
     }
 
     @Test(arguments: Backend.available)
+    func exportStreamsTheWholeLedgerInOrderAcrossPages(backend: Backend) async throws {
+        try await withDatabase(backend) { db in
+            let w = try await World.make(db.database)
+            let referral = try await w.refer()
+            _ = try await w.store.scoped(to: w.housingStaff).changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: 1)
+            var seqs: [Int64] = []
+            var kinds: [String] = []
+            try await w.store.exportActivity(pageSize: 3) { entry in seqs.append(entry.seq); kinds.append(entry.kind) }
+            #expect(seqs.count == (try await w.count("activity")))
+            #expect(seqs == seqs.sorted() && Set(seqs).count == seqs.count)
+            #expect(kinds.suffix(2) == ["referral.created", "referral.status-changed"])
+            var after: [Int64] = []
+            try await w.store.exportActivity(after: seqs[seqs.count - 2], pageSize: 3) { after.append($0.seq) }
+            #expect(after == [seqs.last!])
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func clientReadsAndWritesAreRecordedInTheAccessLog(backend: Backend) async throws {
         try await withDatabase(backend) { db in
             let w = try await World.make(db.database)

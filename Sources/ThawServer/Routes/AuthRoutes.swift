@@ -34,7 +34,7 @@ struct PasswordHasher: Sendable {
     }
 }
 
-struct AuthRoutes {
+struct AuthRoutes: APIRouteGroup {
     let store: ThawStore
     let hasher: PasswordHasher
     let configuration: ServerConfiguration
@@ -46,7 +46,7 @@ struct AuthRoutes {
     }
 
     @Sendable func signIn(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let input = try await JSONBody.decode(SignInRequest.self, from: request, limit: configuration.maxBodyBytes)
+        let input = try await body(SignInRequest.self, request)
         let wrong = ThawError.unauthenticated("the email or password is wrong")
         guard let credential = try await store.credential(email: input.email), credential.user.active,
               let hash = credential.passwordHash else {

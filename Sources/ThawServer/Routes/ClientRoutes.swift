@@ -7,7 +7,7 @@ struct ScreeningResult: Encodable { var screening: Screening; var identifiedNeed
 
 /// Clients, their consents, screenings and identified needs. Every call goes
 /// through a `ScopedStore`, which checks organisation and consent.
-struct ClientRoutes {
+struct ClientRoutes: APIRouteGroup {
     let store: ThawStore
     let configuration: ServerConfiguration
 
@@ -21,14 +21,6 @@ struct ClientRoutes {
         group.get("clients/:clientId/screenings", use: screenings)
         group.post("clients/:clientId/screenings", use: recordScreening)
         group.get("clients/:clientId/needs", use: needs)
-    }
-
-    private func scoped(_ context: ThawRequestContext) throws -> ScopedStore {
-        store.scoped(to: try context.requirePrincipal().actor)
-    }
-
-    private func body<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
-        try await JSONBody.decode(type, from: request, limit: configuration.maxBodyBytes)
     }
 
     @Sendable func create(_ request: Request, context: ThawRequestContext) async throws -> Response {

@@ -16,7 +16,7 @@ struct NewServiceRequest: Codable {
 }
 
 /// Organisations, users and the service directory.
-struct DirectoryRoutes {
+struct DirectoryRoutes: APIRouteGroup {
     let store: ThawStore
     let hasher: PasswordHasher
     let configuration: ServerConfiguration
@@ -45,8 +45,7 @@ struct DirectoryRoutes {
 
     @Sendable func createOrganization(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let actor = try context.requirePrincipal().actor
-        try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding an organisation")
-        let input = try await JSONBody.decode(NewOrganization.self, from: request, limit: configuration.maxBodyBytes)
+        let input = try await body(NewOrganization.self, request)
         return try JSONBody.response(try await store.createOrganization(input, by: actor), status: .created)
     }
 
@@ -60,8 +59,9 @@ struct DirectoryRoutes {
     /// Administrators (of the hosting organisation) add users to any organisation.
     @Sendable func createUser(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let actor = try context.requirePrincipal().actor
+        // Checked again in the store; here first so a non-administrator cannot make us spend a bcrypt hash.
         try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding a user")
-        let input = try await JSONBody.decode(NewUser.self, from: request, limit: configuration.maxBodyBytes)
+        let input = try await body(NewUser.self, request)
         try input.validate()
         let hash = try await hasher.hash(input.password)
         return try JSONBody.response(try await store.createUser(input, passwordHash: hash, by: actor), status: .created)
@@ -93,19 +93,14 @@ struct DirectoryRoutes {
 
     @Sendable func createService(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let actor = try context.requirePrincipal().actor
-        try AccessPolicy.require(actor, anyOf: AccessPolicy.directoryRoles, to: "adding a service")
-        let input = try await JSONBody.decode(NewServiceRequest.self, from: request, limit: configuration.maxBodyBytes)
-        var organization = actor.organizationID
-        if let requested = input.organizationId, requested != actor.organizationID {
-            try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding a service for another organisation")
-            organization = requested
-        }
+        let input = try await body(NewServiceRequest.self, request)
+        let organization = input.organizationId ?? actor.organizationID
         return try JSONBody.response(try await store.createService(input.service, organization: organization, by: actor), status: .created)
     }
 
     @Sendable func updateCapacity(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let scoped = store.scoped(to: try context.requirePrincipal().actor)
-        let input = try await JSONBody.decode(CapacityUpdate.self, from: request, limit: configuration.maxBodyBytes)
+        let input = try await body(CapacityUpdate.self, request)
         return try JSONBody.response(try await scoped.updateCapacity(service: try context.id("serviceId"), to: input.capacity))
     }
 }

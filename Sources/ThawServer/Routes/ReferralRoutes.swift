@@ -10,7 +10,7 @@ struct WorklistResponse: Encodable { var items: [WorklistItem]; var nextCursor: 
 /// The referral workflow over HTTP: create (idempotent), read, move through
 /// statuses with If-Match, claim, business steps, messages, the timeline and
 /// the worklists.
-struct ReferralRoutes {
+struct ReferralRoutes: APIRouteGroup {
     let store: ThawStore
     let metrics: ThawMetrics
     let configuration: ServerConfiguration
@@ -30,12 +30,6 @@ struct ReferralRoutes {
         group.get("referrals/:referralId/timeline", use: timeline)
     }
 
-    private func scoped(_ context: ThawRequestContext) throws -> ScopedStore {
-        store.scoped(to: try context.requirePrincipal().actor)
-    }
-    private func body<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
-        try await JSONBody.decode(type, from: request, limit: configuration.maxBodyBytes)
-    }
     private func withETag(_ referral: Referral, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) throws -> Response {
         var headers = extra
         headers[.eTag] = referral.etag

@@ -8,7 +8,7 @@ struct CreatedToken: Encodable { var token: APIToken; var secret: String }
 
 /// API tokens: a user makes their own; an administrator may make one for a
 /// user of their organisation. The secret is shown once.
-struct TokenRoutes {
+struct TokenRoutes: APIRouteGroup {
     let store: ThawStore
     let configuration: ServerConfiguration
 
@@ -25,7 +25,7 @@ struct TokenRoutes {
 
     @Sendable func create(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let actor = try context.requirePrincipal().actor
-        let input = try await JSONBody.decode(NewTokenRequest.self, from: request, limit: configuration.maxBodyBytes)
+        let input = try await body(NewTokenRequest.self, request)
         let (token, secret) = try await store.createToken(user: input.userId ?? actor.userID, name: input.name,
                                                           expiresAt: input.expiresAt, by: actor)
         return try JSONBody.response(CreatedToken(token: token, secret: secret), status: .created)

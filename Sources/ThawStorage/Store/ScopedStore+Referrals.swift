@@ -100,18 +100,30 @@ extension ScopedStore {
     /// Moves a referral to a new status. `expectedVersion` comes from If-Match;
     /// if someone changed the referral since, nothing is written and 412 follows.
     public func changeStatus(_ id: ID<Referral>, _ change: StatusChange, expectedVersion: Int) async throws -> Referral {
+        try await modifyReferral(id, expectedVersion: expectedVersion) { referral, side, now in
+            let from = referral.status
+            try ReferralWorkflow.check(from: from, to: change.status, by: side, reason: change.reason, outcome: change.outcome)
+            referral.apply(status: change.status, reason: change.reason, outcome: change.outcome, by: side, at: now)
+            var detail = ["from": from.rawValue, "to": change.status.rawValue]
+            if let reason = referral.statusReason { detail["reason"] = reason }
+            if let outcome = change.outcome { detail["outcome"] = outcome.code.rawValue }
+            return ("referral.status-changed", detail)
+        }
+    }
+
+    /// The shared shape of a change to a referral's status columns: load it as
+    /// this actor sees it, refuse a stale version, apply `change`, save only if
+    /// nobody else saved in between, and record it in the ledger and access log.
+    private func modifyReferral(_ id: ID<Referral>, expectedVersion: Int,
+                                _ change: @escaping @Sendable (inout Referral, ReferralSide, Timestamp) throws -> (kind: String, detail: [String: String]))
+        async throws -> Referral {
         let actor = self.actor, now = now()
         return try await database.write { db in
             var (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
             try Self.checkVersion(referral, expectedVersion)
-            let from = referral.status
-            try ReferralWorkflow.check(from: from, to: change.status, by: side, reason: change.reason, outcome: change.outcome)
-            referral.apply(status: change.status, reason: change.reason, outcome: change.outcome, by: side, at: now)
+            let (kind, detail) = try change(&referral, side, now)
             try await Self.saveStatus(db, referral, expectedVersion: expectedVersion)
-            var detail = ["from": from.rawValue, "to": change.status.rawValue]
-            if let reason = referral.statusReason { detail["reason"] = reason }
-            if let outcome = change.outcome { detail["outcome"] = outcome.code.rawValue }
-            try await db.append(LedgerRecord(kind: "referral.status-changed", subjectType: "referral", subjectID: id.raw,
+            try await db.append(LedgerRecord(kind: kind, subjectType: "referral", subjectID: id.raw,
                                              counterpart: referral.counterpart(of: actor.organizationID),
                                              channel: .referral, detail: detail), by: actor, at: now)
             try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "referral", subjectID: id.raw, at: now)
@@ -152,20 +164,12 @@ extension ScopedStore {
     }
 
     public func setBusinessStatus(_ id: ID<Referral>, _ step: BusinessStatus, expectedVersion: Int) async throws -> Referral {
-        let actor = self.actor, now = now()
-        return try await database.write { db in
-            var (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
-            try Self.checkVersion(referral, expectedVersion)
+        try await modifyReferral(id, expectedVersion: expectedVersion) { referral, side, now in
             try BusinessStatus.check(step, status: referral.status, side: side)
             referral.businessStatus = step
             if referral.firstRespondedAt == nil { referral.firstRespondedAt = now }
             referral.touch(at: now)
-            try await Self.saveStatus(db, referral, expectedVersion: expectedVersion)
-            try await db.append(LedgerRecord(kind: "referral.business-status", subjectType: "referral", subjectID: id.raw,
-                                             counterpart: referral.requesterOrganizationID, channel: .referral,
-                                             detail: ["step": step.rawValue]), by: actor, at: now)
-            try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "referral", subjectID: id.raw, at: now)
-            return referral
+            return ("referral.business-status", ["step": step.rawValue])
         }
     }
 

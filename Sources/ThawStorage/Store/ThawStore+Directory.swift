@@ -4,7 +4,9 @@ import ThawCore
 /// the CLI and the demo (no signed-in actor) and, through `ScopedStore`, by
 /// administrators over the API.
 extension ThawStore {
+    /// `actor` is nil for the operator at the command line; otherwise an administrator.
     public func createOrganization(_ input: NewOrganization, by actor: Actor? = nil) async throws -> Organization {
+        if let actor { try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding an organisation") }
         try input.validate()
         let now = clock.now()
         let org = Organization(id: IDGenerator.make("org"), name: input.name.trimmingWhitespace, sector: input.sector,
@@ -43,6 +45,7 @@ extension ThawStore {
     /// Creates a user with an already-hashed password (hashing is the server's job,
     /// so the storage layer never sees a plain password).
     public func createUser(_ input: NewUser, passwordHash: String, by actor: Actor? = nil) async throws -> User {
+        if let actor { try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding a user") }
         try input.validate()
         let now = clock.now()
         let user = User(id: IDGenerator.make("usr"), organizationID: input.organizationId,
@@ -83,7 +86,14 @@ extension ThawStore {
 
     // MARK: services
 
+    /// Staff add services for their own organisation; administrators for any.
     public func createService(_ input: NewService, organization: ID<Organization>, by actor: Actor? = nil) async throws -> Service {
+        if let actor {
+            try AccessPolicy.require(actor, anyOf: AccessPolicy.directoryRoles, to: "adding a service")
+            if organization != actor.organizationID {
+                try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding a service for another organisation")
+            }
+        }
         try input.validate()
         let now = clock.now()
         let service = Service(id: IDGenerator.make("svc"), organizationID: organization, name: input.name.trimmingWhitespace,

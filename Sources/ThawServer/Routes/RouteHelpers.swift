@@ -1,0 +1,19 @@
+import Hummingbird
+import ThawStorage
+
+/// What every group of API routes needs: the store scoped to the caller, and
+/// bodies read with the configured size limit.
+protocol APIRouteGroup {
+    var store: ThawStore { get }
+    var configuration: ServerConfiguration { get }
+}
+
+extension APIRouteGroup {
+    func scoped(_ context: ThawRequestContext) throws -> ScopedStore {
+        store.scoped(to: try context.requirePrincipal().actor)
+    }
+
+    func body<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        try await JSONBody.decode(type, from: request, limit: configuration.maxBodyBytes)
+    }
+}
