@@ -1,7 +1,29 @@
 import ArgumentParser
+import Logging
+import ThawServer
 
 @main
 struct Thaw: AsyncParsableCommand {
+    /// Logs are JSON lines on standard error; THAW_LOG_LEVEL (trace ... critical) sets the level.
+    static func bootstrapLogging() {
+        let level = Environment.value("THAW_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+    }
+
+    static func main() async {
+        bootstrapLogging()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "thaw",
         abstract: "Closed-loop referrals and partnership practice between primary care and its partners.",

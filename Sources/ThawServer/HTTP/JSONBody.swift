@@ -33,8 +33,15 @@ enum JSONBody {
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        let data = try encoder.encode(value)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let buffer: ByteBuffer
+        if let fast = value as? any FastJSONEncodable {
+            var out = JSONOutput()
+            fast.write(to: &out)
+            buffer = ByteBuffer(bytes: out.bytes)
+        } else {
+            buffer = ByteBuffer(bytes: try encoder.encode(value))
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
 
     static func problem(_ problem: ProblemDetails, headers: HTTPFields = [:]) -> Response {

@@ -5,7 +5,6 @@ import ThawStorage
 
 struct BusinessStatusChange: Codable { var businessStatus: BusinessStatus }
 struct NewMessage: Codable { var body: String }
-struct WorklistResponse: Encodable { var items: [WorklistItem]; var nextCursor: String? }
 
 /// The referral workflow over HTTP: create (idempotent), read, move through
 /// statuses with If-Match, claim, business steps, messages, the timeline and
@@ -82,7 +81,7 @@ struct ReferralRoutes: APIRouteGroup {
     }
 
     @Sendable func messages(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).messages(referral: try context.id("referralId"))])
+        try JSONBody.response(FastItems(items: try await scoped(context).messages(referral: try context.id("referralId"))))
     }
 
     @Sendable func sendMessage(_ request: Request, context: ThawRequestContext) async throws -> Response {
@@ -108,7 +107,7 @@ struct ReferralRoutes: APIRouteGroup {
     @Sendable func worklist(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let scoped = try scoped(context)
         let page = try await scoped.worklist(try WorklistQuery(parsing: request, actor: scoped.actor))
-        return try JSONBody.response(WorklistResponse(items: page.items, nextCursor: page.nextCursor?.token))
+        return try JSONBody.response(FastItems(items: page.items, nextCursor: page.nextCursor?.token))
     }
 }
 

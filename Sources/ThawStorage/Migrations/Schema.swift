@@ -137,4 +137,14 @@ enum Schema {
             ]
         }
     }
+
+    /// Worklists of open referrals: walking `updated_at` backwards through an
+    /// organisation's referrals skips every closed one, and closed ones pile up
+    /// at the top. Partial indexes over open referrals only keep those reads
+    /// proportional to the page, not to the history.
+    static let openPredicate = "status NOT IN ('rejected','cancelled','completed','failed','entered-in-error')"
+    static let v3OpenWorklists = Migration(version: 3, name: "open-referral worklist indexes", sql: [
+        "CREATE INDEX referrals_caseload_open ON referrals (requester_organization_id, updated_at, id) WHERE \(openPredicate)",
+        "CREATE INDEX referrals_inbox_open ON referrals (owner_organization_id, updated_at, id) WHERE \(openPredicate)",
+    ])
 }

@@ -26,12 +26,11 @@ public final class SQLiteDatabase: SQLDatabase {
             PRAGMA foreign_keys=ON;
             PRAGMA temp_store=MEMORY;
             PRAGMA cache_size=-65536;
-            PRAGMA mmap_size=268435456;
             """)
         var pool: [SQLiteHandle] = []
         for _ in 0..<readerCount {
             let reader = try SQLiteHandle(path: path, readOnly: true)
-            try reader.exec("PRAGMA query_only=ON; PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456;")
+            try reader.exec("PRAGMA query_only=ON; PRAGMA cache_size=-32768;")
             pool.append(reader)
         }
         readers = Mutex(pool)

@@ -25,7 +25,8 @@ extension ScopedStore {
         let terminal = "('rejected','cancelled','completed','failed','entered-in-error')"
         switch query.filter {
         case .all: break
-        case .open: conditions.append("r.status NOT IN \(terminal)")
+        // Written exactly as the partial indexes' predicate so both databases use them.
+        case .open: conditions.append(Schema.openPredicate)
         case .overdueFirstResponse:
             conditions.append("r.status = 'requested' AND r.first_responded_at IS NULL AND r.first_response_due < ?")
             binds.append(now.sqlValue)

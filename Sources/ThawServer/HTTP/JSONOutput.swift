@@ -1,0 +1,195 @@
+import ThawCore
+
+/// A small, fast JSON writer for the responses on the hot path (referrals and
+/// worklists). Foundation's JSONEncoder spent most of a worklist request's
+/// time in reflection-heavy generic code; this writes bytes directly. Its
+/// output is byte-for-byte what `ThawJSON.makeEncoder()` writes (sorted keys,
+/// nil fields left out) — a test holds the two together.
+struct JSONOutput {
+    private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+
+    init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
+
+    mutating func object(_ body: (inout JSONOutput) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+        body(&self)
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
+    mutating func array<S: Sequence>(_ items: S, _ body: (inout JSONOutput, S.Element) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        needsComma = false
+        for item in items { body(&self, item) }
+        bytes.append(UInt8(ascii: "]"))
+        needsComma = true
+    }
+
+    /// Writes `"name":`; the value call that follows must not add a comma.
+    mutating func key(_ name: String) {
+        separate()
+        writeString(name)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    mutating func string(_ value: String) { separate(); writeString(value); needsComma = true }
+    mutating func int(_ value: Int) { separate(); bytes.append(contentsOf: String(value).utf8); needsComma = true }
+    mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8); needsComma = true }
+
+    // Field helpers that leave out nil values, as synthesized Codable does.
+    mutating func field(_ name: String, _ value: String?) { if let value { key(name); string(value) } }
+    mutating func field(_ name: String, _ value: Int?) { if let value { key(name); int(value) } }
+    mutating func field(_ name: String, _ value: Timestamp?) { if let value { key(name); timestamp(value) } }
+
+    /// The same text as `ISO8601.format`, written digit by digit without building a String.
+    mutating func timestamp(_ value: Timestamp) {
+        separate()
+        let date = CalendarDate(value)
+        let ms = Int(value.millis - date.startOfDay.millis)
+        func digits(_ v: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = v
+            for _ in 0..<count {
+                bytes.append(UInt8(48 + rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+                if divisor == 0 { break }
+            }
+        }
+        bytes.append(34)
+        digits(date.year, 4); bytes.append(45); digits(date.month, 2); bytes.append(45); digits(date.day, 2)
+        bytes.append(84)
+        digits(ms / 3_600_000, 2); bytes.append(58); digits(ms / 60_000 % 60, 2); bytes.append(58)
+        digits(ms / 1000 % 60, 2); bytes.append(46); digits(ms % 1000, 3)
+        bytes.append(90); bytes.append(34)
+        needsComma = true
+    }
+    mutating func field<T>(_ name: String, _ value: ThawCore.ID<T>?) { if let value { key(name); string(value.raw) } }
+    mutating func field<E: RawRepresentable>(_ name: String, _ value: E?) where E.RawValue == String {
+        if let value { key(name); string(value.rawValue) }
+    }
+
+    private mutating func separate() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// Escapes as JSONEncoder does: quote, backslash, control characters, and `/` as `\/`.
+    private mutating func writeString(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        // Most strings (ids, codes, names) need no escaping: copy them whole.
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != 34 && $0 != 92 && $0 != 47 }) {
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
+            case UInt8(ascii: "/"): bytes.append(contentsOf: [92, 47])
+            case 0x0A: bytes.append(contentsOf: [92, 110])
+            case 0x0D: bytes.append(contentsOf: [92, 114])
+            case 0x09: bytes.append(contentsOf: [92, 116])
+            case 0x08: bytes.append(contentsOf: [92, 98])
+            case 0x0C: bytes.append(contentsOf: [92, 102])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// A value that can write itself with `JSONOutput`.
+protocol FastJSONEncodable: Encodable {
+    func write(to out: inout JSONOutput)
+}
+
+extension Referral: FastJSONEncodable {
+    func write(to out: inout JSONOutput) {
+        out.object { o in
+            o.field("businessStatus", businessStatus)
+            o.field("clientId", clientID)
+            o.field("createdAt", createdAt)
+            o.field("firstRespondedAt", firstRespondedAt)
+            o.field("firstResponseDue", firstResponseDue)
+            o.field("followUpDue", followUpDue)
+            o.field("id", id)
+            o.field("lastMessageAt", lastMessageAt)
+            o.field("lastMessageSide", lastMessageSide)
+            o.field("needCategory", needCategory)
+            o.key("needIds")
+            o.array(needIDs) { o, id in o.string(id.raw) }
+            o.field("note", note)
+            if let outcome {
+                o.key("outcome")
+                o.object { o in o.field("code", outcome.code); o.field("summary", outcome.summary) }
+            }
+            o.field("ownerOrganizationId", ownerOrganizationID)
+            o.field("priority", priority)
+            o.field("requesterOrganizationId", requesterOrganizationID)
+            o.field("requesterUserId", requesterUserID)
+            o.field("serviceId", serviceID)
+            o.field("status", status)
+            o.field("statusReason", statusReason)
+            o.field("updatedAt", updatedAt)
+            o.field("version", version)
+        }
+    }
+}
+
+extension WorklistItem: FastJSONEncodable {
+    func write(to out: inout JSONOutput) {
+        out.object { o in
+            o.field("clientName", clientName)
+            o.field("counterpartName", counterpartName)
+            o.key("referral")
+            referral.write(to: &o)
+        }
+    }
+}
+
+extension ReferralMessage: FastJSONEncodable {
+    func write(to out: inout JSONOutput) {
+        out.object { o in
+            o.field("authorOrganizationId", authorOrganizationID)
+            o.field("authorUserId", authorUserID)
+            o.field("body", body)
+            o.field("id", id)
+            o.field("readAt", readAt)
+            o.field("readBy", readBy)
+            o.field("referralId", referralID)
+            o.field("sentAt", sentAt)
+            o.field("side", side)
+        }
+    }
+}
+
+/// `{"items":[...]}` (and `nextCursor` for pages) with fast items.
+struct FastItems<Item: FastJSONEncodable>: FastJSONEncodable {
+    var items: [Item]
+    var nextCursor: String?
+
+    func write(to out: inout JSONOutput) {
+        out.object { o in
+            o.key("items")
+            o.array(items) { o, item in item.write(to: &o) }
+            o.field("nextCursor", nextCursor)
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case items, nextCursor }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        try c.encodeIfPresent(nextCursor, forKey: .nextCursor)
+    }
+}

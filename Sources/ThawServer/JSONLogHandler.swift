@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+import ThawCore
+
+/// One JSON object per line on standard error: time, level, label, message and
+/// metadata (request id, route, status, duration). Cheaper than the default
+/// handler and easy for a log shipper to parse.
+public struct JSONLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    private let label: String
+
+    public init(label: String, level: Logger.Level = .info) {
+        self.label = label
+        self.logLevel = level
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
+                    source: String, file: String, function: String, line: UInt) {
+        var out = JSONOutput(capacity: 256)
+        let merged = explicit.map { metadata.merging($0) { _, new in new } } ?? metadata
+        out.object { o in
+            o.field("time", SystemTimestamp.now())
+            o.field("level", level.rawValue)
+            o.field("label", label)
+            o.field("message", message.description)
+            for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+                o.field(key, value.description)
+            }
+        }
+        var bytes = out.bytes
+        bytes.append(0x0A)
+        bytes.withUnsafeBufferPointer { buffer in
+            _ = write(2, buffer.baseAddress, buffer.count)
+        }
+    }
+}
+
+enum SystemTimestamp {
+    static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(millis: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+    }
+}
