@@ -262,6 +262,7 @@ import ThawTestSupport
             let w = try await World.make(db.database)
             let referral = try await w.refer()
             _ = try await w.store.scoped(to: w.housingStaff).referral(referral.id)
+            try await db.database.write { _ in }   // reads are audited write-behind; a write flushes them
             let rows = try await db.database.read { c in
                 try await c.query("SELECT user_id, action, subject_type FROM access_log WHERE client_id = ? ORDER BY seq", w.client.id)
             }

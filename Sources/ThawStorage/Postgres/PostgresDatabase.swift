@@ -89,14 +89,12 @@ struct PostgresSQLConnection: SQLConnection {
         let result = try await run(sql, binds)
         var rows: [SQLRow] = []
         rows.reserveCapacity(result.rows.count)
+        var columns: SQLColumns?
         for row in result.rows {
-            var columns: [String] = []
             var values: [SQLValue] = []
-            for cell in row {
-                columns.append(cell.columnName)
-                values.append(try Self.value(of: cell))
-            }
-            rows.append(SQLRow(columns: columns, values: values))
+            for cell in row { values.append(try Self.value(of: cell)) }
+            if columns == nil { columns = SQLColumns(row.map(\.columnName)) }
+            rows.append(SQLRow(columns: columns!, values: values))
         }
         return rows
     }

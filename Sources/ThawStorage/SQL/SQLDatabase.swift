@@ -35,7 +35,18 @@ public protocol SQLDatabase: Sendable {
     var dialect: SQLDialect { get }
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T
+    /// Queues a small append (the audit of a read) to commit with the next
+    /// write, without making the reader wait for the disk. Any later `write`
+    /// finishes only after it, so awaiting a write also flushes these.
+    func writeBehind(_ body: @escaping @Sendable (any SQLConnection) async throws -> Void) async throws
     func close() async throws
+}
+
+public extension SQLDatabase {
+    /// Databases with concurrent commits (PostgreSQL) simply write.
+    func writeBehind(_ body: @escaping @Sendable (any SQLConnection) async throws -> Void) async throws {
+        try await write(body)
+    }
 }
 
 /// A driver-level failure (constraint, I/O, syntax) with the database's message.

@@ -3,16 +3,16 @@ import ThawCore
 /// One result row. Column lookups are by name; a missing column or a value of
 /// the wrong kind is a programming error in our SQL and reported as such.
 public struct SQLRow: Sendable {
-    public let columns: [String]
+    public let columns: SQLColumns
     public let values: [SQLValue]
 
-    public init(columns: [String], values: [SQLValue]) {
+    public init(columns: SQLColumns, values: [SQLValue]) {
         self.columns = columns; self.values = values
     }
 
     public subscript(_ name: String) -> SQLValue {
-        guard let index = columns.firstIndex(of: name) else {
-            preconditionFailure("query has no column \(name); it has \(columns)")
+        guard let index = columns.index[name] else {
+            preconditionFailure("query has no column \(name); it has \(columns.names)")
         }
         return values[index]
     }
@@ -66,5 +66,19 @@ public struct SQLRow: Sendable {
     /// A list stored as comma-separated TEXT.
     public func list(_ name: String) -> [String] {
         (optionalString(name) ?? "").split(separator: ",").map(String.init)
+    }
+}
+
+/// The column names of one result, with a lookup table built once and shared
+/// by all its rows.
+public final class SQLColumns: Sendable {
+    public let names: [String]
+    let index: [String: Int]
+
+    public init(_ names: [String]) {
+        self.names = names
+        var index: [String: Int] = [:]
+        for (i, name) in names.enumerated() where index[name] == nil { index[name] = i }
+        self.index = index
     }
 }

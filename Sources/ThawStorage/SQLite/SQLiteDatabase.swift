@@ -53,10 +53,10 @@ public final class SQLiteDatabase: SQLDatabase {
         }
         defer { readers.withLock { $0.append(handle) } }
         // One read transaction, so a multi-statement read sees a single snapshot.
-        try handle.exec("BEGIN")
+        _ = try handle.run("BEGIN", [])
         do {
             let result = try await body(SQLiteConnection(handle: handle))
-            try handle.exec("COMMIT")
+            _ = try handle.run("COMMIT", [])
             return result
         } catch {
             try? handle.exec("ROLLBACK")
@@ -69,20 +69,30 @@ public final class SQLiteDatabase: SQLDatabase {
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         let box = ResultBox<T>()
         return try await withCheckedThrowingContinuation { continuation in
-            let job = WriteJob(
+            enqueue(WriteJob(
                 run: { connection in box.value = try await body(connection) },
                 finish: { error in
                     if let error { continuation.resume(throwing: error) }
                     else { continuation.resume(returning: box.value!) }
-                })
-            let startDrain = queue.withLock { state -> Bool in
-                state.pending.append(job)
-                if state.draining { return false }
-                state.draining = true
-                return true
-            }
-            if startDrain { Task { await self.drain() } }
+                }))
         }
+    }
+
+    /// Queued in order with every other write and committed in the next batch;
+    /// the caller does not wait for the fsync. A failure rolls back only this
+    /// job's savepoint (the batch carries on).
+    public func writeBehind(_ body: @escaping @Sendable (any SQLConnection) async throws -> Void) async throws {
+        enqueue(WriteJob(run: { connection in try await body(connection) }, finish: { _ in }))
+    }
+
+    private func enqueue(_ job: WriteJob) {
+        let startDrain = queue.withLock { state -> Bool in
+            state.pending.append(job)
+            if state.draining { return false }
+            state.draining = true
+            return true
+        }
+        if startDrain { Task { await self.drain() } }
     }
 
     /// Commits batches until the queue is empty.
@@ -102,7 +112,7 @@ public final class SQLiteDatabase: SQLDatabase {
     private func commit(_ batch: [WriteJob]) async {
         let connection = SQLiteConnection(handle: writer)
         do {
-            try writer.exec("BEGIN IMMEDIATE")
+            _ = try writer.run("BEGIN IMMEDIATE", [])
         } catch {
             batch.forEach { $0.finish(error) }
             return
@@ -110,17 +120,18 @@ public final class SQLiteDatabase: SQLDatabase {
         var succeeded: [WriteJob] = []
         for job in batch {
             do {
-                try writer.exec("SAVEPOINT job")
+                _ = try writer.run("SAVEPOINT job", [])
                 try await job.run(connection)
-                try writer.exec("RELEASE job")
+                _ = try writer.run("RELEASE job", [])
                 succeeded.append(job)
             } catch {
-                try? writer.exec("ROLLBACK TO job; RELEASE job")
+                _ = try? writer.run("ROLLBACK TO job", [])
+                _ = try? writer.run("RELEASE job", [])
                 job.finish(error)
             }
         }
         do {
-            try writer.exec("COMMIT")
+            _ = try writer.run("COMMIT", [])
             succeeded.forEach { $0.finish(nil) }
         } catch {
             try? writer.exec("ROLLBACK")

@@ -66,7 +66,7 @@ final class SQLiteHandle: @unchecked Sendable {
             guard rc == SQLITE_OK else { throw lastError(rc) }
         }
         let columnCount = sqlite3_column_count(statement)
-        let columns = (0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) }
+        let columns = SQLColumns((0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) })
         var rows: [SQLRow] = []
         while true {
             let rc = sqlite3_step(statement)

@@ -44,7 +44,7 @@ extension ScopedStore {
                 ORDER BY family_name, given_name, id LIMIT ?
                 """, actor.organizationID, pattern, min(max(limit, 1), 500)).map(Client.init(row:))
         }
-        try await database.write { db in
+        try await database.writeBehind { db in
             try await db.logAccess(actor, client: nil, action: "search", subjectType: "client-list",
                                    subjectID: actor.organizationID.raw, at: now)
         }
@@ -56,7 +56,7 @@ extension ScopedStore {
     public func client(_ id: ID<Client>) async throws -> ClientView {
         let actor = self.actor, now = now()
         let view = try await database.read { db in try await Self.clientView(db, id: id, actor: actor, now: now) }
-        try await database.write { db in
+        try await database.writeBehind { db in
             try await db.logAccess(actor, client: id, action: "read", subjectType: "client", subjectID: id.raw, at: now)
         }
         return view
@@ -133,11 +133,12 @@ extension ScopedStore {
 
     public func consents(client id: ID<Client>) async throws -> [Consent] {
         let actor = self.actor, now = now()
-        return try await database.write { db in
+        let consents = try await database.read { db in
             _ = try await Self.heldClient(db, id, actor: actor)
-            try await db.logAccess(actor, client: id, action: "read", subjectType: "consents", subjectID: id.raw, at: now)
             return try await Self.consents(db, client: id)
         }
+        try await auditRead(client: id, subjectType: "consents", at: now)
+        return consents
     }
 
     /// Revokes a consent; partners lose sight of the client on their next request.
@@ -205,9 +206,8 @@ extension ScopedStore {
 
     public func screenings(client id: ID<Client>) async throws -> [Screening] {
         let actor = self.actor, now = now()
-        return try await database.write { db in
+        let screenings = try await database.read { db in
             _ = try await Self.heldClient(db, id, actor: actor)
-            try await db.logAccess(actor, client: id, action: "read", subjectType: "screenings", subjectID: id.raw, at: now)
             return try await db.query("""
                 SELECT id, client_id, answers, screened_on, screened_by FROM screenings WHERE client_id = ?
                 ORDER BY screened_on DESC, created_at DESC
@@ -219,15 +219,27 @@ extension ScopedStore {
                                  screenedOn: row.date("screened_on") ?? CalendarDate(now), screenedBy: row.id("screened_by"))
             }
         }
+        try await auditRead(client: id, subjectType: "screenings", at: now)
+        return screenings
     }
 
     public func needs(client id: ID<Client>) async throws -> [IdentifiedNeed] {
         let actor = self.actor, now = now()
-        return try await database.write { db in
+        let needs = try await database.read { db in
             _ = try await Self.heldClient(db, id, actor: actor)
-            try await db.logAccess(actor, client: id, action: "read", subjectType: "needs", subjectID: id.raw, at: now)
             return try await db.query("SELECT \(IdentifiedNeed.columns) FROM needs WHERE client_id = ? ORDER BY identified_on DESC, id", id)
                 .map(IdentifiedNeed.init(row:))
+        }
+        try await auditRead(client: id, subjectType: "needs", at: now)
+        return needs
+    }
+
+    /// Records a read of a client's record in the access log (write-behind: see `SQLDatabase.writeBehind`).
+    func auditRead(client: ID<Client>, subjectType: String, subjectID: String? = nil, at now: Timestamp) async throws {
+        let actor = self.actor
+        try await database.writeBehind { db in
+            try await db.logAccess(actor, client: client, action: "read", subjectType: subjectType,
+                                   subjectID: subjectID ?? client.raw, at: now)
         }
     }
 }

@@ -35,12 +35,13 @@ extension ScopedStore {
 
     public func messages(referral id: ID<Referral>) async throws -> [ReferralMessage] {
         let actor = self.actor, now = now()
-        return try await database.write { db in
+        let (client, messages) = try await database.read { db in
             let (referral, _, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
-            try await db.logAccess(actor, client: referral.clientID, action: "read", subjectType: "messages", subjectID: id.raw, at: now)
-            return try await db.query("SELECT \(ReferralMessage.columns) FROM referral_messages WHERE referral_id = ? ORDER BY sent_at, id", id)
-                .map(ReferralMessage.init(row:))
+            return (referral.clientID, try await db.query("SELECT \(ReferralMessage.columns) FROM referral_messages WHERE referral_id = ? ORDER BY sent_at, id", id)
+                .map(ReferralMessage.init(row:)))
         }
+        try await auditRead(client: client, subjectType: "messages", subjectID: id.raw, at: now)
+        return messages
     }
 
     /// Records that the other side read a message (the read receipt). Reading
@@ -67,12 +68,14 @@ extension ScopedStore {
     /// The referral's history from the ledger, oldest first.
     public func timeline(referral id: ID<Referral>) async throws -> [ActivityEntry] {
         let actor = self.actor, now = now()
-        return try await database.read { db in
-            _ = try await Self.visibleReferral(db, id, actor: actor, now: now)
-            return try await db.query("""
+        let (client, entries) = try await database.read { db in
+            let (referral, _, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+            return (referral.clientID, try await db.query("""
                 SELECT \(ActivityEntry.columns) FROM activity WHERE subject_type = 'referral' AND subject_id = ? ORDER BY seq
-                """, id).map(ActivityEntry.init(row:))
+                """, id).map(ActivityEntry.init(row:)))
         }
+        try await auditRead(client: client, subjectType: "timeline", subjectID: id.raw, at: now)
+        return entries
     }
 }
 

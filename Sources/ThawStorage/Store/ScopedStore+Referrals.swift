@@ -90,7 +90,7 @@ extension ScopedStore {
             let (referral, side, scopes) = try await Self.visibleReferral(db, id, actor: actor, now: now)
             return try await Self.detail(db, referral, side: side, scopes: scopes, actor: actor, now: now)
         }
-        try await database.write { db in
+        try await database.writeBehind { db in
             try await db.logAccess(actor, client: detail.referral.clientID, action: "read", subjectType: "referral",
                                    subjectID: id.raw, at: now)
         }

@@ -79,7 +79,7 @@ extension ScopedStore {
                                 clientName: row.string("given_name") + " " + row.string("family_name"),
                                 counterpartName: row.optionalString("counterpart_name"))
         }
-        try await database.write { db in
+        try await database.writeBehind { db in
             try await db.logAccess(actor, client: nil, action: "list", subjectType: "worklist-\(query.view.rawValue)",
                                    subjectID: "\(items.count)", at: now)
         }
