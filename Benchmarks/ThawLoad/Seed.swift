@@ -84,9 +84,9 @@ struct Seed: AsyncParsableCommand {
             let placeholders = Array(repeating: "(" + Array(repeating: "?", count: 23).joined(separator: ",") + ")", count: n).joined(separator: ",")
             let sql = "INSERT INTO referrals (\(columns)) VALUES \(placeholders)"
             let finalValues = values
-            try await db.write { c in try await c.execute(sql, finalValues) }
+            _ = try await db.write { c in try await c.execute(sql, finalValues) }
             written += n
-            if written % 100_000 == 0 { print("seeded \(written) referrals"); fflush(nil) }
+            if written % 100_000 < batch { print("seeded \(written) referrals"); fflush(nil) }
         }
     }
 }
