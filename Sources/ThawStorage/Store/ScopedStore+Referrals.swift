@@ -25,7 +25,7 @@ extension ScopedStore {
             v.require(!key.isEmpty && key.count <= 200, "Idempotency-Key", "length", "Idempotency-Key must be 1 to 200 characters")
             try v.check(unprocessable: false)
         }
-        let fingerprint = try Self.fingerprint(input)
+        let fingerprint = idempotencyKey == nil ? "" : try Self.fingerprint(input)
         return try await database.write { db in
             if let key = idempotencyKey,
                let prior = try await db.first("SELECT request_hash, resource_id FROM idempotency_keys WHERE user_id = ? AND key = ?",
