@@ -1,4 +1,5 @@
 import CSQLite
+import Dispatch
 import Synchronization
 import ThawCore
 
@@ -16,6 +17,9 @@ public final class SQLiteDatabase: SQLDatabase {
     private let readers: Mutex<[SQLiteHandle]>
     private let queue = Mutex(WriteQueueState())
     private let path: String
+    /// The fsync of a commit runs here, so it blocks this thread and not one of
+    /// the few threads that run every request's async code.
+    private let commitQueue = DispatchQueue(label: "thaw.sqlite.commit")
 
     public init(path: String, readers readerCount: Int = 4) throws {
         self.path = path
@@ -131,11 +135,27 @@ public final class SQLiteDatabase: SQLDatabase {
             }
         }
         do {
-            _ = try writer.run("COMMIT", [])
+            try await commitOffThread()
             succeeded.forEach { $0.finish(nil) }
         } catch {
             try? writer.exec("ROLLBACK")
             succeeded.forEach { $0.finish(error) }
+        }
+    }
+}
+
+extension SQLiteDatabase {
+    private func commitOffThread() async throws {
+        let writer = self.writer
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            commitQueue.async {
+                do {
+                    _ = try writer.run("COMMIT", [])
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
         }
     }
 }
