@@ -58,6 +58,17 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
+    /// Read audits commit asynchronously (PostgreSQL's `synchronous_commit = off`
+    /// for this transaction only): the caller does not wait for the WAL flush,
+    /// commits stay in order, and the WAL writer makes them durable within
+    /// `wal_writer_delay`. The same promise as SQLite's write-behind.
+    public func writeBehind(_ body: @escaping @Sendable (any SQLConnection) async throws -> Void) async throws {
+        try await write { db in
+            try await db.execute("SET LOCAL synchronous_commit TO OFF", [])
+            try await body(db)
+        }
+    }
+
     static func configuration(from url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url),
               components.scheme == "postgres" || components.scheme == "postgresql",
