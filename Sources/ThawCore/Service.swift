@@ -40,3 +40,7 @@ public struct Service: Codable, Sendable, Equatable {
         self.languages = languages; self.capacity = capacity; self.updatedAt = updatedAt
     }
 }
+
+/// Lets `[NeedCategory: X]` encode as a JSON object keyed by the code, not as
+/// Swift's default alternating array.
+extension NeedCategory: CodingKeyRepresentable {}

@@ -49,9 +49,15 @@ enum OpenAPIDocument {
     static func responses(_ op: APIOperation) -> [String: JSONValue] {
         let problem: JSONValue = .object(["description": "Problem details (RFC 9457)", "content": .object([
             "application/problem+json": .object(["schema": .object(["$ref": "#/components/schemas/Problem"])])])])
+        let schema: JSONValue
+        switch op.response {
+        case .some(let name) where name.hasPrefix("List:"): schema = APISchemas.items(String(name.dropFirst(5)))
+        case .some(let name): schema = APISchemas.ref(name)
+        case nil: schema = .object(["type": "object"])
+        }
         var result: [String: JSONValue] = [
             String(op.success): op.success == 204 ? .object(["description": "Done"]) : .object([
-                "description": "Success", "content": .object(["application/json": .object(["schema": .object(["type": "object"])])])]),
+                "description": "Success", "content": .object(["application/json": .object(["schema": schema])])]),
         ]
         for code in op.errors { result[String(code)] = problem }
         return result
@@ -69,47 +75,49 @@ struct APIOperation {
     var success = 200
     var ifMatch = false
     var idempotent = false
+    /// The response schema: a name in `APISchemas.responses`, or `List:Name` for `{"items": [...]}`.
+    var response: String? = nil
     var errors: [Int] { var e = [400, 401, 403, 404, 422]; if ifMatch { e += [409, 412, 428] }; if body != nil { e.append(413) }; return e }
 }
 
 enum APICatalog {
     static let operations: [APIOperation] = [
         .init(method: "GET", path: "openapi.json", id: "getOpenAPI", summary: "This document", tag: "meta"),
-        .init(method: "POST", path: "auth/sign-in", id: "signIn", summary: "Sign in with email and password; sets the session cookie", tag: "auth", body: "SignIn"),
+        .init(method: "POST", path: "auth/sign-in", id: "signIn", summary: "Sign in with email and password; sets the session cookie", tag: "auth", body: "SignIn", response: "SignedIn"),
         .init(method: "POST", path: "auth/sign-out", id: "signOut", summary: "End the session", tag: "auth", success: 204),
-        .init(method: "GET", path: "me", id: "getMe", summary: "The signed-in user and organisation", tag: "auth"),
-        .init(method: "GET", path: "tokens", id: "listTokens", summary: "My API tokens", tag: "auth"),
-        .init(method: "POST", path: "tokens", id: "createToken", summary: "Create an API token (secret shown once)", tag: "auth", body: "NewToken", success: 201),
+        .init(method: "GET", path: "me", id: "getMe", summary: "The signed-in user and organisation", tag: "auth", response: "Me"),
+        .init(method: "GET", path: "tokens", id: "listTokens", summary: "My API tokens", tag: "auth", response: "List:Token"),
+        .init(method: "POST", path: "tokens", id: "createToken", summary: "Create an API token (secret shown once)", tag: "auth", body: "NewToken", success: 201, response: "CreatedToken"),
         .init(method: "DELETE", path: "tokens/:tokenId", id: "revokeToken", summary: "Revoke an API token", tag: "auth", success: 204),
-        .init(method: "GET", path: "organizations", id: "listOrganizations", summary: "Organisations in the network", tag: "directory"),
-        .init(method: "POST", path: "organizations", id: "createOrganization", summary: "Add an organisation (administrator)", tag: "directory", body: "NewOrganization", success: 201),
-        .init(method: "GET", path: "organizations/:organizationId", id: "getOrganization", summary: "One organisation", tag: "directory"),
-        .init(method: "GET", path: "users", id: "listUsers", summary: "Users of an organisation (administrator)", tag: "directory", query: ["organizationId"]),
-        .init(method: "POST", path: "users", id: "createUser", summary: "Add a user (administrator)", tag: "directory", body: "NewUser", success: 201),
-        .init(method: "GET", path: "services", id: "searchServices", summary: "Search the service directory", tag: "directory", query: ["need", "q", "area", "language", "capacity", "organizationId"]),
-        .init(method: "POST", path: "services", id: "createService", summary: "Add a service", tag: "directory", body: "NewService", success: 201),
-        .init(method: "GET", path: "services/:serviceId", id: "getService", summary: "One service", tag: "directory"),
-        .init(method: "PATCH", path: "services/:serviceId", id: "updateServiceCapacity", summary: "Change a service's capacity", tag: "directory", body: "CapacityUpdate"),
-        .init(method: "POST", path: "clients", id: "createClient", summary: "Register a client", tag: "clients", body: "NewClient", success: 201),
-        .init(method: "GET", path: "clients", id: "listClients", summary: "My organisation's clients", tag: "clients", query: ["name", "limit"]),
-        .init(method: "GET", path: "clients/:clientId", id: "getClient", summary: "A client, as far as consent lets me see", tag: "clients"),
-        .init(method: "GET", path: "clients/:clientId/consents", id: "listConsents", summary: "A client's consents", tag: "clients"),
-        .init(method: "POST", path: "clients/:clientId/consents", id: "recordConsent", summary: "Record a consent", tag: "clients", body: "NewConsent", success: 201),
-        .init(method: "POST", path: "clients/:clientId/consents/:consentId/revoke", id: "revokeConsent", summary: "Revoke a consent", tag: "clients"),
-        .init(method: "GET", path: "clients/:clientId/screenings", id: "listScreenings", summary: "A client's needs screenings", tag: "clients"),
-        .init(method: "POST", path: "clients/:clientId/screenings", id: "recordScreening", summary: "Record a needs screening", tag: "clients", body: "NewScreening", success: 201),
-        .init(method: "GET", path: "clients/:clientId/needs", id: "listNeeds", summary: "A client's identified needs", tag: "clients"),
-        .init(method: "POST", path: "referrals", id: "createReferral", summary: "Send (or draft) a referral", tag: "referrals", body: "NewReferral", success: 201, idempotent: true),
-        .init(method: "GET", path: "referrals", id: "worklist", summary: "Caseload or inbox", tag: "referrals", query: ["view", "filter", "status", "mine", "sort", "limit", "cursor"]),
-        .init(method: "GET", path: "referrals/open", id: "openReferrals", summary: "Open referrals my organisation could claim", tag: "referrals"),
-        .init(method: "GET", path: "referrals/:referralId", id: "getReferral", summary: "A referral with what I may do next", tag: "referrals"),
-        .init(method: "PATCH", path: "referrals/:referralId", id: "updateReferral", summary: "Change priority, follow-up date or note", tag: "referrals", body: "ReferralUpdate", ifMatch: true),
-        .init(method: "POST", path: "referrals/:referralId/status", id: "changeReferralStatus", summary: "Move the referral to a new status", tag: "referrals", body: "StatusChange", ifMatch: true),
-        .init(method: "POST", path: "referrals/:referralId/claim", id: "claimReferral", summary: "Claim an open referral", tag: "referrals"),
-        .init(method: "POST", path: "referrals/:referralId/business-status", id: "setBusinessStatus", summary: "Report a business step", tag: "referrals", body: "BusinessStatusChange", ifMatch: true),
-        .init(method: "GET", path: "referrals/:referralId/messages", id: "listMessages", summary: "Messages on a referral", tag: "referrals"),
-        .init(method: "POST", path: "referrals/:referralId/messages", id: "sendMessage", summary: "Send a message", tag: "referrals", body: "NewMessage", success: 201),
-        .init(method: "POST", path: "referrals/:referralId/messages/:messageId/read", id: "markMessageRead", summary: "Record a read receipt", tag: "referrals"),
-        .init(method: "GET", path: "referrals/:referralId/timeline", id: "referralTimeline", summary: "The referral's history from the activity ledger", tag: "referrals"),
+        .init(method: "GET", path: "organizations", id: "listOrganizations", summary: "Organisations in the network", tag: "directory", response: "List:Organization"),
+        .init(method: "POST", path: "organizations", id: "createOrganization", summary: "Add an organisation (administrator)", tag: "directory", body: "NewOrganization", success: 201, response: "Organization"),
+        .init(method: "GET", path: "organizations/:organizationId", id: "getOrganization", summary: "One organisation", tag: "directory", response: "Organization"),
+        .init(method: "GET", path: "users", id: "listUsers", summary: "Users of an organisation (administrator)", tag: "directory", query: ["organizationId"], response: "List:User"),
+        .init(method: "POST", path: "users", id: "createUser", summary: "Add a user (administrator)", tag: "directory", body: "NewUser", success: 201, response: "User"),
+        .init(method: "GET", path: "services", id: "searchServices", summary: "Search the service directory", tag: "directory", query: ["need", "q", "area", "language", "capacity", "organizationId"], response: "List:Service"),
+        .init(method: "POST", path: "services", id: "createService", summary: "Add a service", tag: "directory", body: "NewService", success: 201, response: "Service"),
+        .init(method: "GET", path: "services/:serviceId", id: "getService", summary: "One service", tag: "directory", response: "Service"),
+        .init(method: "PATCH", path: "services/:serviceId", id: "updateServiceCapacity", summary: "Change a service's capacity", tag: "directory", body: "CapacityUpdate", response: "Service"),
+        .init(method: "POST", path: "clients", id: "createClient", summary: "Register a client", tag: "clients", body: "NewClient", success: 201, response: "Client"),
+        .init(method: "GET", path: "clients", id: "listClients", summary: "My organisation's clients", tag: "clients", query: ["name", "limit"], response: "List:Client"),
+        .init(method: "GET", path: "clients/:clientId", id: "getClient", summary: "A client, as far as consent lets me see", tag: "clients", response: "ClientView"),
+        .init(method: "GET", path: "clients/:clientId/consents", id: "listConsents", summary: "A client's consents", tag: "clients", response: "List:Consent"),
+        .init(method: "POST", path: "clients/:clientId/consents", id: "recordConsent", summary: "Record a consent", tag: "clients", body: "NewConsent", success: 201, response: "Consent"),
+        .init(method: "POST", path: "clients/:clientId/consents/:consentId/revoke", id: "revokeConsent", summary: "Revoke a consent", tag: "clients", response: "Consent"),
+        .init(method: "GET", path: "clients/:clientId/screenings", id: "listScreenings", summary: "A client's needs screenings", tag: "clients", response: "List:Screening"),
+        .init(method: "POST", path: "clients/:clientId/screenings", id: "recordScreening", summary: "Record a needs screening", tag: "clients", body: "NewScreening", success: 201, response: "ScreeningResult"),
+        .init(method: "GET", path: "clients/:clientId/needs", id: "listNeeds", summary: "A client's identified needs", tag: "clients", response: "List:IdentifiedNeed"),
+        .init(method: "POST", path: "referrals", id: "createReferral", summary: "Send (or draft) a referral", tag: "referrals", body: "NewReferral", success: 201, idempotent: true, response: "Referral"),
+        .init(method: "GET", path: "referrals", id: "worklist", summary: "Caseload or inbox", tag: "referrals", query: ["view", "filter", "status", "mine", "sort", "limit", "cursor"], response: "List:WorklistItem"),
+        .init(method: "GET", path: "referrals/open", id: "openReferrals", summary: "Open referrals my organisation could claim", tag: "referrals", response: "List:OpenReferral"),
+        .init(method: "GET", path: "referrals/:referralId", id: "getReferral", summary: "A referral with what I may do next", tag: "referrals", response: "ReferralDetail"),
+        .init(method: "PATCH", path: "referrals/:referralId", id: "updateReferral", summary: "Change priority, follow-up date or note", tag: "referrals", body: "ReferralUpdate", ifMatch: true, response: "Referral"),
+        .init(method: "POST", path: "referrals/:referralId/status", id: "changeReferralStatus", summary: "Move the referral to a new status", tag: "referrals", body: "StatusChange", ifMatch: true, response: "Referral"),
+        .init(method: "POST", path: "referrals/:referralId/claim", id: "claimReferral", summary: "Claim an open referral", tag: "referrals", response: "Referral"),
+        .init(method: "POST", path: "referrals/:referralId/business-status", id: "setBusinessStatus", summary: "Report a business step", tag: "referrals", body: "BusinessStatusChange", ifMatch: true, response: "Referral"),
+        .init(method: "GET", path: "referrals/:referralId/messages", id: "listMessages", summary: "Messages on a referral", tag: "referrals", response: "List:Message"),
+        .init(method: "POST", path: "referrals/:referralId/messages", id: "sendMessage", summary: "Send a message", tag: "referrals", body: "NewMessage", success: 201, response: "Message"),
+        .init(method: "POST", path: "referrals/:referralId/messages/:messageId/read", id: "markMessageRead", summary: "Record a read receipt", tag: "referrals", response: "Message"),
+        .init(method: "GET", path: "referrals/:referralId/timeline", id: "referralTimeline", summary: "The referral's history from the activity ledger", tag: "referrals", response: "List:ActivityEntry"),
     ]
 }

@@ -51,9 +51,8 @@ struct DirectoryRoutes: APIRouteGroup {
 
     @Sendable func listUsers(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let actor = try context.requirePrincipal().actor
-        try AccessPolicy.require(actor, anyOf: [.administrator], to: "listing users")
         let organization: ID<Organization> = request.query("organizationId").map { ID($0) } ?? actor.organizationID
-        return try JSONBody.response(["items": try await store.users(in: organization)])
+        return try JSONBody.response(["items": try await store.users(in: organization, by: actor)])
     }
 
     /// Administrators (of the hosting organisation) add users to any organisation.

@@ -71,8 +71,10 @@ extension ThawStore {
         }
     }
 
-    public func users(in organization: ID<Organization>) async throws -> [User] {
-        try await database.read { db in
+    /// Users of an organisation, for an administrator.
+    public func users(in organization: ID<Organization>, by actor: Actor) async throws -> [User] {
+        try AccessPolicy.require(actor, anyOf: [.administrator], to: "listing users")
+        return try await database.read { db in
             try await db.query("SELECT \(User.columns) FROM users WHERE organization_id = ? ORDER BY display_name, id",
                                organization).map(User.init(row:))
         }
