@@ -21,6 +21,21 @@ import ThawTestSupport
         }
     }
 
+    @Test func concurrentConflictingUpdatesOverHTTPHaveOneWinnerAndOne412() async throws {
+        try await withAPI { api, w in
+            for _ in 0..<5 {
+                let created = try await api.referral(w)
+                let id = created["id"] as! String
+                async let accept = api.status(id, "accepted", as: "housing", etag: created.etag)
+                async let cancel = api.status(id, "cancelled", as: "navigator", etag: created.etag, extra: #","reason":"client moved""#)
+                let statuses = try await [accept.status, cancel.status].sorted()
+                #expect(statuses == [200, 412])
+                let timeline = try await api.call(.get, "/api/v1/referrals/\(id)/timeline", as: "navigator")
+                #expect(timeline.items.filter { $0["kind"] as? String == "referral.status-changed" }.count == 1)
+            }
+        }
+    }
+
     @Test func wholeLoopWithMessagesReceiptsAndTimeline() async throws {
         try await withAPI { api, w in
             let created = try await api.referral(w)

@@ -73,6 +73,10 @@ import ThawTestSupport
             #expect(try await api.call(.post, "/api/v1/clients", json: body, headers: [.cookie: session]).status == 403)
             #expect(try await api.call(.post, "/api/v1/clients", json: body,
                                        headers: [.cookie: session, HTTPField.Name("X-CSRF-Token")!: csrf]).status == 201)
+            // Signing in again from the same browser needs no CSRF token from the old session.
+            let again = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"sam@clinic.test","password":"a long enough password"}"#,
+                                           headers: [.cookie: session])
+            #expect(again.status == 200)
             #expect(try await api.call(.post, "/api/v1/auth/sign-out", headers: [.cookie: session, HTTPField.Name("X-CSRF-Token")!: csrf]).status == 204)
             #expect(try await api.call(.get, "/api/v1/me", headers: [.cookie: session]).status == 401)
         }

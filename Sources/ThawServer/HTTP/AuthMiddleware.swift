@@ -22,7 +22,8 @@ struct AuthMiddleware: RouterMiddleware {
                 throw ThawError.unauthenticated("the bearer token is unknown, expired or revoked")
             }
             context.principal = principal
-        } else if let secret = request.cookies[Self.cookieName]?.value, !secret.isEmpty, secret.count <= 200,
+        } else if !request.uri.path.hasSuffix("/auth/sign-in"),   // signing in again needs no old session
+                  let secret = request.cookies[Self.cookieName]?.value, !secret.isEmpty, secret.count <= 200,
                   let (principal, csrf) = try await store.principal(sessionSecret: secret) {
             if ![.get, .head, .options].contains(request.method) {
                 guard let sent = request.headers[.csrfToken], Self.constantTimeEquals(sent, csrf) else {
