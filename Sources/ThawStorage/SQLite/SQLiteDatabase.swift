@@ -20,6 +20,10 @@ public final class SQLiteDatabase: SQLDatabase {
     /// The fsync of a commit runs here, so it blocks this thread and not one of
     /// the few threads that run every request's async code.
     private let commitQueue = DispatchQueue(label: "thaw.sqlite.commit")
+    private let checkpointQueue = DispatchQueue(label: "thaw.sqlite.checkpoint")
+    private let checkpointer: SQLiteHandle
+    private let checkpointScheduled = Mutex(false)
+    static let checkpointPages: Int32 = 4000
 
     public init(path: String, readers readerCount: Int = 4) throws {
         self.path = path
@@ -31,6 +35,7 @@ public final class SQLiteDatabase: SQLDatabase {
             PRAGMA temp_store=MEMORY;
             PRAGMA cache_size=-65536;
             """)
+        checkpointer = try SQLiteHandle(path: path, readOnly: false)
         var pool: [SQLiteHandle] = []
         for _ in 0..<readerCount {
             let reader = try SQLiteHandle(path: path, readOnly: true)
@@ -38,10 +43,36 @@ public final class SQLiteDatabase: SQLDatabase {
             pool.append(reader)
         }
         readers = Mutex(pool)
+        writer.onWALCommit { [weak self] pages in
+            if pages >= Self.checkpointPages { self?.scheduleCheckpoint() }
+        }
     }
 
+    /// A PASSIVE checkpoint never blocks the writer or readers; it copies what
+    /// it can and the next one carries on.
+    private func scheduleCheckpoint() {
+        let first = checkpointScheduled.withLock { scheduled -> Bool in
+            if scheduled { return false }
+            scheduled = true
+            return true
+        }
+        guard first else { return }
+        checkpointQueue.async { [self] in
+            try? checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)")
+            checkpointScheduled.withLock { $0 = false }
+        }
+    }
+
+    /// Commits everything queued (write-behind audits included), then closes.
+    /// Writes after this fail instead of touching a closed connection.
     public func close() async throws {
+        _ = try? await write { _ in }
+        queue.withLock { $0.closed = true }
+        // A write that slipped in between is still allowed to finish.
+        while queue.withLock({ $0.draining }) { try await Task.sleep(for: .milliseconds(1)) }
+        commitQueue.sync {}
         readers.withLock { pool in pool.forEach { $0.close() }; pool.removeAll() }
+        checkpointQueue.sync { checkpointer.close() }
         writer.close()
     }
 
@@ -90,13 +121,18 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     private func enqueue(_ job: WriteJob) {
-        let startDrain = queue.withLock { state -> Bool in
+        let startDrain = queue.withLock { state -> Bool? in
+            if state.closed { return nil }
             state.pending.append(job)
             if state.draining { return false }
             state.draining = true
             return true
         }
-        if startDrain { Task { await self.drain() } }
+        switch startDrain {
+        case nil: job.finish(SQLError(.other, "the database is closed"))
+        case true?: Task { await self.drain() }
+        case false?: break
+        }
     }
 
     /// Commits batches until the queue is empty.
@@ -163,6 +199,7 @@ extension SQLiteDatabase {
 private struct WriteQueueState {
     var pending: [WriteJob] = []
     var draining = false
+    var closed = false
 }
 
 private struct WriteJob: Sendable {

@@ -31,11 +31,28 @@ final class SQLiteHandle: @unchecked Sendable {
     deinit { close() }
 
     func close() {
+        if let db { sqlite3_wal_hook(db, nil, nil) }
+        walHookBox?.release()
+        walHookBox = nil
         for statement in statements.values { sqlite3_finalize(statement) }
         statements.removeAll()
         if let db { sqlite3_close_v2(db) }
         db = nil
     }
+
+    /// Calls `onCommit` with the WAL's size in pages after every commit on this
+    /// connection (sqlite3_wal_hook). Installing it turns off SQLite's own
+    /// checkpoint-in-commit, so the owner must checkpoint.
+    func onWALCommit(_ onCommit: @escaping @Sendable (Int32) -> Void) {
+        let box = Unmanaged.passRetained(WALHookBox(onCommit))
+        walHookBox?.release()
+        walHookBox = box
+        sqlite3_wal_hook(db, { context, _, _, pages in
+            Unmanaged<WALHookBox>.fromOpaque(context!).takeUnretainedValue().onCommit(pages)
+            return SQLITE_OK
+        }, box.toOpaque())
+    }
+    private var walHookBox: Unmanaged<WALHookBox>?
 
     /// Runs one or more statements without parameters or results (PRAGMAs, DDL).
     func exec(_ sql: String) throws {
@@ -114,6 +131,11 @@ final class SQLiteHandle: @unchecked Sendable {
         default: return .other
         }
     }
+}
+
+final class WALHookBox: Sendable {
+    let onCommit: @Sendable (Int32) -> Void
+    init(_ onCommit: @escaping @Sendable (Int32) -> Void) { self.onCommit = onCommit }
 }
 
 /// A connection view over a handle for the duration of one read or write.

@@ -22,22 +22,23 @@ extension ScopedStore {
             conditions.append(Self.consentCovers(alias: "r"))
             binds += [now.sqlValue, now.sqlValue, actor.organizationID.sqlValue, actor.sector.sqlValue]
         }
-        let terminal = "('rejected','cancelled','completed','failed','entered-in-error')"
+        // Every filter but `all` is a subset of the open referrals. Each names the
+        // open predicate in exactly the partial indexes' words, so both databases
+        // read those indexes instead of walking closed history.
+        if query.filter != .all { conditions.append(Schema.openPredicate) }
         switch query.filter {
-        case .all: break
-        // Written exactly as the partial indexes' predicate so both databases use them.
-        case .open: conditions.append(Schema.openPredicate)
+        case .all, .open: break
         case .overdueFirstResponse:
             conditions.append("r.status = 'requested' AND r.first_responded_at IS NULL AND r.first_response_due < ?")
             binds.append(now.sqlValue)
         case .awaitingMyReply:
-            conditions.append("r.status NOT IN \(terminal) AND (r.last_message_side = ?\(mine == .performer ? " OR r.status = 'requested'" : ""))")
+            conditions.append("(r.last_message_side = ?\(mine == .performer ? " OR r.status = 'requested'" : ""))")
             binds.append(mine.other.sqlValue)
         case .awaitingTheirReply:
-            conditions.append("r.status NOT IN \(terminal) AND (r.last_message_side = ?\(mine == .requester ? " OR r.status = 'requested'" : ""))")
+            conditions.append("(r.last_message_side = ?\(mine == .requester ? " OR r.status = 'requested'" : ""))")
             binds.append(mine.sqlValue)
         case .followUpDue:
-            conditions.append("r.status NOT IN \(terminal) AND r.follow_up_due <= ?")
+            conditions.append("r.follow_up_due <= ?")
             binds.append(now.sqlValue)
         }
         if !query.statuses.isEmpty {
