@@ -210,6 +210,28 @@ import ThawTestSupport
     }
 
     @Test(arguments: Backend.available)
+    func manyConcurrentWritesAndReadsAllLandOnce(backend: Backend) async throws {
+        try await withDatabase(backend) { db in
+            let w = try await World.make(db.database)
+            let before = try await w.count("activity")
+            let created = try await withThrowingTaskGroup(of: Int.self) { group in
+                for i in 0..<60 {
+                    group.addTask {
+                        if i % 2 == 0 { _ = try await w.refer(key: "burst-\(i)"); return 1 }
+                        _ = try await w.store.scoped(to: w.housingStaff).worklist(WorklistQuery(view: .inbox))
+                        return 0
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            try await db.database.write { _ in }   // flush write-behind read audits
+            #expect(try await w.count("referrals") == created)
+            #expect(try await w.count("activity") == before + created)
+            #expect(try await w.count("idempotency_keys") == created)
+        }
+    }
+
+    @Test(arguments: Backend.available)
     func theLedgerRefusesUpdatesAndDeletes(backend: Backend) async throws {
         try await withDatabase(backend) { db in
             let w = try await World.make(db.database)

@@ -24,6 +24,7 @@ public final class SQLiteDatabase: SQLDatabase {
     private let checkpointer: SQLiteHandle
     private let checkpointScheduled = Mutex(false)
     static let checkpointPages: Int32 = 4000
+    static let maxIdleReaders = 8
 
     public init(path: String, readers readerCount: Int = 4) throws {
         self.path = path
@@ -86,7 +87,15 @@ public final class SQLiteDatabase: SQLDatabase {
             try extra.exec("PRAGMA query_only=ON;")
             return extra
         }
-        defer { readers.withLock { $0.append(handle) } }
+        // Keep at most `maxIdleReaders`; a burst's extra connections are closed after use.
+        defer {
+            let kept = readers.withLock { pool -> Bool in
+                guard pool.count < Self.maxIdleReaders else { return false }
+                pool.append(handle)
+                return true
+            }
+            if !kept { handle.close() }
+        }
         // One read transaction, so a multi-statement read sees a single snapshot.
         _ = try handle.run("BEGIN", [])
         do {
