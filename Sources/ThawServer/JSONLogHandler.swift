@@ -24,10 +24,11 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
+        let level = event.level, message = event.message
         var out = JSONOutput(capacity: 256)
-        let merged = explicit.map { metadata.merging($0) { _, new in new } } ?? metadata
+        var merged = event.metadata.map { metadata.merging($0) { _, new in new } } ?? metadata
+        if let error = event.error { merged["error"] = .string(String(describing: error)) }
         out.object { o in
             o.field("time", SystemTimestamp.now())
             o.field("level", level.rawValue)

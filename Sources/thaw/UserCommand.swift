@@ -94,13 +94,12 @@ struct ExportCommand: AsyncParsableCommand {
         func run() async throws {
             let database = try await openDatabase(db.url, logger: Logger(label: "thaw"))
             let encoder = ThawJSON.makeEncoder()
-            var out = FileHandle.standardOutput
+            let out = FileHandle.standardOutput
             try await ThawStore(database: database, clock: SystemClock()).exportActivity(after: after) { entry in
                 var line = try encoder.encode(entry)
                 line.append(0x0A)
                 out.write(line)
             }
-            _ = out
             try await database.close()
         }
     }

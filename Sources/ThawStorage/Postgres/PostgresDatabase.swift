@@ -43,6 +43,8 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
+    @discardableResult
+
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             let wrapped = PostgresSQLConnection(connection: connection)

@@ -34,6 +34,7 @@ public extension SQLConnection {
 public protocol SQLDatabase: Sendable {
     var dialect: SQLDialect { get }
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T
+    @discardableResult
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T
     /// Queues a small append (the audit of a read) to commit with the next
     /// write, without making the reader wait for the disk. Any later `write`

@@ -110,6 +110,8 @@ public final class SQLiteDatabase: SQLDatabase {
 
     // MARK: writes with group commit
 
+    @discardableResult
+
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         let box = ResultBox<T>()
         return try await withCheckedThrowingContinuation { continuation in
