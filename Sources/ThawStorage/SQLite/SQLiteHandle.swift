@@ -10,6 +10,8 @@ private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 final class SQLiteHandle: @unchecked Sendable {
     private var db: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
+    /// Column names per prepared statement: they never change, so build the lookup once.
+    private var columnsByStatement: [OpaquePointer: SQLColumns] = [:]
     let path: String
 
     init(path: String, readOnly: Bool) throws {
@@ -36,6 +38,7 @@ final class SQLiteHandle: @unchecked Sendable {
         walHookBox = nil
         for statement in statements.values { sqlite3_finalize(statement) }
         statements.removeAll()
+        columnsByStatement.removeAll()
         if let db { sqlite3_close_v2(db) }
         db = nil
     }
@@ -83,7 +86,13 @@ final class SQLiteHandle: @unchecked Sendable {
             guard rc == SQLITE_OK else { throw lastError(rc) }
         }
         let columnCount = sqlite3_column_count(statement)
-        let columns = SQLColumns((0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) })
+        let columns: SQLColumns
+        if let cached = columnsByStatement[statement], cached.names.count == Int(columnCount) {
+            columns = cached
+        } else {
+            columns = SQLColumns((0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) })
+            columnsByStatement[statement] = columns
+        }
         var rows: [SQLRow] = []
         while true {
             let rc = sqlite3_step(statement)
