@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Logging
 import ThawCore
+import ThawStorage
 
 /// One JSON object per line on standard error: time, level, label, message and
 /// metadata (request id, route, status, duration). Cheaper than the default
@@ -30,7 +31,7 @@ public struct JSONLogHandler: LogHandler {
         var merged = event.metadata.map { metadata.merging($0) { _, new in new } } ?? metadata
         if let error = event.error { merged["error"] = .string(String(describing: error)) }
         out.object { o in
-            o.field("time", SystemTimestamp.now())
+            o.field("time", SystemClock().now())
             o.field("level", level.rawValue)
             o.field("label", label)
             o.field("message", message.description)
@@ -43,13 +44,5 @@ public struct JSONLogHandler: LogHandler {
         bytes.withUnsafeBufferPointer { buffer in
             _ = write(2, buffer.baseAddress, buffer.count)
         }
-    }
-}
-
-enum SystemTimestamp {
-    static func now() -> Timestamp {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(millis: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
     }
 }

@@ -6,8 +6,6 @@ import ThawCore
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
-    /// `sqlite:path/to/file.sqlite`, a plain file path, or `postgres://...`.
-    public var databaseURL: String
     /// Mark the session cookie `Secure` (on behind HTTPS; off for plain-HTTP local use).
     public var secureCookies: Bool
     /// bcrypt cost; 12 in production, lower only in tests.
@@ -16,10 +14,10 @@ public struct ServerConfiguration: Sendable {
     public var maxBodyBytes: Int
     public var logLevel: Logger.Level
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, databaseURL: String = "thaw.sqlite",
+    public init(host: String = "127.0.0.1", port: Int = 8080,
                 secureCookies: Bool = false, bcryptCost: UInt8 = 12, sessionLifetimeSeconds: Int64 = 8 * 3600,
                 maxBodyBytes: Int = 1 << 20, logLevel: Logger.Level = .info) {
-        self.host = host; self.port = port; self.databaseURL = databaseURL; self.secureCookies = secureCookies
+        self.host = host; self.port = port; self.secureCookies = secureCookies
         self.bcryptCost = bcryptCost; self.sessionLifetimeSeconds = sessionLifetimeSeconds
         self.maxBodyBytes = maxBodyBytes; self.logLevel = logLevel
     }

@@ -27,7 +27,7 @@ struct Demo: AsyncParsableCommand {
         }
         print("")
         fflush(nil)  // show the sign-ins before the server starts logging
-        let configuration = ServerConfiguration(host: server.host, port: server.port, databaseURL: file,
+        let configuration = ServerConfiguration(host: server.host, port: server.port,
                                                 secureCookies: server.secureCookies)
         let store = ThawStore(database: database, clock: SystemClock())
         try await buildApplication(configuration: configuration, store: store, logger: logger).runService()

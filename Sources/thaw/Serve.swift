@@ -11,7 +11,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "thaw")
-        let configuration = ServerConfiguration(host: server.host, port: server.port, databaseURL: db.url,
+        let configuration = ServerConfiguration(host: server.host, port: server.port,
                                                 secureCookies: server.secureCookies)
         let database = try await openDatabase(db.url, logger: logger)
         let store = ThawStore(database: database, clock: SystemClock())

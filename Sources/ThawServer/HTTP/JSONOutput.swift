@@ -39,7 +39,6 @@ struct JSONOutput {
 
     mutating func string(_ value: String) { separate(); writeString(value); needsComma = true }
     mutating func int(_ value: Int) { separate(); bytes.append(contentsOf: String(value).utf8); needsComma = true }
-    mutating func bool(_ value: Bool) { separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8); needsComma = true }
 
     // Field helpers that leave out nil values, as synthesized Codable does.
     mutating func field(_ name: String, _ value: String?) { if let value { key(name); string(value) } }

@@ -42,14 +42,6 @@ public struct SQLRow: Sendable {
         }
     }
     public func int(_ name: String) -> Int { Int(int64(name)) }
-    public func double(_ name: String) -> Double {
-        switch self[name] {
-        case .int(let i): return Double(i)
-        case .double(let d): return d
-        case .text(let s): return Double(s) ?? 0
-        case .null: return 0
-        }
-    }
     public func bool(_ name: String) -> Bool { int64(name) != 0 }
     public func timestamp(_ name: String) -> Timestamp { Timestamp(millis: int64(name)) }
     public func optionalTimestamp(_ name: String) -> Timestamp? { optionalInt64(name).map(Timestamp.init(millis:)) }
