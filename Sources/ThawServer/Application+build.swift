@@ -34,8 +34,9 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     let router = Router(context: ThawRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     OperationsRoutes(store: store, metrics: metrics).register(on: router)
-    let api = router.group("api/v1").add(middleware: AuthMiddleware(store: store))
     let hasher = PasswordHasher(cost: configuration.bcryptCost)
+    WebRoutes(store: store, hasher: hasher, configuration: configuration, metrics: metrics).register(on: router)
+    let api = router.group("api/v1").add(middleware: AuthMiddleware(store: store))
     api.get("openapi.json") { _, _ in try JSONBody.response(OpenAPIDocument.json) }
     AuthRoutes(store: store, hasher: hasher, configuration: configuration).register(on: api)
     DirectoryRoutes(store: store, hasher: hasher, configuration: configuration).register(on: api)

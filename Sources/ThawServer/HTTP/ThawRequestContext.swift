@@ -8,6 +8,8 @@ public struct ThawRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
     public var sessionSecret: String?
+    /// The session's CSRF token, which every web form must echo as `_csrf`.
+    public var csrfToken: String?
     public var requestID: String = ""
 
     public init(source: ApplicationRequestContextSource) {

@@ -47,35 +47,18 @@ struct AuthRoutes: APIRouteGroup {
 
     @Sendable func signIn(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let input = try await body(SignInRequest.self, request)
-        let wrong = ThawError.unauthenticated("the email or password is wrong")
-        guard let credential = try await store.credential(email: input.email), credential.user.active,
-              let hash = credential.passwordHash else {
-            _ = try await hasher.verify(input.password, hash: hasher.decoyHash)
-            throw wrong
-        }
-        let now = store.clock.now()
-        if let locked = credential.lockedUntil, locked > now {
-            throw ThawError.tooManyAttempts("too many failed sign-ins; this account is locked for a while",
-                                            retryAfterSeconds: Int((locked.millis - now.millis) / 1000) + 1)
-        }
-        guard try await hasher.verify(input.password, hash: hash) else {
-            try await store.recordFailedSignIn(user: credential.user.id)
-            throw wrong
-        }
-        let session = try await store.startSession(user: credential.user.id, lifetimeSeconds: configuration.sessionLifetimeSeconds)
-        let organization = try await store.organization(credential.user.organizationID)
-        var response = try JSONBody.response(SignInResponse(user: credential.user, organization: organization, csrfToken: session.csrf))
-        response.setCookie(Cookie(name: AuthMiddleware.cookieName, value: session.secret,
-                                  maxAge: Int(configuration.sessionLifetimeSeconds), path: "/",
-                                  secure: configuration.secureCookies, httpOnly: true, sameSite: .strict))
+        let signedIn = try await PasswordSignIn(store: store, hasher: hasher, configuration: configuration)
+            .signIn(email: input.email, password: input.password)
+        var response = try JSONBody.response(SignInResponse(user: signedIn.principal.user, organization: signedIn.principal.organization,
+                                                            csrfToken: signedIn.csrf))
+        response.setCookie(signedIn.cookie)
         return response
     }
 
     @Sendable func signOut(_ request: Request, context: ThawRequestContext) async throws -> Response {
         if let secret = context.sessionSecret { try await store.endSession(secret: secret) }
         var response = Response(status: .noContent)
-        response.setCookie(Cookie(name: AuthMiddleware.cookieName, value: "", maxAge: 0, path: "/",
-                                  secure: configuration.secureCookies, httpOnly: true, sameSite: .strict))
+        response.setCookie(PasswordSignIn.expiredCookie(configuration))
         return response
     }
 

@@ -126,7 +126,7 @@ extension WorklistQuery {
         self.init(view: view)
         filter = try parse("filter", Filter.self) ?? .all
         sort = try parse("sort", Sort.self) ?? .updated
-        for raw in request.uri.queryParameters.getAll("status") {
+        for raw in request.uri.queryParameters.getAll("status") where !raw.isEmpty {
             guard let status = TaskStatus(rawValue: String(raw)) else {
                 throw ThawError.invalid("status", "enum", "status must be one of \(TaskStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }

@@ -78,6 +78,8 @@ extension Referral {
         note, first_response_due, first_responded_at, follow_up_due, last_message_side, last_message_at,
         created_at, updated_at, version
         """
+    /// The same columns prefixed `r.`, for queries that join referrals to other tables.
+    static let qualifiedColumns = columns.split(separator: ",").map { "r." + String($0).trimmingWhitespace }.joined(separator: ", ")
     init(row: SQLRow) {
         var outcome: ReferralOutcome?
         if let code: ReferralOutcome.Code = row.optionalEnum("outcome_code") {

@@ -6,7 +6,7 @@ extension ScopedStore {
         v.requireText(body, "body", maxLength: 8000)
         try v.check()
         let actor = self.actor, now = now()
-        return try await database.write { db in
+        let (referral, message) = try await database.write { db in
             let (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
             guard referral.status != .enteredInError else {
                 throw ThawError.conflict(code: "entered-in-error", message: "this referral was entered in error")
@@ -29,8 +29,10 @@ extension ScopedStore {
                                              counterpart: referral.counterpart(of: actor.organizationID), channel: .referral,
                                              detail: ["message": message.id.raw, "side": side.rawValue]), by: actor, at: now)
             try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "message", subjectID: message.id.raw, at: now)
-            return message
+            return (referral, message)
         }
+        _ = published(referral)
+        return message
     }
 
     public func messages(referral id: ID<Referral>) async throws -> [ReferralMessage] {
@@ -48,12 +50,12 @@ extension ScopedStore {
     /// one's own side's message changes nothing.
     public func markRead(referral id: ID<Referral>, message messageID: ID<ReferralMessage>) async throws -> ReferralMessage {
         let actor = self.actor, now = now()
-        return try await database.write { db in
+        let (referral, message, changed) = try await database.write { db in
             let (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
             guard let row = try await db.first("SELECT \(ReferralMessage.columns) FROM referral_messages WHERE id = ? AND referral_id = ?",
                                                messageID, id) else { throw ThawError.notFound("message \(messageID)") }
             var message = ReferralMessage(row: row)
-            guard message.side != side, message.readAt == nil else { return message }
+            guard message.side != side, message.readAt == nil else { return (referral, message, false) }
             message.readAt = now
             message.readBy = actor.userID
             try await db.execute("UPDATE referral_messages SET read_at = ?, read_by = ? WHERE id = ? AND read_at IS NULL",
@@ -61,8 +63,10 @@ extension ScopedStore {
             try await db.append(LedgerRecord(kind: "referral.message-read", subjectType: "referral", subjectID: id.raw,
                                              counterpart: referral.counterpart(of: actor.organizationID), channel: .referral,
                                              detail: ["message": messageID.raw]), by: actor, at: now)
-            return message
+            return (referral, message, true)
         }
+        if changed { _ = published(referral) }
+        return message
     }
 
     /// The referral's history from the ledger, oldest first.

@@ -26,7 +26,7 @@ extension ScopedStore {
             try v.check(unprocessable: false)
         }
         let fingerprint = idempotencyKey == nil ? "" : try Self.fingerprint(input)
-        return try await database.write { db in
+        let result = try await database.write { db in
             if let key = idempotencyKey,
                let prior = try await db.first("SELECT request_hash, resource_id FROM idempotency_keys WHERE user_id = ? AND key = ?",
                                               actor.userID, key) {
@@ -82,6 +82,8 @@ extension ScopedStore {
             try await db.logAccess(actor, client: client.id, action: "write", subjectType: "referral", subjectID: referral.id.raw, at: now)
             return (referral, false)
         }
+        if !result.1 { _ = published(result.0) }
+        return result
     }
 
     public func referral(_ id: ID<Referral>) async throws -> ReferralDetail {
@@ -118,7 +120,7 @@ extension ScopedStore {
                                 _ change: @escaping @Sendable (inout Referral, ReferralSide, Timestamp) throws -> (kind: String, detail: [String: String]))
         async throws -> Referral {
         let actor = self.actor, now = now()
-        return try await database.write { db in
+        return published(try await database.write { db in
             var (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
             try Self.checkVersion(referral, expectedVersion)
             let (kind, detail) = try change(&referral, side, now)
@@ -128,7 +130,7 @@ extension ScopedStore {
                                              channel: .referral, detail: detail), by: actor, at: now)
             try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "referral", subjectID: id.raw, at: now)
             return referral
-        }
+        })
     }
 
     /// Takes an open referral: the claiming organisation becomes the owner and
@@ -136,7 +138,7 @@ extension ScopedStore {
     public func claim(_ id: ID<Referral>) async throws -> Referral {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.receivingRoles, to: "claiming a referral")
         let actor = self.actor, now = now()
-        return try await database.write { db in
+        return published(try await database.write { db in
             guard let row = try await db.first("SELECT \(Referral.columns) FROM referrals WHERE id = ?", id) else {
                 throw ThawError.notFound("referral \(id)")
             }
@@ -160,7 +162,7 @@ extension ScopedStore {
                                              detail: ["from": "requested", "to": "accepted"]), by: actor, at: now)
             try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "referral", subjectID: id.raw, at: now)
             return referral
-        }
+        }, open: true)
     }
 
     public func setBusinessStatus(_ id: ID<Referral>, _ step: BusinessStatus, expectedVersion: Int) async throws -> Referral {
@@ -180,7 +182,7 @@ extension ScopedStore {
         v.limitText(update.note, "note", maxLength: 4000)
         if let due = update.followUpDue { v.require(due > now, "followUpDue", "not-in-past", "followUpDue must be in the future") }
         try v.check()
-        return try await database.write { db in
+        return published(try await database.write { db in
             var (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
             try Self.checkVersion(referral, expectedVersion)
             guard side == .requester else { throw ThawError.forbidden("only the referring organisation edits a referral") }
@@ -202,7 +204,7 @@ extension ScopedStore {
                                 by: actor, at: now)
             try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "referral", subjectID: id.raw, at: now)
             return referral
-        }
+        })
     }
 
     /// Open referrals this actor's organisation could claim: need matches a

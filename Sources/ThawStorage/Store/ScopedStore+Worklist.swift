@@ -38,8 +38,9 @@ extension ScopedStore {
             conditions.append("(r.last_message_side = ?\(mine == .requester ? " OR r.status = 'requested'" : ""))")
             binds.append(mine.sqlValue)
         case .followUpDue:
-            conditions.append("r.follow_up_due <= ?")
-            binds.append(now.sqlValue)
+            // Due by the end of today (UTC): what a navigator should follow up on today.
+            conditions.append("r.follow_up_due < ?")
+            binds.append(Self.endOfDay(now).sqlValue)
         }
         if !query.statuses.isEmpty {
             conditions.append("r.status IN (" + query.statuses.map { _ in "?" }.joined(separator: ",") + ")")
@@ -55,7 +56,7 @@ extension ScopedStore {
         let limit = min(max(query.limit, 1), 200)
         binds.append(.int(Int64(limit + 1)))
         let sql = """
-            SELECT \(Referral.columns.split(separator: ",").map { "r." + String($0).trimmingWhitespace }.joined(separator: ", ")),
+            SELECT \(Referral.qualifiedColumns),
                    c.given_name, c.family_name, o.name AS counterpart_name
             FROM referrals r JOIN clients c ON c.id = r.client_id
             LEFT JOIN organizations o ON o.id = \(counterpartColumn)

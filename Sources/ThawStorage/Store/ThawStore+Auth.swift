@@ -13,6 +13,7 @@ public struct Credential: Sendable {
 public struct Principal: Sendable {
     public let user: User
     public let organization: Organization
+    public init(user: User, organization: Organization) { self.user = user; self.organization = organization }
     public var actor: Actor {
         Actor(userID: user.id, organizationID: organization.id, sector: organization.sector, roles: user.roles)
     }

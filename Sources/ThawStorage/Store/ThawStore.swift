@@ -7,10 +7,13 @@ import ThawCore
 public struct ThawStore: Sendable {
     public let database: any SQLDatabase
     public let clock: any TimeSource
+    /// Committed referral changes, for live pages.
+    public let changes: ChangeFeed
 
-    public init(database: any SQLDatabase, clock: any TimeSource) {
+    public init(database: any SQLDatabase, clock: any TimeSource, changes: ChangeFeed = ChangeFeed()) {
         self.database = database
         self.clock = clock
+        self.changes = changes
     }
 
     public func scoped(to actor: Actor) -> ScopedStore {

@@ -1,0 +1,95 @@
+import ThawCore
+import ThawStorage
+
+/// What every page shares: the document shell, the header with the main
+/// navigation for this user's roles, the skip link, and the footer.
+struct Layout {
+    var title: String
+    var principal: Principal?
+    var csrf: String?
+    /// Which navigation entry is the current page.
+    var section: String = ""
+    /// Pages that follow the other side's changes live (server-sent events).
+    var live: Bool = false
+    var notice: Notice?
+    /// On a referral page, live updates refresh only for this referral.
+    var liveReferral: ID<Referral>?
+
+    struct Notice {
+        enum Kind: String { case info, success, warning, error }
+        var kind: Kind
+        var text: String
+    }
+
+    func render(_ main: HTML) -> HTML {
+        """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(title) · Thaw</title>
+        <link rel="stylesheet" href="\(WebPath.css)">
+        <script src="\(WebPath.script)" defer></script>
+        </head>
+        <body\(live ? HTML(raw: " data-live=\"\(WebPath.events)\"") : .empty)\(liveReferral.map { " data-referral=\"\($0)\"" } ?? HTML.empty)>
+        <a class="skip-link" href="#main">Skip to main content</a>
+        <header class="site-header">
+        <a class="brand" href="\(WebPath.home)"><span aria-hidden="true">❄︎</span> Thaw</a>
+        \(navigation)
+        \(account)
+        </header>
+        <main id="main" tabindex="-1">
+        \(noticeHTML)
+        \(main)
+        </main>
+        <footer class="site-footer"><p>Thaw — closed-loop referrals between primary care, health and social partners.</p></footer>
+        </body>
+        </html>
+        """
+    }
+
+    private var noticeHTML: HTML {
+        guard let notice else { return .empty }
+        let role = notice.kind == .error || notice.kind == .warning ? "alert" : "status"
+        return "<div class=\"notice notice-\(notice.kind)\" role=\"\(role)\"><strong>\(Self.noticeLabel(notice.kind)):</strong> \(notice.text)</div>"
+    }
+
+    static func noticeLabel(_ kind: Notice.Kind) -> String {
+        switch kind {
+        case .info: return "Note"
+        case .success: return "Done"
+        case .warning: return "Warning"
+        case .error: return "Problem"
+        }
+    }
+
+    private var navigation: HTML {
+        guard let principal else { return .empty }
+        let actor = principal.actor
+        var links: [(String, String, String)] = []
+        if actor.hasAny(AccessPolicy.referringRoles) {
+            links.append(("caseload", WebPath.caseload, "Caseload"))
+            links.append(("clients", WebPath.clients, "Clients"))
+        }
+        if actor.hasAny(AccessPolicy.receivingRoles) { links.append(("inbox", WebPath.inbox, "Inbox")) }
+        if actor.has(.administrator) { links.append(("admin", WebPath.admin, "Administration")) }
+        links.append(("tokens", WebPath.adminTokens, "API tokens"))
+        let items = links.map { key, href, label -> HTML in
+            key == section
+                ? "<li><a href=\"\(href)\" aria-current=\"page\">\(label)</a></li>"
+                : "<li><a href=\"\(href)\">\(label)</a></li>"
+        }
+        return "<nav class=\"site-nav\" aria-label=\"Main\"><ul>\(items)</ul></nav>"
+    }
+
+    private var account: HTML {
+        guard let principal else { return .empty }
+        return """
+        <div class="account">
+        <span class="who">\(principal.user.displayName)<span class="org">\(principal.organization.name)</span></span>
+        <form method="post" action="\(WebPath.signOut)">\(Components.csrfField(csrf))<button type="submit" class="button-quiet">Sign out</button></form>
+        </div>
+        """
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import ThawCore
+
+/// A submitted HTML form (application/x-www-form-urlencoded). Reading one also
+/// checks the session's CSRF token, so no form handler can forget to.
+struct WebForm: Sendable {
+    private(set) var fields: [String: [String]] = [:]
+
+    init(fields: [String: [String]]) { self.fields = fields }
+
+    /// Parses `a=1&b=two+words&b=x%26y`.
+    init(urlEncoded text: String) {
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String {
+                let spaced = s.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            let name = decode(parts[0])
+            fields[name, default: []].append(parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+
+    /// Reads the body (up to `limit` bytes) and checks `_csrf` against the session.
+    static func read(_ request: Request, context: ThawRequestContext, limit: Int) async throws -> WebForm {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw ThawError.payloadTooLarge(limit: limit)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw ThawError.payloadTooLarge(limit: limit)
+        }
+        let form = WebForm(urlEncoded: String(buffer: buffer))
+        guard let expected = context.csrfToken, let sent = form["_csrf"],
+              AuthMiddleware.constantTimeEquals(sent, expected) else {
+            throw ThawError.forbidden("this form is out of date or did not come from Thaw; reload the page and try again")
+        }
+        return form
+    }
+
+    /// The first value, trimmed; nil when missing or blank.
+    subscript(name: String) -> String? {
+        guard let value = fields[name]?.first?.trimmingWhitespace, !value.isEmpty else { return nil }
+        return value
+    }
+
+    func all(_ name: String) -> [String] { fields[name] ?? [] }
+
+    /// A value that must be one of an enum's cases; a missing value is nil, a wrong one a 400 naming the field.
+    func choice<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> E? where E.RawValue == String {
+        guard let raw = self[name] else { return nil }
+        guard let value = E(rawValue: raw) else {
+            throw ThawError.invalid(name, "enum", "\(name) must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    func choices<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> [E] where E.RawValue == String {
+        try all(name).filter { !$0.isEmpty }.map { raw in
+            guard let value = E(rawValue: raw) else {
+                throw ThawError.invalid(name, "enum", "\(name) must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return value
+        }
+    }
+
+    /// A `<input type=date>` value as the start of that day (UTC), or 422 naming the field.
+    func date(_ name: String) throws -> CalendarDate? {
+        guard let raw = self[name] else { return nil }
+        guard let date = CalendarDate(raw) else {
+            throw ThawError.unprocessable(name, "date", "\(name) must be a date like 2026-12-31")
+        }
+        return date
+    }
+
+    /// The record version a form was rendered from (the web's If-Match).
+    func version() throws -> Int {
+        guard let raw = self["version"], let version = Int(raw) else {
+            throw ThawError.preconditionRequired("the form did not say which version of the referral it was made from; reload the page")
+        }
+        return version
+    }
+}

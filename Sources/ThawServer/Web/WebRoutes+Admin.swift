@@ -1,0 +1,129 @@
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+/// Administration pages: organisations, services and capacity, users and
+/// roles, and each user's own API tokens. The store decides who may do what.
+extension WebRoutes {
+    @Sendable func adminPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try await renderAdmin(context, state: FormState(), notice: notice(request))
+    }
+
+    private func renderAdmin(_ context: ThawRequestContext, state: FormState, notice: Layout.Notice? = nil,
+                             status: HTTPResponse.Status = .ok) async throws -> Response {
+        try AccessPolicy.require(try context.requirePrincipal().actor, anyOf: [.administrator], to: "administration")
+        let view = OrganizationsView(organizations: try await store.organizations(), state: state, csrf: context.csrfToken)
+        return WebPage.response(layout("Administration", context, section: "admin", notice: notice).render(view.render()), status: status)
+    }
+
+    @Sendable func adminAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let form = try await form(request, context)
+        let actor = try context.requirePrincipal().actor
+        do {
+            let input = NewOrganization(name: form["name"] ?? "", sector: try form.choice("sector", Sector.self) ?? .community,
+                                        alignment: try form.choice("alignment", Alignment.self),
+                                        parentId: form["parentId"].map { ID($0) }, area: form["area"])
+            var v = Validator()
+            v.require(form["sector"] != nil, "sector", "required", "Choose the organisation's sector")
+            try v.check()
+            let organization = try await store.createOrganization(input, by: actor)
+            return WebPage.redirect(to: WebPath.organization(organization.id), notice: "organization-created")
+        } catch let error as ThawError where error.violations != nil {
+            return try await renderAdmin(context, state: FormState(form: form, violations: error.violations!), status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func organizationPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try await renderOrganization(try context.id("organizationId"), context, notice: notice(request))
+    }
+
+    private func renderOrganization(_ id: ID<Organization>, _ context: ThawRequestContext, notice: Layout.Notice? = nil,
+                                    failed: (action: String, state: FormState)? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let actor = try context.requirePrincipal().actor
+        // Administrators see every organisation; directory staff only their own.
+        guard actor.has(.administrator) || (actor.organizationID == id && actor.hasAny(AccessPolicy.directoryRoles)) else {
+            throw ThawError.notFound("organisation \(id)")
+        }
+        let organization = try await store.organization(id)
+        var search = ServiceSearch(organization: id)
+        search.capacities = Set(Capacity.allCases)
+        let services = try await store.searchServices(search)
+        let users = actor.has(.administrator) ? try await store.users(in: id, by: actor) : []
+        let view = OrganizationView(organization: organization, services: services, users: users, viewer: actor, failed: failed,
+                                    csrf: context.csrfToken)
+        return WebPage.response(layout(organization.name, context, section: "admin", notice: notice).render(view.render()), status: status)
+    }
+
+    @Sendable func organizationAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let id: ID<Organization> = try context.id("organizationId")
+        let form = try await form(request, context)
+        let actor = try context.requirePrincipal().actor
+        let action = form["action"] ?? ""
+        do {
+            switch action {
+            case "capacity":
+                guard let service = form["service"], let capacity = try form.choice("capacity", Capacity.self) else {
+                    throw ThawError.invalid("capacity", "required", "say which service and capacity")
+                }
+                _ = try await store.scoped(to: actor).updateCapacity(service: ID(service), to: capacity)
+                return WebPage.redirect(to: WebPath.organization(id), notice: "capacity-updated")
+            case "service":
+                let input = NewService(name: form["name"] ?? "", description: form["description"] ?? "",
+                                       needCategories: try form.choices("needCategories", NeedCategory.self),
+                                       eligibility: form["eligibility"] ?? "", areaServed: form["areaServed"] ?? "",
+                                       languages: (form["languages"] ?? "en").split(separator: ",").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty },
+                                       capacity: try form.choice("capacity", Capacity.self) ?? .accepting)
+                _ = try await store.createService(input, organization: id, by: actor)
+                return WebPage.redirect(to: WebPath.organization(id), notice: "service-created")
+            case "new-user":
+                try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding a user")
+                let input = NewUser(organizationId: id, email: form["email"] ?? "", displayName: form["displayName"] ?? "",
+                                    roles: Set(try form.choices("roles", Role.self)), password: form.all("password").first ?? "")
+                try input.validate()
+                _ = try await store.createUser(input, passwordHash: try await hasher.hash(input.password), by: actor)
+                return WebPage.redirect(to: WebPath.organization(id), notice: "user-created")
+            case "user":
+                guard let user = form["user"] else { throw ThawError.invalid("user", "required", "say which user") }
+                _ = try await store.updateUser(ID(user), roles: Set(try form.choices("roles", Role.self)), active: form["active"] == "yes", by: actor)
+                return WebPage.redirect(to: WebPath.organization(id), notice: "user-updated")
+            default:
+                throw ThawError.invalid("action", "enum", "this form's action is not one Thaw knows")
+            }
+        } catch let error as ThawError where error.violations != nil {
+            var state = FormState(form: form, violations: error.violations!)
+            state.form = WebForm(fields: form.fields.filter { $0.key != "password" })   // never echo a password
+            return try await renderOrganization(id, context, failed: (action, state), status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func tokensPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try await renderTokens(context, secret: nil, state: FormState(), notice: notice(request))
+    }
+
+    private func renderTokens(_ context: ThawRequestContext, secret: String?, state: FormState, notice: Layout.Notice? = nil,
+                              status: HTTPResponse.Status = .ok) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let view = TokensView(tokens: try await store.tokens(user: principal.user.id), newSecret: secret, state: state,
+                              now: store.clock.now(), csrf: context.csrfToken)
+        return WebPage.response(layout("API tokens", context, section: "tokens", notice: notice).render(view.render()), status: status)
+    }
+
+    @Sendable func tokensAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let form = try await form(request, context)
+        let principal = try context.requirePrincipal()
+        if form["action"] == "revoke" {
+            guard let token = form["token"] else { throw ThawError.invalid("token", "required", "say which token to revoke") }
+            try await store.revokeToken(ID(token), by: principal.actor)
+            return WebPage.redirect(to: WebPath.adminTokens, notice: "token-revoked")
+        }
+        do {
+            let expires = try form.date("expiresAt").map { $0.startOfDay.adding(days: 1) }
+            let (_, secret) = try await store.createToken(user: principal.user.id, name: form["name"] ?? "", expiresAt: expires, by: principal.actor)
+            // Shown once, in this response only: a redirect would have to carry the secret in the URL.
+            return try await renderTokens(context, secret: secret, state: FormState(), status: .created)
+        } catch let error as ThawError where error.violations != nil {
+            return try await renderTokens(context, secret: nil, state: FormState(form: form, violations: error.violations!),
+                                          status: .unprocessableContent)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+/// Client pages: the list and registration, one client's page with consent
+/// and screening. A rule broken in a form re-shows the same page with what
+/// was typed and the message next to the field (422).
+extension WebRoutes {
+    @Sendable func clientList(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let clients = try await scoped(context).clients(limit: 100)
+        let view = ClientListView(clients: clients, searched: nil, state: FormState(), csrf: context.csrfToken)
+        return WebPage.response(layout("Clients", context, section: "clients", notice: notice(request)).render(view.render()))
+    }
+
+    @Sendable func clientListAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let form = try await form(request, context)
+        let scoped = try scoped(context)
+        if form["action"] == "search" {
+            let clients = try await scoped.clients(nameContains: form["q"], limit: 100)
+            let view = ClientListView(clients: clients, searched: form["q"] ?? "", state: FormState(), csrf: context.csrfToken)
+            return WebPage.response(layout("Clients", context, section: "clients").render(view.render()))
+        }
+        do {
+            let input = NewClient(givenName: form["givenName"] ?? "", familyName: form["familyName"] ?? "",
+                                  birthDate: try form.date("birthDate"), phone: form["phone"], email: form["email"],
+                                  address: form["address"], preferredLanguage: form["preferredLanguage"])
+            let client = try await scoped.createClient(input)
+            return WebPage.redirect(to: WebPath.client(client.id), notice: "client-created")
+        } catch let error as ThawError {
+            guard let violations = error.violations else { throw error }
+            let clients = try await scoped.clients(limit: 100)
+            let view = ClientListView(clients: clients, searched: nil, state: FormState(form: form, violations: violations), csrf: context.csrfToken)
+            return WebPage.response(layout("Clients", context, section: "clients").render(view.render()), status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func clientPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try await renderClient(try context.id("clientId"), request, context, failed: [:])
+    }
+
+    func renderClient(_ id: ID<Client>, _ request: Request, _ context: ThawRequestContext, failed: [String: FormState],
+                      status: HTTPResponse.Status = .ok) async throws -> Response {
+        let scoped = try scoped(context)
+        let view = try await scoped.client(id)
+        // Only the holding organisation has a client page; partners see a client through the referral.
+        guard view.disclosedScopes == nil else { throw ThawError.notFound("client \(id)") }
+        async let consents = scoped.consents(client: id)
+        async let screenings = scoped.screenings(client: id)
+        async let needs = scoped.needs(client: id)
+        async let referrals = scoped.referrals(client: id)
+        let page = ClientPageView(client: view.client, consents: try await consents, latestScreening: try await screenings.last,
+                                  needs: try await needs, referrals: try await referrals,
+                                  organizations: try await store.organizations(), now: store.clock.now(),
+                                  csrf: context.csrfToken, failed: failed)
+        let title = view.client.givenName + " " + view.client.familyName
+        return WebPage.response(layout(title, context, section: "clients", notice: notice(request)).render(page.render()), status: status)
+    }
+
+    @Sendable func clientAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let id: ID<Client> = try context.id("clientId")
+        let form = try await form(request, context)
+        let scoped = try scoped(context)
+        let action = form["action"] ?? ""
+        do {
+            switch action {
+            case "consent":
+                _ = try await scoped.recordConsent(client: id, try ConsentFields.parse(form, grantee: nil))
+                return WebPage.redirect(to: WebPath.client(id), notice: "consent-recorded")
+            case "revoke-consent":
+                guard let consent = form["consent"] else { throw ThawError.invalid("consent", "required", "say which consent to revoke") }
+                _ = try await scoped.revokeConsent(client: id, consent: ID(consent))
+                return WebPage.redirect(to: WebPath.client(id), notice: "consent-revoked")
+            case "screening":
+                var answers: [NeedCategory: ScreeningAnswer] = [:]
+                for need in NeedCategory.allCases {
+                    if let answer = try form.choice("answer-" + need.rawValue, ScreeningAnswer.self) { answers[need] = answer }
+                }
+                _ = try await scoped.recordScreening(client: id, NewScreening(answers: answers, screenedOn: try form.date("screenedOn")))
+                return WebPage.redirect(to: WebPath.client(id), notice: "screening-recorded")
+            default:
+                throw ThawError.invalid("action", "enum", "action must be consent, revoke-consent or screening")
+            }
+        } catch let error as ThawError where error.violations != nil && action != "revoke-consent" {
+            return try await renderClient(id, request, context, failed: [action: FormState(form: form, violations: error.violations!)],
+                                          status: .unprocessableContent)
+        }
+    }
+}
+
+extension ThawError {
+    /// The broken rules of a 400 or 422, which a form shows next to its fields.
+    var violations: [Violation]? {
+        switch self {
+        case .invalid(let v), .unprocessable(let v): return v
+        default: return nil
+        }
+    }
+}

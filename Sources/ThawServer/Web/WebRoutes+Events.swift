@@ -1,0 +1,53 @@
+import Hummingbird
+import NIOCore
+import ServiceLifecycle
+import ThawCore
+import ThawStorage
+
+/// Server-sent events for live pages: `event: referral` with the referral's
+/// id whenever a referral this user's organisation is party to changes (or an
+/// open referral appears). Ids only; the page fetches itself again, through
+/// the same authorised and audited path as any page view.
+extension WebRoutes {
+    /// Each stream ends after this long; the browser's EventSource reconnects by itself.
+    static let eventStreamLifetime: Duration = .seconds(600)
+    static let heartbeat: Duration = .seconds(15)
+
+    @Sendable func events(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let organization = try context.requirePrincipal().organization.id
+        let feed = store.changes
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let (lines, output) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
+            let (changes, unsubscribe) = feed.subscribe()
+            let forward = Task {
+                for await change in changes where change.concerns(organization) {
+                    output.yield("event: referral\ndata: {\"referral\":\"\(change.referralID.raw)\"}\n\n")
+                }
+            }
+            // A comment now and then finds closed connections and keeps proxies from timing out.
+            let ticks = Task {
+                var elapsed: Duration = .zero
+                while elapsed < Self.eventStreamLifetime {
+                    try await Task.sleep(for: Self.heartbeat)
+                    elapsed += Self.heartbeat
+                    output.yield(": keep-alive\n\n")
+                }
+                output.finish()
+            }
+            defer { forward.cancel(); ticks.cancel(); unsubscribe(); output.finish() }
+            try await writer.write(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
+            // On SIGTERM the stream ends, so a graceful shutdown never waits on an open page.
+            try await withGracefulShutdownHandler {
+                for await line in lines {
+                    try await writer.write(ByteBuffer(string: line))
+                }
+            } onGracefulShutdown: {
+                output.finish()
+            }
+            try await writer.finish(nil)
+        })
+    }
+}

@@ -1,0 +1,110 @@
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+extension WebRoutes {
+    @Sendable func newReferralPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let id: ID<Client> = try context.id("clientId")
+        var fields: [String: [String]] = [:]
+        // `?need=` carries an identified need's opaque id, never the need itself.
+        if let needID = request.uri.queryParameters["need"].map(String.init) {
+            let needs = try await scoped(context).needs(client: id)
+            if let need = needs.first(where: { $0.id.raw == needID }) {
+                fields["needCategory"] = [need.category.rawValue]
+                fields["needIds"] = [need.id.raw]
+            }
+        }
+        let form = WebForm(fields: fields)
+        return try await renderNewReferral(id, context, state: FormState(form: form), search: fields["needCategory"] != nil)
+    }
+
+    @Sendable func newReferralAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let id: ID<Client> = try context.id("clientId")
+        let form = try await form(request, context)
+        guard form["action"] == "send" else {
+            return try await renderNewReferral(id, context, state: FormState(form: form), search: true)
+        }
+        do {
+            let referral = try await sendReferral(id, form, context)
+            return WebPage.redirect(to: WebPath.referral(referral.id), notice: referral.isOpen ? "referral-opened" : "referral-sent")
+        } catch let error as ThawError {
+            guard let violations = error.violations else { throw error }
+            // The form names some fields differently from the API; show each message where the person can act on it.
+            let placed = violations.map { v -> Violation in
+                if v.rule == "consent-required" { return Violation(field: "consent", rule: v.rule, message: v.message) }
+                switch v.field {
+                case "serviceId", "organizationId": return Violation(field: "target", rule: v.rule, message: v.message)
+                case "grantee.organizationId": return Violation(field: "grantee", rule: v.rule, message: v.message)
+                default: return v
+                }
+            }
+            return try await renderNewReferral(id, context, state: FormState(form: form, violations: placed), search: true,
+                                               status: .unprocessableContent)
+        }
+    }
+
+    private func sendReferral(_ clientID: ID<Client>, _ form: WebForm, _ context: ThawRequestContext) async throws -> Referral {
+        let scoped = try scoped(context)
+        var v = Validator()
+        let category = try form.choice("needCategory", NeedCategory.self)
+        v.require(category != nil, "needCategory", "required", "Choose the need this referral addresses")
+        let target = form["target"]
+        v.require(target != nil, "target", "required", "Choose a service, or leave the referral open for any eligible partner")
+        try v.check()
+        var service: Service?
+        if let target, target.hasPrefix("service:") {
+            service = try await store.service(ID(String(target.dropFirst("service:".count))))
+        } else if target != "open" {
+            throw ThawError.invalid("target", "enum", "Choose a service, or leave the referral open")
+        }
+        let input = NewReferral(clientId: clientID, organizationId: service?.organizationID, serviceId: service?.id,
+                                needCategory: category!, needIds: form.all("needIds").filter { !$0.isEmpty }.map { ID($0) },
+                                priority: try form.choice("priority", Priority.self), note: form["note"],
+                                firstResponseDue: try form.date("firstResponseDue").map { $0.startOfDay.adding(days: 1) },
+                                followUpDue: try form.date("followUpDue").map(\.startOfDay))
+        // Check the referral before recording any consent, so a bad date leaves nothing behind.
+        try input.validate(now: store.clock.now())
+        if form["recordConsent"] == "yes" {
+            var grantee: ConsentGrantee?
+            if form["grantee"] == "partner" {
+                guard let service else {
+                    throw ThawError.unprocessable("grantee", "partner-required", "An open referral has no partner yet: share with a sector instead")
+                }
+                grantee = .organization(service.organizationID)
+            }
+            _ = try await scoped.recordConsent(client: clientID, try ConsentFields.parse(form, grantee: grantee))
+        }
+        let (referral, replayed) = try await scoped.createReferral(input, idempotencyKey: form["idempotencyKey"])
+        if !replayed { metrics.recordTransition(to: referral.status.rawValue) }
+        return referral
+    }
+
+    private func renderNewReferral(_ clientID: ID<Client>, _ context: ThawRequestContext, state: FormState, search: Bool,
+                                   status: HTTPResponse.Status = .ok) async throws -> Response {
+        let scoped = try scoped(context)
+        let view = try await scoped.client(clientID)
+        guard view.disclosedScopes == nil else { throw ThawError.notFound("client \(clientID)") }
+        async let needs = scoped.needs(client: clientID)
+        async let consents = scoped.consents(client: clientID)
+        let now = store.clock.now()
+        var matches: [NewReferralView.Match]?
+        if search {
+            var query = ServiceSearch(need: try state.form.choice("needCategory", NeedCategory.self), keyword: state.form["keyword"],
+                                      area: state.form["area"], language: state.form["language"])
+            query.capacities = Set(try state.form.choices("capacity", Capacity.self))
+            if state.form.all("capacity").isEmpty && state.form["action"] == nil { query.capacities = [.accepting, .waitlist] }
+            let organizations = Dictionary(uniqueKeysWithValues: try await store.organizations().map { ($0.id, $0) })
+            let clientConsents = try await consents
+            matches = try await store.searchServices(query).compactMap { service in
+                guard let organization = organizations[service.organizationID] else { return nil }
+                return .init(service: service, organization: organization,
+                             consentScopes: clientConsents.scopes(for: organization.id, sector: organization.sector, at: now))
+            }
+        }
+        let model = NewReferralView(client: view.client, needs: try await needs.filter { $0.status == .active }, state: state,
+                                    matches: matches, hasActiveConsent: try await consents.contains { $0.isActive(at: now) },
+                                    idempotencyKey: state.form["idempotencyKey"] ?? SecretDigest.newSecret(prefix: "web_"),
+                                    csrf: context.csrfToken)
+        return WebPage.response(layout("New referral", context, section: "clients").render(model.render()), status: status)
+    }
+}

@@ -1,0 +1,88 @@
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+/// The referral page and its forms. Every form carries the version it was
+/// rendered from; if the referral changed since, nothing is written and the
+/// page is shown again as it now stands (412), with the typed text kept.
+extension WebRoutes {
+    @Sendable func referralPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try await renderReferral(try context.id("referralId"), context, notice: notice(request))
+    }
+
+    func renderReferral(_ id: ID<Referral>, _ context: ThawRequestContext, notice: Layout.Notice? = nil,
+                        failed: (action: String, state: FormState)? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let scoped = try scoped(context)
+        let detail = try await scoped.referral(id)
+        var messages = try await scoped.messages(referral: id)
+        // Opening the page is reading the messages: receipts for the other side's unread ones.
+        for (index, message) in messages.enumerated() where message.side != detail.side && message.readAt == nil {
+            messages[index] = try await scoped.markRead(referral: id, message: message.id)
+        }
+        let timeline = try await scoped.timeline(referral: id)
+        let names = Dictionary(uniqueKeysWithValues: try await store.organizations().map { ($0.id, $0.name) })
+        let view = ReferralPageView(detail: detail, messages: messages, timeline: timeline, organizationNames: names,
+                                    viewer: scoped.actor, now: store.clock.now(), csrf: context.csrfToken, failed: failed)
+        let section = detail.side == .requester ? "caseload" : "inbox"
+        var page = layout("Referral", context, section: section, live: true, notice: notice)
+        page.liveReferral = id
+        return WebPage.response(page.render(view.render()), status: status)
+    }
+
+    @Sendable func referralAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let id: ID<Referral> = try context.id("referralId")
+        let form = try await form(request, context)
+        let scoped = try scoped(context)
+        let action = form["action"] ?? ""
+        do {
+            switch action {
+            case "message":
+                _ = try await scoped.sendMessage(referral: id, body: form.all("body").first ?? "")
+                return WebPage.redirect(to: WebPath.referral(id), notice: "message-sent")
+            case "business-status":
+                guard let step = try form.choice("businessStatus", BusinessStatus.self) else {
+                    throw ThawError.unprocessable("businessStatus", "required", "Choose the step to report")
+                }
+                _ = try await scoped.setBusinessStatus(id, step, expectedVersion: try form.version())
+                return WebPage.redirect(to: WebPath.referral(id), notice: "referral-updated")
+            case _ where action.hasPrefix("status-"):
+                guard let status = try form.choice("status", TaskStatus.self) else {
+                    throw ThawError.invalid("status", "required", "say which status to set")
+                }
+                var outcome: ReferralOutcome?
+                if status == .completed {
+                    let code = try form.choice("outcomeCode", ReferralOutcome.Code.self)
+                    var v = Validator()
+                    v.require(code != nil, "outcomeCode", "required", "Choose the outcome")
+                    v.requireText(form["outcomeSummary"], "outcome.summary")
+                    if !v.violations.isEmpty { throw ThawError.unprocessable(v.violations.map {
+                        $0.field == "outcome.summary" ? Violation(field: $0.field, rule: $0.rule, message: "Say what happened for the client") : $0
+                    }) }
+                    outcome = ReferralOutcome(code: code!, summary: form["outcomeSummary"]!)
+                }
+                let referral = try await scoped.changeStatus(id, StatusChange(status: status, reason: form["reason"], outcome: outcome),
+                                                             expectedVersion: try form.version())
+                metrics.recordTransition(to: referral.status.rawValue)
+                return WebPage.redirect(to: WebPath.referral(id), notice: "referral-updated")
+            default:
+                throw ThawError.invalid("action", "enum", "this form's action is not one Thaw knows")
+            }
+        } catch let error as ThawError {
+            switch error {
+            case .invalid(let v), .unprocessable(let v):
+                let friendly = v.map { $0.field == "reason" && $0.rule == "required" ? Violation(field: "reason", rule: "required", message: "Give a reason; the other organisation will see it") : $0 }
+                return try await renderReferral(id, context, failed: (action, FormState(form: form, violations: friendly)),
+                                                status: .unprocessableContent)
+            case .preconditionFailed, .preconditionRequired:
+                return try await renderReferral(id, context, notice: .init(kind: .warning, text:
+                    "Someone changed this referral while you had it open, so nothing was saved. Here it is as it stands now; what you typed is kept below."),
+                    failed: (action, FormState(form: form)), status: .preconditionFailed)
+            case .conflict(_, let message):
+                return try await renderReferral(id, context, notice: .init(kind: .error, text: "That could not be done: \(message). Nothing was changed."),
+                                                status: .conflict)
+            default:
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+/// The browser app: server-rendered pages over the same scoped store as the
+/// API, so every page is authorised and audited exactly as the API is.
+struct WebRoutes: Sendable {
+    let store: ThawStore
+    let hasher: PasswordHasher
+    let configuration: ServerConfiguration
+    let metrics: ThawMetrics
+
+    func register(on router: Router<ThawRequestContext>) {
+        Assets.register(on: router)
+        let web = router.group().add(middleware: WebSessionMiddleware(store: store))
+        web.get(RouterPath(stringLiteral: WebPath.home), use: home)
+        web.get(RouterPath(stringLiteral: WebPath.signIn), use: signInPage)
+        web.post(RouterPath(stringLiteral: WebPath.signIn), use: signIn)
+        web.post(RouterPath(stringLiteral: WebPath.signOut), use: signOut)
+        web.get(RouterPath(stringLiteral: WebPath.caseload), use: caseload)
+        web.get(RouterPath(stringLiteral: WebPath.inbox), use: inbox)
+        web.post(RouterPath(stringLiteral: WebPath.inbox + "/claim"), use: claimOpenReferral)
+        web.get(RouterPath(stringLiteral: WebPath.clients), use: clientList)
+        web.post(RouterPath(stringLiteral: WebPath.clients), use: clientListAction)
+        web.get(RouterPath(stringLiteral: WebPath.Pattern.client), use: clientPage)
+        web.post(RouterPath(stringLiteral: WebPath.Pattern.client), use: clientAction)
+        web.get(RouterPath(stringLiteral: WebPath.Pattern.newReferral), use: newReferralPage)
+        web.post(RouterPath(stringLiteral: WebPath.Pattern.newReferral), use: newReferralAction)
+        web.get(RouterPath(stringLiteral: WebPath.Pattern.referral), use: referralPage)
+        web.post(RouterPath(stringLiteral: WebPath.Pattern.referral), use: referralAction)
+        web.get(RouterPath(stringLiteral: WebPath.admin), use: adminPage)
+        web.post(RouterPath(stringLiteral: WebPath.admin), use: adminAction)
+        web.get(RouterPath(stringLiteral: WebPath.Pattern.organization), use: organizationPage)
+        web.post(RouterPath(stringLiteral: WebPath.Pattern.organization), use: organizationAction)
+        web.get(RouterPath(stringLiteral: WebPath.adminTokens), use: tokensPage)
+        web.post(RouterPath(stringLiteral: WebPath.adminTokens), use: tokensAction)
+        web.get(RouterPath(stringLiteral: WebPath.events), use: events)
+    }
+
+    // MARK: shared by the handlers
+
+    func layout(_ title: String, _ context: ThawRequestContext, section: String = "", live: Bool = false,
+                notice: Layout.Notice? = nil) -> Layout {
+        Layout(title: title, principal: context.principal, csrf: context.csrfToken, section: section, live: live, notice: notice)
+    }
+
+    func scoped(_ context: ThawRequestContext) throws -> ScopedStore {
+        store.scoped(to: try context.requirePrincipal().actor)
+    }
+
+    func form(_ request: Request, _ context: ThawRequestContext) async throws -> WebForm {
+        _ = try context.requirePrincipal()
+        return try await WebForm.read(request, context: context, limit: configuration.maxBodyBytes)
+    }
+
+    /// The confirmation shown after a redirect: a short code in the URL, never data.
+    func notice(_ request: Request) -> Layout.Notice? {
+        guard let code = request.uri.queryParameters["done"].map(String.init), let text = Self.notices[code] else { return nil }
+        return Layout.Notice(kind: .success, text: text)
+    }
+
+    static let notices: [String: String] = [
+        "client-created": "The client was registered.",
+        "consent-recorded": "The consent was recorded.",
+        "consent-revoked": "The consent was revoked. Partners lose access on their next request.",
+        "screening-recorded": "The screening was recorded and the identified needs updated.",
+        "referral-sent": "The referral was sent.",
+        "referral-opened": "The referral is open for any eligible partner to claim.",
+        "referral-updated": "The referral was updated.",
+        "message-sent": "Your message was sent.",
+        "claimed": "You claimed the referral; it is now accepted by your organisation.",
+        "organization-created": "The organisation was added.",
+        "service-created": "The service was added.",
+        "capacity-updated": "The capacity was updated.",
+        "user-created": "The user was added.",
+        "user-updated": "The user was updated.",
+        "token-revoked": "The token was revoked.",
+    ]
+}

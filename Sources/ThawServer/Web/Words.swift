@@ -1,0 +1,147 @@
+import ThawCore
+
+/// How codes read to people: statuses, needs, roles, dates.
+enum Words {
+    static func status(_ status: TaskStatus) -> String {
+        switch status {
+        case .draft: return "Draft"
+        case .requested: return "Requested"
+        case .accepted: return "Accepted"
+        case .rejected: return "Declined"
+        case .cancelled: return "Cancelled"
+        case .inProgress: return "In progress"
+        case .onHold: return "On hold"
+        case .completed: return "Completed"
+        case .failed: return "Could not be completed"
+        case .enteredInError: return "Entered in error"
+        }
+    }
+
+    /// The button a person presses to move a referral to this status.
+    static func action(_ status: TaskStatus) -> String {
+        switch status {
+        case .requested: return "Send referral"
+        case .accepted: return "Accept"
+        case .rejected: return "Decline"
+        case .cancelled: return "Cancel referral"
+        case .inProgress: return "Start work"
+        case .onHold: return "Put on hold"
+        case .completed: return "Complete with outcome"
+        case .failed: return "Close as not completed"
+        case .enteredInError: return "Mark as entered in error"
+        case .draft: return "Save as draft"
+        }
+    }
+
+    static func need(_ need: NeedCategory) -> String {
+        switch need {
+        case .housing: return "Housing"
+        case .food: return "Food"
+        case .transportation: return "Transportation"
+        case .utilities: return "Utilities"
+        case .personalSafety: return "Personal safety"
+        case .employment: return "Employment"
+        case .income: return "Income"
+        case .childcare: return "Childcare"
+        case .socialIsolation: return "Social isolation"
+        case .mentalHealth: return "Mental health"
+        }
+    }
+
+    static func role(_ role: Role) -> String {
+        switch role {
+        case .navigator: return "Navigator"
+        case .clinician: return "Clinician"
+        case .partnerStaff: return "Partner staff"
+        case .partnershipLead: return "Partnership lead"
+        case .administrator: return "Administrator"
+        }
+    }
+
+    static func sector(_ sector: Sector) -> String {
+        switch sector {
+        case .primaryCare: return "Primary care"
+        case .healthSystem: return "Health system"
+        case .socialCare: return "Social care"
+        case .community: return "Community"
+        case .government: return "Government"
+        }
+    }
+
+    static func capacity(_ capacity: Capacity) -> String {
+        switch capacity {
+        case .accepting: return "Accepting referrals"
+        case .waitlist: return "Waitlist"
+        case .closed: return "Closed to referrals"
+        }
+    }
+
+    static func scope(_ scope: ConsentScope) -> String {
+        switch scope {
+        case .contact: return "Contact details"
+        case .needs: return "Identified needs"
+        case .notes: return "Referral notes and messages"
+        }
+    }
+
+    static func purpose(_ purpose: ConsentPurpose) -> String {
+        purpose == .referral ? "Referral and closing the loop" : "Care coordination"
+    }
+
+    static func outcome(_ code: ReferralOutcome.Code) -> String {
+        switch code {
+        case .needMet: return "Need met"
+        case .needPartiallyMet: return "Need partly met"
+        case .serviceProvided: return "Service provided"
+        case .needNotMet: return "Need not met"
+        }
+    }
+
+    static func priority(_ priority: Priority) -> String {
+        switch priority {
+        case .routine: return "Routine"
+        case .urgent: return "Urgent"
+        case .asap: return "As soon as possible"
+        case .stat: return "Immediately"
+        }
+    }
+
+    static func businessStatus(_ step: BusinessStatus) -> String {
+        switch step {
+        case .contacted: return "Client contacted"
+        case .unableToContact: return "Unable to contact"
+        case .eligibilityConfirmed: return "Eligibility confirmed"
+        case .waitlisted: return "Waitlisted"
+        case .appointmentScheduled: return "Appointment scheduled"
+        case .enrolled: return "Enrolled"
+        case .serviceStarted: return "Service started"
+        }
+    }
+
+    static func answer(_ answer: ScreeningAnswer) -> String {
+        switch answer {
+        case .yes: return "Yes"
+        case .no: return "No"
+        case .declined: return "Declined to answer"
+        }
+    }
+
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    static func date(_ date: CalendarDate) -> String { "\(date.day) \(months[date.month - 1]) \(date.year)" }
+
+    /// Times are shown in UTC, and say so.
+    static func dateTime(_ timestamp: Timestamp) -> String {
+        let minutes = Int((timestamp.millis % 86_400_000 + 86_400_000) % 86_400_000 / 60_000)
+        let hh = minutes / 60, mm = minutes % 60
+        return "\(date(CalendarDate(timestamp))) \(hh < 10 ? "0" : "")\(hh):\(mm < 10 ? "0" : "")\(mm) UTC"
+    }
+
+    static func relative(_ timestamp: Timestamp, now: Timestamp) -> String {
+        let seconds = abs(timestamp.millis - now.millis) / 1000
+        func plural(_ n: Int64, _ unit: String) -> String { "\(n) \(unit)\(n == 1 ? "" : "s")" }
+        if seconds < 3600 { return plural(max(seconds / 60, 1), "minute") }
+        if seconds < 2 * 86_400 { return plural(seconds / 3600, "hour") }
+        return plural(seconds / 86_400, "day")
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Synchronization
+import ThawCore
+
+/// Something changed on a referral: the pages of both organisations (and, for
+/// an open referral, every inbox) may want to refresh. Carries ids only.
+public struct ReferralChange: Sendable, Equatable {
+    public var referralID: ID<Referral>
+    public var organizations: Set<ID<Organization>>
+    /// An open referral appeared or was claimed: any inbox may show it.
+    public var open: Bool
+
+    public init(referralID: ID<Referral>, organizations: Set<ID<Organization>>, open: Bool) {
+        self.referralID = referralID; self.organizations = organizations; self.open = open
+    }
+
+    public func concerns(_ organization: ID<Organization>) -> Bool { open || organizations.contains(organization) }
+}
+
+/// Fans committed referral changes out to live subscribers (the web pages'
+/// server-sent events) in this process. Several server processes on one
+/// PostgreSQL would relay these through LISTEN/NOTIFY; see DESIGN.md, Scale.
+public final class ChangeFeed: Sendable {
+    private let subscribers = Mutex<[UUID: AsyncStream<ReferralChange>.Continuation]>([:])
+
+    public init() {}
+
+    /// A stream of changes from now on; it ends when `cancel` is called.
+    public func subscribe() -> (stream: AsyncStream<ReferralChange>, cancel: @Sendable () -> Void) {
+        let id = UUID()
+        // Drop the oldest when a slow reader falls behind: a page only needs to know that something changed.
+        let (stream, continuation) = AsyncStream<ReferralChange>.makeStream(bufferingPolicy: .bufferingNewest(32))
+        subscribers.withLock { $0[id] = continuation }
+        let cancel: @Sendable () -> Void = { [weak self] in
+            let removed = self?.subscribers.withLock { $0.removeValue(forKey: id) }
+            removed?.finish()
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
+        }
+        return (stream, cancel)
+    }
+
+    public func publish(_ change: ReferralChange) {
+        for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(change) }
+    }
+
+    /// Ends every stream (the server is shutting down).
+    public func finishAll() {
+        for continuation in subscribers.withLock({ s -> [AsyncStream<ReferralChange>.Continuation] in
+            defer { s.removeAll() }
+            return Array(s.values)
+        }) { continuation.finish() }
+    }
+
+    public var subscriberCount: Int { subscribers.withLock { $0.count } }
+}
+
+extension ScopedStore {
+    /// Tells live pages about a committed change to this referral.
+    func published(_ referral: Referral, open: Bool = false) -> Referral {
+        var organizations: Set<ID<Organization>> = [referral.requesterOrganizationID]
+        if let owner = referral.ownerOrganizationID { organizations.insert(owner) }
+        store.changes.publish(ReferralChange(referralID: referral.id, organizations: organizations, open: open || referral.isOpen))
+        return referral
+    }
+}
