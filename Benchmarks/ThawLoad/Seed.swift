@@ -12,6 +12,9 @@ struct SeedManifest: Codable {
     var partnerToken: String
     var serviceId: String
     var clientIds: [String]
+    /// Browser sessions for the page benchmark (`thaw-load pages`).
+    var navigatorSession: String?
+    var partnerSession: String?
 }
 
 /// Builds a network through the store (organisations, users, services,
@@ -53,8 +56,11 @@ struct Seed: AsyncParsableCommand {
         try await bulkReferrals(db, requesters: requesters, owners: owners, services: services, clients: clientIDs)
         let navToken = try await store.createToken(user: requesters[0].userID, name: "bench", expiresAt: nil, by: nil).secret
         let partnerToken = try await store.createToken(user: owners[0].userID, name: "bench", expiresAt: nil, by: nil).secret
+        let day: Int64 = 86_400
+        let navSession = try await store.startSession(user: requesters[0].userID, lifetimeSeconds: 30 * day).secret
+        let partnerSession = try await store.startSession(user: owners[0].userID, lifetimeSeconds: 30 * day).secret
         let out = SeedManifest(navigatorToken: navToken, partnerToken: partnerToken, serviceId: services[0].id.raw,
-                               clientIds: clientIDs.map(\.raw))
+                               clientIds: clientIDs.map(\.raw), navigatorSession: navSession, partnerSession: partnerSession)
         try JSONEncoder().encode(out).write(to: URL(fileURLWithPath: manifest))
         try await db.close()
     }

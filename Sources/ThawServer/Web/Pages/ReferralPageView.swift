@@ -90,7 +90,7 @@ struct ReferralPageView {
             let state = state(for: "business-status")
             forms.append("""
                 <details\(HTML.attribute("open", if: failed?.action == "business-status"))><summary>Report a step</summary>
-                <form method="post" action="\(WebPath.referral(referral.id))">
+                <form method="post" action="\(WebPath.referral(referral.id))" novalidate>
                 \(common("business-status"))
                 \(Components.select("businessStatus", "Step", state: state, options: Components.options(BusinessStatus.self, label: Words.businessStatus),
                                     selected: referral.businessStatus?.rawValue))
@@ -128,7 +128,7 @@ struct ReferralPageView {
         }
         let button: HTML = "<button type=\"submit\"\(danger ? HTML(raw: " class=\"button-danger\"") : .empty)>\(Words.action(status))</button>"
         let form: HTML = """
-            <form method="post" action="\(WebPath.referral(referral.id))">
+            <form method="post" action="\(WebPath.referral(referral.id))" novalidate>
             \(common(action))\(Components.hidden("status", status.rawValue))
             \(fields)
             \(button)
@@ -176,7 +176,7 @@ struct ReferralPageView {
         <div id="referral-messages" data-live-region>
         \(messages.isEmpty ? HTML(raw: "<p>No messages yet.</p>") : "<ul class=\"messages\">\(items)</ul>")
         </div>
-        <form method="post" action="\(WebPath.referral(referral.id))" class="no-print">
+        <form method="post" action="\(WebPath.referral(referral.id))" class="no-print" novalidate>
         \(Components.csrfField(csrf))\(Components.hidden("action", "message"))
         \(Components.textArea("body", "Message to \(mySide == .requester ? (detail.ownerName ?? "the partner") : detail.requesterName)", state: state, required: true))
         <button type="submit">Send message</button>

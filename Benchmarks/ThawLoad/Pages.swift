@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+
+/// The server time to render the web app's busiest pages — the navigator's
+/// caseload and the partner's inbox, each with its counts — measured one
+/// request at a time over one keep-alive connection, after the same server's
+/// /healthz as the reference in the same run.
+struct Pages: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure caseload and inbox page render times against a seeded server.")
+    @Option(help: "Server host.") var host = "127.0.0.1"
+    @Option(help: "Server port.") var port = 8080
+    @Option(help: "Manifest written by `seed`.") var manifest = "bench-manifest.json"
+    @Option(help: "Requests per page.") var requests = 500
+    @Option(help: "A label printed with the results.") var label = "sqlite"
+
+    func run() async throws {
+        let seed = try JSONDecoder().decode(SeedManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifest)))
+        guard let navigator = seed.navigatorSession, let partner = seed.partnerSession else {
+            throw ValidationError("the manifest has no browser sessions; seed again with this version")
+        }
+        let recorder = Recorder()
+        let pages: [(String, String, String)] = [
+            ("healthz", "/healthz", ""),
+            ("caseload", "/caseload", navigator),
+            ("caseload overdue", "/caseload?filter=overdue-first-response&sort=due", navigator),
+            ("inbox", "/inbox", partner),
+            ("inbox open", "/inbox?filter=open", partner),
+        ]
+        var bytes: [String: Int] = [:]
+        try await TestClient.withClient(host: host, port: port) { client in
+            for (name, path, session) in pages {
+                let headers: HTTPFields = session.isEmpty ? [:] : [.cookie: "thaw_session=" + session]
+                for _ in 0..<20 { _ = try await client.execute(.init(path, method: .get, headers: headers)) }   // warm up
+                for _ in 0..<requests {
+                    let response = try await recorder.time(name, 200) { try await client.execute(.init(path, method: .get, headers: headers)) }
+                    bytes[name] = response.body?.readableBytes ?? 0
+                }
+            }
+        }
+        print("== thaw-load pages (\(label)), \(requests) sequential requests per page, one connection")
+        for (name, _, _) in pages {
+            print("\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) p50 \(recorder.ms(name, 0.50)) ms  p95 \(recorder.ms(name, 0.95)) ms  p99 \(recorder.ms(name, 0.99)) ms  (\(bytes[name] ?? 0) bytes)")
+        }
+        print("errors: \(recorder.errors)")
+    }
+}
