@@ -28,7 +28,10 @@ def measure(driver, path):
         paints.append(fp)
         contentful.append(fcp)
         server.append(ttfb)
-    return statistics.median(paints), statistics.median(contentful), statistics.median(server)
+    def median(values):
+        values = [v for v in values if v is not None]
+        return statistics.median(values) if values else float("nan")
+    return median(paints), median(contentful), median(server)
 
 
 driver = new_driver()

@@ -28,8 +28,8 @@ struct Pages: AsyncParsableCommand {
             ("inbox", "/inbox", partner),
             ("inbox open", "/inbox?filter=open", partner),
         ]
-        var bytes: [String: Int] = [:]
-        try await TestClient.withClient(host: host, port: port) { client in
+        let bytes = try await TestClient.withClient(host: host, port: port) { client in
+            var bytes: [String: Int] = [:]
             for (name, path, session) in pages {
                 let headers: HTTPFields = session.isEmpty ? [:] : [.cookie: "thaw_session=" + session]
                 for _ in 0..<20 { _ = try await client.execute(.init(path, method: .get, headers: headers)) }   // warm up
@@ -38,6 +38,7 @@ struct Pages: AsyncParsableCommand {
                     bytes[name] = response.body?.readableBytes ?? 0
                 }
             }
+            return bytes
         }
         print("== thaw-load pages (\(label)), \(requests) sequential requests per page, one connection")
         for (name, _, _) in pages {

@@ -19,8 +19,8 @@ struct Demo: AsyncParsableCommand {
         print("""
 
         Thaw demo: \(demo.organizations.count) organisations, \(demo.referralCount) referrals, database \(file)
-        Open http://\(server.host):\(server.port)/api/v1/openapi.json  (health: /healthz, metrics: /metrics)
-        Sign in (POST /api/v1/auth/sign-in) with password "\(DemoNetwork.password)" as:
+        Open http://\(server.host):\(server.port)/ in a browser (the API: /api/v1/openapi.json; health: /healthz; metrics: /metrics)
+        Sign in with the password "\(DemoNetwork.password)" as:
         """)
         for signIn in demo.signIns {
             print("  \(signIn.email.padding(toLength: 32, withPad: " ", startingAt: 0)) \(signIn.role.padding(toLength: 18, withPad: " ", startingAt: 0)) \(signIn.organization)")

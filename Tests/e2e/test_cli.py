@@ -76,9 +76,15 @@ def test_demo_serves_prints_sign_ins_and_keeps_data_across_a_restart(thaw_bin, t
         statuses = {item["referral"]["status"] for item in caseload}
         assert {"requested", "accepted", "in-progress", "completed", "rejected", "cancelled"} <= statuses
         referral = next(i for i in caseload if i["referral"]["status"] == "in-progress")["referral"]
+        # A live-update stream is open while the message is sent, and stays open through SIGTERM below.
+        events = navigator.get(base + "/events", stream=True, timeout=10)
+        assert events.headers["Content-Type"].startswith("text/event-stream")
+        lines = events.iter_lines(decode_unicode=True)
         sent = navigator.post(base + f"/api/v1/referrals/{referral['id']}/messages", json={"body": "Checking in"},
                               headers={"X-CSRF-Token": csrf})
         assert sent.status_code == 201
+        seen = [next(lines) for _ in range(6)]
+        assert "event: referral" in seen and f'data: {{"referral":"{referral["id"]}"}}' in seen
         assert requests.get(base + "/readyz").status_code == 200
         assert "thaw_http_requests_total" in requests.get(base + "/metrics").text
     finally:

@@ -130,15 +130,27 @@ def refer(driver, need_label, service, consent_to=None):
     return driver.current_url.split("?")[0]
 
 
+def two_people(browsers, site, partner_email):
+    """A navigator and a partner, each signed in in a browser of their own."""
+    nav, partner = browsers(), browsers()
+    sign_in(nav, site, NAVIGATOR)
+    sign_in(partner, site, partner_email)
+    return nav, partner
+
+
+def screened_client(nav, site, prefix, need):
+    """A new client of the navigator's, screened with one need; returns (family name, client page URL)."""
+    family = prefix + "-" + uuid.uuid4().hex[:6]
+    url = new_client(nav, site, family)
+    screen_for(nav, [need])
+    return family, url
+
+
 # --- the flows the issue lists --------------------------------------------------
 
 def test_whole_loop_between_two_organisations(site, browsers):
-    nav, partner = browsers(), browsers()
-    sign_in(nav, site, NAVIGATOR)
-    sign_in(partner, site, HOUSING)
-    family = "Loop-" + uuid.uuid4().hex[:6]
-    client_url = new_client(nav, site, family)
-    screen_for(nav, ["housing"])
+    nav, partner = two_people(browsers, site, HOUSING)
+    family, client_url = screened_client(nav, site, "Loop", "housing")
     partner.get(site + "/inbox")                                # open before the referral exists
     referral_url = refer(nav, "Housing", "Rapid Rehousing", consent_to="The partner chosen above")
     screenshot(nav, "referral-navigator")
@@ -173,12 +185,8 @@ def test_whole_loop_between_two_organisations(site, browsers):
 
 
 def test_decline_with_a_reason(site, browsers):
-    nav, partner = browsers(), browsers()
-    sign_in(nav, site, NAVIGATOR)
-    sign_in(partner, site, HOUSING)
-    family = "Decline-" + uuid.uuid4().hex[:6]
-    new_client(nav, site, family)
-    screen_for(nav, ["housing"])
+    nav, partner = two_people(browsers, site, HOUSING)
+    family, _ = screened_client(nav, site, "Decline", "housing")
     referral_url = refer(nav, "Housing", "Supportive Housing Waitlist", consent_to="The partner chosen above")
     partner.get(referral_url)
     press(partner, "Decline…")
@@ -193,12 +201,8 @@ def test_decline_with_a_reason(site, browsers):
 
 
 def test_claim_an_open_referral(site, browsers):
-    nav, partner = browsers(), browsers()
-    sign_in(nav, site, NAVIGATOR)
-    sign_in(partner, site, FOOD)
-    family = "Open-" + uuid.uuid4().hex[:6]
-    new_client(nav, site, family)
-    screen_for(nav, ["food"])
+    nav, partner = two_people(browsers, site, FOOD)
+    family, _ = screened_client(nav, site, "Open", "food")
     referral_url = refer(nav, "Food", None, consent_to="Every community organisation")
     referral_id = referral_url.rsplit("/", 1)[1]
     partner.get(site + "/inbox")
@@ -211,12 +215,8 @@ def test_claim_an_open_referral(site, browsers):
 
 
 def test_consent_revocation_hides_the_client_from_the_partner(site, browsers):
-    nav, partner = browsers(), browsers()
-    sign_in(nav, site, NAVIGATOR)
-    sign_in(partner, site, HOUSING)
-    family = "Revoke-" + uuid.uuid4().hex[:6]
-    client_url = new_client(nav, site, family)
-    screen_for(nav, ["housing"])
+    nav, partner = two_people(browsers, site, HOUSING)
+    family, client_url = screened_client(nav, site, "Revoke", "housing")
     referral_url = refer(nav, "Housing", "Rapid Rehousing", consent_to="The partner chosen above")
     partner.get(site + "/inbox")
     assert family in partner.find_element(*by("main")).text
@@ -232,11 +232,8 @@ def test_consent_revocation_hides_the_client_from_the_partner(site, browsers):
 
 
 def test_stale_form_is_rejected_cleanly(site, browsers):
-    nav, partner = browsers(), browsers()
-    sign_in(nav, site, NAVIGATOR)
-    sign_in(partner, site, HOUSING)
-    new_client(nav, site, "Stale-" + uuid.uuid4().hex[:6])
-    screen_for(nav, ["housing"])
+    nav, partner = two_people(browsers, site, HOUSING)
+    screened_client(nav, site, "Stale", "housing")
     referral_url = refer(nav, "Housing", "Rapid Rehousing", consent_to="The partner chosen above")
     partner.get(referral_url)                                   # the partner's page holds version 1
     nav.get(referral_url)

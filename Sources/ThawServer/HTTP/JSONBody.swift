@@ -11,15 +11,7 @@ enum JSONBody {
     /// Decodes a JSON body, refusing bodies over the limit (413) and anything
     /// that is not JSON of the right shape (400 naming the field).
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw ThawError.payloadTooLarge(limit: limit)
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw ThawError.payloadTooLarge(limit: limit)
-        }
+        let buffer = try await collect(request, limit: limit)
         if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json"),
            !contentType.lowercased().hasPrefix("application/merge-patch+json") {
             throw ThawError.invalid("Content-Type", "media-type", "send the body as application/json")
@@ -28,6 +20,18 @@ enum JSONBody {
             throw ThawError.invalid("body", "required", "a JSON body is required")
         }
         return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+    }
+
+    /// The whole body, refusing one over `limit` bytes (413) before or while reading it.
+    static func collect(_ request: Request, limit: Int) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw ThawError.payloadTooLarge(limit: limit)
+        }
+        do {
+            return try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw ThawError.payloadTooLarge(limit: limit)
+        }
     }
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {

@@ -25,15 +25,7 @@ struct WebForm: Sendable {
 
     /// Reads the body (up to `limit` bytes) and checks `_csrf` against the session.
     static func read(_ request: Request, context: ThawRequestContext, limit: Int) async throws -> WebForm {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw ThawError.payloadTooLarge(limit: limit)
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw ThawError.payloadTooLarge(limit: limit)
-        }
+        let buffer = try await JSONBody.collect(request, limit: limit)
         let form = WebForm(urlEncoded: String(buffer: buffer))
         guard let expected = context.csrfToken, let sent = form["_csrf"],
               AuthMiddleware.constantTimeEquals(sent, expected) else {

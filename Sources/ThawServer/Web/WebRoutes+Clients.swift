@@ -41,18 +41,16 @@ extension WebRoutes {
     func renderClient(_ id: ID<Client>, _ request: Request, _ context: ThawRequestContext, failed: [String: FormState],
                       status: HTTPResponse.Status = .ok) async throws -> Response {
         let scoped = try scoped(context)
-        let view = try await scoped.client(id)
-        // Only the holding organisation has a client page; partners see a client through the referral.
-        guard view.disclosedScopes == nil else { throw ThawError.notFound("client \(id)") }
+        let client = try await heldClient(id, scoped)
         async let consents = scoped.consents(client: id)
         async let screenings = scoped.screenings(client: id)
         async let needs = scoped.needs(client: id)
         async let referrals = scoped.referrals(client: id)
-        let page = ClientPageView(client: view.client, consents: try await consents, latestScreening: try await screenings.last,
+        let page = ClientPageView(client: client, consents: try await consents, latestScreening: try await screenings.last,
                                   needs: try await needs, referrals: try await referrals,
                                   organizations: try await store.organizations(), now: store.clock.now(),
                                   csrf: context.csrfToken, failed: failed)
-        let title = view.client.givenName + " " + view.client.familyName
+        let title = client.givenName + " " + client.familyName
         return WebPage.response(layout(title, context, section: "clients", notice: notice(request)).render(page.render()), status: status)
     }
 
@@ -84,6 +82,16 @@ extension WebRoutes {
             return try await renderClient(id, request, context, failed: [action: FormState(form: form, violations: error.violations!)],
                                           status: .unprocessableContent)
         }
+    }
+}
+
+extension WebRoutes {
+    /// A client of the signed-in user's own organisation; a partner (who sees a
+    /// client only through a referral) gets 404 for client pages.
+    func heldClient(_ id: ID<Client>, _ scoped: ScopedStore) async throws -> Client {
+        let view = try await scoped.client(id)
+        guard view.disclosedScopes == nil else { throw ThawError.notFound("client \(id)") }
+        return view.client
     }
 }
 

@@ -82,8 +82,7 @@ extension WebRoutes {
     private func renderNewReferral(_ clientID: ID<Client>, _ context: ThawRequestContext, state: FormState, search: Bool,
                                    status: HTTPResponse.Status = .ok) async throws -> Response {
         let scoped = try scoped(context)
-        let view = try await scoped.client(clientID)
-        guard view.disclosedScopes == nil else { throw ThawError.notFound("client \(clientID)") }
+        let client = try await heldClient(clientID, scoped)
         async let needs = scoped.needs(client: clientID)
         async let consents = scoped.consents(client: clientID)
         let now = store.clock.now()
@@ -101,7 +100,7 @@ extension WebRoutes {
                              consentScopes: clientConsents.scopes(for: organization.id, sector: organization.sector, at: now))
             }
         }
-        let model = NewReferralView(client: view.client, needs: try await needs.filter { $0.status == .active }, state: state,
+        let model = NewReferralView(client: client, needs: try await needs.filter { $0.status == .active }, state: state,
                                     matches: matches, hasActiveConsent: try await consents.contains { $0.isActive(at: now) },
                                     idempotencyKey: state.form["idempotencyKey"] ?? SecretDigest.newSecret(prefix: "web_"),
                                     csrf: context.csrfToken)

@@ -156,4 +156,17 @@ enum Schema {
         "DROP INDEX referrals_by_navigator",
         "DROP INDEX referrals_inbox_due",
     ])
+
+    /// The caseload and inbox counts read every open referral of an
+    /// organisation. Carrying the columns they test at the end of the open
+    /// worklist indexes lets both databases count from the index alone, with
+    /// no extra index to maintain: these entries are rewritten on every change
+    /// anyway, since they lead with `updated_at`.
+    static let countedColumns = "status, client_id, first_response_due, first_responded_at, last_message_side, follow_up_due"
+    static let v5CountingWorklistIndexes = Migration(version: 5, name: "open worklist indexes that cover the counts", sql: [
+        "DROP INDEX referrals_caseload_open",
+        "DROP INDEX referrals_inbox_open",
+        "CREATE INDEX referrals_caseload_open ON referrals (requester_organization_id, updated_at, id, \(countedColumns)) WHERE \(openPredicate)",
+        "CREATE INDEX referrals_inbox_open ON referrals (owner_organization_id, updated_at, id, \(countedColumns)) WHERE \(openPredicate)",
+    ])
 }

@@ -37,7 +37,7 @@ extension ScopedStore {
             scope = "r.requester_organization_id = ?"
             scopeBinds = [actor.organizationID.sqlValue]
         case .inbox:
-            scope = "r.owner_organization_id = ? AND r.status <> 'draft' AND " + Self.consentCovers(alias: "r")
+            scope = "r.owner_organization_id = ? AND r.status <> 'draft' AND " + Self.consentCoveredClients(alias: "r")
             scopeBinds = [actor.organizationID.sqlValue, now.sqlValue, now.sqlValue, actor.organizationID.sqlValue, actor.sector.sqlValue]
         }
         // "requested" waits on the partner: it is their reply the requester awaits.
