@@ -79,9 +79,13 @@ struct Seed: AsyncParsableCommand {
                 let i = written + k
                 let r = i % requesters.count, o = (i / 7) % owners.count
                 let created = start.adding(seconds: Int64(i) * 60)
-                // Independent of the requester (i % 10) and the owner ((i / 7) % 10), so every
-                // organisation gets the whole mix: 40 % of all referrals stay open.
-                let status = statuses[Int((UInt64(i) &* 11_400_714_819_323_198_485) >> 40) % statuses.count]
+                // Spread independently of the requester (i % 10) and the owner ((i / 7) % 10), so
+                // every organisation gets the whole mix. As in real use, the history is closed:
+                // referrals older than 90 days ended long ago (the first six statuses are final);
+                // the last 90 days hold the full mix, 40 % of it open (~5,000 per organisation).
+                let spread = Int((UInt64(i) &* 11_400_714_819_323_198_485) >> 40)
+                let recent = created > SystemClock().now().adding(days: -90)
+                let status = recent ? statuses[spread % statuses.count] : statuses[spread % 6]
                 values += [.text("ref_seed\(i)"), .text(clients[i % clients.count].raw), .text(requesters[r].organizationID.raw),
                            .text(requesters[r].userID.raw), .text(owners[o].organizationID.raw), .text(services[o].id.raw),
                            .text("housing"), .text(""), .text("routine"), .text(status.rawValue), .null, .null,

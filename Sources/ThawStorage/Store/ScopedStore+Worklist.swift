@@ -25,7 +25,10 @@ extension ScopedStore {
         // Every filter but `all` is a subset of the open referrals. Each names the
         // open predicate in exactly the partial indexes' words, so both databases
         // read those indexes instead of walking closed history.
-        if query.filter != .all { conditions.append(Schema.openPredicate) }
+        // Sorting by first-response due is about open referrals (closed ones have nothing
+        // due), so it lists those only, from the same indexes.
+        let openOnly = query.filter != .all || query.sort == .due
+        if openOnly { conditions.append(Schema.openPredicate) }
         switch query.filter {
         case .all, .open: break
         case .overdueFirstResponse:
@@ -55,10 +58,16 @@ extension ScopedStore {
         let counterpartColumn = query.view == .caseload ? "r.owner_organization_id" : "r.requester_organization_id"
         let limit = min(max(query.limit, 1), 200)
         binds.append(.int(Int64(limit + 1)))
+        // SQLite's planner, without statistics, may walk the organisation's whole
+        // history index instead of the open one; name the index so it cannot.
+        var source = "referrals r"
+        if openOnly, database.dialect == .sqlite {
+            source += " INDEXED BY " + (query.view == .caseload ? "referrals_caseload_open" : "referrals_inbox_open")
+        }
         let sql = """
             SELECT \(Referral.qualifiedColumns),
                    c.given_name, c.family_name, o.name AS counterpart_name
-            FROM referrals r JOIN clients c ON c.id = r.client_id
+            FROM \(source) JOIN clients c ON c.id = r.client_id
             LEFT JOIN organizations o ON o.id = \(counterpartColumn)
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(keyColumn) \(direction), r.id \(direction)

@@ -80,7 +80,8 @@ struct WorklistView {
         let partyHeading = query.view == .caseload ? "Partner" : "Referred by"
         let rows = page.items.map { item -> HTML in
             let r = item.referral
-            let due: HTML = r.status == .requested && r.firstRespondedAt == nil
+            let due: HTML = r.status.isTerminal ? "<span class=\"muted\">Closed</span>"
+                : r.status == .requested && r.firstRespondedAt == nil
                 ? "First response \(Components.due(r.firstResponseDue, now: now))"
                 : (r.followUpDue.map { "Follow-up \(Components.due($0, now: now))" } ?? "—")
             let step: HTML = r.businessStatus.map { "<br><span class=\"muted\">\(Words.businessStatus($0))</span>" } ?? .empty
