@@ -1,0 +1,91 @@
+/// Partnership practice (issue 4): committees under shared governance, their
+/// meetings, decisions and votes; informal threads; consultations answered
+/// item by item; commitments and whether they were kept.
+extension Schema {
+    static let v6Partnership = Migration(version: 6, name: "partnership practice", sql: [
+        """
+        CREATE TABLE committees (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL, purpose TEXT NOT NULL, decision_rule TEXT NOT NULL,
+            quorum INTEGER NOT NULL, convener_organization_id TEXT NOT NULL REFERENCES organizations(id),
+            created_by TEXT NOT NULL, created_at BIGINT NOT NULL)
+        """,
+        """
+        CREATE TABLE committee_members (
+            committee_id TEXT NOT NULL REFERENCES committees(id), organization_id TEXT NOT NULL REFERENCES organizations(id),
+            joined_at BIGINT NOT NULL, left_at BIGINT, left_reason TEXT,
+            PRIMARY KEY (committee_id, organization_id))
+        """,
+        "CREATE INDEX committee_members_by_organization ON committee_members (organization_id)",
+        """
+        CREATE TABLE meetings (
+            id TEXT PRIMARY KEY, committee_id TEXT NOT NULL REFERENCES committees(id), held_at BIGINT NOT NULL,
+            agenda TEXT NOT NULL, minutes TEXT, recorded_by TEXT NOT NULL, created_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX meetings_by_committee ON meetings (committee_id, held_at)",
+        """
+        CREATE TABLE meeting_attendance (
+            meeting_id TEXT NOT NULL REFERENCES meetings(id), user_id TEXT NOT NULL REFERENCES users(id),
+            organization_id TEXT NOT NULL, PRIMARY KEY (meeting_id, user_id))
+        """,
+        """
+        CREATE TABLE decisions (
+            id TEXT PRIMARY KEY, committee_id TEXT NOT NULL REFERENCES committees(id), meeting_id TEXT REFERENCES meetings(id),
+            motion TEXT NOT NULL, decision_rule TEXT NOT NULL, status TEXT NOT NULL, tally TEXT,
+            proposed_by TEXT NOT NULL, opened_at BIGINT NOT NULL, decided_at BIGINT)
+        """,
+        "CREATE INDEX decisions_by_committee ON decisions (committee_id, opened_at)",
+        """
+        CREATE TABLE votes (
+            decision_id TEXT NOT NULL REFERENCES decisions(id), organization_id TEXT NOT NULL,
+            choice TEXT NOT NULL, user_id TEXT NOT NULL, cast_at BIGINT NOT NULL,
+            PRIMARY KEY (decision_id, organization_id))
+        """,
+        """
+        CREATE TABLE commitments (
+            id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id), person_id TEXT,
+            to_organization_id TEXT NOT NULL REFERENCES organizations(id), what TEXT NOT NULL,
+            context TEXT NOT NULL, context_id TEXT, due_on TEXT NOT NULL, status TEXT NOT NULL,
+            evidence TEXT, reason TEXT, renegotiations INTEGER NOT NULL, created_by TEXT NOT NULL,
+            created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, version INTEGER NOT NULL)
+        """,
+        "CREATE INDEX commitments_by_organization ON commitments (organization_id, due_on)",
+        "CREATE INDEX commitments_by_recipient ON commitments (to_organization_id, due_on)",
+        "CREATE INDEX commitments_open_by_due ON commitments (due_on) WHERE status = 'open'",
+        """
+        CREATE TABLE consultations (
+            id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id), title TEXT NOT NULL,
+            proposal TEXT NOT NULL, deadline TEXT NOT NULL, status TEXT NOT NULL, created_by TEXT NOT NULL,
+            created_at BIGINT NOT NULL, closed_at BIGINT)
+        """,
+        """
+        CREATE TABLE consultation_invitations (
+            consultation_id TEXT NOT NULL REFERENCES consultations(id), organization_id TEXT NOT NULL REFERENCES organizations(id),
+            PRIMARY KEY (consultation_id, organization_id))
+        """,
+        "CREATE INDEX consultation_invitations_by_organization ON consultation_invitations (organization_id)",
+        """
+        CREATE TABLE feedback_items (
+            id TEXT PRIMARY KEY, consultation_id TEXT NOT NULL REFERENCES consultations(id),
+            organization_id TEXT NOT NULL, author_user_id TEXT NOT NULL, text TEXT NOT NULL, created_at BIGINT NOT NULL,
+            response TEXT, response_text TEXT, responded_at BIGINT, responded_by TEXT)
+        """,
+        "CREATE INDEX feedback_items_by_consultation ON feedback_items (consultation_id, created_at)",
+        """
+        CREATE TABLE threads (
+            id TEXT PRIMARY KEY, subject TEXT NOT NULL, organization_id TEXT NOT NULL, created_by TEXT NOT NULL,
+            created_at BIGINT NOT NULL, last_message_at BIGINT NOT NULL)
+        """,
+        """
+        CREATE TABLE thread_participants (
+            thread_id TEXT NOT NULL REFERENCES threads(id), user_id TEXT NOT NULL REFERENCES users(id),
+            organization_id TEXT NOT NULL, PRIMARY KEY (thread_id, user_id))
+        """,
+        "CREATE INDEX thread_participants_by_user ON thread_participants (user_id)",
+        """
+        CREATE TABLE thread_messages (
+            id TEXT PRIMARY KEY, thread_id TEXT NOT NULL REFERENCES threads(id), author_user_id TEXT NOT NULL,
+            organization_id TEXT NOT NULL, body TEXT NOT NULL, sent_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX thread_messages_by_thread ON thread_messages (thread_id, sent_at)",
+    ])
+}

@@ -1,0 +1,154 @@
+import ThawCore
+
+extension Consultation.Status: SQLBindable {}
+extension FeedbackItem.Response: SQLBindable {}
+
+/// Consultations: visible to the proposing organisation and the invited
+/// partners only. Partners add feedback items until the deadline; the
+/// proposer answers each one and closes the consultation only when none is
+/// left unanswered.
+extension ScopedStore {
+    public func createConsultation(_ input: NewConsultation) async throws -> Consultation {
+        try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "opening a consultation")
+        let actor = self.actor, now = now()
+        try input.validate(today: CalendarDate(now))
+        guard !input.invitedOrganizationIds.contains(actor.organizationID) else {
+            throw ThawError.unprocessable("invitedOrganizationIds", "other-organization", "invite partners, not your own organisation")
+        }
+        let consultation = Consultation(id: IDGenerator.make("cst"), organizationID: actor.organizationID, title: input.title.trimmingWhitespace,
+                                        proposal: input.proposal, invitedOrganizationIDs: input.invitedOrganizationIds.sorted(),
+                                        deadline: input.deadline, createdAt: now)
+        return try await database.write { db in
+            try await db.execute("""
+                INSERT INTO consultations (id, organization_id, title, proposal, deadline, status, created_by, created_at)
+                VALUES (?, ?, ?, ?, ?, 'open', ?, ?)
+                """, consultation.id, actor.organizationID, consultation.title, consultation.proposal, consultation.deadline, actor.userID, now)
+            for org in consultation.invitedOrganizationIDs {
+                guard try await db.first("SELECT id FROM organizations WHERE id = ?", org) != nil else {
+                    throw ThawError.unprocessable("invitedOrganizationIds", "exists", "no organisation \(org) exists")
+                }
+                try await db.execute("INSERT INTO consultation_invitations (consultation_id, organization_id) VALUES (?, ?)", consultation.id, org)
+                try await db.append(LedgerRecord(kind: "consultation.invited", subjectType: "consultation", subjectID: consultation.id.raw,
+                                                 counterpart: org, channel: .formal), by: actor, at: now)
+            }
+            return consultation
+        }
+    }
+
+    public func consultation(_ id: ID<Consultation>) async throws -> (Consultation, [FeedbackItem]) {
+        let actor = self.actor
+        return try await database.read { db in
+            let consultation = try await Self.visibleConsultation(db, id, actor: actor)
+            return (consultation, try await Self.feedback(db, id))
+        }
+    }
+
+    /// Consultations my organisation proposed or was invited to.
+    public func consultations() async throws -> [Consultation] {
+        let actor = self.actor
+        return try await database.read { db in
+            var found: [Consultation] = []
+            for row in try await db.query("""
+                SELECT DISTINCT c.id, c.created_at FROM consultations c LEFT JOIN consultation_invitations i ON i.consultation_id = c.id
+                WHERE c.organization_id = ? OR i.organization_id = ? ORDER BY c.created_at DESC, c.id
+                """, actor.organizationID, actor.organizationID) {
+                found.append(try await Self.visibleConsultation(db, row.id("id"), actor: actor))
+            }
+            return found
+        }
+    }
+
+    public func addFeedback(_ id: ID<Consultation>, text: String) async throws -> FeedbackItem {
+        var v = Validator()
+        v.requireText(text, "text", maxLength: 8000)
+        try v.check()
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            let consultation = try await Self.visibleConsultation(db, id, actor: actor)
+            guard consultation.invitedOrganizationIDs.contains(actor.organizationID) else {
+                throw ThawError.forbidden("only invited partners give feedback on a consultation")
+            }
+            guard consultation.status == .open else { throw ThawError.conflict(code: "consultation-closed", message: "this consultation is closed") }
+            guard CalendarDate(now) <= consultation.deadline else {
+                throw ThawError.conflict(code: "deadline-passed", message: "the deadline for feedback was \(consultation.deadline)")
+            }
+            let item = FeedbackItem(id: IDGenerator.make("fbk"), consultationID: id, organizationID: actor.organizationID,
+                                    authorID: actor.userID, text: text.trimmingWhitespace, createdAt: now)
+            try await db.execute("""
+                INSERT INTO feedback_items (id, consultation_id, organization_id, author_user_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, item.id, id, actor.organizationID, actor.userID, item.text, now)
+            try await db.append(LedgerRecord(kind: "consultation.feedback", subjectType: "consultation", subjectID: id.raw,
+                                             counterpart: consultation.organizationID, channel: .formal, detail: ["item": item.id.raw]),
+                                by: actor, at: now)
+            return item
+        }
+    }
+
+    /// The proposer answers one item: adopted, adapted or not adopted, always saying what (and why).
+    public func respond(_ id: ID<Consultation>, item itemID: ID<FeedbackItem>, _ response: FeedbackItem.Response, text: String) async throws -> FeedbackItem {
+        try ConsultationRules.checkResponse(response, text: text)
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            let consultation = try await Self.visibleConsultation(db, id, actor: actor)
+            guard consultation.organizationID == actor.organizationID else {
+                throw ThawError.forbidden("only the proposing organisation answers feedback")
+            }
+            guard consultation.status == .open else { throw ThawError.conflict(code: "consultation-closed", message: "this consultation is closed") }
+            guard var item = try await Self.feedback(db, id).first(where: { $0.id == itemID }) else {
+                throw ThawError.notFound("feedback item \(itemID)")
+            }
+            item.response = response; item.responseText = text.trimmingWhitespace; item.respondedAt = now
+            try await db.execute("""
+                UPDATE feedback_items SET response = ?, response_text = ?, responded_at = ?, responded_by = ? WHERE id = ?
+                """, response, item.responseText, now, actor.userID, itemID)
+            try await db.append(LedgerRecord(kind: "consultation.answered", subjectType: "consultation", subjectID: id.raw,
+                                             counterpart: item.organizationID, channel: .formal,
+                                             detail: ["item": itemID.raw, "response": response.rawValue]), by: actor, at: now)
+            return item
+        }
+    }
+
+    public func closeConsultation(_ id: ID<Consultation>) async throws -> Consultation {
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            var consultation = try await Self.visibleConsultation(db, id, actor: actor)
+            guard consultation.organizationID == actor.organizationID else {
+                throw ThawError.forbidden("only the proposing organisation closes a consultation")
+            }
+            try ConsultationRules.checkClosable(consultation, items: try await Self.feedback(db, id))
+            consultation.status = .closed
+            consultation.closedAt = now
+            try await db.execute("UPDATE consultations SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'", now, id)
+            for org in consultation.invitedOrganizationIDs {
+                try await db.append(LedgerRecord(kind: "consultation.closed", subjectType: "consultation", subjectID: id.raw,
+                                                 counterpart: org, channel: .formal), by: actor, at: now)
+            }
+            return consultation
+        }
+    }
+
+    static func visibleConsultation(_ db: any SQLConnection, _ id: ID<Consultation>, actor: Actor) async throws -> Consultation {
+        guard let row = try await db.first("""
+            SELECT id, organization_id, title, proposal, deadline, status, created_at, closed_at FROM consultations WHERE id = ?
+            """, id) else { throw ThawError.notFound("consultation \(id)") }
+        let invited: [ID<Organization>] = try await db.query(
+            "SELECT organization_id FROM consultation_invitations WHERE consultation_id = ? ORDER BY organization_id", id).map { $0.id("organization_id") }
+        let proposer: ID<Organization> = row.id("organization_id")
+        guard proposer == actor.organizationID || invited.contains(actor.organizationID) else { throw ThawError.notFound("consultation \(id)") }
+        return Consultation(id: row.id("id"), organizationID: proposer, title: row.string("title"), proposal: row.string("proposal"),
+                            invitedOrganizationIDs: invited, deadline: CalendarDate(row.string("deadline"))!, status: row.enumValue("status"),
+                            createdAt: row.timestamp("created_at"), closedAt: row.optionalTimestamp("closed_at"))
+    }
+
+    static func feedback(_ db: any SQLConnection, _ id: ID<Consultation>) async throws -> [FeedbackItem] {
+        try await db.query("""
+            SELECT id, consultation_id, organization_id, author_user_id, text, created_at, response, response_text, responded_at
+            FROM feedback_items WHERE consultation_id = ? ORDER BY created_at, id
+            """, id).map { row in
+            FeedbackItem(id: row.id("id"), consultationID: row.id("consultation_id"), organizationID: row.id("organization_id"),
+                         authorID: row.id("author_user_id"), text: row.string("text"), createdAt: row.timestamp("created_at"),
+                         response: row.optionalEnum("response"), responseText: row.optionalString("response_text"),
+                         respondedAt: row.optionalTimestamp("responded_at"))
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import ThawCore
+
+/// Decisions of a committee: a motion, one vote per current member
+/// organisation, and a tally under the committee's rule once it is closed.
+extension ScopedStore {
+    public func proposeDecision(_ committee: ID<Committee>, motion: String, meeting: ID<Meeting>? = nil) async throws -> Decision {
+        try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "putting a motion")
+        var v = Validator()
+        v.requireText(motion, "motion", maxLength: 4000)
+        try v.check()
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            let found = try await Self.memberCommittee(db, committee, actor: actor, currentOnly: true)
+            if let meeting, try await db.first("SELECT id FROM meetings WHERE id = ? AND committee_id = ?", meeting, committee) == nil {
+                throw ThawError.unprocessable("meetingId", "exists", "no meeting \(meeting) of this committee")
+            }
+            let decision = Decision(id: IDGenerator.make("dec"), committeeID: committee, meetingID: meeting, motion: motion.trimmingWhitespace,
+                                    decisionRule: found.decisionRule, status: .open, tally: nil, openedAt: now, decidedAt: nil, votes: [])
+            try await db.execute("""
+                INSERT INTO decisions (id, committee_id, meeting_id, motion, decision_rule, status, proposed_by, opened_at)
+                VALUES (?, ?, ?, ?, ?, 'open', ?, ?)
+                """, decision.id, committee, meeting, decision.motion, found.decisionRule, actor.userID, now)
+            try await db.append(LedgerRecord(kind: "decision.proposed", subjectType: "committee", subjectID: committee.raw, counterpart: nil,
+                                             channel: .formal, detail: ["decision": decision.id.raw]), by: actor, at: now)
+            return decision
+        }
+    }
+
+    /// Casts my organisation's vote. Only current member organisations vote, once each, while the motion is open.
+    public func vote(_ decision: ID<Decision>, _ choice: VoteChoice) async throws -> Decision {
+        try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "voting")
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            var found = try await Self.visibleDecision(db, decision, actor: actor)
+            guard found.status == .open else {
+                throw ThawError.conflict(code: "decision-closed", message: "this motion was already decided (\(found.status.rawValue))")
+            }
+            let members = try await Self.members(db, found.committeeID)
+            guard members.contains(where: { $0.organizationID == actor.organizationID && $0.isCurrent }) else {
+                throw ThawError.forbidden("only current member organisations vote; yours is not one")
+            }
+            guard !found.votes.contains(where: { $0.organizationID == actor.organizationID }) else {
+                throw ThawError.conflict(code: "already-voted", message: "your organisation has already voted on this motion")
+            }
+            do {
+                try await db.execute("INSERT INTO votes (decision_id, organization_id, choice, user_id, cast_at) VALUES (?, ?, ?, ?, ?)",
+                                     decision, actor.organizationID, choice, actor.userID, now)
+            } catch let error as SQLError where error.kind == .uniqueViolation {
+                throw ThawError.conflict(code: "already-voted", message: "your organisation has already voted on this motion")
+            }
+            try await db.append(LedgerRecord(kind: "decision.vote", subjectType: "committee", subjectID: found.committeeID.raw, counterpart: nil,
+                                             channel: .formal, detail: ["decision": decision.raw, "choice": choice.rawValue]), by: actor, at: now)
+            found.votes.append(.init(organizationID: actor.organizationID, choice: choice, userID: actor.userID, castAt: now))
+            return found
+        }
+    }
+
+    /// Closes the vote: counts it under the rule the motion was put under, against the current members.
+    public func closeDecision(_ decision: ID<Decision>) async throws -> Decision {
+        try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "closing a vote")
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            var found = try await Self.visibleDecision(db, decision, actor: actor)
+            guard found.status == .open else {
+                throw ThawError.conflict(code: "decision-closed", message: "this motion was already decided (\(found.status.rawValue))")
+            }
+            let committee = try await Self.memberCommittee(db, found.committeeID, actor: actor, currentOnly: true)
+            let members = Dictionary(uniqueKeysWithValues: try await Self.members(db, committee.id).filter(\.isCurrent).map { ($0.organizationID, $0.sector) })
+            let votes = Dictionary(uniqueKeysWithValues: found.votes.map { ($0.organizationID, $0.choice) })
+            let tally = try DecisionTally.count(rule: found.decisionRule, members: members, votes: votes, quorum: min(committee.quorum, members.count))
+            found.status = tally.passed ? .passed : .failed
+            found.tally = tally
+            found.decidedAt = now
+            let encoded = String(decoding: try JSONEncoder().encode(tally), as: UTF8.self)
+            try await db.execute("UPDATE decisions SET status = ?, tally = ?, decided_at = ? WHERE id = ? AND status = 'open'",
+                                 found.status, encoded, now, decision)
+            try await db.append(LedgerRecord(kind: "decision.\(found.status.rawValue)", subjectType: "committee", subjectID: committee.id.raw,
+                                             counterpart: nil, channel: .formal,
+                                             detail: ["decision": decision.raw, "explanation": tally.explanation]), by: actor, at: now)
+            return found
+        }
+    }
+
+    /// The decision log of a committee, newest first.
+    public func decisions(_ committee: ID<Committee>) async throws -> [Decision] {
+        let actor = self.actor
+        return try await database.read { db in
+            _ = try await Self.memberCommittee(db, committee, actor: actor)
+            var decisions: [Decision] = []
+            for row in try await db.query("SELECT id FROM decisions WHERE committee_id = ? ORDER BY opened_at DESC, id", committee) {
+                decisions.append(try await Self.loadDecision(db, row.id("id")))
+            }
+            return decisions
+        }
+    }
+
+    static func visibleDecision(_ db: any SQLConnection, _ id: ID<Decision>, actor: Actor) async throws -> Decision {
+        let decision = try await loadDecision(db, id)
+        _ = try await memberCommittee(db, decision.committeeID, actor: actor)
+        return decision
+    }
+
+    static func loadDecision(_ db: any SQLConnection, _ id: ID<Decision>) async throws -> Decision {
+        guard let row = try await db.first("""
+            SELECT id, committee_id, meeting_id, motion, decision_rule, status, tally, opened_at, decided_at FROM decisions WHERE id = ?
+            """, id) else { throw ThawError.notFound("decision \(id)") }
+        let votes = try await db.query("SELECT organization_id, choice, user_id, cast_at FROM votes WHERE decision_id = ? ORDER BY cast_at, organization_id", id)
+            .map { Decision.CastVote(organizationID: $0.id("organization_id"), choice: $0.enumValue("choice"), userID: $0.id("user_id"),
+                                     castAt: $0.timestamp("cast_at")) }
+        let tally = try row.optionalString("tally").map { try JSONDecoder().decode(DecisionTally.self, from: Data($0.utf8)) }
+        return Decision(id: row.id("id"), committeeID: row.id("committee_id"), meetingID: row.optionalID("meeting_id"),
+                        motion: row.string("motion"), decisionRule: row.enumValue("decision_rule"), status: row.enumValue("status"),
+                        tally: tally, openedAt: row.timestamp("opened_at"), decidedAt: row.optionalTimestamp("decided_at"), votes: votes)
+    }
+}
