@@ -77,7 +77,7 @@ enum APISchemas {
         "CreatedToken": object(["token": ref("Token"), "secret": string], required: ["token", "secret"]),
     ]
 
-    static let all: [String: JSONValue] = responses.merging(requests) { a, _ in a }
+    static let all: [String: JSONValue] = responses.merging(requests) { a, _ in a }.merging(partnership) { a, _ in a }
 
     static let requests: [String: JSONValue] = [
         "Problem": object(["type": string, "title": string, "status": .object(["type": "integer"]), "detail": string,

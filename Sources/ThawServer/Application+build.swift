@@ -43,5 +43,6 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     ClientRoutes(store: store, configuration: configuration).register(on: api)
     ReferralRoutes(store: store, metrics: metrics, configuration: configuration).register(on: api)
     TokenRoutes(store: store, configuration: configuration).register(on: api)
+    PartnershipRoutes(store: store, configuration: configuration).register(on: api)
     return router
 }

@@ -77,11 +77,20 @@ struct APIOperation {
     var idempotent = false
     /// The response schema: a name in `APISchemas.responses`, or `List:Name` for `{"items": [...]}`.
     var response: String? = nil
-    var errors: [Int] { var e = [400, 401, 403, 404, 422]; if ifMatch { e += [409, 412, 428] }; if body != nil { e.append(413) }; return e }
+    /// The operation can meet a conflicting state (already voted, closed, ...): 409.
+    var conflicts = false
+    var errors: [Int] {
+        var e = [400, 401, 403, 404, 422]
+        if ifMatch { e += [409, 412, 428] } else if conflicts { e.append(409) }
+        if body != nil { e.append(413) }
+        return e
+    }
 }
 
 enum APICatalog {
-    static let operations: [APIOperation] = [
+    static let operations: [APIOperation] = referralOperations + partnershipOperations
+
+    static let referralOperations: [APIOperation] = [
         .init(method: "GET", path: "openapi.json", id: "getOpenAPI", summary: "This document", tag: "meta"),
         .init(method: "POST", path: "auth/sign-in", id: "signIn", summary: "Sign in with email and password; sets the session cookie", tag: "auth", body: "SignIn", response: "SignedIn"),
         .init(method: "POST", path: "auth/sign-out", id: "signOut", summary: "End the session", tag: "auth", success: 204),

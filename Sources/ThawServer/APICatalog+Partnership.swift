@@ -1,0 +1,27 @@
+extension APICatalog {
+    static let partnershipOperations: [APIOperation] = [
+        .init(method: "GET", path: "committees", id: "listCommittees", summary: "Committees my organisation belongs or belonged to", tag: "partnership", response: "List:Committee"),
+        .init(method: "POST", path: "committees", id: "createCommittee", summary: "Set up a committee (partnership lead)", tag: "partnership", body: "NewCommittee", success: 201, response: "CommitteeDetail"),
+        .init(method: "GET", path: "committees/:committeeId", id: "getCommittee", summary: "A committee and its member organisations", tag: "partnership", response: "CommitteeDetail"),
+        .init(method: "POST", path: "committees/:committeeId/leave", id: "leaveCommittee", summary: "My organisation leaves the committee, with a reason", tag: "partnership", body: "LeaveCommittee", response: "CommitteeDetail", conflicts: true),
+        .init(method: "GET", path: "committees/:committeeId/meetings", id: "listMeetings", summary: "Meetings with agenda, attendance and minutes", tag: "partnership", response: "List:Meeting"),
+        .init(method: "POST", path: "committees/:committeeId/meetings", id: "recordMeeting", summary: "Record a meeting", tag: "partnership", body: "NewMeeting", success: 201, response: "Meeting"),
+        .init(method: "GET", path: "committees/:committeeId/decisions", id: "listDecisions", summary: "The decision log, newest first", tag: "partnership", response: "List:Decision"),
+        .init(method: "POST", path: "committees/:committeeId/decisions", id: "proposeDecision", summary: "Put a motion to the committee", tag: "partnership", body: "NewDecision", success: 201, response: "Decision"),
+        .init(method: "POST", path: "decisions/:decisionId/votes", id: "vote", summary: "My organisation's vote (once)", tag: "partnership", body: "Vote", success: 201, response: "Decision", conflicts: true),
+        .init(method: "POST", path: "decisions/:decisionId/close", id: "closeDecision", summary: "Count the votes under the committee's rule (needs quorum)", tag: "partnership", response: "Decision", conflicts: true),
+        .init(method: "GET", path: "commitments", id: "listCommitments", summary: "Commitments my organisation made or received (overdue ones are marked missed first)", tag: "partnership", query: ["dueWithinDays"], response: "List:Commitment"),
+        .init(method: "POST", path: "commitments", id: "createCommitment", summary: "Record a commitment my organisation made", tag: "partnership", body: "NewCommitment", success: 201, response: "Commitment"),
+        .init(method: "POST", path: "commitments/:commitmentId/changes", id: "changeCommitment", summary: "Keep (with evidence), renegotiate or withdraw a commitment", tag: "partnership", body: "CommitmentChange", ifMatch: true, response: "Commitment"),
+        .init(method: "GET", path: "consultations", id: "listConsultations", summary: "Consultations my organisation proposed or was invited to", tag: "partnership", response: "List:Consultation"),
+        .init(method: "POST", path: "consultations", id: "createConsultation", summary: "Put a proposal to named partners", tag: "partnership", body: "NewConsultation", success: 201, response: "ConsultationDetail"),
+        .init(method: "GET", path: "consultations/:consultationId", id: "getConsultation", summary: "A consultation with every feedback item and its answer", tag: "partnership", response: "ConsultationDetail"),
+        .init(method: "POST", path: "consultations/:consultationId/feedback", id: "addFeedback", summary: "Give a feedback item (invited partners, before the deadline)", tag: "partnership", body: "NewFeedback", success: 201, response: "FeedbackItem", conflicts: true),
+        .init(method: "POST", path: "consultations/:consultationId/feedback/:itemId/answer", id: "answerFeedback", summary: "Answer a feedback item: adopted, adapted or not adopted, and why", tag: "partnership", body: "FeedbackAnswer", response: "FeedbackItem", conflicts: true),
+        .init(method: "POST", path: "consultations/:consultationId/close", id: "closeConsultation", summary: "Close a consultation (every item answered)", tag: "partnership", response: "ConsultationDetail", conflicts: true),
+        .init(method: "GET", path: "threads", id: "listThreads", summary: "Threads I take part in", tag: "partnership", response: "List:Thread"),
+        .init(method: "POST", path: "threads", id: "startThread", summary: "Start a conversation with people in other organisations", tag: "partnership", body: "NewThread", success: 201, response: "ThreadDetail"),
+        .init(method: "GET", path: "threads/:threadId", id: "getThread", summary: "A thread and its messages (participants only)", tag: "partnership", response: "ThreadDetail"),
+        .init(method: "POST", path: "threads/:threadId/messages", id: "postToThread", summary: "Write in a thread", tag: "partnership", body: "NewThreadMessage", success: 201, response: "ThreadMessage"),
+    ]
+}

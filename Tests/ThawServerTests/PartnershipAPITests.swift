@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import ThawCore
+import ThawStorage
+import ThawTestSupport
+
+@Suite("Partnership API: bad input and access")
+struct PartnershipAPITests {
+    /// A partnership lead with a bearer token in each of the world's organisations.
+    func leadTokens(_ w: World) async throws -> [String: String] {
+        var tokens: [String: String] = [:]
+        for (name, org) in [("clinic", w.clinic), ("housing", w.housing), ("food", w.food), ("unrelated", w.unrelated)] {
+            let user = try await w.store.createUser(NewUser(organizationId: org.id, email: "lead@\(name).api", displayName: "Lead \(name)",
+                                                            roles: [.partnershipLead], password: "correct horse battery"), passwordHash: "x")
+            tokens[name] = try await w.store.createToken(user: user.id, name: "t", expiresAt: nil, by: nil).secret
+        }
+        return tokens
+    }
+
+    @Test("votes: a non-member, a second vote and a decision without quorum get clear 4xx, and nothing is half written")
+    func decisions() async throws {
+        try await withAPI { api, w in
+            let leads = try await leadTokens(w)
+            let a = API(client: api.client, tokens: leads)
+            let created = try await a.call(.post, "/api/v1/committees", as: "clinic", json: """
+                {"name":"Council","purpose":"Shared governance","decisionRule":"sector-parity","quorum":2,
+                 "memberOrganizationIds":["\(w.clinic.id)","\(w.housing.id)","\(w.food.id)"]}
+                """)
+            #expect(created.status == 201)
+            let committeeID = (created["committee"] as? [String: Any])?["id"] as? String ?? ""
+            #expect(try await a.call(.get, "/api/v1/committees/\(committeeID)", as: "unrelated").status == 404)
+            let motion = try await a.call(.post, "/api/v1/committees/\(committeeID)/decisions", as: "clinic", json: #"{"motion":"Hire a liaison"}"#)
+            let decisionID = motion["id"] as? String ?? ""
+            #expect(try await a.call(.post, "/api/v1/decisions/\(decisionID)/votes", as: "clinic", json: #"{"choice":"approve"}"#).status == 201)
+            let second = try await a.call(.post, "/api/v1/decisions/\(decisionID)/votes", as: "clinic", json: #"{"choice":"reject"}"#)
+            #expect(second.status == 409)
+            #expect((second["type"] as? String)?.hasSuffix("already-voted") == true)
+            #expect(try await a.call(.post, "/api/v1/decisions/\(decisionID)/votes", as: "unrelated", json: #"{"choice":"approve"}"#).status == 404)
+            let bad = try await a.call(.post, "/api/v1/decisions/\(decisionID)/votes", as: "housing", json: #"{"choice":"maybe"}"#)
+            #expect(bad.status == 400 && bad.problemField == "choice")
+            let thin = try await a.call(.post, "/api/v1/decisions/\(decisionID)/close", as: "clinic")
+            #expect(thin.status == 422 && thin.problemField == "quorum")
+            let log = try await a.call(.get, "/api/v1/committees/\(committeeID)/decisions", as: "housing")
+            #expect((log.items.first?["status"] as? String) == "open")
+            #expect((log.items.first?["votes"] as? [Any])?.count == 1)
+            _ = try await a.call(.post, "/api/v1/decisions/\(decisionID)/votes", as: "housing", json: #"{"choice":"approve"}"#)
+            let decided = try await a.call(.post, "/api/v1/decisions/\(decisionID)/close", as: "clinic")
+            #expect(decided.status == 200 && decided["status"] as? String == "failed")   // social care: 1 of 2 approved
+        }
+    }
+
+    @Test("consultations cannot close with open items; commitments cannot be due in the past; threads stay private")
+    func consultationsCommitmentsThreads() async throws {
+        try await withAPI { api, w in
+            let leads = try await leadTokens(w)
+            let a = API(client: api.client, tokens: leads)
+            let consultation = try await a.call(.post, "/api/v1/consultations", as: "clinic", json: """
+                {"title":"Billing codes","proposal":"Add navigation codes","invitedOrganizationIds":["\(w.housing.id)"],"deadline":"2026-02-01"}
+                """)
+            #expect(consultation.status == 201)
+            let id = (consultation["consultation"] as? [String: Any])?["id"] as? String ?? ""
+            #expect(try await a.call(.get, "/api/v1/consultations/\(id)", as: "food").status == 404)
+            let item = try await a.call(.post, "/api/v1/consultations/\(id)/feedback", as: "housing", json: #"{"text":"Count form-filling time"}"#)
+            #expect(item.status == 201)
+            let closing = try await a.call(.post, "/api/v1/consultations/\(id)/close", as: "clinic")
+            #expect(closing.status == 409 && (closing["type"] as? String)?.hasSuffix("unanswered-feedback") == true)
+            let answer = try await a.call(.post, "/api/v1/consultations/\(id)/feedback/\(item["id"] as? String ?? "")/answer", as: "clinic",
+                                          json: #"{"response":"adapted","text":"Added as a modifier"}"#)
+            #expect(answer.status == 200)
+            #expect(try await a.call(.post, "/api/v1/consultations/\(id)/close", as: "clinic").status == 200)
+
+            let past = try await a.call(.post, "/api/v1/commitments", as: "clinic", json: """
+                {"toOrganizationId":"\(w.housing.id)","what":"Send PPE","context":"meeting","dueOn":"2025-12-01"}
+                """)
+            #expect(past.status == 422 && past.problemField == "dueOn" && past.problemRule == "not-in-past")
+            let badDate = try await a.call(.post, "/api/v1/commitments", as: "clinic", json: """
+                {"toOrganizationId":"\(w.housing.id)","what":"Send PPE","context":"meeting","dueOn":"2026-02-30"}
+                """)
+            #expect(badDate.status == 400)
+            #expect(try await w.count("commitments") == 0)
+            let made = try await a.call(.post, "/api/v1/commitments", as: "clinic", json: """
+                {"toOrganizationId":"\(w.housing.id)","what":"Send PPE","context":"meeting","dueOn":"2026-01-20"}
+                """)
+            #expect(made.status == 201 && made.etag == "\"1\"")
+            let noMatch = try await a.call(.post, "/api/v1/commitments/\(made["id"] as? String ?? "")/changes", as: "clinic",
+                                           json: #"{"action":"keep","evidence":"Delivered"}"#)
+            #expect(noMatch.status == 428)
+
+            let thread = try await a.call(.post, "/api/v1/threads", as: "clinic",
+                                          json: #"{"subject":"Coffee?","participantIds":["\#(w.housingStaff.userID)"],"message":"Next week?"}"#)
+            #expect(thread.status == 201)
+            let threadID = (thread["thread"] as? [String: Any])?["id"] as? String ?? ""
+            #expect(try await api.call(.get, "/api/v1/threads/\(threadID)", as: "housing").status == 200)
+            #expect(try await api.call(.get, "/api/v1/threads/\(threadID)", as: "clinicAdmin").status == 404)
+        }
+    }
+}
