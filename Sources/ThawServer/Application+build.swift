@@ -25,8 +25,10 @@ public func buildApplication(configuration: ServerConfiguration, store: ThawStor
     var logger = logger ?? Logger(label: "thaw")
     logger.logLevel = configuration.logLevel
     let router = buildRouter(configuration: configuration, store: store)
+    let sweeper = CommitmentSweeper(store: store, interval: .seconds(configuration.commitmentSweepSeconds), logger: logger)
     return Application(router: router,
                        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "thaw"),
+                       services: [sweeper],
                        logger: logger)
 }
 
