@@ -88,4 +88,49 @@ extension Schema {
         """,
         "CREATE INDEX thread_messages_by_thread ON thread_messages (thread_id, sent_at)",
     ])
+
+    static let v7SignalsRolesEventsFunding = Migration(version: 7, name: "signals, roles over time, outside events, funding", sql: [
+        """
+        CREATE TABLE signals (
+            id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id), kind TEXT NOT NULL,
+            description TEXT NOT NULL, made_on TEXT NOT NULL, created_by TEXT NOT NULL, created_at BIGINT NOT NULL)
+        """,
+        """
+        CREATE TABLE signal_addressees (
+            signal_id TEXT NOT NULL REFERENCES signals(id), organization_id TEXT NOT NULL REFERENCES organizations(id),
+            acknowledged_at BIGINT, acknowledged_by TEXT, note TEXT, PRIMARY KEY (signal_id, organization_id))
+        """,
+        "CREATE INDEX signal_addressees_by_organization ON signal_addressees (organization_id)",
+        """
+        CREATE TABLE role_holdings (
+            id TEXT PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations(id), title TEXT NOT NULL,
+            holder_name TEXT NOT NULL, user_id TEXT, single_holder INTEGER NOT NULL, leadership INTEGER NOT NULL,
+            starts_on TEXT NOT NULL, ends_on TEXT, created_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX role_holdings_by_organization ON role_holdings (organization_id, title, starts_on)",
+        """
+        CREATE TABLE outside_events (
+            id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,
+            occurred_on TEXT NOT NULL, ends_on TEXT, recorded_by TEXT NOT NULL, recorded_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX outside_events_by_date ON outside_events (occurred_on)",
+        """
+        CREATE TABLE outside_event_organizations (
+            event_id TEXT NOT NULL REFERENCES outside_events(id), organization_id TEXT NOT NULL REFERENCES organizations(id),
+            PRIMARY KEY (event_id, organization_id))
+        """,
+        """
+        CREATE TABLE funding_agreements (
+            id TEXT PRIMARY KEY, title TEXT NOT NULL, purpose TEXT NOT NULL, amount_cents BIGINT NOT NULL, currency TEXT NOT NULL,
+            starts_on TEXT NOT NULL, ends_on TEXT NOT NULL, renewal TEXT NOT NULL, created_by TEXT NOT NULL,
+            created_at BIGINT NOT NULL, version INTEGER NOT NULL)
+        """,
+        "CREATE INDEX funding_agreements_by_end ON funding_agreements (ends_on)",
+        """
+        CREATE TABLE funding_parties (
+            agreement_id TEXT NOT NULL REFERENCES funding_agreements(id), organization_id TEXT NOT NULL REFERENCES organizations(id),
+            PRIMARY KEY (agreement_id, organization_id))
+        """,
+        "CREATE INDEX funding_parties_by_organization ON funding_parties (organization_id)",
+    ])
 }

@@ -1,0 +1,89 @@
+import ThawCore
+
+extension Signal.Kind: SQLBindable {}
+
+/// Signals: the sending organisation and the partners it addressed see them;
+/// each addressed partner may acknowledge once.
+extension ScopedStore {
+    public func sendSignal(_ input: NewSignal) async throws -> Signal {
+        try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "recording a signal")
+        let actor = self.actor, now = now()
+        try input.validate(today: CalendarDate(now))
+        guard !input.addressedToOrganizationIds.contains(actor.organizationID) else {
+            throw ThawError.unprocessable("addressedToOrganizationIds", "other-organization", "address the signal to partners, not your own organisation")
+        }
+        let signal = Signal(id: IDGenerator.make("sig"), organizationID: actor.organizationID, kind: input.kind,
+                            description: input.description.trimmingWhitespace, madeOn: input.madeOn,
+                            addressedTo: input.addressedToOrganizationIds.sorted().map { .init(organizationID: $0) }, createdAt: now)
+        return try await database.write { db in
+            try await db.execute("""
+                INSERT INTO signals (id, organization_id, kind, description, made_on, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, signal.id, actor.organizationID, signal.kind, signal.description, signal.madeOn, actor.userID, now)
+            for addressee in signal.addressedTo {
+                guard try await db.first("SELECT id FROM organizations WHERE id = ?", addressee.organizationID) != nil else {
+                    throw ThawError.unprocessable("addressedToOrganizationIds", "exists", "no organisation \(addressee.organizationID) exists")
+                }
+                try await db.execute("INSERT INTO signal_addressees (signal_id, organization_id) VALUES (?, ?)", signal.id, addressee.organizationID)
+                try await db.append(LedgerRecord(kind: "signal.sent", subjectType: "signal", subjectID: signal.id.raw,
+                                                 counterpart: addressee.organizationID, channel: .formal, detail: ["kind": signal.kind.rawValue]),
+                                    by: actor, at: now)
+            }
+            return signal
+        }
+    }
+
+    public func acknowledgeSignal(_ id: ID<Signal>, note: String?) async throws -> Signal {
+        var v = Validator()
+        v.limitText(note, "note", maxLength: 2000)
+        try v.check()
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            var signal = try await Self.visibleSignal(db, id, actor: actor)
+            guard let index = signal.addressedTo.firstIndex(where: { $0.organizationID == actor.organizationID }) else {
+                throw ThawError.forbidden("only a partner the signal was addressed to acknowledges it")
+            }
+            guard signal.addressedTo[index].acknowledgedAt == nil else {
+                throw ThawError.conflict(code: "already-acknowledged", message: "your organisation has already acknowledged this signal")
+            }
+            try await db.execute("""
+                UPDATE signal_addressees SET acknowledged_at = ?, acknowledged_by = ?, note = ? WHERE signal_id = ? AND organization_id = ?
+                """, now, actor.userID, note, id, actor.organizationID)
+            signal.addressedTo[index].acknowledgedAt = now
+            signal.addressedTo[index].note = note
+            try await db.append(LedgerRecord(kind: "signal.acknowledged", subjectType: "signal", subjectID: id.raw,
+                                             counterpart: signal.organizationID, channel: .formal), by: actor, at: now)
+            return signal
+        }
+    }
+
+    /// Signals my organisation sent or received, newest first.
+    public func signals() async throws -> [Signal] {
+        let actor = self.actor
+        return try await database.read { db in
+            var found: [Signal] = []
+            for row in try await db.query("""
+                SELECT DISTINCT s.id, s.made_on FROM signals s LEFT JOIN signal_addressees a ON a.signal_id = s.id
+                WHERE s.organization_id = ? OR a.organization_id = ? ORDER BY s.made_on DESC, s.id
+                """, actor.organizationID, actor.organizationID) {
+                found.append(try await Self.visibleSignal(db, row.id("id"), actor: actor))
+            }
+            return found
+        }
+    }
+
+    static func visibleSignal(_ db: any SQLConnection, _ id: ID<Signal>, actor: Actor) async throws -> Signal {
+        guard let row = try await db.first("SELECT id, organization_id, kind, description, made_on, created_at FROM signals WHERE id = ?", id) else {
+            throw ThawError.notFound("signal \(id)")
+        }
+        let addressees = try await db.query("""
+            SELECT organization_id, acknowledged_at, note FROM signal_addressees WHERE signal_id = ? ORDER BY organization_id
+            """, id).map { Signal.Addressee(organizationID: $0.id("organization_id"), acknowledgedAt: $0.optionalTimestamp("acknowledged_at"),
+                                           note: $0.optionalString("note")) }
+        let sender: ID<Organization> = row.id("organization_id")
+        guard sender == actor.organizationID || addressees.contains(where: { $0.organizationID == actor.organizationID }) else {
+            throw ThawError.notFound("signal \(id)")
+        }
+        return Signal(id: id, organizationID: sender, kind: row.enumValue("kind"), description: row.string("description"),
+                      madeOn: CalendarDate(row.string("made_on"))!, addressedTo: addressees, createdAt: row.timestamp("created_at"))
+    }
+}
