@@ -23,5 +23,16 @@ extension APICatalog {
         .init(method: "POST", path: "threads", id: "startThread", summary: "Start a conversation with people in other organisations", tag: "partnership", body: "NewThread", success: 201, response: "ThreadDetail"),
         .init(method: "GET", path: "threads/:threadId", id: "getThread", summary: "A thread and its messages (participants only)", tag: "partnership", response: "ThreadDetail"),
         .init(method: "POST", path: "threads/:threadId/messages", id: "postToThread", summary: "Write in a thread", tag: "partnership", body: "NewThreadMessage", success: 201, response: "ThreadMessage"),
+            .init(method: "GET", path: "signals", id: "listSignals", summary: "Signals my organisation sent or received", tag: "partnership", response: "List:Signal"),
+        .init(method: "POST", path: "signals", id: "sendSignal", summary: "Record a staffing or resource choice made for partners", tag: "partnership", body: "NewSignal", success: 201, response: "Signal"),
+        .init(method: "POST", path: "signals/:signalId/acknowledge", id: "acknowledgeSignal", summary: "Acknowledge a signal addressed to my organisation", tag: "partnership", body: "AcknowledgeSignal", response: "Signal", conflicts: true),
+        .init(method: "GET", path: "roles", id: "listRoles", summary: "Who held which role in an organisation, from when to when", tag: "partnership", query: ["organizationId"], response: "List:RoleHolding"),
+        .init(method: "POST", path: "roles", id: "recordRole", summary: "Record who holds a role (a new leader is also an outside event)", tag: "partnership", body: "NewRoleHolding", success: 201, response: "RoleHolding", conflicts: true),
+        .init(method: "POST", path: "roles/:roleId/end", id: "endRole", summary: "End a term", tag: "partnership", body: "EndRole", response: "RoleHolding", conflicts: true),
+        .init(method: "GET", path: "events", id: "listEvents", summary: "Outside events, oldest first", tag: "partnership", query: ["organizationId"], response: "List:OutsideEvent"),
+        .init(method: "POST", path: "events", id: "recordEvent", summary: "Record an outside event", tag: "partnership", body: "NewOutsideEvent", success: 201, response: "OutsideEvent"),
+        .init(method: "GET", path: "funding", id: "listFunding", summary: "My organisation's funding agreements with expiry alerts", tag: "partnership", query: ["endingWithinDays"], response: "List:FundingAlert"),
+        .init(method: "POST", path: "funding", id: "recordFunding", summary: "Record a joint funding agreement", tag: "partnership", body: "NewFundingAgreement", success: 201, response: "FundingAgreement"),
+        .init(method: "POST", path: "funding/:fundingId/renewal", id: "setRenewal", summary: "Update the renewal status", tag: "partnership", body: "RenewalChange", ifMatch: true, response: "FundingAgreement"),
     ]
 }

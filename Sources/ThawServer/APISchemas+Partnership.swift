@@ -2,6 +2,43 @@ import ThawCore
 
 extension APISchemas {
     static let partnership: [String: JSONValue] = partnershipResponses.merging(partnershipRequests) { a, _ in a }
+        .merging(factResponses) { a, _ in a }.merging(factRequests) { a, _ in a }
+
+    static let factResponses: [String: JSONValue] = [
+        "Signal": object(["id": id, "organizationId": id, "kind": enumeration(Signal.Kind.self), "description": string, "madeOn": date,
+                          "addressedTo": array(object(["organizationId": id, "acknowledgedAt": dateTime, "note": string], required: ["organizationId"])),
+                          "createdAt": dateTime], required: ["id", "organizationId", "kind", "description", "madeOn", "addressedTo", "createdAt"]),
+        "RoleHolding": object(["id": id, "organizationId": id, "title": string, "holderName": string, "userId": id, "singleHolder": boolean,
+                               "leadership": boolean, "startsOn": date, "endsOn": date],
+                              required: ["id", "organizationId", "title", "holderName", "singleHolder", "leadership", "startsOn"]),
+        "OutsideEvent": object(["id": id, "kind": enumeration(OutsideEvent.Kind.self), "title": string, "description": string, "occurredOn": date,
+                                "endsOn": date, "affectedOrganizationIds": array(id), "recordedAt": dateTime],
+                               required: ["id", "kind", "title", "description", "occurredOn", "affectedOrganizationIds", "recordedAt"]),
+        "FundingAgreement": object(["id": id, "title": string, "purpose": string, "amountCents": integer, "currency": string,
+                                    "partyOrganizationIds": array(id), "startsOn": date, "endsOn": date,
+                                    "renewal": enumeration(FundingAgreement.Renewal.self), "createdAt": dateTime, "version": integer],
+                                   required: ["id", "title", "purpose", "amountCents", "currency", "partyOrganizationIds", "startsOn", "endsOn",
+                                              "renewal", "createdAt", "version"]),
+        "FundingAlert": object(["agreement": ref("FundingAgreement"), "daysToExpiry": integer, "alert": integer], required: ["agreement", "daysToExpiry"]),
+    ]
+
+    static let factRequests: [String: JSONValue] = [
+        "NewSignal": object(["kind": enumeration(Signal.Kind.self), "description": string, "madeOn": date, "addressedToOrganizationIds": array(string)],
+                            required: ["kind", "description", "madeOn", "addressedToOrganizationIds"]),
+        "AcknowledgeSignal": object(["note": string], required: []),
+        "NewRoleHolding": object(["organizationId": string, "title": string, "holderName": string, "userId": string, "singleHolder": boolean,
+                                  "leadership": boolean, "startsOn": date, "endsOn": date],
+                                 required: ["title", "holderName", "singleHolder", "leadership", "startsOn"]),
+        "EndRole": object(["endsOn": date], required: ["endsOn"]),
+        "NewOutsideEvent": object(["kind": enumeration(OutsideEvent.Kind.self), "title": string, "description": string, "occurredOn": date,
+                                   "endsOn": date, "affectedOrganizationIds": array(string)],
+                                  required: ["kind", "title", "description", "occurredOn", "affectedOrganizationIds"]),
+        "NewFundingAgreement": object(["title": string, "purpose": string, "amountCents": integer, "currency": string,
+                                       "partyOrganizationIds": array(string), "startsOn": date, "endsOn": date,
+                                       "renewal": enumeration(FundingAgreement.Renewal.self)],
+                                      required: ["title", "purpose", "amountCents", "partyOrganizationIds", "startsOn", "endsOn"]),
+        "RenewalChange": object(["renewal": enumeration(FundingAgreement.Renewal.self)], required: ["renewal"]),
+    ]
 
     static let partnershipResponses: [String: JSONValue] = [
         "Committee": object(["id": id, "name": string, "purpose": string, "decisionRule": enumeration(DecisionRule.self), "quorum": integer,

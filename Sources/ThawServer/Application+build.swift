@@ -46,5 +46,6 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     ReferralRoutes(store: store, metrics: metrics, configuration: configuration).register(on: api)
     TokenRoutes(store: store, configuration: configuration).register(on: api)
     PartnershipRoutes(store: store, configuration: configuration).register(on: api)
+    NetworkFactsRoutes(store: store, configuration: configuration).register(on: api)
     return router
 }

@@ -94,4 +94,33 @@ struct PartnershipAPITests {
             #expect(try await api.call(.get, "/api/v1/threads/\(threadID)", as: "clinicAdmin").status == 404)
         }
     }
+
+    @Test("roles: an end before the start and overlapping single-holder terms get clear 4xx; nothing is half written")
+    func roles() async throws {
+        try await withAPI { api, w in
+            let a = API(client: api.client, tokens: try await leadTokens(w))
+            let backwards = try await a.call(.post, "/api/v1/roles", as: "clinic", json: """
+                {"title":"Executive director","holderName":"Ada","singleHolder":true,"leadership":true,"startsOn":"2022-03-01","endsOn":"2022-01-01"}
+                """)
+            #expect(backwards.status == 422 && backwards.problemField == "endsOn" && backwards.problemRule == "after-start")
+            let first = try await a.call(.post, "/api/v1/roles", as: "clinic", json: """
+                {"title":"Executive director","holderName":"Ada","singleHolder":true,"leadership":true,"startsOn":"2021-01-01"}
+                """)
+            #expect(first.status == 201)
+            let events = try await w.count("outside_events")
+            let overlap = try await a.call(.post, "/api/v1/roles", as: "clinic", json: """
+                {"title":"Executive director","holderName":"Grace","singleHolder":true,"leadership":true,"startsOn":"2022-03-01"}
+                """)
+            #expect(overlap.status == 409 && (overlap["type"] as? String)?.hasSuffix("overlapping-term") == true)
+            let holdings = try await w.count("role_holdings"), eventsAfter = try await w.count("outside_events")
+            #expect(holdings == 1 && eventsAfter == events)
+            let listed = try await a.call(.get, "/api/v1/roles?organizationId=\(w.clinic.id)", as: "housing")
+            #expect(listed.items.count == 1)
+            let stale = try await a.call(.post, "/api/v1/funding", as: "clinic", json: """
+                {"title":"Pilot","purpose":"Navigator","amountCents":-5,"partyOrganizationIds":["\(w.clinic.id)","\(w.housing.id)"],
+                 "startsOn":"2026-01-01","endsOn":"2026-12-31"}
+                """)
+            #expect(stale.status == 422 && stale.problemField == "amountCents")
+        }
+    }
 }
