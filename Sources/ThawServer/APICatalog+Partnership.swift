@@ -8,6 +8,8 @@ extension APICatalog {
         .init(method: "POST", path: "committees/:committeeId/meetings", id: "recordMeeting", summary: "Record a meeting", tag: "partnership", body: "NewMeeting", success: 201, response: "Meeting"),
         .init(method: "GET", path: "committees/:committeeId/decisions", id: "listDecisions", summary: "The decision log, newest first", tag: "partnership", response: "List:Decision"),
         .init(method: "POST", path: "committees/:committeeId/decisions", id: "proposeDecision", summary: "Put a motion to the committee", tag: "partnership", body: "NewDecision", success: 201, response: "Decision"),
+        .init(method: "GET", path: "committees/:committeeId/timeline", id: "committeeTimeline", summary: "Everything in the committee in order, with outside events around it", tag: "partnership", response: "List:TimelineItem"),
+        .init(method: "GET", path: "organizations/:organizationId/timeline/:otherId", id: "pairTimeline", summary: "Everything between two organisations in order (for people of either)", tag: "partnership", response: "List:TimelineItem"),
         .init(method: "POST", path: "decisions/:decisionId/votes", id: "vote", summary: "My organisation's vote (once)", tag: "partnership", body: "Vote", success: 201, response: "Decision", conflicts: true),
         .init(method: "POST", path: "decisions/:decisionId/close", id: "closeDecision", summary: "Count the votes under the committee's rule (needs quorum)", tag: "partnership", response: "Decision", conflicts: true),
         .init(method: "GET", path: "commitments", id: "listCommitments", summary: "Commitments my organisation made or received (overdue ones are marked missed first)", tag: "partnership", query: ["dueWithinDays"], response: "List:Commitment"),

@@ -19,6 +19,7 @@ extension APISchemas {
                                     "renewal": enumeration(FundingAgreement.Renewal.self), "createdAt": dateTime, "version": integer],
                                    required: ["id", "title", "purpose", "amountCents", "currency", "partyOrganizationIds", "startsOn", "endsOn",
                                               "renewal", "createdAt", "version"]),
+        "TimelineItem": object(["at": dateTime, "activity": ref("ActivityEntry"), "event": ref("OutsideEvent")], required: ["at"]),
         "FundingAlert": object(["agreement": ref("FundingAgreement"), "daysToExpiry": integer, "alert": integer], required: ["agreement", "daysToExpiry"]),
     ]
 

@@ -166,4 +166,34 @@ import ThawTestSupport
             #expect(informal.map { $0.string("counterpart_organization_id") } == [w.housing.id.raw, w.clinic.id.raw])
         }
     }
+
+    @Test(arguments: Backend.available)
+    func pairAndCommitteeTimelinesShowEverythingInOrder(backend: Backend) async throws {
+        try await withDatabase(backend) { db in
+            let w = try await World.make(db.database)
+            let l = try await leads(w)
+            _ = try await w.refer()                                            // a referral between the clinic and housing
+            w.clock.advance(seconds: 60)
+            _ = try await l.clinic.startThread(subject: "Hello", with: [l.housingActor.userID], message: "Coffee?")
+            w.clock.advance(seconds: 60)
+            _ = try await l.clinic.createCommitment(NewCommitment(toOrganizationId: w.housing.id, what: "Share the on-call list",
+                                                                  context: .thread, dueOn: CalendarDate(w.clock.now().adding(days: 5))))
+            _ = try await l.housing.recordEvent(NewOutsideEvent(kind: .cabinetChange, title: "Cabinet shuffle", description: "",
+                                                                occurredOn: CalendarDate(w.clock.now()), affectedOrganizationIds: [w.housing.id]))
+            let timeline = try await l.housing.pairTimeline(w.housing.id, w.clinic.id)
+            let kinds = timeline.map { $0.activity?.kind ?? "event:" + ($0.event?.kind.rawValue ?? "?") }
+            // The world's consent and referral came earlier the same day; an event sits at the start of its day.
+            #expect(kinds == ["event:cabinet-change", "consent.recorded", "referral.created", "thread.message", "commitment.made"])
+            #expect(timeline.filter { $0.activity?.channel == .referral || $0.activity?.channel == .system }.allSatisfy { $0.activity?.detail == [:] })
+            await #expect(throws: ThawError.self) { try await l.food.pairTimeline(w.housing.id, w.clinic.id) }
+            let committee = try await l.clinic.createCommittee(NewCommittee(name: "Council", purpose: "", decisionRule: .consensus, quorum: 1,
+                                                                            memberOrganizationIds: [w.clinic.id, w.housing.id]))
+            let motion = try await l.clinic.proposeDecision(committee.id, motion: "Meet monthly")
+            _ = try await l.housing.vote(motion.id, .approve)
+            _ = try await l.clinic.closeDecision(motion.id)
+            let committeeKinds = try await l.housing.committeeTimeline(committee.id).compactMap { $0.activity?.kind }
+            #expect(committeeKinds == ["committee.created", "committee.member-joined", "decision.proposed", "decision.vote", "decision.passed"])
+            await #expect(throws: ThawError.self) { try await l.food.committeeTimeline(committee.id) }
+        }
+    }
 }

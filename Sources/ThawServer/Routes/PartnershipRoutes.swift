@@ -30,6 +30,8 @@ struct PartnershipRoutes: APIRouteGroup {
         group.get("committees/:committeeId/meetings", use: listMeetings)
         group.post("committees/:committeeId/meetings", use: recordMeeting)
         group.get("committees/:committeeId/decisions", use: listDecisions)
+        group.get("committees/:committeeId/timeline", use: committeeTimeline)
+        group.get("organizations/:organizationId/timeline/:otherId", use: pairTimeline)
         group.post("committees/:committeeId/decisions", use: proposeDecision)
         group.post("decisions/:decisionId/votes", use: vote)
         group.post("decisions/:decisionId/close", use: closeDecision)
@@ -96,6 +98,13 @@ struct PartnershipRoutes: APIRouteGroup {
     }
     @Sendable func closeDecision(_ request: Request, context: ThawRequestContext) async throws -> Response {
         try JSONBody.response(try await scoped(context).closeDecision(try context.id("decisionId")))
+    }
+
+    @Sendable func committeeTimeline(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try JSONBody.response(["items": try await scoped(context).committeeTimeline(try context.id("committeeId"))])
+    }
+    @Sendable func pairTimeline(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try JSONBody.response(["items": try await scoped(context).pairTimeline(try context.id("organizationId"), try context.id("otherId"))])
     }
 
     // MARK: commitments

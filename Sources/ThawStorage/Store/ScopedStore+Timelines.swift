@@ -1,0 +1,64 @@
+import ThawCore
+
+/// One line of a partnership timeline: a ledger entry, or an outside event.
+public struct TimelineItem: Codable, Sendable {
+    public var at: Timestamp
+    public var activity: ActivityEntry?
+    public var event: OutsideEvent?
+}
+
+/// Everything between two organisations, or in one committee, in order: the
+/// interactions from the ledger and the outside events around them.
+extension ScopedStore {
+    /// The pair's timeline, for people of either organisation. Referral and
+    /// record-keeping entries (consents, clients) keep their kind and time but
+    /// not their detail: the pair sees that a referral moved, not anything
+    /// about the client. Outside events are placed at the start of their day.
+    public func pairTimeline(_ a: ID<Organization>, _ b: ID<Organization>, limit: Int = 500) async throws -> [TimelineItem] {
+        guard a != b else { throw ThawError.invalid("organizationId", "distinct", "a pair is two different organisations") }
+        guard actor.organizationID == a || actor.organizationID == b else {
+            throw ThawError.notFound("the timeline of organisations \(a) and \(b)")
+        }
+        let cap = min(max(limit, 1), 2000)
+        let entries = try await database.read { db in
+            try await db.query("""
+                SELECT \(ActivityEntry.columns) FROM activity
+                WHERE (actor_organization_id = ? AND counterpart_organization_id = ?) OR (actor_organization_id = ? AND counterpart_organization_id = ?)
+                ORDER BY at DESC, seq DESC LIMIT ?
+                """, a, b, b, a, cap).map(ActivityEntry.init(row:))
+        }
+        let events = try await self.events(affecting: a) + self.events(affecting: b)
+        var items = entries.map { entry -> TimelineItem in
+            var entry = entry
+            if entry.channel == .referral || entry.channel == .system { entry.detail = [:] }
+            return TimelineItem(at: entry.at, activity: entry, event: nil)
+        }
+        var seen: Set<ID<OutsideEvent>> = []
+        for event in events where seen.insert(event.id).inserted {
+            items.append(TimelineItem(at: event.occurredOn.startOfDay, activity: nil, event: event))
+        }
+        return items.sorted { ($0.at, $0.activity?.seq ?? 0) < ($1.at, $1.activity?.seq ?? 0) }
+    }
+
+    /// The committee's timeline, for its members (current or former).
+    public func committeeTimeline(_ id: ID<Committee>) async throws -> [TimelineItem] {
+        let actor = self.actor
+        let (entries, members) = try await database.read { db in
+            _ = try await Self.memberCommittee(db, id, actor: actor)
+            let entries = try await db.query("""
+                SELECT \(ActivityEntry.columns) FROM activity WHERE subject_type = 'committee' AND subject_id = ? ORDER BY at, seq
+                """, id).map(ActivityEntry.init(row:))
+            return (entries, try await Self.members(db, id))
+        }
+        var items = entries.map { TimelineItem(at: $0.at, activity: $0, event: nil) }
+        var seen: Set<ID<OutsideEvent>> = []
+        let first = entries.first?.at ?? now()
+        for member in members {
+            for event in try await events(affecting: member.organizationID)
+            where event.occurredOn.startOfDay >= first.adding(days: -365) && seen.insert(event.id).inserted {
+                items.append(TimelineItem(at: event.occurredOn.startOfDay, activity: nil, event: event))
+            }
+        }
+        return items.sorted { ($0.at, $0.activity?.seq ?? 0) < ($1.at, $1.activity?.seq ?? 0) }
+    }
+}
