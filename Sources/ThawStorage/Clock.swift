@@ -22,4 +22,5 @@ public final class ManualClock: TimeSource {
     public init(_ start: Timestamp) { current = Mutex(start) }
     public func now() -> Timestamp { current.withLock { $0 } }
     public func advance(seconds: Int64) { current.withLock { $0 = $0.adding(seconds: seconds) } }
+    public func set(_ time: Timestamp) { current.withLock { $0 = time } }
 }

@@ -24,4 +24,33 @@ import ThawTestSupport
             #expect(try await db.database.read { c in try await c.query("SELECT COUNT(*) AS n FROM referral_messages", []) }.first!.int("n") > 5)
         }
     }
+
+    /// The partnership history loads through the store like user actions and
+    /// tells the freeze and the thaw the issue describes.
+    @Test func demoHoldsThePartnershipHistory() async throws {
+        try await withDatabase(.sqlite) { db in
+            var demo = DemoNetwork()
+            let end = ISO8601.parse("2026-11-26T12:00:00Z")!
+            try await demo.load(into: db.database, endingAt: end, bcryptCost: 4)
+            func count(_ sql: String) async throws -> Int {
+                try await db.database.read { c in try await c.query(sql, []) }.first!.int("n")
+            }
+            #expect(try await count("SELECT COUNT(*) AS n FROM commitments WHERE status = 'missed'") == 2)
+            #expect(try await count("SELECT COUNT(*) AS n FROM commitments WHERE status = 'kept'") == 3)
+            #expect(try await count("SELECT COUNT(*) AS n FROM committee_members WHERE left_at IS NOT NULL") == 1)
+            #expect(try await count("SELECT COUNT(*) AS n FROM consultations WHERE status = 'open'") == 1)   // the unanswered one
+            #expect(try await count("SELECT COUNT(*) AS n FROM feedback_items WHERE response IS NULL") == 2)
+            #expect(try await count("SELECT COUNT(*) AS n FROM outside_events WHERE kind IN ('outbreak-wave', 'cabinet-change', 'leadership-change')") >= 4)
+            #expect(try await count("SELECT COUNT(*) AS n FROM activity WHERE channel = 'informal'") >= 3)
+            #expect(try await count("SELECT COUNT(*) AS n FROM decisions WHERE decision_rule = 'sector-parity' AND status = 'passed'") == 1)
+            // The joint funding agreement is within its 90-day alert.
+            let fhtLead = demo.signIns.first { $0.email == "lead@riverside-fht.demo" }
+            #expect(fhtLead != nil)
+            let store = ThawStore(database: db.database, clock: ManualClock(end))
+            let user = try await store.user(email: "lead@riverside-fht.demo")!
+            let org = try await store.organization(user.organizationID)
+            let funding = try await store.scoped(to: Actor(userID: user.id, organizationID: org.id, sector: org.sector, roles: user.roles)).funding()
+            #expect(funding.map(\.alert) == [90])
+        }
+    }
 }

@@ -13,8 +13,8 @@ public struct DemoNetwork: Sendable {
     public static let password = "thaw-demo-password"
 
     public struct SignIn: Sendable { public let email: String; public let role: String; public let organization: String }
-    public private(set) var signIns: [SignIn] = []
-    public private(set) var organizations: [String: Organization] = [:]
+    public internal(set) var signIns: [SignIn] = []
+    public internal(set) var organizations: [String: Organization] = [:]
     public private(set) var referralCount = 0
 
     public init() {}
@@ -160,6 +160,7 @@ public struct DemoNetwork: Sendable {
         _ = try await store.scoped(to: open.actor).createReferral(NewReferral(
             clientId: open.client.id, needCategory: .food, priority: .urgent, note: "Any food program in Prairie County."))
         referralCount += 1
+        try await loadPartnershipHistory(into: database, passwordHash: hash, endingAt: end)
     }
 
     static func reason(for status: TaskStatus) -> String {
