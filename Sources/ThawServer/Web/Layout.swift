@@ -73,6 +73,7 @@ struct Layout {
             links.append(("clients", WebPath.clients, "Clients"))
         }
         if actor.hasAny(AccessPolicy.receivingRoles) { links.append(("inbox", WebPath.inbox, "Inbox")) }
+        links.append(("partnership", WebPath.partnership, "Partnership"))
         if actor.has(.administrator) { links.append(("admin", WebPath.admin, "Administration")) }
         links.append(("tokens", WebPath.adminTokens, "API tokens"))
         let items = links.map { key, href, label -> HTML in

@@ -14,6 +14,10 @@ enum WebPath {
     static let events = "/events"
     static let admin = "/admin"
     static let adminTokens = "/admin/tokens"
+    static let partnership = "/partnership"
+    static let newCommittee = "/partnership/committees/new"
+    static let newConsultation = "/partnership/consultations/new"
+    static let commitments = "/partnership/commitments"
     static let css = "/assets/thaw.css"
     static let script = "/assets/thaw.js"
 
@@ -21,6 +25,12 @@ enum WebPath {
     static func newReferral(_ id: ID<Client>) -> String { "/clients/\(id.raw)/referrals/new" }
     static func referral(_ id: ID<Referral>) -> String { "/referrals/\(id.raw)" }
     static func organization(_ id: ID<Organization>) -> String { "/admin/organizations/\(id.raw)" }
+    static func committee(_ id: ID<Committee>) -> String { "/partnership/committees/\(id.raw)" }
+    static func committeeTimeline(_ id: ID<Committee>) -> String { "/partnership/committees/\(id.raw)/timeline" }
+    static func consultation(_ id: ID<Consultation>) -> String { "/partnership/consultations/\(id.raw)" }
+    static func consultationExport(_ id: ID<Consultation>) -> String { "/partnership/consultations/\(id.raw)/you-said-we-did.csv" }
+    static func thread(_ id: ID<DiscussionThread>) -> String { "/partnership/threads/\(id.raw)" }
+    static func pairTimeline(_ other: ID<Organization>) -> String { "/partnership/with/\(other.raw)" }
 
     /// Route patterns, in Hummingbird's syntax, next to the builders above.
     enum Pattern {
@@ -28,5 +38,11 @@ enum WebPath {
         static let newReferral = "/clients/:clientId/referrals/new"
         static let referral = "/referrals/:referralId"
         static let organization = "/admin/organizations/:organizationId"
+        static let committee = "/partnership/committees/:committeeId"
+        static let committeeTimeline = "/partnership/committees/:committeeId/timeline"
+        static let consultation = "/partnership/consultations/:consultationId"
+        static let consultationExport = "/partnership/consultations/:consultationId/you-said-we-did.csv"
+        static let thread = "/partnership/threads/:threadId"
+        static let pairTimeline = "/partnership/with/:organizationId"
     }
 }

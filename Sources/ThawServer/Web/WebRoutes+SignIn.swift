@@ -11,8 +11,9 @@ extension WebRoutes {
         let actor = try context.requirePrincipal().actor
         if actor.hasAny(AccessPolicy.referringRoles) { return WebPage.redirect(to: WebPath.caseload) }
         if actor.hasAny(AccessPolicy.receivingRoles) { return WebPage.redirect(to: WebPath.inbox) }
+        if actor.has(.partnershipLead) { return WebPage.redirect(to: WebPath.partnership) }
         if actor.has(.administrator) { return WebPage.redirect(to: WebPath.admin) }
-        return WebPage.redirect(to: WebPath.adminTokens)
+        return WebPage.redirect(to: WebPath.partnership)
     }
 
     @Sendable func signInPage(_ request: Request, context: ThawRequestContext) async throws -> Response {

@@ -35,6 +35,7 @@ struct WebRoutes: Sendable {
         web.get(RouterPath(stringLiteral: WebPath.adminTokens), use: tokensPage)
         web.post(RouterPath(stringLiteral: WebPath.adminTokens), use: tokensAction)
         web.get(RouterPath(stringLiteral: WebPath.events), use: events)
+        registerPartnership(on: web)
     }
 
     // MARK: shared by the handlers
@@ -75,5 +76,20 @@ struct WebRoutes: Sendable {
         "user-created": "The user was added.",
         "user-updated": "The user was updated.",
         "token-revoked": "The token was revoked.",
+        "signal-recorded": "The signal was recorded and sent to the partners you named.",
+        "signal-acknowledged": "You acknowledged the signal.",
+        "event-recorded": "The outside event was recorded.",
+        "committee-created": "The committee was set up.",
+        "meeting-recorded": "The meeting was recorded.",
+        "motion-put": "The motion was put to the committee.",
+        "voted": "Your organisation's vote was recorded.",
+        "decided": "The vote was counted.",
+        "left-committee": "Your organisation has left the committee.",
+        "consultation-created": "The consultation was sent to the partners you named.",
+        "feedback-added": "Your feedback was added.",
+        "answered": "The answer was recorded.",
+        "consultation-closed": "The consultation is closed.",
+        "commitment-recorded": "The commitment was recorded.",
+        "commitment-updated": "The commitment was updated.",
     ]
 }

@@ -141,6 +141,20 @@ extension ScopedStore {
         }
     }
 
+    /// The active people of the committee's current member organisations (for
+    /// recording attendance), for members only.
+    public func committeePeople(_ id: ID<Committee>) async throws -> [User] {
+        let actor = self.actor
+        return try await database.read { db in
+            _ = try await Self.memberCommittee(db, id, actor: actor)
+            return try await db.query("""
+                SELECT \(User.columns) FROM users WHERE active = 1 AND organization_id IN
+                  (SELECT organization_id FROM committee_members WHERE committee_id = ? AND left_at IS NULL)
+                ORDER BY display_name, id
+                """, id).map(User.init(row:))
+        }
+    }
+
     // MARK: access
 
     /// The committee, if the actor's organisation is (or was) a member; otherwise 404.

@@ -1,0 +1,232 @@
+import ThawCore
+import ThawStorage
+
+/// The partnership lead's start page: committees, consultations, commitments,
+/// signals, threads, joint funding and outside events, with the forms to add
+/// to each, and a timeline with every partner.
+struct PartnershipOverviewView {
+    var me: Organization
+    var committees: [Committee]
+    var consultations: [Consultation]
+    var commitments: [Commitment]
+    var signals: [Signal]
+    var threads: [DiscussionThread]
+    var funding: [FundingAlert]
+    var events: [OutsideEvent]
+    var organizations: [Organization]
+    var today: CalendarDate
+    var csrf: String?
+    var failed: (action: String, state: FormState)?
+
+    private func state(_ action: String) -> FormState { failed?.action == action ? failed!.state : FormState() }
+    private var names: [ID<Organization>: String] { Dictionary(uniqueKeysWithValues: organizations.map { ($0.id, $0.name) }) }
+    private var partners: [Organization] { organizations.filter { $0.id != me.id } }
+
+    func render() -> HTML {
+        """
+        <h1>Partnership</h1>
+        <p class="hint">Formal and informal work between \(me.name) and its partners. Everything here is written to the activity ledger.</p>
+        <div class="columns">
+        <div>\(committeesHTML)\(consultationsHTML)\(commitmentsHTML)\(threadsHTML)</div>
+        <div>\(fundingHTML)\(signalsHTML)\(eventsHTML)\(partnersHTML)</div>
+        </div>
+        """
+    }
+
+    private func section(_ id: String, _ title: String, _ body: HTML) -> HTML {
+        "<section class=\"panel\" aria-labelledby=\"\(id)-heading\"><h2 id=\"\(id)-heading\">\(title)</h2>\(body)</section>"
+    }
+
+    private func form(_ action: String, _ fields: HTML, button: String) -> HTML {
+        """
+        <details\(HTML.attribute("open", if: failed?.action == action))><summary>\(button)</summary>
+        \(Components.errorSummary(state(action)))
+        <form method="post" action="\(WebPath.partnership)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", action))
+        \(fields)<button type="submit">\(button)</button></form></details>
+        """
+    }
+
+    private var committeesHTML: HTML {
+        let items = committees.map { c -> HTML in
+            "<li><a href=\"\(WebPath.committee(c.id))\">\(c.name)</a> <span class=\"muted\">— \(PartnershipWords.rule(c.decisionRule))</span></li>"
+        }
+        return section("committees", "Committees", """
+            \(committees.isEmpty ? HTML(raw: "<p>Your organisation sits on no committee yet.</p>") : "<ul class=\"plain\">\(items)</ul>")
+            <p><a class="button button-secondary" href="\(WebPath.newCommittee)">Set up a committee</a></p>
+            """)
+    }
+
+    private var consultationsHTML: HTML {
+        let items = consultations.map { c -> HTML in
+            let mine = c.organizationID == me.id
+            return """
+            <li><a href="\(WebPath.consultation(c.id))">\(c.title)</a> <span class="badge">\(c.status == .open ? "Open" : "Closed")</span>
+            <span class="muted">\(mine ? "proposed by you" : "from \(names[c.organizationID] ?? "a partner")"); feedback by \(Components.date(c.deadline))</span></li>
+            """
+        }
+        return section("consultations", "Consultations", """
+            \(consultations.isEmpty ? HTML(raw: "<p>No consultations yet.</p>") : "<ul class=\"plain\">\(items)</ul>")
+            <p><a class="button button-secondary" href="\(WebPath.newConsultation)">Consult partners</a></p>
+            """)
+    }
+
+    private var commitmentsHTML: HTML {
+        let open = commitments.filter { $0.status == .open }
+        let dueSoon = open.filter { $0.dueOn.startOfDay <= today.startOfDay.adding(days: 14) && $0.organizationID == me.id }
+        let missed = commitments.filter { $0.status == .missed && $0.organizationID == me.id }
+        let kept = commitments.filter { $0.status == .kept }
+        return section("commitments", "Commitments", """
+            <ul class="counts">
+            <li\(attention(!dueSoon.isEmpty))><a href="\(WebPath.commitments)"><span class="n">\(dueSoon.count)</span> of ours due within 14 days</a></li>
+            <li\(attention(!missed.isEmpty))><a href="\(WebPath.commitments)"><span class="n">\(missed.count)</span> of ours missed</a></li>
+            <li><a href="\(WebPath.commitments)"><span class="n">\(kept.count)</span> kept, both ways</a></li>
+            </ul>
+            <p><a href="\(WebPath.commitments)">All commitments, and record one</a></p>
+            """)
+    }
+
+    private func attention(_ on: Bool) -> HTML { on ? HTML(raw: " class=\"attention\"") : .empty }
+
+    private var threadsHTML: HTML {
+        let items = threads.map { t -> HTML in
+            let others = Set(t.participants.map(\.organizationID)).subtracting([me.id]).compactMap { names[$0] }.sorted().joined(separator: ", ")
+            return "<li><a href=\"\(WebPath.thread(t.id))\">\(t.subject)</a> <span class=\"muted\">with \(others); last \(Components.time(t.lastMessageAt))</span></li>"
+        }
+        let s = state("thread")
+        return section("threads", "Conversations", """
+            <p class="hint">Direct, informal threads with people in other organisations; only their participants can read them.</p>
+            \(threads.isEmpty ? HTML(raw: "<p>No conversations yet.</p>") : "<ul class=\"plain\">\(items)</ul>")
+            \(form("thread", """
+                \(Components.textField("subject", "Subject", state: s, required: true))
+                \(Components.textField("participantEmail", "Email of the person to write to", state: s, type: "email", required: true))
+                \(Components.textArea("message", "Message", state: s, required: true))
+                """, button: "Start a conversation"))
+            """)
+    }
+
+    private var fundingHTML: HTML {
+        let rows = funding.map { f -> HTML in
+            let alert: HTML = f.alert.map { "<span class=\"overdue\"><span aria-hidden=\"true\">⚑ </span>ends within \($0) days</span>" } ?? .empty
+            return """
+            <li><strong>\(f.agreement.title)</strong> — \(PartnershipWords.money(f.agreement.amountCents, f.agreement.currency));
+            \(Components.date(f.agreement.startsOn)) to \(Components.date(f.agreement.endsOn)) (\(f.daysToExpiry >= 0 ? "\(f.daysToExpiry) days left" : "ended"));
+            renewal: \(PartnershipWords.renewal(f.agreement.renewal)) \(alert)<br>
+            <span class="muted">with \(f.agreement.partyOrganizationIDs.filter { $0 != me.id }.compactMap { names[$0] }.joined(separator: ", "))</span></li>
+            """
+        }
+        let endingSoon = funding.filter { $0.daysToExpiry >= 0 && $0.daysToExpiry <= 365 }.count
+        return section("funding", "Joint funding", """
+            <p>\(endingSoon) initiative\(endingSoon == 1 ? "" : "s") with funding ending within a year.</p>
+            \(funding.isEmpty ? HTML(raw: "<p>No funding agreements recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
+            """)
+    }
+
+    private var signalsHTML: HTML {
+        let rows = signals.map { signal -> HTML in
+            let mine = signal.organizationID == me.id
+            let myCopy = signal.addressedTo.first { $0.organizationID == me.id }
+            let acknowledge: HTML = myCopy != nil && myCopy?.acknowledgedAt == nil ? """
+                <form method="post" action="\(WebPath.partnership)" class="inline">\(Components.csrfField(csrf))\(Components.hidden("action", "acknowledge"))\(Components.hidden("signal", signal.id.raw))
+                <button type="submit" class="button-secondary">Acknowledge<span class="visually-hidden"> the signal from \(names[signal.organizationID] ?? "a partner")</span></button></form>
+                """ : .empty
+            let acks = signal.addressedTo.filter { $0.acknowledgedAt != nil }.count
+            return """
+            <li><strong>\(PartnershipWords.signal(signal.kind))</strong> \(mine ? "to \(signal.addressedTo.compactMap { names[$0.organizationID] }.joined(separator: ", "))" : "from \(names[signal.organizationID] ?? "a partner")"),
+            \(Components.date(signal.madeOn)): \(signal.description) <span class="muted">(\(acks) of \(signal.addressedTo.count) acknowledged)</span> \(acknowledge)</li>
+            """
+        }
+        let s = state("signal")
+        return section("signals", "Signals", """
+            <p class="hint">Staffing and resource choices made for the partnership: an integration role, a liaison, equipment, money.</p>
+            \(signals.isEmpty ? HTML(raw: "<p>No signals yet.</p>") : "<ul class=\"plain\">\(rows)</ul>")
+            \(form("signal", """
+                \(Components.select("kind", "What was done", state: s, options: Components.options(Signal.Kind.self, label: PartnershipWords.signal)))
+                \(Components.textArea("description", "Description", state: s, required: true))
+                \(Components.textField("madeOn", "When", state: s, type: "date", required: true))
+                \(Components.checkboxes("addressedTo", "For which partners", state: s, options: partners.map { ($0.id.raw, $0.name) }, checked: []))
+                """, button: "Record a signal"))
+            """)
+    }
+
+    private var eventsHTML: HTML {
+        let rows = events.suffix(12).reversed().map { e -> HTML in
+            "<li>\(Components.date(e.occurredOn)) — <strong>\(e.title)</strong> <span class=\"muted\">(\(PartnershipWords.event(e.kind)))</span></li>"
+        }
+        let s = state("event")
+        return section("events", "Outside events", """
+            \(events.isEmpty ? HTML(raw: "<p>No outside events recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
+            \(form("event", """
+                \(Components.select("kind", "Kind", state: s, options: Components.options(OutsideEvent.Kind.self, label: PartnershipWords.event), idSuffix: "-event"))
+                \(Components.textField("title", "Title", state: s, required: true))
+                \(Components.textField("occurredOn", "Date", state: s, type: "date", required: true))
+                \(Components.checkboxes("affected", "Organisations affected", state: s, options: organizations.map { ($0.id.raw, $0.name) }, checked: [me.id.raw], idSuffix: "-event"))
+                """, button: "Record an event"))
+            """)
+    }
+
+    private var partnersHTML: HTML {
+        let items = partners.map { "<li><a href=\"\(WebPath.pairTimeline($0.id))\">\($0.name)</a> <span class=\"muted\">\(Words.sector($0.sector))</span></li>" as HTML }
+        return section("partners", "Timeline with a partner", "<ul class=\"plain\">\(items)</ul>")
+    }
+}
+
+/// How partnership codes read to people.
+enum PartnershipWords {
+    static func rule(_ rule: DecisionRule) -> String {
+        switch rule {
+        case .consensus: return "decides by consensus"
+        case .simpleMajority: return "decides by simple majority of member organisations"
+        case .sectorParity: return "decides by sector parity (a majority in every sector)"
+        }
+    }
+    static func signal(_ kind: Signal.Kind) -> String {
+        switch kind {
+        case .integrationRoleCreated: return "Integration role created"
+        case .liaisonAppointed: return "Liaison appointed"
+        case .equipmentProvided: return "Equipment provided"
+        case .fundingProvided: return "Funding provided"
+        case .staffSeconded: return "Staff seconded"
+        case .other: return "Other"
+        }
+    }
+    static func event(_ kind: OutsideEvent.Kind) -> String {
+        switch kind {
+        case .outbreakWave: return "outbreak wave"
+        case .election: return "election"
+        case .cabinetChange: return "cabinet change"
+        case .policyAnnouncement: return "policy announcement"
+        case .fundingChange: return "funding change"
+        case .leadershipChange: return "leadership change"
+        case .other: return "other"
+        }
+    }
+    static func renewal(_ renewal: FundingAgreement.Renewal) -> String {
+        switch renewal {
+        case .notStarted: return "not started"
+        case .inNegotiation: return "in negotiation"
+        case .renewed: return "renewed"
+        case .notRenewed: return "not renewed"
+        }
+    }
+    static func commitment(_ status: Commitment.Status) -> String {
+        switch status {
+        case .open: return "Open"
+        case .kept: return "Kept"
+        case .missed: return "Missed"
+        case .withdrawn: return "Withdrawn"
+        }
+    }
+    static func response(_ response: FeedbackItem.Response) -> String {
+        switch response {
+        case .adopted: return "Adopted"
+        case .adapted: return "Adapted"
+        case .notAdopted: return "Not adopted"
+        }
+    }
+    static func money(_ cents: Int64, _ currency: String) -> String {
+        let whole = cents / 100
+        var digits = String(whole), grouped = ""
+        while digits.count > 3 { grouped = "," + digits.suffix(3) + grouped; digits = String(digits.dropLast(3)) }
+        return "\(currency) \(digits)\(grouped)"
+    }
+}

@@ -1,0 +1,90 @@
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+/// The partnership pages: the overview and its forms (conversations, signals,
+/// outside events). Committees, consultations, commitments, threads and
+/// timelines have pages of their own (WebRoutes+PartnershipPages.swift).
+extension WebRoutes {
+    func registerPartnership(on web: RouterGroup<ThawRequestContext>) {
+        web.get(RouterPath(stringLiteral: WebPath.partnership), use: partnershipPage)
+        web.post(RouterPath(stringLiteral: WebPath.partnership), use: partnershipAction)
+        web.get(RouterPath(stringLiteral: WebPath.newCommittee), use: newCommitteePage)
+        web.post(RouterPath(stringLiteral: WebPath.newCommittee), use: newCommitteeAction)
+        web.get(RouterPath(stringLiteral: WebPath.Pattern.committee), use: committeePage)
+        web.post(RouterPath(stringLiteral: WebPath.Pattern.committee), use: committeeAction)
+        web.get(RouterPath(stringLiteral: WebPath.Pattern.committeeTimeline), use: committeeTimelinePage)
+        web.get(RouterPath(stringLiteral: WebPath.newConsultation), use: newConsultationPage)
+        web.post(RouterPath(stringLiteral: WebPath.newConsultation), use: newConsultationAction)
+        web.get(RouterPath(stringLiteral: WebPath.Pattern.consultation), use: consultationPage)
+        web.post(RouterPath(stringLiteral: WebPath.Pattern.consultation), use: consultationAction)
+        web.get(RouterPath(stringLiteral: WebPath.Pattern.consultationExport), use: consultationExport)
+        web.get(RouterPath(stringLiteral: WebPath.commitments), use: commitmentsPage)
+        web.post(RouterPath(stringLiteral: WebPath.commitments), use: commitmentsAction)
+        web.get(RouterPath(stringLiteral: WebPath.Pattern.thread), use: threadPage)
+        web.post(RouterPath(stringLiteral: WebPath.Pattern.thread), use: threadAction)
+        web.get(RouterPath(stringLiteral: WebPath.Pattern.pairTimeline), use: pairTimelinePage)
+    }
+
+    @Sendable func partnershipPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try await renderPartnership(context, notice: notice(request))
+    }
+
+    func renderPartnership(_ context: ThawRequestContext, notice: Layout.Notice? = nil, failed: (action: String, state: FormState)? = nil,
+                           status: HTTPResponse.Status = .ok) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let scoped = store.scoped(to: principal.actor)
+        let view = PartnershipOverviewView(
+            me: principal.organization, committees: try await scoped.committees(), consultations: try await scoped.consultations(),
+            commitments: try await scoped.commitments(), signals: try await scoped.signals(), threads: try await scoped.threads(),
+            funding: try await scoped.funding(), events: try await scoped.events(), organizations: try await store.organizations(),
+            today: CalendarDate(store.clock.now()), csrf: context.csrfToken, failed: failed)
+        return WebPage.response(layout("Partnership", context, section: "partnership", notice: notice).render(view.render()), status: status)
+    }
+
+    @Sendable func partnershipAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let form = try await form(request, context)
+        let scoped = try scoped(context)
+        let action = form["action"] ?? ""
+        do {
+            switch action {
+            case "thread":
+                var v = Validator()
+                v.requireText(form["participantEmail"], "participantEmail", maxLength: 200)
+                try v.check()
+                guard let person = try await store.user(email: form["participantEmail"]!) else {
+                    throw ThawError.unprocessable("participantEmail", "exists", "No one with that email uses Thaw")
+                }
+                let thread = try await scoped.startThread(subject: form["subject"] ?? "", with: [person.id], message: form.all("message").first ?? "")
+                return WebPage.redirect(to: WebPath.thread(thread.id))
+            case "signal":
+                let input = NewSignal(kind: try form.choice("kind", Signal.Kind.self) ?? .other, description: form["description"] ?? "",
+                                      madeOn: try required(form.date("madeOn"), "madeOn", "Say when it was done"),
+                                      addressedToOrganizationIds: form.all("addressedTo").map { ID($0) })
+                _ = try await scoped.sendSignal(input)
+                return WebPage.redirect(to: WebPath.partnership, notice: "signal-recorded")
+            case "acknowledge":
+                guard let signal = form["signal"] else { throw ThawError.invalid("signal", "required", "say which signal") }
+                _ = try await scoped.acknowledgeSignal(ID(signal), note: form["note"])
+                return WebPage.redirect(to: WebPath.partnership, notice: "signal-acknowledged")
+            case "event":
+                let input = NewOutsideEvent(kind: try form.choice("kind", OutsideEvent.Kind.self) ?? .other, title: form["title"] ?? "",
+                                            description: form["description"] ?? "",
+                                            occurredOn: try required(form.date("occurredOn"), "occurredOn", "Give the date"),
+                                            affectedOrganizationIds: form.all("affected").map { ID($0) })
+                _ = try await scoped.recordEvent(input)
+                return WebPage.redirect(to: WebPath.partnership, notice: "event-recorded")
+            default:
+                throw ThawError.invalid("action", "enum", "this form's action is not one Thaw knows")
+            }
+        } catch let error as ThawError where error.violations != nil {
+            return try await renderPartnership(context, failed: (action, FormState(form: form, violations: error.violations!)), status: .unprocessableContent)
+        }
+    }
+
+    /// A value a form must carry, or the rule it breaks, named for its field.
+    func required<T>(_ value: T?, _ field: String, _ message: String) throws -> T {
+        guard let value else { throw ThawError.unprocessable(field, "required", message) }
+        return value
+    }
+}
