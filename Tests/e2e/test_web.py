@@ -53,11 +53,14 @@ def by(css):
 
 
 def wait_for(driver, condition, timeout=WAIT):
-    """Waits for `condition`; elements replaced by a navigation or a live update are simply looked up again."""
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
+    """Waits for `condition`; elements replaced by a navigation or a live update are simply looked up again
+    (chromedriver reports some of those as a generic "node does not belong to the document" error)."""
+    from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException, TimeoutException,
+                                            WebDriverException)
     from selenium.webdriver.support.ui import WebDriverWait
     try:
-        return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(condition)
+        return WebDriverWait(driver, timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException,
+                                                                  WebDriverException)).until(condition)
     except TimeoutException:
         screenshot(driver, "failure-" + uuid.uuid4().hex[:6])
         raise AssertionError(f"timed out on {driver.current_url}; the page says:\n{driver.find_element(*by('body')).text[:1500]}")
@@ -333,6 +336,19 @@ def test_every_main_page_passes_the_accessibility_audit(site, browsers):
     failures["admin"] = audit(admin, "admin")
     admin.find_element(By.XPATH, "//a[normalize-space()='Homeward Housing Society']").click()
     failures["organization"] = audit(admin, "organization")
+    lead = browsers()
+    sign_in(lead, site, "lead@ministry.demo")
+    failures["partnership"] = audit(lead, "partnership")
+    lead.find_element(By.XPATH, "//a[normalize-space()='Primary Care and System Working Group']").click()
+    failures["committee"] = audit(lead, "committee")
+    lead.get(site + "/partnership")
+    lead.find_element(By.XPATH, "//a[normalize-space()='Billing codes for virtual care and navigation']").click()
+    failures["consultation"] = audit(lead, "consultation")
+    lead.get(site + "/partnership/commitments")
+    failures["commitments"] = audit(lead, "commitments")
+    lead.get(site + "/partnership")
+    lead.find_element(By.XPATH, "//a[normalize-space()='Provincial Medical Association']").click()
+    failures["pair-timeline"] = audit(lead, "pair-timeline")
     phone = browsers(width=390, height=844)
     sign_in(phone, site, NAVIGATOR)
     failures["caseload-phone"] = audit(phone, "caseload-phone")

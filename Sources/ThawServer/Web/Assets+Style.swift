@@ -80,6 +80,9 @@ button, .button { font: inherit; font-weight: 600; padding: .45rem 1rem; border-
 .button-secondary { background: var(--paper); color: var(--accent); }
 .button-danger { background: var(--danger); border-color: var(--danger); color: #ffffff; }
 .button-quiet { background: transparent; border-color: #ffffff; color: #ffffff; padding: .25rem .7rem; }
+ul.plain, ol.plain { list-style: none; padding: 0; margin: 0 0 .75rem; }
+ul.plain > li { margin-bottom: .5rem; }
+details > summary { cursor: pointer; font-weight: 600; color: var(--accent); margin: .25rem 0 .5rem; }
 .actions { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-start; }
 .actions details { background: var(--wash); border: 1px solid var(--line); border-radius: 4px; padding: .4rem .8rem; }
 .actions summary { cursor: pointer; font-weight: 600; color: var(--accent); }

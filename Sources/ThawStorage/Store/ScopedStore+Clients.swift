@@ -107,9 +107,7 @@ extension ScopedStore {
             var granteeSector: Sector?
             switch input.grantee {
             case .organization(let org):
-                guard try await db.first("SELECT id FROM organizations WHERE id = ?", org) != nil else {
-                    throw ThawError.unprocessable("grantee.organizationId", "exists", "no organisation \(org) exists")
-                }
+                try await db.requireOrganization(org, field: "grantee.organizationId")
                 granteeOrg = org
             case .sector(let sector): granteeSector = sector
             }

@@ -18,9 +18,7 @@ extension ScopedStore {
                                     toOrganizationID: input.toOrganizationId, what: input.what.trimmingWhitespace, context: input.context,
                                     contextID: input.contextId, dueOn: input.dueOn, createdAt: now, updatedAt: now)
         return try await database.write { db in
-            guard try await db.first("SELECT id FROM organizations WHERE id = ?", input.toOrganizationId) != nil else {
-                throw ThawError.unprocessable("toOrganizationId", "exists", "no organisation \(input.toOrganizationId) exists")
-            }
+            try await db.requireOrganization(input.toOrganizationId, field: "toOrganizationId")
             if let person = input.personId,
                try await db.first("SELECT id FROM users WHERE id = ? AND organization_id = ?", person, actor.organizationID) == nil {
                 throw ThawError.unprocessable("personId", "same-organization", "the person who promises belongs to the promising organisation")

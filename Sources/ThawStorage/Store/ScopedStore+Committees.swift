@@ -23,9 +23,7 @@ extension ScopedStore {
                                   createdAt: now)
         return try await database.write { db in
             for org in input.memberOrganizationIds {
-                guard try await db.first("SELECT id FROM organizations WHERE id = ?", org) != nil else {
-                    throw ThawError.unprocessable("memberOrganizationIds", "exists", "no organisation \(org) exists")
-                }
+                try await db.requireOrganization(org, field: "memberOrganizationIds")
             }
             try await db.execute("""
                 INSERT INTO committees (id, name, purpose, decision_rule, quorum, convener_organization_id, created_by, created_at)

@@ -24,9 +24,7 @@ extension ScopedStore {
                 VALUES (?, ?, ?, ?, ?, 'open', ?, ?)
                 """, consultation.id, actor.organizationID, consultation.title, consultation.proposal, consultation.deadline, actor.userID, now)
             for org in consultation.invitedOrganizationIDs {
-                guard try await db.first("SELECT id FROM organizations WHERE id = ?", org) != nil else {
-                    throw ThawError.unprocessable("invitedOrganizationIds", "exists", "no organisation \(org) exists")
-                }
+                try await db.requireOrganization(org, field: "invitedOrganizationIds")
                 try await db.execute("INSERT INTO consultation_invitations (consultation_id, organization_id) VALUES (?, ?)", consultation.id, org)
                 try await db.append(LedgerRecord(kind: "consultation.invited", subjectType: "consultation", subjectID: consultation.id.raw,
                                                  counterpart: org, channel: .formal), by: actor, at: now)

@@ -31,9 +31,7 @@ extension ScopedStore {
                 """, agreement.id, agreement.title, agreement.purpose, agreement.amountCents, agreement.currency, agreement.startsOn,
                 agreement.endsOn, agreement.renewal, actor.userID, now)
             for party in agreement.partyOrganizationIDs {
-                guard try await db.first("SELECT id FROM organizations WHERE id = ?", party) != nil else {
-                    throw ThawError.unprocessable("partyOrganizationIds", "exists", "no organisation \(party) exists")
-                }
+                try await db.requireOrganization(party, field: "partyOrganizationIds")
                 try await db.execute("INSERT INTO funding_parties (agreement_id, organization_id) VALUES (?, ?)", agreement.id, party)
                 if party != actor.organizationID {
                     try await db.append(LedgerRecord(kind: "funding.agreed", subjectType: "funding", subjectID: agreement.id.raw,

@@ -104,9 +104,7 @@ extension ScopedStore {
             INSERT INTO outside_events (id, kind, title, description, occurred_on, ends_on, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, event.id, event.kind, event.title, event.description, event.occurredOn, event.endsOn, actor.userID, now)
         for org in event.affectedOrganizationIDs {
-            guard try await db.first("SELECT id FROM organizations WHERE id = ?", org) != nil else {
-                throw ThawError.unprocessable("affectedOrganizationIds", "exists", "no organisation \(org) exists")
-            }
+            try await db.requireOrganization(org, field: "affectedOrganizationIds")
             try await db.execute("INSERT INTO outside_event_organizations (event_id, organization_id) VALUES (?, ?)", event.id, org)
         }
         try await db.append(LedgerRecord(kind: "event.recorded", subjectType: "event", subjectID: event.id.raw, counterpart: nil,

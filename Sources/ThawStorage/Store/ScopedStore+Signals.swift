@@ -20,9 +20,7 @@ extension ScopedStore {
                 INSERT INTO signals (id, organization_id, kind, description, made_on, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, signal.id, actor.organizationID, signal.kind, signal.description, signal.madeOn, actor.userID, now)
             for addressee in signal.addressedTo {
-                guard try await db.first("SELECT id FROM organizations WHERE id = ?", addressee.organizationID) != nil else {
-                    throw ThawError.unprocessable("addressedToOrganizationIds", "exists", "no organisation \(addressee.organizationID) exists")
-                }
+                try await db.requireOrganization(addressee.organizationID, field: "addressedToOrganizationIds")
                 try await db.execute("INSERT INTO signal_addressees (signal_id, organization_id) VALUES (?, ?)", signal.id, addressee.organizationID)
                 try await db.append(LedgerRecord(kind: "signal.sent", subjectType: "signal", subjectID: signal.id.raw,
                                                  counterpart: addressee.organizationID, channel: .formal, detail: ["kind": signal.kind.rawValue]),

@@ -52,9 +52,7 @@ extension ThawStore {
                         email: input.email.lowercased().trimmingWhitespace, displayName: input.displayName.trimmingWhitespace,
                         roles: input.roles, createdAt: now)
         return try await database.write { db in
-            guard try await db.first("SELECT id FROM organizations WHERE id = ?", user.organizationID) != nil else {
-                throw ThawError.unprocessable("organizationId", "exists", "no organisation \(user.organizationID) exists")
-            }
+            try await db.requireOrganization(user.organizationID, field: "organizationId")
             do {
                 try await db.execute("""
                     INSERT INTO users (id, organization_id, email, display_name, roles, active, password_hash, created_at)

@@ -45,6 +45,13 @@ extension SQLConnection {
         try await append(record, actorUser: actor.userID, actorOrganization: actor.organizationID, at: at)
     }
 
+    /// A rule of the input: the organisation it names must exist (422 naming the field).
+    func requireOrganization(_ id: ID<Organization>, field: String) async throws {
+        guard try await first("SELECT id FROM organizations WHERE id = ?", id) != nil else {
+            throw ThawError.unprocessable(field, "exists", "no organisation \(id) exists")
+        }
+    }
+
     /// Records that an actor read or wrote a client's record (the access audit).
     func logAccess(_ actor: Actor, client: ID<Client>?, action: String, subjectType: String, subjectID: String, at: Timestamp) async throws {
         try await execute("""
