@@ -87,4 +87,28 @@ struct WebPartnershipTests {
             #expect(try await browsers["clinicAdmin"]!.get(thread.location!).status == 404)
         }
     }
+
+    @Test("roles and joint funding through the overview: an overlapping term refused, a stale renewal refused, alerts shown")
+    func rolesAndFunding() async throws {
+        try await withWeb { browsers, w, _ in
+            let lead = browsers["clinicLead"]!
+            let role = [("action", "role"), ("title", "Executive director"), ("holderName", "Ada"), ("flags", "single"), ("flags", "leadership"),
+                        ("startsOn", "2025-01-01")]
+            #expect(try await lead.post("/partnership", role).status == 303)
+            let overlap = try await lead.post("/partnership", [("action", "role"), ("title", "Executive director"), ("holderName", "Grace"),
+                                                              ("flags", "single"), ("startsOn", "2025-06-01")])
+            #expect(overlap.status == 409 && overlap.contains("Ada holds Executive director") && overlap.contains("Nothing was changed"))
+            let funding = try await lead.post("/partnership", [("action", "funding"), ("title", "Pilot"), ("purpose", "Navigator"), ("amount", "480,000"),
+                                                              ("currency", "CAD"), ("parties", w.housing.id.raw), ("startsOn", "2025-01-01"), ("endsOn", "2026-03-01")])
+            #expect(funding.status == 303)
+            let page = try await lead.get("/partnership")
+            #expect(page.contains("CAD 480,000") && page.contains("ends within 90 days"))
+            #expect(page.contains("Ada") && page.contains("leadership"))
+            let agreement = try await w.store.scoped(to: w.clinicLead).funding().first!.agreement
+            #expect(try await lead.post("/partnership", [("action", "renewal"), ("agreement", agreement.id.raw), ("renewal", "renewed"), ("version", "1")]).status == 303)
+            let stale = try await lead.post("/partnership", [("action", "renewal"), ("agreement", agreement.id.raw), ("renewal", "not-renewed"), ("version", "1")])
+            #expect(stale.status == 412)
+            #expect(try await w.store.scoped(to: w.clinicLead).funding().first?.agreement.renewal == .renewed)
+        }
+    }
 }

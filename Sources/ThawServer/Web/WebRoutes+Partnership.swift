@@ -37,7 +37,8 @@ extension WebRoutes {
         let view = PartnershipOverviewView(
             me: principal.organization, committees: try await scoped.committees(), consultations: try await scoped.consultations(),
             commitments: try await scoped.commitments(), signals: try await scoped.signals(), threads: try await scoped.threads(),
-            funding: try await scoped.funding(), events: try await scoped.events(), organizations: try await store.organizations(),
+            funding: try await scoped.funding(), events: try await scoped.events(), roles: try await scoped.roles(organization: principal.organization.id),
+            organizations: try await store.organizations(),
             today: CalendarDate(store.clock.now()), csrf: context.csrfToken, failed: failed)
         return WebPage.response(layout("Partnership", context, section: "partnership", notice: notice).render(view.render()), status: status)
     }
@@ -46,7 +47,9 @@ extension WebRoutes {
         let form = try await form(request, context)
         let scoped = try scoped(context)
         let action = form["action"] ?? ""
-        do {
+        return try await formAction(action, form, render: { failed, notice, status in
+            try await self.renderPartnership(context, notice: notice, failed: failed, status: status)
+        }) {
             switch action {
             case "thread":
                 var v = Validator()
@@ -74,11 +77,35 @@ extension WebRoutes {
                                             affectedOrganizationIds: form.all("affected").map { ID($0) })
                 _ = try await scoped.recordEvent(input)
                 return WebPage.redirect(to: WebPath.partnership, notice: "event-recorded")
+            case "role":
+                let flags = Set(form.all("flags"))
+                let input = NewRoleHolding(title: form["title"] ?? "", holderName: form["holderName"] ?? "", singleHolder: flags.contains("single"),
+                                           leadership: flags.contains("leadership"),
+                                           startsOn: try required(form.date("startsOn"), "startsOn", "Give the date the term starts"),
+                                           endsOn: try form.date("endsOn"))
+                _ = try await scoped.recordRole(input)
+                return WebPage.redirect(to: WebPath.partnership, notice: "role-recorded")
+            case "end-role":
+                _ = try await scoped.endRole(ID(form["role"] ?? ""), endsOn: try required(form.date("endsOn"), "endsOn", "Give the date the term ends"))
+                return WebPage.redirect(to: WebPath.partnership, notice: "role-recorded")
+            case "funding":
+                guard let amount = form["amount"].flatMap({ Int64($0.replacingOccurrences(of: ",", with: "")) }), amount <= Int64.max / 100 else {
+                    throw ThawError.unprocessable("amount", "number", "The amount is a whole number, e.g. 480000")
+                }
+                let me = scoped.actor.organizationID
+                let input = NewFundingAgreement(title: form["title"] ?? "", purpose: form["purpose"] ?? "", amountCents: amount * 100,
+                                                currency: form["currency"], partyOrganizationIds: [me] + form.all("parties").map { ID($0) },
+                                                startsOn: try required(form.date("startsOn"), "startsOn", "Give the start of the term"),
+                                                endsOn: try required(form.date("endsOn"), "endsOn", "Give the end of the term"))
+                _ = try await scoped.recordFunding(input)
+                return WebPage.redirect(to: WebPath.partnership, notice: "funding-recorded")
+            case "renewal":
+                let renewal = try required(try form.choice("renewal", FundingAgreement.Renewal.self), "renewal", "Choose the renewal status")
+                _ = try await scoped.setRenewal(ID(form["agreement"] ?? ""), renewal, expectedVersion: try form.version())
+                return WebPage.redirect(to: WebPath.partnership, notice: "funding-recorded")
             default:
                 throw ThawError.invalid("action", "enum", "this form's action is not one Thaw knows")
             }
-        } catch let error as ThawError where error.violations != nil {
-            return try await renderPartnership(context, failed: (action, FormState(form: form, violations: error.violations!)), status: .unprocessableContent)
         }
     }
 

@@ -79,6 +79,8 @@ struct WebRoutes: Sendable {
         "signal-recorded": "The signal was recorded and sent to the partners you named.",
         "signal-acknowledged": "You acknowledged the signal.",
         "event-recorded": "The outside event was recorded.",
+        "role-recorded": "The role was recorded.",
+        "funding-recorded": "The funding agreement was saved.",
         "committee-created": "The committee was set up.",
         "meeting-recorded": "The meeting was recorded.",
         "motion-put": "The motion was put to the committee.",

@@ -13,6 +13,7 @@ struct PartnershipOverviewView {
     var threads: [DiscussionThread]
     var funding: [FundingAlert]
     var events: [OutsideEvent]
+    var roles: [RoleHolding]
     var organizations: [Organization]
     var today: CalendarDate
     var csrf: String?
@@ -28,7 +29,7 @@ struct PartnershipOverviewView {
         <p class="hint">Formal and informal work between \(me.name) and its partners. Everything here is written to the activity ledger.</p>
         <div class="columns">
         <div>\(committeesHTML)\(consultationsHTML)\(commitmentsHTML)\(threadsHTML)</div>
-        <div>\(fundingHTML)\(signalsHTML)\(eventsHTML)\(partnersHTML)</div>
+        <div>\(fundingHTML)\(signalsHTML)\(rolesHTML)\(eventsHTML)\(partnersHTML)</div>
         </div>
         """
     }
@@ -110,14 +111,60 @@ struct PartnershipOverviewView {
             return """
             <li><strong>\(f.agreement.title)</strong> — \(PartnershipWords.money(f.agreement.amountCents, f.agreement.currency));
             \(Components.date(f.agreement.startsOn)) to \(Components.date(f.agreement.endsOn)) (\(f.daysToExpiry >= 0 ? "\(f.daysToExpiry) days left" : "ended"));
-            renewal: \(PartnershipWords.renewal(f.agreement.renewal)) \(alert)<br>
+            renewal: \(PartnershipWords.renewal(f.agreement.renewal)) \(alert)\(renewalForm(f.agreement))<br>
             <span class="muted">with \(f.agreement.partyOrganizationIDs.filter { $0 != me.id }.compactMap { names[$0] }.joined(separator: ", "))</span></li>
             """
         }
         let endingSoon = funding.filter { $0.daysToExpiry >= 0 && $0.daysToExpiry <= 365 }.count
+        let s = state("funding")
         return section("funding", "Joint funding", """
             <p>\(endingSoon) initiative\(endingSoon == 1 ? "" : "s") with funding ending within a year.</p>
             \(funding.isEmpty ? HTML(raw: "<p>No funding agreements recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
+            \(form("funding", """
+                \(Components.textField("title", "Initiative", state: s, required: true))
+                \(Components.textField("purpose", "Purpose", state: s))
+                \(Components.textField("amount", "Amount (whole units)", state: s, required: true))
+                \(Components.textField("currency", "Currency", state: s, value: s.value("currency", default: "CAD")))
+                \(Components.checkboxes("parties", "Other parties", state: s, options: partners.map { ($0.id.raw, $0.name) }, checked: [], idSuffix: "-funding"))
+                \(Components.textField("startsOn", "Starts on", state: s, type: "date", required: true))
+                \(Components.textField("endsOn", "Ends on", state: s, type: "date", required: true))
+                """, button: "Record an agreement"))
+            """)
+    }
+
+    private func renewalForm(_ agreement: FundingAgreement) -> HTML {
+        let id = "renewal-\(agreement.id.raw)"
+        let options = FundingAgreement.Renewal.allCases.map { r -> HTML in
+            "<option value=\"\(r)\"\(HTML.attribute("selected", if: r == agreement.renewal))>\(PartnershipWords.renewal(r))</option>"
+        }
+        return """
+        <form method="post" action="\(WebPath.partnership)" class="filters">\(Components.csrfField(csrf))\(Components.hidden("action", "renewal"))\(Components.hidden("agreement", agreement.id.raw))\(Components.hidden("version", String(agreement.version)))
+        <div class="field"><label for="\(id)">Renewal<span class="visually-hidden"> of \(agreement.title)</span></label><select id="\(id)" name="renewal">\(options)</select></div>
+        <button type="submit" class="button-secondary">Save<span class="visually-hidden"> renewal of \(agreement.title)</span></button></form>
+        """
+    }
+
+    private var rolesHTML: HTML {
+        let rows = roles.map { r -> HTML in
+            let end: HTML = r.endsOn == nil ? """
+                <form method="post" action="\(WebPath.partnership)" class="filters">\(Components.csrfField(csrf))\(Components.hidden("action", "end-role"))\(Components.hidden("role", r.id.raw))
+                <div class="field"><label for="end-\(r.id.raw)">Term ends<span class="visually-hidden"> for \(r.holderName)</span></label><input type="date" id="end-\(r.id.raw)" name="endsOn"></div>
+                <button type="submit" class="button-secondary">End term<span class="visually-hidden"> of \(r.holderName)</span></button></form>
+                """ : .empty
+            return """
+            <li><strong>\(r.title)</strong>: \(r.holderName), \(Components.date(r.startsOn)) to \(r.endsOn.map(Components.date) ?? "now")\(r.leadership ? HTML(raw: " <span class=\"badge\">leadership</span>") : .empty)\(end)</li>
+            """
+        }
+        let s = state("role")
+        return section("roles", "People in roles at \(me.name)", """
+            \(roles.isEmpty ? HTML(raw: "<p>No roles recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
+            \(form("role", """
+                \(Components.textField("title", "Role", state: s, required: true))
+                \(Components.textField("holderName", "Held by", state: s, required: true))
+                \(Components.checkboxes("flags", "Kind of role", state: s, options: [("single", "One holder at a time"), ("leadership", "A leadership role (a change is an outside event)")], checked: ["single"]))
+                \(Components.textField("startsOn", "From", state: s, type: "date", required: true))
+                \(Components.textField("endsOn", "Until", state: s, type: "date", hint: "Leave empty while the term runs"))
+                """, button: "Record who holds a role"))
             """)
     }
 
