@@ -43,8 +43,8 @@ enum Components {
     }
 
     static func textField(_ name: String, _ label: String, state: FormState, type: String = "text", required: Bool = false,
-                          hint: String? = nil, autocomplete: String? = nil, value: String? = nil) -> HTML {
-        let id = "f-" + name
+                          hint: String? = nil, autocomplete: String? = nil, value: String? = nil, idSuffix: String = "") -> HTML {
+        let id = "f-" + name + idSuffix
         let (attributes, after) = described(id, hint: hint, error: state.errors[name])
         let auto: HTML = autocomplete.map { " autocomplete=\"\($0)\"" } ?? .empty
         return """
@@ -56,8 +56,9 @@ enum Components {
         """
     }
 
-    static func textArea(_ name: String, _ label: String, state: FormState, required: Bool = false, hint: String? = nil, rows: Int = 3) -> HTML {
-        let id = "f-" + name
+    static func textArea(_ name: String, _ label: String, state: FormState, required: Bool = false, hint: String? = nil, rows: Int = 3,
+                         idSuffix: String = "") -> HTML {
+        let id = "f-" + name + idSuffix
         let (attributes, after) = described(id, hint: hint, error: state.errors[name])
         return """
         <div class="field\(state.errors[name] != nil ? HTML(raw: " has-error") : .empty)">
@@ -97,10 +98,10 @@ enum Components {
     }
 
     /// A list of every error at the top of a form, each linking to its field.
-    static func errorSummary(_ state: FormState) -> HTML {
+    static func errorSummary(_ state: FormState, idSuffix: String = "") -> HTML {
         guard state.hasErrors else { return .empty }
         let items = state.errors.sorted { $0.key < $1.key }.map { field, message -> HTML in
-            "<li><a href=\"#f-\(field)\">\(message)</a></li>"
+            "<li><a href=\"#f-\(field)\(idSuffix)\">\(message)</a></li>"
         }
         return """
         <div class="error-summary" role="alert" tabindex="-1"><h2>There is a problem</h2><ul>\(items)</ul></div>

@@ -41,7 +41,7 @@ struct PartnershipOverviewView {
     private func form(_ action: String, _ fields: HTML, button: String) -> HTML {
         """
         <details\(HTML.attribute("open", if: failed?.action == action))><summary>\(button)</summary>
-        \(Components.errorSummary(state(action)))
+        \(Components.errorSummary(state(action), idSuffix: "-" + action))
         <form method="post" action="\(WebPath.partnership)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", action))
         \(fields)<button type="submit">\(button)</button></form></details>
         """
@@ -98,9 +98,9 @@ struct PartnershipOverviewView {
             <p class="hint">Direct, informal threads with people in other organisations; only their participants can read them.</p>
             \(threads.isEmpty ? HTML(raw: "<p>No conversations yet.</p>") : "<ul class=\"plain\">\(items)</ul>")
             \(form("thread", """
-                \(Components.textField("subject", "Subject", state: s, required: true))
-                \(Components.textField("participantEmail", "Email of the person to write to", state: s, type: "email", required: true))
-                \(Components.textArea("message", "Message", state: s, required: true))
+                \(Components.textField("subject", "Subject", state: s, required: true, idSuffix: "-thread"))
+                \(Components.textField("participantEmail", "Email of the person to write to", state: s, type: "email", required: true, idSuffix: "-thread"))
+                \(Components.textArea("message", "Message", state: s, required: true, idSuffix: "-thread"))
                 """, button: "Start a conversation"))
             """)
     }
@@ -121,13 +121,13 @@ struct PartnershipOverviewView {
             <p>\(endingSoon) initiative\(endingSoon == 1 ? "" : "s") with funding ending within a year.</p>
             \(funding.isEmpty ? HTML(raw: "<p>No funding agreements recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             \(form("funding", """
-                \(Components.textField("title", "Initiative", state: s, required: true))
-                \(Components.textField("purpose", "Purpose", state: s))
-                \(Components.textField("amount", "Amount (whole units)", state: s, required: true))
-                \(Components.textField("currency", "Currency", state: s, value: s.value("currency", default: "CAD")))
+                \(Components.textField("title", "Initiative", state: s, required: true, idSuffix: "-funding"))
+                \(Components.textField("purpose", "Purpose", state: s, idSuffix: "-funding"))
+                \(Components.textField("amount", "Amount (whole units)", state: s, required: true, idSuffix: "-funding"))
+                \(Components.textField("currency", "Currency", state: s, value: s.value("currency", default: "CAD"), idSuffix: "-funding"))
                 \(Components.checkboxes("parties", "Other parties", state: s, options: partners.map { ($0.id.raw, $0.name) }, checked: [], idSuffix: "-funding"))
-                \(Components.textField("startsOn", "Starts on", state: s, type: "date", required: true))
-                \(Components.textField("endsOn", "Ends on", state: s, type: "date", required: true))
+                \(Components.textField("startsOn", "Starts on", state: s, type: "date", required: true, idSuffix: "-funding"))
+                \(Components.textField("endsOn", "Ends on", state: s, type: "date", required: true, idSuffix: "-funding"))
                 """, button: "Record an agreement"))
             """)
     }
@@ -159,11 +159,11 @@ struct PartnershipOverviewView {
         return section("roles", "People in roles at \(me.name)", """
             \(roles.isEmpty ? HTML(raw: "<p>No roles recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             \(form("role", """
-                \(Components.textField("title", "Role", state: s, required: true))
-                \(Components.textField("holderName", "Held by", state: s, required: true))
+                \(Components.textField("title", "Role", state: s, required: true, idSuffix: "-role"))
+                \(Components.textField("holderName", "Held by", state: s, required: true, idSuffix: "-role"))
                 \(Components.checkboxes("flags", "Kind of role", state: s, options: [("single", "One holder at a time"), ("leadership", "A leadership role (a change is an outside event)")], checked: ["single"]))
-                \(Components.textField("startsOn", "From", state: s, type: "date", required: true))
-                \(Components.textField("endsOn", "Until", state: s, type: "date", hint: "Leave empty while the term runs"))
+                \(Components.textField("startsOn", "From", state: s, type: "date", required: true, idSuffix: "-role"))
+                \(Components.textField("endsOn", "Until", state: s, type: "date", hint: "Leave empty while the term runs", idSuffix: "-role"))
                 """, button: "Record who holds a role"))
             """)
     }
@@ -188,8 +188,8 @@ struct PartnershipOverviewView {
             \(signals.isEmpty ? HTML(raw: "<p>No signals yet.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             \(form("signal", """
                 \(Components.select("kind", "What was done", state: s, options: Components.options(Signal.Kind.self, label: PartnershipWords.signal)))
-                \(Components.textArea("description", "Description", state: s, required: true))
-                \(Components.textField("madeOn", "When", state: s, type: "date", required: true))
+                \(Components.textArea("description", "Description", state: s, required: true, idSuffix: "-signal"))
+                \(Components.textField("madeOn", "When", state: s, type: "date", required: true, idSuffix: "-signal"))
                 \(Components.checkboxes("addressedTo", "For which partners", state: s, options: partners.map { ($0.id.raw, $0.name) }, checked: []))
                 """, button: "Record a signal"))
             """)
@@ -204,8 +204,9 @@ struct PartnershipOverviewView {
             \(events.isEmpty ? HTML(raw: "<p>No outside events recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             \(form("event", """
                 \(Components.select("kind", "Kind", state: s, options: Components.options(OutsideEvent.Kind.self, label: PartnershipWords.event), idSuffix: "-event"))
-                \(Components.textField("title", "Title", state: s, required: true))
-                \(Components.textField("occurredOn", "Date", state: s, type: "date", required: true))
+                \(Components.textField("title", "Title", state: s, required: true, idSuffix: "-event"))
+                \(Components.textArea("description", "What happened", state: s, idSuffix: "-event"))
+                \(Components.textField("occurredOn", "Date", state: s, type: "date", required: true, idSuffix: "-event"))
                 \(Components.checkboxes("affected", "Organisations affected", state: s, options: organizations.map { ($0.id.raw, $0.name) }, checked: [me.id.raw], idSuffix: "-event"))
                 """, button: "Record an event"))
             """)
