@@ -35,4 +35,19 @@ struct ClimateMathTests {
         #expect(m.directness == 1)
         #expect(NetworkMeasures.compute(nodes: [("x", .other)], ties: []).directness == nil)
     }
+
+    @Test("CUSUM: a stable series stays quiet, a sustained fall raises the alarm soon after it starts")
+    func cusum() throws {
+        let steady = (0..<60).map { 0.7 + (Double($0 % 5) - 2) * 0.02 }
+        #expect(try Cusum.cooling(steady, baseline: 12) == nil)
+        let cooling = steady.prefix(30) + (0..<30).map { 0.5 + (Double($0 % 5) - 2) * 0.02 }
+        let alert = try #require(try Cusum.cooling(Array(cooling), baseline: 12))
+        #expect(alert.at >= 30 && alert.at <= 33)
+        #expect(alert.startedAt == 30)
+        // Warming is not cooling.
+        let warming = steady.prefix(30) + (0..<30).map { 0.9 + (Double($0 % 5) - 2) * 0.02 }
+        #expect(try Cusum.cooling(Array(warming), baseline: 12) == nil)
+        #expect(throws: ThawError.self) { try Cusum.cooling(steady, baseline: 1) }
+        #expect(throws: ThawError.self) { try Cusum.cooling(steady, baseline: 12, threshold: -1) }
+    }
 }
