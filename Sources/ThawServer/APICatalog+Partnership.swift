@@ -36,5 +36,11 @@ extension APICatalog {
         .init(method: "GET", path: "funding", id: "listFunding", summary: "My organisation's funding agreements with expiry alerts", tag: "partnership", query: ["endingWithinDays"], response: "List:FundingAlert"),
         .init(method: "POST", path: "funding", id: "recordFunding", summary: "Record a joint funding agreement", tag: "partnership", body: "NewFundingAgreement", success: 201, response: "FundingAgreement"),
         .init(method: "POST", path: "funding/:fundingId/renewal", id: "setRenewal", summary: "Update the renewal status", tag: "partnership", body: "RenewalChange", ifMatch: true, response: "FundingAgreement"),
+            .init(method: "GET", path: "surveys", id: "listSurveys", summary: "Pulse survey rounds my organisation takes part in", tag: "climate", response: "List:SurveyRound"),
+        .init(method: "POST", path: "surveys", id: "scheduleSurvey", summary: "Schedule a pulse survey round", tag: "climate", body: "NewSurveyRound", success: 201, response: "SurveyRound"),
+        .init(method: "GET", path: "surveys/items", id: "surveyItems", summary: "The survey items, their questions and scales", tag: "climate", response: "List:SurveyItemInfo"),
+        .init(method: "GET", path: "surveys/pending", id: "pendingSurveys", summary: "Open rounds in which I still have partners to rate", tag: "climate", response: "List:SurveyRound"),
+        .init(method: "POST", path: "surveys/:surveyId/answers", id: "answerSurvey", summary: "Rate one partner organisation (once per round)", tag: "climate", body: "SurveyAnswers", success: 204, conflicts: true),
+        .init(method: "GET", path: "surveys/:surveyId/results", id: "surveyResults", summary: "Aggregates per organisation (hidden below three respondents) and the response rate", tag: "climate", response: "SurveyResults"),
     ]
 }

@@ -20,6 +20,15 @@ extension APISchemas {
                                    required: ["id", "title", "purpose", "amountCents", "currency", "partyOrganizationIds", "startsOn", "endsOn",
                                               "renewal", "createdAt", "version"]),
         "TimelineItem": object(["at": dateTime, "activity": ref("ActivityEntry"), "event": ref("OutsideEvent")], required: ["at"]),
+        "SurveyRound": object(["id": id, "title": string, "organizationId": id, "participantOrganizationIds": array(id), "opensOn": date,
+                               "closesOn": date, "createdAt": dateTime],
+                              required: ["id", "title", "organizationId", "participantOrganizationIds", "opensOn", "closesOn", "createdAt"]),
+        "SurveyItemInfo": object(["code": enumeration(SurveyItem.self), "question": string, "scale": integer], required: ["code", "question", "scale"]),
+        "SurveyResults": object(["results": array(object(["organizationId": id, "respondents": integer,
+                                                          "means": .object(["type": "object", "additionalProperties": .object(["type": "number"])]),
+                                                          "suppressed": boolean], required: ["organizationId", "respondents", "means", "suppressed"])),
+                                 "respondents": integer, "eligible": integer, "responseRate": .object(["type": "number"])],
+                                required: ["results", "respondents", "eligible", "responseRate"]),
         "FundingAlert": object(["agreement": ref("FundingAgreement"), "daysToExpiry": integer, "alert": integer], required: ["agreement", "daysToExpiry"]),
     ]
 
@@ -38,6 +47,10 @@ extension APISchemas {
                                        "partyOrganizationIds": array(string), "startsOn": date, "endsOn": date,
                                        "renewal": enumeration(FundingAgreement.Renewal.self)],
                                       required: ["title", "purpose", "amountCents", "partyOrganizationIds", "startsOn", "endsOn"]),
+        "NewSurveyRound": object(["title": string, "participantOrganizationIds": array(string), "opensOn": date, "closesOn": date],
+                                 required: ["title", "participantOrganizationIds", "opensOn", "closesOn"]),
+        "SurveyAnswers": object(["organizationId": string, "answers": .object(["type": "object", "additionalProperties": integer])],
+                                required: ["organizationId", "answers"]),
         "RenewalChange": object(["renewal": enumeration(FundingAgreement.Renewal.self)], required: ["renewal"]),
     ]
 

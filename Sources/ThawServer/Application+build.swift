@@ -47,5 +47,6 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     TokenRoutes(store: store, configuration: configuration).register(on: api)
     PartnershipRoutes(store: store, configuration: configuration).register(on: api)
     NetworkFactsRoutes(store: store, configuration: configuration).register(on: api)
+    SurveyRoutes(store: store, configuration: configuration).register(on: api)
     return router
 }

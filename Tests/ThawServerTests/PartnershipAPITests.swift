@@ -123,4 +123,31 @@ struct PartnershipAPITests {
             #expect(stale.status == 422 && stale.problemField == "amountCents")
         }
     }
+
+    @Test("surveys: an answer out of range, an unknown item and a second answer get clear 4xx")
+    func surveys() async throws {
+        try await withAPI { api, w in
+            let a = API(client: api.client, tokens: try await leadTokens(w))
+            let round = try await a.call(.post, "/api/v1/surveys", as: "clinic", json: """
+                {"title":"Pulse","participantOrganizationIds":["\(w.housing.id)"],"opensOn":"2026-01-01","closesOn":"2026-01-31"}
+                """)
+            #expect(round.status == 201)
+            let id = round["id"] as? String ?? ""
+            let outOfRange = try await a.call(.post, "/api/v1/surveys/\(id)/answers", as: "housing",
+                                              json: #"{"organizationId":"\#(w.clinic.id)","answers":{"trust-reliable":5}}"#)
+            #expect(outOfRange.status == 422 && outOfRange.problemField == "answers.trust-reliable" && outOfRange.problemRule == "range")
+            let unknown = try await a.call(.post, "/api/v1/surveys/\(id)/answers", as: "housing",
+                                           json: #"{"organizationId":"\#(w.clinic.id)","answers":{"happiness":3}}"#)
+            #expect(unknown.status == 400)
+            let ok = try await a.call(.post, "/api/v1/surveys/\(id)/answers", as: "housing",
+                                      json: #"{"organizationId":"\#(w.clinic.id)","answers":{"trust-reliable":4,"rc-timely":5}}"#)
+            #expect(ok.status == 204)
+            let again = try await a.call(.post, "/api/v1/surveys/\(id)/answers", as: "housing",
+                                         json: #"{"organizationId":"\#(w.clinic.id)","answers":{"trust-reliable":1}}"#)
+            #expect(again.status == 409)
+            let results = try await a.call(.get, "/api/v1/surveys/\(id)/results", as: "clinic")
+            #expect(results.status == 200 && results["respondents"] as? Int == 1)
+            #expect(!results.text.contains("\"trust-reliable\":4"))   // one respondent: nothing shown
+        }
+    }
 }

@@ -55,7 +55,7 @@ extension Substring {
 /// Applies migrations not yet applied, each in its own transaction, in order.
 public enum Migrator {
     public static let all: [Migration] = [Schema.v1, Schema.v2LedgerGuards, Schema.v3OpenWorklists, Schema.v4LeanerReferralIndexes,
-                                           Schema.v5CountingWorklistIndexes, Schema.v6Partnership, Schema.v7SignalsRolesEventsFunding]
+                                           Schema.v5CountingWorklistIndexes, Schema.v6Partnership, Schema.v7SignalsRolesEventsFunding, Schema.v8PulseSurveys]
 
     @discardableResult
     public static func migrate(_ database: any SQLDatabase, migrations: [Migration] = all) async throws -> [Int] {

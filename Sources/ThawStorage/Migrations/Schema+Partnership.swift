@@ -133,4 +133,25 @@ extension Schema {
         """,
         "CREATE INDEX funding_parties_by_organization ON funding_parties (organization_id)",
     ])
+
+    static let v8PulseSurveys = Migration(version: 8, name: "pulse surveys", sql: [
+        """
+        CREATE TABLE survey_rounds (
+            id TEXT PRIMARY KEY, title TEXT NOT NULL, organization_id TEXT NOT NULL REFERENCES organizations(id),
+            opens_on TEXT NOT NULL, closes_on TEXT NOT NULL, created_by TEXT NOT NULL, created_at BIGINT NOT NULL)
+        """,
+        """
+        CREATE TABLE survey_participants (
+            round_id TEXT NOT NULL REFERENCES survey_rounds(id), organization_id TEXT NOT NULL REFERENCES organizations(id),
+            PRIMARY KEY (round_id, organization_id))
+        """,
+        // One row per answer; the key makes a second answer by the same person about the same partner impossible.
+        """
+        CREATE TABLE survey_answers (
+            round_id TEXT NOT NULL REFERENCES survey_rounds(id), respondent_id TEXT NOT NULL, respondent_organization_id TEXT NOT NULL,
+            target_organization_id TEXT NOT NULL, item TEXT NOT NULL, score INTEGER NOT NULL, answered_at BIGINT NOT NULL,
+            PRIMARY KEY (round_id, respondent_id, target_organization_id, item))
+        """,
+        "CREATE INDEX survey_answers_by_target ON survey_answers (round_id, target_organization_id)",
+    ])
 }

@@ -1,0 +1,65 @@
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+struct SurveyAnswers: Codable {
+    var organizationId: ID<Organization>
+    var answers: [SurveyItem: Int]
+    // Decodes `answers` keyed by item code, rejecting unknown items by name.
+    private enum Key: String, CodingKey { case organizationId, answers }
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        organizationId = try c.decode(ID<Organization>.self, forKey: .organizationId)
+        var answers: [SurveyItem: Int] = [:]
+        for (key, score) in try c.decode([String: Int].self, forKey: .answers) {
+            guard let item = SurveyItem(rawValue: key) else {
+                throw DecodingError.dataCorruptedError(forKey: .answers, in: c, debugDescription: "unknown survey item '\(key)'")
+            }
+            answers[item] = score
+        }
+        self.answers = answers
+    }
+}
+struct SurveyResults: Codable { var results: [SurveyResult]; var respondents: Int; var eligible: Int; var responseRate: Double }
+struct SurveyItemInfo: Codable { var code: SurveyItem; var question: String; var scale: Int }
+
+/// Pulse survey rounds over HTTP: schedule, answer, aggregate results, reminders.
+struct SurveyRoutes: APIRouteGroup {
+    let store: ThawStore
+    let configuration: ServerConfiguration
+
+    func register(on group: RouterGroup<ThawRequestContext>) {
+        group.get("surveys", use: list)
+        group.post("surveys", use: schedule)
+        group.get("surveys/items", use: items)
+        group.get("surveys/pending", use: pending)
+        group.post("surveys/:surveyId/answers", use: answer)
+        group.get("surveys/:surveyId/results", use: results)
+    }
+
+    @Sendable func list(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try JSONBody.response(["items": try await scoped(context).surveys()])
+    }
+    @Sendable func schedule(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        return try JSONBody.response(try await scoped.scheduleSurvey(try await body(NewSurveyRound.self, request)), status: .created)
+    }
+    @Sendable func items(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        _ = try context.requirePrincipal()
+        return try JSONBody.response(["items": SurveyItem.allCases.map { SurveyItemInfo(code: $0, question: $0.question, scale: $0.scale) }])
+    }
+    @Sendable func pending(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        try JSONBody.response(["items": try await scoped(context).pendingSurveys()])
+    }
+    @Sendable func answer(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        let input = try await body(SurveyAnswers.self, request)
+        try await scoped.answerSurvey(try context.id("surveyId"), about: input.organizationId, input.answers)
+        return Response(status: .noContent)
+    }
+    @Sendable func results(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let (results, respondents, eligible) = try await scoped(context).surveyResults(try context.id("surveyId"))
+        return try JSONBody.response(SurveyResults(results: results, respondents: respondents, eligible: eligible,
+                                                   responseRate: eligible > 0 ? Double(respondents) / Double(eligible) : 0))
+    }
+}

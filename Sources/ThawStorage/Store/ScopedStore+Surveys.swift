@@ -1,0 +1,132 @@
+import ThawCore
+
+extension SurveyItem: SQLBindable {}
+
+/// Pulse surveys. A partnership lead schedules a round among participant
+/// organisations; people of those organisations rate each other partner once
+/// per round; results come out only as aggregates of at least three
+/// respondents, and no call returns an individual's answers.
+extension ScopedStore {
+    public func scheduleSurvey(_ input: NewSurveyRound) async throws -> SurveyRound {
+        try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "scheduling a survey round")
+        try input.validate(convener: actor.organizationID)
+        let actor = self.actor, now = now()
+        var participants = Set(input.participantOrganizationIds)
+        participants.insert(actor.organizationID)
+        let round = SurveyRound(id: IDGenerator.make("srv"), title: input.title.trimmingWhitespace, organizationID: actor.organizationID,
+                                participantOrganizationIDs: participants.sorted(), opensOn: input.opensOn, closesOn: input.closesOn, createdAt: now)
+        return try await database.write { db in
+            try await db.execute("""
+                INSERT INTO survey_rounds (id, title, organization_id, opens_on, closes_on, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, round.id, round.title, actor.organizationID, round.opensOn, round.closesOn, actor.userID, now)
+            for org in round.participantOrganizationIDs {
+                try await db.requireOrganization(org, field: "participantOrganizationIds")
+                try await db.execute("INSERT INTO survey_participants (round_id, organization_id) VALUES (?, ?)", round.id, org)
+            }
+            try await db.append(LedgerRecord(kind: "survey.scheduled", subjectType: "survey", subjectID: round.id.raw, counterpart: nil,
+                                             channel: .formal, detail: ["closesOn": round.closesOn.description]), by: actor, at: now)
+            return round
+        }
+    }
+
+    /// Rounds my organisation takes part in, newest first.
+    public func surveys() async throws -> [SurveyRound] {
+        let actor = self.actor
+        return try await database.read { db in
+            var rounds: [SurveyRound] = []
+            for row in try await db.query("""
+                SELECT r.id FROM survey_rounds r JOIN survey_participants p ON p.round_id = r.id WHERE p.organization_id = ?
+                ORDER BY r.opens_on DESC, r.id
+                """, actor.organizationID) {
+                rounds.append(try await Self.visibleRound(db, row.id("id"), actor: actor))
+            }
+            return rounds
+        }
+    }
+
+    /// My ratings of one partner organisation in a round: once, while the round is open.
+    public func answerSurvey(_ id: ID<SurveyRound>, about target: ID<Organization>, _ answers: [SurveyItem: Int]) async throws {
+        try SurveyItem.check(answers)
+        let actor = self.actor, now = now()
+        try await database.write { db in
+            let round = try await Self.visibleRound(db, id, actor: actor)
+            guard round.isOpen(on: CalendarDate(now)) else {
+                throw ThawError.conflict(code: "survey-closed", message: "this round is open from \(round.opensOn) to \(round.closesOn)")
+            }
+            guard target != actor.organizationID, round.participantOrganizationIDs.contains(target) else {
+                throw ThawError.unprocessable("organizationId", "partner", "rate a partner organisation taking part in this round, not your own")
+            }
+            guard try await db.first("SELECT 1 AS x FROM survey_answers WHERE round_id = ? AND respondent_id = ? AND target_organization_id = ? LIMIT 1",
+                                     id, actor.userID, target) == nil else {
+                throw ThawError.conflict(code: "already-answered", message: "you have already rated this organisation in this round")
+            }
+            for (item, score) in answers {
+                try await db.execute("""
+                    INSERT INTO survey_answers (round_id, respondent_id, respondent_organization_id, target_organization_id, item, score, answered_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, id, actor.userID, actor.organizationID, target, item, score, now)
+            }
+            // The ledger records that an answer was given, never its scores.
+            try await db.append(LedgerRecord(kind: "survey.answered", subjectType: "survey", subjectID: id.raw, counterpart: target,
+                                             channel: .formal), by: actor, at: now)
+        }
+    }
+
+    /// Aggregates per rated organisation, each suppressed below three respondents; and the response rate.
+    public func surveyResults(_ id: ID<SurveyRound>) async throws -> (results: [SurveyResult], respondents: Int, eligible: Int) {
+        let actor = self.actor
+        return try await database.read { db in
+            let round = try await Self.visibleRound(db, id, actor: actor)
+            var results: [SurveyResult] = []
+            for org in round.participantOrganizationIDs {
+                let respondents = try await db.query("""
+                    SELECT COUNT(DISTINCT respondent_id) AS n FROM survey_answers WHERE round_id = ? AND target_organization_id = ?
+                    """, id, org).first?.int("n") ?? 0
+                var means: [SurveyItem: Double] = [:]
+                let suppressed = respondents < SurveyItem.minimumRespondents
+                if !suppressed {
+                    for row in try await db.query("""
+                        SELECT item, SUM(score) AS total, COUNT(*) AS n FROM survey_answers WHERE round_id = ? AND target_organization_id = ?
+                        GROUP BY item
+                        """, id, org) {
+                        // Items answered by fewer than three people stay hidden too.
+                        guard row.int("n") >= SurveyItem.minimumRespondents, let item = SurveyItem(rawValue: row.string("item")) else { continue }
+                        means[item] = Double(row.int64("total")) / Double(row.int("n"))
+                    }
+                }
+                results.append(SurveyResult(organizationID: org, respondents: respondents, means: means, suppressed: suppressed))
+            }
+            let respondents = try await db.query("SELECT COUNT(DISTINCT respondent_id) AS n FROM survey_answers WHERE round_id = ?", id).first?.int("n") ?? 0
+            let placeholders = round.participantOrganizationIDs.map { _ in "?" }.joined(separator: ",")
+            let eligible = try await db.query("SELECT COUNT(*) AS n FROM users WHERE active = 1 AND organization_id IN (\(placeholders))",
+                                              round.participantOrganizationIDs.map(\.sqlValue)).first?.int("n") ?? 0
+            return (results, respondents, eligible)
+        }
+    }
+
+    /// Open rounds in which I have not yet rated every partner: the reminders.
+    public func pendingSurveys() async throws -> [SurveyRound] {
+        let actor = self.actor, today = CalendarDate(now())
+        var pending: [SurveyRound] = []
+        for round in try await surveys() where round.isOpen(on: today) {
+            let rated = try await database.read { db in
+                try await db.query("SELECT COUNT(DISTINCT target_organization_id) AS n FROM survey_answers WHERE round_id = ? AND respondent_id = ?",
+                                   round.id, actor.userID).first?.int("n") ?? 0
+            }
+            if rated < round.participantOrganizationIDs.count - 1 { pending.append(round) }
+        }
+        return pending
+    }
+
+    static func visibleRound(_ db: any SQLConnection, _ id: ID<SurveyRound>, actor: Actor) async throws -> SurveyRound {
+        guard let row = try await db.first("SELECT id, title, organization_id, opens_on, closes_on, created_at FROM survey_rounds WHERE id = ?", id) else {
+            throw ThawError.notFound("survey round \(id)")
+        }
+        let participants: [ID<Organization>] = try await db.query("SELECT organization_id FROM survey_participants WHERE round_id = ? ORDER BY organization_id", id)
+            .map { $0.id("organization_id") }
+        guard participants.contains(actor.organizationID) else { throw ThawError.notFound("survey round \(id)") }
+        return SurveyRound(id: id, title: row.string("title"), organizationID: row.id("organization_id"), participantOrganizationIDs: participants,
+                           opensOn: CalendarDate(row.string("opens_on"))!, closesOn: CalendarDate(row.string("closes_on"))!,
+                           createdAt: row.timestamp("created_at"))
+    }
+}
