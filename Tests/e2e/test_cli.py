@@ -10,7 +10,8 @@ import requests
 from conftest import free_port, run, wait_healthy
 
 COMMANDS = [[], ["serve"], ["migrate"], ["demo"], ["organization"], ["organization", "add"], ["organization", "list"],
-            ["user"], ["user", "add"], ["token"], ["token", "create"], ["token", "revoke"], ["export"], ["export", "activity"]]
+            ["user"], ["user", "add"], ["token"], ["token", "create"], ["token", "revoke"], ["export"], ["export", "activity"],
+            ["climate"], ["climate", "changepoints"], ["climate", "network"]]
 
 
 def test_every_command_has_help(thaw_bin):
