@@ -29,6 +29,15 @@ extension APISchemas {
                                                           "suppressed": boolean], required: ["organizationId", "respondents", "means", "suppressed"])),
                                  "respondents": integer, "eligible": integer, "responseRate": .object(["type": "number"])],
                                 required: ["results", "respondents", "eligible", "responseRate"]),
+        "PairClimate": object(["weights": .object(["type": "object", "additionalProperties": .object(["type": "number"])]),
+                               "items": array(object(["start": date, "end": date,
+                                                      "counts": object(Dictionary(uniqueKeysWithValues: ["loToHi", "hiToLo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered"].map { ($0, integer) }),
+                                                                       required: ["loToHi", "hiToLo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered"]),
+                                                      "people": integer, "weeksWithContact": integer, "weeksInPeriod": integer,
+                                                      "components": object(Dictionary(uniqueKeysWithValues: ClimateWeights.names.map { ($0, .object(["type": "number"])) }), required: []),
+                                                      "index": .object(["type": "number"])],
+                                                     required: ["start", "end", "counts", "people", "weeksWithContact", "weeksInPeriod", "components"]))],
+                              required: ["weights", "items"]),
         "FundingAlert": object(["agreement": ref("FundingAgreement"), "daysToExpiry": integer, "alert": integer], required: ["agreement", "daysToExpiry"]),
     ]
 

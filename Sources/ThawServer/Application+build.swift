@@ -48,5 +48,6 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     PartnershipRoutes(store: store, configuration: configuration).register(on: api)
     NetworkFactsRoutes(store: store, configuration: configuration).register(on: api)
     SurveyRoutes(store: store, configuration: configuration).register(on: api)
+    ClimateRoutes(store: store, configuration: configuration).register(on: api)
     return router
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import Logging
 import ThawCore
+import ThawServer
+import ThawStorage
 
 /// Integration-climate tools. `changepoints` and `network` read JSON on
 /// standard input and write JSON, so the measures can be checked against the
@@ -8,7 +11,29 @@ import ThawCore
 struct ClimateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "climate", abstract: "Integration-climate measures.",
-        subcommands: [ChangePointsCommand.self, NetworkCommand.self])
+        subcommands: [RebuildCommand.self, ChangePointsCommand.self, NetworkCommand.self])
+}
+
+/// Recomputes the climate aggregates from the whole activity ledger.
+struct RebuildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild", abstract: "Recompute every climate aggregate from the activity ledger, with a progress bar.")
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let database = try await openDatabase(db.url, logger: Logger(label: "thaw"))
+        let store = ThawStore(database: database, clock: SystemClock())
+        let started = ContinuousClock.now
+        try await store.rebuildClimate { done, total in
+            let width = 40, filled = total > 0 ? done * width / total : width
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            FileHandle.standardError.write(Data("\r\(bar) \(done)/\(total) ledger entries".utf8))
+        }
+        let elapsed = ContinuousClock.now - started
+        FileHandle.standardError.write(Data("\n".utf8))
+        print("rebuilt the climate aggregates in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))")
+        try await database.close()
+    }
 }
 
 struct ChangePointsCommand: ParsableCommand {

@@ -150,4 +150,21 @@ struct PartnershipAPITests {
             #expect(!results.text.contains("\"trust-reliable\":4"))   // one respondent: nothing shown
         }
     }
+
+    @Test("climate: weights negative or all zero, a period or date that does not parse get 400 naming the problem")
+    func climate() async throws {
+        try await withAPI { api, w in
+            let a = API(client: api.client, tokens: try await leadTokens(w))
+            let base = "/api/v1/climate/pairs/\(w.clinic.id)/\(w.housing.id)"
+            for (query, field, rule) in [("weights=reciprocity:-1", "weights", "not-negative"), ("weights=reciprocity:0,openness:0", "weights", "not-all-zero"),
+                                         ("weights=warmth:1", "weights", "unknown"), ("period=fortnight", "period", "enum"), ("from=2026-13", "from", "date")] {
+                let reply = try await a.call(.get, base + "?" + query, as: "clinic")
+                #expect(reply.status == 400 && reply.problemField == field && reply.problemRule == rule, "\(query)")
+            }
+            _ = try await w.refer()
+            let ok = try await a.call(.get, base + "?period=month&from=2026-01&to=2026-03&weights=reciprocity:2,continuity:1", as: "clinic")
+            #expect(ok.status == 200 && ok.items.count == 2)
+            #expect(try await a.call(.get, base, as: "food").status == 404)
+        }
+    }
 }

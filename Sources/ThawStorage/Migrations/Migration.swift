@@ -55,7 +55,8 @@ extension Substring {
 /// Applies migrations not yet applied, each in its own transaction, in order.
 public enum Migrator {
     public static let all: [Migration] = [Schema.v1, Schema.v2LedgerGuards, Schema.v3OpenWorklists, Schema.v4LeanerReferralIndexes,
-                                           Schema.v5CountingWorklistIndexes, Schema.v6Partnership, Schema.v7SignalsRolesEventsFunding, Schema.v8PulseSurveys]
+                                           Schema.v5CountingWorklistIndexes, Schema.v6Partnership, Schema.v7SignalsRolesEventsFunding, Schema.v8PulseSurveys,
+                                           Schema.v9ClimateAggregates]
 
     @discardableResult
     public static func migrate(_ database: any SQLDatabase, migrations: [Migration] = all) async throws -> [Int] {

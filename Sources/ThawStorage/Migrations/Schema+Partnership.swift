@@ -154,4 +154,23 @@ extension Schema {
         """,
         "CREATE INDEX survey_answers_by_target ON survey_answers (round_id, target_organization_id)",
     ])
+
+    /// The integration climate's stored aggregates: per pair of organisations
+    /// (ordered by id) and day, the counts each ledger entry adds, and who took
+    /// part. Periods are sums over days, so weeks and months never disagree.
+    static let v9ClimateAggregates = Migration(version: 9, name: "climate aggregates", sql: [
+        """
+        CREATE TABLE climate_days (
+            org_lo TEXT NOT NULL, org_hi TEXT NOT NULL, day TEXT NOT NULL,
+            lo_to_hi INTEGER NOT NULL, hi_to_lo INTEGER NOT NULL, formal INTEGER NOT NULL, informal INTEGER NOT NULL,
+            referral INTEGER NOT NULL, kept INTEGER NOT NULL, missed INTEGER NOT NULL, adopted INTEGER NOT NULL, answered INTEGER NOT NULL,
+            PRIMARY KEY (org_lo, org_hi, day))
+        """,
+        """
+        CREATE TABLE climate_day_people (
+            org_lo TEXT NOT NULL, org_hi TEXT NOT NULL, day TEXT NOT NULL, user_id TEXT NOT NULL,
+            PRIMARY KEY (org_lo, org_hi, day, user_id))
+        """,
+        "CREATE TABLE climate_state (id INTEGER PRIMARY KEY, rebuilt_at BIGINT, last_seq BIGINT NOT NULL)",
+    ])
 }

@@ -39,6 +39,9 @@ extension SQLConnection {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, at, actorUser, actorOrganization, record.counterpart, record.kind, record.subjectType,
             record.subjectID, record.channel, JSONText.encode(record.detail))
+        // The climate aggregates move with the ledger, in the same transaction.
+        try await addToClimate(kind: record.kind, channel: record.channel, detail: record.detail, actorUser: actorUser,
+                               actor: actorOrganization.raw, counterpart: record.counterpart?.raw, at: at)
     }
 
     func append(_ record: LedgerRecord, by actor: Actor, at: Timestamp) async throws {

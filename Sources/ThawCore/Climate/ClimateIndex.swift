@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The components of DESIGN.md's integration climate for one pair and period,
+/// each 0…1, nil when the period has no data for it.
+public struct ClimateComponents: Codable, Sendable, Equatable {
+    public var reciprocity: Double?
+    public var responsiveness: Double?
+    public var followThrough: Double?
+    public var openness: Double?
+    public var channelMix: Double?
+    public var continuity: Double?
+    public var breadth: Double?
+    public var survey: Double?
+
+    public init(reciprocity: Double? = nil, responsiveness: Double? = nil, followThrough: Double? = nil, openness: Double? = nil,
+                channelMix: Double? = nil, continuity: Double? = nil, breadth: Double? = nil, survey: Double? = nil) {
+        self.reciprocity = reciprocity; self.responsiveness = responsiveness; self.followThrough = followThrough
+        self.openness = openness; self.channelMix = channelMix; self.continuity = continuity; self.breadth = breadth; self.survey = survey
+    }
+
+    /// People at which breadth reaches one half: breadth = people / (people + 4).
+    public static let breadthHalfPoint = 4.0
+
+    /// From the period's counts: `weeksWithContact` of `weeksInPeriod`, `people` distinct people taking part.
+    public static func from(_ c: PairCounts, weeksWithContact: Int, weeksInPeriod: Int, people: Int, survey: Double?) -> ClimateComponents {
+        var out = ClimateComponents(survey: survey)
+        let exchanges = c.loToHi + c.hiToLo
+        if exchanges > 0 { out.reciprocity = 1 - Double(abs(c.loToHi - c.hiToLo)) / Double(exchanges) }
+        if c.kept + c.missed > 0 { out.followThrough = Double(c.kept) / Double(c.kept + c.missed) }
+        if c.answered > 0 { out.openness = Double(c.adopted) / Double(c.answered) }
+        let channelled = c.formal + c.informal
+        if channelled > 0 {
+            let p = Double(c.formal) / Double(channelled)
+            // Normalised entropy of two channels: 1 when formal and informal are even, 0 when only one is used.
+            out.channelMix = p == 0 || p == 1 ? 0 : -(p * log2(p) + (1 - p) * log2(1 - p))
+        }
+        if c.interactions > 0 || weeksWithContact > 0 {
+            out.continuity = weeksInPeriod > 0 ? Double(weeksWithContact) / Double(weeksInPeriod) : nil
+            out.breadth = Double(people) / (Double(people) + breadthHalfPoint)
+        }
+        return out
+    }
+
+    /// (name, value) for each component that has data, in a fixed order.
+    public var present: [(String, Double)] {
+        [("reciprocity", reciprocity), ("responsiveness", responsiveness), ("followThrough", followThrough), ("openness", openness),
+         ("channelMix", channelMix), ("continuity", continuity), ("breadth", breadth), ("survey", survey)]
+            .compactMap { name, value in value.map { (name, $0) } }
+    }
+}
+
+/// How much each component counts in the index. Shown with every index.
+public struct ClimateWeights: Codable, Sendable, Equatable {
+    public var weights: [String: Double]
+    public static let names = ["reciprocity", "responsiveness", "followThrough", "openness", "channelMix", "continuity", "breadth", "survey"]
+    public static let equal = ClimateWeights(weights: Dictionary(uniqueKeysWithValues: names.map { ($0, 1.0) }))
+
+    public init(weights: [String: Double]) { self.weights = weights }
+
+    /// Weights are known component names, none negative, not all zero.
+    public func validate() throws {
+        var v = Validator()
+        let unknown = weights.keys.filter { !Self.names.contains($0) }.sorted()
+        v.require(unknown.isEmpty, "weights", "unknown", "unknown components: \(unknown.joined(separator: ", ")); use \(Self.names.joined(separator: ", "))")
+        v.require(weights.values.allSatisfy { $0 >= 0 && $0.isFinite }, "weights", "not-negative", "weights cannot be negative")
+        v.require(weights.values.contains { $0 > 0 }, "weights", "not-all-zero", "at least one weight must be above zero")
+        try v.check(unprocessable: false)
+    }
+
+    /// The weighted mean of the components with data, 0–100; nil when none has data (or all of those weigh zero).
+    public func index(_ components: ClimateComponents) -> Double? {
+        var total = 0.0, weight = 0.0
+        for (name, value) in components.present {
+            let w = weights[name] ?? 0
+            total += w * value; weight += w
+        }
+        return weight > 0 ? 100 * total / weight : nil
+    }
+}

@@ -1,0 +1,52 @@
+/// What one ledger entry adds to the climate of a pair of organisations on
+/// one day. Pure and per entry, so the stored aggregates can be updated at a
+/// constant cost as entries arrive and rebuilt from the ledger exactly.
+public struct PairCounts: Codable, Sendable, Equatable {
+    /// Exchanges (referrals, messages, feedback) from the pair's first organisation to its second, and back.
+    public var loToHi = 0, hiToLo = 0
+    public var formal = 0, informal = 0, referral = 0
+    public var kept = 0, missed = 0
+    public var adopted = 0, answered = 0
+    public init() {}
+
+    public static func + (a: PairCounts, b: PairCounts) -> PairCounts {
+        var c = a
+        c.loToHi += b.loToHi; c.hiToLo += b.hiToLo; c.formal += b.formal; c.informal += b.informal; c.referral += b.referral
+        c.kept += b.kept; c.missed += b.missed; c.adopted += b.adopted; c.answered += b.answered
+        return c
+    }
+    public var interactions: Int { formal + informal + referral }
+}
+
+public enum ClimateLedger {
+    /// Kinds that count as one organisation addressing the other, for reciprocity.
+    static let exchanges: Set<String> = ["referral.created", "referral.message-sent", "thread.message", "consultation.feedback",
+                                         "consultation.answered", "signal.sent", "signal.acknowledged"]
+
+    /// The pair (ordered by id so each pair has one row), the day, and the counts an entry adds;
+    /// nil for entries inside one organisation or without a counterpart.
+    public static func contribution(kind: String, channel: Channel, detail: [String: String], actor: String, counterpart: String?,
+                                    at: Timestamp) -> (lo: String, hi: String, day: CalendarDate, counts: PairCounts)? {
+        guard let counterpart, counterpart != actor, channel != .system else { return nil }
+        let (lo, hi) = actor < counterpart ? (actor, counterpart) : (counterpart, actor)
+        var counts = PairCounts()
+        switch channel {
+        case .formal: counts.formal = 1
+        case .informal: counts.informal = 1
+        case .referral: counts.referral = 1
+        case .system: break
+        }
+        if exchanges.contains(kind) {
+            if actor == lo { counts.loToHi = 1 } else { counts.hiToLo = 1 }
+        }
+        switch kind {
+        case "commitment.kept": counts.kept = 1
+        case "commitment.missed": counts.missed = 1
+        case "consultation.answered":
+            counts.answered = 1
+            if detail["response"] == "adopted" || detail["response"] == "adapted" { counts.adopted = 1 }
+        default: break
+        }
+        return (lo, hi, CalendarDate(at), counts)
+    }
+}

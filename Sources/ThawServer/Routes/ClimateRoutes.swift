@@ -1,0 +1,53 @@
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+struct PairClimateResponse: Codable { var weights: [String: Double]; var items: [PeriodClimate] }
+
+/// The integration climate over HTTP.
+struct ClimateRoutes: APIRouteGroup {
+    let store: ThawStore
+    let configuration: ServerConfiguration
+
+    func register(on group: RouterGroup<ThawRequestContext>) {
+        group.get("climate/pairs/:organizationId/:otherId", use: pair)
+    }
+
+    /// `period=week|month`, `from`/`to` as YYYY-MM-DD (or YYYY-MM for months), `weights=reciprocity:2,openness:1,...`.
+    @Sendable func pair(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        let period = try request.query("period").map { raw -> ClimatePeriod in
+            guard let period = ClimatePeriod(rawValue: raw) else { throw ThawError.invalid("period", "enum", "period must be week or month") }
+            return period
+        } ?? .month
+        let today = CalendarDate(store.clock.now())
+        let from = try Self.date(request.query("from"), "from") ?? CalendarDate(year: today.year - 1, month: today.month, day: 1)!
+        let to = try Self.date(request.query("to"), "to") ?? CalendarDate(today.startOfDay.adding(days: 1))
+        let weights = try Self.weights(request.query("weights"))
+        let items = try await scoped.pairClimate(try context.id("organizationId"), try context.id("otherId"), period: period,
+                                                 from: from, to: to, weights: weights)
+        return try JSONBody.response(PairClimateResponse(weights: weights.weights, items: items))
+    }
+
+    static func date(_ raw: String?, _ field: String) throws -> CalendarDate? {
+        guard let raw else { return nil }
+        if let day = CalendarDate(raw) { return day }
+        if raw.count == 7, let day = CalendarDate(raw + "-01") { return day }
+        throw ThawError.invalid(field, "date", "\(field) must be a date like 2022-03-01 or a month like 2022-03")
+    }
+
+    static func weights(_ raw: String?) throws -> ClimateWeights {
+        guard let raw else { return .equal }
+        var weights: [String: Double] = [:]
+        for part in raw.split(separator: ",") {
+            let pieces = part.split(separator: ":")
+            guard pieces.count == 2, let value = Double(pieces[1]) else {
+                throw ThawError.invalid("weights", "format", "weights look like reciprocity:2,openness:1")
+            }
+            weights[String(pieces[0])] = value
+        }
+        let result = ClimateWeights(weights: weights)
+        try result.validate()
+        return result
+    }
+}
