@@ -60,11 +60,16 @@ extension ScopedStore {
                                      id, actor.userID, target) == nil else {
                 throw ThawError.conflict(code: "already-answered", message: "you have already rated this organisation in this round")
             }
-            for (item, score) in answers {
-                try await db.execute("""
-                    INSERT INTO survey_answers (round_id, respondent_id, respondent_organization_id, target_organization_id, item, score, answered_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, id, actor.userID, actor.organizationID, target, item, score, now)
+            do {
+                for (item, score) in answers {
+                    try await db.execute("""
+                        INSERT INTO survey_answers (round_id, respondent_id, respondent_organization_id, target_organization_id, item, score, answered_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """, id, actor.userID, actor.organizationID, target, item, score, now)
+                }
+            } catch let error as SQLError where error.kind == .uniqueViolation {
+                // Two submits raced past the check above; the key lets only one in.
+                throw ThawError.conflict(code: "already-answered", message: "you have already rated this organisation in this round")
             }
             // The ledger records that an answer was given, never its scores.
             try await db.append(LedgerRecord(kind: "survey.answered", subjectType: "survey", subjectID: id.raw, counterpart: target,
