@@ -43,5 +43,6 @@ extension APICatalog {
         .init(method: "POST", path: "surveys/:surveyId/answers", id: "answerSurvey", summary: "Rate one partner organisation (once per round)", tag: "climate", body: "SurveyAnswers", success: 204, conflicts: true),
         .init(method: "GET", path: "surveys/:surveyId/results", id: "surveyResults", summary: "Aggregates per organisation (hidden below three respondents) and the response rate", tag: "climate", response: "SurveyResults"),
             .init(method: "GET", path: "climate/pairs/:organizationId/:otherId", id: "pairClimate", summary: "A pair's climate per week or month: the components, the index and the counts behind them", tag: "climate", query: ["period", "from", "to", "weights"], response: "PairClimate"),
+            .init(method: "GET", path: "climate/network", id: "networkClimate", summary: "The network's climate per week or month: ties, tie-weighted index, density, centralisation, directness", tag: "climate", query: ["period", "from", "to", "weights"], response: "List:NetworkPeriod"),
     ]
 }

@@ -38,6 +38,13 @@ extension APISchemas {
                                                       "index": .object(["type": "number"])],
                                                      required: ["start", "end", "counts", "people", "weeksWithContact", "weeksInPeriod", "components"]))],
                               required: ["weights", "items"]),
+        "NetworkPeriod": object(["start": date, "end": date, "ties": integer, "tieWeightedIndex": .object(["type": "number"]),
+                                 "measures": object(["density": .object(["type": "number"]), "degreeCentralisation": .object(["type": "number"]),
+                                                     "degree": .object(["type": "object", "additionalProperties": .object(["type": "number"])]),
+                                                     "betweenness": .object(["type": "object", "additionalProperties": .object(["type": "number"])]),
+                                                     "directness": .object(["type": "number"])],
+                                                    required: ["density", "degreeCentralisation", "degree", "betweenness"])],
+                                required: ["start", "end", "ties", "measures"]),
         "FundingAlert": object(["agreement": ref("FundingAgreement"), "daysToExpiry": integer, "alert": integer], required: ["agreement", "daysToExpiry"]),
     ]
 

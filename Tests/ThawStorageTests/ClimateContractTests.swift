@@ -55,6 +55,28 @@ import ThawTestSupport
     }
 }
 
+extension ClimateContractTests {
+    @Test(arguments: Backend.available)
+    func networkClimateCountsTiesPerPeriod(backend: Backend) async throws {
+        try await withDatabase(backend) { db in
+            let w = try await World.make(db.database)
+            _ = try await w.refer()                                                               // clinic – housing, January
+            let lead = w.store.scoped(to: w.clinicLead)
+            _ = try await lead.startThread(subject: "Hello", with: [w.foodStaff.userID], message: "Coffee?")   // clinic – food
+            let months = try await lead.networkClimate(period: .month, from: CalendarDate("2025-12-01")!, to: CalendarDate("2026-02-01")!)
+            #expect(months.map(\.ties) == [0, 2])
+            let january = months[1]
+            #expect(january.measures.density == 2.0 / 6.0)                                        // 2 ties of 6 among 4 organisations
+            #expect(january.measures.betweenness[w.clinic.id.raw] == 1.0 / 3.0)                   // the clinic joins housing and food
+            #expect(january.measures.directness == nil)                                           // the world has no central-system organisation
+            #expect(january.tieWeightedIndex != nil)
+            await #expect(throws: ThawError.self) {
+                try await w.store.scoped(to: w.navigator).networkClimate(period: .month, from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-02-01")!)
+            }
+        }
+    }
+}
+
 /// Progress seen by the rebuild's callback.
 final class LockedCounter: @unchecked Sendable {
     private(set) var done = 0, total = 0

@@ -11,19 +11,30 @@ struct ClimateRoutes: APIRouteGroup {
 
     func register(on group: RouterGroup<ThawRequestContext>) {
         group.get("climate/pairs/:organizationId/:otherId", use: pair)
+        group.get("climate/network", use: network)
+    }
+
+    @Sendable func network(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        let (period, from, to, weights) = try Self.range(request, today: CalendarDate(store.clock.now()))
+        return try JSONBody.response(["items": try await scoped.networkClimate(period: period, from: from, to: to, weights: weights)])
+    }
+
+    /// `period`, `from`, `to` and `weights` from the query, with their defaults (the last twelve months, equal weights).
+    static func range(_ request: Request, today: CalendarDate) throws -> (ClimatePeriod, CalendarDate, CalendarDate, ClimateWeights) {
+        let period = try request.query("period").map { raw -> ClimatePeriod in
+            guard let period = ClimatePeriod(rawValue: raw) else { throw ThawError.invalid("period", "enum", "period must be week or month") }
+            return period
+        } ?? .month
+        let from = try date(request.query("from"), "from") ?? CalendarDate(year: today.year - 1, month: today.month, day: 1)!
+        let to = try date(request.query("to"), "to") ?? CalendarDate(today.startOfDay.adding(days: 1))
+        return (period, from, to, try weights(request.query("weights")))
     }
 
     /// `period=week|month`, `from`/`to` as YYYY-MM-DD (or YYYY-MM for months), `weights=reciprocity:2,openness:1,...`.
     @Sendable func pair(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let scoped = try scoped(context)
-        let period = try request.query("period").map { raw -> ClimatePeriod in
-            guard let period = ClimatePeriod(rawValue: raw) else { throw ThawError.invalid("period", "enum", "period must be week or month") }
-            return period
-        } ?? .month
-        let today = CalendarDate(store.clock.now())
-        let from = try Self.date(request.query("from"), "from") ?? CalendarDate(year: today.year - 1, month: today.month, day: 1)!
-        let to = try Self.date(request.query("to"), "to") ?? CalendarDate(today.startOfDay.adding(days: 1))
-        let weights = try Self.weights(request.query("weights"))
+        let (period, from, to, weights) = try Self.range(request, today: CalendarDate(store.clock.now()))
         let items = try await scoped.pairClimate(try context.id("organizationId"), try context.id("otherId"), period: period,
                                                  from: from, to: to, weights: weights)
         return try JSONBody.response(PairClimateResponse(weights: weights.weights, items: items))

@@ -1,0 +1,65 @@
+import ThawCore
+
+/// The whole network's climate in one period.
+public struct NetworkPeriod: Codable, Sendable {
+    public var start: CalendarDate
+    public var end: CalendarDate
+    /// Pairs with any interaction in the period.
+    public var ties: Int
+    /// The pairs' indexes averaged with their interactions as weights; nil when no pair has an index.
+    public var tieWeightedIndex: Double?
+    public var measures: NetworkMeasures
+}
+
+extension ScopedStore {
+    /// Network-level climate per week or month, for partnership leads and administrators:
+    /// ties are pairs that interacted in the period; primary care is the independent
+    /// primary-care side, the central system the ministry and health authority side.
+    public func networkClimate(period: ClimatePeriod, from: CalendarDate, to: CalendarDate,
+                               weights: ClimateWeights = .equal) async throws -> [NetworkPeriod] {
+        try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "reading the network's climate")
+        guard from < to else { throw ThawError.invalid("to", "after-from", "the end of the range must come after its start") }
+        guard to.startOfDay.millis - from.startOfDay.millis <= 5 * 366 * 86_400_000 else {
+            throw ThawError.invalid("to", "range", "ask for at most five years at a time")
+        }
+        try weights.validate()
+        let (organizations, rows) = try await database.read { db in
+            (try await db.query("SELECT \(Organization.columns) FROM organizations ORDER BY id", []).map(Organization.init(row:)),
+             try await db.query("SELECT * FROM climate_days WHERE day >= ? AND day < ? ORDER BY day", from, to))
+        }
+        let nodes = organizations.map { org -> (id: String, side: NetworkMeasures.Side) in
+            (org.id.raw, org.sector == .primaryCare ? .primaryCare : org.alignment == .centralSystem ? .centralSystem : .other)
+        }
+        var out: [NetworkPeriod] = []
+        var start = Self.periodStart(from, period)
+        while start < to {
+            let end = Self.periodEnd(start, period)
+            var pairs: [String: (lo: String, hi: String, counts: PairCounts)] = [:]
+            for row in rows {
+                guard let day = CalendarDate(row.string("day")), day >= start, day < end else { continue }
+                var c = PairCounts()
+                c.loToHi = row.int("lo_to_hi"); c.hiToLo = row.int("hi_to_lo"); c.formal = row.int("formal"); c.informal = row.int("informal")
+                c.referral = row.int("referral"); c.kept = row.int("kept"); c.missed = row.int("missed"); c.adopted = row.int("adopted")
+                c.answered = row.int("answered")
+                let key = row.string("org_lo") + "|" + row.string("org_hi")
+                let sum = (pairs[key]?.counts ?? PairCounts()) + c
+                pairs[key] = (row.string("org_lo"), row.string("org_hi"), sum)
+            }
+            let tied = pairs.values.filter { $0.counts.interactions > 0 }
+            var weighted = 0.0, mass = 0.0
+            for pair in tied {
+                // Continuity and breadth need the day-level detail of the pair page; the network view weighs what the counts carry.
+                let components = ClimateComponents.from(pair.counts, weeksWithContact: 0, weeksInPeriod: 0, people: 0, survey: nil)
+                var counted = components
+                counted.continuity = nil; counted.breadth = nil
+                if let index = weights.index(counted) {
+                    weighted += index * Double(pair.counts.interactions); mass += Double(pair.counts.interactions)
+                }
+            }
+            let measures = NetworkMeasures.compute(nodes: nodes, ties: tied.map { ($0.lo, $0.hi) })
+            out.append(NetworkPeriod(start: start, end: end, ties: tied.count, tieWeightedIndex: mass > 0 ? weighted / mass : nil, measures: measures))
+            start = end
+        }
+        return out
+    }
+}
