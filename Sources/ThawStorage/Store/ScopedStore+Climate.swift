@@ -32,13 +32,7 @@ extension ScopedStore {
              try await db.query("SELECT day, user_id FROM climate_day_people WHERE org_lo = ? AND org_hi = ? AND day >= ? AND day < ?", lo, hi, from, to))
         }
         var countsByDay: [CalendarDate: PairCounts] = [:]
-        for row in days {
-            var c = PairCounts()
-            c.loToHi = row.int("lo_to_hi"); c.hiToLo = row.int("hi_to_lo"); c.formal = row.int("formal"); c.informal = row.int("informal")
-            c.referral = row.int("referral"); c.kept = row.int("kept"); c.missed = row.int("missed"); c.adopted = row.int("adopted")
-            c.answered = row.int("answered")
-            countsByDay[CalendarDate(row.string("day"))!] = c
-        }
+        for row in days { countsByDay[CalendarDate(row.string("day"))!] = PairCounts(row: row) }
         var peopleByDay: [CalendarDate: Set<String>] = [:]
         for row in people { peopleByDay[CalendarDate(row.string("day"))!, default: []].insert(row.string("user_id")) }
         // Reciprocity is direction-free, but lo/hi follow id order: nothing to flip for the pair as asked.
@@ -79,5 +73,15 @@ extension ScopedStore {
         case .month: return start.month == 12 ? CalendarDate(year: start.year + 1, month: 1, day: 1)! : CalendarDate(year: start.year, month: start.month + 1, day: 1)!
         case .week: return CalendarDate(start.startOfDay.adding(days: 7))
         }
+    }
+}
+
+extension PairCounts {
+    /// A `climate_days` row's counters.
+    init(row: SQLRow) {
+        self.init()
+        loToHi = row.int("lo_to_hi"); hiToLo = row.int("hi_to_lo"); formal = row.int("formal"); informal = row.int("informal")
+        referral = row.int("referral"); kept = row.int("kept"); missed = row.int("missed"); adopted = row.int("adopted")
+        answered = row.int("answered")
     }
 }

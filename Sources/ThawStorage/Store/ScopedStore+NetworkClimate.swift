@@ -30,21 +30,20 @@ extension ScopedStore {
         let nodes = organizations.map { org -> (id: String, side: NetworkMeasures.Side) in
             (org.id.raw, org.sector == .primaryCare ? .primaryCare : org.alignment == .centralSystem ? .centralSystem : .other)
         }
+        // Each day's rows go to their period once, rather than every period scanning every row.
+        var byPeriod: [CalendarDate: [String: (lo: String, hi: String, counts: PairCounts)]] = [:]
+        for row in rows {
+            guard let day = CalendarDate(row.string("day")) else { continue }
+            let (lo, hi) = (row.string("org_lo"), row.string("org_hi"))
+            let key = lo + "|" + hi
+            let start = Self.periodStart(day, period)
+            byPeriod[start, default: [:]][key] = (lo, hi, (byPeriod[start]?[key]?.counts ?? PairCounts()) + PairCounts(row: row))
+        }
         var out: [NetworkPeriod] = []
         var start = Self.periodStart(from, period)
         while start < to {
             let end = Self.periodEnd(start, period)
-            var pairs: [String: (lo: String, hi: String, counts: PairCounts)] = [:]
-            for row in rows {
-                guard let day = CalendarDate(row.string("day")), day >= start, day < end else { continue }
-                var c = PairCounts()
-                c.loToHi = row.int("lo_to_hi"); c.hiToLo = row.int("hi_to_lo"); c.formal = row.int("formal"); c.informal = row.int("informal")
-                c.referral = row.int("referral"); c.kept = row.int("kept"); c.missed = row.int("missed"); c.adopted = row.int("adopted")
-                c.answered = row.int("answered")
-                let key = row.string("org_lo") + "|" + row.string("org_hi")
-                let sum = (pairs[key]?.counts ?? PairCounts()) + c
-                pairs[key] = (row.string("org_lo"), row.string("org_hi"), sum)
-            }
+            let pairs = byPeriod[start] ?? [:]
             let tied = pairs.values.filter { $0.counts.interactions > 0 }
             var weighted = 0.0, mass = 0.0
             for pair in tied {
