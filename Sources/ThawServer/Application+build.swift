@@ -25,7 +25,7 @@ public func buildApplication(configuration: ServerConfiguration, store: ThawStor
     var logger = logger ?? Logger(label: "thaw")
     logger.logLevel = configuration.logLevel
     let router = buildRouter(configuration: configuration, store: store)
-    let sweeper = CommitmentSweeper(store: store, interval: .seconds(configuration.commitmentSweepSeconds), logger: logger)
+    let sweeper = DeadlineSweeper(store: store, interval: .seconds(configuration.deadlineSweepSeconds), logger: logger)
     return Application(router: router,
                        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "thaw"),
                        services: [sweeper],

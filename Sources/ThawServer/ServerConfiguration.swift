@@ -13,8 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var sessionLifetimeSeconds: Int64
     public var maxBodyBytes: Int
     public var logLevel: Logger.Level
-    /// How often overdue commitments are marked missed.
-    public var commitmentSweepSeconds: Int64 = 600
+    /// How often the deadline sweep runs (missed commitments, overdue first responses).
+    public var deadlineSweepSeconds: Int64 = 600
 
     public init(host: String = "127.0.0.1", port: Int = 8080,
                 secureCookies: Bool = false, bcryptCost: UInt8 = 12, sessionLifetimeSeconds: Int64 = 8 * 3600,

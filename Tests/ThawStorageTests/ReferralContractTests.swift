@@ -38,7 +38,7 @@ import ThawTestSupport
                                              "referral.status-changed"])
             #expect(timeline.map(\.seq) == timeline.map(\.seq).sorted())
             #expect(timeline[1].actorOrganizationID == w.housing.id && timeline[1].counterpartOrganizationID == w.clinic.id)
-            #expect(timeline[1].detail == ["from": "requested", "to": "accepted"])
+            #expect(timeline[1].detail == ["from": "requested", "to": "accepted", "timeliness": "on-time"])   // the first response, in time
             #expect(timeline.allSatisfy { $0.channel == .referral })
 
             // Read receipts: only the other side marks a message read.

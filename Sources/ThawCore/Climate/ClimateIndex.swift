@@ -30,6 +30,7 @@ public struct ClimateComponents: Codable, Sendable, Equatable {
         var out = ClimateComponents(survey: survey)
         let exchanges = c.loToHi + c.hiToLo
         if exchanges > 0 { out.reciprocity = 1 - Double(abs(c.loToHi - c.hiToLo)) / Double(exchanges) }
+        if c.onTime + c.late > 0 { out.responsiveness = Double(c.onTime) / Double(c.onTime + c.late) }
         if c.kept + c.missed > 0 { out.followThrough = Double(c.kept) / Double(c.kept + c.missed) }
         if c.answered > 0 { out.openness = Double(c.adopted) / Double(c.answered) }
         let channelled = c.formal + c.informal

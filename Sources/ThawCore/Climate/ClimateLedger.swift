@@ -7,12 +7,15 @@ public struct PairCounts: Codable, Sendable, Equatable {
     public var formal = 0, informal = 0, referral = 0
     public var kept = 0, missed = 0
     public var adopted = 0, answered = 0
+    /// Items that needed an answer: answered in time, and answered late or left overdue.
+    public var onTime = 0, late = 0
     public init() {}
 
     public static func + (a: PairCounts, b: PairCounts) -> PairCounts {
         var c = a
         c.loToHi += b.loToHi; c.hiToLo += b.hiToLo; c.formal += b.formal; c.informal += b.informal; c.referral += b.referral
         c.kept += b.kept; c.missed += b.missed; c.adopted += b.adopted; c.answered += b.answered
+        c.onTime += b.onTime; c.late += b.late
         return c
     }
     public var interactions: Int { formal + informal + referral }
@@ -23,13 +26,22 @@ public enum ClimateLedger {
     static let exchanges: Set<String> = ["referral.created", "referral.message-sent", "thread.message", "consultation.feedback",
                                          "consultation.answered", "signal.sent", "signal.acknowledged"]
 
+    /// Written by the deadline sweep when a referral's first response is overdue.
+    public static let overdueKind = "referral.response-overdue"
+
     /// The pair (ordered by id so each pair has one row), the day, and the counts an entry adds;
     /// nil for entries inside one organisation or without a counterpart.
     public static func contribution(kind: String, channel: Channel, detail: [String: String], actor: String, counterpart: String?,
                                     at: Timestamp) -> (lo: String, hi: String, day: CalendarDate, counts: PairCounts)? {
-        guard let counterpart, counterpart != actor, channel != .system else { return nil }
+        guard let counterpart, counterpart != actor else { return nil }
         let (lo, hi) = actor < counterpart ? (actor, counterpart) : (counterpart, actor)
         var counts = PairCounts()
+        // The sweep's record of an unanswered item is not contact between the two: it only counts against responsiveness.
+        if kind == overdueKind {
+            counts.late = 1
+            return (lo, hi, CalendarDate(at), counts)
+        }
+        guard channel != .system else { return nil }
         switch channel {
         case .formal: counts.formal = 1
         case .informal: counts.informal = 1
@@ -45,6 +57,11 @@ public enum ClimateLedger {
         case "consultation.answered":
             counts.answered = 1
             if detail["response"] == "adopted" || detail["response"] == "adapted" { counts.adopted = 1 }
+        default: break
+        }
+        switch detail[ResponseTiming.detailKey] {
+        case ResponseTiming.onTime?: counts.onTime = 1
+        case ResponseTiming.late?: counts.late = 1
         default: break
         }
         return (lo, hi, CalendarDate(at), counts)

@@ -99,3 +99,20 @@ public struct SurveyResult: Codable, Sendable, Equatable {
         self.organizationID = organizationID; self.respondents = respondents; self.means = means; self.suppressed = suppressed
     }
 }
+
+/// The survey component of a pair's climate: how the two organisations rate
+/// each other, 0…1.
+public enum SurveyComponent {
+    /// A round counts for the periods ending within a year of its close.
+    public static let validDays = 365
+
+    /// The mean, over the directions given (a about b, b about a), of each
+    /// direction's mean item score rescaled to 0…1 (1 → 0, the top of the scale → 1).
+    /// Directions must already be limited to items with enough respondents; nil when none is left.
+    public static func value(_ directions: [[SurveyItem: Double]]) -> Double? {
+        let scores = directions.filter { !$0.isEmpty }.map { means in
+            means.map { item, mean in (mean - 1) / Double(item.scale - 1) }.reduce(0, +) / Double(means.count)
+        }
+        return scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
+    }
+}

@@ -77,7 +77,7 @@ extension DemoNetwork {
         _ = try await association.addFeedback(framework.id, text: "Keep stable funding for primary care networks through the pandemic.")
         _ = try await riverside.addFeedback(framework.id, text: "Add billing codes for virtual care and for time spent on navigation.")
         on("2021-08-10")
-        try await store.markMissedCommitments()
+        try await store.sweepDeadlines()
         _ = try await association.leaveCommittee(advisory.id, reason: "Our feedback on the funding framework went unanswered; we will not lend our name to decisions made without us.")
 
         // The shock, and new people.

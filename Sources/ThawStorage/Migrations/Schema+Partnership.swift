@@ -173,4 +173,13 @@ extension Schema {
         """,
         "CREATE TABLE climate_state (id INTEGER PRIMARY KEY, rebuilt_at BIGINT, last_seq BIGINT NOT NULL)",
     ])
+
+    /// Responsiveness: answers in time and answers late (or overdue, recorded
+    /// once by the deadline sweep, which marks the referral so it is not
+    /// recorded twice).
+    static let v10Responsiveness = Migration(version: 10, name: "responsiveness", sql: [
+        "ALTER TABLE climate_days ADD COLUMN on_time INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE climate_days ADD COLUMN late INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE referrals ADD COLUMN response_overdue_recorded INTEGER NOT NULL DEFAULT 0",
+    ])
 }

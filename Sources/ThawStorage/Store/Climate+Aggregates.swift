@@ -7,15 +7,17 @@ extension SQLConnection {
         guard let (lo, hi, day, c) = ClimateLedger.contribution(kind: kind, channel: channel, detail: detail, actor: actor,
                                                                 counterpart: counterpart, at: at) else { return }
         try await execute("""
-            INSERT INTO climate_days (org_lo, org_hi, day, lo_to_hi, hi_to_lo, formal, informal, referral, kept, missed, adopted, answered)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO climate_days (org_lo, org_hi, day, lo_to_hi, hi_to_lo, formal, informal, referral, kept, missed, adopted, answered,
+                                      on_time, late)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (org_lo, org_hi, day) DO UPDATE SET
               lo_to_hi = climate_days.lo_to_hi + excluded.lo_to_hi, hi_to_lo = climate_days.hi_to_lo + excluded.hi_to_lo,
               formal = climate_days.formal + excluded.formal, informal = climate_days.informal + excluded.informal,
               referral = climate_days.referral + excluded.referral, kept = climate_days.kept + excluded.kept,
               missed = climate_days.missed + excluded.missed, adopted = climate_days.adopted + excluded.adopted,
-              answered = climate_days.answered + excluded.answered
-            """, lo, hi, day, c.loToHi, c.hiToLo, c.formal, c.informal, c.referral, c.kept, c.missed, c.adopted, c.answered)
+              answered = climate_days.answered + excluded.answered, on_time = climate_days.on_time + excluded.on_time,
+              late = climate_days.late + excluded.late
+            """, lo, hi, day, c.loToHi, c.hiToLo, c.formal, c.informal, c.referral, c.kept, c.missed, c.adopted, c.answered, c.onTime, c.late)
         if let actorUser {
             try await execute("INSERT INTO climate_day_people (org_lo, org_hi, day, user_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                               lo, hi, day, actorUser)
@@ -57,7 +59,7 @@ extension ThawStore {
         try await database.read { db in
             let days = try await db.query("SELECT * FROM climate_days ORDER BY org_lo, org_hi, day", []).map { row in
                 ["org_lo", "org_hi", "day"].map { row.string($0) }.joined(separator: "|") + "|" +
-                ["lo_to_hi", "hi_to_lo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered"].map { String(row.int($0)) }.joined(separator: ",")
+                ["lo_to_hi", "hi_to_lo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered", "on_time", "late"].map { String(row.int($0)) }.joined(separator: ",")
             }
             let people = try await db.query("SELECT org_lo, org_hi, day, user_id FROM climate_day_people ORDER BY org_lo, org_hi, day, user_id", [])
                 .map { ["org_lo", "org_hi", "day", "user_id"].map($0.string).joined(separator: "|") }

@@ -8,6 +8,8 @@ public struct PeriodClimate: Codable, Sendable {
     public var people: Int
     public var weeksWithContact: Int
     public var weeksInPeriod: Int
+    /// The pulse-survey round behind the survey component, if one applies.
+    public var surveyRound: ID<SurveyRound>?
     public var components: ClimateComponents
     public var index: Double?
 }
@@ -27,9 +29,10 @@ extension ScopedStore {
         }
         try weights.validate()
         let (lo, hi) = a.raw < b.raw ? (a.raw, b.raw) : (b.raw, a.raw)
-        let (days, people) = try await database.read { db in
+        let (days, people, surveys) = try await database.read { db in
             (try await db.query("SELECT * FROM climate_days WHERE org_lo = ? AND org_hi = ? AND day >= ? AND day < ? ORDER BY day", lo, hi, from, to),
-             try await db.query("SELECT day, user_id FROM climate_day_people WHERE org_lo = ? AND org_hi = ? AND day >= ? AND day < ?", lo, hi, from, to))
+             try await db.query("SELECT day, user_id FROM climate_day_people WHERE org_lo = ? AND org_hi = ? AND day >= ? AND day < ?", lo, hi, from, to),
+             try await Self.pairSurveys(db, lo, hi, before: to))
         }
         var countsByDay: [CalendarDate: PairCounts] = [:]
         for row in days { countsByDay[CalendarDate(row.string("day"))!] = PairCounts(row: row) }
@@ -44,16 +47,42 @@ extension ScopedStore {
             var day = start
             while day < end {
                 weeks.insert(Self.week(day))
-                if let c = countsByDay[day], c.interactions > 0 { counts = counts + c; contactWeeks.insert(Self.week(day)) }
+                if let c = countsByDay[day] {
+                    counts = counts + c
+                    if c.interactions > 0 { contactWeeks.insert(Self.week(day)) }   // an overdue mark alone is not contact
+                }
                 who.formUnion(peopleByDay[day] ?? [])
                 day = CalendarDate(day.startOfDay.adding(days: 1))
             }
-            let components = ClimateComponents.from(counts, weeksWithContact: contactWeeks.count, weeksInPeriod: weeks.count, people: who.count, survey: nil)
+            let survey = surveys.last { $0.closesOn < end && $0.closesOn.startOfDay.adding(days: SurveyComponent.validDays) >= end.startOfDay }
+            let components = ClimateComponents.from(counts, weeksWithContact: contactWeeks.count, weeksInPeriod: weeks.count, people: who.count,
+                                                    survey: survey?.value)
             out.append(PeriodClimate(start: start, end: end, counts: counts, people: who.count, weeksWithContact: contactWeeks.count,
-                                     weeksInPeriod: weeks.count, components: components, index: weights.index(components)))
+                                     weeksInPeriod: weeks.count, surveyRound: survey?.round, components: components, index: weights.index(components)))
             start = end
         }
         return out
+    }
+
+    /// The closed survey rounds in which the two rated each other, oldest first, each with its
+    /// survey component; items answered by fewer than three people are left out, as in the results.
+    static func pairSurveys(_ db: any SQLConnection, _ lo: String, _ hi: String, before end: CalendarDate)
+        async throws -> [(round: ID<SurveyRound>, closesOn: CalendarDate, value: Double)] {
+        let rows = try await db.query("""
+            SELECT r.id, r.closes_on, a.respondent_organization_id AS rater, a.item, SUM(a.score) AS total, COUNT(*) AS n
+            FROM survey_answers a JOIN survey_rounds r ON r.id = a.round_id
+            WHERE ((a.respondent_organization_id = ? AND a.target_organization_id = ?) OR (a.respondent_organization_id = ? AND a.target_organization_id = ?))
+              AND r.closes_on < ?
+            GROUP BY r.id, r.closes_on, a.respondent_organization_id, a.item
+            """, lo, hi, hi, lo, end)
+        var byRound: [String: (closesOn: CalendarDate, directions: [String: [SurveyItem: Double]])] = [:]
+        for row in rows where row.int("n") >= SurveyItem.minimumRespondents {
+            guard let item = SurveyItem(rawValue: row.string("item")), let closes = CalendarDate(row.string("closes_on")) else { continue }
+            byRound[row.string("id"), default: (closes, [:])].directions[row.string("rater"), default: [:]][item] = Double(row.int64("total")) / Double(row.int("n"))
+        }
+        return byRound.compactMap { id, round in
+            SurveyComponent.value(Array(round.directions.values)).map { (ID(id), round.closesOn, $0) }
+        }.sorted { ($0.closesOn, $0.round.raw) < ($1.closesOn, $1.round.raw) }
     }
 
     /// Monday-based week number since 1970 (1970-01-01 was a Thursday).
@@ -82,6 +111,6 @@ extension PairCounts {
         self.init()
         loToHi = row.int("lo_to_hi"); hiToLo = row.int("hi_to_lo"); formal = row.int("formal"); informal = row.int("informal")
         referral = row.int("referral"); kept = row.int("kept"); missed = row.int("missed"); adopted = row.int("adopted")
-        answered = row.int("answered")
+        answered = row.int("answered"); onTime = row.int("on_time"); late = row.int("late")
     }
 }

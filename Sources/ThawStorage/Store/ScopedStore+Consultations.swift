@@ -101,7 +101,10 @@ extension ScopedStore {
                 """, response, item.responseText, now, actor.userID, itemID)
             try await db.append(LedgerRecord(kind: "consultation.answered", subjectType: "consultation", subjectID: id.raw,
                                              counterpart: item.organizationID, channel: .formal,
-                                             detail: ["item": itemID.raw, "response": response.rawValue]), by: actor, at: now)
+                                             detail: ["item": itemID.raw, "response": response.rawValue,
+                                                      ResponseTiming.detailKey: ResponseTiming.verdict(
+                                                        due: ResponseTiming.endOfDay(consultation.deadline, plusDays: ResponseTiming.consultationAnswerDays),
+                                                        at: now)]), by: actor, at: now)
             return item
         }
     }

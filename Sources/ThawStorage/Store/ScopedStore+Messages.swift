@@ -25,9 +25,13 @@ extension ScopedStore {
                     first_responded_at = CASE WHEN ? = 'performer' AND first_responded_at IS NULL THEN ? ELSE first_responded_at END
                 WHERE id = ?
                 """, side, now, side, now, id)
+            var detail = ["message": message.id.raw, "side": side.rawValue]
+            if side == .performer, referral.firstRespondedAt == nil {
+                detail[ResponseTiming.detailKey] = try await Self.firstResponseVerdict(db, referral, at: now)
+            }
             try await db.append(LedgerRecord(kind: "referral.message-sent", subjectType: "referral", subjectID: id.raw,
                                              counterpart: referral.counterpart(of: actor.organizationID), channel: .referral,
-                                             detail: ["message": message.id.raw, "side": side.rawValue]), by: actor, at: now)
+                                             detail: detail), by: actor, at: now)
             try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "message", subjectID: message.id.raw, at: now)
             return (referral, message)
         }

@@ -122,6 +122,13 @@ extension ScopedStore {
             .scopes(for: actor.organizationID, sector: actor.sector, at: now).isEmpty)
     }
 
+    /// Whether the receiving side's first response came in time (see ResponseTiming);
+    /// nil when the deadline sweep already recorded it overdue.
+    static func firstResponseVerdict(_ db: any SQLConnection, _ referral: Referral, at now: Timestamp) async throws -> String? {
+        let recorded = try await db.first("SELECT response_overdue_recorded AS r FROM referrals WHERE id = ?", referral.id)?.int("r") == 1
+        return ResponseTiming.verdict(due: referral.firstResponseDue, at: now, overdueRecorded: recorded)
+    }
+
     static func checkVersion(_ referral: Referral, _ expected: Int) throws {
         guard referral.version == expected else { throw stale(referral.id) }
     }

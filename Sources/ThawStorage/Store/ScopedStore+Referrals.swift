@@ -123,7 +123,11 @@ extension ScopedStore {
         return published(try await database.write { db in
             var (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
             try Self.checkVersion(referral, expectedVersion)
-            let (kind, detail) = try change(&referral, side, now)
+            let unanswered = referral.firstRespondedAt == nil
+            var (kind, detail) = try change(&referral, side, now)
+            if unanswered, referral.firstRespondedAt != nil {
+                detail[ResponseTiming.detailKey] = try await Self.firstResponseVerdict(db, referral, at: now)
+            }
             try await Self.saveStatus(db, referral, expectedVersion: expectedVersion)
             try await db.append(LedgerRecord(kind: kind, subjectType: "referral", subjectID: id.raw,
                                              counterpart: referral.counterpart(of: actor.organizationID),
@@ -159,7 +163,9 @@ extension ScopedStore {
             }
             try await db.append(LedgerRecord(kind: "referral.claimed", subjectType: "referral", subjectID: id.raw,
                                              counterpart: referral.requesterOrganizationID, channel: .referral,
-                                             detail: ["from": "requested", "to": "accepted"]), by: actor, at: now)
+                                             detail: ["from": "requested", "to": "accepted",
+                                                      ResponseTiming.detailKey: ResponseTiming.verdict(due: referral.firstResponseDue, at: now)]),
+                                by: actor, at: now)
             try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "referral", subjectID: id.raw, at: now)
             return referral
         }, open: true)

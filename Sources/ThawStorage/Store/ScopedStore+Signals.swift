@@ -48,8 +48,11 @@ extension ScopedStore {
                 """, now, actor.userID, note, id, actor.organizationID)
             signal.addressedTo[index].acknowledgedAt = now
             signal.addressedTo[index].note = note
+            let due = ResponseTiming.endOfDay(signal.madeOn, plusDays: ResponseTiming.signalAcknowledgementDays)
             try await db.append(LedgerRecord(kind: "signal.acknowledged", subjectType: "signal", subjectID: id.raw,
-                                             counterpart: signal.organizationID, channel: .formal), by: actor, at: now)
+                                             counterpart: signal.organizationID, channel: .formal,
+                                             detail: [ResponseTiming.detailKey: ResponseTiming.verdict(due: due, at: now)]),
+                                by: actor, at: now)
             return signal
         }
     }

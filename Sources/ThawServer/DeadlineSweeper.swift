@@ -1,0 +1,33 @@
+import Logging
+import ServiceLifecycle
+import ThawStorage
+
+/// Marks overdue commitments as missed and records overdue first responses on
+/// a schedule, so the ledger (and the climate's follow-through and
+/// responsiveness) records them even when nobody opens a list. Commitment
+/// lists also sweep before they read; this makes the record independent of
+/// anyone looking.
+struct DeadlineSweeper: Service {
+    let store: ThawStore
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        // Ends at once on graceful shutdown (SIGTERM), between sweeps or during the wait:
+        // the cancelled sleep is how it stops, not a failure.
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let swept = try await store.sweepDeadlines()
+                    if swept.missedCommitments + swept.overdueResponses > 0 {
+                        logger.info("deadlines swept", metadata: ["commitmentsMissed": .stringConvertible(swept.missedCommitments),
+                                                                  "responsesOverdue": .stringConvertible(swept.overdueResponses)])
+                    }
+                } catch {
+                    logger.error("deadline sweep failed", metadata: ["error": .string(String(describing: error))])
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import ThawCore
+
+extension ThawStore {
+    /// Records, once each, referrals whose receiving organisation has let the
+    /// first-response time pass without answering: a `referral.response-overdue`
+    /// ledger entry dated when it fell due, which counts against the pair's
+    /// responsiveness. Open referrals nobody owns yet are nobody's delay and are
+    /// left out. Safe to run often and from several processes.
+    @discardableResult
+    public func recordOverdueResponses() async throws -> Int {
+        let now = clock.now()
+        return try await database.write { db in
+            let overdue = try await db.query("""
+                SELECT id, owner_organization_id, requester_organization_id, first_response_due FROM referrals
+                WHERE status = 'requested' AND first_responded_at IS NULL AND first_response_due < ?
+                  AND owner_organization_id IS NOT NULL AND response_overdue_recorded = 0
+                """, now)
+            var recorded = 0
+            for row in overdue {
+                let id: ID<Referral> = row.id("id")
+                let marked = try await db.execute("""
+                    UPDATE referrals SET response_overdue_recorded = 1 WHERE id = ? AND response_overdue_recorded = 0 AND first_responded_at IS NULL
+                    """, id)
+                guard marked == 1 else { continue }
+                recorded += 1
+                try await db.append(LedgerRecord(kind: ClimateLedger.overdueKind, subjectType: "referral", subjectID: id.raw,
+                                                 counterpart: row.id("requester_organization_id"), channel: .system),
+                                    actorUser: nil, actorOrganization: row.id("owner_organization_id"), at: row.timestamp("first_response_due"))
+            }
+            return recorded
+        }
+    }
+
+    /// Everything the deadline sweep records: missed commitments and overdue first responses.
+    @discardableResult
+    public func sweepDeadlines() async throws -> (missedCommitments: Int, overdueResponses: Int) {
+        (try await markMissedCommitments(), try await recordOverdueResponses())
+    }
+}
