@@ -38,10 +38,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Plays planted warm and cold regimes out through the store: the demo's history, tests, benchmarks.
+        .target(name: "ThawSimulation", dependencies: ["ThawCore", "ThawStorage"], swiftSettings: strict),
         .target(
             name: "ThawServer",
             dependencies: [
-                "ThawCore", "ThawStorage",
+                "ThawCore", "ThawStorage", "ThawSimulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -75,6 +77,7 @@ let package = Package(
         .target(name: "ThawTestSupport", dependencies: ["ThawStorage", "ThawCore", .product(name: "Logging", package: "swift-log")],
                 path: "Tests/ThawTestSupport"),
         .testTarget(name: "ThawStorageTests", dependencies: ["ThawStorage", "ThawCore", "ThawTestSupport"]),
+        .testTarget(name: "ThawSimulationTests", dependencies: ["ThawSimulation", "ThawStorage", "ThawCore", "ThawTestSupport"]),
         .testTarget(
             name: "ThawServerTests",
             dependencies: [

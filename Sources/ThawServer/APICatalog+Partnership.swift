@@ -42,7 +42,8 @@ extension APICatalog {
         .init(method: "GET", path: "surveys/pending", id: "pendingSurveys", summary: "Open rounds in which I still have partners to rate", tag: "climate", response: "List:SurveyRound"),
         .init(method: "POST", path: "surveys/:surveyId/answers", id: "answerSurvey", summary: "Rate one partner organisation (once per round)", tag: "climate", body: "SurveyAnswers", success: 204, conflicts: true),
         .init(method: "GET", path: "surveys/:surveyId/results", id: "surveyResults", summary: "Aggregates per organisation (hidden below three respondents) and the response rate", tag: "climate", response: "SurveyResults"),
-            .init(method: "GET", path: "climate/pairs/:organizationId/:otherId", id: "pairClimate", summary: "A pair's climate per week or month: the components, the index and the counts behind them", tag: "climate", query: ["period", "from", "to", "weights"], response: "PairClimate"),
+            .init(method: "GET", path: "climate/pairs/:organizationId/:otherId", id: "pairClimate", summary: "A pair's climate per week or month: the components, the index and the counts behind them; freeze and thaw segments with the events near each; the cooling alert", tag: "climate", query: ["period", "from", "to", "weights", "penalty", "minSize"], response: "PairClimate"),
+            .init(method: "GET", path: "climate/cooling", id: "coolingPartnerships", summary: "Partnerships cooling now: a CUSUM alert in the last three periods, or gone quiet", tag: "climate", query: ["period", "weights"], response: "List:CoolingPartnership"),
             .init(method: "GET", path: "climate/network", id: "networkClimate", summary: "The network's climate per week or month: ties, tie-weighted index, density, centralisation, directness", tag: "climate", query: ["period", "from", "to", "weights"], response: "List:NetworkPeriod"),
     ]
 }

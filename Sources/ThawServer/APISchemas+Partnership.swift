@@ -1,4 +1,5 @@
 import ThawCore
+import ThawStorage
 
 extension APISchemas {
     static let partnership: [String: JSONValue] = partnershipResponses.merging(partnershipRequests) { a, _ in a }
@@ -31,13 +32,22 @@ extension APISchemas {
                                 required: ["results", "respondents", "eligible", "responseRate"]),
         "PairClimate": object(["weights": .object(["type": "object", "additionalProperties": .object(["type": "number"])]),
                                "items": array(object(["start": date, "end": date,
-                                                      "counts": object(Dictionary(uniqueKeysWithValues: ["loToHi", "hiToLo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered"].map { ($0, integer) }),
-                                                                       required: ["loToHi", "hiToLo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered"]),
-                                                      "people": integer, "weeksWithContact": integer, "weeksInPeriod": integer,
+                                                      "counts": object(Dictionary(uniqueKeysWithValues: pairCounts.map { ($0, integer) }), required: pairCounts),
+                                                      "people": integer, "weeksWithContact": integer, "weeksInPeriod": integer, "surveyRound": id,
                                                       "components": object(Dictionary(uniqueKeysWithValues: ClimateWeights.names.map { ($0, .object(["type": "number"])) }), required: []),
                                                       "index": .object(["type": "number"])],
-                                                     required: ["start", "end", "counts", "people", "weeksWithContact", "weeksInPeriod", "components"]))],
-                              required: ["weights", "items"]),
+                                                     required: ["start", "end", "counts", "people", "weeksWithContact", "weeksInPeriod", "components"])),
+                               "segments": array(object(["start": date, "end": date, "meanIndex": .object(["type": "number"]),
+                                                         "direction": enumeration(FreezeThaw.Direction.self),
+                                                         "eventsNearStart": array(ref("OutsideEvent"))],
+                                                        required: ["start", "end", "meanIndex", "eventsNearStart"])),
+                               "penalty": .object(["type": "number"]), "minSize": integer,
+                               "cooling": object(["reason": enumeration(CoolingPartnership.Reason.self), "since": date, "usualIndex": .object(["type": "number"]),
+                                                  "latestIndex": .object(["type": "number"])], required: ["reason", "since", "usualIndex"])],
+                              required: ["weights", "items", "segments", "penalty", "minSize"]),
+        "CoolingPartnership": object(["organizationIds": array(id), "names": array(string), "reason": enumeration(CoolingPartnership.Reason.self),
+                                      "since": date, "usualIndex": .object(["type": "number"]), "latestIndex": .object(["type": "number"])],
+                                     required: ["organizationIds", "names", "reason", "since", "usualIndex"]),
         "NetworkPeriod": object(["start": date, "end": date, "ties": integer, "tieWeightedIndex": .object(["type": "number"]),
                                  "measures": object(["density": .object(["type": "number"]), "degreeCentralisation": .object(["type": "number"]),
                                                      "degree": .object(["type": "object", "additionalProperties": .object(["type": "number"])]),
@@ -47,6 +57,9 @@ extension APISchemas {
                                 required: ["start", "end", "ties", "measures"]),
         "FundingAlert": object(["agreement": ref("FundingAgreement"), "daysToExpiry": integer, "alert": integer], required: ["agreement", "daysToExpiry"]),
     ]
+
+    /// The counters of `PairCounts`, as the API names them.
+    static let pairCounts = ["loToHi", "hiToLo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered", "onTime", "late"]
 
     static let factRequests: [String: JSONValue] = [
         "NewSignal": object(["kind": enumeration(Signal.Kind.self), "description": string, "madeOn": date, "addressedToOrganizationIds": array(string)],

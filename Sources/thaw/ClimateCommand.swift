@@ -40,7 +40,7 @@ struct ChangePointsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "changepoints",
         abstract: "Freeze and thaw change points of a series (JSON array of numbers on stdin) by exact PELT with an l2 cost.")
-    @Option(help: "Penalty per change point on the standardised series (default: max(3, 2·ln n)).") var penalty: Double?
+    @Option(help: "Penalty per change point on the standardised series (default: max(4, 1.25·ln n)).") var penalty: Double?
     @Option(help: "Shortest segment, in periods.") var minSize = 2
     @Flag(help: "Use the series as given instead of standardising it (z-scores).") var raw = false
 

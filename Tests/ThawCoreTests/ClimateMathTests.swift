@@ -50,4 +50,26 @@ struct ClimateMathTests {
         #expect(throws: ThawError.self) { try Cusum.cooling(steady, baseline: 1) }
         #expect(throws: ThawError.self) { try Cusum.cooling(steady, baseline: 12, threshold: -1) }
     }
+
+    @Test("freeze and thaw: segments after the first labelled by the way their mean moved, with the cooling alert")
+    func freezeAndThaw() throws {
+        let wobble = { (i: Int) in (Double(i % 3) - 1) * 1.5 }
+        let series = (0..<8).map { 70 + wobble($0) } + (0..<8).map { 35 + wobble($0) } + (0..<8).map { 60 + wobble($0) }
+        let analysis = try FreezeThaw.analyse(series)
+        #expect(analysis.segments.map(\.start) == [0, 8, 16] && analysis.segments.last?.end == 24)
+        #expect(analysis.segments.map(\.direction) == [nil, .freeze, .thaw])
+        #expect(abs(analysis.segments[1].mean - 35) < 1)
+        #expect(analysis.penalty == ChangePoints.defaultPenalty(count: 24))
+        // Cooling now: the last three against the twelve before them.
+        let falling = (0..<12).map { 70 + wobble($0) } + [60, 50, 45]
+        let (alert, usual) = try #require(try FreezeThaw.coolingAlert(falling, recent: 3))
+        #expect(alert.at == 13 && alert.startedAt == 12 && usual == 70)   // 1.5 after the first fall, 5 after the second
+        #expect(try FreezeThaw.coolingAlert(series, recent: 3) == nil)                  // the freeze is old news; the thaw is warming
+        #expect(try FreezeThaw.coolingAlert((0..<12).map { 70 + wobble($0) } + [66, 67, 65], recent: 3) == nil)   // within the 5-point spread
+        #expect(try FreezeThaw.coolingAlert([70, 20], recent: 1) == nil)                // no usual level yet
+        #expect(try FreezeThaw.analyse(Array(series.prefix(8))).segments.count == 1)
+        #expect(try FreezeThaw.analyse([]).segments.isEmpty)
+        #expect(try FreezeThaw.analyse([50, 80, 20], minSize: 2).segments.count == 1)              // too short for two segments: no change, no error
+        #expect(throws: ThawError.self) { try FreezeThaw.analyse(series, penalty: 0) }
+    }
 }

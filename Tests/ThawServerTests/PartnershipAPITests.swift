@@ -164,6 +164,14 @@ struct PartnershipAPITests {
             _ = try await w.refer()
             let ok = try await a.call(.get, base + "?period=month&from=2026-01&to=2026-03&weights=reciprocity:2,continuity:1", as: "clinic")
             #expect(ok.status == 200 && ok.items.count == 2)
+            #expect((ok.json["segments"] as? [Any])?.count == 1 && ok.json["penalty"] as? Double == 4)   // too short to change: one segment
+            for (query, field) in [("penalty=0", "penalty"), ("penalty=abc", "penalty"), ("minSize=x", "minSize"), ("minSize=0", "minSize")] {
+                let reply = try await a.call(.get, base + "?" + query, as: "clinic")
+                #expect(reply.status == 400 && reply.problemField == field, "\(query)")
+            }
+            let cooling = try await a.call(.get, "/api/v1/climate/cooling?period=month", as: "clinic")
+            #expect(cooling.status == 200 && cooling.items.isEmpty)
+            #expect(try await a.call(.get, "/api/v1/climate/cooling?weights=warmth:1", as: "clinic").problemField == "weights")
             #expect(try await a.call(.get, base, as: "food").status == 404)
         }
     }

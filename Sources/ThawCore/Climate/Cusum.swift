@@ -16,7 +16,10 @@ public enum Cusum {
     ///   - threshold: the decision interval `h`, in standard deviations (default 4; with k = 0.5 a
     ///     sustained fall of one standard deviation is caught in about 8 periods, and a stable
     ///     series raises a false alarm roughly once in 170 periods).
-    public static func cooling(_ series: [Double], baseline: Int, slack: Double = 0.5, threshold: Double = 4) throws -> Alert? {
+    ///   - minimumSpread: a floor under the baseline's standard deviation, so a baseline that
+    ///     happened to be very even does not turn ordinary wobble into an alarm.
+    public static func cooling(_ series: [Double], baseline: Int, slack: Double = 0.5, threshold: Double = 4,
+                               minimumSpread: Double = 0) throws -> Alert? {
         guard baseline >= 2, baseline <= series.count else {
             throw ThawError.invalid("baseline", "range", "the baseline needs at least 2 periods and no more than the series has")
         }
@@ -26,7 +29,7 @@ public enum Cusum {
         let reference = Array(series.prefix(baseline))
         let mean = reference.reduce(0, +) / Double(baseline)
         let sd = (reference.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(baseline - 1)).squareRoot()
-        let scale = sd > 0 ? sd : 1
+        let scale = max(sd, minimumSpread) > 0 ? max(sd, minimumSpread) : 1
         var statistic = 0.0, lastZero = baseline - 1
         for index in baseline..<series.count {
             statistic = max(0, statistic + (mean - series[index]) / scale - slack)

@@ -2,7 +2,14 @@ import Hummingbird
 import ThawCore
 import ThawStorage
 
-struct PairClimateResponse: Codable { var weights: [String: Double]; var items: [PeriodClimate] }
+struct PairClimateResponse: Codable {
+    var weights: [String: Double]
+    var items: [PeriodClimate]
+    var segments: [PairClimateHistory.Segment]
+    var penalty: Double
+    var minSize: Int
+    var cooling: PairClimateHistory.Cooling?
+}
 
 /// The integration climate over HTTP.
 struct ClimateRoutes: APIRouteGroup {
@@ -12,6 +19,13 @@ struct ClimateRoutes: APIRouteGroup {
     func register(on group: RouterGroup<ThawRequestContext>) {
         group.get("climate/pairs/:organizationId/:otherId", use: pair)
         group.get("climate/network", use: network)
+        group.get("climate/cooling", use: cooling)
+    }
+
+    @Sendable func cooling(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        let (period, _, _, weights) = try Self.range(request, today: CalendarDate(store.clock.now()))
+        return try JSONBody.response(["items": try await scoped.coolingPartnerships(period: period, weights: weights)])
     }
 
     @Sendable func network(_ request: Request, context: ThawRequestContext) async throws -> Response {
@@ -31,13 +45,23 @@ struct ClimateRoutes: APIRouteGroup {
         return (period, from, to, try weights(request.query("weights")))
     }
 
-    /// `period=week|month`, `from`/`to` as YYYY-MM-DD (or YYYY-MM for months), `weights=reciprocity:2,openness:1,...`.
+    /// `period=week|month`, `from`/`to` as YYYY-MM-DD (or YYYY-MM for months), `weights=reciprocity:2,openness:1,...`,
+    /// `penalty` (positive; default max(4, 1.25·ln n)) and `minSize` (periods) for the change points.
     @Sendable func pair(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let scoped = try scoped(context)
         let (period, from, to, weights) = try Self.range(request, today: CalendarDate(store.clock.now()))
-        let items = try await scoped.pairClimate(try context.id("organizationId"), try context.id("otherId"), period: period,
-                                                 from: from, to: to, weights: weights)
-        return try JSONBody.response(PairClimateResponse(weights: weights.weights, items: items))
+        let penalty = try request.query("penalty").map { raw -> Double in
+            guard let value = Double(raw), value > 0, value.isFinite else { throw ThawError.invalid("penalty", "positive", "penalty must be a positive number") }
+            return value
+        }
+        let minSize = try request.query("minSize").map { raw -> Int in
+            guard let value = Int(raw) else { throw ThawError.invalid("minSize", "integer", "minSize must be a whole number of periods") }
+            return value
+        } ?? 2
+        let history = try await scoped.pairClimateHistory(try context.id("organizationId"), try context.id("otherId"), period: period,
+                                                          from: from, to: to, weights: weights, penalty: penalty, minSize: minSize)
+        return try JSONBody.response(PairClimateResponse(weights: weights.weights, items: history.periods, segments: history.segments,
+                                                         penalty: history.penalty, minSize: history.minSize, cooling: history.cooling))
     }
 
     static func date(_ raw: String?, _ field: String) throws -> CalendarDate? {

@@ -29,60 +29,55 @@ extension ScopedStore {
         }
         try weights.validate()
         let (lo, hi) = a.raw < b.raw ? (a.raw, b.raw) : (b.raw, a.raw)
-        let (days, people, surveys) = try await database.read { db in
-            (try await db.query("SELECT * FROM climate_days WHERE org_lo = ? AND org_hi = ? AND day >= ? AND day < ? ORDER BY day", lo, hi, from, to),
-             try await db.query("SELECT day, user_id FROM climate_day_people WHERE org_lo = ? AND org_hi = ? AND day >= ? AND day < ?", lo, hi, from, to),
-             try await Self.pairSurveys(db, lo, hi, before: to))
-        }
-        var countsByDay: [CalendarDate: PairCounts] = [:]
-        for row in days { countsByDay[CalendarDate(row.string("day"))!] = PairCounts(row: row) }
-        var peopleByDay: [CalendarDate: Set<String>] = [:]
-        for row in people { peopleByDay[CalendarDate(row.string("day"))!, default: []].insert(row.string("user_id")) }
         // Reciprocity is direction-free, but lo/hi follow id order: nothing to flip for the pair as asked.
-        var out: [PeriodClimate] = []
-        var start = Self.periodStart(from, period)
-        while start < to {
-            let end = Self.periodEnd(start, period)
-            var counts = PairCounts(), who: Set<String> = [], weeks: Set<Int> = [], contactWeeks: Set<Int> = []
-            var day = start
-            while day < end {
-                weeks.insert(Self.week(day))
-                if let c = countsByDay[day] {
-                    counts = counts + c
-                    if c.interactions > 0 { contactWeeks.insert(Self.week(day)) }   // an overdue mark alone is not contact
-                }
-                who.formUnion(peopleByDay[day] ?? [])
-                day = CalendarDate(day.startOfDay.adding(days: 1))
-            }
-            let survey = surveys.last { $0.closesOn < end && $0.closesOn.startOfDay.adding(days: SurveyComponent.validDays) >= end.startOfDay }
-            let components = ClimateComponents.from(counts, weeksWithContact: contactWeeks.count, weeksInPeriod: weeks.count, people: who.count,
-                                                    survey: survey?.value)
-            out.append(PeriodClimate(start: start, end: end, counts: counts, people: who.count, weeksWithContact: contactWeeks.count,
-                                     weeksInPeriod: weeks.count, surveyRound: survey?.round, components: components, index: weights.index(components)))
-            start = end
+        return try await database.read { db in
+            try await Self.pairDays(db, pair: (lo, hi), from: from, to: to)[lo + "|" + hi, default: PairDays()]
+        }.periods(period, from: from, to: to, weights: weights)
+    }
+
+    /// The stored day rows, people and survey rounds of one pair, or of every pair, keyed by "lo|hi".
+    static func pairDays(_ db: any SQLConnection, pair: (lo: String, hi: String)?, from: CalendarDate, to: CalendarDate) async throws -> [String: PairDays] {
+        let filter = pair == nil ? "" : "org_lo = ? AND org_hi = ? AND "
+        let key: [SQLValue] = pair.map { [.text($0.lo), .text($0.hi)] } ?? []
+        var out: [String: PairDays] = [:]
+        for row in try await db.query("SELECT * FROM climate_days WHERE \(filter)day >= ? AND day < ?", key + [from.sqlValue, to.sqlValue]) {
+            out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairDays()].counts[CalendarDate(row.string("day"))!] = PairCounts(row: row)
         }
+        for row in try await db.query("SELECT org_lo, org_hi, day, user_id FROM climate_day_people WHERE \(filter)day >= ? AND day < ?", key + [from.sqlValue, to.sqlValue]) {
+            out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairDays()].people[CalendarDate(row.string("day"))!, default: []]
+                .insert(row.string("user_id"))
+        }
+        for (pairKey, rounds) in try await surveys(db, pair: pair, before: to) { out[pairKey, default: PairDays()].surveys = rounds }
         return out
     }
 
-    /// The closed survey rounds in which the two rated each other, oldest first, each with its
-    /// survey component; items answered by fewer than three people are left out, as in the results.
-    static func pairSurveys(_ db: any SQLConnection, _ lo: String, _ hi: String, before end: CalendarDate)
-        async throws -> [(round: ID<SurveyRound>, closesOn: CalendarDate, value: Double)] {
+    /// The closed survey rounds in which two organisations rated each other, per pair ("lo|hi"),
+    /// oldest first, each with its survey component; items answered by fewer than three people
+    /// are left out, as in the results.
+    static func surveys(_ db: any SQLConnection, pair: (lo: String, hi: String)?, before end: CalendarDate) async throws -> [String: [PairDays.Round]] {
+        let filter = pair == nil ? "" : """
+            ((a.respondent_organization_id = ? AND a.target_organization_id = ?) OR (a.respondent_organization_id = ? AND a.target_organization_id = ?)) AND
+            """
+        let key: [SQLValue] = pair.map { [.text($0.lo), .text($0.hi), .text($0.hi), .text($0.lo)] } ?? []
         let rows = try await db.query("""
-            SELECT r.id, r.closes_on, a.respondent_organization_id AS rater, a.item, SUM(a.score) AS total, COUNT(*) AS n
+            SELECT r.id, r.closes_on, a.respondent_organization_id AS rater, a.target_organization_id AS target, a.item, SUM(a.score) AS total, COUNT(*) AS n
             FROM survey_answers a JOIN survey_rounds r ON r.id = a.round_id
-            WHERE ((a.respondent_organization_id = ? AND a.target_organization_id = ?) OR (a.respondent_organization_id = ? AND a.target_organization_id = ?))
-              AND r.closes_on < ?
-            GROUP BY r.id, r.closes_on, a.respondent_organization_id, a.item
-            """, lo, hi, hi, lo, end)
-        var byRound: [String: (closesOn: CalendarDate, directions: [String: [SurveyItem: Double]])] = [:]
+            WHERE \(filter) r.closes_on < ?
+            GROUP BY r.id, r.closes_on, a.respondent_organization_id, a.target_organization_id, a.item
+            """, key + [end.sqlValue])
+        var byRound: [String: [String: (closesOn: CalendarDate, directions: [String: [SurveyItem: Double]])]] = [:]
         for row in rows where row.int("n") >= SurveyItem.minimumRespondents {
             guard let item = SurveyItem(rawValue: row.string("item")), let closes = CalendarDate(row.string("closes_on")) else { continue }
-            byRound[row.string("id"), default: (closes, [:])].directions[row.string("rater"), default: [:]][item] = Double(row.int64("total")) / Double(row.int("n"))
+            let (rater, target) = (row.string("rater"), row.string("target"))
+            let pairKey = rater < target ? rater + "|" + target : target + "|" + rater
+            byRound[pairKey, default: [:]][row.string("id"), default: (closes, [:])].directions[rater, default: [:]][item] =
+                Double(row.int64("total")) / Double(row.int("n"))
         }
-        return byRound.compactMap { id, round in
-            SurveyComponent.value(Array(round.directions.values)).map { (ID(id), round.closesOn, $0) }
-        }.sorted { ($0.closesOn, $0.round.raw) < ($1.closesOn, $1.round.raw) }
+        return byRound.mapValues { rounds in
+            rounds.compactMap { id, round in
+                SurveyComponent.value(Array(round.directions.values)).map { PairDays.Round(id: ID(id), closesOn: round.closesOn, value: $0) }
+            }.sorted { ($0.closesOn, $0.id.raw) < ($1.closesOn, $1.id.raw) }
+        }
     }
 
     /// Monday-based week number since 1970 (1970-01-01 was a Thursday).
@@ -112,5 +107,40 @@ extension PairCounts {
         loToHi = row.int("lo_to_hi"); hiToLo = row.int("hi_to_lo"); formal = row.int("formal"); informal = row.int("informal")
         referral = row.int("referral"); kept = row.int("kept"); missed = row.int("missed"); adopted = row.int("adopted")
         answered = row.int("answered"); onTime = row.int("on_time"); late = row.int("late")
+    }
+}
+
+/// One pair's stored climate inputs over a range of days, folded into periods on demand.
+struct PairDays {
+    struct Round { var id: ID<SurveyRound>; var closesOn: CalendarDate; var value: Double }
+    var counts: [CalendarDate: PairCounts] = [:]
+    var people: [CalendarDate: Set<String>] = [:]
+    var surveys: [Round] = []
+
+    /// Weeks or months from `from` to `to`, each with its counts, people, survey and index.
+    func periods(_ period: ClimatePeriod, from: CalendarDate, to: CalendarDate, weights: ClimateWeights) -> [PeriodClimate] {
+        var out: [PeriodClimate] = []
+        var start = ScopedStore.periodStart(from, period)
+        while start < to {
+            let end = ScopedStore.periodEnd(start, period)
+            var sum = PairCounts(), who: Set<String> = [], weeks: Set<Int> = [], contactWeeks: Set<Int> = []
+            var day = start
+            while day < end {
+                weeks.insert(ScopedStore.week(day))
+                if let c = counts[day] {
+                    sum = sum + c
+                    if c.interactions > 0 { contactWeeks.insert(ScopedStore.week(day)) }   // an overdue mark alone is not contact
+                }
+                who.formUnion(people[day] ?? [])
+                day = CalendarDate(day.startOfDay.adding(days: 1))
+            }
+            let survey = surveys.last { $0.closesOn < end && $0.closesOn.startOfDay.adding(days: SurveyComponent.validDays) >= end.startOfDay }
+            let components = ClimateComponents.from(sum, weeksWithContact: contactWeeks.count, weeksInPeriod: weeks.count, people: who.count,
+                                                    survey: survey?.value)
+            out.append(PeriodClimate(start: start, end: end, counts: sum, people: who.count, weeksWithContact: contactWeeks.count,
+                                     weeksInPeriod: weeks.count, surveyRound: survey?.id, components: components, index: weights.index(components)))
+            start = end
+        }
+        return out
     }
 }
