@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "thaw",
             dependencies: [
-                "ThawServer", "ThawStorage", "ThawCore",
+                "ThawServer", "ThawStorage", "ThawCore", "ThawSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

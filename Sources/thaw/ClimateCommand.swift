@@ -24,11 +24,7 @@ struct RebuildCommand: AsyncParsableCommand {
         let database = try await openDatabase(db.url, logger: Logger(label: "thaw"))
         let store = ThawStore(database: database, clock: SystemClock())
         let started = ContinuousClock.now
-        try await store.rebuildClimate { done, total in
-            let width = 40, filled = total > 0 ? done * width / total : width
-            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            FileHandle.standardError.write(Data("\r\(bar) \(done)/\(total) ledger entries".utf8))
-        }
+        try await store.rebuildClimate { done, total in ProgressBar.draw(done, total, unit: "ledger entries") }
         let elapsed = ContinuousClock.now - started
         FileHandle.standardError.write(Data("\n".utf8))
         print("rebuilt the climate aggregates in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))")

@@ -27,7 +27,7 @@ struct Thaw: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thaw",
         abstract: "Closed-loop referrals and partnership practice between primary care and its partners.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, OrganizationCommand.self, UserCommand.self, TokenCommand.self, ExportCommand.self, ClimateCommand.self])
+        subcommands: [Serve.self, Migrate.self, Demo.self, OrganizationCommand.self, UserCommand.self, TokenCommand.self, ExportCommand.self, ClimateCommand.self, SimulateCommand.self])
 }
 
 /// Options every command that opens the database shares.

@@ -168,5 +168,6 @@ extension DemoNetwork {
                                                    madeOn: CalendarDate(clock.now()), addressedToOrganizationIds: [id("fht")]))
         _ = try await housing.createCommitment(NewCommitment(toOrganizationId: id("fht"), what: "Send the board's signed renewal letter",
                                                              context: .meeting, dueOn: CalendarDate(end.adding(days: 14))))
+        try await loadClimateHistory(into: database, leads: leads.mapValues(\.actor), endingAt: end)
     }
 }

@@ -83,6 +83,9 @@ extension ScopedStore {
     /// Monday-based week number since 1970 (1970-01-01 was a Thursday).
     static func week(_ day: CalendarDate) -> Int { (Int(day.startOfDay.millis / 86_400_000) + 3) / 7 }
 
+    /// The Monday of the day's week.
+    public static func weekStart(_ day: CalendarDate) -> CalendarDate { periodStart(day, .week) }
+
     static func periodStart(_ day: CalendarDate, _ period: ClimatePeriod) -> CalendarDate {
         switch period {
         case .month: return CalendarDate(year: day.year, month: day.month, day: 1)!
