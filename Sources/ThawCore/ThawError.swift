@@ -34,6 +34,19 @@ public enum ThawError: Error, Sendable, Equatable {
     }
 }
 
+extension ThawError {
+    /// The problem in words, for a command line or a log.
+    public var explanation: String {
+        switch self {
+        case .invalid(let v), .unprocessable(let v): return v.map(\.message).joined(separator: "; ")
+        case .notFound(let what): return "not found: \(what)"
+        case .unauthenticated(let m), .forbidden(let m), .preconditionFailed(let m), .preconditionRequired(let m), .tooManyAttempts(let m, _): return m
+        case .conflict(_, let m): return m
+        case .payloadTooLarge(let limit): return "the body is larger than \(limit) bytes"
+        }
+    }
+}
+
 /// Collects violations so a request reports every problem at once.
 public struct Validator: Sendable {
     public private(set) var violations: [Violation] = []

@@ -74,3 +74,14 @@ extension Int64 {
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
     }
 }
+
+extension CalendarDate {
+    /// A date like 2022-03-01, or a month like 2022-03 (its first day); nil when absent,
+    /// an error naming `field` when it does not parse.
+    public static func dayOrMonth(_ raw: String?, field: String) throws -> CalendarDate? {
+        guard let raw else { return nil }
+        if let day = CalendarDate(raw) { return day }
+        if raw.count == 7, let day = CalendarDate(raw + "-01") { return day }
+        throw ThawError.invalid(field, "date", "\(field) must be a date like 2022-03-01 or a month like 2022-03")
+    }
+}

@@ -11,7 +11,7 @@ import ThawStorage
 struct ClimateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "climate", abstract: "Integration-climate measures.",
-        subcommands: [RebuildCommand.self, ChangePointsCommand.self, NetworkCommand.self])
+        subcommands: [ReportCommand.self, RebuildCommand.self, ChangePointsCommand.self, NetworkCommand.self])
 }
 
 /// Recomputes the climate aggregates from the whole activity ledger.
@@ -29,6 +29,62 @@ struct RebuildCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("\n".utf8))
         print("rebuilt the climate aggregates in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))")
         try await database.close()
+    }
+}
+
+/// The climate in the terminal, or as CSV.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "The network's climate per period, the partnerships cooling now and the coldest and warmest ties; or CSV.",
+        discussion: "--csv ties gives every tie of the last period; --csv pair (with --pair twice) gives one pair's periods with every component and count.")
+    enum Format: String, ExpressibleByArgument, CaseIterable { case ties, pair }
+
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "week or month.") var period = "month"
+    @Option(help: "First period, YYYY-MM or YYYY-MM-DD (default: twelve months back).") var from: String?
+    @Option(help: "End of the range, exclusive (default: the start of the period under way).") var to: String?
+    @Option(help: "Component weights, e.g. reciprocity:2,openness:1 (default: equal).") var weights: String?
+    @Option(help: "Write CSV instead of the report: ties or pair.") var csv: Format?
+    @Option(help: "An organisation id of the pair (give it twice) for --csv pair.") var pair: [String] = []
+
+    func run() async throws {
+        guard let period = ClimatePeriod(rawValue: period) else { throw ValidationError("--period must be week or month") }
+        let weights: ClimateWeights, start: CalendarDate?, end: CalendarDate?
+        do {
+            weights = try ClimateWeights.parse(self.weights)
+            start = try CalendarDate.dayOrMonth(from, field: "--from")
+            end = try CalendarDate.dayOrMonth(to, field: "--to")
+        } catch let error as ThawError { throw ValidationError(error.explanation) }
+        let database = try await openDatabase(db.url, logger: Logger(label: "thaw"))
+        defer { Task { try? await database.close() } }
+        let store = ThawStore(database: database, clock: SystemClock())
+        // The command line reads the whole network, as an administrator would.
+        let reader = store.scoped(to: Actor(userID: ID("cli"), organizationID: ID("cli"), sector: .government, roles: [.administrator]))
+        let today = CalendarDate(store.clock.now())
+        let upTo = end ?? ScopedStore.periodStart(today, period)
+        let since = start ?? CalendarDate(year: upTo.year - 1, month: upTo.month, day: 1)!
+        let organizations = try await store.organizations()
+        let names = Dictionary(uniqueKeysWithValues: organizations.map { ($0.id, $0.name) })
+        let lastPeriod = ScopedStore.periodStart(CalendarDate(upTo.startOfDay.adding(days: -1)), period)
+        do {
+            switch csv {
+            case .ties?:
+                print(ClimateExport.tiesCSV(try await reader.networkTies(period: period, containing: lastPeriod, weights: weights), names: names, period: lastPeriod),
+                      terminator: "")
+            case .pair?:
+                guard pair.count == 2, let a = organizations.first(where: { $0.id.raw == pair[0] }), let b = organizations.first(where: { $0.id.raw == pair[1] }) else {
+                    throw ValidationError("--csv pair needs --pair twice, each an organisation id (see thaw organization list)")
+                }
+                print(ClimateExport.pairCSV(a, b, try await reader.pairClimate(a.id, b.id, period: period, from: since, to: upTo, weights: weights)), terminator: "")
+            case nil:
+                let network = try await reader.networkClimate(period: period, from: since, to: upTo, weights: weights)
+                print(ClimateExport.report(network: network, cooling: try await reader.coolingPartnerships(period: period, weights: weights),
+                                           ties: try await reader.networkTies(period: period, containing: lastPeriod, weights: weights), names: names), terminator: "")
+            }
+        } catch let error as ThawError {
+            throw ValidationError(error.explanation)
+        }
     }
 }
 

@@ -11,7 +11,7 @@ from conftest import free_port, run, wait_healthy
 
 COMMANDS = [[], ["serve"], ["migrate"], ["demo"], ["organization"], ["organization", "add"], ["organization", "list"],
             ["user"], ["user", "add"], ["token"], ["token", "create"], ["token", "revoke"], ["export"], ["export", "activity"],
-            ["climate"], ["climate", "changepoints"], ["climate", "network"]]
+            ["climate"], ["climate", "changepoints"], ["climate", "network"], ["climate", "report"], ["climate", "rebuild"], ["simulate"]]
 
 
 def test_every_command_has_help(thaw_bin):
@@ -108,3 +108,30 @@ def test_demo_serves_prints_sign_ins_and_keeps_data_across_a_restart(thaw_bin, t
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
+
+
+def test_simulate_scores_recovery_and_report_reads_it_back(thaw_bin, tmp_path):
+    """`thaw simulate` plants regimes through the store and scores their recovery;
+    `thaw climate report` and its CSV read the same database."""
+    db = str(tmp_path / "sim.sqlite")
+    plan = tmp_path / "plan.json"
+    out = run(thaw_bin, "simulate", "--database", db, "--organizations", "8", "--partners", "2", "--weeks", "104",
+              "--noise", "0.1", "--seed", "5", "--plan-out", str(plan)).stdout
+    assert "precision" in out and "recall" in out, out
+    pairs = json.loads(plan.read_text())["pairs"]
+    assert len(pairs) >= 4 and all(len(p["organizations"]) == 2 for p in pairs)
+    report = run(thaw_bin, "climate", "report", "--database", db, "--from", "2021-01", "--to", "2023-01").stdout
+    assert "Network, month by month:" in report and "2022-12-01" in report, report
+    ties = run(thaw_bin, "climate", "report", "--database", db, "--from", "2021-01", "--to", "2023-01", "--csv", "ties").stdout
+    assert ties.splitlines()[0] == "period start,organisation a,organisation b,interactions,index"
+    assert len(ties.splitlines()) == len(pairs) + 1            # every simulated pair was in contact in December 2022
+    a, b = pairs[0]["organizations"]
+    pair = run(thaw_bin, "climate", "report", "--database", db, "--from", "2021-01", "--to", "2023-01", "--csv", "pair",
+               "--pair", a, "--pair", b).stdout
+    assert len(pair.splitlines()) == 1 + 24                    # a row per month
+    for args, words in [(["simulate", "--noise", "2"], "--noise"), (["simulate", "--organizations", "1"], "--organizations"),
+                        (["simulate", "--start", "2021-02-30"], "--start"), (["climate", "report", "--weights", "reciprocity:-1"], "negative"),
+                        (["climate", "report", "--period", "fortnight"], "week or month"), (["climate", "report", "--from", "2021-13"], "--from"),
+                        (["climate", "report", "--csv", "pair"], "--pair")]:
+        bad = run(thaw_bin, *args, "--database", db, check=False)
+        assert bad.returncode != 0 and words in bad.stderr, (args, bad.stderr)

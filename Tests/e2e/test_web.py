@@ -349,6 +349,12 @@ def test_every_main_page_passes_the_accessibility_audit(site, browsers):
     lead.get(site + "/partnership")
     lead.find_element(By.XPATH, "//a[normalize-space()='Provincial Medical Association']").click()
     failures["pair-timeline"] = audit(lead, "pair-timeline")
+    climate = browsers()
+    sign_in(climate, site, "lead@authority.demo")
+    climate.get(site + "/climate")
+    failures["climate"] = audit(climate, "climate")
+    climate.find_element(By.XPATH, "//section[@aria-labelledby='cooling-heading']//a").click()
+    failures["climate-pair"] = audit(climate, "climate-pair")
     phone = browsers(width=390, height=844)
     sign_in(phone, site, NAVIGATOR)
     failures["caseload-phone"] = audit(phone, "caseload-phone")
@@ -380,3 +386,34 @@ def test_the_audit_catches_what_it_looks_for(site, browsers):
     assert any("without a label" in p for p in problems)
     assert any("contrast" in p and "faint text" in p for p in problems)
     assert any("exactly one h1" in p for p in problems)
+
+
+def test_climate_dashboard_shows_the_cooling_partnership_and_its_freeze(site, browsers):
+    """The demo's simulated history: the health authority and Northgate have been
+    cooling for two months. The lead sees it on the map, in the cooling list and
+    on the pair page, with the freeze band and what moved it; the CSV downloads."""
+    from selenium.webdriver.common.by import By
+    lead = browsers()
+    sign_in(lead, site, "lead@authority.demo")
+    lead.find_element(By.XPATH, "//nav//a[normalize-space()='Climate']").click()
+    wait_text(lead, "Cooling now")
+    ties = lead.find_elements(*by(".network-map svg line"))
+    assert len(ties) >= 5, "the map draws a line per tie"
+    assert len({t.get_attribute("stroke") for t in ties}) > 1, "ties are coloured by warmth"
+    cooling = lead.find_element(By.XPATH, "//section[@aria-labelledby='cooling-heading']").text
+    assert "Northgate Primary Care Network" in cooling and "Provincial Health Authority" in cooling and "falling since" in cooling
+    lead.find_element(By.XPATH, "//section[@aria-labelledby='cooling-heading']//a").click()
+    wait_text(lead, "What moved it")
+    main = lead.find_element(*by("main")).text
+    assert "Cooling." in main and "Freeze from" in main, main[:800]
+    assert lead.find_elements(*by("svg rect.band-freeze")), "the freeze is drawn as a band"
+    screenshot(lead, "climate-pair")
+    csv = lead.find_element(By.XPATH, "//a[contains(., 'Download every period (CSV)')]").get_attribute("href")
+    cookies = {c["name"]: c["value"] for c in lead.get_cookies()}
+    import requests
+    reply = requests.get(csv, cookies=cookies)
+    assert reply.status_code == 200 and reply.text.startswith("organisation a,organisation b,period start,period end,index,reciprocity")
+    # A navigator has no climate dashboard in the menu, and is refused at the address.
+    nav = browsers()
+    sign_in(nav, site, NAVIGATOR)
+    assert not nav.find_elements(By.XPATH, "//nav//a[normalize-space()='Climate']")

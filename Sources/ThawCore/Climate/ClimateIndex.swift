@@ -62,6 +62,22 @@ public struct ClimateWeights: Codable, Sendable, Equatable {
 
     public init(weights: [String: Double]) { self.weights = weights }
 
+    /// Parses `reciprocity:2,openness:1,...` (unnamed components weigh nothing); nil gives equal weights.
+    public static func parse(_ raw: String?) throws -> ClimateWeights {
+        guard let raw else { return .equal }
+        var weights: [String: Double] = [:]
+        for part in raw.split(separator: ",") {
+            let pieces = part.split(separator: ":")
+            guard pieces.count == 2, let value = Double(pieces[1]) else {
+                throw ThawError.invalid("weights", "format", "weights look like reciprocity:2,openness:1")
+            }
+            weights[String(pieces[0])] = value
+        }
+        let result = ClimateWeights(weights: weights)
+        try result.validate()
+        return result
+    }
+
     /// Weights are known component names, none negative, not all zero.
     public func validate() throws {
         var v = Validator()

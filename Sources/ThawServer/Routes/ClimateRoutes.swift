@@ -64,25 +64,6 @@ struct ClimateRoutes: APIRouteGroup {
                                                          penalty: history.penalty, minSize: history.minSize, cooling: history.cooling))
     }
 
-    static func date(_ raw: String?, _ field: String) throws -> CalendarDate? {
-        guard let raw else { return nil }
-        if let day = CalendarDate(raw) { return day }
-        if raw.count == 7, let day = CalendarDate(raw + "-01") { return day }
-        throw ThawError.invalid(field, "date", "\(field) must be a date like 2022-03-01 or a month like 2022-03")
-    }
-
-    static func weights(_ raw: String?) throws -> ClimateWeights {
-        guard let raw else { return .equal }
-        var weights: [String: Double] = [:]
-        for part in raw.split(separator: ",") {
-            let pieces = part.split(separator: ":")
-            guard pieces.count == 2, let value = Double(pieces[1]) else {
-                throw ThawError.invalid("weights", "format", "weights look like reciprocity:2,openness:1")
-            }
-            weights[String(pieces[0])] = value
-        }
-        let result = ClimateWeights(weights: weights)
-        try result.validate()
-        return result
-    }
+    static func date(_ raw: String?, _ field: String) throws -> CalendarDate? { try CalendarDate.dayOrMonth(raw, field: field) }
+    static func weights(_ raw: String?) throws -> ClimateWeights { try ClimateWeights.parse(raw) }
 }

@@ -104,7 +104,9 @@ struct PartnershipRoutes: APIRouteGroup {
         try JSONBody.response(["items": try await scoped(context).committeeTimeline(try context.id("committeeId"))])
     }
     @Sendable func pairTimeline(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).pairTimeline(try context.id("organizationId"), try context.id("otherId"))])
+        try JSONBody.response(["items": try await scoped(context).pairTimeline(try context.id("organizationId"), try context.id("otherId"),
+                                                                               from: try ClimateRoutes.date(request.query("from"), "from"),
+                                                                               to: try ClimateRoutes.date(request.query("to"), "to"))])
     }
 
     // MARK: commitments

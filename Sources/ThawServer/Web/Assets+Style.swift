@@ -61,6 +61,19 @@ th { font-size: .85rem; color: var(--muted); font-weight: 600; }
 .capacity-waitlist { background: #fff4d6; color: #6b3d00; }
 .capacity-closed { background: #eef1f4; color: #38444f; }
 .overdue { color: var(--danger); font-weight: 600; }
+.chart { margin: 0 0 .5rem; } .chart svg { width: 100%; height: auto; max-width: 760px; display: block; }
+.network-map svg { max-width: 560px; }
+.chart figcaption { font-size: .9rem; color: var(--muted); }
+.swatch { display: inline-block; width: 1em; height: .8em; vertical-align: middle; border: 1px solid #555; margin-left: .4em; }
+.swatch-freeze { background: #dbe7f6; } .swatch-thaw { background: #fbe3d3; } .swatch-event { background: #5b2a86; }
+.swatch-cold { background: #2b6cb0; } .swatch-warm { background: #c05621; }
+.big-index { font-size: 2rem; margin: .2rem 0 .6rem; }
+.facts { display: grid; grid-template-columns: auto 1fr; gap: .3rem 1rem; margin: 0; } .facts dt { font-weight: 600; } .facts dd { margin: 0; }
+.cooling-note { display: block; color: #8a2c0d; }
+.inline-form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin: 0 0 1rem; }
+.inline-form select, .inline-form input { width: auto; }
+.scroll { overflow-x: auto; }
+th .hint { display: block; font-weight: 400; }
 .muted, .hint { color: var(--muted); }
 .hint { margin: .1rem 0 .3rem; font-size: .9rem; }
 form.inline { display: inline; }

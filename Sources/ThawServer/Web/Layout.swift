@@ -74,6 +74,7 @@ struct Layout {
         }
         if actor.hasAny(AccessPolicy.receivingRoles) { links.append(("inbox", WebPath.inbox, "Inbox")) }
         links.append(("partnership", WebPath.partnership, "Partnership"))
+        if actor.hasAny([.partnershipLead, .administrator]) { links.append(("climate", WebPath.climate, "Climate")) }
         if actor.has(.administrator) { links.append(("admin", WebPath.admin, "Administration")) }
         links.append(("tokens", WebPath.adminTokens, "API tokens"))
         let items = links.map { key, href, label -> HTML in

@@ -18,6 +18,8 @@ enum WebPath {
     static let newCommittee = "/partnership/committees/new"
     static let newConsultation = "/partnership/consultations/new"
     static let commitments = "/partnership/commitments"
+    static let climate = "/climate"
+    static let climateTiesCSV = "/climate/ties.csv"
     static let css = "/assets/thaw.css"
     static let script = "/assets/thaw.js"
 
@@ -31,6 +33,8 @@ enum WebPath {
     static func consultationExport(_ id: ID<Consultation>) -> String { "/partnership/consultations/\(id.raw)/you-said-we-did.csv" }
     static func thread(_ id: ID<DiscussionThread>) -> String { "/partnership/threads/\(id.raw)" }
     static func pairTimeline(_ other: ID<Organization>) -> String { "/partnership/with/\(other.raw)" }
+    static func climatePair(_ a: ID<Organization>, _ b: ID<Organization>) -> String { "/climate/pairs/\(a.raw)/\(b.raw)" }
+    static func climatePairCSV(_ a: ID<Organization>, _ b: ID<Organization>) -> String { "/climate/pairs/\(a.raw)/\(b.raw)/climate.csv" }
 
     /// Route patterns, in Hummingbird's syntax, next to the builders above.
     enum Pattern {
@@ -44,5 +48,7 @@ enum WebPath {
         static let consultationExport = "/partnership/consultations/:consultationId/you-said-we-did.csv"
         static let thread = "/partnership/threads/:threadId"
         static let pairTimeline = "/partnership/with/:organizationId"
+        static let climatePair = "/climate/pairs/:organizationId/:otherId"
+        static let climatePairCSV = "/climate/pairs/:organizationId/:otherId/climate.csv"
     }
 }

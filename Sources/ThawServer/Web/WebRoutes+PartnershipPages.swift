@@ -120,7 +120,9 @@ extension WebRoutes {
         let other: ID<Organization> = try context.id("organizationId")
         let names = try await organizationNames()
         guard let otherName = names[other] else { throw ThawError.notFound("organisation \(other)") }
-        let items = try await store.scoped(to: principal.actor).pairTimeline(principal.organization.id, other)
+        let items = try await store.scoped(to: principal.actor).pairTimeline(
+            principal.organization.id, other, from: try CalendarDate.dayOrMonth(request.uri.queryParameters.get("from"), field: "from"),
+            to: try CalendarDate.dayOrMonth(request.uri.queryParameters.get("to"), field: "to"))
         let view = TimelineView(title: "\(principal.organization.name) and \(otherName)", back: (WebPath.partnership, "Partnership"),
                                 items: items, names: names)
         return WebPage.response(layout("Timeline", context, section: "partnership").render(view.render()))
@@ -188,11 +190,7 @@ extension WebRoutes {
 
     @Sendable func consultationExport(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let (consultation, items) = try await scoped(context).consultation(try context.id("consultationId"))
-        var headers = HTTPFields()
-        headers[.contentType] = "text/csv; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"you-said-we-did.csv\""
-        let text = ConsultationView.csv(consultation, items, names: try await organizationNames())
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Self.csv(ConsultationView.csv(consultation, items, names: try await organizationNames()), filename: "you-said-we-did.csv")
     }
 
     // MARK: commitments and threads

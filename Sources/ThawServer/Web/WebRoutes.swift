@@ -36,6 +36,7 @@ struct WebRoutes: Sendable {
         web.post(RouterPath(stringLiteral: WebPath.adminTokens), use: tokensAction)
         web.get(RouterPath(stringLiteral: WebPath.events), use: events)
         registerPartnership(on: web)
+        registerClimate(on: web)
     }
 
     // MARK: shared by the handlers

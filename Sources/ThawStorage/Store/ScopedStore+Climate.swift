@@ -18,11 +18,14 @@ public enum ClimatePeriod: String, Codable, Sendable, CaseIterable { case week, 
 
 extension ScopedStore {
     /// A pair's climate per week or month between two dates, from the stored
-    /// aggregates; for people of either organisation.
+    /// aggregates; for people of either organisation and the network's partnership leads.
     public func pairClimate(_ a: ID<Organization>, _ b: ID<Organization>, period: ClimatePeriod, from: CalendarDate, to: CalendarDate,
                             weights: ClimateWeights = .equal) async throws -> [PeriodClimate] {
         guard a != b else { throw ThawError.invalid("organizationId", "distinct", "a pair is two different organisations") }
-        guard actor.organizationID == a || actor.organizationID == b else { throw ThawError.notFound("the climate of organisations \(a) and \(b)") }
+        // People of either organisation, and the network's partnership leads and administrators (who see every tie on the map).
+        guard actor.organizationID == a || actor.organizationID == b || actor.hasAny(Self.partnershipRoles) else {
+            throw ThawError.notFound("the climate of organisations \(a) and \(b)")
+        }
         guard from < to else { throw ThawError.invalid("to", "after-from", "the end of the range must come after its start") }
         guard to.startOfDay.millis - from.startOfDay.millis <= 5 * 366 * 86_400_000 else {
             throw ThawError.invalid("to", "range", "ask for at most five years at a time")
@@ -86,7 +89,8 @@ extension ScopedStore {
     /// The Monday of the day's week.
     public static func weekStart(_ day: CalendarDate) -> CalendarDate { periodStart(day, .week) }
 
-    static func periodStart(_ day: CalendarDate, _ period: ClimatePeriod) -> CalendarDate {
+    /// The first day of the week (Monday) or month holding `day`.
+    public static func periodStart(_ day: CalendarDate, _ period: ClimatePeriod) -> CalendarDate {
         switch period {
         case .month: return CalendarDate(year: day.year, month: day.month, day: 1)!
         case .week:
@@ -95,7 +99,7 @@ extension ScopedStore {
         }
     }
 
-    static func periodEnd(_ start: CalendarDate, _ period: ClimatePeriod) -> CalendarDate {
+    public static func periodEnd(_ start: CalendarDate, _ period: ClimatePeriod) -> CalendarDate {
         switch period {
         case .month: return start.month == 12 ? CalendarDate(year: start.year + 1, month: 1, day: 1)! : CalendarDate(year: start.year, month: start.month + 1, day: 1)!
         case .week: return CalendarDate(start.startOfDay.adding(days: 7))

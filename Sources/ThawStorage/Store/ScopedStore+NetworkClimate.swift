@@ -62,3 +62,25 @@ extension ScopedStore {
         return out
     }
 }
+
+/// One tie on the network map: a pair with contact in the period, its index and how much it carried.
+public struct NetworkTie: Codable, Sendable {
+    public var organizationIds: [ID<Organization>]
+    public var interactions: Int
+    public var index: Double?
+}
+
+extension ScopedStore {
+    /// Every pair with contact in one period, with the same index the pair page shows; for
+    /// partnership leads and administrators.
+    public func networkTies(period: ClimatePeriod, containing day: CalendarDate, weights: ClimateWeights = .equal) async throws -> [NetworkTie] {
+        try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "reading the network's climate")
+        try weights.validate()
+        let start = Self.periodStart(day, period), end = Self.periodEnd(Self.periodStart(day, period), period)
+        let pairs = try await database.read { db in try await Self.pairDays(db, pair: nil, from: start, to: end) }
+        return pairs.compactMap { key, days -> NetworkTie? in
+            guard let climate = days.periods(period, from: start, to: end, weights: weights).first, climate.counts.interactions > 0 else { return nil }
+            return NetworkTie(organizationIds: key.split(separator: "|").map { ID(String($0)) }, interactions: climate.counts.interactions, index: climate.index)
+        }.sorted { ($0.organizationIds[0].raw, $0.organizationIds[1].raw) < ($1.organizationIds[0].raw, $1.organizationIds[1].raw) }
+    }
+}

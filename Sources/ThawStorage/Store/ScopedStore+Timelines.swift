@@ -14,20 +14,25 @@ extension ScopedStore {
     /// record-keeping entries (consents, clients) keep their kind and time but
     /// not their detail: the pair sees that a referral moved, not anything
     /// about the client. Outside events are placed at the start of their day.
-    public func pairTimeline(_ a: ID<Organization>, _ b: ID<Organization>, limit: Int = 500) async throws -> [TimelineItem] {
+    /// With `from`/`to`, only that range of days (`to` exclusive): the ledger entries behind one period's climate.
+    public func pairTimeline(_ a: ID<Organization>, _ b: ID<Organization>, from: CalendarDate? = nil, to: CalendarDate? = nil,
+                             limit: Int = 500) async throws -> [TimelineItem] {
         guard a != b else { throw ThawError.invalid("organizationId", "distinct", "a pair is two different organisations") }
         guard actor.organizationID == a || actor.organizationID == b else {
             throw ThawError.notFound("the timeline of organisations \(a) and \(b)")
         }
+        if let from, let to, to <= from { throw ThawError.invalid("to", "after-from", "the end of the range must come after its start") }
         let cap = min(max(limit, 1), 2000)
+        let start = from?.startOfDay ?? Timestamp(millis: Int64.min / 2), end = to?.startOfDay ?? Timestamp(millis: Int64.max / 2)
         let entries = try await database.read { db in
             try await db.query("""
                 SELECT \(ActivityEntry.columns) FROM activity
-                WHERE (actor_organization_id = ? AND counterpart_organization_id = ?) OR (actor_organization_id = ? AND counterpart_organization_id = ?)
+                WHERE ((actor_organization_id = ? AND counterpart_organization_id = ?) OR (actor_organization_id = ? AND counterpart_organization_id = ?))
+                  AND at >= ? AND at < ?
                 ORDER BY at DESC, seq DESC LIMIT ?
-                """, a, b, b, a, cap).map(ActivityEntry.init(row:))
+                """, a, b, b, a, start, end, cap).map(ActivityEntry.init(row:))
         }
-        let events = try await self.events(affecting: a) + self.events(affecting: b)
+        let events = (try await self.events(affecting: a) + self.events(affecting: b)).filter { $0.occurredOn.startOfDay >= start && $0.occurredOn.startOfDay < end }
         var items = entries.map { entry -> TimelineItem in
             var entry = entry
             if entry.channel == .referral || entry.channel == .system { entry.detail = [:] }

@@ -101,18 +101,10 @@ struct ConsultationView {
 
     /// The "you said, we did" record as CSV: one row per item.
     static func csv(_ consultation: Consultation, _ items: [FeedbackItem], names: [ID<Organization>: String]) -> String {
-        func cell(_ s: String) -> String {
-            // Quote every cell; neutralise spreadsheet formulas.
-            let safe = ["=", "+", "-", "@"].contains(where: s.hasPrefix) ? "'" + s : s
-            return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        var lines = ["consultation,partner,you said,we did,answer,answered at"]
-        for item in items {
-            lines.append([consultation.title, names[item.organizationID] ?? item.organizationID.raw, item.text,
-                          item.response.map(PartnershipWords.response) ?? "", item.responseText ?? "", item.respondedAt?.description ?? ""]
-                .map(cell).joined(separator: ","))
-        }
-        return lines.joined(separator: "\r\n") + "\r\n"
+        CSV.document(header: ["consultation", "partner", "you said", "we did", "answer", "answered at"], rows: items.map { item in
+            [consultation.title, names[item.organizationID] ?? item.organizationID.raw, item.text,
+             item.response.map(PartnershipWords.response) ?? "", item.responseText ?? "", item.respondedAt?.description ?? ""]
+        })
     }
 }
 

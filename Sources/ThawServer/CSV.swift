@@ -1,0 +1,13 @@
+/// CSV as spreadsheets read it: every cell quoted, quotes doubled, a leading
+/// =, +, - or @ neutralised so a cell is never taken for a formula, CRLF lines.
+enum CSV {
+    static func cell(_ s: String) -> String {
+        let safe = ["=", "+", "-", "@"].contains(where: s.hasPrefix) ? "'" + s : s
+        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A header line (left unquoted: our own column names) and the rows.
+    static func document(header: [String], rows: [[String]]) -> String {
+        ([header.joined(separator: ",")] + rows.map { $0.map(cell).joined(separator: ",") }).joined(separator: "\r\n") + "\r\n"
+    }
+}
