@@ -172,7 +172,9 @@ struct PartnershipAPITests {
             let cooling = try await a.call(.get, "/api/v1/climate/cooling?period=month", as: "clinic")
             #expect(cooling.status == 200 && cooling.items.isEmpty)
             #expect(try await a.call(.get, "/api/v1/climate/cooling?weights=warmth:1", as: "clinic").problemField == "weights")
-            #expect(try await a.call(.get, base, as: "food").status == 404)
+            #expect(try await a.call(.get, base, as: "food").status == 200)          // partnership leads see every tie of the network
+            let staff = try await w.store.createToken(user: w.foodStaff.userID, name: "t", expiresAt: nil, by: nil).secret
+            #expect(try await api.client.execute(uri: base, method: .get, headers: [.authorization: "Bearer \(staff)"]).status == .notFound)   // partner staff outside the pair
         }
     }
 }
