@@ -20,30 +20,35 @@ struct Pages: AsyncParsableCommand {
         guard let navigator = seed.navigatorSession, let partner = seed.partnerSession else {
             throw ValidationError("the manifest has no browser sessions; seed again with this version")
         }
-        let recorder = Recorder()
-        let pages: [(String, String, String)] = [
+        try await measurePages([
             ("healthz", "/healthz", ""),
             ("caseload", "/caseload", navigator),
             ("caseload overdue", "/caseload?filter=overdue-first-response&sort=due", navigator),
             ("inbox", "/inbox", partner),
             ("inbox open", "/inbox?filter=open", partner),
-        ]
-        let bytes = try await TestClient.withClient(host: host, port: port) { client in
-            var bytes: [String: Int] = [:]
-            for (name, path, session) in pages {
-                let headers: HTTPFields = session.isEmpty ? [:] : [.cookie: "thaw_session=" + session]
-                for _ in 0..<20 { _ = try await client.execute(.init(path, method: .get, headers: headers)) }   // warm up
-                for _ in 0..<requests {
-                    let response = try await recorder.time(name, 200) { try await client.execute(.init(path, method: .get, headers: headers)) }
-                    bytes[name] = response.body?.readableBytes ?? 0
-                }
-            }
-            return bytes
-        }
-        print("== thaw-load pages (\(label)), \(requests) sequential requests per page, one connection")
-        for (name, _, _) in pages {
-            print("\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) p50 \(recorder.ms(name, 0.50)) ms  p95 \(recorder.ms(name, 0.95)) ms  p99 \(recorder.ms(name, 0.99)) ms  (\(bytes[name] ?? 0) bytes)")
-        }
-        print("errors: \(recorder.errors)")
+        ], host: host, port: port, requests: requests, title: "thaw-load pages (\(label))")
     }
+}
+
+/// Times each page one request at a time over one keep-alive connection (after a
+/// warm-up) and prints p50, p95 and p99; `session` is a browser session cookie, or empty.
+func measurePages(_ pages: [(name: String, path: String, session: String)], host: String, port: Int, requests: Int, title: String) async throws {
+    let recorder = Recorder()
+    let bytes = try await TestClient.withClient(host: host, port: port) { client in
+        var bytes: [String: Int] = [:]
+        for (name, path, session) in pages {
+            let headers: HTTPFields = session.isEmpty ? [:] : [.cookie: "thaw_session=" + session]
+            for _ in 0..<20 { _ = try await client.execute(.init(path, method: .get, headers: headers)) }   // warm up
+            for _ in 0..<requests {
+                let response = try await recorder.time(name, 200) { try await client.execute(.init(path, method: .get, headers: headers)) }
+                bytes[name] = response.body?.readableBytes ?? 0
+            }
+        }
+        return bytes
+    }
+    print("== \(title), \(requests) sequential requests per page, one connection")
+    for (name, _, _) in pages {
+        print("\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) p50 \(recorder.ms(name, 0.50)) ms  p95 \(recorder.ms(name, 0.95)) ms  p99 \(recorder.ms(name, 0.99)) ms  (\(bytes[name] ?? 0) bytes)")
+    }
+    print("errors: \(recorder.errors)")
 }

@@ -5,7 +5,7 @@ import ThawStorage
 
 /// Opens the database a URL names: `postgres://...` for PostgreSQL, anything
 /// else (`sqlite:file`, or a path) for a SQLite file; then applies migrations.
-public func openDatabase(_ url: String, logger: Logger, migrate: Bool = true) async throws -> any SQLDatabase {
+public func openDatabase(_ url: String, logger: Logger, migrate: Bool = true, durable: Bool = true) async throws -> any SQLDatabase {
     let database: any SQLDatabase
     if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
         let postgres = try PostgresDatabase(url: url, logger: logger)
@@ -13,7 +13,7 @@ public func openDatabase(_ url: String, logger: Logger, migrate: Bool = true) as
         database = postgres
     } else {
         let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
-        database = try SQLiteDatabase(path: path)
+        database = try SQLiteDatabase(path: path, durable: durable)
     }
     if migrate { try await Migrator.migrate(database) }
     return database

@@ -58,14 +58,17 @@ struct Run {
         case answer(ID<Consultation>, ID<FeedbackItem>, by: Actor, adopt: Bool)
         case sweep
     }
-    struct Pending { var at: Timestamp; var order: Int; var action: Action }
+    struct Pending: Ordered {
+        var at: Timestamp; var order: Int; var action: Action
+        static func precedes(_ a: Pending, _ b: Pending) -> Bool { (a.at, a.order) < (b.at, b.order) }
+    }
 
     let plan: SimulationPlan
     let store: ThawStore
     let clock: ManualClock
     let people: [ID<Organization>: [Actor]]
     var rng: SplitMix64
-    var queue: [Pending] = []
+    var queue = Heap<Pending>()
     var order = 0
     var threads: [Int: ID<DiscussionThread>] = [:]
     var temperatures: [Int: Double] = [:]
@@ -97,22 +100,17 @@ struct Run {
 
     mutating func schedule(_ at: Timestamp, _ action: Action) {
         order += 1
-        queue.append(Pending(at: at, order: order, action: action))
+        queue.push(Pending(at: at, order: order, action: action))
     }
 
-    /// Does everything due before `end`, in time order.
+    /// Does everything due before `end`, in time order, including what those actions schedule.
     mutating func play(until end: Timestamp) async throws {
-        queue.sort { ($0.at, $0.order) < ($1.at, $1.order) }
-        let due = queue.prefix { $0.at < end }
-        queue.removeFirst(due.count)
-        for pending in due {
+        while let next = queue.peek, next.at < end {
+            let pending = queue.pop()!
             clock.set(pending.at)
             try await perform(pending.action, at: pending.at)
             actions += 1
-            queue.sort { ($0.at, $0.order) < ($1.at, $1.order) }
         }
-        // Anything scheduled by those actions for before `end` has been added and sorted in; run it too.
-        if queue.first.map({ $0.at < end }) ?? false { try await play(until: end) }
     }
 
     func person(_ pair: Int, _ side: Int, rng: inout SplitMix64) -> Actor {
@@ -174,6 +172,41 @@ struct Run {
                                                       text: adopt ? "Added, with a call-back instead" : "Not this year: no budget for it")
         case .sweep:
             try await store.sweepDeadlines()
+        }
+    }
+}
+
+protocol Ordered { static func precedes(_ a: Self, _ b: Self) -> Bool }
+
+/// A binary min-heap: the simulation's queue of things to do, earliest first.
+struct Heap<Element: Ordered> {
+    private var items: [Element] = []
+    var peek: Element? { items.first }
+
+    mutating func push(_ item: Element) {
+        items.append(item)
+        var child = items.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard Element.precedes(items[child], items[parent]) else { break }
+            items.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func pop() -> Element? {
+        guard !items.isEmpty else { return nil }
+        items.swapAt(0, items.count - 1)
+        let top = items.removeLast()
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var first = parent
+            if left < items.count, Element.precedes(items[left], items[first]) { first = left }
+            if right < items.count, Element.precedes(items[right], items[first]) { first = right }
+            guard first != parent else { return top }
+            items.swapAt(parent, first)
+            parent = first
         }
     }
 }

@@ -19,15 +19,20 @@ struct RebuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild", abstract: "Recompute every climate aggregate from the activity ledger, with a progress bar.")
     @OptionGroup var db: DatabaseOptions
+    @Flag(help: "Replay each entry through the incremental path (what a live write runs) instead of summing pages: slower; measures the incremental cost.")
+    var oneEntryAtATime = false
 
     func run() async throws {
         let database = try await openDatabase(db.url, logger: Logger(label: "thaw"))
         let store = ThawStore(database: database, clock: SystemClock())
         let started = ContinuousClock.now
-        try await store.rebuildClimate { done, total in ProgressBar.draw(done, total, unit: "ledger entries") }
+        try await store.rebuildClimate(oneEntryAtATime: oneEntryAtATime) { done, total in ProgressBar.draw(done, total, unit: "ledger entries") }
         let elapsed = ContinuousClock.now - started
         FileHandle.standardError.write(Data("\n".utf8))
-        print("rebuilt the climate aggregates in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))")
+        let entries = try await database.read { c in try await c.query("SELECT COUNT(*) AS n FROM activity", []).first?.int("n") ?? 0 }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(String(format: "rebuilt the climate aggregates from %d ledger entries in %.3f s (%.2f µs per entry)%@",
+                     entries, seconds, entries > 0 ? seconds * 1e6 / Double(entries) : 0, oneEntryAtATime ? ", one entry at a time" : ""))
         try await database.close()
     }
 }

@@ -26,6 +26,8 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Standard deviation of the weekly noise around each planted temperature (0–1).") var noise = 0.1
     @Option(help: "Random seed: the same seed gives the same network and history.") var seed: UInt64 = 1
     @Option(help: "Write the plan (pairs and their planted regimes) as JSON to this file.") var planOut: String?
+    @Flag(help: "Skip the fsync of each commit (SQLite only): for throwaway benchmark databases, where a power cut may lose the history.")
+    var noFsync = false
 
     func validate() throws {
         guard organizations >= 2 && organizations <= 5_000 else { throw ValidationError("--organizations must be from 2 to 5000") }
@@ -36,7 +38,7 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let database = try await openDatabase(db.url, logger: Logger(label: "thaw"))
+        let database = try await openDatabase(db.url, logger: Logger(label: "thaw"), durable: !noFsync)
         let monday = ScopedStore.weekStart(CalendarDate(start)!)
         let store = ThawStore(database: database, clock: ManualClock(monday.startOfDay))
         let people = try await SimulatedNetwork.create(in: store, organizations: organizations)

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""The DuckDB side of scripts/bench-climate: the same monthly pair aggregates
+Thaw keeps, computed by DuckDB from the same ledger entries, timed in the same
+run as `thaw climate rebuild`, and checked equal to Thaw's.
+
+    climate-duckdb.py DATABASE.sqlite THAW_REBUILD_SECONDS
+
+Reads the activity ledger out of Thaw's SQLite file (not timed), loads it into
+an in-memory DuckDB (not timed), then times DuckDB computing every pair's
+monthly counts from the entries, and Thaw rolling its stored day aggregates
+up to the same months (added to Thaw's rebuild time). Prints both and the ratio."""
+import csv
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+
+import duckdb
+
+EXCHANGES = ("referral.created", "referral.message-sent", "thread.message", "consultation.feedback",
+             "consultation.answered", "signal.sent", "signal.acknowledged")
+OVERDUE = "referral.response-overdue"
+COLUMNS = ["lo_to_hi", "hi_to_lo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered", "on_time", "late", "people"]
+
+
+def duckdb_monthly():
+    exchanges = ", ".join(f"'{k}'" for k in EXCHANGES)
+    return f"""
+    CREATE OR REPLACE TABLE monthly AS
+    WITH e AS (
+      SELECT least(actor_organization_id, counterpart_organization_id) AS lo,
+             greatest(actor_organization_id, counterpart_organization_id) AS hi,
+             actor_organization_id AS actor, actor_user_id, kind, channel, detail,
+             strftime(date_trunc('month', epoch_ms("at")), '%Y-%m') AS month
+      FROM entries
+      WHERE counterpart_organization_id IS NOT NULL AND counterpart_organization_id <> actor_organization_id
+        AND (channel <> 'system' OR kind = '{OVERDUE}'))
+    SELECT lo, hi, month,
+      sum(CASE WHEN kind <> '{OVERDUE}' AND kind IN ({exchanges}) AND actor = lo THEN 1 ELSE 0 END) AS lo_to_hi,
+      sum(CASE WHEN kind <> '{OVERDUE}' AND kind IN ({exchanges}) AND actor = hi THEN 1 ELSE 0 END) AS hi_to_lo,
+      sum(CASE WHEN kind <> '{OVERDUE}' AND channel = 'formal' THEN 1 ELSE 0 END) AS formal,
+      sum(CASE WHEN kind <> '{OVERDUE}' AND channel = 'informal' THEN 1 ELSE 0 END) AS informal,
+      sum(CASE WHEN kind <> '{OVERDUE}' AND channel = 'referral' THEN 1 ELSE 0 END) AS referral,
+      sum(CASE WHEN kind = 'commitment.kept' THEN 1 ELSE 0 END) AS kept,
+      sum(CASE WHEN kind = 'commitment.missed' THEN 1 ELSE 0 END) AS missed,
+      sum(CASE WHEN kind = 'consultation.answered' AND (detail LIKE '%"response":"adopted"%' OR detail LIKE '%"response":"adapted"%') THEN 1 ELSE 0 END) AS adopted,
+      sum(CASE WHEN kind = 'consultation.answered' THEN 1 ELSE 0 END) AS answered,
+      sum(CASE WHEN kind <> '{OVERDUE}' AND detail LIKE '%"timeliness":"on-time"%' THEN 1 ELSE 0 END) AS on_time,
+      sum(CASE WHEN kind = '{OVERDUE}' OR detail LIKE '%"timeliness":"late"%' THEN 1 ELSE 0 END) AS late,
+      count(DISTINCT actor_user_id) AS people
+    FROM e GROUP BY lo, hi, month
+    """
+
+
+THAW_MONTHLY = """
+SELECT d.org_lo, d.org_hi, substr(d.day, 1, 7) AS month, sum(lo_to_hi), sum(hi_to_lo), sum(formal), sum(informal), sum(referral),
+       sum(kept), sum(missed), sum(adopted), sum(answered), sum(on_time), sum(late),
+       (SELECT count(DISTINCT user_id) FROM climate_day_people p
+        WHERE p.org_lo = d.org_lo AND p.org_hi = d.org_hi AND substr(p.day, 1, 7) = substr(d.day, 1, 7)) AS people
+FROM climate_days d GROUP BY d.org_lo, d.org_hi, substr(d.day, 1, 7)
+"""
+
+
+def main():
+    path, thaw_rebuild = sys.argv[1], float(sys.argv[2])
+    lite = sqlite3.connect(path)
+    rows = lite.execute("SELECT at, actor_user_id, actor_organization_id, counterpart_organization_id, kind, channel, detail FROM activity").fetchall()
+    con = duckdb.connect()
+    con.execute("SET threads TO 2")
+    con.execute('CREATE TABLE entries ("at" BIGINT, '
+                " actor_user_id VARCHAR, actor_organization_id VARCHAR, counterpart_organization_id VARCHAR, "
+                "kind VARCHAR, channel VARCHAR, detail VARCHAR)")
+    # Through a CSV file, DuckDB's own fast loader (not timed).
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="", delete=False) as f:
+        csv.writer(f).writerows(rows)
+    con.execute(f"INSERT INTO entries SELECT * FROM read_csv('{f.name}', header=false, quote='\"', escape='\"', "
+                "columns={'at': 'BIGINT', 'actor_user_id': 'VARCHAR', 'actor_organization_id': 'VARCHAR', "
+                "'counterpart_organization_id': 'VARCHAR', 'kind': 'VARCHAR', 'channel': 'VARCHAR', 'detail': 'VARCHAR'})")
+    os.unlink(f.name)
+    assert con.execute("SELECT count(*) FROM entries").fetchone()[0] == len(rows)
+    started = time.perf_counter()
+    con.execute(duckdb_monthly())
+    duck = time.perf_counter() - started
+
+    started = time.perf_counter()
+    thaw_rows = lite.execute(THAW_MONTHLY).fetchall()
+    rollup = time.perf_counter() - started
+    thaw = {(r[0], r[1], r[2]): tuple(r[3:]) for r in thaw_rows}
+    ducks = {(r[0], r[1], r[2]): tuple(r[3:]) for r in con.execute("SELECT lo, hi, month, " + ", ".join(COLUMNS) + " FROM monthly").fetchall()}
+    # Thaw keeps rows only for pair-days with a contribution; DuckDB the same pair-months.
+    differences = [k for k in set(thaw) | set(ducks) if thaw.get(k) != ducks.get(k)]
+    print(f"entries {len(rows)}; pair-months {len(ducks)}; equal: {'yes' if not differences else 'NO, ' + str(len(differences)) + ' differ, e.g. ' + str(differences[:3])}")
+    total = thaw_rebuild + rollup
+    print(f"thaw climate rebuild {thaw_rebuild:.3f} s + monthly roll-up {rollup:.3f} s = {total:.3f} s")
+    print(f"duckdb monthly pair aggregates from the entries {duck:.3f} s")
+    print(f"ratio thaw / duckdb = {total / duck:.2f} (target: at most 1)")
+    if differences:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
