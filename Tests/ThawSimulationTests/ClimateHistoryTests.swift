@@ -24,6 +24,15 @@ import ThawTestSupport
             let quiet = SimulationPlan.Pair(organizations: [orgs[4], orgs[5]], regimes: [.init(startWeek: 0, temperature: 0.85)])
             try await Simulator(database: db.database, people: people).run(SimulationPlan(seed: 4, start: start, weeks: 86, noise: 0.05, pairs: [quiet]))
 
+            // Every kind of contribution the simulator makes (threads, signals and their acknowledgements in time or
+            // late, commitments kept and missed, consultation answers taken up or not): the set-based rebuild gives
+            // exactly what the entry-by-entry updates gave.
+            let incremental = try await store.climateSnapshot()
+            try await store.rebuildClimate(pageSize: 997)
+            #expect(try await store.climateSnapshot() == incremental)
+            try await store.rebuildClimate(oneEntryAtATime: true)
+            #expect(try await store.climateSnapshot() == incremental)
+
             let lead = store.scoped(to: people[orgs[0]]![0])
             let nearby = try await lead.recordEvent(NewOutsideEvent(kind: .leadershipChange, title: "New director", description: "",
                                                                     occurredOn: CalendarDate("2022-10-20")!, affectedOrganizationIds: [orgs[1]]))

@@ -23,11 +23,14 @@ public struct PairCounts: Codable, Sendable, Equatable {
 
 public enum ClimateLedger {
     /// Kinds that count as one organisation addressing the other, for reciprocity.
-    static let exchanges: Set<String> = ["referral.created", "referral.message-sent", "thread.message", "consultation.feedback",
+    public static let exchanges: Set<String> = ["referral.created", "referral.message-sent", "thread.message", "consultation.feedback",
                                          "consultation.answered", "signal.sent", "signal.acknowledged"]
 
     /// Written by the deadline sweep when a referral's first response is overdue.
     public static let overdueKind = "referral.response-overdue"
+    public static let keptKind = "commitment.kept", missedKind = "commitment.missed", answeredKind = "consultation.answered"
+    /// Answers to consultation feedback that count as open to it.
+    public static let takenUp = ["adopted", "adapted"]
 
     /// The pair (ordered by id so each pair has one row), the day, and the counts an entry adds;
     /// nil for entries inside one organisation or without a counterpart.
@@ -52,11 +55,11 @@ public enum ClimateLedger {
             if actor == lo { counts.loToHi = 1 } else { counts.hiToLo = 1 }
         }
         switch kind {
-        case "commitment.kept": counts.kept = 1
-        case "commitment.missed": counts.missed = 1
-        case "consultation.answered":
+        case keptKind: counts.kept = 1
+        case missedKind: counts.missed = 1
+        case answeredKind:
             counts.answered = 1
-            if detail["response"] == "adopted" || detail["response"] == "adapted" { counts.adopted = 1 }
+            if let response = detail["response"], takenUp.contains(response) { counts.adopted = 1 }
         default: break
         }
         switch detail[ResponseTiming.detailKey] {

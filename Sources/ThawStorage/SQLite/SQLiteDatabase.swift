@@ -24,6 +24,10 @@ public final class SQLiteDatabase: SQLDatabase {
     private let checkpointer: SQLiteHandle
     private let checkpointScheduled = Mutex(false)
     static let checkpointPages: Int32 = 4000
+    /// Past this many pages (about 256 MB) the passive checkpoints are not keeping up with
+    /// the writes; the writer then truncates the WAL itself between batches (writes wait).
+    static let walHardLimitPages: Int32 = 64_000
+    private let walPages = Mutex<Int32>(0)
     static let maxIdleReaders = 8
 
     /// `durable: false` skips the fsync of each commit: only for throwaway
@@ -48,6 +52,7 @@ public final class SQLiteDatabase: SQLDatabase {
         }
         readers = Mutex(pool)
         writer.onWALCommit { [weak self] pages in
+            self?.walPages.withLock { $0 = pages }
             if pages >= Self.checkpointPages { self?.scheduleCheckpoint() }
         }
     }
@@ -198,9 +203,15 @@ extension SQLiteDatabase {
     private func commitOffThread() async throws {
         let writer = self.writer
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            commitQueue.async {
+            commitQueue.async { [self] in
                 do {
                     _ = try writer.run("COMMIT", [])
+                    // Sustained writes can outrun the passive checkpoints (readers keep old frames
+                    // alive); the writer catches up here, before the next batch, so the WAL stays bounded.
+                    if walPages.withLock({ $0 }) >= Self.walHardLimitPages {
+                        try? writer.exec("PRAGMA wal_checkpoint(TRUNCATE)")
+                        walPages.withLock { $0 = 0 }
+                    }
                     continuation.resume()
                 } catch {
                     continuation.resume(throwing: error)

@@ -34,30 +34,45 @@ extension ScopedStore {
         let (lo, hi) = a.raw < b.raw ? (a.raw, b.raw) : (b.raw, a.raw)
         // Reciprocity is direction-free, but lo/hi follow id order: nothing to flip for the pair as asked.
         return try await database.read { db in
-            try await Self.pairDays(db, pair: (lo, hi), from: from, to: to)[lo + "|" + hi, default: PairDays()]
+            try await Self.pairPeriods(db, pair: (lo, hi), period: period, from: from, to: to)[lo + "|" + hi, default: PairPeriods()]
         }.periods(period, from: from, to: to, weights: weights)
     }
 
-    /// The stored day rows, people and survey rounds of one pair, or of every pair, keyed by "lo|hi".
-    static func pairDays(_ db: any SQLConnection, pair: (lo: String, hi: String)?, from: CalendarDate, to: CalendarDate) async throws -> [String: PairDays] {
+    /// Each pair's sums per week or month (keyed "lo|hi", then by period start), added up by the
+    /// database from the day rows, with the pair's survey rounds; for one pair or every pair.
+    static func pairPeriods(_ db: any SQLConnection, pair: (lo: String, hi: String)?, period: ClimatePeriod,
+                            from: CalendarDate, to: CalendarDate) async throws -> [String: PairPeriods] {
         let filter = pair == nil ? "" : "org_lo = ? AND org_hi = ? AND "
-        let key: [SQLValue] = pair.map { [.text($0.lo), .text($0.hi)] } ?? []
-        var out: [String: PairDays] = [:]
-        for row in try await db.query("SELECT * FROM climate_days WHERE \(filter)day >= ? AND day < ?", key + [from.sqlValue, to.sqlValue]) {
-            out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairDays()].counts[CalendarDate(row.string("day"))!] = PairCounts(row: row)
+        let binds: [SQLValue] = (pair.map { [.text($0.lo), .text($0.hi)] } ?? []) + [from.sqlValue, to.sqlValue]
+        let week = db.dialect == .postgres ? "to_char(date_trunc('week', day::date), 'YYYY-MM-DD')"
+                                           : "date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')"
+        let key = period == .month ? "substr(day, 1, 7) || '-01'" : week
+        let sums = ["lo_to_hi", "hi_to_lo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered", "on_time", "late"]
+            .map { "SUM(\($0)) AS \($0)" }.joined(separator: ", ")
+        var out: [String: PairPeriods] = [:]
+        for row in try await db.query("""
+            SELECT org_lo, org_hi, \(key) AS period, \(sums),
+                   COUNT(DISTINCT CASE WHEN formal + informal + referral > 0 THEN \(week) END) AS contact_weeks
+            FROM climate_days WHERE \(filter)day >= ? AND day < ? GROUP BY org_lo, org_hi, \(key)
+            """, binds) {
+            out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairPeriods()].sums[CalendarDate(row.string("period"))!] =
+                (PairCounts(row: row), row.int("contact_weeks"), 0)
         }
-        for row in try await db.query("SELECT org_lo, org_hi, day, user_id FROM climate_day_people WHERE \(filter)day >= ? AND day < ?", key + [from.sqlValue, to.sqlValue]) {
-            out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairDays()].people[CalendarDate(row.string("day"))!, default: []]
-                .insert(row.string("user_id"))
+        for row in try await db.query("""
+            SELECT org_lo, org_hi, \(key) AS period, COUNT(DISTINCT user_id) AS people
+            FROM climate_day_people WHERE \(filter)day >= ? AND day < ? GROUP BY org_lo, org_hi, \(key)
+            """, binds) {
+            out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairPeriods()].sums[CalendarDate(row.string("period"))!, default: (PairCounts(), 0, 0)]
+                .people = row.int("people")
         }
-        for (pairKey, rounds) in try await surveys(db, pair: pair, before: to) { out[pairKey, default: PairDays()].surveys = rounds }
+        for (pairKey, rounds) in try await surveys(db, pair: pair, before: to) { out[pairKey, default: PairPeriods()].surveys = rounds }
         return out
     }
 
     /// The closed survey rounds in which two organisations rated each other, per pair ("lo|hi"),
     /// oldest first, each with its survey component; items answered by fewer than three people
     /// are left out, as in the results.
-    static func surveys(_ db: any SQLConnection, pair: (lo: String, hi: String)?, before end: CalendarDate) async throws -> [String: [PairDays.Round]] {
+    static func surveys(_ db: any SQLConnection, pair: (lo: String, hi: String)?, before end: CalendarDate) async throws -> [String: [PairPeriods.Round]] {
         let filter = pair == nil ? "" : """
             ((a.respondent_organization_id = ? AND a.target_organization_id = ?) OR (a.respondent_organization_id = ? AND a.target_organization_id = ?)) AND
             """
@@ -78,7 +93,7 @@ extension ScopedStore {
         }
         return byRound.mapValues { rounds in
             rounds.compactMap { id, round in
-                SurveyComponent.value(Array(round.directions.values)).map { PairDays.Round(id: ID(id), closesOn: round.closesOn, value: $0) }
+                SurveyComponent.value(Array(round.directions.values)).map { PairPeriods.Round(id: ID(id), closesOn: round.closesOn, value: $0) }
             }.sorted { ($0.closesOn, $0.id.raw) < ($1.closesOn, $1.id.raw) }
         }
     }
@@ -117,11 +132,10 @@ extension PairCounts {
     }
 }
 
-/// One pair's stored climate inputs over a range of days, folded into periods on demand.
-struct PairDays {
+/// One pair's sums per period (from the database) and survey rounds, folded into periods on demand.
+struct PairPeriods {
     struct Round { var id: ID<SurveyRound>; var closesOn: CalendarDate; var value: Double }
-    var counts: [CalendarDate: PairCounts] = [:]
-    var people: [CalendarDate: Set<String>] = [:]
+    var sums: [CalendarDate: (counts: PairCounts, contactWeeks: Int, people: Int)] = [:]
     var surveys: [Round] = []
 
     /// Weeks or months from `from` to `to`, each with its counts, people, survey and index.
@@ -130,22 +144,14 @@ struct PairDays {
         var start = ScopedStore.periodStart(from, period)
         while start < to {
             let end = ScopedStore.periodEnd(start, period)
-            var sum = PairCounts(), who: Set<String> = [], weeks: Set<Int> = [], contactWeeks: Set<Int> = []
-            var day = start
-            while day < end {
-                weeks.insert(ScopedStore.week(day))
-                if let c = counts[day] {
-                    sum = sum + c
-                    if c.interactions > 0 { contactWeeks.insert(ScopedStore.week(day)) }   // an overdue mark alone is not contact
-                }
-                who.formUnion(people[day] ?? [])
-                day = CalendarDate(day.startOfDay.adding(days: 1))
-            }
+            let sum = sums[start] ?? (PairCounts(), 0, 0)
+            // Weeks touching the period (a week across two months counts in both).
+            let weeks = period == .week ? 1 : (ScopedStore.week(CalendarDate(end.startOfDay.adding(days: -1))) - ScopedStore.week(start) + 1)
             let survey = surveys.last { $0.closesOn < end && $0.closesOn.startOfDay.adding(days: SurveyComponent.validDays) >= end.startOfDay }
-            let components = ClimateComponents.from(sum, weeksWithContact: contactWeeks.count, weeksInPeriod: weeks.count, people: who.count,
+            let components = ClimateComponents.from(sum.counts, weeksWithContact: sum.contactWeeks, weeksInPeriod: weeks, people: sum.people,
                                                     survey: survey?.value)
-            out.append(PeriodClimate(start: start, end: end, counts: sum, people: who.count, weeksWithContact: contactWeeks.count,
-                                     weeksInPeriod: weeks.count, surveyRound: survey?.id, components: components, index: weights.index(components)))
+            out.append(PeriodClimate(start: start, end: end, counts: sum.counts, people: sum.people, weeksWithContact: sum.contactWeeks,
+                                     weeksInPeriod: weeks, surveyRound: survey?.id, components: components, index: weights.index(components)))
             start = end
         }
         return out

@@ -101,7 +101,7 @@ extension ScopedStore {
         let from = Self.periodStart(CalendarDate(to.startOfDay.adding(days: period == .month ? -730 : -364)), period)
         let (organizations, pairs) = try await database.read { db in
             (try await db.query("SELECT id, name FROM organizations", []).reduce(into: [String: String]()) { $0[$1.string("id")] = $1.string("name") },
-             try await Self.pairDays(db, pair: nil, from: from, to: to))
+             try await Self.pairPeriods(db, pair: nil, period: period, from: from, to: to))
         }
         var out: [CoolingPartnership] = []
         for (key, days) in pairs {

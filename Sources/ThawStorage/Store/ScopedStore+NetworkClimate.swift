@@ -23,37 +23,30 @@ extension ScopedStore {
             throw ThawError.invalid("to", "range", "ask for at most five years at a time")
         }
         try weights.validate()
-        let (organizations, rows) = try await database.read { db in
+        let (organizations, pairs) = try await database.read { db in
             (try await db.query("SELECT \(Organization.columns) FROM organizations ORDER BY id", []).map(Organization.init(row:)),
-             try await db.query("SELECT * FROM climate_days WHERE day >= ? AND day < ? ORDER BY day", from, to))
+             try await Self.pairPeriods(db, pair: nil, period: period, from: from, to: to))
         }
         let nodes = organizations.map { org -> (id: String, side: NetworkMeasures.Side) in
             (org.id.raw, org.sector == .primaryCare ? .primaryCare : org.alignment == .centralSystem ? .centralSystem : .other)
         }
-        // Each day's rows go to their period once, rather than every period scanning every row.
-        var byPeriod: [CalendarDate: [String: (lo: String, hi: String, counts: PairCounts)]] = [:]
-        for row in rows {
-            guard let day = CalendarDate(row.string("day")) else { continue }
-            let (lo, hi) = (row.string("org_lo"), row.string("org_hi"))
-            let key = lo + "|" + hi
-            let start = Self.periodStart(day, period)
-            byPeriod[start, default: [:]][key] = (lo, hi, (byPeriod[start]?[key]?.counts ?? PairCounts()) + PairCounts(row: row))
+        // Each pair's periods, with the same index the pair page shows, go to their period once.
+        var byPeriod: [CalendarDate: [(lo: String, hi: String, interactions: Int, index: Double?)]] = [:]
+        for (key, sums) in pairs {
+            let ids = key.split(separator: "|").map(String.init)
+            for p in sums.periods(period, from: from, to: to, weights: weights) where p.counts.interactions > 0 {
+                byPeriod[p.start, default: []].append((ids[0], ids[1], p.counts.interactions, p.index))
+            }
         }
         var out: [NetworkPeriod] = []
         var start = Self.periodStart(from, period)
         while start < to {
             let end = Self.periodEnd(start, period)
-            let pairs = byPeriod[start] ?? [:]
-            let tied = pairs.values.filter { $0.counts.interactions > 0 }
+            let tied = byPeriod[start] ?? []
             var weighted = 0.0, mass = 0.0
-            for pair in tied {
-                // Continuity and breadth need the day-level detail of the pair page; the network view weighs what the counts carry.
-                let components = ClimateComponents.from(pair.counts, weeksWithContact: 0, weeksInPeriod: 0, people: 0, survey: nil)
-                var counted = components
-                counted.continuity = nil; counted.breadth = nil
-                if let index = weights.index(counted) {
-                    weighted += index * Double(pair.counts.interactions); mass += Double(pair.counts.interactions)
-                }
+            for tie in tied {
+                guard let index = tie.index else { continue }
+                weighted += index * Double(tie.interactions); mass += Double(tie.interactions)
             }
             let measures = NetworkMeasures.compute(nodes: nodes, ties: tied.map { ($0.lo, $0.hi) })
             out.append(NetworkPeriod(start: start, end: end, ties: tied.count, tieWeightedIndex: mass > 0 ? weighted / mass : nil, measures: measures))
@@ -77,7 +70,7 @@ extension ScopedStore {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "reading the network's climate")
         try weights.validate()
         let start = Self.periodStart(day, period), end = Self.periodEnd(Self.periodStart(day, period), period)
-        let pairs = try await database.read { db in try await Self.pairDays(db, pair: nil, from: start, to: end) }
+        let pairs = try await database.read { db in try await Self.pairPeriods(db, pair: nil, period: period, from: start, to: end) }
         return pairs.compactMap { key, days -> NetworkTie? in
             guard let climate = days.periods(period, from: start, to: end, weights: weights).first, climate.counts.interactions > 0 else { return nil }
             return NetworkTie(organizationIds: key.split(separator: "|").map { ID(String($0)) }, interactions: climate.counts.interactions, index: climate.index)

@@ -1,0 +1,65 @@
+import ThawCore
+
+/// The climate rebuild as set-based SQL: the database sums a range of the
+/// ledger into day rows in one statement, instead of every entry crossing into
+/// Swift. It encodes `ClimateLedger.contribution` in SQL, built from the same
+/// constants; the contract tests hold it equal to the incremental path (which
+/// runs the Swift function) on both databases, so the two cannot drift apart
+/// unseen. Details are matched in the ledger's own canonical JSON (sorted keys,
+/// no spaces: `JSONText.encode`).
+enum ClimateSQL {
+    static func quoted(_ values: some Sequence<String>) -> String { values.sorted().map { "'\($0)'" }.joined(separator: ", ") }
+
+    /// The entries of a seq range with their pair and UTC day, as the contribution sees them.
+    static func entries(_ dialect: SQLDialect) -> String {
+        // Ids compare byte by byte, as Swift compares them (PostgreSQL would otherwise use the locale).
+        let c = dialect == .postgres ? " COLLATE \"C\"" : ""
+        let day = dialect == .postgres ? "to_char(to_timestamp(at / 1000) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+                                       : "strftime('%Y-%m-%d', at / 1000, 'unixepoch')"
+        return """
+            SELECT CASE WHEN actor_organization_id\(c) < counterpart_organization_id\(c) THEN actor_organization_id ELSE counterpart_organization_id END AS lo,
+                   CASE WHEN actor_organization_id\(c) < counterpart_organization_id\(c) THEN counterpart_organization_id ELSE actor_organization_id END AS hi,
+                   \(day) AS day, actor_organization_id AS actor, actor_user_id, kind, channel, detail
+            FROM activity
+            WHERE seq > ? AND seq <= ? AND counterpart_organization_id IS NOT NULL AND counterpart_organization_id <> actor_organization_id
+              AND (channel <> 'system' OR kind = '\(ClimateLedger.overdueKind)')
+            """
+    }
+
+    static func days(_ dialect: SQLDialect) -> String {
+        let overdue = "'\(ClimateLedger.overdueKind)'"
+        let exchange = "kind <> \(overdue) AND kind IN (\(quoted(ClimateLedger.exchanges)))"
+        let key = ResponseTiming.detailKey
+        let takenUp = ClimateLedger.takenUp.map { "detail LIKE '%\"response\":\"\($0)\"%'" }.joined(separator: " OR ")
+        func count(_ condition: String) -> String { "SUM(CASE WHEN \(condition) THEN 1 ELSE 0 END)" }
+        return """
+            INSERT INTO climate_days (org_lo, org_hi, day, lo_to_hi, hi_to_lo, formal, informal, referral, kept, missed, adopted, answered, on_time, late)
+            SELECT lo, hi, day,
+              \(count("\(exchange) AND actor = lo")), \(count("\(exchange) AND actor = hi")),
+              \(count("kind <> \(overdue) AND channel = 'formal'")), \(count("kind <> \(overdue) AND channel = 'informal'")),
+              \(count("kind <> \(overdue) AND channel = 'referral'")),
+              \(count("kind = '\(ClimateLedger.keptKind)'")), \(count("kind = '\(ClimateLedger.missedKind)'")),
+              \(count("kind = '\(ClimateLedger.answeredKind)' AND (\(takenUp))")), \(count("kind = '\(ClimateLedger.answeredKind)'")),
+              \(count("kind <> \(overdue) AND detail LIKE '%\"\(key)\":\"\(ResponseTiming.onTime)\"%'")),
+              \(count("kind = \(overdue) OR detail LIKE '%\"\(key)\":\"\(ResponseTiming.late)\"%'"))
+            FROM (\(entries(dialect))) e
+            WHERE true
+            GROUP BY lo, hi, day
+            ON CONFLICT (org_lo, org_hi, day) DO UPDATE SET
+              lo_to_hi = climate_days.lo_to_hi + excluded.lo_to_hi, hi_to_lo = climate_days.hi_to_lo + excluded.hi_to_lo,
+              formal = climate_days.formal + excluded.formal, informal = climate_days.informal + excluded.informal,
+              referral = climate_days.referral + excluded.referral, kept = climate_days.kept + excluded.kept,
+              missed = climate_days.missed + excluded.missed, adopted = climate_days.adopted + excluded.adopted,
+              answered = climate_days.answered + excluded.answered, on_time = climate_days.on_time + excluded.on_time,
+              late = climate_days.late + excluded.late
+            """
+    }
+
+    static func people(_ dialect: SQLDialect) -> String {
+        """
+        INSERT INTO climate_day_people (org_lo, org_hi, day, user_id)
+        SELECT DISTINCT lo, hi, day, actor_user_id FROM (\(entries(dialect))) e WHERE actor_user_id IS NOT NULL
+        ON CONFLICT DO NOTHING
+        """
+    }
+}
