@@ -182,4 +182,26 @@ extension Schema {
         "ALTER TABLE climate_days ADD COLUMN late INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE referrals ADD COLUMN response_overdue_recorded INTEGER NOT NULL DEFAULT 0",
     ])
+
+    /// Month sums of the climate kept as entries arrive, with the distinct weeks
+    /// with contact and people behind them, so the network's views read one row
+    /// per pair and month instead of every day. Filled from the day rows here.
+    static let v11ClimateMonths = Migration(version: 11, name: "climate months") { dialect in
+        let counters = ClimateSQL.counters.map { "\($0) INTEGER NOT NULL DEFAULT 0" }.joined(separator: ", ")
+        return [
+            """
+            CREATE TABLE climate_months (org_lo TEXT NOT NULL, org_hi TEXT NOT NULL, month TEXT NOT NULL, \(counters),
+                contact_weeks INTEGER NOT NULL DEFAULT 0, people INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (org_lo, org_hi, month))
+            """,
+            "CREATE INDEX climate_months_by_month ON climate_months (month)",
+            """
+            CREATE TABLE climate_month_weeks (org_lo TEXT NOT NULL, org_hi TEXT NOT NULL, month TEXT NOT NULL, week TEXT NOT NULL,
+                PRIMARY KEY (org_lo, org_hi, month, week))
+            """,
+            """
+            CREATE TABLE climate_month_people (org_lo TEXT NOT NULL, org_hi TEXT NOT NULL, month TEXT NOT NULL, user_id TEXT NOT NULL,
+                PRIMARY KEY (org_lo, org_hi, month, user_id))
+            """,
+        ] + ClimateSQL.monthsFromDays(dialect)
+    }
 }

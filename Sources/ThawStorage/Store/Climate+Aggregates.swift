@@ -8,6 +8,30 @@ extension SQLConnection {
                                                                 counterpart: counterpart, at: at) else { return }
         try await addClimateDay(lo, hi, day, c)
         if let actorUser { try await addClimatePerson(lo, hi, day, actorUser.raw) }
+        try await addToClimateMonth(lo, hi, day, c, person: actorUser?.raw)
+    }
+
+    /// The month row moves with the day row: its counters, and a week or a person counted
+    /// the first time they appear in the month (at most five statements).
+    func addToClimateMonth(_ lo: String, _ hi: String, _ day: CalendarDate, _ c: PairCounts, person: String?) async throws {
+        let month = CalendarDate(year: day.year, month: day.month, day: 1)!
+        let values = [c.loToHi, c.hiToLo, c.formal, c.informal, c.referral, c.kept, c.missed, c.adopted, c.answered, c.onTime, c.late]
+        try await execute("""
+            INSERT INTO climate_months (org_lo, org_hi, month, \(ClimateSQL.counters.joined(separator: ", ")))
+            VALUES (?, ?, ?, \(values.map { _ in "?" }.joined(separator: ", ")))
+            ON CONFLICT (org_lo, org_hi, month) DO UPDATE SET
+              \(ClimateSQL.counters.map { "\($0) = climate_months.\($0) + excluded.\($0)" }.joined(separator: ", "))
+            """, [lo.sqlValue, hi.sqlValue, month.sqlValue] + values.map(\.sqlValue))
+        if c.interactions > 0,
+           try await execute("INSERT INTO climate_month_weeks (org_lo, org_hi, month, week) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                             lo, hi, month, ScopedStore.weekStart(day)) == 1 {
+            try await execute("UPDATE climate_months SET contact_weeks = contact_weeks + 1 WHERE org_lo = ? AND org_hi = ? AND month = ?", lo, hi, month)
+        }
+        if let person,
+           try await execute("INSERT INTO climate_month_people (org_lo, org_hi, month, user_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                             lo, hi, month, person) == 1 {
+            try await execute("UPDATE climate_months SET people = people + 1 WHERE org_lo = ? AND org_hi = ? AND month = ?", lo, hi, month)
+        }
     }
 
     /// Adds counts to a pair's day, creating the row if needed.
@@ -48,8 +72,9 @@ extension ThawStore {
         try await database.write { db in
             let bounds = try await db.query("SELECT COUNT(*) AS n, COALESCE(MAX(seq), 0) AS last FROM activity", []).first
             let total = bounds?.int("n") ?? 0, last = bounds?.int64("last") ?? 0
-            try await db.execute("DELETE FROM climate_days")
-            try await db.execute("DELETE FROM climate_day_people")
+            for table in ["climate_days", "climate_day_people", "climate_months", "climate_month_weeks", "climate_month_people"] {
+                try await db.execute("DELETE FROM \(table)")
+            }
             var cursor: Int64 = 0, done = 0
             while cursor < last {
                 if oneEntryAtATime {
@@ -74,6 +99,7 @@ extension ThawStore {
                 }
                 progress(done, total)
             }
+            if !oneEntryAtATime { for statement in ClimateSQL.monthsFromDays(dialect) { try await db.execute(statement) } }
             if total == 0 { progress(0, 0) }
         }
     }
@@ -87,7 +113,11 @@ extension ThawStore {
             }
             let people = try await db.query("SELECT org_lo, org_hi, day, user_id FROM climate_day_people ORDER BY org_lo, org_hi, day, user_id", [])
                 .map { ["org_lo", "org_hi", "day", "user_id"].map($0.string).joined(separator: "|") }
-            return days + people
+            let months = try await db.query("SELECT * FROM climate_months ORDER BY org_lo, org_hi, month", []).map { row in
+                ["org_lo", "org_hi", "month"].map { row.string($0) }.joined(separator: "|") + "|" +
+                (ClimateSQL.counters + ["contact_weeks", "people"]).map { String(row.int($0)) }.joined(separator: ",")
+            }
+            return days + people + months
         }
     }
 }

@@ -38,18 +38,27 @@ extension ScopedStore {
         }.periods(period, from: from, to: to, weights: weights)
     }
 
-    /// Each pair's sums per week or month (keyed "lo|hi", then by period start), added up by the
-    /// database from the day rows, with the pair's survey rounds; for one pair or every pair.
+    /// Each pair's sums per week or month (keyed "lo|hi", then by period start) with the pair's
+    /// survey rounds, for one pair or every pair: months from the month rows (whole months),
+    /// weeks added up by the database from the day rows.
     static func pairPeriods(_ db: any SQLConnection, pair: (lo: String, hi: String)?, period: ClimatePeriod,
                             from: CalendarDate, to: CalendarDate) async throws -> [String: PairPeriods] {
         let filter = pair == nil ? "" : "org_lo = ? AND org_hi = ? AND "
         let binds: [SQLValue] = (pair.map { [.text($0.lo), .text($0.hi)] } ?? []) + [from.sqlValue, to.sqlValue]
-        let week = db.dialect == .postgres ? "to_char(date_trunc('week', day::date), 'YYYY-MM-DD')"
-                                           : "date(day, '-' || ((CAST(strftime('%w', day) AS INTEGER) + 6) % 7) || ' days')"
-        let key = period == .month ? "substr(day, 1, 7) || '-01'" : week
-        let sums = ["lo_to_hi", "hi_to_lo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered", "on_time", "late"]
-            .map { "SUM(\($0)) AS \($0)" }.joined(separator: ", ")
         var out: [String: PairPeriods] = [:]
+        if period == .month {
+            // Kept month by month as entries arrive: one row per pair and month.
+            let months: [SQLValue] = (pair.map { [.text($0.lo), .text($0.hi)] } ?? []) + [periodStart(from, .month).sqlValue, to.sqlValue]
+            for row in try await db.query("SELECT * FROM climate_months WHERE \(filter)month >= ? AND month < ?", months) {
+                out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairPeriods()].sums[CalendarDate(row.string("month"))!] =
+                    (PairCounts(row: row), row.int("contact_weeks"), row.int("people"))
+            }
+            for (pairKey, rounds) in try await surveys(db, pair: pair, before: to) { out[pairKey, default: PairPeriods()].surveys = rounds }
+            return out
+        }
+        let week = ClimateSQL.week("day", db.dialect)
+        let key = week
+        let sums = ClimateSQL.counters.map { "SUM(\($0)) AS \($0)" }.joined(separator: ", ")
         for row in try await db.query("""
             SELECT org_lo, org_hi, \(key) AS period, \(sums),
                    COUNT(DISTINCT CASE WHEN formal + informal + referral > 0 THEN \(week) END) AS contact_weeks
