@@ -83,7 +83,7 @@ struct ReportCommand: AsyncParsableCommand {
                 }
                 print(ClimateExport.pairCSV(a, b, try await reader.pairClimate(a.id, b.id, period: period, from: since, to: upTo, weights: weights)), terminator: "")
             case nil:
-                let network = try await reader.networkClimate(period: period, from: since, to: upTo, weights: weights)
+                let network = try await reader.networkClimate(period: period, from: since, to: upTo, weights: weights, betweenness: false)
                 print(ClimateExport.report(network: network, cooling: try await reader.coolingPartnerships(period: period, weights: weights),
                                            ties: try await reader.networkTies(period: period, containing: lastPeriod, weights: weights), names: names), terminator: "")
             }

@@ -18,7 +18,9 @@ public struct NetworkMeasures: Codable, Sendable, Equatable {
     /// - Parameters:
     ///   - nodes: every organisation, with the side of the divide it sits on.
     ///   - ties: pairs of node ids; self-ties and repeats are ignored.
-    public static func compute(nodes: [(id: String, side: Side)], ties: [(String, String)]) -> NetworkMeasures {
+    ///   - betweenness: whether to compute betweenness centrality, the one costly measure
+    ///     (Brandes, O(nodes × ties)); left empty when false.
+    public static func compute(nodes: [(id: String, side: Side)], ties: [(String, String)], betweenness wanted: Bool = true) -> NetworkMeasures {
         let ids = nodes.map(\.id)
         let index = Dictionary(uniqueKeysWithValues: ids.enumerated().map { ($1, $0) })
         let n = ids.count
@@ -34,10 +36,12 @@ public struct NetworkMeasures: Codable, Sendable, Equatable {
         for (i, id) in ids.enumerated() { degree[id] = n > 1 ? Double(degrees[i]) / Double(n - 1) : 1 }
         let maxDegree = degrees.max() ?? 0
         let centralisation = n > 2 ? Double(degrees.reduce(0) { $0 + (maxDegree - $1) }) / Double((n - 1) * (n - 2)) : 0
-        let between = brandes(adjacency)
-        let scale = n > 2 ? 1 / Double((n - 1) * (n - 2)) : 1
         var betweenness: [String: Double] = [:]
-        for (i, id) in ids.enumerated() { betweenness[id] = n > 2 ? between[i] * scale : between[i] }
+        if wanted {
+            let between = brandes(adjacency)
+            let scale = n > 2 ? 1 / Double((n - 1) * (n - 2)) : 1
+            for (i, id) in ids.enumerated() { betweenness[id] = n > 2 ? between[i] * scale : between[i] }
+        }
         let primary = nodes.enumerated().filter { $0.element.side == .primaryCare }.map(\.offset)
         let central = nodes.enumerated().filter { $0.element.side == .centralSystem }.map(\.offset)
         var direct = 0

@@ -15,8 +15,9 @@ extension ScopedStore {
     /// Network-level climate per week or month, for partnership leads and administrators:
     /// ties are pairs that interacted in the period; primary care is the independent
     /// primary-care side, the central system the ministry and health authority side.
+    /// `betweenness: false` skips the one costly measure (the dashboard does not show it).
     public func networkClimate(period: ClimatePeriod, from: CalendarDate, to: CalendarDate,
-                               weights: ClimateWeights = .equal) async throws -> [NetworkPeriod] {
+                               weights: ClimateWeights = .equal, betweenness: Bool = true) async throws -> [NetworkPeriod] {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "reading the network's climate")
         guard from < to else { throw ThawError.invalid("to", "after-from", "the end of the range must come after its start") }
         guard to.startOfDay.millis - from.startOfDay.millis <= 5 * 366 * 86_400_000 else {
@@ -48,7 +49,7 @@ extension ScopedStore {
                 guard let index = tie.index else { continue }
                 weighted += index * Double(tie.interactions); mass += Double(tie.interactions)
             }
-            let measures = NetworkMeasures.compute(nodes: nodes, ties: tied.map { ($0.lo, $0.hi) })
+            let measures = NetworkMeasures.compute(nodes: nodes, ties: tied.map { ($0.lo, $0.hi) }, betweenness: betweenness)
             out.append(NetworkPeriod(start: start, end: end, ties: tied.count, tieWeightedIndex: mass > 0 ? weighted / mass : nil, measures: measures))
             start = end
         }
