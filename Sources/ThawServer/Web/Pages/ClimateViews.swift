@@ -80,8 +80,10 @@ struct ClimateDashboardView {
         <div class="columns">
         <div>
         <section class="panel" aria-labelledby="map-heading"><h2 id="map-heading">The network in \(ClimateWords.month(selected, period))</h2>
-        \(ClimateCharts.networkMap(nodes: organizations.map { .init(id: $0.id, name: $0.name, sector: $0.sector) }, ties: ties,
-                                   link: { WebPath.climatePair($0, $1) }, caption: "Ties between organisations in \(ClimateWords.month(selected, period))."))
+        \(ClimateCharts.networkMap(nodes: organizations.map { .init(id: $0.id, name: $0.name, sector: $0.sector) }, ties: mapTies,
+                                   link: { WebPath.climatePair($0, $1) },
+                                   caption: ties.count > mapTies.count ? "The \(mapTies.count) busiest of \(ties.count) ties between organisations in \(ClimateWords.month(selected, period))."
+                                                                        : "Ties between organisations in \(ClimateWords.month(selected, period))."))
         </section>
         <section class="panel" aria-labelledby="trend-heading"><h2 id="trend-heading">The network over time</h2>
         \(trendChart)
@@ -146,15 +148,26 @@ struct ClimateDashboardView {
                                       caption: "Tie-weighted index of the network, \(ClimateWords.month(network.first?.start ?? selected, period)) to \(ClimateWords.month(network.last?.start ?? selected, period)).")
     }
 
+    /// Ties shown in the table; the CSV has every one.
+    static let tableLimit = 50
+    /// Ties drawn on the map: the busiest, so a large network stays readable (and the page light).
+    static let mapLimit = 600
+
+    private var mapTies: [NetworkTie] {
+        ties.count <= Self.mapLimit ? ties : Array(ties.sorted { $0.interactions > $1.interactions }.prefix(Self.mapLimit))
+    }
+
     private var tiesTable: HTML {
-        let rows = ties.sorted { ($0.index ?? -1) < ($1.index ?? -1) }.map { tie -> HTML in
+        let coldest = ties.sorted { ($0.index ?? -1, $0.organizationIds[0].raw) < ($1.index ?? -1, $1.organizationIds[0].raw) }
+        let rows = coldest.prefix(Self.tableLimit).map { tie -> HTML in
             """
             <tr><td data-label="Partnership"><a href="\(WebPath.climatePair(tie.organizationIds[0], tie.organizationIds[1]))">\(names[tie.organizationIds[0]] ?? "") – \(names[tie.organizationIds[1]] ?? "")</a></td>
             <td data-label="Index">\(ClimateWords.index(tie.index))</td><td data-label="Interactions">\(tie.interactions)</td></tr>
             """
         }
         return """
-        <section aria-labelledby="ties-heading"><h2 id="ties-heading">Every tie in \(ClimateWords.month(selected, period)), coldest first</h2>
+        <section aria-labelledby="ties-heading"><h2 id="ties-heading">\(ties.count > Self.tableLimit ? "The \(Self.tableLimit) coldest of \(ties.count) ties" : "Every tie") in \(ClimateWords.month(selected, period)), coldest first</h2>
+        \(ties.count > Self.tableLimit ? "<p class=\"hint\">Every tie is in the CSV download above.</p>" as HTML : "")
         <table class="stack"><caption class="visually-hidden">Ties, their index and interactions</caption>
         <thead><tr><th scope="col">Partnership</th><th scope="col">Index</th><th scope="col">Interactions</th></tr></thead>
         <tbody>\(rows)</tbody></table></section>
