@@ -1,3 +1,4 @@
+/// Anything the heap can order: `precedes` is true when the first must come out before the second.
 protocol Ordered { static func precedes(_ a: Self, _ b: Self) -> Bool }
 
 /// A binary min-heap: the simulation's queue of things to do, earliest first.
