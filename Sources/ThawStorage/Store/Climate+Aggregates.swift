@@ -15,13 +15,11 @@ extension SQLConnection {
     /// the first time they appear in the month (at most five statements).
     func addToClimateMonth(_ lo: String, _ hi: String, _ day: CalendarDate, _ c: PairCounts, person: String?) async throws {
         let month = CalendarDate(year: day.year, month: day.month, day: 1)!
-        let values = [c.loToHi, c.hiToLo, c.formal, c.informal, c.referral, c.kept, c.missed, c.adopted, c.answered, c.onTime, c.late]
         try await execute("""
             INSERT INTO climate_months (org_lo, org_hi, month, \(ClimateSQL.counters.joined(separator: ", ")))
-            VALUES (?, ?, ?, \(values.map { _ in "?" }.joined(separator: ", ")))
-            ON CONFLICT (org_lo, org_hi, month) DO UPDATE SET
-              \(ClimateSQL.counters.map { "\($0) = climate_months.\($0) + excluded.\($0)" }.joined(separator: ", "))
-            """, [lo.sqlValue, hi.sqlValue, month.sqlValue] + values.map(\.sqlValue))
+            VALUES (?, ?, ?, \(ClimateSQL.counters.map { _ in "?" }.joined(separator: ", ")))
+            ON CONFLICT (org_lo, org_hi, month) DO UPDATE SET \(ClimateSQL.accumulate("climate_months"))
+            """, [lo.sqlValue, hi.sqlValue, month.sqlValue] + c.counterValues.map(\.sqlValue))
         if c.interactions > 0,
            try await execute("INSERT INTO climate_month_weeks (org_lo, org_hi, month, week) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                              lo, hi, month, ScopedStore.weekStart(day)) == 1 {
@@ -37,17 +35,10 @@ extension SQLConnection {
     /// Adds counts to a pair's day, creating the row if needed.
     func addClimateDay(_ lo: String, _ hi: String, _ day: CalendarDate, _ c: PairCounts) async throws {
         try await execute("""
-            INSERT INTO climate_days (org_lo, org_hi, day, lo_to_hi, hi_to_lo, formal, informal, referral, kept, missed, adopted, answered,
-                                      on_time, late)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (org_lo, org_hi, day) DO UPDATE SET
-              lo_to_hi = climate_days.lo_to_hi + excluded.lo_to_hi, hi_to_lo = climate_days.hi_to_lo + excluded.hi_to_lo,
-              formal = climate_days.formal + excluded.formal, informal = climate_days.informal + excluded.informal,
-              referral = climate_days.referral + excluded.referral, kept = climate_days.kept + excluded.kept,
-              missed = climate_days.missed + excluded.missed, adopted = climate_days.adopted + excluded.adopted,
-              answered = climate_days.answered + excluded.answered, on_time = climate_days.on_time + excluded.on_time,
-              late = climate_days.late + excluded.late
-            """, lo, hi, day, c.loToHi, c.hiToLo, c.formal, c.informal, c.referral, c.kept, c.missed, c.adopted, c.answered, c.onTime, c.late)
+            INSERT INTO climate_days (org_lo, org_hi, day, \(ClimateSQL.counters.joined(separator: ", ")))
+            VALUES (?, ?, ?, \(ClimateSQL.counters.map { _ in "?" }.joined(separator: ", ")))
+            ON CONFLICT (org_lo, org_hi, day) DO UPDATE SET \(ClimateSQL.accumulate("climate_days"))
+            """, [lo.sqlValue, hi.sqlValue, day.sqlValue] + c.counterValues.map(\.sqlValue))
     }
 
     func addClimatePerson(_ lo: String, _ hi: String, _ day: CalendarDate, _ user: String) async throws {
@@ -109,7 +100,7 @@ extension ThawStore {
         try await database.read { db in
             let days = try await db.query("SELECT * FROM climate_days ORDER BY org_lo, org_hi, day", []).map { row in
                 ["org_lo", "org_hi", "day"].map { row.string($0) }.joined(separator: "|") + "|" +
-                ["lo_to_hi", "hi_to_lo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered", "on_time", "late"].map { String(row.int($0)) }.joined(separator: ",")
+                ClimateSQL.counters.map { String(row.int($0)) }.joined(separator: ",")
             }
             let people = try await db.query("SELECT org_lo, org_hi, day, user_id FROM climate_day_people ORDER BY org_lo, org_hi, day, user_id", [])
                 .map { ["org_lo", "org_hi", "day", "user_id"].map($0.string).joined(separator: "|") }

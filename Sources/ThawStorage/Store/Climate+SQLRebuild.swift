@@ -33,7 +33,7 @@ enum ClimateSQL {
         let takenUp = ClimateLedger.takenUp.map { "detail LIKE '%\"response\":\"\($0)\"%'" }.joined(separator: " OR ")
         func count(_ condition: String) -> String { "SUM(CASE WHEN \(condition) THEN 1 ELSE 0 END)" }
         return """
-            INSERT INTO climate_days (org_lo, org_hi, day, lo_to_hi, hi_to_lo, formal, informal, referral, kept, missed, adopted, answered, on_time, late)
+            INSERT INTO climate_days (org_lo, org_hi, day, \(counters.joined(separator: ", ")))
             SELECT lo, hi, day,
               \(count("\(exchange) AND actor = lo")), \(count("\(exchange) AND actor = hi")),
               \(count("kind <> \(overdue) AND channel = 'formal'")), \(count("kind <> \(overdue) AND channel = 'informal'")),
@@ -45,13 +45,7 @@ enum ClimateSQL {
             FROM (\(entries(dialect))) e
             WHERE true
             GROUP BY lo, hi, day
-            ON CONFLICT (org_lo, org_hi, day) DO UPDATE SET
-              lo_to_hi = climate_days.lo_to_hi + excluded.lo_to_hi, hi_to_lo = climate_days.hi_to_lo + excluded.hi_to_lo,
-              formal = climate_days.formal + excluded.formal, informal = climate_days.informal + excluded.informal,
-              referral = climate_days.referral + excluded.referral, kept = climate_days.kept + excluded.kept,
-              missed = climate_days.missed + excluded.missed, adopted = climate_days.adopted + excluded.adopted,
-              answered = climate_days.answered + excluded.answered, on_time = climate_days.on_time + excluded.on_time,
-              late = climate_days.late + excluded.late
+            ON CONFLICT (org_lo, org_hi, day) DO UPDATE SET \(accumulate("climate_days"))
             """
     }
 
@@ -72,7 +66,11 @@ enum ClimateSQL {
     /// The first of a 'YYYY-MM-DD' column's month.
     static func month(_ column: String) -> String { "substr(\(column), 1, 7) || '-01'" }
 
+    /// The counter columns of the day and month rows, in `PairCounts.counterValues` order.
     static let counters = ["lo_to_hi", "hi_to_lo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered", "on_time", "late"]
+
+    /// An upsert's SET list that adds the incoming counters to the stored ones.
+    static func accumulate(_ table: String) -> String { counters.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", ") }
 
     /// Fills the month tables from the day tables (after a rebuild, and once when they were added).
     static func monthsFromDays(_ dialect: SQLDialect) -> [String] {

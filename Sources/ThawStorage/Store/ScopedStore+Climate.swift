@@ -132,6 +132,9 @@ extension ScopedStore {
 }
 
 extension PairCounts {
+    /// The counters in `ClimateSQL.counters` order.
+    var counterValues: [Int] { [loToHi, hiToLo, formal, informal, referral, kept, missed, adopted, answered, onTime, late] }
+
     /// A `climate_days` row's counters.
     init(row: SQLRow) {
         self.init()
