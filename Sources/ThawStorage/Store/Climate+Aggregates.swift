@@ -1,7 +1,7 @@
 import ThawCore
 
 extension SQLConnection {
-    /// Adds one ledger entry to the climate aggregates: at most two statements, whatever the history.
+    /// Adds one ledger entry to the climate aggregates: at most seven statements, whatever the history.
     func addToClimate(kind: String, channel: Channel, detail: [String: String], actorUser: ID<User>?, actor: String,
                       counterpart: String?, at: Timestamp) async throws {
         guard let (lo, hi, day, c) = ClimateLedger.contribution(kind: kind, channel: channel, detail: detail, actor: actor,
