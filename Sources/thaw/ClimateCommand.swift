@@ -57,9 +57,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "An organisation id of the pair (give it twice) for --csv pair.") var pair: [String] = []
 
     func run() async throws {
-        guard let period = ClimatePeriod(rawValue: period) else { throw ValidationError("--period must be week or month") }
-        let weights: ClimateWeights, start: CalendarDate?, end: CalendarDate?
+        let period: ClimatePeriod, weights: ClimateWeights, start: CalendarDate?, end: CalendarDate?
         do {
+            period = try ClimatePeriod.parse(self.period, field: "--period")
             weights = try ClimateWeights.parse(self.weights)
             start = try CalendarDate.dayOrMonth(from, field: "--from")
             end = try CalendarDate.dayOrMonth(to, field: "--to")

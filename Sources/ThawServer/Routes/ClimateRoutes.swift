@@ -36,13 +36,10 @@ struct ClimateRoutes: APIRouteGroup {
 
     /// `period`, `from`, `to` and `weights` from the query, with their defaults (the last twelve months, equal weights).
     static func range(_ request: Request, today: CalendarDate) throws -> (ClimatePeriod, CalendarDate, CalendarDate, ClimateWeights) {
-        let period = try request.query("period").map { raw -> ClimatePeriod in
-            guard let period = ClimatePeriod(rawValue: raw) else { throw ThawError.invalid("period", "enum", "period must be week or month") }
-            return period
-        } ?? .month
-        let from = try date(request.query("from"), "from") ?? CalendarDate(year: today.year - 1, month: today.month, day: 1)!
-        let to = try date(request.query("to"), "to") ?? CalendarDate(today.startOfDay.adding(days: 1))
-        return (period, from, to, try weights(request.query("weights")))
+        let period = try ClimatePeriod.parse(request.query("period"))
+        let from = try CalendarDate.dayOrMonth(request.query("from"), field: "from") ?? CalendarDate(year: today.year - 1, month: today.month, day: 1)!
+        let to = try CalendarDate.dayOrMonth(request.query("to"), field: "to") ?? CalendarDate(today.startOfDay.adding(days: 1))
+        return (period, from, to, try ClimateWeights.parse(request.query("weights")))
     }
 
     /// `period=week|month`, `from`/`to` as YYYY-MM-DD (or YYYY-MM for months), `weights=reciprocity:2,openness:1,...`,
@@ -64,6 +61,4 @@ struct ClimateRoutes: APIRouteGroup {
                                                          penalty: history.penalty, minSize: history.minSize, cooling: history.cooling))
     }
 
-    static func date(_ raw: String?, _ field: String) throws -> CalendarDate? { try CalendarDate.dayOrMonth(raw, field: field) }
-    static func weights(_ raw: String?) throws -> ClimateWeights { try ClimateWeights.parse(raw) }
 }

@@ -105,8 +105,8 @@ struct PartnershipRoutes: APIRouteGroup {
     }
     @Sendable func pairTimeline(_ request: Request, context: ThawRequestContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).pairTimeline(try context.id("organizationId"), try context.id("otherId"),
-                                                                               from: try ClimateRoutes.date(request.query("from"), "from"),
-                                                                               to: try ClimateRoutes.date(request.query("to"), "to"))])
+                                                                               from: try CalendarDate.dayOrMonth(request.query("from"), field: "from"),
+                                                                               to: try CalendarDate.dayOrMonth(request.query("to"), field: "to"))])
     }
 
     // MARK: commitments

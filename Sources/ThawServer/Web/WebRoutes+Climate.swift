@@ -13,10 +13,7 @@ extension WebRoutes {
 
     /// `period` (month or week), `at` (a day in the period to show; default the last whole one) and `weights`.
     private func climateQuery(_ request: Request) throws -> (ClimatePeriod, CalendarDate, ClimateWeights) {
-        let period = try request.uri.queryParameters.get("period").map { raw -> ClimatePeriod in
-            guard let period = ClimatePeriod(rawValue: raw) else { throw ThawError.invalid("period", "enum", "period must be week or month") }
-            return period
-        } ?? .month
+        let period = try ClimatePeriod.parse(request.uri.queryParameters.get("period"))
         let lastWhole = ScopedStore.periodStart(CalendarDate(ScopedStore.periodStart(CalendarDate(store.clock.now()), period).startOfDay.adding(days: -1)), period)
         let at = try CalendarDate.dayOrMonth(request.uri.queryParameters.get("at"), field: "at").map { ScopedStore.periodStart($0, period) } ?? lastWhole
         return (period, at, try ClimateWeights.parse(request.uri.queryParameters.get("weights")))
@@ -69,10 +66,7 @@ extension WebRoutes {
         let mine = scoped.actor.organizationID
         let view = PairClimateView(
             a: a, b: b, history: history, period: period, weights: weights,
-            events: try await scoped.events().filter { event in
-                event.occurredOn >= from && event.occurredOn < to
-                    && (event.affectedOrganizationIDs.isEmpty || event.affectedOrganizationIDs.contains(a.id) || event.affectedOrganizationIDs.contains(b.id))
-            },
+            events: try await scoped.nearbyEvents(a.id, b.id, from: from, to: to),
             otherForViewer: mine == a.id ? b.id : mine == b.id ? a.id : nil, today: CalendarDate(store.clock.now()))
         return WebPage.response(layout("Climate: \(a.name) and \(b.name)", context, section: "climate").render(view.render()))
     }

@@ -14,7 +14,16 @@ public struct PeriodClimate: Codable, Sendable {
     public var index: Double?
 }
 
-public enum ClimatePeriod: String, Codable, Sendable, CaseIterable { case week, month }
+public enum ClimatePeriod: String, Codable, Sendable, CaseIterable {
+    case week, month
+
+    /// `week` or `month`; nil gives `month`; anything else is an error naming `field`.
+    public static func parse(_ raw: String?, field: String = "period") throws -> ClimatePeriod {
+        guard let raw else { return .month }
+        guard let period = ClimatePeriod(rawValue: raw) else { throw ThawError.invalid(field, "enum", "\(field) must be week or month") }
+        return period
+    }
+}
 
 extension ScopedStore {
     /// A pair's climate per week or month between two dates, from the stored

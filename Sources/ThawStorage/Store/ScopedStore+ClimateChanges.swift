@@ -54,7 +54,7 @@ extension ScopedStore {
     }
 
     /// Outside events affecting either organisation or naming none (the whole network), oldest first.
-    func nearbyEvents(_ a: ID<Organization>, _ b: ID<Organization>, from: CalendarDate, to: CalendarDate) async throws -> [OutsideEvent] {
+    public func nearbyEvents(_ a: ID<Organization>, _ b: ID<Organization>, from: CalendarDate, to: CalendarDate) async throws -> [OutsideEvent] {
         try await database.read { db in
             let rows = try await db.query("""
                 SELECT DISTINCT e.id, e.occurred_on FROM outside_events e LEFT JOIN outside_event_organizations o ON o.event_id = e.id
