@@ -3,63 +3,55 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 
 /// Drives the referral life cycle over HTTP with one keep-alive connection per
 /// virtual user, after measuring the same server's /healthz throughput as the
 /// ceiling, and prints the figures BENCHMARKS.md records.
-struct Run: AsyncParsableCommand {
+struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the load against a server seeded by `seed`.")
     @Option(help: "Server host.") var host = "127.0.0.1"
     @Option(help: "Server port.") var port = 8080
     @Option(help: "Manifest written by `seed`.") var manifest = "bench-manifest.json"
-    @Option(help: "Concurrent connections (virtual users).") var connections = 32
+    @Option(help: "Concurrent connections (virtual users), one thread each.") var connections = 32
     @Option(help: "Seconds per phase.") var seconds = 20
     @Option(help: "A label printed with the results (e.g. sqlite, postgres).") var label = "sqlite"
 
-    func run() async throws {
+    func run() throws {
         let seed = try JSONDecoder().decode(SeedManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifest)))
-        let health = try await phase { client, deadline, rec in
+        let health = try phase { client, deadline, rec in
             while ContinuousClock.now < deadline {
-                try await rec.time("healthz", 200) { try await client.execute(.init("/healthz", method: .get)) }
+                try rec.time("healthz", 200) { try client.request("GET", "/healthz") }
             }
         }
-        let life = try await phase { client, deadline, rec in
+        let life = try phase { client, deadline, rec in
             var n = 0
-            let nav: HTTPFields = [.authorization: "Bearer \(seed.navigatorToken)", .contentType: "application/json"]
-            let partner: HTTPFields = [.authorization: "Bearer \(seed.partnerToken)", .contentType: "application/json"]
+            let nav = [("Authorization", "Bearer \(seed.navigatorToken)"), ("Content-Type", "application/json")]
+            let partner = [("Authorization", "Bearer \(seed.partnerToken)"), ("Content-Type", "application/json")]
             while ContinuousClock.now < deadline {
                 n += 1
                 let clientID = seed.clientIds[Int.random(in: 0..<seed.clientIds.count)]
                 let create = #"{"clientId":"\#(clientID)","serviceId":"\#(seed.serviceId)","needCategory":"housing","note":"bench"}"#
-                var r = try await rec.time("transition", 201) {
-                    try await client.execute(.init("/api/v1/referrals", method: .post, headers: nav, body: ByteBuffer(string: create)))
-                }
+                var r = try rec.time("transition", 201) { try client.request("POST", "/api/v1/referrals", headers: nav, body: create) }
                 let id = try Self.field("id", r)
                 for status in ["accepted", "in-progress"] {
-                    var h = partner; h[.ifMatch] = r.headers[.eTag] ?? ""
-                    r = try await rec.time("transition", 200) {
-                        try await client.execute(.init("/api/v1/referrals/\(id)/status", method: .post, headers: h,
-                                                       body: ByteBuffer(string: #"{"status":"\#(status)"}"#)))
+                    let h = partner + [("If-Match", r.header("etag") ?? "")]
+                    r = try rec.time("transition", 200) {
+                        try client.request("POST", "/api/v1/referrals/\(id)/status", headers: h, body: #"{"status":"\#(status)"}"#)
                     }
                 }
-                let etag = r.headers[.eTag] ?? ""
+                let etag = r.header("etag") ?? ""
                 for headers in [partner, nav] {
-                    try await rec.time("message", 201) {
-                        try await client.execute(.init("/api/v1/referrals/\(id)/messages", method: .post, headers: headers,
-                                                       body: ByteBuffer(string: #"{"body":"Update \#(n)"}"#)))
+                    try rec.time("message", 201) {
+                        try client.request("POST", "/api/v1/referrals/\(id)/messages", headers: headers, body: #"{"body":"Update \#(n)"}"#)
                     }
                 }
-                var h = partner; h[.ifMatch] = etag
-                try await rec.time("transition", 200) {
-                    try await client.execute(.init("/api/v1/referrals/\(id)/status", method: .post, headers: h,
-                        body: ByteBuffer(string: #"{"status":"completed","outcome":{"code":"need-met","summary":"Housed"}}"#)))
+                try rec.time("transition", 200) {
+                    try client.request("POST", "/api/v1/referrals/\(id)/status", headers: partner + [("If-Match", etag)],
+                                       body: #"{"status":"completed","outcome":{"code":"need-met","summary":"Housed"}}"#)
                 }
-                try await rec.time("worklist", 200) {
-                    try await client.execute(.init("/api/v1/referrals?view=caseload&limit=50", method: .get, headers: nav))
-                }
-                try await rec.time("worklist", 200) {
-                    try await client.execute(.init("/api/v1/referrals?view=inbox&filter=open&limit=50", method: .get, headers: partner))
-                }
+                try rec.time("worklist", 200) { try client.request("GET", "/api/v1/referrals?view=caseload&limit=50", headers: nav) }
+                try rec.time("worklist", 200) { try client.request("GET", "/api/v1/referrals?view=inbox&filter=open&limit=50", headers: partner) }
             }
         }
         let secs = Double(seconds)
@@ -77,32 +69,35 @@ struct Run: AsyncParsableCommand {
         """)
     }
 
-    static func field(_ name: String, _ response: TestClient.Response) throws -> String {
-        let data = Data(buffer: response.body ?? ByteBuffer())
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any], let value = object[name] as? String else {
-            throw ValidationError("response had no \(name): \(String(decoding: data, as: UTF8.self).prefix(300))")
+    static func field(_ name: String, _ response: BlockingHTTPClient.Response) throws -> String {
+        guard let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any], let value = object[name] as? String else {
+            throw ValidationError("response had no \(name): \(response.text.prefix(300))")
         }
         return value
     }
 
-    /// Runs `body` on every connection until the deadline and merges what they recorded.
-    func phase(_ body: @escaping @Sendable (TestClient, ContinuousClock.Instant, Recorder) async throws -> Void) async throws -> Recorder {
+    /// Runs `body` on every connection, each on its own thread, until the deadline and merges what they recorded.
+    func phase(_ body: @escaping @Sendable (BlockingHTTPClient, ContinuousClock.Instant, Recorder) throws -> Void) throws -> Recorder {
         let deadline = ContinuousClock.now + .seconds(seconds)
         let host = self.host, port = self.port
-        return try await withThrowingTaskGroup(of: Recorder.self) { group in
-            for _ in 0..<connections {
-                group.addTask {
-                    let recorder = Recorder()
-                    try await TestClient.withClient(host: host, port: port) { client in
-                        try await body(client, deadline, recorder)
-                    }
-                    return recorder
-                }
+        let recorders = (0..<connections).map { _ in Recorder() }
+        let failures = Mutex<[String]>([])
+        let done = DispatchGroup()
+        for recorder in recorders {
+            done.enter()
+            let thread = Thread {
+                defer { done.leave() }
+                do { try body(try BlockingHTTPClient(host: host, port: port), deadline, recorder) }
+                catch { failures.withLock { $0.append("\(error)") } }
             }
-            let merged = Recorder()
-            for try await part in group { merged.merge(part) }
-            return merged
+            thread.stackSize = 1 << 20
+            thread.start()
         }
+        done.wait()
+        if let first = failures.withLock({ $0.first }) { throw ValidationError("a connection failed: \(first)") }
+        let merged = Recorder()
+        recorders.forEach(merged.merge)
+        return merged
     }
 }
 
@@ -116,15 +111,25 @@ final class Recorder: @unchecked Sendable {
     func time(_ kind: String, _ expected: Int, _ call: () async throws -> TestClient.Response) async throws -> TestClient.Response {
         let start = ContinuousClock.now
         let response = try await call()
+        add(kind, since: start, status: Int(response.status.code), expected: expected, body: String(buffer: response.body ?? ByteBuffer()))
+        return response
+    }
+
+    @discardableResult
+    func time(_ kind: String, _ expected: Int, _ call: () throws -> BlockingHTTPClient.Response) throws -> BlockingHTTPClient.Response {
+        let start = ContinuousClock.now
+        let response = try call()
+        add(kind, since: start, status: response.status, expected: expected, body: response.text)
+        return response
+    }
+
+    private func add(_ kind: String, since start: ContinuousClock.Instant, status: Int, expected: Int, body: @autoclosure () -> String) {
         let elapsed = ContinuousClock.now - start
         samples[kind, default: []].append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
-        if response.status.code != expected {
+        if status != expected {
             errors += 1
-            if errors <= 5 {
-                print("unexpected \(response.status.code) for \(kind): \(String(buffer: response.body ?? ByteBuffer()).prefix(300))")
-            }
+            if errors <= 5 { print("unexpected \(status) for \(kind): \(body().prefix(300))") }
         }
-        return response
     }
 
     func merge(_ other: Recorder) {
