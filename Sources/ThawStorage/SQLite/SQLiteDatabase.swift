@@ -3,23 +3,25 @@ import Dispatch
 import Synchronization
 import ThawCore
 
-/// SQLite in WAL mode with `synchronous=FULL`: a write is acknowledged only
-/// after its commit has reached the disk.
+/// SQLite in WAL mode: a write is acknowledged only after its commit has
+/// reached the disk.
 ///
-/// All writes go through one connection. Writes that arrive while a commit is
-/// in flight are gathered and committed together (group commit): each runs in
-/// its own SAVEPOINT, so one failing write rolls back alone, and the batch
-/// shares one fsync. Reads use a small pool of read-only connections, which WAL
-/// lets run alongside the writer.
+/// All writes go through one connection, driven by a thread of its own. Writes
+/// that arrive while a batch is running are gathered and committed together
+/// (group commit): each runs in its own SAVEPOINT, so one failing write rolls
+/// back alone. A committed batch goes to the WALSyncer, whose fdatasync makes
+/// it durable before anyone is told, while the writer goes on to the next
+/// batch. Reads use a small pool of read-only connections, which WAL lets run
+/// alongside the writer.
 public final class SQLiteDatabase: SQLDatabase {
     public var dialect: SQLDialect { .sqlite }
     private let writer: SQLiteHandle
     private let readers: Mutex<[SQLiteHandle]>
     private let queue = Mutex(WriteQueueState())
     private let path: String
-    /// The fsync of a commit runs here, so it blocks this thread and not one of
-    /// the few threads that run every request's async code.
-    private let commitQueue = DispatchQueue(label: "thaw.sqlite.commit")
+    /// The writer's drain loop and the write bodies run here, not on the cooperative threads.
+    private let writerExecutor = SerialQueueExecutor(label: "thaw.sqlite.writer")
+    private let syncer: WALSyncer
     private let checkpointQueue = DispatchQueue(label: "thaw.sqlite.checkpoint")
     private let checkpointer: SQLiteHandle
     private let checkpointScheduled = Mutex(false)
@@ -29,6 +31,10 @@ public final class SQLiteDatabase: SQLDatabase {
     static let walHardLimitPages: Int32 = 64_000
     private let walPages = Mutex<Int32>(0)
     static let maxIdleReaders = 8
+    /// Readers map the file (up to SQLite's 2 GB cap) instead of copying each page
+    /// they miss into their own cache with a read() call: a worklist touches a few
+    /// hundred pages scattered over a large history.
+    static let readerSettings = "PRAGMA query_only=ON; PRAGMA cache_size=-32768; PRAGMA mmap_size=2147418112;"
 
     /// `durable: false` skips the fsync of each commit: only for throwaway
     /// databases (a simulated benchmark history), where a power cut may lose
@@ -38,16 +44,18 @@ public final class SQLiteDatabase: SQLDatabase {
         writer = try SQLiteHandle(path: path, readOnly: false)
         try writer.exec("""
             PRAGMA journal_mode=WAL;
-            PRAGMA synchronous=\(durable ? "FULL" : "OFF");
+            PRAGMA synchronous=\(durable ? "NORMAL" : "OFF");
             PRAGMA foreign_keys=ON;
             PRAGMA temp_store=MEMORY;
             PRAGMA cache_size=-65536;
             """)
+        // NORMAL syncs the WAL before each checkpoint and the database after it; the syncer syncs each commit.
+        syncer = WALSyncer(walPath: writer.walPath, durable: durable)
         checkpointer = try SQLiteHandle(path: path, readOnly: false)
         var pool: [SQLiteHandle] = []
         for _ in 0..<readerCount {
             let reader = try SQLiteHandle(path: path, readOnly: true)
-            try reader.exec("PRAGMA query_only=ON; PRAGMA cache_size=-32768;")
+            try reader.exec(Self.readerSettings)
             pool.append(reader)
         }
         readers = Mutex(pool)
@@ -79,7 +87,7 @@ public final class SQLiteDatabase: SQLDatabase {
         queue.withLock { $0.closed = true }
         // A write that slipped in between is still allowed to finish.
         while queue.withLock({ $0.draining }) { try await Task.sleep(for: .milliseconds(1)) }
-        commitQueue.sync {}
+        syncer.close()
         readers.withLock { pool in pool.forEach { $0.close() }; pool.removeAll() }
         checkpointQueue.sync { checkpointer.close() }
         writer.close()
@@ -92,7 +100,7 @@ public final class SQLiteDatabase: SQLDatabase {
             if let handle = pool.popLast() { return handle }
             // Pool exhausted: open another read connection rather than wait.
             let extra = try SQLiteHandle(path: path, readOnly: true)
-            try extra.exec("PRAGMA query_only=ON;")
+            try extra.exec(Self.readerSettings)
             return extra
         }
         // Keep at most `maxIdleReaders`; a burst's extra connections are closed after use.
@@ -141,15 +149,15 @@ public final class SQLiteDatabase: SQLDatabase {
 
     private func enqueue(_ job: WriteJob) {
         let startDrain = queue.withLock { state -> Bool? in
-            if state.closed { return nil }
+            if state.closed || syncer.failure != nil { return nil }
             state.pending.append(job)
             if state.draining { return false }
             state.draining = true
             return true
         }
         switch startDrain {
-        case nil: job.finish(SQLError(.other, "the database is closed"))
-        case true?: Task { await self.drain() }
+        case nil: job.finish(SQLError(.other, syncer.failure ?? "the database is closed"))
+        case true?: Task(executorPreference: writerExecutor) { await self.drain() }
         case false?: break
         }
     }
@@ -190,33 +198,18 @@ public final class SQLiteDatabase: SQLDatabase {
             }
         }
         do {
-            try await commitOffThread()
-            succeeded.forEach { $0.finish(nil) }
+            _ = try writer.run("COMMIT", [])
         } catch {
             try? writer.exec("ROLLBACK")
             succeeded.forEach { $0.finish(error) }
+            return
         }
-    }
-}
-
-extension SQLiteDatabase {
-    private func commitOffThread() async throws {
-        let writer = self.writer
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            commitQueue.async { [self] in
-                do {
-                    _ = try writer.run("COMMIT", [])
-                    // Sustained writes can outrun the passive checkpoints (readers keep old frames
-                    // alive); the writer catches up here, before the next batch, so the WAL stays bounded.
-                    if walPages.withLock({ $0 }) >= Self.walHardLimitPages {
-                        try? writer.exec("PRAGMA wal_checkpoint(TRUNCATE)")
-                        walPages.withLock { $0 = 0 }
-                    }
-                    continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
+        syncer.acknowledgeWhenDurable(succeeded)
+        // Sustained writes can outrun the passive checkpoints (readers keep old frames
+        // alive); the writer catches up here, before the next batch, so the WAL stays bounded.
+        if walPages.withLock({ $0 }) >= Self.walHardLimitPages {
+            try? writer.exec("PRAGMA wal_checkpoint(TRUNCATE)")
+            walPages.withLock { $0 = 0 }
         }
     }
 }
@@ -227,7 +220,7 @@ private struct WriteQueueState {
     var closed = false
 }
 
-private struct WriteJob: Sendable {
+struct WriteJob: Sendable {
     let run: @Sendable (SQLiteConnection) async throws -> Void
     let finish: @Sendable ((any Error)?) -> Void
 }

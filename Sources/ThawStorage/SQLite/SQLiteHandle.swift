@@ -32,6 +32,13 @@ final class SQLiteHandle: @unchecked Sendable {
 
     deinit { close() }
 
+    /// The WAL file next to the database, or nil for an in-memory database.
+    var walPath: String? {
+        guard let db, let name = sqlite3_db_filename(db, "main"), name.pointee != 0,
+              let wal = sqlite3_filename_wal(name) else { return nil }
+        return String(cString: wal)
+    }
+
     func close() {
         if let db { sqlite3_wal_hook(db, nil, nil) }
         walHookBox?.release()
@@ -107,7 +114,9 @@ final class SQLiteHandle: @unchecked Sendable {
                 case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(statement, column)))
                 default:
                     if let text = sqlite3_column_text(statement, column) {
-                        values.append(.text(String(cString: text)))
+                        // The byte count SQLite already knows spares a strlen per value.
+                        let count = Int(sqlite3_column_bytes(statement, column))
+                        values.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)))
                     } else {
                         values.append(.null)
                     }

@@ -15,11 +15,7 @@ extension SQLConnection {
     /// the first time they appear in the month (at most five statements).
     func addToClimateMonth(_ lo: String, _ hi: String, _ day: CalendarDate, _ c: PairCounts, person: String?) async throws {
         let month = CalendarDate(year: day.year, month: day.month, day: 1)!
-        try await execute("""
-            INSERT INTO climate_months (org_lo, org_hi, month, \(ClimateSQL.counters.joined(separator: ", ")))
-            VALUES (?, ?, ?, \(ClimateSQL.counters.map { _ in "?" }.joined(separator: ", ")))
-            ON CONFLICT (org_lo, org_hi, month) DO UPDATE SET \(ClimateSQL.accumulate("climate_months"))
-            """, [lo.sqlValue, hi.sqlValue, month.sqlValue] + c.counterValues.map(\.sqlValue))
+        try await execute(ClimateSQL.addToMonth, [lo.sqlValue, hi.sqlValue, month.sqlValue] + c.counterValues.map(\.sqlValue))
         if c.interactions > 0,
            try await execute("INSERT INTO climate_month_weeks (org_lo, org_hi, month, week) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                              lo, hi, month, ScopedStore.weekStart(day)) == 1 {
@@ -34,16 +30,26 @@ extension SQLConnection {
 
     /// Adds counts to a pair's day, creating the row if needed.
     func addClimateDay(_ lo: String, _ hi: String, _ day: CalendarDate, _ c: PairCounts) async throws {
-        try await execute("""
-            INSERT INTO climate_days (org_lo, org_hi, day, \(ClimateSQL.counters.joined(separator: ", ")))
-            VALUES (?, ?, ?, \(ClimateSQL.counters.map { _ in "?" }.joined(separator: ", ")))
-            ON CONFLICT (org_lo, org_hi, day) DO UPDATE SET \(ClimateSQL.accumulate("climate_days"))
-            """, [lo.sqlValue, hi.sqlValue, day.sqlValue] + c.counterValues.map(\.sqlValue))
+        try await execute(ClimateSQL.addToDay, [lo.sqlValue, hi.sqlValue, day.sqlValue] + c.counterValues.map(\.sqlValue))
     }
 
     func addClimatePerson(_ lo: String, _ hi: String, _ day: CalendarDate, _ user: String) async throws {
         try await execute("INSERT INTO climate_day_people (org_lo, org_hi, day, user_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                           lo, hi, day, user)
+    }
+}
+
+extension ClimateSQL {
+    /// The upserts of the live path, built once: every ledger entry runs them.
+    static let addToDay = upsert("climate_days", key: "day")
+    static let addToMonth = upsert("climate_months", key: "month")
+
+    private static func upsert(_ table: String, key: String) -> String {
+        """
+        INSERT INTO \(table) (org_lo, org_hi, \(key), \(counters.joined(separator: ", ")))
+        VALUES (?, ?, ?, \(counters.map { _ in "?" }.joined(separator: ", ")))
+        ON CONFLICT (org_lo, org_hi, \(key)) DO UPDATE SET \(accumulate(table))
+        """
     }
 }
 
