@@ -2,7 +2,7 @@
 protocol Ordered { static func precedes(_ a: Self, _ b: Self) -> Bool }
 
 /// A binary min-heap: the simulation's queue of things to do, earliest first.
-struct Heap<Element: Ordered> {
+struct Heap<Element: Ordered>: Sendable where Element: Sendable {
     private var items: [Element] = []
     var peek: Element? { items.first }
 

@@ -27,27 +27,51 @@ public struct Simulator: Sendable {
     }
 
     /// Runs the plan; `progress` hears (weeks done, weeks in all).
+    ///
+    /// `streams` above 1 splits the pairs into that many streams played side by
+    /// side (pair i in stream i mod streams, each with its own random stream and
+    /// clock), meeting at the end of every week. Their writes then share group
+    /// commits, which is what makes a ten-million-entry history practical; the
+    /// history differs from the one-stream history of the same seed but is just
+    /// as reproducible. One stream is exactly the sequential history.
     @discardableResult
-    public func run(_ plan: SimulationPlan, progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Summary {
-        let clock = ManualClock(plan.start.startOfDay)
-        let store = ThawStore(database: database, clock: clock)
-        var run = Run(plan: plan, store: store, clock: clock, people: people)
+    public func run(_ plan: SimulationPlan, streams: Int = 1, progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Summary {
+        var runs = (0..<max(1, streams)).map { stream in
+            let clock = ManualClock(plan.start.startOfDay)
+            return Run(plan: plan, store: ThawStore(database: database, clock: clock), clock: clock, people: people,
+                       stream: stream, streams: max(1, streams))
+        }
         for week in 0..<plan.weeks {
-            run.plan(week: week)
-            try await run.play(until: plan.start.startOfDay.adding(days: 7 * (week + 1)))
+            let end = plan.start.startOfDay.adding(days: 7 * (week + 1))
+            runs = try await withThrowingTaskGroup(of: (Int, Run).self) { group in
+                for (index, run) in runs.enumerated() {
+                    group.addTask {
+                        var run = run
+                        run.plan(week: week)
+                        try await run.play(until: end)
+                        return (index, run)
+                    }
+                }
+                var played = runs
+                for try await (index, run) in group { played[index] = run }
+                return played
+            }
+            // The deadline sweep sees the whole network, so it runs once every stream has played the week.
+            runs[0].clock.set(end.adding(seconds: -1))
+            try await runs[0].store.sweepDeadlines()
             progress(week + 1, plan.weeks)
         }
         // What was still to come (a late acknowledgement, a keep) falls after the simulated time and is not played.
-        clock.set(plan.start.startOfDay.adding(days: 7 * plan.weeks))
-        try await store.sweepDeadlines()
-        return Summary(pairs: plan.pairs.count, weeks: plan.weeks, actions: run.actions)
+        runs[0].clock.set(plan.start.startOfDay.adding(days: 7 * plan.weeks))
+        try await runs[0].store.sweepDeadlines()
+        return Summary(pairs: plan.pairs.count, weeks: plan.weeks, actions: runs.reduce(0) { $0 + $1.actions })
     }
 }
 
 /// One run's moving parts: the random stream, the queue of things to do, and
 /// what earlier actions left behind (each pair's thread).
-struct Run {
-    enum Action {
+struct Run: Sendable {
+    enum Action: Sendable {
         case message(pair: Int, from: Int, reply: Bool)
         case signal(pair: Int, from: Int)
         case acknowledge(ID<Signal>, by: Actor)
@@ -56,9 +80,8 @@ struct Run {
         case consult(pair: Int, from: Int)
         case feedback(ID<Consultation>, by: Actor, proposer: Actor, deadline: CalendarDate, temperature: Double)
         case answer(ID<Consultation>, ID<FeedbackItem>, by: Actor, adopt: Bool)
-        case sweep
     }
-    struct Pending: Ordered {
+    struct Pending: Ordered, Sendable {
         var at: Timestamp; var order: Int; var action: Action
         static func precedes(_ a: Pending, _ b: Pending) -> Bool { (a.at, a.order) < (b.at, b.order) }
     }
@@ -67,6 +90,8 @@ struct Run {
     let store: ThawStore
     let clock: ManualClock
     let people: [ID<Organization>: [Actor]]
+    /// This run plays the pairs whose index is `stream` modulo `streams`.
+    let stream: Int, streams: Int
     var rng: SplitMix64
     var queue = Heap<Pending>()
     var order = 0
@@ -74,15 +99,17 @@ struct Run {
     var temperatures: [Int: Double] = [:]
     var actions = 0
 
-    init(plan: SimulationPlan, store: ThawStore, clock: ManualClock, people: [ID<Organization>: [Actor]]) {
+    init(plan: SimulationPlan, store: ThawStore, clock: ManualClock, people: [ID<Organization>: [Actor]], stream: Int = 0, streams: Int = 1) {
         self.plan = plan; self.store = store; self.clock = clock; self.people = people
-        rng = SplitMix64(seed: plan.seed)
+        self.stream = stream; self.streams = streams
+        // Stream 0 draws exactly the one-stream sequence; the others start from seeds of their own.
+        rng = SplitMix64(seed: plan.seed &+ UInt64(stream) &* 0x9E37_79B9_7F4A_7C15)
     }
 
     /// This week's temperature for each pair and what it sets going.
     mutating func plan(week: Int) {
         let weekStart = plan.start.startOfDay.adding(days: 7 * week)
-        for (index, pair) in plan.pairs.enumerated() {
+        for (index, pair) in plan.pairs.enumerated() where index % streams == stream {
             let t = min(1, max(0, pair.temperature(week: week) + plan.noise * rng.normal()))
             temperatures[index] = t
             // Warm, either side reaches out; as it cools, one side keeps trying and the other goes quiet.
@@ -95,7 +122,6 @@ struct Run {
             if rng.chance(0.1 + 0.2 * t) { schedule(weekStart.adding(seconds: Int64(rng.between(3600, 5 * 86_400))), .commit(pair: index, from: initiator())) }
             if rng.chance(0.05) { schedule(weekStart.adding(seconds: Int64(rng.between(3600, 5 * 86_400))), .consult(pair: index, from: initiator())) }
         }
-        schedule(weekStart.adding(days: 7).adding(seconds: -1), .sweep)
     }
 
     mutating func schedule(_ at: Timestamp, _ action: Action) {
@@ -170,8 +196,6 @@ struct Run {
         case let .answer(id, item, by, adopt):
             _ = try await store.scoped(to: by).respond(id, item: item, adopt ? .adapted : .notAdopted,
                                                       text: adopt ? "Added, with a call-back instead" : "Not this year: no budget for it")
-        case .sweep:
-            try await store.sweepDeadlines()
         }
     }
 }

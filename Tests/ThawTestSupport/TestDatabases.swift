@@ -70,14 +70,16 @@ public struct TestSetupError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs a test body against a fresh database and always cleans up.
-public func withDatabase(_ backend: Backend, _ body: (TestDatabase) async throws -> Void) async throws {
+/// Runs a test body against a fresh database, always cleans up, and returns what the body returned.
+@discardableResult
+public func withDatabase<T>(_ backend: Backend, _ body: (TestDatabase) async throws -> T) async throws -> T {
     let db = try await TestDatabase.make(backend)
     do {
-        try await body(db)
+        let result = try await body(db)
+        await db.cleanup()
+        return result
     } catch {
         await db.cleanup()
         throw error
     }
-    await db.cleanup()
 }
