@@ -38,7 +38,8 @@ func measurePages(_ pages: [(name: String, path: String, session: String)], host
         var bytes: [String: Int] = [:]
         for (name, path, session) in pages {
             let headers: HTTPFields = session.isEmpty ? [:] : [.cookie: "thaw_session=" + session]
-            for _ in 0..<20 { _ = try await client.execute(.init(path, method: .get, headers: headers)) }   // warm up
+            // Warm up (fewer times for pages measured only a few times: they are the slow ones).
+            for _ in 0..<min(20, max(1, requests / 5)) { _ = try await client.execute(.init(path, method: .get, headers: headers)) }
             for _ in 0..<requests {
                 let response = try await recorder.time(name, 200) { try await client.execute(.init(path, method: .get, headers: headers)) }
                 bytes[name] = response.body?.readableBytes ?? 0
