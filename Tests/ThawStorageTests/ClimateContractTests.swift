@@ -6,6 +6,23 @@ import ThawTestSupport
 /// The climate aggregates on every backend: updated with each ledger entry,
 /// equal to a rebuild from the ledger, and read back as components.
 @Suite struct ClimateContractTests {
+    /// The database's week number (what weekly sums group by) is Swift's, for every day of several years
+    /// and across both ends of each year, and its Monday is the day's week start.
+    @Test(arguments: Backend.available)
+    func theDatabaseCountsWeeksAsSwiftDoes(backend: Backend) async throws {
+        try await withDatabase(backend) { db in
+            let first = CalendarDate("2019-12-23")!.startOfDay
+            let days = (0..<(366 * 4)).map { CalendarDate(first.adding(days: $0)) }
+            let sql = "SELECT " + days.indices.map { "\(ClimateSQL.weekNumber(db.database.dialect == .postgres ? "CAST(? AS TEXT)" : "?", db.database.dialect)) AS w\($0)" }
+                .joined(separator: ", ")
+            let row = try #require(try await db.database.read { c in try await c.query(sql, days.map(\.sqlValue)).first })
+            for (index, day) in days.enumerated() {
+                #expect(row.int("w\(index)") == ScopedStore.week(day), "week of \(day)")
+                #expect(ScopedStore.monday(ofWeek: row.int("w\(index)")) == ScopedStore.weekStart(day))
+            }
+        }
+    }
+
     @Test(arguments: Backend.available)
     func incrementalAggregatesEqualARebuildAndGiveTheComponents(backend: Backend) async throws {
         try await withDatabase(backend) { db in

@@ -66,6 +66,13 @@ enum ClimateSQL {
                              : "date(\(column), '-' || ((CAST(strftime('%w', \(column)) AS INTEGER) + 6) % 7) || ' days')"
     }
 
+    /// The Monday-based week number of a 'YYYY-MM-DD' column, as `ScopedStore.week` counts it
+    /// (days since 1970 plus three, over seven): an integer to group by.
+    static func weekNumber(_ column: String, _ dialect: SQLDialect) -> String {
+        dialect == .postgres ? "((\(column)::date - DATE '1970-01-01') + 3) / 7"
+                             : "CAST((julianday(\(column)) - 2440584.5) / 7 AS INTEGER)"
+    }
+
     /// The first of a 'YYYY-MM-DD' column's month.
     static func month(_ column: String) -> String { "substr(\(column), 1, 7) || '-01'" }
 

@@ -65,22 +65,23 @@ extension ScopedStore {
             for (pairKey, rounds) in try await surveys(db, pair: pair, before: to) { out[pairKey, default: PairPeriods()].surveys = rounds }
             return out
         }
-        let week = ClimateSQL.week("day", db.dialect)
-        let key = week
+        // Grouped by week number, an integer, rather than by the Monday's date as text: computing a
+        // date string per day row made the weekly dashboard several times slower than the monthly one.
+        let week = ClimateSQL.weekNumber("day", db.dialect)
         let sums = ClimateSQL.counters.map { "SUM(\($0)) AS \($0)" }.joined(separator: ", ")
         for row in try await db.query("""
-            SELECT org_lo, org_hi, \(key) AS period, \(sums),
-                   COUNT(DISTINCT CASE WHEN formal + informal + referral > 0 THEN \(week) END) AS contact_weeks
-            FROM climate_days WHERE \(filter)day >= ? AND day < ? GROUP BY org_lo, org_hi, \(key)
+            SELECT org_lo, org_hi, \(week) AS period, \(sums),
+                   MAX(CASE WHEN formal + informal + referral > 0 THEN 1 ELSE 0 END) AS contact_weeks
+            FROM climate_days WHERE \(filter)day >= ? AND day < ? GROUP BY org_lo, org_hi, \(week)
             """, binds) {
-            out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairPeriods()].sums[CalendarDate(row.string("period"))!] =
+            out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairPeriods()].sums[monday(ofWeek: row.int("period"))] =
                 (PairCounts(row: row), row.int("contact_weeks"), 0)
         }
         for row in try await db.query("""
-            SELECT org_lo, org_hi, \(key) AS period, COUNT(DISTINCT user_id) AS people
-            FROM climate_day_people WHERE \(filter)day >= ? AND day < ? GROUP BY org_lo, org_hi, \(key)
+            SELECT org_lo, org_hi, \(week) AS period, COUNT(DISTINCT user_id) AS people
+            FROM climate_day_people WHERE \(filter)day >= ? AND day < ? GROUP BY org_lo, org_hi, \(week)
             """, binds) {
-            out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairPeriods()].sums[CalendarDate(row.string("period"))!, default: (PairCounts(), 0, 0)]
+            out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairPeriods()].sums[monday(ofWeek: row.int("period")), default: (PairCounts(), 0, 0)]
                 .people = row.int("people")
         }
         for (pairKey, rounds) in try await surveys(db, pair: pair, before: to) { out[pairKey, default: PairPeriods()].surveys = rounds }
@@ -118,6 +119,9 @@ extension ScopedStore {
 
     /// Monday-based week number since 1970 (1970-01-01 was a Thursday).
     static func week(_ day: CalendarDate) -> Int { (Int(day.startOfDay.millis / 86_400_000) + 3) / 7 }
+
+    /// The Monday of week number `week` (the inverse of `week(_:)` on Mondays).
+    static func monday(ofWeek week: Int) -> CalendarDate { CalendarDate(Timestamp(millis: Int64(7 * week - 3) * 86_400_000)) }
 
     /// The Monday of the day's week.
     public static func weekStart(_ day: CalendarDate) -> CalendarDate { periodStart(day, .week) }
