@@ -19,7 +19,7 @@ public struct RegimeRecovery: Codable, Sendable {
     public static func measure(_ plan: SimulationPlan, store: ThawStore, people: [ID<Organization>: [Actor]],
                                penalty: Double? = nil) async throws -> RegimeRecovery {
         var result = RegimeRecovery(planted: 0, detected: 0, matched: 0, sameDirection: 0)
-        let from = plan.start, to = CalendarDate(plan.start.startOfDay.adding(days: 7 * plan.weeks))
+        let (from, to) = scoredRange(plan)
         for pair in plan.pairs {
             guard let member = people[pair.organizations[0]]?.first else { continue }
             let history = try await store.scoped(to: member).pairClimateHistory(pair.organizations[0], pair.organizations[1], period: .month,
@@ -27,11 +27,20 @@ public struct RegimeRecovery: Codable, Sendable {
             let planted = pair.regimes.indices.dropFirst().map { i in
                 (month: monthNumber(CalendarDate(plan.start.startOfDay.adding(days: 7 * pair.regimes[i].startWeek))),
                  direction: pair.regimes[i].temperature < pair.regimes[i - 1].temperature ? FreezeThaw.Direction.freeze : .thaw)
-            }
+            }.filter { $0.month > monthNumber(from) }   // a change in the range's first month has no before to differ from
             let detected = history.segments.compactMap { s in s.direction.map { (month: monthNumber(s.start), direction: $0) } }
             result.add(planted: planted, detected: detected)
         }
         return result
+    }
+
+    /// The plan's whole time, or its last five years when it is longer: the climate
+    /// answers at most five years at a time (from the first of a month, so periods are whole).
+    public static func scoredRange(_ plan: SimulationPlan) -> (from: CalendarDate, to: CalendarDate) {
+        let to = CalendarDate(plan.start.startOfDay.adding(days: 7 * plan.weeks))
+        let earliest = CalendarDate(to.startOfDay.adding(days: -1_800))
+        guard plan.start < earliest else { return (plan.start, to) }
+        return (CalendarDate(year: earliest.year, month: earliest.month, day: 1)!, to)
     }
 
     mutating func add(planted: [(month: Int, direction: FreezeThaw.Direction)], detected: [(month: Int, direction: FreezeThaw.Direction)]) {

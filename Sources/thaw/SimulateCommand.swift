@@ -63,6 +63,7 @@ struct SimulateCommand: AsyncParsableCommand {
         print("""
             simulated \(organizations) organisations, \(summary.pairs) partnerships, \(weeks) weeks from \(monday) at noise \(noise) (seed \(seed)):
               \(summary.actions) actions in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow))); \(entries) ledger entries in the database
+              scored \(RegimeRecovery.scoredRange(plan).from) to \(RegimeRecovery.scoredRange(plan).to) (the climate answers at most five years at a time)
               planted changes \(recovery.planted), found \(recovery.detected), matched within one month \(recovery.matched) (same direction \(recovery.sameDirection))
               precision \(String(format: "%.2f", recovery.precision)), recall \(String(format: "%.2f", recovery.recall))
             """)

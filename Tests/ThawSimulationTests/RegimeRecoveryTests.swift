@@ -59,4 +59,17 @@ import ThawTestSupport
         #expect(first.kinds.contains { $0.hasPrefix("commitment.kept=") } && first.kinds.contains { $0.hasPrefix("commitment.missed=") })
         #expect(first.pairs >= 12)
     }
+
+    /// A plan longer than the five years the climate answers at a time is scored on its last five
+    /// years, from the first of a month; a shorter one on all of it.
+    @Test func longPlansAreScoredOnTheirLastFiveYears() {
+        let start = CalendarDate("2012-01-02")!
+        let long = RegimeRecovery.scoredRange(SimulationPlan(seed: 1, start: start, weeks: 730, noise: 0.1, pairs: []))
+        #expect(long.to == CalendarDate(start.startOfDay.adding(days: 7 * 730)))
+        #expect(long.from.day == 1 && long.from > start)
+        #expect(long.to.startOfDay.millis - long.from.startOfDay.millis <= 5 * 366 * 86_400_000)
+        #expect(long.to.startOfDay.millis - long.from.startOfDay.millis >= 4 * 366 * 86_400_000)
+        let short = RegimeRecovery.scoredRange(SimulationPlan(seed: 1, start: start, weeks: 156, noise: 0.1, pairs: []))
+        #expect(short.from == start)
+    }
 }
