@@ -59,8 +59,8 @@ struct RequestLogMiddleware: RouterMiddleware {
     }
 }
 
-/// Request ids unique within this process and across restarts: a random prefix
-/// drawn once, then a counter (one random draw per request was a system call each).
+/// Request ids unique within this process (and, by a random prefix drawn once, all but surely
+/// across restarts): the prefix, then a counter (one random draw per request was a system call each).
 enum RequestIDs {
     private static let prefix = "req_" + String(UInt32.random(in: 0...UInt32.max), radix: 16) + "_"
     private static let counter = Atomic<UInt64>(0)

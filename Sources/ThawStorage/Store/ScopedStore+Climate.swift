@@ -65,8 +65,7 @@ extension ScopedStore {
             for (pairKey, rounds) in try await surveys(db, pair: pair, before: to) { out[pairKey, default: PairPeriods()].surveys = rounds }
             return out
         }
-        // Grouped by week number, an integer, rather than by the Monday's date as text: computing a
-        // date string per day row made the weekly dashboard several times slower than the monthly one.
+        // Grouped by week number, an integer, rather than by the Monday's date formatted as text for every day row.
         let week = ClimateSQL.weekNumber("day", db.dialect)
         let sums = ClimateSQL.counters.map { "SUM(\($0)) AS \($0)" }.joined(separator: ", ")
         for row in try await db.query("""
@@ -130,9 +129,7 @@ extension ScopedStore {
     public static func periodStart(_ day: CalendarDate, _ period: ClimatePeriod) -> CalendarDate {
         switch period {
         case .month: return CalendarDate(year: day.year, month: day.month, day: 1)!
-        case .week:
-            let days = Int(day.startOfDay.millis / 86_400_000)
-            return CalendarDate(Timestamp(millis: Int64(days - (days + 3) % 7) * 86_400_000))
+        case .week: return monday(ofWeek: week(day))
         }
     }
 
