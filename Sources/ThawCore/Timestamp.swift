@@ -68,8 +68,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     }
 }
 
-extension Int64 {
-    func floorDivided(by divisor: Int64) -> Int64 {
+extension BinaryInteger {
+    func floorDivided(by divisor: Self) -> Self {
         let q = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? q - 1 : q
     }

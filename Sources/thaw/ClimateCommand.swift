@@ -19,25 +19,31 @@ struct RebuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild", abstract: "Recompute every climate aggregate from the activity ledger, with a progress bar.")
     @OptionGroup var db: DatabaseOptions
-    @Flag(help: "Replay each entry through the incremental path (what a live write runs) instead of summing pages: slower; measures the incremental cost.")
-    var oneEntryAtATime = false
+    @Option(help: "Replay the ledger's last N entries through the incremental path (what a live write runs) after folding the rest; prints their time per entry.")
+    var replayLast = 0
 
     func run() async throws {
+        guard replayLast >= 0 else { throw ValidationError("--replay-last must be zero or more") }
         let database = try await openDatabase(db.url, logger: Logger(label: "thaw"))
         let store = ThawStore(database: database, clock: SystemClock())
         let started = ContinuousClock.now
-        // A million entries a step summed by the database; one entry at a time, ten thousand a step.
-        try await store.rebuildClimate(pageSize: oneEntryAtATime ? 10_000 : 1_000_000, oneEntryAtATime: oneEntryAtATime) { done, total in
+        let report = try await store.rebuildClimate(replayingLast: replayLast) { done, total in
             ProgressBar.draw(done, total, unit: "ledger entries")
         }
         let elapsed = ContinuousClock.now - started
         FileHandle.standardError.write(Data("\n".utf8))
-        let entries = try await database.read { c in try await c.query("SELECT COUNT(*) AS n FROM activity", []).first?.int("n") ?? 0 }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(String(format: "rebuilt the climate aggregates from %d ledger entries in %.3f s (%.2f µs per entry)%@",
-                     entries, seconds, entries > 0 ? seconds * 1e6 / Double(entries) : 0, oneEntryAtATime ? ", one entry at a time" : ""))
+        print(String(format: "rebuilt the climate aggregates from %d ledger entries in %.3f s (%.2f µs per entry)",
+                     report.entries, elapsed.seconds, report.entries > 0 ? elapsed.seconds * 1e6 / Double(report.entries) : 0))
+        if report.replayed > 0 {
+            print(String(format: "of which the last %d replayed one at a time through the live path in %.3f s (%.2f µs per entry)",
+                         report.replayed, report.replayTime.seconds, report.replayTime.seconds * 1e6 / Double(report.replayed)))
+        }
         try await database.close()
     }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// The climate in the terminal, or as CSV.

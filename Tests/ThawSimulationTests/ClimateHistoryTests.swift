@@ -25,12 +25,16 @@ import ThawTestSupport
             try await Simulator(database: db.database, people: people).run(SimulationPlan(seed: 4, start: start, weeks: 86, noise: 0.05, pairs: [quiet]))
 
             // Every kind of contribution the simulator makes (threads, signals and their acknowledgements in time or
-            // late, commitments kept and missed, consultation answers taken up or not): the set-based rebuild gives
+            // late, commitments kept and missed, consultation answers taken up or not): the folding rebuild gives
             // exactly what the entry-by-entry updates gave.
             let incremental = try await store.climateSnapshot()
             try await store.rebuildClimate(pageSize: 997)
             #expect(try await store.climateSnapshot() == incremental)
-            try await store.rebuildClimate(oneEntryAtATime: true)
+            // Folded up to the last 500 entries, those replayed one by one; then every entry replayed.
+            let report = try await store.rebuildClimate(pageSize: 1000, replayingLast: 500)
+            #expect(report.replayed == 500 && report.entries > 1000)
+            #expect(try await store.climateSnapshot() == incremental)
+            try await store.rebuildClimate(replayingLast: .max)
             #expect(try await store.climateSnapshot() == incremental)
 
             let lead = store.scoped(to: people[orgs[0]]![0])

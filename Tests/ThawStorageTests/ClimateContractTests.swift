@@ -6,19 +6,36 @@ import ThawTestSupport
 /// The climate aggregates on every backend: updated with each ledger entry,
 /// equal to a rebuild from the ledger, and read back as components.
 @Suite struct ClimateContractTests {
-    /// The database's week number (what weekly sums group by) is Swift's, for every day of several years
-    /// and across both ends of each year, and its Monday is the day's week start.
+    /// A database of migration 11 (day rows) with a ledger moves to one row per pair and month,
+    /// recomputed from its entries, and its old tables are gone.
     @Test(arguments: Backend.available)
-    func theDatabaseCountsWeeksAsSwiftDoes(backend: Backend) async throws {
-        try await withDatabase(backend) { db in
-            let first = CalendarDate("2019-12-23")!.startOfDay
-            let days = (0..<(366 * 4)).map { CalendarDate(first.adding(days: $0)) }
-            let sql = "SELECT " + days.indices.map { "\(ClimateSQL.weekNumber(db.database.dialect == .postgres ? "CAST(? AS TEXT)" : "?", db.database.dialect)) AS w\($0)" }
-                .joined(separator: ", ")
-            let row = try #require(try await db.database.read { c in try await c.query(sql, days.map(\.sqlValue)).first })
-            for (index, day) in days.enumerated() {
-                #expect(row.int("w\(index)") == ScopedStore.week(day), "week of \(day)")
-                #expect(ScopedStore.monday(ofWeek: row.int("w\(index)")) == ScopedStore.weekStart(day))
+    func migrationTwelveRecomputesTheMonthRowsFromTheLedger(backend: Backend) async throws {
+        try await withDatabase(backend, migrations: Migrator.all.filter { $0.version < 12 }) { db in
+            let january = CalendarDate("2026-01-05")!.startOfDay   // a Monday
+            let entries: [(days: Int, user: String?, actor: String, counterpart: String?, kind: String, channel: String, detail: String)] = [
+                (0, "usr_1", "org_b", "org_a", "thread.message", "informal", "{}"),
+                (1, "usr_2", "org_a", "org_b", "signal.acknowledged", "formal", #"{"timeliness":"late"}"#),
+                (8, "usr_1", "org_b", "org_a", "consultation.answered", "formal", #"{"response":"adapted","timeliness":"on-time"}"#),
+                (9, nil, "org_a", "org_b", "referral.response-overdue", "system", "{}"),
+                (9, nil, "org_a", "org_b", "user.created", "system", "{}"),           // system: nothing
+                (10, "usr_3", "org_a", nil, "thread.message", "informal", "{}"),       // no counterpart: nothing
+            ]
+            try await db.database.write { c in
+                for e in entries {
+                    try await c.execute("""
+                        INSERT INTO activity (at, actor_user_id, actor_organization_id, counterpart_organization_id, kind, subject_type, subject_id, channel, detail)
+                        VALUES (?, ?, ?, ?, ?, 'test', 'x', ?, ?)
+                        """, january.adding(days: e.days), e.user, e.actor, e.counterpart, e.kind, e.channel, e.detail)
+                }
+            }
+            #expect(try await Migrator.migrate(db.database) == [12])
+            let store = ThawStore(database: db.database, clock: ManualClock(january))
+            let rows = try await store.climateSnapshot()
+            // org_a|org_b, January: hi_to_lo 2 (b's message and answer), lo_to_hi 1, formal 2, informal 1, answered 1,
+            // adopted 1, on time 1, late 2 (a late acknowledgement, an overdue response); two weeks with contact; two people.
+            #expect(rows == ["org_a|org_b|2026-01-01|1|2|2|1|0|0|0|1|1|1|2|2|2|5b1d1,6a1c1k1,13b1c1h1i1j1,14k1|4112 usr_1\n32 usr_2"])
+            for old in ["climate_days", "climate_day_people", "climate_month_weeks", "climate_month_people"] {
+                await #expect(throws: (any Error).self) { try await db.database.read { c in try await c.query("SELECT * FROM \(old)", []) } }
             }
         }
     }

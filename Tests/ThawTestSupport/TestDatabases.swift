@@ -33,13 +33,14 @@ public struct TestDatabase: Sendable {
     public let reopen: @Sendable () async throws -> any SQLDatabase
     public let cleanup: @Sendable () async -> Void
 
-    public static func make(_ backend: Backend) async throws -> TestDatabase {
+    /// `migrations`: the schema to start from (all of them unless a test of a migration says otherwise).
+    public static func make(_ backend: Backend, migrations: [Migration] = Migrator.all) async throws -> TestDatabase {
         let logger = Logger(label: "test")
         switch backend {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("thaw-test-\(UUID().uuidString).sqlite").path
             let database = try SQLiteDatabase(path: path)
-            try await Migrator.migrate(database)
+            try await Migrator.migrate(database, migrations: migrations)
             return TestDatabase(database: database, reopen: { try SQLiteDatabase(path: path) }, cleanup: {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             })
@@ -55,7 +56,7 @@ public struct TestDatabase: Sendable {
             components.path = "/" + name
             let url = components.string!
             let database = try PostgresDatabase(url: url, logger: logger)
-            try await Migrator.migrate(database)
+            try await Migrator.migrate(database, migrations: migrations)
             return TestDatabase(database: database, reopen: { try PostgresDatabase(url: url, logger: logger) }, cleanup: {
                 try? await database.close()
                 _ = try? await admin.read { db in try await db.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", []) }
@@ -72,8 +73,9 @@ public struct TestSetupError: Error, CustomStringConvertible {
 
 /// Runs a test body against a fresh database, always cleans up, and returns what the body returned.
 @discardableResult
-public func withDatabase<T>(_ backend: Backend, _ body: (TestDatabase) async throws -> T) async throws -> T {
-    let db = try await TestDatabase.make(backend)
+public func withDatabase<T>(_ backend: Backend, migrations: [Migration] = Migrator.all,
+                            _ body: (TestDatabase) async throws -> T) async throws -> T {
+    let db = try await TestDatabase.make(backend, migrations: migrations)
     do {
         let result = try await body(db)
         await db.cleanup()

@@ -38,35 +38,57 @@ public enum ClimateLedger {
                                     at: Timestamp) -> (lo: String, hi: String, day: CalendarDate, counts: PairCounts)? {
         guard let counterpart, counterpart != actor else { return nil }
         let (lo, hi) = actor < counterpart ? (actor, counterpart) : (counterpart, actor)
-        var counts = PairCounts()
-        // The sweep's record of an unanswered item is not contact between the two: it only counts against responsiveness.
-        if kind == overdueKind {
-            counts.late = 1
-            return (lo, hi, CalendarDate(at), counts)
-        }
-        guard channel != .system else { return nil }
-        switch channel {
-        case .formal: counts.formal = 1
-        case .informal: counts.informal = 1
-        case .referral: counts.referral = 1
-        case .system: break
-        }
-        if exchanges.contains(kind) {
-            if actor == lo { counts.loToHi = 1 } else { counts.hiToLo = 1 }
-        }
-        switch kind {
-        case keptKind: counts.kept = 1
-        case missedKind: counts.missed = 1
-        case answeredKind:
-            counts.answered = 1
-            if let response = detail["response"], takenUp.contains(response) { counts.adopted = 1 }
-        default: break
-        }
-        switch detail[ResponseTiming.detailKey] {
-        case ResponseTiming.onTime?: counts.onTime = 1
-        case ResponseTiming.late?: counts.late = 1
-        default: break
-        }
+        guard let counts = KindRule(kind).counts(channel: channel, actorIsLo: actor == lo, response: detail["response"],
+                                                 timeliness: detail[ResponseTiming.detailKey]) else { return nil }
         return (lo, hi, CalendarDate(at), counts)
+    }
+
+    /// What an entry's kind means for the climate, decided once per kind (the
+    /// rebuild meets a handful of kinds ten million times).
+    public struct KindRule: Sendable {
+        public let isOverdue: Bool, isExchange: Bool, isKept: Bool, isMissed: Bool, isAnswered: Bool
+
+        public init(_ kind: String) {
+            isOverdue = kind == ClimateLedger.overdueKind
+            isExchange = ClimateLedger.exchanges.contains(kind)
+            isKept = kind == ClimateLedger.keptKind
+            isMissed = kind == ClimateLedger.missedKind
+            isAnswered = kind == ClimateLedger.answeredKind
+        }
+
+        /// Whether the entry's detail matters: its `response` (answers) or `timeliness`.
+        public var readsResponse: Bool { isAnswered }
+
+        /// The counts an entry of this kind adds to its pair, given the detail values that matter;
+        /// nil when it adds nothing (system entries other than the sweep's).
+        public func counts(channel: Channel, actorIsLo: Bool, response: String?, timeliness: String?) -> PairCounts? {
+            var counts = PairCounts()
+            // The sweep's record of an unanswered item is not contact between the two: it only counts against responsiveness.
+            if isOverdue {
+                counts.late = 1
+                return counts
+            }
+            switch channel {
+            case .formal: counts.formal = 1
+            case .informal: counts.informal = 1
+            case .referral: counts.referral = 1
+            case .system: return nil
+            }
+            if isExchange {
+                if actorIsLo { counts.loToHi = 1 } else { counts.hiToLo = 1 }
+            }
+            if isKept { counts.kept = 1 }
+            if isMissed { counts.missed = 1 }
+            if isAnswered {
+                counts.answered = 1
+                if let response, takenUp.contains(response) { counts.adopted = 1 }
+            }
+            switch timeliness {
+            case ResponseTiming.onTime?: counts.onTime = 1
+            case ResponseTiming.late?: counts.late = 1
+            default: break
+            }
+            return counts
+        }
     }
 }

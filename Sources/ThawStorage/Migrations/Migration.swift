@@ -7,13 +7,21 @@ public struct Migration: Sendable {
     public let version: Int
     public let name: String
     public let statements: @Sendable (SQLDialect) -> [String]
+    /// Work that SQL alone cannot do (recomputing stored aggregates), run after the
+    /// statements in the same transaction.
+    let then: (@Sendable (any SQLConnection) async throws -> Void)?
 
     public init(version: Int, name: String, statements: @escaping @Sendable (SQLDialect) -> [String]) {
-        self.version = version; self.name = name; self.statements = statements
+        self.version = version; self.name = name; self.statements = statements; then = nil
     }
 
     public init(version: Int, name: String, sql: [String]) {
         self.init(version: version, name: name) { dialect in sql.map { Self.render($0, for: dialect) } }
+    }
+
+    init(version: Int, name: String, sql: [String], then: @escaping @Sendable (any SQLConnection) async throws -> Void) {
+        self.version = version; self.name = name; self.then = then
+        statements = { dialect in sql.map { Self.render($0, for: dialect) } }
     }
 
     static func render(_ sql: String, for dialect: SQLDialect) -> String {
@@ -56,7 +64,8 @@ extension Substring {
 public enum Migrator {
     public static let all: [Migration] = [Schema.v1, Schema.v2LedgerGuards, Schema.v3OpenWorklists, Schema.v4LeanerReferralIndexes,
                                            Schema.v5CountingWorklistIndexes, Schema.v6Partnership, Schema.v7SignalsRolesEventsFunding, Schema.v8PulseSurveys,
-                                           Schema.v9ClimateAggregates, Schema.v10Responsiveness, Schema.v11ClimateMonths]
+                                           Schema.v9ClimateAggregates, Schema.v10Responsiveness, Schema.v11ClimateMonths,
+                                           Schema.v12ClimatePairMonths]
 
     @discardableResult
     public static func migrate(_ database: any SQLDatabase, migrations: [Migration] = all) async throws -> [Int] {
@@ -79,6 +88,7 @@ public enum Migrator {
                 for statement in migration.statements(db.dialect) {
                     try await db.execute(statement, [])
                 }
+                try await migration.then?(db)
                 try await db.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                                      migration.version, migration.name, SystemClock().now())
                 return true

@@ -204,4 +204,23 @@ extension Schema {
             """,
         ] + ClimateSQL.monthsFromDays(dialect)
     }
+
+    /// The climate as one row per pair and month, holding each day's counts and
+    /// each person's days as text (`PairMonth`): weeks and months are derived from
+    /// it, an entry rewrites one row, and a rebuild writes a row per pair-month
+    /// instead of a row per pair-day and per person-day. Recomputed from the ledger here.
+    static let v12ClimatePairMonths = Migration(version: 12, name: "climate pair months", sql: []) { db in
+        let dropped = ["climate_days", "climate_day_people", "climate_month_weeks", "climate_month_people", "climate_months", "climate_state"]
+        try await ClimateRebuild.withoutZeroingFreedPages(db) {
+            for table in dropped { try await db.execute("DROP TABLE \(table)") }
+        }
+        try await db.execute("""
+            CREATE TABLE climate_months (org_lo TEXT NOT NULL, org_hi TEXT NOT NULL, month TEXT NOT NULL,
+                \(ClimateSQL.counters.map { "\($0) INTEGER NOT NULL DEFAULT 0" }.joined(separator: ", ")),
+                contact_weeks INTEGER NOT NULL DEFAULT 0, people INTEGER NOT NULL DEFAULT 0,
+                days TEXT NOT NULL DEFAULT '', members TEXT NOT NULL DEFAULT '', PRIMARY KEY (org_lo, org_hi, month))
+            """)
+        try await db.execute("CREATE INDEX climate_months_by_month ON climate_months (month)")
+        try await ClimateRebuild.run(db)
+    }
 }

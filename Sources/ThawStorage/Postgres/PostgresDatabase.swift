@@ -116,6 +116,12 @@ struct PostgresSQLConnection: SQLConnection {
         try await run(sql, binds).metadata.rows ?? 0
     }
 
+    func scan(_ sql: String, _ binds: [SQLValue], _ body: (any SQLScanRow) throws -> Void) async throws {
+        for row in try await run(sql, binds).rows {
+            try body(BuiltScanRow(values: try row.map { try Self.value(of: $0) }))
+        }
+    }
+
     private func run(_ sql: String, _ binds: [SQLValue]) async throws -> PostgresQueryResult {
         var bindings = PostgresBindings(capacity: binds.count)
         for value in binds {

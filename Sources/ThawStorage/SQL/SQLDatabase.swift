@@ -13,6 +13,29 @@ public protocol SQLConnection: Sendable {
     /// Runs a statement and returns how many rows it changed.
     @discardableResult
     func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int
+    /// Hands each result row to `body` as it is read, by column position, without
+    /// building rows: for passes over many rows (the climate rebuild reads the whole ledger).
+    func scan(_ sql: String, _ binds: [SQLValue], _ body: (any SQLScanRow) throws -> Void) async throws
+}
+
+/// A result row seen in passing by `scan`; valid only inside the call that received it.
+public protocol SQLScanRow {
+    func int64(_ column: Int) -> Int64?
+    /// The column's text as UTF-8 (nil for NULL), valid only inside `body`.
+    func withText<R>(_ column: Int, _ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R
+}
+
+/// A built row seen through `SQLScanRow` (PostgreSQL, whose driver builds its rows anyway).
+struct BuiltScanRow: SQLScanRow {
+    let values: [SQLValue]
+    func int64(_ column: Int) -> Int64? {
+        if case .int(let value) = values[column] { return value }
+        return nil
+    }
+    func withText<R>(_ column: Int, _ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
+        guard case .text(var text) = values[column] else { return try body(nil) }
+        return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+    }
 }
 
 public extension SQLConnection {

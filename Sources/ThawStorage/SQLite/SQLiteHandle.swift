@@ -81,17 +81,7 @@ final class SQLiteHandle: @unchecked Sendable {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
         }
-        for (offset, value) in binds.enumerated() {
-            let index = Int32(offset + 1)
-            let rc: Int32
-            switch value {
-            case .null: rc = sqlite3_bind_null(statement, index)
-            case .int(let i): rc = sqlite3_bind_int64(statement, index, i)
-            case .double(let d): rc = sqlite3_bind_double(statement, index, d)
-            case .text(let s): rc = sqlite3_bind_text(statement, index, s, -1, transient)
-            }
-            guard rc == SQLITE_OK else { throw lastError(rc) }
-        }
+        try bind(binds, to: statement)
         let columnCount = sqlite3_column_count(statement)
         let columns: SQLColumns
         if let cached = columnsByStatement[statement], cached.names.count == Int(columnCount) {
@@ -125,6 +115,37 @@ final class SQLiteHandle: @unchecked Sendable {
             rows.append(SQLRow(columns: columns, values: values))
         }
         return (rows, Int(sqlite3_changes(db)))
+    }
+
+    /// Steps a query, handing each row to `body` in place (see `SQLConnection.scan`).
+    func scan(_ sql: String, _ binds: [SQLValue], _ body: (any SQLScanRow) throws -> Void) throws {
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        try bind(binds, to: statement)
+        let row = SQLiteScanRow(statement: statement)
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else { throw lastError(rc) }
+            try body(row)
+        }
+    }
+
+    private func bind(_ binds: [SQLValue], to statement: OpaquePointer) throws {
+        for (offset, value) in binds.enumerated() {
+            let index = Int32(offset + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(statement, index)
+            case .int(let i): rc = sqlite3_bind_int64(statement, index, i)
+            case .double(let d): rc = sqlite3_bind_double(statement, index, d)
+            case .text(let s): rc = sqlite3_bind_text(statement, index, s, -1, transient)
+            }
+            guard rc == SQLITE_OK else { throw lastError(rc) }
+        }
     }
 
     private func prepared(_ sql: String) throws -> OpaquePointer {
@@ -166,5 +187,20 @@ struct SQLiteConnection: SQLConnection {
     }
     func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int {
         try handle.run(sql, binds).changes
+    }
+    func scan(_ sql: String, _ binds: [SQLValue], _ body: (any SQLScanRow) throws -> Void) async throws {
+        try handle.scan(sql, binds, body)
+    }
+}
+
+/// The current row of a stepping statement, read in place.
+struct SQLiteScanRow: SQLScanRow {
+    let statement: OpaquePointer
+    func int64(_ column: Int) -> Int64? {
+        sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, Int32(column))
+    }
+    func withText<R>(_ column: Int, _ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
+        guard let text = sqlite3_column_text(statement, Int32(column)) else { return try body(nil) }
+        return try body(UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, Int32(column)))))
     }
 }

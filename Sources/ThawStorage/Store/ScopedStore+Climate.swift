@@ -65,23 +65,21 @@ extension ScopedStore {
             for (pairKey, rounds) in try await surveys(db, pair: pair, before: to) { out[pairKey, default: PairPeriods()].surveys = rounds }
             return out
         }
-        // Grouped by week number, an integer, rather than by the Monday's date formatted as text for every day row.
-        let week = ClimateSQL.weekNumber("day", db.dialect)
-        let sums = ClimateSQL.counters.map { "SUM(\($0)) AS \($0)" }.joined(separator: ", ")
-        for row in try await db.query("""
-            SELECT org_lo, org_hi, \(week) AS period, \(sums),
-                   MAX(CASE WHEN formal + informal + referral > 0 THEN 1 ELSE 0 END) AS contact_weeks
-            FROM climate_days WHERE \(filter)day >= ? AND day < ? GROUP BY org_lo, org_hi, \(week)
-            """, binds) {
-            out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairPeriods()].sums[monday(ofWeek: row.int("period"))] =
-                (PairCounts(row: row), row.int("contact_weeks"), 0)
+        // Weeks from the month rows their days are in: a week across two months takes its days from both.
+        let months: [SQLValue] = (pair.map { [.text($0.lo), .text($0.hi)] } ?? []) + [periodStart(from, .month).sqlValue, to.sqlValue]
+        var weeks: [String: [Int: WeekPart<String>]] = [:]
+        for row in try await db.query("SELECT org_lo, org_hi, month, days, members FROM climate_months WHERE \(filter)month >= ? AND month < ?", months) {
+            guard let start = CalendarDate(row.string("month")),
+                  let month = PairMonth(daysText: row.string("days"), peopleText: row.string("members")) else {
+                throw SQLError(.other, "the climate row of \(row.string("org_lo")), \(row.string("org_hi")) in \(row.string("month")) is not in the stored form")
+            }
+            let pairKey = row.string("org_lo") + "|" + row.string("org_hi")
+            for (week, part) in month.weeks(of: start, within: from..<to) { weeks[pairKey, default: [:]][week, default: WeekPart()].merge(part) }
         }
-        for row in try await db.query("""
-            SELECT org_lo, org_hi, \(week) AS period, COUNT(DISTINCT user_id) AS people
-            FROM climate_day_people WHERE \(filter)day >= ? AND day < ? GROUP BY org_lo, org_hi, \(week)
-            """, binds) {
-            out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairPeriods()].sums[monday(ofWeek: row.int("period")), default: (PairCounts(), 0, 0)]
-                .people = row.int("people")
+        for (pairKey, parts) in weeks {
+            for (week, part) in parts {
+                out[pairKey, default: PairPeriods()].sums[monday(ofWeek: week)] = (part.counts, part.contact ? 1 : 0, part.people.count)
+            }
         }
         for (pairKey, rounds) in try await surveys(db, pair: pair, before: to) { out[pairKey, default: PairPeriods()].surveys = rounds }
         return out
@@ -117,7 +115,7 @@ extension ScopedStore {
     }
 
     /// Monday-based week number since 1970 (1970-01-01 was a Thursday).
-    static func week(_ day: CalendarDate) -> Int { (Int(day.startOfDay.millis / 86_400_000) + 3) / 7 }
+    static func week(_ day: CalendarDate) -> Int { day.weekNumber }
 
     /// The Monday of week number `week` (the inverse of `week(_:)` on Mondays).
     static func monday(ofWeek week: Int) -> CalendarDate { CalendarDate(Timestamp(millis: Int64(7 * week - 3) * 86_400_000)) }
@@ -142,10 +140,7 @@ extension ScopedStore {
 }
 
 extension PairCounts {
-    /// The counters in `ClimateSQL.counters` order.
-    var counterValues: [Int] { [loToHi, hiToLo, formal, informal, referral, kept, missed, adopted, answered, onTime, late] }
-
-    /// A `climate_days` row's counters.
+    /// A month row's counters.
     init(row: SQLRow) {
         self.init()
         loToHi = row.int("lo_to_hi"); hiToLo = row.int("hi_to_lo"); formal = row.int("formal"); informal = row.int("informal")

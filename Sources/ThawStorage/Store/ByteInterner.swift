@@ -1,0 +1,76 @@
+import Foundation
+
+/// Numbers distinct byte strings 0, 1, 2, ... as they are first seen, looking
+/// them up without making a String: the climate rebuild meets the same few
+/// thousand organisation and user ids tens of millions of times.
+struct ByteInterner {
+    private var bytes: [UInt8] = []
+    private var starts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    /// Open addressing: -1 is empty, otherwise an index into `starts`/`hashes`.
+    private var slots = [Int32](repeating: -1, count: 1024)
+
+    var count: Int { hashes.count }
+
+    mutating func index(of key: UnsafeRawBufferPointer) -> Int32 {
+        let hash = Self.hash(key)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let found = slots[slot]
+            if found < 0 { break }
+            if hashes[Int(found)] == hash, equals(Int(found), key) { return found }
+            slot = (slot + 1) & mask
+        }
+        let index = Int32(hashes.count)
+        bytes.append(contentsOf: key)
+        starts.append(bytes.count)
+        hashes.append(hash)
+        slots[slot] = index
+        if hashes.count * 2 > slots.count { grow() }
+        return index
+    }
+
+    func string(_ index: Int32) -> String {
+        String(decoding: bytes[starts[Int(index)]..<starts[Int(index) + 1]], as: UTF8.self)
+    }
+
+    /// Byte order, which is String order for the ASCII ids Thaw makes.
+    func precedes(_ a: Int32, _ b: Int32) -> Bool {
+        bytes[starts[Int(a)]..<starts[Int(a) + 1]].lexicographicallyPrecedes(bytes[starts[Int(b)]..<starts[Int(b) + 1]])
+    }
+
+    private func equals(_ index: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+        let start = starts[index]
+        guard starts[index + 1] - start == key.count else { return false }
+        return bytes.withUnsafeBufferPointer { stored in
+            key.count == 0 || memcmp(stored.baseAddress! + start, key.baseAddress!, key.count) == 0
+        }
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (index, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index)
+        }
+    }
+
+    /// Eight bytes at a time, each word multiplied in (not cryptographic: the keys are our own ids).
+    static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        var offset = 0
+        while offset + 8 <= key.count {
+            h = (h ^ key.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            offset += 8
+        }
+        while offset < key.count {
+            h = (h ^ UInt64(key[offset])) &* 0xC4CE_B9FE_1A85_EC53
+            offset += 1
+        }
+        return h ^ (h >> 29)
+    }
+}
