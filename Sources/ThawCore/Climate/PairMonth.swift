@@ -39,7 +39,14 @@ public struct PairMonthOf<Person: Hashable & Sendable>: Sendable {
 
     /// Distinct weeks (Monday-based) with contact on a day of this month.
     public func contactWeeks(of month: CalendarDate) -> Int {
-        Set(days.filter { $0.counts.interactions > 0 }.map { date(month, $0.day).weekNumber }).count
+        // Days are in order, so a new week shows as a change of week number.
+        let firstWeekday = month.weekday
+        var weeks = 0, lastWeek = -1
+        for day in days where day.counts.interactions > 0 {
+            let week = (firstWeekday + day.day - 1) / 7
+            if week != lastWeek { weeks += 1; lastWeek = week }
+        }
+        return weeks
     }
 
     /// The month's share of each week it touches, by week number, counting only

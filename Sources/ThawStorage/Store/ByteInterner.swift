@@ -31,6 +31,10 @@ struct ByteInterner {
         return index
     }
 
+    func withBytes<R>(_ index: Int32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[starts[Int(index)]..<starts[Int(index) + 1]])) }
+    }
+
     func string(_ index: Int32) -> String {
         String(decoding: bytes[starts[Int(index)]..<starts[Int(index) + 1]], as: UTF8.self)
     }

@@ -17,7 +17,7 @@ extension SQLConnection {
             throw SQLError(.other, "the climate row of \(lo), \(hi) in \(key.month) is not in the stored form")
         }
         month.add(day: day.day, counts: counts, person: actorUser?.raw)
-        try await execute(ClimateMonthRows.update, ClimateMonthRows.values(month, of: key.month) + key.binds)
+        try await execute(ClimateMonthRows.update, ClimateMonthRows.values(month, of: key.month) { $0 } + key.binds)
     }
 }
 
@@ -32,9 +32,9 @@ enum ClimateMonthRows {
     static let valueColumns = ClimateSQL.counters + ["contact_weeks", "people", "days", "members"]
 
     /// A month's stored values: its sums, weeks with contact, people, and its two texts.
-    static func values(_ month: PairMonth, of start: CalendarDate) -> [SQLValue] {
+    static func values<Person>(_ month: PairMonthOf<Person>, of start: CalendarDate, naming name: (Person) -> String) -> [SQLValue] {
         month.total.counterValues.map(\.sqlValue) + [month.contactWeeks(of: start).sqlValue, month.people.count.sqlValue,
-                                                     .text(month.daysText), .text(month.peopleText)]
+                                                     .text(month.daysText), .text(month.peopleText(naming: name))]
     }
 
     static let ensure = "INSERT INTO climate_months (org_lo, org_hi, month) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"

@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import ThawCore
 
 /// What a climate rebuild did: entries read in all, how many of the last were
@@ -23,7 +25,7 @@ extension ThawStore {
     public func rebuildClimate(pageSize: Int = 200_000, replayingLast: Int = 0,
                                progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ClimateRebuildReport {
         try await database.write { db in
-            try await ClimateRebuild.run(db, pageSize: pageSize, replayingLast: replayingLast, progress: progress)
+            try await ClimateRebuild.run(db, pageSize: pageSize, replayingLast: replayingLast, parallelReads: database, progress: progress)
         }
     }
 
@@ -38,50 +40,88 @@ extension ThawStore {
 }
 
 enum ClimateRebuild {
+    /// `parallelReads`: a database to read the ledger from in several ranges at once,
+    /// one per core (its read connections see what `db` sees: nothing else can commit
+    /// entries on SQLite while `db` holds the writer, and on PostgreSQL entries
+    /// committed meanwhile wait for the table lock before touching the months).
+    /// Without it the ledger is read through `db` alone (a migration).
     @discardableResult
-    static func run(_ db: any SQLConnection, pageSize: Int = 200_000, replayingLast: Int = 0,
-                    progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ClimateRebuildReport {
+    static func run(_ db: any SQLConnection, pageSize: Int = 200_000, replayingLast: Int = 0, parallelReads: (any SQLDatabase)? = nil,
+                    progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ClimateRebuildReport {
         if db.dialect == .postgres {
             // Live writes update month rows under row locks; this waits for them and holds them off until the rebuild commits.
             try await db.execute("LOCK TABLE climate_months IN EXCLUSIVE MODE")
         }
         let total = try await db.query("SELECT COUNT(*) AS n FROM activity", []).first?.int("n") ?? 0
+        let bounds = try await db.query("SELECT COALESCE(MIN(seq), 1) AS first, COALESCE(MAX(seq), 0) AS last FROM activity", []).first
+        let first = bounds?.int64("first") ?? 1, last = bounds?.int64("last") ?? 0
         // Entries from this seq on are replayed rather than folded.
-        let replayFrom = replayingLast <= 0 ? Int64.max
-            : try await db.query("SELECT seq FROM activity ORDER BY seq DESC LIMIT 1 OFFSET ?", min(replayingLast, max(total, 1)) - 1).first?.int64("seq") ?? 0
+        let replayFrom = replayingLast <= 0 ? last + 1
+            : try await db.query("SELECT seq FROM activity ORDER BY seq DESC LIMIT 1 OFFSET ?", min(replayingLast, max(total, 1)) - 1).first?.int64("seq") ?? first
         try await deleteMonthRows(db)
-        let page = "SELECT \(LedgerFold.columns) FROM activity WHERE seq > ? AND seq < ? ORDER BY seq LIMIT ?"
-        var fold = LedgerFold()
-        var cursor: Int64 = 0, done = 0
-        while true {
-            var last: Int64?, count = 0
-            try await db.scan(page, [.int(cursor), .int(replayFrom), .int(Int64(pageSize))]) { row in
-                fold.add(row)
-                last = row.int64(0); count += 1
+        let done = Atomic<Int>(0)
+        let counted: @Sendable (Int) -> Void = { n in progress(done.add(n, ordering: .relaxed).newValue, total) }
+        var fold: LedgerFold
+        if let parallelReads, replayFrom - first > Int64(pageSize) {
+            let parts = Int64(max(1, ProcessInfo.processInfo.activeProcessorCount))
+            let step = (replayFrom - first + parts - 1) / parts
+            fold = try await withThrowingTaskGroup(of: (Int64, LedgerFold).self) { group in
+                for start in stride(from: first, to: replayFrom, by: Int(step)) {
+                    // Not on the caller's executor (the SQLite writer's one thread), which child tasks would inherit.
+                    group.addTask(executorPreference: globalConcurrentExecutor) {
+                        try await parallelReads.read { reader in
+                            (start, try await ClimateRebuild.fold(reader, seqs: start..<min(start + step, replayFrom), pageSize: pageSize, counted: counted))
+                        }
+                    }
+                }
+                // Merged in ledger order, so the whole is the same whichever part finishes first.
+                var parts: [(Int64, LedgerFold)] = []
+                for try await part in group { parts.append(part) }
+                parts.sort { $0.0 < $1.0 }
+                var whole = parts.removeFirst().1
+                for part in parts { whole.merge(part.1) }
+                return whole
             }
-            guard let last else { break }
-            cursor = last; done += count
-            progress(done, total)
+        } else {
+            fold = try await ClimateRebuild.fold(db, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)
         }
         try await write(fold, to: db)
 
         let started = ContinuousClock.now
-        var replayed = 0
-        cursor = max(cursor, replayFrom - 1)
-        while replayFrom < Int64.max {
-            let rows = try await db.query(page, [.int(cursor), .int(Int64.max), .int(Int64(pageSize))])
+        var replayed = 0, cursor = replayFrom
+        while true {
+            let rows = try await db.query(page, [.int(cursor), .int(last + 1), .int(Int64(pageSize))])
             for row in rows {
                 try await db.addToClimate(kind: row.string("kind"), channel: row.enumValue("channel"),
                                           detail: JSONText.decode(row.optionalString("detail")), actorUser: row.optionalID("actor_user_id"),
                                           actor: row.string("actor_organization_id"), counterpart: row.optionalString("counterpart_organization_id"),
                                           at: row.timestamp("at"))
             }
-            guard let last = rows.last?.int64("seq") else { break }
-            cursor = last; replayed += rows.count
-            progress(done + replayed, total)
+            guard let seq = rows.last?.int64("seq") else { break }
+            cursor = seq + 1; replayed += rows.count
+            counted(rows.count)
         }
         if total == 0 { progress(0, 0) }
-        return ClimateRebuildReport(entries: done + replayed, replayed: replayed, replayTime: ContinuousClock.now - started)
+        return ClimateRebuildReport(entries: done.load(ordering: .relaxed), replayed: replayed, replayTime: ContinuousClock.now - started)
+    }
+
+    static let page = "SELECT \(LedgerFold.columns) FROM activity WHERE seq >= ? AND seq < ? ORDER BY seq LIMIT ?"
+
+    /// Folds the entries with seqs in `seqs`, a page at a time.
+    static func fold(_ db: any SQLConnection, seqs: Range<Int64>, pageSize: Int, counted: (Int) -> Void) async throws -> LedgerFold {
+        var fold = LedgerFold()
+        var cursor = seqs.lowerBound
+        while cursor < seqs.upperBound {
+            var last: Int64?, count = 0
+            try await db.scan(page, [.int(cursor), .int(seqs.upperBound), .int(Int64(pageSize))]) { row in
+                fold.add(row)
+                last = row.int64(0); count += 1
+            }
+            guard let last else { break }
+            cursor = last + 1
+            counted(count)
+        }
+        return fold
     }
 
     /// Empties the month table (its rows are written again at once).
@@ -108,10 +148,20 @@ enum ClimateRebuild {
     }
 
     /// The folded months in key order, so the table's B-tree grows at its end. One
-    /// row per INSERT: SQLite took twice as long over the same rows in INSERTs of 50 or 500.
+    /// row per INSERT: SQLite took twice as long over the same rows in INSERTs of 50
+    /// or 500. The next chunk's rows are encoded on another core while one is inserted.
     private static func write(_ fold: LedgerFold, to db: any SQLConnection) async throws {
-        for (key, month) in fold.rows() {
-            try await db.execute(ClimateMonthRows.insert, key.binds + ClimateMonthRows.values(month, of: key.month))
+        let slots = fold.orderedSlots(), names = fold.names, chunk = 20_000
+        func encode(_ start: Int) -> Task<[[SQLValue]], Never> {
+            Task(executorPreference: globalConcurrentExecutor) { fold.rows(slots[start..<min(start + chunk, slots.count)], names: names) }
+        }
+        var next = slots.isEmpty ? nil : encode(0)
+        var start = 0
+        while let pending = next {
+            let rows = await pending.value
+            start += chunk
+            next = start < slots.count ? encode(start) : nil
+            for row in rows { try await db.execute(ClimateMonthRows.insert, row) }
         }
     }
 }

@@ -50,25 +50,52 @@ struct LedgerFold {
         }
     }
 
-    /// The folded months in key order (pair ids, then month), named with their ids.
-    func rows() -> [(key: ClimateMonthRows.Key, month: PairMonth)] {
+    /// Adds what another fold (of other entries) holds, naming its ids in this one's numbering.
+    mutating func merge(_ other: LedgerFold) {
+        let orgs = (0..<Int32(other.organizations.count)).map { index in other.organizations.withBytes(index) { organizations.index(of: $0) } }
+        let people = (0..<Int32(other.users.count)).map { index in other.users.withBytes(index) { users.index(of: $0) } }
+        for (slot, key) in other.keys.enumerated() {
+            // Both folds order a pair by the ids' bytes, so lo and hi stay as they are.
+            let mapped = Key(lo: orgs[Int(key.lo)], hi: orgs[Int(key.hi)], month: key.month)
+            let month = other.months[slot].mapPeople { people[Int($0)] }
+            if let mine = slots[mapped] {
+                months[mine].merge(month)
+            } else {
+                slots[mapped] = months.count
+                keys.append(mapped)
+                months.append(month)
+            }
+        }
+    }
+
+    /// The folded months' slots in key order (pair ids, then month).
+    func orderedSlots() -> [Int] {
         // Organisations ranked once by id, so sorting compares integers.
         var rank = [Int32](repeating: 0, count: organizations.count)
         for (position, index) in (0..<Int32(organizations.count)).sorted(by: { organizations.precedes($0, $1) }).enumerated() {
             rank[Int(index)] = Int32(position)
         }
-        let order = keys.indices.sorted { a, b in
+        return keys.indices.sorted { a, b in
             let x = keys[a], y = keys[b]
             return (rank[Int(x.lo)], rank[Int(x.hi)], x.month) < (rank[Int(y.lo)], rank[Int(y.hi)], y.month)
         }
-        let userIDs = (0..<Int32(users.count)).map { users.string($0) }
-        let orgIDs = (0..<Int32(organizations.count)).map { organizations.string($0) }
-        return order.map { slot in
+    }
+
+    /// The stored row (key, then `ClimateMonthRows.values`) of the months in `slots`, named by `names`.
+    func rows(_ slots: ArraySlice<Int>, names: Names) -> [[SQLValue]] {
+        slots.map { slot in
             let key = keys[slot]
             let month = CalendarDate(year: Int(key.month) / 12, month: Int(key.month) % 12 + 1, day: 1)!
-            return (ClimateMonthRows.Key(lo: orgIDs[Int(key.lo)], hi: orgIDs[Int(key.hi)], month: month),
-                    months[slot].mapPeople { userIDs[Int($0)] })
+            return ClimateMonthRows.Key(lo: names.organizations[Int(key.lo)], hi: names.organizations[Int(key.hi)], month: month).binds
+                + ClimateMonthRows.values(months[slot], of: month) { names.users[Int($0)] }
         }
+    }
+
+    /// The ids behind the fold's numbers.
+    struct Names: Sendable { let organizations: [String], users: [String] }
+    var names: Names {
+        Names(organizations: (0..<Int32(organizations.count)).map { organizations.string($0) },
+              users: (0..<Int32(users.count)).map { users.string($0) })
     }
 
     /// The string value of `key` in a ledger detail, read in place. Details are
