@@ -21,7 +21,7 @@ struct ClimatePages: AsyncParsableCommand {
         let store = ThawStore(database: db, clock: SystemClock())
         let (lead, pair) = try await db.read { c in
             (try await c.query("SELECT id FROM users WHERE roles LIKE '%partnership-lead%' ORDER BY id LIMIT 1", []).first?.string("id"),
-             try await c.query("SELECT org_lo, org_hi, COUNT(*) AS n FROM climate_days GROUP BY org_lo, org_hi ORDER BY n DESC LIMIT 1", []).first)
+             try await c.query("SELECT org_lo, org_hi, SUM(formal + informal + referral) AS n FROM climate_months GROUP BY org_lo, org_hi ORDER BY n DESC LIMIT 1", []).first)
         }
         guard let lead, let pair else { throw ValidationError("no partnership lead or no climate in \(database): run thaw simulate first") }
         let session = try await store.startSession(user: ID(lead), lifetimeSeconds: 86_400).secret

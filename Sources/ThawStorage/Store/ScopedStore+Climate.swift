@@ -58,7 +58,9 @@ extension ScopedStore {
         if period == .month {
             // Kept month by month as entries arrive: one row per pair and month.
             let months: [SQLValue] = (pair.map { [.text($0.lo), .text($0.hi)] } ?? []) + [periodStart(from, .month).sqlValue, to.sqlValue]
-            for row in try await db.query("SELECT * FROM climate_months WHERE \(filter)month >= ? AND month < ?", months) {
+            // Not the day and people texts: months need only the sums kept beside them.
+            let sums = (["org_lo", "org_hi", "month"] + ClimateSQL.counters + ["contact_weeks", "people"]).joined(separator: ", ")
+            for row in try await db.query("SELECT \(sums) FROM climate_months WHERE \(filter)month >= ? AND month < ?", months) {
                 out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairPeriods()].sums[CalendarDate(row.string("month"))!] =
                     (PairCounts(row: row), row.int("contact_weeks"), row.int("people"))
             }
