@@ -48,16 +48,15 @@ extension ScopedStore {
     }
 
     /// Each pair's sums per week or month (keyed "lo|hi", then by period start) with the pair's
-    /// survey rounds, for one pair or every pair: months from the month rows (whole months),
-    /// weeks added up by the database from the day rows.
+    /// survey rounds, for one pair or every pair: months from the sums kept in the month rows
+    /// (whole months), weeks from the days each month row holds.
     static func pairPeriods(_ db: any SQLConnection, pair: (lo: String, hi: String)?, period: ClimatePeriod,
                             from: CalendarDate, to: CalendarDate) async throws -> [String: PairPeriods] {
         let filter = pair == nil ? "" : "org_lo = ? AND org_hi = ? AND "
-        let binds: [SQLValue] = (pair.map { [.text($0.lo), .text($0.hi)] } ?? []) + [from.sqlValue, to.sqlValue]
+        // The month rows holding any day of the range.
+        let months: [SQLValue] = (pair.map { [.text($0.lo), .text($0.hi)] } ?? []) + [periodStart(from, .month).sqlValue, to.sqlValue]
         var out: [String: PairPeriods] = [:]
         if period == .month {
-            // Kept month by month as entries arrive: one row per pair and month.
-            let months: [SQLValue] = (pair.map { [.text($0.lo), .text($0.hi)] } ?? []) + [periodStart(from, .month).sqlValue, to.sqlValue]
             // Not the day and people texts: months need only the sums kept beside them.
             let sums = (["org_lo", "org_hi", "month"] + ClimateSQL.counters + ["contact_weeks", "people"]).joined(separator: ", ")
             for row in try await db.query("SELECT \(sums) FROM climate_months WHERE \(filter)month >= ? AND month < ?", months) {
@@ -68,7 +67,6 @@ extension ScopedStore {
             return out
         }
         // Weeks from the month rows their days are in: a week across two months takes its days from both.
-        let months: [SQLValue] = (pair.map { [.text($0.lo), .text($0.hi)] } ?? []) + [periodStart(from, .month).sqlValue, to.sqlValue]
         var weeks: [String: [Int: WeekPart<String>]] = [:]
         for row in try await db.query("SELECT org_lo, org_hi, month, days, members FROM climate_months WHERE \(filter)month >= ? AND month < ?", months) {
             guard let start = CalendarDate(row.string("month")),
