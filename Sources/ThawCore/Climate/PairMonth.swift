@@ -40,10 +40,9 @@ public struct PairMonthOf<Person: Hashable & Sendable>: Sendable {
     /// Distinct weeks (Monday-based) with contact on a day of this month.
     public func contactWeeks(of month: CalendarDate) -> Int {
         // Days are in order, so a new week shows as a change of week number.
-        let firstWeekday = month.weekday
-        var weeks = 0, lastWeek = -1
+        var weeks = 0, lastWeek = Int.min
         for day in days where day.counts.interactions > 0 {
-            let week = (firstWeekday + day.day - 1) / 7
+            let week = Self.week(of: day.day, in: month)
             if week != lastWeek { weeks += 1; lastWeek = week }
         }
         return weeks
@@ -59,7 +58,7 @@ public struct PairMonthOf<Person: Hashable & Sendable>: Sendable {
         }
         var out: [Int: WeekPart<Person>] = [:]
         for day in days where inRange & (1 << UInt32(day.day - 1)) != 0 {
-            let week = date(month, day.day).weekNumber
+            let week = Self.week(of: day.day, in: month)
             out[week, default: WeekPart()].counts = out[week, default: WeekPart()].counts + day.counts
             if day.counts.interactions > 0 { out[week]!.contact = true }
         }
@@ -67,10 +66,9 @@ public struct PairMonthOf<Person: Hashable & Sendable>: Sendable {
             var bits = mask & inRange
             while bits != 0 {
                 let day = bits.trailingZeroBitCount + 1
-                let week = date(month, day).weekNumber
-                out[week, default: WeekPart()].people.insert(person)
+                out[Self.week(of: day, in: month), default: WeekPart()].people.insert(person)
                 // The person is in this week now: skip its remaining days.
-                let nextMonday = day + 7 - date(month, day).weekday
+                let nextMonday = day + 7 - (month.weekday + day - 1) % 7
                 bits &= nextMonday > 32 ? 0 : ~UInt32(0) << UInt32(nextMonday - 1)
             }
         }
@@ -82,6 +80,11 @@ public struct PairMonthOf<Person: Hashable & Sendable>: Sendable {
         out.days = days
         for (person, mask) in people { out.people[transform(person), default: 0] |= mask }
         return out
+    }
+
+    /// The week number of day `day` of the month starting on `month`.
+    static func week(of day: Int, in month: CalendarDate) -> Int {
+        month.weekNumber + (month.weekday + day - 1) / 7
     }
 
     private func date(_ month: CalendarDate, _ day: Int) -> CalendarDate {

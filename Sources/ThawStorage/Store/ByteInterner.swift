@@ -41,7 +41,11 @@ struct ByteInterner {
 
     /// Byte order, which is String order for the ASCII ids Thaw makes.
     func precedes(_ a: Int32, _ b: Int32) -> Bool {
-        bytes[starts[Int(a)]..<starts[Int(a) + 1]].lexicographicallyPrecedes(bytes[starts[Int(b)]..<starts[Int(b) + 1]])
+        let (startA, countA) = (starts[Int(a)], starts[Int(a) + 1] - starts[Int(a)])
+        let (startB, countB) = (starts[Int(b)], starts[Int(b) + 1] - starts[Int(b)])
+        let shared = min(countA, countB)
+        let order = shared == 0 ? 0 : bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + startA, $0.baseAddress! + startB, shared) }
+        return order != 0 ? order < 0 : countA < countB
     }
 
     private func equals(_ index: Int, _ key: UnsafeRawBufferPointer) -> Bool {

@@ -114,9 +114,6 @@ extension ScopedStore {
         }
     }
 
-    /// Monday-based week number since 1970 (1970-01-01 was a Thursday).
-    static func week(_ day: CalendarDate) -> Int { day.weekNumber }
-
     /// The Monday of week number `week` (the inverse of `week(_:)` on Mondays).
     static func monday(ofWeek week: Int) -> CalendarDate { CalendarDate(Timestamp(millis: Int64(7 * week - 3) * 86_400_000)) }
 
@@ -127,7 +124,7 @@ extension ScopedStore {
     public static func periodStart(_ day: CalendarDate, _ period: ClimatePeriod) -> CalendarDate {
         switch period {
         case .month: return CalendarDate(year: day.year, month: day.month, day: 1)!
-        case .week: return monday(ofWeek: week(day))
+        case .week: return monday(ofWeek: day.weekNumber)
         }
     }
 
@@ -163,7 +160,7 @@ struct PairPeriods {
             let end = ScopedStore.periodEnd(start, period)
             let sum = sums[start] ?? (PairCounts(), 0, 0)
             // Weeks touching the period (a week across two months counts in both).
-            let weeks = period == .week ? 1 : (ScopedStore.week(CalendarDate(end.startOfDay.adding(days: -1))) - ScopedStore.week(start) + 1)
+            let weeks = period == .week ? 1 : (CalendarDate(end.startOfDay.adding(days: -1)).weekNumber - start.weekNumber + 1)
             let survey = surveys.last { $0.closesOn < end && $0.closesOn.startOfDay.adding(days: SurveyComponent.validDays) >= end.startOfDay }
             let components = ClimateComponents.from(sum.counts, weeksWithContact: sum.contactWeeks, weeksInPeriod: weeks, people: sum.people,
                                                     survey: survey?.value)
