@@ -19,9 +19,9 @@ public struct Migration: Sendable {
         self.init(version: version, name: name) { dialect in sql.map { Self.render($0, for: dialect) } }
     }
 
-    init(version: Int, name: String, sql: [String], then: @escaping @Sendable (any SQLConnection) async throws -> Void) {
-        self.version = version; self.name = name; self.then = then
-        statements = { dialect in sql.map { Self.render($0, for: dialect) } }
+    /// A migration done in Swift alone, on the migration's connection.
+    init(version: Int, name: String, run: @escaping @Sendable (any SQLConnection) async throws -> Void) {
+        self.version = version; self.name = name; statements = { _ in [] }; then = run
     }
 
     static func render(_ sql: String, for dialect: SQLDialect) -> String {

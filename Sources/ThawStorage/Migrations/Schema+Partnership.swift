@@ -209,7 +209,7 @@ extension Schema {
     /// each person's days as text (`PairMonth`): weeks and months are derived from
     /// it, an entry rewrites one row, and a rebuild writes a row per pair-month
     /// instead of a row per pair-day and per person-day. Recomputed from the ledger here.
-    static let v12ClimatePairMonths = Migration(version: 12, name: "climate pair months", sql: []) { db in
+    static let v12ClimatePairMonths = Migration(version: 12, name: "climate pair months") { db in
         let dropped = ["climate_days", "climate_day_people", "climate_month_weeks", "climate_month_people", "climate_months", "climate_state"]
         try await ClimateRebuild.withoutZeroingFreedPages(db) {
             for table in dropped { try await db.execute("DROP TABLE \(table)") }

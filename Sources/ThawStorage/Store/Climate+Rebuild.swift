@@ -61,29 +61,10 @@ enum ClimateRebuild {
         try await deleteMonthRows(db)
         let done = Atomic<Int>(0)
         let counted: @Sendable (Int) -> Void = { n in progress(done.add(n, ordering: .relaxed).newValue, total) }
-        var fold: LedgerFold
-        if let parallelReads, replayFrom - first > Int64(pageSize) {
-            let parts = Int64(max(1, ProcessInfo.processInfo.activeProcessorCount))
-            let step = (replayFrom - first + parts - 1) / parts
-            fold = try await withThrowingTaskGroup(of: (Int64, LedgerFold).self) { group in
-                for start in stride(from: first, to: replayFrom, by: Int(step)) {
-                    // Not on the caller's executor (the SQLite writer's one thread), which child tasks would inherit.
-                    group.addTask(executorPreference: globalConcurrentExecutor) {
-                        try await parallelReads.read { reader in
-                            (start, try await ClimateRebuild.fold(reader, seqs: start..<min(start + step, replayFrom), pageSize: pageSize, counted: counted))
-                        }
-                    }
-                }
-                // Merged in ledger order, so the whole is the same whichever part finishes first.
-                var parts: [(Int64, LedgerFold)] = []
-                for try await part in group { parts.append(part) }
-                parts.sort { $0.0 < $1.0 }
-                var whole = parts.removeFirst().1
-                for part in parts { whole.merge(part.1) }
-                return whole
-            }
+        let fold = if let parallelReads, replayFrom - first > Int64(pageSize) {
+            try await foldInParallel(parallelReads, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)
         } else {
-            fold = try await ClimateRebuild.fold(db, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)
+            try await ClimateRebuild.fold(db, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)
         }
         try await write(fold, to: db)
 
@@ -122,6 +103,30 @@ enum ClimateRebuild {
             counted(count)
         }
         return fold
+    }
+
+    /// Folds `seqs` in one range per core, each through its own read connection, merged in ledger order.
+    private static func foldInParallel(_ database: any SQLDatabase, seqs: Range<Int64>, pageSize: Int,
+                                       counted: @escaping @Sendable (Int) -> Void) async throws -> LedgerFold {
+        let parts = Int64(max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let step = ((seqs.upperBound - seqs.lowerBound) + parts - 1) / parts
+        return try await withThrowingTaskGroup(of: (Int64, LedgerFold).self) { group in
+            for start in stride(from: seqs.lowerBound, to: seqs.upperBound, by: Int(step)) {
+                // Not on the caller's executor (the SQLite writer's one thread), which child tasks would inherit.
+                group.addTask(executorPreference: globalConcurrentExecutor) {
+                    try await database.read { reader in
+                        (start, try await fold(reader, seqs: start..<min(start + step, seqs.upperBound), pageSize: pageSize, counted: counted))
+                    }
+                }
+            }
+            // Merged in ledger order, so the whole is the same whichever part finishes first.
+            var parts: [(Int64, LedgerFold)] = []
+            for try await part in group { parts.append(part) }
+            parts.sort { $0.0 < $1.0 }
+            var whole = parts.removeFirst().1
+            for part in parts { whole.merge(part.1) }
+            return whole
+        }
     }
 
     /// Empties the month table (its rows are written again at once).

@@ -16,7 +16,7 @@ struct LedgerFold {
     private var rules: [ClimateLedger.KindRule] = []
     private var channelValues: [Channel?] = []
     private var slots: [Key: Int] = [:]
-    private(set) var keys: [Key] = []
+    private var keys: [Key] = []
     private var months: [PairMonthOf<Int32>] = []
 
     /// Folds one row of `columns`.
