@@ -34,6 +34,11 @@ struct RebuildCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("\n".utf8))
         print(String(format: "rebuilt the climate aggregates from %d ledger entries in %.3f s (%.2f µs per entry)",
                      report.entries, elapsed.seconds, report.entries > 0 ? elapsed.seconds * 1e6 / Double(report.entries) : 0))
+        let rows = report.rows
+        print(rows.unchanged ? "the \(rows.rows) stored month rows already held exactly that: none written"
+              : "of \(rows.rows) month rows: \(rows.rewritten) stored rows differed and were rewritten, \(rows.added) were missing and added, "
+                + "\(rows.removed) had no ledger entries and were removed")
+        print("steps: " + report.phases.map { "\($0.name) " + String(format: "%.2f s", $0.time.seconds) }.joined(separator: ", "))
         if report.replayed > 0 {
             print(String(format: "of which the last %d replayed one at a time through the live path in %.3f s (%.2f µs per entry)",
                          report.replayed, report.replayTime.seconds, report.replayTime.seconds * 1e6 / Double(report.replayed)))

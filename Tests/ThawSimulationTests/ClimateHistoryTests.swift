@@ -28,7 +28,12 @@ import ThawTestSupport
             // late, commitments kept and missed, consultation answers taken up or not): the folding rebuild gives
             // exactly what the entry-by-entry updates gave.
             let incremental = try await store.climateSnapshot()
-            try await store.rebuildClimate(pageSize: 997)
+            let check = try await store.rebuildClimate(pageSize: 997)
+            #expect(check.rows == ClimateRowChanges(rows: incremental.count))   // found every row right, wrote none
+            #expect(try await store.climateSnapshot() == incremental)
+            // Into an empty table, folding in parallel ranges: every row written, the same rows.
+            try await db.database.write { try await $0.execute("DELETE FROM climate_months", []) }
+            #expect(try await store.rebuildClimate(pageSize: 997).rows == ClimateRowChanges(rows: incremental.count, added: incremental.count))
             #expect(try await store.climateSnapshot() == incremental)
             // Folded up to the last 500 entries, those replayed one by one; then every entry replayed.
             let report = try await store.rebuildClimate(pageSize: 1000, replayingLast: 500)
@@ -60,6 +65,41 @@ import ThawTestSupport
             #expect(falling.reason == .falling && falling.since >= CalendarDate("2022-09-01")! && falling.latestIndex! < falling.usualIndex - 25)
             let silent = try #require(list.first { $0.organizationIds == [orgs[4], orgs[5]] })
             #expect(silent.reason == .quiet && silent.latestIndex == nil && silent.since == CalendarDate("2022-09-01")!)
+        }
+    }
+
+    /// A rebuild over damaged rows finds each difference, writes only those, and
+    /// leaves exactly what the ledger gives.
+    @Test(arguments: Backend.available)
+    func aRebuildRewritesOnlyTheRowsThatDifferFromTheLedger(backend: Backend) async throws {
+        try await withDatabase(backend) { db in
+            let store = ThawStore(database: db.database, clock: ManualClock(ISO8601.parse("2022-01-03T12:00:00Z")!))
+            let people = try await SimulatedNetwork.create(in: store, organizations: 4, peopleEach: 2)
+            let orgs = people.keys.sorted { $0.raw < $1.raw }
+            let pairs = [SimulationPlan.Pair(organizations: [orgs[0], orgs[1]], regimes: [.init(startWeek: 0, temperature: 0.8)]),
+                         SimulationPlan.Pair(organizations: [orgs[2], orgs[3]], regimes: [.init(startWeek: 0, temperature: 0.6)])]
+            try await Simulator(database: db.database, people: people).run(SimulationPlan(seed: 9, start: CalendarDate("2021-01-04")!, weeks: 40, noise: 0.05, pairs: pairs))
+            let right = try await store.climateSnapshot()
+            #expect(right.count > 10)
+
+            let (lo, hi) = (orgs[0].raw, orgs[1].raw)
+            let months = try await db.database.read { db in
+                try await db.query("SELECT month FROM climate_months WHERE org_lo = ? AND org_hi = ? ORDER BY month", [.text(lo), .text(hi)]).map { $0.string("month") }
+            }
+            try #require(months.count >= 4)
+            try await db.database.write { db in
+                // A count off by one, a day's text changed, a row lost, and a row for a pair that never met.
+                try await db.execute("UPDATE climate_months SET formal = formal + 1 WHERE org_lo = ? AND org_hi = ? AND month = ?", [.text(lo), .text(hi), .text(months[0])])
+                try await db.execute("UPDATE climate_months SET days = '1a1' WHERE org_lo = ? AND org_hi = ? AND month = ?", [.text(lo), .text(hi), .text(months[1])])
+                try await db.execute("DELETE FROM climate_months WHERE org_lo = ? AND org_hi = ? AND month = ?", [.text(lo), .text(hi), .text(months[2])])
+                try await db.execute("INSERT INTO climate_months (org_lo, org_hi, month, formal) VALUES (?, ?, '2021-03-01', 5)", [.text(orgs[0].raw), .text(orgs[2].raw)])
+            }
+            #expect(try await store.climateSnapshot() != right)
+
+            let report = try await store.rebuildClimate(pageSize: 50)
+            #expect(report.rows == ClimateRowChanges(rows: right.count, rewritten: 2, added: 1, removed: 1))
+            #expect(try await store.climateSnapshot() == right)
+            #expect(try await store.rebuildClimate().rows == ClimateRowChanges(rows: right.count))
         }
     }
 }

@@ -37,9 +37,7 @@ import ThawTestSupport
                                                                   to: CalendarDate("2026-02-01")!).first)
             #expect(january.counts.onTime == 2 && january.counts.late == 2)
             #expect(january.components.responsiveness == 0.5)
-            let incremental = try await w.store.climateSnapshot()
-            try await w.store.rebuildClimate()
-            #expect(try await w.store.climateSnapshot() == incremental)
+            #expect(try await w.store.rebuildFindsClimateUnchanged())
         }
     }
 

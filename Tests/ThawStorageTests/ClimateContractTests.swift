@@ -63,7 +63,8 @@ import ThawTestSupport
             let incremental = try await w.store.climateSnapshot()
             #expect(!incremental.isEmpty)
             let seen = LockedCounter()
-            try await w.store.rebuildClimate(pageSize: 3) { done, total in seen.set(done, total) }
+            let report = try await w.store.rebuildClimate(pageSize: 3) { done, total in seen.set(done, total) }
+            #expect(report.rows == ClimateRowChanges(rows: incremental.count))   // every stored row as the ledger gives it
             #expect(try await w.store.climateSnapshot() == incremental)
             #expect(seen.done == seen.total && seen.total > 10)
 

@@ -14,14 +14,8 @@ struct ByteInterner {
 
     mutating func index(of key: UnsafeRawBufferPointer) -> Int32 {
         let hash = Self.hash(key)
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let found = slots[slot]
-            if found < 0 { break }
-            if hashes[Int(found)] == hash, equals(Int(found), key) { return found }
-            slot = (slot + 1) & mask
-        }
+        let (found, slot) = probe(key, hash: hash)
+        if let found { return found }
         let index = Int32(hashes.count)
         bytes.append(contentsOf: key)
         starts.append(bytes.count)
@@ -29,6 +23,23 @@ struct ByteInterner {
         slots[slot] = index
         if hashes.count * 2 > slots.count { grow() }
         return index
+    }
+
+    /// The number of `key` if it has been seen, without numbering it otherwise.
+    func existingIndex(of key: UnsafeRawBufferPointer) -> Int32? {
+        probe(key, hash: Self.hash(key)).found
+    }
+
+    /// Where `key` is, or the empty slot where it would go.
+    private func probe(_ key: UnsafeRawBufferPointer, hash: UInt64) -> (found: Int32?, slot: Int) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let found = slots[slot]
+            if found < 0 { return (nil, slot) }
+            if hashes[Int(found)] == hash, equals(Int(found), key) { return (found, slot) }
+            slot = (slot + 1) & mask
+        }
     }
 
     func withBytes<R>(_ index: Int32, _ body: (UnsafeRawBufferPointer) -> R) -> R {

@@ -44,4 +44,9 @@ enum ClimateMonthRows {
 
     static let insert = "INSERT INTO climate_months (org_lo, org_hi, month, \(valueColumns.joined(separator: ", "))) VALUES ("
         + Array(repeating: "?", count: 3 + valueColumns.count).joined(separator: ", ") + ")"
+
+    /// Writes a whole row, over the stored one if there is one (the rebuild's rows).
+    static let upsert = insert + " ON CONFLICT (org_lo, org_hi, month) DO UPDATE SET "
+        + valueColumns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+    static let delete = "DELETE FROM climate_months WHERE org_lo = ? AND org_hi = ? AND month = ?"
 }

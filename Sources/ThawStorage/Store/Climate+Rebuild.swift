@@ -2,17 +2,35 @@ import Foundation
 import Synchronization
 import ThawCore
 
-/// What a climate rebuild did: entries read in all, how many of the last were
-/// replayed through the live path, and how long those took.
+/// What a climate rebuild did: entries read in all, what it found and changed
+/// among the stored month rows, how many of the last entries were replayed
+/// through the live path, and how long those took.
 public struct ClimateRebuildReport: Sendable {
     public var entries: Int
+    public var rows: ClimateRowChanges
     public var replayed: Int
     public var replayTime: Duration
+    /// How long each step took, in order (counting, folding, comparing, writing).
+    public var phases: [(name: String, time: Duration)]
+}
+
+/// Times the steps of a long job one after another.
+struct PhaseTimer {
+    private(set) var phases: [(name: String, time: Duration)] = []
+    private var started = ContinuousClock.now
+
+    /// Ends the step under way, named `name`, and starts the next.
+    mutating func end(_ name: String) {
+        let now = ContinuousClock.now
+        phases.append((name, now - started))
+        started = now
+    }
 }
 
 extension ThawStore {
     /// Recomputes every climate aggregate from the ledger, reporting progress as
-    /// (entries read, entries in all). One write transaction, so entries written
+    /// (entries read, entries in all), and writes the stored rows that differ from
+    /// what it computed (none, when the live path kept them right). One write transaction, so entries written
     /// meanwhile wait (on PostgreSQL, their climate updates wait on a table lock)
     /// and are counted once. Gives exactly what the incremental updates gave (a
     /// test holds the two equal).
@@ -48,17 +66,21 @@ enum ClimateRebuild {
     @discardableResult
     static func run(_ db: any SQLConnection, pageSize: Int = 200_000, replayingLast: Int = 0, parallelReads: (any SQLDatabase)? = nil,
                     progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ClimateRebuildReport {
+        var timer = PhaseTimer()
         if db.dialect == .postgres {
             // Live writes update month rows under row locks; this waits for them and holds them off until the rebuild commits.
             try await db.execute("LOCK TABLE climate_months IN EXCLUSIVE MODE")
         }
-        let total = try await db.query("SELECT COUNT(*) AS n FROM activity", []).first?.int("n") ?? 0
         let bounds = try await db.query("SELECT COALESCE(MIN(seq), 1) AS first, COALESCE(MAX(seq), 0) AS last FROM activity", []).first
         let first = bounds?.int64("first") ?? 1, last = bounds?.int64("last") ?? 0
+        // The progress bar's whole: the span of seqs, not a COUNT(*) (seconds of reading an index at ten
+        // million entries). Exact on SQLite, whose append-only ledger leaves no gaps; on PostgreSQL a
+        // sequence can skip numbers, so the bar ends with the count actually read.
+        let total = Int(last - first + 1)
         // Entries from this seq on are replayed rather than folded.
         let replayFrom = replayingLast <= 0 ? last + 1
             : try await db.query("SELECT seq FROM activity ORDER BY seq DESC LIMIT 1 OFFSET ?", min(replayingLast, max(total, 1)) - 1).first?.int64("seq") ?? first
-        try await deleteMonthRows(db)
+        timer.end("counting")
         let done = Atomic<Int>(0)
         let counted: @Sendable (Int) -> Void = { n in progress(done.add(n, ordering: .relaxed).newValue, total) }
         let fold = if let parallelReads, replayFrom - first > Int64(pageSize) {
@@ -66,7 +88,8 @@ enum ClimateRebuild {
         } else {
             try await ClimateRebuild.fold(db, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)
         }
-        try await write(fold, to: db)
+        timer.end("folding")
+        let rows = try await reconcile(fold, into: db, parallelReads: parallelReads, timer: &timer)
 
         let started = ContinuousClock.now
         var replayed = 0, cursor = replayFrom
@@ -82,8 +105,11 @@ enum ClimateRebuild {
             cursor = seq + 1; replayed += rows.count
             counted(rows.count)
         }
-        if total == 0 { progress(0, 0) }
-        return ClimateRebuildReport(entries: done.load(ordering: .relaxed), replayed: replayed, replayTime: ContinuousClock.now - started)
+        let entries = done.load(ordering: .relaxed)
+        progress(entries, entries)
+        if replayed > 0 { timer.end("replaying") }
+        return ClimateRebuildReport(entries: entries, rows: rows, replayed: replayed, replayTime: ContinuousClock.now - started,
+                                     phases: timer.phases)
     }
 
     static let page = "SELECT \(LedgerFold.columns) FROM activity WHERE seq >= ? AND seq < ? ORDER BY seq LIMIT ?"
@@ -129,11 +155,6 @@ enum ClimateRebuild {
         }
     }
 
-    /// Empties the month table (its rows are written again at once).
-    private static func deleteMonthRows(_ db: any SQLConnection) async throws {
-        try await withoutZeroingFreedPages(db) { try await db.execute("DELETE FROM climate_months") }
-    }
-
     /// Runs `body` with SQLite's `secure_delete` at FAST, then as it was. Debian
     /// builds SQLite to zero every freed page (SECURE_DELETE), which writes every
     /// page of a dropped or emptied table out once more, and a transaction holding
@@ -150,23 +171,5 @@ enum ClimateRebuild {
             throw error
         }
         try await db.execute(restore)
-    }
-
-    /// The folded months in key order, so the table's B-tree grows at its end. One
-    /// row per INSERT: SQLite took twice as long over the same rows in INSERTs of 50
-    /// or 500. The next chunk's rows are encoded on another core while one is inserted.
-    private static func write(_ fold: LedgerFold, to db: any SQLConnection) async throws {
-        let slots = fold.orderedSlots(), names = fold.names, chunk = 20_000
-        func encode(_ start: Int) -> Task<[[SQLValue]], Never> {
-            Task(executorPreference: globalConcurrentExecutor) { fold.rows(slots[start..<min(start + chunk, slots.count)], names: names) }
-        }
-        var next = slots.isEmpty ? nil : encode(0)
-        var start = 0
-        while let pending = next {
-            let rows = await pending.value
-            start += chunk
-            next = start < slots.count ? encode(start) : nil
-            for row in rows { try await db.execute(ClimateMonthRows.insert, row) }
-        }
     }
 }

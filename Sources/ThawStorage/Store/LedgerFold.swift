@@ -19,6 +19,9 @@ struct LedgerFold {
     private var keys: [Key] = []
     private var months: [PairMonthOf<Int32>] = []
 
+    /// How many pair-months the fold holds.
+    var count: Int { keys.count }
+
     /// Folds one row of `columns`.
     mutating func add(_ row: any SQLScanRow) {
         guard let actor = row.withText(3, { $0.map { organizations.index(of: $0) } }),
@@ -84,11 +87,40 @@ struct LedgerFold {
     /// The stored row (key, then `ClimateMonthRows.values`) of the months in `slots`, named by `names`.
     func rows(_ slots: ArraySlice<Int>, names: Names) -> [[SQLValue]] {
         slots.map { slot in
-            let key = keys[slot]
-            let month = CalendarDate(year: Int(key.month) / 12, month: Int(key.month) % 12 + 1, day: 1)!
-            return ClimateMonthRows.Key(lo: names.organizations[Int(key.lo)], hi: names.organizations[Int(key.hi)], month: month).binds
-                + ClimateMonthRows.values(months[slot], of: month) { names.users[Int($0)] }
+            key(slot, names: names).binds + values(slot, names: names)
         }
+    }
+
+    /// The stored key of the month in `slot`.
+    func key(_ slot: Int, names: Names) -> ClimateMonthRows.Key {
+        let key = keys[slot]
+        return ClimateMonthRows.Key(lo: names.organizations[Int(key.lo)], hi: names.organizations[Int(key.hi)], month: Self.date(key.month))
+    }
+
+    /// The stored values (`ClimateMonthRows.values`) of the month in `slot`.
+    func values(_ slot: Int, names: Names) -> [SQLValue] {
+        ClimateMonthRows.values(months[slot], of: Self.date(keys[slot].month)) { names.users[Int($0)] }
+    }
+
+    /// The slot of a stored row's pair and month (its key columns as stored), if the fold has it.
+    func slot(lo: UnsafeRawBufferPointer, hi: UnsafeRawBufferPointer, month: UnsafeRawBufferPointer) -> Int? {
+        // The stored month is the first day of the month, YYYY-MM-01.
+        guard month.count == 10, let year = Self.digits(month, 0..<4), let number = Self.digits(month, 5..<7),
+              let lo = organizations.existingIndex(of: lo), let hi = organizations.existingIndex(of: hi) else { return nil }
+        return slots[Key(lo: lo, hi: hi, month: Int32(year * 12 + number - 1))]
+    }
+
+    private static func digits(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
+        var value = 0
+        for index in range {
+            guard (48...57).contains(bytes[index]) else { return nil }
+            value = value * 10 + Int(bytes[index] - 48)
+        }
+        return value
+    }
+
+    private static func date(_ month: Int32) -> CalendarDate {
+        CalendarDate(year: Int(month) / 12, month: Int(month) % 12 + 1, day: 1)!
     }
 
     /// The ids behind the fold's numbers.
