@@ -85,8 +85,13 @@ extension PairCounts {
     public var counterValues: [Int] { [loToHi, hiToLo, formal, informal, referral, kept, missed, adopted, answered, onTime, late] }
 
     public init(counterValues v: [Int]) {
+        self.init { v[$0] }
+    }
+
+    /// Counts whose counter n (in `counterValues` order) is `value(n)`.
+    @inlinable public init(_ value: (Int) -> Int) {
         self.init()
-        loToHi = v[0]; hiToLo = v[1]; formal = v[2]; informal = v[3]; referral = v[4]
-        kept = v[5]; missed = v[6]; adopted = v[7]; answered = v[8]; onTime = v[9]; late = v[10]
+        loToHi = value(0); hiToLo = value(1); formal = value(2); informal = value(3); referral = value(4)
+        kept = value(5); missed = value(6); adopted = value(7); answered = value(8); onTime = value(9); late = value(10)
     }
 }

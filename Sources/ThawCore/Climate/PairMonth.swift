@@ -29,10 +29,15 @@ public struct PairMonthOf<Person: Hashable & Sendable>: Sendable {
         if let person { people[person, default: 0] |= 1 << UInt32(day - 1) }
     }
 
+    /// Adds a person's days, bit d-1 set for day d.
+    public mutating func add(person: Person, days mask: UInt32) {
+        people[person, default: 0] |= mask
+    }
+
     /// Everything in another accumulation of the same pair and month.
     public mutating func merge(_ other: PairMonthOf<Person>) {
         for day in other.days { add(day: day.day, counts: day.counts, person: nil) }
-        for (person, mask) in other.people { people[person, default: 0] |= mask }
+        for (person, mask) in other.people { add(person: person, days: mask) }
     }
 
     public var total: PairCounts { days.reduce(PairCounts()) { $0 + $1.counts } }

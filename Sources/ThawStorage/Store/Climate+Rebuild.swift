@@ -71,8 +71,9 @@ enum ClimateRebuild {
             // Live writes update month rows under row locks; this waits for them and holds them off until the rebuild commits.
             try await db.execute("LOCK TABLE climate_months IN EXCLUSIVE MODE")
         }
-        let bounds = try await db.query("SELECT COALESCE(MIN(seq), 1) AS first, COALESCE(MAX(seq), 0) AS last FROM activity", []).first
-        let first = bounds?.int64("first") ?? 1, last = bounds?.int64("last") ?? 0
+        // Two queries: SQLite reads MIN or MAX of the key from one end of the B-tree, but scans the table for both in one.
+        let first = try await db.query("SELECT seq FROM activity ORDER BY seq LIMIT 1", []).first?.int64("seq") ?? 1
+        let last = try await db.query("SELECT seq FROM activity ORDER BY seq DESC LIMIT 1", []).first?.int64("seq") ?? 0
         // The progress bar's whole: the span of seqs, not a COUNT(*) (seconds of reading an index at ten
         // million entries). Exact on SQLite, whose append-only ledger leaves no gaps; on PostgreSQL a
         // sequence can skip numbers, so the bar ends with the count actually read.

@@ -1,23 +1,47 @@
+import Foundation
 import ThawCore
 
 /// The climate rebuild's pass over the ledger: every entry folded into its
 /// pair's month in memory, by the same rules as the live path
 /// (`ClimateLedger.KindRule`), reading each row in place. Ids are numbered as
 /// they are met and named again only when the months are written.
+///
+/// Flat, for speed: a pair-month is a slot number (an `IntegerTable` of keys);
+/// each of its days a row of counters, each of its people a day mask, in arrays
+/// shared by all slots; `month(_:)` gives one back as the live path's
+/// `PairMonthOf`, so both store the same text.
 struct LedgerFold {
     /// The columns `add` reads, in this order.
     static let columns = "seq, at, actor_user_id, actor_organization_id, counterpart_organization_id, kind, channel, detail"
 
-    struct Key: Hashable {
+    struct Key {
         var lo: Int32, hi: Int32, month: Int32   // month: year * 12 + month - 1
     }
 
-    private var organizations = ByteInterner(), users = ByteInterner(), kinds = ByteInterner(), channels = ByteInterner()
+    private(set) var organizations = ByteInterner(), users = ByteInterner()
+    private var kinds = ByteInterner(), channels = ByteInterner(), responses = ByteInterner(), timings = ByteInterner()
     private var rules: [ClimateLedger.KindRule] = []
     private var channelValues: [Channel?] = []
-    private var slots: [Key: Int] = [:]
-    private var keys: [Key] = []
-    private var months: [PairMonthOf<Int32>] = []
+    /// What an entry adds (`counters` values, or none), by its kind, channel,
+    /// direction and detail values: worked out by the kind's rule once per combination.
+    private var contributions = IntegerTable()
+    /// Per combination: whether it adds anything, and its counters (`counters` each).
+    private var contributionAdds: [Bool] = []
+    private var contributionCounters: [UInt32] = []
+
+    private(set) var slots = IntegerTable()
+    private(set) var keys: [Key] = []
+    /// Per slot, 31 positions in `dayCounters` (over `counters`), one per day of the month, -1 for a day without entries.
+    /// Blocks, counters and people are appended as first met, so the months of the weeks being read lie close together.
+    private var slotDays: [Int32] = []
+    /// Per day with entries, its counters in `PairCounts.counterValues` order.
+    private var dayCounters: [UInt32] = []
+    /// Per slot, its first person in the lists below (-1: none); per person of a slot, their number, the days
+    /// they took part (bit d-1 for day d) and the slot's next person. A pair-month has a handful of people.
+    private var firstPerson: [Int32] = []
+    private var personIds: [Int32] = [], personDays: [UInt32] = [], nextPerson: [Int32] = []
+
+    static let counters = PairCounts.counterCount
 
     /// How many pair-months the fold holds.
     var count: Int { keys.count }
@@ -27,138 +51,119 @@ struct LedgerFold {
         guard let actor = row.withText(3, { $0.map { organizations.index(of: $0) } }),
               let counterpart = row.withText(4, { $0.map { organizations.index(of: $0) } }), counterpart != actor,
               let kind = row.withText(5, { $0.map { kinds.index(of: $0) } }),
-              let channelIndex = row.withText(6, { $0.map { channels.index(of: $0) } }) else { return }
+              let channel = row.withText(6, { $0.map { channels.index(of: $0) } }) else { return }
         if Int(kind) == rules.count { rules.append(ClimateLedger.KindRule(kinds.string(kind))) }
-        if Int(channelIndex) == channelValues.count { channelValues.append(Channel(rawValue: channels.string(channelIndex))) }
+        if Int(channel) == channelValues.count { channelValues.append(Channel(rawValue: channels.string(channel))) }
         let rule = rules[Int(kind)]
-        guard let channel = channelValues[Int(channelIndex)], rule.isOverdue || channel != .system else { return }
-        let (response, timeliness) = row.withText(7) { detail -> (String?, String?) in
-            guard let detail else { return (nil, nil) }
-            return (rule.readsResponse ? Self.value(of: Self.response, in: detail) : nil, Self.value(of: Self.timeliness, in: detail))
+        guard let channelValue = channelValues[Int(channel)], rule.isOverdue || channelValue != .system else { return }
+        let (response, timing) = row.withText(7) { detail -> (Int32, Int32) in
+            guard let detail else { return (-1, -1) }
+            return (rule.readsResponse ? Self.value(of: Self.response, in: detail, numberedIn: &responses) : -1,
+                    Self.value(of: Self.timeliness, in: detail, numberedIn: &timings))
         }
         let actorIsLo = organizations.precedes(actor, counterpart)
-        guard let counts = rule.counts(channel: channel, actorIsLo: actorIsLo, response: response, timeliness: timeliness),
-              let at = row.int64(1) else { return }
+        let contribution = contribution(kind: kind, channel: channel, actorIsLo: actorIsLo, response: response, timing: timing)
+        guard contributionAdds[contribution], let at = row.int64(1) else { return }
         let day = CalendarDate(Timestamp(millis: at))
-        let key = Key(lo: actorIsLo ? actor : counterpart, hi: actorIsLo ? counterpart : actor, month: Int32(day.year * 12 + day.month - 1))
-        let person = row.withText(2) { $0.map { users.index(of: $0) } }
-        if let slot = slots[key] {
-            months[slot].add(day: day.day, counts: counts, person: person)
-        } else {
-            slots[key] = months.count
-            keys.append(key)
-            var month = PairMonthOf<Int32>()
-            month.add(day: day.day, counts: counts, person: person)
-            months.append(month)
+        let slot = slot(Key(lo: actorIsLo ? actor : counterpart, hi: actorIsLo ? counterpart : actor, month: Int32(day.year * 12 + day.month - 1)))
+        let target = dayPosition(slot: slot, day: day.day) * Self.counters, source = contribution * Self.counters
+        for counter in 0..<Self.counters { dayCounters[target + counter] &+= contributionCounters[source + counter] }
+        if let person = row.withText(2, { $0.map { users.index(of: $0) } }) {
+            addDays(1 << UInt32(day.day - 1), slot: slot, person: person)
         }
     }
 
     /// Adds what another fold (of other entries) holds, naming its ids in this one's numbering.
     mutating func merge(_ other: LedgerFold) {
         let orgs = (0..<Int32(other.organizations.count)).map { index in other.organizations.withBytes(index) { organizations.index(of: $0) } }
-        let people = (0..<Int32(other.users.count)).map { index in other.users.withBytes(index) { users.index(of: $0) } }
-        for (slot, key) in other.keys.enumerated() {
-            // Both folds order a pair by the ids' bytes, so lo and hi stay as they are.
-            let mapped = Key(lo: orgs[Int(key.lo)], hi: orgs[Int(key.hi)], month: key.month)
-            let month = other.months[slot].mapPeople { people[Int($0)] }
-            if let mine = slots[mapped] {
-                months[mine].merge(month)
-            } else {
-                slots[mapped] = months.count
-                keys.append(mapped)
-                months.append(month)
+        let persons = (0..<Int32(other.users.count)).map { index in other.users.withBytes(index) { users.index(of: $0) } }
+        // Both folds order a pair by the ids' bytes, so lo and hi stay as they are.
+        let slotOf = other.keys.map { slot(Key(lo: orgs[Int($0.lo)], hi: orgs[Int($0.hi)], month: $0.month)) }
+        for (otherSlot, slot) in slotOf.enumerated() {
+            for day in 1...31 {
+                let position = Int(other.slotDays[otherSlot * 31 + day - 1])
+                guard position >= 0 else { continue }
+                let source = position * Self.counters, target = dayPosition(slot: slot, day: day) * Self.counters
+                for counter in 0..<Self.counters { dayCounters[target + counter] &+= other.dayCounters[source + counter] }
+            }
+            var person = other.firstPerson[otherSlot]
+            while person >= 0 {
+                addDays(other.personDays[Int(person)], slot: slot, person: persons[Int(other.personIds[Int(person)])])
+                person = other.nextPerson[Int(person)]
             }
         }
     }
 
-    /// The folded months' slots in key order (pair ids, then month).
-    func orderedSlots() -> [Int] {
-        // Organisations ranked once by id, so sorting compares integers.
-        var rank = [Int32](repeating: 0, count: organizations.count)
-        for (position, index) in (0..<Int32(organizations.count)).sorted(by: { organizations.precedes($0, $1) }).enumerated() {
-            rank[Int(index)] = Int32(position)
+    /// The pair-month in `slot`, as the live path holds it.
+    func month(_ slot: Int) -> PairMonthOf<Int32> {
+        var month = PairMonthOf<Int32>()
+        for day in 1...31 {
+            let position = Int(slotDays[slot * 31 + day - 1])
+            guard position >= 0 else { continue }
+            month.add(day: day, counts: PairCounts { Int(dayCounters[position * Self.counters + $0]) }, person: nil)
         }
-        return keys.indices.sorted { a, b in
-            let x = keys[a], y = keys[b]
-            return (rank[Int(x.lo)], rank[Int(x.hi)], x.month) < (rank[Int(y.lo)], rank[Int(y.hi)], y.month)
+        var person = firstPerson[slot]
+        while person >= 0 {
+            month.add(person: personIds[Int(person)], days: personDays[Int(person)])
+            person = nextPerson[Int(person)]
         }
+        return month
     }
 
-    /// The stored row (key, then `ClimateMonthRows.values`) of the months in `slots`, named by `names`.
-    func rows(_ slots: ArraySlice<Int>, names: Names) -> [[SQLValue]] {
-        slots.map { slot in
-            key(slot, names: names).binds + values(slot, names: names)
+    // MARK: - The tables
+
+    /// A key as one number: twenty-one bits each for the pair (two million organisations), twenty-two for the month.
+    static func packed(_ key: Key) -> UInt64 {
+        precondition(key.lo < 1 << 21 && key.hi < 1 << 21 && (0..<1 << 22).contains(key.month), "a climate key out of the fold's range")
+        return UInt64(key.lo) << 43 | UInt64(key.hi) << 22 | UInt64(key.month)
+    }
+
+    private mutating func slot(_ key: Key) -> Int {
+        let (slot, isNew) = slots.position(of: Self.packed(key))
+        if isNew {
+            keys.append(key)
+            slotDays.append(contentsOf: repeatElement(-1, count: 31))
+            firstPerson.append(-1)
         }
+        return slot
     }
 
-    /// The stored key of the month in `slot`.
-    func key(_ slot: Int, names: Names) -> ClimateMonthRows.Key {
-        let key = keys[slot]
-        return ClimateMonthRows.Key(lo: names.organizations[Int(key.lo)], hi: names.organizations[Int(key.hi)], month: Self.date(key.month))
-    }
-
-    /// The stored values (`ClimateMonthRows.values`) of the month in `slot`.
-    func values(_ slot: Int, names: Names) -> [SQLValue] {
-        ClimateMonthRows.values(months[slot], of: Self.date(keys[slot].month)) { names.users[Int($0)] }
-    }
-
-    /// The slot of a stored row's pair and month (its key columns as stored), if the fold has it.
-    func slot(lo: UnsafeRawBufferPointer, hi: UnsafeRawBufferPointer, month: UnsafeRawBufferPointer) -> Int? {
-        // The stored month is the first day of the month, YYYY-MM-01.
-        guard month.count == 10, let year = Self.digits(month, 0..<4), let number = Self.digits(month, 5..<7),
-              let lo = organizations.existingIndex(of: lo), let hi = organizations.existingIndex(of: hi) else { return nil }
-        return slots[Key(lo: lo, hi: hi, month: Int32(year * 12 + number - 1))]
-    }
-
-    private static func digits(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
-        var value = 0
-        for index in range {
-            guard (48...57).contains(bytes[index]) else { return nil }
-            value = value * 10 + Int(bytes[index] - 48)
+    /// The position in `dayCounters` (over `counters`) of a slot's day, zeroed if new.
+    private mutating func dayPosition(slot: Int, day: Int) -> Int {
+        let index = slot * 31 + day - 1
+        if slotDays[index] < 0 {
+            slotDays[index] = Int32(dayCounters.count / Self.counters)
+            dayCounters.append(contentsOf: repeatElement(0, count: Self.counters))
         }
-        return value
+        return Int(slotDays[index])
     }
 
-    private static func date(_ month: Int32) -> CalendarDate {
-        CalendarDate(year: Int(month) / 12, month: Int(month) % 12 + 1, day: 1)!
-    }
-
-    /// The ids behind the fold's numbers.
-    struct Names: Sendable { let organizations: [String], users: [String] }
-    var names: Names {
-        Names(organizations: (0..<Int32(organizations.count)).map { organizations.string($0) },
-              users: (0..<Int32(users.count)).map { users.string($0) })
-    }
-
-    /// The string value of `key` in a ledger detail, read in place. Details are
-    /// canonical JSON (`JSONText.encode`), where `"key":"` can only open that key's
-    /// value; a value with an escape is decoded properly instead.
-    static func value(of key: DetailKey, in detail: UnsafeRawBufferPointer) -> String? {
-        let pattern = key.pattern
-        guard detail.count > pattern.count else { return nil }
-        var start = 0
-        search: while start + pattern.count <= detail.count {
-            for offset in 0..<pattern.count where detail[start + offset] != pattern[offset] {
-                start += 1
-                continue search
-            }
-            var end = start + pattern.count
-            while end < detail.count, detail[end] != UInt8(ascii: "\"") {
-                if detail[end] == UInt8(ascii: "\\") {
-                    return JSONText.decode(String(decoding: detail, as: UTF8.self))[key.name]
-                }
-                end += 1
-            }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: detail[(start + pattern.count)..<end]), as: UTF8.self)
+    private mutating func addDays(_ mask: UInt32, slot: Int, person: Int32) {
+        var index = firstPerson[slot]
+        while index >= 0, personIds[Int(index)] != person { index = nextPerson[Int(index)] }
+        if index < 0 {
+            index = Int32(personIds.count)
+            personIds.append(person); personDays.append(0); nextPerson.append(firstPerson[slot])
+            firstPerson[slot] = index
         }
-        return nil
+        personDays[Int(index)] |= mask
     }
 
-    struct DetailKey {
-        let name: String
-        /// `"name":"`, the bytes that open the key's value.
-        let pattern: [UInt8]
-        init(_ name: String) { self.name = name; pattern = Array(("\"" + name + "\":\"").utf8) }
+    /// The combination of an entry's kind, channel, direction and detail values,
+    /// whose counters the kind's rule works out the first time it is met.
+    private mutating func contribution(kind: Int32, channel: Int32, actorIsLo: Bool, response: Int32, timing: Int32) -> Int {
+        // Widths far beyond the handful of kinds, channels and detail values the ledger holds.
+        precondition(kind < 1 << 20 && channel < 1 << 7 && response < 1 << 15 && timing < 1 << 15, "too many distinct ledger values")
+        let key = UInt64(UInt32(kind)) << 40 | UInt64(UInt32(channel)) << 33 | (actorIsLo ? 1 << 32 : 0)
+            | UInt64(UInt32(response + 1)) << 16 | UInt64(UInt32(timing + 1))
+        let (position, isNew) = contributions.position(of: key)
+        if isNew {
+            let counts = rules[Int(kind)].counts(channel: channelValues[Int(channel)]!, actorIsLo: actorIsLo,
+                                                 response: response < 0 ? nil : responses.string(response),
+                                                 timeliness: timing < 0 ? nil : timings.string(timing))
+            contributionAdds.append(counts != nil)
+            contributionCounters.append(contentsOf: (counts ?? PairCounts()).counterValues.map { UInt32($0) })
+        }
+        return position
     }
-    static let response = DetailKey("response"), timeliness = DetailKey(ResponseTiming.detailKey)
 }
