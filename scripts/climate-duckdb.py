@@ -3,7 +3,7 @@
 Thaw keeps, computed by DuckDB from the same ledger entries, timed in the same
 run as `thaw climate rebuild`, and checked equal to Thaw's.
 
-    climate-duckdb.py DATABASE.sqlite THAW_REBUILD_SECONDS
+    climate-duckdb.py DATABASE.sqlite THAW_REBUILD_SECONDS [THAW_REBUILD_INTO_EMPTY_SECONDS]
 
 Reads the activity ledger out of Thaw's SQLite file (not timed), loads it into
 an in-memory DuckDB (not timed), then times DuckDB computing every pair's
@@ -63,6 +63,7 @@ FROM climate_months
 
 def main():
     path, thaw_rebuild = sys.argv[1], float(sys.argv[2])
+    into_empty = float(sys.argv[3]) if len(sys.argv) > 3 else None
     lite = sqlite3.connect(path)
     entries = lite.execute("SELECT at, actor_user_id, actor_organization_id, counterpart_organization_id, kind, channel, detail FROM activity")
     con = duckdb.connect()
@@ -95,9 +96,11 @@ def main():
     # Thaw keeps rows only for pair-days with a contribution; DuckDB the same pair-months.
     differences = [k for k in set(thaw) | set(ducks) if thaw.get(k) != ducks.get(k)]
     print(f"entries {count}; pair-months {len(ducks)}; equal: {'yes' if not differences else 'NO, ' + str(len(differences)) + ' differ, e.g. ' + str(differences[:3])}")
-    print(f"thaw climate rebuild {thaw_rebuild:.3f} s (reading its month rows back from Python: {rollup:.3f} s more)")
+    print(f"thaw climate rebuild over the stored rows {thaw_rebuild:.3f} s (reading its month rows back from Python: {rollup:.3f} s more)")
     print(f"duckdb monthly pair aggregates from the entries {duck:.3f} s")
     print(f"ratio thaw / duckdb = {thaw_rebuild / duck:.2f} (target: at most 1); with the read-back {(thaw_rebuild + rollup) / duck:.2f}")
+    if into_empty is not None:
+        print(f"thaw climate rebuild into an empty month table {into_empty:.3f} s: ratio {into_empty / duck:.2f}")
     if differences:
         sys.exit(1)
 
