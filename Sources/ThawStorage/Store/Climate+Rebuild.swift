@@ -10,7 +10,7 @@ public struct ClimateRebuildReport: Sendable {
     public var rows: ClimateRowChanges
     public var replayed: Int
     public var replayTime: Duration
-    /// How long each step took, in order (counting, folding, comparing, writing).
+    /// How long each step took, in order (finding the ledger's ends, folding, comparing, writing, replaying).
     public var phases: [(name: String, time: Duration)]
 }
 
@@ -81,7 +81,7 @@ enum ClimateRebuild {
         // Entries from this seq on are replayed rather than folded.
         let replayFrom = replayingLast <= 0 ? last + 1
             : try await db.query("SELECT seq FROM activity ORDER BY seq DESC LIMIT 1 OFFSET ?", min(replayingLast, max(total, 1)) - 1).first?.int64("seq") ?? first
-        timer.end("counting")
+        timer.end("bounds")
         let done = Atomic<Int>(0)
         let counted: @Sendable (Int) -> Void = { n in progress(done.add(n, ordering: .relaxed).newValue, total) }
         let fold = if let parallelReads, replayFrom - first > Int64(pageSize) {
