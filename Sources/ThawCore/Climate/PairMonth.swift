@@ -34,12 +34,6 @@ public struct PairMonthOf<Person: Hashable & Sendable>: Sendable {
         people[person, default: 0] |= mask
     }
 
-    /// Everything in another accumulation of the same pair and month.
-    public mutating func merge(_ other: PairMonthOf<Person>) {
-        for day in other.days { add(day: day.day, counts: day.counts, person: nil) }
-        for (person, mask) in other.people { add(person: person, days: mask) }
-    }
-
     public var total: PairCounts { days.reduce(PairCounts()) { $0 + $1.counts } }
 
     /// Distinct weeks (Monday-based) with contact on a day of this month.
