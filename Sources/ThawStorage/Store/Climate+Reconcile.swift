@@ -31,21 +31,21 @@ extension ClimateRebuild {
         let names = fold.names, ordered = fold.orderedSlots()
         let comparisons = try await compareInRanges(fold, names: names, ordered: ordered, db: db, parallelReads: parallelReads)
 
-        var stored = [Bool](repeating: false, count: fold.count), differing = [Bool](repeating: false, count: fold.count)
+        // Every folded month is written unless its stored row already holds it.
+        var upToDate = [Bool](repeating: false, count: fold.count)
         var changes = ClimateRowChanges(rows: fold.count)
         for comparison in comparisons {
-            for slot in comparison.equal { stored[slot] = true }
-            for slot in comparison.differing { stored[slot] = true; differing[slot] = true }
+            for slot in comparison.equal { upToDate[slot] = true }
             changes.rewritten += comparison.differing.count
             changes.removed += comparison.extra.count
         }
-        changes.added = stored.count { !$0 }
+        changes.added = fold.count - comparisons.reduce(0) { $0 + $1.equal.count + $1.differing.count }
         timer.end("comparing")
         try await withoutZeroingFreedPages(db) {
             for comparison in comparisons {
                 for key in comparison.extra { try await db.execute(ClimateMonthRows.delete, key) }
             }
-            try await write(fold, slots: ordered.filter { !stored[$0] || differing[$0] }, names: names, to: db)
+            try await write(fold, slots: ordered.filter { !upToDate[$0] }, names: names, to: db)
         }
         timer.end("writing")
         return changes
