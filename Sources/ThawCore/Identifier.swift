@@ -25,6 +25,23 @@ public enum IDGenerator {
         return ID(prefix + "_" + hex(high) + hex(low))
     }
 
+    /// For records written in volume and looked up through indexes keyed by
+    /// their id (referrals, and the messages and ledger entries that cite
+    /// them): the creation time in milliseconds (12 hex digits) leads, then 80
+    /// random bits. New ids then sort after older ones, so each index takes
+    /// them at its end instead of on a random page: a batch of new referrals
+    /// dirties a few pages instead of one each (the idea of UUIDv7, RFC 9562).
+    /// Such an id tells the creation time to whoever can see it, which the
+    /// record's own timestamp already tells them; it still reveals no count.
+    public static func make<Entity>(_ prefix: String, createdAt: Timestamp, as _: Entity.Type = Entity.self) -> ID<Entity> {
+        var generator = SystemRandomNumberGenerator()
+        let time = UInt64(max(0, min(createdAt.millis, 0xFFFF_FFFF_FFFF)))
+        let random = generator.next() as UInt64
+        // 12 digits of time, 4 from the top of one random word, 16 from another.
+        let high = time << 16 | random >> 48
+        return ID(prefix + "_" + hex(high) + hex(generator.next() as UInt64))
+    }
+
     private static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits

@@ -20,6 +20,8 @@ import ThawTestSupport
             let w = try await World.make(db.database)
             var referral = try await w.refer()
             #expect(referral.status == .requested && referral.version == 1)
+            // Referral and message ids lead with their creation time, so the indexes keyed by them take new rows at their end.
+            #expect(Int64(referral.id.raw.dropFirst(4).prefix(12), radix: 16) == referral.createdAt.millis)
             let partner = w.store.scoped(to: w.housingStaff)
             w.clock.advance(seconds: 60)
             referral = try await partner.changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: 1)
@@ -27,6 +29,7 @@ import ThawTestSupport
             referral = try await partner.setBusinessStatus(referral.id, .contacted, expectedVersion: referral.version)
             referral = try await partner.changeStatus(referral.id, StatusChange(status: .inProgress), expectedVersion: referral.version)
             let message = try await partner.sendMessage(referral: referral.id, body: "Intake booked for Tuesday")
+            #expect(Int64(message.id.raw.dropFirst(4).prefix(12), radix: 16) == message.sentAt.millis)
             _ = try await w.store.scoped(to: w.navigator).sendMessage(referral: referral.id, body: "Thanks!")
             referral = try await partner.changeStatus(referral.id, StatusChange(
                 status: .completed, outcome: ReferralOutcome(code: .needMet, summary: "Housed")), expectedVersion: referral.version)

@@ -11,7 +11,7 @@ extension ScopedStore {
             guard referral.status != .enteredInError else {
                 throw ThawError.conflict(code: "entered-in-error", message: "this referral was entered in error")
             }
-            let message = ReferralMessage(id: IDGenerator.make("msg"), referralID: id, authorUserID: actor.userID,
+            let message = ReferralMessage(id: IDGenerator.make("msg", createdAt: now), referralID: id, authorUserID: actor.userID,
                                           authorOrganizationID: actor.organizationID, side: side,
                                           body: body.trimmingWhitespace, sentAt: now)
             try await db.execute("""

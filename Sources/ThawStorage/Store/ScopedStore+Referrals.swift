@@ -55,7 +55,7 @@ extension ScopedStore {
             }
             let priority = input.priority ?? .routine
             let referral = Referral(
-                id: IDGenerator.make("ref"), clientID: client.id, requesterOrganizationID: actor.organizationID,
+                id: IDGenerator.make("ref", createdAt: now), clientID: client.id, requesterOrganizationID: actor.organizationID,
                 requesterUserID: actor.userID, ownerOrganizationID: owner, serviceID: input.serviceId,
                 needCategory: input.needCategory, needIDs: input.needIds ?? [], priority: priority,
                 status: input.draft == true ? .draft : .requested, note: input.note,

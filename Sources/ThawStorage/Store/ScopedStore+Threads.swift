@@ -89,7 +89,7 @@ extension ScopedStore {
     /// One ledger entry per other organisation in the thread, so each pair's informal contact is counted.
     @discardableResult
     static func insertMessage(_ db: any SQLConnection, _ thread: DiscussionThread, body: String, actor: Actor, at now: Timestamp) async throws -> ThreadMessage {
-        let message = ThreadMessage(id: IDGenerator.make("tms"), threadID: thread.id, authorID: actor.userID,
+        let message = ThreadMessage(id: IDGenerator.make("tms", createdAt: now), threadID: thread.id, authorID: actor.userID,
                                     organizationID: actor.organizationID, body: body.trimmingWhitespace, sentAt: now)
         try await db.execute("""
             INSERT INTO thread_messages (id, thread_id, author_user_id, organization_id, body, sent_at) VALUES (?, ?, ?, ?, ?, ?)
