@@ -295,6 +295,21 @@ import ThawTestSupport
             #expect(entries.first == "clinic:create:client")
             #expect(entries.contains("clinic:write:referral"))
             #expect(entries.last == "partner:read:referral")
+
+            // A list is audited too, with no client; the by-client index leaves such rows out
+            // (migration 13) and still answers the by-client question.
+            _ = try await w.store.scoped(to: w.navigator).worklist(WorklistQuery(view: .caseload))
+            try await db.database.write { _ in }
+            let lists = try await db.database.read { c in
+                try await c.query("SELECT count(*) AS n FROM access_log WHERE client_id IS NULL AND action = 'list' AND user_id = ?", w.navigator.userID)
+            }
+            #expect(lists.first?.int("n") == 1)
+            if db.database.dialect == .sqlite {
+                let plan = try await db.database.read { c in
+                    try await c.query("EXPLAIN QUERY PLAN SELECT user_id FROM access_log WHERE client_id = ? ORDER BY seq", w.client.id)
+                }
+                #expect(plan.contains { $0.string("detail").contains("access_log_by_client") })
+            }
         }
     }
 }
