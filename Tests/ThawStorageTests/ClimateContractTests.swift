@@ -28,7 +28,7 @@ import ThawTestSupport
                         """, january.adding(days: e.days), e.user, e.actor, e.counterpart, e.kind, e.channel, e.detail)
                 }
             }
-            #expect(try await Migrator.migrate(db.database) == [12])
+            #expect(try await Migrator.migrate(db.database, migrations: Migrator.all.filter { $0.version <= 12 }) == [12])
             let store = ThawStore(database: db.database, clock: ManualClock(january))
             let rows = try await store.climateSnapshot()
             // org_a|org_b, January: hi_to_lo 2 (b's message and answer), lo_to_hi 1, formal 2, informal 1, answered 1,
