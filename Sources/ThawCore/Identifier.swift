@@ -25,9 +25,9 @@ public enum IDGenerator {
         return ID(prefix + "_" + hex(high) + hex(low))
     }
 
-    /// For records written in volume and looked up through indexes keyed by
-    /// their id (referrals, and the messages and ledger entries that cite
-    /// them): the creation time in milliseconds (12 hex digits) leads, then 80
+    /// For records written in volume whose ids key busy indexes, their own and
+    /// those of the rows that cite them (a referral's messages and ledger
+    /// entries): the creation time in milliseconds (12 hex digits) leads, then 80
     /// random bits. New ids then sort after older ones, so each index takes
     /// them at its end instead of on a random page: a batch of new referrals
     /// dirties a few pages instead of one each (the idea of UUIDv7, RFC 9562).

@@ -143,15 +143,6 @@ enum Schema {
     /// at the top. Partial indexes over open referrals only keep those reads
     /// proportional to the page, not to the history.
     static let openPredicate = "status NOT IN ('rejected','cancelled','completed','failed','entered-in-error')"
-    /// Lists, counts and dashboards are audited with no client (`client_id` NULL);
-    /// only rows about one client are looked up by client, so only those are
-    /// indexed. Every caseload or inbox view then writes one index entry fewer,
-    /// on a page chosen by a random client id.
-    static let v13ClientAccessIndex = Migration(version: 13, name: "access log indexes client rows only", sql: [
-        "DROP INDEX access_log_by_client",
-        "CREATE INDEX access_log_by_client ON access_log (client_id, seq) WHERE client_id IS NOT NULL",
-    ])
-
     static let v3OpenWorklists = Migration(version: 3, name: "open-referral worklist indexes", sql: [
         "CREATE INDEX referrals_caseload_open ON referrals (requester_organization_id, updated_at, id) WHERE \(openPredicate)",
         "CREATE INDEX referrals_inbox_open ON referrals (owner_organization_id, updated_at, id) WHERE \(openPredicate)",
@@ -177,5 +168,14 @@ enum Schema {
         "DROP INDEX referrals_inbox_open",
         "CREATE INDEX referrals_caseload_open ON referrals (requester_organization_id, updated_at, id, \(countedColumns)) WHERE \(openPredicate)",
         "CREATE INDEX referrals_inbox_open ON referrals (owner_organization_id, updated_at, id, \(countedColumns)) WHERE \(openPredicate)",
+    ])
+
+    /// Lists, counts and dashboards are audited with no client (`client_id` NULL);
+    /// only rows about one client are looked up by client, so only those are
+    /// indexed. Every caseload or inbox view then writes one index entry fewer,
+    /// on a page chosen by a random client id.
+    static let v13ClientAccessIndex = Migration(version: 13, name: "access log indexes client rows only", sql: [
+        "DROP INDEX access_log_by_client",
+        "CREATE INDEX access_log_by_client ON access_log (client_id, seq) WHERE client_id IS NOT NULL",
     ])
 }
