@@ -19,14 +19,8 @@ struct IntegerTable: Sendable {
 
     /// The number of `key`, given the next one if it is new.
     mutating func position(of key: UInt64) -> (position: Int, isNew: Bool) {
-        var index = home(key)
-        let mask = entries.count - 1
-        while true {
-            let entry = entries[index]
-            if entry.position < 0 { break }
-            if entry.key == key { return (Int(entry.position), false) }
-            index = (index + 1) & mask
-        }
+        let (found, index) = probe(key)
+        if let found { return (found, false) }
         let position = keys.count
         entries[index] = Entry(key: key, position: Int32(position))
         keys.append(key)
@@ -35,13 +29,16 @@ struct IntegerTable: Sendable {
     }
 
     /// The number of `key`, if it has been added.
-    func existingPosition(of key: UInt64) -> Int? {
+    func existingPosition(of key: UInt64) -> Int? { probe(key).found }
+
+    /// Where `key` is, or the empty entry where it would go.
+    private func probe(_ key: UInt64) -> (found: Int?, index: Int) {
         var index = home(key)
         let mask = entries.count - 1
         while true {
             let entry = entries[index]
-            if entry.position < 0 { return nil }
-            if entry.key == key { return Int(entry.position) }
+            if entry.position < 0 { return (nil, index) }
+            if entry.key == key { return (Int(entry.position), index) }
             index = (index + 1) & mask
         }
     }
