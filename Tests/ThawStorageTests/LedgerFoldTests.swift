@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ThawCore
 @testable import ThawStorage
 
 /// The pieces of the climate rebuild's fold that the rebuild tests reach only in passing.
@@ -21,6 +22,36 @@ import Testing
         #expect(table.existingPosition(of: 1 << 63 | 12_345) == reference[1 << 63 | 12_345])
     }
 
+    /// Keys of every length up to 40 bytes, and keys that differ from another in one byte
+    /// only, at every position (the hash and the comparison read words that overlap).
+    @Test func byteInternerNumbersKeysOfEveryLengthApartByOneByte() {
+        var interner = ByteInterner()
+        var reference: [[UInt8]: Int32] = [:]
+        var keys: [[UInt8]] = []
+        for length in 0...40 {
+            let base = (0..<length).map { UInt8(truncatingIfNeeded: 97 + ($0 * 7 + length) % 26) }
+            keys.append(base)
+            for position in 0..<length {
+                var changed = base
+                changed[position] ^= 1
+                keys.append(changed)
+            }
+        }
+        for key in keys + keys.reversed() {
+            let expected = reference[key] ?? Int32(reference.count)
+            let number = key.withUnsafeBytes { interner.index(of: $0) }
+            #expect(number == expected)
+            reference[key] = expected
+        }
+        #expect(interner.count == reference.count && reference.count == Set(keys).count)
+        for (key, number) in reference {
+            #expect(key.withUnsafeBytes { interner.existingIndex(of: $0) } == number)
+            #expect(interner.withBytes(number) { Array($0) } == key)
+        }
+        let absent = [UInt8](repeating: 120, count: 33)
+        #expect(absent.withUnsafeBytes { interner.existingIndex(of: $0) } == nil)
+    }
+
     @Test func readsADetailValueInPlaceAndDecodesOneWithAnEscape() {
         var values = ByteInterner()
         func read(_ detail: [String: String]) -> String? {
@@ -33,5 +64,72 @@ import Testing
         #expect(read(["timeliness": "on\"time"]) == "on\"time")
         #expect(read(["timelines": "late"]) == nil && read([:]) == nil)
         #expect(read(["timeliness": ""]) == "")
+    }
+
+    /// Random entries of every kind the climate counts (and some it does not), folded
+    /// whole and in two parts merged, laid out by slot or not, give for every pair-month
+    /// exactly the stored values the live path's `PairMonth` gives for the same entries.
+    @Test func theFoldEncodesEachMonthAsTheLivePathStoresIt() {
+        var generator = SystemRandomNumberGenerator()
+        let orgs = ["org_b", "org_a", "org_c", "org_ab", "org_d"], users = ["usr_9", "usr_10", "usr_1", "usr_a", "usr_A", "usr_x2"]
+        let kinds = Array(ClimateLedger.exchanges) + [ClimateLedger.overdueKind, ClimateLedger.keptKind, ClimateLedger.missedKind, "referral.accepted"]
+        let details: [[String: String]?] = [nil, [:], ["response": "adopted"], ["response": "adapted"], ["response": "declined"],
+                                             ["timeliness": ResponseTiming.onTime], ["timeliness": ResponseTiming.late],
+                                             ["response": "adopted", "timeliness": ResponseTiming.late], ["note": "a \"quoted\" word"]]
+        let start = CalendarDate("2021-01-25")!.startOfDay.millis, day: Int64 = 86_400_000
+        let rows: [[SQLValue]] = (0..<4_000).map { seq in
+            let actor = orgs.randomElement(using: &generator)!
+            let counterpart: SQLValue = Int.random(in: 0..<10, using: &generator) == 0 ? .null : .text(orgs.randomElement(using: &generator)!)
+            let user: SQLValue = Int.random(in: 0..<8, using: &generator) == 0 ? .null : .text(users.randomElement(using: &generator)!)
+            let detail = details.randomElement(using: &generator)!.map { SQLValue.text(JSONText.encode($0)) } ?? .null
+            return [.int(Int64(seq)), .int(start + Int64.random(in: 0..<(70 * day), using: &generator)), user, .text(actor), counterpart,
+                    .text(kinds.randomElement(using: &generator)!), .text(Channel.allCases.randomElement(using: &generator)!.rawValue), detail]
+        }
+
+        // What the live path stores: each entry added to its PairMonth, one by one.
+        var expected: [String: [SQLValue]] = [:]
+        var months: [String: (ClimateMonthRows.Key, PairMonth)] = [:]
+        for row in rows {
+            func text(_ column: Int) -> String? { if case .text(let value) = row[column] { value } else { nil } }
+            guard case .int(let at) = row[1],
+                  let (lo, hi, date, counts) = ClimateLedger.contribution(kind: text(5)!, channel: Channel(rawValue: text(6)!)!,
+                                                                         detail: JSONText.decode(text(7)), actor: text(3)!,
+                                                                         counterpart: text(4), at: Timestamp(millis: at)) else { continue }
+            let key = ClimateMonthRows.Key(lo: lo, hi: hi, month: CalendarDate(year: date.year, month: date.month, day: 1)!)
+            let name = "\(lo) \(hi) \(key.month)"
+            var month = months[name]?.1 ?? PairMonth()
+            month.add(day: date.day, counts: counts, person: text(2))
+            months[name] = (key, month)
+        }
+        for (name, (key, month)) in months { expected[name] = ClimateMonthRows.values(month, of: key.month) { $0 } }
+        #expect(expected.count == 40)   // 10 pairs in parts of 4 months, all met by 4,000 entries
+
+        func stored(_ fold: LedgerFold) -> [String: [SQLValue]] {
+            let names = fold.names
+            var encoded = EncodedMonth(), out: [String: [SQLValue]] = [:]
+            for slot in 0..<fold.count {
+                let key = fold.key(slot, names: names)
+                fold.encode(slot, names: names, into: &encoded)
+                out["\(key.lo) \(key.hi) \(key.month)"] = encoded.values
+            }
+            return out
+        }
+        /// The pair-months whose values differ from the live path's (or that only one side has), by name.
+        func differences(_ fold: LedgerFold) -> [String] {
+            let got = stored(fold)
+            return Set(got.keys).union(expected.keys).filter { got[$0] != expected[$0] }.sorted()
+        }
+        var whole = LedgerFold()
+        for row in rows { whole.add(BuiltScanRow(values: row)) }
+        #expect(differences(whole) == [])
+
+        var first = LedgerFold(), second = LedgerFold()
+        for row in rows.prefix(2_500) { first.add(BuiltScanRow(values: row)) }
+        for row in rows.dropFirst(2_500) { second.add(BuiltScanRow(values: row)) }
+        second.layOutBySlot()   // as the rebuild lays out each part before merging; the first part after
+        first.merge(second)
+        #expect(differences(first) == [])
+        first.layOutBySlot()
+        #expect(differences(first) == [])
     }
 }

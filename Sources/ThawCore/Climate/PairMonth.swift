@@ -4,8 +4,9 @@
 /// derived from it, so one row per pair and month serves weeks and months alike
 /// (a week across two months takes its days from both).
 ///
-/// Generic over how a person is named: the store keeps user ids; the rebuild
-/// counts with small integers and names them once at the end.
+/// Generic over how a person is named (the store keeps user ids). The rebuild
+/// folds the ledger in flat arrays of its own and encodes the same text
+/// (`LedgerFold.encode`).
 public struct PairMonthOf<Person: Hashable & Sendable>: Sendable {
     public typealias Day = PairDay
 
@@ -71,13 +72,6 @@ public struct PairMonthOf<Person: Hashable & Sendable>: Sendable {
                 bits &= nextMonday > 32 ? 0 : ~UInt32(0) << UInt32(nextMonday - 1)
             }
         }
-        return out
-    }
-
-    public func mapPeople<Other>(_ transform: (Person) -> Other) -> PairMonthOf<Other> {
-        var out = PairMonthOf<Other>()
-        out.days = days
-        for (person, mask) in people { out.people[transform(person), default: 0] |= mask }
         return out
     }
 

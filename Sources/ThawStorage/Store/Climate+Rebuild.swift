@@ -10,7 +10,7 @@ public struct ClimateRebuildReport: Sendable {
     public var rows: ClimateRowChanges
     public var replayed: Int
     public var replayTime: Duration
-    /// How long each step took, in order (finding the ledger's ends, folding, comparing, writing, replaying).
+    /// How long each step took, in order (finding the ledger's ends, folding, merging, comparing, writing, replaying).
     public var phases: [(name: String, time: Duration)]
 }
 
@@ -84,12 +84,16 @@ enum ClimateRebuild {
         timer.end("bounds")
         let done = Atomic<Int>(0)
         let counted: @Sendable (Int) -> Void = { n in progress(done.add(n, ordering: .relaxed).newValue, total) }
-        let fold = if let parallelReads, replayFrom - first > Int64(pageSize) {
+        var parts = if let parallelReads, replayFrom - first > Int64(pageSize) {
             try await foldInParallel(parallelReads, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)
         } else {
-            try await ClimateRebuild.fold(db, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)
+            [try await ClimateRebuild.fold(db, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)]
         }
         timer.end("folding")
+        // Merged in ledger order, so the whole is the same whichever part finished first.
+        var fold = parts.removeFirst()
+        for part in parts { fold.merge(part) }
+        if !parts.isEmpty { timer.end("merging") }
         let rows = try await reconcile(fold, into: db, parallelReads: parallelReads, timer: &timer)
 
         let started = ContinuousClock.now
@@ -132,9 +136,9 @@ enum ClimateRebuild {
         return fold
     }
 
-    /// Folds `seqs` in one range per core, each through its own read connection, merged in ledger order.
+    /// Folds `seqs` in one range per core, each through its own read connection: the folds in ledger order.
     private static func foldInParallel(_ database: any SQLDatabase, seqs: Range<Int64>, pageSize: Int,
-                                       counted: @escaping @Sendable (Int) -> Void) async throws -> LedgerFold {
+                                       counted: @escaping @Sendable (Int) -> Void) async throws -> [LedgerFold] {
         let parts = Int64(max(1, ProcessInfo.processInfo.activeProcessorCount))
         let step = ((seqs.upperBound - seqs.lowerBound) + parts - 1) / parts
         return try await withThrowingTaskGroup(of: (Int64, LedgerFold).self) { group in
@@ -142,17 +146,15 @@ enum ClimateRebuild {
                 // Not on the caller's executor (the SQLite writer's one thread), which child tasks would inherit.
                 group.addTask(executorPreference: globalConcurrentExecutor) {
                     try await database.read { reader in
-                        (start, try await fold(reader, seqs: start..<min(start + step, seqs.upperBound), pageSize: pageSize, counted: counted))
+                        var part = try await fold(reader, seqs: start..<min(start + step, seqs.upperBound), pageSize: pageSize, counted: counted)
+                        part.layOutBySlot()
+                        return (start, part)
                     }
                 }
             }
-            // Merged in ledger order, so the whole is the same whichever part finishes first.
             var parts: [(Int64, LedgerFold)] = []
             for try await part in group { parts.append(part) }
-            parts.sort { $0.0 < $1.0 }
-            var whole = parts.removeFirst().1
-            for part in parts { whole.merge(part.1) }
-            return whole
+            return parts.sorted { $0.0 < $1.0 }.map(\.1)
         }
     }
 

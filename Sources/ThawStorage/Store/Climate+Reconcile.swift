@@ -85,7 +85,7 @@ extension ClimateRebuild {
         let bounds = [from.map { ("org_lo >= ?", $0) }, to.map { ("org_lo < ?", $0) }].compactMap { $0 }
         let sql = "SELECT org_lo, org_hi, month, \(ClimateMonthRows.valueColumns.joined(separator: ", ")) FROM climate_months"
             + (bounds.isEmpty ? "" : " WHERE " + bounds.map(\.0).joined(separator: " AND "))
-        var out = Comparison()
+        var out = Comparison(), encoded = EncodedMonth()
         try await db.scan(sql, bounds.map { .text($0.1) }) { row in
             let slot = row.withText(0) { lo in
                 row.withText(1) { hi in
@@ -93,33 +93,13 @@ extension ClimateRebuild {
                 }
             }
             if let slot {
-                if holds(row, from: 3, fold.values(slot, names: names)) { out.equal.append(slot) } else { out.differing.append(slot) }
+                fold.encode(slot, names: names, into: &encoded)
+                if encoded.isHeld(by: row, from: 3) { out.equal.append(slot) } else { out.differing.append(slot) }
             } else {
                 out.extra.append((0..<3).map { column in row.withText(column) { $0.map { .text(String(decoding: $0, as: UTF8.self)) } ?? .null } })
             }
         }
         return out
-    }
-
-    /// Whether the row's columns from `first` on hold exactly `values`, read in place.
-    private static func holds(_ row: any SQLScanRow, from first: Int, _ values: [SQLValue]) -> Bool {
-        for (offset, value) in values.enumerated() {
-            switch value {
-            case .int(let number):
-                guard row.int64(first + offset) == number else { return false }
-            case .text(var text):
-                let same = text.withUTF8 { mine in
-                    row.withText(first + offset) { stored in
-                        guard let stored, stored.count == mine.count else { return false }
-                        return mine.isEmpty || memcmp(stored.baseAddress!, mine.baseAddress!, mine.count) == 0
-                    }
-                }
-                guard same else { return false }
-            case .null, .double:
-                return false
-            }
-        }
-        return true
     }
 
     /// The months in `slots` (in key order, so the table's B-tree grows at its end

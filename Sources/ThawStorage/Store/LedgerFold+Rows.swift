@@ -19,8 +19,10 @@ extension LedgerFold {
 
     /// The stored row (key, then `ClimateMonthRows.values`) of the months in `slots`, named by `names`.
     func rows(_ slots: ArraySlice<Int>, names: Names) -> [[SQLValue]] {
-        slots.map { slot in
-            key(slot, names: names).binds + values(slot, names: names)
+        var encoded = EncodedMonth()
+        return slots.map { slot in
+            encode(slot, names: names, into: &encoded)
+            return key(slot, names: names).binds + encoded.values
         }
     }
 
@@ -28,11 +30,6 @@ extension LedgerFold {
     func key(_ slot: Int, names: Names) -> ClimateMonthRows.Key {
         let key = keys[slot]
         return ClimateMonthRows.Key(lo: names.organizations[Int(key.lo)], hi: names.organizations[Int(key.hi)], month: Self.date(key.month))
-    }
-
-    /// The stored values (`ClimateMonthRows.values`) of the month in `slot`.
-    func values(_ slot: Int, names: Names) -> [SQLValue] {
-        ClimateMonthRows.values(month(slot), of: Self.date(keys[slot].month)) { names.users[Int($0)] }
     }
 
     /// The slot of a stored row's pair and month (its key columns as stored), if the fold has it.
@@ -52,15 +49,17 @@ extension LedgerFold {
         return value
     }
 
-    private static func date(_ month: Int32) -> CalendarDate {
+    static func date(_ month: Int32) -> CalendarDate {
         CalendarDate(year: Int(month) / 12, month: Int(month) % 12 + 1, day: 1)!
     }
 
-    /// The ids behind the fold's numbers.
-    struct Names: Sendable { let organizations: [String], users: [String] }
+    /// The ids behind the fold's numbers, and each user's place in id order (the order of a month's people text).
+    struct Names: Sendable { let organizations: [String], users: [String], userRanks: [Int32] }
     var names: Names {
-        Names(organizations: (0..<Int32(organizations.count)).map { organizations.string($0) },
-              users: (0..<Int32(users.count)).map { users.string($0) })
+        var ranks = [Int32](repeating: 0, count: users.count)
+        for (rank, index) in (0..<Int32(users.count)).sorted(by: { users.precedes($0, $1) }).enumerated() { ranks[Int(index)] = Int32(rank) }
+        return Names(organizations: (0..<Int32(organizations.count)).map { organizations.string($0) },
+                     users: (0..<Int32(users.count)).map { users.string($0) }, userRanks: ranks)
     }
 }
 

@@ -8,8 +8,8 @@ import ThawCore
 ///
 /// Flat, for speed: a pair-month is a slot number (an `IntegerTable` of keys);
 /// each of its days a row of counters, each of its people a day mask, in arrays
-/// shared by all slots; `month(_:)` gives one back as the live path's
-/// `PairMonthOf`, so both store the same text.
+/// shared by all slots; `encode(_:names:into:)` writes one as the stored values
+/// the live path's `PairMonthOf` gives.
 struct LedgerFold {
     /// The columns `add` reads, in this order.
     static let columns = "seq, at, actor_user_id, actor_organization_id, counterpart_organization_id, kind, channel, detail"
@@ -32,14 +32,22 @@ struct LedgerFold {
     private(set) var slots = IntegerTable()
     private(set) var keys: [Key] = []
     /// Per slot, 31 positions in `dayCounters` (over `counters`), one per day of the month, -1 for a day without entries.
-    /// Blocks, counters and people are appended as first met, so the months of the weeks being read lie close together.
-    private var slotDays: [Int32] = []
+    /// Blocks, counters and people are appended as first met, so the months of the weeks being read lie close together;
+    /// `layOutBySlot` then puts each month's together for the passes that read months whole.
+    private(set) var slotDays: [Int32] = []
     /// Per day with entries, its counters in `PairCounts.counterValues` order.
-    private var dayCounters: [UInt32] = []
+    private(set) var dayCounters: [UInt32] = []
     /// Per slot, its first person in the lists below (-1: none); per person of a slot, their number, the days
     /// they took part (bit d-1 for day d) and the slot's next person. A pair-month has a handful of people.
-    private var firstPerson: [Int32] = []
-    private var personIds: [Int32] = [], personDays: [UInt32] = [], nextPerson: [Int32] = []
+    private(set) var firstPerson: [Int32] = []
+    private(set) var personIds: [Int32] = [], personDays: [UInt32] = [], nextPerson: [Int32] = []
+
+    /// Per (actor, counterpart) pair met, numbered by `pairs`: whether the actor's id is the lower, and the
+    /// month and slot of the pair's last entry.
+    private var pairs = IntegerTable()
+    private var pairActorIsLo: [Bool] = [], pairMonth: [Int32] = [], pairSlot: [Int32] = []
+    /// The day of the last entry: when it starts (ms), its month number and its day of the month.
+    private var lastDay: (start: Int64, month: Int32, day: Int) = (.max, 0, 0)
 
     static let counters = PairCounts.counterCount
 
@@ -61,15 +69,24 @@ struct LedgerFold {
             return (rule.readsResponse ? Self.value(of: Self.response, in: detail, numberedIn: &responses) : -1,
                     Self.value(of: Self.timeliness, in: detail, numberedIn: &timings))
         }
-        let actorIsLo = organizations.precedes(actor, counterpart)
-        let contribution = contribution(kind: kind, channel: channel, actorIsLo: actorIsLo, response: response, timing: timing)
+        let pair = pair(actor: actor, counterpart: counterpart)
+        let contribution = contribution(kind: kind, channel: channel, actorIsLo: pairActorIsLo[pair], response: response, timing: timing)
         guard contributionAdds[contribution], let at = row.int64(1) else { return }
-        let day = CalendarDate(Timestamp(millis: at))
-        let slot = slot(Key(lo: actorIsLo ? actor : counterpart, hi: actorIsLo ? counterpart : actor, month: Int32(day.year * 12 + day.month - 1)))
-        let target = dayPosition(slot: slot, day: day.day) * Self.counters, source = contribution * Self.counters
+        let (month, day) = monthAndDay(at)
+        // Entries come in time order, so a pair's entry is mostly in the month of its last one: one lookup in a small
+        // table (the pairs) instead of one in the large one (every pair-month) at a random place.
+        let slot: Int
+        if pairMonth[pair] == month {
+            slot = Int(pairSlot[pair])
+        } else {
+            let (lo, hi) = pairActorIsLo[pair] ? (actor, counterpart) : (counterpart, actor)
+            slot = self.slot(Key(lo: lo, hi: hi, month: month))
+            pairMonth[pair] = month; pairSlot[pair] = Int32(slot)
+        }
+        let target = dayPosition(slot: slot, day: day) * Self.counters, source = contribution * Self.counters
         for counter in 0..<Self.counters { dayCounters[target + counter] &+= contributionCounters[source + counter] }
         if let person = row.withText(2, { $0.map { users.index(of: $0) } }) {
-            addDays(1 << UInt32(day.day - 1), slot: slot, person: person)
+            addDays(1 << UInt32(day - 1), slot: slot, person: person)
         }
     }
 
@@ -78,6 +95,15 @@ struct LedgerFold {
         let orgs = (0..<Int32(other.organizations.count)).map { index in other.organizations.withBytes(index) { organizations.index(of: $0) } }
         let persons = (0..<Int32(other.users.count)).map { index in other.users.withBytes(index) { users.index(of: $0) } }
         // Both folds order a pair by the ids' bytes, so lo and hi stay as they are.
+        // Room for all of the other's months, days and people at once: growing these arrays step by step
+        // while merging copied them again and again (hundreds of MB at ten million entries).
+        keys.reserveCapacity(keys.count + other.keys.count)
+        slotDays.reserveCapacity(slotDays.count + other.slotDays.count)
+        firstPerson.reserveCapacity(firstPerson.count + other.firstPerson.count)
+        dayCounters.reserveCapacity(dayCounters.count + other.dayCounters.count)
+        personIds.reserveCapacity(personIds.count + other.personIds.count)
+        personDays.reserveCapacity(personDays.count + other.personDays.count)
+        nextPerson.reserveCapacity(nextPerson.count + other.nextPerson.count)
         let slotOf = other.keys.map { slot(Key(lo: orgs[Int($0.lo)], hi: orgs[Int($0.hi)], month: $0.month)) }
         for (otherSlot, slot) in slotOf.enumerated() {
             for day in 1...31 {
@@ -94,20 +120,31 @@ struct LedgerFold {
         }
     }
 
-    /// The pair-month in `slot`, as the live path holds it.
-    func month(_ slot: Int) -> PairMonthOf<Int32> {
-        var month = PairMonthOf<Int32>()
-        for day in 1...31 {
-            let position = Int(slotDays[slot * 31 + day - 1])
-            guard position >= 0 else { continue }
-            month.add(day: day, counts: PairCounts { Int(dayCounters[position * Self.counters + $0]) }, person: nil)
+    /// Lays each pair-month's days, then its people, side by side in slot order. They were
+    /// appended as entries arrived, a month's days among every other pair's of the same
+    /// weeks; reading a month whole (to merge or encode it) then touched a cache line per
+    /// day. One pass of scattered reads here, where the reads are independent of each
+    /// other, makes the later passes read in order.
+    mutating func layOutBySlot() {
+        var counters = [UInt32](), ids = [Int32](), days = [UInt32](), next = [Int32]()
+        counters.reserveCapacity(dayCounters.count)
+        ids.reserveCapacity(personIds.count); days.reserveCapacity(personDays.count); next.reserveCapacity(nextPerson.count)
+        for index in slotDays.indices where slotDays[index] >= 0 {
+            let start = Int(slotDays[index]) * Self.counters
+            slotDays[index] = Int32(counters.count / Self.counters)
+            counters.append(contentsOf: dayCounters[start..<start + Self.counters])
         }
-        var person = firstPerson[slot]
-        while person >= 0 {
-            month.add(person: personIds[Int(person)], days: personDays[Int(person)])
-            person = nextPerson[Int(person)]
+        for slot in firstPerson.indices {
+            var person = firstPerson[slot]
+            guard person >= 0 else { continue }
+            firstPerson[slot] = Int32(ids.count)
+            while person >= 0 {
+                ids.append(personIds[Int(person)]); days.append(personDays[Int(person)]); next.append(Int32(ids.count))
+                person = nextPerson[Int(person)]
+            }
+            next[next.count - 1] = -1
         }
-        return month
+        dayCounters = counters; personIds = ids; personDays = days; nextPerson = next
     }
 
     // MARK: - The tables
@@ -126,6 +163,25 @@ struct LedgerFold {
             firstPerson.append(-1)
         }
         return slot
+    }
+
+    /// The number of an (actor, counterpart) pair of organisations as met, in that direction.
+    private mutating func pair(actor: Int32, counterpart: Int32) -> Int {
+        let (pair, isNew) = pairs.position(of: UInt64(UInt32(actor)) << 32 | UInt64(UInt32(counterpart)))
+        if isNew {
+            pairActorIsLo.append(organizations.precedes(actor, counterpart))
+            pairMonth.append(-1); pairSlot.append(-1)
+        }
+        return pair
+    }
+
+    /// The month number (year * 12 + month - 1) and day of the month of a time in ms, worked out once per day met.
+    private mutating func monthAndDay(_ at: Int64) -> (month: Int32, day: Int) {
+        if at < lastDay.start || at - lastDay.start >= 86_400_000 {
+            let date = CalendarDate(Timestamp(millis: at))
+            lastDay = (date.startOfDay.millis, Int32(date.year * 12 + date.month - 1), date.day)
+        }
+        return (lastDay.month, lastDay.day)
     }
 
     /// The position in `dayCounters` (over `counters`) of a slot's day, zeroed if new.

@@ -1,0 +1,91 @@
+import Foundation
+import ThawCore
+
+/// A folded month's stored values (`ClimateMonthRows.values`: sums, weeks with
+/// contact, people, days text, people text), written straight from the fold's
+/// arrays into buffers reused from month to month. The rebuild encodes all of its
+/// 800,000 months at ten million entries, once to compare and again for each row it
+/// writes; building each as a `PairMonthOf` first (a dictionary of people, an array
+/// per day) was a fifth of its time. `LedgerFoldTests` holds the two encodings equal.
+struct EncodedMonth {
+    var sums = [Int](repeating: 0, count: LedgerFold.counters)
+    var contactWeeks = 0, people = 0
+    var days: [UInt8] = [], members: [UInt8] = []
+    /// The month's people as (rank of their id, their number), sorted for the people text.
+    fileprivate var persons: [(rank: Int32, person: Int32, days: UInt32)] = []
+
+    /// The values as bound to the row's columns after its key.
+    var values: [SQLValue] {
+        sums.map(\.sqlValue) + [contactWeeks.sqlValue, people.sqlValue,
+                                .text(String(decoding: days, as: UTF8.self)), .text(String(decoding: members, as: UTF8.self))]
+    }
+
+    /// Whether a stored row's columns from `first` on (in `ClimateMonthRows.valueColumns` order) hold exactly these values.
+    func isHeld(by row: any SQLScanRow, from first: Int) -> Bool {
+        for (offset, sum) in sums.enumerated() where row.int64(first + offset) != Int64(sum) { return false }
+        let next = first + sums.count
+        return row.int64(next) == Int64(contactWeeks) && row.int64(next + 1) == Int64(people)
+            && Self.same(days, row, next + 2) && Self.same(members, row, next + 3)
+    }
+
+    private static func same(_ bytes: [UInt8], _ row: any SQLScanRow, _ column: Int) -> Bool {
+        bytes.withUnsafeBytes { mine in
+            row.withText(column) { stored in
+                guard let stored, stored.count == mine.count else { return false }
+                return mine.isEmpty || memcmp(stored.baseAddress!, mine.baseAddress!, mine.count) == 0
+            }
+        }
+    }
+
+    fileprivate static func appendDigits(_ value: Int, to out: inout [UInt8]) {
+        if value >= 10 { appendDigits(value / 10, to: &out) }
+        out.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+}
+
+extension LedgerFold {
+    /// Writes the stored values of the month in `slot` into `out`, by the rules of
+    /// `PairMonthOf.daysText`, `peopleText` and `contactWeeks`.
+    func encode(_ slot: Int, names: Names, into out: inout EncodedMonth) {
+        out.days.removeAll(keepingCapacity: true)
+        out.members.removeAll(keepingCapacity: true)
+        out.persons.removeAll(keepingCapacity: true)
+        for counter in out.sums.indices { out.sums[counter] = 0 }
+        // Weeks are Monday-based: day d of the month is in the month's week (weekday of the 1st + d - 1) / 7.
+        let firstWeekday = Self.date(keys[slot].month).weekday
+        var weeks = 0, lastWeek = -1
+        for day in 1...31 {
+            let position = Int(slotDays[slot * 31 + day - 1])
+            guard position >= 0 else { continue }
+            if !out.days.isEmpty { out.days.append(UInt8(ascii: ",")) }
+            EncodedMonth.appendDigits(day, to: &out.days)
+            for counter in 0..<Self.counters {
+                let value = Int(dayCounters[position * Self.counters + counter])
+                guard value != 0 else { continue }
+                out.days.append(UInt8(ascii: "a") + UInt8(counter))
+                EncodedMonth.appendDigits(value, to: &out.days)
+                out.sums[counter] += value
+            }
+            let week = (firstWeekday + day - 1) / 7
+            if PairCounts({ Int(dayCounters[position * Self.counters + $0]) }).interactions > 0, week != lastWeek {
+                weeks += 1; lastWeek = week
+            }
+        }
+        out.contactWeeks = weeks
+
+        var person = firstPerson[slot]
+        while person >= 0 {
+            let number = personIds[Int(person)]
+            out.persons.append((names.userRanks[Int(number)], number, personDays[Int(person)]))
+            person = nextPerson[Int(person)]
+        }
+        out.people = out.persons.count
+        out.persons.sort { $0.rank < $1.rank }
+        for (index, entry) in out.persons.enumerated() {
+            if index > 0 { out.members.append(UInt8(ascii: "\n")) }
+            EncodedMonth.appendDigits(Int(entry.days), to: &out.members)
+            out.members.append(UInt8(ascii: " "))
+            out.members.append(contentsOf: names.users[Int(entry.person)].utf8)
+        }
+    }
+}
