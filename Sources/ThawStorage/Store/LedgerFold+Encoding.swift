@@ -6,12 +6,14 @@ import ThawCore
 /// arrays into buffers reused from month to month. The rebuild encodes all of its
 /// 800,000 months at ten million entries, once to compare and again for each row it
 /// writes; building each as a `PairMonthOf` first (a dictionary of people, an array
-/// per day) was a fifth of its time. `LedgerFoldTests` holds the two encodings equal.
+/// per day) took a fifth of its CPU in a profile. `LedgerFoldTests` holds the two
+/// encodings equal. The people text is ordered by the ids' bytes, which is `String`
+/// order for the ASCII ids Thaw makes.
 struct EncodedMonth {
     var sums = [Int](repeating: 0, count: LedgerFold.counters)
     var contactWeeks = 0, people = 0
     var days: [UInt8] = [], members: [UInt8] = []
-    /// The month's people as (rank of their id, their number), sorted for the people text.
+    /// The month's people (the rank of their id, their number, their days), sorted by rank for the people text.
     fileprivate var persons: [(rank: Int32, person: Int32, days: UInt32)] = []
 
     /// The values as bound to the row's columns after its key.
