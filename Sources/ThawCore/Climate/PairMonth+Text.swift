@@ -11,10 +11,10 @@ extension PairMonthOf {
         out.reserveCapacity(days.count * 8)
         for (index, day) in days.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            Self.appendDigits(day.day, to: &out)
+            out.appendDecimal(day.day)
             for (counter, value) in day.counts.counterValues.enumerated() where value != 0 {
                 out.append(UInt8(ascii: "a") + UInt8(counter))
-                Self.appendDigits(value, to: &out)
+                out.appendDecimal(value)
             }
         }
         return String(decoding: out, as: UTF8.self)
@@ -25,16 +25,20 @@ extension PairMonthOf {
         var out: [UInt8] = []
         for (index, (id, mask)) in people.map({ (name($0.key), $0.value) }).sorted(by: { $0.0 < $1.0 }).enumerated() {
             if index > 0 { out.append(UInt8(ascii: "\n")) }
-            Self.appendDigits(Int(mask), to: &out)
+            out.appendDecimal(Int(mask))
             out.append(UInt8(ascii: " "))
             out.append(contentsOf: id.utf8)
         }
         return String(decoding: out, as: UTF8.self)
     }
+}
 
-    static func appendDigits(_ value: Int, to out: inout [UInt8]) {
-        if value >= 10 { appendDigits(value / 10, to: &out) }
-        out.append(UInt8(ascii: "0") + UInt8(value % 10))
+extension Array where Element == UInt8 {
+    /// Appends a non-negative number's decimal digits: the numbers of the stored
+    /// text, written by `PairMonthOf` and by the rebuild's fold alike.
+    public mutating func appendDecimal(_ value: Int) {
+        if value >= 10 { appendDecimal(value / 10) }
+        append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 }
 

@@ -30,11 +30,6 @@ public struct PairMonthOf<Person: Hashable & Sendable>: Sendable {
         if let person { people[person, default: 0] |= 1 << UInt32(day - 1) }
     }
 
-    /// Adds a person's days, bit d-1 set for day d.
-    public mutating func add(person: Person, days mask: UInt32) {
-        people[person, default: 0] |= mask
-    }
-
     public var total: PairCounts { days.reduce(PairCounts()) { $0 + $1.counts } }
 
     /// Distinct weeks (Monday-based) with contact on a day of this month.

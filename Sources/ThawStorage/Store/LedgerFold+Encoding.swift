@@ -38,11 +38,6 @@ struct EncodedMonth {
             }
         }
     }
-
-    fileprivate static func appendDigits(_ value: Int, to out: inout [UInt8]) {
-        if value >= 10 { appendDigits(value / 10, to: &out) }
-        out.append(UInt8(ascii: "0") + UInt8(value % 10))
-    }
 }
 
 extension LedgerFold {
@@ -60,12 +55,12 @@ extension LedgerFold {
             let position = Int(slotDays[slot * 31 + day - 1])
             guard position >= 0 else { continue }
             if !out.days.isEmpty { out.days.append(UInt8(ascii: ",")) }
-            EncodedMonth.appendDigits(day, to: &out.days)
+            out.days.appendDecimal(day)
             for counter in 0..<Self.counters {
                 let value = Int(dayCounters[position * Self.counters + counter])
                 guard value != 0 else { continue }
                 out.days.append(UInt8(ascii: "a") + UInt8(counter))
-                EncodedMonth.appendDigits(value, to: &out.days)
+                out.days.appendDecimal(value)
                 out.sums[counter] += value
             }
             let week = (firstWeekday + day - 1) / 7
@@ -85,7 +80,7 @@ extension LedgerFold {
         out.persons.sort { $0.rank < $1.rank }
         for (index, entry) in out.persons.enumerated() {
             if index > 0 { out.members.append(UInt8(ascii: "\n")) }
-            EncodedMonth.appendDigits(Int(entry.days), to: &out.members)
+            out.members.appendDecimal(Int(entry.days))
             out.members.append(UInt8(ascii: " "))
             out.members.append(contentsOf: names.users[Int(entry.person)].utf8)
         }
