@@ -56,7 +56,7 @@ import ThawCore
         var values = ByteInterner()
         func read(_ detail: [String: String]) -> String? {
             var text = JSONText.encode(detail)
-            let number = text.withUTF8 { LedgerFold.value(of: LedgerFold.timeliness, in: UnsafeRawBufferPointer($0), numberedIn: &values) }
+            let number = text.withUTF8 { LedgerScan.value(of: LedgerScan.timeliness, in: UnsafeRawBufferPointer($0), numberedIn: &values) }
             return number < 0 ? nil : values.string(number)
         }
         #expect(read(["timeliness": "late", "message": "tms_1"]) == "late")
@@ -66,10 +66,10 @@ import ThawCore
         #expect(read(["timeliness": ""]) == "")
     }
 
-    /// Random entries of every kind the climate counts (and some it does not), folded
-    /// whole and in two parts merged, laid out by slot or not, give for every pair-month
-    /// exactly the stored values the live path's `PairMonth` gives for the same entries.
-    @Test func theFoldEncodesEachMonthAsTheLivePathStoresIt() {
+    /// Random entries of every kind the climate counts (and some it does not), read
+    /// whole or in three parts and summed, give for every pair-month exactly the stored
+    /// values the live path's `PairMonth` gives for the same entries.
+    @Test func theFoldEncodesEachMonthAsTheLivePathStoresIt() async {
         var generator = SystemRandomNumberGenerator()
         let orgs = ["org_b", "org_a", "org_c", "org_ab", "org_d"], users = ["usr_9", "usr_10", "usr_1", "usr_a", "usr_A", "usr_x2"]
         let kinds = Array(ClimateLedger.exchanges) + [ClimateLedger.overdueKind, ClimateLedger.keptKind, ClimateLedger.missedKind, "referral.accepted"]
@@ -119,17 +119,46 @@ import ThawCore
             let got = stored(fold)
             return Set(got.keys).union(expected.keys).filter { got[$0] != expected[$0] }.sorted()
         }
-        var whole = LedgerFold()
+        var whole = LedgerScan()
         for row in rows { whole.add(BuiltScanRow(values: row)) }
-        #expect(differences(whole) == [])
+        let wholeFold = await LedgerFold.build([whole])
+        #expect(differences(wholeFold) == [])
 
-        var first = LedgerFold(), second = LedgerFold()
-        for row in rows.prefix(2_500) { first.add(BuiltScanRow(values: row)) }
-        for row in rows.dropFirst(2_500) { second.add(BuiltScanRow(values: row)) }
-        second.layOutBySlot()   // as the rebuild lays out each part before merging; the first part after
-        first.merge(second)
-        #expect(differences(first) == [])
-        first.layOutBySlot()
-        #expect(differences(first) == [])
+        // Three parts, as the rebuild reads one range per core: each numbers ids as it meets them.
+        var parts = [LedgerScan(), LedgerScan(), LedgerScan()]
+        for (index, row) in rows.enumerated() { parts[index < 1_000 ? 0 : index < 2_500 ? 1 : 2].add(BuiltScanRow(values: row)) }
+        let fold = await LedgerFold.build(parts)
+        #expect(differences(fold) == [])
+
+        // Slots are numbered in the stored rows' key order (the order rows are written in), and each is found by its key.
+        let names = fold.names
+        let keys = (0..<fold.count).map { fold.key($0, names: names) }
+        #expect(zip(keys, keys.dropFirst()).allSatisfy { a, b in (a.lo, a.hi, a.month.description) < (b.lo, b.hi, b.month.description) })
+        for (slot, key) in keys.enumerated() {
+            let found = key.lo.utf8.withContiguousStorageIfAvailable { lo in
+                key.hi.utf8.withContiguousStorageIfAvailable { hi in
+                    key.month.description.utf8.withContiguousStorageIfAvailable { month in
+                        fold.slot(lo: UnsafeRawBufferPointer(lo), hi: UnsafeRawBufferPointer(hi), month: UnsafeRawBufferPointer(month))
+                    }
+                }
+            }
+            #expect(found == slot)
+        }
+    }
+
+    /// The radix sort gives the order of a stable comparison sort: by key, and records
+    /// with equal keys in the order they came. Keys vary in some bytes and share others
+    /// (as few organisations leave the upper bytes alike), and some repeat.
+    @Test func radixSortOrdersRecordsAsAStableSortByKey() {
+        var generator = SystemRandomNumberGenerator()
+        for (count, varying) in [(0, UInt64.max), (1, .max), (2, .max), (1_000, .max), (50_000, 0x0000_03FF_0000_FF1F), (20_000, 0x7)] {
+            let shared = UInt64.random(in: 0...UInt64.max, using: &generator) & ~varying
+            var records = (0..<count).map { index in
+                LedgerScan.Record(key: shared | UInt64.random(in: 0...UInt64.max, using: &generator) & varying, payload: UInt64(index))
+            }
+            let expected = records.enumerated().sorted { a, b in (a.element.key, a.offset) < (b.element.key, b.offset) }.map(\.element)
+            records.radixSortByKey()
+            #expect(records.map(\.key) == expected.map(\.key) && records.map(\.payload) == expected.map(\.payload), "\(count) records")
+        }
     }
 }

@@ -10,7 +10,7 @@ public struct ClimateRebuildReport: Sendable {
     public var rows: ClimateRowChanges
     public var replayed: Int
     public var replayTime: Duration
-    /// How long each step took, in order (finding the ledger's ends, folding, merging, comparing, writing, replaying).
+    /// How long each step took, in order (finding the ledger's ends, reading, summing, comparing, writing, replaying).
     public var phases: [(name: String, time: Duration)]
 }
 
@@ -84,16 +84,14 @@ enum ClimateRebuild {
         timer.end("bounds")
         let done = Atomic<Int>(0)
         let counted: @Sendable (Int) -> Void = { n in progress(done.add(n, ordering: .relaxed).newValue, total) }
-        var parts = if let parallelReads, replayFrom - first > Int64(pageSize) {
-            try await foldInParallel(parallelReads, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)
+        let scans = if let parallelReads, replayFrom - first > Int64(pageSize) {
+            try await scanInParallel(parallelReads, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)
         } else {
-            [try await ClimateRebuild.fold(db, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)]
+            [try await scan(db, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)]
         }
-        timer.end("folding")
-        // Merged in ledger order, so the whole is the same whichever part finished first.
-        var fold = parts.removeFirst()
-        for part in parts { fold.merge(part) }
-        if !parts.isEmpty { timer.end("merging") }
+        timer.end("reading")
+        let fold = await LedgerFold.build(scans)
+        timer.end("summing")
         let rows = try await reconcile(fold, into: db, parallelReads: parallelReads, timer: &timer)
 
         let started = ContinuousClock.now
@@ -117,42 +115,41 @@ enum ClimateRebuild {
                                      phases: timer.phases)
     }
 
-    static let page = "SELECT \(LedgerFold.columns) FROM activity WHERE seq >= ? AND seq < ? ORDER BY seq LIMIT ?"
+    static let page = "SELECT \(LedgerScan.columns) FROM activity WHERE seq >= ? AND seq < ? ORDER BY seq LIMIT ?"
 
-    /// Folds the entries with seqs in `seqs`, a page at a time.
-    static func fold(_ db: any SQLConnection, seqs: Range<Int64>, pageSize: Int, counted: (Int) -> Void) async throws -> LedgerFold {
-        var fold = LedgerFold()
+    /// Reads the entries with seqs in `seqs`, a page at a time.
+    static func scan(_ db: any SQLConnection, seqs: Range<Int64>, pageSize: Int, counted: (Int) -> Void) async throws -> LedgerScan {
+        // At most one record per entry (seqs on SQLite have no gaps; on PostgreSQL a sequence may skip, hence the cap).
+        var scan = LedgerScan(expecting: Int(min(seqs.upperBound - seqs.lowerBound, 1 << 24)))
         var cursor = seqs.lowerBound
         while cursor < seqs.upperBound {
             var last: Int64?, count = 0
             try await db.scan(page, [.int(cursor), .int(seqs.upperBound), .int(Int64(pageSize))]) { row in
-                fold.add(row)
+                scan.add(row)
                 last = row.int64(0); count += 1
             }
             guard let last else { break }
             cursor = last + 1
             counted(count)
         }
-        return fold
+        return scan
     }
 
-    /// Folds `seqs` in one range per core, each through its own read connection: the folds in ledger order.
-    private static func foldInParallel(_ database: any SQLDatabase, seqs: Range<Int64>, pageSize: Int,
-                                       counted: @escaping @Sendable (Int) -> Void) async throws -> [LedgerFold] {
+    /// Reads `seqs` in one range per core, each through its own read connection: the scans in ledger order.
+    private static func scanInParallel(_ database: any SQLDatabase, seqs: Range<Int64>, pageSize: Int,
+                                       counted: @escaping @Sendable (Int) -> Void) async throws -> [LedgerScan] {
         let parts = Int64(max(1, ProcessInfo.processInfo.activeProcessorCount))
         let step = ((seqs.upperBound - seqs.lowerBound) + parts - 1) / parts
-        return try await withThrowingTaskGroup(of: (Int64, LedgerFold).self) { group in
+        return try await withThrowingTaskGroup(of: (Int64, LedgerScan).self) { group in
             for start in stride(from: seqs.lowerBound, to: seqs.upperBound, by: Int(step)) {
                 // Not on the caller's executor (the SQLite writer's one thread), which child tasks would inherit.
                 group.addTask(executorPreference: globalConcurrentExecutor) {
                     try await database.read { reader in
-                        var part = try await fold(reader, seqs: start..<min(start + step, seqs.upperBound), pageSize: pageSize, counted: counted)
-                        part.layOutBySlot()
-                        return (start, part)
+                        (start, try await scan(reader, seqs: start..<min(start + step, seqs.upperBound), pageSize: pageSize, counted: counted))
                     }
                 }
             }
-            var parts: [(Int64, LedgerFold)] = []
+            var parts: [(Int64, LedgerScan)] = []
             for try await part in group { parts.append(part) }
             return parts.sorted { $0.0 < $1.0 }.map(\.1)
         }

@@ -28,7 +28,8 @@ extension ClimateRebuild {
     /// check them) nothing is written; into an empty table, every row is.
     static func reconcile(_ fold: LedgerFold, into db: any SQLConnection, parallelReads: (any SQLDatabase)?,
                           timer: inout PhaseTimer) async throws -> ClimateRowChanges {
-        let names = fold.names, ordered = fold.orderedSlots()
+        // The fold's slots are numbered in key order.
+        let names = fold.names, ordered = Array(0..<fold.count)
         let comparisons = try await compareInRanges(fold, names: names, ordered: ordered, db: db, parallelReads: parallelReads)
 
         // Every folded month is written unless its stored row already holds it.

@@ -13,8 +13,8 @@ struct EncodedMonth {
     var sums = [Int](repeating: 0, count: LedgerFold.counters)
     var contactWeeks = 0, people = 0
     var days: [UInt8] = [], members: [UInt8] = []
-    /// The month's people (the rank of their id, their number, their days), sorted by rank for the people text.
-    fileprivate var persons: [(rank: Int32, person: Int32, days: UInt32)] = []
+    /// The month's people (their number, their days), sorted by number (id order) for the people text.
+    fileprivate var persons: [(person: Int32, days: UInt32)] = []
 
     /// The values as bound to the row's columns after its key.
     var values: [SQLValue] {
@@ -51,9 +51,8 @@ extension LedgerFold {
         // Weeks are Monday-based: day d of the month is in the month's week (weekday of the 1st + d - 1) / 7.
         let firstWeekday = Self.date(keys[slot].month).weekday
         var weeks = 0, lastWeek = -1
-        for day in 1...31 {
-            let position = Int(slotDays[slot * 31 + day - 1])
-            guard position >= 0 else { continue }
+        for position in days(of: slot) {
+            let day = Int(dayNumbers[position])
             if !out.days.isEmpty { out.days.append(UInt8(ascii: ",")) }
             out.days.appendDecimal(day)
             for counter in 0..<Self.counters {
@@ -70,14 +69,9 @@ extension LedgerFold {
         }
         out.contactWeeks = weeks
 
-        var person = firstPerson[slot]
-        while person >= 0 {
-            let number = personIds[Int(person)]
-            out.persons.append((names.userRanks[Int(number)], number, personDays[Int(person)]))
-            person = nextPerson[Int(person)]
-        }
+        for person in people(of: slot) { out.persons.append((personIds[person], personDays[person])) }
         out.people = out.persons.count
-        out.persons.sort { $0.rank < $1.rank }
+        out.persons.sort { $0.person < $1.person }
         for (index, entry) in out.persons.enumerated() {
             if index > 0 { out.members.append(UInt8(ascii: "\n")) }
             out.members.appendDecimal(Int(entry.days))

@@ -1,22 +1,9 @@
 import Foundation
 import ThawCore
 
-/// The folded months as stored rows: their order, their keys and values, and
-/// finding the slot of a stored row.
+/// The folded months as stored rows: their keys and values, and finding the
+/// slot of a stored row.
 extension LedgerFold {
-    /// The folded months' slots in key order (pair ids, then month).
-    func orderedSlots() -> [Int] {
-        // Organisations ranked once by id, so sorting compares integers.
-        var rank = [Int32](repeating: 0, count: organizations.count)
-        for (position, index) in (0..<Int32(organizations.count)).sorted(by: { organizations.precedes($0, $1) }).enumerated() {
-            rank[Int(index)] = Int32(position)
-        }
-        return keys.indices.sorted { a, b in
-            let x = keys[a], y = keys[b]
-            return (rank[Int(x.lo)], rank[Int(x.hi)], x.month) < (rank[Int(y.lo)], rank[Int(y.hi)], y.month)
-        }
-    }
-
     /// The stored row (key, then `ClimateMonthRows.values`) of the months in `slots`, named by `names`.
     func rows(_ slots: ArraySlice<Int>, names: Names) -> [[SQLValue]] {
         var encoded = EncodedMonth()
@@ -53,56 +40,9 @@ extension LedgerFold {
         CalendarDate(year: Int(month) / 12, month: Int(month) % 12 + 1, day: 1)!
     }
 
-    /// The ids behind the fold's numbers, and each user's place in id order (the order of a month's people text).
-    struct Names: Sendable { let organizations: [String], users: [String], userRanks: [Int32] }
+    /// The ids behind the fold's numbers (numbered in byte order, so a number is also its place in id order).
+    struct Names: Sendable { let organizations: [String], users: [String] }
     var names: Names {
-        var ranks = [Int32](repeating: 0, count: users.count)
-        for (rank, index) in (0..<Int32(users.count)).sorted(by: { users.precedes($0, $1) }).enumerated() { ranks[Int(index)] = Int32(rank) }
-        return Names(organizations: (0..<Int32(organizations.count)).map { organizations.string($0) },
-                     users: (0..<Int32(users.count)).map { users.string($0) }, userRanks: ranks)
-    }
-}
-
-/// Reading a value out of a ledger entry's detail in place.
-extension LedgerFold {
-    struct DetailKey {
-        let name: String
-        /// `"name":"`, the bytes that open the key's value.
-        let pattern: [UInt8]
-        init(_ name: String) { self.name = name; pattern = Array(("\"" + name + "\":\"").utf8) }
-    }
-    static let response = DetailKey("response"), timeliness = DetailKey(ResponseTiming.detailKey)
-
-    /// The number in `values` of the string value of `key` in a ledger detail, or
-    /// -1 without one. Details are canonical JSON (`JSONText.encode`), where
-    /// `"key":"` can only open that key's value; a value with an escape is decoded
-    /// properly instead.
-    static func value(of key: DetailKey, in detail: UnsafeRawBufferPointer, numberedIn values: inout ByteInterner) -> Int32 {
-        guard let opening = find(key.pattern, in: detail) else { return -1 }
-        let start = opening + key.pattern.count
-        var end = start
-        while end < detail.count, detail[end] != UInt8(ascii: "\"") {
-            if detail[end] == UInt8(ascii: "\\") {
-                guard var decoded = JSONText.decode(String(decoding: detail, as: UTF8.self))[key.name] else { return -1 }
-                return decoded.withUTF8 { values.index(of: UnsafeRawBufferPointer($0)) }
-            }
-            end += 1
-        }
-        return values.index(of: UnsafeRawBufferPointer(rebasing: detail[start..<end]))
-    }
-
-    /// Where `pattern` (which starts with a quote) first occurs in `bytes`: each quote
-    /// found by `memchr`, the rest compared by `memcmp`.
-    private static func find(_ pattern: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int? {
-        guard let base = bytes.baseAddress, bytes.count >= pattern.count else { return nil }
-        return pattern.withUnsafeBytes { needle in
-            var from = 0
-            while from + needle.count <= bytes.count, let quote = memchr(base + from, Int32(needle[0]), bytes.count - needle.count + 1 - from) {
-                let at = base.distance(to: UnsafeRawPointer(quote))
-                if memcmp(base + at, needle.baseAddress!, needle.count) == 0 { return at }
-                from = at + 1
-            }
-            return nil
-        }
+        Names(organizations: (0..<Int32(organizations.count)).map { organizations.string($0) }, users: userNames)
     }
 }
