@@ -51,11 +51,8 @@ struct LedgerFold: Sendable {
     /// then merged, in one range of keys per core, and each pair-month summed as it goes by.
     static func build(_ scans: [LedgerScan]) async -> LedgerFold {
         var scans = scans
-        var fold = LedgerFold()
         let (organizations, organizationNumbers) = unionInByteOrder(scans.map(\.organizations))
         let (users, userNumbers) = unionInByteOrder(scans.map(\.users))
-        fold.organizations = organizations
-        fold.userNames = (0..<Int32(users.count)).map { users.string($0) }
         let (counters, contributionNumbers) = contributionsNumbered(scans)
         let runs = await withTaskGroup(of: (Int, [LedgerScan.Record]).self) { group in
             for index in scans.indices {
@@ -93,10 +90,10 @@ struct LedgerFold: Sendable {
             return parts.sorted { $0.0 < $1.0 }.map(\.1)
         }
         // The first range's arrays become the whole's as they are; the others are copied after them.
-        let (organizationsMet, userNamesMet) = (fold.organizations, fold.userNames)
-        fold = parts.first ?? LedgerFold()
-        (fold.organizations, fold.userNames) = (organizationsMet, userNamesMet)
+        var fold = parts.first ?? LedgerFold()
         for part in parts.dropFirst() { fold.append(part) }
+        fold.organizations = organizations
+        fold.userNames = (0..<Int32(users.count)).map { users.string($0) }
         for key in fold.keys { _ = fold.slots.position(of: Self.packed(key)) }
         return fold
     }
