@@ -15,6 +15,7 @@ extension Array where Element == LedgerScan.Record {
                 key >>= 8
             }
         }
+        // Left unwritten: each pass writes every place in it before anything reads it back (the records are plain words).
         var other = [LedgerScan.Record](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
         var sortedIntoOther = false
         for byte in 0..<8 where !histograms[byte << 8 ..< (byte + 1) << 8].contains(count) {
