@@ -28,9 +28,8 @@ extension ClimateRebuild {
     /// check them) nothing is written; into an empty table, every row is.
     static func reconcile(_ fold: LedgerFold, into db: any SQLConnection, parallelReads: (any SQLDatabase)?,
                           timer: inout PhaseTimer) async throws -> ClimateRowChanges {
-        // The fold's slots are numbered in key order.
-        let names = fold.names, ordered = Array(0..<fold.count)
-        let comparisons = try await compareInRanges(fold, names: names, ordered: ordered, db: db, parallelReads: parallelReads)
+        let names = fold.names
+        let comparisons = try await compareInRanges(fold, names: names, db: db, parallelReads: parallelReads)
 
         // Every folded month is written unless its stored row already holds it.
         var upToDate = [Bool](repeating: false, count: fold.count)
@@ -46,7 +45,8 @@ extension ClimateRebuild {
             for comparison in comparisons {
                 for key in comparison.extra { try await db.execute(ClimateMonthRows.delete, key) }
             }
-            try await write(fold, slots: ordered.filter { !upToDate[$0] }, names: names, to: db)
+            // The fold's slots are numbered in key order.
+            try await write(fold, slots: (0..<fold.count).filter { !upToDate[$0] }, names: names, to: db)
         }
         timer.end("writing")
         return changes
@@ -62,11 +62,11 @@ extension ClimateRebuild {
     /// Compares the stored rows with the fold, in one range of `org_lo` per core
     /// when there are read connections to spare (split where the folded months
     /// are; the ranges cover every id, so also those only stored rows have).
-    private static func compareInRanges(_ fold: LedgerFold, names: LedgerFold.Names, ordered: [Int], db: any SQLConnection,
+    private static func compareInRanges(_ fold: LedgerFold, names: LedgerFold.Names, db: any SQLConnection,
                                         parallelReads: (any SQLDatabase)?) async throws -> [Comparison] {
-        guard let parallelReads, ordered.count > 1 else { return [try await compare(fold, names: names, from: nil, to: nil, on: db)] }
+        guard let parallelReads, fold.count > 1 else { return [try await compare(fold, names: names, from: nil, to: nil, on: db)] }
         let parts = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let splits = (1..<parts).map { fold.key(ordered[ordered.count * $0 / parts], names: names).lo }
+        let splits = (1..<parts).map { fold.key(fold.count * $0 / parts, names: names).lo }
         let bounds = [nil] + splits + [nil]
         return try await withThrowingTaskGroup(of: Comparison.self) { group in
             for (from, to) in zip(bounds, bounds.dropFirst()) {
