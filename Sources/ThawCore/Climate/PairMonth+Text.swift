@@ -37,8 +37,20 @@ extension Array where Element == UInt8 {
     /// Appends a non-negative number's decimal digits: the numbers of the stored
     /// text, written by `PairMonthOf` and by the rebuild's fold alike.
     public mutating func appendDecimal(_ value: Int) {
-        if value >= 10 { appendDecimal(value / 10) }
-        append(UInt8(ascii: "0") + UInt8(value % 10))
+        precondition(value >= 0, "a negative count")
+        guard value >= 10 else { return append(UInt8(ascii: "0") + UInt8(value)) }
+        // Written from the last digit into a buffer on the stack, then appended at once: a rebuild writes tens
+        // of millions of these numbers.
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        Swift.withUnsafeMutableBytes(of: &buffer) { digits in
+            var start = digits.count, rest = value
+            while rest > 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[start...]).assumingMemoryBound(to: UInt8.self))
+        }
     }
 }
 

@@ -197,7 +197,9 @@ struct SQLiteConnection: SQLConnection {
 struct SQLiteScanRow: SQLScanRow {
     let statement: OpaquePointer
     func int64(_ column: Int) -> Int64? {
-        sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, Int32(column))
+        // NULL reads as 0, so only a 0 needs its type asked (one call fewer per value on a scan of millions of rows).
+        let value = sqlite3_column_int64(statement, Int32(column))
+        return value != 0 || sqlite3_column_type(statement, Int32(column)) != SQLITE_NULL ? value : nil
     }
     func withText<R>(_ column: Int, _ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
         guard let text = sqlite3_column_text(statement, Int32(column)) else { return try body(nil) }

@@ -59,12 +59,25 @@ struct ByteInterner {
         return order != 0 ? order < 0 : countA < countB
     }
 
+    /// Eight bytes at a time, inline: a call to `memcmp` for each of the tens of millions of 36-byte ids a rebuild
+    /// meets cost more than the comparing.
     private func equals(_ index: Int, _ key: UnsafeRawBufferPointer) -> Bool {
         let start = starts[index]
         guard starts[index + 1] - start == key.count else { return false }
-        return bytes.withUnsafeBufferPointer { stored in
-            key.count == 0 || memcmp(stored.baseAddress! + start, key.baseAddress!, key.count) == 0
+        return bytes.withUnsafeBytes { stored in Self.same(UnsafeRawBufferPointer(rebasing: stored[start..<start + key.count]), key) }
+    }
+
+    /// Whether two byte strings of the same length are equal.
+    static func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        let count = a.count
+        guard count >= 8 else { return count == 0 || memcmp(a.baseAddress!, b.baseAddress!, count) == 0 }
+        var offset = 0
+        while offset + 8 <= count {
+            if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
+            offset += 8
         }
+        // The last few bytes, as the last eight (overlapping ones already compared).
+        return offset == count || a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
     }
 
     private mutating func grow() {
@@ -77,18 +90,26 @@ struct ByteInterner {
         }
     }
 
-    /// Eight bytes at a time, each word multiplied in (not cryptographic: the keys are our own ids).
+    /// Eight bytes at a time, each word multiplied in (not cryptographic: the keys are our own ids); the last few
+    /// bytes of a key of eight or more as its last eight.
     static func hash(_ key: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(key.count)
+        func mix(_ word: UInt64) {
+            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+        }
         var offset = 0
         while offset + 8 <= key.count {
-            h = (h ^ key.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
+            mix(key.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             offset += 8
         }
-        while offset < key.count {
-            h = (h ^ UInt64(key[offset])) &* 0xC4CE_B9FE_1A85_EC53
-            offset += 1
+        if offset < key.count, key.count >= 8 {
+            mix(key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self))
+        } else {
+            while offset < key.count {
+                h = (h ^ UInt64(key[offset])) &* 0xC4CE_B9FE_1A85_EC53
+                offset += 1
+            }
         }
         return h ^ (h >> 29)
     }
