@@ -120,13 +120,14 @@ import ThawCore
             return Set(got.keys).union(expected.keys).filter { got[$0] != expected[$0] }.sorted()
         }
         var whole = LedgerScan()
-        for row in rows { whole.add(BuiltScanRow(values: row)) }
+        // A scan reads `LedgerScan.columns`: all but the seq.
+        for row in rows { whole.add(BuiltScanRow(values: Array(row.dropFirst()))) }
         let wholeFold = await LedgerFold.build([whole])
         #expect(differences(wholeFold) == [])
 
         // Three parts, as the rebuild reads one range per core: each numbers ids as it meets them.
         var parts = [LedgerScan(), LedgerScan(), LedgerScan()]
-        for (index, row) in rows.enumerated() { parts[index < 1_000 ? 0 : index < 2_500 ? 1 : 2].add(BuiltScanRow(values: row)) }
+        for (index, row) in rows.enumerated() { parts[index < 1_000 ? 0 : index < 2_500 ? 1 : 2].add(BuiltScanRow(values: Array(row.dropFirst()))) }
         let fold = await LedgerFold.build(parts)
         #expect(differences(fold) == [])
 
@@ -134,15 +135,30 @@ import ThawCore
         let names = fold.names
         let keys = (0..<fold.count).map { fold.key($0, names: names) }
         #expect(zip(keys, keys.dropFirst()).allSatisfy { a, b in (a.lo, a.hi, a.month.description) < (b.lo, b.hi, b.month.description) })
-        for (slot, key) in keys.enumerated() {
-            let found = key.lo.utf8.withContiguousStorageIfAvailable { lo in
-                key.hi.utf8.withContiguousStorageIfAvailable { hi in
-                    key.month.description.utf8.withContiguousStorageIfAvailable { month in
-                        fold.slot(lo: UnsafeRawBufferPointer(lo), hi: UnsafeRawBufferPointer(hi), month: UnsafeRawBufferPointer(month))
+        // Found one at a time, and by a finder meeting them in key order, out of order, and among keys the fold lacks.
+        func find(_ lo: String, _ hi: String, _ month: String, _ finder: inout LedgerFold.SlotFinder) -> (Int?, Int?) {
+            Array(lo.utf8).withUnsafeBytes { lo in
+                Array(hi.utf8).withUnsafeBytes { hi in
+                    Array(month.utf8).withUnsafeBytes { month in
+                        (fold.slot(lo: lo, hi: hi, month: month), finder.slot(in: fold, lo: lo, hi: hi, month: month))
                     }
                 }
             }
-            #expect(found == slot)
+        }
+        var inOrder = LedgerFold.SlotFinder(), shuffled = LedgerFold.SlotFinder()
+        for (slot, key) in keys.enumerated() {
+            let (alone, found) = find(key.lo, key.hi, key.month.description, &inOrder)
+            #expect(alone == slot && found == slot)
+        }
+        let lacking = keys.flatMap { key in
+            [(key.lo, key.hi, "1999-01-01"), (key.lo, key.lo, key.month.description), (key.hi, key.lo, key.month.description),
+             ("org_none", key.hi, key.month.description), (key.lo, key.hi, "2024-13-01"), (key.lo, key.hi, "2024-1-01")]
+        }
+        let all = keys.enumerated().map { ($0.element.lo, $0.element.hi, $0.element.month.description, Optional($0.offset)) }
+            + lacking.map { ($0.0, $0.1, $0.2, Int?.none) }
+        for (lo, hi, month, slot) in all.shuffled() {
+            let (alone, found) = find(lo, hi, month, &shuffled)
+            #expect(alone == slot && found == slot, "\(lo) \(hi) \(month)")
         }
     }
 

@@ -115,21 +115,21 @@ enum ClimateRebuild {
                                      phases: timer.phases)
     }
 
-    static let page = "SELECT \(LedgerScan.columns) FROM activity WHERE seq >= ? AND seq < ? ORDER BY seq LIMIT ?"
+    /// A page of entries to replay: the next `LIMIT` from a seq on, below another.
+    static let page = "SELECT seq, \(LedgerScan.columns) FROM activity WHERE seq >= ? AND seq < ? ORDER BY seq LIMIT ?"
+    /// The entries of a span of seqs, for a scan (which needs neither their seqs nor their order).
+    static let span = "SELECT \(LedgerScan.columns) FROM activity WHERE seq >= ? AND seq < ?"
 
-    /// Reads the entries with seqs in `seqs`, a page at a time.
+    /// Reads the entries with seqs in `seqs`, `pageSize` seqs at a time.
     static func scan(_ db: any SQLConnection, seqs: Range<Int64>, pageSize: Int, counted: (Int) -> Void) async throws -> LedgerScan {
         // At most one record per entry (seqs on SQLite have no gaps; on PostgreSQL a sequence may skip, hence the cap).
         var scan = LedgerScan(expecting: Int(min(seqs.upperBound - seqs.lowerBound, 1 << 24)))
-        var cursor = seqs.lowerBound
-        while cursor < seqs.upperBound {
-            var last: Int64?, count = 0
-            try await db.scan(page, [.int(cursor), .int(seqs.upperBound), .int(Int64(pageSize))]) { row in
+        for start in stride(from: seqs.lowerBound, to: seqs.upperBound, by: max(pageSize, 1)) {
+            var count = 0
+            try await db.scan(span, [.int(start), .int(min(start + Int64(pageSize), seqs.upperBound))]) { row in
                 scan.add(row)
-                last = row.int64(0); count += 1
+                count += 1
             }
-            guard let last else { break }
-            cursor = last + 1
             counted(count)
         }
         return scan

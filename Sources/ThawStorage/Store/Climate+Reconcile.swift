@@ -86,11 +86,13 @@ extension ClimateRebuild {
         let bounds = [from.map { ("org_lo >= ?", $0) }, to.map { ("org_lo < ?", $0) }].compactMap { $0 }
         let sql = "SELECT org_lo, org_hi, month, \(ClimateMonthRows.valueColumns.joined(separator: ", ")) FROM climate_months"
             + (bounds.isEmpty ? "" : " WHERE " + bounds.map(\.0).joined(separator: " AND "))
-        var out = Comparison(), encoded = EncodedMonth()
+        var out = Comparison(), encoded = EncodedMonth(), finder = LedgerFold.SlotFinder()
         try await db.scan(sql, bounds.map { .text($0.1) }) { row in
             let slot = row.withText(0) { lo in
                 row.withText(1) { hi in
-                    row.withText(2) { month in lo.flatMap { lo in hi.flatMap { hi in month.flatMap { fold.slot(lo: lo, hi: hi, month: $0) } } } }
+                    row.withText(2) { month in
+                        lo.flatMap { lo in hi.flatMap { hi in month.flatMap { finder.slot(in: fold, lo: lo, hi: hi, month: $0) } } }
+                    }
                 }
             }
             if let slot {

@@ -1,6 +1,6 @@
 /// Numbers distinct 64-bit keys 0, 1, 2, ... in the order they are first added:
-/// the climate fold's tables (pair-months, their days, their people), looked up
-/// once per ledger entry each, tens of millions of times. Open addressing over
+/// the climate scan's combinations of what an entry adds, looked up once per
+/// ledger entry, tens of millions of times. Open addressing over
 /// one array of key and number side by side, so a lookup touches one cache line
 /// and needs neither `Hasher` nor a generic dictionary.
 struct IntegerTable: Sendable {

@@ -44,26 +44,34 @@ extension LedgerFold {
     /// Writes the stored values of the month in `slot` into `out`, by the rules of
     /// `PairMonthOf.daysText`, `peopleText` and `contactWeeks`.
     func encode(_ slot: Int, names: Names, into out: inout EncodedMonth) {
+        let (range, index) = locate(slot)
+        ranges[range].encode(index, names: names, into: &out)
+    }
+}
+
+extension LedgerFold.Months {
+    /// Writes the stored values of the month at `slot` into `out` (`LedgerFold.encode`).
+    func encode(_ slot: Int, names: LedgerFold.Names, into out: inout EncodedMonth) {
         out.days.removeAll(keepingCapacity: true)
         out.members.removeAll(keepingCapacity: true)
         out.persons.removeAll(keepingCapacity: true)
         for counter in out.sums.indices { out.sums[counter] = 0 }
         // Weeks are Monday-based: day d of the month is in the month's week (weekday of the 1st + d - 1) / 7.
-        let firstWeekday = Self.date(keys[slot].month).weekday
+        let firstWeekday = LedgerFold.date(keys[slot].month).weekday
         var weeks = 0, lastWeek = -1
         for position in days(of: slot) {
             let day = Int(dayNumbers[position])
             if !out.days.isEmpty { out.days.append(UInt8(ascii: ",")) }
             out.days.appendDecimal(day)
-            for counter in 0..<Self.counters {
-                let value = Int(dayCounters[position * Self.counters + counter])
+            for counter in 0..<LedgerFold.counters {
+                let value = Int(dayCounters[position * LedgerFold.counters + counter])
                 guard value != 0 else { continue }
                 out.days.append(UInt8(ascii: "a") + UInt8(counter))
                 out.days.appendDecimal(value)
                 out.sums[counter] += value
             }
             let week = (firstWeekday + day - 1) / 7
-            if PairCounts({ Int(dayCounters[position * Self.counters + $0]) }).interactions > 0, week != lastWeek {
+            if PairCounts({ Int(dayCounters[position * LedgerFold.counters + $0]) }).interactions > 0, week != lastWeek {
                 weeks += 1; lastWeek = week
             }
         }

@@ -15,16 +15,48 @@ extension LedgerFold {
 
     /// The stored key of the month in `slot`.
     func key(_ slot: Int, names: Names) -> ClimateMonthRows.Key {
-        let key = keys[slot]
+        let key = key(slot)
         return ClimateMonthRows.Key(lo: names.organizations[Int(key.lo)], hi: names.organizations[Int(key.hi)], month: Self.date(key.month))
     }
 
     /// The slot of a stored row's pair and month (its key columns as stored), if the fold has it.
     func slot(lo: UnsafeRawBufferPointer, hi: UnsafeRawBufferPointer, month: UnsafeRawBufferPointer) -> Int? {
-        // The stored month is the first day of the month, YYYY-MM-01.
-        guard month.count == 10, let year = Self.digits(month, 0..<4), let number = Self.digits(month, 5..<7), (1...12).contains(number),
-              let lo = organizations.existingIndex(of: lo), let hi = organizations.existingIndex(of: hi) else { return nil }
-        return slots.existingPosition(of: Self.packed(Key(lo: lo, hi: hi, month: Int32(year * 12 + number - 1))))
+        guard let month = Self.monthNumber(month), let lo = organizations.existingIndex(of: lo),
+              let hi = organizations.existingIndex(of: hi) else { return nil }
+        return slot(of: Key(lo: lo, hi: hi, month: month))
+    }
+
+    /// A stored month, the first day of the month (YYYY-MM-01), as year * 12 + month - 1.
+    private static func monthNumber(_ month: UnsafeRawBufferPointer) -> Int32? {
+        guard month.count == 10, let year = digits(month, 0..<4), let number = digits(month, 5..<7), (1...12).contains(number) else { return nil }
+        return Int32(year * 12 + number - 1)
+    }
+
+    /// Finds the slots of stored rows as `slot(lo:hi:month:)` does, faster when they come in key order (as a scan
+    /// of the table gives them): a row's ids are most often the last row's, and its month the slot after the last.
+    struct SlotFinder {
+        private var lo: (bytes: [UInt8], number: Int32?) = ([], nil), hi: (bytes: [UInt8], number: Int32?) = ([], nil)
+        private var last = -1
+
+        mutating func slot(in fold: LedgerFold, lo: UnsafeRawBufferPointer, hi: UnsafeRawBufferPointer, month: UnsafeRawBufferPointer) -> Int? {
+            guard let month = LedgerFold.monthNumber(month), let lo = Self.number(of: lo, in: fold, remembered: &self.lo),
+                  let hi = Self.number(of: hi, in: fold, remembered: &self.hi) else { return nil }
+            let key = Key(lo: lo, hi: hi, month: month)
+            if last + 1 < fold.count, fold.key(last + 1) == key {
+                last += 1
+            } else if let found = fold.slot(of: key) {
+                last = found
+            } else {
+                return nil
+            }
+            return last
+        }
+
+        private static func number(of id: UnsafeRawBufferPointer, in fold: LedgerFold, remembered: inout (bytes: [UInt8], number: Int32?)) -> Int32? {
+            let same = remembered.bytes.count == id.count && remembered.bytes.withUnsafeBytes { ByteInterner.same($0, id) }
+            if !same { remembered = (Array(id), fold.organizations.existingIndex(of: id)) }
+            return remembered.number
+        }
     }
 
     private static func digits(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {

@@ -7,43 +7,48 @@ import ThawCore
 /// higher id, month). Organisations and people are numbered in their ids' byte
 /// order, which is `String` order for the ASCII ids Thaw makes.
 ///
-/// Flat, for speed: each of a slot's days is a row of counters and each of its
-/// people a day mask, in arrays shared by all slots and laid out in slot order;
-/// `encode(_:names:into:)` writes one as the stored values the live path's
-/// `PairMonthOf` gives.
+/// Flat, for speed: the months sit in a few ranges (`Months`), one per core that
+/// summed them; `encode(_:names:into:)` writes one as the stored values the live
+/// path's `PairMonthOf` gives.
 struct LedgerFold: Sendable {
-    struct Key: Sendable {
+    struct Key: Sendable, Equatable {
         var lo: Int32, hi: Int32, month: Int32   // month: year * 12 + month - 1
     }
 
     private(set) var organizations = ByteInterner()
     private(set) var userNames: [String] = []
-    /// The slot of each key (`packed`), for finding a stored row's month.
-    private(set) var slots = IntegerTable()
-    private(set) var keys: [Key] = []
-    /// Per slot, its first day with entries in the lists below; a slot's days run to the next slot's first, in order.
-    /// Per day with entries, its day of the month and its counters (`counters` each, in `PairCounts.counterValues` order).
-    private(set) var firstDay: [Int32] = []
-    private(set) var dayNumbers: [UInt8] = []
-    private(set) var dayCounters: [UInt32] = []
-    /// Per slot, its first person in the lists below; a slot's people run to the next slot's first.
-    /// Per person of a slot, their number and the days they took part (bit d-1 for day d).
-    private(set) var firstPerson: [Int32] = []
-    private(set) var personIds: [Int32] = [], personDays: [UInt32] = []
+    /// The months in key order, in ranges; and the slot of each range's first month.
+    private(set) var ranges: [Months] = []
+    private var rangeStarts: [Int] = []
 
     static let counters = PairCounts.counterCount
 
     /// How many pair-months the fold holds.
-    var count: Int { keys.count }
+    private(set) var count = 0
 
-    /// The days with entries of the month in `slot`, in order: positions in `dayNumbers` (and, times `counters`, `dayCounters`).
-    func days(of slot: Int) -> Range<Int> {
-        Int(firstDay[slot])..<(slot + 1 < firstDay.count ? Int(firstDay[slot + 1]) : dayNumbers.count)
+    /// The range holding `slot` and the slot's place in it.
+    func locate(_ slot: Int) -> (range: Int, index: Int) {
+        precondition((0..<count).contains(slot), "no such slot in the fold")
+        var range = rangeStarts.count - 1   // a handful of ranges
+        while rangeStarts[range] > slot { range -= 1 }
+        return (range, slot - rangeStarts[range])
     }
 
-    /// The people of the month in `slot`: positions in `personIds` and `personDays`.
-    func people(of slot: Int) -> Range<Int> {
-        Int(firstPerson[slot])..<(slot + 1 < firstPerson.count ? Int(firstPerson[slot + 1]) : personIds.count)
+    /// The slot of `key`, if the fold has it: a binary search, the slots being in key order.
+    func slot(of key: Key) -> Int? {
+        let packed = Self.packed(key)
+        var (low, high) = (0, count)   // the first slot whose key is not below `key`
+        while low < high {
+            let middle = (low + high) / 2
+            if Self.packed(self.key(middle)) < packed { low = middle + 1 } else { high = middle }
+        }
+        return low < count && self.key(low) == key ? low : nil
+    }
+
+    /// The key of the month in `slot`.
+    func key(_ slot: Int) -> Key {
+        let (range, index) = locate(slot)
+        return ranges[range].keys[index]
     }
 
     /// Sums what `scans` (each of other entries) kept. Each scan's records are renumbered
@@ -74,27 +79,27 @@ struct LedgerFold: Sendable {
             for await run in group { runs.append(run) }
             return runs.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        // Summed in one range of keys per core, each range starting a pair-month, then put end to end.
+        // Summed in one range of keys per core, each range starting a pair-month.
         let bounds = splits(runs, parts: runs.count)
-        let parts = await withTaskGroup(of: (Int, LedgerFold).self) { group in
+        let ranges = await withTaskGroup(of: (Int, Months).self) { group in
             for part in runs.indices {
                 group.addTask(executorPreference: globalConcurrentExecutor) {
-                    var partial = LedgerFold()
                     let slices = runs.indices.map { runs[$0][bounds[part][$0]..<bounds[part + 1][$0]] }
-                    withBuffers(slices[...], []) { partial.sum(merging: $0, counters: counters) }
-                    return (part, partial)
+                    return (part, withBuffers(slices[...], []) { Months.summing($0, counters: counters) })
                 }
             }
-            var parts: [(Int, LedgerFold)] = []
-            for await part in group { parts.append(part) }
-            return parts.sorted { $0.0 < $1.0 }.map(\.1)
+            var ranges: [(Int, Months)] = []
+            for await range in group { ranges.append(range) }
+            return ranges.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        // The first range's arrays become the whole's as they are; the others are copied after them.
-        var fold = parts.first ?? LedgerFold()
-        for part in parts.dropFirst() { fold.append(part) }
+        var fold = LedgerFold()
+        for range in ranges where range.count > 0 {
+            fold.rangeStarts.append(fold.count)
+            fold.ranges.append(range)
+            fold.count += range.count
+        }
         fold.organizations = organizations
         fold.userNames = (0..<Int32(users.count)).map { users.string($0) }
-        for key in fold.keys { _ = fold.slots.position(of: Self.packed(key)) }
         return fold
     }
 
@@ -114,18 +119,6 @@ struct LedgerFold: Sendable {
             }
         }
         return [runs.map { _ in 0 }] + inner + [runs.map(\.count)]
-    }
-
-    /// Puts the pair-months of `other` (all after this one's in key order) after this one's.
-    private mutating func append(_ other: LedgerFold) {
-        let dayOffset = Int32(dayNumbers.count), personOffset = Int32(personIds.count)
-        keys += other.keys
-        firstDay += other.firstDay.map { $0 + dayOffset }
-        dayNumbers += other.dayNumbers
-        dayCounters += other.dayCounters
-        firstPerson += other.firstPerson.map { $0 + personOffset }
-        personIds += other.personIds
-        personDays += other.personDays
     }
 
     /// Every scan's contributions, once per distinct row of counters (contributions with the same counters add the
@@ -163,47 +156,6 @@ struct LedgerFold: Sendable {
                                        _ body: ([UnsafeBufferPointer<LedgerScan.Record>]) -> R) -> R {
         guard let first = arrays.first else { return body(buffers) }
         return first.withUnsafeBufferPointer { withBuffers(arrays.dropFirst(), buffers + [$0], body) }
-    }
-
-    /// Sums the sorted runs of records in key order: a pair-month's records, and within it a day's, come one after
-    /// another. Leaves `slots` to the caller.
-    private mutating func sum(merging runs: [UnsafeBufferPointer<LedgerScan.Record>], counters: [UInt32]) {
-        var heads = [Int](repeating: 0, count: runs.count)
-        var monthKey = UInt64.max, dayKey = UInt64.max, monthsPeople = 0, day = -1
-        while true {
-            // The smallest head of the runs (one per core: a handful).
-            var next = -1, nextKey = UInt64.max
-            for run in runs.indices where heads[run] < runs[run].count {
-                let key = runs[run][heads[run]].key
-                if next < 0 || key < nextKey { next = run; nextKey = key }
-            }
-            guard next >= 0 else { return }
-            let record = runs[next][heads[next]]
-            heads[next] += 1
-            if record.key >> 5 != monthKey {
-                monthKey = record.key >> 5
-                let key = Key(lo: record.lo, hi: record.hi, month: record.month)
-                keys.append(key)
-                firstDay.append(Int32(dayNumbers.count))
-                firstPerson.append(Int32(personIds.count))
-                monthsPeople = personIds.count
-            }
-            if record.key != dayKey {
-                dayKey = record.key
-                day = dayCounters.count
-                dayNumbers.append(UInt8(record.day))
-                for _ in 0..<Self.counters { dayCounters.append(0) }
-            }
-            let source = record.contribution * Self.counters
-            for counter in 0..<Self.counters { dayCounters[day + counter] &+= counters[source + counter] }
-            let person = record.person
-            guard person >= 0 else { continue }
-            // A pair-month has a handful of people.
-            var index = monthsPeople
-            while index < personIds.count, personIds[index] != person { index += 1 }
-            if index == personIds.count { personIds.append(person); personDays.append(0) }
-            personDays[index] |= 1 << UInt32(record.day - 1)
-        }
     }
 
     /// A key as one number: twenty-one bits each for the pair (two million organisations), twenty-two for the month.

@@ -14,7 +14,7 @@ import ThawCore
 /// order and sums each pair-month's in one pass.
 struct LedgerScan: Sendable {
     /// The columns `add` reads, in this order.
-    static let columns = "seq, at, actor_user_id, actor_organization_id, counterpart_organization_id, kind, channel, detail"
+    static let columns = "at, actor_user_id, actor_organization_id, counterpart_organization_id, kind, channel, detail"
 
     /// An entry that counts. `key`: its pair (this scan's numbers of the two organisations, the lower id first), its
     /// month and its day (`Record.key(lo:hi:month:day:)`). `payload`: its contribution (in `contributionCounters`) in
@@ -56,15 +56,15 @@ struct LedgerScan: Sendable {
 
     /// Reads one row of `columns`.
     mutating func add(_ row: any SQLScanRow) {
-        guard let actor = row.withText(3, { $0.map { organizations.index(of: $0) } }),
-              let counterpart = row.withText(4, { $0.map { organizations.index(of: $0) } }), counterpart != actor,
-              let kind = row.withText(5, { $0.map { kinds.index(of: $0) } }),
-              let channel = row.withText(6, { $0.map { channels.index(of: $0) } }) else { return }
+        guard let actor = row.withText(2, { $0.map { organizations.index(of: $0) } }),
+              let counterpart = row.withText(3, { $0.map { organizations.index(of: $0) } }), counterpart != actor,
+              let kind = row.withText(4, { $0.map { kinds.index(of: $0) } }),
+              let channel = row.withText(5, { $0.map { channels.index(of: $0) } }) else { return }
         if Int(kind) == rules.count { rules.append(ClimateLedger.KindRule(kinds.string(kind))) }
         if Int(channel) == channelValues.count { channelValues.append(Channel(rawValue: channels.string(channel))) }
         let rule = rules[Int(kind)]
         guard let channelValue = channelValues[Int(channel)], rule.isOverdue || channelValue != .system else { return }
-        let (response, timing) = row.withText(7) { detail -> (Int32, Int32) in
+        let (response, timing) = row.withText(6) { detail -> (Int32, Int32) in
             guard let detail else { return (-1, -1) }
             return (rule.readsResponse ? Self.value(of: Self.response, in: detail, numberedIn: &responses) : -1,
                     Self.value(of: Self.timeliness, in: detail, numberedIn: &timings))
@@ -72,9 +72,9 @@ struct LedgerScan: Sendable {
         // A pair is ordered by the ids' bytes, as the live path orders them (String order for Thaw's ASCII ids).
         let actorIsLo = organizations.precedes(actor, counterpart)
         let contribution = contribution(kind: kind, channel: channel, actorIsLo: actorIsLo, response: response, timing: timing)
-        guard contributionAdds[contribution], let at = row.int64(1) else { return }
+        guard contributionAdds[contribution], let at = row.int64(0) else { return }
         let (month, day) = monthAndDay(at)
-        let person = row.withText(2) { $0.map { users.index(of: $0) } } ?? -1
+        let person = row.withText(1) { $0.map { users.index(of: $0) } } ?? -1
         let (lo, hi) = actorIsLo ? (actor, counterpart) : (counterpart, actor)
         records.append(Record(key: Record.key(lo: lo, hi: hi, month: month, day: day),
                               payload: UInt64(contribution) << 32 | UInt64(UInt32(person + 1))))

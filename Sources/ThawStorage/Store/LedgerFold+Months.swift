@@ -1,0 +1,92 @@
+import Foundation
+
+extension LedgerFold {
+    /// One range of the fold's pair-months, in key order, summed on one core: each
+    /// of a month's days is a row of counters and each of its people a day mask, in
+    /// arrays shared by the range's months and laid out in their order.
+    ///
+    /// The fold keeps its ranges as they were summed rather than copying them into
+    /// one set of arrays: at ten million entries that copy was a few hundred megabytes
+    /// written on one core while the other waited.
+    struct Months: Sendable {
+        private(set) var keys: [Key] = []
+        /// Per month, its first day with entries in the lists below; a month's days run to the next month's first, in order.
+        /// Per day with entries, its day of the month and its counters (`counters` each, in `PairCounts.counterValues` order).
+        private(set) var firstDay: [Int32] = []
+        private(set) var dayNumbers: [UInt8] = []
+        private(set) var dayCounters: [UInt32] = []
+        /// Per month, its first person in the lists below; a month's people run to the next month's first.
+        /// Per person of a month, their number and the days they took part (bit d-1 for day d).
+        private(set) var firstPerson: [Int32] = []
+        private(set) var personIds: [Int32] = [], personDays: [UInt32] = []
+
+        var count: Int { keys.count }
+
+        /// The days with entries of the month at `index`, in order: positions in `dayNumbers` (and, times `counters`, `dayCounters`).
+        func days(of index: Int) -> Range<Int> {
+            Int(firstDay[index])..<(index + 1 < firstDay.count ? Int(firstDay[index + 1]) : dayNumbers.count)
+        }
+
+        /// The people of the month at `index`: positions in `personIds` and `personDays`.
+        func people(of index: Int) -> Range<Int> {
+            Int(firstPerson[index])..<(index + 1 < firstPerson.count ? Int(firstPerson[index + 1]) : personIds.count)
+        }
+
+        /// Sums sorted runs of records in key order: a pair-month's records, and within it a day's, come one after
+        /// another.
+        static func summing(_ runs: [UnsafeBufferPointer<LedgerScan.Record>], counters: [UInt32]) -> Months {
+            var months = Months()
+            // Room for the most the records can make (a month, a day and a person each): the arrays are then never
+            // copied as they grow, and the pages left untouched cost nothing.
+            let records = runs.reduce(0) { $0 + $1.count }
+            months.keys.reserveCapacity(records)
+            months.firstDay.reserveCapacity(records)
+            months.firstPerson.reserveCapacity(records)
+            months.dayNumbers.reserveCapacity(records)
+            months.dayCounters.reserveCapacity(records * LedgerFold.counters)
+            months.personIds.reserveCapacity(records)
+            months.personDays.reserveCapacity(records)
+            months.sum(merging: runs, counters: counters)
+            return months
+        }
+
+        private mutating func sum(merging runs: [UnsafeBufferPointer<LedgerScan.Record>], counters: [UInt32]) {
+            let width = LedgerFold.counters
+            var heads = [Int](repeating: 0, count: runs.count)
+            var monthKey = UInt64.max, dayKey = UInt64.max, monthsPeople = 0, day = -1
+            while true {
+                // The smallest head of the runs (one per core: a handful).
+                var next = -1, nextKey = UInt64.max
+                for run in runs.indices where heads[run] < runs[run].count {
+                    let key = runs[run][heads[run]].key
+                    if next < 0 || key < nextKey { next = run; nextKey = key }
+                }
+                guard next >= 0 else { return }
+                let record = runs[next][heads[next]]
+                heads[next] += 1
+                if record.key >> 5 != monthKey {
+                    monthKey = record.key >> 5
+                    keys.append(Key(lo: record.lo, hi: record.hi, month: record.month))
+                    firstDay.append(Int32(dayNumbers.count))
+                    firstPerson.append(Int32(personIds.count))
+                    monthsPeople = personIds.count
+                }
+                if record.key != dayKey {
+                    dayKey = record.key
+                    day = dayCounters.count
+                    dayNumbers.append(UInt8(record.day))
+                    for _ in 0..<width { dayCounters.append(0) }
+                }
+                let source = record.contribution * width
+                for counter in 0..<width { dayCounters[day + counter] &+= counters[source + counter] }
+                let person = record.person
+                guard person >= 0 else { continue }
+                // A pair-month has a handful of people.
+                var index = monthsPeople
+                while index < personIds.count, personIds[index] != person { index += 1 }
+                if index == personIds.count { personIds.append(person); personDays.append(0) }
+                personDays[index] |= 1 << UInt32(record.day - 1)
+            }
+        }
+    }
+}
