@@ -90,7 +90,7 @@ enum ClimateRebuild {
             [try await scan(db, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)]
         }
         timer.end("reading")
-        let fold = await LedgerFold.build(scans)
+        let fold = await LedgerFold.build(consume scans)
         timer.end("summing")
         let rows = try await reconcile(fold, into: db, parallelReads: parallelReads, timer: &timer)
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ThawCore
 
 /// Every pair-month of the ledger, summed from the records its scans kept
@@ -54,25 +55,30 @@ struct LedgerFold: Sendable {
     /// Sums what `scans` (each of other entries) kept. Each scan's records are renumbered
     /// into the whole's numbering and sorted on a core of their own; the sorted runs are
     /// then merged, in one range of keys per core, and each pair-month summed as it goes by.
-    static func build(_ scans: [LedgerScan]) async -> LedgerFold {
-        var scans = scans
+    static func build(_ scans: consuming [LedgerScan]) async -> LedgerFold {
         let (organizations, organizationNumbers) = unionInByteOrder(scans.map(\.organizations))
         let (users, userNumbers) = unionInByteOrder(scans.map(\.users))
         let (counters, contributionNumbers) = contributionsNumbered(scans)
         let runs = await withTaskGroup(of: (Int, [LedgerScan.Record]).self) { group in
             for index in scans.indices {
-                let records = scans[index].takeRecords()
+                // Handed over, not shared, so the task renumbers the records in place (the only other choice, a
+                // renumbered copy, is another 16 bytes an entry of fresh memory for the kernel to find).
+                let records = Handoff(scans[index].takeRecords())
                 let (orgs, people, contributions) = (organizationNumbers[index], userNumbers[index], contributionNumbers[index])
                 // Not on the caller's executor (the SQLite writer's one thread), which child tasks would inherit.
                 group.addTask(executorPreference: globalConcurrentExecutor) {
-                    var renumbered = records.map { record in
-                        LedgerScan.Record(key: LedgerScan.Record.key(lo: orgs[Int(record.lo)], hi: orgs[Int(record.hi)],
-                                                                     month: record.month, day: record.day),
-                                          payload: contributions[record.contribution] << 32
-                                              | UInt64(record.person < 0 ? 0 : UInt32(people[Int(record.person)] + 1)))
+                    var run = records.take()
+                    run.withUnsafeMutableBufferPointer { run in
+                        for index in run.indices {
+                            let record = run[index]
+                            run[index] = LedgerScan.Record(
+                                key: LedgerScan.Record.key(lo: orgs[Int(record.lo)], hi: orgs[Int(record.hi)], month: record.month, day: record.day),
+                                payload: contributions[record.contribution] << 32
+                                    | UInt64(record.person < 0 ? 0 : UInt32(people[Int(record.person)] + 1)))
+                        }
                     }
-                    renumbered.radixSortByKey()
-                    return (index, renumbered)
+                    run.radixSortByKey()
+                    return (index, run)
                 }
             }
             var runs: [(Int, [LedgerScan.Record])] = []
@@ -162,5 +168,22 @@ struct LedgerFold: Sendable {
     static func packed(_ key: Key) -> UInt64 {
         precondition(key.lo < 1 << 21 && key.hi < 1 << 21 && (0..<1 << 22).contains(key.month), "a climate key out of the fold's range")
         return UInt64(key.lo) << 43 | UInt64(key.hi) << 22 | UInt64(key.month)
+    }
+}
+
+/// Hands a value to the one task that takes it, leaving none behind: the taker's copy is then the only one, so an
+/// array it changes is changed in place rather than copied.
+final class Handoff<Value: Sendable>: Sendable {
+    private let value: Mutex<Value?>
+
+    init(_ value: consuming Value) { self.value = Mutex(value) }
+
+    /// The value; a second take is a programming error.
+    func take() -> Value {
+        value.withLock { slot in
+            guard let taken = slot else { preconditionFailure("a handoff taken twice") }
+            slot = nil
+            return taken
+        }
     }
 }
