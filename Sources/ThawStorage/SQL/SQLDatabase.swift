@@ -5,6 +5,16 @@ public enum SQLDialect: String, Sendable {
     case postgres
 }
 
+/// Pieces of SQL written the same way everywhere.
+enum SQLText {
+    /// `LIMIT` with a bound count that the planner does not look at. SQLite 3.54
+    /// plans a bare `LIMIT ?` with the bound count, and so re-prepares the statement
+    /// every time a count is bound, even the same one (a worklist read parsed and
+    /// planned its query again each time); through a cast it plans without it, as
+    /// SQLite 3.40 did. PostgreSQL reads both alike.
+    static let limit = "LIMIT CAST(? AS INTEGER)"
+}
+
 /// A connection inside a read or a write. SQL is written once with `?`
 /// placeholders; the PostgreSQL driver numbers them.
 public protocol SQLConnection: Sendable {

@@ -1,4 +1,4 @@
-import CSQLite
+import VaporCSQLite
 import Dispatch
 import Synchronization
 import ThawCore

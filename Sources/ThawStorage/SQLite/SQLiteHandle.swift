@@ -1,4 +1,4 @@
-import CSQLite
+import VaporCSQLite
 import ThawCore
 
 // SQLITE_TRANSIENT tells SQLite to copy bound text before the call returns.
@@ -19,34 +19,34 @@ final class SQLiteHandle: @unchecked Sendable {
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         var handle: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        let rc = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
         guard rc == SQLITE_OK, let handle else {
-            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
-            sqlite3_close(handle)
+            let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "cannot open"
+            sqlite_nio_sqlite3_close(handle)
             throw SQLError(.other, "cannot open SQLite database at \(path): \(message)")
         }
         db = handle
-        sqlite3_busy_timeout(handle, 10_000)
-        sqlite3_extended_result_codes(handle, 1)
+        sqlite_nio_sqlite3_busy_timeout(handle, 10_000)
+        sqlite_nio_sqlite3_extended_result_codes(handle, 1)
     }
 
     deinit { close() }
 
     /// The WAL file next to the database, or nil for an in-memory database.
     var walPath: String? {
-        guard let db, let name = sqlite3_db_filename(db, "main"), name.pointee != 0,
-              let wal = sqlite3_filename_wal(name) else { return nil }
+        guard let db, let name = sqlite_nio_sqlite3_db_filename(db, "main"), name.pointee != 0,
+              let wal = sqlite_nio_sqlite3_filename_wal(name) else { return nil }
         return String(cString: wal)
     }
 
     func close() {
-        if let db { sqlite3_wal_hook(db, nil, nil) }
+        if let db { sqlite_nio_sqlite3_wal_hook(db, nil, nil) }
         walHookBox?.release()
         walHookBox = nil
-        for statement in statements.values { sqlite3_finalize(statement) }
+        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
         statements.removeAll()
         columnsByStatement.removeAll()
-        if let db { sqlite3_close_v2(db) }
+        if let db { sqlite_nio_sqlite3_close_v2(db) }
         db = nil
     }
 
@@ -57,7 +57,7 @@ final class SQLiteHandle: @unchecked Sendable {
         let box = Unmanaged.passRetained(WALHookBox(onCommit))
         walHookBox?.release()
         walHookBox = box
-        sqlite3_wal_hook(db, { context, _, _, pages in
+        sqlite_nio_sqlite3_wal_hook(db, { context, _, _, pages in
             Unmanaged<WALHookBox>.fromOpaque(context!).takeUnretainedValue().onCommit(pages)
             return SQLITE_OK
         }, box.toOpaque())
@@ -67,45 +67,44 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Runs one or more statements without parameters or results (PRAGMAs, DDL).
     func exec(_ sql: String) throws {
         var error: UnsafeMutablePointer<CChar>?
-        let rc = sqlite3_exec(db, sql, nil, nil, &error)
+        let rc = sqlite_nio_sqlite3_exec(db, sql, nil, nil, &error)
         if rc != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? "error \(rc)"
-            sqlite3_free(error)
+            sqlite_nio_sqlite3_free(error)
             throw SQLError(Self.kind(of: rc), message)
         }
     }
 
     func run(_ sql: String, _ binds: [SQLValue]) throws -> (rows: [SQLRow], changes: Int) {
         let statement = try prepared(sql)
-        defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-        }
+        // Reset, but its bindings left to be replaced by the next run's: clearing them marks a statement whose
+        // plan looked at a bound value as expired, and SQLite 3.54 then prepares it again (it looks at many).
+        defer { sqlite_nio_sqlite3_reset(statement) }
         try bind(binds, to: statement)
-        let columnCount = sqlite3_column_count(statement)
+        let columnCount = sqlite_nio_sqlite3_column_count(statement)
         let columns: SQLColumns
         if let cached = columnsByStatement[statement], cached.names.count == Int(columnCount) {
             columns = cached
         } else {
-            columns = SQLColumns((0..<columnCount).map { String(cString: sqlite3_column_name(statement, $0)) })
+            columns = SQLColumns((0..<columnCount).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) })
             columnsByStatement[statement] = columns
         }
         var rows: [SQLRow] = []
         while true {
-            let rc = sqlite3_step(statement)
+            let rc = sqlite_nio_sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { throw lastError(rc) }
             var values: [SQLValue] = []
             values.reserveCapacity(Int(columnCount))
             for column in 0..<columnCount {
-                switch sqlite3_column_type(statement, column) {
+                switch sqlite_nio_sqlite3_column_type(statement, column) {
                 case SQLITE_NULL: values.append(.null)
-                case SQLITE_INTEGER: values.append(.int(sqlite3_column_int64(statement, column)))
-                case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(statement, column)))
+                case SQLITE_INTEGER: values.append(.int(sqlite_nio_sqlite3_column_int64(statement, column)))
+                case SQLITE_FLOAT: values.append(.double(sqlite_nio_sqlite3_column_double(statement, column)))
                 default:
-                    if let text = sqlite3_column_text(statement, column) {
+                    if let text = sqlite_nio_sqlite3_column_text(statement, column) {
                         // The byte count SQLite already knows spares a strlen per value.
-                        let count = Int(sqlite3_column_bytes(statement, column))
+                        let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
                         values.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)))
                     } else {
                         values.append(.null)
@@ -114,51 +113,62 @@ final class SQLiteHandle: @unchecked Sendable {
             }
             rows.append(SQLRow(columns: columns, values: values))
         }
-        return (rows, Int(sqlite3_changes(db)))
+        return (rows, Int(sqlite_nio_sqlite3_changes(db)))
     }
 
     /// Steps a query, handing each row to `body` in place (see `SQLConnection.scan`).
     func scan(_ sql: String, _ binds: [SQLValue], _ body: (any SQLScanRow) throws -> Void) throws {
         let statement = try prepared(sql)
-        defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-        }
+        // Reset, but its bindings left to be replaced by the next run's: clearing them marks a statement whose
+        // plan looked at a bound value as expired, and SQLite 3.54 then prepares it again (it looks at many).
+        defer { sqlite_nio_sqlite3_reset(statement) }
         try bind(binds, to: statement)
         let row = SQLiteScanRow(statement: statement)
         while true {
-            let rc = sqlite3_step(statement)
+            let rc = sqlite_nio_sqlite3_step(statement)
             if rc == SQLITE_DONE { return }
             guard rc == SQLITE_ROW else { throw lastError(rc) }
             try body(row)
         }
     }
 
+    /// Binds `binds` to the statement's parameters in order, and NULL to any after them (the previous run's values
+    /// are still bound).
     private func bind(_ binds: [SQLValue], to statement: OpaquePointer) throws {
         for (offset, value) in binds.enumerated() {
             let index = Int32(offset + 1)
             let rc: Int32
             switch value {
-            case .null: rc = sqlite3_bind_null(statement, index)
-            case .int(let i): rc = sqlite3_bind_int64(statement, index, i)
-            case .double(let d): rc = sqlite3_bind_double(statement, index, d)
-            case .text(let s): rc = sqlite3_bind_text(statement, index, s, -1, transient)
+            case .null: rc = sqlite_nio_sqlite3_bind_null(statement, index)
+            case .int(let i): rc = sqlite_nio_sqlite3_bind_int64(statement, index, i)
+            case .double(let d): rc = sqlite_nio_sqlite3_bind_double(statement, index, d)
+            case .text(let s): rc = sqlite_nio_sqlite3_bind_text(statement, index, s, -1, transient)
             }
             guard rc == SQLITE_OK else { throw lastError(rc) }
         }
+        let parameters = Int(sqlite_nio_sqlite3_bind_parameter_count(statement))
+        if binds.count < parameters {
+            for index in binds.count + 1 ... parameters { sqlite_nio_sqlite3_bind_null(statement, Int32(index)) }
+        }
+    }
+
+    /// How many times SQLite has prepared `sql`'s cached statement again since it was first prepared (nil if it
+    /// is not cached): 0 for a statement whose runs reuse its plan.
+    func timesPreparedAgain(_ sql: String) -> Int? {
+        statements[sql].map { Int(sqlite_nio_sqlite3_stmt_status($0, SQLITE_STMTSTATUS_REPREPARE, 0)) }
     }
 
     private func prepared(_ sql: String) throws -> OpaquePointer {
         if let cached = statements[sql] { return cached }
         var statement: OpaquePointer?
-        let rc = sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        let rc = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard rc == SQLITE_OK, let statement else { throw lastError(rc, sql: sql) }
         statements[sql] = statement
         return statement
     }
 
     private func lastError(_ rc: Int32, sql: String? = nil) -> SQLError {
-        let message = String(cString: sqlite3_errmsg(db)) + (sql.map { " in: \($0)" } ?? "")
+        let message = String(cString: sqlite_nio_sqlite3_errmsg(db)) + (sql.map { " in: \($0)" } ?? "")
         return SQLError(Self.kind(of: rc), message)
     }
 
@@ -198,11 +208,11 @@ struct SQLiteScanRow: SQLScanRow {
     let statement: OpaquePointer
     func int64(_ column: Int) -> Int64? {
         // NULL reads as 0, so only a 0 needs its type asked (one call fewer per value on a scan of millions of rows).
-        let value = sqlite3_column_int64(statement, Int32(column))
-        return value != 0 || sqlite3_column_type(statement, Int32(column)) != SQLITE_NULL ? value : nil
+        let value = sqlite_nio_sqlite3_column_int64(statement, Int32(column))
+        return value != 0 || sqlite_nio_sqlite3_column_type(statement, Int32(column)) != SQLITE_NULL ? value : nil
     }
     func withText<R>(_ column: Int, _ body: (UnsafeRawBufferPointer?) throws -> R) rethrows -> R {
-        guard let text = sqlite3_column_text(statement, Int32(column)) else { return try body(nil) }
-        return try body(UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, Int32(column)))))
+        guard let text = sqlite_nio_sqlite3_column_text(statement, Int32(column)) else { return try body(nil) }
+        return try body(UnsafeRawBufferPointer(start: text, count: Int(sqlite_nio_sqlite3_column_bytes(statement, Int32(column)))))
     }
 }

@@ -155,8 +155,8 @@ enum ClimateRebuild {
         }
     }
 
-    /// Runs `body` with SQLite's `secure_delete` at FAST, then as it was. Debian
-    /// builds SQLite to zero every freed page (SECURE_DELETE), which writes every
+    /// Runs `body` with SQLite's `secure_delete` at FAST, then as it was. Our SQLite
+    /// (sqlite-nio's, like Debian's) is built to zero every freed page (SECURE_DELETE), which writes every
     /// page of a dropped or emptied table out once more, and a transaction holding
     /// millions of such pages makes each later statement in it slower. For the
     /// climate's aggregates (counts and staff ids, not a client's record), rewritten

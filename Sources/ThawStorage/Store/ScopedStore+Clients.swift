@@ -41,7 +41,7 @@ extension ScopedStore {
             try await db.query("""
                 SELECT \(Client.columns) FROM clients WHERE organization_id = ?
                   AND lower(given_name || ' ' || family_name) LIKE ?
-                ORDER BY family_name, given_name, id LIMIT ?
+                ORDER BY family_name, given_name, id \(SQLText.limit)
                 """, actor.organizationID, pattern, min(max(limit, 1), 500)).map(Client.init(row:))
         }
         try await database.writeBehind { db in

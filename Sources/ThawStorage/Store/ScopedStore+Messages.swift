@@ -94,7 +94,7 @@ extension ThawStore {
         while true {
             let start = cursor
             let page = try await database.read { db in
-                try await db.query("SELECT \(ActivityEntry.columns) FROM activity WHERE seq > ? ORDER BY seq LIMIT ?",
+                try await db.query("SELECT \(ActivityEntry.columns) FROM activity WHERE seq > ? ORDER BY seq \(SQLText.limit)",
                                    start, pageSize).map(ActivityEntry.init(row:))
             }
             for entry in page { try await emit(entry) }

@@ -227,7 +227,7 @@ extension ScopedStore {
                   AND r.need_category IN (SELECT n.need_category FROM service_needs n JOIN services s ON s.id = n.service_id
                                           WHERE n.organization_id = ? AND s.capacity <> 'closed')
                   AND \(Self.consentCovers(alias: "r"))
-                ORDER BY r.first_response_due, r.id LIMIT ?
+                ORDER BY r.first_response_due, r.id \(SQLText.limit)
                 """, actor.organizationID, now, now, actor.organizationID, actor.sector, min(max(limit, 1), 200)).map { row in
                 OpenReferralSummary(id: row.id("id"), needCategory: row.enumValue("need_category"),
                                     priority: row.enumValue("priority"), requesterName: row.string("requester_name"),

@@ -29,7 +29,7 @@ extension ScopedStore {
                 SELECT \(ActivityEntry.columns) FROM activity
                 WHERE ((actor_organization_id = ? AND counterpart_organization_id = ?) OR (actor_organization_id = ? AND counterpart_organization_id = ?))
                   AND at >= ? AND at < ?
-                ORDER BY at DESC, seq DESC LIMIT ?
+                ORDER BY at DESC, seq DESC \(SQLText.limit)
                 """, a, b, b, a, start, end, cap).map(ActivityEntry.init(row:))
         }
         let events = (try await self.events(affecting: a) + self.events(affecting: b)).filter { $0.occurredOn.startOfDay >= start && $0.occurredOn.startOfDay < end }

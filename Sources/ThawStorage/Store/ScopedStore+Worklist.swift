@@ -71,7 +71,7 @@ extension ScopedStore {
             LEFT JOIN organizations o ON o.id = \(counterpartColumn)
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY \(keyColumn) \(direction), r.id \(direction)
-            LIMIT ?
+            \(SQLText.limit)
             """
         let finalBinds = binds
         var rows = try await database.read { db in try await db.query(sql, finalBinds) }
