@@ -6,22 +6,26 @@ import Foundation
 struct ByteInterner {
     private var bytes: [UInt8] = []
     private var starts: [Int] = [0]
-    private var hashes: [UInt64] = []
-    /// Open addressing: -1 is empty, otherwise an index into `starts`/`hashes`.
-    private var slots = [Int32](repeating: -1, count: 1024)
+    /// Open addressing. Each slot holds what a lookup needs to decide without going
+    /// elsewhere but to the bytes: the hash, where the bytes are and their number
+    /// (-1: empty). A lookup then waits on memory twice (the slot, the bytes), not
+    /// four times, which mattered at three ids an entry.
+    private struct Slot { var hash: UInt64; var start: Int32; var length: Int32; var index: Int32 }
+    private static let empty = Slot(hash: 0, start: 0, length: 0, index: -1)
+    private var slots = [Slot](repeating: ByteInterner.empty, count: 1024)
 
-    var count: Int { hashes.count }
+    var count: Int { starts.count - 1 }
 
     mutating func index(of key: UnsafeRawBufferPointer) -> Int32 {
         let hash = Self.hash(key)
         let (found, slot) = probe(key, hash: hash)
         if let found { return found }
-        let index = Int32(hashes.count)
+        precondition(bytes.count + key.count < Int32.max, "more id bytes than a rebuild can hold")
+        let index = Int32(count)
+        slots[slot] = Slot(hash: hash, start: Int32(bytes.count), length: Int32(key.count), index: index)
         bytes.append(contentsOf: key)
         starts.append(bytes.count)
-        hashes.append(hash)
-        slots[slot] = index
-        if hashes.count * 2 > slots.count { grow() }
+        if count * 2 > slots.count { grow() }
         return index
     }
 
@@ -32,13 +36,20 @@ struct ByteInterner {
 
     /// Where `key` is, or the empty slot where it would go.
     private func probe(_ key: UnsafeRawBufferPointer, hash: UInt64) -> (found: Int32?, slot: Int) {
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let found = slots[slot]
-            if found < 0 { return (nil, slot) }
-            if hashes[Int(found)] == hash, equals(Int(found), key) { return (found, slot) }
-            slot = (slot + 1) & mask
+        slots.withUnsafeBufferPointer { slots in
+            bytes.withUnsafeBytes { stored in
+                let mask = slots.count - 1
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                    let entry = slots[slot]
+                    if entry.index < 0 { return (nil, slot) }
+                    if entry.hash == hash, Int(entry.length) == key.count,
+                       Self.same(UnsafeRawBufferPointer(rebasing: stored[Int(entry.start)..<Int(entry.start) + key.count]), key) {
+                        return (entry.index, slot)
+                    }
+                    slot = (slot + 1) & mask
+                }
+            }
         }
     }
 
@@ -59,15 +70,8 @@ struct ByteInterner {
         return order != 0 ? order < 0 : countA < countB
     }
 
-    /// Eight bytes at a time, inline: a call to `memcmp` for each of the tens of millions of 36-byte ids a rebuild
-    /// meets cost more than the comparing.
-    private func equals(_ index: Int, _ key: UnsafeRawBufferPointer) -> Bool {
-        let start = starts[index]
-        guard starts[index + 1] - start == key.count else { return false }
-        return bytes.withUnsafeBytes { stored in Self.same(UnsafeRawBufferPointer(rebasing: stored[start..<start + key.count]), key) }
-    }
-
-    /// Whether two byte strings of the same length are equal.
+    /// Eight bytes at a time, inline (a call to `memcmp` for each of the tens of millions of 36-byte ids a rebuild
+    /// meets cost more than the comparing): whether two byte strings of the same length are equal.
     static func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         let count = a.count
         guard count >= 8 else { return count == 0 || memcmp(a.baseAddress!, b.baseAddress!, count) == 0 }
@@ -81,12 +85,13 @@ struct ByteInterner {
     }
 
     private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let old = slots
+        slots = [Slot](repeating: Self.empty, count: slots.count * 2)
         let mask = slots.count - 1
-        for (index, hash) in hashes.enumerated() {
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(index)
+        for entry in old where entry.index >= 0 {
+            var slot = Int(truncatingIfNeeded: entry.hash) & mask
+            while slots[slot].index >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = entry
         }
     }
 
