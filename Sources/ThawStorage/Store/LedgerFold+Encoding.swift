@@ -13,6 +13,8 @@ struct EncodedMonth {
     var sums = [Int](repeating: 0, count: LedgerFold.counters)
     var contactWeeks = 0, people = 0
     var days: [UInt8] = [], members: [UInt8] = []
+    /// The counters of the day being written.
+    fileprivate var dayValues = [Int](repeating: 0, count: LedgerFold.counters)
     /// The month's people (their number, their days), sorted by number (id order) for the people text.
     fileprivate var persons: [(person: Int32, days: UInt32)] = []
 
@@ -58,20 +60,22 @@ extension LedgerFold.Months {
         for counter in out.sums.indices { out.sums[counter] = 0 }
         // Weeks are Monday-based: day d of the month is in the month's week (weekday of the 1st + d - 1) / 7.
         let firstWeekday = LedgerFold.date(keys[slot].month).weekday
-        var weeks = 0, lastWeek = -1
+        var weeks = 0, lastWeek = -1, value = Int(firstValue[slot])
         for position in days(of: slot) {
-            let day = Int(dayNumbers[position])
+            let day = Int(dayNumbers[position]), mask = dayMasks[position]
             if !out.days.isEmpty { out.days.append(UInt8(ascii: ",")) }
             out.days.appendDecimal(day)
             for counter in 0..<LedgerFold.counters {
-                let value = Int(dayCounters[position * LedgerFold.counters + counter])
-                guard value != 0 else { continue }
+                guard mask & 1 << UInt16(counter) != 0 else { out.dayValues[counter] = 0; continue }
+                let count = Int(values[value])
+                value += 1
+                out.dayValues[counter] = count
                 out.days.append(UInt8(ascii: "a") + UInt8(counter))
-                out.days.appendDecimal(value)
-                out.sums[counter] += value
+                out.days.appendDecimal(count)
+                out.sums[counter] += count
             }
             let week = (firstWeekday + day - 1) / 7
-            if PairCounts({ Int(dayCounters[position * LedgerFold.counters + $0]) }).interactions > 0, week != lastWeek {
+            if PairCounts({ out.dayValues[$0] }).interactions > 0, week != lastWeek {
                 weeks += 1; lastWeek = week
             }
         }
