@@ -126,9 +126,18 @@ enum ClimateRebuild {
         var scan = LedgerScan(expecting: Int(min(seqs.upperBound - seqs.lowerBound, 1 << 24)))
         for start in stride(from: seqs.lowerBound, to: seqs.upperBound, by: max(pageSize, 1)) {
             var count = 0
-            try await db.scan(span, [.int(start), .int(min(start + Int64(pageSize), seqs.upperBound))]) { row in
-                scan.add(row)
-                count += 1
+            let binds: [SQLValue] = [.int(start), .int(min(start + Int64(pageSize), seqs.upperBound))]
+            if let sqlite = db as? SQLiteConnection {
+                // Rows of SQLite's own type, so `add` runs as compiled for it (no protocol calls per column).
+                try sqlite.handle.scan(span, binds) { row in
+                    scan.add(row)
+                    count += 1
+                }
+            } else {
+                try await db.scan(span, binds) { row in
+                    scan.add(row)
+                    count += 1
+                }
             }
             counted(count)
         }

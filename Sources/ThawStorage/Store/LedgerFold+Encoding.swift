@@ -60,7 +60,7 @@ extension LedgerFold.Months {
         for counter in out.sums.indices { out.sums[counter] = 0 }
         // Weeks are Monday-based: day d of the month is in the month's week (weekday of the 1st + d - 1) / 7.
         let firstWeekday = LedgerFold.date(keys[slot].month).weekday
-        var weeks = 0, lastWeek = -1, value = Int(firstValue[slot])
+        var weeks = 0, lastWeek = -1, value = firstValue[slot]
         for position in days(of: slot) {
             let day = Int(dayNumbers[position]), mask = dayMasks[position]
             if !out.days.isEmpty { out.days.append(UInt8(ascii: ",")) }

@@ -2,7 +2,7 @@ import Foundation
 
 extension LedgerFold {
     /// One range of the fold's pair-months, in key order, summed on one core: each
-    /// of a month's days is a row of counters and each of its people a day mask, in
+    /// of a month's days its nonzero counts and each of its people a day mask, in
     /// arrays shared by the range's months and laid out in their order.
     ///
     /// The fold keeps its ranges as they were summed rather than copying them into
@@ -16,7 +16,7 @@ extension LedgerFold {
         /// at ten million entries, 7.9 million days of twelve counters were 380 MB, nearly all zeros, every page of
         /// it fresh memory for the kernel to find.
         private(set) var firstDay: [Int32] = []
-        private(set) var firstValue: [Int32] = []
+        private(set) var firstValue: [Int] = []   // up to twelve values a record: past 32 bits sooner than the rest
         private(set) var dayNumbers: [UInt8] = []
         private(set) var dayMasks: [UInt16] = []
         private(set) var values: [UInt32] = []
@@ -91,7 +91,7 @@ extension LedgerFold {
                         monthKey = record.key >> 5
                         keys.append(Key(lo: record.lo, hi: record.hi, month: record.month))
                         firstDay.append(Int32(dayNumbers.count))
-                        firstValue.append(Int32(values.count))
+                        firstValue.append(values.count)
                         firstPerson.append(Int32(personIds.count))
                         monthsPeople = personIds.count
                     }

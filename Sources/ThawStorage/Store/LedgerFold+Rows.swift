@@ -35,7 +35,8 @@ extension LedgerFold {
     /// Finds the slots of stored rows as `slot(lo:hi:month:)` does, faster when they come in key order (as a scan
     /// of the table gives them): a row's ids are most often the last row's, and its month the slot after the last.
     struct SlotFinder {
-        private var lo: (bytes: [UInt8], number: Int32?) = ([], nil), hi: (bytes: [UInt8], number: Int32?) = ([], nil)
+        /// The last row's ids and their numbers (nil: not in the fold).
+        private var lo: (bytes: [UInt8], number: Int32?)?, hi: (bytes: [UInt8], number: Int32?)?
         private var last = -1
 
         mutating func slot(in fold: LedgerFold, lo: UnsafeRawBufferPointer, hi: UnsafeRawBufferPointer, month: UnsafeRawBufferPointer) -> Int? {
@@ -52,10 +53,13 @@ extension LedgerFold {
             return last
         }
 
-        private static func number(of id: UnsafeRawBufferPointer, in fold: LedgerFold, remembered: inout (bytes: [UInt8], number: Int32?)) -> Int32? {
-            let same = remembered.bytes.count == id.count && remembered.bytes.withUnsafeBytes { ByteInterner.same($0, id) }
-            if !same { remembered = (Array(id), fold.organizations.existingIndex(of: id)) }
-            return remembered.number
+        private static func number(of id: UnsafeRawBufferPointer, in fold: LedgerFold, remembered: inout (bytes: [UInt8], number: Int32?)?) -> Int32? {
+            if let last = remembered, last.bytes.count == id.count, last.bytes.withUnsafeBytes({ ByteInterner.same($0, id) }) {
+                return last.number
+            }
+            let number = fold.organizations.existingIndex(of: id)
+            remembered = (Array(id), number)
+            return number
         }
     }
 

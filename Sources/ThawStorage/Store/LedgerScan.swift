@@ -55,7 +55,7 @@ struct LedgerScan: Sendable {
     init(expecting entries: Int = 0) { records.reserveCapacity(entries) }
 
     /// Reads one row of `columns`.
-    mutating func add(_ row: any SQLScanRow) {
+    mutating func add<Row: SQLScanRow>(_ row: Row) {
         guard let actor = row.withText(2, { $0.map { organizations.index(of: $0) } }),
               let counterpart = row.withText(3, { $0.map { organizations.index(of: $0) } }), counterpart != actor,
               let kind = row.withText(4, { $0.map { kinds.index(of: $0) } }),
