@@ -9,7 +9,7 @@ import ThawCore
         var table = IntegerTable()
         var reference: [UInt64: Int] = [:]
         var generator = SystemRandomNumberGenerator()
-        // Sequential keys (as packed slots and days are) and random ones, 0 included, some repeated.
+        // Sequential keys and random ones, 0 included, some repeated.
         let keys = (0..<3_000).map(UInt64.init) + (0..<20_000).map { _ in UInt64.random(in: 0...UInt64.max, using: &generator) } + (0..<3_000).map(UInt64.init)
         for key in keys {
             let expected = reference[key] ?? reference.count

@@ -12,8 +12,11 @@ import ThawCore
 /// summed them; `encode(_:names:into:)` writes one as the stored values the live
 /// path's `PairMonthOf` gives.
 struct LedgerFold: Sendable {
-    struct Key: Sendable, Equatable {
+    struct Key: Sendable, Comparable {
         var lo: Int32, hi: Int32, month: Int32   // month: year * 12 + month - 1
+
+        /// The stored rows' order: by pair (numbers in id order), then month.
+        static func < (a: Key, b: Key) -> Bool { (a.lo, a.hi, a.month) < (b.lo, b.hi, b.month) }
     }
 
     private(set) var organizations = ByteInterner()
@@ -37,11 +40,10 @@ struct LedgerFold: Sendable {
 
     /// The slot of `key`, if the fold has it: a binary search, the slots being in key order.
     func slot(of key: Key) -> Int? {
-        let packed = Self.packed(key)
         var (low, high) = (0, count)   // the first slot whose key is not below `key`
         while low < high {
             let middle = (low + high) / 2
-            if Self.packed(self.key(middle)) < packed { low = middle + 1 } else { high = middle }
+            if self.key(middle) < key { low = middle + 1 } else { high = middle }
         }
         return low < count && self.key(low) == key ? low : nil
     }
@@ -162,12 +164,6 @@ struct LedgerFold: Sendable {
                                        _ body: ([UnsafeBufferPointer<LedgerScan.Record>]) -> R) -> R {
         guard let first = arrays.first else { return body(buffers) }
         return first.withUnsafeBufferPointer { withBuffers(arrays.dropFirst(), buffers + [$0], body) }
-    }
-
-    /// A key as one number: twenty-one bits each for the pair (two million organisations), twenty-two for the month.
-    static func packed(_ key: Key) -> UInt64 {
-        precondition(key.lo < 1 << 21 && key.hi < 1 << 21 && (0..<1 << 22).contains(key.month), "a climate key out of the fold's range")
-        return UInt64(key.lo) << 43 | UInt64(key.hi) << 22 | UInt64(key.month)
     }
 }
 
