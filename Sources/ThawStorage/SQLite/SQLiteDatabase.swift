@@ -31,6 +31,13 @@ public final class SQLiteDatabase: SQLDatabase {
     static let walHardLimitPages: Int32 = 64_000
     private let walPages = Mutex<Int32>(0)
     static let maxIdleReaders = 8
+    /// The writer's page cache (8 MB), kept small on purpose. When a B-tree balance
+    /// reorders its new pages, SQLite parks one under the page number of the lock byte
+    /// (at 1 GiB), and in a database smaller than that, the commit then walks the
+    /// writer's whole cache to drop pages past the end of the file. With 64 MB that
+    /// walk was 16 % of a writer-only run; with 8 MB the same run took 10-20 % less
+    /// time (BENCHMARKS.md). The hot ends of the indexes a write touches fit easily.
+    static let writerCacheSize = -8192   // negative: KiB, as SQLite reads it
     /// Readers map the file (up to SQLite's 2 GB cap) instead of copying each page
     /// they miss into their own cache with a read() call: a worklist touches a few
     /// hundred pages scattered over a large history.
@@ -47,7 +54,7 @@ public final class SQLiteDatabase: SQLDatabase {
             PRAGMA synchronous=\(durable ? "NORMAL" : "OFF");
             PRAGMA foreign_keys=ON;
             PRAGMA temp_store=MEMORY;
-            PRAGMA cache_size=-65536;
+            PRAGMA cache_size=\(Self.writerCacheSize);
             """)
         // NORMAL syncs the WAL before each checkpoint and the database after it; the syncer syncs each commit.
         syncer = WALSyncer(walPath: writer.walPath, durable: durable)
