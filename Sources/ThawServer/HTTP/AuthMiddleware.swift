@@ -4,7 +4,9 @@ import ThawCore
 import ThawStorage
 
 /// Finds who is calling: a bearer token (API clients) or the session cookie
-/// (browsers). Cookie-authenticated requests that change state must also echo
+/// (browsers). A token seen before is not looked up again here: its caller is
+/// checked inside the request's own transactions instead (`PrincipalCache`).
+/// Cookie-authenticated requests that change state must also echo
 /// the session's CSRF token in `X-CSRF-Token`. Routes that need a principal
 /// call `context.requirePrincipal()`; this middleware never rejects on its own
 /// except for a bad token or a missing CSRF token.
@@ -18,10 +20,13 @@ struct AuthMiddleware: RouterMiddleware {
         if let authorization = request.headers[.authorization] {
             guard authorization.hasPrefix("Bearer "), case let token = String(authorization.dropFirst(7)),
                   !token.isEmpty, token.count <= 200,
-                  let principal = try await store.principal(bearerToken: token) else {
+                  let caller = try await store.caller(bearerToken: token) else {
                 throw ThawError.unauthenticated("the bearer token is unknown, expired or revoked")
             }
-            context.principal = principal
+            switch caller {
+            case .checked(let principal): context.principal = principal
+            case .unchecked(let principal, let proof): context.uncheckedCaller = (principal, proof)
+            }
         } else if !request.uri.path.hasSuffix("/auth/sign-in"),   // signing in again needs no old session
                   let secret = request.cookies[Self.cookieName]?.value, !secret.isEmpty, secret.count <= 200,
                   let (principal, csrf) = try await store.principal(sessionSecret: secret) {
@@ -33,7 +38,7 @@ struct AuthMiddleware: RouterMiddleware {
             context.principal = principal
             context.sessionSecret = secret
         }
-        if let principal = context.principal {
+        if let principal = context.principal ?? context.uncheckedCaller?.principal {
             context.logger[metadataKey: "user"] = .string(principal.user.id.raw)
         }
         return try await next(request, context)

@@ -63,7 +63,7 @@ struct AuthRoutes: APIRouteGroup {
     }
 
     @Sendable func me(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
+        let principal = try await self.principal(context)
         return try JSONBody.response(MeResponse(user: principal.user, organization: principal.organization))
     }
 }

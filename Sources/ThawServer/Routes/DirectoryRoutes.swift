@@ -34,30 +34,30 @@ struct DirectoryRoutes: APIRouteGroup {
     }
 
     @Sendable func listOrganizations(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        _ = try context.requirePrincipal()
+        _ = try await principal(context)
         return try JSONBody.response(["items": try await store.organizations()])
     }
 
     @Sendable func getOrganization(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        _ = try context.requirePrincipal()
+        _ = try await principal(context)
         return try JSONBody.response(try await store.organization(try context.id("organizationId")))
     }
 
     @Sendable func createOrganization(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let actor = try context.requirePrincipal().actor
+        let actor = try await principal(context).actor
         let input = try await body(NewOrganization.self, request)
         return try JSONBody.response(try await store.createOrganization(input, by: actor), status: .created)
     }
 
     @Sendable func listUsers(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let actor = try context.requirePrincipal().actor
+        let actor = try await principal(context).actor
         let organization: ID<Organization> = request.query("organizationId").map { ID($0) } ?? actor.organizationID
         return try JSONBody.response(["items": try await store.users(in: organization, by: actor)])
     }
 
     /// Administrators (of the hosting organisation) add users to any organisation.
     @Sendable func createUser(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let actor = try context.requirePrincipal().actor
+        let actor = try await principal(context).actor
         // Checked again in the store; here first so a non-administrator cannot make us spend a bcrypt hash.
         try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding a user")
         let input = try await body(NewUser.self, request)
@@ -67,7 +67,7 @@ struct DirectoryRoutes: APIRouteGroup {
     }
 
     @Sendable func searchServices(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        _ = try context.requirePrincipal()
+        _ = try await principal(context)
         var search = ServiceSearch(keyword: request.query("q"), area: request.query("area"), language: request.query("language"))
         if let need = request.query("need") {
             guard let category = NeedCategory(rawValue: need) else {
@@ -86,19 +86,19 @@ struct DirectoryRoutes: APIRouteGroup {
     }
 
     @Sendable func getService(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        _ = try context.requirePrincipal()
+        _ = try await principal(context)
         return try JSONBody.response(try await store.service(try context.id("serviceId")))
     }
 
     @Sendable func createService(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let actor = try context.requirePrincipal().actor
+        let actor = try await principal(context).actor
         let input = try await body(NewServiceRequest.self, request)
         let organization = input.organizationId ?? actor.organizationID
         return try JSONBody.response(try await store.createService(input.service, organization: organization, by: actor), status: .created)
     }
 
     @Sendable func updateCapacity(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = store.scoped(to: try context.requirePrincipal().actor)
+        let scoped = try scoped(context)
         let input = try await body(CapacityUpdate.self, request)
         return try JSONBody.response(try await scoped.updateCapacity(service: try context.id("serviceId"), to: input.capacity))
     }

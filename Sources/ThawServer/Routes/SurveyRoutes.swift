@@ -45,7 +45,7 @@ struct SurveyRoutes: APIRouteGroup {
         return try JSONBody.response(try await scoped.scheduleSurvey(try await body(NewSurveyRound.self, request)), status: .created)
     }
     @Sendable func items(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        _ = try context.requirePrincipal()
+        _ = try await principal(context)
         return try JSONBody.response(["items": SurveyItem.allCases.map { SurveyItemInfo(code: $0, question: $0.question, scale: $0.scale) }])
     }
     @Sendable func pending(_ request: Request, context: ThawRequestContext) async throws -> Response {

@@ -19,12 +19,12 @@ struct TokenRoutes: APIRouteGroup {
     }
 
     @Sendable func list(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
+        let principal = try await self.principal(context)
         return try JSONBody.response(["items": try await store.tokens(user: principal.user.id)])
     }
 
     @Sendable func create(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let actor = try context.requirePrincipal().actor
+        let actor = try await principal(context).actor
         let input = try await body(NewTokenRequest.self, request)
         let (token, secret) = try await store.createToken(user: input.userId ?? actor.userID, name: input.name,
                                                           expiresAt: input.expiresAt, by: actor)
@@ -32,7 +32,7 @@ struct TokenRoutes: APIRouteGroup {
     }
 
     @Sendable func revoke(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let actor = try context.requirePrincipal().actor
+        let actor = try await principal(context).actor
         try await store.revokeToken(try context.id("tokenId"), by: actor)
         return Response(status: .noContent)
     }

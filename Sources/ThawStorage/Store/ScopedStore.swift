@@ -7,7 +7,7 @@ import ThawCore
 public struct ScopedStore: Sendable {
     public let store: ThawStore
     public let actor: Actor
-
-    var database: any SQLDatabase { store.database }
+    /// The store's database, or the same with the caller's token checked in every transaction.
+    let database: any SQLDatabase
     func now() -> Timestamp { store.clock.now() }
 }

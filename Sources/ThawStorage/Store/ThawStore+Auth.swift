@@ -19,6 +19,19 @@ public struct Principal: Sendable {
     }
 }
 
+/// A bearer token's caller: looked up in this request, or remembered from an earlier
+/// one and still to be checked (see `PrincipalCache`).
+public enum BearerCaller: Sendable {
+    case checked(Principal)
+    case unchecked(Principal, CredentialProof)
+
+    public var principal: Principal {
+        switch self {
+        case .checked(let principal), .unchecked(let principal, _): principal
+        }
+    }
+}
+
 public struct APIToken: Codable, Sendable {
     public var id: ID<APIToken>
     public var userId: ID<User>
@@ -112,22 +125,45 @@ extension ThawStore {
         }
     }
 
+    /// The principal behind a bearer token, looked up now (and remembered for `caller(bearerToken:)`).
     public func principal(bearerToken: String) async throws -> Principal? {
+        let digest = SecretDigest.hex(bearerToken)
         let now = clock.now()
-        return try await database.read { db in
-            guard let row = try await db.first("""
-                SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at,
-                       o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
-                       o.created_at AS org_created_at
-                FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organizations o ON o.id = u.organization_id
-                WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
-                  AND u.active = 1
-                """, SecretDigest.hex(bearerToken), now) else { return nil }
-            return Self.principal(from: row)
-        }
+        guard let principal = try await database.read({ db in
+            try await db.first(Self.principalByTokenSQL, digest, now).map(Self.principal(from:))
+        }) else { return nil }
+        principals.remember(principal, digest: digest)
+        return principal
     }
 
-    private static func principal(from row: SQLRow) -> Principal {
+    /// Who a bearer token names, for a request. A token this process has seen comes
+    /// from the cache without a read, as `.unchecked`: its store, `scoped(checking:)`,
+    /// checks it inside each transaction, and anything else must `check` it first.
+    public func caller(bearerToken: String) async throws -> BearerCaller? {
+        let digest = SecretDigest.hex(bearerToken)
+        if let cached = principals.principal(forDigest: digest) {
+            return .unchecked(cached, CredentialProof(tokenDigest: digest))
+        }
+        return try await principal(bearerToken: bearerToken).map(BearerCaller.checked)
+    }
+
+    /// Checks an unchecked caller's token now, in a read of its own.
+    public func check(_ principal: Principal, _ proof: CredentialProof) async throws -> Principal {
+        try await CredentialCheckedDatabase(base: database, proof: proof, expected: principal, cache: principals, clock: clock)
+            .read { _ in }
+        return principal
+    }
+
+    static let principalByTokenSQL = """
+        SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at,
+               o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
+               o.created_at AS org_created_at
+        FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organizations o ON o.id = u.organization_id
+        WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
+          AND u.active = 1
+        """
+
+    static func principal(from row: SQLRow) -> Principal {
         let org = Organization(id: row.id("org_id"), name: row.string("org_name"), sector: row.enumValue("sector"),
                                alignment: row.optionalEnum("alignment"), parentID: row.optionalID("parent_id"),
                                area: row.optionalString("area"), createdAt: row.timestamp("org_created_at"))

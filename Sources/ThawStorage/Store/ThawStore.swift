@@ -9,6 +9,8 @@ public struct ThawStore: Sendable {
     public let clock: any TimeSource
     /// Committed referral changes, for live pages.
     public let changes: ChangeFeed
+    /// Principals behind the bearer tokens this process has seen.
+    let principals = PrincipalCache()
 
     public init(database: any SQLDatabase, clock: any TimeSource, changes: ChangeFeed = ChangeFeed()) {
         self.database = database
@@ -16,8 +18,18 @@ public struct ThawStore: Sendable {
         self.changes = changes
     }
 
+    /// A store for an actor whose credential has been checked in this request (or
+    /// who needs none: the CLI, the demo, the simulator).
     public func scoped(to actor: Actor) -> ScopedStore {
-        ScopedStore(store: self, actor: actor)
+        ScopedStore(store: self, actor: actor, database: database)
+    }
+
+    /// A store for a caller remembered from an earlier request: every transaction
+    /// it runs checks the caller's token first (`CredentialCheckedDatabase`).
+    public func scoped(checking principal: Principal, _ proof: CredentialProof) -> ScopedStore {
+        ScopedStore(store: self, actor: principal.actor,
+                    database: CredentialCheckedDatabase(base: database, proof: proof, expected: principal,
+                                                        cache: principals, clock: clock))
     }
 }
 
