@@ -7,9 +7,9 @@ import ThawStorage
 /// (browsers). A token seen before is not looked up again here: its caller is
 /// checked inside the request's own transactions instead (`PrincipalCache`).
 /// Cookie-authenticated requests that change state must also echo
-/// the session's CSRF token in `X-CSRF-Token`. Routes that need a principal
-/// call `context.requirePrincipal()`; this middleware never rejects on its own
-/// except for a bad token or a missing CSRF token.
+/// the session's CSRF token in `X-CSRF-Token`. Routes that need a caller call
+/// `APIRouteGroup.scoped(_:)` or `.principal(_:)`; this middleware never rejects
+/// on its own except for a bad token or a missing CSRF token.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = ThawRequestContext
     static let cookieName = "thaw_session"

@@ -17,13 +17,11 @@ public struct CredentialProof: Sendable, Hashable {
 /// revoked or expired, or a user deactivated, by anyone (another server, the CLI)
 /// fails the next request, as without the cache. What the cache saves is the
 /// separate read transaction each request used to open just to find its caller.
-public final class PrincipalCache: Sendable {
+final class PrincipalCache: Sendable {
     private let entries = Mutex<[String: Principal]>([:])
     /// Beyond this many tokens the cache starts again empty: a bound on memory,
     /// not a policy (a miss only costs the lookup the cache saves).
     static let capacity = 10_000
-
-    public init() {}
 
     func principal(forDigest digest: String) -> Principal? {
         entries.withLock { $0[digest] }
