@@ -16,14 +16,17 @@ struct Run: ParsableCommand {
     @Option(help: "Concurrent connections (virtual users), one thread each.") var connections = 32
     @Option(help: "Seconds per phase.") var seconds = 20
     @Option(help: "A label printed with the results (e.g. sqlite, postgres).") var label = "sqlite"
+    @Option(help: "The server's process id, to report its CPU time per request in each phase (Linux).") var serverPid: Int32?
 
     func run() throws {
         let seed = try JSONDecoder().decode(SeedManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifest)))
+        let cpuBeforeHealth = serverPid.flatMap(ServerCPU.seconds)
         let health = try phase { client, deadline, rec in
             while ContinuousClock.now < deadline {
                 try rec.time("healthz", 200) { try client.request("GET", "/healthz") }
             }
         }
+        let cpuBeforeLife = serverPid.flatMap(ServerCPU.seconds)
         let life = try phase { client, deadline, rec in
             var n = 0
             let nav = [("Authorization", "Bearer \(seed.navigatorToken)"), ("Content-Type", "application/json")]
@@ -54,6 +57,7 @@ struct Run: ParsableCommand {
                 try rec.time("worklist", 200) { try client.request("GET", "/api/v1/referrals?view=inbox&filter=open&limit=50", headers: partner) }
             }
         }
+        let cpuAfterLife = serverPid.flatMap(ServerCPU.seconds)
         let secs = Double(seconds)
         let healthRate = Double(health.count("healthz")) / secs
         let transitions = Double(life.count("transition")) / secs
@@ -67,6 +71,14 @@ struct Run: ParsableCommand {
         worklist reads:       \(Int(Double(life.count("worklist")) / secs)) /s   p50 \(life.ms("worklist", 0.50)) ms  p95 \(life.ms("worklist", 0.95)) ms  p99 \(life.ms("worklist", 0.99)) ms
         errors:               \(life.errors + health.errors)
         """)
+        if let cpuBeforeHealth, let cpuBeforeLife, let cpuAfterLife {
+            // The server's own CPU per request, whatever share of the cores the load generator took: a
+            // /healthz request is the reference, so the ratio compares runs on machines of different speeds.
+            let healthMicros = (cpuBeforeLife - cpuBeforeHealth) / Double(health.total) * 1e6
+            let lifeMicros = (cpuAfterLife - cpuBeforeLife) / Double(life.total) * 1e6
+            print("server CPU / request: healthz \(Int(healthMicros)) µs   life cycle \(Int(lifeMicros)) µs "
+                  + "(\(String(format: "%.1f", lifeMicros / healthMicros)) healthz requests' worth)")
+        }
     }
 
     static func field(_ name: String, _ response: BlockingHTTPClient.Response) throws -> String {
@@ -143,5 +155,17 @@ final class Recorder: @unchecked Sendable {
         guard let values = samples[kind]?.sorted(), !values.isEmpty else { return "-" }
         let index = min(values.count - 1, Int((Double(values.count) * quantile).rounded(.up)) - 1)
         return String(format: "%.2f", values[max(0, index)])
+    }
+}
+
+/// A process's CPU time (user and system) so far, from Linux's /proc.
+enum ServerCPU {
+    static func seconds(pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        // After the command name in parentheses come the fields from the third on; utime and stime are the 14th and 15th.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }
