@@ -3,7 +3,7 @@ import ThawCore
 
 /// What a caller signed in with, kept so the credential can be checked again.
 /// Only its SHA-256 digest is held, as in the database.
-public struct CredentialProof: Sendable, Hashable {
+public struct CredentialProof: Sendable {
     let tokenDigest: String
 }
 
