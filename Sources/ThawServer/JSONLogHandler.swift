@@ -36,7 +36,7 @@ public struct JSONLogHandler: LogHandler {
             o.field("label", label)
             o.field("message", message.description)
             for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
-                o.field(key, value.description)
+                o.key(dynamic: key); o.string(value.description)
             }
         }
         var bytes = out.bytes

@@ -30,7 +30,17 @@ struct JSONOutput {
     }
 
     /// Writes `"name":`; the value call that follows must not add a comma.
-    mutating func key(_ name: String) {
+    /// Our own keys are ASCII literals with nothing to escape, so they are copied whole.
+    mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        needsComma = false
+    }
+
+    /// A key made at run time (a log's metadata), escaped like any string.
+    mutating func key(dynamic name: String) {
         separate()
         writeString(name)
         bytes.append(UInt8(ascii: ":"))
@@ -41,36 +51,34 @@ struct JSONOutput {
     mutating func int(_ value: Int) { separate(); bytes.append(contentsOf: String(value).utf8); needsComma = true }
 
     // Field helpers that leave out nil values, as synthesized Codable does.
-    mutating func field(_ name: String, _ value: String?) { if let value { key(name); string(value) } }
-    mutating func field(_ name: String, _ value: Int?) { if let value { key(name); int(value) } }
-    mutating func field(_ name: String, _ value: Timestamp?) { if let value { key(name); timestamp(value) } }
+    mutating func field(_ name: StaticString, _ value: String?) { if let value { key(name); string(value) } }
+    mutating func field(_ name: StaticString, _ value: Int?) { if let value { key(name); int(value) } }
+    mutating func field(_ name: StaticString, _ value: Timestamp?) { if let value { key(name); timestamp(value) } }
 
     /// The same text as `ISO8601.format`, written digit by digit without building a String.
     mutating func timestamp(_ value: Timestamp) {
         separate()
         let date = CalendarDate(value)
-        let ms = Int(value.millis - date.startOfDay.millis)
-        func digits(_ v: Int, _ count: Int) {
-            var divisor = 1
-            for _ in 1..<count { divisor *= 10 }
-            var rest = v
-            for _ in 0..<count {
-                bytes.append(UInt8(48 + rest / divisor % 10))
-                rest %= divisor
-                divisor /= 10
-                if divisor == 0 { break }
-            }
+        guard (0...9999).contains(date.year) else {
+            writeString(ISO8601.format(value)); needsComma = true; return
         }
+        let ms = Int(value.millis - date.startOfDay.millis)
         bytes.append(34)
-        digits(date.year, 4); bytes.append(45); digits(date.month, 2); bytes.append(45); digits(date.day, 2)
-        bytes.append(84)
-        digits(ms / 3_600_000, 2); bytes.append(58); digits(ms / 60_000 % 60, 2); bytes.append(58)
-        digits(ms / 1000 % 60, 2); bytes.append(46); digits(ms % 1000, 3)
+        twoDigits(date.year / 100); twoDigits(date.year % 100); bytes.append(45)
+        twoDigits(date.month); bytes.append(45); twoDigits(date.day); bytes.append(84)
+        twoDigits(ms / 3_600_000); bytes.append(58); twoDigits(ms / 60_000 % 60); bytes.append(58)
+        twoDigits(ms / 1000 % 60); bytes.append(46)
+        bytes.append(UInt8(48 + ms % 1000 / 100)); twoDigits(ms % 100)
         bytes.append(90); bytes.append(34)
         needsComma = true
     }
-    mutating func field<T>(_ name: String, _ value: ThawCore.ID<T>?) { if let value { key(name); string(value.raw) } }
-    mutating func field<E: RawRepresentable>(_ name: String, _ value: E?) where E.RawValue == String {
+
+    /// `value` (0...99) as two ASCII digits.
+    private mutating func twoDigits(_ value: Int) {
+        bytes.append(UInt8(48 + value / 10)); bytes.append(UInt8(48 + value % 10))
+    }
+    mutating func field<T>(_ name: StaticString, _ value: ThawCore.ID<T>?) { if let value { key(name); string(value.raw) } }
+    mutating func field<E: RawRepresentable>(_ name: StaticString, _ value: E?) where E.RawValue == String {
         if let value { key(name); string(value.rawValue) }
     }
 

@@ -45,11 +45,16 @@ public struct APIToken: Codable, Sendable {
 /// Secrets (session ids, API tokens) are stored only as SHA-256 digests, so a
 /// copy of the database does not let anyone sign in.
 public enum SecretDigest {
+    /// Lower-case hex of the SHA-256 digest. Every API request computes one, so it is
+    /// written byte by byte rather than through a String per byte.
     public static func hex(_ secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { byte in
-            let s = String(byte, radix: 16)
-            return s.count == 1 ? "0" + s : s
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(secret.utf8)) {
+            text.append(digits[Int(byte >> 4)]); text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// 256 random bits as URL-safe text, with a prefix naming what it is.
