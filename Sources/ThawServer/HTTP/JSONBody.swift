@@ -39,7 +39,7 @@ enum JSONBody {
         headers[.contentType] = "application/json; charset=utf-8"
         let buffer: ByteBuffer
         if let fast = value as? any FastJSONEncodable {
-            var out = JSONOutput()
+            var out = JSONOutput(capacity: fast.estimatedJSONSize)
             fast.write(to: &out)
             buffer = ByteBuffer(bytes: out.bytes)
         } else {

@@ -125,6 +125,12 @@ struct JSONOutput {
 /// A value that can write itself with `JSONOutput`.
 protocol FastJSONEncodable: Encodable {
     func write(to out: inout JSONOutput)
+    /// Bytes to reserve up front, so a large answer is not copied as its buffer grows.
+    var estimatedJSONSize: Int { get }
+}
+
+extension FastJSONEncodable {
+    var estimatedJSONSize: Int { 1024 }
 }
 
 extension Referral: FastJSONEncodable {
@@ -191,6 +197,8 @@ extension ReferralMessage: FastJSONEncodable {
 struct FastItems<Item: FastJSONEncodable>: FastJSONEncodable {
     var items: [Item]
     var nextCursor: String?
+    /// A worklist row is about 700 bytes, a message about 300.
+    var estimatedJSONSize: Int { 64 + items.count * 768 }
 
     func write(to out: inout JSONOutput) {
         out.object { o in

@@ -100,8 +100,14 @@ public final class SQLColumns: Sendable {
     }
 
     private static func hash(_ name: String) -> Int {
+        // Straight over the bytes when the string has them in one piece (ours always do);
+        // the UTF-8 view's iterator checks each step for the other layouts.
+        name.utf8.withContiguousStorageIfAvailable(hash(bytes:)) ?? hash(bytes: Array(name.utf8))
+    }
+
+    private static func hash<C: Collection<UInt8>>(bytes: C) -> Int {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in name.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         return Int(truncatingIfNeeded: h ^ (h >> 29))
     }
 }
