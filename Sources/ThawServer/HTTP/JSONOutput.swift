@@ -77,6 +77,7 @@ struct JSONOutput {
     private mutating func twoDigits(_ value: Int) {
         bytes.append(UInt8(48 + value / 10)); bytes.append(UInt8(48 + value % 10))
     }
+
     mutating func field<T>(_ name: StaticString, _ value: ThawCore.ID<T>?) { if let value { key(name); string(value.raw) } }
     mutating func field<E: RawRepresentable>(_ name: StaticString, _ value: E?) where E.RawValue == String {
         if let value { key(name); string(value.rawValue) }
