@@ -32,6 +32,8 @@ public enum ThawError: Error, Sendable, Equatable {
     public static func unprocessable(_ field: String, _ rule: String, _ message: String) -> ThawError {
         .unprocessable([Violation(field: field, rule: rule, message: message)])
     }
+    /// A bearer token that names nobody now, whether found so at sign-in or on a later check.
+    public static let bearerTokenRejected = ThawError.unauthenticated("the bearer token is unknown, expired or revoked")
 }
 
 extension ThawError {

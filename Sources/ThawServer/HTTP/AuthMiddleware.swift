@@ -21,7 +21,7 @@ struct AuthMiddleware: RouterMiddleware {
             guard authorization.hasPrefix("Bearer "), case let token = String(authorization.dropFirst(7)),
                   !token.isEmpty, token.count <= 200,
                   let caller = try await store.caller(bearerToken: token) else {
-                throw ThawError.unauthenticated("the bearer token is unknown, expired or revoked")
+                throw ThawError.bearerTokenRejected
             }
             switch caller {
             case .checked(let principal): context.principal = principal

@@ -77,7 +77,7 @@ struct CredentialCheckedDatabase: SQLDatabase {
     func verify(_ db: any SQLConnection) async throws {
         guard let row = try await db.first(ThawStore.principalByTokenSQL, proof.tokenDigest, clock.now()) else {
             cache.forget(digest: proof.tokenDigest)
-            throw ThawError.unauthenticated("the bearer token is unknown, expired or revoked")
+            throw ThawError.bearerTokenRejected
         }
         let current = ThawStore.principal(from: row)
         guard current.actor == expected.actor else {

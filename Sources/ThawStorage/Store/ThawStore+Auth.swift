@@ -132,7 +132,10 @@ extension ThawStore {
 
     /// The principal behind a bearer token, looked up now (and remembered for `caller(bearerToken:)`).
     public func principal(bearerToken: String) async throws -> Principal? {
-        let digest = SecretDigest.hex(bearerToken)
+        try await principal(tokenDigest: SecretDigest.hex(bearerToken))
+    }
+
+    private func principal(tokenDigest digest: String) async throws -> Principal? {
         let now = clock.now()
         guard let principal = try await database.read({ db in
             try await db.first(Self.principalByTokenSQL, digest, now).map(Self.principal(from:))
@@ -149,7 +152,7 @@ extension ThawStore {
         if let cached = principals.principal(forDigest: digest) {
             return .unchecked(cached, CredentialProof(tokenDigest: digest))
         }
-        return try await principal(bearerToken: bearerToken).map(BearerCaller.checked)
+        return try await principal(tokenDigest: digest).map(BearerCaller.checked)
     }
 
     /// Checks an unchecked caller's token now, in a read of its own.
