@@ -25,11 +25,13 @@ public final class SQLiteDatabase: SQLDatabase {
     private let checkpointQueue = DispatchQueue(label: "thaw.sqlite.checkpoint")
     private let checkpointer: SQLiteHandle
     private let checkpointScheduled = Mutex(false)
-    static let checkpointPages: Int32 = 4000
-    /// Past this many pages (about 256 MB) the passive checkpoints are not keeping up with
-    /// the writes; the writer then truncates the WAL itself between batches (writes wait).
-    static let walHardLimitPages: Int32 = 64_000
+    private let walLimits: WALLimits
+    /// The WAL's size in pages after the last commit, and when the last checkpoint was asked for.
     private let walPages = Mutex<Int32>(0)
+    private let checkpointMark = Mutex<Int32>(0)
+    /// Set when a passive checkpoint has copied the WAL into the database: the writer
+    /// then starts the WAL again from its beginning (see `restartWAL`).
+    private let restartDue = Mutex(false)
     static let maxIdleReaders = 8
     /// The writer's page cache (8 MB), kept small on purpose. When a B-tree balance
     /// reorders its new pages, SQLite parks one under the page number of the lock byte
@@ -46,8 +48,9 @@ public final class SQLiteDatabase: SQLDatabase {
     /// `durable: false` skips the fsync of each commit: only for throwaway
     /// databases (a simulated benchmark history), where a power cut may lose
     /// the last writes. Everything else about the writes is the same.
-    public init(path: String, readers readerCount: Int = 4, durable: Bool = true) throws {
+    public init(path: String, readers readerCount: Int = 4, durable: Bool = true, walLimits: WALLimits = .standard) throws {
         self.path = path
+        self.walLimits = walLimits
         writer = try SQLiteHandle(path: path, readOnly: false)
         try writer.exec("""
             PRAGMA journal_mode=WAL;
@@ -66,10 +69,21 @@ public final class SQLiteDatabase: SQLDatabase {
             pool.append(reader)
         }
         readers = Mutex(pool)
-        writer.onWALCommit { [weak self] pages in
-            self?.walPages.withLock { $0 = pages }
-            if pages >= Self.checkpointPages { self?.scheduleCheckpoint() }
+        writer.onWALCommit { [weak self] pages in self?.walCommitted(pages: pages) }
+    }
+
+    /// Asks for a checkpoint each time `checkpointPages` more pages have been committed since
+    /// the last one was asked for. (Asking after every commit once the WAL was that large ran a
+    /// checkpoint, with its two fsyncs, about 100 times a second under load.)
+    private func walCommitted(pages: Int32) {
+        walPages.withLock { $0 = pages }
+        let due = checkpointMark.withLock { mark -> Bool in
+            if pages < mark { mark = 0 }   // the WAL was started again from its beginning
+            guard pages - mark >= walLimits.checkpointPages else { return false }
+            mark = pages
+            return true
         }
+        if due { scheduleCheckpoint() }
     }
 
     /// A PASSIVE checkpoint never blocks the writer or readers; it copies what
@@ -84,6 +98,7 @@ public final class SQLiteDatabase: SQLDatabase {
         checkpointQueue.async { [self] in
             try? checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)")
             checkpointScheduled.withLock { $0 = false }
+            restartDue.withLock { $0 = true }
         }
     }
 
@@ -214,11 +229,50 @@ public final class SQLiteDatabase: SQLDatabase {
         syncer.acknowledgeWhenDurable(succeeded)
         // Sustained writes can outrun the passive checkpoints (readers keep old frames
         // alive); the writer catches up here, before the next batch, so the WAL stays bounded.
-        if walPages.withLock({ $0 }) >= Self.walHardLimitPages {
+        if walPages.withLock({ $0 }) >= walLimits.hardLimitPages {
             try? writer.exec("PRAGMA wal_checkpoint(TRUNCATE)")
             walPages.withLock { $0 = 0 }
+        } else if restartDue.withLock({ due in defer { due = false }; return due }) {
+            restartWAL()
         }
     }
+
+    /// Starts the WAL again from its beginning once a passive checkpoint has copied it.
+    ///
+    /// SQLite does that by itself only if, when a write begins, no reader is using the WAL.
+    /// Under a steady load some reader always is, so the WAL grew by every commit (to 30,000 –
+    /// 64,000 pages in a ten-second benchmark), each append claimed new blocks of the file, and
+    /// at the hard limit every write waited for a TRUNCATE. A RESTART checkpoint copies the few
+    /// pages committed since the passive one, then waits for the readers that started before it
+    /// (readers starting after it read the database file alone), and the next commit writes
+    /// from the WAL's start. Writes wait meanwhile: 7 to 26 ms, about twice a second, in the
+    /// benchmark (BENCHMARKS.md). A reader that does not finish within `restartWaitMilliseconds`
+    /// (an export, say) leaves the WAL as it is until the next passive checkpoint.
+    private func restartWAL() {
+        sqlite_nio_sqlite3_busy_timeout(writer.connection, walLimits.restartWaitMilliseconds)
+        defer { sqlite_nio_sqlite3_busy_timeout(writer.connection, SQLiteHandle.busyTimeoutMilliseconds) }
+        try? writer.exec("PRAGMA wal_checkpoint(RESTART)")
+    }
+}
+
+/// When SQLite's WAL is copied into the database and started again, in pages (4 KB each).
+public struct WALLimits: Sendable {
+    /// A passive checkpoint after each this many committed pages, then a restart.
+    public var checkpointPages: Int32
+    /// Past this size the passive checkpoints are not keeping up (a long reader holds old
+    /// pages); the writer then truncates the WAL itself between batches, writes waiting.
+    public var hardLimitPages: Int32
+    /// How long a restart waits for the readers that started before it.
+    public var restartWaitMilliseconds: Int32
+
+    public init(checkpointPages: Int32, hardLimitPages: Int32, restartWaitMilliseconds: Int32) {
+        self.checkpointPages = checkpointPages
+        self.hardLimitPages = hardLimitPages
+        self.restartWaitMilliseconds = restartWaitMilliseconds
+    }
+
+    /// 16 MB between checkpoints, 256 MB at most.
+    public static let standard = WALLimits(checkpointPages: 4000, hardLimitPages: 64_000, restartWaitMilliseconds: 50)
 }
 
 private struct WriteQueueState {

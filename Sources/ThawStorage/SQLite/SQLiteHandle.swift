@@ -26,11 +26,16 @@ final class SQLiteHandle: @unchecked Sendable {
             throw SQLError(.other, "cannot open SQLite database at \(path): \(message)")
         }
         db = handle
-        sqlite_nio_sqlite3_busy_timeout(handle, 10_000)
+        sqlite_nio_sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds)
         sqlite_nio_sqlite3_extended_result_codes(handle, 1)
     }
 
     deinit { close() }
+
+    static let busyTimeoutMilliseconds: Int32 = 10_000
+
+    /// The raw connection, for the few calls this wrapper does not cover.
+    var connection: OpaquePointer? { db }
 
     /// The WAL file next to the database, or nil for an in-memory database.
     var walPath: String? {
