@@ -97,6 +97,9 @@ public final class SQLiteDatabase: SQLDatabase {
         guard first else { return }
         checkpointQueue.async { [self] in
             try? checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)")
+            // Again, for what was committed while the first ran: the restart that follows
+            // copies what is left with the writes waiting, so leave it as little as possible.
+            try? checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)")
             checkpointScheduled.withLock { $0 = false }
             restartDue.withLock { $0 = true }
         }
