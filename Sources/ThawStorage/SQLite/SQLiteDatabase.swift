@@ -248,9 +248,10 @@ public final class SQLiteDatabase: SQLDatabase {
     /// at the hard limit every write waited for a TRUNCATE. A RESTART checkpoint copies the few
     /// pages committed since the passive one, then waits for the readers that started before it
     /// (readers starting after it read the database file alone), and the next commit writes
-    /// from the WAL's start. Writes wait meanwhile: 7 to 26 ms, about twice a second, in the
-    /// benchmark (BENCHMARKS.md). A reader that does not finish within `restartWaitMilliseconds`
-    /// (an export, say) leaves the WAL as it is until the next passive checkpoint.
+    /// from the WAL's start. Writes wait meanwhile, about twice a second under the benchmark's load
+    /// (7 to 26 ms when the checkpointer made one pass before it; BENCHMARKS.md). A reader that
+    /// does not finish within `restartWaitMilliseconds` (an export, say) leaves the WAL as it is
+    /// until the next passive checkpoint.
     private func restartWAL() {
         sqlite_nio_sqlite3_busy_timeout(writer.connection, walLimits.restartWaitMilliseconds)
         defer { sqlite_nio_sqlite3_busy_timeout(writer.connection, SQLiteHandle.busyTimeoutMilliseconds) }
