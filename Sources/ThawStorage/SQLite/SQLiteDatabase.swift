@@ -26,8 +26,9 @@ public final class SQLiteDatabase: SQLDatabase {
     private let checkpointer: SQLiteHandle
     private let checkpointScheduled = Mutex(false)
     private let walLimits: WALLimits
-    /// The WAL's size in pages after the last commit, and when the last checkpoint was asked for.
+    /// The WAL's size in pages after the last commit.
     private let walPages = Mutex<Int32>(0)
+    /// The WAL's size in pages when the last checkpoint was asked for.
     private let checkpointMark = Mutex<Int32>(0)
     /// Set when a passive checkpoint has copied the WAL into the database: the writer
     /// then starts the WAL again from its beginning (see `restartWAL`).
@@ -246,7 +247,7 @@ public final class SQLiteDatabase: SQLDatabase {
     /// Under a steady load some reader always is, so the WAL grew by every commit (to 30,000 –
     /// 64,000 pages in a ten-second benchmark), each append claimed new blocks of the file, and
     /// at the hard limit every write waited for a TRUNCATE. A RESTART checkpoint copies the few
-    /// pages committed since the passive one, then waits for the readers that started before it
+    /// pages committed since the passive ones, then waits for the readers that started before it
     /// (readers starting after it read the database file alone), and the next commit writes
     /// from the WAL's start. Writes wait meanwhile, about twice a second under the benchmark's load
     /// (7 to 26 ms when the checkpointer made one pass before it; BENCHMARKS.md). A reader that
