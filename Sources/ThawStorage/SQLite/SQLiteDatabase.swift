@@ -24,15 +24,8 @@ public final class SQLiteDatabase: SQLDatabase {
     private let syncer: WALSyncer
     private let checkpointQueue = DispatchQueue(label: "thaw.sqlite.checkpoint")
     private let checkpointer: SQLiteHandle
-    private let checkpointScheduled = Mutex(false)
     private let walLimits: WALLimits
-    /// The WAL's size in pages after the last commit.
-    private let walPages = Mutex<Int32>(0)
-    /// The WAL's size in pages when the last checkpoint was asked for.
-    private let checkpointMark = Mutex<Int32>(0)
-    /// Set when a passive checkpoint has copied the WAL into the database: the writer
-    /// then starts the WAL again from its beginning (see `restartWAL`).
-    private let restartDue = Mutex(false)
+    private let wal = Mutex(WALState())
     static let maxIdleReaders = 8
     /// The writer's page cache (8 MB), kept small on purpose. When a B-tree balance
     /// reorders its new pages, SQLite parks one under the page number of the lock byte
@@ -77,32 +70,32 @@ public final class SQLiteDatabase: SQLDatabase {
     /// the last one was asked for. (Asking after every commit once the WAL was that large ran a
     /// checkpoint, with its two fsyncs, about 100 times a second under load.)
     private func walCommitted(pages: Int32) {
-        walPages.withLock { $0 = pages }
-        let due = checkpointMark.withLock { mark -> Bool in
-            if pages < mark { mark = 0 }   // the WAL was started again from its beginning
-            guard pages - mark >= walLimits.checkpointPages else { return false }
-            mark = pages
+        let start = wal.withLock { wal -> Bool in
+            wal.pages = pages
+            // Fewer pages than at the mark: the WAL was started again from its beginning.
+            if pages < wal.checkpointMark { wal.checkpointMark = 0 }
+            guard pages - wal.checkpointMark >= walLimits.checkpointPages else { return false }
+            wal.checkpointMark = pages
+            // One checkpoint at a time; a running one copies these pages too.
+            if wal.checkpointRunning { return false }
+            wal.checkpointRunning = true
             return true
         }
-        if due { scheduleCheckpoint() }
+        if start { checkpoint() }
     }
 
     /// A PASSIVE checkpoint never blocks the writer or readers; it copies what
     /// it can and the next one carries on.
-    private func scheduleCheckpoint() {
-        let first = checkpointScheduled.withLock { scheduled -> Bool in
-            if scheduled { return false }
-            scheduled = true
-            return true
-        }
-        guard first else { return }
+    private func checkpoint() {
         checkpointQueue.async { [self] in
             try? checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)")
             // Again, for what was committed while the first ran: the restart that follows
             // copies what is left with the writes waiting, so leave it as little as possible.
             try? checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)")
-            checkpointScheduled.withLock { $0 = false }
-            restartDue.withLock { $0 = true }
+            wal.withLock { wal in
+                wal.checkpointRunning = false
+                wal.restartDue = true
+            }
         }
     }
 
@@ -233,10 +226,14 @@ public final class SQLiteDatabase: SQLDatabase {
         syncer.acknowledgeWhenDurable(succeeded)
         // Sustained writes can outrun the passive checkpoints (readers keep old frames
         // alive); the writer catches up here, before the next batch, so the WAL stays bounded.
-        if walPages.withLock({ $0 }) >= walLimits.hardLimitPages {
+        let (pages, restartDue) = wal.withLock { wal in
+            defer { wal.restartDue = false }
+            return (wal.pages, wal.restartDue)
+        }
+        if pages >= walLimits.hardLimitPages {
             try? writer.exec("PRAGMA wal_checkpoint(TRUNCATE)")
-            walPages.withLock { $0 = 0 }
-        } else if restartDue.withLock({ due in defer { due = false }; return due }) {
+            wal.withLock { $0.pages = 0 }
+        } else if restartDue {
             restartWAL()
         }
     }
@@ -278,6 +275,18 @@ public struct WALLimits: Sendable {
 
     /// 16 MB between checkpoints, 256 MB at most.
     public static let standard = WALLimits(checkpointPages: 4000, hardLimitPages: 64_000, restartWaitMilliseconds: 50)
+}
+
+/// What the writer and the checkpointer know of the WAL, under one lock.
+private struct WALState {
+    /// The WAL's size in pages after the last commit.
+    var pages: Int32 = 0
+    /// The WAL's size in pages when the last checkpoint was asked for.
+    var checkpointMark: Int32 = 0
+    var checkpointRunning = false
+    /// Set when a passive checkpoint has copied the WAL into the database: the writer
+    /// then starts the WAL again from its beginning (see `restartWAL`).
+    var restartDue = false
 }
 
 private struct WriteQueueState {
