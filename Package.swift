@@ -72,6 +72,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                // Its C target VaporCSQLite, for `sql-floor`'s bare SQLite calls.
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             path: "Benchmarks/ThawLoad"
         ),

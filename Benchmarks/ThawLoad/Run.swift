@@ -21,12 +21,14 @@ struct Run: ParsableCommand {
     func run() throws {
         let seed = try JSONDecoder().decode(SeedManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifest)))
         let cpuBeforeHealth = serverPid.flatMap(ServerCPU.seconds)
+        let ownBeforeHealth = ServerCPU.seconds(pid: getpid())
         let health = try phase { client, deadline, rec in
             while ContinuousClock.now < deadline {
                 try rec.time("healthz", 200) { try client.request("GET", "/healthz") }
             }
         }
         let cpuBeforeLife = serverPid.flatMap(ServerCPU.seconds)
+        let ownBeforeLife = ServerCPU.seconds(pid: getpid())
         let life = try phase { client, deadline, rec in
             var n = 0
             let nav = [("Authorization", "Bearer \(seed.navigatorToken)"), ("Content-Type", "application/json")]
@@ -58,6 +60,7 @@ struct Run: ParsableCommand {
             }
         }
         let cpuAfterLife = serverPid.flatMap(ServerCPU.seconds)
+        let ownAfterLife = ServerCPU.seconds(pid: getpid())
         let secs = Double(seconds)
         let healthRate = Double(health.count("healthz")) / secs
         let transitions = Double(life.count("transition")) / secs
@@ -78,6 +81,11 @@ struct Run: ParsableCommand {
             let lifeMicros = (cpuAfterLife - cpuBeforeLife) / Double(life.total) * 1e6
             print("server CPU / request: healthz \(Int(healthMicros)) µs   life cycle \(Int(lifeMicros)) µs "
                   + "(\(String(format: "%.1f", lifeMicros / healthMicros)) healthz requests' worth)")
+        }
+        if let ownBeforeHealth, let ownBeforeLife, let ownAfterLife {
+            // The load generator shares the cores: what it takes per request is not left for the server.
+            print("load generator CPU / request: healthz \(Int((ownBeforeLife - ownBeforeHealth) / Double(health.total) * 1e6)) µs   "
+                  + "life cycle \(Int((ownAfterLife - ownBeforeLife) / Double(life.total) * 1e6)) µs")
         }
     }
 

@@ -37,7 +37,18 @@ public final class SQLiteDatabase: SQLDatabase {
     /// Readers map the file (up to SQLite's 2 GB cap) instead of copying each page
     /// they miss into their own cache with a read() call: a worklist touches a few
     /// hundred pages scattered over a large history.
-    static let readerSettings = "PRAGMA query_only=ON; PRAGMA cache_size=-32768; PRAGMA mmap_size=2147418112;"
+    public static let readerSettings = "PRAGMA query_only=ON; PRAGMA cache_size=-32768; PRAGMA mmap_size=2147418112;"
+
+    /// The writer connection's settings (the benchmarks' bare replay opens its own with them).
+    public static func writerSettings(durable: Bool) -> String {
+        """
+        PRAGMA journal_mode=WAL;
+        PRAGMA synchronous=\(durable ? "NORMAL" : "OFF");
+        PRAGMA foreign_keys=ON;
+        PRAGMA temp_store=MEMORY;
+        PRAGMA cache_size=\(writerCacheSize);
+        """
+    }
 
     /// `durable: false` skips the fsync of each commit: only for throwaway
     /// databases (a simulated benchmark history), where a power cut may lose
@@ -46,13 +57,7 @@ public final class SQLiteDatabase: SQLDatabase {
         self.path = path
         self.walLimits = walLimits
         writer = try SQLiteHandle(path: path, readOnly: false)
-        try writer.exec("""
-            PRAGMA journal_mode=WAL;
-            PRAGMA synchronous=\(durable ? "NORMAL" : "OFF");
-            PRAGMA foreign_keys=ON;
-            PRAGMA temp_store=MEMORY;
-            PRAGMA cache_size=\(Self.writerCacheSize);
-            """)
+        try writer.exec(Self.writerSettings(durable: durable))
         // NORMAL syncs the WAL before each checkpoint and the database after it; the syncer syncs each commit.
         syncer = WALSyncer(walPath: writer.walPath, durable: durable)
         checkpointer = try SQLiteHandle(path: path, readOnly: false)
