@@ -37,6 +37,12 @@ final class SQLiteHandle: @unchecked Sendable {
     /// The raw connection, for the few calls this wrapper does not cover.
     var connection: OpaquePointer? { db }
 
+    /// The database file, or nil for an in-memory database.
+    var filePath: String? {
+        guard let db, let name = sqlite_nio_sqlite3_db_filename(db, "main"), name.pointee != 0 else { return nil }
+        return String(cString: name)
+    }
+
     /// The WAL file next to the database, or nil for an in-memory database.
     var walPath: String? {
         guard let db, let name = sqlite_nio_sqlite3_db_filename(db, "main"), name.pointee != 0,

@@ -55,6 +55,11 @@ final class WALSyncer: Sendable {
 
     var failure: String? { state.withLock { $0.failure } }
 
+    /// Fails every later write: a sync of the database's files failed, so what is on the disk is unknown.
+    func fail(_ message: String) {
+        state.withLock { state in if state.failure == nil { state.failure = message } }
+    }
+
     /// `jobs` have just been committed; they are acknowledged after the next fdatasync.
     func acknowledgeWhenDurable(_ jobs: [WriteJob]) {
         guard durable, walPath != nil else { jobs.forEach { $0.finish(nil) }; return }
@@ -102,7 +107,7 @@ final class WALSyncer: Sendable {
         }
         if descriptor >= 0, fdatasync(descriptor) == 0 { return nil }
         let message = "the disk did not confirm a write to \(walPath ?? "the WAL") (errno \(errno)); restart the server"
-        state.withLock { $0.failure = message }
+        fail(message)
         return SQLError(.other, message)
     }
 }
