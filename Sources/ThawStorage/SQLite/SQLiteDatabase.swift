@@ -277,8 +277,10 @@ public final class SQLiteDatabase: SQLDatabase {
     /// at the hard limit every write waited for a TRUNCATE. A RESTART checkpoint copies the few
     /// pages committed since the passive ones, then waits for the readers that started before it
     /// (readers starting after it read the database file alone), and the next commit writes
-    /// from the WAL's start. Writes wait meanwhile, about twice a second under the benchmark's load
-    /// (7 to 26 ms when the checkpointer made one pass before it; BENCHMARKS.md). A reader that
+    /// from the WAL's start. Writes wait meanwhile, about twice a second under the benchmark's load.
+    /// The wait was 7 to 26 ms, nearly all of it the fsync of what the passive passes had copied;
+    /// since the checkpointer syncs that itself, the restart's own fsync takes 1.4 to 1.8 ms
+    /// (BENCHMARKS.md). A reader that
     /// does not finish within `restartWaitMilliseconds` (an export, say) leaves the WAL as it is
     /// until the next passive checkpoint.
     private func restartWAL() {
