@@ -280,9 +280,8 @@ public final class SQLiteDatabase: SQLDatabase {
     /// from the WAL's start. Writes wait meanwhile, about twice a second under the benchmark's load.
     /// The wait was 7 to 26 ms, nearly all of it the fsync of what the passive passes had copied;
     /// since the checkpointer syncs that itself, the restart's own fsync takes 1.4 to 1.8 ms
-    /// (BENCHMARKS.md). A reader that
-    /// does not finish within `restartWaitMilliseconds` (an export, say) leaves the WAL as it is
-    /// until the next passive checkpoint.
+    /// (BENCHMARKS.md). A reader that does not finish within `restartWaitMilliseconds` (an export,
+    /// say) leaves the WAL as it is until the next passive checkpoint.
     private func restartWAL() {
         sqlite_nio_sqlite3_busy_timeout(writer.connection, walLimits.restartWaitMilliseconds)
         defer { sqlite_nio_sqlite3_busy_timeout(writer.connection, SQLiteHandle.busyTimeoutMilliseconds) }
