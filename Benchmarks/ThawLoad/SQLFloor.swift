@@ -82,8 +82,8 @@ final class BareReplay {
     private let trace: [RecordedTransaction]
     /// The ids each life cycle creates (its referral, its messages): replaced by new ones in every replayed cycle.
     private let createdIDs: [String]
-    private let walPath: String
-    private var walDescriptor: Int32 = -1
+    private let databasePath: String, walPath: String
+    private var databaseDescriptor: Int32 = -1, walDescriptor: Int32 = -1
     private let pages = WALPages()
     private var checkpointMark: Int32 = 0
 
@@ -91,6 +91,7 @@ final class BareReplay {
         writer = try Self.open(path, readOnly: false)
         reader = try Self.open(path, readOnly: true)
         checkpointer = try Self.open(path, readOnly: false)
+        databasePath = path
         walPath = path + "-wal"
         self.trace = trace
         createdIDs = trace.flatMap(\.statements).compactMap { statement in
@@ -110,7 +111,7 @@ final class BareReplay {
         sqlite_nio_sqlite3_wal_hook(writer, nil, nil)
         for (_, byText) in statements { byText.values.forEach { sqlite_nio_sqlite3_finalize($0) } }
         [writer, reader, checkpointer].forEach { sqlite_nio_sqlite3_close_v2($0) }
-        if walDescriptor >= 0 { Glibc.close(walDescriptor) }
+        for descriptor in [databaseDescriptor, walDescriptor] where descriptor >= 0 { Glibc.close(descriptor) }
     }
 
     func run(seconds: Int, batch: Int) throws -> Result {
@@ -136,7 +137,7 @@ final class BareReplay {
                     }
                     try timed(.commit, &result) {
                         try exec(writer, "COMMIT")
-                        try syncWAL()
+                        try sync(walPath, &walDescriptor)
                     }
                     try timed(.checkpoint, &result) { try checkpointIfDue() }
                 } else {
@@ -197,19 +198,20 @@ final class BareReplay {
         }
     }
 
-    /// As `WALSyncer`: the commit is durable once the WAL is synced.
-    private func syncWAL() throws {
-        if walDescriptor < 0 { walDescriptor = Glibc.open(walPath, O_RDWR) }
-        guard walDescriptor >= 0, fdatasync(walDescriptor) == 0 else { throw ValidationError("fdatasync of \(walPath) failed") }
+    /// fdatasync on `path`, opened on first use: the WAL after each commit (as `WALSyncer`), the
+    /// database file after the passive checkpoints (as `SQLiteDatabase.syncCopiedPages`).
+    private func sync(_ path: String, _ descriptor: inout Int32) throws {
+        if descriptor < 0 { descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+        guard descriptor >= 0, fdatasync(descriptor) == 0 else { throw ValidationError("fdatasync of \(path) failed") }
     }
 
-    /// As `SQLiteDatabase`: two passive passes each 4,000 committed pages, then a restart.
+    /// As `SQLiteDatabase`: two passive passes each 4,000 committed pages, the database file synced, then a restart.
     private func checkpointIfDue() throws {
         let committed = pages.count
         if committed < checkpointMark { checkpointMark = 0 }
         guard committed - checkpointMark >= WALLimits.standard.checkpointPages else { return }
         try exec(checkpointer, "PRAGMA wal_checkpoint(PASSIVE)")
-        try exec(checkpointer, "PRAGMA wal_checkpoint(PASSIVE)")
+        try sync(databasePath, &databaseDescriptor)
         try exec(writer, "PRAGMA wal_checkpoint(RESTART)")
         checkpointMark = 0
     }

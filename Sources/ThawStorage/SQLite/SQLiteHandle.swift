@@ -38,16 +38,15 @@ final class SQLiteHandle: @unchecked Sendable {
     var connection: OpaquePointer? { db }
 
     /// The database file, or nil for an in-memory database.
-    var filePath: String? {
-        guard let db, let name = sqlite_nio_sqlite3_db_filename(db, "main"), name.pointee != 0 else { return nil }
-        return String(cString: name)
-    }
+    var filePath: String? { mainFilename.map { String(cString: $0) } }
 
     /// The WAL file next to the database, or nil for an in-memory database.
-    var walPath: String? {
-        guard let db, let name = sqlite_nio_sqlite3_db_filename(db, "main"), name.pointee != 0,
-              let wal = sqlite_nio_sqlite3_filename_wal(name) else { return nil }
-        return String(cString: wal)
+    var walPath: String? { mainFilename.flatMap { sqlite_nio_sqlite3_filename_wal($0) }.map { String(cString: $0) } }
+
+    /// SQLite's own name for the main database file (the WAL's name is derived from this pointer, not from a copy).
+    private var mainFilename: UnsafePointer<CChar>? {
+        guard let db, let name = sqlite_nio_sqlite3_db_filename(db, "main"), name.pointee != 0 else { return nil }
+        return name
     }
 
     func close() {
