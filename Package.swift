@@ -70,6 +70,7 @@ let package = Package(
             dependencies: [
                 "ThawServer", "ThawStorage", "ThawCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 // Its C target VaporCSQLite, for `sql-floor`'s bare SQLite calls.
@@ -87,6 +88,7 @@ let package = Package(
             name: "ThawServerTests",
             dependencies: [
                 "ThawServer", "ThawStorage", "ThawCore", "ThawTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ]
