@@ -69,8 +69,7 @@ struct CannedLifeCycle: Sendable {
     var health, created, statusChanged, messageSent, caseload, inbox: CannedResponse
 
     static func record(client: BlockingHTTPClient, seed: SeedManifest) throws -> CannedLifeCycle {
-        let nav = [("Authorization", "Bearer \(seed.navigatorToken)"), ("Content-Type", "application/json")]
-        let partner = [("Authorization", "Bearer \(seed.partnerToken)"), ("Content-Type", "application/json")]
+        let nav = seed.navigatorHeaders, partner = seed.partnerHeaders
         func expect(_ status: Int, _ response: BlockingHTTPClient.Response) throws -> BlockingHTTPClient.Response {
             guard response.status == status else {
                 throw ValidationError("recording: expected \(status), got \(response.status): \(response.text.prefix(300))")
@@ -78,8 +77,7 @@ struct CannedLifeCycle: Sendable {
             return response
         }
         let health = try expect(200, client.request("GET", "/healthz"))
-        let body = #"{"clientId":"\#(seed.clientIds[0])","serviceId":"\#(seed.serviceId)","needCategory":"housing","note":"bench"}"#
-        let created = try expect(201, client.request("POST", "/api/v1/referrals", headers: nav, body: body))
+        let created = try expect(201, client.request("POST", "/api/v1/referrals", headers: nav, body: seed.referralBody(client: seed.clientIds[0])))
         let id = try Run.field("id", created)
         let accepted = try expect(200, client.request("POST", "/api/v1/referrals/\(id)/status",
                                                       headers: partner + [("If-Match", created.header("etag") ?? "")],

@@ -31,13 +31,13 @@ struct Run: ParsableCommand {
         let ownBeforeLife = ServerCPU.seconds(pid: getpid())
         let life = try phase { client, deadline, rec in
             var n = 0
-            let nav = [("Authorization", "Bearer \(seed.navigatorToken)"), ("Content-Type", "application/json")]
-            let partner = [("Authorization", "Bearer \(seed.partnerToken)"), ("Content-Type", "application/json")]
+            let nav = seed.navigatorHeaders, partner = seed.partnerHeaders
             while ContinuousClock.now < deadline {
                 n += 1
                 let clientID = seed.clientIds[Int.random(in: 0..<seed.clientIds.count)]
-                let create = #"{"clientId":"\#(clientID)","serviceId":"\#(seed.serviceId)","needCategory":"housing","note":"bench"}"#
-                var r = try rec.time("transition", 201) { try client.request("POST", "/api/v1/referrals", headers: nav, body: create) }
+                var r = try rec.time("transition", 201) {
+                    try client.request("POST", "/api/v1/referrals", headers: nav, body: seed.referralBody(client: clientID))
+                }
                 let id = try Self.field("id", r)
                 for status in ["accepted", "in-progress"] {
                     let h = partner + [("If-Match", r.header("etag") ?? "")]

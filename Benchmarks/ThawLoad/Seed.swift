@@ -17,6 +17,17 @@ struct SeedManifest: Codable {
     var partnerSession: String?
 }
 
+extension SeedManifest {
+    /// A bearer API client's headers, as the load sends them.
+    var navigatorHeaders: [(String, String)] { [("Authorization", "Bearer \(navigatorToken)"), ("Content-Type", "application/json")] }
+    var partnerHeaders: [(String, String)] { [("Authorization", "Bearer \(partnerToken)"), ("Content-Type", "application/json")] }
+
+    /// The body of the life cycle's create request.
+    func referralBody(client: String) -> String {
+        #"{"clientId":"\#(client)","serviceId":"\#(serviceId)","needCategory":"housing","note":"bench"}"#
+    }
+}
+
 /// Builds a network through the store (organisations, users, services,
 /// clients with consent), then bulk-inserts historical referrals with
 /// multi-row INSERTs so a million rows take seconds, not hours.
