@@ -93,17 +93,18 @@ public final class PostgresDatabase: SQLDatabase {
     }
 }
 
-/// Numbers `?` placeholders as `$1, $2, ...` and maps PostgreSQL errors onto ours.
+/// Numbers `?` placeholders as `$1, $2, ...`, runs queries as statements prepared once per
+/// connection (`PostgresStatementCache`), and maps PostgreSQL errors onto ours.
 struct PostgresSQLConnection: SQLConnection {
     let connection: PostgresConnection
     var dialect: SQLDialect { .postgres }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        let result = try await run(sql, binds)
+        let result = try await rows(sql, binds)
         var rows: [SQLRow] = []
-        rows.reserveCapacity(result.rows.count)
+        rows.reserveCapacity(result.count)
         var columns: SQLColumns?
-        for row in result.rows {
+        for row in result {
             var values: [SQLValue] = []
             for cell in row { values.append(try Self.value(of: cell)) }
             if columns == nil { columns = SQLColumns(row.map(\.columnName)) }
@@ -113,16 +114,54 @@ struct PostgresSQLConnection: SQLConnection {
     }
 
     func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int {
-        try await run(sql, binds).metadata.rows ?? 0
+        let statement = PostgresStatementCache.statement(sql, binds)
+        do {
+            return try await unnamed(statement, Self.bindings(binds)).metadata.rows ?? 0
+        } catch let error as PSQLError {
+            throw Self.translate(error)
+        }
     }
 
     func scan(_ sql: String, _ binds: [SQLValue], _ body: (any SQLScanRow) throws -> Void) async throws {
-        for row in try await run(sql, binds).rows {
+        for row in try await rows(sql, binds) {
             try body(BuiltScanRow(values: try row.map { try Self.value(of: $0) }))
         }
     }
 
-    private func run(_ sql: String, _ binds: [SQLValue]) async throws -> PostgresQueryResult {
+    /// All of a query's rows: prepared on this connection when the statement has a name, otherwise unnamed.
+    private func rows(_ sql: String, _ binds: [SQLValue]) async throws -> [PostgresRow] {
+        let statement = PostgresStatementCache.statement(sql, binds)
+        let bindings = Self.bindings(binds)
+        do {
+            guard statement.name != nil else { return try await unnamed(statement, bindings).rows }
+            do {
+                return try await CurrentStatement.$value.withValue(statement) {
+                    var rows: [PostgresRow] = []
+                    for try await row in try await connection.execute(NamedQuery(bindings: bindings), logger: connection.logger) {
+                        rows.append(row)
+                    }
+                    return rows
+                }
+            } catch let error as PSQLError where PostgresStatementCache.mayBeLeftFromFailedPreparation(error) {
+                return try await unnamed(statement, bindings, else: error).rows
+            }
+        } catch let error as PSQLError {
+            throw Self.translate(error)
+        }
+    }
+
+    /// Runs the statement unnamed: parsed and planned for this run only. After `earlier` (a prepared
+    /// run's error that a failed preparation may have left), a failure here reports `earlier`.
+    private func unnamed(_ statement: PostgresStatementCache.Statement, _ bindings: PostgresBindings,
+                         else earlier: PSQLError? = nil) async throws -> PostgresQueryResult {
+        do {
+            return try await connection.query(PostgresQuery(unsafeSQL: statement.sql, binds: bindings), logger: connection.logger).get()
+        } catch let error as PSQLError {
+            throw earlier ?? error
+        }
+    }
+
+    static func bindings(_ binds: [SQLValue]) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: binds.count)
         for value in binds {
             switch value {
@@ -132,12 +171,7 @@ struct PostgresSQLConnection: SQLConnection {
             case .text(let s): bindings.append(s)
             }
         }
-        do {
-            return try await connection.query(PostgresQuery(unsafeSQL: Self.numbered(sql), binds: bindings),
-                                              logger: connection.logger).get()
-        } catch let error as PSQLError {
-            throw Self.translate(error)
-        }
+        return bindings
     }
 
     static func translate(_ error: PSQLError) -> any Error {

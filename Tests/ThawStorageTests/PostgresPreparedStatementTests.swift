@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import ThawTestSupport
+@testable import ThawStorage
+
+/// On PostgreSQL, queries and data changes run as statements prepared once per connection.
+/// (Without a server these have no cases; `Backend.available` says so loudly, and CI always has one.)
+@Suite struct PostgresPreparedStatementTests {
+    static let postgres = Backend.available.filter { $0 == .postgres }
+
+    @Test(arguments: postgres)
+    func aStatementFirstPreparedInAFailedTransactionRunsOnceItIsOver(_ backend: Backend) async throws {
+        try await withDatabase(backend) { test in
+            // One connection throughout: a read lends one and opens no transaction of its own.
+            try await test.database.read { db in
+                let probe = "SELECT ? + 1 AS n -- \(UUID())"   // never prepared on this connection
+                _ = try await db.execute("BEGIN", [])
+                await #expect(throws: SQLError.self) { try await db.query("SELECT 1 / ? AS n", [.int(0)]) }
+                // Preparing it now fails (the transaction has failed), and PostgresNIO remembers that failure.
+                await #expect(throws: SQLError.self) { try await db.query(probe, [.int(41)]) }
+                _ = try await db.execute("ROLLBACK", [])
+                #expect(try await db.query(probe, [.int(41)]).first?.int64("n") == 42)
+            }
+        }
+    }
+
+    @Test(arguments: postgres)
+    func aNullFirstAndANumberLaterAreTwoStatements(_ backend: Backend) async throws {
+        try await withDatabase(backend) { test in
+            try await test.database.write { db in
+                _ = try await db.execute("CREATE TEMP TABLE probe (n INTEGER)", [])
+                // Prepared with a NULL, the parameter's type is the column's (integer); a number bound
+                // later is a bigint, which that statement would refuse.
+                let insert = "INSERT INTO probe (n) VALUES (?) RETURNING n"
+                for value: SQLValue in [.null, .int(7), .null, .int(5)] {
+                    #expect(try await db.query(insert, [value]).first?.values == [value])
+                }
+                let totals = try await db.query("SELECT count(*) AS rows, sum(n) AS total FROM probe WHERE n IS NOT NULL OR ? = 1", [.int(1)]).first
+                #expect(totals?.int64("rows") == 4)
+                #expect(totals?.int64("total") == 12)
+            }
+        }
+    }
+
+    @Test func onlyQueriesAndDataChangesCanBePrepared() {
+        for sql in ["SELECT 1", "  select 1", "\n  INSERT INTO t VALUES (?)", "UPDATE t SET a = ?", "DELETE FROM t", "WITH x AS (SELECT 1) SELECT * FROM x"] {
+            #expect(PostgresStatementCache.isPreparable(sql), "\(sql)")
+        }
+        for sql in ["BEGIN", "COMMIT", "ROLLBACK", "SET LOCAL synchronous_commit TO OFF", "CREATE TABLE t (a INT)", "SELECTED"] {
+            #expect(!PostgresStatementCache.isPreparable(sql), "\(sql)")
+        }
+    }
+}
