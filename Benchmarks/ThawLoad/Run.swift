@@ -17,10 +17,13 @@ struct Run: ParsableCommand {
     @Option(help: "Seconds per phase.") var seconds = 20
     @Option(help: "A label printed with the results (e.g. sqlite, postgres).") var label = "sqlite"
     @Option(help: "The server's process id, to report its CPU time per request in each phase (Linux).") var serverPid: Int32?
+    @Option(help: "The database server's process name (postgres), to report the CPU of all its processes per request (Linux).")
+    var databaseProcess: String?
 
     func run() throws {
         let seed = try JSONDecoder().decode(SeedManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifest)))
         let cpuBeforeHealth = serverPid.flatMap(ServerCPU.seconds)
+        let databaseBeforeHealth = databaseProcess.map(ServerCPU.seconds(processesNamed:))
         let ownBeforeHealth = ServerCPU.seconds(pid: getpid())
         let health = try phase { client, deadline, rec in
             while ContinuousClock.now < deadline {
@@ -28,6 +31,7 @@ struct Run: ParsableCommand {
             }
         }
         let cpuBeforeLife = serverPid.flatMap(ServerCPU.seconds)
+        let databaseBeforeLife = databaseProcess.map(ServerCPU.seconds(processesNamed:))
         let ownBeforeLife = ServerCPU.seconds(pid: getpid())
         let life = try phase { client, deadline, rec in
             var n = 0
@@ -60,6 +64,7 @@ struct Run: ParsableCommand {
             }
         }
         let cpuAfterLife = serverPid.flatMap(ServerCPU.seconds)
+        let databaseAfterLife = databaseProcess.map(ServerCPU.seconds(processesNamed:))
         let ownAfterLife = ServerCPU.seconds(pid: getpid())
         let secs = Double(seconds)
         let healthRate = Double(health.count("healthz")) / secs
@@ -81,6 +86,11 @@ struct Run: ParsableCommand {
             let lifeMicros = (cpuAfterLife - cpuBeforeLife) / Double(life.total) * 1e6
             print("server CPU / request: healthz \(Int(healthMicros)) µs   life cycle \(Int(lifeMicros)) µs "
                   + "(\(String(format: "%.1f", lifeMicros / healthMicros)) healthz requests' worth)")
+        }
+        if let databaseBeforeHealth, let databaseBeforeLife, let databaseAfterLife, let databaseProcess {
+            // Its own processes' CPU (every backend, started or ended during the phase counted only while alive).
+            print("database (\(databaseProcess)) CPU / request: healthz \(Int((databaseBeforeLife - databaseBeforeHealth) / Double(health.total) * 1e6)) µs   "
+                  + "life cycle \(Int((databaseAfterLife - databaseBeforeLife) / Double(life.total) * 1e6)) µs")
         }
         if let ownBeforeHealth, let ownBeforeLife, let ownAfterLife {
             // The load generator shares the cores: what it takes per request is not left for the server.
@@ -175,5 +185,14 @@ enum ServerCPU {
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// The CPU time so far of every running process with this command name.
+    static func seconds(processesNamed name: String) -> Double {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
+        return pids.reduce(0) { total, pid in
+            let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines)
+            return comm == name ? total + (seconds(pid: pid) ?? 0) : total
+        }
     }
 }
