@@ -88,7 +88,8 @@ struct Run: ParsableCommand {
                   + "(\(String(format: "%.1f", lifeMicros / healthMicros)) healthz requests' worth)")
         }
         if let databaseBeforeHealth, let databaseBeforeLife, let databaseAfterLife, let databaseProcess {
-            // Its own processes' CPU (every backend, started or ended during the phase counted only while alive).
+            // The sum over its processes alive at each reading: a backend that exits within a phase takes its time
+            // with it, but the server's pooled connections live through the whole run.
             print("database (\(databaseProcess)) CPU / request: healthz \(Int((databaseBeforeLife - databaseBeforeHealth) / Double(health.total) * 1e6)) µs   "
                   + "life cycle \(Int((databaseAfterLife - databaseBeforeLife) / Double(life.total) * 1e6)) µs")
         }
