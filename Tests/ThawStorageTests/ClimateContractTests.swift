@@ -112,6 +112,38 @@ extension ClimateContractTests {
     }
 }
 
+extension ClimateContractTests {
+    /// Many writes at once that each bring the pair's first entry of a new month: each must create or
+    /// find the one month row and add to it, none lost. (PostgreSQL runs them truly in parallel; the
+    /// row is made first and then read with a lock, so a second writer waits rather than overwrites.)
+    @Test(arguments: Backend.available)
+    func concurrentFirstEntriesOfAMonthAllCount(backend: Backend) async throws {
+        try await withDatabase(backend) { db in
+            let w = try await World.make(db.database)
+            let messages = 24
+            // One referral each: messages on one referral would queue on its row's lock before reaching the climate.
+            var referrals: [Referral] = []
+            for _ in 0..<messages { referrals.append(try await w.refer()) }
+            w.clock.advance(seconds: 27 * 86_400)   // 1 February: a month with no entry yet (the consent runs to 4 February)
+            let month = CalendarDate(year: CalendarDate(w.clock.now()).year, month: CalendarDate(w.clock.now()).month, day: 1)!
+            let nav = w.store.scoped(to: w.navigator), partner = w.store.scoped(to: w.housingStaff)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (i, referral) in referrals.enumerated() {
+                    group.addTask { _ = try await (i.isMultiple(of: 2) ? nav : partner).sendMessage(referral: referral.id, body: "Note \(i)") }
+                }
+                try await group.waitForAll()
+            }
+            let rows = try await db.database.read { c in
+                try await c.query("SELECT lo_to_hi + hi_to_lo AS entries, lo_to_hi, hi_to_lo FROM climate_months WHERE month = ?", [month.sqlValue])
+            }
+            #expect(rows.count == 1)
+            #expect(rows.first?.int64("entries") == Int64(messages))
+            #expect(rows.first?.int64("lo_to_hi") == Int64(messages / 2))
+            #expect(try await w.store.rebuildFindsClimateUnchanged())
+        }
+    }
+}
+
 /// Progress seen by the rebuild's callback.
 final class LockedCounter: @unchecked Sendable {
     private(set) var done = 0, total = 0
