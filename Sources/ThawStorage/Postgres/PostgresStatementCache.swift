@@ -51,9 +51,10 @@ enum PostgresStatementCache {
         }
     }
 
-    /// Queries and data changes only. Transaction control, `SET` and schema changes have no
-    /// plan to keep, and PostgreSQL refuses to prepare most statements inside a transaction
-    /// that has failed, which a ROLLBACK must still get through.
+    /// Queries and data changes get a name (used only when they run through `query` or `scan`;
+    /// `execute` takes just the numbered SQL from here). Transaction control, `SET` and schema
+    /// changes have no plan to keep, and PostgreSQL refuses to prepare most statements inside a
+    /// transaction that has failed, which a ROLLBACK must still get through.
     static func isPreparable(_ sql: String) -> Bool { preparable.contains(firstWord(sql)) }
     private static let preparable: Set = ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"]
 
