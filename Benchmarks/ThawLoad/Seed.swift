@@ -85,7 +85,7 @@ struct Seed: AsyncParsableCommand {
         while written < referrals {
             let n = min(batch, referrals - written)
             var values: [SQLValue] = []
-            values.reserveCapacity(n * 23)
+            values.reserveCapacity(n * 24)
             for k in 0..<n {
                 let i = written + k
                 let r = i % requesters.count, o = (i / 7) % owners.count
@@ -99,12 +99,12 @@ struct Seed: AsyncParsableCommand {
                 let status = recent ? statuses[spread % statuses.count] : statuses[spread % 6]
                 values += [.text("ref_seed\(i)"), .text(clients[i % clients.count].raw), .text(requesters[r].organizationID.raw),
                            .text(requesters[r].userID.raw), .text(owners[o].organizationID.raw), .text(services[o].id.raw),
-                           .text("housing"), .text(""), .text("routine"), .text(status.rawValue), .null, .null,
+                           .text("housing"), .text(""), .text("routine"), .text(status.rawValue), .null, .null, .null,
                            status == .completed ? .text("need-met") : .null, status == .completed ? .text("Done") : .null,
                            .text("seeded"), .int(created.adding(days: 5).millis), .int(created.adding(seconds: 3600).millis),
                            .int(created.adding(days: 14).millis), .null, .null, .int(created.millis), .int(created.adding(seconds: 7200).millis), .int(3)]
             }
-            let placeholders = Array(repeating: "(" + Array(repeating: "?", count: 23).joined(separator: ",") + ")", count: n).joined(separator: ",")
+            let placeholders = Array(repeating: "(" + Array(repeating: "?", count: 24).joined(separator: ",") + ")", count: n).joined(separator: ",")
             let sql = "INSERT INTO referrals (\(columns)) VALUES \(placeholders)"
             let finalValues = values
             _ = try await db.write { c in try await c.execute(sql, finalValues) }

@@ -35,8 +35,9 @@ public struct NewUser: Codable, Sendable {
         v.require(at != nil && at != email.startIndex && email.last != "@" && !email.contains(" "),
                   "email", "format", "email must look like name@example.org")
         v.require(!roles.isEmpty, "roles", "required", "a user needs at least one role")
+        v.require(email.count <= 254, "email", "max-length", "email may be at most 254 characters")
         v.require(password.count >= 12, "password", "min-length", "a password needs at least 12 characters")
-        v.require(password.count <= 72, "password", "max-length", "a password may be at most 72 characters (bcrypt's limit)")
+        v.require(password.utf8.count <= 72, "password", "max-length", "a password may be at most 72 bytes (bcrypt's limit)")
         try v.check()
     }
 }

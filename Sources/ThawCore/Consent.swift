@@ -5,8 +5,14 @@ public enum ConsentScope: String, Codable, Sendable, CaseIterable {
     case notes            // free-text referral notes and messages
 }
 
+/// What a consent lets its grantee use the information for. Purposes do not
+/// nest: a consent covers a use only when it was given for that use's purpose.
 public enum ConsentPurpose: String, Codable, Sendable, CaseIterable {
-    case referral          // to refer the client and close the loop
+    /// Referring the client to the grantee and the grantee working that referral
+    /// until the loop closes: every use of client data Thaw makes today.
+    case referral
+    /// Coordinating the client's care with the grantee outside a referral (shared
+    /// follow-up, care plans). It does not let anyone refer or work a referral.
     case careCoordination = "care-coordination"
 }
 
@@ -71,16 +77,22 @@ public struct Consent: Codable, Sendable, Equatable {
         return validFrom <= now
     }
 
-    public func covers(organization: ID<Organization>, sector: Sector, at now: Timestamp) -> Bool {
-        isActive(at: now) && grantee.includes(organization: organization, sector: sector)
+    public func covers(organization: ID<Organization>, sector: Sector, for use: ConsentPurpose, at now: Timestamp) -> Bool {
+        purpose == use && isActive(at: now) && grantee.includes(organization: organization, sector: sector)
     }
 }
 
 public extension Array where Element == Consent {
-    /// The union of scopes the active consents give this organisation; empty means no access.
-    func scopes(for organization: ID<Organization>, sector: Sector, at now: Timestamp) -> Set<ConsentScope> {
+    /// The union of scopes the active consents for `use` give this organisation; empty means no access.
+    func scopes(for organization: ID<Organization>, sector: Sector, use: ConsentPurpose = .referral,
+                at now: Timestamp) -> Set<ConsentScope> {
         reduce(into: []) { acc, consent in
-            if consent.covers(organization: organization, sector: sector, at: now) { acc.formUnion(consent.scopes) }
+            if consent.covers(organization: organization, sector: sector, for: use, at: now) { acc.formUnion(consent.scopes) }
         }
+    }
+
+    /// Whether any consent is active now for `use`, whoever it names.
+    func anyActive(for use: ConsentPurpose, at now: Timestamp) -> Bool {
+        contains { $0.purpose == use && $0.isActive(at: now) }
     }
 }

@@ -38,7 +38,11 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case clinician
     case partnerStaff = "partner-staff"
     case partnershipLead = "partnership-lead"
+    /// Administers its own organisation: its users, services, capacity and API tokens.
     case administrator
+    /// Administers the network from the hosting organisation: adds organisations and
+    /// their first administrators. It gives no access to any organisation's clients.
+    case networkAdministrator = "network-administrator"
 }
 
 public struct User: Codable, Sendable, Equatable {

@@ -14,6 +14,8 @@ public struct Referral: Codable, Sendable, Equatable {
     public var status: TaskStatus
     public var businessStatus: BusinessStatus?
     public var statusReason: String?
+    /// Which side wrote `statusReason` (a cancel reason may come from either).
+    public var statusReasonSide: ReferralSide?
     public var outcome: ReferralOutcome?
     public var note: String?
     public var firstResponseDue: Timestamp
@@ -29,7 +31,8 @@ public struct Referral: Codable, Sendable, Equatable {
     public init(id: ID<Referral>, clientID: ID<Client>, requesterOrganizationID: ID<Organization>,
                 requesterUserID: ID<User>, ownerOrganizationID: ID<Organization>?, serviceID: ID<Service>?,
                 needCategory: NeedCategory, needIDs: [ID<IdentifiedNeed>], priority: Priority, status: TaskStatus,
-                businessStatus: BusinessStatus? = nil, statusReason: String? = nil, outcome: ReferralOutcome? = nil,
+                businessStatus: BusinessStatus? = nil, statusReason: String? = nil, statusReasonSide: ReferralSide? = nil,
+                outcome: ReferralOutcome? = nil,
                 note: String?, firstResponseDue: Timestamp, firstRespondedAt: Timestamp? = nil,
                 followUpDue: Timestamp?, lastMessageSide: ReferralSide? = nil, lastMessageAt: Timestamp? = nil,
                 createdAt: Timestamp, updatedAt: Timestamp, version: Int = 1) {
@@ -37,7 +40,7 @@ public struct Referral: Codable, Sendable, Equatable {
         self.requesterUserID = requesterUserID; self.ownerOrganizationID = ownerOrganizationID
         self.serviceID = serviceID; self.needCategory = needCategory; self.needIDs = needIDs
         self.priority = priority; self.status = status; self.businessStatus = businessStatus
-        self.statusReason = statusReason; self.outcome = outcome; self.note = note
+        self.statusReason = statusReason; self.statusReasonSide = statusReasonSide; self.outcome = outcome; self.note = note
         self.firstResponseDue = firstResponseDue; self.firstRespondedAt = firstRespondedAt
         self.followUpDue = followUpDue; self.lastMessageSide = lastMessageSide; self.lastMessageAt = lastMessageAt
         self.createdAt = createdAt; self.updatedAt = updatedAt; self.version = version
@@ -63,6 +66,7 @@ public struct Referral: Codable, Sendable, Equatable {
                                by side: ReferralSide, at now: Timestamp) {
         status = newStatus
         statusReason = reason?.trimmingWhitespace
+        statusReasonSide = statusReason == nil ? nil : side
         if let outcome { self.outcome = outcome }
         if side == .performer, firstRespondedAt == nil { firstRespondedAt = now }
         touch(at: now)
@@ -81,17 +85,21 @@ public struct ReferralMessage: Codable, Sendable, Equatable {
     public var authorUserID: ID<User>
     public var authorOrganizationID: ID<Organization>
     public var side: ReferralSide
-    public var body: String
+    /// nil when withheld from this viewer (see `withheld`).
+    public var body: String?
+    /// The body is not shown to this viewer: it is free text of the referring side
+    /// and the client's consent does not include `notes`.
+    public var withheld: Bool
     public var sentAt: Timestamp
     /// When someone at the other organisation first read it.
     public var readAt: Timestamp?
     public var readBy: ID<User>?
 
     public init(id: ID<ReferralMessage>, referralID: ID<Referral>, authorUserID: ID<User>,
-                authorOrganizationID: ID<Organization>, side: ReferralSide, body: String, sentAt: Timestamp,
-                readAt: Timestamp? = nil, readBy: ID<User>? = nil) {
+                authorOrganizationID: ID<Organization>, side: ReferralSide, body: String?, withheld: Bool = false,
+                sentAt: Timestamp, readAt: Timestamp? = nil, readBy: ID<User>? = nil) {
         self.id = id; self.referralID = referralID; self.authorUserID = authorUserID
-        self.authorOrganizationID = authorOrganizationID; self.side = side; self.body = body
+        self.authorOrganizationID = authorOrganizationID; self.side = side; self.body = body; self.withheld = withheld
         self.sentAt = sentAt; self.readAt = readAt; self.readBy = readBy
     }
 }

@@ -32,15 +32,15 @@ public enum ReferralWorkflow {
     public static func check(from: TaskStatus, to: TaskStatus, by side: ReferralSide,
                              reason: String?, outcome: ReferralOutcome?) throws {
         guard from != to else {
-            throw ThawError.conflict(code: "illegal-transition", message: "the referral is already \(to.rawValue)")
+            throw ThawError.conflict(code: "illegal-transition", message: "the referral is already \(to.rawValue)", field: "status")
         }
         guard isAllowed(from: from, to: to) else {
             throw ThawError.conflict(code: "illegal-transition",
-                                     message: "a referral cannot move from \(from.rawValue) to \(to.rawValue)")
+                                     message: "a referral cannot move from \(from.rawValue) to \(to.rawValue)", field: "status")
         }
         guard sides(allowedToSet: to).contains(side) else {
             let owner = to == .requested || to == .draft || to == .enteredInError ? "referring" : "receiving"
-            throw ThawError.forbidden("only the \(owner) organisation may set \(to.rawValue)")
+            throw ThawError.forbidden("only the \(owner) organisation may set \(to.rawValue)", field: "status")
         }
         var v = Validator()
         if requiresReason(to) {
@@ -84,11 +84,12 @@ public enum BusinessStatus: String, Codable, Sendable, CaseIterable {
     /// A business step is reported by the receiving side while it is working the referral.
     public static func check(_ step: BusinessStatus, status: TaskStatus, side: ReferralSide) throws {
         guard side == .performer else {
-            throw ThawError.forbidden("only the receiving organisation reports business steps")
+            throw ThawError.forbidden("only the receiving organisation reports business steps", field: "step")
         }
         guard status.isActive else {
             throw ThawError.conflict(code: "illegal-business-status",
-                                     message: "business steps are reported while a referral is accepted, in progress or on hold, not \(status.rawValue)")
+                                     message: "business steps are reported while a referral is accepted, in progress or on hold, not \(status.rawValue)",
+                                     field: "step")
         }
     }
 }

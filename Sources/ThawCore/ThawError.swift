@@ -17,10 +17,11 @@ public enum ThawError: Error, Sendable, Equatable {
     /// Missing, or not visible to this actor: the two are deliberately the same.
     case notFound(String)
     case unauthenticated(String)
-    /// Visible, but this actor's role or side may not do this.
-    case forbidden(String)
+    /// Visible, but this actor's role or side may not do this. `field`: what in the
+    /// request asked for it (a problem document's `errors[].field`).
+    case forbidden(String, field: String = "request")
     /// The move is not allowed from the current state.
-    case conflict(code: String, message: String)
+    case conflict(code: String, message: String, field: String = "request")
     case preconditionFailed(String)
     case preconditionRequired(String)
     case tooManyAttempts(String, retryAfterSeconds: Int)
@@ -42,8 +43,8 @@ extension ThawError {
         switch self {
         case .invalid(let v), .unprocessable(let v): return v.map(\.message).joined(separator: "; ")
         case .notFound(let what): return "not found: \(what)"
-        case .unauthenticated(let m), .forbidden(let m), .preconditionFailed(let m), .preconditionRequired(let m), .tooManyAttempts(let m, _): return m
-        case .conflict(_, let m): return m
+        case .unauthenticated(let m), .forbidden(let m, _), .preconditionFailed(let m), .preconditionRequired(let m), .tooManyAttempts(let m, _): return m
+        case .conflict(_, let m, _): return m
         case .payloadTooLarge(let limit): return "the body is larger than \(limit) bytes"
         }
     }

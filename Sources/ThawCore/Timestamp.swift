@@ -10,13 +10,20 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public func adding(days: Int) -> Timestamp { adding(seconds: Int64(days) * 86_400) }
     public var description: String { ISO8601.format(self) }
 
+    /// Times Thaw accepts as input: those of `CalendarDate.supported`. Keeping every
+    /// input inside it keeps all date arithmetic (weeks, months, deadlines) in range.
+    public static let supported = CalendarDate.earliestSupported.startOfDay..<CalendarDate.latestSupported.startOfDay.adding(days: 1)
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let parsed = ISO8601.parse(text) else {
             throw DecodingError.dataCorruptedError(
                 in: container,
-                debugDescription: "'\(text)' is not an RFC 3339 date-time with a time zone, e.g. 2026-03-01T09:30:00Z")
+                debugDescription: "'\(text.prefix(40))' is not an RFC 3339 date-time with a time zone, e.g. 2026-03-01T09:30:00Z")
+        }
+        guard Self.supported.contains(parsed) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: CalendarDate.outOfRangeMessage(text))
         }
         self = parsed
     }
@@ -50,15 +57,44 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         func pad(_ v: Int, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
+    /// The first day of this date's month.
+    public var firstOfMonth: CalendarDate { CalendarDate(uncheckedYear: year, month: month, day: 1) }
+    /// The first day of the month after this date's.
+    public var firstOfNextMonth: CalendarDate {
+        month == 12 ? CalendarDate(uncheckedYear: year + 1, month: 1, day: 1) : CalendarDate(uncheckedYear: year, month: month + 1, day: 1)
+    }
+    /// The first day of the month `months` before or after this date's.
+    public func firstOfMonth(adding months: Int) -> CalendarDate {
+        let index = year * 12 + (month - 1) + months
+        return CalendarDate(uncheckedYear: index.floorDivided(by: 12), month: index - index.floorDivided(by: 12) * 12 + 1, day: 1)
+    }
+    public func adding(days: Int) -> CalendarDate { CalendarDate(startOfDay.adding(days: days)) }
+
     /// Midnight UTC at the start of this date.
     public var startOfDay: Timestamp { Timestamp(millis: Int64(CalendarMath.days(year: year, month: month, day: day)) * 86_400_000) }
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    /// The dates Thaw accepts as input (bodies, query parameters, forms). Dates
+    /// outside it are refused with a 400 naming the field, so the arithmetic on
+    /// them (the period before, the month after) never leaves the calendar.
+    public static let earliestSupported = CalendarDate(uncheckedYear: 1900, month: 1, day: 1)
+    public static let latestSupported = CalendarDate(uncheckedYear: 2199, month: 12, day: 31)
+    public static let supported = earliestSupported...latestSupported
+
+    static func outOfRangeMessage(_ text: String) -> String {
+        "'\(text.prefix(40))' is outside the dates Thaw supports (\(earliestSupported) to \(latestSupported))"
+    }
+
+    private init(uncheckedYear year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let date = CalendarDate(text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a calendar date in the form YYYY-MM-DD")
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text.prefix(40))' is not a calendar date in the form YYYY-MM-DD")
+        }
+        guard Self.supported.contains(date) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: Self.outOfRangeMessage(text))
         }
         self = date
     }
@@ -80,8 +116,17 @@ extension CalendarDate {
     /// an error naming `field` when it does not parse.
     public static func dayOrMonth(_ raw: String?, field: String) throws -> CalendarDate? {
         guard let raw else { return nil }
-        if let day = CalendarDate(raw) { return day }
-        if raw.count == 7, let day = CalendarDate(raw + "-01") { return day }
-        throw ThawError.invalid(field, "date", "\(field) must be a date like 2022-03-01 or a month like 2022-03")
+        guard let day = CalendarDate(raw) ?? (raw.count == 7 ? CalendarDate(raw + "-01") : nil) else {
+            throw ThawError.invalid(field, "date", "\(field) must be a date like 2022-03-01 or a month like 2022-03")
+        }
+        try day.requireSupported(field: field)
+        return day
+    }
+
+    /// 400 naming `field` when this date is outside `supported`.
+    public func requireSupported(field: String) throws {
+        guard Self.supported.contains(self) else {
+            throw ThawError.invalid(field, "date-range", "\(field): " + Self.outOfRangeMessage(description))
+        }
     }
 }

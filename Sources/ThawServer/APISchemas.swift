@@ -52,6 +52,7 @@ enum APISchemas {
                             "serviceId": id, "needCategory": enumeration(NeedCategory.self), "needIds": array(id),
                             "priority": enumeration(Priority.self), "status": enumeration(TaskStatus.self),
                             "businessStatus": enumeration(BusinessStatus.self), "statusReason": string,
+                            "statusReasonSide": enumeration(ReferralSide.self),
                             "outcome": object(["code": enumeration(ReferralOutcome.Code.self), "summary": string], required: ["code", "summary"]),
                             "note": string, "firstResponseDue": dateTime, "firstRespondedAt": dateTime, "followUpDue": dateTime,
                             "lastMessageSide": enumeration(ReferralSide.self), "lastMessageAt": dateTime,
@@ -60,15 +61,16 @@ enum APISchemas {
                                       "priority", "status", "firstResponseDue", "createdAt", "updatedAt", "version"]),
         "ReferralDetail": object(["referral": ref("Referral"), "client": ref("Client"), "side": enumeration(ReferralSide.self),
                                   "disclosedScopes": array(enumeration(ConsentScope.self)), "requesterName": string, "ownerName": string,
-                                  "serviceName": string, "allowedStatuses": array(enumeration(TaskStatus.self)), "canSetBusinessStatus": boolean],
+                                  "serviceName": string, "counterpartSeesNotes": boolean,
+                                  "allowedStatuses": array(enumeration(TaskStatus.self)), "canSetBusinessStatus": boolean],
                                  required: ["referral", "client", "side", "requesterName", "allowedStatuses", "canSetBusinessStatus"]),
         "WorklistItem": object(["referral": ref("Referral"), "clientName": string, "counterpartName": string], required: ["referral", "clientName"]),
         "OpenReferral": object(["id": id, "needCategory": enumeration(NeedCategory.self), "priority": enumeration(Priority.self),
                                 "requesterName": string, "createdAt": dateTime, "firstResponseDue": dateTime],
                                required: ["id", "needCategory", "priority", "requesterName", "createdAt", "firstResponseDue"]),
         "Message": object(["id": id, "referralId": id, "authorUserId": id, "authorOrganizationId": id, "side": enumeration(ReferralSide.self),
-                           "body": string, "sentAt": dateTime, "readAt": dateTime, "readBy": id],
-                          required: ["id", "referralId", "authorUserId", "authorOrganizationId", "side", "body", "sentAt"]),
+                           "body": string, "withheld": boolean, "sentAt": dateTime, "readAt": dateTime, "readBy": id],
+                          required: ["id", "referralId", "authorUserId", "authorOrganizationId", "side", "withheld", "sentAt"]),
         "ActivityEntry": object(["seq": integer, "at": dateTime, "actorUserId": id, "actorOrganizationId": id, "counterpartOrganizationId": id,
                                  "kind": string, "subjectType": string, "subjectId": id, "channel": enumeration(Channel.self), "detail": textMap],
                                 required: ["seq", "at", "actorOrganizationId", "kind", "subjectType", "subjectId", "channel", "detail"]),
@@ -77,7 +79,28 @@ enum APISchemas {
         "CreatedToken": object(["token": ref("Token"), "secret": string], required: ["token", "secret"]),
     ]
 
-    static let all: [String: JSONValue] = responses.merging(requests) { a, _ in a }.merging(partnership) { a, _ in a }
+    static let all: [String: JSONValue] = {
+        var all = responses.merging(requests) { a, _ in a }.merging(partnership) { a, _ in a }
+        // A request field that may be left out may also be sent as null: the server reads both as absent.
+        for name in APICatalog.operations.compactMap(\.body) { all[name] = all[name].map(nullableOptionals) }
+        return all
+    }()
+
+    /// The schema with each property not in `required` (at any depth) also accepting null.
+    static func nullableOptionals(_ schema: JSONValue) -> JSONValue {
+        guard case .object(var fields) = schema else { return schema }
+        if case .object(let properties)? = fields["properties"] {
+            let required = Set(fields["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            var changed: [String: JSONValue] = [:]
+            for (name, property) in properties {
+                let inner = nullableOptionals(property)
+                changed[name] = required.contains(name) ? inner : .object(["anyOf": .array([inner, .object(["type": "null"])])])
+            }
+            fields["properties"] = .object(changed)
+        }
+        if let items = fields["items"] { fields["items"] = nullableOptionals(items) }
+        return .object(fields)
+    }
 
     static let requests: [String: JSONValue] = [
         "Problem": object(["type": string, "title": string, "status": .object(["type": "integer"]), "detail": string,

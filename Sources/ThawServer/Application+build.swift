@@ -1,4 +1,6 @@
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import ThawCore
 import ThawStorage
@@ -26,7 +28,13 @@ public func buildApplication(configuration: ServerConfiguration, store: ThawStor
     logger.logLevel = configuration.logLevel
     let router = buildRouter(configuration: configuration, store: store)
     let sweeper = DeadlineSweeper(store: store, interval: .seconds(configuration.deadlineSweepSeconds), logger: logger)
-    return Application(router: router,
+    let limits = configuration.connections
+    let registry = ConnectionRegistry(limit: limits.maxConnections)
+    let bodyTimeout = TimeAmount.nanoseconds(Int64(limits.idleTimeout / .nanoseconds(1)))
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [ConnectionGuard(registry: registry, bodyTimeout: bodyTimeout)],
+        idleTimeout: .nanoseconds(Int64(limits.headerTimeout / .nanoseconds(1))))
+    return Application(router: router, server: .http1(configuration: http1),
                        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "thaw"),
                        services: [sweeper],
                        logger: logger)
@@ -34,7 +42,9 @@ public func buildApplication(configuration: ServerConfiguration, store: ThawStor
 
 public func buildRouter(configuration: ServerConfiguration, store: ThawStore, metrics: ThawMetrics = ThawMetrics()) -> Router<ThawRequestContext> {
     let router = Router(context: ThawRequestContext.self)
+    let routeMethods = RouteMethods()
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
+    router.add(middleware: RequestGuardMiddleware(routes: routeMethods))
     OperationsRoutes(store: store, metrics: metrics).register(on: router)
     let hasher = PasswordHasher(cost: configuration.bcryptCost)
     WebRoutes(store: store, hasher: hasher, configuration: configuration, metrics: metrics).register(on: router)
@@ -49,5 +59,6 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     NetworkFactsRoutes(store: store, configuration: configuration).register(on: api)
     SurveyRoutes(store: store, configuration: configuration).register(on: api)
     ClimateRoutes(store: store, configuration: configuration).register(on: api)
+    routeMethods.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

@@ -7,6 +7,8 @@ indirect enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, Expres
     init(integerLiteral value: Int) { self = .int(value) }
 
     var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
+    var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
+    var stringValue: String? { if case .string(let s) = self { return s }; return nil }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()

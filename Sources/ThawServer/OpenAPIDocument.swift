@@ -80,7 +80,7 @@ struct APIOperation {
     /// The operation can meet a conflicting state (already voted, closed, ...): 409.
     var conflicts = false
     var errors: [Int] {
-        var e = [400, 401, 403, 404, 422]
+        var e = [400, 401, 403, 404, 405, 422]
         if ifMatch { e += [409, 412, 428] } else if conflicts { e.append(409) }
         if body != nil { e.append(413) }
         return e
@@ -99,10 +99,10 @@ enum APICatalog {
         .init(method: "POST", path: "tokens", id: "createToken", summary: "Create an API token (secret shown once)", tag: "auth", body: "NewToken", success: 201, response: "CreatedToken"),
         .init(method: "DELETE", path: "tokens/:tokenId", id: "revokeToken", summary: "Revoke an API token", tag: "auth", success: 204),
         .init(method: "GET", path: "organizations", id: "listOrganizations", summary: "Organisations in the network", tag: "directory", response: "List:Organization"),
-        .init(method: "POST", path: "organizations", id: "createOrganization", summary: "Add an organisation (administrator)", tag: "directory", body: "NewOrganization", success: 201, response: "Organization"),
+        .init(method: "POST", path: "organizations", id: "createOrganization", summary: "Add an organisation (network administrator)", tag: "directory", body: "NewOrganization", success: 201, response: "Organization"),
         .init(method: "GET", path: "organizations/:organizationId", id: "getOrganization", summary: "One organisation", tag: "directory", response: "Organization"),
-        .init(method: "GET", path: "users", id: "listUsers", summary: "Users of an organisation (administrator)", tag: "directory", query: ["organizationId"], response: "List:User"),
-        .init(method: "POST", path: "users", id: "createUser", summary: "Add a user (administrator)", tag: "directory", body: "NewUser", success: 201, response: "User"),
+        .init(method: "GET", path: "users", id: "listUsers", summary: "Users of an organisation (its administrators; network administrators)", tag: "directory", query: ["organizationId"], response: "List:User"),
+        .init(method: "POST", path: "users", id: "createUser", summary: "Add a user (an administrator to its organisation; a network administrator, another organisation's first administrator)", tag: "directory", body: "NewUser", success: 201, response: "User", conflicts: true),
         .init(method: "GET", path: "services", id: "searchServices", summary: "Search the service directory", tag: "directory", query: ["need", "q", "area", "language", "capacity", "organizationId"], response: "List:Service"),
         .init(method: "POST", path: "services", id: "createService", summary: "Add a service", tag: "directory", body: "NewService", success: 201, response: "Service"),
         .init(method: "GET", path: "services/:serviceId", id: "getService", summary: "One service", tag: "directory", response: "Service"),
@@ -112,7 +112,7 @@ enum APICatalog {
         .init(method: "GET", path: "clients/:clientId", id: "getClient", summary: "A client, as far as consent lets me see", tag: "clients", response: "ClientView"),
         .init(method: "GET", path: "clients/:clientId/consents", id: "listConsents", summary: "A client's consents", tag: "clients", response: "List:Consent"),
         .init(method: "POST", path: "clients/:clientId/consents", id: "recordConsent", summary: "Record a consent", tag: "clients", body: "NewConsent", success: 201, response: "Consent"),
-        .init(method: "POST", path: "clients/:clientId/consents/:consentId/revoke", id: "revokeConsent", summary: "Revoke a consent", tag: "clients", response: "Consent"),
+        .init(method: "POST", path: "clients/:clientId/consents/:consentId/revoke", id: "revokeConsent", summary: "Revoke a consent", tag: "clients", response: "Consent", conflicts: true),
         .init(method: "GET", path: "clients/:clientId/screenings", id: "listScreenings", summary: "A client's needs screenings", tag: "clients", response: "List:Screening"),
         .init(method: "POST", path: "clients/:clientId/screenings", id: "recordScreening", summary: "Record a needs screening", tag: "clients", body: "NewScreening", success: 201, response: "ScreeningResult"),
         .init(method: "GET", path: "clients/:clientId/needs", id: "listNeeds", summary: "A client's identified needs", tag: "clients", response: "List:IdentifiedNeed"),
@@ -122,10 +122,10 @@ enum APICatalog {
         .init(method: "GET", path: "referrals/:referralId", id: "getReferral", summary: "A referral with what I may do next", tag: "referrals", response: "ReferralDetail"),
         .init(method: "PATCH", path: "referrals/:referralId", id: "updateReferral", summary: "Change priority, follow-up date or note", tag: "referrals", body: "ReferralUpdate", ifMatch: true, response: "Referral"),
         .init(method: "POST", path: "referrals/:referralId/status", id: "changeReferralStatus", summary: "Move the referral to a new status", tag: "referrals", body: "StatusChange", ifMatch: true, response: "Referral"),
-        .init(method: "POST", path: "referrals/:referralId/claim", id: "claimReferral", summary: "Claim an open referral", tag: "referrals", response: "Referral"),
+        .init(method: "POST", path: "referrals/:referralId/claim", id: "claimReferral", summary: "Claim an open referral", tag: "referrals", response: "Referral", conflicts: true),
         .init(method: "POST", path: "referrals/:referralId/business-status", id: "setBusinessStatus", summary: "Report a business step", tag: "referrals", body: "BusinessStatusChange", ifMatch: true, response: "Referral"),
         .init(method: "GET", path: "referrals/:referralId/messages", id: "listMessages", summary: "Messages on a referral", tag: "referrals", response: "List:Message"),
-        .init(method: "POST", path: "referrals/:referralId/messages", id: "sendMessage", summary: "Send a message", tag: "referrals", body: "NewMessage", success: 201, response: "Message"),
+        .init(method: "POST", path: "referrals/:referralId/messages", id: "sendMessage", summary: "Send a message", tag: "referrals", body: "NewMessage", success: 201, response: "Message", conflicts: true),
         .init(method: "POST", path: "referrals/:referralId/messages/:messageId/read", id: "markMessageRead", summary: "Record a read receipt", tag: "referrals", response: "Message"),
         .init(method: "GET", path: "referrals/:referralId/timeline", id: "referralTimeline", summary: "The referral's history from the activity ledger", tag: "referrals", response: "List:ActivityEntry"),
     ]

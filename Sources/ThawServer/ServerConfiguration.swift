@@ -15,6 +15,10 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// How often the deadline sweep runs (missed commitments, overdue first responses).
     public var deadlineSweepSeconds: Int64 = 600
+    /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (for sign-in throttling).
+    public var trustedProxies: Set<String> = []
+    /// Connections: see `ConnectionLimits`.
+    public var connections = ConnectionLimits()
 
     public init(host: String = "127.0.0.1", port: Int = 8080,
                 secureCookies: Bool = false, bcryptCost: UInt8 = 12, sessionLifetimeSeconds: Int64 = 8 * 3600,

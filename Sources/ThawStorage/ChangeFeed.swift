@@ -17,19 +17,35 @@ public struct ReferralChange: Sendable, Equatable {
     public func concerns(_ organization: ID<Organization>) -> Bool { open || organizations.contains(organization) }
 }
 
-/// Fans committed referral changes out to live subscribers (the web pages'
-/// server-sent events) in this process. Several server processes on one
+/// What a live page hears: a referral changed, or someone's access ended (a
+/// session signed out, a user deactivated), after which their streams must stop.
+public enum LiveEvent: Sendable, Equatable {
+    case referral(ReferralChange)
+    /// One session ended (by its digest), or every session of a user.
+    case accessEnded(sessionDigest: String?, user: ID<User>?)
+
+    public var referralChange: ReferralChange? { if case .referral(let change) = self { change } else { nil } }
+
+    /// Whether this ends the stream of `user`'s session with `sessionDigest`.
+    public func ends(sessionDigest digest: String, user: ID<User>) -> Bool {
+        guard case .accessEnded(let endedDigest, let endedUser) = self else { return false }
+        return endedDigest == digest || endedUser == user
+    }
+}
+
+/// Fans committed referral changes and ended access out to live subscribers (the
+/// web pages' server-sent events) in this process. Several server processes on one
 /// PostgreSQL would relay these through LISTEN/NOTIFY; see DESIGN.md, Scale.
 public final class ChangeFeed: Sendable {
-    private let subscribers = Mutex<[UUID: AsyncStream<ReferralChange>.Continuation]>([:])
+    private let subscribers = Mutex<[UUID: AsyncStream<LiveEvent>.Continuation]>([:])
 
     public init() {}
 
     /// A stream of changes from now on; it ends when `cancel` is called.
-    public func subscribe() -> (stream: AsyncStream<ReferralChange>, cancel: @Sendable () -> Void) {
+    public func subscribe() -> (stream: AsyncStream<LiveEvent>, cancel: @Sendable () -> Void) {
         let id = UUID()
         // Drop the oldest when a slow reader falls behind: a page only needs to know that something changed.
-        let (stream, continuation) = AsyncStream<ReferralChange>.makeStream(bufferingPolicy: .bufferingNewest(32))
+        let (stream, continuation) = AsyncStream<LiveEvent>.makeStream(bufferingPolicy: .bufferingNewest(32))
         subscribers.withLock { $0[id] = continuation }
         let cancel: @Sendable () -> Void = { [weak self] in
             let removed = self?.subscribers.withLock { $0.removeValue(forKey: id) }
@@ -41,13 +57,13 @@ public final class ChangeFeed: Sendable {
         return (stream, cancel)
     }
 
-    public func publish(_ change: ReferralChange) {
-        for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(change) }
+    public func publish(_ event: LiveEvent) {
+        for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(event) }
     }
 
     /// Ends every stream (the server is shutting down).
     public func finishAll() {
-        for continuation in subscribers.withLock({ s -> [AsyncStream<ReferralChange>.Continuation] in
+        for continuation in subscribers.withLock({ s -> [AsyncStream<LiveEvent>.Continuation] in
             defer { s.removeAll() }
             return Array(s.values)
         }) { continuation.finish() }
@@ -61,7 +77,7 @@ extension ScopedStore {
     func published(_ referral: Referral, open: Bool = false) -> Referral {
         var organizations: Set<ID<Organization>> = [referral.requesterOrganizationID]
         if let owner = referral.ownerOrganizationID { organizations.insert(owner) }
-        store.changes.publish(ReferralChange(referralID: referral.id, organizations: organizations, open: open || referral.isOpen))
+        store.changes.publish(.referral(ReferralChange(referralID: referral.id, organizations: organizations, open: open || referral.isOpen)))
         return referral
     }
 }

@@ -27,8 +27,7 @@ struct Demo: AsyncParsableCommand {
         }
         print("")
         fflush(nil)  // show the sign-ins before the server starts logging
-        let configuration = ServerConfiguration(host: server.host, port: server.port,
-                                                secureCookies: server.secureCookies)
+        let configuration = try server.configuration()
         let store = ThawStore(database: database, clock: SystemClock())
         try await buildApplication(configuration: configuration, store: store, logger: logger).runService()
         try await database.close()

@@ -11,8 +11,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "thaw")
-        let configuration = ServerConfiguration(host: server.host, port: server.port,
-                                                secureCookies: server.secureCookies)
+        let configuration = try server.configuration()
         let database = try await openDatabase(db.url, logger: logger)
         let store = ThawStore(database: database, clock: SystemClock())
         try await buildApplication(configuration: configuration, store: store, logger: logger).runService()

@@ -44,4 +44,23 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Flag(help: "Mark the session cookie Secure (use behind HTTPS).") var secureCookies = false
+    @Option(help: "Seconds a connection has to deliver a whole request head.") var headerTimeout = 10
+    @Option(help: "Seconds a request body may pause before its connection is closed.") var idleTimeout = 30
+    @Option(help: "Open connections at most (also kept below the process's file limit).") var maxConnections = 2048
+    @Option(help: "Address of a reverse proxy whose X-Forwarded-For names the client (repeatable).") var trustedProxy: [String] = []
+
+    /// The server's configuration from these options. The process's limit on open files
+    /// is raised to its hard limit first, and the connection limit kept well below it,
+    /// so accepting connections never fails for want of a descriptor.
+    func configuration() throws -> ServerConfiguration {
+        guard headerTimeout > 0, idleTimeout > 0, maxConnections > 0 else {
+            throw ValidationError("--header-timeout, --idle-timeout and --max-connections must be positive")
+        }
+        var configuration = ServerConfiguration(host: host, port: port, secureCookies: secureCookies)
+        let files = FileLimit.raiseToHardLimit()
+        configuration.connections = ConnectionLimits(headerTimeout: .seconds(headerTimeout), idleTimeout: .seconds(idleTimeout),
+                                                     maxConnections: min(maxConnections, max(16, files - 256)))
+        configuration.trustedProxies = Set(trustedProxy)
+        return configuration
+    }
 }

@@ -16,7 +16,7 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Organisation id (see `thaw demo` output or GET /api/v1/organizations).") var organization: String
         @Option(help: "Email used to sign in.") var email: String
         @Option(help: "Name shown to others.") var name: String
-        @Option(help: "Comma-separated roles: navigator, clinician, partner-staff, partnership-lead, administrator.") var roles: String
+        @Option(help: "Comma-separated roles: navigator, clinician, partner-staff, partnership-lead, administrator (of this organisation), network-administrator (organisations and their first administrators).") var roles: String
 
         func run() async throws {
             let parsedRoles = try roles.split(separator: ",").map { raw -> Role in

@@ -80,10 +80,10 @@ private let performerSets: Set<TaskStatus> = [.accepted, .rejected, .inProgress,
     }
 
     @Test func wrongSideIsForbiddenAndIllegalMoveIsAConflict() {
-        #expect(throws: ThawError.forbidden("only the receiving organisation may set accepted")) {
+        #expect(throws: ThawError.forbidden("only the receiving organisation may set accepted", field: "status")) {
             try ReferralWorkflow.check(from: .requested, to: .accepted, by: .requester, reason: nil, outcome: nil)
         }
-        #expect(throws: ThawError.conflict(code: "illegal-transition", message: "a referral cannot move from completed to in-progress")) {
+        #expect(throws: ThawError.conflict(code: "illegal-transition", message: "a referral cannot move from completed to in-progress", field: "status")) {
             try ReferralWorkflow.check(from: .completed, to: .inProgress, by: .performer, reason: nil, outcome: nil)
         }
     }

@@ -36,28 +36,34 @@ import Testing
     let org = ID<Organization>("org_a")
     let now = Timestamp(millis: 1_000_000)
 
-    func consent(_ grantee: ConsentGrantee, until: Timestamp? = nil, revoked: Timestamp? = nil, scopes: Set<ConsentScope> = [.contact]) -> Consent {
-        Consent(id: ID("c"), clientID: ID("cl"), grantee: grantee, scopes: scopes, purpose: .referral,
+    func consent(_ grantee: ConsentGrantee, until: Timestamp? = nil, revoked: Timestamp? = nil, scopes: Set<ConsentScope> = [.contact],
+                 purpose: ConsentPurpose = .referral) -> Consent {
+        Consent(id: ID("c"), clientID: ID("cl"), grantee: grantee, scopes: scopes, purpose: purpose,
                 validFrom: Timestamp(millis: 0), validUntil: until, revokedAt: revoked, recordedBy: ID("u"), recordedAt: Timestamp(millis: 0))
     }
 
     @Test func coversByOrganisationOrSectorWhileActive() {
-        #expect(consent(.organization(org)).covers(organization: org, sector: .socialCare, at: now))
-        #expect(!consent(.organization(ID("other"))).covers(organization: org, sector: .socialCare, at: now))
-        #expect(consent(.sector(.socialCare)).covers(organization: org, sector: .socialCare, at: now))
-        #expect(!consent(.sector(.community)).covers(organization: org, sector: .socialCare, at: now))
+        #expect(consent(.organization(org)).covers(organization: org, sector: .socialCare, for: .referral, at: now))
+        #expect(!consent(.organization(ID("other"))).covers(organization: org, sector: .socialCare, for: .referral, at: now))
+        #expect(consent(.sector(.socialCare)).covers(organization: org, sector: .socialCare, for: .referral, at: now))
+        #expect(!consent(.sector(.community)).covers(organization: org, sector: .socialCare, for: .referral, at: now))
     }
 
     @Test func expiryAndRevocationEndCoverage() {
-        #expect(!consent(.organization(org), until: now).covers(organization: org, sector: .socialCare, at: now))
-        #expect(consent(.organization(org), until: now.adding(seconds: 1)).covers(organization: org, sector: .socialCare, at: now))
-        #expect(!consent(.organization(org), revoked: now).covers(organization: org, sector: .socialCare, at: now))
+        #expect(!consent(.organization(org), until: now).covers(organization: org, sector: .socialCare, for: .referral, at: now))
+        #expect(consent(.organization(org), until: now.adding(seconds: 1)).covers(organization: org, sector: .socialCare, for: .referral, at: now))
+        #expect(!consent(.organization(org), revoked: now).covers(organization: org, sector: .socialCare, for: .referral, at: now))
     }
 
     @Test func scopesAreTheUnionOfActiveConsentsAndDiscloseAccordingly() {
         let consents = [consent(.organization(org), scopes: [.needs]), consent(.sector(.socialCare), scopes: [.notes]),
                         consent(.organization(org), revoked: Timestamp(millis: 1), scopes: [.contact])]
         #expect(consents.scopes(for: org, sector: .socialCare, at: now) == [.needs, .notes])
+        // A consent given for another purpose adds nothing to a referral's scopes, and the reverse.
+        let coordination = consent(.organization(org), scopes: [.contact], purpose: .careCoordination)
+        #expect((consents + [coordination]).scopes(for: org, sector: .socialCare, use: .referral, at: now) == [.needs, .notes])
+        #expect((consents + [coordination]).scopes(for: org, sector: .socialCare, use: .careCoordination, at: now) == [.contact])
+        #expect(!coordination.covers(organization: org, sector: .socialCare, for: .referral, at: now))
         let client = Client(id: ID("cl"), organizationID: ID("pc"), givenName: "A", familyName: "B", phone: "555",
                             email: "a@b", address: "1 Main", createdAt: now)
         let seen = client.disclosed(under: [.needs])

@@ -48,17 +48,19 @@ struct API: Sendable {
 }
 
 /// A fresh SQLite world, tokens for its people, and the app under test.
-func withAPI(bcryptCost: UInt8 = 4, _ body: @Sendable (API, World) async throws -> Void) async throws {
-    try await withDatabase(.sqlite) { db in
+func withAPI(bcryptCost: UInt8 = 4, backend: Backend = .sqlite, configure: (inout ServerConfiguration) -> Void = { _ in },
+             _ body: @Sendable (API, World) async throws -> Void) async throws {
+    try await withDatabase(backend) { db in
         let world = try await World.make(db.database)
         var tokens: [String: String] = [:]
         let people: [(String, Actor)] = [("navigator", world.navigator), ("clinician", world.clinician),
-                                         ("clinicAdmin", world.clinicAdmin), ("clinicLead", world.clinicLead),
+                                         ("clinicAdmin", world.clinicAdmin), ("clinicLead", world.clinicLead), ("networkAdmin", world.networkAdmin),
                                          ("housing", world.housingStaff), ("food", world.foodStaff), ("unrelated", world.unrelatedStaff)]
         for (name, actor) in people {
             tokens[name] = try await world.store.createToken(user: actor.userID, name: name, expiresAt: nil, by: nil).secret
         }
-        let configuration = ServerConfiguration(bcryptCost: bcryptCost, maxBodyBytes: 64 * 1024, logLevel: .error)
+        var configuration = ServerConfiguration(bcryptCost: bcryptCost, maxBodyBytes: 64 * 1024, logLevel: .error)
+        configure(&configuration)
         let app = Application(router: buildRouter(configuration: configuration, store: world.store))
         let finalTokens = tokens
         try await app.test(.router) { client in try await body(API(client: client, tokens: finalTokens), world) }

@@ -82,19 +82,58 @@ import ThawTestSupport
         }
     }
 
-    @Test func fiveFailuresLockTheAccountEvenForTheRightPassword() async throws {
+    /// Router tests have no peer address ("unknown"); trusting it as a proxy lets each call name its source.
+    static func fromSource(_ source: String) -> HTTPFields { [HTTPField.Name("X-Forwarded-For")!: source] }
+
+    @Test func failuresLockAnEmailFromOneSourceOnlyAndSayNothingAboutWhichEmailsExist() async throws {
+        try await withAPI(configure: { $0.trustedProxies = ["unknown"] }) { api, w in
+            try await addUser(w, email: "lock@clinic.test")
+            let attacker = Self.fromSource("203.0.113.5"), owner = Self.fromSource("198.51.100.7")
+            func signIn(_ email: String, _ password: String, from source: HTTPFields) async throws -> Reply {
+                try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"\#(email)","password":"\#(password)"}"#, headers: source)
+            }
+            // An existing and an unknown email fail alike, and lock alike after the same number of tries.
+            for email in ["lock@clinic.test", "nobody@clinic.test"] {
+                var answers: [Int] = []
+                for _ in 0..<SignInThrottle.failuresPerEmail { answers.append(try await signIn(email, "wrong password!", from: attacker).status) }
+                #expect(answers == Array(repeating: 401, count: SignInThrottle.failuresPerEmail), "\(email)")
+                let locked = try await signIn(email, "a long enough password", from: attacker)
+                #expect(locked.status == 429 && locked.headers[.retryAfter] != nil, "\(email)")
+                #expect(locked["detail"] as? String == "too many failed sign-ins from here")
+            }
+            // The attacker cannot lock the owner out: from anywhere else the right password works.
+            #expect(try await signIn("lock@clinic.test", "a long enough password", from: owner).status == 200)
+            w.clock.advance(seconds: SignInThrottle.windowSeconds + 1)
+            #expect(try await signIn("lock@clinic.test", "a long enough password", from: attacker).status == 200)
+        }
+        // Without a trusted proxy, X-Forwarded-For is ignored: a client cannot name itself a new source.
         try await withAPI { api, w in
             try await addUser(w, email: "lock@clinic.test")
-            let unknown = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"nobody@clinic.test","password":"whatever it is"}"#)
-            #expect(unknown.status == 401)
-            for _ in 0..<ThawStore.maxFailedSignIns {
-                let wrong = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"lock@clinic.test","password":"wrong password!"}"#)
-                #expect(wrong.status == 401 && wrong["detail"] as? String == unknown["detail"] as? String)
+            for index in 0..<SignInThrottle.failuresPerEmail {
+                _ = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"lock@clinic.test","password":"wrong password!"}"#,
+                                       headers: Self.fromSource("203.0.113.\(index)"))
             }
-            let locked = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"lock@clinic.test","password":"a long enough password"}"#)
-            #expect(locked.status == 429 && locked.headers[.retryAfter] != nil)
-            w.clock.advance(seconds: ThawStore.lockoutSeconds + 1)
-            #expect(try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"lock@clinic.test","password":"a long enough password"}"#).status == 200)
+            let locked = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"lock@clinic.test","password":"wrong password!"}"#,
+                                            headers: Self.fromSource("203.0.113.99"))
+            #expect(locked.status == 429)
+        }
+    }
+
+    @Test func oneSourceTryingManyEmailsIsLockedOut() async throws {
+        try await withAPI(configure: { $0.trustedProxies = ["unknown"] }) { api, w in
+            try await addUser(w, email: "sam@clinic.test")
+            let sprayer = Self.fromSource("203.0.113.9")
+            for index in 0..<SignInThrottle.failuresPerSource {
+                let reply = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"guess\#(index)@clinic.test","password":"wrong password!"}"#,
+                                               headers: sprayer)
+                #expect(reply.status == 401)
+            }
+            let locked = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"sam@clinic.test","password":"a long enough password"}"#,
+                                            headers: sprayer)
+            #expect(locked.status == 429)
+            // The account itself is not locked: from another source it signs in.
+            #expect(try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"sam@clinic.test","password":"a long enough password"}"#,
+                                       headers: Self.fromSource("198.51.100.1")).status == 200)
         }
     }
 

@@ -17,7 +17,7 @@ import ThawTestSupport
                 (#"{"clientId":"\#(w.client.id)","needCategory":"housing","followUpDue":"2026-03-01T09:00:00"}"#, 400, "followUpDue", "format"),
                 (#"{"clientId":"\#(w.client.id)","needCategory":"housing","followUpDue":"2020-03-01T09:00:00Z","serviceId":"\#(w.housingService.id)"}"#, 422, "followUpDue", "not-in-past"),
                 (#"{"clientId":"\#(w.client.id)","needCategory":"food","serviceId":"\#(w.housingService.id)"}"#, 422, "needCategory", "offered-by-service"),
-                (#"{"clientId":"\#(w.client.id)","needCategory":"food","serviceId":"\#(w.foodService.id)"}"#, 422, "organizationId", "consent-required"),
+                (#"{"clientId":"\#(w.client.id)","needCategory":"food","serviceId":"\#(w.foodService.id)"}"#, 422, "serviceId", "consent-required"),
                 (#"{"clientId":"\#(w.client.id)","needCategory":"housing","serviceId":"svc_nope"}"#, 422, "serviceId", "exists"),
             ]
             for (body, status, field, rule) in cases {
@@ -109,8 +109,11 @@ import ThawTestSupport
 
     @Test func badClientsConsentsAndScreeningsAreRefused() async throws {
         try await withAPI { api, w in
-            let future = try await api.call(.post, "/api/v1/clients", as: "navigator", json: #"{"givenName":"A","familyName":"B","birthDate":"2999-01-01"}"#)
+            let future = try await api.call(.post, "/api/v1/clients", as: "navigator", json: #"{"givenName":"A","familyName":"B","birthDate":"2150-01-01"}"#)
             #expect(future.status == 422 && future.problemField == "birthDate")
+            // A date Thaw does not support at all is malformed input: 400 naming the field and the range.
+            let unsupported = try await api.call(.post, "/api/v1/clients", as: "navigator", json: #"{"givenName":"A","familyName":"B","birthDate":"2999-01-01"}"#)
+            #expect(unsupported.status == 400 && unsupported.problemField == "birthDate" && unsupported.problemRule == "date-range")
             let badDate = try await api.call(.post, "/api/v1/clients", as: "navigator", json: #"{"givenName":"A","familyName":"B","birthDate":"1980-02-30"}"#)
             #expect(badDate.status == 400 && badDate.problemField == "birthDate")
             let blank = try await api.call(.post, "/api/v1/clients", as: "navigator", json: #"{"givenName":" ","familyName":"B"}"#)

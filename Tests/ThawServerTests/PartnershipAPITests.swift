@@ -156,7 +156,9 @@ struct PartnershipAPITests {
         try await withAPI { api, w in
             let a = API(client: api.client, tokens: try await leadTokens(w))
             let base = "/api/v1/climate/pairs/\(w.clinic.id)/\(w.housing.id)"
-            for (query, field, rule) in [("weights=reciprocity:-1", "weights", "not-negative"), ("weights=reciprocity:0,openness:0", "weights", "not-all-zero"),
+            for (query, field, rule) in [("weights=reciprocity:-1", "weights", "range"), ("weights=continuity:1e308", "weights", "range"), ("weights=continuity:nan", "weights", "range"),
+                                         ("from=0001-01&to=0002-01", "from", "date-range"), ("from=9999-06&to=9999-12-31", "from", "date-range"),
+                                         ("minSize=99999999999999999999", "minSize", "range"), ("penalty=1e308", "penalty", "range"), ("weights=reciprocity:0,openness:0", "weights", "not-all-zero"),
                                          ("weights=warmth:1", "weights", "unknown"), ("period=fortnight", "period", "enum"), ("from=2026-13", "from", "date")] {
                 let reply = try await a.call(.get, base + "?" + query, as: "clinic")
                 #expect(reply.status == 400 && reply.problemField == field && reply.problemRule == rule, "\(query)")

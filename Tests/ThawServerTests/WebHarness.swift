@@ -69,6 +69,7 @@ func withWeb(_ body: @Sendable ([String: Browser], World, any TestClientProtocol
         let configuration = ServerConfiguration(bcryptCost: 4, maxBodyBytes: 64 * 1024, logLevel: .error)
         let app = Application(router: buildRouter(configuration: configuration, store: world.store))
         let people: [(String, Actor)] = [("navigator", world.navigator), ("clinicAdmin", world.clinicAdmin), ("clinicLead", world.clinicLead),
+                                         ("networkAdmin", world.networkAdmin),
                                          ("housing", world.housingStaff), ("food", world.foodStaff), ("unrelated", world.unrelatedStaff)]
         var sessions: [String: (String, String)] = [:]
         for (name, actor) in people {

@@ -154,8 +154,8 @@ struct WebReferralFlowTests {
             let referral = try await world.refer()
             _ = try await world.store.scoped(to: world.housingStaff).sendMessage(referral: referral.id, body: "hello")
             var iterator = stream.makeAsyncIterator()
-            let first = await iterator.next()
-            let second = await iterator.next()
+            let first = await iterator.next()?.referralChange
+            let second = await iterator.next()?.referralChange
             #expect(first?.referralID == referral.id && second?.referralID == referral.id)
             #expect(first?.concerns(world.clinic.id) == true && first?.concerns(world.housing.id) == true)
             #expect(first?.concerns(world.unrelated.id) == false)

@@ -148,18 +148,38 @@ struct WebSecurityTests {
     func administration() async throws {
         try await withWeb { browsers, world, _ in
             #expect(try await browsers["navigator"]!.get("/admin").status == 403)
-            #expect(try await browsers["clinicAdmin"]!.get("/admin").status == 200)
-            let housingPage = try await browsers["clinicAdmin"]!.get("/admin/organizations/\(world.housing.id)")
-            #expect(housingPage.contains("staff@housing.test"))
-            let done = try await browsers["clinicAdmin"]!.post("/admin/organizations/\(world.housing.id)",
-                                                              [("action", "user"), ("user", world.housingStaff.userID.raw), ("roles", "partner-staff")])
+            let admin = try await browsers["clinicAdmin"]!.get("/admin")
+            #expect(admin.status == 200 && !admin.contains("Add an organisation"))          // organisations are the network's
+            // An organisation administrator administers its own organisation, and no other.
+            #expect(try await browsers["clinicAdmin"]!.get("/admin/organizations/\(world.housing.id)").status == 404)
+            let elsewhere = try await browsers["clinicAdmin"]!.post("/admin/organizations/\(world.housing.id)",
+                                                                   [("action", "user"), ("user", world.housingStaff.userID.raw), ("active", "yes")])
+            #expect(elsewhere.status == 404)
+            #expect(try await browsers["housing"]!.get("/inbox").status == 200)               // still signed in
+            let own = try await browsers["clinicAdmin"]!.get("/admin/organizations/\(world.clinic.id)")
+            #expect(own.contains("nav@clinic.test") && !own.contains("value=\"network-administrator\""))
+            let done = try await browsers["clinicAdmin"]!.post("/admin/organizations/\(world.clinic.id)",
+                                                              [("action", "user"), ("user", world.navigator.userID.raw), ("roles", "navigator")])
             #expect(done.status == 303)
-            #expect(try await browsers["housing"]!.get("/inbox").status == 303)   // signed out: sent to sign in
-            // A partner cannot change another organisation's capacity, an administrator can.
+            #expect(try await browsers["navigator"]!.get("/caseload").status == 303)         // deactivated: signed out, sent to sign in
+            // Capacity is kept by the organisation's own staff: nobody else, administrators included.
             let capacity = [("action", "capacity"), ("service", world.foodService.id.raw), ("capacity", "waitlist")]
             #expect(try await browsers["unrelated"]!.post("/admin/organizations/\(world.food.id)", capacity).status == 404)
-            #expect(try await browsers["clinicAdmin"]!.post("/admin/organizations/\(world.food.id)", capacity).status == 303)
+            #expect(try await browsers["clinicAdmin"]!.post("/admin/organizations/\(world.food.id)", capacity).status == 404)
+            #expect(try await world.store.service(world.foodService.id).capacity == .accepting)
+            #expect(try await browsers["food"]!.post("/admin/organizations/\(world.food.id)", capacity).status == 303)
             #expect(try await world.store.service(world.foodService.id).capacity == .waitlist)
+            // The network administrator adds organisations, and another organisation's first administrator only.
+            let network = try await browsers["networkAdmin"]!.get("/admin/organizations/\(world.housing.id)")
+            #expect(network.status == 200 && network.contains("Add an administrator") && !network.contains("Add a service"))
+            let first = try await browsers["networkAdmin"]!.post("/admin/organizations/\(world.housing.id)",
+                [("action", "new-user"), ("displayName", "Harper"), ("email", "harper@housing.test"), ("roles", "navigator"),
+                 ("password", "a long enough password")])
+            #expect(first.status == 303)
+            #expect(try await world.store.user(email: "harper@housing.test")?.roles == [.administrator])     // the form's roles are not its to set
+            let second = try await browsers["networkAdmin"]!.post("/admin/organizations/\(world.housing.id)",
+                [("action", "new-user"), ("displayName", "Kit"), ("email", "kit@housing.test"), ("password", "a long enough password")])
+            #expect(second.status == 409 && second.contains("already has an active administrator"))
         }
     }
 }

@@ -55,7 +55,7 @@ import ThawTestSupport
             #expect(freeze.eventsNearStart.map(\.id) == [nearby.id])                     // not the other organisation's event
             #expect(history.segments[0].eventsNearStart.isEmpty && history.segments[0].direction == nil)
             #expect(history.penalty == ChangePoints.defaultPenalty(count: history.periods.filter { $0.index != nil }.count))
-            await #expect(throws: ThawError.invalid("penalty", "positive", "the penalty must be a positive number")) {
+            await #expect(throws: ThawError.invalid("penalty", "range", "the penalty must be a number above 0 and at most 1000000")) {
                 try await lead.pairClimateHistory(orgs[0], orgs[1], period: .month, from: start, to: CalendarDate("2023-01-01")!, penalty: -1)
             }
 

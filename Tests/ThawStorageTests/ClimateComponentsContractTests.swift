@@ -12,6 +12,7 @@ import ThawTestSupport
         try await withDatabase(backend) { db in
             let w = try await World.make(db.database)
             let partner = w.store.scoped(to: w.housingStaff), lead = w.store.scoped(to: w.clinicLead)
+            let housingLead = try await w.addPerson(w.housing, "lead@housing.test", [.partnershipLead])
             let prompt = try await w.refer()
             w.clock.advance(seconds: 3600)
             _ = try await partner.changeStatus(prompt.id, StatusChange(status: .accepted), expectedVersion: 1)      // in time
@@ -19,7 +20,7 @@ import ThawTestSupport
             let signal = try await lead.sendSignal(NewSignal(kind: .liaisonAppointed, description: "A liaison for housing",
                                                              madeOn: CalendarDate(w.clock.now()), addressedToOrganizationIds: [w.housing.id]))
             w.clock.advance(seconds: 86_400)
-            _ = try await partner.acknowledgeSignal(signal.id, note: nil)                                            // in time
+            _ = try await w.store.scoped(to: housingLead).acknowledgeSignal(signal.id, note: nil)                    // in time
             w.clock.advance(seconds: 9 * 86_400)
             _ = try await partner.sendMessage(referral: slow.id, body: "Sorry for the wait")                        // late, first response by message
             let swept = try await w.store.sweepDeadlines()

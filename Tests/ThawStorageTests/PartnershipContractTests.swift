@@ -182,10 +182,21 @@ import ThawTestSupport
                                                                 occurredOn: CalendarDate(w.clock.now()), affectedOrganizationIds: [w.housing.id]))
             let timeline = try await l.housing.pairTimeline(w.housing.id, w.clinic.id)
             let kinds = timeline.map { $0.activity?.kind ?? "event:" + ($0.event?.kind.rawValue ?? "?") }
-            // The world's consent and referral came earlier the same day; an event sits at the start of its day.
-            #expect(kinds == ["event:cabinet-change", "consent.recorded", "referral.created", "thread.message", "commitment.made"])
-            #expect(timeline.filter { $0.activity?.channel == .referral || $0.activity?.channel == .system }.allSatisfy { $0.activity?.detail == [:] })
+            // The world's consent and the referral are about a client: left out entirely. An event sits at the start of its day.
+            #expect(kinds == ["event:cabinet-change", "thread.message", "commitment.made"])
+            #expect(!timeline.contains { item in
+                guard let entry = item.activity else { return false }
+                return entry.subjectID == w.client.id.raw || entry.detail.values.contains(w.client.id.raw) || entry.channel == .referral
+            })
             await #expect(throws: ThawError.self) { try await l.food.pairTimeline(w.housing.id, w.clinic.id) }
+            // An organisation that does not exist is not a pair with no history: 404.
+            await #expect(throws: ThawError.notFound("the pair of organisations \(w.housing.id) and org_00000000000000000000000000000000")) {
+                try await l.housing.pairTimeline(w.housing.id, ID("org_00000000000000000000000000000000"))
+            }
+            await #expect(throws: ThawError.notFound("the pair of organisations \(w.housing.id) and org_00000000000000000000000000000000")) {
+                try await l.housing.pairClimate(w.housing.id, ID("org_00000000000000000000000000000000"), period: .month,
+                                                from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-02-01")!)
+            }
             let committee = try await l.clinic.createCommittee(NewCommittee(name: "Council", purpose: "", decisionRule: .consensus, quorum: 1,
                                                                             memberOrganizationIds: [w.clinic.id, w.housing.id]))
             let motion = try await l.clinic.proposeDecision(committee.id, motion: "Meet monthly")

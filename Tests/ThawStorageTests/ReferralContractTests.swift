@@ -58,7 +58,7 @@ import ThawTestSupport
             let w = try await World.make(db.database)
             let referral = try await w.refer()
             let ledgerBefore = try await w.count("activity")
-            await #expect(throws: ThawError.forbidden("only the receiving organisation may set accepted")) {
+            await #expect(throws: ThawError.forbidden("only the receiving organisation may set accepted", field: "status")) {
                 try await w.store.scoped(to: w.navigator).changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: 1)
             }
             await #expect(throws: ThawError.self) {

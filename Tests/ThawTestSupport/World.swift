@@ -9,6 +9,8 @@ public struct World: Sendable {
     public let clock: ManualClock
     public let clinic: Organization, housing: Organization, food: Organization, unrelated: Organization
     public let navigator: Actor, clinician: Actor, clinicAdmin: Actor, clinicLead: Actor
+    /// The network's administrator, in the clinic (the hosting organisation here).
+    public let networkAdmin: Actor
     public let housingStaff: Actor, foodStaff: Actor, unrelatedStaff: Actor
     public let housingService: Service, foodService: Service
     public let client: Client
@@ -42,6 +44,7 @@ public struct World: Sendable {
                      clinician: try await actor(clinic, "doc@clinic.test", [.clinician]),
                      clinicAdmin: try await actor(clinic, "admin@clinic.test", [.administrator]),
                      clinicLead: try await actor(clinic, "lead@clinic.test", [.partnershipLead]),
+                     networkAdmin: try await actor(clinic, "network@clinic.test", [.networkAdministrator]),
                      housingStaff: try await actor(housing, "staff@housing.test", [.partnerStaff]),
                      foodStaff: try await actor(food, "staff@food.test", [.partnerStaff]),
                      unrelatedStaff: try await actor(unrelated, "staff@library.test", [.partnerStaff]),
@@ -52,6 +55,13 @@ public struct World: Sendable {
         try await store.scoped(to: actor ?? navigator).createReferral(
             NewReferral(clientId: client.id, serviceId: housingService.id, needCategory: .housing, note: "Needs housing soon"),
             idempotencyKey: key).0
+    }
+
+    /// Another person in one of the world's organisations.
+    public func addPerson(_ organization: Organization, _ email: String, _ roles: Set<Role>) async throws -> Actor {
+        let user = try await store.createUser(NewUser(organizationId: organization.id, email: email, displayName: email,
+                                                      roles: roles, password: "correct horse battery"), passwordHash: "x")
+        return Actor(userID: user.id, organizationID: organization.id, sector: organization.sector, roles: roles)
     }
 
     public func count(_ table: String) async throws -> Int {

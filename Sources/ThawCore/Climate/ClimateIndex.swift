@@ -60,6 +60,10 @@ public struct ClimateWeights: Codable, Sendable, Equatable {
     public static let names = ["reciprocity", "responsiveness", "followThrough", "openness", "channelMix", "continuity", "breadth", "survey"]
     public static let equal = ClimateWeights(weights: Dictionary(uniqueKeysWithValues: names.map { ($0, 1.0) }))
 
+    /// The largest weight one component may have: enough to make any component dominate,
+    /// small enough that a weighted sum stays a finite number.
+    public static let largest = 1000.0
+
     public init(weights: [String: Double]) { self.weights = weights }
 
     /// Parses `reciprocity:2,openness:1,...` (unnamed components weigh nothing); nil gives equal weights.
@@ -83,7 +87,8 @@ public struct ClimateWeights: Codable, Sendable, Equatable {
         var v = Validator()
         let unknown = weights.keys.filter { !Self.names.contains($0) }.sorted()
         v.require(unknown.isEmpty, "weights", "unknown", "unknown components: \(unknown.joined(separator: ", ")); use \(Self.names.joined(separator: ", "))")
-        v.require(weights.values.allSatisfy { $0 >= 0 && $0.isFinite }, "weights", "not-negative", "weights cannot be negative")
+        v.require(weights.values.allSatisfy { $0.isFinite && (0...Self.largest).contains($0) }, "weights", "range",
+                  "each weight is a number from 0 to \(Int(Self.largest))")
         v.require(weights.values.contains { $0 > 0 }, "weights", "not-all-zero", "at least one weight must be above zero")
         try v.check(unprocessable: false)
     }

@@ -52,7 +52,9 @@ public struct DemoNetwork: Sendable {
                                   organization: organizations[key]!.name))
             return Actor(userID: created.id, organizationID: created.organizationID, sector: organizations[key]!.sector, roles: roles)
         }
-        _ = try await user("admin@thaw.demo", "Alex Admin", "authority", [.administrator])
+        // The hosting organisation's administrator also administers the network; Homeward's administers Homeward alone.
+        _ = try await user("admin@thaw.demo", "Alex Admin", "authority", [.administrator, .networkAdministrator])
+        _ = try await user("admin@homeward.demo", "Harper Admin", "housing", [.administrator])
         let navigator = try await user("navigator@riverside-fht.demo", "Nadia Navigator", "fht", [.navigator])
         let clinician = try await user("clinician@elm-street.demo", "Dr. Chen Clinician", "elm", [.clinician])
         let ruralNavigator = try await user("navigator@prairie-clinic.demo", "Priya Navigator", "prairieclinic", [.navigator])
@@ -106,7 +108,11 @@ public struct DemoNetwork: Sendable {
             _ = try await scoped.recordConsent(client: client.id, NewConsent(
                 grantee: .sector(.government), scopes: [.contact, .needs], purpose: .referral, validUntil: end.adding(days: 365)))
             _ = try await scoped.recordConsent(client: client.id, NewConsent(
-                grantee: .sector(.healthSystem), scopes: [.contact, .needs, .notes], purpose: .careCoordination, validUntil: end.adding(days: 365)))
+                grantee: .sector(.healthSystem), scopes: [.contact, .needs, .notes], purpose: .referral, validUntil: end.adding(days: 365)))
+            // Shared care with the health authority's programmes: a purpose of its own, which does not cover referrals.
+            _ = try await scoped.recordConsent(client: client.id, NewConsent(
+                grantee: .organization(organizations["authority"]!.id), scopes: [.contact, .needs], purpose: .careCoordination,
+                validUntil: end.adding(days: 365)))
             cases.append((client, identified[0], actor))
         }
 

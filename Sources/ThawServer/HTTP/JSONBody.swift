@@ -19,7 +19,9 @@ enum JSONBody {
         guard buffer.readableBytes > 0 else {
             throw ThawError.invalid("body", "required", "a JSON body is required")
         }
-        return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        let data = Data(buffer: buffer)
+        try TextChecks.refuseNUL(inJSON: data)
+        return try JSONDecoder().decode(T.self, from: data)
     }
 
     /// The whole body, refusing one over `limit` bytes (413) before or while reading it.
@@ -61,6 +63,7 @@ extension HTTPField.Name {
     static let idempotentReplayed = Self("Idempotent-Replayed")!
     static let requestID = Self("X-Request-Id")!
     static let csrfToken = Self("X-CSRF-Token")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
 }
 
 extension Request {
@@ -77,8 +80,19 @@ extension Request {
         return version
     }
 
+    /// A query parameter; an empty one counts as absent.
     func query(_ name: String) -> String? {
         uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A whole-number query parameter within `range`, or nil when absent. The one rule for
+    /// every such parameter: anything else (a word, a fraction, out of range) is a 400 naming it.
+    func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let raw = query(name) else { return nil }
+        guard let value = Int(raw), range.contains(value) else {
+            throw ThawError.invalid(name, "range", "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
     }
 }
 

@@ -54,6 +54,9 @@ struct JSONOutput {
     mutating func field(_ name: StaticString, _ value: String?) { if let value { key(name); string(value) } }
     mutating func field(_ name: StaticString, _ value: Int?) { if let value { key(name); int(value) } }
     mutating func field(_ name: StaticString, _ value: Timestamp?) { if let value { key(name); timestamp(value) } }
+    mutating func field(_ name: StaticString, _ value: Bool) {
+        key(name); separate(); bytes.append(contentsOf: (value ? "true" : "false").utf8); needsComma = true
+    }
 
     /// The same text as `ISO8601.format`, written digit by digit without building a String.
     mutating func timestamp(_ value: Timestamp) {
@@ -161,6 +164,7 @@ extension Referral: FastJSONEncodable {
             o.field("serviceId", serviceID)
             o.field("status", status)
             o.field("statusReason", statusReason)
+            o.field("statusReasonSide", statusReasonSide)
             o.field("updatedAt", updatedAt)
             o.field("version", version)
         }
@@ -190,6 +194,7 @@ extension ReferralMessage: FastJSONEncodable {
             o.field("referralId", referralID)
             o.field("sentAt", sentAt)
             o.field("side", side)
+            o.field("withheld", withheld)
         }
     }
 }

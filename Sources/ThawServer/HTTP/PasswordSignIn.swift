@@ -16,22 +16,24 @@ struct PasswordSignIn {
         var cookie: Cookie
     }
 
-    func signIn(email: String, password: String) async throws -> SignedIn {
+    /// `source` is the client's address: failures are counted per email and source
+    /// (`SignInThrottle`), and every failure, for an email that exists or not, costs
+    /// one bcrypt check and one write, so neither the answer nor its time tells them apart.
+    func signIn(email: String, password: String, source: String) async throws -> SignedIn {
         let wrong = ThawError.unauthenticated("the email or password is wrong")
-        guard let credential = try await store.credential(email: email), credential.user.active,
-              let hash = credential.passwordHash else {
-            _ = try await hasher.verify(password, hash: hasher.decoyHash)
-            throw wrong
-        }
         let now = store.clock.now()
-        if let locked = credential.lockedUntil, locked > now {
-            throw ThawError.tooManyAttempts("too many failed sign-ins; this account is locked for a while",
+        if let locked = try await store.signInLockedUntil(email: email, source: source) {
+            throw ThawError.tooManyAttempts("too many failed sign-ins from here",
                                             retryAfterSeconds: Int((locked.millis - now.millis) / 1000) + 1)
         }
-        guard try await hasher.verify(password, hash: hash) else {
-            try await store.recordFailedSignIn(user: credential.user.id)
+        let credential = try await store.credential(email: email)
+        let hash = credential.flatMap { $0.user.active ? $0.passwordHash : nil }
+        let verified = try await hasher.verify(password, hash: hash ?? hasher.decoyHash)
+        guard verified, hash != nil, let credential else {
+            try await store.recordFailedSignIn(email: email, source: source)
             throw wrong
         }
+        try await store.clearFailedSignIns(email: email, source: source)
         let session = try await store.startSession(user: credential.user.id, lifetimeSeconds: configuration.sessionLifetimeSeconds)
         let organization = try await store.organization(credential.user.organizationID)
         let cookie = Cookie(name: AuthMiddleware.cookieName, value: session.secret,

@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
+import NIOHTTP1
 import Synchronization
 import ThawCore
 
@@ -44,6 +46,20 @@ struct RequestLogMiddleware: RouterMiddleware {
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
+    /// Errors that mean the client stopped sending (or sent what HTTP cannot parse) while we read its request.
+    static func isClientAbort(_ error: any Error) -> Bool {
+        switch error {
+        case is HTTPParserError, is CancellationError: return true
+        case let error as ChannelError:
+            switch error {
+            case .ioOnClosedChannel, .eof, .inputClosed, .outputClosed, .alreadyClosed: return true
+            default: return false
+            }
+        case let error as IOError: return [ECONNRESET, EPIPE].contains(error.errnoCode)
+        default: return false
+        }
+    }
+
     static func problemResponse(for error: any Error, request: Request, logger: Logger) -> Response {
         if let (problem, headers) = ProblemDetails.from(error) {
             var problem = problem
@@ -51,11 +67,20 @@ struct RequestLogMiddleware: RouterMiddleware {
             problem.instance = request.uri.path
             return JSONBody.problem(problem, headers: headers)
         }
+        if isClientAbort(error) {
+            // The client went away, or sent a body HTTP cannot parse: its doing, not ours.
+            logger.info("client aborted the request", metadata: ["error": .string(String(describing: error))])
+            let detail = "the request did not arrive whole: the connection closed or the body was malformed"
+            return JSONBody.problem(ProblemDetails(type: "urn:thaw:problem:incomplete-request", title: "Incomplete request", status: 400,
+                                                   detail: detail, instance: request.uri.path,
+                                                   errors: [Violation(field: "body", rule: "complete", message: detail)]))
+        }
         // Anything unexpected is our fault: log it, and tell the client nothing internal.
         logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
+        let detail = "something went wrong on our side; the request id helps us find it"
         return JSONBody.problem(ProblemDetails(type: "urn:thaw:problem:internal", title: "Internal error", status: 500,
-                                               detail: "something went wrong on our side; the request id helps us find it",
-                                               instance: request.uri.path))
+                                               detail: detail, instance: request.uri.path,
+                                               errors: [Violation(field: "request", rule: "internal", message: detail)]))
     }
 }
 

@@ -16,9 +16,21 @@ public struct ThawRequestContext: RequestContext {
     /// The session's CSRF token, which every web form must echo as `_csrf`.
     public var csrfToken: String?
     public var requestID: String = ""
+    /// The peer's IP address (a proxy's, behind one; see `ServerConfiguration.trustedProxies`).
+    public let peerAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// Where the request came from, for sign-in throttling: the peer, or, when the peer
+    /// is a proxy we trust, the last address it put in `X-Forwarded-For`.
+    func clientAddress(_ request: Request, trustedProxies: Set<String>) -> String {
+        let peer = peerAddress ?? "unknown"
+        guard trustedProxies.contains(peer), let forwarded = request.headers[.xForwardedFor],
+              let last = forwarded.split(separator: ",").last.map({ String($0).trimmingWhitespace }), !last.isEmpty, last.count <= 64 else { return peer }
+        return last
     }
 
     /// Bodies are read by `JSONBody`, which applies the configured limit; this

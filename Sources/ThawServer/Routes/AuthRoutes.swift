@@ -48,7 +48,8 @@ struct AuthRoutes: APIRouteGroup {
     @Sendable func signIn(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let input = try await body(SignInRequest.self, request)
         let signedIn = try await PasswordSignIn(store: store, hasher: hasher, configuration: configuration)
-            .signIn(email: input.email, password: input.password)
+            .signIn(email: input.email, password: input.password,
+                    source: context.clientAddress(request, trustedProxies: configuration.trustedProxies))
         var response = try JSONBody.response(SignInResponse(user: signedIn.principal.user, organization: signedIn.principal.organization,
                                                             csrfToken: signedIn.csrf))
         response.setCookie(signedIn.cookie)

@@ -29,7 +29,7 @@ struct ClientRoutes: APIRouteGroup {
     }
 
     @Sendable func list(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let limit = request.query("limit").flatMap(Int.init) ?? 100
+        let limit = try request.integer("limit", in: 1...500) ?? 100
         return try JSONBody.response(["items": try await scoped(context).clients(nameContains: request.query("name"), limit: limit)])
     }
 

@@ -37,8 +37,8 @@ struct ClimateRoutes: APIRouteGroup {
     /// `period`, `from`, `to` and `weights` from the query, with their defaults (the last twelve months, equal weights).
     static func range(_ request: Request, today: CalendarDate) throws -> (ClimatePeriod, CalendarDate, CalendarDate, ClimateWeights) {
         let period = try ClimatePeriod.parse(request.query("period"))
-        let from = try CalendarDate.dayOrMonth(request.query("from"), field: "from") ?? CalendarDate(year: today.year - 1, month: today.month, day: 1)!
-        let to = try CalendarDate.dayOrMonth(request.query("to"), field: "to") ?? CalendarDate(today.startOfDay.adding(days: 1))
+        let from = try CalendarDate.dayOrMonth(request.query("from"), field: "from") ?? today.firstOfMonth(adding: -12)
+        let to = try CalendarDate.dayOrMonth(request.query("to"), field: "to") ?? today.adding(days: 1)
         return (period, from, to, try ClimateWeights.parse(request.query("weights")))
     }
 
@@ -48,13 +48,12 @@ struct ClimateRoutes: APIRouteGroup {
         let scoped = try scoped(context)
         let (period, from, to, weights) = try Self.range(request, today: CalendarDate(store.clock.now()))
         let penalty = try request.query("penalty").map { raw -> Double in
-            guard let value = Double(raw), value > 0, value.isFinite else { throw ThawError.invalid("penalty", "positive", "penalty must be a positive number") }
+            guard let value = Double(raw), value > 0, value <= PairClimateHistory.largestPenalty else {
+                throw ThawError.invalid("penalty", "range", "penalty must be a number above 0 and at most \(Int(PairClimateHistory.largestPenalty))")
+            }
             return value
         }
-        let minSize = try request.query("minSize").map { raw -> Int in
-            guard let value = Int(raw) else { throw ThawError.invalid("minSize", "integer", "minSize must be a whole number of periods") }
-            return value
-        } ?? 2
+        let minSize = try request.integer("minSize", in: 1...52) ?? 2
         let history = try await scoped.pairClimateHistory(try context.id("organizationId"), try context.id("otherId"), period: period,
                                                           from: from, to: to, weights: weights, penalty: penalty, minSize: minSize)
         return try JSONBody.response(PairClimateResponse(weights: weights.weights, items: history.periods, segments: history.segments,

@@ -55,12 +55,14 @@ struct DirectoryRoutes: APIRouteGroup {
         return try JSONBody.response(["items": try await store.users(in: organization, by: actor)])
     }
 
-    /// Administrators (of the hosting organisation) add users to any organisation.
+    /// An organisation's administrators add its users; network administrators add another
+    /// organisation's first administrators (`Administration`).
     @Sendable func createUser(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let actor = try await principal(context).actor
-        // Checked again in the store; here first so a non-administrator cannot make us spend a bcrypt hash.
-        try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding a user")
+        // Checked again in the store; here first so nobody else can make us spend a bcrypt hash.
+        try AccessPolicy.require(actor, anyOf: [.administrator, .networkAdministrator], to: "adding a user")
         let input = try await body(NewUser.self, request)
+        try Administration.checkNewUser(by: actor, in: input.organizationId, roles: input.roles, hasActiveAdministrator: false)
         try input.validate()
         let hash = try await hasher.hash(input.password)
         return try JSONBody.response(try await store.createUser(input, passwordHash: hash, by: actor), status: .created)

@@ -71,13 +71,7 @@ struct NetworkFactsRoutes: APIRouteGroup {
         return try JSONBody.response(try await scoped.recordEvent(try await body(NewOutsideEvent.self, request)), status: .created)
     }
     @Sendable func listFunding(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        var within: Int?
-        if let raw = request.query("endingWithinDays") {
-            guard let n = Int(raw), (0...3650).contains(n) else {
-                throw ThawError.invalid("endingWithinDays", "range", "endingWithinDays must be 0 to 3650")
-            }
-            within = n
-        }
+        let within = try request.integer("endingWithinDays", in: 0...3650)
         return try JSONBody.response(["items": try await scoped(context).funding(endingWithinDays: within)])
     }
     @Sendable func recordFunding(_ request: Request, context: ThawRequestContext) async throws -> Response {

@@ -113,10 +113,7 @@ struct PartnershipRoutes: APIRouteGroup {
 
     @Sendable func listCommitments(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let scoped = try scoped(context)
-        if let days = request.query("dueWithinDays") {
-            guard let n = Int(days), (0...366).contains(n) else {
-                throw ThawError.invalid("dueWithinDays", "range", "dueWithinDays must be 0 to 366")
-            }
+        if let n = try request.integer("dueWithinDays", in: 0...366) {
             return try JSONBody.response(["items": try await scoped.commitmentsDueSoon(days: n)])
         }
         return try JSONBody.response(["items": try await scoped.commitments()])

@@ -136,10 +136,7 @@ extension WorklistQuery {
             guard raw == "true" || raw == "false" else { throw ThawError.invalid("mine", "boolean", "mine must be true or false") }
             onlyMine = raw == "true"
         }
-        if let raw = request.query("limit") {
-            guard let n = Int(raw), (1...200).contains(n) else { throw ThawError.invalid("limit", "range", "limit must be 1 to 200") }
-            limit = n
-        }
+        if let n = try request.integer("limit", in: 1...200) { limit = n }
         if let raw = request.query("cursor") {
             guard let parsed = WorklistCursor(token: raw) else { throw ThawError.invalid("cursor", "format", "cursor is not one this server issued") }
             cursor = parsed

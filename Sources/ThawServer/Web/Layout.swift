@@ -4,6 +4,9 @@ import ThawStorage
 /// What every page shares: the document shell, the header with the main
 /// navigation for this user's roles, the skip link, and the footer.
 struct Layout {
+    /// Who sees the Administration pages: organisation and network administrators.
+    static let administrationRoles: Set<Role> = [.administrator, .networkAdministrator]
+
     var title: String
     var principal: Principal?
     var csrf: String?
@@ -74,8 +77,8 @@ struct Layout {
         }
         if actor.hasAny(AccessPolicy.receivingRoles) { links.append(("inbox", WebPath.inbox, "Inbox")) }
         links.append(("partnership", WebPath.partnership, "Partnership"))
-        if actor.hasAny([.partnershipLead, .administrator]) { links.append(("climate", WebPath.climate, "Climate")) }
-        if actor.has(.administrator) { links.append(("admin", WebPath.admin, "Administration")) }
+        if actor.hasAny([.partnershipLead, .administrator, .networkAdministrator]) { links.append(("climate", WebPath.climate, "Climate")) }
+        if actor.hasAny(Self.administrationRoles) { links.append(("admin", WebPath.admin, "Administration")) }
         links.append(("tokens", WebPath.adminTokens, "API tokens"))
         let items = links.map { key, href, label -> HTML in
             key == section

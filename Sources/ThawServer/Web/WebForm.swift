@@ -31,6 +31,10 @@ struct WebForm: Sendable {
               AuthMiddleware.constantTimeEquals(sent, expected) else {
             throw ThawError.forbidden("this form is out of date or did not come from Thaw; reload the page and try again")
         }
+        for (name, values) in form.fields.sorted(by: { $0.key < $1.key }) {
+            try TextChecks.refuseNUL(name, field: "field name")
+            for value in values { try TextChecks.refuseNUL(value, field: name) }
+        }
         return form
     }
 
@@ -65,6 +69,10 @@ struct WebForm: Sendable {
         guard let raw = self[name] else { return nil }
         guard let date = CalendarDate(raw) else {
             throw ThawError.unprocessable(name, "date", "\(name) must be a date like 2026-12-31")
+        }
+        guard CalendarDate.supported.contains(date) else {
+            throw ThawError.unprocessable(name, "date-range",
+                                          "\(name) must be between \(CalendarDate.earliestSupported) and \(CalendarDate.latestSupported)")
         }
         return date
     }

@@ -11,8 +11,9 @@ extension WebRoutes {
 
     private func renderAdmin(_ context: ThawRequestContext, state: FormState, notice: Layout.Notice? = nil,
                              status: HTTPResponse.Status = .ok) async throws -> Response {
-        try AccessPolicy.require(try context.requirePrincipal().actor, anyOf: [.administrator], to: "administration")
-        let view = OrganizationsView(organizations: try await store.organizations(), state: state, csrf: context.csrfToken)
+        let actor = try context.requirePrincipal().actor
+        try AccessPolicy.require(actor, anyOf: Layout.administrationRoles, to: "administration")
+        let view = OrganizationsView(organizations: try await store.organizations(), viewer: actor, state: state, csrf: context.csrfToken)
         return WebPage.response(layout("Administration", context, section: "admin", notice: notice).render(view.render()), status: status)
     }
 
@@ -40,15 +41,15 @@ extension WebRoutes {
     private func renderOrganization(_ id: ID<Organization>, _ context: ThawRequestContext, notice: Layout.Notice? = nil,
                                     failed: (action: String, state: FormState)? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let actor = try context.requirePrincipal().actor
-        // Administrators see every organisation; directory staff only their own.
-        guard actor.has(.administrator) || (actor.organizationID == id && actor.hasAny(AccessPolicy.directoryRoles)) else {
+        // An organisation's administrators and directory staff see its page; network administrators every organisation's.
+        guard actor.has(.networkAdministrator) || (actor.organizationID == id && actor.hasAny(AccessPolicy.directoryRoles)) else {
             throw ThawError.notFound("organisation \(id)")
         }
         let organization = try await store.organization(id)
         var search = ServiceSearch(organization: id)
         search.capacities = Set(Capacity.allCases)
         let services = try await store.searchServices(search)
-        let users = actor.has(.administrator) ? try await store.users(in: id, by: actor) : []
+        let users = Administration.mayListUsers(actor, of: id) ? try await store.users(in: id, by: actor) : []
         let view = OrganizationView(organization: organization, services: services, users: users, viewer: actor, failed: failed,
                                     csrf: context.csrfToken)
         return WebPage.response(layout(organization.name, context, section: "admin", notice: notice).render(view.render()), status: status)
@@ -76,15 +77,19 @@ extension WebRoutes {
                 _ = try await store.createService(input, organization: id, by: actor)
                 return WebPage.redirect(to: WebPath.organization(id), notice: "service-created")
             case "new-user":
-                try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding a user")
+                // In another organisation a network administrator adds its first administrator, and no one else.
+                let roles = id == actor.organizationID ? Set(try form.choices("roles", Role.self)) : [.administrator]
                 let input = NewUser(organizationId: id, email: form["email"] ?? "", displayName: form["displayName"] ?? "",
-                                    roles: Set(try form.choices("roles", Role.self)), password: form.all("password").first ?? "")
+                                    roles: roles, password: form.all("password").first ?? "")
+                try Administration.checkNewUser(by: actor, in: id, roles: roles, hasActiveAdministrator: false)
                 try input.validate()
                 _ = try await store.createUser(input, passwordHash: try await hasher.hash(input.password), by: actor)
                 return WebPage.redirect(to: WebPath.organization(id), notice: "user-created")
             case "user":
                 guard let user = form["user"] else { throw ThawError.invalid("user", "required", "say which user") }
-                _ = try await store.updateUser(ID(user), roles: Set(try form.choices("roles", Role.self)), active: form["active"] == "yes", by: actor)
+                // Another organisation's administrator is only switched off or on: its roles are not the form's to set.
+                let roles = id == actor.organizationID ? Set(try form.choices("roles", Role.self)) : nil
+                _ = try await store.updateUser(ID(user), roles: roles, active: form["active"] == "yes", by: actor)
                 return WebPage.redirect(to: WebPath.organization(id), notice: "user-updated")
             default:
                 throw ThawError.invalid("action", "enum", "this form's action is not one Thaw knows")

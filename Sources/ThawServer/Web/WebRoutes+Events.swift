@@ -14,25 +14,34 @@ extension WebRoutes {
     static let heartbeat: Duration = .seconds(15)
 
     @Sendable func events(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let organization = try context.requirePrincipal().organization.id
-        let feed = store.changes
+        let principal = try context.requirePrincipal()
+        let organization = principal.organization.id, user = principal.user.id
+        guard let secret = context.sessionSecret else { throw ThawError.unauthenticated("live updates need a signed-in session") }
+        let digest = SecretDigest.hex(secret)
+        let store = self.store
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             let (lines, output) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
-            let (changes, unsubscribe) = feed.subscribe()
+            let (events, unsubscribe) = store.changes.subscribe()
             let forward = Task {
-                for await change in changes where change.concerns(organization) {
-                    output.yield("event: referral\ndata: {\"referral\":\"\(change.referralID.raw)\"}\n\n")
+                for await event in events {
+                    // Signed out or deactivated: the stream ends at once.
+                    if event.ends(sessionDigest: digest, user: user) { output.finish(); return }
+                    if let change = event.referralChange, change.concerns(organization) {
+                        output.yield("event: referral\ndata: {\"referral\":\"\(change.referralID.raw)\"}\n\n")
+                    }
                 }
             }
-            // A comment now and then finds closed connections and keeps proxies from timing out.
+            // A comment now and then finds closed connections and keeps proxies from timing out; each tick
+            // also checks the session again, for an ending this process did not see (expiry, another process).
             let ticks = Task {
                 var elapsed: Duration = .zero
                 while elapsed < Self.eventStreamLifetime {
                     try await Task.sleep(for: Self.heartbeat)
                     elapsed += Self.heartbeat
+                    guard (try? await store.principal(sessionSecret: secret)) != nil else { break }
                     output.yield(": keep-alive\n\n")
                 }
                 output.finish()

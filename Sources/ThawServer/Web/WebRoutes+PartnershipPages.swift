@@ -20,7 +20,7 @@ extension WebRoutes {
             switch error {
             case .invalid, .unprocessable:
                 return try await render((action, state), nil, .unprocessableContent)
-            case .conflict(_, let message), .forbidden(let message):
+            case .conflict(_, let message, _), .forbidden(let message, _):
                 state.errors["action"] = message
                 return try await render((action, state), .init(kind: .error, text: message + ". Nothing was changed."),
                                         error.isConflict ? .conflict : .forbidden)
@@ -95,7 +95,7 @@ extension WebRoutes {
                 let heldOn = try required(try form.date("heldOn"), "heldOn", "Give the date of the meeting")
                 let agenda = (form.all("agenda").first ?? "").split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingWhitespace.isEmpty }
                 _ = try await scoped.recordMeeting(id, heldAt: heldOn.startOfDay.adding(seconds: 12 * 3600), agenda: agenda,
-                                                   minutes: form["minutes"], attendees: form.all("attendees").map { ID($0) })
+                                                   minutes: form["minutes"], attendees: form.all("attendeeIds").map { ID($0) })
                 return WebPage.redirect(to: WebPath.committee(id), notice: "meeting-recorded")
             case "leave":
                 _ = try await scoped.leaveCommittee(id, reason: form["reason"] ?? "")

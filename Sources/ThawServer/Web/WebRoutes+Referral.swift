@@ -77,7 +77,7 @@ extension WebRoutes {
                 return try await renderReferral(id, context, notice: .init(kind: .warning, text:
                     "Someone changed this referral while you had it open, so nothing was saved. Here it is as it stands now; what you typed is kept below."),
                     failed: (action, FormState(form: form)), status: .preconditionFailed)
-            case .conflict(_, let message):
+            case .conflict(_, let message, _):
                 return try await renderReferral(id, context, notice: .init(kind: .error, text: "That could not be done: \(message). Nothing was changed."),
                                                 status: .conflict)
             default:

@@ -12,7 +12,7 @@ extension WebRoutes {
         if actor.hasAny(AccessPolicy.referringRoles) { return WebPage.redirect(to: WebPath.caseload) }
         if actor.hasAny(AccessPolicy.receivingRoles) { return WebPage.redirect(to: WebPath.inbox) }
         if actor.has(.partnershipLead) { return WebPage.redirect(to: WebPath.partnership) }
-        if actor.has(.administrator) { return WebPage.redirect(to: WebPath.admin) }
+        if actor.hasAny(Layout.administrationRoles) { return WebPage.redirect(to: WebPath.admin) }
         return WebPage.redirect(to: WebPath.partnership)
     }
 
@@ -52,7 +52,8 @@ extension WebRoutes {
         }
         do {
             let signedIn = try await PasswordSignIn(store: store, hasher: hasher, configuration: configuration)
-                .signIn(email: email, password: password)
+                .signIn(email: email, password: password,
+                        source: context.clientAddress(request, trustedProxies: configuration.trustedProxies))
             var response = WebPage.redirect(to: WebPath.home)
             response.setCookie(signedIn.cookie)
             return response

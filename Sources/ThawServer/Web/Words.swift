@@ -55,6 +55,7 @@ enum Words {
         case .partnerStaff: return "Partner staff"
         case .partnershipLead: return "Partnership lead"
         case .administrator: return "Administrator"
+        case .networkAdministrator: return "Network administrator"
         }
     }
 

@@ -65,7 +65,7 @@ public enum Migrator {
     public static let all: [Migration] = [Schema.v1, Schema.v2LedgerGuards, Schema.v3OpenWorklists, Schema.v4LeanerReferralIndexes,
                                            Schema.v5CountingWorklistIndexes, Schema.v6Partnership, Schema.v7SignalsRolesEventsFunding, Schema.v8PulseSurveys,
                                            Schema.v9ClimateAggregates, Schema.v10Responsiveness, Schema.v11ClimateMonths,
-                                           Schema.v12ClimatePairMonths, Schema.v13ClientAccessIndex]
+                                           Schema.v12ClimatePairMonths, Schema.v13ClientAccessIndex, Schema.v14Trust]
 
     @discardableResult
     public static func migrate(_ database: any SQLDatabase, migrations: [Migration] = all) async throws -> [Int] {

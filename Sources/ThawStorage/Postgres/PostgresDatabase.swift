@@ -116,7 +116,7 @@ struct PostgresSQLConnection: SQLConnection {
     func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int {
         let statement = PostgresStatementCache.statement(sql, binds)
         do {
-            return try await unnamed(statement, Self.bindings(binds)).metadata.rows ?? 0
+            return try await unnamed(statement, try Self.bindings(binds)).metadata.rows ?? 0
         } catch let error as PSQLError {
             throw Self.translate(error)
         }
@@ -131,7 +131,7 @@ struct PostgresSQLConnection: SQLConnection {
     /// All of a query's rows: prepared on this connection when the statement has a name, otherwise unnamed.
     private func rows(_ sql: String, _ binds: [SQLValue]) async throws -> [PostgresRow] {
         let statement = PostgresStatementCache.statement(sql, binds)
-        let bindings = Self.bindings(binds)
+        let bindings = try Self.bindings(binds)
         do {
             guard statement.name != nil else { return try await unnamed(statement, bindings).rows }
             do {
@@ -161,14 +161,16 @@ struct PostgresSQLConnection: SQLConnection {
         }
     }
 
-    static func bindings(_ binds: [SQLValue]) -> PostgresBindings {
+    static func bindings(_ binds: [SQLValue]) throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: binds.count)
         for value in binds {
             switch value {
             case .null: bindings.appendNull()
             case .int(let i): bindings.append(i)
             case .double(let d): bindings.append(d)
-            case .text(let s): bindings.append(s)
+            case .text(let s):
+                try SQLValue.refuseNUL(s)
+                bindings.append(s)
             }
         }
         return bindings

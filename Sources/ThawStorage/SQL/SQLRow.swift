@@ -36,7 +36,7 @@ public struct SQLRow: Sendable {
     public func optionalInt64(_ name: String) -> Int64? {
         switch self[name] {
         case .int(let i): return i
-        case .double(let d): return Int64(d)
+        case .double(let d): return Int64(exactly: d.rounded(.towardZero))
         case .text(let s): return Int64(s)
         case .null: return nil
         }
@@ -48,6 +48,11 @@ public struct SQLRow: Sendable {
     public func id<T>(_ name: String, as: T.Type = T.self) -> ThawCore.ID<T> { ThawCore.ID(string(name)) }
     public func optionalID<T>(_ name: String, as: T.Type = T.self) -> ThawCore.ID<T>? { optionalString(name).map { ThawCore.ID($0) } }
     public func date(_ name: String) -> CalendarDate? { optionalString(name).flatMap(CalendarDate.init) }
+    /// A stored calendar date; one that does not parse is damage, reported as an error (not a trap).
+    public func calendarDate(_ name: String) throws -> CalendarDate {
+        guard let date = date(name) else { throw SQLError(.other, "column \(name) does not hold a calendar date") }
+        return date
+    }
     public func enumValue<E: RawRepresentable>(_ name: String, as: E.Type = E.self) -> E where E.RawValue == String {
         guard let value = E(rawValue: string(name)) else { preconditionFailure("column \(name) holds an unknown \(E.self)") }
         return value

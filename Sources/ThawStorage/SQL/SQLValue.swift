@@ -9,6 +9,17 @@ public enum SQLValue: Sendable, Equatable {
     case text(String)
 }
 
+extension SQLValue {
+    /// The last guard against storing other text than was acknowledged: SQLite's C
+    /// interface would cut text at a NUL character and PostgreSQL refuses it, so a NUL
+    /// that got past the request checks is refused here, before anything is written.
+    static func refuseNUL(_ text: String) throws {
+        if text.utf8.contains(0) {
+            throw ThawError.unprocessable("body", "no-nul-character", "text may not contain the NUL character (U+0000)")
+        }
+    }
+}
+
 /// Anything that can be bound as a parameter.
 public protocol SQLBindable: Sendable {
     var sqlValue: SQLValue { get }

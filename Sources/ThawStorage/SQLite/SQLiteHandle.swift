@@ -154,7 +154,9 @@ final class SQLiteHandle: @unchecked Sendable {
             case .null: rc = sqlite_nio_sqlite3_bind_null(statement, index)
             case .int(let i): rc = sqlite_nio_sqlite3_bind_int64(statement, index, i)
             case .double(let d): rc = sqlite_nio_sqlite3_bind_double(statement, index, d)
-            case .text(let s): rc = sqlite_nio_sqlite3_bind_text(statement, index, s, -1, transient)
+            case .text(let s):
+                try SQLValue.refuseNUL(s)
+                rc = sqlite_nio_sqlite3_bind_text(statement, index, s, -1, transient)
             }
             guard rc == SQLITE_OK else { throw lastError(rc) }
         }

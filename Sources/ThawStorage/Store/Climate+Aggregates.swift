@@ -8,7 +8,7 @@ extension SQLConnection {
                       counterpart: String?, at: Timestamp) async throws {
         guard let (lo, hi, day, counts) = ClimateLedger.contribution(kind: kind, channel: channel, detail: detail, actor: actor,
                                                                      counterpart: counterpart, at: at) else { return }
-        let key = ClimateMonthRows.Key(lo: lo, hi: hi, month: CalendarDate(year: day.year, month: day.month, day: 1)!)
+        let key = ClimateMonthRows.Key(lo: lo, hi: hi, month: day.firstOfMonth)
         // The empty row first, so that on PostgreSQL the read below can lock it even when
         // two transactions add the pair's first entry of the month at once.
         try await execute(ClimateMonthRows.ensure, key.binds)

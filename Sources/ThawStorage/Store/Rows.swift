@@ -74,7 +74,7 @@ extension Referral {
     /// Every column, in the order the bulk loaders in Benchmarks/ also use.
     public static let columns = """
         id, client_id, requester_organization_id, requester_user_id, owner_organization_id, service_id,
-        need_category, need_ids, priority, status, business_status, status_reason, outcome_code, outcome_summary,
+        need_category, need_ids, priority, status, business_status, status_reason, status_reason_side, outcome_code, outcome_summary,
         note, first_response_due, first_responded_at, follow_up_due, last_message_side, last_message_at,
         created_at, updated_at, version
         """
@@ -91,7 +91,8 @@ extension Referral {
                   serviceID: row.optionalID("service_id"), needCategory: row.enumValue("need_category"),
                   needIDs: row.list("need_ids").map { ID($0) }, priority: row.enumValue("priority"),
                   status: row.enumValue("status"), businessStatus: row.optionalEnum("business_status"),
-                  statusReason: row.optionalString("status_reason"), outcome: outcome, note: row.optionalString("note"),
+                  statusReason: row.optionalString("status_reason"), statusReasonSide: row.optionalEnum("status_reason_side"),
+                  outcome: outcome, note: row.optionalString("note"),
                   firstResponseDue: row.timestamp("first_response_due"),
                   firstRespondedAt: row.optionalTimestamp("first_responded_at"),
                   followUpDue: row.optionalTimestamp("follow_up_due"),

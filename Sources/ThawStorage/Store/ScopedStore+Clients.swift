@@ -70,10 +70,13 @@ extension ScopedStore {
         if client.organizationID == actor.organizationID, actor.hasAny(AccessPolicy.referringRoles) {
             return ClientView(client: client, disclosedScopes: nil)
         }
-        // A partner sees the client only through a referral addressed to it, and only under consent.
+        // A partner sees the client only through a referral sent to it (not a draft, not one
+        // entered in error), and only while a consent for referral covers it.
         guard actor.hasAny(AccessPolicy.receivingRoles),
-              try await db.first("SELECT id FROM referrals WHERE client_id = ? AND owner_organization_id = ? LIMIT 1",
-                                 id, actor.organizationID) != nil else {
+              try await db.first("""
+                  SELECT id FROM referrals WHERE client_id = ? AND owner_organization_id = ?
+                    AND status NOT IN ('\(TaskStatus.draft.rawValue)', '\(TaskStatus.enteredInError.rawValue)') LIMIT 1
+                  """, id, actor.organizationID) != nil else {
             throw ThawError.notFound("client \(id)")
         }
         let scopes = try await consents(db, client: id).scopes(for: actor.organizationID, sector: actor.sector, at: now)

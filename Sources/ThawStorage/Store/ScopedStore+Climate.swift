@@ -43,8 +43,15 @@ extension ScopedStore {
         let (lo, hi) = a.raw < b.raw ? (a.raw, b.raw) : (b.raw, a.raw)
         // Reciprocity is direction-free, but lo/hi follow id order: nothing to flip for the pair as asked.
         return try await database.read { db in
-            try await Self.pairPeriods(db, pair: (lo, hi), period: period, from: from, to: to)[lo + "|" + hi, default: PairPeriods()]
+            try await Self.requirePair(db, a, b)
+            return try await Self.pairPeriods(db, pair: (lo, hi), period: period, from: from, to: to)[lo + "|" + hi, default: PairPeriods()]
         }.periods(period, from: from, to: to, weights: weights)
+    }
+
+    /// 404 unless both organisations of a pair exist: a pair that cannot exist has no climate or timeline, not an empty one.
+    static func requirePair(_ db: any SQLConnection, _ a: ID<Organization>, _ b: ID<Organization>) async throws {
+        let found = try await db.query("SELECT id FROM organizations WHERE id IN (?, ?)", a, b).count
+        guard found == 2 else { throw ThawError.notFound("the pair of organisations \(a) and \(b)") }
     }
 
     /// Each pair's sums per week or month (keyed "lo|hi", then by period start) with the pair's
@@ -60,7 +67,7 @@ extension ScopedStore {
             // Not the day and people texts: months need only the sums kept beside them.
             let sums = (["org_lo", "org_hi", "month"] + ClimateSQL.counters + ["contact_weeks", "people"]).joined(separator: ", ")
             for row in try await db.query("SELECT \(sums) FROM climate_months WHERE \(filter)month >= ? AND month < ?", months) {
-                out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairPeriods()].sums[CalendarDate(row.string("month"))!] =
+                out[row.string("org_lo") + "|" + row.string("org_hi"), default: PairPeriods()].sums[try row.calendarDate("month")] =
                     (PairCounts(row: row), row.int("contact_weeks"), row.int("people"))
             }
             for (pairKey, rounds) in try await surveys(db, pair: pair, before: to) { out[pairKey, default: PairPeriods()].surveys = rounds }
@@ -123,15 +130,15 @@ extension ScopedStore {
     /// The first day of the week (Monday) or month holding `day`.
     public static func periodStart(_ day: CalendarDate, _ period: ClimatePeriod) -> CalendarDate {
         switch period {
-        case .month: return CalendarDate(year: day.year, month: day.month, day: 1)!
+        case .month: return day.firstOfMonth
         case .week: return monday(ofWeek: day.weekNumber)
         }
     }
 
     public static func periodEnd(_ start: CalendarDate, _ period: ClimatePeriod) -> CalendarDate {
         switch period {
-        case .month: return start.month == 12 ? CalendarDate(year: start.year + 1, month: 1, day: 1)! : CalendarDate(year: start.year, month: start.month + 1, day: 1)!
-        case .week: return CalendarDate(start.startOfDay.adding(days: 7))
+        case .month: return start.firstOfNextMonth
+        case .week: return start.adding(days: 7)
         }
     }
 }

@@ -24,6 +24,9 @@ public struct PairClimateHistory: Codable, Sendable {
     public var penalty: Double
     public var minSize: Int
     public var cooling: Cooling?
+
+    /// A penalty above this finds no change point in any series Thaw can hold.
+    public static let largestPenalty = 1_000_000.0
 }
 
 extension ScopedStore {
@@ -32,13 +35,13 @@ extension ScopedStore {
     /// counted as zero), each segment labelled and set beside the events near its start.
     public func pairClimateHistory(_ a: ID<Organization>, _ b: ID<Organization>, period: ClimatePeriod, from: CalendarDate, to: CalendarDate,
                                    weights: ClimateWeights = .equal, penalty: Double? = nil, minSize: Int = 2) async throws -> PairClimateHistory {
-        if let penalty, !(penalty > 0 && penalty.isFinite) {
-            throw ThawError.invalid("penalty", "positive", "the penalty must be a positive number")
+        if let penalty, !(penalty > 0 && penalty <= PairClimateHistory.largestPenalty) {
+            throw ThawError.invalid("penalty", "range", "the penalty must be a number above 0 and at most \(Int(PairClimateHistory.largestPenalty))")
         }
         guard (1...52).contains(minSize) else { throw ThawError.invalid("minSize", "range", "minSize is a number of periods from 1 to 52") }
         let periods = try await pairClimate(a, b, period: period, from: from, to: to, weights: weights)
         let indexed = periods.filter { $0.index != nil }
-        let analysis = try FreezeThaw.analyse(indexed.map { $0.index! }, penalty: penalty, minSize: minSize)
+        let analysis = try FreezeThaw.analyse(indexed.compactMap(\.index), penalty: penalty, minSize: minSize)
         let events = try await nearbyEvents(a, b, from: Self.periodStart(CalendarDate(from.startOfDay.adding(days: -1)), period), to: to)
         let segments = analysis.segments.map { segment -> PairClimateHistory.Segment in
             let start = indexed[segment.start].start

@@ -91,7 +91,7 @@ extension ScopedStore {
     static func visibleCommitment(_ db: any SQLConnection, _ id: ID<Commitment>, actor: Actor) async throws -> Commitment {
         guard let row = try await db.first("SELECT \(Commitment.columns) FROM commitments WHERE id = ? AND (organization_id = ? OR to_organization_id = ?)",
                                            id, actor.organizationID, actor.organizationID) else { throw ThawError.notFound("commitment \(id)") }
-        return Commitment(row: row)
+        return try Commitment(row: row)
     }
 }
 
@@ -127,10 +127,10 @@ extension Commitment {
         id, organization_id, person_id, to_organization_id, what, context, context_id, due_on, status, evidence, reason,
         renegotiations, created_at, updated_at, version
         """
-    init(row: SQLRow) {
+    init(row: SQLRow) throws {
         self.init(id: row.id("id"), organizationID: row.id("organization_id"), personID: row.optionalID("person_id"),
                   toOrganizationID: row.id("to_organization_id"), what: row.string("what"), context: row.enumValue("context"),
-                  contextID: row.optionalString("context_id"), dueOn: CalendarDate(row.string("due_on"))!, status: row.enumValue("status"),
+                  contextID: row.optionalString("context_id"), dueOn: try row.calendarDate("due_on"), status: row.enumValue("status"),
                   evidence: row.optionalString("evidence"), reason: row.optionalString("reason"), renegotiations: row.int("renegotiations"),
                   createdAt: row.timestamp("created_at"), updatedAt: row.timestamp("updated_at"), version: row.int("version"))
     }

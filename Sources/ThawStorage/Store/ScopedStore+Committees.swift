@@ -9,7 +9,7 @@ extension Decision.Status: SQLBindable {}
 /// formerly) see a committee, its meetings, minutes and decisions; anyone else
 /// gets 404, administrators included.
 extension ScopedStore {
-    static let partnershipRoles: Set<Role> = [.partnershipLead, .administrator]
+    static let partnershipRoles: Set<Role> = [.partnershipLead, .administrator, .networkAdministrator]
 
     public func createCommittee(_ input: NewCommittee) async throws -> Committee {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "setting up a committee")
@@ -108,7 +108,7 @@ extension ScopedStore {
             for user in meeting.attendeeIDs {
                 guard let row = try await db.first("SELECT organization_id FROM users WHERE id = ?", user),
                       current.contains(row.id("organization_id")) else {
-                    throw ThawError.unprocessable("attendees", "member", "attendee \(user) is not from a member organisation")
+                    throw ThawError.unprocessable("attendeeIds", "member", "attendee \(user) is not from a member organisation")
                 }
                 let org: ID<Organization> = row.id("organization_id")
                 organizations.insert(org)

@@ -137,7 +137,7 @@ extension ScopedStore {
         let proposer: ID<Organization> = row.id("organization_id")
         guard proposer == actor.organizationID || invited.contains(actor.organizationID) else { throw ThawError.notFound("consultation \(id)") }
         return Consultation(id: row.id("id"), organizationID: proposer, title: row.string("title"), proposal: row.string("proposal"),
-                            invitedOrganizationIDs: invited, deadline: CalendarDate(row.string("deadline"))!, status: row.enumValue("status"),
+                            invitedOrganizationIDs: invited, deadline: try row.calendarDate("deadline"), status: row.enumValue("status"),
                             createdAt: row.timestamp("created_at"), closedAt: row.optionalTimestamp("closed_at"))
     }
 

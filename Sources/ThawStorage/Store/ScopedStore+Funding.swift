@@ -16,7 +16,7 @@ extension ScopedStore {
     public func recordFunding(_ input: NewFundingAgreement) async throws -> FundingAgreement {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "recording a funding agreement")
         try input.validate()
-        guard input.partyOrganizationIds.contains(actor.organizationID) || actor.has(.administrator) else {
+        guard input.partyOrganizationIds.contains(actor.organizationID) else {
             throw ThawError.unprocessable("partyOrganizationIds", "includes-recorder", "record agreements your organisation is a party to")
         }
         let actor = self.actor, now = now()
@@ -88,8 +88,8 @@ extension ScopedStore {
             .map { $0.id("organization_id") }
         guard parties.contains(actor.organizationID) else { throw ThawError.notFound("funding agreement \(id)") }
         return FundingAgreement(id: id, title: row.string("title"), purpose: row.string("purpose"), amountCents: row.int64("amount_cents"),
-                                currency: row.string("currency"), partyOrganizationIDs: parties, startsOn: CalendarDate(row.string("starts_on"))!,
-                                endsOn: CalendarDate(row.string("ends_on"))!, renewal: row.enumValue("renewal"),
+                                currency: row.string("currency"), partyOrganizationIDs: parties, startsOn: try row.calendarDate("starts_on"),
+                                endsOn: try row.calendarDate("ends_on"), renewal: row.enumValue("renewal"),
                                 createdAt: row.timestamp("created_at"), version: row.int("version"))
     }
 }

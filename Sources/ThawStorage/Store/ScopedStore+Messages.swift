@@ -42,9 +42,9 @@ extension ScopedStore {
     public func messages(referral id: ID<Referral>) async throws -> [ReferralMessage] {
         let actor = self.actor, now = now()
         let (client, messages) = try await database.read { db in
-            let (referral, _, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+            let (referral, side, scopes) = try await Self.visibleReferral(db, id, actor: actor, now: now)
             return (referral.clientID, try await db.query("SELECT \(ReferralMessage.columns) FROM referral_messages WHERE referral_id = ? ORDER BY sent_at, id", id)
-                .map(ReferralMessage.init(row:)))
+                .map { Disclosure.message(ReferralMessage(row: $0), to: side, under: scopes) })
         }
         try await auditRead(client: client, subjectType: "messages", subjectID: id.raw, at: now)
         return messages
@@ -55,10 +55,10 @@ extension ScopedStore {
     public func markRead(referral id: ID<Referral>, message messageID: ID<ReferralMessage>) async throws -> ReferralMessage {
         let actor = self.actor, now = now()
         let (referral, message, changed) = try await database.write { db in
-            let (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+            let (referral, side, scopes) = try await Self.visibleReferral(db, id, actor: actor, now: now)
             guard let row = try await db.first("SELECT \(ReferralMessage.columns) FROM referral_messages WHERE id = ? AND referral_id = ?",
                                                messageID, id) else { throw ThawError.notFound("message \(messageID)") }
-            var message = ReferralMessage(row: row)
+            var message = Disclosure.message(ReferralMessage(row: row), to: side, under: scopes)
             guard message.side != side, message.readAt == nil else { return (referral, message, false) }
             message.readAt = now
             message.readBy = actor.userID
@@ -77,10 +77,10 @@ extension ScopedStore {
     public func timeline(referral id: ID<Referral>) async throws -> [ActivityEntry] {
         let actor = self.actor, now = now()
         let (client, entries) = try await database.read { db in
-            let (referral, _, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+            let (referral, side, scopes) = try await Self.visibleReferral(db, id, actor: actor, now: now)
             return (referral.clientID, try await db.query("""
                 SELECT \(ActivityEntry.columns) FROM activity WHERE subject_type = 'referral' AND subject_id = ? ORDER BY seq
-                """, id).map(ActivityEntry.init(row:)))
+                """, id).map { Disclosure.timelineEntry(ActivityEntry(row: $0), of: referral, to: side, under: scopes) })
         }
         try await auditRead(client: client, subjectType: "timeline", subjectID: id.raw, at: now)
         return entries

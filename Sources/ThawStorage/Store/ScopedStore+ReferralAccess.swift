@@ -4,11 +4,12 @@ import ThawCore
 // The checks every referral operation shares: is it visible to this actor,
 // from which side, under which consent scopes; and is the caller's copy fresh.
 extension ScopedStore {
-    /// SQL condition: an active consent on the referral's client covers the
+    /// SQL condition: an active consent for referral on the referral's client covers the
     /// organisation and sector bound next (binds: now, now, organisation, sector).
     static func consentCovers(alias r: String) -> String {
         """
         EXISTS (SELECT 1 FROM consents c WHERE c.client_id = \(r).client_id AND c.revoked_at IS NULL
+                AND c.purpose = '\(ConsentPurpose.referral.rawValue)'
                 AND c.valid_from <= ? AND (c.valid_until IS NULL OR c.valid_until > ?)
                 AND (c.grantee_organization_id = ? OR c.grantee_sector = ?))
         """
@@ -20,6 +21,7 @@ extension ScopedStore {
     static func consentCoveredClients(alias r: String) -> String {
         """
         \(r).client_id IN (SELECT c.client_id FROM consents c WHERE c.revoked_at IS NULL
+                AND c.purpose = '\(ConsentPurpose.referral.rawValue)'
                 AND c.valid_from <= ? AND (c.valid_until IS NULL OR c.valid_until > ?)
                 AND (c.grantee_organization_id = ? OR c.grantee_sector = ?))
         """
@@ -54,11 +56,14 @@ extension ScopedStore {
             throw ThawError.notFound("referral \(referral.id)")
         }
         var client = Client(row: clientRow)
-        var visible = referral
-        if side == .performer {
-            client = client.disclosed(under: scopes)
-            if !scopes.contains(.notes) { visible.note = nil }
-            if !scopes.contains(.needs) { visible.needIDs = [] }
+        if side == .performer { client = client.disclosed(under: scopes) }
+        let visible = Disclosure.referral(referral, to: side, under: scopes)
+        // The referring side is told, before it writes, whether the partner will read its free text.
+        var counterpartSeesNotes: Bool?
+        if side == .requester, let owner = referral.ownerOrganizationID {
+            let ownerOrganization = try await organization(db, owner)
+            counterpartSeesNotes = Disclosure.performerSeesNotes(try await consents(db, client: referral.clientID)
+                .scopes(for: owner, sector: ownerOrganization.sector, at: now))
         }
         let requester = try await organization(db, referral.requesterOrganizationID)
         let owner = try await referral.ownerOrganizationID.asyncMap { try await organization(db, $0) }
@@ -71,7 +76,8 @@ extension ScopedStore {
         }
         return ReferralDetail(referral: visible, client: client, side: side,
                               disclosedScopes: side == .performer ? scopes : nil, requesterName: requester.name,
-                              ownerName: owner?.name, serviceName: serviceName, allowedStatuses: allowed,
+                              ownerName: owner?.name, serviceName: serviceName, counterpartSeesNotes: counterpartSeesNotes,
+                              allowedStatuses: allowed,
                               canSetBusinessStatus: side == .performer && referral.status.isActive)
     }
 
@@ -140,10 +146,10 @@ extension ScopedStore {
     /// Writes the status columns, but only if nobody changed the row since it was read.
     static func saveStatus(_ db: any SQLConnection, _ r: Referral, expectedVersion: Int) async throws {
         let rows = try await db.execute("""
-            UPDATE referrals SET status = ?, business_status = ?, status_reason = ?, outcome_code = ?, outcome_summary = ?,
-                first_responded_at = ?, updated_at = ?, version = ?
+            UPDATE referrals SET status = ?, business_status = ?, status_reason = ?, status_reason_side = ?, outcome_code = ?,
+                outcome_summary = ?, first_responded_at = ?, updated_at = ?, version = ?
             WHERE id = ? AND version = ?
-            """, r.status, r.businessStatus, r.statusReason, r.outcome?.code, r.outcome?.summary,
+            """, r.status, r.businessStatus, r.statusReason, r.statusReasonSide, r.outcome?.code, r.outcome?.summary,
             r.firstRespondedAt, r.updatedAt, r.version, r.id, expectedVersion)
         guard rows == 1 else { throw stale(r.id) }
     }

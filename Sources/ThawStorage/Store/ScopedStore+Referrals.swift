@@ -10,6 +10,10 @@ public struct ReferralDetail: Codable, Sendable {
     public var requesterName: String
     public var ownerName: String?
     public var serviceName: String?
+    /// For the referring side: whether the receiving organisation reads the free text
+    /// it writes (the client's consent includes `notes`). nil for the receiving side,
+    /// and while the referral is open.
+    public var counterpartSeesNotes: Bool?
     /// Statuses this actor may set now; the UI offers only these.
     public var allowedStatuses: [TaskStatus]
     public var canSetBusinessStatus: Bool
@@ -18,7 +22,7 @@ public struct ReferralDetail: Codable, Sendable {
 extension ScopedStore {
     public func createReferral(_ input: NewReferral, idempotencyKey: String? = nil) async throws -> (Referral, replayed: Bool) {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "sending a referral")
-        let actor = self.actor, now = now()
+        let now = now()
         try input.validate(now: now)
         if let key = idempotencyKey {
             var v = Validator()
@@ -26,7 +30,24 @@ extension ScopedStore {
             try v.check(unprocessable: false)
         }
         let fingerprint = idempotencyKey == nil ? "" : try Self.fingerprint(input)
-        let result = try await database.write { db in
+        let result: (Referral, Bool)
+        do {
+            result = try await insertReferral(input, idempotencyKey: idempotencyKey, fingerprint: fingerprint, now: now)
+        } catch let error as SQLError where error.kind == .uniqueViolation && idempotencyKey != nil {
+            // Two requests with one key at once (PostgreSQL runs them in parallel): the second's insert
+            // waited for the first to commit and collided with its key. Run again: it now finds the
+            // first's referral and answers with it, as for any retry.
+            result = try await insertReferral(input, idempotencyKey: idempotencyKey, fingerprint: fingerprint, now: now)
+        }
+        if !result.1 { _ = published(result.0) }
+        return result
+    }
+
+    /// The create itself, in one transaction: a key seen before answers with its referral.
+    private func insertReferral(_ input: NewReferral, idempotencyKey: String?, fingerprint: String, now: Timestamp)
+        async throws -> (Referral, Bool) {
+        let actor = self.actor
+        return try await database.write { db in
             if let key = idempotencyKey,
                let prior = try await db.first("SELECT request_hash, resource_id FROM idempotency_keys WHERE user_id = ? AND key = ?",
                                               actor.userID, key) {
@@ -43,14 +64,16 @@ extension ScopedStore {
             let consents = try await Self.consents(db, client: client.id)
             if let owner {
                 let ownerOrg = try await Self.organization(db, owner)
-                guard !consents.scopes(for: owner, sector: ownerOrg.sector, at: now).isEmpty else {
-                    throw ThawError.unprocessable("organizationId", "consent-required",
-                        "the client has no active consent covering \(ownerOrg.name); record consent before referring")
+                guard !consents.scopes(for: owner, sector: ownerOrg.sector, use: .referral, at: now).isEmpty else {
+                    let otherPurpose = consents.contains { $0.isActive(at: now) && $0.grantee.includes(organization: owner, sector: ownerOrg.sector) }
+                    throw ThawError.unprocessable(input.serviceId == nil ? "organizationId" : "serviceId", "consent-required", otherPurpose
+                        ? "the client's consent covering \(ownerOrg.name) is not for referral; record a consent for referral before referring"
+                        : "the client has no active consent covering \(ownerOrg.name); record consent before referring")
                 }
             } else {
-                guard consents.contains(where: { $0.isActive(at: now) }) else {
+                guard consents.anyActive(for: .referral, at: now) else {
                     throw ThawError.unprocessable("clientId", "consent-required",
-                        "an open referral needs an active consent that lets eligible partners see it")
+                        "an open referral needs an active consent for referral that lets eligible partners see it")
                 }
             }
             let priority = input.priority ?? .routine
@@ -63,7 +86,7 @@ extension ScopedStore {
                 followUpDue: input.followUpDue ?? now.adding(days: 14), createdAt: now, updatedAt: now)
             try await db.execute("""
                 INSERT INTO referrals (\(Referral.columns))
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, ?, ?, NULL, ?, NULL, NULL, ?, ?, 1)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, ?, ?, NULL, ?, NULL, NULL, ?, ?, 1)
                 """, referral.id, referral.clientID, referral.requesterOrganizationID, referral.requesterUserID,
                 referral.ownerOrganizationID, referral.serviceID, referral.needCategory,
                 referral.needIDs.map(\.raw).joined(separator: ","), referral.priority, referral.status, referral.note,
@@ -82,8 +105,6 @@ extension ScopedStore {
             try await db.logAccess(actor, client: client.id, action: "write", subjectType: "referral", subjectID: referral.id.raw, at: now)
             return (referral, false)
         }
-        if !result.1 { _ = published(result.0) }
-        return result
     }
 
     public func referral(_ id: ID<Referral>) async throws -> ReferralDetail {

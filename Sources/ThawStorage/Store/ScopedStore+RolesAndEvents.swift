@@ -4,12 +4,12 @@ extension OutsideEvent.Kind: SQLBindable {}
 
 /// People in roles over time, and outside events. Both are facts about the
 /// network that every signed-in user may read; partnership leads record roles
-/// in their own organisation (administrators in any), and events.
+/// in their own organisation (network administrators in any), and events.
 extension ScopedStore {
     public func recordRole(_ input: NewRoleHolding, organization: ID<Organization>? = nil) async throws -> RoleHolding {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "recording who holds a role")
         let org = organization ?? actor.organizationID
-        if org != actor.organizationID { try AccessPolicy.require(actor, anyOf: [.administrator], to: "recording roles in another organisation") }
+        if org != actor.organizationID { try AccessPolicy.require(actor, anyOf: [.networkAdministrator], to: "recording roles in another organisation") }
         try input.validate()
         let actor = self.actor, now = now()
         let holding = RoleHolding(id: IDGenerator.make("rol"), organizationID: org, title: input.title.trimmingWhitespace,
@@ -49,8 +49,8 @@ extension ScopedStore {
             guard let row = try await db.first("SELECT \(RoleHolding.columns) FROM role_holdings WHERE id = ?", id) else {
                 throw ThawError.notFound("role \(id)")
             }
-            var holding = RoleHolding(row: row)
-            guard holding.organizationID == actor.organizationID || actor.has(.administrator) else { throw ThawError.notFound("role \(id)") }
+            var holding = try RoleHolding(row: row)
+            guard holding.organizationID == actor.organizationID || actor.has(.networkAdministrator) else { throw ThawError.notFound("role \(id)") }
             guard endsOn >= holding.startsOn else { throw ThawError.unprocessable("endsOn", "after-start", "a role cannot end before it starts") }
             if holding.singleHolder {
                 for other in try await Self.holdings(db, holding.organizationID, title: holding.title)
@@ -120,7 +120,7 @@ extension ScopedStore {
         let orgs: [ID<Organization>] = try await db.query("SELECT organization_id FROM outside_event_organizations WHERE event_id = ? ORDER BY organization_id", id)
             .map { $0.id("organization_id") }
         return OutsideEvent(id: id, kind: row.enumValue("kind"), title: row.string("title"), description: row.string("description"),
-                            occurredOn: CalendarDate(row.string("occurred_on"))!, endsOn: row.optionalString("ends_on").flatMap { CalendarDate($0) },
+                            occurredOn: try row.calendarDate("occurred_on"), endsOn: row.optionalString("ends_on").flatMap { CalendarDate($0) },
                             affectedOrganizationIDs: orgs, recordedAt: row.timestamp("recorded_at"))
     }
 
@@ -132,9 +132,9 @@ extension ScopedStore {
 
 extension RoleHolding {
     static let columns = "id, organization_id, title, holder_name, user_id, single_holder, leadership, starts_on, ends_on"
-    init(row: SQLRow) {
+    init(row: SQLRow) throws {
         self.init(id: row.id("id"), organizationID: row.id("organization_id"), title: row.string("title"), holderName: row.string("holder_name"),
                   userID: row.optionalID("user_id"), singleHolder: row.bool("single_holder"), leadership: row.bool("leadership"),
-                  startsOn: CalendarDate(row.string("starts_on"))!, endsOn: row.optionalString("ends_on").flatMap { CalendarDate($0) })
+                  startsOn: try row.calendarDate("starts_on"), endsOn: row.optionalString("ends_on").flatMap { CalendarDate($0) })
     }
 }

@@ -1,14 +1,14 @@
 import ThawCore
 
 extension ScopedStore {
-    /// Staff keep their own organisation's capacity current, administrators any
-    /// organisation's; others get 404.
+    /// Staff and administrators keep their own organisation's capacity current;
+    /// anyone else gets 404.
     public func updateCapacity(service id: ID<Service>, to capacity: Capacity) async throws -> Service {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.directoryRoles, to: "changing a service's capacity")
         let actor = self.actor, now = now()
         return try await database.write { db in
-            guard let row = try await db.first("SELECT \(Service.columns) FROM services WHERE id = ? AND (organization_id = ? OR ? = 1)",
-                                               id, actor.organizationID, actor.has(.administrator)) else { throw ThawError.notFound("service \(id)") }
+            guard let row = try await db.first("SELECT \(Service.columns) FROM services WHERE id = ? AND organization_id = ?",
+                                               id, actor.organizationID) else { throw ThawError.notFound("service \(id)") }
             var service = Service(row: row)
             guard service.capacity != capacity else { return service }
             let from = service.capacity

@@ -30,7 +30,10 @@ extension ScopedStore {
         }
     }
 
+    /// Acknowledging is a partnership act like sending: it needs a partnership lead or administrator
+    /// of an addressed organisation (anyone there can read the signal).
     public func acknowledgeSignal(_ id: ID<Signal>, note: String?) async throws -> Signal {
+        try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "acknowledging a signal")
         var v = Validator()
         v.limitText(note, "note", maxLength: 2000)
         try v.check()
@@ -85,6 +88,6 @@ extension ScopedStore {
             throw ThawError.notFound("signal \(id)")
         }
         return Signal(id: id, organizationID: sender, kind: row.enumValue("kind"), description: row.string("description"),
-                      madeOn: CalendarDate(row.string("made_on"))!, addressedTo: addressees, createdAt: row.timestamp("created_at"))
+                      madeOn: try row.calendarDate("made_on"), addressedTo: addressees, createdAt: row.timestamp("created_at"))
     }
 }

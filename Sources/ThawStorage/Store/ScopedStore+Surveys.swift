@@ -131,7 +131,7 @@ extension ScopedStore {
             .map { $0.id("organization_id") }
         guard participants.contains(actor.organizationID) else { throw ThawError.notFound("survey round \(id)") }
         return SurveyRound(id: id, title: row.string("title"), organizationID: row.id("organization_id"), participantOrganizationIDs: participants,
-                           opensOn: CalendarDate(row.string("opens_on"))!, closesOn: CalendarDate(row.string("closes_on"))!,
+                           opensOn: try row.calendarDate("opens_on"), closesOn: try row.calendarDate("closes_on"),
                            createdAt: row.timestamp("created_at"))
     }
 }

@@ -10,10 +10,12 @@ public struct TimelineItem: Codable, Sendable {
 /// Everything between two organisations, or in one committee, in order: the
 /// interactions from the ledger and the outside events around them.
 extension ScopedStore {
-    /// The pair's timeline, for people of either organisation. Referral and
-    /// record-keeping entries (consents, clients) keep their kind and time but
-    /// not their detail: the pair sees that a referral moved, not anything
-    /// about the client. Outside events are placed at the start of their day.
+    /// The pair's timeline, for people of either organisation. Nothing about a
+    /// client appears in it: referral entries and client records (consents,
+    /// screenings, the client itself) are left out entirely, since even a client's
+    /// or referral's id is more than a partnership needs; the climate's counts
+    /// carry the referral work. Other record-keeping entries keep their kind and
+    /// time but not their detail. Outside events are placed at the start of their day.
     /// With `from`/`to`, only that range of days (`to` exclusive): the ledger entries behind one period's climate.
     public func pairTimeline(_ a: ID<Organization>, _ b: ID<Organization>, from: CalendarDate? = nil, to: CalendarDate? = nil,
                              limit: Int = 500) async throws -> [TimelineItem] {
@@ -25,17 +27,18 @@ extension ScopedStore {
         let cap = min(max(limit, 1), 2000)
         let start = from?.startOfDay ?? Timestamp(millis: Int64.min / 2), end = to?.startOfDay ?? Timestamp(millis: Int64.max / 2)
         let entries = try await database.read { db in
-            try await db.query("""
+            try await Self.requirePair(db, a, b)
+            return try await db.query("""
                 SELECT \(ActivityEntry.columns) FROM activity
                 WHERE ((actor_organization_id = ? AND counterpart_organization_id = ?) OR (actor_organization_id = ? AND counterpart_organization_id = ?))
-                  AND at >= ? AND at < ?
+                  AND at >= ? AND at < ? AND channel <> 'referral' AND subject_type NOT IN ('client', 'referral')
                 ORDER BY at DESC, seq DESC \(SQLText.limit)
                 """, a, b, b, a, start, end, cap).map(ActivityEntry.init(row:))
         }
         let events = (try await self.events(affecting: a) + self.events(affecting: b)).filter { $0.occurredOn.startOfDay >= start && $0.occurredOn.startOfDay < end }
         var items = entries.map { entry -> TimelineItem in
             var entry = entry
-            if entry.channel == .referral || entry.channel == .system { entry.detail = [:] }
+            if entry.channel == .system { entry.detail = [:] }
             return TimelineItem(at: entry.at, activity: entry, event: nil)
         }
         var seen: Set<ID<OutsideEvent>> = []

@@ -84,8 +84,9 @@ extension ScopedStore {
             }
         }
         let items = rows.map { row in
-            var referral = Referral(row: row)
-            if query.view == .inbox { referral.note = nil }   // notes need the notes scope; see the detail view
+            // A list does not weigh each row's consent scopes: the inbox shows what no scope is
+            // needed for, and the referral's own page discloses the rest under its scopes.
+            let referral = Disclosure.referral(Referral(row: row), to: mine, under: [])
             return WorklistItem(referral: referral,
                                 clientName: row.string("given_name") + " " + row.string("family_name"),
                                 counterpartName: row.optionalString("counterpart_name"))

@@ -5,8 +5,6 @@ import ThawCore
 public struct Credential: Sendable {
     public let user: User
     public let passwordHash: String?
-    public let failedSignIns: Int
-    public let lockedUntil: Timestamp?
 }
 
 /// The authenticated principal behind a session or token.
@@ -68,39 +66,21 @@ public enum SecretDigest {
 }
 
 extension ThawStore {
-    public static let maxFailedSignIns = 5
-    public static let lockoutSeconds: Int64 = 15 * 60
-
     public func credential(email: String) async throws -> Credential? {
         try await database.read { db in
             guard let row = try await db.first("""
-                SELECT \(User.columns), password_hash, failed_sign_ins, locked_until FROM users WHERE email = ?
+                SELECT \(User.columns), password_hash FROM users WHERE email = ?
                 """, email.lowercased().trimmingWhitespace) else { return nil }
-            return Credential(user: User(row: row), passwordHash: row.optionalString("password_hash"),
-                              failedSignIns: row.int("failed_sign_ins"), lockedUntil: row.optionalTimestamp("locked_until"))
+            return Credential(user: User(row: row), passwordHash: row.optionalString("password_hash"))
         }
     }
 
-    /// Counts a failed sign-in; the fifth in a row locks the account for 15 minutes.
-    public func recordFailedSignIn(user: ID<User>) async throws {
-        let now = clock.now()
-        try await database.write { db in
-            try await db.execute("""
-                UPDATE users SET failed_sign_ins = failed_sign_ins + 1,
-                    locked_until = CASE WHEN failed_sign_ins + 1 >= ? THEN ? ELSE locked_until END
-                WHERE id = ?
-                """, Self.maxFailedSignIns, now.adding(seconds: Self.lockoutSeconds), user)
-        }
-    }
-
-    /// Resets the failure count and opens a session; returns the session secret
-    /// (for the cookie) and its CSRF token.
+    /// Opens a session; returns the session secret (for the cookie) and its CSRF token.
     public func startSession(user: ID<User>, lifetimeSeconds: Int64) async throws -> (secret: String, csrf: String) {
         let now = clock.now()
         let secret = SecretDigest.newSecret(prefix: "ses_")
         let csrf = SecretDigest.newSecret(prefix: "")
         try await database.write { db in
-            try await db.execute("UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = ?", user)
             try await db.execute("DELETE FROM sessions WHERE user_id = ? AND expires_at < ?", user, now)
             try await db.execute("""
                 INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
@@ -110,9 +90,11 @@ extension ThawStore {
     }
 
     public func endSession(secret: String) async throws {
+        let digest = SecretDigest.hex(secret)
         try await database.write { db in
-            try await db.execute("DELETE FROM sessions WHERE token_hash = ?", SecretDigest.hex(secret))
+            try await db.execute("DELETE FROM sessions WHERE token_hash = ?", digest)
         }
+        changes.publish(.accessEnded(sessionDigest: digest, user: nil))
     }
 
     /// The principal behind a live session, and the session's CSRF token.

@@ -4,9 +4,9 @@ import ThawCore
 /// the CLI and the demo (no signed-in actor) and, through `ScopedStore`, by
 /// administrators over the API.
 extension ThawStore {
-    /// `actor` is nil for the operator at the command line; otherwise an administrator.
+    /// `actor` is nil for the operator at the command line; otherwise a network administrator.
     public func createOrganization(_ input: NewOrganization, by actor: Actor? = nil) async throws -> Organization {
-        if let actor { try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding an organisation") }
+        if let actor { try AccessPolicy.require(actor, anyOf: [.networkAdministrator], to: "adding an organisation") }
         try input.validate()
         let now = clock.now()
         let org = Organization(id: IDGenerator.make("org"), name: input.name.trimmingWhitespace, sector: input.sector,
@@ -43,9 +43,10 @@ extension ThawStore {
     }
 
     /// Creates a user with an already-hashed password (hashing is the server's job,
-    /// so the storage layer never sees a plain password).
+    /// so the storage layer never sees a plain password). `actor` is nil for the operator
+    /// at the command line; otherwise `Administration.checkNewUser` decides.
     public func createUser(_ input: NewUser, passwordHash: String, by actor: Actor? = nil) async throws -> User {
-        if let actor { try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding a user") }
+        if let actor { try Administration.checkNewUser(by: actor, in: input.organizationId, roles: input.roles, hasActiveAdministrator: false) }
         try input.validate()
         let now = clock.now()
         let user = User(id: IDGenerator.make("usr"), organizationID: input.organizationId,
@@ -53,6 +54,10 @@ extension ThawStore {
                         roles: input.roles, createdAt: now)
         return try await database.write { db in
             try await db.requireOrganization(user.organizationID, field: "organizationId")
+            if let actor, user.organizationID != actor.organizationID {
+                try Administration.checkNewUser(by: actor, in: user.organizationID, roles: user.roles,
+                                                hasActiveAdministrator: try await Self.hasActiveAdministrator(db, user.organizationID))
+            }
             do {
                 try await db.execute("""
                     INSERT INTO users (id, organization_id, email, display_name, roles, active, password_hash, created_at)
@@ -62,20 +67,28 @@ extension ThawStore {
                 throw ThawError.conflict(code: "duplicate-email", message: "a user with email \(user.email) already exists")
             }
             try await db.append(LedgerRecord(kind: "user.created", subjectType: "user", subjectID: user.id.raw,
-                                             counterpart: nil, channel: .system,
+                                             counterpart: actor.flatMap { $0.organizationID == user.organizationID ? nil : user.organizationID },
+                                             channel: .system,
                                              detail: ["roles": user.roles.listText]),
                                 actorUser: actor?.userID, actorOrganization: actor?.organizationID ?? user.organizationID, at: now)
             return user
         }
     }
 
-    /// Users of an organisation, for an administrator.
+    /// Users of an organisation: for its administrators, and for network administrators.
     public func users(in organization: ID<Organization>, by actor: Actor) async throws -> [User] {
-        try AccessPolicy.require(actor, anyOf: [.administrator], to: "listing users")
+        guard Administration.mayListUsers(actor, of: organization) else {
+            throw ThawError.forbidden("an administrator lists the users of its own organisation only")
+        }
         return try await database.read { db in
             try await db.query("SELECT \(User.columns) FROM users WHERE organization_id = ? ORDER BY display_name, id",
                                organization).map(User.init(row:))
         }
+    }
+
+    static func hasActiveAdministrator(_ db: any SQLConnection, _ organization: ID<Organization>) async throws -> Bool {
+        try await db.query("SELECT roles FROM users WHERE organization_id = ? AND active = 1", organization)
+            .contains { $0.list("roles").contains(Role.administrator.rawValue) }
     }
 
     public func user(email: String) async throws -> User? {
@@ -86,12 +99,12 @@ extension ThawStore {
 
     // MARK: services
 
-    /// Staff add services for their own organisation; administrators for any.
+    /// Staff add services for their own organisation only (the CLI and the demo, with no actor, for any).
     public func createService(_ input: NewService, organization: ID<Organization>, by actor: Actor? = nil) async throws -> Service {
         if let actor {
             try AccessPolicy.require(actor, anyOf: AccessPolicy.directoryRoles, to: "adding a service")
-            if organization != actor.organizationID {
-                try AccessPolicy.require(actor, anyOf: [.administrator], to: "adding a service for another organisation")
+            guard organization == actor.organizationID else {
+                throw ThawError.forbidden("an organisation keeps its own services; add services to yours only")
             }
         }
         try input.validate()

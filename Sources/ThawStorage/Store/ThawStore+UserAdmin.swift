@@ -2,22 +2,18 @@ import ThawCore
 
 extension ThawStore {
     /// An administrator changes a user's roles or deactivates (or reactivates)
-    /// them. Deactivation ends the user's sessions at once; their API tokens
-    /// stop working because every token lookup requires an active user.
+    /// them, as `Administration` allows. Deactivation ends the user's sessions at
+    /// once; their API tokens stop working because every token lookup requires an
+    /// active user. A user the actor may not manage is 404.
     public func updateUser(_ id: ID<User>, roles: Set<Role>?, active: Bool?, by actor: Actor) async throws -> User {
-        try AccessPolicy.require(actor, anyOf: [.administrator], to: "changing a user")
-        var v = Validator()
-        if let roles { v.require(!roles.isEmpty, "roles", "required", "a user needs at least one role") }
-        v.require(!(id == actor.userID && active == false), "active", "not-self", "you cannot deactivate yourself")
-        v.require(!(id == actor.userID && roles.map { !$0.contains(.administrator) } == true), "roles", "not-self",
-                  "you cannot remove your own administrator role")
-        try v.check()
+        try AccessPolicy.require(actor, anyOf: [.administrator, .networkAdministrator], to: "changing a user")
         let now = clock.now()
-        return try await database.write { db in
-            guard let row = try await db.first("SELECT \(User.columns) FROM users WHERE id = ?", id) else {
+        let user = try await database.write { db in
+            guard let row = try await db.first("SELECT \(User.columns) FROM users WHERE id = ?", id),
+                  case var user = User(row: row), Administration.mayManage(user, by: actor) else {
                 throw ThawError.notFound("user \(id)")
             }
-            var user = User(row: row)
+            try Administration.checkChange(of: user, roles: roles, active: active, by: actor)
             var detail: [String: String] = [:]
             if let roles, roles != user.roles { user.roles = roles; detail["roles"] = roles.listText }
             if let active, active != user.active { user.active = active; detail["active"] = active ? "true" : "false" }
@@ -30,5 +26,8 @@ extension ThawStore {
                                 actorUser: actor.userID, actorOrganization: actor.organizationID, at: now)
             return user
         }
+        // Its open live streams end now, not at their next check.
+        if !user.active { changes.publish(.accessEnded(sessionDigest: nil, user: user.id)) }
+        return user
     }
 }

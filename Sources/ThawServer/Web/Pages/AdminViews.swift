@@ -4,6 +4,7 @@ import ThawStorage
 /// Administration: the organisations of the network and a form to add one.
 struct OrganizationsView {
     var organizations: [Organization]
+    var viewer: Actor
     var state: FormState
     var csrf: String?
 
@@ -29,6 +30,15 @@ struct OrganizationsView {
         <thead><tr><th scope="col">Organisation</th><th scope="col">Sector</th><th scope="col">Part of</th><th scope="col">Area</th></tr></thead>
         <tbody>\(rows)</tbody></table>
         </section>
+        \(newOrganizationHTML(parents: parents, alignments: alignments))
+        </div>
+        """
+    }
+
+    /// Only a network administrator adds organisations.
+    private func newOrganizationHTML(parents: [(String, String)], alignments: [(String, String)]) -> HTML {
+        guard viewer.has(.networkAdministrator) else { return .empty }
+        return """
         <section class="panel" aria-labelledby="new-org-heading">
         <h2 id="new-org-heading">Add an organisation</h2>
         \(Components.errorSummary(state))
@@ -42,7 +52,6 @@ struct OrganizationsView {
         <button type="submit">Add organisation</button>
         </form>
         </section>
-        </div>
         """
     }
 }
@@ -58,6 +67,12 @@ struct OrganizationView {
 
     private func state(_ action: String) -> FormState { failed?.action == action ? failed!.state : FormState() }
     private var path: String { WebPath.organization(organization.id) }
+    /// The viewer's own organisation: its services and all its users' roles are the viewer's to keep.
+    private var isOwn: Bool { viewer.organizationID == organization.id }
+    /// Roles the viewer may hand out here (network-administrator only by a network administrator, in its own organisation).
+    private var grantableRoles: [Role] {
+        Role.allCases.filter { $0 != .networkAdministrator || (isOwn && viewer.has(.networkAdministrator)) }
+    }
 
     func render() -> HTML {
         """
@@ -66,7 +81,7 @@ struct OrganizationView {
         <p class="muted">\(Words.sector(organization.sector))\(organization.area.map { " · \($0)" } ?? "")</p>
         <div class="columns">
         <div>\(servicesHTML)\(usersHTML)</div>
-        <div>\(newServiceHTML)\(newUserHTML)</div>
+        <div>\(isOwn ? newServiceHTML : .empty)\(newUserHTML)</div>
         </div>
         """
     }
@@ -80,10 +95,7 @@ struct OrganizationView {
             return """
             <tr><td data-label="Service"><strong>\(service.name)</strong><br><span class="muted">\(service.needCategories.map(Words.need).joined(separator: ", "))</span></td>
             <td data-label="Capacity">\(Components.capacityBadge(service.capacity))
-            <form method="post" action="\(path)" class="filters">\(Components.csrfField(csrf))\(Components.hidden("action", "capacity"))\(Components.hidden("service", service.id.raw))
-            <div class="field"><label for="\(id)">Change capacity<span class="visually-hidden"> of \(service.name)</span></label>
-            <select id="\(id)" name="capacity">\(options)</select></div>
-            <button type="submit" class="button-secondary">Save<span class="visually-hidden"> capacity of \(service.name)</span></button></form></td></tr>
+            \(isOwn ? capacityForm(service, id: id, options: options) : .empty)</td></tr>
             """
         }
         return """
@@ -96,20 +108,22 @@ struct OrganizationView {
         """
     }
 
+    private func capacityForm(_ service: Service, id: String, options: [HTML]) -> HTML {
+        """
+            <form method="post" action="\(path)" class="filters">\(Components.csrfField(csrf))\(Components.hidden("action", "capacity"))\(Components.hidden("service", service.id.raw))
+            <div class="field"><label for="\(id)">Change capacity<span class="visually-hidden"> of \(service.name)</span></label>
+            <select id="\(id)" name="capacity">\(options)</select></div>
+            <button type="submit" class="button-secondary">Save<span class="visually-hidden"> capacity of \(service.name)</span></button></form>
+        """
+    }
+
     private var usersHTML: HTML {
-        guard viewer.has(.administrator) else { return .empty }
+        guard Administration.mayListUsers(viewer, of: organization.id) else { return .empty }
         let rows = users.map { user -> HTML in
-            let boxes = Role.allCases.map { role -> HTML in
-                let id = "role-\(user.id.raw)-\(role.rawValue)"
-                return "<span class=\"check\"><input type=\"checkbox\" id=\"\(id)\" name=\"roles\" value=\"\(role)\"\(HTML.attribute("checked", if: user.roles.contains(role)))> <label for=\"\(id)\">\(Words.role(role))</label></span>"
-            }
-            let activeID = "active-\(user.id.raw)"
+            let deactivated: HTML = user.active ? .empty : " <span class=\"badge\">Deactivated</span>"
             return """
-            <tr><td data-label="User"><strong>\(user.displayName)</strong><br><span class="muted">\(user.email)</span>\(user.active ? HTML.empty : " <span class=\"badge\">Deactivated</span>")</td>
-            <td data-label="Roles"><form method="post" action="\(path)">\(Components.csrfField(csrf))\(Components.hidden("action", "user"))\(Components.hidden("user", user.id.raw))
-            <fieldset class="checks"><legend class="visually-hidden">Roles of \(user.displayName)</legend>\(boxes)</fieldset>
-            <span class="check"><input type="checkbox" id="\(activeID)" name="active" value="yes"\(HTML.attribute("checked", if: user.active))> <label for="\(activeID)">Active</label></span>
-            <button type="submit" class="button-secondary">Save<span class="visually-hidden"> \(user.displayName)</span></button></form></td></tr>
+            <tr><td data-label="User"><strong>\(user.displayName)</strong><br><span class="muted">\(user.email)</span>\(deactivated)</td>
+            <td data-label="Roles">\(Administration.mayManage(user, by: viewer) ? userForm(user) : "\(user.roles.map(Words.role).sorted().joined(separator: ", "))")</td></tr>
             """
         }
         let error: HTML = failed?.action == "user" ? Components.errorSummary(failed!.state) : .empty
@@ -119,6 +133,23 @@ struct OrganizationView {
         <table class="stack"><caption class="visually-hidden">Users of this organisation</caption>
         <thead><tr><th scope="col">User</th><th scope="col">Roles and access</th></tr></thead><tbody>\(rows)</tbody></table>
         </section>
+        """
+    }
+
+    /// Roles and the active switch for a user of the viewer's own organisation; for
+    /// another organisation's administrator, the active switch alone.
+    private func userForm(_ user: User) -> HTML {
+        let roleNames = user.roles.map(Words.role).sorted().joined(separator: ", ")
+        let boxes: [HTML] = isOwn ? grantableRoles.map { role -> HTML in
+            let id = "role-\(user.id.raw)-\(role.rawValue)"
+            return "<span class=\"check\"><input type=\"checkbox\" id=\"\(id)\" name=\"roles\" value=\"\(role)\"\(HTML.attribute("checked", if: user.roles.contains(role)))> <label for=\"\(id)\">\(Words.role(role))</label></span>"
+        } : ["\(roleNames)"]
+        let activeID = "active-\(user.id.raw)"
+        return """
+        <form method="post" action="\(path)">\(Components.csrfField(csrf))\(Components.hidden("action", "user"))\(Components.hidden("user", user.id.raw))
+        <fieldset class="checks"><legend class="visually-hidden">Roles of \(user.displayName)</legend>\(boxes)</fieldset>
+        <span class="check"><input type="checkbox" id="\(activeID)" name="active" value="yes"\(HTML.attribute("checked", if: user.active))> <label for="\(activeID)">Active</label></span>
+        <button type="submit" class="button-secondary">Save<span class="visually-hidden"> \(user.displayName)</span></button></form>
         """
     }
 
@@ -141,15 +172,18 @@ struct OrganizationView {
     }
 
     private var newUserHTML: HTML {
-        guard viewer.has(.administrator) else { return .empty }
+        guard (isOwn && viewer.has(.administrator)) || (!isOwn && viewer.has(.networkAdministrator)) else { return .empty }
         let state = state("new-user")
+        let roles: HTML = isOwn
+            ? Components.checkboxes("roles", "Roles", state: state, options: grantableRoles.map { ($0.rawValue, Words.role($0)) }, checked: [], idSuffix: "-new")
+            : "<p class=\"hint\">In another organisation you add its first administrator; its administrators add everyone else.</p>"
         return """
-        <section class="panel" aria-labelledby="new-user-heading"><h2 id="new-user-heading">Add a user</h2>
+        <section class="panel" aria-labelledby="new-user-heading"><h2 id="new-user-heading">\(isOwn ? "Add a user" : "Add an administrator")</h2>
         \(Components.errorSummary(state))
         <form method="post" action="\(path)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "new-user"))
         \(Components.textField("displayName", "Name", state: state, required: true))
         \(Components.textField("email", "Email", state: state, type: "email", required: true, autocomplete: "off"))
-        \(Components.checkboxes("roles", "Roles", state: state, options: Components.options(Role.self, label: Words.role), checked: [], idSuffix: "-new"))
+        \(roles)
         \(Components.textField("password", "First password", state: state, type: "password", required: true,
                                hint: "At least 12 characters; they should change it", autocomplete: "new-password", value: ""))
         <button type="submit">Add user</button>

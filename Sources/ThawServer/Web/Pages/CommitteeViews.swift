@@ -127,7 +127,7 @@ struct CommitteeView {
             \(Components.textField("heldOn", "Held on", state: s, type: "date", required: true))
             \(Components.textArea("agenda", "Agenda", state: s, required: true, hint: "One item per line"))
             \(Components.textArea("minutes", "Minutes", state: s, rows: 5))
-            \(Components.checkboxes("attendees", "Present", state: s, options: people.sorted { $0.value < $1.value }.map { ($0.key.raw, $0.value) }, checked: []))
+            \(Components.checkboxes("attendeeIds", "Present", state: s, options: people.sorted { $0.value < $1.value }.map { ($0.key.raw, $0.value) }, checked: []))
             <button type="submit">Record the meeting</button></form></details>
             """ : .empty
         return "<section aria-labelledby=\"meetings-heading\"><h2 id=\"meetings-heading\">Meetings</h2>\(record)\(meetings.isEmpty ? HTML(raw: "<p>No meetings recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")</section>"

@@ -166,7 +166,7 @@ struct ReferralPageView {
                 : .empty
             return """
             <li class="\(mine ? "mine" : "theirs")"><p class="meta">\(mine ? "You (\(author))" : author) · \(Components.time(message.sentAt))\(receipt)</p>
-            <p>\(message.body)</p></li>
+            \(message.body.map { "<p>\($0)</p>" as HTML } ?? Self.withheldNotice)</li>
             """
         }
         let state = state(for: "message")
@@ -178,10 +178,24 @@ struct ReferralPageView {
         </div>
         <form method="post" action="\(WebPath.referral(referral.id))" class="no-print" novalidate>
         \(Components.csrfField(csrf))\(Components.hidden("action", "message"))
+        \(notesNotice)
         \(Components.textArea("body", "Message to \(mySide == .requester ? (detail.ownerName ?? "the partner") : detail.requesterName)", state: state, required: true))
         <button type="submit">Send message</button>
         </form>
         </section>
+        """
+    }
+
+    static let withheldNotice: HTML = """
+        <p class="muted"><em>Not shown: the client's consent does not let your organisation read notes from the referring side.</em></p>
+        """
+
+    /// Said before the referring side writes: the partner will not read it without the `notes` scope.
+    private var notesNotice: HTML {
+        guard detail.counterpartSeesNotes == false else { return .empty }
+        return """
+        <p class="notice" id="notes-withheld">\(detail.ownerName ?? "The partner") will not see messages or reasons you write here: \
+        the client's consent does not include notes. Record a consent with notes on the client's page to share them.</p>
         """
     }
 
@@ -201,6 +215,7 @@ struct ReferralPageView {
         case "referral.status-changed":
             var text = "moved it from \(status("from")) to \(status("to"))"
             if let reason = entry.detail["reason"] { text += " — “\(reason)”" }
+            if entry.detail["reasonWithheld"] == "true" { text += " (the reason is not shared: the client's consent does not include notes)" }
             if let outcome = entry.detail["outcome"].flatMap(ReferralOutcome.Code.init(rawValue:)) { text += " (\(Words.outcome(outcome).lowercased()))" }
             return text
         case "referral.claimed": return "claimed the open referral"

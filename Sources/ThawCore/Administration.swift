@@ -1,0 +1,86 @@
+/// Who administers whom. Two roles, never one reaching past the other:
+///
+/// - an **organisation administrator** (`administrator`) manages its own
+///   organisation: its users and their roles, services, capacity and API tokens;
+/// - a **network administrator** (`network-administrator`, held in the hosting
+///   organisation) adds organisations and their first administrators, and may
+///   deactivate or reactivate another organisation's administrators. It cannot
+///   add anyone else to another organisation, so it cannot give itself a way
+///   into that organisation's clients.
+///
+/// Only a network administrator grants `network-administrator`, and only within
+/// its own organisation.
+public enum Administration {
+    /// Checks that `actor` may add a user with `roles` to `organization`.
+    /// `hasActiveAdministrator`: whether that organisation already has one.
+    public static func checkNewUser(by actor: Actor, in organization: ID<Organization>, roles: Set<Role>,
+                                    hasActiveAdministrator: Bool) throws {
+        if roles.contains(.networkAdministrator) {
+            guard actor.has(.networkAdministrator), organization == actor.organizationID else {
+                throw ThawError.forbidden("only a network administrator grants network-administrator, and only in its own organisation")
+            }
+        }
+        if organization == actor.organizationID {
+            guard actor.has(.administrator) else {
+                throw ThawError.forbidden("adding a user needs the administrator role of the organisation")
+            }
+            return
+        }
+        guard actor.has(.networkAdministrator) else {
+            throw ThawError.forbidden("an administrator adds users to its own organisation only")
+        }
+        guard roles == [.administrator] else {
+            throw ThawError.unprocessable("roles", "first-administrator",
+                "in another organisation a network administrator adds only administrators; they add everyone else")
+        }
+        guard !hasActiveAdministrator else {
+            throw ThawError.conflict(code: "organization-has-administrator",
+                message: "this organisation already has an active administrator, who adds its users")
+        }
+    }
+
+    /// Whether `actor` may list the users of `organization`.
+    public static func mayListUsers(_ actor: Actor, of organization: ID<Organization>) -> Bool {
+        (organization == actor.organizationID && actor.has(.administrator)) || actor.has(.networkAdministrator)
+    }
+
+    /// Whether `actor` may see `user` at all for a change (nil: 404, so another
+    /// organisation's people are not confirmed to exist).
+    public static func mayManage(_ user: User, by actor: Actor) -> Bool {
+        if user.organizationID == actor.organizationID { return actor.has(.administrator) || actor.has(.networkAdministrator) }
+        return actor.has(.networkAdministrator) && user.roles.contains(.administrator)
+    }
+
+    /// Checks a change of roles or of being active, once `mayManage` allowed the actor to see the user.
+    public static func checkChange(of user: User, roles: Set<Role>?, active: Bool?, by actor: Actor) throws {
+        var v = Validator()
+        if let roles { v.require(!roles.isEmpty, "roles", "required", "a user needs at least one role") }
+        v.require(!(user.id == actor.userID && active == false), "active", "not-self", "you cannot deactivate yourself")
+        if user.id == actor.userID, let roles {
+            v.require(roles.contains(.administrator) || !actor.has(.administrator), "roles", "not-self",
+                      "you cannot remove your own administrator role")
+            v.require(roles.contains(.networkAdministrator) || !actor.has(.networkAdministrator), "roles", "not-self",
+                      "you cannot remove your own network-administrator role")
+        }
+        try v.check()
+        let rolesChange = roles.map { $0 != user.roles } ?? false
+        if user.organizationID != actor.organizationID {
+            // Another organisation's administrator: its network administrator may only switch it off or on.
+            guard !rolesChange else {
+                throw ThawError.forbidden("a network administrator may deactivate or reactivate another organisation's administrator, not change roles")
+            }
+            return
+        }
+        guard actor.has(.administrator) || !rolesChange else {
+            throw ThawError.forbidden("changing roles needs the administrator role of the organisation")
+        }
+        guard actor.has(.administrator) || active == nil || active == user.active else {
+            throw ThawError.forbidden("deactivating a user needs the administrator role of the organisation")
+        }
+        if let roles, roles.contains(.networkAdministrator) != user.roles.contains(.networkAdministrator) {
+            guard actor.has(.networkAdministrator) else {
+                throw ThawError.forbidden("only a network administrator grants or removes network-administrator")
+            }
+        }
+    }
+}
