@@ -63,8 +63,8 @@ struct Browser: Sendable {
 }
 
 /// A fresh world and browsers signed in as its people.
-func withWeb(_ body: @Sendable ([String: Browser], World, any TestClientProtocol) async throws -> Void) async throws {
-    try await withDatabase(.sqlite) { db in
+func withWeb(backend: Backend = .sqlite, _ body: @Sendable ([String: Browser], World, any TestClientProtocol) async throws -> Void) async throws {
+    try await withDatabase(backend) { db in
         let world = try await World.make(db.database)
         let configuration = ServerConfiguration(bcryptCost: 4, maxBodyBytes: 64 * 1024, logLevel: .error)
         let app = Application(router: buildRouter(configuration: configuration, store: world.store))

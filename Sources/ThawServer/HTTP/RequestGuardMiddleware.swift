@@ -37,7 +37,7 @@ final class RouteMethods: Sendable {
         table.withLock { $0 = byPath.map { (Self.segments($0.key), $0.value) } }
     }
 
-    /// The methods of the registered paths `path` matches (`:name` matches one segment, `*` any).
+    /// The methods of the registered paths `path` matches (a `{name}` capture or `*` matches any one segment).
     func methods(forPath path: String) -> [String] {
         let parts = Self.segments(path)
         var allowed: Set<String> = []
@@ -50,6 +50,6 @@ final class RouteMethods: Sendable {
 
     private static func matches(_ pattern: [String], _ parts: [String]) -> Bool {
         guard pattern.count == parts.count else { return false }
-        return zip(pattern, parts).allSatisfy { p, s in p.hasPrefix(":") || p == "*" || p == s }
+        return zip(pattern, parts).allSatisfy { p, s in (p.hasPrefix("{") && p.hasSuffix("}")) || p == "*" || p == s }
     }
 }

@@ -1,0 +1,237 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import ThawCore
+import ThawServer
+import ThawStorage
+import ThawTestSupport
+
+/// Every role, in the organisation that holds a record, its counterpart and an
+/// unrelated one, against every route of the API and the web app that takes an
+/// id, on both databases. For whoever the rules do not let near a record, every
+/// answer must be a refusal, and the very same refusal as for an id that does not
+/// exist: a 403 (or a 422, or a 409) where a made-up id gets 404 tells an outsider
+/// that the record exists.
+@Suite struct AccessMatrixTests {
+    enum Relation: String, CaseIterable { case own, counterpart, unrelated }
+
+    /// Who may come near the records a route works on: a superset of who gets a 2xx.
+    /// Everyone else is checked for refusal without leaks.
+    static func mayReach(_ route: String, role: Role, relation: Relation, draft: Bool) -> Bool {
+        let referring = AccessPolicy.referringRoles.contains(role), receiving = AccessPolicy.receivingRoles.contains(role)
+        let partnership: Set<Role> = [.partnershipLead, .administrator, .networkAdministrator]
+        let party = relation != .unrelated
+        func path(_ prefix: String) -> Bool { route.hasPrefix(prefix) }
+        switch true {
+        case path("/api/v1/clients/:clientId"), path("/clients/:clientId"):
+            // The client's own page (not its consents, screenings or new referrals) is open to the partner its referral went to.
+            let clientOnly = route == "/api/v1/clients/:clientId" || route == "/clients/:clientId"
+            return (relation == .own && referring) || (clientOnly && !draft && relation == .counterpart && receiving)
+        case path("/api/v1/referrals/:referralId"), path("/referrals/:referralId"):
+            return (relation == .own && referring) || (!draft && relation == .counterpart && receiving)
+        case path("/api/v1/organizations/:organizationId/timeline"), path("/api/v1/committees"), path("/api/v1/decisions"),
+             path("/api/v1/commitments"), path("/api/v1/consultations"), path("/api/v1/funding"), path("/api/v1/surveys"),
+             path("/partnership/committees"), path("/partnership/consultations"):
+            return party
+        case path("/api/v1/climate/pairs"), path("/climate/pairs"):
+            return party || partnership.contains(role)
+        case path("/api/v1/signals"):
+            return party                                     // the sender and the partners it addressed
+        case path("/api/v1/roles"):
+            return relation == .own || role == .networkAdministrator
+        case path("/api/v1/threads"), path("/partnership/threads"):
+            return false                                     // none of the matrix's people takes part in the thread
+        case path("/api/v1/services/:serviceId"):
+            return true                                      // the directory is read by all; PATCH is checked below
+        case path("/api/v1/tokens"):
+            return relation == .own && role == .administrator
+        case path("/admin/organizations/:organizationId"):
+            return (relation == .own && (AccessPolicy.directoryRoles.contains(role))) || role == .networkAdministrator
+        case path("/api/v1/organizations/:organizationId"), path("/partnership/with"):
+            return true                                      // organisations, and one's own timeline with any of them
+        default:
+            Issue.record("no rule in the matrix for \(route): add one")
+            return true
+        }
+    }
+
+    /// A body each mutating operation would accept from someone allowed, so that the
+    /// refusal others get is about access, not about a malformed request.
+    static let bodies: [String: String] = [
+        "POST /api/v1/clients/:clientId/consents": #"{"grantee":{"sector":"community"},"scopes":["contact"],"purpose":"referral"}"#,
+        "POST /api/v1/clients/:clientId/screenings": #"{"answers":{"housing":"yes"}}"#,
+        "PATCH /api/v1/referrals/:referralId": #"{"priority":"urgent"}"#,
+        "POST /api/v1/referrals/:referralId/status": #"{"status":"accepted"}"#,
+        "POST /api/v1/referrals/:referralId/business-status": #"{"businessStatus":"contacted"}"#,
+        "POST /api/v1/referrals/:referralId/messages": #"{"body":"hello"}"#,
+        "POST /api/v1/committees/:committeeId/leave": #"{"reason":"no longer needed"}"#,
+        "POST /api/v1/committees/:committeeId/meetings": #"{"heldAt":"2026-01-05T09:00:00Z","agenda":["Intake"],"attendeeIds":[]}"#,
+        "POST /api/v1/committees/:committeeId/decisions": #"{"motion":"Meet monthly"}"#,
+        "POST /api/v1/decisions/:decisionId/votes": #"{"choice":"approve"}"#,
+        "POST /api/v1/commitments/:commitmentId/changes": #"{"action":"keep","evidence":"done"}"#,
+        "POST /api/v1/consultations/:consultationId/feedback": #"{"text":"a view"}"#,
+        "POST /api/v1/consultations/:consultationId/feedback/:itemId/answer": #"{"response":"adopted","text":"done"}"#,
+        "POST /api/v1/threads/:threadId/messages": #"{"body":"hello"}"#,
+        "POST /api/v1/signals/:signalId/acknowledge": #"{"note":"thank you"}"#,
+        "POST /api/v1/roles/:roleId/end": #"{"endsOn":"2026-02-01"}"#,
+        "POST /api/v1/funding/:fundingId/renewal": #"{"renewal":"renewed"}"#,
+        "PATCH /api/v1/services/:serviceId": #"{"capacity":"waitlist"}"#,
+    ]
+
+    /// Made-up ids of the same kinds as real ones (each distinct): what an outsider's answer is compared with.
+    static func fakes(_ ids: [String: String]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: ids.keys.sorted().enumerated().map { index, name in
+            let prefix = ids[name]?.split(separator: "_").first.map(String.init) ?? "x"
+            return (name, prefix + "_" + String(repeating: "0", count: 31) + String(index))
+        })
+    }
+
+    @Test(arguments: Backend.available)
+    func everyRouteWithAnIdRefusesOutsidersAndLeaksNothing(backend: Backend) async throws {
+        try await withDatabase(backend) { db in
+            let w = try await World.make(db.database)
+            let records = try await MatrixRecords.make(w)
+            let configuration = ServerConfiguration(bcryptCost: 4, maxBodyBytes: 64 * 1024, logLevel: .error)
+            let router = buildRouter(configuration: configuration, store: w.store)
+            // Captures written `:name`, as in the rest of the code.
+            let routes = router.routes.map { route in
+                (route.method, route.path.description.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : String($0) }
+                    .reduce("") { $0 + "/" + $1 })
+            }.filter { $0.1.contains("/:") }
+            // People of every role in the three organisations, each with a token and a browser session.
+            var people: [(Role, Relation, HTTPFields, HTTPFields, String)] = []
+            for relation in Relation.allCases {
+                let org = relation == .own ? w.clinic : relation == .counterpart ? w.housing : w.unrelated
+                for role in Role.allCases {
+                    let person = try await w.addPerson(org, "\(role.rawValue)-\(relation.rawValue)@matrix.test", [role])
+                    let token = try await w.store.createToken(user: person.userID, name: "matrix", expiresAt: nil, by: nil).secret
+                    let session = try await w.store.startSession(user: person.userID, lifetimeSeconds: 86_400)
+                    people.append((role, relation, [.authorization: "Bearer \(token)"],
+                                   [.cookie: "thaw_session=\(session.secret)", HTTPField.Name("X-CSRF-Token")!: session.csrf], session.csrf))
+                }
+            }
+            let app = Application(router: router)
+            let everyone = people
+            let checked = try await app.test(.router) { client -> Int in
+                var checked = 0
+                for (method, route) in routes {
+                    let isAPI = route.hasPrefix("/api/v1/")
+                    for subject in records.subjects(for: route) {
+                        for (role, relation, bearer, cookie, csrf) in everyone {
+                            let allowed = Self.mayReach(route, role: role, relation: relation, draft: subject.draft)
+                                && !(method == .patch && route == "/api/v1/services/:serviceId" && relation != .counterpart)
+                            // People who may reach the record are not sent its changes: the matrix is about everyone else.
+                            if allowed && method != .get { continue }
+                            var headers = isAPI ? bearer : cookie
+                            headers[.ifMatch] = "\"1\""
+                            var body: String?
+                            if isAPI, method != .get {
+                                body = Self.bodies["\(method.rawValue) \(route)"]
+                                headers[.contentType] = "application/json"
+                            } else if method == .post {
+                                body = "_csrf=\(csrf)&action=message&body=hello"
+                                headers[.contentType] = "application/x-www-form-urlencoded"
+                            }
+                            func call(_ ids: [String: String]) async throws -> Int {
+                                let path = route.split(separator: "/").map { $0.hasPrefix(":") ? ids[String($0.dropFirst())] ?? "?" : String($0) }
+                                    .joined(separator: "/")
+                                return try await client.execute(uri: "/" + path, method: method, headers: headers,
+                                                                body: body.map { ByteBuffer(string: $0) }).status.code
+                            }
+                            let real = try await call(subject.ids)
+                            let cell = "\(method) \(route) [\(subject.name)] as \(role.rawValue) of the \(relation.rawValue) organisation"
+                            if allowed {
+                                if method == .get, subject.readable { #expect((200...299).contains(real), "\(cell): \(real)") }
+                                continue
+                            }
+                            checked += 1
+                            #expect(!(200...299).contains(real) && real != 303, "\(cell) got \(real)")
+                            let madeUp = try await call(Self.fakes(subject.ids))
+                            #expect(real == madeUp, "\(cell): \(real) for the record, \(madeUp) for a made-up id: existence leaks")
+                        }
+                    }
+                }
+                return checked
+            }
+            #expect(checked > 800, "the matrix checked only \(checked) cells")
+        }
+    }
+}
+
+/// The records the matrix asks about: one of each kind, between the clinic and housing.
+struct MatrixRecords {
+    struct Subject {
+        var name: String
+        var ids: [String: String]
+        var draft = false
+        /// Whether everyone `mayReach` lets near it reads it with a 2xx (false where only some of them do).
+        var readable = false
+    }
+    var subjects: [Subject]
+
+    /// The subjects whose ids fill every parameter of `route`.
+    func subjects(for route: String) -> [Subject] {
+        let parameters = Set(route.split(separator: "/").filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) })
+        return subjects.filter { parameters.isSubset(of: Set($0.ids.keys)) && Set($0.ids.keys).isSubset(of: parameters) }
+    }
+
+    static func make(_ w: World) async throws -> MatrixRecords {
+        let housingLead = try await w.addPerson(w.housing, "lead@housing.matrix", [.partnershipLead])
+        let clinic = w.store.scoped(to: w.clinicLead), housing = w.store.scoped(to: housingLead)
+        let referral = try await w.refer()
+        let message = try await w.store.scoped(to: w.housingStaff).sendMessage(referral: referral.id, body: "We will call")
+        let draft = try await w.store.scoped(to: w.navigator).createReferral(NewReferral(
+            clientId: w.client.id, serviceId: w.housingService.id, needCategory: .housing, note: "draft", draft: true)).0
+        let committee = try await clinic.createCommittee(NewCommittee(name: "Council", purpose: "Shared governance", decisionRule: .consensus,
+                                                                      quorum: 1, memberOrganizationIds: [w.clinic.id, w.housing.id]))
+        let decision = try await clinic.proposeDecision(committee.id, motion: "Meet monthly")
+        let commitment = try await clinic.createCommitment(NewCommitment(toOrganizationId: w.housing.id, what: "Share the rota",
+                                                                         context: .thread, dueOn: CalendarDate(w.clock.now().adding(days: 5))))
+        let consultation = try await clinic.createConsultation(NewConsultation(title: "Billing", proposal: "Codes for navigation",
+                                                                               invitedOrganizationIds: [w.housing.id],
+                                                                               deadline: CalendarDate(w.clock.now().adding(days: 14))))
+        let item = try await housing.addFeedback(consultation.id, text: "Count the forms")
+        let thread = try await clinic.startThread(subject: "Coffee", with: [housingLead.userID], message: "Next week?")
+        let signal = try await clinic.sendSignal(NewSignal(kind: .liaisonAppointed, description: "A liaison", madeOn: CalendarDate(w.clock.now()),
+                                                           addressedToOrganizationIds: [w.housing.id]))
+        let role = try await clinic.recordRole(NewRoleHolding(title: "Director", holderName: "Ada", singleHolder: true, leadership: true,
+                                                              startsOn: CalendarDate("2025-01-01")!))
+        let funding = try await clinic.recordFunding(NewFundingAgreement(title: "Pilot", purpose: "Navigator", amountCents: 100,
+            partyOrganizationIds: [w.clinic.id, w.housing.id], startsOn: CalendarDate("2025-01-01")!, endsOn: CalendarDate("2027-01-01")!))
+        let survey = try await clinic.scheduleSurvey(NewSurveyRound(title: "Pulse", participantOrganizationIds: [w.housing.id],
+                                                                    opensOn: CalendarDate(w.clock.now()), closesOn: CalendarDate(w.clock.now().adding(days: 7))))
+        let token = try await w.store.createToken(user: w.navigator.userID, name: "laptop", expiresAt: nil, by: nil).0
+        // A client whose only referral to housing is a draft: housing has consent, but nothing was sent.
+        let navigator = w.store.scoped(to: w.navigator)
+        let drafted = try await navigator.createClient(NewClient(givenName: "Dee", familyName: "Raft", phone: "555-0199"))
+        _ = try await navigator.recordConsent(client: drafted.id, NewConsent(grantee: .organization(w.housing.id), scopes: [.contact, .notes],
+                                                                             purpose: .referral))
+        _ = try await navigator.createReferral(NewReferral(clientId: drafted.id, serviceId: w.housingService.id, needCategory: .housing,
+                                                           note: "not sent yet", draft: true))
+        return MatrixRecords(subjects: [
+            .init(name: "client", ids: ["clientId": w.client.id.raw]),
+            .init(name: "client with a draft only", ids: ["clientId": drafted.id.raw], draft: true),
+            .init(name: "consent", ids: ["clientId": w.client.id.raw, "consentId": w.housingConsent.id.raw]),
+            .init(name: "referral", ids: ["referralId": referral.id.raw]),
+            .init(name: "draft", ids: ["referralId": draft.id.raw], draft: true),
+            .init(name: "message", ids: ["referralId": referral.id.raw, "messageId": message.id.raw]),
+            .init(name: "committee", ids: ["committeeId": committee.id.raw]),
+            .init(name: "decision", ids: ["decisionId": decision.id.raw]),
+            .init(name: "commitment", ids: ["commitmentId": commitment.id.raw]),
+            .init(name: "consultation", ids: ["consultationId": consultation.id.raw], readable: true),
+            .init(name: "feedback", ids: ["consultationId": consultation.id.raw, "itemId": item.id.raw]),
+            .init(name: "thread", ids: ["threadId": thread.id.raw]),
+            .init(name: "signal", ids: ["signalId": signal.id.raw]),
+            .init(name: "role", ids: ["roleId": role.id.raw]),
+            .init(name: "funding", ids: ["fundingId": funding.id.raw]),
+            .init(name: "survey", ids: ["surveyId": survey.id.raw]),
+            .init(name: "service", ids: ["serviceId": w.housingService.id.raw]),
+            .init(name: "token", ids: ["tokenId": token.id.raw]),
+            .init(name: "organisation", ids: ["organizationId": w.clinic.id.raw]),
+            .init(name: "pair", ids: ["organizationId": w.clinic.id.raw, "otherId": w.housing.id.raw]),
+        ])
+    }
+}
