@@ -79,10 +79,13 @@ struct APIOperation {
     var response: String? = nil
     /// The operation can meet a conflicting state (already voted, closed, ...): 409.
     var conflicts = false
+    /// The operation is throttled (sign-in): 429.
+    var throttled = false
     var errors: [Int] {
         var e = [400, 401, 403, 404, 405, 422]
         if ifMatch { e += [409, 412, 428] } else if conflicts { e.append(409) }
         if body != nil { e.append(413) }
+        if throttled { e.append(429) }
         return e
     }
 }
@@ -92,7 +95,7 @@ enum APICatalog {
 
     static let referralOperations: [APIOperation] = [
         .init(method: "GET", path: "openapi.json", id: "getOpenAPI", summary: "This document", tag: "meta"),
-        .init(method: "POST", path: "auth/sign-in", id: "signIn", summary: "Sign in with email and password; sets the session cookie", tag: "auth", body: "SignIn", response: "SignedIn"),
+        .init(method: "POST", path: "auth/sign-in", id: "signIn", summary: "Sign in with email and password; sets the session cookie (throttled per email and source)", tag: "auth", body: "SignIn", response: "SignedIn", throttled: true),
         .init(method: "POST", path: "auth/sign-out", id: "signOut", summary: "End the session", tag: "auth", success: 204),
         .init(method: "GET", path: "me", id: "getMe", summary: "The signed-in user and organisation", tag: "auth", response: "Me"),
         .init(method: "GET", path: "tokens", id: "listTokens", summary: "My API tokens", tag: "auth", response: "List:Token"),

@@ -130,7 +130,7 @@ def test_simulate_scores_recovery_and_report_reads_it_back(thaw_bin, tmp_path):
                "--pair", a, "--pair", b).stdout
     assert len(pair.splitlines()) == 1 + 24                    # a row per month
     for args, words in [(["simulate", "--noise", "2"], "--noise"), (["simulate", "--organizations", "1"], "--organizations"),
-                        (["simulate", "--start", "2021-02-30"], "--start"), (["climate", "report", "--weights", "reciprocity:-1"], "negative"),
+                        (["simulate", "--start", "2021-02-30"], "--start"), (["climate", "report", "--weights", "reciprocity:-1"], "from 0 to 1000"),
                         (["climate", "report", "--period", "fortnight"], "week or month"), (["climate", "report", "--from", "2021-13"], "--from"),
                         (["climate", "report", "--csv", "pair"], "--pair")]:
         bad = run(thaw_bin, *args, "--database", db, check=False)

@@ -116,8 +116,9 @@ def screen_for(driver, needs):
     wait_text(driver, "The screening was recorded")
 
 
-def refer(driver, need_label, service, consent_to=None):
-    """From the client page: refer for the identified need to `service` (None: leave open)."""
+def refer(driver, need_label, service, consent_to=None, notes=False):
+    """From the client page: refer for the identified need to `service` (None: leave open);
+    `notes`: the consent recorded on the spot lets the partner read messages and notes too."""
     from selenium.webdriver.common.by import By
     driver.find_element(By.XPATH, f"//li[contains(., '{need_label}')]//a[contains(., 'Refer')]").click()
     wait_text(driver, "Choose where to send it")
@@ -128,6 +129,8 @@ def refer(driver, need_label, service, consent_to=None):
     if consent_to:
         driver.find_element(*by("#f-recordConsent")).click()
         choose(driver, "#f-grantee", consent_to)
+        if notes:
+            driver.find_element(*by("#f-scopes-notes")).click()
     press(driver, "Send referral")
     wait_for(driver, lambda d: "/referrals/ref_" in d.current_url)
     return driver.current_url.split("?")[0]
@@ -155,7 +158,7 @@ def test_whole_loop_between_two_organisations(site, browsers):
     nav, partner = two_people(browsers, site, HOUSING)
     family, client_url = screened_client(nav, site, "Loop", "housing")
     partner.get(site + "/inbox")                                # open before the referral exists
-    referral_url = refer(nav, "Housing", "Rapid Rehousing", consent_to="The partner chosen above")
+    referral_url = refer(nav, "Housing", "Rapid Rehousing", consent_to="The partner chosen above", notes=True)
     screenshot(nav, "referral-navigator")
     # The partner's open inbox shows the new referral without a reload (server-sent events).
     wait_for(partner, lambda d: family in d.find_element(*by("main")).text)
