@@ -34,7 +34,7 @@ enum ClimateCharts {
         for band in bands {
             guard let direction = band.direction else { continue }
             let fill = direction == .freeze ? "#dbe7f6" : "#fbe3d3"
-            parts.append("<rect class=\"band-\(direction)\" x=\"\(number(x(Double(band.from))))\" y=\"\(number(top))\" width=\"\(number(step * Double(band.to - band.from)))\" height=\"\(number(height - top - bottom))\" fill=\"\(fill)\"><title>\(direction == .freeze ? "Freeze" : "Thaw") from \(labels[band.from])</title></rect>")
+            parts.append("<rect class=\"band-\(direction)\" x=\"\(number(x(Double(band.from))))\" y=\"\(number(top))\" width=\"\(number(step * Double(band.to - band.from)))\" height=\"\(number(height - top - bottom))\" fill=\"\(fill)\"><title>\(direction == .freeze ? "Freeze" : "Thaw") from \(band.from < labels.count ? labels[band.from] : "")</title></rect>")
         }
         for level in [0.0, 50.0, 100.0] {
             parts.append("<line x1=\"\(number(left))\" x2=\"\(number(width - right))\" y1=\"\(number(y(level)))\" y2=\"\(number(y(level)))\" stroke=\"#c8ccd0\" stroke-width=\"1\"/><text x=\"\(number(left - 6))\" y=\"\(number(y(level) + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#3d4349\">\(Int(level))</text>")
@@ -58,7 +58,7 @@ enum ClimateCharts {
         }
         for (i, value) in values.enumerated() {
             guard let value else { continue }
-            parts.append("<circle cx=\"\(number(x(Double(i) + 0.5)))\" cy=\"\(number(y(value)))\" r=\"3.5\" fill=\"\(warmth(value))\" stroke=\"#1d2125\" stroke-width=\"0.75\"><title>\(labels[i]): \(Int(value.rounded()))</title></circle>")
+            parts.append("<circle cx=\"\(number(x(Double(i) + 0.5)))\" cy=\"\(number(y(value)))\" r=\"3.5\" fill=\"\(warmth(value))\" stroke=\"#1d2125\" stroke-width=\"0.75\"><title>\(i < labels.count ? labels[i] : ""): \(Int(value.rounded()))</title></circle>")
         }
         return """
             <figure class="chart"><svg viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(caption)" xmlns="http://www.w3.org/2000/svg">\(parts)</svg>
@@ -89,7 +89,7 @@ enum ClimateCharts {
         }
         let labelled = ordered.count <= 40
         for node in ordered {
-            let (px, py, angle) = position[node.id]!
+            guard let (px, py, angle) = position[node.id] else { continue }
             parts.append("<circle cx=\"\(number(px))\" cy=\"\(number(py))\" r=\"6\" fill=\"\(sectorColour(node.sector))\" stroke=\"#1d2125\"><title>\(node.name) (\(Words.sector(node.sector)))</title></circle>")
             if labelled {
                 let lx = px + 12 * cos(angle), ly = py + 12 * sin(angle) + 4

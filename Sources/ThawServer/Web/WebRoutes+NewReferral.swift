@@ -51,6 +51,7 @@ extension WebRoutes {
         let target = form["target"]
         v.require(target != nil, "target", "required", "Choose a service, or leave the referral open for any eligible partner")
         try v.check()
+        guard let category else { throw ThawError.unprocessable(v.violations) }
         var service: Service?
         if let target, target.hasPrefix("service:") {
             service = try await store.service(ID(String(target.dropFirst("service:".count))))
@@ -58,7 +59,7 @@ extension WebRoutes {
             throw ThawError.invalid("target", "enum", "Choose a service, or leave the referral open")
         }
         let input = NewReferral(clientId: clientID, organizationId: service?.organizationID, serviceId: service?.id,
-                                needCategory: category!, needIds: form.all("needIds").filter { !$0.isEmpty }.map { ID($0) },
+                                needCategory: category, needIds: form.all("needIds").filter { !$0.isEmpty }.map { ID($0) },
                                 priority: try form.choice("priority", Priority.self), note: form["note"],
                                 firstResponseDue: try form.date("firstResponseDue").map { $0.startOfDay.adding(days: 1) },
                                 followUpDue: try form.date("followUpDue").map(\.startOfDay))

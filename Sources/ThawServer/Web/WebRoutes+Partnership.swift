@@ -55,7 +55,7 @@ extension WebRoutes {
                 var v = Validator()
                 v.requireText(form["participantEmail"], "participantEmail", maxLength: 200)
                 try v.check()
-                guard let person = try await store.user(email: form["participantEmail"]!) else {
+                guard let email = form["participantEmail"], let person = try await store.user(email: email) else {
                     throw ThawError.unprocessable("participantEmail", "exists", "No one with that email uses Thaw")
                 }
                 let thread = try await scoped.startThread(subject: form["subject"] ?? "", with: [person.id], message: form.all("message").first ?? "")

@@ -55,10 +55,12 @@ extension WebRoutes {
                     var v = Validator()
                     v.require(code != nil, "outcomeCode", "required", "Choose the outcome")
                     v.requireText(form["outcomeSummary"], "outcome.summary")
-                    if !v.violations.isEmpty { throw ThawError.unprocessable(v.violations.map {
-                        $0.field == "outcome.summary" ? Violation(field: $0.field, rule: $0.rule, message: "Say what happened for the client") : $0
-                    }) }
-                    outcome = ReferralOutcome(code: code!, summary: form["outcomeSummary"]!)
+                    guard v.violations.isEmpty, let code, let summary = form["outcomeSummary"] else {
+                        throw ThawError.unprocessable(v.violations.map {
+                            $0.field == "outcome.summary" ? Violation(field: $0.field, rule: $0.rule, message: "Say what happened for the client") : $0
+                        })
+                    }
+                    outcome = ReferralOutcome(code: code, summary: summary)
                 }
                 let referral = try await scoped.changeStatus(id, StatusChange(status: status, reason: form["reason"], outcome: outcome),
                                                              expectedVersion: try form.version())

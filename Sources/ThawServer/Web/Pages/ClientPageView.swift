@@ -202,8 +202,10 @@ enum ConsentFields {
 
     /// Reads the consent fields; the grantee comes from the form or is given.
     static func parse(_ form: WebForm, grantee fixed: ConsentGrantee?) throws -> NewConsent {
-        var grantee = fixed
-        if grantee == nil {
+        let grantee: ConsentGrantee
+        if let fixed {
+            grantee = fixed
+        } else {
             guard let raw = form["grantee"] else { throw ThawError.unprocessable("grantee", "required", "Choose who may see the information") }
             if raw.hasPrefix("org:") { grantee = .organization(ID(String(raw.dropFirst(4)))) }
             else if raw.hasPrefix("sector:"), let sector = Sector(rawValue: String(raw.dropFirst(7))) { grantee = .sector(sector) }
@@ -213,6 +215,6 @@ enum ConsentFields {
         let purpose = try form.choice("purpose", ConsentPurpose.self) ?? .referral
         // A consent "until" a date lasts to the end of that day.
         let until = try form.date("validUntil").map { $0.startOfDay.adding(days: 1) }
-        return NewConsent(grantee: grantee!, scopes: Set(scopes), purpose: purpose, validUntil: until)
+        return NewConsent(grantee: grantee, scopes: Set(scopes), purpose: purpose, validUntil: until)
     }
 }
