@@ -85,8 +85,9 @@ import ThawTestSupport
     /// Router tests have no peer address ("unknown"); trusting it as a proxy lets each call name its source.
     static func fromSource(_ source: String) -> HTTPFields { [HTTPField.Name("X-Forwarded-For")!: source] }
 
-    @Test func failuresLockAnEmailFromOneSourceOnlyAndSayNothingAboutWhichEmailsExist() async throws {
-        try await withAPI(configure: { $0.trustedProxies = ["unknown"] }) { api, w in
+    @Test(arguments: Backend.available)
+    func failuresLockAnEmailFromOneSourceOnlyAndSayNothingAboutWhichEmailsExist(backend: Backend) async throws {
+        try await withAPI(backend: backend, configure: { $0.trustedProxies = ["unknown"] }) { api, w in
             try await addUser(w, email: "lock@clinic.test")
             let attacker = Self.fromSource("203.0.113.5"), owner = Self.fromSource("198.51.100.7")
             func signIn(_ email: String, _ password: String, from source: HTTPFields) async throws -> Reply {
@@ -119,8 +120,9 @@ import ThawTestSupport
         }
     }
 
-    @Test func oneSourceTryingManyEmailsIsLockedOut() async throws {
-        try await withAPI(configure: { $0.trustedProxies = ["unknown"] }) { api, w in
+    @Test(arguments: Backend.available)
+    func oneSourceTryingManyEmailsIsLockedOut(backend: Backend) async throws {
+        try await withAPI(backend: backend, configure: { $0.trustedProxies = ["unknown"] }) { api, w in
             try await addUser(w, email: "sam@clinic.test")
             let sprayer = Self.fromSource("203.0.113.9")
             for index in 0..<SignInThrottle.failuresPerSource {

@@ -185,7 +185,8 @@ public final class SQLiteDatabase: SQLDatabase {
                 run: { connection in box.value = try await body(connection) },
                 finish: { error in
                     if let error { continuation.resume(throwing: error) }
-                    else { continuation.resume(returning: box.value!) }
+                    else if let value = box.value { continuation.resume(returning: value) }
+                    else { continuation.resume(throwing: SQLError(.other, "a write finished without running")) }
                 }))
         }
     }
