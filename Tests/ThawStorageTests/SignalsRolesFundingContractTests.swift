@@ -20,6 +20,10 @@ import ThawTestSupport
             let signal = try await clinic.sendSignal(NewSignal(kind: .liaisonAppointed, description: "A liaison nurse for housing partners",
                                                                madeOn: CalendarDate(w.clock.now()), addressedToOrganizationIds: [w.housing.id]))
             await #expect(throws: ThawError.notFound("signal \(signal.id)")) { try await food.acknowledgeSignal(signal.id, note: nil) }
+            // Acknowledging is a partnership act, like every other: staff of the addressed partner may not.
+            await #expect(throws: ThawError.forbidden("acknowledging a signal needs one of the roles: administrator, network-administrator, partnership-lead")) {
+                try await w.store.scoped(to: w.housingStaff).acknowledgeSignal(signal.id, note: nil)
+            }
             let acknowledged = try await housing.acknowledgeSignal(signal.id, note: "Welcome!")
             #expect(acknowledged.addressedTo.first?.acknowledgedAt != nil)
             await #expect(throws: ThawError.conflict(code: "already-acknowledged", message: "your organisation has already acknowledged this signal")) {
