@@ -6,7 +6,7 @@ import ThawStorage
 /// a schedule, so the ledger (and the climate's follow-through and
 /// responsiveness) records them even when nobody opens a list. Commitment
 /// lists also sweep before they read; this makes the record independent of
-/// anyone looking.
+/// anyone looking. Each tick also forgets sign-in failures whose window has passed.
 struct DeadlineSweeper: Service {
     let store: ThawStore
     let interval: Duration
@@ -19,6 +19,7 @@ struct DeadlineSweeper: Service {
             while !Task.isCancelled {
                 do {
                     let swept = try await store.sweepDeadlines()
+                    try await store.forgetExpiredSignInFailures()
                     if swept.missedCommitments + swept.overdueResponses > 0 {
                         logger.info("deadlines swept", metadata: ["commitmentsMissed": .stringConvertible(swept.missedCommitments),
                                                                   "responsesOverdue": .stringConvertible(swept.overdueResponses)])

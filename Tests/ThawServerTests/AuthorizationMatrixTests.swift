@@ -105,6 +105,8 @@ import ThawTestSupport
             // The attacker cannot lock the owner out: from anywhere else the right password works.
             #expect(try await signIn("lock@clinic.test", "a long enough password", from: owner).status == 200)
             w.clock.advance(seconds: SignInThrottle.windowSeconds + 1)
+            #expect(try await w.count("sign_in_throttle") == 3)           // each email's count, and the source's
+            #expect(try await w.store.forgetExpiredSignInFailures() == 3)
             #expect(try await signIn("lock@clinic.test", "a long enough password", from: attacker).status == 200)
         }
         // Without a trusted proxy, X-Forwarded-For is ignored: a client cannot name itself a new source.

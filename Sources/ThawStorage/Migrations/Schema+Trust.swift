@@ -18,6 +18,7 @@ extension Schema {
             window_start BIGINT NOT NULL, locked_until BIGINT,
             PRIMARY KEY (email_digest, source))
         """,
+        "CREATE INDEX sign_in_throttle_by_window ON sign_in_throttle (window_start)",
         "ALTER TABLE users DROP COLUMN failed_sign_ins",
         "ALTER TABLE users DROP COLUMN locked_until",
     ])

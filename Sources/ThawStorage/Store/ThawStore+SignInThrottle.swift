@@ -50,6 +50,18 @@ extension ThawStore {
         }
     }
 
+    /// Forgets counts whose window has passed and whose lock has ended (the deadline sweep
+    /// calls this), so guesses from many sources do not pile up; returns how many went.
+    @discardableResult
+    public func forgetExpiredSignInFailures() async throws -> Int {
+        let now = clock.now()
+        return try await database.write { db in
+            try await db.execute("""
+                DELETE FROM sign_in_throttle WHERE window_start <= ? AND (locked_until IS NULL OR locked_until <= ?)
+                """, now.adding(seconds: -SignInThrottle.windowSeconds), now)
+        }
+    }
+
     /// A successful sign-in forgets this email's failures from this source.
     public func clearFailedSignIns(email: String, source: String) async throws {
         try await database.write { db in
