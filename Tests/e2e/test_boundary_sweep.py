@@ -195,3 +195,39 @@ def test_no_value_of_any_field_crashes_the_server_or_gets_an_undocumented_answer
     # The well-formed calls reached their handlers: a sweep of refusals at the door would test nothing.
     assert statuses.get("baseline 2xx", 0) > 100, statuses
     assert not failures, f"{len(failures)} of {sent} requests failed:\n" + "\n".join(failures[:60])
+
+
+def test_no_value_of_any_web_form_field_crashes_the_server(server):
+    """The same extremes in every field of every form the main pages offer, as each role
+    (signed in by password, as a browser is): no 5xx, and the server keeps answering."""
+    import re
+    base, process, tokens, log = server
+    extremes = ["0001-01-01", "9999-12-31", "", "x" * 100_000, "a\u0000b", "-1", "1e308", "99999999999999999999"]
+    failures, sent = [], 0
+    for email in ["navigator@riverside-fht.demo", "staff@homeward.demo", "lead@authority.demo", "admin@thaw.demo"]:
+        session = requests.Session()
+        page = session.get(base + "/").text
+        csrf = re.search(r'name="_csrf" value="([^"]+)"', page)
+        session.post(base + "/sign-in", data={"email": email, "password": "thaw-demo-password", "_csrf": csrf.group(1) if csrf else ""})
+        pages, forms = ["/caseload", "/inbox", "/clients", "/partnership", "/climate", "/admin", "/admin/tokens"], []
+        for path in list(pages):
+            for link in re.findall(r'href="(/[^"#?]+)"', session.get(base + path).text):
+                if link not in pages and not link.startswith("/assets") and len(pages) < 40:
+                    pages.append(link)
+        for path in pages:
+            for match in re.finditer(r'<form method="post" action="([^"]+)"(.*?)</form>', session.get(base + path).text, re.S):
+                if "sign-out" not in match.group(1):
+                    forms.append((match.group(1), dict(re.findall(r'name="([^"]+)" value="([^"]*)"', match.group(2))),
+                                  set(re.findall(r'name="([^"]+)"', match.group(2))) - {"_csrf"}))
+        for action, fields, names in forms[:60]:
+            for name in sorted(names):
+                for value in extremes:
+                    sent += 1
+                    reply = session.post(base + action, data={**fields, name: value}, allow_redirects=False, timeout=30)
+                    if reply.status_code >= 500:
+                        failures.append(f"{email} POST {action} {name}={value[:20]!r}: {reply.status_code}")
+                    if process.poll() is not None:
+                        pytest.fail(f"the server died on {email} POST {action} {name}={value[:20]!r}")
+    assert sent > 1000, f"only {sent} form posts were sent"
+    assert not failures, "\n".join(failures[:40])
+    assert requests.get(base + "/healthz", timeout=10).status_code == 200
