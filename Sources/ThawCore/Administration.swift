@@ -44,10 +44,11 @@ public enum Administration {
         (organization == actor.organizationID && actor.has(.administrator)) || actor.has(.networkAdministrator)
     }
 
-    /// Whether `actor` may see `user` at all for a change (nil: 404, so another
-    /// organisation's people are not confirmed to exist).
+    /// Whether `actor` may change `user` at all (false: 404, so another organisation's
+    /// people are not confirmed to exist): its own organisation's administrators, and for
+    /// another organisation's administrator, a network administrator.
     public static func mayManage(_ user: User, by actor: Actor) -> Bool {
-        if user.organizationID == actor.organizationID { return actor.has(.administrator) || actor.has(.networkAdministrator) }
+        if user.organizationID == actor.organizationID { return actor.has(.administrator) }
         return actor.has(.networkAdministrator) && user.roles.contains(.administrator)
     }
 
@@ -63,19 +64,12 @@ public enum Administration {
                       "you cannot remove your own network-administrator role")
         }
         try v.check()
-        let rolesChange = roles.map { $0 != user.roles } ?? false
         if user.organizationID != actor.organizationID {
             // Another organisation's administrator: its network administrator may only switch it off or on.
-            guard !rolesChange else {
+            guard roles == nil || roles == user.roles else {
                 throw ThawError.forbidden("a network administrator may deactivate or reactivate another organisation's administrator, not change roles")
             }
             return
-        }
-        guard actor.has(.administrator) || !rolesChange else {
-            throw ThawError.forbidden("changing roles needs the administrator role of the organisation")
-        }
-        guard actor.has(.administrator) || active == nil || active == user.active else {
-            throw ThawError.forbidden("deactivating a user needs the administrator role of the organisation")
         }
         if let roles, roles.contains(.networkAdministrator) != user.roles.contains(.networkAdministrator) {
             guard actor.has(.networkAdministrator) else {

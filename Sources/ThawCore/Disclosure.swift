@@ -38,8 +38,4 @@ public enum Disclosure {
         visible.detail["reasonWithheld"] = "true"
         return visible
     }
-
-    /// Whether the receiving side sees what the referring side writes now: the
-    /// web page and the API say so before a navigator sends a message.
-    public static func performerSeesNotes(_ scopes: Set<ConsentScope>) -> Bool { scopes.contains(.notes) }
 }

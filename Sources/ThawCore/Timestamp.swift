@@ -22,9 +22,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
                 in: container,
                 debugDescription: "'\(text.prefix(40))' is not an RFC 3339 date-time with a time zone, e.g. 2026-03-01T09:30:00Z")
         }
-        guard Self.supported.contains(parsed) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: CalendarDate.outOfRangeMessage(text))
-        }
+        guard Self.supported.contains(parsed) else { throw CalendarDate.UnsupportedDate.error(text, in: container) }
         self = parsed
     }
     public func encode(to encoder: any Encoder) throws {
@@ -58,11 +56,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
     /// The first day of this date's month.
-    public var firstOfMonth: CalendarDate { CalendarDate(uncheckedYear: year, month: month, day: 1) }
-    /// The first day of the month after this date's.
-    public var firstOfNextMonth: CalendarDate {
-        month == 12 ? CalendarDate(uncheckedYear: year + 1, month: 1, day: 1) : CalendarDate(uncheckedYear: year, month: month + 1, day: 1)
-    }
+    public var firstOfMonth: CalendarDate { firstOfMonth(adding: 0) }
     /// The first day of the month `months` before or after this date's.
     public func firstOfMonth(adding months: Int) -> CalendarDate {
         let index = year * 12 + (month - 1) + months
@@ -85,6 +79,14 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         "'\(text.prefix(40))' is outside the dates Thaw supports (\(earliestSupported) to \(latestSupported))"
     }
 
+    /// Why a date or time in a body could not be read: it is outside `supported` (the
+    /// decoding error's underlying error, so the problem document can name the rule).
+    public struct UnsupportedDate: Error {
+        static func error(_ text: String, in container: any SingleValueDecodingContainer) -> DecodingError {
+            .dataCorrupted(.init(codingPath: container.codingPath, debugDescription: outOfRangeMessage(text), underlyingError: UnsupportedDate()))
+        }
+    }
+
     private init(uncheckedYear year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
 
     public init(from decoder: any Decoder) throws {
@@ -93,9 +95,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         guard let date = CalendarDate(text) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text.prefix(40))' is not a calendar date in the form YYYY-MM-DD")
         }
-        guard Self.supported.contains(date) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: Self.outOfRangeMessage(text))
-        }
+        guard Self.supported.contains(date) else { throw UnsupportedDate.error(text, in: container) }
         self = date
     }
     public func encode(to encoder: any Encoder) throws {

@@ -15,30 +15,36 @@ final class ConnectionRegistry: Sendable {
         var waitingSince: NIODeadline?
     }
 
+    private enum Admission {
+        case admitted(evicting: (any Channel)?)
+        case refused
+    }
+
     let limit: Int
     private let entries = Mutex<[ObjectIdentifier: Entry]>([:])
 
     init(limit: Int) { self.limit = max(1, limit) }
 
-    var count: Int { entries.withLock { $0.count } }
-
     /// Registers a new connection; false if it must be closed at once.
     func admit(_ channel: any Channel) -> Bool {
-        let evicted: (any Channel)? = entries.withLock { entries -> (any Channel)?? in
-            var evict: (any Channel)?
+        let admission = entries.withLock { entries -> Admission in
+            var evicted: (any Channel)?
             if entries.count >= limit {
-                guard let oldest = entries.values.filter({ $0.waitingSince != nil })
-                    .min(by: { $0.waitingSince! < $1.waitingSince! }) else { return .some(nil) }
-                entries[ObjectIdentifier(oldest.channel)] = nil
-                evict = oldest.channel
+                let waiting = entries.values.compactMap { entry in entry.waitingSince.map { (entry.channel, $0) } }
+                guard let oldest = waiting.min(by: { $0.1 < $1.1 })?.0 else { return .refused }
+                entries[ObjectIdentifier(oldest)] = nil
+                evicted = oldest
             }
             entries[ObjectIdentifier(channel)] = Entry(channel: channel, waitingSince: .now())
-            return evict
-        } ?? channel
-        guard let evicted else { return true }
-        if evicted === channel { return false }
-        evicted.close(promise: nil)
-        return true
+            return .admitted(evicting: evicted)
+        }
+        switch admission {
+        case .refused:
+            return false
+        case .admitted(let evicted):
+            evicted?.close(promise: nil)
+            return true
+        }
     }
 
     func setBusy(_ channel: any Channel, _ busy: Bool) {

@@ -104,7 +104,7 @@ extension ProblemDetails {
                 return Violation(field: path(context.codingPath), rule: "enum",
                                  message: "\(path(context.codingPath)) is not a known code\(allowed)")
             }
-            let rule = message.contains("outside the dates Thaw supports") ? "date-range" : "format"
+            let rule = context.underlyingError is CalendarDate.UnsupportedDate ? "date-range" : "format"
             return Violation(field: path(context.codingPath), rule: rule, message: "\(path(context.codingPath)): \(message)")
         @unknown default:
             return Violation(field: "body", rule: "json", message: "the body could not be read")

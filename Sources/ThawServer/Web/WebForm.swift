@@ -70,10 +70,7 @@ struct WebForm: Sendable {
         guard let date = CalendarDate(raw) else {
             throw ThawError.unprocessable(name, "date", "\(name) must be a date like 2026-12-31")
         }
-        guard CalendarDate.supported.contains(date) else {
-            throw ThawError.unprocessable(name, "date-range",
-                                          "\(name) must be between \(CalendarDate.earliestSupported) and \(CalendarDate.latestSupported)")
-        }
+        try date.requireSupported(field: name)
         return date
     }
 

@@ -137,7 +137,7 @@ extension ScopedStore {
 
     public static func periodEnd(_ start: CalendarDate, _ period: ClimatePeriod) -> CalendarDate {
         switch period {
-        case .month: return start.firstOfNextMonth
+        case .month: return start.firstOfMonth(adding: 1)
         case .week: return start.adding(days: 7)
         }
     }

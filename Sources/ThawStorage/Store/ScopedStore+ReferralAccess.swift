@@ -58,15 +58,14 @@ extension ScopedStore {
         var client = Client(row: clientRow)
         if side == .performer { client = client.disclosed(under: scopes) }
         let visible = Disclosure.referral(referral, to: side, under: scopes)
-        // The referring side is told, before it writes, whether the partner will read its free text.
-        var counterpartSeesNotes: Bool?
-        if side == .requester, let owner = referral.ownerOrganizationID {
-            let ownerOrganization = try await organization(db, owner)
-            counterpartSeesNotes = Disclosure.performerSeesNotes(try await consents(db, client: referral.clientID)
-                .scopes(for: owner, sector: ownerOrganization.sector, at: now))
-        }
         let requester = try await organization(db, referral.requesterOrganizationID)
         let owner = try await referral.ownerOrganizationID.asyncMap { try await organization(db, $0) }
+        // The referring side is told, before it writes, whether the partner will read its free text.
+        var counterpartSeesNotes: Bool?
+        if side == .requester, let owner {
+            counterpartSeesNotes = try await consents(db, client: referral.clientID)
+                .scopes(for: owner.id, sector: owner.sector, at: now).contains(.notes)
+        }
         let serviceName = try await referral.serviceID.asyncMap {
             try await db.first("SELECT name FROM services WHERE id = ?", $0)?.string("name")
         } ?? nil

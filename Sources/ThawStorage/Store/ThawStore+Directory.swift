@@ -46,7 +46,6 @@ extension ThawStore {
     /// so the storage layer never sees a plain password). `actor` is nil for the operator
     /// at the command line; otherwise `Administration.checkNewUser` decides.
     public func createUser(_ input: NewUser, passwordHash: String, by actor: Actor? = nil) async throws -> User {
-        if let actor { try Administration.checkNewUser(by: actor, in: input.organizationId, roles: input.roles, hasActiveAdministrator: false) }
         try input.validate()
         let now = clock.now()
         let user = User(id: IDGenerator.make("usr"), organizationID: input.organizationId,
@@ -54,9 +53,10 @@ extension ThawStore {
                         roles: input.roles, createdAt: now)
         return try await database.write { db in
             try await db.requireOrganization(user.organizationID, field: "organizationId")
-            if let actor, user.organizationID != actor.organizationID {
+            if let actor {
+                let elsewhere = user.organizationID != actor.organizationID
                 try Administration.checkNewUser(by: actor, in: user.organizationID, roles: user.roles,
-                                                hasActiveAdministrator: try await Self.hasActiveAdministrator(db, user.organizationID))
+                                                hasActiveAdministrator: elsewhere ? try await Self.hasActiveAdministrator(db, user.organizationID) : false)
             }
             do {
                 try await db.execute("""
