@@ -1,4 +1,4 @@
-/// Partnership practice (issue 4): committees under shared governance, their
+/// Partnership practice: committees under shared governance, their
 /// meetings, decisions and votes; informal threads; consultations answered
 /// item by item; commitments and whether they were kept.
 extension Schema {
