@@ -38,9 +38,9 @@ struct Run: ParsableCommand {
             let nav = seed.navigatorHeaders, partner = seed.partnerHeaders
             while ContinuousClock.now < deadline {
                 n += 1
-                let clientID = seed.clientIds[Int.random(in: 0..<seed.clientIds.count)]
+                let clientId = seed.clientIds[Int.random(in: 0..<seed.clientIds.count)]
                 var r = try rec.time("transition", 201) {
-                    try client.request("POST", "/api/v1/referrals", headers: nav, body: seed.referralBody(client: clientID))
+                    try client.request("POST", "/api/v1/referrals", headers: nav, body: seed.referralBody(client: clientId))
                 }
                 let id = try Self.field("id", r)
                 for status in ["accepted", "in-progress"] {

@@ -81,7 +81,7 @@ final class BareReplay {
     private var statements: [OpaquePointer: [String: OpaquePointer]] = [:]
     private let trace: [RecordedTransaction]
     /// The ids each life cycle creates (its referral, its messages): replaced by new ones in every replayed cycle.
-    private let createdIDs: [String]
+    private let createdIds: [String]
     private let databasePath: String, walPath: String
     private var databaseDescriptor: Int32 = -1, walDescriptor: Int32 = -1
     private let pages = WALPages()
@@ -94,7 +94,7 @@ final class BareReplay {
         databasePath = path
         walPath = path + "-wal"
         self.trace = trace
-        createdIDs = trace.flatMap(\.statements).compactMap { statement in
+        createdIds = trace.flatMap(\.statements).compactMap { statement in
             guard statement.sql.hasPrefix("INSERT INTO referrals ") || statement.sql.hasPrefix("INSERT INTO referral_messages "),
                   case .text(let id)? = statement.binds.first else { return nil }
             return id
@@ -121,7 +121,7 @@ final class BareReplay {
         while ContinuousClock.now < deadline {
             let renames = (0..<batch).map { _ in
                 // A new id of the same kind and shape (time first); the entity type only tags the ID.
-                Dictionary(uniqueKeysWithValues: createdIDs.map { old in
+                Dictionary(uniqueKeysWithValues: createdIds.map { old in
                     (old, IDGenerator.make(String(old.prefix { $0 != "_" }), createdAt: SystemClock().now(), as: Referral.self).raw)
                 })
             }

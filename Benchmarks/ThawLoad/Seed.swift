@@ -51,27 +51,27 @@ struct Seed: AsyncParsableCommand {
                                                          roles: [.navigator], password: "bench-password-1"), passwordHash: "unused")
             let staff = try await store.createUser(NewUser(organizationId: partner.id, email: "staff\(i)@bench.test", displayName: "Staff \(i)",
                                                            roles: [.partnerStaff], password: "bench-password-1"), passwordHash: "unused")
-            requesters.append(Actor(userID: nav.id, organizationID: clinic.id, sector: .primaryCare, roles: [.navigator]))
-            owners.append(Actor(userID: staff.id, organizationID: partner.id, sector: .socialCare, roles: [.partnerStaff]))
+            requesters.append(Actor(userId: nav.id, organizationId: clinic.id, sector: .primaryCare, roles: [.navigator]))
+            owners.append(Actor(userId: staff.id, organizationId: partner.id, sector: .socialCare, roles: [.partnerStaff]))
             services.append(try await store.createService(NewService(name: "Service \(i)", description: "", needCategories: [.housing, .food],
                 eligibility: "all", areaServed: "all", languages: ["en"], capacity: .accepting), organization: partner.id))
         }
         // Clients belong to clinic 0 (the benchmark navigator's) and consent to the whole social-care sector.
-        var clientIDs: [ID<Client>] = []
+        var clientIds: [ID<Client>] = []
         let nav = store.scoped(to: requesters[0])
         for i in 0..<clients {
             let client = try await nav.createClient(NewClient(givenName: "Client", familyName: "Number \(i)"))
             _ = try await nav.recordConsent(client: client.id, NewConsent(grantee: .sector(.socialCare), scopes: [.contact, .needs, .notes], purpose: .referral))
-            clientIDs.append(client.id)
+            clientIds.append(client.id)
         }
-        try await bulkReferrals(db, requesters: requesters, owners: owners, services: services, clients: clientIDs)
-        let navToken = try await store.createToken(user: requesters[0].userID, name: "bench", expiresAt: nil, by: nil).secret
-        let partnerToken = try await store.createToken(user: owners[0].userID, name: "bench", expiresAt: nil, by: nil).secret
+        try await bulkReferrals(db, requesters: requesters, owners: owners, services: services, clients: clientIds)
+        let navToken = try await store.createToken(user: requesters[0].userId, name: "bench", expiresAt: nil, by: nil).secret
+        let partnerToken = try await store.createToken(user: owners[0].userId, name: "bench", expiresAt: nil, by: nil).secret
         let day: Int64 = 86_400
-        let navSession = try await store.startSession(user: requesters[0].userID, lifetimeSeconds: 30 * day).secret
-        let partnerSession = try await store.startSession(user: owners[0].userID, lifetimeSeconds: 30 * day).secret
+        let navSession = try await store.startSession(user: requesters[0].userId, lifetimeSeconds: 30 * day).secret
+        let partnerSession = try await store.startSession(user: owners[0].userId, lifetimeSeconds: 30 * day).secret
         let out = SeedManifest(navigatorToken: navToken, partnerToken: partnerToken, serviceId: services[0].id.raw,
-                               clientIds: clientIDs.map(\.raw), navigatorSession: navSession, partnerSession: partnerSession)
+                               clientIds: clientIds.map(\.raw), navigatorSession: navSession, partnerSession: partnerSession)
         try JSONEncoder().encode(out).write(to: URL(fileURLWithPath: manifest))
         try await db.close()
     }
@@ -97,8 +97,8 @@ struct Seed: AsyncParsableCommand {
                 let spread = Int((UInt64(i) &* 11_400_714_819_323_198_485) >> 40)
                 let recent = created > SystemClock().now().adding(days: -90)
                 let status = recent ? statuses[spread % statuses.count] : statuses[spread % 6]
-                values += [.text("ref_seed\(i)"), .text(clients[i % clients.count].raw), .text(requesters[r].organizationID.raw),
-                           .text(requesters[r].userID.raw), .text(owners[o].organizationID.raw), .text(services[o].id.raw),
+                values += [.text("ref_seed\(i)"), .text(clients[i % clients.count].raw), .text(requesters[r].organizationId.raw),
+                           .text(requesters[r].userId.raw), .text(owners[o].organizationId.raw), .text(services[o].id.raw),
                            .text("housing"), .text(""), .text("routine"), .text(status.rawValue), .null, .null, .null,
                            status == .completed ? .text("need-met") : .null, status == .completed ? .text("Done") : .null,
                            .text("seeded"), .int(created.adding(days: 5).millis), .int(created.adding(seconds: 3600).millis),

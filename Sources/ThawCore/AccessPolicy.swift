@@ -18,11 +18,11 @@ public enum AccessPolicy {
     /// The side an actor acts on for a referral, or nil if the referral is not
     /// theirs to see. The performer side also needs a consent with some scope.
     public static func side(of actor: Actor, on referral: Referral, consentScopes: Set<ConsentScope>) -> ReferralSide? {
-        if actor.organizationID == referral.requesterOrganizationID, actor.hasAny(referringRoles) {
+        if actor.organizationId == referral.requesterOrganizationId, actor.hasAny(referringRoles) {
             return .requester
         }
         // A draft is the referrer's own work until it is sent.
-        if actor.organizationID == referral.ownerOrganizationID, actor.hasAny(receivingRoles), !consentScopes.isEmpty,
+        if actor.organizationId == referral.ownerOrganizationId, actor.hasAny(receivingRoles), !consentScopes.isEmpty,
            referral.status != .draft {
             return .performer
         }

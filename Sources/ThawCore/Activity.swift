@@ -11,20 +11,20 @@ public enum Channel: String, Codable, Sendable, CaseIterable {
 public struct ActivityEntry: Codable, Sendable, Equatable {
     public var seq: Int64
     public var at: Timestamp
-    public var actorUserID: ID<User>?
-    public var actorOrganizationID: ID<Organization>
-    public var counterpartOrganizationID: ID<Organization>?
+    public var actorUserId: ID<User>?
+    public var actorOrganizationId: ID<Organization>
+    public var counterpartOrganizationId: ID<Organization>?
     public var kind: String
     public var subjectType: String
-    public var subjectID: String
+    public var subjectId: String
     public var channel: Channel
     public var detail: [String: String]
 
-    public init(seq: Int64, at: Timestamp, actorUserID: ID<User>?, actorOrganizationID: ID<Organization>,
-                counterpartOrganizationID: ID<Organization>?, kind: String, subjectType: String,
-                subjectID: String, channel: Channel, detail: [String: String]) {
-        self.seq = seq; self.at = at; self.actorUserID = actorUserID; self.actorOrganizationID = actorOrganizationID
-        self.counterpartOrganizationID = counterpartOrganizationID; self.kind = kind
-        self.subjectType = subjectType; self.subjectID = subjectID; self.channel = channel; self.detail = detail
+    public init(seq: Int64, at: Timestamp, actorUserId: ID<User>?, actorOrganizationId: ID<Organization>,
+                counterpartOrganizationId: ID<Organization>?, kind: String, subjectType: String,
+                subjectId: String, channel: Channel, detail: [String: String]) {
+        self.seq = seq; self.at = at; self.actorUserId = actorUserId; self.actorOrganizationId = actorOrganizationId
+        self.counterpartOrganizationId = counterpartOrganizationId; self.kind = kind
+        self.subjectType = subjectType; self.subjectId = subjectId; self.channel = channel; self.detail = detail
     }
 }

@@ -16,11 +16,11 @@ public enum Administration {
     public static func checkNewUser(by actor: Actor, in organization: ID<Organization>, roles: Set<Role>,
                                     hasActiveAdministrator: Bool) throws {
         if roles.contains(.networkAdministrator) {
-            guard actor.has(.networkAdministrator), organization == actor.organizationID else {
+            guard actor.has(.networkAdministrator), organization == actor.organizationId else {
                 throw ThawError.forbidden("only a network administrator grants network-administrator, and only in its own organisation")
             }
         }
-        if organization == actor.organizationID {
+        if organization == actor.organizationId {
             guard actor.has(.administrator) else {
                 throw ThawError.forbidden("adding a user needs the administrator role of the organisation")
             }
@@ -41,14 +41,14 @@ public enum Administration {
 
     /// Whether `actor` may list the users of `organization`.
     public static func mayListUsers(_ actor: Actor, of organization: ID<Organization>) -> Bool {
-        (organization == actor.organizationID && actor.has(.administrator)) || actor.has(.networkAdministrator)
+        (organization == actor.organizationId && actor.has(.administrator)) || actor.has(.networkAdministrator)
     }
 
     /// Whether `actor` may change `user` at all (false: 404, so another organisation's
     /// people are not confirmed to exist): its own organisation's administrators, and for
     /// another organisation's administrator, a network administrator.
     public static func mayManage(_ user: User, by actor: Actor) -> Bool {
-        if user.organizationID == actor.organizationID { return actor.has(.administrator) }
+        if user.organizationId == actor.organizationId { return actor.has(.administrator) }
         return actor.has(.networkAdministrator) && user.roles.contains(.administrator)
     }
 
@@ -56,15 +56,15 @@ public enum Administration {
     public static func checkChange(of user: User, roles: Set<Role>?, active: Bool?, by actor: Actor) throws {
         var v = Validator()
         if let roles { v.require(!roles.isEmpty, "roles", "required", "a user needs at least one role") }
-        v.require(!(user.id == actor.userID && active == false), "active", "not-self", "you cannot deactivate yourself")
-        if user.id == actor.userID, let roles {
+        v.require(!(user.id == actor.userId && active == false), "active", "not-self", "you cannot deactivate yourself")
+        if user.id == actor.userId, let roles {
             v.require(roles.contains(.administrator) || !actor.has(.administrator), "roles", "not-self",
                       "you cannot remove your own administrator role")
             v.require(roles.contains(.networkAdministrator) || !actor.has(.networkAdministrator), "roles", "not-self",
                       "you cannot remove your own network-administrator role")
         }
         try v.check()
-        if user.organizationID != actor.organizationID {
+        if user.organizationId != actor.organizationId {
             // Another organisation's administrator: its network administrator may only switch it off or on.
             guard roles == nil || roles == user.roles else {
                 throw ThawError.forbidden("a network administrator may deactivate or reactivate another organisation's administrator, not change roles")

@@ -2,7 +2,7 @@
 /// organisation; partners see parts of it only through consent.
 public struct Client: Codable, Sendable, Equatable {
     public var id: ID<Client>
-    public var organizationID: ID<Organization>
+    public var organizationId: ID<Organization>
     public var givenName: String
     public var familyName: String
     public var birthDate: CalendarDate?
@@ -12,10 +12,10 @@ public struct Client: Codable, Sendable, Equatable {
     public var preferredLanguage: String?
     public var createdAt: Timestamp
 
-    public init(id: ID<Client>, organizationID: ID<Organization>, givenName: String, familyName: String,
+    public init(id: ID<Client>, organizationId: ID<Organization>, givenName: String, familyName: String,
                 birthDate: CalendarDate? = nil, phone: String? = nil, email: String? = nil,
                 address: String? = nil, preferredLanguage: String? = nil, createdAt: Timestamp) {
-        self.id = id; self.organizationID = organizationID; self.givenName = givenName
+        self.id = id; self.organizationId = organizationId; self.givenName = givenName
         self.familyName = familyName; self.birthDate = birthDate; self.phone = phone; self.email = email
         self.address = address; self.preferredLanguage = preferredLanguage; self.createdAt = createdAt
     }

@@ -53,7 +53,7 @@ public enum ConsentGrantee: Codable, Sendable, Equatable {
 /// A client's consent to share information with partners.
 public struct Consent: Codable, Sendable, Equatable {
     public var id: ID<Consent>
-    public var clientID: ID<Client>
+    public var clientId: ID<Client>
     public var grantee: ConsentGrantee
     public var scopes: Set<ConsentScope>
     public var purpose: ConsentPurpose
@@ -63,10 +63,10 @@ public struct Consent: Codable, Sendable, Equatable {
     public var recordedBy: ID<User>
     public var recordedAt: Timestamp
 
-    public init(id: ID<Consent>, clientID: ID<Client>, grantee: ConsentGrantee, scopes: Set<ConsentScope>,
+    public init(id: ID<Consent>, clientId: ID<Client>, grantee: ConsentGrantee, scopes: Set<ConsentScope>,
                 purpose: ConsentPurpose, validFrom: Timestamp, validUntil: Timestamp?, revokedAt: Timestamp? = nil,
                 recordedBy: ID<User>, recordedAt: Timestamp) {
-        self.id = id; self.clientID = clientID; self.grantee = grantee; self.scopes = scopes
+        self.id = id; self.clientId = clientId; self.grantee = grantee; self.scopes = scopes
         self.purpose = purpose; self.validFrom = validFrom; self.validUntil = validUntil
         self.revokedAt = revokedAt; self.recordedBy = recordedBy; self.recordedAt = recordedAt
     }

@@ -11,7 +11,7 @@ public enum Disclosure {
     public static func referral(_ referral: Referral, to side: ReferralSide, under scopes: Set<ConsentScope>) -> Referral {
         guard side == .performer else { return referral }
         var visible = referral
-        if !scopes.contains(.needs) { visible.needIDs = [] }
+        if !scopes.contains(.needs) { visible.needIds = [] }
         if !scopes.contains(.notes) {
             visible.note = nil
             if referral.statusReasonSide != .performer { visible.statusReason = nil }
@@ -31,7 +31,7 @@ public enum Disclosure {
     /// (and said to be) for a partner without `notes`.
     public static func timelineEntry(_ entry: ActivityEntry, of referral: Referral, to side: ReferralSide,
                                      under scopes: Set<ConsentScope>) -> ActivityEntry {
-        guard side == .performer, !scopes.contains(.notes), entry.actorOrganizationID == referral.requesterOrganizationID,
+        guard side == .performer, !scopes.contains(.notes), entry.actorOrganizationId == referral.requesterOrganizationId,
               entry.detail["reason"] != nil else { return entry }
         var visible = entry
         visible.detail["reason"] = nil

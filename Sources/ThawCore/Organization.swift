@@ -22,14 +22,14 @@ public struct Organization: Codable, Sendable, Equatable {
     public var alignment: Alignment?
     /// The organisation this one is part of (a clinic in a primary care network,
     /// a unit in a health authority).
-    public var parentID: ID<Organization>?
+    public var parentId: ID<Organization>?
     public var area: String?
     public var createdAt: Timestamp
 
     public init(id: ID<Organization>, name: String, sector: Sector, alignment: Alignment? = nil,
-                parentID: ID<Organization>? = nil, area: String? = nil, createdAt: Timestamp) {
+                parentId: ID<Organization>? = nil, area: String? = nil, createdAt: Timestamp) {
         self.id = id; self.name = name; self.sector = sector; self.alignment = alignment
-        self.parentID = parentID; self.area = area; self.createdAt = createdAt
+        self.parentId = parentId; self.area = area; self.createdAt = createdAt
     }
 }
 
@@ -47,16 +47,16 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 
 public struct User: Codable, Sendable, Equatable {
     public var id: ID<User>
-    public var organizationID: ID<Organization>
+    public var organizationId: ID<Organization>
     public var email: String
     public var displayName: String
     public var roles: Set<Role>
     public var active: Bool
     public var createdAt: Timestamp
 
-    public init(id: ID<User>, organizationID: ID<Organization>, email: String, displayName: String,
+    public init(id: ID<User>, organizationId: ID<Organization>, email: String, displayName: String,
                 roles: Set<Role>, active: Bool = true, createdAt: Timestamp) {
-        self.id = id; self.organizationID = organizationID; self.email = email
+        self.id = id; self.organizationId = organizationId; self.email = email
         self.displayName = displayName; self.roles = roles; self.active = active; self.createdAt = createdAt
     }
 }
@@ -64,13 +64,13 @@ public struct User: Codable, Sendable, Equatable {
 /// Who is acting: the signed-in user, their organisation and its sector.
 /// Every storage call that touches client data takes one.
 public struct Actor: Sendable, Equatable {
-    public let userID: ID<User>
-    public let organizationID: ID<Organization>
+    public let userId: ID<User>
+    public let organizationId: ID<Organization>
     public let sector: Sector
     public let roles: Set<Role>
 
-    public init(userID: ID<User>, organizationID: ID<Organization>, sector: Sector, roles: Set<Role>) {
-        self.userID = userID; self.organizationID = organizationID; self.sector = sector; self.roles = roles
+    public init(userId: ID<User>, organizationId: ID<Organization>, sector: Sector, roles: Set<Role>) {
+        self.userId = userId; self.organizationId = organizationId; self.sector = sector; self.roles = roles
     }
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }

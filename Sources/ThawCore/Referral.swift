@@ -2,14 +2,14 @@
 /// `fulfill` Task (who owns it and where it stands) held as one record.
 public struct Referral: Codable, Sendable, Equatable {
     public var id: ID<Referral>
-    public var clientID: ID<Client>
-    public var requesterOrganizationID: ID<Organization>
-    public var requesterUserID: ID<User>
+    public var clientId: ID<Client>
+    public var requesterOrganizationId: ID<Organization>
+    public var requesterUserId: ID<User>
     /// The receiving organisation; nil while the referral is open for any eligible partner to claim.
-    public var ownerOrganizationID: ID<Organization>?
-    public var serviceID: ID<Service>?
+    public var ownerOrganizationId: ID<Organization>?
+    public var serviceId: ID<Service>?
     public var needCategory: NeedCategory
-    public var needIDs: [ID<IdentifiedNeed>]
+    public var needIds: [ID<IdentifiedNeed>]
     public var priority: Priority
     public var status: TaskStatus
     public var businessStatus: BusinessStatus?
@@ -28,17 +28,17 @@ public struct Referral: Codable, Sendable, Equatable {
     /// Bumped on every change; the ETag is derived from it.
     public var version: Int
 
-    public init(id: ID<Referral>, clientID: ID<Client>, requesterOrganizationID: ID<Organization>,
-                requesterUserID: ID<User>, ownerOrganizationID: ID<Organization>?, serviceID: ID<Service>?,
-                needCategory: NeedCategory, needIDs: [ID<IdentifiedNeed>], priority: Priority, status: TaskStatus,
+    public init(id: ID<Referral>, clientId: ID<Client>, requesterOrganizationId: ID<Organization>,
+                requesterUserId: ID<User>, ownerOrganizationId: ID<Organization>?, serviceId: ID<Service>?,
+                needCategory: NeedCategory, needIds: [ID<IdentifiedNeed>], priority: Priority, status: TaskStatus,
                 businessStatus: BusinessStatus? = nil, statusReason: String? = nil, statusReasonSide: ReferralSide? = nil,
                 outcome: ReferralOutcome? = nil,
                 note: String?, firstResponseDue: Timestamp, firstRespondedAt: Timestamp? = nil,
                 followUpDue: Timestamp?, lastMessageSide: ReferralSide? = nil, lastMessageAt: Timestamp? = nil,
                 createdAt: Timestamp, updatedAt: Timestamp, version: Int = 1) {
-        self.id = id; self.clientID = clientID; self.requesterOrganizationID = requesterOrganizationID
-        self.requesterUserID = requesterUserID; self.ownerOrganizationID = ownerOrganizationID
-        self.serviceID = serviceID; self.needCategory = needCategory; self.needIDs = needIDs
+        self.id = id; self.clientId = clientId; self.requesterOrganizationId = requesterOrganizationId
+        self.requesterUserId = requesterUserId; self.ownerOrganizationId = ownerOrganizationId
+        self.serviceId = serviceId; self.needCategory = needCategory; self.needIds = needIds
         self.priority = priority; self.status = status; self.businessStatus = businessStatus
         self.statusReason = statusReason; self.statusReasonSide = statusReasonSide; self.outcome = outcome; self.note = note
         self.firstResponseDue = firstResponseDue; self.firstRespondedAt = firstRespondedAt
@@ -46,19 +46,19 @@ public struct Referral: Codable, Sendable, Equatable {
         self.createdAt = createdAt; self.updatedAt = updatedAt; self.version = version
     }
 
-    public var isOpen: Bool { ownerOrganizationID == nil }
+    public var isOpen: Bool { ownerOrganizationId == nil }
     public var etag: String { "\"\(version)\"" }
 
     /// Which side an organisation is on, or nil if it is not a party.
     public func side(of organization: ID<Organization>) -> ReferralSide? {
-        if organization == requesterOrganizationID { return .requester }
-        if organization == ownerOrganizationID { return .performer }
+        if organization == requesterOrganizationId { return .requester }
+        if organization == ownerOrganizationId { return .performer }
         return nil
     }
 
     /// The other party, for the ledger's counterpart column.
     public func counterpart(of organization: ID<Organization>) -> ID<Organization>? {
-        organization == requesterOrganizationID ? ownerOrganizationID : requesterOrganizationID
+        organization == requesterOrganizationId ? ownerOrganizationId : requesterOrganizationId
     }
 
     /// Applies a checked move; the caller has already run `ReferralWorkflow.check`.
@@ -81,9 +81,9 @@ public struct Referral: Codable, Sendable, Equatable {
 /// A message on a referral, in either direction.
 public struct ReferralMessage: Codable, Sendable, Equatable {
     public var id: ID<ReferralMessage>
-    public var referralID: ID<Referral>
-    public var authorUserID: ID<User>
-    public var authorOrganizationID: ID<Organization>
+    public var referralId: ID<Referral>
+    public var authorUserId: ID<User>
+    public var authorOrganizationId: ID<Organization>
     public var side: ReferralSide
     /// nil when withheld from this viewer (see `withheld`).
     public var body: String?
@@ -95,11 +95,11 @@ public struct ReferralMessage: Codable, Sendable, Equatable {
     public var readAt: Timestamp?
     public var readBy: ID<User>?
 
-    public init(id: ID<ReferralMessage>, referralID: ID<Referral>, authorUserID: ID<User>,
-                authorOrganizationID: ID<Organization>, side: ReferralSide, body: String?, withheld: Bool = false,
+    public init(id: ID<ReferralMessage>, referralId: ID<Referral>, authorUserId: ID<User>,
+                authorOrganizationId: ID<Organization>, side: ReferralSide, body: String?, withheld: Bool = false,
                 sentAt: Timestamp, readAt: Timestamp? = nil, readBy: ID<User>? = nil) {
-        self.id = id; self.referralID = referralID; self.authorUserID = authorUserID
-        self.authorOrganizationID = authorOrganizationID; self.side = side; self.body = body; self.withheld = withheld
+        self.id = id; self.referralId = referralId; self.authorUserId = authorUserId
+        self.authorOrganizationId = authorOrganizationId; self.side = side; self.body = body; self.withheld = withheld
         self.sentAt = sentAt; self.readAt = readAt; self.readBy = readBy
     }
 }

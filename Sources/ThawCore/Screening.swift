@@ -7,14 +7,14 @@ public enum ScreeningAnswer: String, Codable, Sendable, CaseIterable {
 /// A short social-needs screening: one answer per need domain asked.
 public struct Screening: Codable, Sendable, Equatable {
     public var id: ID<Screening>
-    public var clientID: ID<Client>
+    public var clientId: ID<Client>
     public var answers: [NeedCategory: ScreeningAnswer]
     public var screenedOn: CalendarDate
     public var screenedBy: ID<User>
 
-    public init(id: ID<Screening>, clientID: ID<Client>, answers: [NeedCategory: ScreeningAnswer],
+    public init(id: ID<Screening>, clientId: ID<Client>, answers: [NeedCategory: ScreeningAnswer],
                 screenedOn: CalendarDate, screenedBy: ID<User>) {
-        self.id = id; self.clientID = clientID; self.answers = answers
+        self.id = id; self.clientId = clientId; self.answers = answers
         self.screenedOn = screenedOn; self.screenedBy = screenedBy
     }
 
@@ -28,15 +28,15 @@ public struct Screening: Codable, Sendable, Equatable {
 public struct IdentifiedNeed: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable { case active, resolved }
     public var id: ID<IdentifiedNeed>
-    public var clientID: ID<Client>
+    public var clientId: ID<Client>
     public var category: NeedCategory
     public var identifiedOn: CalendarDate
-    public var screeningID: ID<Screening>?
+    public var screeningId: ID<Screening>?
     public var status: Status
 
-    public init(id: ID<IdentifiedNeed>, clientID: ID<Client>, category: NeedCategory,
-                identifiedOn: CalendarDate, screeningID: ID<Screening>?, status: Status = .active) {
-        self.id = id; self.clientID = clientID; self.category = category
-        self.identifiedOn = identifiedOn; self.screeningID = screeningID; self.status = status
+    public init(id: ID<IdentifiedNeed>, clientId: ID<Client>, category: NeedCategory,
+                identifiedOn: CalendarDate, screeningId: ID<Screening>?, status: Status = .active) {
+        self.id = id; self.clientId = clientId; self.category = category
+        self.identifiedOn = identifiedOn; self.screeningId = screeningId; self.status = status
     }
 }

@@ -22,7 +22,7 @@ public enum Capacity: String, Codable, Sendable, CaseIterable {
 /// A service an organisation offers (Open Referral HSDS `service`).
 public struct Service: Codable, Sendable, Equatable {
     public var id: ID<Service>
-    public var organizationID: ID<Organization>
+    public var organizationId: ID<Organization>
     public var name: String
     public var description: String
     public var needCategories: [NeedCategory]
@@ -32,10 +32,10 @@ public struct Service: Codable, Sendable, Equatable {
     public var capacity: Capacity
     public var updatedAt: Timestamp
 
-    public init(id: ID<Service>, organizationID: ID<Organization>, name: String, description: String,
+    public init(id: ID<Service>, organizationId: ID<Organization>, name: String, description: String,
                 needCategories: [NeedCategory], eligibility: String, areaServed: String,
                 languages: [String], capacity: Capacity, updatedAt: Timestamp) {
-        self.id = id; self.organizationID = organizationID; self.name = name; self.description = description
+        self.id = id; self.organizationId = organizationId; self.name = name; self.description = description
         self.needCategories = needCategories; self.eligibility = eligibility; self.areaServed = areaServed
         self.languages = languages; self.capacity = capacity; self.updatedAt = updatedAt
     }

@@ -22,7 +22,7 @@ public enum SimulatedNetwork {
             for p in 0..<peopleEach {
                 let user = try await store.createUser(NewUser(organizationId: org.id, email: "lead\(p + 1)@org\(n + 1).sim", displayName: "Lead \(p + 1) of \(kind) \(n + 1)",
                                                               roles: [.partnershipLead], password: "not-used-simulated"), passwordHash: passwordHash)
-                people[org.id, default: []].append(Actor(userID: user.id, organizationID: org.id, sector: sector, roles: [.partnershipLead]))
+                people[org.id, default: []].append(Actor(userId: user.id, organizationId: org.id, sector: sector, roles: [.partnershipLead]))
             }
         }
         return people

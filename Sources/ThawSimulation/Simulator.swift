@@ -150,7 +150,7 @@ struct Run: Sendable {
             if let thread = threads[pair] {
                 _ = try await store.scoped(to: author).postToThread(thread, body: "How are things on your side this week?")
             } else {
-                let everyone = plan.pairs[pair].organizations.flatMap { people[$0] ?? [] }.map(\.userID)
+                let everyone = plan.pairs[pair].organizations.flatMap { people[$0] ?? [] }.map(\.userId)
                 threads[pair] = try await store.scoped(to: author).startThread(subject: "Keeping in touch", with: everyone,
                                                                                message: "Could we catch up about the people we both serve?").id
             }

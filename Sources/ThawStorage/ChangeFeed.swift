@@ -5,13 +5,13 @@ import ThawCore
 /// Something changed on a referral: the pages of both organisations (and, for
 /// an open referral, every inbox) may want to refresh. Carries ids only.
 public struct ReferralChange: Sendable, Equatable {
-    public var referralID: ID<Referral>
+    public var referralId: ID<Referral>
     public var organizations: Set<ID<Organization>>
     /// An open referral appeared or was claimed: any inbox may show it.
     public var open: Bool
 
-    public init(referralID: ID<Referral>, organizations: Set<ID<Organization>>, open: Bool) {
-        self.referralID = referralID; self.organizations = organizations; self.open = open
+    public init(referralId: ID<Referral>, organizations: Set<ID<Organization>>, open: Bool) {
+        self.referralId = referralId; self.organizations = organizations; self.open = open
     }
 
     public func concerns(_ organization: ID<Organization>) -> Bool { open || organizations.contains(organization) }
@@ -75,9 +75,9 @@ public final class ChangeFeed: Sendable {
 extension ScopedStore {
     /// Tells live pages about a committed change to this referral.
     func published(_ referral: Referral, open: Bool = false) -> Referral {
-        var organizations: Set<ID<Organization>> = [referral.requesterOrganizationID]
-        if let owner = referral.ownerOrganizationID { organizations.insert(owner) }
-        store.changes.publish(.referral(ReferralChange(referralID: referral.id, organizations: organizations, open: open || referral.isOpen)))
+        var organizations: Set<ID<Organization>> = [referral.requesterOrganizationId]
+        if let owner = referral.ownerOrganizationId { organizations.insert(owner) }
+        store.changes.publish(.referral(ReferralChange(referralId: referral.id, organizations: organizations, open: open || referral.isOpen)))
         return referral
     }
 }

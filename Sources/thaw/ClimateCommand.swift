@@ -79,7 +79,7 @@ struct ReportCommand: AsyncParsableCommand {
         defer { Task { try? await database.close() } }
         let store = ThawStore(database: database, clock: SystemClock())
         // The command line reads the whole network, as an administrator would.
-        let reader = store.scoped(to: Actor(userID: ID("cli"), organizationID: ID("cli"), sector: .government, roles: [.administrator]))
+        let reader = store.scoped(to: Actor(userId: ID("cli"), organizationId: ID("cli"), sector: .government, roles: [.administrator]))
         let today = CalendarDate(store.clock.now())
         let upTo = end ?? ScopedStore.periodStart(today, period)
         let since = start ?? CalendarDate(year: upTo.year - 1, month: upTo.month, day: 1)!

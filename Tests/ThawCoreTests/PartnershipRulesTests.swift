@@ -55,8 +55,8 @@ struct PartnershipRulesTests {
     @Test("commitments: kept with evidence, renegotiated forward with a count, final ones stay final, overdue by the day")
     func commitments() throws {
         let now = ISO8601.parse("2026-03-10T12:00:00Z")!
-        var c = Commitment(id: ID("com_1"), organizationID: ID("o1"), personID: nil, toOrganizationID: ID("o2"),
-                           what: "Supply protective equipment", context: .meeting, contextID: nil,
+        var c = Commitment(id: ID("com_1"), organizationId: ID("o1"), personId: nil, toOrganizationId: ID("o2"),
+                           what: "Supply protective equipment", context: .meeting, contextId: nil,
                            dueOn: CalendarDate("2026-03-10")!, createdAt: now, updatedAt: now)
         #expect(!c.isOverdue(at: now))
         #expect(c.isOverdue(at: ISO8601.parse("2026-03-11T00:00:00Z")!))
@@ -79,9 +79,9 @@ struct PartnershipRulesTests {
     @Test("a consultation closes only when every item has an answer")
     func consultationClosure() throws {
         let now = ISO8601.parse("2026-03-10T12:00:00Z")!
-        let consultation = Consultation(id: ID("con_1"), organizationID: ID("o1"), title: "Billing codes", proposal: "…",
-                                        invitedOrganizationIDs: [ID("o2")], deadline: CalendarDate("2026-04-01")!, createdAt: now)
-        var item = FeedbackItem(id: ID("fb_1"), consultationID: consultation.id, organizationID: ID("o2"), authorID: ID("u2"),
+        let consultation = Consultation(id: ID("con_1"), organizationId: ID("o1"), title: "Billing codes", proposal: "…",
+                                        invitedOrganizationIds: [ID("o2")], deadline: CalendarDate("2026-04-01")!, createdAt: now)
+        var item = FeedbackItem(id: ID("fb_1"), consultationId: consultation.id, organizationId: ID("o2"), authorId: ID("u2"),
                                 text: "Add a code for navigation time", createdAt: now)
         #expect(throws: ThawError.self) { try ConsultationRules.checkClosable(consultation, items: [item]) }
         #expect(throws: ThawError.self) { try ConsultationRules.checkResponse(.notAdopted, text: " ") }

@@ -38,7 +38,7 @@ import Testing
 
     func consent(_ grantee: ConsentGrantee, until: Timestamp? = nil, revoked: Timestamp? = nil, scopes: Set<ConsentScope> = [.contact],
                  purpose: ConsentPurpose = .referral) -> Consent {
-        Consent(id: ID("c"), clientID: ID("cl"), grantee: grantee, scopes: scopes, purpose: purpose,
+        Consent(id: ID("c"), clientId: ID("cl"), grantee: grantee, scopes: scopes, purpose: purpose,
                 validFrom: Timestamp(millis: 0), validUntil: until, revokedAt: revoked, recordedBy: ID("u"), recordedAt: Timestamp(millis: 0))
     }
 
@@ -64,7 +64,7 @@ import Testing
         #expect((consents + [coordination]).scopes(for: org, sector: .socialCare, use: .referral, at: now) == [.needs, .notes])
         #expect((consents + [coordination]).scopes(for: org, sector: .socialCare, use: .careCoordination, at: now) == [.contact])
         #expect(!coordination.covers(organization: org, sector: .socialCare, for: .referral, at: now))
-        let client = Client(id: ID("cl"), organizationID: ID("pc"), givenName: "A", familyName: "B", phone: "555",
+        let client = Client(id: ID("cl"), organizationId: ID("pc"), givenName: "A", familyName: "B", phone: "555",
                             email: "a@b", address: "1 Main", createdAt: now)
         let seen = client.disclosed(under: [.needs])
         #expect(seen.givenName == "A" && seen.phone == nil && seen.email == nil && seen.address == nil)

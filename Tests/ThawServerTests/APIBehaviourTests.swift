@@ -47,8 +47,8 @@ import ThawTestSupport
             #expect(step.status == 200 && step["businessStatus"] as? String == "enrolled")
             let message = try await api.call(.post, "/api/v1/referrals/\(id)/messages", as: "housing", json: #"{"body":"Enrolled today"}"#)
             #expect(message.status == 201)
-            let messageID = message["id"] as! String
-            let receipt = try await api.call(.post, "/api/v1/referrals/\(id)/messages/\(messageID)/read", as: "navigator")
+            let messageId = message["id"] as! String
+            let receipt = try await api.call(.post, "/api/v1/referrals/\(id)/messages/\(messageId)/read", as: "navigator")
             #expect(receipt["readAt"] != nil)
             let done = try await api.status(id, "completed", as: "housing", etag: step.etag,
                                             extra: #","outcome":{"code":"need-met","summary":"Housed in a one-bedroom unit"}"#)

@@ -57,7 +57,7 @@ func withAPI(bcryptCost: UInt8 = 4, backend: Backend = .sqlite, configure: (inou
                                          ("clinicAdmin", world.clinicAdmin), ("clinicLead", world.clinicLead), ("networkAdmin", world.networkAdmin),
                                          ("housing", world.housingStaff), ("food", world.foodStaff), ("unrelated", world.unrelatedStaff)]
         for (name, actor) in people {
-            tokens[name] = try await world.store.createToken(user: actor.userID, name: name, expiresAt: nil, by: nil).secret
+            tokens[name] = try await world.store.createToken(user: actor.userId, name: name, expiresAt: nil, by: nil).secret
         }
         var configuration = ServerConfiguration(bcryptCost: bcryptCost, maxBodyBytes: 64 * 1024, logLevel: .error)
         configure(&configuration)

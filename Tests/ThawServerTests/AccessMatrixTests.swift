@@ -107,8 +107,8 @@ import ThawTestSupport
                 let org = relation == .own ? w.clinic : relation == .counterpart ? w.housing : w.unrelated
                 for role in Role.allCases {
                     let person = try await w.addPerson(org, "\(role.rawValue)-\(relation.rawValue)@matrix.test", [role])
-                    let token = try await w.store.createToken(user: person.userID, name: "matrix", expiresAt: nil, by: nil).secret
-                    let session = try await w.store.startSession(user: person.userID, lifetimeSeconds: 86_400)
+                    let token = try await w.store.createToken(user: person.userId, name: "matrix", expiresAt: nil, by: nil).secret
+                    let session = try await w.store.startSession(user: person.userId, lifetimeSeconds: 86_400)
                     people.append((role, relation, [.authorization: "Bearer \(token)"],
                                    [.cookie: "thaw_session=\(session.secret)", HTTPField.Name("X-CSRF-Token")!: session.csrf], session.csrf))
                 }
@@ -194,7 +194,7 @@ struct MatrixRecords {
                                                                                invitedOrganizationIds: [w.housing.id],
                                                                                deadline: CalendarDate(w.clock.now().adding(days: 14))))
         let item = try await housing.addFeedback(consultation.id, text: "Count the forms")
-        let thread = try await clinic.startThread(subject: "Coffee", with: [housingLead.userID], message: "Next week?")
+        let thread = try await clinic.startThread(subject: "Coffee", with: [housingLead.userId], message: "Next week?")
         let signal = try await clinic.sendSignal(NewSignal(kind: .liaisonAppointed, description: "A liaison", madeOn: CalendarDate(w.clock.now()),
                                                            addressedToOrganizationIds: [w.housing.id]))
         let role = try await clinic.recordRole(NewRoleHolding(title: "Director", holderName: "Ada", singleHolder: true, leadership: true,
@@ -203,7 +203,7 @@ struct MatrixRecords {
             partyOrganizationIds: [w.clinic.id, w.housing.id], startsOn: CalendarDate("2025-01-01")!, endsOn: CalendarDate("2027-01-01")!))
         let survey = try await clinic.scheduleSurvey(NewSurveyRound(title: "Pulse", participantOrganizationIds: [w.housing.id],
                                                                     opensOn: CalendarDate(w.clock.now()), closesOn: CalendarDate(w.clock.now().adding(days: 7))))
-        let token = try await w.store.createToken(user: w.navigator.userID, name: "laptop", expiresAt: nil, by: nil).0
+        let token = try await w.store.createToken(user: w.navigator.userId, name: "laptop", expiresAt: nil, by: nil).0
         // A client whose only referral to housing is a draft: housing has consent, but nothing was sent.
         let navigator = w.store.scoped(to: w.navigator)
         let drafted = try await navigator.createClient(NewClient(givenName: "Dee", familyName: "Raft", phone: "555-0199"))

@@ -35,8 +35,8 @@ import ThawTestSupport
             #expect(try await api.call(.get, "/api/v1/users?organizationId=\(w.clinic.id)", as: "clinicAdmin").items.count >= 5)
             #expect(try await api.call(.post, "/api/v1/users", as: "clinicAdmin", json: Self.user(w.clinic, "new@clinic.test", [.navigator])).status == 409)
             // Another organisation's people cannot be changed, nor confirmed to exist.
-            await #expect(throws: ThawError.notFound("user \(w.housingStaff.userID)")) {
-                try await w.store.updateUser(w.housingStaff.userID, roles: nil, active: false, by: w.clinicAdmin)
+            await #expect(throws: ThawError.notFound("user \(w.housingStaff.userId)")) {
+                try await w.store.updateUser(w.housingStaff.userId, roles: nil, active: false, by: w.clinicAdmin)
             }
         }
     }
@@ -66,10 +66,10 @@ import ThawTestSupport
             })
             #expect(organizationEntry.string("actor_organization_id") == w.clinic.id.raw)
             // It may switch another organisation's administrator off, but not hand out roles there.
-            let adminID: ID<User> = ID(try #require(first["id"] as? String))
-            _ = try await w.store.updateUser(adminID, roles: nil, active: false, by: w.networkAdmin)
+            let adminId: ID<User> = ID(try #require(first["id"] as? String))
+            _ = try await w.store.updateUser(adminId, roles: nil, active: false, by: w.networkAdmin)
             await #expect(throws: ThawError.self) {
-                try await w.store.updateUser(adminID, roles: [.administrator, .navigator], active: true, by: w.networkAdmin)
+                try await w.store.updateUser(adminId, roles: [.administrator, .navigator], active: true, by: w.networkAdmin)
             }
             // With the only administrator deactivated, the network administrator may add the next one.
             #expect(try await api.call(.post, "/api/v1/users", as: "networkAdmin",

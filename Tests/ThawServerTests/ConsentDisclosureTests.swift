@@ -27,8 +27,8 @@ import ThawTestSupport
     func eachScopeDisclosesItsOwnAndNothingElse(backend: Backend) async throws {
         try await withWeb(backend: backend) { browsers, w, client in
             let navigator = w.store.scoped(to: w.navigator), partner = w.store.scoped(to: w.housingStaff)
-            let partnerToken = try await w.store.createToken(user: w.housingStaff.userID, name: "t", expiresAt: nil, by: nil).secret
-            let navigatorToken = try await w.store.createToken(user: w.navigator.userID, name: "t", expiresAt: nil, by: nil).secret
+            let partnerToken = try await w.store.createToken(user: w.housingStaff.userId, name: "t", expiresAt: nil, by: nil).secret
+            let navigatorToken = try await w.store.createToken(user: w.navigator.userId, name: "t", expiresAt: nil, by: nil).secret
             func api(_ path: String, token: String) async throws -> String {
                 let response = try await client.execute(uri: path, method: .get, headers: [.authorization: "Bearer \(token)"], body: nil)
                 #expect(response.status == .ok, "\(path)")

@@ -14,7 +14,7 @@ import ThawTestSupport
             let store = ThawStore(database: db.database, clock: SystemClock())
             let orgs = try await store.organizations()
             #expect(orgs.count == 16)
-            #expect(orgs.filter { $0.sector == .primaryCare && $0.parentID == nil }.count == 3)
+            #expect(orgs.filter { $0.sector == .primaryCare && $0.parentId == nil }.count == 3)
             #expect(Set(orgs.map(\.sector)) == Set(Sector.allCases))
             #expect(Set(demo.signIns.flatMap { $0.role.components(separatedBy: ", ") }) == Set(Role.allCases.map(\.rawValue)))
             let statuses = try await db.database.read { c in try await c.query("SELECT DISTINCT status FROM referrals", []) }
@@ -47,7 +47,7 @@ import ThawTestSupport
             #expect(try await count("SELECT COUNT(*) AS n FROM activity WHERE kind IN ('thread.message', 'signal.sent', 'commitment.made')") > 2000)
             let authorityLead = try await ThawStore(database: db.database, clock: ManualClock(end)).user(email: "lead@authority.demo")!
             let cooling = try await ThawStore(database: db.database, clock: ManualClock(end))
-                .scoped(to: Actor(userID: authorityLead.id, organizationID: authorityLead.organizationID, sector: .healthSystem, roles: authorityLead.roles))
+                .scoped(to: Actor(userId: authorityLead.id, organizationId: authorityLead.organizationId, sector: .healthSystem, roles: authorityLead.roles))
                 .coolingPartnerships()
             #expect(cooling.map { Set($0.names) } == [["Provincial Health Authority", "Northgate Primary Care Network"]])
             #expect(try await count("SELECT COUNT(*) AS n FROM outside_events WHERE kind IN ('outbreak-wave', 'cabinet-change', 'leadership-change')") >= 4)
@@ -58,8 +58,8 @@ import ThawTestSupport
             #expect(fhtLead != nil)
             let store = ThawStore(database: db.database, clock: ManualClock(end))
             let user = try await store.user(email: "lead@riverside-fht.demo")!
-            let org = try await store.organization(user.organizationID)
-            let funding = try await store.scoped(to: Actor(userID: user.id, organizationID: org.id, sector: org.sector, roles: user.roles)).funding()
+            let org = try await store.organization(user.organizationId)
+            let funding = try await store.scoped(to: Actor(userId: user.id, organizationId: org.id, sector: org.sector, roles: user.roles)).funding()
             #expect(funding.map(\.alert) == [90])
             // The climate aggregates written along the way equal a rebuild from the demo's whole ledger.
             #expect(try await store.climateSnapshot().count > 50)

@@ -13,7 +13,7 @@ import ThawTestSupport
     /// The holes that trapped the whole process: dates one day outside the calendar, and weights no Int can hold.
     @Test func climateQueriesAtTheEdgesOfTheCalendarAre400s() async throws {
         try await withWeb { browsers, w, client in
-            let lead = try await w.store.createToken(user: w.clinicLead.userID, name: "t", expiresAt: nil, by: nil).secret
+            let lead = try await w.store.createToken(user: w.clinicLead.userId, name: "t", expiresAt: nil, by: nil).secret
             let pair = "\(w.clinic.id)/\(w.housing.id)"
             for query in ["/api/v1/climate/pairs/\(pair)?from=0001-01&to=0002-01", "/api/v1/climate/pairs/\(pair)?from=9999-06&to=9999-12-31",
                           "/api/v1/climate/network?from=9999-06&to=9999-12-31", "/api/v1/climate/pairs/\(pair)?weights=continuity:1e308",
@@ -115,7 +115,7 @@ import ThawTestSupport
             let committee = try await w.store.scoped(to: w.clinicLead).createCommittee(NewCommittee(name: "C", purpose: "", decisionRule: .consensus,
                                                                                                     quorum: 1, memberOrganizationIds: [w.clinic.id, w.housing.id]))
             let meeting = try await api.call(.post, "/api/v1/committees/\(committee.id)/meetings", as: "clinicLead",
-                json: #"{"heldAt":"2026-01-05T09:00:00Z","agenda":["a"],"attendeeIds":["\#(w.unrelatedStaff.userID)"]}"#)
+                json: #"{"heldAt":"2026-01-05T09:00:00Z","agenda":["a"],"attendeeIds":["\#(w.unrelatedStaff.userId)"]}"#)
             #expect(meeting.status == 422 && meeting.problemField == "attendeeIds")
             _ = lead
         }
@@ -162,7 +162,7 @@ import ThawTestSupport
             let housing = browsers["housing"]!
             async let other = Self.within(5) { try await housing.get("/events") }
             try await Task.sleep(for: .milliseconds(300))
-            _ = try await w.store.updateUser(w.housingStaff.userID, roles: nil, active: false, by: housingAdmin)
+            _ = try await w.store.updateUser(w.housingStaff.userId, roles: nil, active: false, by: housingAdmin)
             #expect(try await other?.status == 200)
             // A stream of someone else goes on: the food bank's stays open past the wait.
             let food = browsers["food"]!

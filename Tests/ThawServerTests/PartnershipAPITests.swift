@@ -27,24 +27,24 @@ struct PartnershipAPITests {
                  "memberOrganizationIds":["\(w.clinic.id)","\(w.housing.id)","\(w.food.id)"]}
                 """)
             #expect(created.status == 201)
-            let committeeID = (created["committee"] as? [String: Any])?["id"] as? String ?? ""
-            #expect(try await a.call(.get, "/api/v1/committees/\(committeeID)", as: "unrelated").status == 404)
-            let motion = try await a.call(.post, "/api/v1/committees/\(committeeID)/decisions", as: "clinic", json: #"{"motion":"Hire a liaison"}"#)
-            let decisionID = motion["id"] as? String ?? ""
-            #expect(try await a.call(.post, "/api/v1/decisions/\(decisionID)/votes", as: "clinic", json: #"{"choice":"approve"}"#).status == 201)
-            let second = try await a.call(.post, "/api/v1/decisions/\(decisionID)/votes", as: "clinic", json: #"{"choice":"reject"}"#)
+            let committeeId = (created["committee"] as? [String: Any])?["id"] as? String ?? ""
+            #expect(try await a.call(.get, "/api/v1/committees/\(committeeId)", as: "unrelated").status == 404)
+            let motion = try await a.call(.post, "/api/v1/committees/\(committeeId)/decisions", as: "clinic", json: #"{"motion":"Hire a liaison"}"#)
+            let decisionId = motion["id"] as? String ?? ""
+            #expect(try await a.call(.post, "/api/v1/decisions/\(decisionId)/votes", as: "clinic", json: #"{"choice":"approve"}"#).status == 201)
+            let second = try await a.call(.post, "/api/v1/decisions/\(decisionId)/votes", as: "clinic", json: #"{"choice":"reject"}"#)
             #expect(second.status == 409)
             #expect((second["type"] as? String)?.hasSuffix("already-voted") == true)
-            #expect(try await a.call(.post, "/api/v1/decisions/\(decisionID)/votes", as: "unrelated", json: #"{"choice":"approve"}"#).status == 404)
-            let bad = try await a.call(.post, "/api/v1/decisions/\(decisionID)/votes", as: "housing", json: #"{"choice":"maybe"}"#)
+            #expect(try await a.call(.post, "/api/v1/decisions/\(decisionId)/votes", as: "unrelated", json: #"{"choice":"approve"}"#).status == 404)
+            let bad = try await a.call(.post, "/api/v1/decisions/\(decisionId)/votes", as: "housing", json: #"{"choice":"maybe"}"#)
             #expect(bad.status == 400 && bad.problemField == "choice")
-            let thin = try await a.call(.post, "/api/v1/decisions/\(decisionID)/close", as: "clinic")
+            let thin = try await a.call(.post, "/api/v1/decisions/\(decisionId)/close", as: "clinic")
             #expect(thin.status == 422 && thin.problemField == "quorum")
-            let log = try await a.call(.get, "/api/v1/committees/\(committeeID)/decisions", as: "housing")
+            let log = try await a.call(.get, "/api/v1/committees/\(committeeId)/decisions", as: "housing")
             #expect((log.items.first?["status"] as? String) == "open")
             #expect((log.items.first?["votes"] as? [Any])?.count == 1)
-            _ = try await a.call(.post, "/api/v1/decisions/\(decisionID)/votes", as: "housing", json: #"{"choice":"approve"}"#)
-            let decided = try await a.call(.post, "/api/v1/decisions/\(decisionID)/close", as: "clinic")
+            _ = try await a.call(.post, "/api/v1/decisions/\(decisionId)/votes", as: "housing", json: #"{"choice":"approve"}"#)
+            let decided = try await a.call(.post, "/api/v1/decisions/\(decisionId)/close", as: "clinic")
             #expect(decided.status == 200 && decided["status"] as? String == "failed")   // social care: 1 of 2 approved
         }
     }
@@ -87,11 +87,11 @@ struct PartnershipAPITests {
             #expect(noMatch.status == 428)
 
             let thread = try await a.call(.post, "/api/v1/threads", as: "clinic",
-                                          json: #"{"subject":"Coffee?","participantIds":["\#(w.housingStaff.userID)"],"message":"Next week?"}"#)
+                                          json: #"{"subject":"Coffee?","participantIds":["\#(w.housingStaff.userId)"],"message":"Next week?"}"#)
             #expect(thread.status == 201)
-            let threadID = (thread["thread"] as? [String: Any])?["id"] as? String ?? ""
-            #expect(try await api.call(.get, "/api/v1/threads/\(threadID)", as: "housing").status == 200)
-            #expect(try await api.call(.get, "/api/v1/threads/\(threadID)", as: "clinicAdmin").status == 404)
+            let threadId = (thread["thread"] as? [String: Any])?["id"] as? String ?? ""
+            #expect(try await api.call(.get, "/api/v1/threads/\(threadId)", as: "housing").status == 200)
+            #expect(try await api.call(.get, "/api/v1/threads/\(threadId)", as: "clinicAdmin").status == 404)
         }
     }
 
@@ -175,7 +175,7 @@ struct PartnershipAPITests {
             #expect(cooling.status == 200 && cooling.items.isEmpty)
             #expect(try await a.call(.get, "/api/v1/climate/cooling?weights=warmth:1", as: "clinic").problemField == "weights")
             #expect(try await a.call(.get, base, as: "food").status == 200)          // partnership leads see every tie of the network
-            let staff = try await w.store.createToken(user: w.foodStaff.userID, name: "t", expiresAt: nil, by: nil).secret
+            let staff = try await w.store.createToken(user: w.foodStaff.userId, name: "t", expiresAt: nil, by: nil).secret
             #expect(try await api.client.execute(uri: base, method: .get, headers: [.authorization: "Bearer \(staff)"]).status == .notFound)   // partner staff outside the pair
         }
     }

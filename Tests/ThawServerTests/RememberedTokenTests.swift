@@ -35,7 +35,7 @@ import ThawTestSupport
     }
 
     private func token(_ world: World, _ actor: Actor, expiresAt: Timestamp? = nil) async throws -> (id: ID<APIToken>, secret: String) {
-        let (token, secret) = try await world.store.createToken(user: actor.userID, name: "t", expiresAt: expiresAt, by: nil)
+        let (token, secret) = try await world.store.createToken(user: actor.userId, name: "t", expiresAt: expiresAt, by: nil)
         return (token.id, secret)
     }
 
@@ -83,7 +83,7 @@ import ThawTestSupport
             #expect(try await call(api, .get, "/api/v1/referrals?view=inbox", token: brief.secret).status == 401)
             #expect(try await call(api, .get, "/api/v1/referrals?view=caseload", token: lasting.secret).status == 200)
 
-            _ = try await elsewhere.updateUser(w.navigator.userID, roles: nil, active: false, by: w.clinicAdmin)
+            _ = try await elsewhere.updateUser(w.navigator.userId, roles: nil, active: false, by: w.clinicAdmin)
             #expect(try await call(api, .get, "/api/v1/referrals?view=caseload", token: lasting.secret).status == 401)
         }
     }
@@ -96,7 +96,7 @@ import ThawTestSupport
 
             // Elsewhere the navigator becomes a clinician only; caseloads need a referring role, which a clinician has,
             // so the request itself would be allowed: it is refused because it was authorised with the old roles.
-            _ = try await elsewhere.updateUser(w.navigator.userID, roles: [.clinician], active: nil, by: w.clinicAdmin)
+            _ = try await elsewhere.updateUser(w.navigator.userId, roles: [.clinician], active: nil, by: w.clinicAdmin)
             let stale = try await call(api, .get, "/api/v1/referrals?view=caseload", token: navigator.secret)
             #expect(stale.status == 409, "\(stale.text)")
             #expect(stale["type"] as? String == "urn:thaw:problem:account-changed")

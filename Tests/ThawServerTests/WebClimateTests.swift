@@ -16,8 +16,8 @@ struct WebClimateTests {
             w.clock.advance(seconds: 3600)
             referral = try await w.store.scoped(to: w.housingStaff).changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: 1)
             _ = try await w.store.scoped(to: w.housingStaff).sendMessage(referral: referral.id, body: "Booked for Tuesday")
-            _ = try await w.store.scoped(to: w.clinicLead).startThread(subject: "Coffee", with: [w.foodStaff.userID], message: "Next week?")
-            _ = try await w.store.scoped(to: w.clinicLead).startThread(subject: "Intake days", with: [w.housingStaff.userID], message: "Which days?")
+            _ = try await w.store.scoped(to: w.clinicLead).startThread(subject: "Coffee", with: [w.foodStaff.userId], message: "Next week?")
+            _ = try await w.store.scoped(to: w.clinicLead).startThread(subject: "Intake days", with: [w.housingStaff.userId], message: "Which days?")
             w.clock.set(ISO8601.parse("2026-02-10T09:00:00Z")!)
 
             let dashboard = try await lead.get("/climate?period=month&at=2026-01")

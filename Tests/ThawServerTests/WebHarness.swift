@@ -73,7 +73,7 @@ func withWeb(backend: Backend = .sqlite, _ body: @Sendable ([String: Browser], W
                                          ("housing", world.housingStaff), ("food", world.foodStaff), ("unrelated", world.unrelatedStaff)]
         var sessions: [String: (String, String)] = [:]
         for (name, actor) in people {
-            let session = try await world.store.startSession(user: actor.userID, lifetimeSeconds: 90 * 86_400)   // outlives the clock moves in tests
+            let session = try await world.store.startSession(user: actor.userId, lifetimeSeconds: 90 * 86_400)   // outlives the clock moves in tests
             sessions[name] = (session.secret, session.csrf)
         }
         let finalSessions = sessions

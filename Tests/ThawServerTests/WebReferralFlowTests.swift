@@ -156,7 +156,7 @@ struct WebReferralFlowTests {
             var iterator = stream.makeAsyncIterator()
             let first = await iterator.next()?.referralChange
             let second = await iterator.next()?.referralChange
-            #expect(first?.referralID == referral.id && second?.referralID == referral.id)
+            #expect(first?.referralId == referral.id && second?.referralId == referral.id)
             #expect(first?.concerns(world.clinic.id) == true && first?.concerns(world.housing.id) == true)
             #expect(first?.concerns(world.unrelated.id) == false)
             cancel()

@@ -153,13 +153,13 @@ struct WebSecurityTests {
             // An organisation administrator administers its own organisation, and no other.
             #expect(try await browsers["clinicAdmin"]!.get("/admin/organizations/\(world.housing.id)").status == 404)
             let elsewhere = try await browsers["clinicAdmin"]!.post("/admin/organizations/\(world.housing.id)",
-                                                                   [("action", "user"), ("user", world.housingStaff.userID.raw), ("active", "yes")])
+                                                                   [("action", "user"), ("user", world.housingStaff.userId.raw), ("active", "yes")])
             #expect(elsewhere.status == 404)
             #expect(try await browsers["housing"]!.get("/inbox").status == 200)               // still signed in
             let own = try await browsers["clinicAdmin"]!.get("/admin/organizations/\(world.clinic.id)")
             #expect(own.contains("nav@clinic.test") && !own.contains("value=\"network-administrator\""))
             let done = try await browsers["clinicAdmin"]!.post("/admin/organizations/\(world.clinic.id)",
-                                                              [("action", "user"), ("user", world.navigator.userID.raw), ("roles", "navigator")])
+                                                              [("action", "user"), ("user", world.navigator.userId.raw), ("roles", "navigator")])
             #expect(done.status == 303)
             #expect(try await browsers["navigator"]!.get("/caseload").status == 303)         // deactivated: signed out, sent to sign in
             // Capacity is kept by the organisation's own staff: nobody else, administrators included.

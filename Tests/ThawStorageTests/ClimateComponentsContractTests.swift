@@ -56,7 +56,7 @@ import ThawTestSupport
             for n in 1...2 {
                 let user = try await w.store.createUser(NewUser(organizationId: w.housing.id, email: "rater\(n)@housing.test", displayName: "Rater \(n)",
                                                                 roles: [.partnerStaff], password: "correct horse battery"), passwordHash: "x")
-                raters.append(w.store.scoped(to: Actor(userID: user.id, organizationID: w.housing.id, sector: .socialCare, roles: [.partnerStaff])))
+                raters.append(w.store.scoped(to: Actor(userId: user.id, organizationId: w.housing.id, sector: .socialCare, roles: [.partnerStaff])))
             }
             // Mutual respect: 5, 4, 3 of 5 → mean 4 → 0.75. Trust: only two answers, so it stays out.
             try await raters[0].answerSurvey(round.id, about: w.clinic.id, [.mutualRespect: 5, .trustReliable: 4])

@@ -51,7 +51,7 @@ import ThawTestSupport
             _ = try await partner.sendMessage(referral: referral.id, body: "Booked")             // housing → clinic
             _ = try await nav.sendMessage(referral: referral.id, body: "Thanks")                 // clinic → housing
             w.clock.advance(seconds: 8 * 86_400)                                                   // another week
-            _ = try await lead.startThread(subject: "Coffee", with: [w.housingStaff.userID], message: "Next week?")
+            _ = try await lead.startThread(subject: "Coffee", with: [w.housingStaff.userId], message: "Next week?")
             let kept = try await lead.createCommitment(NewCommitment(toOrganizationId: w.housing.id, what: "PPE", context: .thread,
                                                                      dueOn: CalendarDate(w.clock.now().adding(days: 2))))
             _ = try await lead.createCommitment(NewCommitment(toOrganizationId: w.housing.id, what: "Schedule", context: .meeting,
@@ -97,7 +97,7 @@ extension ClimateContractTests {
             let w = try await World.make(db.database)
             _ = try await w.refer()                                                               // clinic – housing, January
             let lead = w.store.scoped(to: w.clinicLead)
-            _ = try await lead.startThread(subject: "Hello", with: [w.foodStaff.userID], message: "Coffee?")   // clinic – food
+            _ = try await lead.startThread(subject: "Hello", with: [w.foodStaff.userId], message: "Coffee?")   // clinic – food
             let months = try await lead.networkClimate(period: .month, from: CalendarDate("2025-12-01")!, to: CalendarDate("2026-02-01")!)
             #expect(months.map(\.ties) == [0, 2])
             let january = months[1]

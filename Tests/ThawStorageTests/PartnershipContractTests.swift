@@ -15,7 +15,7 @@ import ThawTestSupport
         func lead(_ org: Organization, _ email: String) async throws -> Actor {
             let user = try await w.store.createUser(NewUser(organizationId: org.id, email: email, displayName: email, roles: [.partnershipLead],
                                                             password: "correct horse battery"), passwordHash: "x")
-            return Actor(userID: user.id, organizationID: org.id, sector: org.sector, roles: [.partnershipLead])
+            return Actor(userId: user.id, organizationId: org.id, sector: org.sector, roles: [.partnershipLead])
         }
         let housing = try await lead(w.housing, "lead@housing.test"), food = try await lead(w.food, "lead@food.test")
         let unrelated = try await lead(w.unrelated, "lead@library.test")
@@ -55,16 +55,16 @@ import ThawTestSupport
 
             // The food bank walks out; it still reads the record but no longer votes.
             let members = try await l.food.leaveCommittee(committee.id, reason: "Our concerns about billing were not heard")
-            #expect(members.first { $0.organizationID == w.food.id }?.isCurrent == false)
+            #expect(members.first { $0.organizationId == w.food.id }?.isCurrent == false)
             await #expect(throws: ThawError.self) { try await l.food.vote(thin.id, .approve) }
             #expect(try await l.food.decisions(committee.id).count == 2)
             _ = try await l.housing.vote(thin.id, .approve)
             #expect(try await l.clinic.closeDecision(thin.id).status == .passed)
 
             let meeting = try await l.clinic.recordMeeting(committee.id, heldAt: w.clock.now(), agenda: ["Navigator post", "Billing codes"],
-                                                           minutes: "Agreed to revisit billing codes.", attendees: [l.clinicActor.userID, l.housingActor.userID])
+                                                           minutes: "Agreed to revisit billing codes.", attendees: [l.clinicActor.userId, l.housingActor.userId])
             await #expect(throws: ThawError.self) {
-                try await l.clinic.recordMeeting(committee.id, heldAt: w.clock.now(), agenda: ["x"], minutes: nil, attendees: [l.foodActor.userID])
+                try await l.clinic.recordMeeting(committee.id, heldAt: w.clock.now(), agenda: ["x"], minutes: nil, attendees: [l.foodActor.userId])
             }
             #expect(try await l.housing.meetings(committee.id).map(\.id) == [meeting.id])
             let formal = try await w.store.database.read { c in
@@ -152,14 +152,14 @@ import ThawTestSupport
         try await withDatabase(backend) { db in
             let w = try await World.make(db.database)
             let l = try await leads(w)
-            let thread = try await l.clinic.startThread(subject: "Coffee next week?", with: [w.housingStaff.userID], message: "Shall we meet?")
+            let thread = try await l.clinic.startThread(subject: "Coffee next week?", with: [w.housingStaff.userId], message: "Shall we meet?")
             let staff = w.store.scoped(to: w.housingStaff)
             w.clock.advance(seconds: 60)
             _ = try await staff.postToThread(thread.id, body: "Tuesday works")
             #expect(try await staff.thread(thread.id).1.map(\.body) == ["Shall we meet?", "Tuesday works"])
             await #expect(throws: ThawError.notFound("thread \(thread.id)")) { try await w.store.scoped(to: w.clinicAdmin).thread(thread.id) }
             await #expect(throws: ThawError.self) { try await w.store.scoped(to: w.clinicAdmin).postToThread(thread.id, body: "hi") }
-            await #expect(throws: ThawError.self) { try await l.clinic.startThread(subject: "Internal", with: [w.navigator.userID], message: "x") }
+            await #expect(throws: ThawError.self) { try await l.clinic.startThread(subject: "Internal", with: [w.navigator.userId], message: "x") }
             let informal = try await w.store.database.read { c in
                 try await c.query("SELECT actor_organization_id, counterpart_organization_id FROM activity WHERE channel = 'informal' ORDER BY seq", [])
             }
@@ -174,7 +174,7 @@ import ThawTestSupport
             let l = try await leads(w)
             _ = try await w.refer()                                            // a referral between the clinic and housing
             w.clock.advance(seconds: 60)
-            _ = try await l.clinic.startThread(subject: "Hello", with: [l.housingActor.userID], message: "Coffee?")
+            _ = try await l.clinic.startThread(subject: "Hello", with: [l.housingActor.userId], message: "Coffee?")
             w.clock.advance(seconds: 60)
             _ = try await l.clinic.createCommitment(NewCommitment(toOrganizationId: w.housing.id, what: "Share the on-call list",
                                                                   context: .thread, dueOn: CalendarDate(w.clock.now().adding(days: 5))))
@@ -186,7 +186,7 @@ import ThawTestSupport
             #expect(kinds == ["event:cabinet-change", "thread.message", "commitment.made"])
             #expect(!timeline.contains { item in
                 guard let entry = item.activity else { return false }
-                return entry.subjectID == w.client.id.raw || entry.detail.values.contains(w.client.id.raw) || entry.channel == .referral
+                return entry.subjectId == w.client.id.raw || entry.detail.values.contains(w.client.id.raw) || entry.channel == .referral
             })
             await #expect(throws: ThawError.self) { try await l.food.pairTimeline(w.housing.id, w.clinic.id) }
             // An organisation that does not exist is not a pair with no history: 404.

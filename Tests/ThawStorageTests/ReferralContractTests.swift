@@ -40,7 +40,7 @@ import ThawTestSupport
                                              "referral.status-changed", "referral.message-sent", "referral.message-sent",
                                              "referral.status-changed"])
             #expect(timeline.map(\.seq) == timeline.map(\.seq).sorted())
-            #expect(timeline[1].actorOrganizationID == w.housing.id && timeline[1].counterpartOrganizationID == w.clinic.id)
+            #expect(timeline[1].actorOrganizationId == w.housing.id && timeline[1].counterpartOrganizationId == w.clinic.id)
             #expect(timeline[1].detail == ["from": "requested", "to": "accepted", "timeliness": "on-time"])   // the first response, in time
             #expect(timeline.allSatisfy { $0.channel == .referral })
 
@@ -48,7 +48,7 @@ import ThawTestSupport
             let unchanged = try await partner.markRead(referral: referral.id, message: message.id)
             #expect(unchanged.readAt == nil)
             let read = try await w.store.scoped(to: w.navigator).markRead(referral: referral.id, message: message.id)
-            #expect(read.readAt != nil && read.readBy == w.navigator.userID)
+            #expect(read.readAt != nil && read.readBy == w.navigator.userId)
         }
     }
 
@@ -188,7 +188,7 @@ import ThawTestSupport
             #expect(winners.count == 1)
             #expect(winners[0].status == .accepted)
             let stored = try await w.store.scoped(to: w.navigator).referral(open.id).referral
-            #expect(stored.ownerOrganizationID == winners[0].ownerOrganizationID)
+            #expect(stored.ownerOrganizationId == winners[0].ownerOrganizationId)
         }
     }
 
@@ -291,7 +291,7 @@ import ThawTestSupport
             let rows = try await db.database.read { c in
                 try await c.query("SELECT user_id, action, subject_type FROM access_log WHERE client_id = ? ORDER BY seq", w.client.id)
             }
-            let entries = rows.map { "\($0.string("user_id") == w.housingStaff.userID.raw ? "partner" : "clinic"):\($0.string("action")):\($0.string("subject_type"))" }
+            let entries = rows.map { "\($0.string("user_id") == w.housingStaff.userId.raw ? "partner" : "clinic"):\($0.string("action")):\($0.string("subject_type"))" }
             #expect(entries.first == "clinic:create:client")
             #expect(entries.contains("clinic:write:referral"))
             #expect(entries.last == "partner:read:referral")
@@ -301,7 +301,7 @@ import ThawTestSupport
             _ = try await w.store.scoped(to: w.navigator).worklist(WorklistQuery(view: .caseload))
             try await db.database.write { _ in }
             let lists = try await db.database.read { c in
-                try await c.query("SELECT count(*) AS n FROM access_log WHERE client_id IS NULL AND action = 'list' AND user_id = ?", w.navigator.userID)
+                try await c.query("SELECT count(*) AS n FROM access_log WHERE client_id IS NULL AND action = 'list' AND user_id = ?", w.navigator.userId)
             }
             #expect(lists.first?.int("n") == 1)
             if db.database.dialect == .sqlite {

@@ -8,7 +8,7 @@ import ThawTestSupport
     func lead(_ w: World, _ org: Organization, _ email: String) async throws -> ScopedStore {
         let user = try await w.store.createUser(NewUser(organizationId: org.id, email: email, displayName: email, roles: [.partnershipLead],
                                                         password: "correct horse battery"), passwordHash: "x")
-        return w.store.scoped(to: Actor(userID: user.id, organizationID: org.id, sector: org.sector, roles: [.partnershipLead]))
+        return w.store.scoped(to: Actor(userId: user.id, organizationId: org.id, sector: org.sector, roles: [.partnershipLead]))
     }
 
     @Test(arguments: Backend.available)

@@ -29,14 +29,14 @@ import ThawTestSupport
                 try await housing.answerSurvey(round.id, about: w.clinic.id, [.sharedGoals: 2])
             }
             try await food.answerSurvey(round.id, about: w.clinic.id, [.mutualRespect: 2, .trustReliable: 4])
-            var clinic = try #require(try await lead.surveyResults(round.id).results.first { $0.organizationID == w.clinic.id })
+            var clinic = try #require(try await lead.surveyResults(round.id).results.first { $0.organizationId == w.clinic.id })
             #expect(clinic.suppressed && clinic.means.isEmpty && clinic.respondents == 2)
             let third = try await w.store.createUser(NewUser(organizationId: w.food.id, email: "third@food.test", displayName: "Third",
                                                              roles: [.partnershipLead], password: "correct horse battery"), passwordHash: "x")
-            try await w.store.scoped(to: Actor(userID: third.id, organizationID: w.food.id, sector: .socialCare, roles: [.partnershipLead]))
+            try await w.store.scoped(to: Actor(userId: third.id, organizationId: w.food.id, sector: .socialCare, roles: [.partnershipLead]))
                 .answerSurvey(round.id, about: w.clinic.id, [.mutualRespect: 3])
             let (results, respondents, eligible) = try await lead.surveyResults(round.id)
-            clinic = try #require(results.first { $0.organizationID == w.clinic.id })
+            clinic = try #require(results.first { $0.organizationId == w.clinic.id })
             #expect(!clinic.suppressed && clinic.means == [.mutualRespect: 3.0])   // trust had only two answers: hidden
             #expect(respondents == 3 && eligible > respondents)
             await #expect(throws: ThawError.notFound("survey round \(round.id)")) { try await w.store.scoped(to: w.unrelatedStaff).surveyResults(round.id) }

@@ -28,7 +28,7 @@ public struct World: Sendable {
         func actor(_ org: Organization, _ email: String, _ roles: Set<Role>) async throws -> Actor {
             let user = try await store.createUser(NewUser(organizationId: org.id, email: email, displayName: email,
                                                           roles: roles, password: "correct horse battery"), passwordHash: "x")
-            return Actor(userID: user.id, organizationID: org.id, sector: org.sector, roles: roles)
+            return Actor(userId: user.id, organizationId: org.id, sector: org.sector, roles: roles)
         }
         let navigator = try await actor(clinic, "nav@clinic.test", [.navigator])
         let housingService = try await store.createService(NewService(name: "Rapid Rehousing", description: "", needCategories: [.housing],
@@ -61,7 +61,7 @@ public struct World: Sendable {
     public func addPerson(_ organization: Organization, _ email: String, _ roles: Set<Role>) async throws -> Actor {
         let user = try await store.createUser(NewUser(organizationId: organization.id, email: email, displayName: email,
                                                       roles: roles, password: "correct horse battery"), passwordHash: "x")
-        return Actor(userID: user.id, organizationID: organization.id, sector: organization.sector, roles: roles)
+        return Actor(userId: user.id, organizationId: organization.id, sector: organization.sector, roles: roles)
     }
 
     public func count(_ table: String) async throws -> Int {

@@ -55,14 +55,14 @@ public enum SurveyItem: String, Codable, Sendable, CaseIterable, CodingKeyRepres
 public struct SurveyRound: Codable, Sendable, Equatable {
     public var id: ID<SurveyRound>
     public var title: String
-    public var organizationID: ID<Organization>
-    public var participantOrganizationIDs: [ID<Organization>]
+    public var organizationId: ID<Organization>
+    public var participantOrganizationIds: [ID<Organization>]
     public var opensOn: CalendarDate
     public var closesOn: CalendarDate
     public var createdAt: Timestamp
-    public init(id: ID<SurveyRound>, title: String, organizationID: ID<Organization>, participantOrganizationIDs: [ID<Organization>],
+    public init(id: ID<SurveyRound>, title: String, organizationId: ID<Organization>, participantOrganizationIds: [ID<Organization>],
                 opensOn: CalendarDate, closesOn: CalendarDate, createdAt: Timestamp) {
-        self.id = id; self.title = title; self.organizationID = organizationID; self.participantOrganizationIDs = participantOrganizationIDs
+        self.id = id; self.title = title; self.organizationId = organizationId; self.participantOrganizationIds = participantOrganizationIds
         self.opensOn = opensOn; self.closesOn = closesOn; self.createdAt = createdAt
     }
     public func isOpen(on day: CalendarDate) -> Bool { opensOn <= day && day <= closesOn }
@@ -89,14 +89,14 @@ public struct NewSurveyRound: Codable, Sendable {
 
 /// One organisation's ratings by its partners in a round, aggregated.
 public struct SurveyResult: Codable, Sendable, Equatable {
-    public var organizationID: ID<Organization>
+    public var organizationId: ID<Organization>
     /// Distinct people who rated this organisation.
     public var respondents: Int
     /// Mean score per item; empty while fewer than `minimumRespondents` answered.
     public var means: [SurveyItem: Double]
     public var suppressed: Bool
-    public init(organizationID: ID<Organization>, respondents: Int, means: [SurveyItem: Double], suppressed: Bool) {
-        self.organizationID = organizationID; self.respondents = respondents; self.means = means; self.suppressed = suppressed
+    public init(organizationId: ID<Organization>, respondents: Int, means: [SurveyItem: Double], suppressed: Bool) {
+        self.organizationId = organizationId; self.respondents = respondents; self.means = means; self.suppressed = suppressed
     }
 }
 

@@ -11,12 +11,12 @@ public struct Commitment: Codable, Sendable, Equatable {
     }
 
     public var id: ID<Commitment>
-    public var organizationID: ID<Organization>
-    public var personID: ID<User>?
-    public var toOrganizationID: ID<Organization>
+    public var organizationId: ID<Organization>
+    public var personId: ID<User>?
+    public var toOrganizationId: ID<Organization>
     public var what: String
     public var context: Context
-    public var contextID: String?
+    public var contextId: String?
     public var dueOn: CalendarDate
     public var status: Status
     public var evidence: String?
@@ -27,12 +27,12 @@ public struct Commitment: Codable, Sendable, Equatable {
     public var updatedAt: Timestamp
     public var version: Int
 
-    public init(id: ID<Commitment>, organizationID: ID<Organization>, personID: ID<User>?, toOrganizationID: ID<Organization>,
-                what: String, context: Context, contextID: String?, dueOn: CalendarDate, status: Status = .open,
+    public init(id: ID<Commitment>, organizationId: ID<Organization>, personId: ID<User>?, toOrganizationId: ID<Organization>,
+                what: String, context: Context, contextId: String?, dueOn: CalendarDate, status: Status = .open,
                 evidence: String? = nil, reason: String? = nil, renegotiations: Int = 0, createdAt: Timestamp,
                 updatedAt: Timestamp, version: Int = 1) {
-        self.id = id; self.organizationID = organizationID; self.personID = personID; self.toOrganizationID = toOrganizationID
-        self.what = what; self.context = context; self.contextID = contextID; self.dueOn = dueOn; self.status = status
+        self.id = id; self.organizationId = organizationId; self.personId = personId; self.toOrganizationId = toOrganizationId
+        self.what = what; self.context = context; self.contextId = contextId; self.dueOn = dueOn; self.status = status
         self.evidence = evidence; self.reason = reason; self.renegotiations = renegotiations
         self.createdAt = createdAt; self.updatedAt = updatedAt; self.version = version
     }

@@ -6,27 +6,27 @@ public struct Committee: Codable, Sendable, Equatable {
     public var decisionRule: DecisionRule
     /// Member organisations that must vote for a decision to be taken.
     public var quorum: Int
-    public var convenerOrganizationID: ID<Organization>
+    public var convenerOrganizationId: ID<Organization>
     public var createdAt: Timestamp
 
     public init(id: ID<Committee>, name: String, purpose: String, decisionRule: DecisionRule, quorum: Int,
-                convenerOrganizationID: ID<Organization>, createdAt: Timestamp) {
+                convenerOrganizationId: ID<Organization>, createdAt: Timestamp) {
         self.id = id; self.name = name; self.purpose = purpose; self.decisionRule = decisionRule; self.quorum = quorum
-        self.convenerOrganizationID = convenerOrganizationID; self.createdAt = createdAt
+        self.convenerOrganizationId = convenerOrganizationId; self.createdAt = createdAt
     }
 }
 
 public struct CommitteeMember: Codable, Sendable, Equatable {
-    public var organizationID: ID<Organization>
+    public var organizationId: ID<Organization>
     public var organizationName: String
     public var sector: Sector
     public var joinedAt: Timestamp
     /// Set when the organisation left (or walked out of) the committee.
     public var leftAt: Timestamp?
     public var leftReason: String?
-    public init(organizationID: ID<Organization>, organizationName: String, sector: Sector, joinedAt: Timestamp,
+    public init(organizationId: ID<Organization>, organizationName: String, sector: Sector, joinedAt: Timestamp,
                 leftAt: Timestamp? = nil, leftReason: String? = nil) {
-        self.organizationID = organizationID; self.organizationName = organizationName; self.sector = sector
+        self.organizationId = organizationId; self.organizationName = organizationName; self.sector = sector
         self.joinedAt = joinedAt; self.leftAt = leftAt; self.leftReason = leftReason
     }
     public var isCurrent: Bool { leftAt == nil }
@@ -34,14 +34,14 @@ public struct CommitteeMember: Codable, Sendable, Equatable {
 
 public struct Meeting: Codable, Sendable, Equatable {
     public var id: ID<Meeting>
-    public var committeeID: ID<Committee>
+    public var committeeId: ID<Committee>
     public var heldAt: Timestamp
     public var agenda: [String]
     public var minutes: String?
-    public var attendeeIDs: [ID<User>]
-    public init(id: ID<Meeting>, committeeID: ID<Committee>, heldAt: Timestamp, agenda: [String], minutes: String?, attendeeIDs: [ID<User>]) {
-        self.id = id; self.committeeID = committeeID; self.heldAt = heldAt; self.agenda = agenda; self.minutes = minutes
-        self.attendeeIDs = attendeeIDs
+    public var attendeeIds: [ID<User>]
+    public init(id: ID<Meeting>, committeeId: ID<Committee>, heldAt: Timestamp, agenda: [String], minutes: String?, attendeeIds: [ID<User>]) {
+        self.id = id; self.committeeId = committeeId; self.heldAt = heldAt; self.agenda = agenda; self.minutes = minutes
+        self.attendeeIds = attendeeIds
     }
 }
 
@@ -49,8 +49,8 @@ public struct Meeting: Codable, Sendable, Equatable {
 public struct Decision: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable { case open, passed, failed }
     public var id: ID<Decision>
-    public var committeeID: ID<Committee>
-    public var meetingID: ID<Meeting>?
+    public var committeeId: ID<Committee>
+    public var meetingId: ID<Meeting>?
     public var motion: String
     /// The rule in force when the motion was put, kept with it.
     public var decisionRule: DecisionRule
@@ -61,18 +61,18 @@ public struct Decision: Codable, Sendable, Equatable {
     public var votes: [CastVote]
 
     public struct CastVote: Codable, Sendable, Equatable {
-        public var organizationID: ID<Organization>
+        public var organizationId: ID<Organization>
         public var choice: VoteChoice
-        public var userID: ID<User>
+        public var userId: ID<User>
         public var castAt: Timestamp
-        public init(organizationID: ID<Organization>, choice: VoteChoice, userID: ID<User>, castAt: Timestamp) {
-            self.organizationID = organizationID; self.choice = choice; self.userID = userID; self.castAt = castAt
+        public init(organizationId: ID<Organization>, choice: VoteChoice, userId: ID<User>, castAt: Timestamp) {
+            self.organizationId = organizationId; self.choice = choice; self.userId = userId; self.castAt = castAt
         }
     }
 
-    public init(id: ID<Decision>, committeeID: ID<Committee>, meetingID: ID<Meeting>?, motion: String, decisionRule: DecisionRule,
+    public init(id: ID<Decision>, committeeId: ID<Committee>, meetingId: ID<Meeting>?, motion: String, decisionRule: DecisionRule,
                 status: Status, tally: DecisionTally?, openedAt: Timestamp, decidedAt: Timestamp?, votes: [CastVote]) {
-        self.id = id; self.committeeID = committeeID; self.meetingID = meetingID; self.motion = motion
+        self.id = id; self.committeeId = committeeId; self.meetingId = meetingId; self.motion = motion
         self.decisionRule = decisionRule; self.status = status; self.tally = tally; self.openedAt = openedAt
         self.decidedAt = decidedAt; self.votes = votes
     }

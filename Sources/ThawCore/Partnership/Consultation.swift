@@ -4,20 +4,20 @@
 public struct Consultation: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable { case open, closed }
     public var id: ID<Consultation>
-    public var organizationID: ID<Organization>
+    public var organizationId: ID<Organization>
     public var title: String
     public var proposal: String
-    public var invitedOrganizationIDs: [ID<Organization>]
+    public var invitedOrganizationIds: [ID<Organization>]
     public var deadline: CalendarDate
     public var status: Status
     public var createdAt: Timestamp
     public var closedAt: Timestamp?
 
-    public init(id: ID<Consultation>, organizationID: ID<Organization>, title: String, proposal: String,
-                invitedOrganizationIDs: [ID<Organization>], deadline: CalendarDate, status: Status = .open,
+    public init(id: ID<Consultation>, organizationId: ID<Organization>, title: String, proposal: String,
+                invitedOrganizationIds: [ID<Organization>], deadline: CalendarDate, status: Status = .open,
                 createdAt: Timestamp, closedAt: Timestamp? = nil) {
-        self.id = id; self.organizationID = organizationID; self.title = title; self.proposal = proposal
-        self.invitedOrganizationIDs = invitedOrganizationIDs; self.deadline = deadline; self.status = status
+        self.id = id; self.organizationId = organizationId; self.title = title; self.proposal = proposal
+        self.invitedOrganizationIds = invitedOrganizationIds; self.deadline = deadline; self.status = status
         self.createdAt = createdAt; self.closedAt = closedAt
     }
 }
@@ -29,18 +29,18 @@ public struct FeedbackItem: Codable, Sendable, Equatable {
         case notAdopted = "not-adopted"
     }
     public var id: ID<FeedbackItem>
-    public var consultationID: ID<Consultation>
-    public var organizationID: ID<Organization>
-    public var authorID: ID<User>
+    public var consultationId: ID<Consultation>
+    public var organizationId: ID<Organization>
+    public var authorId: ID<User>
     public var text: String
     public var createdAt: Timestamp
     public var response: Response?
     public var responseText: String?
     public var respondedAt: Timestamp?
 
-    public init(id: ID<FeedbackItem>, consultationID: ID<Consultation>, organizationID: ID<Organization>, authorID: ID<User>,
+    public init(id: ID<FeedbackItem>, consultationId: ID<Consultation>, organizationId: ID<Organization>, authorId: ID<User>,
                 text: String, createdAt: Timestamp, response: Response? = nil, responseText: String? = nil, respondedAt: Timestamp? = nil) {
-        self.id = id; self.consultationID = consultationID; self.organizationID = organizationID; self.authorID = authorID
+        self.id = id; self.consultationId = consultationId; self.organizationId = organizationId; self.authorId = authorId
         self.text = text; self.createdAt = createdAt; self.response = response; self.responseText = responseText
         self.respondedAt = respondedAt
     }

@@ -12,7 +12,7 @@ public struct FundingAgreement: Codable, Sendable, Equatable {
     /// In the smallest unit of the currency (cents), so sums are exact.
     public var amountCents: Int64
     public var currency: String
-    public var partyOrganizationIDs: [ID<Organization>]
+    public var partyOrganizationIds: [ID<Organization>]
     public var startsOn: CalendarDate
     public var endsOn: CalendarDate
     public var renewal: Renewal
@@ -20,10 +20,10 @@ public struct FundingAgreement: Codable, Sendable, Equatable {
     public var version: Int
 
     public init(id: ID<FundingAgreement>, title: String, purpose: String, amountCents: Int64, currency: String,
-                partyOrganizationIDs: [ID<Organization>], startsOn: CalendarDate, endsOn: CalendarDate, renewal: Renewal,
+                partyOrganizationIds: [ID<Organization>], startsOn: CalendarDate, endsOn: CalendarDate, renewal: Renewal,
                 createdAt: Timestamp, version: Int = 1) {
         self.id = id; self.title = title; self.purpose = purpose; self.amountCents = amountCents; self.currency = currency
-        self.partyOrganizationIDs = partyOrganizationIDs; self.startsOn = startsOn; self.endsOn = endsOn; self.renewal = renewal
+        self.partyOrganizationIds = partyOrganizationIds; self.startsOn = startsOn; self.endsOn = endsOn; self.renewal = renewal
         self.createdAt = createdAt; self.version = version
     }
 

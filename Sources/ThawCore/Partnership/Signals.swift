@@ -10,7 +10,7 @@ public struct Signal: Codable, Sendable, Equatable {
         case other
     }
     public var id: ID<Signal>
-    public var organizationID: ID<Organization>
+    public var organizationId: ID<Organization>
     public var kind: Kind
     public var description: String
     public var madeOn: CalendarDate
@@ -18,17 +18,17 @@ public struct Signal: Codable, Sendable, Equatable {
     public var createdAt: Timestamp
 
     public struct Addressee: Codable, Sendable, Equatable {
-        public var organizationID: ID<Organization>
+        public var organizationId: ID<Organization>
         public var acknowledgedAt: Timestamp?
         public var note: String?
-        public init(organizationID: ID<Organization>, acknowledgedAt: Timestamp? = nil, note: String? = nil) {
-            self.organizationID = organizationID; self.acknowledgedAt = acknowledgedAt; self.note = note
+        public init(organizationId: ID<Organization>, acknowledgedAt: Timestamp? = nil, note: String? = nil) {
+            self.organizationId = organizationId; self.acknowledgedAt = acknowledgedAt; self.note = note
         }
     }
 
-    public init(id: ID<Signal>, organizationID: ID<Organization>, kind: Kind, description: String, madeOn: CalendarDate,
+    public init(id: ID<Signal>, organizationId: ID<Organization>, kind: Kind, description: String, madeOn: CalendarDate,
                 addressedTo: [Addressee], createdAt: Timestamp) {
-        self.id = id; self.organizationID = organizationID; self.kind = kind; self.description = description
+        self.id = id; self.organizationId = organizationId; self.kind = kind; self.description = description
         self.madeOn = madeOn; self.addressedTo = addressedTo; self.createdAt = createdAt
     }
 }
@@ -54,19 +54,19 @@ public struct NewSignal: Codable, Sendable {
 /// Who held which role in which organisation, from when to when.
 public struct RoleHolding: Codable, Sendable, Equatable {
     public var id: ID<RoleHolding>
-    public var organizationID: ID<Organization>
+    public var organizationId: ID<Organization>
     public var title: String
     public var holderName: String
-    public var userID: ID<User>?
+    public var userId: ID<User>?
     /// One holder at a time (a chief executive, a deputy minister): terms may not overlap.
     public var singleHolder: Bool
     /// A leadership role: a change of holder is recorded as an outside event.
     public var leadership: Bool
     public var startsOn: CalendarDate
     public var endsOn: CalendarDate?
-    public init(id: ID<RoleHolding>, organizationID: ID<Organization>, title: String, holderName: String, userID: ID<User>?,
+    public init(id: ID<RoleHolding>, organizationId: ID<Organization>, title: String, holderName: String, userId: ID<User>?,
                 singleHolder: Bool, leadership: Bool, startsOn: CalendarDate, endsOn: CalendarDate?) {
-        self.id = id; self.organizationID = organizationID; self.title = title; self.holderName = holderName; self.userID = userID
+        self.id = id; self.organizationId = organizationId; self.title = title; self.holderName = holderName; self.userId = userId
         self.singleHolder = singleHolder; self.leadership = leadership; self.startsOn = startsOn; self.endsOn = endsOn
     }
 
@@ -119,12 +119,12 @@ public struct OutsideEvent: Codable, Sendable, Equatable {
     public var description: String
     public var occurredOn: CalendarDate
     public var endsOn: CalendarDate?
-    public var affectedOrganizationIDs: [ID<Organization>]
+    public var affectedOrganizationIds: [ID<Organization>]
     public var recordedAt: Timestamp
     public init(id: ID<OutsideEvent>, kind: Kind, title: String, description: String, occurredOn: CalendarDate, endsOn: CalendarDate?,
-                affectedOrganizationIDs: [ID<Organization>], recordedAt: Timestamp) {
+                affectedOrganizationIds: [ID<Organization>], recordedAt: Timestamp) {
         self.id = id; self.kind = kind; self.title = title; self.description = description; self.occurredOn = occurredOn
-        self.endsOn = endsOn; self.affectedOrganizationIDs = affectedOrganizationIDs; self.recordedAt = recordedAt
+        self.endsOn = endsOn; self.affectedOrganizationIds = affectedOrganizationIds; self.recordedAt = recordedAt
     }
 }
 

@@ -10,9 +10,9 @@ import ThawStorage
 /// Northgate, cooling over the last two months (the dashboard's cooling list).
 extension DemoNetwork {
     func loadClimateHistory(into database: any SQLDatabase, leads: [String: Actor], endingAt end: Timestamp) async throws {
-        let people = Dictionary(grouping: leads.values, by: \.organizationID)
+        let people = Dictionary(grouping: leads.values, by: \.organizationId)
         func pair(_ a: String, _ b: String, _ regimes: [(Int, Double)]) -> SimulationPlan.Pair {
-            SimulationPlan.Pair(organizations: [leads[a]!.organizationID, leads[b]!.organizationID],
+            SimulationPlan.Pair(organizations: [leads[a]!.organizationId, leads[b]!.organizationId],
                                 regimes: regimes.map { SimulationPlan.Regime(startWeek: $0.0, temperature: $0.1) })
         }
         // Week 17 is early May 2021, 42 late October 2021.

@@ -23,7 +23,7 @@ extension DemoNetwork {
         func on(_ date: String) { clock.set(CalendarDate(date)!.startOfDay.adding(seconds: 15 * 3600)) }
         func day(_ date: String) -> CalendarDate { CalendarDate(date)! }
         var leads: [String: ScopedStore] = [:]
-        var leadIDs: [String: ID<User>] = [:]
+        var leadIds: [String: ID<User>] = [:]
         for (key, email, name) in [("ministry", "lead@ministry.demo", "Rowan Ministry-Lead"), ("authority", "lead@authority.demo", "Sam Authority-Lead"),
                                    ("association", "lead@association.demo", "Jordan Association-Lead"), ("northgate", "lead@northgate-pcn.demo", "Casey Northgate-Lead"),
                                    ("fht", "lead@riverside-fht.demo", "Taylor FHT-Lead"), ("housing", "lead@homeward.demo", "Quinn Housing-Lead"),
@@ -32,13 +32,13 @@ extension DemoNetwork {
             let user = try await store.createUser(NewUser(organizationId: org.id, email: email, displayName: name, roles: [.partnershipLead],
                                                           password: Self.password), passwordHash: passwordHash)
             signIns.append(SignIn(email: email, role: Role.partnershipLead.rawValue, organization: org.name))
-            leadIDs[key] = user.id
-            leads[key] = store.scoped(to: Actor(userID: user.id, organizationID: org.id, sector: org.sector, roles: [.partnershipLead]))
+            leadIds[key] = user.id
+            leads[key] = store.scoped(to: Actor(userId: user.id, organizationId: org.id, sector: org.sector, roles: [.partnershipLead]))
         }
         for (key, email) in [("riverside", "lead@riverside-pcn.demo"), ("phc", "lead@phc-unit.demo")] {
             let user = try await store.user(email: email)!
-            leadIDs[key] = user.id
-            leads[key] = store.scoped(to: Actor(userID: user.id, organizationID: organizations[key]!.id, sector: organizations[key]!.sector, roles: user.roles))
+            leadIds[key] = user.id
+            leads[key] = store.scoped(to: Actor(userId: user.id, organizationId: organizations[key]!.id, sector: organizations[key]!.sector, roles: user.roles))
         }
         let ministry = leads["ministry"]!, authority = leads["authority"]!, association = leads["association"]!
         let riverside = leads["riverside"]!, northgate = leads["northgate"]!, phc = leads["phc"]!
@@ -57,7 +57,7 @@ extension DemoNetwork {
         on("2021-06-15")
         let june = try await ministry.recordMeeting(advisory.id, heldAt: clock.now(), agenda: ["Vaccine distribution", "Physician funding"],
             minutes: "The ministry presented central vaccine distribution. Primary care asked to be involved in planning; no agreement.",
-            attendees: [leadIDs["ministry"]!, leadIDs["authority"]!, leadIDs["riverside"]!, leadIDs["association"]!])
+            attendees: [leadIds["ministry"]!, leadIds["authority"]!, leadIds["riverside"]!, leadIds["association"]!])
         let motion = try await ministry.proposeDecision(advisory.id, motion: "Distribute COVID-19 vaccines through health authority sites only", meeting: june.id)
         _ = try await ministry.vote(motion.id, .approve)
         _ = try await authority.vote(motion.id, .approve)
@@ -103,11 +103,11 @@ extension DemoNetwork {
 
         // A thaw: formal and informal channels together, listening, following through.
         on("2021-11-15")
-        let deputyThread = try await ministry.startThread(subject: "Starting again", with: [leadIDs["association"]!],
+        let deputyThread = try await ministry.startThread(subject: "Starting again", with: [leadIds["association"]!],
                                                           message: "Could we meet informally before the working group starts?")
         on("2021-11-16")
         _ = try await association.postToThread(deputyThread.id, body: "Yes. Thursday morning works.")
-        _ = try await phc.startThread(subject: "Vaccine clinics in Riverside", with: [leadIDs["riverside"]!], message: "What do your clinics need for boosters?")
+        _ = try await phc.startThread(subject: "Vaccine clinics in Riverside", with: [leadIds["riverside"]!], message: "What do your clinics need for boosters?")
         on("2021-11-22")
         let group = try await ministry.createCommittee(NewCommittee(name: "Primary Care and System Working Group",
             purpose: "Restarted after the fourth wave: plan with primary care, not for it.", decisionRule: .consensus, quorum: 4,
@@ -115,7 +115,7 @@ extension DemoNetwork {
         on("2021-12-02")
         let december = try await ministry.recordMeeting(group.id, heldAt: clock.now(), agenda: ["Protective equipment for clinics", "Billing codes", "Public messaging"],
             minutes: "Agreed: PPE for clinics through the authority; billing codes reviewed with the association; messaging to point patients to family doctors.",
-            attendees: [leadIDs["ministry"]!, leadIDs["authority"]!, leadIDs["phc"]!, leadIDs["riverside"]!, leadIDs["association"]!])
+            attendees: [leadIds["ministry"]!, leadIds["authority"]!, leadIds["phc"]!, leadIds["riverside"]!, leadIds["association"]!])
         let ppe = try await authority.createCommitment(NewCommitment(toOrganizationId: id("riverside"), what: "Supply protective equipment to primary care clinics",
                                                                      context: .meeting, contextId: december.id.raw, dueOn: day("2021-12-20")))
         let codes = try await ministry.createCommitment(NewCommitment(toOrganizationId: id("association"), what: "Revisit billing codes for virtual care and navigation",

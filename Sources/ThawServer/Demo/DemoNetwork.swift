@@ -50,7 +50,7 @@ public struct DemoNetwork: Sendable {
                                                              roles: roles, password: Self.password), passwordHash: hash)
             signIns.append(SignIn(email: email, role: roles.map(\.rawValue).sorted().joined(separator: ", "),
                                   organization: organizations[key]!.name))
-            return Actor(userID: created.id, organizationID: created.organizationID, sector: organizations[key]!.sector, roles: roles)
+            return Actor(userId: created.id, organizationId: created.organizationId, sector: organizations[key]!.sector, roles: roles)
         }
         // The hosting organisation's administrator also administers the network; Homeward's administers Homeward alone.
         _ = try await user("admin@thaw.demo", "Alex Admin", "authority", [.administrator, .networkAdministrator])

@@ -39,15 +39,7 @@ enum JSONBody {
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        let buffer: ByteBuffer
-        if let fast = value as? any FastJSONEncodable {
-            var out = JSONOutput(capacity: fast.estimatedJSONSize)
-            fast.write(to: &out)
-            buffer = ByteBuffer(bytes: out.bytes)
-        } else {
-            buffer = ByteBuffer(bytes: try encoder.encode(value))
-        }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
     static func problem(_ problem: ProblemDetails, headers: HTTPFields = [:]) -> Response {
@@ -61,7 +53,7 @@ enum JSONBody {
 extension HTTPField.Name {
     static let idempotencyKey = Self("Idempotency-Key")!
     static let idempotentReplayed = Self("Idempotent-Replayed")!
-    static let requestID = Self("X-Request-Id")!
+    static let requestId = Self("X-Request-Id")!
     static let csrfToken = Self("X-CSRF-Token")!
     static let xForwardedFor = Self("X-Forwarded-For")!
 }
@@ -106,31 +98,22 @@ extension ThawRequestContext {
     }
 }
 
-/// How Thaw writes JSON everywhere (API, exports): sorted keys, and Swift's
-/// `clientID` / `needIDs` spelled `clientId` / `needIds` as in the request bodies.
+/// How Thaw writes JSON. Property names are the API's names, so no key strategy is needed.
 public enum ThawJSON {
-    public static func makeEncoder() -> JSONEncoder {
+    /// For API responses: fields in their declaration order.
+    public static func makeEncoder() -> JSONEncoder { JSONEncoder() }
+
+    /// For files people compare or hash (exports): keys sorted, so equal data gives equal bytes.
+    public static func makeExportEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .custom { path in
-            let key = path.last!
-            guard key.intValue == nil else { return key }
-            return JSONKey(apiName(key.stringValue))
-        }
         return encoder
     }
+}
 
-    static func apiName(_ name: String) -> String {
-        if name.hasSuffix("IDs") { return name.dropLast(3) + "Ids" }
-        if name.hasSuffix("ID") { return name.dropLast(2) + "Id" }
-        return name
-    }
-
-    private struct JSONKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ string: String) { stringValue = string }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { return nil }
-    }
+/// A list answer, `{"items": [...]}`, with the cursor of the next page where there is one.
+struct ItemList<Item: Encodable>: Encodable {
+    var items: [Item]
+    var nextCursor: String?
+    init(_ items: [Item], nextCursor: String? = nil) { self.items = items; self.nextCursor = nextCursor }
 }

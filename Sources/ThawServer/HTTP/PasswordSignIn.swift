@@ -35,7 +35,7 @@ struct PasswordSignIn {
         }
         try await store.clearFailedSignIns(email: email, source: source)
         let session = try await store.startSession(user: credential.user.id, lifetimeSeconds: configuration.sessionLifetimeSeconds)
-        let organization = try await store.organization(credential.user.organizationID)
+        let organization = try await store.organization(credential.user.organizationId)
         let cookie = Cookie(name: AuthMiddleware.cookieName, value: session.secret,
                             maxAge: Int(configuration.sessionLifetimeSeconds), path: "/",
                             secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)

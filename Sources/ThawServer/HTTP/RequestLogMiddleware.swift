@@ -17,9 +17,9 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let requestID = request.headers[.requestID].flatMap { $0.count <= 64 ? $0 : nil } ?? RequestIDs.next()
-        context.requestID = requestID
-        context.logger[metadataKey: "request_id"] = .string(requestID)
+        let requestId = request.headers[.requestId].flatMap { $0.count <= 64 ? $0 : nil } ?? RequestIDs.next()
+        context.requestId = requestId
+        context.logger[metadataKey: "request_id"] = .string(requestId)
         let started = ContinuousClock.now
         var response: Response
         do {
@@ -29,7 +29,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         }
         let elapsed = ContinuousClock.now - started
         let route = context.endpointPath ?? "unmatched"
-        response.headers[.requestID] = requestID
+        response.headers[.requestId] = requestId
         metrics.recordRequest(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
         context.logger.info("request", metadata: [
             "method": .string(request.method.rawValue), "route": .string(route),

@@ -15,7 +15,7 @@ public struct ThawRequestContext: RequestContext {
     public var sessionSecret: String?
     /// The session's CSRF token, which every web form must echo as `_csrf`.
     public var csrfToken: String?
-    public var requestID: String = ""
+    public var requestId: String = ""
     /// The peer's IP address (a proxy's, behind one; see `ServerConfiguration.trustedProxies`).
     public let peerAddress: String?
 

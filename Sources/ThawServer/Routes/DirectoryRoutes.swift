@@ -51,7 +51,7 @@ struct DirectoryRoutes: APIRouteGroup {
 
     @Sendable func listUsers(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let actor = try await principal(context).actor
-        let organization: ID<Organization> = request.query("organizationId").map { ID($0) } ?? actor.organizationID
+        let organization: ID<Organization> = request.query("organizationId").map { ID($0) } ?? actor.organizationId
         return try JSONBody.response(["items": try await store.users(in: organization, by: actor)])
     }
 
@@ -95,7 +95,7 @@ struct DirectoryRoutes: APIRouteGroup {
     @Sendable func createService(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let actor = try await principal(context).actor
         let input = try await body(NewServiceRequest.self, request)
-        let organization = input.organizationId ?? actor.organizationID
+        let organization = input.organizationId ?? actor.organizationId
         return try JSONBody.response(try await store.createService(input.service, organization: organization, by: actor), status: .created)
     }
 

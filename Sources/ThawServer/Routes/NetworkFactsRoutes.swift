@@ -50,7 +50,7 @@ struct NetworkFactsRoutes: APIRouteGroup {
     }
     @Sendable func listRoles(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let scoped = try scoped(context)
-        let organization: ID<Organization> = request.query("organizationId").map { ID($0) } ?? scoped.actor.organizationID
+        let organization: ID<Organization> = request.query("organizationId").map { ID($0) } ?? scoped.actor.organizationId
         return try JSONBody.response(["items": try await scoped.roles(organization: organization)])
     }
     @Sendable func recordRole(_ request: Request, context: ThawRequestContext) async throws -> Response {

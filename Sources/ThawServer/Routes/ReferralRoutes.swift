@@ -81,7 +81,7 @@ struct ReferralRoutes: APIRouteGroup {
     }
 
     @Sendable func messages(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        try JSONBody.response(FastItems(items: try await scoped(context).messages(referral: try context.id("referralId"))))
+        try JSONBody.response(ItemList(try await scoped(context).messages(referral: try context.id("referralId"))))
     }
 
     @Sendable func sendMessage(_ request: Request, context: ThawRequestContext) async throws -> Response {
@@ -107,7 +107,7 @@ struct ReferralRoutes: APIRouteGroup {
     @Sendable func worklist(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let scoped = try scoped(context)
         let page = try await scoped.worklist(try WorklistQuery(parsing: request, actor: scoped.actor))
-        return try JSONBody.response(FastItems(items: page.items, nextCursor: page.nextCursor?.token))
+        return try JSONBody.response(ItemList(page.items, nextCursor: page.nextCursor?.token))
     }
 }
 

@@ -26,7 +26,7 @@ struct TokenRoutes: APIRouteGroup {
     @Sendable func create(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let actor = try await principal(context).actor
         let input = try await body(NewTokenRequest.self, request)
-        let (token, secret) = try await store.createToken(user: input.userId ?? actor.userID, name: input.name,
+        let (token, secret) = try await store.createToken(user: input.userId ?? actor.userId, name: input.name,
                                                           expiresAt: input.expiresAt, by: actor)
         return try JSONBody.response(CreatedToken(token: token, secret: secret), status: .created)
     }

@@ -31,7 +31,7 @@ enum ErrorPage {
             logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
             status = 500
             title = "Something went wrong on our side"
-            detail = "Nothing you did caused this. The request id \(context.requestID) helps us find it."
+            detail = "Nothing you did caused this. The request id \(context.requestId) helps us find it."
         }
         let layout = Layout(title: title, principal: context.principal, csrf: context.csrfToken)
         let back: HTML = context.principal == nil

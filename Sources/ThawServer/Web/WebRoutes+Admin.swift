@@ -42,7 +42,7 @@ extension WebRoutes {
                                     failed: (action: String, state: FormState)? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let actor = try context.requirePrincipal().actor
         // An organisation's administrators and directory staff see its page; network administrators every organisation's.
-        guard actor.has(.networkAdministrator) || (actor.organizationID == id && actor.hasAny(AccessPolicy.directoryRoles)) else {
+        guard actor.has(.networkAdministrator) || (actor.organizationId == id && actor.hasAny(AccessPolicy.directoryRoles)) else {
             throw ThawError.notFound("organisation \(id)")
         }
         let organization = try await store.organization(id)
@@ -78,7 +78,7 @@ extension WebRoutes {
                 return WebPage.redirect(to: WebPath.organization(id), notice: "service-created")
             case "new-user":
                 // In another organisation a network administrator adds its first administrator, and no one else.
-                let roles = id == actor.organizationID ? Set(try form.choices("roles", Role.self)) : [.administrator]
+                let roles = id == actor.organizationId ? Set(try form.choices("roles", Role.self)) : [.administrator]
                 let input = NewUser(organizationId: id, email: form["email"] ?? "", displayName: form["displayName"] ?? "",
                                     roles: roles, password: form.all("password").first ?? "")
                 try Administration.checkNewUser(by: actor, in: id, roles: roles, hasActiveAdministrator: false)
@@ -88,7 +88,7 @@ extension WebRoutes {
             case "user":
                 guard let user = form["user"] else { throw ThawError.invalid("user", "required", "say which user") }
                 // Another organisation's administrator is only switched off or on: its roles are not the form's to set.
-                let roles = id == actor.organizationID ? Set(try form.choices("roles", Role.self)) : nil
+                let roles = id == actor.organizationId ? Set(try form.choices("roles", Role.self)) : nil
                 _ = try await store.updateUser(ID(user), roles: roles, active: form["active"] == "yes", by: actor)
                 return WebPage.redirect(to: WebPath.organization(id), notice: "user-updated")
             default:

@@ -63,7 +63,7 @@ extension WebRoutes {
         let current = ScopedStore.periodStart(CalendarDate(store.clock.now()), period)
         let (from, to) = climateRange(period, through: current)
         let history = try await scoped.pairClimateHistory(a.id, b.id, period: period, from: from, to: to, weights: weights)
-        let mine = scoped.actor.organizationID
+        let mine = scoped.actor.organizationId
         let view = PairClimateView(
             a: a, b: b, history: history, period: period, weights: weights,
             events: try await scoped.nearbyEvents(a.id, b.id, from: from, to: to),

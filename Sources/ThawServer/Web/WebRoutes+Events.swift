@@ -30,19 +30,20 @@ extension WebRoutes {
                     // Signed out or deactivated: the stream ends at once.
                     if event.ends(sessionDigest: digest, user: user) { output.finish(); return }
                     if let change = event.referralChange, change.concerns(organization) {
-                        output.yield("event: referral\ndata: {\"referral\":\"\(change.referralID.raw)\"}\n\n")
+                        output.yield("event: referral\ndata: {\"referral\":\"\(change.referralId.raw)\"}\n\n")
                     }
                 }
             }
-            // A comment now and then finds closed connections and keeps proxies from timing out; each tick
-            // also checks the session again, for an ending this process did not see (expiry, another process).
+            // The session is checked again now, after subscribing: an ending between the request's
+            // sign-in and the subscription sends no event this stream could see. Then a comment now and
+            // then finds closed connections and keeps proxies from timing out, each time after checking
+            // the session again, for an ending this process did not see (expiry, another process).
             let ticks = Task {
                 var elapsed: Duration = .zero
-                while elapsed < Self.eventStreamLifetime {
+                while elapsed < Self.eventStreamLifetime, (try? await store.principal(sessionSecret: secret)) != nil {
+                    if elapsed > .zero { output.yield(": keep-alive\n\n") }
                     try await Task.sleep(for: Self.heartbeat)
                     elapsed += Self.heartbeat
-                    guard (try? await store.principal(sessionSecret: secret)) != nil else { break }
-                    output.yield(": keep-alive\n\n")
                 }
                 output.finish()
             }

@@ -7,9 +7,9 @@ extension WebRoutes {
         let id: ID<Client> = try context.id("clientId")
         var fields: [String: [String]] = [:]
         // `?need=` carries an identified need's opaque id, never the need itself.
-        if let needID = request.uri.queryParameters["need"].map(String.init) {
+        if let needId = request.uri.queryParameters["need"].map(String.init) {
             let needs = try await scoped(context).needs(client: id)
-            if let need = needs.first(where: { $0.id.raw == needID }) {
+            if let need = needs.first(where: { $0.id.raw == needId }) {
                 fields["needCategory"] = [need.category.rawValue]
                 fields["needIds"] = [need.id.raw]
             }
@@ -43,7 +43,7 @@ extension WebRoutes {
         }
     }
 
-    private func sendReferral(_ clientID: ID<Client>, _ form: WebForm, _ context: ThawRequestContext) async throws -> Referral {
+    private func sendReferral(_ clientId: ID<Client>, _ form: WebForm, _ context: ThawRequestContext) async throws -> Referral {
         let scoped = try scoped(context)
         var v = Validator()
         let category = try form.choice("needCategory", NeedCategory.self)
@@ -58,7 +58,7 @@ extension WebRoutes {
         } else if target != "open" {
             throw ThawError.invalid("target", "enum", "Choose a service, or leave the referral open")
         }
-        let input = NewReferral(clientId: clientID, organizationId: service?.organizationID, serviceId: service?.id,
+        let input = NewReferral(clientId: clientId, organizationId: service?.organizationId, serviceId: service?.id,
                                 needCategory: category, needIds: form.all("needIds").filter { !$0.isEmpty }.map { ID($0) },
                                 priority: try form.choice("priority", Priority.self), note: form["note"],
                                 firstResponseDue: try form.date("firstResponseDue").map { $0.startOfDay.adding(days: 1) },
@@ -71,21 +71,21 @@ extension WebRoutes {
                 guard let service else {
                     throw ThawError.unprocessable("grantee", "partner-required", "An open referral has no partner yet: share with a sector instead")
                 }
-                grantee = .organization(service.organizationID)
+                grantee = .organization(service.organizationId)
             }
-            _ = try await scoped.recordConsent(client: clientID, try ConsentFields.parse(form, grantee: grantee))
+            _ = try await scoped.recordConsent(client: clientId, try ConsentFields.parse(form, grantee: grantee))
         }
         let (referral, replayed) = try await scoped.createReferral(input, idempotencyKey: form["idempotencyKey"])
         if !replayed { metrics.recordTransition(to: referral.status.rawValue) }
         return referral
     }
 
-    private func renderNewReferral(_ clientID: ID<Client>, _ context: ThawRequestContext, state: FormState, search: Bool,
+    private func renderNewReferral(_ clientId: ID<Client>, _ context: ThawRequestContext, state: FormState, search: Bool,
                                    status: HTTPResponse.Status = .ok) async throws -> Response {
         let scoped = try scoped(context)
-        let client = try await heldClient(clientID, scoped)
-        async let needs = scoped.needs(client: clientID)
-        async let consents = scoped.consents(client: clientID)
+        let client = try await heldClient(clientId, scoped)
+        async let needs = scoped.needs(client: clientId)
+        async let consents = scoped.consents(client: clientId)
         let now = store.clock.now()
         var matches: [NewReferralView.Match]?
         if search {
@@ -96,7 +96,7 @@ extension WebRoutes {
             let organizations = Dictionary(uniqueKeysWithValues: try await store.organizations().map { ($0.id, $0) })
             let clientConsents = try await consents
             matches = try await store.searchServices(query).compactMap { service in
-                guard let organization = organizations[service.organizationID] else { return nil }
+                guard let organization = organizations[service.organizationId] else { return nil }
                 return .init(service: service, organization: organization,
                              consentScopes: clientConsents.scopes(for: organization.id, sector: organization.sector, at: now))
             }

@@ -92,7 +92,7 @@ extension WebRoutes {
                 guard let amount = form["amount"].flatMap({ Int64($0.replacingOccurrences(of: ",", with: "")) }), amount <= Int64.max / 100 else {
                     throw ThawError.unprocessable("amount", "number", "The amount is a whole number, e.g. 480000")
                 }
-                let me = scoped.actor.organizationID
+                let me = scoped.actor.organizationId
                 let input = NewFundingAgreement(title: form["title"] ?? "", purpose: form["purpose"] ?? "", amountCents: amount * 100,
                                                 currency: form["currency"], partyOrganizationIds: [me] + form.all("parties").map { ID($0) },
                                                 startsOn: try required(form.date("startsOn"), "startsOn", "Give the start of the term"),

@@ -65,9 +65,9 @@ extension WebRoutes {
         let principal = try context.requirePrincipal()
         let scoped = store.scoped(to: principal.actor)
         let (committee, members) = try await scoped.committee(id)
-        let orgNames = Dictionary(uniqueKeysWithValues: members.map { ($0.organizationID, $0.organizationName) })
+        let orgNames = Dictionary(uniqueKeysWithValues: members.map { ($0.organizationId, $0.organizationName) })
         var people: [ID<User>: String] = [:]
-        for user in try await scoped.committeePeople(id) { people[user.id] = "\(user.displayName) (\(orgNames[user.organizationID] ?? ""))" }
+        for user in try await scoped.committeePeople(id) { people[user.id] = "\(user.displayName) (\(orgNames[user.organizationId] ?? ""))" }
         let view = CommitteeView(committee: committee, members: members, meetings: try await scoped.meetings(id), decisions: try await scoped.decisions(id),
                                  me: principal.organization, people: people, csrf: context.csrfToken, failed: failed)
         return WebPage.response(layout(committee.name, context, section: "partnership", notice: notice).render(view.render()), status: status)

@@ -46,7 +46,7 @@ public struct SQLRow: Sendable {
     public func timestamp(_ name: String) -> Timestamp { Timestamp(millis: int64(name)) }
     public func optionalTimestamp(_ name: String) -> Timestamp? { optionalInt64(name).map(Timestamp.init(millis:)) }
     public func id<T>(_ name: String, as: T.Type = T.self) -> ThawCore.ID<T> { ThawCore.ID(string(name)) }
-    public func optionalID<T>(_ name: String, as: T.Type = T.self) -> ThawCore.ID<T>? { optionalString(name).map { ThawCore.ID($0) } }
+    public func optionalId<T>(_ name: String, as: T.Type = T.self) -> ThawCore.ID<T>? { optionalString(name).map { ThawCore.ID($0) } }
     public func date(_ name: String) -> CalendarDate? { optionalString(name).flatMap(CalendarDate.init) }
     /// A stored calendar date; one that does not parse is damage, reported as an error (not a trap).
     public func calendarDate(_ name: String) throws -> CalendarDate {

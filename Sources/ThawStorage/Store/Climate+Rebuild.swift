@@ -100,7 +100,7 @@ enum ClimateRebuild {
             let rows = try await db.query(page, [.int(cursor), .int(last + 1), .int(Int64(pageSize))])
             for row in rows {
                 try await db.addToClimate(kind: row.string("kind"), channel: row.enumValue("channel"),
-                                          detail: JSONText.decode(row.optionalString("detail")), actorUser: row.optionalID("actor_user_id"),
+                                          detail: JSONText.decode(row.optionalString("detail")), actorUser: row.optionalId("actor_user_id"),
                                           actor: row.string("actor_organization_id"), counterpart: row.optionalString("counterpart_organization_id"),
                                           at: row.timestamp("at"))
             }

@@ -13,7 +13,7 @@ extension ScopedStore {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "registering a client")
         let now = now()
         try input.validate(today: CalendarDate(now))
-        let client = Client(id: IDGenerator.make("cli"), organizationID: actor.organizationID,
+        let client = Client(id: IDGenerator.make("cli"), organizationId: actor.organizationId,
                             givenName: input.givenName.trimmingWhitespace, familyName: input.familyName.trimmingWhitespace,
                             birthDate: input.birthDate, phone: input.phone, email: input.email, address: input.address,
                             preferredLanguage: input.preferredLanguage, createdAt: now)
@@ -23,11 +23,11 @@ extension ScopedStore {
                 INSERT INTO clients (id, organization_id, given_name, family_name, birth_date, phone, email, address,
                                      preferred_language, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, client.id, client.organizationID, client.givenName, client.familyName, client.birthDate,
+                """, client.id, client.organizationId, client.givenName, client.familyName, client.birthDate,
                 client.phone, client.email, client.address, client.preferredLanguage, now)
-            try await db.append(LedgerRecord(kind: "client.created", subjectType: "client", subjectID: client.id.raw,
+            try await db.append(LedgerRecord(kind: "client.created", subjectType: "client", subjectId: client.id.raw,
                                              counterpart: nil, channel: .system), by: actor, at: now)
-            try await db.logAccess(actor, client: client.id, action: "create", subjectType: "client", subjectID: client.id.raw, at: now)
+            try await db.logAccess(actor, client: client.id, action: "create", subjectType: "client", subjectId: client.id.raw, at: now)
             return client
         }
     }
@@ -42,11 +42,11 @@ extension ScopedStore {
                 SELECT \(Client.columns) FROM clients WHERE organization_id = ?
                   AND lower(given_name || ' ' || family_name) LIKE ?
                 ORDER BY family_name, given_name, id \(SQLText.limit)
-                """, actor.organizationID, pattern, min(max(limit, 1), 500)).map(Client.init(row:))
+                """, actor.organizationId, pattern, min(max(limit, 1), 500)).map(Client.init(row:))
         }
         try await database.writeBehind { db in
             try await db.logAccess(actor, client: nil, action: "search", subjectType: "client-list",
-                                   subjectID: actor.organizationID.raw, at: now)
+                                   subjectId: actor.organizationId.raw, at: now)
         }
         return clients
     }
@@ -57,7 +57,7 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         let view = try await database.read { db in try await Self.clientView(db, id: id, actor: actor, now: now) }
         try await database.writeBehind { db in
-            try await db.logAccess(actor, client: id, action: "read", subjectType: "client", subjectID: id.raw, at: now)
+            try await db.logAccess(actor, client: id, action: "read", subjectType: "client", subjectId: id.raw, at: now)
         }
         return view
     }
@@ -67,7 +67,7 @@ extension ScopedStore {
             throw ThawError.notFound("client \(id)")
         }
         let client = Client(row: row)
-        if client.organizationID == actor.organizationID, actor.hasAny(AccessPolicy.referringRoles) {
+        if client.organizationId == actor.organizationId, actor.hasAny(AccessPolicy.referringRoles) {
             return ClientView(client: client, disclosedScopes: nil)
         }
         // A partner sees the client only through a referral sent to it (not a draft, not one
@@ -76,10 +76,10 @@ extension ScopedStore {
               try await db.first("""
                   SELECT id FROM referrals WHERE client_id = ? AND owner_organization_id = ?
                     AND status NOT IN ('\(TaskStatus.draft.rawValue)', '\(TaskStatus.enteredInError.rawValue)') LIMIT 1
-                  """, id, actor.organizationID) != nil else {
+                  """, id, actor.organizationId) != nil else {
             throw ThawError.notFound("client \(id)")
         }
-        let scopes = try await consents(db, client: id).scopes(for: actor.organizationID, sector: actor.sector, at: now)
+        let scopes = try await consents(db, client: id).scopes(for: actor.organizationId, sector: actor.sector, at: now)
         guard !scopes.isEmpty else { throw ThawError.notFound("client \(id)") }
         return ClientView(client: client.disclosed(under: scopes), disclosedScopes: scopes)
     }
@@ -93,7 +93,7 @@ extension ScopedStore {
     static func heldClient(_ db: any SQLConnection, _ id: ID<Client>, actor: Actor) async throws -> Client {
         guard actor.hasAny(AccessPolicy.referringRoles),
               let row = try await db.first("SELECT \(Client.columns) FROM clients WHERE id = ? AND organization_id = ?",
-                                           id, actor.organizationID) else {
+                                           id, actor.organizationId) else {
             throw ThawError.notFound("client \(id)")
         }
         return Client(row: row)
@@ -114,20 +114,20 @@ extension ScopedStore {
                 granteeOrg = org
             case .sector(let sector): granteeSector = sector
             }
-            let consent = Consent(id: IDGenerator.make("con"), clientID: id, grantee: input.grantee, scopes: input.scopes,
+            let consent = Consent(id: IDGenerator.make("con"), clientId: id, grantee: input.grantee, scopes: input.scopes,
                                   purpose: input.purpose, validFrom: input.validFrom ?? now, validUntil: input.validUntil,
-                                  recordedBy: actor.userID, recordedAt: now)
+                                  recordedBy: actor.userId, recordedAt: now)
             try await db.execute("""
                 INSERT INTO consents (id, client_id, organization_id, grantee_organization_id, grantee_sector, scopes,
                                       purpose, valid_from, valid_until, revoked_at, recorded_by, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
-                """, consent.id, id, actor.organizationID, granteeOrg, granteeSector, consent.scopes.listText,
-                consent.purpose, consent.validFrom, consent.validUntil, actor.userID, now)
-            try await db.append(LedgerRecord(kind: "consent.recorded", subjectType: "client", subjectID: id.raw,
+                """, consent.id, id, actor.organizationId, granteeOrg, granteeSector, consent.scopes.listText,
+                consent.purpose, consent.validFrom, consent.validUntil, actor.userId, now)
+            try await db.append(LedgerRecord(kind: "consent.recorded", subjectType: "client", subjectId: id.raw,
                                              counterpart: granteeOrg, channel: .system,
                                              detail: ["consent": consent.id.raw, "scopes": consent.scopes.listText]),
                                 by: actor, at: now)
-            try await db.logAccess(actor, client: id, action: "write", subjectType: "consent", subjectID: consent.id.raw, at: now)
+            try await db.logAccess(actor, client: id, action: "write", subjectType: "consent", subjectId: consent.id.raw, at: now)
             return consent
         }
     }
@@ -143,26 +143,26 @@ extension ScopedStore {
     }
 
     /// Revokes a consent; partners lose sight of the client on their next request.
-    public func revokeConsent(client id: ID<Client>, consent consentID: ID<Consent>) async throws -> Consent {
+    public func revokeConsent(client id: ID<Client>, consent consentId: ID<Consent>) async throws -> Consent {
         let actor = self.actor, now = now()
         return try await database.write { db in
             _ = try await Self.heldClient(db, id, actor: actor)
             guard let row = try await db.first("SELECT \(Consent.columns) FROM consents WHERE id = ? AND client_id = ?",
-                                               consentID, id) else {
-                throw ThawError.notFound("consent \(consentID)")
+                                               consentId, id) else {
+                throw ThawError.notFound("consent \(consentId)")
             }
             var consent = Consent(row: row)
             guard consent.revokedAt == nil else {
                 throw ThawError.conflict(code: "already-revoked", message: "this consent was already revoked")
             }
             consent.revokedAt = now
-            try await db.execute("UPDATE consents SET revoked_at = ? WHERE id = ?", now, consentID)
+            try await db.execute("UPDATE consents SET revoked_at = ? WHERE id = ?", now, consentId)
             var counterpart: ID<Organization>?
             if case .organization(let org) = consent.grantee { counterpart = org }
-            try await db.append(LedgerRecord(kind: "consent.revoked", subjectType: "client", subjectID: id.raw,
-                                             counterpart: counterpart, channel: .system, detail: ["consent": consentID.raw]),
+            try await db.append(LedgerRecord(kind: "consent.revoked", subjectType: "client", subjectId: id.raw,
+                                             counterpart: counterpart, channel: .system, detail: ["consent": consentId.raw]),
                                 by: actor, at: now)
-            try await db.logAccess(actor, client: id, action: "write", subjectType: "consent", subjectID: consentID.raw, at: now)
+            try await db.logAccess(actor, client: id, action: "write", subjectType: "consent", subjectId: consentId.raw, at: now)
             return consent
         }
     }
@@ -176,31 +176,31 @@ extension ScopedStore {
         try input.validate(today: today)
         return try await database.write { db in
             _ = try await Self.heldClient(db, id, actor: actor)
-            let screening = Screening(id: IDGenerator.make("scr"), clientID: id, answers: input.answers,
-                                      screenedOn: input.screenedOn ?? today, screenedBy: actor.userID)
+            let screening = Screening(id: IDGenerator.make("scr"), clientId: id, answers: input.answers,
+                                      screenedOn: input.screenedOn ?? today, screenedBy: actor.userId)
             let answers = JSONText.encode(Dictionary(uniqueKeysWithValues: input.answers.map { ($0.key.rawValue, $0.value.rawValue) }))
             try await db.execute("""
                 INSERT INTO screenings (id, client_id, organization_id, answers, screened_on, screened_by, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, screening.id, id, actor.organizationID, answers, screening.screenedOn, actor.userID, now)
+                """, screening.id, id, actor.organizationId, answers, screening.screenedOn, actor.userId, now)
             var needs: [IdentifiedNeed] = []
             let existing = Set(try await db.query("SELECT category FROM needs WHERE client_id = ? AND status = 'active'", id)
                 .map { $0.string("category") })
             for category in screening.identifiedCategories where !existing.contains(category.rawValue) {
-                let need = IdentifiedNeed(id: IDGenerator.make("need"), clientID: id, category: category,
-                                          identifiedOn: screening.screenedOn, screeningID: screening.id)
+                let need = IdentifiedNeed(id: IDGenerator.make("need"), clientId: id, category: category,
+                                          identifiedOn: screening.screenedOn, screeningId: screening.id)
                 try await db.execute("""
                     INSERT INTO needs (id, client_id, organization_id, category, identified_on, screening_id, status)
                     VALUES (?, ?, ?, ?, ?, ?, 'active')
-                    """, need.id, id, actor.organizationID, category, need.identifiedOn, screening.id)
+                    """, need.id, id, actor.organizationId, category, need.identifiedOn, screening.id)
                 needs.append(need)
             }
-            try await db.append(LedgerRecord(kind: "screening.recorded", subjectType: "client", subjectID: id.raw,
+            try await db.append(LedgerRecord(kind: "screening.recorded", subjectType: "client", subjectId: id.raw,
                                              counterpart: nil, channel: .system,
                                              detail: ["screening": screening.id.raw,
                                                       "identified": screening.identifiedCategories.listText]),
                                 by: actor, at: now)
-            try await db.logAccess(actor, client: id, action: "write", subjectType: "screening", subjectID: screening.id.raw, at: now)
+            try await db.logAccess(actor, client: id, action: "write", subjectType: "screening", subjectId: screening.id.raw, at: now)
             return (screening, needs)
         }
     }
@@ -216,7 +216,7 @@ extension ScopedStore {
                 let raw = JSONText.decode(row.optionalString("answers"))
                 var answers: [NeedCategory: ScreeningAnswer] = [:]
                 for (k, v) in raw { if let c = NeedCategory(rawValue: k), let a = ScreeningAnswer(rawValue: v) { answers[c] = a } }
-                return Screening(id: row.id("id"), clientID: row.id("client_id"), answers: answers,
+                return Screening(id: row.id("id"), clientId: row.id("client_id"), answers: answers,
                                  screenedOn: row.date("screened_on") ?? CalendarDate(now), screenedBy: row.id("screened_by"))
             }
         }
@@ -236,11 +236,11 @@ extension ScopedStore {
     }
 
     /// Records a read of a client's record in the access log (write-behind: see `SQLDatabase.writeBehind`).
-    func auditRead(client: ID<Client>, subjectType: String, subjectID: String? = nil, at now: Timestamp) async throws {
+    func auditRead(client: ID<Client>, subjectType: String, subjectId: String? = nil, at now: Timestamp) async throws {
         let actor = self.actor
         try await database.writeBehind { db in
             try await db.logAccess(actor, client: client, action: "read", subjectType: subjectType,
-                                   subjectID: subjectID ?? client.raw, at: now)
+                                   subjectId: subjectId ?? client.raw, at: now)
         }
     }
 }

@@ -32,7 +32,7 @@ extension ScopedStore {
                             weights: ClimateWeights = .equal) async throws -> [PeriodClimate] {
         guard a != b else { throw ThawError.invalid("organizationId", "distinct", "a pair is two different organisations") }
         // People of either organisation, and the network's partnership leads and administrators (who see every tie on the map).
-        guard actor.organizationID == a || actor.organizationID == b || actor.hasAny(Self.partnershipRoles) else {
+        guard actor.organizationId == a || actor.organizationId == b || actor.hasAny(Self.partnershipRoles) else {
             throw ThawError.notFound("the climate of organisations \(a) and \(b)")
         }
         guard from < to else { throw ThawError.invalid("to", "after-from", "the end of the range must come after its start") }

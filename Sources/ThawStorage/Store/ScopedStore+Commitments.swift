@@ -11,26 +11,26 @@ extension ScopedStore {
     public func createCommitment(_ input: NewCommitment) async throws -> Commitment {
         let actor = self.actor, now = now()
         try input.validate(today: CalendarDate(now))
-        guard input.toOrganizationId != actor.organizationID else {
+        guard input.toOrganizationId != actor.organizationId else {
             throw ThawError.unprocessable("toOrganizationId", "other-organization", "a commitment is made to another organisation")
         }
-        let commitment = Commitment(id: IDGenerator.make("cmt"), organizationID: actor.organizationID, personID: input.personId ?? actor.userID,
-                                    toOrganizationID: input.toOrganizationId, what: input.what.trimmingWhitespace, context: input.context,
-                                    contextID: input.contextId, dueOn: input.dueOn, createdAt: now, updatedAt: now)
+        let commitment = Commitment(id: IDGenerator.make("cmt"), organizationId: actor.organizationId, personId: input.personId ?? actor.userId,
+                                    toOrganizationId: input.toOrganizationId, what: input.what.trimmingWhitespace, context: input.context,
+                                    contextId: input.contextId, dueOn: input.dueOn, createdAt: now, updatedAt: now)
         return try await database.write { db in
             try await db.requireOrganization(input.toOrganizationId, field: "toOrganizationId")
             if let person = input.personId,
-               try await db.first("SELECT id FROM users WHERE id = ? AND organization_id = ?", person, actor.organizationID) == nil {
+               try await db.first("SELECT id FROM users WHERE id = ? AND organization_id = ?", person, actor.organizationId) == nil {
                 throw ThawError.unprocessable("personId", "same-organization", "the person who promises belongs to the promising organisation")
             }
             try await db.execute("""
                 INSERT INTO commitments (id, organization_id, person_id, to_organization_id, what, context, context_id, due_on, status,
                                          renegotiations, created_by, created_at, updated_at, version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?, ?, 1)
-                """, commitment.id, actor.organizationID, commitment.personID, commitment.toOrganizationID, commitment.what,
-                commitment.context, commitment.contextID, commitment.dueOn, actor.userID, now, now)
-            try await db.append(LedgerRecord(kind: "commitment.made", subjectType: "commitment", subjectID: commitment.id.raw,
-                                             counterpart: commitment.toOrganizationID, channel: input.channel,
+                """, commitment.id, actor.organizationId, commitment.personId, commitment.toOrganizationId, commitment.what,
+                commitment.context, commitment.contextId, commitment.dueOn, actor.userId, now, now)
+            try await db.append(LedgerRecord(kind: "commitment.made", subjectType: "commitment", subjectId: commitment.id.raw,
+                                             counterpart: commitment.toOrganizationId, channel: input.channel,
                                              detail: ["dueOn": commitment.dueOn.description, "context": commitment.context.rawValue]),
                                 by: actor, at: now)
             return commitment
@@ -42,7 +42,7 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         return try await database.write { db in
             var commitment = try await Self.visibleCommitment(db, id, actor: actor)
-            guard commitment.organizationID == actor.organizationID else {
+            guard commitment.organizationId == actor.organizationId else {
                 throw ThawError.forbidden("only the organisation that made a commitment updates it")
             }
             guard commitment.version == expectedVersion else {
@@ -58,8 +58,8 @@ extension ScopedStore {
             guard rows == 1 else { throw ThawError.preconditionFailed("the commitment changed since you read it") }
             var detail = ["status": commitment.status.rawValue]
             if case .renegotiate(let due, _) = change { detail["dueOn"] = due.description }
-            try await db.append(LedgerRecord(kind: change.kind, subjectType: "commitment", subjectID: id.raw,
-                                             counterpart: commitment.toOrganizationID, channel: .formal, detail: detail), by: actor, at: now)
+            try await db.append(LedgerRecord(kind: change.kind, subjectType: "commitment", subjectId: id.raw,
+                                             counterpart: commitment.toOrganizationId, channel: .formal, detail: detail), by: actor, at: now)
             return commitment
         }
     }
@@ -72,7 +72,7 @@ extension ScopedStore {
             try await db.query("""
                 SELECT \(Commitment.columns) FROM commitments WHERE organization_id = ? OR to_organization_id = ?
                 ORDER BY due_on, id
-                """, actor.organizationID, actor.organizationID).map(Commitment.init(row:))
+                """, actor.organizationId, actor.organizationId).map(Commitment.init(row:))
         }
     }
 
@@ -84,13 +84,13 @@ extension ScopedStore {
             try await db.query("""
                 SELECT \(Commitment.columns) FROM commitments WHERE organization_id = ? AND status = 'open' AND due_on >= ? AND due_on <= ?
                 ORDER BY due_on, id
-                """, actor.organizationID, today, until).map(Commitment.init(row:))
+                """, actor.organizationId, today, until).map(Commitment.init(row:))
         }
     }
 
     static func visibleCommitment(_ db: any SQLConnection, _ id: ID<Commitment>, actor: Actor) async throws -> Commitment {
         guard let row = try await db.first("SELECT \(Commitment.columns) FROM commitments WHERE id = ? AND (organization_id = ? OR to_organization_id = ?)",
-                                           id, actor.organizationID, actor.organizationID) else { throw ThawError.notFound("commitment \(id)") }
+                                           id, actor.organizationId, actor.organizationId) else { throw ThawError.notFound("commitment \(id)") }
         return try Commitment(row: row)
     }
 }
@@ -112,10 +112,10 @@ extension ThawStore {
                     """, now, commitment.id)
                 guard rows == 1 else { continue }
                 marked += 1
-                try await db.append(LedgerRecord(kind: "commitment.missed", subjectType: "commitment", subjectID: commitment.id.raw,
-                                                 counterpart: commitment.toOrganizationID, channel: .formal,
+                try await db.append(LedgerRecord(kind: "commitment.missed", subjectType: "commitment", subjectId: commitment.id.raw,
+                                                 counterpart: commitment.toOrganizationId, channel: .formal,
                                                  detail: ["dueOn": commitment.dueOn.description]),
-                                    actorUser: nil, actorOrganization: commitment.organizationID, at: commitment.dueOn.startOfDay.adding(days: 1))
+                                    actorUser: nil, actorOrganization: commitment.organizationId, at: commitment.dueOn.startOfDay.adding(days: 1))
             }
             return marked
         }
@@ -128,9 +128,9 @@ extension Commitment {
         renegotiations, created_at, updated_at, version
         """
     init(row: SQLRow) throws {
-        self.init(id: row.id("id"), organizationID: row.id("organization_id"), personID: row.optionalID("person_id"),
-                  toOrganizationID: row.id("to_organization_id"), what: row.string("what"), context: row.enumValue("context"),
-                  contextID: row.optionalString("context_id"), dueOn: try row.calendarDate("due_on"), status: row.enumValue("status"),
+        self.init(id: row.id("id"), organizationId: row.id("organization_id"), personId: row.optionalId("person_id"),
+                  toOrganizationId: row.id("to_organization_id"), what: row.string("what"), context: row.enumValue("context"),
+                  contextId: row.optionalString("context_id"), dueOn: try row.calendarDate("due_on"), status: row.enumValue("status"),
                   evidence: row.optionalString("evidence"), reason: row.optionalString("reason"), renegotiations: row.int("renegotiations"),
                   createdAt: row.timestamp("created_at"), updatedAt: row.timestamp("updated_at"), version: row.int("version"))
     }

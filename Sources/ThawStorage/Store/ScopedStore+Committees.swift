@@ -14,12 +14,12 @@ extension ScopedStore {
     public func createCommittee(_ input: NewCommittee) async throws -> Committee {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "setting up a committee")
         try input.validate()
-        guard input.memberOrganizationIds.contains(actor.organizationID) else {
+        guard input.memberOrganizationIds.contains(actor.organizationId) else {
             throw ThawError.unprocessable("memberOrganizationIds", "includes-convener", "the convening organisation must be a member")
         }
         let actor = self.actor, now = now()
         let committee = Committee(id: IDGenerator.make("com"), name: input.name.trimmingWhitespace, purpose: input.purpose,
-                                  decisionRule: input.decisionRule, quorum: input.quorum, convenerOrganizationID: actor.organizationID,
+                                  decisionRule: input.decisionRule, quorum: input.quorum, convenerOrganizationId: actor.organizationId,
                                   createdAt: now)
         return try await database.write { db in
             for org in input.memberOrganizationIds {
@@ -29,15 +29,15 @@ extension ScopedStore {
                 INSERT INTO committees (id, name, purpose, decision_rule, quorum, convener_organization_id, created_by, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, committee.id, committee.name, committee.purpose, committee.decisionRule, committee.quorum,
-                actor.organizationID, actor.userID, now)
-            try await db.append(LedgerRecord(kind: "committee.created", subjectType: "committee", subjectID: committee.id.raw,
+                actor.organizationId, actor.userId, now)
+            try await db.append(LedgerRecord(kind: "committee.created", subjectType: "committee", subjectId: committee.id.raw,
                                              counterpart: nil, channel: .formal,
                                              detail: ["rule": committee.decisionRule.rawValue, "name": committee.name]), by: actor, at: now)
             for org in input.memberOrganizationIds {
                 try await db.execute("INSERT INTO committee_members (committee_id, organization_id, joined_at) VALUES (?, ?, ?)",
                                      committee.id, org, now)
-                if org != actor.organizationID {
-                    try await db.append(LedgerRecord(kind: "committee.member-joined", subjectType: "committee", subjectID: committee.id.raw,
+                if org != actor.organizationId {
+                    try await db.append(LedgerRecord(kind: "committee.member-joined", subjectType: "committee", subjectId: committee.id.raw,
                                                      counterpart: org, channel: .formal), by: actor, at: now)
                 }
             }
@@ -52,7 +52,7 @@ extension ScopedStore {
             try await db.query("""
                 SELECT \(Committee.qualifiedColumns) FROM committees c JOIN committee_members m ON m.committee_id = c.id
                 WHERE m.organization_id = ? ORDER BY c.name, c.id
-                """, actor.organizationID).map(Committee.init(row:))
+                """, actor.organizationId).map(Committee.init(row:))
         }
     }
 
@@ -75,10 +75,10 @@ extension ScopedStore {
             let committee = try await Self.memberCommittee(db, id, actor: actor)
             let changed = try await db.execute("""
                 UPDATE committee_members SET left_at = ?, left_reason = ? WHERE committee_id = ? AND organization_id = ? AND left_at IS NULL
-                """, now, reason.trimmingWhitespace, id, actor.organizationID)
+                """, now, reason.trimmingWhitespace, id, actor.organizationId)
             guard changed == 1 else { throw ThawError.conflict(code: "not-a-member", message: "your organisation has already left this committee") }
-            try await db.append(LedgerRecord(kind: "committee.member-left", subjectType: "committee", subjectID: id.raw,
-                                             counterpart: committee.convenerOrganizationID == actor.organizationID ? nil : committee.convenerOrganizationID,
+            try await db.append(LedgerRecord(kind: "committee.member-left", subjectType: "committee", subjectId: id.raw,
+                                             counterpart: committee.convenerOrganizationId == actor.organizationId ? nil : committee.convenerOrganizationId,
                                              channel: .formal, detail: ["reason": reason.trimmingWhitespace]), by: actor, at: now)
             return try await Self.members(db, id)
         }
@@ -96,16 +96,16 @@ extension ScopedStore {
         v.require(heldAt <= now().adding(days: 366), "heldAt", "range", "heldAt is more than a year ahead")
         try v.check()
         let actor = self.actor, now = now()
-        let meeting = Meeting(id: IDGenerator.make("mtg"), committeeID: id, heldAt: heldAt,
-                              agenda: agenda.map(\.trimmingWhitespace), minutes: minutes, attendeeIDs: Array(Set(attendees)).sorted())
+        let meeting = Meeting(id: IDGenerator.make("mtg"), committeeId: id, heldAt: heldAt,
+                              agenda: agenda.map(\.trimmingWhitespace), minutes: minutes, attendeeIds: Array(Set(attendees)).sorted())
         return try await database.write { db in
             _ = try await Self.memberCommittee(db, id, actor: actor, currentOnly: true)
-            let current = Set(try await Self.members(db, id).filter(\.isCurrent).map(\.organizationID))
+            let current = Set(try await Self.members(db, id).filter(\.isCurrent).map(\.organizationId))
             try await db.execute("""
                 INSERT INTO meetings (id, committee_id, held_at, agenda, minutes, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, meeting.id, id, heldAt, meeting.agenda.joined(separator: "\n"), minutes, actor.userID, now)
+                """, meeting.id, id, heldAt, meeting.agenda.joined(separator: "\n"), minutes, actor.userId, now)
             var organizations: Set<ID<Organization>> = []
-            for user in meeting.attendeeIDs {
+            for user in meeting.attendeeIds {
                 guard let row = try await db.first("SELECT organization_id FROM users WHERE id = ?", user),
                       current.contains(row.id("organization_id")) else {
                     throw ThawError.unprocessable("attendeeIds", "member", "attendee \(user) is not from a member organisation")
@@ -115,7 +115,7 @@ extension ScopedStore {
                 try await db.execute("INSERT INTO meeting_attendance (meeting_id, user_id, organization_id) VALUES (?, ?, ?)",
                                      meeting.id, user, org)
             }
-            try await db.append(LedgerRecord(kind: "meeting.held", subjectType: "committee", subjectID: id.raw, counterpart: nil,
+            try await db.append(LedgerRecord(kind: "meeting.held", subjectType: "committee", subjectId: id.raw, counterpart: nil,
                                              channel: .formal, detail: ["meeting": meeting.id.raw,
                                                                         "organizations": organizations.map(\.raw).sorted().joined(separator: ",")]),
                                 by: actor, at: heldAt)
@@ -131,9 +131,9 @@ extension ScopedStore {
             for row in try await db.query("SELECT id, committee_id, held_at, agenda, minutes FROM meetings WHERE committee_id = ? ORDER BY held_at, id", id) {
                 let attendees: [ID<User>] = try await db.query("SELECT user_id FROM meeting_attendance WHERE meeting_id = ? ORDER BY user_id",
                                                                row.string("id")).map { $0.id("user_id") }
-                meetings.append(Meeting(id: row.id("id"), committeeID: id, heldAt: row.timestamp("held_at"),
+                meetings.append(Meeting(id: row.id("id"), committeeId: id, heldAt: row.timestamp("held_at"),
                                         agenda: row.string("agenda").split(separator: "\n").map(String.init),
-                                        minutes: row.optionalString("minutes"), attendeeIDs: attendees))
+                                        minutes: row.optionalString("minutes"), attendeeIds: attendees))
             }
             return meetings
         }
@@ -160,7 +160,7 @@ extension ScopedStore {
         guard let row = try await db.first("""
             SELECT \(Committee.qualifiedColumns), m.left_at FROM committees c JOIN committee_members m ON m.committee_id = c.id
             WHERE c.id = ? AND m.organization_id = ?
-            """, id, actor.organizationID) else { throw ThawError.notFound("committee \(id)") }
+            """, id, actor.organizationId) else { throw ThawError.notFound("committee \(id)") }
         if currentOnly, row.optionalInt64("left_at") != nil {
             throw ThawError.forbidden("your organisation has left this committee")
         }
@@ -172,7 +172,7 @@ extension ScopedStore {
             SELECT m.organization_id, o.name, o.sector, m.joined_at, m.left_at, m.left_reason
             FROM committee_members m JOIN organizations o ON o.id = m.organization_id WHERE m.committee_id = ? ORDER BY o.name, o.id
             """, id).map { row in
-            CommitteeMember(organizationID: row.id("organization_id"), organizationName: row.string("name"), sector: row.enumValue("sector"),
+            CommitteeMember(organizationId: row.id("organization_id"), organizationName: row.string("name"), sector: row.enumValue("sector"),
                             joinedAt: row.timestamp("joined_at"), leftAt: row.optionalTimestamp("left_at"),
                             leftReason: row.optionalString("left_reason"))
         }
@@ -183,6 +183,6 @@ extension Committee {
     static let qualifiedColumns = "c.id, c.name, c.purpose, c.decision_rule, c.quorum, c.convener_organization_id, c.created_at"
     init(row: SQLRow) {
         self.init(id: row.id("id"), name: row.string("name"), purpose: row.string("purpose"), decisionRule: row.enumValue("decision_rule"),
-                  quorum: row.int("quorum"), convenerOrganizationID: row.id("convener_organization_id"), createdAt: row.timestamp("created_at"))
+                  quorum: row.int("quorum"), convenerOrganizationId: row.id("convener_organization_id"), createdAt: row.timestamp("created_at"))
     }
 }

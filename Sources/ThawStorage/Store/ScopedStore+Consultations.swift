@@ -12,21 +12,21 @@ extension ScopedStore {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "opening a consultation")
         let actor = self.actor, now = now()
         try input.validate(today: CalendarDate(now))
-        guard !input.invitedOrganizationIds.contains(actor.organizationID) else {
+        guard !input.invitedOrganizationIds.contains(actor.organizationId) else {
             throw ThawError.unprocessable("invitedOrganizationIds", "other-organization", "invite partners, not your own organisation")
         }
-        let consultation = Consultation(id: IDGenerator.make("cst"), organizationID: actor.organizationID, title: input.title.trimmingWhitespace,
-                                        proposal: input.proposal, invitedOrganizationIDs: input.invitedOrganizationIds.sorted(),
+        let consultation = Consultation(id: IDGenerator.make("cst"), organizationId: actor.organizationId, title: input.title.trimmingWhitespace,
+                                        proposal: input.proposal, invitedOrganizationIds: input.invitedOrganizationIds.sorted(),
                                         deadline: input.deadline, createdAt: now)
         return try await database.write { db in
             try await db.execute("""
                 INSERT INTO consultations (id, organization_id, title, proposal, deadline, status, created_by, created_at)
                 VALUES (?, ?, ?, ?, ?, 'open', ?, ?)
-                """, consultation.id, actor.organizationID, consultation.title, consultation.proposal, consultation.deadline, actor.userID, now)
-            for org in consultation.invitedOrganizationIDs {
+                """, consultation.id, actor.organizationId, consultation.title, consultation.proposal, consultation.deadline, actor.userId, now)
+            for org in consultation.invitedOrganizationIds {
                 try await db.requireOrganization(org, field: "invitedOrganizationIds")
                 try await db.execute("INSERT INTO consultation_invitations (consultation_id, organization_id) VALUES (?, ?)", consultation.id, org)
-                try await db.append(LedgerRecord(kind: "consultation.invited", subjectType: "consultation", subjectID: consultation.id.raw,
+                try await db.append(LedgerRecord(kind: "consultation.invited", subjectType: "consultation", subjectId: consultation.id.raw,
                                                  counterpart: org, channel: .formal), by: actor, at: now)
             }
             return consultation
@@ -49,7 +49,7 @@ extension ScopedStore {
             for row in try await db.query("""
                 SELECT DISTINCT c.id, c.created_at FROM consultations c LEFT JOIN consultation_invitations i ON i.consultation_id = c.id
                 WHERE c.organization_id = ? OR i.organization_id = ? ORDER BY c.created_at DESC, c.id
-                """, actor.organizationID, actor.organizationID) {
+                """, actor.organizationId, actor.organizationId) {
                 found.append(try await Self.visibleConsultation(db, row.id("id"), actor: actor))
             }
             return found
@@ -63,45 +63,45 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         return try await database.write { db in
             let consultation = try await Self.visibleConsultation(db, id, actor: actor)
-            guard consultation.invitedOrganizationIDs.contains(actor.organizationID) else {
+            guard consultation.invitedOrganizationIds.contains(actor.organizationId) else {
                 throw ThawError.forbidden("only invited partners give feedback on a consultation")
             }
             guard consultation.status == .open else { throw ThawError.conflict(code: "consultation-closed", message: "this consultation is closed") }
             guard CalendarDate(now) <= consultation.deadline else {
                 throw ThawError.conflict(code: "deadline-passed", message: "the deadline for feedback was \(consultation.deadline)")
             }
-            let item = FeedbackItem(id: IDGenerator.make("fbk"), consultationID: id, organizationID: actor.organizationID,
-                                    authorID: actor.userID, text: text.trimmingWhitespace, createdAt: now)
+            let item = FeedbackItem(id: IDGenerator.make("fbk"), consultationId: id, organizationId: actor.organizationId,
+                                    authorId: actor.userId, text: text.trimmingWhitespace, createdAt: now)
             try await db.execute("""
                 INSERT INTO feedback_items (id, consultation_id, organization_id, author_user_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, item.id, id, actor.organizationID, actor.userID, item.text, now)
-            try await db.append(LedgerRecord(kind: "consultation.feedback", subjectType: "consultation", subjectID: id.raw,
-                                             counterpart: consultation.organizationID, channel: .formal, detail: ["item": item.id.raw]),
+                """, item.id, id, actor.organizationId, actor.userId, item.text, now)
+            try await db.append(LedgerRecord(kind: "consultation.feedback", subjectType: "consultation", subjectId: id.raw,
+                                             counterpart: consultation.organizationId, channel: .formal, detail: ["item": item.id.raw]),
                                 by: actor, at: now)
             return item
         }
     }
 
     /// The proposer answers one item: adopted, adapted or not adopted, always saying what (and why).
-    public func respond(_ id: ID<Consultation>, item itemID: ID<FeedbackItem>, _ response: FeedbackItem.Response, text: String) async throws -> FeedbackItem {
+    public func respond(_ id: ID<Consultation>, item itemId: ID<FeedbackItem>, _ response: FeedbackItem.Response, text: String) async throws -> FeedbackItem {
         try ConsultationRules.checkResponse(response, text: text)
         let actor = self.actor, now = now()
         return try await database.write { db in
             let consultation = try await Self.visibleConsultation(db, id, actor: actor)
-            guard consultation.organizationID == actor.organizationID else {
+            guard consultation.organizationId == actor.organizationId else {
                 throw ThawError.forbidden("only the proposing organisation answers feedback")
             }
             guard consultation.status == .open else { throw ThawError.conflict(code: "consultation-closed", message: "this consultation is closed") }
-            guard var item = try await Self.feedback(db, id).first(where: { $0.id == itemID }) else {
-                throw ThawError.notFound("feedback item \(itemID)")
+            guard var item = try await Self.feedback(db, id).first(where: { $0.id == itemId }) else {
+                throw ThawError.notFound("feedback item \(itemId)")
             }
             item.response = response; item.responseText = text.trimmingWhitespace; item.respondedAt = now
             try await db.execute("""
                 UPDATE feedback_items SET response = ?, response_text = ?, responded_at = ?, responded_by = ? WHERE id = ?
-                """, response, item.responseText, now, actor.userID, itemID)
-            try await db.append(LedgerRecord(kind: "consultation.answered", subjectType: "consultation", subjectID: id.raw,
-                                             counterpart: item.organizationID, channel: .formal,
-                                             detail: ["item": itemID.raw, "response": response.rawValue,
+                """, response, item.responseText, now, actor.userId, itemId)
+            try await db.append(LedgerRecord(kind: "consultation.answered", subjectType: "consultation", subjectId: id.raw,
+                                             counterpart: item.organizationId, channel: .formal,
+                                             detail: ["item": itemId.raw, "response": response.rawValue,
                                                       ResponseTiming.detailKey: ResponseTiming.verdict(
                                                         due: ResponseTiming.endOfDay(consultation.deadline, plusDays: ResponseTiming.consultationAnswerDays),
                                                         at: now)]), by: actor, at: now)
@@ -113,15 +113,15 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         return try await database.write { db in
             var consultation = try await Self.visibleConsultation(db, id, actor: actor)
-            guard consultation.organizationID == actor.organizationID else {
+            guard consultation.organizationId == actor.organizationId else {
                 throw ThawError.forbidden("only the proposing organisation closes a consultation")
             }
             try ConsultationRules.checkClosable(consultation, items: try await Self.feedback(db, id))
             consultation.status = .closed
             consultation.closedAt = now
             try await db.execute("UPDATE consultations SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'", now, id)
-            for org in consultation.invitedOrganizationIDs {
-                try await db.append(LedgerRecord(kind: "consultation.closed", subjectType: "consultation", subjectID: id.raw,
+            for org in consultation.invitedOrganizationIds {
+                try await db.append(LedgerRecord(kind: "consultation.closed", subjectType: "consultation", subjectId: id.raw,
                                                  counterpart: org, channel: .formal), by: actor, at: now)
             }
             return consultation
@@ -135,9 +135,9 @@ extension ScopedStore {
         let invited: [ID<Organization>] = try await db.query(
             "SELECT organization_id FROM consultation_invitations WHERE consultation_id = ? ORDER BY organization_id", id).map { $0.id("organization_id") }
         let proposer: ID<Organization> = row.id("organization_id")
-        guard proposer == actor.organizationID || invited.contains(actor.organizationID) else { throw ThawError.notFound("consultation \(id)") }
-        return Consultation(id: row.id("id"), organizationID: proposer, title: row.string("title"), proposal: row.string("proposal"),
-                            invitedOrganizationIDs: invited, deadline: try row.calendarDate("deadline"), status: row.enumValue("status"),
+        guard proposer == actor.organizationId || invited.contains(actor.organizationId) else { throw ThawError.notFound("consultation \(id)") }
+        return Consultation(id: row.id("id"), organizationId: proposer, title: row.string("title"), proposal: row.string("proposal"),
+                            invitedOrganizationIds: invited, deadline: try row.calendarDate("deadline"), status: row.enumValue("status"),
                             createdAt: row.timestamp("created_at"), closedAt: row.optionalTimestamp("closed_at"))
     }
 
@@ -146,8 +146,8 @@ extension ScopedStore {
             SELECT id, consultation_id, organization_id, author_user_id, text, created_at, response, response_text, responded_at
             FROM feedback_items WHERE consultation_id = ? ORDER BY created_at, id
             """, id).map { row in
-            FeedbackItem(id: row.id("id"), consultationID: row.id("consultation_id"), organizationID: row.id("organization_id"),
-                         authorID: row.id("author_user_id"), text: row.string("text"), createdAt: row.timestamp("created_at"),
+            FeedbackItem(id: row.id("id"), consultationId: row.id("consultation_id"), organizationId: row.id("organization_id"),
+                         authorId: row.id("author_user_id"), text: row.string("text"), createdAt: row.timestamp("created_at"),
                          response: row.optionalEnum("response"), responseText: row.optionalString("response_text"),
                          respondedAt: row.optionalTimestamp("responded_at"))
         }

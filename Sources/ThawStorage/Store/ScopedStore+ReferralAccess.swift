@@ -40,9 +40,9 @@ extension ScopedStore {
         async throws -> (Referral, ReferralSide, Set<ConsentScope>) {
         let referral = try await loadReferral(db, id)
         var scopes: Set<ConsentScope> = []
-        if actor.organizationID == referral.ownerOrganizationID {
-            scopes = try await consents(db, client: referral.clientID)
-                .scopes(for: actor.organizationID, sector: actor.sector, at: now)
+        if actor.organizationId == referral.ownerOrganizationId {
+            scopes = try await consents(db, client: referral.clientId)
+                .scopes(for: actor.organizationId, sector: actor.sector, at: now)
         }
         guard let side = AccessPolicy.side(of: actor, on: referral, consentScopes: scopes) else {
             throw ThawError.notFound("referral \(id)")
@@ -52,21 +52,21 @@ extension ScopedStore {
 
     static func detail(_ db: any SQLConnection, _ referral: Referral, side: ReferralSide, scopes: Set<ConsentScope>,
                        actor: Actor, now: Timestamp) async throws -> ReferralDetail {
-        guard let clientRow = try await db.first("SELECT \(Client.columns) FROM clients WHERE id = ?", referral.clientID) else {
+        guard let clientRow = try await db.first("SELECT \(Client.columns) FROM clients WHERE id = ?", referral.clientId) else {
             throw ThawError.notFound("referral \(referral.id)")
         }
         var client = Client(row: clientRow)
         if side == .performer { client = client.disclosed(under: scopes) }
         let visible = Disclosure.referral(referral, to: side, under: scopes)
-        let requester = try await organization(db, referral.requesterOrganizationID)
-        let owner = try await referral.ownerOrganizationID.asyncMap { try await organization(db, $0) }
+        let requester = try await organization(db, referral.requesterOrganizationId)
+        let owner = try await referral.ownerOrganizationId.asyncMap { try await organization(db, $0) }
         // The referring side is told, before it writes, whether the partner will read its free text.
         var counterpartSeesNotes: Bool?
         if side == .requester, let owner {
-            counterpartSeesNotes = try await consents(db, client: referral.clientID)
+            counterpartSeesNotes = try await consents(db, client: referral.clientId)
                 .scopes(for: owner.id, sector: owner.sector, at: now).contains(.notes)
         }
-        let serviceName = try await referral.serviceID.asyncMap {
+        let serviceName = try await referral.serviceId.asyncMap {
             try await db.first("SELECT name FROM services WHERE id = ?", $0)?.string("name")
         } ?? nil
         let allowed = TaskStatus.allCases.filter { to in
@@ -89,15 +89,15 @@ extension ScopedStore {
 
     /// The receiving organisation named by a service or directly; nil for an open referral.
     static func resolveOwner(_ db: any SQLConnection, _ input: NewReferral) async throws -> ID<Organization>? {
-        guard let serviceID = input.serviceId else {
+        guard let serviceId = input.serviceId else {
             if let org = input.organizationId { _ = try await organization(db, org) }
             return input.organizationId
         }
-        guard let row = try await db.first("SELECT \(Service.columns) FROM services WHERE id = ?", serviceID) else {
-            throw ThawError.unprocessable("serviceId", "exists", "no service \(serviceID) exists")
+        guard let row = try await db.first("SELECT \(Service.columns) FROM services WHERE id = ?", serviceId) else {
+            throw ThawError.unprocessable("serviceId", "exists", "no service \(serviceId) exists")
         }
         let service = Service(row: row)
-        if let org = input.organizationId, org != service.organizationID {
+        if let org = input.organizationId, org != service.organizationId {
             throw ThawError.unprocessable("organizationId", "matches-service", "the service belongs to another organisation")
         }
         guard service.capacity != .closed else {
@@ -107,7 +107,7 @@ extension ScopedStore {
             throw ThawError.unprocessable("needCategory", "offered-by-service",
                                           "\(service.name) does not address \(input.needCategory.rawValue)")
         }
-        return service.organizationID
+        return service.organizationId
     }
 
     static func checkNeeds(_ db: any SQLConnection, _ ids: [ID<IdentifiedNeed>], client: ID<Client>) async throws {
@@ -122,9 +122,9 @@ extension ScopedStore {
         guard try await db.first("""
             SELECT 1 AS ok FROM service_needs n JOIN services s ON s.id = n.service_id
             WHERE n.organization_id = ? AND n.need_category = ? AND s.capacity <> 'closed' LIMIT 1
-            """, actor.organizationID, referral.needCategory) != nil else { return false }
-        return !(try await consents(db, client: referral.clientID)
-            .scopes(for: actor.organizationID, sector: actor.sector, at: now).isEmpty)
+            """, actor.organizationId, referral.needCategory) != nil else { return false }
+        return !(try await consents(db, client: referral.clientId)
+            .scopes(for: actor.organizationId, sector: actor.sector, at: now).isEmpty)
     }
 
     /// Whether the receiving side's first response came in time (see ResponseTiming);

@@ -50,7 +50,7 @@ extension ScopedStore {
         return try await database.write { db in
             if let key = idempotencyKey,
                let prior = try await db.first("SELECT request_hash, resource_id FROM idempotency_keys WHERE user_id = ? AND key = ?",
-                                              actor.userID, key) {
+                                              actor.userId, key) {
                 guard prior.string("request_hash") == fingerprint else {
                     throw ThawError.unprocessable("Idempotency-Key", "reused",
                                                   "this Idempotency-Key was already used for a different request")
@@ -78,31 +78,31 @@ extension ScopedStore {
             }
             let priority = input.priority ?? .routine
             let referral = Referral(
-                id: IDGenerator.make("ref", createdAt: now), clientID: client.id, requesterOrganizationID: actor.organizationID,
-                requesterUserID: actor.userID, ownerOrganizationID: owner, serviceID: input.serviceId,
-                needCategory: input.needCategory, needIDs: input.needIds ?? [], priority: priority,
+                id: IDGenerator.make("ref", createdAt: now), clientId: client.id, requesterOrganizationId: actor.organizationId,
+                requesterUserId: actor.userId, ownerOrganizationId: owner, serviceId: input.serviceId,
+                needCategory: input.needCategory, needIds: input.needIds ?? [], priority: priority,
                 status: input.draft == true ? .draft : .requested, note: input.note,
                 firstResponseDue: input.firstResponseDue ?? now.adding(seconds: priority.defaultFirstResponseSeconds),
                 followUpDue: input.followUpDue ?? now.adding(days: 14), createdAt: now, updatedAt: now)
             try await db.execute("""
                 INSERT INTO referrals (\(Referral.columns))
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, ?, ?, NULL, ?, NULL, NULL, ?, ?, 1)
-                """, referral.id, referral.clientID, referral.requesterOrganizationID, referral.requesterUserID,
-                referral.ownerOrganizationID, referral.serviceID, referral.needCategory,
-                referral.needIDs.map(\.raw).joined(separator: ","), referral.priority, referral.status, referral.note,
+                """, referral.id, referral.clientId, referral.requesterOrganizationId, referral.requesterUserId,
+                referral.ownerOrganizationId, referral.serviceId, referral.needCategory,
+                referral.needIds.map(\.raw).joined(separator: ","), referral.priority, referral.status, referral.note,
                 referral.firstResponseDue, referral.followUpDue, now, now)
             if let key = idempotencyKey {
                 try await db.execute("""
                     INSERT INTO idempotency_keys (user_id, key, organization_id, request_hash, resource_id, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """, actor.userID, key, actor.organizationID, fingerprint, referral.id, now)
+                    """, actor.userId, key, actor.organizationId, fingerprint, referral.id, now)
             }
-            try await db.append(LedgerRecord(kind: "referral.created", subjectType: "referral", subjectID: referral.id.raw,
+            try await db.append(LedgerRecord(kind: "referral.created", subjectType: "referral", subjectId: referral.id.raw,
                                              counterpart: owner, channel: .referral,
                                              detail: ["status": referral.status.rawValue, "need": referral.needCategory.rawValue,
                                                       "priority": priority.rawValue, "open": owner == nil ? "true" : "false"]),
                                 by: actor, at: now)
-            try await db.logAccess(actor, client: client.id, action: "write", subjectType: "referral", subjectID: referral.id.raw, at: now)
+            try await db.logAccess(actor, client: client.id, action: "write", subjectType: "referral", subjectId: referral.id.raw, at: now)
             return (referral, false)
         }
     }
@@ -114,8 +114,8 @@ extension ScopedStore {
             return try await Self.detail(db, referral, side: side, scopes: scopes, actor: actor, now: now)
         }
         try await database.writeBehind { db in
-            try await db.logAccess(actor, client: detail.referral.clientID, action: "read", subjectType: "referral",
-                                   subjectID: id.raw, at: now)
+            try await db.logAccess(actor, client: detail.referral.clientId, action: "read", subjectType: "referral",
+                                   subjectId: id.raw, at: now)
         }
         return detail
     }
@@ -150,10 +150,10 @@ extension ScopedStore {
                 detail[ResponseTiming.detailKey] = try await Self.firstResponseVerdict(db, referral, at: now)
             }
             try await Self.saveStatus(db, referral, expectedVersion: expectedVersion)
-            try await db.append(LedgerRecord(kind: kind, subjectType: "referral", subjectID: id.raw,
-                                             counterpart: referral.counterpart(of: actor.organizationID),
+            try await db.append(LedgerRecord(kind: kind, subjectType: "referral", subjectId: id.raw,
+                                             counterpart: referral.counterpart(of: actor.organizationId),
                                              channel: .referral, detail: detail), by: actor, at: now)
-            try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "referral", subjectID: id.raw, at: now)
+            try await db.logAccess(actor, client: referral.clientId, action: "write", subjectType: "referral", subjectId: id.raw, at: now)
             return referral
         })
     }
@@ -173,21 +173,21 @@ extension ScopedStore {
                 throw ThawError.notFound("open referral \(id)")
             }
             let expected = referral.version
-            referral.ownerOrganizationID = actor.organizationID
+            referral.ownerOrganizationId = actor.organizationId
             referral.apply(status: .accepted, reason: nil, outcome: nil, by: .performer, at: now)
             let changed = try await db.execute("""
                 UPDATE referrals SET owner_organization_id = ?, status = 'accepted', first_responded_at = ?,
                     updated_at = ?, version = ? WHERE id = ? AND version = ? AND owner_organization_id IS NULL
-                """, actor.organizationID, now, now, referral.version, id, expected)
+                """, actor.organizationId, now, now, referral.version, id, expected)
             guard changed == 1 else {
                 throw ThawError.conflict(code: "already-claimed", message: "another organisation claimed this referral first")
             }
-            try await db.append(LedgerRecord(kind: "referral.claimed", subjectType: "referral", subjectID: id.raw,
-                                             counterpart: referral.requesterOrganizationID, channel: .referral,
+            try await db.append(LedgerRecord(kind: "referral.claimed", subjectType: "referral", subjectId: id.raw,
+                                             counterpart: referral.requesterOrganizationId, channel: .referral,
                                              detail: ["from": "requested", "to": "accepted",
                                                       ResponseTiming.detailKey: ResponseTiming.verdict(due: referral.firstResponseDue, at: now)]),
                                 by: actor, at: now)
-            try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "referral", subjectID: id.raw, at: now)
+            try await db.logAccess(actor, client: referral.clientId, action: "write", subjectType: "referral", subjectId: id.raw, at: now)
             return referral
         }, open: true)
     }
@@ -226,10 +226,10 @@ extension ScopedStore {
                 WHERE id = ? AND version = ?
                 """, referral.priority, referral.followUpDue, referral.note, now, referral.version, id, expectedVersion)
             guard rows == 1 else { throw Self.stale(id) }
-            try await db.append(LedgerRecord(kind: "referral.updated", subjectType: "referral", subjectID: id.raw,
-                                             counterpart: referral.ownerOrganizationID, channel: .referral, detail: changed),
+            try await db.append(LedgerRecord(kind: "referral.updated", subjectType: "referral", subjectId: id.raw,
+                                             counterpart: referral.ownerOrganizationId, channel: .referral, detail: changed),
                                 by: actor, at: now)
-            try await db.logAccess(actor, client: referral.clientID, action: "write", subjectType: "referral", subjectID: id.raw, at: now)
+            try await db.logAccess(actor, client: referral.clientId, action: "write", subjectType: "referral", subjectId: id.raw, at: now)
             return referral
         })
     }
@@ -249,7 +249,7 @@ extension ScopedStore {
                                           WHERE n.organization_id = ? AND s.capacity <> 'closed')
                   AND \(Self.consentCovers(alias: "r"))
                 ORDER BY r.first_response_due, r.id \(SQLText.limit)
-                """, actor.organizationID, now, now, actor.organizationID, actor.sector, min(max(limit, 1), 200)).map { row in
+                """, actor.organizationId, now, now, actor.organizationId, actor.sector, min(max(limit, 1), 200)).map { row in
                 OpenReferralSummary(id: row.id("id"), needCategory: row.enumValue("need_category"),
                                     priority: row.enumValue("priority"), requesterName: row.string("requester_name"),
                                     createdAt: row.timestamp("created_at"), firstResponseDue: row.timestamp("first_response_due"))

@@ -8,12 +8,12 @@ extension OutsideEvent.Kind: SQLBindable {}
 extension ScopedStore {
     public func recordRole(_ input: NewRoleHolding, organization: ID<Organization>? = nil) async throws -> RoleHolding {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "recording who holds a role")
-        let org = organization ?? actor.organizationID
-        if org != actor.organizationID { try AccessPolicy.require(actor, anyOf: [.networkAdministrator], to: "recording roles in another organisation") }
+        let org = organization ?? actor.organizationId
+        if org != actor.organizationId { try AccessPolicy.require(actor, anyOf: [.networkAdministrator], to: "recording roles in another organisation") }
         try input.validate()
         let actor = self.actor, now = now()
-        let holding = RoleHolding(id: IDGenerator.make("rol"), organizationID: org, title: input.title.trimmingWhitespace,
-                                  holderName: input.holderName.trimmingWhitespace, userID: input.userId, singleHolder: input.singleHolder,
+        let holding = RoleHolding(id: IDGenerator.make("rol"), organizationId: org, title: input.title.trimmingWhitespace,
+                                  holderName: input.holderName.trimmingWhitespace, userId: input.userId, singleHolder: input.singleHolder,
                                   leadership: input.leadership, startsOn: input.startsOn, endsOn: input.endsOn)
         return try await database.write { db in
             let organization = try await Self.organization(db, org)
@@ -26,11 +26,11 @@ extension ScopedStore {
             try await db.execute("""
                 INSERT INTO role_holdings (id, organization_id, title, holder_name, user_id, single_holder, leadership, starts_on, ends_on, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, holding.id, org, holding.title, holding.holderName, holding.userID, holding.singleHolder, holding.leadership,
+                """, holding.id, org, holding.title, holding.holderName, holding.userId, holding.singleHolder, holding.leadership,
                 holding.startsOn, holding.endsOn, now)
-            try await db.append(LedgerRecord(kind: "role.started", subjectType: "role", subjectID: holding.id.raw, counterpart: nil,
+            try await db.append(LedgerRecord(kind: "role.started", subjectType: "role", subjectId: holding.id.raw, counterpart: nil,
                                              channel: .system, detail: ["title": holding.title, "startsOn": holding.startsOn.description]),
-                                actorUser: actor.userID, actorOrganization: org, at: now)
+                                actorUser: actor.userId, actorOrganization: org, at: now)
             // A new leader is an outside event for everyone who works with the organisation.
             if holding.leadership {
                 _ = try await Self.insertEvent(db, NewOutsideEvent(kind: .leadershipChange, title: "\(holding.holderName) becomes \(holding.title), \(organization.name)",
@@ -50,19 +50,19 @@ extension ScopedStore {
                 throw ThawError.notFound("role \(id)")
             }
             var holding = try RoleHolding(row: row)
-            guard holding.organizationID == actor.organizationID || actor.has(.networkAdministrator) else { throw ThawError.notFound("role \(id)") }
+            guard holding.organizationId == actor.organizationId || actor.has(.networkAdministrator) else { throw ThawError.notFound("role \(id)") }
             guard endsOn >= holding.startsOn else { throw ThawError.unprocessable("endsOn", "after-start", "a role cannot end before it starts") }
             if holding.singleHolder {
-                for other in try await Self.holdings(db, holding.organizationID, title: holding.title)
+                for other in try await Self.holdings(db, holding.organizationId, title: holding.title)
                 where other.id != id && other.singleHolder && other.overlaps(holding.startsOn, endsOn) {
                     throw ThawError.conflict(code: "overlapping-term", message: "that end date runs into \(other.holderName)'s term from \(other.startsOn)")
                 }
             }
             holding.endsOn = endsOn
             try await db.execute("UPDATE role_holdings SET ends_on = ? WHERE id = ?", endsOn, id)
-            try await db.append(LedgerRecord(kind: "role.ended", subjectType: "role", subjectID: id.raw, counterpart: nil, channel: .system,
+            try await db.append(LedgerRecord(kind: "role.ended", subjectType: "role", subjectId: id.raw, counterpart: nil, channel: .system,
                                              detail: ["endsOn": endsOn.description]),
-                                actorUser: actor.userID, actorOrganization: holding.organizationID, at: now)
+                                actorUser: actor.userId, actorOrganization: holding.organizationId, at: now)
             return holding
         }
     }
@@ -99,15 +99,15 @@ extension ScopedStore {
     static func insertEvent(_ db: any SQLConnection, _ input: NewOutsideEvent, actor: Actor, at now: Timestamp) async throws -> OutsideEvent {
         let event = OutsideEvent(id: IDGenerator.make("evt"), kind: input.kind, title: input.title.trimmingWhitespace,
                                  description: input.description, occurredOn: input.occurredOn, endsOn: input.endsOn,
-                                 affectedOrganizationIDs: Array(Set(input.affectedOrganizationIds)).sorted(), recordedAt: now)
+                                 affectedOrganizationIds: Array(Set(input.affectedOrganizationIds)).sorted(), recordedAt: now)
         try await db.execute("""
             INSERT INTO outside_events (id, kind, title, description, occurred_on, ends_on, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, event.id, event.kind, event.title, event.description, event.occurredOn, event.endsOn, actor.userID, now)
-        for org in event.affectedOrganizationIDs {
+            """, event.id, event.kind, event.title, event.description, event.occurredOn, event.endsOn, actor.userId, now)
+        for org in event.affectedOrganizationIds {
             try await db.requireOrganization(org, field: "affectedOrganizationIds")
             try await db.execute("INSERT INTO outside_event_organizations (event_id, organization_id) VALUES (?, ?)", event.id, org)
         }
-        try await db.append(LedgerRecord(kind: "event.recorded", subjectType: "event", subjectID: event.id.raw, counterpart: nil,
+        try await db.append(LedgerRecord(kind: "event.recorded", subjectType: "event", subjectId: event.id.raw, counterpart: nil,
                                          channel: .system, detail: ["kind": event.kind.rawValue, "occurredOn": event.occurredOn.description]),
                             by: actor, at: now)
         return event
@@ -121,7 +121,7 @@ extension ScopedStore {
             .map { $0.id("organization_id") }
         return OutsideEvent(id: id, kind: row.enumValue("kind"), title: row.string("title"), description: row.string("description"),
                             occurredOn: try row.calendarDate("occurred_on"), endsOn: row.optionalString("ends_on").flatMap { CalendarDate($0) },
-                            affectedOrganizationIDs: orgs, recordedAt: row.timestamp("recorded_at"))
+                            affectedOrganizationIds: orgs, recordedAt: row.timestamp("recorded_at"))
     }
 
     static func holdings(_ db: any SQLConnection, _ org: ID<Organization>, title: String) async throws -> [RoleHolding] {
@@ -133,8 +133,8 @@ extension ScopedStore {
 extension RoleHolding {
     static let columns = "id, organization_id, title, holder_name, user_id, single_holder, leadership, starts_on, ends_on"
     init(row: SQLRow) throws {
-        self.init(id: row.id("id"), organizationID: row.id("organization_id"), title: row.string("title"), holderName: row.string("holder_name"),
-                  userID: row.optionalID("user_id"), singleHolder: row.bool("single_holder"), leadership: row.bool("leadership"),
+        self.init(id: row.id("id"), organizationId: row.id("organization_id"), title: row.string("title"), holderName: row.string("holder_name"),
+                  userId: row.optionalId("user_id"), singleHolder: row.bool("single_holder"), leadership: row.bool("leadership"),
                   startsOn: try row.calendarDate("starts_on"), endsOn: row.optionalString("ends_on").flatMap { CalendarDate($0) })
     }
 }

@@ -9,21 +9,21 @@ extension SurveyItem: SQLBindable {}
 extension ScopedStore {
     public func scheduleSurvey(_ input: NewSurveyRound) async throws -> SurveyRound {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "scheduling a survey round")
-        try input.validate(convener: actor.organizationID)
+        try input.validate(convener: actor.organizationId)
         let actor = self.actor, now = now()
         var participants = Set(input.participantOrganizationIds)
-        participants.insert(actor.organizationID)
-        let round = SurveyRound(id: IDGenerator.make("srv"), title: input.title.trimmingWhitespace, organizationID: actor.organizationID,
-                                participantOrganizationIDs: participants.sorted(), opensOn: input.opensOn, closesOn: input.closesOn, createdAt: now)
+        participants.insert(actor.organizationId)
+        let round = SurveyRound(id: IDGenerator.make("srv"), title: input.title.trimmingWhitespace, organizationId: actor.organizationId,
+                                participantOrganizationIds: participants.sorted(), opensOn: input.opensOn, closesOn: input.closesOn, createdAt: now)
         return try await database.write { db in
             try await db.execute("""
                 INSERT INTO survey_rounds (id, title, organization_id, opens_on, closes_on, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, round.id, round.title, actor.organizationID, round.opensOn, round.closesOn, actor.userID, now)
-            for org in round.participantOrganizationIDs {
+                """, round.id, round.title, actor.organizationId, round.opensOn, round.closesOn, actor.userId, now)
+            for org in round.participantOrganizationIds {
                 try await db.requireOrganization(org, field: "participantOrganizationIds")
                 try await db.execute("INSERT INTO survey_participants (round_id, organization_id) VALUES (?, ?)", round.id, org)
             }
-            try await db.append(LedgerRecord(kind: "survey.scheduled", subjectType: "survey", subjectID: round.id.raw, counterpart: nil,
+            try await db.append(LedgerRecord(kind: "survey.scheduled", subjectType: "survey", subjectId: round.id.raw, counterpart: nil,
                                              channel: .formal, detail: ["closesOn": round.closesOn.description]), by: actor, at: now)
             return round
         }
@@ -37,7 +37,7 @@ extension ScopedStore {
             for row in try await db.query("""
                 SELECT r.id FROM survey_rounds r JOIN survey_participants p ON p.round_id = r.id WHERE p.organization_id = ?
                 ORDER BY r.opens_on DESC, r.id
-                """, actor.organizationID) {
+                """, actor.organizationId) {
                 rounds.append(try await Self.visibleRound(db, row.id("id"), actor: actor))
             }
             return rounds
@@ -53,11 +53,11 @@ extension ScopedStore {
             guard round.isOpen(on: CalendarDate(now)) else {
                 throw ThawError.conflict(code: "survey-closed", message: "this round is open from \(round.opensOn) to \(round.closesOn)")
             }
-            guard target != actor.organizationID, round.participantOrganizationIDs.contains(target) else {
+            guard target != actor.organizationId, round.participantOrganizationIds.contains(target) else {
                 throw ThawError.unprocessable("organizationId", "partner", "rate a partner organisation taking part in this round, not your own")
             }
             guard try await db.first("SELECT 1 AS x FROM survey_answers WHERE round_id = ? AND respondent_id = ? AND target_organization_id = ? LIMIT 1",
-                                     id, actor.userID, target) == nil else {
+                                     id, actor.userId, target) == nil else {
                 throw ThawError.conflict(code: "already-answered", message: "you have already rated this organisation in this round")
             }
             do {
@@ -65,14 +65,14 @@ extension ScopedStore {
                     try await db.execute("""
                         INSERT INTO survey_answers (round_id, respondent_id, respondent_organization_id, target_organization_id, item, score, answered_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, id, actor.userID, actor.organizationID, target, item, score, now)
+                        """, id, actor.userId, actor.organizationId, target, item, score, now)
                 }
             } catch let error as SQLError where error.kind == .uniqueViolation {
                 // Two submits raced past the check above; the key lets only one in.
                 throw ThawError.conflict(code: "already-answered", message: "you have already rated this organisation in this round")
             }
             // The ledger records that an answer was given, never its scores.
-            try await db.append(LedgerRecord(kind: "survey.answered", subjectType: "survey", subjectID: id.raw, counterpart: target,
+            try await db.append(LedgerRecord(kind: "survey.answered", subjectType: "survey", subjectId: id.raw, counterpart: target,
                                              channel: .formal), by: actor, at: now)
         }
     }
@@ -83,7 +83,7 @@ extension ScopedStore {
         return try await database.read { db in
             let round = try await Self.visibleRound(db, id, actor: actor)
             var results: [SurveyResult] = []
-            for org in round.participantOrganizationIDs {
+            for org in round.participantOrganizationIds {
                 let respondents = try await db.query("""
                     SELECT COUNT(DISTINCT respondent_id) AS n FROM survey_answers WHERE round_id = ? AND target_organization_id = ?
                     """, id, org).first?.int("n") ?? 0
@@ -99,12 +99,12 @@ extension ScopedStore {
                         means[item] = Double(row.int64("total")) / Double(row.int("n"))
                     }
                 }
-                results.append(SurveyResult(organizationID: org, respondents: respondents, means: means, suppressed: suppressed))
+                results.append(SurveyResult(organizationId: org, respondents: respondents, means: means, suppressed: suppressed))
             }
             let respondents = try await db.query("SELECT COUNT(DISTINCT respondent_id) AS n FROM survey_answers WHERE round_id = ?", id).first?.int("n") ?? 0
-            let placeholders = round.participantOrganizationIDs.map { _ in "?" }.joined(separator: ",")
+            let placeholders = round.participantOrganizationIds.map { _ in "?" }.joined(separator: ",")
             let eligible = try await db.query("SELECT COUNT(*) AS n FROM users WHERE active = 1 AND organization_id IN (\(placeholders))",
-                                              round.participantOrganizationIDs.map(\.sqlValue)).first?.int("n") ?? 0
+                                              round.participantOrganizationIds.map(\.sqlValue)).first?.int("n") ?? 0
             return (results, respondents, eligible)
         }
     }
@@ -116,9 +116,9 @@ extension ScopedStore {
         for round in try await surveys() where round.isOpen(on: today) {
             let rated = try await database.read { db in
                 try await db.query("SELECT COUNT(DISTINCT target_organization_id) AS n FROM survey_answers WHERE round_id = ? AND respondent_id = ?",
-                                   round.id, actor.userID).first?.int("n") ?? 0
+                                   round.id, actor.userId).first?.int("n") ?? 0
             }
-            if rated < round.participantOrganizationIDs.count - 1 { pending.append(round) }
+            if rated < round.participantOrganizationIds.count - 1 { pending.append(round) }
         }
         return pending
     }
@@ -129,8 +129,8 @@ extension ScopedStore {
         }
         let participants: [ID<Organization>] = try await db.query("SELECT organization_id FROM survey_participants WHERE round_id = ? ORDER BY organization_id", id)
             .map { $0.id("organization_id") }
-        guard participants.contains(actor.organizationID) else { throw ThawError.notFound("survey round \(id)") }
-        return SurveyRound(id: id, title: row.string("title"), organizationID: row.id("organization_id"), participantOrganizationIDs: participants,
+        guard participants.contains(actor.organizationId) else { throw ThawError.notFound("survey round \(id)") }
+        return SurveyRound(id: id, title: row.string("title"), organizationId: row.id("organization_id"), participantOrganizationIds: participants,
                            opensOn: try row.calendarDate("opens_on"), closesOn: try row.calendarDate("closes_on"),
                            createdAt: row.timestamp("created_at"))
     }

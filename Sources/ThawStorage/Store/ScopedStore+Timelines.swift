@@ -20,7 +20,7 @@ extension ScopedStore {
     public func pairTimeline(_ a: ID<Organization>, _ b: ID<Organization>, from: CalendarDate? = nil, to: CalendarDate? = nil,
                              limit: Int = 500) async throws -> [TimelineItem] {
         guard a != b else { throw ThawError.invalid("organizationId", "distinct", "a pair is two different organisations") }
-        guard actor.organizationID == a || actor.organizationID == b else {
+        guard actor.organizationId == a || actor.organizationId == b else {
             throw ThawError.notFound("the timeline of organisations \(a) and \(b)")
         }
         if let from, let to, to <= from { throw ThawError.invalid("to", "after-from", "the end of the range must come after its start") }
@@ -62,7 +62,7 @@ extension ScopedStore {
         var seen: Set<ID<OutsideEvent>> = []
         let first = entries.first?.at ?? now()
         for member in members {
-            for event in try await events(affecting: member.organizationID)
+            for event in try await events(affecting: member.organizationId)
             where event.occurredOn.startOfDay >= first.adding(days: -365) && seen.insert(event.id).inserted {
                 items.append(TimelineItem(at: event.occurredOn.startOfDay, activity: nil, event: event))
             }

@@ -15,12 +15,12 @@ extension ScopedStore {
         var binds: [SQLValue] = []
         switch query.view {
         case .caseload:
-            conditions.append("r.requester_organization_id = ?"); binds.append(actor.organizationID.sqlValue)
-            if query.onlyMine { conditions.append("r.requester_user_id = ?"); binds.append(actor.userID.sqlValue) }
+            conditions.append("r.requester_organization_id = ?"); binds.append(actor.organizationId.sqlValue)
+            if query.onlyMine { conditions.append("r.requester_user_id = ?"); binds.append(actor.userId.sqlValue) }
         case .inbox:
-            conditions.append("r.owner_organization_id = ? AND r.status <> 'draft'"); binds.append(actor.organizationID.sqlValue)
+            conditions.append("r.owner_organization_id = ? AND r.status <> 'draft'"); binds.append(actor.organizationId.sqlValue)
             conditions.append(Self.consentCovers(alias: "r"))
-            binds += [now.sqlValue, now.sqlValue, actor.organizationID.sqlValue, actor.sector.sqlValue]
+            binds += [now.sqlValue, now.sqlValue, actor.organizationId.sqlValue, actor.sector.sqlValue]
         }
         // Every filter but `all` is a subset of the open referrals. Each names the
         // open predicate in exactly the partial indexes' words, so both databases
@@ -93,7 +93,7 @@ extension ScopedStore {
         }
         try await database.writeBehind { db in
             try await db.logAccess(actor, client: nil, action: "list", subjectType: "worklist-\(query.view.rawValue)",
-                                   subjectID: "\(items.count)", at: now)
+                                   subjectId: "\(items.count)", at: now)
         }
         return WorklistPage(items: items, nextCursor: next)
     }

@@ -35,10 +35,10 @@ extension ScopedStore {
         switch view {
         case .caseload:
             scope = "r.requester_organization_id = ?"
-            scopeBinds = [actor.organizationID.sqlValue]
+            scopeBinds = [actor.organizationId.sqlValue]
         case .inbox:
             scope = "r.owner_organization_id = ? AND r.status <> 'draft' AND " + Self.consentCoveredClients(alias: "r")
-            scopeBinds = [actor.organizationID.sqlValue, now.sqlValue, now.sqlValue, actor.organizationID.sqlValue, actor.sector.sqlValue]
+            scopeBinds = [actor.organizationId.sqlValue, now.sqlValue, now.sqlValue, actor.organizationId.sqlValue, actor.sector.sqlValue]
         }
         // "requested" waits on the partner: it is their reply the requester awaits.
         let theirs = mine == .requester ? "(r.last_message_side = 'requester' OR r.status = 'requested')" : "r.last_message_side = 'performer'"
@@ -78,7 +78,7 @@ extension ScopedStore {
         }
         try await database.writeBehind { db in
             try await db.logAccess(actor, client: nil, action: "count", subjectType: "worklist-\(view.rawValue)",
-                                   subjectID: actor.organizationID.raw, at: now)
+                                   subjectId: actor.organizationId.raw, at: now)
         }
         return counts
     }

@@ -13,7 +13,7 @@ public struct Principal: Sendable {
     public let organization: Organization
     public init(user: User, organization: Organization) { self.user = user; self.organization = organization }
     public var actor: Actor {
-        Actor(userID: user.id, organizationID: organization.id, sector: organization.sector, roles: user.roles)
+        Actor(userId: user.id, organizationId: organization.id, sector: organization.sector, roles: user.roles)
     }
 }
 
@@ -155,7 +155,7 @@ extension ThawStore {
 
     static func principal(from row: SQLRow) -> Principal {
         let org = Organization(id: row.id("org_id"), name: row.string("org_name"), sector: row.enumValue("sector"),
-                               alignment: row.optionalEnum("alignment"), parentID: row.optionalID("parent_id"),
+                               alignment: row.optionalEnum("alignment"), parentId: row.optionalId("parent_id"),
                                area: row.optionalString("area"), createdAt: row.timestamp("org_created_at"))
         return Principal(user: User(row: row), organization: org)
     }
@@ -175,15 +175,15 @@ extension ThawStore {
                 throw ThawError.notFound("user \(user)")
             }
             let organization: ID<Organization> = owner.id("organization_id")
-            if let actor, actor.userID != user, !(actor.has(.administrator) && actor.organizationID == organization) {
+            if let actor, actor.userId != user, !(actor.has(.administrator) && actor.organizationId == organization) {
                 throw ThawError.notFound("user \(user)")
             }
             try await db.execute("""
                 INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
                 """, token.id, user, token.name, SecretDigest.hex(secret), now, expiresAt)
-            try await db.append(LedgerRecord(kind: "token.created", subjectType: "api-token", subjectID: token.id.raw,
+            try await db.append(LedgerRecord(kind: "token.created", subjectType: "api-token", subjectId: token.id.raw,
                                              counterpart: nil, channel: .system, detail: ["user": user.raw]),
-                                actorUser: actor?.userID, actorOrganization: actor?.organizationID ?? organization, at: now)
+                                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? organization, at: now)
         }
         return (token, secret)
     }
@@ -210,14 +210,14 @@ extension ThawStore {
                 """, id) else { throw ThawError.notFound("token \(id)") }
             let owner: ID<User> = row.id("user_id")
             let organization: ID<Organization> = row.id("organization_id")
-            if let actor, actor.userID != owner, !(actor.has(.administrator) && actor.organizationID == organization) {
+            if let actor, actor.userId != owner, !(actor.has(.administrator) && actor.organizationId == organization) {
                 throw ThawError.notFound("token \(id)")
             }
             guard row.optionalInt64("revoked_at") == nil else { return }
             try await db.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", now, id)
-            try await db.append(LedgerRecord(kind: "token.revoked", subjectType: "api-token", subjectID: id.raw,
+            try await db.append(LedgerRecord(kind: "token.revoked", subjectType: "api-token", subjectId: id.raw,
                                              counterpart: nil, channel: .system),
-                                actorUser: actor?.userID, actorOrganization: actor?.organizationID ?? organization, at: now)
+                                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? organization, at: now)
         }
     }
 }

@@ -10,7 +10,7 @@ extension ThawStore {
         try input.validate()
         let now = clock.now()
         let org = Organization(id: IDGenerator.make("org"), name: input.name.trimmingWhitespace, sector: input.sector,
-                               alignment: input.alignment, parentID: input.parentId, area: input.area, createdAt: now)
+                               alignment: input.alignment, parentId: input.parentId, area: input.area, createdAt: now)
         return try await database.write { db in
             if let parent = input.parentId,
                try await db.first("SELECT id FROM organizations WHERE id = ?", parent) == nil {
@@ -19,11 +19,11 @@ extension ThawStore {
             try await db.execute("""
                 INSERT INTO organizations (id, name, sector, alignment, parent_id, area, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, org.id, org.name, org.sector, org.alignment, org.parentID, org.area, org.createdAt)
+                """, org.id, org.name, org.sector, org.alignment, org.parentId, org.area, org.createdAt)
             try await db.append(LedgerRecord(kind: "organization.created", subjectType: "organization",
-                                             subjectID: org.id.raw, counterpart: nil, channel: .system,
+                                             subjectId: org.id.raw, counterpart: nil, channel: .system,
                                              detail: ["name": org.name, "sector": org.sector.rawValue]),
-                                actorUser: actor?.userID, actorOrganization: actor?.organizationID ?? org.id, at: now)
+                                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? org.id, at: now)
             return org
         }
     }
@@ -48,29 +48,29 @@ extension ThawStore {
     public func createUser(_ input: NewUser, passwordHash: String, by actor: Actor? = nil) async throws -> User {
         try input.validate()
         let now = clock.now()
-        let user = User(id: IDGenerator.make("usr"), organizationID: input.organizationId,
+        let user = User(id: IDGenerator.make("usr"), organizationId: input.organizationId,
                         email: input.email.lowercased().trimmingWhitespace, displayName: input.displayName.trimmingWhitespace,
                         roles: input.roles, createdAt: now)
         return try await database.write { db in
-            try await db.requireOrganization(user.organizationID, field: "organizationId")
+            try await db.requireOrganization(user.organizationId, field: "organizationId")
             if let actor {
-                let elsewhere = user.organizationID != actor.organizationID
-                try Administration.checkNewUser(by: actor, in: user.organizationID, roles: user.roles,
-                                                hasActiveAdministrator: elsewhere ? try await Self.hasActiveAdministrator(db, user.organizationID) : false)
+                let elsewhere = user.organizationId != actor.organizationId
+                try Administration.checkNewUser(by: actor, in: user.organizationId, roles: user.roles,
+                                                hasActiveAdministrator: elsewhere ? try await Self.hasActiveAdministrator(db, user.organizationId) : false)
             }
             do {
                 try await db.execute("""
                     INSERT INTO users (id, organization_id, email, display_name, roles, active, password_hash, created_at)
                     VALUES (?, ?, ?, ?, ?, 1, ?, ?)
-                    """, user.id, user.organizationID, user.email, user.displayName, user.roles.listText, passwordHash, now)
+                    """, user.id, user.organizationId, user.email, user.displayName, user.roles.listText, passwordHash, now)
             } catch let error as SQLError where error.kind == .uniqueViolation {
                 throw ThawError.conflict(code: "duplicate-email", message: "a user with email \(user.email) already exists")
             }
-            try await db.append(LedgerRecord(kind: "user.created", subjectType: "user", subjectID: user.id.raw,
-                                             counterpart: actor.flatMap { $0.organizationID == user.organizationID ? nil : user.organizationID },
+            try await db.append(LedgerRecord(kind: "user.created", subjectType: "user", subjectId: user.id.raw,
+                                             counterpart: actor.flatMap { $0.organizationId == user.organizationId ? nil : user.organizationId },
                                              channel: .system,
                                              detail: ["roles": user.roles.listText]),
-                                actorUser: actor?.userID, actorOrganization: actor?.organizationID ?? user.organizationID, at: now)
+                                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? user.organizationId, at: now)
             return user
         }
     }
@@ -103,13 +103,13 @@ extension ThawStore {
     public func createService(_ input: NewService, organization: ID<Organization>, by actor: Actor? = nil) async throws -> Service {
         if let actor {
             try AccessPolicy.require(actor, anyOf: AccessPolicy.directoryRoles, to: "adding a service")
-            guard organization == actor.organizationID else {
+            guard organization == actor.organizationId else {
                 throw ThawError.forbidden("an organisation keeps its own services; add services to yours only")
             }
         }
         try input.validate()
         let now = clock.now()
-        let service = Service(id: IDGenerator.make("svc"), organizationID: organization, name: input.name.trimmingWhitespace,
+        let service = Service(id: IDGenerator.make("svc"), organizationId: organization, name: input.name.trimmingWhitespace,
                               description: input.description, needCategories: input.needCategories,
                               eligibility: input.eligibility, areaServed: input.areaServed,
                               languages: input.languages.map { $0.lowercased() }, capacity: input.capacity, updatedAt: now)
@@ -127,9 +127,9 @@ extension ThawStore {
                 try await db.execute("INSERT INTO service_needs (service_id, need_category, organization_id) VALUES (?, ?, ?)",
                                      service.id, category, organization)
             }
-            try await db.append(LedgerRecord(kind: "service.created", subjectType: "service", subjectID: service.id.raw,
+            try await db.append(LedgerRecord(kind: "service.created", subjectType: "service", subjectId: service.id.raw,
                                              counterpart: nil, channel: .system, detail: ["name": service.name]),
-                                actorUser: actor?.userID, actorOrganization: actor?.organizationID ?? organization, at: now)
+                                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? organization, at: now)
             return service
         }
     }

@@ -23,7 +23,7 @@ extension ThawStore {
                     """, id)
                 guard marked == 1 else { continue }
                 recorded += 1
-                try await db.append(LedgerRecord(kind: ClimateLedger.overdueKind, subjectType: "referral", subjectID: id.raw,
+                try await db.append(LedgerRecord(kind: ClimateLedger.overdueKind, subjectType: "referral", subjectId: id.raw,
                                                  counterpart: row.id("requester_organization_id"), channel: .system),
                                     actorUser: nil, actorOrganization: row.id("owner_organization_id"), at: row.timestamp("first_response_due"))
             }

@@ -20,10 +20,10 @@ extension ThawStore {
             guard !detail.isEmpty else { return user }
             try await db.execute("UPDATE users SET roles = ?, active = ? WHERE id = ?", user.roles.listText, user.active, id)
             if !user.active { try await db.execute("DELETE FROM sessions WHERE user_id = ?", id) }
-            try await db.append(LedgerRecord(kind: "user.updated", subjectType: "user", subjectID: id.raw,
-                                             counterpart: user.organizationID == actor.organizationID ? nil : user.organizationID,
+            try await db.append(LedgerRecord(kind: "user.updated", subjectType: "user", subjectId: id.raw,
+                                             counterpart: user.organizationId == actor.organizationId ? nil : user.organizationId,
                                              channel: .system, detail: detail),
-                                actorUser: actor.userID, actorOrganization: actor.organizationID, at: now)
+                                actorUser: actor.userId, actorOrganization: actor.organizationId, at: now)
             return user
         }
         // Its open live streams end now, not at their next check.

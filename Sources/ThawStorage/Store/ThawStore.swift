@@ -37,7 +37,7 @@ public struct ThawStore: Sendable {
 struct LedgerRecord {
     var kind: String
     var subjectType: String
-    var subjectID: String
+    var subjectId: String
     var counterpart: ID<Organization>?
     var channel: Channel
     var detail: [String: String] = [:]
@@ -50,14 +50,14 @@ extension SQLConnection {
                                   kind, subject_type, subject_id, channel, detail)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, at, actorUser, actorOrganization, record.counterpart, record.kind, record.subjectType,
-            record.subjectID, record.channel, JSONText.encode(record.detail))
+            record.subjectId, record.channel, JSONText.encode(record.detail))
         // The climate aggregates move with the ledger, in the same transaction.
         try await addToClimate(kind: record.kind, channel: record.channel, detail: record.detail, actorUser: actorUser,
                                actor: actorOrganization.raw, counterpart: record.counterpart?.raw, at: at)
     }
 
     func append(_ record: LedgerRecord, by actor: Actor, at: Timestamp) async throws {
-        try await append(record, actorUser: actor.userID, actorOrganization: actor.organizationID, at: at)
+        try await append(record, actorUser: actor.userId, actorOrganization: actor.organizationId, at: at)
     }
 
     /// A rule of the input: the organisation it names must exist (422 naming the field).
@@ -68,11 +68,11 @@ extension SQLConnection {
     }
 
     /// Records that an actor read or wrote a client's record (the access audit).
-    func logAccess(_ actor: Actor, client: ID<Client>?, action: String, subjectType: String, subjectID: String, at: Timestamp) async throws {
+    func logAccess(_ actor: Actor, client: ID<Client>?, action: String, subjectType: String, subjectId: String, at: Timestamp) async throws {
         try await execute("""
             INSERT INTO access_log (at, user_id, organization_id, client_id, action, subject_type, subject_id)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, at, actor.userID, actor.organizationID, client, action, subjectType, subjectID)
+            """, at, actor.userId, actor.organizationId, client, action, subjectType, subjectId)
     }
 }
 

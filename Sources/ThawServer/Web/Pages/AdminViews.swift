@@ -14,7 +14,7 @@ struct OrganizationsView {
             """
             <tr><td data-label="Organisation"><a href="\(WebPath.organization(org.id))">\(org.name)</a></td>
             <td data-label="Sector">\(Words.sector(org.sector))</td>
-            <td data-label="Part of">\(org.parentID.flatMap { names[$0] } ?? "—")</td>
+            <td data-label="Part of">\(org.parentId.flatMap { names[$0] } ?? "—")</td>
             <td data-label="Area">\(org.area ?? "—")</td></tr>
             """
         }
@@ -68,7 +68,7 @@ struct OrganizationView {
     private func state(_ action: String) -> FormState { failed?.action == action ? failed!.state : FormState() }
     private var path: String { WebPath.organization(organization.id) }
     /// The viewer's own organisation: its services and all its users' roles are the viewer's to keep.
-    private var isOwn: Bool { viewer.organizationID == organization.id }
+    private var isOwn: Bool { viewer.organizationId == organization.id }
     /// Roles the viewer may hand out here (network-administrator only by a network administrator, in its own organisation).
     private var grantableRoles: [Role] {
         Role.allCases.filter { $0 != .networkAdministrator || (isOwn && viewer.has(.networkAdministrator)) }
@@ -144,11 +144,11 @@ struct OrganizationView {
             let id = "role-\(user.id.raw)-\(role.rawValue)"
             return "<span class=\"check\"><input type=\"checkbox\" id=\"\(id)\" name=\"roles\" value=\"\(role)\"\(HTML.attribute("checked", if: user.roles.contains(role)))> <label for=\"\(id)\">\(Words.role(role))</label></span>"
         } : ["\(roleNames)"]
-        let activeID = "active-\(user.id.raw)"
+        let activeId = "active-\(user.id.raw)"
         return """
         <form method="post" action="\(path)">\(Components.csrfField(csrf))\(Components.hidden("action", "user"))\(Components.hidden("user", user.id.raw))
         <fieldset class="checks"><legend class="visually-hidden">Roles of \(user.displayName)</legend>\(boxes)</fieldset>
-        <span class="check"><input type="checkbox" id="\(activeID)" name="active" value="yes"\(HTML.attribute("checked", if: user.active))> <label for="\(activeID)">Active</label></span>
+        <span class="check"><input type="checkbox" id="\(activeId)" name="active" value="yes"\(HTML.attribute("checked", if: user.active))> <label for="\(activeId)">Active</label></span>
         <button type="submit" class="button-secondary">Save<span class="visually-hidden"> \(user.displayName)</span></button></form>
         """
     }

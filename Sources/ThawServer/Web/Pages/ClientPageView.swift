@@ -81,7 +81,7 @@ struct ClientPageView {
             """
         }
         let state = failed["consent"] ?? FormState()
-        let grantees = [("", "Choose…")] + organizations.filter { $0.id != client.organizationID }.map { ("org:" + $0.id.raw, $0.name) }
+        let grantees = [("", "Choose…")] + organizations.filter { $0.id != client.organizationId }.map { ("org:" + $0.id.raw, $0.name) }
             + Sector.allCases.map { ("sector:" + $0.rawValue, "Every " + Words.sector($0).lowercased() + " organisation") }
         return """
         <section class="panel" aria-labelledby="consent-heading">

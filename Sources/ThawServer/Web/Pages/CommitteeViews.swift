@@ -42,8 +42,8 @@ struct CommitteeView {
 
     private func state(_ action: String) -> FormState { failed?.action == action ? failed!.state : FormState() }
     private var path: String { WebPath.committee(committee.id) }
-    private var isCurrentMember: Bool { members.contains { $0.organizationID == me.id && $0.isCurrent } }
-    private var names: [ID<Organization>: String] { Dictionary(uniqueKeysWithValues: members.map { ($0.organizationID, $0.organizationName) }) }
+    private var isCurrentMember: Bool { members.contains { $0.organizationId == me.id && $0.isCurrent } }
+    private var names: [ID<Organization>: String] { Dictionary(uniqueKeysWithValues: members.map { ($0.organizationId, $0.organizationName) }) }
 
     func render() -> HTML {
         """
@@ -74,12 +74,12 @@ struct CommitteeView {
 
     private var decisionsHTML: HTML {
         let rows = decisions.map { d -> HTML in
-            let votes = d.votes.map { "<li>\(names[$0.organizationID] ?? "A member"): \(PartnershipWords.vote($0.choice))</li>" as HTML }
+            let votes = d.votes.map { "<li>\(names[$0.organizationId] ?? "A member"): \(PartnershipWords.vote($0.choice))</li>" as HTML }
             let outcome: HTML = d.tally.map { "<p><strong>\(d.status == .passed ? "Passed" : "Did not pass")</strong> — \($0.explanation) (\($0.approve) for, \($0.reject) against, \($0.abstain) abstaining, \($0.absent) not voting)</p>" }
                 ?? "<p><span class=\"badge\">Open for votes</span></p>"
             var actions: [HTML] = []
             if d.status == .open && isCurrentMember {
-                if !d.votes.contains(where: { $0.organizationID == me.id }) {
+                if !d.votes.contains(where: { $0.organizationId == me.id }) {
                     let choices = VoteChoice.allCases.map { c -> HTML in
                         let id = "vote-\(d.id.raw)-\(c.rawValue)"
                         return "<span class=\"check\"><input type=\"radio\" id=\"\(id)\" name=\"choice\" value=\"\(c)\"\(HTML.attribute("checked", if: c == .approve))> <label for=\"\(id)\">\(PartnershipWords.vote(c))</label></span>"
@@ -113,7 +113,7 @@ struct CommitteeView {
     private var meetingsHTML: HTML {
         let rows = meetings.reversed().map { m -> HTML in
             let agenda = m.agenda.map { "<li>\($0)</li>" as HTML }
-            let present = m.attendeeIDs.compactMap { people[$0] }.joined(separator: ", ")
+            let present = m.attendeeIds.compactMap { people[$0] }.joined(separator: ", ")
             return """
             <li class="panel"><h3>Meeting of \(Components.time(m.heldAt))</h3><p class="muted">Present: \(present.isEmpty ? "not recorded" : present)</p>
             <ol>\(agenda)</ol>\(m.minutes.map { "<p><strong>Minutes:</strong> \($0)</p>" as HTML } ?? .empty)</li>
@@ -147,8 +147,8 @@ struct TimelineView {
                 return "<li class=\"event\">\(Components.date(event.occurredOn)) — <strong>\(event.title)</strong> <span class=\"badge\">\(PartnershipWords.event(event.kind))</span></li>"
             }
             guard let entry = item.activity else { return .empty }
-            let who = names[entry.actorOrganizationID] ?? "An organisation"
-            let to: HTML = entry.counterpartOrganizationID.flatMap { names[$0] }.map { " → \($0)" } ?? .empty
+            let who = names[entry.actorOrganizationId] ?? "An organisation"
+            let to: HTML = entry.counterpartOrganizationId.flatMap { names[$0] }.map { " → \($0)" } ?? .empty
             return "<li>\(Components.time(entry.at)) — <strong>\(who)</strong>\(to): \(PartnershipWords.activity(entry)) <span class=\"muted\">(\(entry.channel.rawValue))</span></li>"
         }
         return """

@@ -36,8 +36,8 @@ struct ConsultationView {
     var failed: (action: String, state: FormState)?
 
     private var path: String { WebPath.consultation(consultation.id) }
-    private var proposer: Bool { consultation.organizationID == me.id }
-    private var invited: Bool { consultation.invitedOrganizationIDs.contains(me.id) }
+    private var proposer: Bool { consultation.organizationId == me.id }
+    private var invited: Bool { consultation.invitedOrganizationIds.contains(me.id) }
     private func state(_ action: String) -> FormState { failed?.action == action ? failed!.state : FormState() }
 
     func render() -> HTML {
@@ -45,7 +45,7 @@ struct ConsultationView {
         return """
         <p class="no-print"><a href="\(WebPath.partnership)">← Partnership</a></p>
         <h1>\(consultation.title)</h1>
-        <p class="muted">From \(names[consultation.organizationID] ?? "a partner") to \(consultation.invitedOrganizationIDs.compactMap { names[$0] }.joined(separator: ", ")); feedback by \(Components.date(consultation.deadline)).
+        <p class="muted">From \(names[consultation.organizationId] ?? "a partner") to \(consultation.invitedOrganizationIds.compactMap { names[$0] }.joined(separator: ", ")); feedback by \(Components.date(consultation.deadline)).
         <span class="badge">\(consultation.status == .open ? "Open" : "Closed")</span></p>
         <section class="panel" aria-labelledby="proposal-heading"><h2 id="proposal-heading">The proposal</h2><p>\(consultation.proposal)</p></section>
         \(failed.map { Components.errorSummary($0.state) } ?? .empty)
@@ -67,17 +67,17 @@ struct ConsultationView {
                 let id = "answer-\(item.id.raw)-\(r.rawValue)"
                 return "<span class=\"check\"><input type=\"radio\" id=\"\(id)\" name=\"response\" value=\"\(r)\"\(HTML.attribute("checked", if: s.value("response") == r.rawValue))> <label for=\"\(id)\">\(PartnershipWords.response(r))</label></span>"
             }
-            let textID = "answer-text-\(item.id.raw)"
+            let textId = "answer-text-\(item.id.raw)"
             answer = """
                 <form method="post" action="\(path)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "answer"))\(Components.hidden("item", item.id.raw))
                 <fieldset class="checks"><legend>Your answer</legend>\(choices)</fieldset>
-                <div class="field"><label for="\(textID)">What you did, and why</label><textarea id="\(textID)" name="text" rows="2">\(s.value("text"))</textarea></div>
+                <div class="field"><label for="\(textId)">What you did, and why</label><textarea id="\(textId)" name="text" rows="2">\(s.value("text"))</textarea></div>
                 <button type="submit">Answer</button></form>
                 """
         } else {
             answer = "<p class=\"muted\">Not answered yet.</p>"
         }
-        return "<li class=\"panel\"><p><strong>\(names[item.organizationID] ?? "A partner") said:</strong> \(item.text)</p>\(answer)</li>"
+        return "<li class=\"panel\"><p><strong>\(names[item.organizationId] ?? "A partner") said:</strong> \(item.text)</p>\(answer)</li>"
     }
 
     private var feedbackForm: HTML {
@@ -102,7 +102,7 @@ struct ConsultationView {
     /// The "you said, we did" record as CSV: one row per item.
     static func csv(_ consultation: Consultation, _ items: [FeedbackItem], names: [ID<Organization>: String]) -> String {
         CSV.document(header: ["consultation", "partner", "you said", "we did", "answer", "answered at"], rows: items.map { item in
-            [consultation.title, names[item.organizationID] ?? item.organizationID.raw, item.text,
+            [consultation.title, names[item.organizationId] ?? item.organizationId.raw, item.text,
              item.response.map(PartnershipWords.response) ?? "", item.responseText ?? "", item.respondedAt?.description ?? ""]
         })
     }
@@ -120,7 +120,7 @@ struct CommitmentsView {
     private var names: [ID<Organization>: String] { Dictionary(uniqueKeysWithValues: organizations.map { ($0.id, $0.name) }) }
 
     func render() -> HTML {
-        let made = commitments.filter { $0.organizationID == me.id }, received = commitments.filter { $0.toOrganizationID == me.id }
+        let made = commitments.filter { $0.organizationId == me.id }, received = commitments.filter { $0.toOrganizationId == me.id }
         let s = failed?.action == "create" ? failed!.state : FormState()
         return """
         <p class="no-print"><a href="\(WebPath.partnership)">← Partnership</a></p>
@@ -146,7 +146,7 @@ struct CommitmentsView {
     private func list(_ commitments: [Commitment], ours: Bool) -> HTML {
         guard !commitments.isEmpty else { return "<p>None.</p>" }
         let rows = commitments.map { c -> HTML in
-            let other = names[ours ? c.toOrganizationID : c.organizationID] ?? "a partner"
+            let other = names[ours ? c.toOrganizationId : c.organizationId] ?? "a partner"
             var forms: [HTML] = []
             if ours && (c.status == .open || c.status == .missed) {
                 forms.append(change(c, "keep", "Mark kept", [("evidence", "Evidence it was kept")]))
@@ -168,8 +168,8 @@ struct CommitmentsView {
             let id = "\(action)-\(name)-\(c.id.raw)"
             return "<div class=\"field\"><label for=\"\(id)\">\(text)</label><textarea id=\"\(id)\" name=\"\(name)\" rows=\"2\"></textarea></div>"
         }
-        let dateID = "\(action)-due-\(c.id.raw)"
-        let dateField: HTML = date ? "<div class=\"field\"><label for=\"\(dateID)\">New due date</label><input type=\"date\" id=\"\(dateID)\" name=\"dueOn\"></div>" : .empty
+        let dateId = "\(action)-due-\(c.id.raw)"
+        let dateField: HTML = date ? "<div class=\"field\"><label for=\"\(dateId)\">New due date</label><input type=\"date\" id=\"\(dateId)\" name=\"dueOn\"></div>" : .empty
         return """
         <details><summary>\(label)<span class="visually-hidden">: \(c.what)</span></summary>
         <form method="post" action="\(WebPath.commitments)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", action))\(Components.hidden("commitment", c.id.raw))\(Components.hidden("version", String(c.version)))
@@ -189,12 +189,12 @@ struct ThreadView {
 
     func render() -> HTML {
         let items = messages.map { m -> HTML in
-            "<li class=\"\(m.authorID == me ? "mine" : "theirs")\"><p class=\"meta\">\(names[m.organizationID] ?? "A partner") · \(Components.time(m.sentAt))</p><p>\(m.body)</p></li>"
+            "<li class=\"\(m.authorId == me ? "mine" : "theirs")\"><p class=\"meta\">\(names[m.organizationId] ?? "A partner") · \(Components.time(m.sentAt))</p><p>\(m.body)</p></li>"
         }
         return """
         <p class="no-print"><a href="\(WebPath.partnership)">← Partnership</a></p>
         <h1>\(thread.subject)</h1>
-        <p class="muted">Between \(Set(thread.participants.map(\.organizationID)).compactMap { names[$0] }.sorted().joined(separator: ", ")). Only the participants can read this.</p>
+        <p class="muted">Between \(Set(thread.participants.map(\.organizationId)).compactMap { names[$0] }.sorted().joined(separator: ", ")). Only the participants can read this.</p>
         <ul class="messages">\(items)</ul>
         <form method="post" action="\(WebPath.thread(thread.id))" novalidate>\(Components.csrfField(csrf))
         \(Components.textArea("body", "Reply", state: state, required: true))<button type="submit">Send</button></form>

@@ -59,10 +59,10 @@ struct PartnershipOverviewView {
 
     private var consultationsHTML: HTML {
         let items = consultations.map { c -> HTML in
-            let mine = c.organizationID == me.id
+            let mine = c.organizationId == me.id
             return """
             <li><a href="\(WebPath.consultation(c.id))">\(c.title)</a> <span class="badge">\(c.status == .open ? "Open" : "Closed")</span>
-            <span class="muted">\(mine ? "proposed by you" : "from \(names[c.organizationID] ?? "a partner")"); feedback by \(Components.date(c.deadline))</span></li>
+            <span class="muted">\(mine ? "proposed by you" : "from \(names[c.organizationId] ?? "a partner")"); feedback by \(Components.date(c.deadline))</span></li>
             """
         }
         return section("consultations", "Consultations", """
@@ -73,8 +73,8 @@ struct PartnershipOverviewView {
 
     private var commitmentsHTML: HTML {
         let open = commitments.filter { $0.status == .open }
-        let dueSoon = open.filter { $0.dueOn.startOfDay <= today.startOfDay.adding(days: 14) && $0.organizationID == me.id }
-        let missed = commitments.filter { $0.status == .missed && $0.organizationID == me.id }
+        let dueSoon = open.filter { $0.dueOn.startOfDay <= today.startOfDay.adding(days: 14) && $0.organizationId == me.id }
+        let missed = commitments.filter { $0.status == .missed && $0.organizationId == me.id }
         let kept = commitments.filter { $0.status == .kept }
         return section("commitments", "Commitments", """
             <ul class="counts">
@@ -90,7 +90,7 @@ struct PartnershipOverviewView {
 
     private var threadsHTML: HTML {
         let items = threads.map { t -> HTML in
-            let others = Set(t.participants.map(\.organizationID)).subtracting([me.id]).compactMap { names[$0] }.sorted().joined(separator: ", ")
+            let others = Set(t.participants.map(\.organizationId)).subtracting([me.id]).compactMap { names[$0] }.sorted().joined(separator: ", ")
             return "<li><a href=\"\(WebPath.thread(t.id))\">\(t.subject)</a> <span class=\"muted\">with \(others); last \(Components.time(t.lastMessageAt))</span></li>"
         }
         let s = state("thread")
@@ -112,7 +112,7 @@ struct PartnershipOverviewView {
             <li><strong>\(f.agreement.title)</strong> — \(PartnershipWords.money(f.agreement.amountCents, f.agreement.currency));
             \(Components.date(f.agreement.startsOn)) to \(Components.date(f.agreement.endsOn)) (\(f.daysToExpiry >= 0 ? "\(f.daysToExpiry) days left" : "ended"));
             renewal: \(PartnershipWords.renewal(f.agreement.renewal)) \(alert)\(renewalForm(f.agreement))<br>
-            <span class="muted">with \(f.agreement.partyOrganizationIDs.filter { $0 != me.id }.compactMap { names[$0] }.joined(separator: ", "))</span></li>
+            <span class="muted">with \(f.agreement.partyOrganizationIds.filter { $0 != me.id }.compactMap { names[$0] }.joined(separator: ", "))</span></li>
             """
         }
         let endingSoon = funding.filter { $0.daysToExpiry >= 0 && $0.daysToExpiry <= 365 }.count
@@ -170,15 +170,15 @@ struct PartnershipOverviewView {
 
     private var signalsHTML: HTML {
         let rows = signals.map { signal -> HTML in
-            let mine = signal.organizationID == me.id
-            let myCopy = signal.addressedTo.first { $0.organizationID == me.id }
+            let mine = signal.organizationId == me.id
+            let myCopy = signal.addressedTo.first { $0.organizationId == me.id }
             let acknowledge: HTML = myCopy != nil && myCopy?.acknowledgedAt == nil ? """
                 <form method="post" action="\(WebPath.partnership)" class="inline">\(Components.csrfField(csrf))\(Components.hidden("action", "acknowledge"))\(Components.hidden("signal", signal.id.raw))
-                <button type="submit" class="button-secondary">Acknowledge<span class="visually-hidden"> the signal from \(names[signal.organizationID] ?? "a partner")</span></button></form>
+                <button type="submit" class="button-secondary">Acknowledge<span class="visually-hidden"> the signal from \(names[signal.organizationId] ?? "a partner")</span></button></form>
                 """ : .empty
             let acks = signal.addressedTo.filter { $0.acknowledgedAt != nil }.count
             return """
-            <li><strong>\(PartnershipWords.signal(signal.kind))</strong> \(mine ? "to \(signal.addressedTo.compactMap { names[$0.organizationID] }.joined(separator: ", "))" : "from \(names[signal.organizationID] ?? "a partner")"),
+            <li><strong>\(PartnershipWords.signal(signal.kind))</strong> \(mine ? "to \(signal.addressedTo.compactMap { names[$0.organizationId] }.joined(separator: ", "))" : "from \(names[signal.organizationId] ?? "a partner")"),
             \(Components.date(signal.madeOn)): \(signal.description) <span class="muted">(\(acks) of \(signal.addressedTo.count) acknowledged)</span> \(acknowledge)</li>
             """
         }

@@ -160,7 +160,7 @@ struct ReferralPageView {
         let mySide = detail.side
         let items = messages.map { message -> HTML in
             let mine = message.side == mySide
-            let author = organizationNames[message.authorOrganizationID] ?? "The other organisation"
+            let author = organizationNames[message.authorOrganizationId] ?? "The other organisation"
             let receipt: HTML = mine
                 ? (message.readAt.map { " · <span class=\"receipt\">Read \(Components.time($0))</span>" } ?? " · <span class=\"receipt\">Not read yet</span>")
                 : .empty
@@ -201,7 +201,7 @@ struct ReferralPageView {
 
     private var timelineHTML: HTML {
         let items = timeline.map { entry -> HTML in
-            let who = organizationNames[entry.actorOrganizationID] ?? "An organisation"
+            let who = organizationNames[entry.actorOrganizationId] ?? "An organisation"
             return "<li>\(Components.time(entry.at)) — <strong>\(who)</strong> \(Self.describe(entry))</li>"
         }
         return "<ol class=\"timeline\">\(items)</ol>"
