@@ -40,18 +40,17 @@ struct SQLFloor: AsyncParsableCommand {
         }
     }
 
-    /// Runs a few life cycles through the store as the server would (a bearer caller remembered,
-    /// its token checked in every transaction), then writes down every statement of one more.
+    /// Runs a few life cycles through the store as the server would (each request's caller
+    /// looked up by its token), then writes down every statement of one more.
     static func capture(database: String, seed: SeedManifest) async throws -> [RecordedTransaction] {
         let base = try await openDatabase(database, logger: Logger(label: "bench"))
         let trace = SQLTrace()
         let store = ThawStore(database: RecordingDatabase(base: base, trace: trace), clock: SystemClock())
         func caller(_ token: String) async throws -> ScopedStore {
-            _ = try await store.principal(bearerToken: token)
-            guard case .unchecked(let principal, let proof)? = try await store.caller(bearerToken: token) else {
+            guard let principal = try await store.principal(bearerToken: token) else {
                 throw ValidationError("the manifest's tokens are not in this database")
             }
-            return store.scoped(checking: principal, proof)
+            return store.scoped(to: principal.actor)
         }
         let navigator = try await caller(seed.navigatorToken), partner = try await caller(seed.partnerToken)
         for _ in 0..<3 { try await StoreRun.lifeCycle(navigator: navigator, partner: partner, seed: seed, recorder: Recorder()) }

@@ -88,7 +88,8 @@ extension Request {
     }
 }
 
-extension ThawRequestContext {
+extension RequestContext {
+    /// A path parameter naming a record: ids are short and plain, anything else is a 404.
     func id<T>(_ name: String, as: T.Type = T.self) throws -> ThawCore.ID<T> {
         let raw = try parameters.require(name)
         guard !raw.isEmpty, raw.count <= 80, raw.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {

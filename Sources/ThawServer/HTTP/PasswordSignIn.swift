@@ -36,14 +36,14 @@ struct PasswordSignIn {
         try await store.clearFailedSignIns(email: email, source: source)
         let session = try await store.startSession(user: credential.user.id, lifetimeSeconds: configuration.sessionLifetimeSeconds)
         let organization = try await store.organization(credential.user.organizationId)
-        let cookie = Cookie(name: AuthMiddleware.cookieName, value: session.secret,
+        let cookie = Cookie(name: Authenticator.cookieName, value: session.secret,
                             maxAge: Int(configuration.sessionLifetimeSeconds), path: "/",
                             secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
         return SignedIn(principal: Principal(user: credential.user, organization: organization), csrf: session.csrf, cookie: cookie)
     }
 
     static func expiredCookie(_ configuration: ServerConfiguration) -> Cookie {
-        Cookie(name: AuthMiddleware.cookieName, value: "", maxAge: 0, path: "/",
+        Cookie(name: Authenticator.cookieName, value: "", maxAge: 0, path: "/",
                secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
     }
 }

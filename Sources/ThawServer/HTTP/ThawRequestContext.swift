@@ -6,12 +6,8 @@ import ThawCore
 /// Per-request state: the signed-in principal once the auth middleware has run.
 public struct ThawRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The caller, once checked against the database in this request.
+    /// The caller, as `Authenticator` (API) or `WebSessionMiddleware` (pages) found it in this request.
     public var principal: Principal?
-    /// A bearer-token caller remembered from an earlier request and not yet checked
-    /// in this one. Only a store made by `ThawStore.scoped(checking:)`, which checks
-    /// it in every transaction, or `ThawStore.check`, may act on it.
-    public var uncheckedCaller: (principal: Principal, proof: CredentialProof)?
     public var sessionSecret: String?
     /// The session's CSRF token, which every web form must echo as `_csrf`.
     public var csrfToken: String?
@@ -37,8 +33,7 @@ public struct ThawRequestContext: RequestContext {
     /// is the ceiling for anything else.
     public var maxUploadSize: Int { 1 << 20 }
 
-    /// The checked principal, or 401 for routes that need one. (API routes call
-    /// `APIRouteGroup.principal(_:)`, which also checks a remembered caller.)
+    /// The caller, or 401 for pages that need one.
     public func requirePrincipal() throws -> Principal {
         guard let principal else { throw ThawError.unauthenticated("sign in or send a bearer token") }
         return principal

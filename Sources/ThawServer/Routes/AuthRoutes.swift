@@ -39,9 +39,13 @@ struct AuthRoutes: APIRouteGroup {
     let hasher: PasswordHasher
     let configuration: ServerConfiguration
 
-    func register(on group: RouterGroup<ThawRequestContext>) {
+    /// Signing in and out, which need no caller.
+    func registerOpen(on group: RouterGroup<ThawRequestContext>) {
         group.post("auth/sign-in", use: signIn)
         group.post("auth/sign-out", use: signOut)
+    }
+
+    func register(on group: RouterGroup<CallerContext>) {
         group.get("me", use: me)
     }
 
@@ -63,8 +67,8 @@ struct AuthRoutes: APIRouteGroup {
         return response
     }
 
-    @Sendable func me(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let principal = try await self.principal(context)
+    @Sendable func me(_ request: Request, context: CallerContext) async throws -> Response {
+        let principal = context.principal
         return try JSONBody.response(MeResponse(user: principal.user, organization: principal.organization))
     }
 }

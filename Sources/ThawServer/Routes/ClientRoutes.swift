@@ -11,7 +11,7 @@ struct ClientRoutes: APIRouteGroup {
     let store: ThawStore
     let configuration: ServerConfiguration
 
-    func register(on group: RouterGroup<ThawRequestContext>) {
+    func register(on group: RouterGroup<CallerContext>) {
         group.post("clients", use: create)
         group.get("clients", use: list)
         group.get("clients/:clientId", use: get)
@@ -23,47 +23,47 @@ struct ClientRoutes: APIRouteGroup {
         group.get("clients/:clientId/needs", use: needs)
     }
 
-    @Sendable func create(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func create(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         return try JSONBody.response(try await scoped.createClient(try await body(NewClient.self, request)), status: .created)
     }
 
-    @Sendable func list(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: CallerContext) async throws -> Response {
         let limit = try request.integer("limit", in: 1...500) ?? 100
         return try JSONBody.response(["items": try await scoped(context).clients(nameContains: request.query("name"), limit: limit)])
     }
 
-    @Sendable func get(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func get(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(try await scoped(context).client(try context.id("clientId")))
     }
 
-    @Sendable func consents(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func consents(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).consents(client: try context.id("clientId"))])
     }
 
-    @Sendable func recordConsent(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func recordConsent(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(NewConsent.self, request)
         return try JSONBody.response(try await scoped.recordConsent(client: try context.id("clientId"), input), status: .created)
     }
 
-    @Sendable func revokeConsent(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func revokeConsent(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(try await scoped(context).revokeConsent(client: try context.id("clientId"),
                                                                       consent: try context.id("consentId")))
     }
 
-    @Sendable func screenings(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func screenings(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).screenings(client: try context.id("clientId"))])
     }
 
-    @Sendable func recordScreening(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func recordScreening(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(NewScreening.self, request)
         let (screening, needs) = try await scoped.recordScreening(client: try context.id("clientId"), input)
         return try JSONBody.response(ScreeningResult(screening: screening, identifiedNeeds: needs), status: .created)
     }
 
-    @Sendable func needs(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func needs(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).needs(client: try context.id("clientId"))])
     }
 }

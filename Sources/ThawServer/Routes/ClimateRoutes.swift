@@ -16,20 +16,20 @@ struct ClimateRoutes: APIRouteGroup {
     let store: ThawStore
     let configuration: ServerConfiguration
 
-    func register(on group: RouterGroup<ThawRequestContext>) {
+    func register(on group: RouterGroup<CallerContext>) {
         group.get("climate/pairs/:organizationId/:otherId", use: pair)
         group.get("climate/network", use: network)
         group.get("climate/cooling", use: cooling)
     }
 
-    @Sendable func cooling(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func cooling(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let (period, _, _, weights) = try Self.range(request, today: CalendarDate(store.clock.now()))
         return try JSONBody.response(["items": try await scoped.coolingPartnerships(period: period, weights: weights)])
     }
 
-    @Sendable func network(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func network(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let (period, from, to, weights) = try Self.range(request, today: CalendarDate(store.clock.now()))
         return try JSONBody.response(["items": try await scoped.networkClimate(period: period, from: from, to: to, weights: weights)])
     }
@@ -44,8 +44,8 @@ struct ClimateRoutes: APIRouteGroup {
 
     /// `period=week|month`, `from`/`to` as YYYY-MM-DD (or YYYY-MM for months), `weights=reciprocity:2,openness:1,...`,
     /// `penalty` (positive; default max(4, 1.25·ln n)) and `minSize` (periods) for the change points.
-    @Sendable func pair(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func pair(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let (period, from, to, weights) = try Self.range(request, today: CalendarDate(store.clock.now()))
         let penalty = try request.query("penalty").map { raw -> Double in
             guard let value = Double(raw), value > 0, value <= PairClimateHistory.largestPenalty else {

@@ -21,7 +21,7 @@ struct DirectoryRoutes: APIRouteGroup {
     let hasher: PasswordHasher
     let configuration: ServerConfiguration
 
-    func register(on group: RouterGroup<ThawRequestContext>) {
+    func register(on group: RouterGroup<CallerContext>) {
         group.get("organizations", use: listOrganizations)
         group.post("organizations", use: createOrganization)
         group.get("organizations/:organizationId", use: getOrganization)
@@ -33,32 +33,30 @@ struct DirectoryRoutes: APIRouteGroup {
         group.patch("services/:serviceId", use: updateCapacity)
     }
 
-    @Sendable func listOrganizations(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        _ = try await principal(context)
+    @Sendable func listOrganizations(_ request: Request, context: CallerContext) async throws -> Response {
         return try JSONBody.response(["items": try await store.organizations()])
     }
 
-    @Sendable func getOrganization(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        _ = try await principal(context)
+    @Sendable func getOrganization(_ request: Request, context: CallerContext) async throws -> Response {
         return try JSONBody.response(try await store.organization(try context.id("organizationId")))
     }
 
-    @Sendable func createOrganization(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let actor = try await principal(context).actor
+    @Sendable func createOrganization(_ request: Request, context: CallerContext) async throws -> Response {
+        let actor = context.principal.actor
         let input = try await body(NewOrganization.self, request)
         return try JSONBody.response(try await store.createOrganization(input, by: actor), status: .created)
     }
 
-    @Sendable func listUsers(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let actor = try await principal(context).actor
+    @Sendable func listUsers(_ request: Request, context: CallerContext) async throws -> Response {
+        let actor = context.principal.actor
         let organization: ID<Organization> = request.query("organizationId").map { ID($0) } ?? actor.organizationId
         return try JSONBody.response(["items": try await store.users(in: organization, by: actor)])
     }
 
     /// An organisation's administrators add its users; network administrators add another
     /// organisation's first administrators (`Administration`).
-    @Sendable func createUser(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let actor = try await principal(context).actor
+    @Sendable func createUser(_ request: Request, context: CallerContext) async throws -> Response {
+        let actor = context.principal.actor
         // Checked again in the store; here first so nobody else can make us spend a bcrypt hash.
         try AccessPolicy.require(actor, anyOf: [.administrator, .networkAdministrator], to: "adding a user")
         let input = try await body(NewUser.self, request)
@@ -68,8 +66,7 @@ struct DirectoryRoutes: APIRouteGroup {
         return try JSONBody.response(try await store.createUser(input, passwordHash: hash, by: actor), status: .created)
     }
 
-    @Sendable func searchServices(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        _ = try await principal(context)
+    @Sendable func searchServices(_ request: Request, context: CallerContext) async throws -> Response {
         var search = ServiceSearch(keyword: request.query("q"), area: request.query("area"), language: request.query("language"))
         if let need = request.query("need") {
             guard let category = NeedCategory(rawValue: need) else {
@@ -87,20 +84,19 @@ struct DirectoryRoutes: APIRouteGroup {
         return try JSONBody.response(["items": try await store.searchServices(search)])
     }
 
-    @Sendable func getService(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        _ = try await principal(context)
+    @Sendable func getService(_ request: Request, context: CallerContext) async throws -> Response {
         return try JSONBody.response(try await store.service(try context.id("serviceId")))
     }
 
-    @Sendable func createService(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let actor = try await principal(context).actor
+    @Sendable func createService(_ request: Request, context: CallerContext) async throws -> Response {
+        let actor = context.principal.actor
         let input = try await body(NewServiceRequest.self, request)
         let organization = input.organizationId ?? actor.organizationId
         return try JSONBody.response(try await store.createService(input.service, organization: organization, by: actor), status: .created)
     }
 
-    @Sendable func updateCapacity(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func updateCapacity(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(CapacityUpdate.self, request)
         return try JSONBody.response(try await scoped.updateCapacity(service: try context.id("serviceId"), to: input.capacity))
     }

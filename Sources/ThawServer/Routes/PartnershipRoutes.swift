@@ -22,7 +22,7 @@ struct PartnershipRoutes: APIRouteGroup {
     let store: ThawStore
     let configuration: ServerConfiguration
 
-    func register(on group: RouterGroup<ThawRequestContext>) {
+    func register(on group: RouterGroup<CallerContext>) {
         group.get("committees", use: listCommittees)
         group.post("committees", use: createCommittee)
         group.get("committees/:committeeId", use: getCommittee)
@@ -52,58 +52,58 @@ struct PartnershipRoutes: APIRouteGroup {
 
     // MARK: committees
 
-    @Sendable func listCommittees(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func listCommittees(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).committees()])
     }
-    @Sendable func createCommittee(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func createCommittee(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let committee = try await scoped.createCommittee(try await body(NewCommittee.self, request))
         let (_, members) = try await scoped.committee(committee.id)
         return try JSONBody.response(CommitteeDetail(committee: committee, members: members), status: .created)
     }
-    @Sendable func getCommittee(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func getCommittee(_ request: Request, context: CallerContext) async throws -> Response {
         let (committee, members) = try await scoped(context).committee(try context.id("committeeId"))
         return try JSONBody.response(CommitteeDetail(committee: committee, members: members))
     }
-    @Sendable func leaveCommittee(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func leaveCommittee(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(LeaveRequest.self, request)
         let id: ID<Committee> = try context.id("committeeId")
         _ = try await scoped.leaveCommittee(id, reason: input.reason)
         let (committee, members) = try await scoped.committee(id)
         return try JSONBody.response(CommitteeDetail(committee: committee, members: members))
     }
-    @Sendable func listMeetings(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func listMeetings(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).meetings(try context.id("committeeId"))])
     }
-    @Sendable func recordMeeting(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func recordMeeting(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(NewMeeting.self, request)
         return try JSONBody.response(try await scoped.recordMeeting(try context.id("committeeId"), heldAt: input.heldAt, agenda: input.agenda,
                                                                    minutes: input.minutes, attendees: input.attendeeIds), status: .created)
     }
-    @Sendable func listDecisions(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func listDecisions(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).decisions(try context.id("committeeId"))])
     }
-    @Sendable func proposeDecision(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func proposeDecision(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(NewDecision.self, request)
         return try JSONBody.response(try await scoped.proposeDecision(try context.id("committeeId"), motion: input.motion, meeting: input.meetingId),
                                      status: .created)
     }
-    @Sendable func vote(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func vote(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(VoteRequest.self, request)
         return try JSONBody.response(try await scoped.vote(try context.id("decisionId"), input.choice), status: .created)
     }
-    @Sendable func closeDecision(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func closeDecision(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(try await scoped(context).closeDecision(try context.id("decisionId")))
     }
 
-    @Sendable func committeeTimeline(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func committeeTimeline(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).committeeTimeline(try context.id("committeeId"))])
     }
-    @Sendable func pairTimeline(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func pairTimeline(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).pairTimeline(try context.id("organizationId"), try context.id("otherId"),
                                                                                from: try CalendarDate.dayOrMonth(request.query("from"), field: "from"),
                                                                                to: try CalendarDate.dayOrMonth(request.query("to"), field: "to"))])
@@ -111,20 +111,20 @@ struct PartnershipRoutes: APIRouteGroup {
 
     // MARK: commitments
 
-    @Sendable func listCommitments(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func listCommitments(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         if let n = try request.integer("dueWithinDays", in: 0...366) {
             return try JSONBody.response(["items": try await scoped.commitmentsDueSoon(days: n)])
         }
         return try JSONBody.response(["items": try await scoped.commitments()])
     }
-    @Sendable func createCommitment(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func createCommitment(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let commitment = try await scoped.createCommitment(try await body(NewCommitment.self, request))
         return try JSONBody.response(commitment, status: .created, headers: [.eTag: "\"\(commitment.version)\""])
     }
-    @Sendable func changeCommitment(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func changeCommitment(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let version = try request.expectedVersion()
         let change = try await body(CommitmentChange.self, request)
         let commitment = try await scoped.changeCommitment(try context.id("commitmentId"), change, expectedVersion: version)
@@ -133,31 +133,31 @@ struct PartnershipRoutes: APIRouteGroup {
 
     // MARK: consultations
 
-    @Sendable func listConsultations(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func listConsultations(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).consultations()])
     }
-    @Sendable func createConsultation(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func createConsultation(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let consultation = try await scoped.createConsultation(try await body(NewConsultation.self, request))
         return try JSONBody.response(ConsultationDetail(consultation: consultation, items: []), status: .created)
     }
-    @Sendable func getConsultation(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func getConsultation(_ request: Request, context: CallerContext) async throws -> Response {
         let (consultation, items) = try await scoped(context).consultation(try context.id("consultationId"))
         return try JSONBody.response(ConsultationDetail(consultation: consultation, items: items))
     }
-    @Sendable func addFeedback(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func addFeedback(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(NewFeedback.self, request)
         return try JSONBody.response(try await scoped.addFeedback(try context.id("consultationId"), text: input.text), status: .created)
     }
-    @Sendable func answerFeedback(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func answerFeedback(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(FeedbackAnswer.self, request)
         return try JSONBody.response(try await scoped.respond(try context.id("consultationId"), item: try context.id("itemId"),
                                                              input.response, text: input.text))
     }
-    @Sendable func closeConsultation(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func closeConsultation(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let id: ID<Consultation> = try context.id("consultationId")
         _ = try await scoped.closeConsultation(id)
         let (consultation, items) = try await scoped.consultation(id)
@@ -166,22 +166,22 @@ struct PartnershipRoutes: APIRouteGroup {
 
     // MARK: threads
 
-    @Sendable func listThreads(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func listThreads(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).threads()])
     }
-    @Sendable func startThread(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func startThread(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(NewThread.self, request)
         let thread = try await scoped.startThread(subject: input.subject, with: input.participantIds, message: input.message)
         let (_, messages) = try await scoped.thread(thread.id)
         return try JSONBody.response(ThreadDetail(thread: thread, messages: messages), status: .created)
     }
-    @Sendable func getThread(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func getThread(_ request: Request, context: CallerContext) async throws -> Response {
         let (thread, messages) = try await scoped(context).thread(try context.id("threadId"))
         return try JSONBody.response(ThreadDetail(thread: thread, messages: messages))
     }
-    @Sendable func postToThread(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func postToThread(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(NewThreadMessage.self, request)
         return try JSONBody.response(try await scoped.postToThread(try context.id("threadId"), body: input.body), status: .created)
     }

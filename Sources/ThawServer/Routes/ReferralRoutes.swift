@@ -14,7 +14,7 @@ struct ReferralRoutes: APIRouteGroup {
     let metrics: ThawMetrics
     let configuration: ServerConfiguration
 
-    func register(on group: RouterGroup<ThawRequestContext>) {
+    func register(on group: RouterGroup<CallerContext>) {
         group.post("referrals", use: create)
         group.get("referrals", use: worklist)
         group.get("referrals/open", use: openReferrals)
@@ -36,8 +36,8 @@ struct ReferralRoutes: APIRouteGroup {
         return try JSONBody.response(referral, status: status, headers: headers)
     }
 
-    @Sendable func create(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func create(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(NewReferral.self, request)
         let (referral, replayed) = try await scoped.createReferral(input, idempotencyKey: request.headers[.idempotencyKey])
         if !replayed { metrics.recordTransition(to: referral.status.rawValue) }
@@ -45,20 +45,20 @@ struct ReferralRoutes: APIRouteGroup {
                             extra: replayed ? [.idempotentReplayed: "true"] : [:])
     }
 
-    @Sendable func get(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func get(_ request: Request, context: CallerContext) async throws -> Response {
         let detail = try await scoped(context).referral(try context.id("referralId"))
         return try JSONBody.response(detail, headers: [.eTag: detail.referral.etag])
     }
 
-    @Sendable func update(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func update(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let version = try request.expectedVersion()
         let input = try await body(ReferralUpdate.self, request)
         return try withETag(try await scoped.updateReferral(try context.id("referralId"), input, expectedVersion: version))
     }
 
-    @Sendable func changeStatus(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func changeStatus(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let version = try request.expectedVersion()
         let change = try await body(StatusChange.self, request)
         let referral = try await scoped.changeStatus(try context.id("referralId"), change, expectedVersion: version)
@@ -66,46 +66,46 @@ struct ReferralRoutes: APIRouteGroup {
         return try withETag(referral)
     }
 
-    @Sendable func claim(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func claim(_ request: Request, context: CallerContext) async throws -> Response {
         let referral = try await scoped(context).claim(try context.id("referralId"))
         metrics.recordTransition(to: referral.status.rawValue)
         return try withETag(referral)
     }
 
-    @Sendable func businessStatus(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func businessStatus(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let version = try request.expectedVersion()
         let change = try await body(BusinessStatusChange.self, request)
         return try withETag(try await scoped.setBusinessStatus(try context.id("referralId"), change.businessStatus,
                                                                expectedVersion: version))
     }
 
-    @Sendable func messages(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func messages(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(ItemList(try await scoped(context).messages(referral: try context.id("referralId"))))
     }
 
-    @Sendable func sendMessage(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func sendMessage(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(NewMessage.self, request)
         return try JSONBody.response(try await scoped.sendMessage(referral: try context.id("referralId"), body: input.body),
                                      status: .created)
     }
 
-    @Sendable func markRead(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func markRead(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(try await scoped(context).markRead(referral: try context.id("referralId"),
                                                                  message: try context.id("messageId")))
     }
 
-    @Sendable func timeline(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func timeline(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).timeline(referral: try context.id("referralId"))])
     }
 
-    @Sendable func openReferrals(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func openReferrals(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).openReferrals()])
     }
 
-    @Sendable func worklist(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func worklist(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let page = try await scoped.worklist(try WorklistQuery(parsing: request, actor: scoped.actor))
         return try JSONBody.response(ItemList(page.items, nextCursor: page.nextCursor?.token))
     }

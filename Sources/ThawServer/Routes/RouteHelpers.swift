@@ -10,19 +10,9 @@ protocol APIRouteGroup {
 }
 
 extension APIRouteGroup {
-    /// The store scoped to the caller. A remembered bearer-token caller is checked
-    /// by the store itself, inside each of its transactions.
-    func scoped(_ context: ThawRequestContext) throws -> ScopedStore {
-        if let principal = context.principal { return store.scoped(to: principal.actor) }
-        if let (principal, proof) = context.uncheckedCaller { return store.scoped(checking: principal, proof) }
-        throw ThawError.unauthenticated("sign in or send a bearer token")
-    }
-
-    /// The caller, for routes that act on it outside a scoped store: a remembered
-    /// bearer-token caller is checked against the database first.
-    func principal(_ context: ThawRequestContext) async throws -> Principal {
-        if let (principal, proof) = context.uncheckedCaller { return try await store.check(principal, proof) }
-        return try context.requirePrincipal()
+    /// The store scoped to the caller.
+    func scoped(_ context: CallerContext) -> ScopedStore {
+        store.scoped(to: context.actor)
     }
 
     func body<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {

@@ -28,7 +28,7 @@ struct SurveyRoutes: APIRouteGroup {
     let store: ThawStore
     let configuration: ServerConfiguration
 
-    func register(on group: RouterGroup<ThawRequestContext>) {
+    func register(on group: RouterGroup<CallerContext>) {
         group.get("surveys", use: list)
         group.post("surveys", use: schedule)
         group.get("surveys/items", use: items)
@@ -37,27 +37,26 @@ struct SurveyRoutes: APIRouteGroup {
         group.get("surveys/:surveyId/results", use: results)
     }
 
-    @Sendable func list(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).surveys()])
     }
-    @Sendable func schedule(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func schedule(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         return try JSONBody.response(try await scoped.scheduleSurvey(try await body(NewSurveyRound.self, request)), status: .created)
     }
-    @Sendable func items(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        _ = try await principal(context)
+    @Sendable func items(_ request: Request, context: CallerContext) async throws -> Response {
         return try JSONBody.response(["items": SurveyItem.allCases.map { SurveyItemInfo(code: $0, question: $0.question, scale: $0.scale) }])
     }
-    @Sendable func pending(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func pending(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).pendingSurveys()])
     }
-    @Sendable func answer(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let scoped = try scoped(context)
+    @Sendable func answer(_ request: Request, context: CallerContext) async throws -> Response {
+        let scoped = scoped(context)
         let input = try await body(SurveyAnswers.self, request)
         try await scoped.answerSurvey(try context.id("surveyId"), about: input.organizationId, input.answers)
         return Response(status: .noContent)
     }
-    @Sendable func results(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func results(_ request: Request, context: CallerContext) async throws -> Response {
         let (results, respondents, eligible) = try await scoped(context).surveyResults(try context.id("surveyId"))
         return try JSONBody.response(SurveyResults(results: results, respondents: respondents, eligible: eligible,
                                                    responseRate: eligible > 0 ? Double(respondents) / Double(eligible) : 0))

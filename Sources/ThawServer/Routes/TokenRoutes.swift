@@ -12,27 +12,27 @@ struct TokenRoutes: APIRouteGroup {
     let store: ThawStore
     let configuration: ServerConfiguration
 
-    func register(on group: RouterGroup<ThawRequestContext>) {
+    func register(on group: RouterGroup<CallerContext>) {
         group.get("tokens", use: list)
         group.post("tokens", use: create)
         group.delete("tokens/:tokenId", use: revoke)
     }
 
-    @Sendable func list(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let principal = try await self.principal(context)
+    @Sendable func list(_ request: Request, context: CallerContext) async throws -> Response {
+        let principal = context.principal
         return try JSONBody.response(["items": try await store.tokens(user: principal.user.id)])
     }
 
-    @Sendable func create(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let actor = try await principal(context).actor
+    @Sendable func create(_ request: Request, context: CallerContext) async throws -> Response {
+        let actor = context.principal.actor
         let input = try await body(NewTokenRequest.self, request)
         let (token, secret) = try await store.createToken(user: input.userId ?? actor.userId, name: input.name,
                                                           expiresAt: input.expiresAt, by: actor)
         return try JSONBody.response(CreatedToken(token: token, secret: secret), status: .created)
     }
 
-    @Sendable func revoke(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let actor = try await principal(context).actor
+    @Sendable func revoke(_ request: Request, context: CallerContext) async throws -> Response {
+        let actor = context.principal.actor
         try await store.revokeToken(try context.id("tokenId"), by: actor)
         return Response(status: .noContent)
     }

@@ -13,7 +13,7 @@ struct WebSessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let secret = request.cookies[AuthMiddleware.cookieName]?.value, !secret.isEmpty, secret.count <= 200,
+        if let secret = request.cookies[Authenticator.cookieName]?.value, !secret.isEmpty, secret.count <= 200,
            let (principal, csrf) = try await store.principal(sessionSecret: secret) {
             context.principal = principal
             context.sessionSecret = secret

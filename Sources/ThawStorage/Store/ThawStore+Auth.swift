@@ -17,19 +17,6 @@ public struct Principal: Sendable {
     }
 }
 
-/// A bearer token's caller: looked up in this request, or remembered from an earlier
-/// one and still to be checked (see `PrincipalCache`).
-public enum BearerCaller: Sendable {
-    case checked(Principal)
-    case unchecked(Principal, CredentialProof)
-
-    public var principal: Principal {
-        switch self {
-        case .checked(let principal), .unchecked(let principal, _): principal
-        }
-    }
-}
-
 public struct APIToken: Codable, Sendable {
     public var id: ID<APIToken>
     public var userId: ID<User>
@@ -112,36 +99,12 @@ extension ThawStore {
         }
     }
 
-    /// The principal behind a bearer token, looked up now (and remembered for `caller(bearerToken:)`).
+    /// The principal behind a live bearer token whose user is active.
     public func principal(bearerToken: String) async throws -> Principal? {
-        try await principal(tokenDigest: SecretDigest.hex(bearerToken))
-    }
-
-    private func principal(tokenDigest digest: String) async throws -> Principal? {
-        let now = clock.now()
-        guard let principal = try await database.read({ db in
+        let digest = SecretDigest.hex(bearerToken), now = clock.now()
+        return try await database.read { db in
             try await db.first(Self.principalByTokenSQL, digest, now).map(Self.principal(from:))
-        }) else { return nil }
-        principals.remember(principal, digest: digest)
-        return principal
-    }
-
-    /// Who a bearer token names, for a request. A token this process has seen comes
-    /// from the cache without a read, as `.unchecked`: its store, `scoped(checking:)`,
-    /// checks it inside each transaction, and anything else must `check` it first.
-    public func caller(bearerToken: String) async throws -> BearerCaller? {
-        let digest = SecretDigest.hex(bearerToken)
-        if let cached = principals.principal(forDigest: digest) {
-            return .unchecked(cached, CredentialProof(tokenDigest: digest))
         }
-        return try await principal(tokenDigest: digest).map(BearerCaller.checked)
-    }
-
-    /// Checks an unchecked caller's token now, in a read of its own.
-    public func check(_ principal: Principal, _ proof: CredentialProof) async throws -> Principal {
-        try await CredentialCheckedDatabase(base: database, proof: proof, expected: principal, cache: principals, clock: clock)
-            .read { _ in }
-        return principal
     }
 
     static let principalByTokenSQL = """

@@ -9,8 +9,6 @@ public struct ThawStore: Sendable {
     public let clock: any TimeSource
     /// Committed referral changes, for live pages.
     public let changes: ChangeFeed
-    /// Principals behind the bearer tokens this process has seen.
-    let principals = PrincipalCache()
 
     public init(database: any SQLDatabase, clock: any TimeSource, changes: ChangeFeed = ChangeFeed()) {
         self.database = database
@@ -24,13 +22,6 @@ public struct ThawStore: Sendable {
         ScopedStore(store: self, actor: actor, database: database)
     }
 
-    /// A store for a caller remembered from an earlier request: every transaction
-    /// it runs checks the caller's token first (`CredentialCheckedDatabase`).
-    public func scoped(checking principal: Principal, _ proof: CredentialProof) -> ScopedStore {
-        ScopedStore(store: self, actor: principal.actor,
-                    database: CredentialCheckedDatabase(base: database, proof: proof, expected: principal,
-                                                        cache: principals, clock: clock))
-    }
 }
 
 /// A change to record in the activity ledger, in the same transaction as the change.

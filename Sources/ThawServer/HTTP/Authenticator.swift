@@ -3,14 +3,15 @@ import Hummingbird
 import ThawCore
 import ThawStorage
 
-/// Finds who is calling: a bearer token (API clients) or the session cookie
-/// (browsers). A token seen before is not looked up again here: its caller is
-/// checked inside the request's own transactions instead (`PrincipalCache`).
-/// Cookie-authenticated requests that change state must also echo
-/// the session's CSRF token in `X-CSRF-Token`. Routes that need a caller call
-/// `APIRouteGroup.scoped(_:)` or `.principal(_:)`; this middleware never rejects
-/// on its own except for a bad token or a missing CSRF token.
-struct AuthMiddleware: RouterMiddleware {
+/// Finds who is calling, once per request: a bearer token (API clients) or the
+/// session cookie (browsers), each one indexed read. A revoked or expired token,
+/// an ended session, a deactivated user or changed roles therefore take effect on
+/// the next request, in every process. Cookie-authenticated requests that change
+/// state must also echo the session's CSRF token in `X-CSRF-Token`.
+///
+/// A request without credentials passes on without a caller; the routes that
+/// need one are registered on a `CallerContext` group, which answers 401 first.
+struct Authenticator: RouterMiddleware {
     typealias Context = ThawRequestContext
     static let cookieName = "thaw_session"
     let store: ThawStore
@@ -20,13 +21,10 @@ struct AuthMiddleware: RouterMiddleware {
         if let authorization = request.headers[.authorization] {
             guard authorization.hasPrefix("Bearer "), case let token = String(authorization.dropFirst(7)),
                   !token.isEmpty, token.count <= 200,
-                  let caller = try await store.caller(bearerToken: token) else {
+                  let principal = try await store.principal(bearerToken: token) else {
                 throw ThawError.bearerTokenRejected
             }
-            switch caller {
-            case .checked(let principal): context.principal = principal
-            case .unchecked(let principal, let proof): context.uncheckedCaller = (principal, proof)
-            }
+            context.principal = principal
         } else if !request.uri.path.hasSuffix("/auth/sign-in"),   // signing in again needs no old session
                   let secret = request.cookies[Self.cookieName]?.value, !secret.isEmpty, secret.count <= 200,
                   let (principal, csrf) = try await store.principal(sessionSecret: secret) {
@@ -38,7 +36,7 @@ struct AuthMiddleware: RouterMiddleware {
             context.principal = principal
             context.sessionSecret = secret
         }
-        if let principal = context.principal ?? context.uncheckedCaller?.principal {
+        if let principal = context.principal {
             context.logger[metadataKey: "user"] = .string(principal.user.id.raw)
         }
         return try await next(request, context)
@@ -51,4 +49,24 @@ struct AuthMiddleware: RouterMiddleware {
         for i in 0..<x.count { diff |= x[i] ^ y[i] }
         return diff == 0
     }
+}
+
+/// The context of a route that acts for a caller: the principal `Authenticator`
+/// found, never nil. Made from the request's context as the route group is
+/// entered; without a caller the request is answered 401 there.
+struct CallerContext: ChildRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let principal: Principal
+    let sessionSecret: String?
+
+    init(context: ThawRequestContext) throws {
+        guard let principal = context.principal else {
+            throw ThawError.unauthenticated("sign in or send a bearer token")
+        }
+        coreContext = context.coreContext
+        self.principal = principal
+        sessionSecret = context.sessionSecret
+    }
+
+    var actor: Actor { principal.actor }
 }
