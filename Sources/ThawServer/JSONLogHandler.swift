@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 import Logging
 import ThawCore
 import ThawStorage
@@ -34,12 +33,9 @@ public struct JSONLogHandler: LogHandler {
         fields["level"] = event.level.rawValue
         fields["label"] = label
         fields["message"] = event.message.description
-        guard var line = try? Self.encoder.encode(fields) else { return }
-        line.append(0x0A)
-        line.withUnsafeBytes { buffer in
+        var line = JSONText.encode(fields) + "\n"
+        line.withUTF8 { buffer in
             _ = write(2, buffer.baseAddress, buffer.count)
         }
     }
-
-    private static let encoder = ThawJSON.makeExportEncoder()
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ThawCore
 @testable import ThawStorage
 
 @Suite struct JSONTextTests {
