@@ -8,8 +8,8 @@ import ThawCore
 import ThawStorage
 
 /// One JSON object per line on standard error: time, level, label, message and
-/// metadata (request id, route, status, duration), keys sorted: easy for a log
-/// shipper to parse.
+/// metadata (request id, route, status, duration). Cheaper than the default
+/// handler and easy for a log shipper to parse.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -26,15 +26,22 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields = metadata.mapValues(\.description)
-        for (key, value) in event.metadata ?? [:] { fields[key] = value.description }
-        if let error = event.error { fields["error"] = String(describing: error) }
-        fields["time"] = ISO8601.format(SystemClock().now())
-        fields["level"] = event.level.rawValue
-        fields["label"] = label
-        fields["message"] = event.message.description
-        var line = JSONText.encode(fields) + "\n"
-        line.withUTF8 { buffer in
+        let level = event.level, message = event.message
+        var out = JSONOutput(capacity: 256)
+        var merged = event.metadata.map { metadata.merging($0) { _, new in new } } ?? metadata
+        if let error = event.error { merged["error"] = .string(String(describing: error)) }
+        out.object { o in
+            o.field("time", SystemClock().now())
+            o.field("level", level.rawValue)
+            o.field("label", label)
+            o.field("message", message.description)
+            for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+                o.key(dynamic: key); o.string(value.description)
+            }
+        }
+        var bytes = out.bytes
+        bytes.append(0x0A)
+        bytes.withUnsafeBufferPointer { buffer in
             _ = write(2, buffer.baseAddress, buffer.count)
         }
     }

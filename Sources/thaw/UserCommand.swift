@@ -93,7 +93,7 @@ struct ExportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let database = try await openDatabase(db.url, logger: Logger(label: "thaw"))
-            let encoder = ThawJSON.makeExportEncoder()
+            let encoder = ThawJSON.makeEncoder()
             let out = FileHandle.standardOutput
             try await ThawStore(database: database, clock: SystemClock()).exportActivity(after: after) { entry in
                 var line = try encoder.encode(entry)

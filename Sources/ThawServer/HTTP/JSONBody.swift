@@ -39,7 +39,15 @@ enum JSONBody {
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        let buffer: ByteBuffer
+        if let fast = value as? any FastJSONEncodable {
+            var out = JSONOutput(capacity: fast.estimatedJSONSize)
+            fast.write(to: &out)
+            buffer = ByteBuffer(bytes: out.bytes)
+        } else {
+            buffer = ByteBuffer(bytes: try encoder.encode(value))
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
 
     static func problem(_ problem: ProblemDetails, headers: HTTPFields = [:]) -> Response {
@@ -99,13 +107,11 @@ extension RequestContext {
     }
 }
 
-/// How Thaw writes JSON. Property names are the API's names, so no key strategy is needed.
+/// How Thaw writes JSON everywhere (API, exports): property names are the API's
+/// names, so no key strategy is needed; keys are sorted, so equal data gives equal
+/// bytes and `JSONOutput` can match it exactly.
 public enum ThawJSON {
-    /// For API responses: fields in their declaration order.
-    public static func makeEncoder() -> JSONEncoder { JSONEncoder() }
-
-    /// For files people compare or hash (exports): keys sorted, so equal data gives equal bytes.
-    public static func makeExportEncoder() -> JSONEncoder {
+    public static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder
