@@ -19,15 +19,12 @@ struct RebuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild", abstract: "Recompute every climate aggregate from the activity ledger, with a progress bar.")
     @OptionGroup var db: DatabaseOptions
-    @Option(help: "Replay the ledger's last N entries through the incremental path (what a live write runs) after folding the rest; prints their time per entry.")
-    var replayLast = 0
 
     func run() async throws {
-        guard replayLast >= 0 else { throw ValidationError("--replay-last must be zero or more") }
         let database = try await openDatabase(db.url, logger: Logger(label: "thaw"))
         let store = ThawStore(database: database, clock: SystemClock())
         let started = ContinuousClock.now
-        let report = try await store.rebuildClimate(replayingLast: replayLast) { done, total in
+        let report = try await store.rebuildClimate { done, total in
             ProgressBar.draw(done, total, unit: "ledger entries")
         }
         let elapsed = ContinuousClock.now - started
@@ -38,11 +35,6 @@ struct RebuildCommand: AsyncParsableCommand {
         print(rows.unchanged ? "the \(rows.rows) stored month rows already held exactly that: none written"
               : "of \(rows.rows) month rows: \(rows.rewritten) stored rows differed and were rewritten, \(rows.added) were missing and added, "
                 + "\(rows.removed) had no ledger entries and were removed")
-        print("steps: " + report.phases.map { "\($0.name) " + String(format: "%.2f s", $0.time.seconds) }.joined(separator: ", "))
-        if report.replayed > 0 {
-            print(String(format: "of which the last %d replayed one at a time through the live path in %.3f s (%.2f µs per entry)",
-                         report.replayed, report.replayTime.seconds, report.replayTime.seconds * 1e6 / Double(report.replayed)))
-        }
         try await database.close()
     }
 }

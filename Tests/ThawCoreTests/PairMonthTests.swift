@@ -82,17 +82,6 @@ import Testing
         #expect(PairMonth(daysText: "", peopleText: "usr_a") == nil)
     }
 
-    @Test func decimalDigitsAreAppendedAsStringWritesThem() {
-        var powers: [Int] = [0, 1, Int.max]
-        var power = 1
-        while power <= Int.max / 10 { power *= 10; powers += [power - 1, power, power + 1] }
-        for value in powers + (0..<1_000).map({ _ in Int.random(in: 0...Int.max) }) {
-            var bytes = Array("x,".utf8)
-            bytes.appendDecimal(value)
-            #expect(String(decoding: bytes, as: UTF8.self) == "x,\(value)")
-        }
-    }
-
     @Test func weeksAreNumberedFromMondays() {
         // 1970-01-01 was a Thursday; weeks run Monday to Sunday, before 1970 too.
         #expect(CalendarDate("1970-01-01")!.weekday == 3 && CalendarDate("1969-12-29")!.weekday == 0)

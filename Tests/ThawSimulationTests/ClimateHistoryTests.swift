@@ -31,15 +31,9 @@ import ThawTestSupport
             let check = try await store.rebuildClimate(pageSize: 997)
             #expect(check.rows == ClimateRowChanges(rows: incremental.count))   // found every row right, wrote none
             #expect(try await store.climateSnapshot() == incremental)
-            // Into an empty table, folding in parallel ranges: every row written, the same rows.
+            // Into an empty table: every row written, the same rows.
             try await db.database.write { try await $0.execute("DELETE FROM climate_months", []) }
             #expect(try await store.rebuildClimate(pageSize: 997).rows == ClimateRowChanges(rows: incremental.count, added: incremental.count))
-            #expect(try await store.climateSnapshot() == incremental)
-            // Folded up to the last 500 entries, those replayed one by one; then every entry replayed.
-            let report = try await store.rebuildClimate(pageSize: 1000, replayingLast: 500)
-            #expect(report.replayed == 500 && report.entries > 1000)
-            #expect(try await store.climateSnapshot() == incremental)
-            try await store.rebuildClimate(replayingLast: .max)
             #expect(try await store.climateSnapshot() == incremental)
 
             let lead = store.scoped(to: people[orgs[0]]![0])

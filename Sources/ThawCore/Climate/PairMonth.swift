@@ -4,9 +4,7 @@
 /// derived from it, so one row per pair and month serves weeks and months alike
 /// (a week across two months takes its days from both).
 ///
-/// Generic over how a person is named (the store keeps user ids). The rebuild
-/// folds the ledger in flat arrays of its own and encodes the same text
-/// (`LedgerFold.encode`).
+/// Generic over how a person is named (the store keeps user ids).
 public struct PairMonthOf<Person: Hashable & Sendable>: Sendable {
     public typealias Day = PairDay
 

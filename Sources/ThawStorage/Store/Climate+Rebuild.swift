@@ -1,50 +1,42 @@
-import Foundation
-import Synchronization
 import ThawCore
 
-/// What a climate rebuild did: entries read in all, what it found and changed
-/// among the stored month rows, how many of the last entries were replayed
-/// through the live path, and how long those took.
+/// What a climate rebuild did: the ledger entries it read, and what it found
+/// and changed among the stored month rows.
 public struct ClimateRebuildReport: Sendable {
     public var entries: Int
     public var rows: ClimateRowChanges
-    public var replayed: Int
-    public var replayTime: Duration
-    /// How long each step took, in order (finding the ledger's ends, reading, summing, comparing, writing, replaying).
-    public var phases: [(name: String, time: Duration)]
 }
 
-/// Times the steps of a long job one after another.
-struct PhaseTimer {
-    private(set) var phases: [(name: String, time: Duration)] = []
-    private var started = ContinuousClock.now
+/// What a climate rebuild found when it set the months computed from the ledger
+/// beside the stored rows.
+public struct ClimateRowChanges: Sendable, Equatable {
+    /// Month rows the ledger gives.
+    public var rows = 0
+    /// Stored rows that held other values, and rows that were not stored: both written.
+    public var rewritten = 0, added = 0
+    /// Stored rows for a pair and month without a ledger entry: deleted.
+    public var removed = 0
 
-    /// Ends the step under way, named `name`, and starts the next.
-    mutating func end(_ name: String) {
-        let now = ContinuousClock.now
-        phases.append((name, now - started))
-        started = now
+    public init(rows: Int = 0, rewritten: Int = 0, added: Int = 0, removed: Int = 0) {
+        self.rows = rows; self.rewritten = rewritten; self.added = added; self.removed = removed
     }
+
+    /// Whether the stored rows already held exactly what the ledger gives.
+    public var unchanged: Bool { rewritten == 0 && added == 0 && removed == 0 }
 }
 
 extension ThawStore {
     /// Recomputes every climate aggregate from the ledger, reporting progress as
     /// (entries read, entries in all), and writes the stored rows that differ from
-    /// what it computed (none, when the live path kept them right). One write transaction, so entries written
-    /// meanwhile wait (on PostgreSQL, their climate updates wait on a table lock)
-    /// and are counted once. Gives exactly what the incremental updates gave (a
-    /// test holds the two equal).
-    ///
-    /// `replayingLast` entries at the end of the ledger go through the live path
-    /// instead, one at a time, after the others are folded and written: the
-    /// statements a live write runs, against tables of full size, so their time per
-    /// entry is the incremental update's cost (the benchmark measures it this way).
+    /// what it computed: none, when the live path kept them right. Each entry goes
+    /// through the live path's rule (`ClimateLedger.contribution`), so the two agree
+    /// (a test holds them equal). One write transaction: entries written meanwhile
+    /// wait (on PostgreSQL, their climate updates wait on a table lock) and are
+    /// counted once.
     @discardableResult
-    public func rebuildClimate(pageSize: Int = 200_000, replayingLast: Int = 0,
+    public func rebuildClimate(pageSize: Int = 100_000,
                                progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ClimateRebuildReport {
-        try await database.write { db in
-            try await ClimateRebuild.run(db, pageSize: pageSize, replayingLast: replayingLast, parallelReads: database, progress: progress)
-        }
+        try await database.write { db in try await ClimateRebuild.run(db, pageSize: pageSize, progress: progress) }
     }
 
     /// Every stored aggregate row, in a fixed order (for comparing incremental and rebuilt state).
@@ -58,110 +50,89 @@ extension ThawStore {
 }
 
 enum ClimateRebuild {
-    /// `parallelReads`: a database to read the ledger from in several ranges at once,
-    /// one per core (its read connections see what `db` sees: nothing else can commit
-    /// entries on SQLite while `db` holds the writer, and on PostgreSQL entries
-    /// committed meanwhile wait for the table lock before touching the months).
-    /// Without it the ledger is read through `db` alone (a migration).
-    @discardableResult
-    static func run(_ db: any SQLConnection, pageSize: Int = 200_000, replayingLast: Int = 0, parallelReads: (any SQLDatabase)? = nil,
-                    progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ClimateRebuildReport {
-        var timer = PhaseTimer()
+    typealias Months = [ClimateMonthRows.Key: PairMonth]
+
+    static func run(_ db: any SQLConnection, pageSize: Int = 100_000,
+                    progress: (Int, Int) -> Void = { _, _ in }) async throws -> ClimateRebuildReport {
         if db.dialect == .postgres {
             // Live writes update month rows under row locks; this waits for them and holds them off until the rebuild commits.
             try await db.execute("LOCK TABLE climate_months IN EXCLUSIVE MODE")
         }
-        // Two queries: SQLite reads MIN or MAX of the key from one end of the B-tree, but scans the table for both in one.
-        let first = try await db.query("SELECT seq FROM activity ORDER BY seq LIMIT 1", []).first?.int64("seq") ?? 1
-        let last = try await db.query("SELECT seq FROM activity ORDER BY seq DESC LIMIT 1", []).first?.int64("seq") ?? 0
-        // The progress bar's whole: the span of seqs, not a COUNT(*) (seconds of reading an index at ten
-        // million entries). Exact on SQLite, whose append-only ledger leaves no gaps; on PostgreSQL a
-        // sequence can skip numbers, so the bar ends with the count actually read.
-        let total = Int(last - first + 1)
-        // Entries from this seq on are replayed rather than folded.
-        let replayFrom = replayingLast <= 0 ? last + 1
-            : try await db.query("SELECT seq FROM activity ORDER BY seq DESC LIMIT 1 OFFSET ?", min(replayingLast, max(total, 1)) - 1).first?.int64("seq") ?? first
-        timer.end("bounds")
-        let done = Atomic<Int>(0)
-        let counted: @Sendable (Int) -> Void = { n in progress(done.add(n, ordering: .relaxed).newValue, total) }
-        let scans = if let parallelReads, replayFrom - first > Int64(pageSize) {
-            try await scanInParallel(parallelReads, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)
-        } else {
-            [try await scan(db, seqs: first..<replayFrom, pageSize: pageSize, counted: counted)]
-        }
-        timer.end("reading")
-        let fold = await LedgerFold.build(consume scans)
-        timer.end("summing")
-        let rows = try await reconcile(fold, into: db, parallelReads: parallelReads, timer: &timer)
-
-        let started = ContinuousClock.now
-        var replayed = 0, cursor = replayFrom
-        while true {
-            let rows = try await db.query(page, [.int(cursor), .int(last + 1), .int(Int64(pageSize))])
-            for row in rows {
-                try await db.addToClimate(kind: row.string("kind"), channel: row.enumValue("channel"),
-                                          detail: JSONText.decode(row.optionalString("detail")), actorUser: row.optionalId("actor_user_id"),
-                                          actor: row.string("actor_organization_id"), counterpart: row.optionalString("counterpart_organization_id"),
-                                          at: row.timestamp("at"))
+        // The ledger's ends, each read from one end of its key (one query for both would scan the table on SQLite).
+        let first = try await db.first("SELECT seq FROM activity ORDER BY seq LIMIT 1")?.int64("seq") ?? 1
+        let last = try await db.first("SELECT seq FROM activity ORDER BY seq DESC LIMIT 1")?.int64("seq") ?? 0
+        // The progress bar's whole is the span of seqs rather than a COUNT(*), which reads a whole index.
+        // Exact on SQLite, whose append-only ledger has no gaps; a PostgreSQL sequence may skip numbers.
+        let total = Int(max(last - first + 1, 0))
+        var months: Months = [:]
+        var entries = 0
+        for start in stride(from: first, through: last, by: max(pageSize, 1)) {
+            let end = min(start + Int64(pageSize), last + 1)
+            try await db.scan(entriesBetween, [.int(start), .int(end)]) { row in
+                entries += 1
+                add(row, to: &months)
             }
-            guard let seq = rows.last?.int64("seq") else { break }
-            cursor = seq + 1; replayed += rows.count
-            counted(rows.count)
+            progress(entries, total)
         }
-        let entries = done.load(ordering: .relaxed)
         progress(entries, entries)
-        if replayed > 0 { timer.end("replaying") }
-        return ClimateRebuildReport(entries: entries, rows: rows, replayed: replayed, replayTime: ContinuousClock.now - started,
-                                     phases: timer.phases)
+        return ClimateRebuildReport(entries: entries, rows: try await reconcile(months, into: db))
     }
 
-    /// A page of entries to replay: the next `LIMIT` from a seq on, below another.
-    static let page = "SELECT seq, \(LedgerScan.columns) FROM activity WHERE seq >= ? AND seq < ? ORDER BY seq LIMIT ?"
-    /// The entries of a span of seqs, for a scan (which needs neither their seqs nor their order).
-    static let span = "SELECT \(LedgerScan.columns) FROM activity WHERE seq >= ? AND seq < ?"
+    static let entriesBetween = """
+        SELECT at, actor_user_id, actor_organization_id, counterpart_organization_id, kind, channel, detail
+        FROM activity WHERE seq >= ? AND seq < ?
+        """
 
-    /// Reads the entries with seqs in `seqs`, `pageSize` seqs at a time.
-    static func scan(_ db: any SQLConnection, seqs: Range<Int64>, pageSize: Int, counted: (Int) -> Void) async throws -> LedgerScan {
-        // At most one record per entry (seqs on SQLite have no gaps; on PostgreSQL a sequence may skip, hence the cap).
-        var scan = LedgerScan(expecting: Int(min(seqs.upperBound - seqs.lowerBound, 1 << 24)))
-        for start in stride(from: seqs.lowerBound, to: seqs.upperBound, by: max(pageSize, 1)) {
-            var count = 0
-            let binds: [SQLValue] = [.int(start), .int(min(start + Int64(pageSize), seqs.upperBound))]
-            if let sqlite = db as? SQLiteConnection {
-                // Rows of SQLite's own type, so `add` runs as compiled for it (no protocol calls per column).
-                try sqlite.handle.scan(span, binds) { row in
-                    scan.add(row)
-                    count += 1
-                }
-            } else {
-                try await db.scan(span, binds) { row in
-                    scan.add(row)
-                    count += 1
-                }
-            }
-            counted(count)
-        }
-        return scan
+    /// Adds one ledger entry (a row of `entriesBetween`) to its pair's month, if it counts.
+    private static func add(_ row: some SQLScanRow, to months: inout Months) {
+        // Most entries are inside one organisation: those are passed over before reading the rest.
+        guard let actor = row.text(2), let counterpart = row.text(3), counterpart != actor,
+              let kind = row.text(4), let channel = row.text(5).flatMap(Channel.init(rawValue:)),
+              let at = row.int64(0) else { return }
+        guard let (lo, hi, day, counts) = ClimateLedger.contribution(
+            kind: kind, channel: channel, detail: detail(row.text(6)), actor: actor, counterpart: counterpart,
+            at: Timestamp(millis: at)) else { return }
+        months[ClimateMonthRows.Key(lo: lo, hi: hi, month: day.firstOfMonth), default: PairMonth()]
+            .add(day: day.day, counts: counts, person: row.text(1))
     }
 
-    /// Reads `seqs` in one range per core, each through its own read connection: the scans in ledger order.
-    private static func scanInParallel(_ database: any SQLDatabase, seqs: Range<Int64>, pageSize: Int,
-                                       counted: @escaping @Sendable (Int) -> Void) async throws -> [LedgerScan] {
-        let parts = Int64(max(1, ProcessInfo.processInfo.activeProcessorCount))
-        let step = ((seqs.upperBound - seqs.lowerBound) + parts - 1) / parts
-        return try await withThrowingTaskGroup(of: (Int64, LedgerScan).self) { group in
-            for start in stride(from: seqs.lowerBound, to: seqs.upperBound, by: Int(step)) {
-                // Not on the caller's executor (the SQLite writer's one thread), which child tasks would inherit.
-                group.addTask(executorPreference: globalConcurrentExecutor) {
-                    try await database.read { reader in
-                        (start, try await scan(reader, seqs: start..<min(start + step, seqs.upperBound), pageSize: pageSize, counted: counted))
-                    }
-                }
+    /// The values of an entry's detail that the climate reads. Only a detail that
+    /// names one of them is decoded: most name neither.
+    private static func detail(_ text: String?) -> [String: String] {
+        guard let text, ClimateLedger.detailKeys.contains(where: { text.contains("\"\($0)\"") }) else { return [:] }
+        return JSONText.decode(text)
+    }
+
+    /// Brings the stored month rows to `months`, writing only where they differ:
+    /// stored rows the ledger does not give are deleted, rows that differ or are
+    /// missing are written, in key order.
+    static func reconcile(_ months: Months, into db: any SQLConnection) async throws -> ClimateRowChanges {
+        var changes = ClimateRowChanges(rows: months.count)
+        var upToDate: Set<ClimateMonthRows.Key> = []
+        var extra: [[SQLValue]] = []
+        let columns = ClimateMonthRows.valueColumns
+        let stored = "SELECT org_lo, org_hi, month, \(columns.joined(separator: ", ")) FROM climate_months"
+        try await db.scan(stored, []) { row in
+            guard let lo = row.text(0), let hi = row.text(1), let monthText = row.text(2),
+                  let month = CalendarDate(monthText), let computed = months[.init(lo: lo, hi: hi, month: month)] else {
+                extra.append((0..<3).map { row.text($0).map(SQLValue.text) ?? .null })
+                return
             }
-            var parts: [(Int64, LedgerScan)] = []
-            for try await part in group { parts.append(part) }
-            return parts.sorted { $0.0 < $1.0 }.map(\.1)
+            // The value columns: numbers, then the two texts (`ClimateMonthRows.values`).
+            let numbers = (3..<1 + columns.count).map { row.int64($0).map(SQLValue.int) ?? .null }
+            let values = numbers + [1 + columns.count, 2 + columns.count].map { row.text($0).map(SQLValue.text) ?? .null }
+            if values == ClimateMonthRows.values(computed, of: month, naming: { $0 }) { upToDate.insert(.init(lo: lo, hi: hi, month: month)) } else { changes.rewritten += 1 }
         }
+        changes.removed = extra.count
+        changes.added = months.count - upToDate.count - changes.rewritten
+        try await withoutZeroingFreedPages(db) {
+            for key in extra { try await db.execute(ClimateMonthRows.delete, key) }
+            // In key order, so the table's B-tree grows at its end when it starts empty.
+            for (key, month) in months.sorted(by: { $0.key < $1.key }) where !upToDate.contains(key) {
+                try await db.execute(ClimateMonthRows.upsert, key.binds + ClimateMonthRows.values(month, of: key.month, naming: { $0 }))
+            }
+        }
+        return changes
     }
 
     /// Runs `body` with SQLite's `secure_delete` at FAST, then as it was. Our SQLite
@@ -180,5 +151,12 @@ enum ClimateRebuild {
             throw error
         }
         try await db.execute(restore)
+    }
+}
+
+extension SQLScanRow {
+    /// The column's text, or nil for NULL (or a number).
+    func text(_ column: Int) -> String? {
+        withText(column) { $0.map { String(decoding: $0, as: UTF8.self) } }
     }
 }
