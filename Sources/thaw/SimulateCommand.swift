@@ -59,7 +59,7 @@ struct SimulateCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("\n".utf8))
         let elapsed = ContinuousClock.now - started
         let recovery = try await RegimeRecovery.measure(plan, store: store, people: people)
-        let entries = try await database.read { c in try await c.query("SELECT COUNT(*) AS n FROM activity", []).first?.int("n") ?? 0 }
+        let entries = try await store.ledgerEntryCount()
         print("""
             simulated \(organizations) organisations, \(summary.pairs) partnerships, \(weeks) weeks from \(monday) at noise \(noise) (seed \(seed)):
               \(summary.actions) actions in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow))); \(entries) ledger entries in the database

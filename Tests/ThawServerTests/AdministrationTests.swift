@@ -57,11 +57,11 @@ import ThawTestSupport
             #expect(second.status == 409 && second.problemRule == "organization-has-administrator")
             #expect(try await api.call(.get, "/api/v1/users?organizationId=\(shelter)", as: "networkAdmin").items.count == 1)
             // The ledger names the administrator's own organisation as the actor's, the shelter as the counterpart.
-            let entry = try #require(try await w.store.database.read { db in
+            let entry = try #require(try await w.database.read { db in
                 try await db.first("SELECT actor_organization_id, counterpart_organization_id FROM activity WHERE kind = 'user.created' ORDER BY seq DESC LIMIT 1")
             })
             #expect(entry.string("actor_organization_id") == w.clinic.id.raw && entry.optionalString("counterpart_organization_id") == shelter)
-            let organizationEntry = try #require(try await w.store.database.read { db in
+            let organizationEntry = try #require(try await w.database.read { db in
                 try await db.first("SELECT actor_organization_id FROM activity WHERE kind = 'organization.created' ORDER BY seq DESC LIMIT 1")
             })
             #expect(organizationEntry.string("actor_organization_id") == w.clinic.id.raw)

@@ -28,7 +28,7 @@ import ThawTestSupport
             _ = try await partner.changeStatus(ignored.id, StatusChange(status: .accepted), expectedVersion: 1)      // late, already counted
             #expect(try await w.store.sweepDeadlines().overdueResponses == 0)
 
-            let verdicts = try await w.store.database.read { c in
+            let verdicts = try await w.database.read { c in
                 try await c.query("SELECT kind, detail FROM activity WHERE kind IN ('referral.status-changed', 'referral.message-sent', 'referral.response-overdue') ORDER BY seq", [])
                     .map { "\($0.string("kind")) \(JSONText.decode($0.optionalString("detail"))[ResponseTiming.detailKey] ?? "-")" }
             }

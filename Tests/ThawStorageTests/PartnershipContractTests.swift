@@ -67,7 +67,7 @@ import ThawTestSupport
                 try await l.clinic.recordMeeting(committee.id, heldAt: w.clock.now(), agenda: ["x"], minutes: nil, attendees: [l.foodActor.userId])
             }
             #expect(try await l.housing.meetings(committee.id).map(\.id) == [meeting.id])
-            let formal = try await w.store.database.read { c in
+            let formal = try await w.database.read { c in
                 try await c.query("SELECT kind FROM activity WHERE channel = 'formal' ORDER BY seq", []).map { $0.string("kind") }
             }
             #expect(formal.contains("committee.member-left") && formal.contains("decision.failed") && formal.contains("decision.passed")
@@ -98,7 +98,7 @@ import ThawTestSupport
             commitment = try #require(try await l.clinic.commitments().first)   // listing sweeps first
             #expect(commitment.status == .missed && commitment.version == 2)
             #expect(try await w.store.markMissedCommitments() == 0)               // once only
-            let missed = try await w.store.database.read { c in
+            let missed = try await w.database.read { c in
                 try await c.query("SELECT at, actor_user_id, counterpart_organization_id FROM activity WHERE kind = 'commitment.missed'", [])
             }
             #expect(missed.count == 1 && missed[0].timestamp("at") == due.startOfDay.adding(days: 1) && missed[0].optionalString("actor_user_id") == nil)
@@ -160,7 +160,7 @@ import ThawTestSupport
             await #expect(throws: ThawError.notFound("thread \(thread.id)")) { try await w.store.scoped(to: w.clinicAdmin).thread(thread.id) }
             await #expect(throws: ThawError.self) { try await w.store.scoped(to: w.clinicAdmin).postToThread(thread.id, body: "hi") }
             await #expect(throws: ThawError.self) { try await l.clinic.startThread(subject: "Internal", with: [w.navigator.userId], message: "x") }
-            let informal = try await w.store.database.read { c in
+            let informal = try await w.database.read { c in
                 try await c.query("SELECT actor_organization_id, counterpart_organization_id FROM activity WHERE channel = 'informal' ORDER BY seq", [])
             }
             #expect(informal.map { $0.string("counterpart_organization_id") } == [w.housing.id.raw, w.clinic.id.raw])

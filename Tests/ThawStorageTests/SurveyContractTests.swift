@@ -43,7 +43,7 @@ import ThawTestSupport
             w.clock.advance(seconds: 20 * 86_400)
             await #expect(throws: ThawError.self) { try await food.answerSurvey(round.id, about: w.housing.id, [.mutualRespect: 3]) }
             #expect(try await food.pendingSurveys().isEmpty)
-            let ledger = try await w.store.database.read { c in try await c.query("SELECT detail FROM activity WHERE kind = 'survey.answered'", []) }
+            let ledger = try await w.database.read { c in try await c.query("SELECT detail FROM activity WHERE kind = 'survey.answered'", []) }
             #expect(ledger.count == 3 && ledger.allSatisfy { $0.string("detail") == "{}" })   // no scores in the ledger
         }
     }

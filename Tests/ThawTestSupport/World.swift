@@ -1,5 +1,5 @@
 import ThawCore
-import ThawStorage
+@testable import ThawStorage
 
 /// A small network for the contract tests: a primary-care clinic that refers,
 /// two social-care partners (housing, food), an unrelated community
@@ -63,6 +63,9 @@ public struct World: Sendable {
                                                       roles: roles, password: "correct horse battery"), passwordHash: "x")
         return Actor(userId: user.id, organizationId: organization.id, sector: organization.sector, roles: roles)
     }
+
+    /// The store's database, for tests that look at what was stored.
+    public var database: any SQLDatabase { store.database }
 
     public func count(_ table: String) async throws -> Int {
         try await store.database.read { db in try await db.query("SELECT COUNT(*) AS n FROM \(table)", []).first!.int("n") }

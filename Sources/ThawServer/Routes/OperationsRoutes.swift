@@ -11,7 +11,7 @@ struct OperationsRoutes {
         router.get("healthz") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ok\n"))) }
         router.get("readyz") { _, _ -> Response in
             do {
-                _ = try await store.database.read { db in try await db.query("SELECT 1 AS ok", []) }
+                try await store.checkDatabase()
                 return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ready\n")))
             } catch {
                 return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain"],

@@ -42,17 +42,27 @@ extension ScopedStore {
     }
 
     /// Consultations my organisation proposed or was invited to.
+    /// The consultations the caller's organisation proposed or was invited to, newest first:
+    /// two queries, whatever their number.
     public func consultations() async throws -> [Consultation] {
-        let actor = self.actor
+        let organization = actor.organizationId
         return try await database.read { db in
-            var found: [Consultation] = []
+            let visible = """
+                SELECT id FROM consultations WHERE organization_id = ?
+                UNION SELECT consultation_id FROM consultation_invitations WHERE organization_id = ?
+                """
+            let rows = try await db.query("""
+                SELECT id, organization_id, title, proposal, deadline, status, created_at, closed_at FROM consultations
+                WHERE id IN (\(visible)) ORDER BY created_at DESC, id
+                """, organization, organization)
+            var invited: [String: [ID<Organization>]] = [:]
             for row in try await db.query("""
-                SELECT DISTINCT c.id, c.created_at FROM consultations c LEFT JOIN consultation_invitations i ON i.consultation_id = c.id
-                WHERE c.organization_id = ? OR i.organization_id = ? ORDER BY c.created_at DESC, c.id
-                """, actor.organizationId, actor.organizationId) {
-                found.append(try await Self.visibleConsultation(db, row.id("id"), actor: actor))
+                SELECT consultation_id, organization_id FROM consultation_invitations
+                WHERE consultation_id IN (\(visible)) ORDER BY organization_id
+                """, organization, organization) {
+                invited[row.string("consultation_id"), default: []].append(row.id("organization_id"))
             }
-            return found
+            return try rows.map { try Self.consultation(from: $0, invited: invited[$0.string("id")] ?? []) }
         }
     }
 
@@ -136,9 +146,13 @@ extension ScopedStore {
             "SELECT organization_id FROM consultation_invitations WHERE consultation_id = ? ORDER BY organization_id", id).map { $0.id("organization_id") }
         let proposer: ID<Organization> = row.id("organization_id")
         guard proposer == actor.organizationId || invited.contains(actor.organizationId) else { throw ThawError.notFound("consultation \(id)") }
-        return Consultation(id: row.id("id"), organizationId: proposer, title: row.string("title"), proposal: row.string("proposal"),
-                            invitedOrganizationIds: invited, deadline: try row.calendarDate("deadline"), status: row.enumValue("status"),
-                            createdAt: row.timestamp("created_at"), closedAt: row.optionalTimestamp("closed_at"))
+        return try consultation(from: row, invited: invited)
+    }
+
+    static func consultation(from row: SQLRow, invited: [ID<Organization>]) throws -> Consultation {
+        Consultation(id: row.id("id"), organizationId: row.id("organization_id"), title: row.string("title"), proposal: row.string("proposal"),
+                     invitedOrganizationIds: invited, deadline: try row.calendarDate("deadline"), status: row.enumValue("status"),
+                     createdAt: row.timestamp("created_at"), closedAt: row.optionalTimestamp("closed_at"))
     }
 
     static func feedback(_ db: any SQLConnection, _ id: ID<Consultation>) async throws -> [FeedbackItem] {

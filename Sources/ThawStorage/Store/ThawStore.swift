@@ -5,7 +5,7 @@ import ThawCore
 /// administration) live here; anything touching a client goes through
 /// `scoped(to:)`, a repository bound to one actor.
 public struct ThawStore: Sendable {
-    public let database: any SQLDatabase
+    let database: any SQLDatabase
     public let clock: any TimeSource
     /// Committed referral changes, for live pages.
     public let changes: ChangeFeed
@@ -14,6 +14,16 @@ public struct ThawStore: Sendable {
         self.database = database
         self.clock = clock
         self.changes = changes
+    }
+
+    /// Answers when the database answers a query (readiness).
+    public func checkDatabase() async throws {
+        _ = try await database.read { db in try await db.query("SELECT 1 AS ok", []) }
+    }
+
+    /// How many entries the activity ledger holds.
+    public func ledgerEntryCount() async throws -> Int {
+        try await database.read { db in try await db.first("SELECT COUNT(*) AS n FROM activity")?.int("n") ?? 0 }
     }
 
     /// A store for an actor whose credential has been checked in this request (or
