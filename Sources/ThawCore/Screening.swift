@@ -26,7 +26,7 @@ public struct Screening: Codable, Sendable, Equatable {
 
 /// A need identified for a client on a date (FHIR Condition, SDOH category).
 public struct IdentifiedNeed: Codable, Sendable, Equatable {
-    public enum Status: String, Codable, Sendable { case active, resolved }
+    public enum Status: String, Codable, Sendable, CaseIterable { case active, resolved }
     public var id: ID<IdentifiedNeed>
     public var clientId: ID<Client>
     public var category: NeedCategory

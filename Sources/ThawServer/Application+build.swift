@@ -48,12 +48,17 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     OperationsRoutes(store: store, metrics: metrics).register(on: router)
     let hasher = PasswordHasher(cost: configuration.bcryptCost)
     WebRoutes(store: store, hasher: hasher, configuration: configuration, metrics: metrics).register(on: router)
-    let api = router.group("api/v1").add(middleware: Authenticator(store: store))
-    api.get("openapi.json") { _, _ in try JSONBody.response(OpenAPIDocument.json) }
+    // Each API route is registered with its description; the OpenAPI document is made from them.
+    let description = APIDescription()
+    let apiGroup = router.group("api/v1").add(middleware: Authenticator(store: store))
+    let api = DescribedRoutes(group: apiGroup, description: description)
+    api.add(.init(.get, "openapi.json", id: "getOpenAPI", tag: "meta", summary: "This document")) { _, _ in
+        try JSONBody.response(description.document)
+    }
     let auth = AuthRoutes(store: store, hasher: hasher, configuration: configuration)
     auth.registerOpen(on: api)
     // Everything else acts for a caller.
-    let callers = api.group(context: CallerContext.self)
+    let callers = DescribedRoutes(group: apiGroup.group(context: CallerContext.self), description: description)
     auth.register(on: callers)
     DirectoryRoutes(store: store, hasher: hasher, configuration: configuration).register(on: callers)
     ClientRoutes(store: store, configuration: configuration).register(on: callers)
@@ -63,6 +68,7 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     NetworkFactsRoutes(store: store, configuration: configuration).register(on: callers)
     SurveyRoutes(store: store, configuration: configuration).register(on: callers)
     ClimateRoutes(store: store, configuration: configuration).register(on: callers)
+    _ = description.document   // made now, so a type whose schema cannot be derived stops the start, not a request
     routeMethods.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

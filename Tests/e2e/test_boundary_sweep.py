@@ -49,6 +49,8 @@ def resolve(schema, components):
     if "anyOf" in schema:
         schema = next(s for s in schema["anyOf"] if s.get("type") != "null")
         return resolve(schema, components)
+    if "oneOf" in schema:  # a tagged union: its first form
+        return resolve(schema["oneOf"][0], components)
     return schema
 
 

@@ -13,7 +13,7 @@ public struct NetworkMeasures: Codable, Sendable, Equatable {
     /// intermediary; nil when the network has no such pair.
     public var directness: Double?
 
-    public enum Side: String, Codable, Sendable { case primaryCare = "primary-care", centralSystem = "central-system", other }
+    public enum Side: String, Codable, Sendable, CaseIterable { case primaryCare = "primary-care", centralSystem = "central-system", other }
 
     /// - Parameters:
     ///   - nodes: every organisation, with the side of the divide it sits on.

@@ -47,7 +47,7 @@ public struct Meeting: Codable, Sendable, Equatable {
 
 /// A motion put to a committee, its votes and, once decided, its tally.
 public struct Decision: Codable, Sendable, Equatable {
-    public enum Status: String, Codable, Sendable { case open, passed, failed }
+    public enum Status: String, Codable, Sendable, CaseIterable { case open, passed, failed }
     public var id: ID<Decision>
     public var committeeId: ID<Committee>
     public var meetingId: ID<Meeting>?

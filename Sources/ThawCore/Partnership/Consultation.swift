@@ -2,7 +2,7 @@
 /// item by item; the proposer answers every item before closing ("you said,
 /// we did"). Listening, not only talking.
 public struct Consultation: Codable, Sendable, Equatable {
-    public enum Status: String, Codable, Sendable { case open, closed }
+    public enum Status: String, Codable, Sendable, CaseIterable { case open, closed }
     public var id: ID<Consultation>
     public var organizationId: ID<Organization>
     public var title: String

@@ -14,19 +14,31 @@ struct ReferralRoutes: APIRouteGroup {
     let metrics: ThawMetrics
     let configuration: ServerConfiguration
 
-    func register(on group: RouterGroup<CallerContext>) {
-        group.post("referrals", use: create)
-        group.get("referrals", use: worklist)
-        group.get("referrals/open", use: openReferrals)
-        group.get("referrals/:referralId", use: get)
-        group.patch("referrals/:referralId", use: update)
-        group.post("referrals/:referralId/status", use: changeStatus)
-        group.post("referrals/:referralId/claim", use: claim)
-        group.post("referrals/:referralId/business-status", use: businessStatus)
-        group.get("referrals/:referralId/messages", use: messages)
-        group.post("referrals/:referralId/messages", use: sendMessage)
-        group.post("referrals/:referralId/messages/:messageId/read", use: markRead)
-        group.get("referrals/:referralId/timeline", use: timeline)
+    func register(on routes: DescribedRoutes<CallerContext>) {
+        routes.add(.init(.post, "referrals", id: "createReferral", tag: "referrals", summary: "Send (or draft) a referral", body: NewReferral.self, success: 201, answer: .one(Referral.self), idempotent: true),
+                   use: create)
+        routes.add(.init(.get, "referrals", id: "worklist", tag: "referrals", summary: "Caseload or inbox", query: ["view", "filter", "status", "mine", "sort", "limit", "cursor"], answer: .list(WorklistItem.self)),
+                   use: worklist)
+        routes.add(.init(.get, "referrals/open", id: "openReferrals", tag: "referrals", summary: "Open referrals my organisation could claim", answer: .list(OpenReferralSummary.self)),
+                   use: openReferrals)
+        routes.add(.init(.get, "referrals/:referralId", id: "getReferral", tag: "referrals", summary: "A referral with what I may do next", answer: .one(ReferralDetail.self)),
+                   use: get)
+        routes.add(.init(.patch, "referrals/:referralId", id: "updateReferral", tag: "referrals", summary: "Change priority, follow-up date or note", body: ReferralUpdate.self, answer: .one(Referral.self), ifMatch: true),
+                   use: update)
+        routes.add(.init(.post, "referrals/:referralId/status", id: "changeReferralStatus", tag: "referrals", summary: "Move the referral to a new status", body: StatusChange.self, answer: .one(Referral.self), ifMatch: true),
+                   use: changeStatus)
+        routes.add(.init(.post, "referrals/:referralId/claim", id: "claimReferral", tag: "referrals", summary: "Claim an open referral", answer: .one(Referral.self), conflicts: true),
+                   use: claim)
+        routes.add(.init(.post, "referrals/:referralId/business-status", id: "setBusinessStatus", tag: "referrals", summary: "Report a business step", body: BusinessStatusChange.self, answer: .one(Referral.self), ifMatch: true),
+                   use: businessStatus)
+        routes.add(.init(.get, "referrals/:referralId/messages", id: "listMessages", tag: "referrals", summary: "Messages on a referral", answer: .list(ReferralMessage.self)),
+                   use: messages)
+        routes.add(.init(.post, "referrals/:referralId/messages", id: "sendMessage", tag: "referrals", summary: "Send a message", body: NewMessage.self, success: 201, answer: .one(ReferralMessage.self), conflicts: true),
+                   use: sendMessage)
+        routes.add(.init(.post, "referrals/:referralId/messages/:messageId/read", id: "markMessageRead", tag: "referrals", summary: "Record a read receipt", answer: .one(ReferralMessage.self)),
+                   use: markRead)
+        routes.add(.init(.get, "referrals/:referralId/timeline", id: "referralTimeline", tag: "referrals", summary: "The referral's history from the activity ledger", answer: .list(ActivityEntry.self)),
+                   use: timeline)
     }
 
     private func withETag(_ referral: Referral, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) throws -> Response {

@@ -4,7 +4,7 @@ import ThawCore
 import ThawStorage
 
 struct NewTokenRequest: Codable { var name: String; var expiresAt: Timestamp?; var userId: ID<User>? }
-struct CreatedToken: Encodable { var token: APIToken; var secret: String }
+struct CreatedToken: Codable { var token: APIToken; var secret: String }
 
 /// API tokens: a user makes their own; an administrator may make one for a
 /// user of their organisation. The secret is shown once.
@@ -12,10 +12,13 @@ struct TokenRoutes: APIRouteGroup {
     let store: ThawStore
     let configuration: ServerConfiguration
 
-    func register(on group: RouterGroup<CallerContext>) {
-        group.get("tokens", use: list)
-        group.post("tokens", use: create)
-        group.delete("tokens/:tokenId", use: revoke)
+    func register(on routes: DescribedRoutes<CallerContext>) {
+        routes.add(.init(.get, "tokens", id: "listTokens", tag: "auth", summary: "My API tokens", answer: .list(APIToken.self)),
+                   use: list)
+        routes.add(.init(.post, "tokens", id: "createToken", tag: "auth", summary: "Create an API token (secret shown once)", body: NewTokenRequest.self, success: 201, answer: .one(CreatedToken.self)),
+                   use: create)
+        routes.add(.init(.delete, "tokens/:tokenId", id: "revokeToken", tag: "auth", summary: "Revoke an API token", success: 204),
+                   use: revoke)
     }
 
     @Sendable func list(_ request: Request, context: CallerContext) async throws -> Response {

@@ -28,13 +28,19 @@ struct SurveyRoutes: APIRouteGroup {
     let store: ThawStore
     let configuration: ServerConfiguration
 
-    func register(on group: RouterGroup<CallerContext>) {
-        group.get("surveys", use: list)
-        group.post("surveys", use: schedule)
-        group.get("surveys/items", use: items)
-        group.get("surveys/pending", use: pending)
-        group.post("surveys/:surveyId/answers", use: answer)
-        group.get("surveys/:surveyId/results", use: results)
+    func register(on routes: DescribedRoutes<CallerContext>) {
+        routes.add(.init(.get, "surveys", id: "listSurveys", tag: "climate", summary: "Pulse survey rounds my organisation takes part in", answer: .list(SurveyRound.self)),
+                   use: list)
+        routes.add(.init(.post, "surveys", id: "scheduleSurvey", tag: "climate", summary: "Schedule a pulse survey round", body: NewSurveyRound.self, success: 201, answer: .one(SurveyRound.self)),
+                   use: schedule)
+        routes.add(.init(.get, "surveys/items", id: "surveyItems", tag: "climate", summary: "The survey items, their questions and scales", answer: .list(SurveyItemInfo.self)),
+                   use: items)
+        routes.add(.init(.get, "surveys/pending", id: "pendingSurveys", tag: "climate", summary: "Open rounds in which I still have partners to rate", answer: .list(SurveyRound.self)),
+                   use: pending)
+        routes.add(.init(.post, "surveys/:surveyId/answers", id: "answerSurvey", tag: "climate", summary: "Rate one partner organisation (once per round)", body: SurveyAnswers.self, success: 204, conflicts: true),
+                   use: answer)
+        routes.add(.init(.get, "surveys/:surveyId/results", id: "surveyResults", tag: "climate", summary: "Aggregates per organisation (hidden below three respondents) and the response rate", answer: .one(SurveyResults.self)),
+                   use: results)
     }
 
     @Sendable func list(_ request: Request, context: CallerContext) async throws -> Response {

@@ -6,12 +6,12 @@ import ThawCore
 import ThawStorage
 
 struct SignInRequest: Decodable { var email: String; var password: String }
-struct SignInResponse: Encodable {
+struct SignInResponse: Codable {
     var user: User
     var organization: Organization
     var csrfToken: String
 }
-struct MeResponse: Encodable { var user: User; var organization: Organization }
+struct MeResponse: Codable { var user: User; var organization: Organization }
 
 /// Passwords are hashed and checked with bcrypt on NIO's thread pool, so a
 /// slow hash never blocks request handling.
@@ -40,13 +40,16 @@ struct AuthRoutes: APIRouteGroup {
     let configuration: ServerConfiguration
 
     /// Signing in and out, which need no caller.
-    func registerOpen(on group: RouterGroup<ThawRequestContext>) {
-        group.post("auth/sign-in", use: signIn)
-        group.post("auth/sign-out", use: signOut)
+    func registerOpen(on routes: DescribedRoutes<ThawRequestContext>) {
+        routes.add(.init(.post, "auth/sign-in", id: "signIn", tag: "auth", summary: "Sign in with email and password; sets the session cookie (throttled per email and source)", body: SignInRequest.self, answer: .one(SignInResponse.self), throttled: true),
+                   use: signIn)
+        routes.add(.init(.post, "auth/sign-out", id: "signOut", tag: "auth", summary: "End the session", success: 204),
+                   use: signOut)
     }
 
-    func register(on group: RouterGroup<CallerContext>) {
-        group.get("me", use: me)
+    func register(on routes: DescribedRoutes<CallerContext>) {
+        routes.add(.init(.get, "me", id: "getMe", tag: "auth", summary: "The signed-in user and organisation", answer: .one(MeResponse.self)),
+                   use: me)
     }
 
     @Sendable func signIn(_ request: Request, context: ThawRequestContext) async throws -> Response {

@@ -16,10 +16,13 @@ struct ClimateRoutes: APIRouteGroup {
     let store: ThawStore
     let configuration: ServerConfiguration
 
-    func register(on group: RouterGroup<CallerContext>) {
-        group.get("climate/pairs/:organizationId/:otherId", use: pair)
-        group.get("climate/network", use: network)
-        group.get("climate/cooling", use: cooling)
+    func register(on routes: DescribedRoutes<CallerContext>) {
+        routes.add(.init(.get, "climate/pairs/:organizationId/:otherId", id: "pairClimate", tag: "climate", summary: "A pair's climate per week or month: the components, the index and the counts behind them; freeze and thaw segments with the events near each; the cooling alert", query: ["period", "from", "to", "weights", "penalty", "minSize"], answer: .one(PairClimateResponse.self)),
+                   use: pair)
+        routes.add(.init(.get, "climate/network", id: "networkClimate", tag: "climate", summary: "The network's climate per week or month: ties, tie-weighted index, density, centralisation, directness", query: ["period", "from", "to", "weights"], answer: .list(NetworkPeriod.self)),
+                   use: network)
+        routes.add(.init(.get, "climate/cooling", id: "coolingPartnerships", tag: "climate", summary: "Partnerships cooling now: a CUSUM alert in the last three periods, or gone quiet", query: ["period", "weights"], answer: .list(CoolingPartnership.self)),
+                   use: cooling)
     }
 
     @Sendable func cooling(_ request: Request, context: CallerContext) async throws -> Response {

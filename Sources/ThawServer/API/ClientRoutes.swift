@@ -3,7 +3,7 @@ import Hummingbird
 import ThawCore
 import ThawStorage
 
-struct ScreeningResult: Encodable { var screening: Screening; var identifiedNeeds: [IdentifiedNeed] }
+struct ScreeningResult: Codable { var screening: Screening; var identifiedNeeds: [IdentifiedNeed] }
 
 /// Clients, their consents, screenings and identified needs. Every call goes
 /// through a `ScopedStore`, which checks organisation and consent.
@@ -11,16 +11,25 @@ struct ClientRoutes: APIRouteGroup {
     let store: ThawStore
     let configuration: ServerConfiguration
 
-    func register(on group: RouterGroup<CallerContext>) {
-        group.post("clients", use: create)
-        group.get("clients", use: list)
-        group.get("clients/:clientId", use: get)
-        group.get("clients/:clientId/consents", use: consents)
-        group.post("clients/:clientId/consents", use: recordConsent)
-        group.post("clients/:clientId/consents/:consentId/revoke", use: revokeConsent)
-        group.get("clients/:clientId/screenings", use: screenings)
-        group.post("clients/:clientId/screenings", use: recordScreening)
-        group.get("clients/:clientId/needs", use: needs)
+    func register(on routes: DescribedRoutes<CallerContext>) {
+        routes.add(.init(.post, "clients", id: "createClient", tag: "clients", summary: "Register a client", body: NewClient.self, success: 201, answer: .one(Client.self)),
+                   use: create)
+        routes.add(.init(.get, "clients", id: "listClients", tag: "clients", summary: "My organisation's clients", query: ["name", "limit"], answer: .list(Client.self)),
+                   use: list)
+        routes.add(.init(.get, "clients/:clientId", id: "getClient", tag: "clients", summary: "A client, as far as consent lets me see", answer: .one(ClientView.self)),
+                   use: get)
+        routes.add(.init(.get, "clients/:clientId/consents", id: "listConsents", tag: "clients", summary: "A client's consents", answer: .list(Consent.self)),
+                   use: consents)
+        routes.add(.init(.post, "clients/:clientId/consents", id: "recordConsent", tag: "clients", summary: "Record a consent", body: NewConsent.self, success: 201, answer: .one(Consent.self)),
+                   use: recordConsent)
+        routes.add(.init(.post, "clients/:clientId/consents/:consentId/revoke", id: "revokeConsent", tag: "clients", summary: "Revoke a consent", answer: .one(Consent.self), conflicts: true),
+                   use: revokeConsent)
+        routes.add(.init(.get, "clients/:clientId/screenings", id: "listScreenings", tag: "clients", summary: "A client's needs screenings", answer: .list(Screening.self)),
+                   use: screenings)
+        routes.add(.init(.post, "clients/:clientId/screenings", id: "recordScreening", tag: "clients", summary: "Record a needs screening", body: NewScreening.self, success: 201, answer: .one(ScreeningResult.self)),
+                   use: recordScreening)
+        routes.add(.init(.get, "clients/:clientId/needs", id: "listNeeds", tag: "clients", summary: "A client's identified needs", answer: .list(IdentifiedNeed.self)),
+                   use: needs)
     }
 
     @Sendable func create(_ request: Request, context: CallerContext) async throws -> Response {
