@@ -58,11 +58,12 @@ struct SchemaRegistry {
 
     static func ref(_ name: String) -> JSONValue { .object(["$ref": .string("#/components/schemas/\(name)")]) }
 
-    /// The type's name without its module: `Committee`, `FeedbackItem.Response`.
+    /// The type's name without its module: `Committee`, `FeedbackItem.Response`; anything a
+    /// component's name may not hold (a generic's brackets) becomes `_`.
     static func name(of type: Any.Type) -> String {
         let full = String(reflecting: type)
-        guard let dot = full.firstIndex(of: ".") else { return full }
-        return String(full[full.index(after: dot)...])
+        let name = full.firstIndex(of: ".").map { String(full[full.index(after: $0)...]) } ?? full
+        return String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
     }
 
     private static func primitive(_ type: Any.Type) -> JSONValue? {
@@ -125,7 +126,7 @@ protocol SchemaDescribed: Decodable {
     static var placeholder: Self { get }
 }
 
-/// A dictionary keyed by strings: an object whose values all have one schema.
+/// A dictionary written as a JSON object: its values all have one schema.
 protocol SchemaDictionary {
     static var valueType: any Decodable.Type { get }
     static var empty: Self { get }
@@ -147,7 +148,8 @@ extension Set: SchemaArray where Element: Decodable {
     static var empty: Self { [] }
 }
 
-extension Dictionary: SchemaDictionary where Key == String, Value: Decodable {
+/// Keyed by strings, or by an enumeration written as its strings (`CodingKeyRepresentable`).
+extension Dictionary: SchemaDictionary where Key: CodingKeyRepresentable, Value: Decodable {
     static var valueType: any Decodable.Type { Value.self }
     static var empty: Self { [:] }
 }

@@ -52,6 +52,7 @@ extension ThawStore {
 enum ClimateRebuild {
     typealias Months = [ClimateMonthRows.Key: PairMonth]
 
+    @discardableResult
     static func run(_ db: any SQLConnection, pageSize: Int = 100_000,
                     progress: (Int, Int) -> Void = { _, _ in }) async throws -> ClimateRebuildReport {
         if db.dialect == .postgres {
