@@ -4,14 +4,14 @@ import PackageDescription
 // Layers point inward: thaw → ThawServer → ThawStorage → ThawCore.
 // ThawCore has no dependencies at all; it is pure domain logic.
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
     name: "thaw",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "thaw", targets: ["thaw"]),
+        .executable(name: "thaw", targets: ["thaw"])
     ],
     // Exact versions: the ones built and tested. (Package.resolved stays out of git: the
     // revisions a build machine records for its mirrors would not resolve elsewhere.)
@@ -29,7 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
         // Already under Hummingbird; its HTTP parts type the connection guard's channel handler.
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0")
     ],
     targets: [
         .target(name: "ThawCore", swiftSettings: strict),
@@ -41,7 +41,7 @@ let package = Package(
                 // Brings its C target VaporCSQLite, the SQLite we call (its functions prefixed `sqlite_nio_`).
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto")
             ],
             swiftSettings: strict
         ),
@@ -61,7 +61,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
             ],
             swiftSettings: strict
         ),
@@ -69,7 +69,7 @@ let package = Package(
             name: "thaw",
             dependencies: [
                 "ThawServer", "ThawStorage", "ThawCore", "ThawSimulation",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             swiftSettings: strict
         ),
@@ -83,14 +83,15 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 // Its C target VaporCSQLite, for `sql-floor`'s bare SQLite calls.
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio")
             ],
             path: "Benchmarks/ThawLoad"
         ),
         .testTarget(name: "ThawCoreTests", dependencies: ["ThawCore"]),
         // Shared fixtures (a small network, fresh databases) for the test targets.
-        .target(name: "ThawTestSupport", dependencies: ["ThawStorage", "ThawCore", .product(name: "Logging", package: "swift-log")],
-                path: "Tests/ThawTestSupport"),
+        .target(
+            name: "ThawTestSupport", dependencies: ["ThawStorage", "ThawCore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/ThawTestSupport"),
         .testTarget(name: "ThawStorageTests", dependencies: ["ThawStorage", "ThawCore", "ThawTestSupport"]),
         .testTarget(name: "ThawSimulationTests", dependencies: ["ThawSimulation", "ThawStorage", "ThawCore", "ThawTestSupport"]),
         .testTarget(
@@ -99,8 +100,8 @@ let package = Package(
                 "ThawServer", "ThawStorage", "ThawCore", "ThawTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth")
             ]
-        ),
+        )
     ]
 )

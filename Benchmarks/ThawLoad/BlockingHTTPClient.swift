@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 import Foundation
 
@@ -107,7 +107,7 @@ final class BlockingHTTPClient {
                 throw Failure(description: "bad chunk size \(sizeText)")
             }
             buffer.removeFirst(lineEnd! + 2)
-            while buffer.count < size + 2 { try fill() }   // the chunk and its CRLF (after the last chunk: the final CRLF)
+            while buffer.count < size + 2 { try fill() }  // the chunk and its CRLF (after the last chunk: the final CRLF)
             body.append(contentsOf: buffer[0..<size])
             buffer.removeFirst(size + 2)
             if size == 0 { return body }

@@ -31,10 +31,12 @@ struct HTTPFloor: AsyncParsableCommand {
         router.get("api/v1/referrals") { request, _ in
             (request.uri.queryParameters["view"] == "inbox" ? canned.inbox : canned.caseload).response
         }
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "thaw"),
-                              logger: Logger(label: "http-floor"))
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "thaw"),
+            logger: Logger(label: "http-floor"))
         // Unbuffered, as the benchmark script sends it to a file and prints it while the server runs.
-        FileHandle.standardError.write(Data("== http-floor listening on \(host):\(port), responses recorded from port \(recordFrom): \(canned.sizes)\n".utf8))
+        FileHandle.standardError.write(
+            Data("== http-floor listening on \(host):\(port), responses recorded from port \(recordFrom): \(canned.sizes)\n".utf8))
         try await app.runService()
     }
 }
@@ -79,14 +81,18 @@ struct CannedLifeCycle: Sendable {
         let health = try expect(200, client.request("GET", "/healthz"))
         let created = try expect(201, client.request("POST", "/api/v1/referrals", headers: nav, body: seed.referralBody(client: seed.clientIds[0])))
         let id = try Run.field("id", created)
-        let accepted = try expect(200, client.request("POST", "/api/v1/referrals/\(id)/status",
-                                                      headers: partner + [("If-Match", created.header("etag") ?? "")],
-                                                      body: #"{"status":"accepted"}"#))
+        let accepted = try expect(
+            200,
+            client.request(
+                "POST", "/api/v1/referrals/\(id)/status",
+                headers: partner + [("If-Match", created.header("etag") ?? "")],
+                body: #"{"status":"accepted"}"#))
         let message = try expect(201, client.request("POST", "/api/v1/referrals/\(id)/messages", headers: partner, body: #"{"body":"Update"}"#))
         let caseload = try expect(200, client.request("GET", "/api/v1/referrals?view=caseload&limit=50", headers: nav))
         let inbox = try expect(200, client.request("GET", "/api/v1/referrals?view=inbox&filter=open&limit=50", headers: partner))
-        return CannedLifeCycle(health: CannedResponse(health), created: CannedResponse(created), statusChanged: CannedResponse(accepted),
-                               messageSent: CannedResponse(message), caseload: CannedResponse(caseload), inbox: CannedResponse(inbox))
+        return CannedLifeCycle(
+            health: CannedResponse(health), created: CannedResponse(created), statusChanged: CannedResponse(accepted),
+            messageSent: CannedResponse(message), caseload: CannedResponse(caseload), inbox: CannedResponse(inbox))
     }
 
     var sizes: String {

@@ -20,13 +20,14 @@ struct Pages: AsyncParsableCommand {
         guard let navigator = seed.navigatorSession, let partner = seed.partnerSession else {
             throw ValidationError("the manifest has no browser sessions; seed again with this version")
         }
-        try await measurePages([
-            ("healthz", "/healthz", ""),
-            ("caseload", "/caseload", navigator),
-            ("caseload overdue", "/caseload?filter=overdue-first-response&sort=due", navigator),
-            ("inbox", "/inbox", partner),
-            ("inbox open", "/inbox?filter=open", partner),
-        ], host: host, port: port, requests: requests, title: "thaw-load pages (\(label))")
+        try await measurePages(
+            [
+                ("healthz", "/healthz", ""),
+                ("caseload", "/caseload", navigator),
+                ("caseload overdue", "/caseload?filter=overdue-first-response&sort=due", navigator),
+                ("inbox", "/inbox", partner),
+                ("inbox open", "/inbox?filter=open", partner)
+            ], host: host, port: port, requests: requests, title: "thaw-load pages (\(label))")
     }
 }
 
@@ -49,7 +50,9 @@ func measurePages(_ pages: [(name: String, path: String, session: String)], host
     }
     print("== \(title), \(requests) sequential requests per page, one connection")
     for (name, _, _) in pages {
-        print("\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) p50 \(recorder.ms(name, 0.50)) ms  p95 \(recorder.ms(name, 0.95)) ms  p99 \(recorder.ms(name, 0.99)) ms  (\(bytes[name] ?? 0) bytes)")
+        print(
+            "\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) p50 \(recorder.ms(name, 0.50)) ms  p95 \(recorder.ms(name, 0.95)) ms  p99 \(recorder.ms(name, 0.99)) ms  (\(bytes[name] ?? 0) bytes)"
+        )
     }
     print("errors: \(recorder.errors)")
 }

@@ -56,8 +56,9 @@ struct Run: ParsableCommand {
                     }
                 }
                 try rec.time("transition", 200) {
-                    try client.request("POST", "/api/v1/referrals/\(id)/status", headers: partner + [("If-Match", etag)],
-                                       body: #"{"status":"completed","outcome":{"code":"need-met","summary":"Housed"}}"#)
+                    try client.request(
+                        "POST", "/api/v1/referrals/\(id)/status", headers: partner + [("If-Match", etag)],
+                        body: #"{"status":"completed","outcome":{"code":"need-met","summary":"Housed"}}"#)
                 }
                 try rec.time("worklist", 200) { try client.request("GET", "/api/v1/referrals?view=caseload&limit=50", headers: nav) }
                 try rec.time("worklist", 200) { try client.request("GET", "/api/v1/referrals?view=inbox&filter=open&limit=50", headers: partner) }
@@ -70,33 +71,37 @@ struct Run: ParsableCommand {
         let healthRate = Double(health.count("healthz")) / secs
         let transitions = Double(life.count("transition")) / secs
         let requests = Double(life.total) / secs
-        print("""
-        == thaw-load (\(label)) \(connections) connections, \(seconds) s per phase
-        healthz ceiling:      \(Int(healthRate)) req/s   p50 \(health.ms("healthz", 0.50)) ms  p99 \(health.ms("healthz", 0.99)) ms
-        life cycle:           \(Int(requests)) req/s (\(String(format: "%.2f", requests / healthRate)) of the healthz ceiling)
-        transitions:          \(Int(transitions)) /s   p50 \(life.ms("transition", 0.50)) ms  p99 \(life.ms("transition", 0.99)) ms
-        messages:             \(Int(Double(life.count("message")) / secs)) /s   p50 \(life.ms("message", 0.50)) ms  p99 \(life.ms("message", 0.99)) ms
-        worklist reads:       \(Int(Double(life.count("worklist")) / secs)) /s   p50 \(life.ms("worklist", 0.50)) ms  p95 \(life.ms("worklist", 0.95)) ms  p99 \(life.ms("worklist", 0.99)) ms
-        errors:               \(life.errors + health.errors)
-        """)
+        print(
+            """
+            == thaw-load (\(label)) \(connections) connections, \(seconds) s per phase
+            healthz ceiling:      \(Int(healthRate)) req/s   p50 \(health.ms("healthz", 0.50)) ms  p99 \(health.ms("healthz", 0.99)) ms
+            life cycle:           \(Int(requests)) req/s (\(String(format: "%.2f", requests / healthRate)) of the healthz ceiling)
+            transitions:          \(Int(transitions)) /s   p50 \(life.ms("transition", 0.50)) ms  p99 \(life.ms("transition", 0.99)) ms
+            messages:             \(Int(Double(life.count("message")) / secs)) /s   p50 \(life.ms("message", 0.50)) ms  p99 \(life.ms("message", 0.99)) ms
+            worklist reads:       \(Int(Double(life.count("worklist")) / secs)) /s   p50 \(life.ms("worklist", 0.50)) ms  p95 \(life.ms("worklist", 0.95)) ms  p99 \(life.ms("worklist", 0.99)) ms
+            errors:               \(life.errors + health.errors)
+            """)
         if let cpuBeforeHealth, let cpuBeforeLife, let cpuAfterLife {
             // The server's own CPU per request, whatever share of the cores the load generator took: a
             // /healthz request is the reference, so the ratio compares runs on machines of different speeds.
             let healthMicros = (cpuBeforeLife - cpuBeforeHealth) / Double(health.total) * 1e6
             let lifeMicros = (cpuAfterLife - cpuBeforeLife) / Double(life.total) * 1e6
-            print("server CPU / request: healthz \(Int(healthMicros)) µs   life cycle \(Int(lifeMicros)) µs "
-                  + "(\(String(format: "%.1f", lifeMicros / healthMicros)) healthz requests' worth)")
+            print(
+                "server CPU / request: healthz \(Int(healthMicros)) µs   life cycle \(Int(lifeMicros)) µs "
+                    + "(\(String(format: "%.1f", lifeMicros / healthMicros)) healthz requests' worth)")
         }
         if let databaseBeforeHealth, let databaseBeforeLife, let databaseAfterLife, let databaseProcess {
             // The sum over its processes alive at each reading: a backend that exits within a phase takes its time
             // with it, but the server's pooled connections live through the whole run.
-            print("database (\(databaseProcess)) CPU / request: healthz \(Int((databaseBeforeLife - databaseBeforeHealth) / Double(health.total) * 1e6)) µs   "
-                  + "life cycle \(Int((databaseAfterLife - databaseBeforeLife) / Double(life.total) * 1e6)) µs")
+            print(
+                "database (\(databaseProcess)) CPU / request: healthz \(Int((databaseBeforeLife - databaseBeforeHealth) / Double(health.total) * 1e6)) µs   "
+                    + "life cycle \(Int((databaseAfterLife - databaseBeforeLife) / Double(life.total) * 1e6)) µs")
         }
         if let ownBeforeHealth, let ownBeforeLife, let ownAfterLife {
             // The load generator shares the cores: what it takes per request is not left for the server.
-            print("load generator CPU / request: healthz \(Int((ownBeforeLife - ownBeforeHealth) / Double(health.total) * 1e6)) µs   "
-                  + "life cycle \(Int((ownAfterLife - ownBeforeLife) / Double(life.total) * 1e6)) µs")
+            print(
+                "load generator CPU / request: healthz \(Int((ownBeforeLife - ownBeforeHealth) / Double(health.total) * 1e6)) µs   "
+                    + "life cycle \(Int((ownAfterLife - ownBeforeLife) / Double(life.total) * 1e6)) µs")
         }
     }
 
@@ -118,8 +123,9 @@ struct Run: ParsableCommand {
             done.enter()
             let thread = Thread {
                 defer { done.leave() }
-                do { try body(try BlockingHTTPClient(host: host, port: port), deadline, recorder) }
-                catch { failures.withLock { $0.append("\(error)") } }
+                do { try body(try BlockingHTTPClient(host: host, port: port), deadline, recorder) } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
             }
             thread.stackSize = 1 << 20
             thread.start()
@@ -181,7 +187,8 @@ final class Recorder: @unchecked Sendable {
 enum ServerCPU {
     static func seconds(pid: Int32) -> Double? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         // After the command name in parentheses come the fields from the third on; utime and stime are the 14th and 15th.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }

@@ -31,12 +31,13 @@ struct SQLFloor: AsyncParsableCommand {
             let result = try replay.run(seconds: seconds, batch: batch)
             let perCycle = result.cpuMicros / Double(result.cycles)
             let cores = perCycle * Double(targetTransitions) / 4 / 1e6
-            print("""
-            \(batch) life cycles per commit: \(Int(Double(result.cycles) * 4 / result.seconds)) transitions/s; CPU per life cycle \(Int(perCycle)) µs \
-            (\(Int(perCycle / 8)) per request: reads \(result.share(.read)), writes \(result.share(.write)), \
-            commit+fdatasync \(result.share(.commit)), checkpoints \(result.share(.checkpoint))); \
-            at \(targetTransitions) transitions/s this SQL alone takes \(String(format: "%.2f", cores)) cores
-            """)
+            print(
+                """
+                \(batch) life cycles per commit: \(Int(Double(result.cycles) * 4 / result.seconds)) transitions/s; CPU per life cycle \(Int(perCycle)) µs \
+                (\(Int(perCycle / 8)) per request: reads \(result.share(.read)), writes \(result.share(.write)), \
+                commit+fdatasync \(result.share(.commit)), checkpoints \(result.share(.checkpoint))); \
+                at \(targetTransitions) transitions/s this SQL alone takes \(String(format: "%.2f", cores)) cores
+                """)
         }
     }
 
@@ -54,10 +55,10 @@ struct SQLFloor: AsyncParsableCommand {
         }
         let navigator = try await caller(seed.navigatorToken), partner = try await caller(seed.partnerToken)
         for _ in 0..<3 { try await StoreRun.lifeCycle(navigator: navigator, partner: partner, seed: seed, recorder: Recorder()) }
-        try await base.write { _ in }   // the audits queued behind the reads, committed before recording starts
+        try await base.write { _ in }  // the audits queued behind the reads, committed before recording starts
         trace.recording = true
         try await StoreRun.lifeCycle(navigator: navigator, partner: partner, seed: seed, recorder: Recorder())
-        try await base.write { _ in }   // and this cycle's, inside the recording
+        try await base.write { _ in }  // and this cycle's, inside the recording
         trace.recording = false
         try await base.close()
         return trace.transactions.filter { !$0.statements.isEmpty }
@@ -95,15 +96,18 @@ final class BareReplay {
         self.trace = trace
         createdIds = trace.flatMap(\.statements).compactMap { statement in
             guard statement.sql.hasPrefix("INSERT INTO referrals ") || statement.sql.hasPrefix("INSERT INTO referral_messages "),
-                  case .text(let id)? = statement.binds.first else { return nil }
+                case .text(let id)? = statement.binds.first
+            else { return nil }
             return id
         }
         try exec(writer, SQLiteDatabase.writerSettings(durable: true))
         try exec(reader, SQLiteDatabase.readerSettings)
-        sqlite_nio_sqlite3_wal_hook(writer, { context, _, _, pages in
-            Unmanaged<WALPages>.fromOpaque(context!).takeUnretainedValue().count = pages
-            return SQLITE_OK
-        }, Unmanaged.passUnretained(pages).toOpaque())
+        sqlite_nio_sqlite3_wal_hook(
+            writer,
+            { context, _, _, pages in
+                Unmanaged<WALPages>.fromOpaque(context!).takeUnretainedValue().count = pages
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(pages).toOpaque())
     }
 
     deinit {
@@ -120,9 +124,10 @@ final class BareReplay {
         while ContinuousClock.now < deadline {
             let renames = (0..<batch).map { _ in
                 // A new id of the same kind and shape (time first); the entity type only tags the ID.
-                Dictionary(uniqueKeysWithValues: createdIds.map { old in
-                    (old, IDGenerator.make(String(old.prefix { $0 != "_" }), createdAt: SystemClock().now(), as: Referral.self).raw)
-                })
+                Dictionary(
+                    uniqueKeysWithValues: createdIds.map { old in
+                        (old, IDGenerator.make(String(old.prefix { $0 != "_" }), createdAt: SystemClock().now(), as: Referral.self).raw)
+                    })
             }
             for transaction in trace {
                 if transaction.isWrite {
@@ -219,7 +224,8 @@ final class BareReplay {
         if let cached = statements[db]?[sql] { return cached }
         var statement: OpaquePointer?
         guard sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
-              let statement else { throw error(db, sql) }
+            let statement
+        else { throw error(db, sql) }
         statements[db, default: [:]][sql] = statement
         return statement
     }

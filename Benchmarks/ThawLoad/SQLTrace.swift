@@ -86,7 +86,9 @@ struct RecordingConnection: SQLConnection {
 
     func scan(_ sql: String, _ binds: [SQLValue], _ body: (any SQLScanRow) throws -> Void) async throws {
         var rows = 0
-        try await base.scan(sql, binds) { row in rows += 1; try body(row) }
+        try await base.scan(sql, binds) { row in
+            rows += 1; try body(row)
+        }
         trace.add(RecordedStatement(sql: sql, binds: binds, isQuery: true, rowsOrChanges: rows), to: index)
     }
 }

@@ -47,21 +47,29 @@ struct Seed: AsyncParsableCommand {
         for i in 0..<10 {
             let clinic = try await store.createOrganization(NewOrganization(name: "Clinic \(i)", sector: .primaryCare))
             let partner = try await store.createOrganization(NewOrganization(name: "Partner \(i)", sector: .socialCare))
-            let nav = try await store.createUser(NewUser(organizationId: clinic.id, email: "nav\(i)@bench.test", displayName: "Nav \(i)",
-                                                         roles: [.navigator], password: "bench-password-1"), passwordHash: "unused")
-            let staff = try await store.createUser(NewUser(organizationId: partner.id, email: "staff\(i)@bench.test", displayName: "Staff \(i)",
-                                                           roles: [.partnerStaff], password: "bench-password-1"), passwordHash: "unused")
+            let nav = try await store.createUser(
+                NewUser(
+                    organizationId: clinic.id, email: "nav\(i)@bench.test", displayName: "Nav \(i)",
+                    roles: [.navigator], password: "bench-password-1"), passwordHash: "unused")
+            let staff = try await store.createUser(
+                NewUser(
+                    organizationId: partner.id, email: "staff\(i)@bench.test", displayName: "Staff \(i)",
+                    roles: [.partnerStaff], password: "bench-password-1"), passwordHash: "unused")
             requesters.append(Actor(userId: nav.id, organizationId: clinic.id, sector: .primaryCare, roles: [.navigator]))
             owners.append(Actor(userId: staff.id, organizationId: partner.id, sector: .socialCare, roles: [.partnerStaff]))
-            services.append(try await store.createService(NewService(name: "Service \(i)", description: "", needCategories: [.housing, .food],
-                eligibility: "all", areaServed: "all", languages: ["en"], capacity: .accepting), organization: partner.id))
+            services.append(
+                try await store.createService(
+                    NewService(
+                        name: "Service \(i)", description: "", needCategories: [.housing, .food],
+                        eligibility: "all", areaServed: "all", languages: ["en"], capacity: .accepting), organization: partner.id))
         }
         // Clients belong to clinic 0 (the benchmark navigator's) and consent to the whole social-care sector.
         var clientIds: [ID<Client>] = []
         let nav = store.scoped(to: requesters[0])
         for i in 0..<clients {
             let client = try await nav.createClient(NewClient(givenName: "Client", familyName: "Number \(i)"))
-            _ = try await nav.recordConsent(client: client.id, NewConsent(grantee: .sector(.socialCare), scopes: [.contact, .needs, .notes], purpose: .referral))
+            _ = try await nav.recordConsent(
+                client: client.id, NewConsent(grantee: .sector(.socialCare), scopes: [.contact, .needs, .notes], purpose: .referral))
             clientIds.append(client.id)
         }
         try await bulkReferrals(db, requesters: requesters, owners: owners, services: services, clients: clientIds)
@@ -70,8 +78,9 @@ struct Seed: AsyncParsableCommand {
         let day: Int64 = 86_400
         let navSession = try await store.startSession(user: requesters[0].userId, lifetimeSeconds: 30 * day).secret
         let partnerSession = try await store.startSession(user: owners[0].userId, lifetimeSeconds: 30 * day).secret
-        let out = SeedManifest(navigatorToken: navToken, partnerToken: partnerToken, serviceId: services[0].id.raw,
-                               clientIds: clientIds.map(\.raw), navigatorSession: navSession, partnerSession: partnerSession)
+        let out = SeedManifest(
+            navigatorToken: navToken, partnerToken: partnerToken, serviceId: services[0].id.raw,
+            clientIds: clientIds.map(\.raw), navigatorSession: navSession, partnerSession: partnerSession)
         try JSONEncoder().encode(out).write(to: URL(fileURLWithPath: manifest))
         try await db.close()
     }
@@ -97,12 +106,14 @@ struct Seed: AsyncParsableCommand {
                 let spread = Int((UInt64(i) &* 11_400_714_819_323_198_485) >> 40)
                 let recent = created > SystemClock().now().adding(days: -90)
                 let status = recent ? statuses[spread % statuses.count] : statuses[spread % 6]
-                values += [.text("ref_seed\(i)"), .text(clients[i % clients.count].raw), .text(requesters[r].organizationId.raw),
-                           .text(requesters[r].userId.raw), .text(owners[o].organizationId.raw), .text(services[o].id.raw),
-                           .text("housing"), .text(""), .text("routine"), .text(status.rawValue), .null, .null, .null,
-                           status == .completed ? .text("need-met") : .null, status == .completed ? .text("Done") : .null,
-                           .text("seeded"), .int(created.adding(days: 5).millis), .int(created.adding(seconds: 3600).millis),
-                           .int(created.adding(days: 14).millis), .null, .null, .int(created.millis), .int(created.adding(seconds: 7200).millis), .int(3)]
+                values += [
+                    .text("ref_seed\(i)"), .text(clients[i % clients.count].raw), .text(requesters[r].organizationId.raw),
+                    .text(requesters[r].userId.raw), .text(owners[o].organizationId.raw), .text(services[o].id.raw),
+                    .text("housing"), .text(""), .text("routine"), .text(status.rawValue), .null, .null, .null,
+                    status == .completed ? .text("need-met") : .null, status == .completed ? .text("Done") : .null,
+                    .text("seeded"), .int(created.adding(days: 5).millis), .int(created.adding(seconds: 3600).millis),
+                    .int(created.adding(days: 14).millis), .null, .null, .int(created.millis), .int(created.adding(seconds: 7200).millis), .int(3)
+                ]
             }
             let placeholders = Array(repeating: "(" + Array(repeating: "?", count: 24).joined(separator: ",") + ")", count: n).joined(separator: ",")
             let sql = "INSERT INTO referrals (\(columns)) VALUES \(placeholders)"

@@ -19,7 +19,8 @@ struct StoreRun: AsyncParsableCommand {
         let db = try await openDatabase(database, logger: Logger(label: "bench"))
         let store = ThawStore(database: db, clock: SystemClock())
         guard let navigator = try await store.principal(bearerToken: seed.navigatorToken)?.actor,
-              let partner = try await store.principal(bearerToken: seed.partnerToken)?.actor else {
+            let partner = try await store.principal(bearerToken: seed.partnerToken)?.actor
+        else {
             throw ValidationError("the manifest's tokens are not in this database")
         }
         let deadline = ContinuousClock.now + .seconds(seconds)
@@ -45,13 +46,14 @@ struct StoreRun: AsyncParsableCommand {
         // itself costs, with nothing of HTTP in it.
         let calls = recorder.total
         let cpuPerCall = cpuBefore.flatMap { before in cpuAfter.map { ($0 - before) / Double(max(calls, 1)) * 1e6 } }
-        print("""
-        == thaw-load store (no HTTP) \(concurrency) tasks, \(seconds) s
-        transitions:    \(Int(Double(recorder.count("transition")) / secs)) /s   p50 \(recorder.ms("transition", 0.5)) ms  p99 \(recorder.ms("transition", 0.99)) ms
-        messages:       \(Int(Double(recorder.count("message")) / secs)) /s   p50 \(recorder.ms("message", 0.5)) ms  p99 \(recorder.ms("message", 0.99)) ms
-        worklist reads: \(Int(Double(recorder.count("worklist")) / secs)) /s   p50 \(recorder.ms("worklist", 0.5)) ms  p95 \(recorder.ms("worklist", 0.95)) ms
-        CPU per call:   \(cpuPerCall.map { "\(Int($0)) µs" } ?? "-") (this process, all threads)
-        """)
+        print(
+            """
+            == thaw-load store (no HTTP) \(concurrency) tasks, \(seconds) s
+            transitions:    \(Int(Double(recorder.count("transition")) / secs)) /s   p50 \(recorder.ms("transition", 0.5)) ms  p99 \(recorder.ms("transition", 0.99)) ms
+            messages:       \(Int(Double(recorder.count("message")) / secs)) /s   p50 \(recorder.ms("message", 0.5)) ms  p99 \(recorder.ms("message", 0.99)) ms
+            worklist reads: \(Int(Double(recorder.count("worklist")) / secs)) /s   p50 \(recorder.ms("worklist", 0.5)) ms  p95 \(recorder.ms("worklist", 0.95)) ms
+            CPU per call:   \(cpuPerCall.map { "\(Int($0)) µs" } ?? "-") (this process, all threads)
+            """)
         try await db.close()
     }
 }
@@ -71,7 +73,8 @@ extension StoreRun {
         _ = try await rec.measure("message") { try await staff.sendMessage(referral: id, body: "update") }
         _ = try await rec.measure("message") { try await nav.sendMessage(referral: id, body: "thanks") }
         _ = try await rec.measure("transition") {
-            try await staff.changeStatus(id, StatusChange(status: .completed, outcome: ReferralOutcome(code: .needMet, summary: "Housed")), expectedVersion: version)
+            try await staff.changeStatus(
+                id, StatusChange(status: .completed, outcome: ReferralOutcome(code: .needMet, summary: "Housed")), expectedVersion: version)
         }
         _ = try await rec.measure("worklist") { try await nav.worklist(WorklistQuery(view: .caseload)) }
         _ = try await rec.measure("worklist") { try await staff.worklist(WorklistQuery(view: .inbox, filter: .open)) }

@@ -23,7 +23,8 @@ public enum AccessPolicy {
         }
         // A draft is the referrer's own work until it is sent.
         if actor.organizationId == referral.ownerOrganizationId, actor.hasAny(receivingRoles), !consentScopes.isEmpty,
-           referral.status != .draft {
+            referral.status != .draft
+        {
             return .performer
         }
         return nil

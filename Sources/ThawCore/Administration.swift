@@ -13,8 +13,10 @@
 public enum Administration {
     /// Checks that `actor` may add a user with `roles` to `organization`.
     /// `hasActiveAdministrator`: whether that organisation already has one.
-    public static func checkNewUser(by actor: Actor, in organization: ID<Organization>, roles: Set<Role>,
-                                    hasActiveAdministrator: Bool) throws {
+    public static func checkNewUser(
+        by actor: Actor, in organization: ID<Organization>, roles: Set<Role>,
+        hasActiveAdministrator: Bool
+    ) throws {
         if roles.contains(.networkAdministrator) {
             guard actor.has(.networkAdministrator), organization == actor.organizationId else {
                 throw ThawError.forbidden("only a network administrator grants network-administrator, and only in its own organisation")
@@ -30,11 +32,13 @@ public enum Administration {
             throw ThawError.forbidden("an administrator adds users to its own organisation only")
         }
         guard roles == [.administrator] else {
-            throw ThawError.unprocessable("roles", "first-administrator",
+            throw ThawError.unprocessable(
+                "roles", "first-administrator",
                 "in another organisation a network administrator adds only administrators; they add everyone else")
         }
         guard !hasActiveAdministrator else {
-            throw ThawError.conflict(code: "organization-has-administrator",
+            throw ThawError.conflict(
+                code: "organization-has-administrator",
                 message: "this organisation already has an active administrator, who adds its users")
         }
     }
@@ -58,16 +62,19 @@ public enum Administration {
         if let roles { v.require(!roles.isEmpty, "roles", "required", "a user needs at least one role") }
         v.require(!(user.id == actor.userId && active == false), "active", "not-self", "you cannot deactivate yourself")
         if user.id == actor.userId, let roles {
-            v.require(roles.contains(.administrator) || !actor.has(.administrator), "roles", "not-self",
-                      "you cannot remove your own administrator role")
-            v.require(roles.contains(.networkAdministrator) || !actor.has(.networkAdministrator), "roles", "not-self",
-                      "you cannot remove your own network-administrator role")
+            v.require(
+                roles.contains(.administrator) || !actor.has(.administrator), "roles", "not-self",
+                "you cannot remove your own administrator role")
+            v.require(
+                roles.contains(.networkAdministrator) || !actor.has(.networkAdministrator), "roles", "not-self",
+                "you cannot remove your own network-administrator role")
         }
         try v.check()
         if user.organizationId != actor.organizationId {
             // Another organisation's administrator: its network administrator may only switch it off or on.
             guard roles == nil || roles == user.roles else {
-                throw ThawError.forbidden("a network administrator may deactivate or reactivate another organisation's administrator, not change roles")
+                throw ThawError.forbidden(
+                    "a network administrator may deactivate or reactivate another organisation's administrator, not change roles")
             }
             return
         }

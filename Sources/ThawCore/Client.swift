@@ -12,9 +12,11 @@ public struct Client: Codable, Sendable, Equatable {
     public var preferredLanguage: String?
     public var createdAt: Timestamp
 
-    public init(id: ID<Client>, organizationId: ID<Organization>, givenName: String, familyName: String,
-                birthDate: CalendarDate? = nil, phone: String? = nil, email: String? = nil,
-                address: String? = nil, preferredLanguage: String? = nil, createdAt: Timestamp) {
+    public init(
+        id: ID<Client>, organizationId: ID<Organization>, givenName: String, familyName: String,
+        birthDate: CalendarDate? = nil, phone: String? = nil, email: String? = nil,
+        address: String? = nil, preferredLanguage: String? = nil, createdAt: Timestamp
+    ) {
         self.id = id; self.organizationId = organizationId; self.givenName = givenName
         self.familyName = familyName; self.birthDate = birthDate; self.phone = phone; self.email = email
         self.address = address; self.preferredLanguage = preferredLanguage; self.createdAt = createdAt

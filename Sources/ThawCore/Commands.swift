@@ -32,8 +32,9 @@ public struct NewUser: Codable, Sendable {
         var v = Validator()
         v.requireText(displayName, "displayName", maxLength: 200)
         let at = email.firstIndex(of: "@")
-        v.require(at != nil && at != email.startIndex && email.last != "@" && !email.contains(" "),
-                  "email", "format", "email must look like name@example.org")
+        v.require(
+            at != nil && at != email.startIndex && email.last != "@" && !email.contains(" "),
+            "email", "format", "email must look like name@example.org")
         v.require(!roles.isEmpty, "roles", "required", "a user needs at least one role")
         v.require(email.count <= 254, "email", "max-length", "email may be at most 254 characters")
         v.require(password.count >= 12, "password", "min-length", "a password needs at least 12 characters")
@@ -50,8 +51,10 @@ public struct NewService: Codable, Sendable {
     public var areaServed: String
     public var languages: [String]
     public var capacity: Capacity
-    public init(name: String, description: String, needCategories: [NeedCategory], eligibility: String,
-                areaServed: String, languages: [String], capacity: Capacity) {
+    public init(
+        name: String, description: String, needCategories: [NeedCategory], eligibility: String,
+        areaServed: String, languages: [String], capacity: Capacity
+    ) {
         self.name = name; self.description = description; self.needCategories = needCategories
         self.eligibility = eligibility; self.areaServed = areaServed; self.languages = languages; self.capacity = capacity
     }
@@ -60,8 +63,9 @@ public struct NewService: Codable, Sendable {
         v.requireText(name, "name", maxLength: 200)
         v.limitText(description, "description", maxLength: 4000)
         v.require(!needCategories.isEmpty, "needCategories", "required", "a service addresses at least one need category")
-        v.require(languages.allSatisfy { !$0.isEmpty && !$0.contains(",") && $0.count <= 40 },
-                  "languages", "format", "languages are short names without commas, e.g. en, fr, pa")
+        v.require(
+            languages.allSatisfy { !$0.isEmpty && !$0.contains(",") && $0.count <= 40 },
+            "languages", "format", "languages are short names without commas, e.g. en, fr, pa")
         try v.check()
     }
 }
@@ -74,8 +78,10 @@ public struct NewClient: Codable, Sendable {
     public var email: String?
     public var address: String?
     public var preferredLanguage: String?
-    public init(givenName: String, familyName: String, birthDate: CalendarDate? = nil, phone: String? = nil,
-                email: String? = nil, address: String? = nil, preferredLanguage: String? = nil) {
+    public init(
+        givenName: String, familyName: String, birthDate: CalendarDate? = nil, phone: String? = nil,
+        email: String? = nil, address: String? = nil, preferredLanguage: String? = nil
+    ) {
         self.givenName = givenName; self.familyName = familyName; self.birthDate = birthDate; self.phone = phone
         self.email = email; self.address = address; self.preferredLanguage = preferredLanguage
     }
@@ -98,8 +104,10 @@ public struct NewConsent: Codable, Sendable {
     public var purpose: ConsentPurpose
     public var validFrom: Timestamp?
     public var validUntil: Timestamp?
-    public init(grantee: ConsentGrantee, scopes: Set<ConsentScope>, purpose: ConsentPurpose,
-                validFrom: Timestamp? = nil, validUntil: Timestamp? = nil) {
+    public init(
+        grantee: ConsentGrantee, scopes: Set<ConsentScope>, purpose: ConsentPurpose,
+        validFrom: Timestamp? = nil, validUntil: Timestamp? = nil
+    ) {
         self.grantee = grantee; self.scopes = scopes; self.purpose = purpose
         self.validFrom = validFrom; self.validUntil = validUntil
     }
@@ -130,8 +138,10 @@ public struct NewScreening: Codable, Sendable {
         var answers: [NeedCategory: ScreeningAnswer] = [:]
         for (key, value) in raw {
             guard let category = NeedCategory(rawValue: key) else {
-                throw DecodingError.dataCorruptedError(forKey: .answers, in: c,
-                    debugDescription: "unknown need category '\(key)'; expected one of \(NeedCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .answers, in: c,
+                    debugDescription:
+                        "unknown need category '\(key)'; expected one of \(NeedCategory.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             answers[category] = value
         }
@@ -164,9 +174,11 @@ public struct NewReferral: Codable, Sendable {
     public var followUpDue: Timestamp?
     /// Save as a draft instead of sending.
     public var draft: Bool?
-    public init(clientId: ID<Client>, organizationId: ID<Organization>? = nil, serviceId: ID<Service>? = nil,
-                needCategory: NeedCategory, needIds: [ID<IdentifiedNeed>]? = nil, priority: Priority? = nil,
-                note: String? = nil, firstResponseDue: Timestamp? = nil, followUpDue: Timestamp? = nil, draft: Bool? = nil) {
+    public init(
+        clientId: ID<Client>, organizationId: ID<Organization>? = nil, serviceId: ID<Service>? = nil,
+        needCategory: NeedCategory, needIds: [ID<IdentifiedNeed>]? = nil, priority: Priority? = nil,
+        note: String? = nil, firstResponseDue: Timestamp? = nil, followUpDue: Timestamp? = nil, draft: Bool? = nil
+    ) {
         self.clientId = clientId; self.organizationId = organizationId; self.serviceId = serviceId
         self.needCategory = needCategory; self.needIds = needIds; self.priority = priority; self.note = note
         self.firstResponseDue = firstResponseDue; self.followUpDue = followUpDue; self.draft = draft

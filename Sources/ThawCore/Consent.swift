@@ -1,8 +1,8 @@
 /// What a consent lets the grantee see.
 public enum ConsentScope: String, Codable, Sendable, CaseIterable {
-    case contact          // phone, email, address, birth date
-    case needs            // identified social needs and screening results
-    case notes            // free-text referral notes and messages
+    case contact  // phone, email, address, birth date
+    case needs  // identified social needs and screening results
+    case notes  // free-text referral notes and messages
 }
 
 /// What a consent lets its grantee use the information for. Purposes do not
@@ -37,8 +37,10 @@ public enum ConsentGrantee: Codable, Sendable, Equatable {
         case (let o?, nil): self = .organization(o)
         case (nil, let s?): self = .sector(s)
         default:
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                debugDescription: "give exactly one of organizationId or sector"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "give exactly one of organizationId or sector"))
         }
     }
     public func encode(to encoder: any Encoder) throws {
@@ -63,9 +65,11 @@ public struct Consent: Codable, Sendable, Equatable {
     public var recordedBy: ID<User>
     public var recordedAt: Timestamp
 
-    public init(id: ID<Consent>, clientId: ID<Client>, grantee: ConsentGrantee, scopes: Set<ConsentScope>,
-                purpose: ConsentPurpose, validFrom: Timestamp, validUntil: Timestamp?, revokedAt: Timestamp? = nil,
-                recordedBy: ID<User>, recordedAt: Timestamp) {
+    public init(
+        id: ID<Consent>, clientId: ID<Client>, grantee: ConsentGrantee, scopes: Set<ConsentScope>,
+        purpose: ConsentPurpose, validFrom: Timestamp, validUntil: Timestamp?, revokedAt: Timestamp? = nil,
+        recordedBy: ID<User>, recordedAt: Timestamp
+    ) {
         self.id = id; self.clientId = clientId; self.grantee = grantee; self.scopes = scopes
         self.purpose = purpose; self.validFrom = validFrom; self.validUntil = validUntil
         self.revokedAt = revokedAt; self.recordedBy = recordedBy; self.recordedAt = recordedAt
@@ -84,8 +88,10 @@ public struct Consent: Codable, Sendable, Equatable {
 
 public extension Array where Element == Consent {
     /// The union of scopes the active consents for `use` give this organisation; empty means no access.
-    func scopes(for organization: ID<Organization>, sector: Sector, use: ConsentPurpose = .referral,
-                at now: Timestamp) -> Set<ConsentScope> {
+    func scopes(
+        for organization: ID<Organization>, sector: Sector, use: ConsentPurpose = .referral,
+        at now: Timestamp
+    ) -> Set<ConsentScope> {
         reduce(into: []) { acc, consent in
             if consent.covers(organization: organization, sector: sector, for: use, at: now) { acc.formUnion(consent.scopes) }
         }

@@ -29,10 +29,13 @@ public enum Disclosure {
 
     /// A referral's ledger entry: a reason the referring side wrote is left out
     /// (and said to be) for a partner without `notes`.
-    public static func timelineEntry(_ entry: ActivityEntry, of referral: Referral, to side: ReferralSide,
-                                     under scopes: Set<ConsentScope>) -> ActivityEntry {
+    public static func timelineEntry(
+        _ entry: ActivityEntry, of referral: Referral, to side: ReferralSide,
+        under scopes: Set<ConsentScope>
+    ) -> ActivityEntry {
         guard side == .performer, !scopes.contains(.notes), entry.actorOrganizationId == referral.requesterOrganizationId,
-              entry.detail["reason"] != nil else { return entry }
+            entry.detail["reason"] != nil
+        else { return entry }
         var visible = entry
         visible.detail["reason"] = nil
         visible.detail["reasonWithheld"] = "true"

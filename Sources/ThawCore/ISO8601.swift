@@ -14,11 +14,12 @@ public enum ISO8601 {
             return value
         }
         guard let year = num(0, 4), chars[4] == 45, let month = num(5, 2), chars[7] == 45,
-              let day = num(8, 2), chars[10] == 84 || chars[10] == 116,
-              let hour = num(11, 2), chars[13] == 58, let minute = num(14, 2), chars[16] == 58,
-              let second = num(17, 2),
-              let date = CalendarDate(year: year, month: month, day: day),
-              hour < 24, minute < 60, second < 61 else { return nil }
+            let day = num(8, 2), chars[10] == 84 || chars[10] == 116,
+            let hour = num(11, 2), chars[13] == 58, let minute = num(14, 2), chars[16] == 58,
+            let second = num(17, 2),
+            let date = CalendarDate(year: year, month: month, day: day),
+            hour < 24, minute < 60, second < 61
+        else { return nil }
         var index = 19
         var millis = 0
         if index < chars.count, chars[index] == 46 {  // fractional seconds
@@ -34,16 +35,18 @@ public enum ISO8601 {
         guard index < chars.count else { return nil }
         var offsetMinutes = 0
         switch chars[index] {
-        case 90, 122: // Z
+        case 90, 122:  // Z
             guard index + 1 == chars.count else { return nil }
-        case 43, 45: // + or -
+        case 43, 45:  // + or -
             guard index + 6 == chars.count, let oh = num(index + 1, 2), chars[index + 3] == 58,
-                  let om = num(index + 4, 2), oh < 24, om < 60 else { return nil }
+                let om = num(index + 4, 2), oh < 24, om < 60
+            else { return nil }
             offsetMinutes = (oh * 60 + om) * (chars[index] == 45 ? -1 : 1)
         default:
             return nil
         }
-        let seconds = Int64(CalendarMath.days(year: date.year, month: date.month, day: date.day)) * 86_400
+        let seconds =
+            Int64(CalendarMath.days(year: date.year, month: date.month, day: date.day)) * 86_400
             + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetMinutes * 60)
         return Timestamp(millis: seconds * 1000 + Int64(millis))
     }

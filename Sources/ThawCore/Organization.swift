@@ -26,8 +26,10 @@ public struct Organization: Codable, Sendable, Equatable {
     public var area: String?
     public var createdAt: Timestamp
 
-    public init(id: ID<Organization>, name: String, sector: Sector, alignment: Alignment? = nil,
-                parentId: ID<Organization>? = nil, area: String? = nil, createdAt: Timestamp) {
+    public init(
+        id: ID<Organization>, name: String, sector: Sector, alignment: Alignment? = nil,
+        parentId: ID<Organization>? = nil, area: String? = nil, createdAt: Timestamp
+    ) {
         self.id = id; self.name = name; self.sector = sector; self.alignment = alignment
         self.parentId = parentId; self.area = area; self.createdAt = createdAt
     }
@@ -54,8 +56,10 @@ public struct User: Codable, Sendable, Equatable {
     public var active: Bool
     public var createdAt: Timestamp
 
-    public init(id: ID<User>, organizationId: ID<Organization>, email: String, displayName: String,
-                roles: Set<Role>, active: Bool = true, createdAt: Timestamp) {
+    public init(
+        id: ID<User>, organizationId: ID<Organization>, email: String, displayName: String,
+        roles: Set<Role>, active: Bool = true, createdAt: Timestamp
+    ) {
         self.id = id; self.organizationId = organizationId; self.email = email
         self.displayName = displayName; self.roles = roles; self.active = active; self.createdAt = createdAt
     }

@@ -28,14 +28,16 @@ public struct Referral: Codable, Sendable, Equatable {
     /// Bumped on every change; the ETag is derived from it.
     public var version: Int
 
-    public init(id: ID<Referral>, clientId: ID<Client>, requesterOrganizationId: ID<Organization>,
-                requesterUserId: ID<User>, ownerOrganizationId: ID<Organization>?, serviceId: ID<Service>?,
-                needCategory: NeedCategory, needIds: [ID<IdentifiedNeed>], priority: Priority, status: TaskStatus,
-                businessStatus: BusinessStatus? = nil, statusReason: String? = nil, statusReasonSide: ReferralSide? = nil,
-                outcome: ReferralOutcome? = nil,
-                note: String?, firstResponseDue: Timestamp, firstRespondedAt: Timestamp? = nil,
-                followUpDue: Timestamp?, lastMessageSide: ReferralSide? = nil, lastMessageAt: Timestamp? = nil,
-                createdAt: Timestamp, updatedAt: Timestamp, version: Int = 1) {
+    public init(
+        id: ID<Referral>, clientId: ID<Client>, requesterOrganizationId: ID<Organization>,
+        requesterUserId: ID<User>, ownerOrganizationId: ID<Organization>?, serviceId: ID<Service>?,
+        needCategory: NeedCategory, needIds: [ID<IdentifiedNeed>], priority: Priority, status: TaskStatus,
+        businessStatus: BusinessStatus? = nil, statusReason: String? = nil, statusReasonSide: ReferralSide? = nil,
+        outcome: ReferralOutcome? = nil,
+        note: String?, firstResponseDue: Timestamp, firstRespondedAt: Timestamp? = nil,
+        followUpDue: Timestamp?, lastMessageSide: ReferralSide? = nil, lastMessageAt: Timestamp? = nil,
+        createdAt: Timestamp, updatedAt: Timestamp, version: Int = 1
+    ) {
         self.id = id; self.clientId = clientId; self.requesterOrganizationId = requesterOrganizationId
         self.requesterUserId = requesterUserId; self.ownerOrganizationId = ownerOrganizationId
         self.serviceId = serviceId; self.needCategory = needCategory; self.needIds = needIds
@@ -62,8 +64,10 @@ public struct Referral: Codable, Sendable, Equatable {
     }
 
     /// Applies a checked move; the caller has already run `ReferralWorkflow.check`.
-    public mutating func apply(status newStatus: TaskStatus, reason: String?, outcome: ReferralOutcome?,
-                               by side: ReferralSide, at now: Timestamp) {
+    public mutating func apply(
+        status newStatus: TaskStatus, reason: String?, outcome: ReferralOutcome?,
+        by side: ReferralSide, at now: Timestamp
+    ) {
         status = newStatus
         statusReason = reason?.trimmingWhitespace
         statusReasonSide = statusReason == nil ? nil : side
@@ -95,9 +99,11 @@ public struct ReferralMessage: Codable, Sendable, Equatable {
     public var readAt: Timestamp?
     public var readBy: ID<User>?
 
-    public init(id: ID<ReferralMessage>, referralId: ID<Referral>, authorUserId: ID<User>,
-                authorOrganizationId: ID<Organization>, side: ReferralSide, body: String?, withheld: Bool = false,
-                sentAt: Timestamp, readAt: Timestamp? = nil, readBy: ID<User>? = nil) {
+    public init(
+        id: ID<ReferralMessage>, referralId: ID<Referral>, authorUserId: ID<User>,
+        authorOrganizationId: ID<Organization>, side: ReferralSide, body: String?, withheld: Bool = false,
+        sentAt: Timestamp, readAt: Timestamp? = nil, readBy: ID<User>? = nil
+    ) {
         self.id = id; self.referralId = referralId; self.authorUserId = authorUserId
         self.authorOrganizationId = authorOrganizationId; self.side = side; self.body = body; self.withheld = withheld
         self.sentAt = sentAt; self.readAt = readAt; self.readBy = readBy

@@ -7,7 +7,7 @@ public enum ReferralWorkflow {
         .requested: [.accepted, .rejected, .cancelled],
         .accepted: [.inProgress, .onHold, .cancelled, .completed, .failed],
         .inProgress: [.onHold, .completed, .failed, .cancelled],
-        .onHold: [.inProgress, .cancelled, .completed, .failed],
+        .onHold: [.inProgress, .cancelled, .completed, .failed]
     ]
 
     public static func isAllowed(from: TaskStatus, to: TaskStatus) -> Bool {
@@ -29,14 +29,17 @@ public enum ReferralWorkflow {
     }
 
     /// Checks a proposed move and throws the domain error that names what is wrong.
-    public static func check(from: TaskStatus, to: TaskStatus, by side: ReferralSide,
-                             reason: String?, outcome: ReferralOutcome?) throws {
+    public static func check(
+        from: TaskStatus, to: TaskStatus, by side: ReferralSide,
+        reason: String?, outcome: ReferralOutcome?
+    ) throws {
         guard from != to else {
             throw ThawError.conflict(code: "illegal-transition", message: "the referral is already \(to.rawValue)", field: "status")
         }
         guard isAllowed(from: from, to: to) else {
-            throw ThawError.conflict(code: "illegal-transition",
-                                     message: "a referral cannot move from \(from.rawValue) to \(to.rawValue)", field: "status")
+            throw ThawError.conflict(
+                code: "illegal-transition",
+                message: "a referral cannot move from \(from.rawValue) to \(to.rawValue)", field: "status")
         }
         guard sides(allowedToSet: to).contains(side) else {
             let owner = to == .requested || to == .draft || to == .enteredInError ? "referring" : "receiving"
@@ -87,9 +90,10 @@ public enum BusinessStatus: String, Codable, Sendable, CaseIterable {
             throw ThawError.forbidden("only the receiving organisation reports business steps", field: "step")
         }
         guard status.isActive else {
-            throw ThawError.conflict(code: "illegal-business-status",
-                                     message: "business steps are reported while a referral is accepted, in progress or on hold, not \(status.rawValue)",
-                                     field: "step")
+            throw ThawError.conflict(
+                code: "illegal-business-status",
+                message: "business steps are reported while a referral is accepted, in progress or on hold, not \(status.rawValue)",
+                field: "step")
         }
     }
 }

@@ -1,7 +1,7 @@
 public enum ScreeningAnswer: String, Codable, Sendable, CaseIterable {
-    case yes          // the client reports this need
+    case yes  // the client reports this need
     case no
-    case declined     // the client chose not to answer
+    case declined  // the client chose not to answer
 }
 
 /// A short social-needs screening: one answer per need domain asked.
@@ -12,8 +12,10 @@ public struct Screening: Codable, Sendable, Equatable {
     public var screenedOn: CalendarDate
     public var screenedBy: ID<User>
 
-    public init(id: ID<Screening>, clientId: ID<Client>, answers: [NeedCategory: ScreeningAnswer],
-                screenedOn: CalendarDate, screenedBy: ID<User>) {
+    public init(
+        id: ID<Screening>, clientId: ID<Client>, answers: [NeedCategory: ScreeningAnswer],
+        screenedOn: CalendarDate, screenedBy: ID<User>
+    ) {
         self.id = id; self.clientId = clientId; self.answers = answers
         self.screenedOn = screenedOn; self.screenedBy = screenedBy
     }
@@ -34,8 +36,10 @@ public struct IdentifiedNeed: Codable, Sendable, Equatable {
     public var screeningId: ID<Screening>?
     public var status: Status
 
-    public init(id: ID<IdentifiedNeed>, clientId: ID<Client>, category: NeedCategory,
-                identifiedOn: CalendarDate, screeningId: ID<Screening>?, status: Status = .active) {
+    public init(
+        id: ID<IdentifiedNeed>, clientId: ID<Client>, category: NeedCategory,
+        identifiedOn: CalendarDate, screeningId: ID<Screening>?, status: Status = .active
+    ) {
         self.id = id; self.clientId = clientId; self.category = category
         self.identifiedOn = identifiedOn; self.screeningId = screeningId; self.status = status
     }

@@ -32,9 +32,11 @@ public struct Service: Codable, Sendable, Equatable {
     public var capacity: Capacity
     public var updatedAt: Timestamp
 
-    public init(id: ID<Service>, organizationId: ID<Organization>, name: String, description: String,
-                needCategories: [NeedCategory], eligibility: String, areaServed: String,
-                languages: [String], capacity: Capacity, updatedAt: Timestamp) {
+    public init(
+        id: ID<Service>, organizationId: ID<Organization>, name: String, description: String,
+        needCategories: [NeedCategory], eligibility: String, areaServed: String,
+        languages: [String], capacity: Capacity, updatedAt: Timestamp
+    ) {
         self.id = id; self.organizationId = organizationId; self.name = name; self.description = description
         self.needCategories = needCategories; self.eligibility = eligibility; self.areaServed = areaServed
         self.languages = languages; self.capacity = capacity; self.updatedAt = updatedAt

@@ -24,8 +24,8 @@ public enum TaskStatus: String, Codable, Sendable, CaseIterable {
 
 /// The two parties to a referral.
 public enum ReferralSide: String, Codable, Sendable, CaseIterable {
-    case requester   // the referring organisation (ServiceRequest.requester)
-    case performer   // the receiving organisation (Task.owner)
+    case requester  // the referring organisation (ServiceRequest.requester)
+    case performer  // the receiving organisation (Task.owner)
 
     public var other: ReferralSide { self == .requester ? .performer : .requester }
 }

@@ -43,7 +43,8 @@ extension ThawError {
         switch self {
         case .invalid(let v), .unprocessable(let v): return v.map(\.message).joined(separator: "; ")
         case .notFound(let what): return "not found: \(what)"
-        case .unauthenticated(let m), .forbidden(let m, _), .preconditionFailed(let m), .preconditionRequired(let m), .tooManyAttempts(let m, _): return m
+        case .unauthenticated(let m), .forbidden(let m, _), .preconditionFailed(let m), .preconditionRequired(let m), .tooManyAttempts(let m, _):
+            return m
         case .conflict(_, let m, _): return m
         case .payloadTooLarge(let limit): return "the body is larger than \(limit) bytes"
         }

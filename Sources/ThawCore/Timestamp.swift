@@ -37,13 +37,15 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              (1...CalendarMath.daysIn(month: month, year: year)).contains(day) else { return nil }
+            (1...CalendarMath.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
         self.year = year; self.month = month; self.day = day
     }
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.count == 10, parts.count == 3,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
     public init(_ timestamp: Timestamp) {
@@ -93,7 +95,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let date = CalendarDate(text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text.prefix(40))' is not a calendar date in the form YYYY-MM-DD")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "'\(text.prefix(40))' is not a calendar date in the form YYYY-MM-DD")
         }
         guard Self.supported.contains(date) else { throw UnsupportedDate.error(text, in: container) }
         self = date

@@ -2,20 +2,20 @@
 /// any SQL is written.
 public struct WorklistQuery: Sendable, Equatable {
     public enum View: String, Sendable, CaseIterable {
-        case caseload   // referrals my organisation (or I) sent
-        case inbox      // referrals addressed to my organisation
+        case caseload  // referrals my organisation (or I) sent
+        case inbox  // referrals addressed to my organisation
     }
     public enum Filter: String, Sendable, CaseIterable {
         case all
-        case open                    // not yet in a final status
+        case open  // not yet in a final status
         case overdueFirstResponse = "overdue-first-response"
         case awaitingMyReply = "awaiting-my-reply"
         case awaitingTheirReply = "awaiting-their-reply"
         case followUpDue = "follow-up-due"
     }
     public enum Sort: String, Sendable, CaseIterable {
-        case updated     // most recently changed first
-        case due         // earliest first-response due first
+        case updated  // most recently changed first
+        case due  // earliest first-response due first
     }
 
     public var view: View
@@ -26,8 +26,10 @@ public struct WorklistQuery: Sendable, Equatable {
     public var limit: Int
     public var cursor: WorklistCursor?
 
-    public init(view: View, filter: Filter = .all, statuses: Set<TaskStatus> = [], onlyMine: Bool = false,
-                sort: Sort = .updated, limit: Int = 50, cursor: WorklistCursor? = nil) {
+    public init(
+        view: View, filter: Filter = .all, statuses: Set<TaskStatus> = [], onlyMine: Bool = false,
+        sort: Sort = .updated, limit: Int = 50, cursor: WorklistCursor? = nil
+    ) {
         self.view = view; self.filter = filter; self.statuses = statuses; self.onlyMine = onlyMine
         self.sort = sort; self.limit = limit; self.cursor = cursor
     }
@@ -44,7 +46,8 @@ public struct WorklistCursor: Sendable, Equatable {
     public init?(token: String) {
         let parts = token.split(separator: "~", maxSplits: 1)
         guard parts.count == 2, let key = Int64(parts[0]), !parts[1].isEmpty,
-              parts[1].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+            parts[1].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+        else { return nil }
         self.key = key; self.id = String(parts[1])
     }
 }

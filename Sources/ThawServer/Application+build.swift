@@ -22,8 +22,10 @@ public func openDatabase(_ url: String, logger: Logger, migrate: Bool = true, du
 }
 
 /// Assembles the application: the entry point and the tests both call this.
-public func buildApplication(configuration: ServerConfiguration, store: ThawStore,
-                             logger: Logger? = nil) -> some ApplicationProtocol {
+public func buildApplication(
+    configuration: ServerConfiguration, store: ThawStore,
+    logger: Logger? = nil
+) -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "thaw")
     logger.logLevel = configuration.logLevel
     let router = buildRouter(configuration: configuration, store: store)
@@ -34,10 +36,11 @@ public func buildApplication(configuration: ServerConfiguration, store: ThawStor
     let http1 = HTTP1Channel.Configuration(
         additionalChannelHandlers: [ConnectionGuard(registry: registry, bodyTimeout: bodyTimeout)],
         idleTimeout: .nanoseconds(Int64(limits.headerTimeout / .nanoseconds(1))))
-    return Application(router: router, server: .http1(configuration: http1),
-                       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "thaw"),
-                       services: [sweeper],
-                       logger: logger)
+    return Application(
+        router: router, server: .http1(configuration: http1),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "thaw"),
+        services: [sweeper],
+        logger: logger)
 }
 
 public func buildRouter(configuration: ServerConfiguration, store: ThawStore, metrics: ThawMetrics = ThawMetrics()) -> Router<ThawRequestContext> {
@@ -68,7 +71,7 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     NetworkFactsRoutes(store: store, configuration: configuration).register(on: callers)
     SurveyRoutes(store: store, configuration: configuration).register(on: callers)
     ClimateRoutes(store: store, configuration: configuration).register(on: callers)
-    _ = description.document   // made now, so a type whose schema cannot be derived stops the start, not a request
+    _ = description.document  // made now, so a type whose schema cannot be derived stops the start, not a request
     routeMethods.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

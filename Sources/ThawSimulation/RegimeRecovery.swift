@@ -16,18 +16,23 @@ public struct RegimeRecovery: Codable, Sendable {
 
     /// Reads every planted pair's monthly history through `reader` (any actor of the
     /// network's partnership side: histories are read as a member of each pair) and scores it.
-    public static func measure(_ plan: SimulationPlan, store: ThawStore, people: [ID<Organization>: [Actor]],
-                               penalty: Double? = nil) async throws -> RegimeRecovery {
+    public static func measure(
+        _ plan: SimulationPlan, store: ThawStore, people: [ID<Organization>: [Actor]],
+        penalty: Double? = nil
+    ) async throws -> RegimeRecovery {
         var result = RegimeRecovery(planted: 0, detected: 0, matched: 0, sameDirection: 0)
         let (from, to) = scoredRange(plan)
         for pair in plan.pairs {
             guard let member = people[pair.organizations[0]]?.first else { continue }
-            let history = try await store.scoped(to: member).pairClimateHistory(pair.organizations[0], pair.organizations[1], period: .month,
-                                                                                 from: from, to: to, penalty: penalty)
+            let history = try await store.scoped(to: member).pairClimateHistory(
+                pair.organizations[0], pair.organizations[1], period: .month,
+                from: from, to: to, penalty: penalty)
             let planted = pair.regimes.indices.dropFirst().map { i in
-                (month: monthNumber(CalendarDate(plan.start.startOfDay.adding(days: 7 * pair.regimes[i].startWeek))),
-                 direction: pair.regimes[i].temperature < pair.regimes[i - 1].temperature ? FreezeThaw.Direction.freeze : .thaw)
-            }.filter { $0.month > monthNumber(from) }   // a change in the range's first month has no before to differ from
+                (
+                    month: monthNumber(CalendarDate(plan.start.startOfDay.adding(days: 7 * pair.regimes[i].startWeek))),
+                    direction: pair.regimes[i].temperature < pair.regimes[i - 1].temperature ? FreezeThaw.Direction.freeze : .thaw
+                )
+            }.filter { $0.month > monthNumber(from) }  // a change in the range's first month has no before to differ from
             let detected = history.segments.compactMap { s in s.direction.map { (month: monthNumber(s.start), direction: $0) } }
             result.add(planted: planted, detected: detected)
         }
@@ -48,8 +53,10 @@ public struct RegimeRecovery: Codable, Sendable {
         self.detected += detected.count
         var unused = Array(detected.indices)
         for change in planted {
-            guard let best = unused.filter({ abs(detected[$0].month - change.month) <= 1 })
-                    .min(by: { abs(detected[$0].month - change.month) < abs(detected[$1].month - change.month) }) else { continue }
+            guard
+                let best = unused.filter({ abs(detected[$0].month - change.month) <= 1 })
+                    .min(by: { abs(detected[$0].month - change.month) < abs(detected[$1].month - change.month) })
+            else { continue }
             unused.removeAll { $0 == best }
             matched += 1
             if detected[best].direction == change.direction { sameDirection += 1 }

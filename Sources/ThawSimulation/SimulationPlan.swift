@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import ThawCore
 
@@ -46,8 +46,10 @@ public struct SimulationPlan: Codable, Sendable {
     /// A random plan: every organisation tied to about `partnersEach` others, each pair
     /// alternating between warm and cold regimes of 6 to 15 months (so a change is
     /// never closer than half a year to the next, or to either end).
-    public static func random(organizations: [ID<Organization>], partnersEach: Int, start: CalendarDate, weeks: Int,
-                              noise: Double, seed: UInt64) -> SimulationPlan {
+    public static func random(
+        organizations: [ID<Organization>], partnersEach: Int, start: CalendarDate, weeks: Int,
+        noise: Double, seed: UInt64
+    ) -> SimulationPlan {
         var rng = SplitMix64(seed: seed)
         var pairs: [Pair] = [], seen: Set<String> = []
         let n = organizations.count

@@ -38,8 +38,9 @@ public struct Simulator: Sendable {
     public func run(_ plan: SimulationPlan, streams: Int = 1, progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Summary {
         var runs = (0..<max(1, streams)).map { stream in
             let clock = ManualClock(plan.start.startOfDay)
-            return Run(plan: plan, store: ThawStore(database: database, clock: clock), clock: clock, people: people,
-                       stream: stream, streams: max(1, streams))
+            return Run(
+                plan: plan, store: ThawStore(database: database, clock: clock), clock: clock, people: people,
+                stream: stream, streams: max(1, streams))
         }
         for week in 0..<plan.weeks {
             let end = plan.start.startOfDay.adding(days: 7 * (week + 1))
@@ -119,8 +120,12 @@ struct Run: Sendable {
                 let from = initiator()
                 schedule(at, rng.chance(0.1 + 0.4 * t) ? .message(pair: index, from: from, reply: rng.chance(t)) : .signal(pair: index, from: from))
             }
-            if rng.chance(0.1 + 0.2 * t) { schedule(weekStart.adding(seconds: Int64(rng.between(3600, 5 * 86_400))), .commit(pair: index, from: initiator())) }
-            if rng.chance(0.05) { schedule(weekStart.adding(seconds: Int64(rng.between(3600, 5 * 86_400))), .consult(pair: index, from: initiator())) }
+            if rng.chance(0.1 + 0.2 * t) {
+                schedule(weekStart.adding(seconds: Int64(rng.between(3600, 5 * 86_400))), .commit(pair: index, from: initiator()))
+            }
+            if rng.chance(0.05) {
+                schedule(weekStart.adding(seconds: Int64(rng.between(3600, 5 * 86_400))), .consult(pair: index, from: initiator()))
+            }
         }
     }
 
@@ -151,19 +156,24 @@ struct Run: Sendable {
                 _ = try await store.scoped(to: author).postToThread(thread, body: "How are things on your side this week?")
             } else {
                 let everyone = plan.pairs[pair].organizations.flatMap { people[$0] ?? [] }.map(\.userId)
-                threads[pair] = try await store.scoped(to: author).startThread(subject: "Keeping in touch", with: everyone,
-                                                                               message: "Could we catch up about the people we both serve?").id
+                threads[pair] = try await store.scoped(to: author).startThread(
+                    subject: "Keeping in touch", with: everyone,
+                    message: "Could we catch up about the people we both serve?"
+                ).id
             }
             if reply { schedule(now.adding(seconds: Int64(rng.between(3600, 3 * 86_400))), .message(pair: pair, from: 1 - from, reply: false)) }
         case let .signal(pair, from):
             let t = temperatures[pair] ?? 0.5
             let sender = person(pair, from, rng: &rng), other = plan.pairs[pair].organizations[1 - from]
-            let signal = try await store.scoped(to: sender).sendSignal(NewSignal(
-                kind: rng.pick([.liaisonAppointed, .equipmentProvided, .integrationRoleCreated]), description: "A step towards working together",
-                madeOn: CalendarDate(now), addressedToOrganizationIds: [other]))
+            let signal = try await store.scoped(to: sender).sendSignal(
+                NewSignal(
+                    kind: rng.pick([.liaisonAppointed, .equipmentProvided, .integrationRoleCreated]), description: "A step towards working together",
+                    madeOn: CalendarDate(now), addressedToOrganizationIds: [other]))
             if rng.chance(0.4 + 0.6 * t) {
                 let days = rng.chance(t) ? rng.between(0, 10) : rng.between(16, 40)
-                schedule(now.adding(seconds: Int64(days * 86_400 + rng.between(600, 6 * 3600))), .acknowledge(signal.id, by: person(pair, 1 - from, rng: &rng)))
+                schedule(
+                    now.adding(seconds: Int64(days * 86_400 + rng.between(600, 6 * 3600))),
+                    .acknowledge(signal.id, by: person(pair, 1 - from, rng: &rng)))
             }
         case let .acknowledge(id, by):
             _ = try await store.scoped(to: by).acknowledgeSignal(id, note: nil)
@@ -171,9 +181,10 @@ struct Run: Sendable {
             let t = temperatures[pair] ?? 0.5
             let promiser = person(pair, from, rng: &rng)
             let dueDays = rng.between(7, 21)
-            let commitment = try await store.scoped(to: promiser).createCommitment(NewCommitment(
-                toOrganizationId: plan.pairs[pair].organizations[1 - from], what: "Share the updated contact list",
-                context: rng.chance(0.5) ? .meeting : .thread, dueOn: CalendarDate(now.adding(days: dueDays))))
+            let commitment = try await store.scoped(to: promiser).createCommitment(
+                NewCommitment(
+                    toOrganizationId: plan.pairs[pair].organizations[1 - from], what: "Share the updated contact list",
+                    context: rng.chance(0.5) ? .meeting : .thread, dueOn: CalendarDate(now.adding(days: dueDays))))
             if rng.chance(0.15 + 0.8 * t) {
                 schedule(now.adding(days: rng.between(1, dueDays - 1)), .keep(commitment.id, by: promiser))
             }
@@ -182,11 +193,15 @@ struct Run: Sendable {
         case let .consult(pair, from):
             let proposer = person(pair, from, rng: &rng)
             let deadline = CalendarDate(now.adding(days: 14))
-            let consultation = try await store.scoped(to: proposer).createConsultation(NewConsultation(
-                title: "Draft referral pathway", proposal: "A shared pathway for people leaving hospital without a home",
-                invitedOrganizationIds: [plan.pairs[pair].organizations[1 - from]], deadline: deadline))
-            schedule(now.adding(days: rng.between(2, 10)), .feedback(consultation.id, by: person(pair, 1 - from, rng: &rng), proposer: proposer,
-                                                                     deadline: deadline, temperature: temperatures[pair] ?? 0.5))
+            let consultation = try await store.scoped(to: proposer).createConsultation(
+                NewConsultation(
+                    title: "Draft referral pathway", proposal: "A shared pathway for people leaving hospital without a home",
+                    invitedOrganizationIds: [plan.pairs[pair].organizations[1 - from]], deadline: deadline))
+            schedule(
+                now.adding(days: rng.between(2, 10)),
+                .feedback(
+                    consultation.id, by: person(pair, 1 - from, rng: &rng), proposer: proposer,
+                    deadline: deadline, temperature: temperatures[pair] ?? 0.5))
         case let .feedback(id, by, proposer, deadline, t):
             for _ in 0..<rng.between(1, 2) {
                 let item = try await store.scoped(to: by).addFeedback(id, text: "Add a step for people without a phone")
@@ -194,8 +209,9 @@ struct Run: Sendable {
                 schedule(deadline.startOfDay.adding(days: days).adding(seconds: 10 * 3600), .answer(id, item.id, by: proposer, adopt: rng.chance(t)))
             }
         case let .answer(id, item, by, adopt):
-            _ = try await store.scoped(to: by).respond(id, item: item, adopt ? .adapted : .notAdopted,
-                                                      text: adopt ? "Added, with a call-back instead" : "Not this year: no budget for it")
+            _ = try await store.scoped(to: by).respond(
+                id, item: item, adopt ? .adapted : .notAdopted,
+                text: adopt ? "Added, with a call-back instead" : "Not this year: no budget for it")
         }
     }
 }

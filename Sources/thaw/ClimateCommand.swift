@@ -29,12 +29,16 @@ struct RebuildCommand: AsyncParsableCommand {
         }
         let elapsed = ContinuousClock.now - started
         FileHandle.standardError.write(Data("\n".utf8))
-        print(String(format: "rebuilt the climate aggregates from %d ledger entries in %.3f s (%.2f µs per entry)",
-                     report.entries, elapsed.seconds, report.entries > 0 ? elapsed.seconds * 1e6 / Double(report.entries) : 0))
+        print(
+            String(
+                format: "rebuilt the climate aggregates from %d ledger entries in %.3f s (%.2f µs per entry)",
+                report.entries, elapsed.seconds, report.entries > 0 ? elapsed.seconds * 1e6 / Double(report.entries) : 0))
         let rows = report.rows
-        print(rows.unchanged ? "the \(rows.rows) stored month rows already held exactly that: none written"
-              : "of \(rows.rows) month rows: \(rows.rewritten) stored rows differed and were rewritten, \(rows.added) were missing and added, "
-                + "\(rows.removed) had no ledger entries and were removed")
+        print(
+            rows.unchanged
+                ? "the \(rows.rows) stored month rows already held exactly that: none written"
+                : "of \(rows.rows) month rows: \(rows.rewritten) stored rows differed and were rewritten, \(rows.added) were missing and added, "
+                    + "\(rows.removed) had no ledger entries and were removed")
         try await database.close()
     }
 }
@@ -48,7 +52,8 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "The network's climate per period, the partnerships cooling now and the coldest and warmest ties; or CSV.",
-        discussion: "--csv ties gives every tie of the last period; --csv pair (with --pair twice) gives one pair's periods with every component and count.")
+        discussion:
+            "--csv ties gives every tie of the last period; --csv pair (with --pair twice) gives one pair's periods with every component and count.")
     enum Format: String, ExpressibleByArgument, CaseIterable { case ties, pair }
 
     @OptionGroup var db: DatabaseOptions
@@ -81,17 +86,25 @@ struct ReportCommand: AsyncParsableCommand {
         do {
             switch csv {
             case .ties?:
-                print(ClimateExport.tiesCSV(try await reader.networkTies(period: period, containing: lastPeriod, weights: weights), names: names, period: lastPeriod),
-                      terminator: "")
+                print(
+                    ClimateExport.tiesCSV(
+                        try await reader.networkTies(period: period, containing: lastPeriod, weights: weights), names: names, period: lastPeriod),
+                    terminator: "")
             case .pair?:
-                guard pair.count == 2, let a = organizations.first(where: { $0.id.raw == pair[0] }), let b = organizations.first(where: { $0.id.raw == pair[1] }) else {
+                guard pair.count == 2, let a = organizations.first(where: { $0.id.raw == pair[0] }),
+                    let b = organizations.first(where: { $0.id.raw == pair[1] })
+                else {
                     throw ValidationError("--csv pair needs --pair twice, each an organisation id (see thaw organization list)")
                 }
-                print(ClimateExport.pairCSV(a, b, try await reader.pairClimate(a.id, b.id, period: period, from: since, to: upTo, weights: weights)), terminator: "")
+                print(
+                    ClimateExport.pairCSV(a, b, try await reader.pairClimate(a.id, b.id, period: period, from: since, to: upTo, weights: weights)),
+                    terminator: "")
             case nil:
                 let network = try await reader.networkClimate(period: period, from: since, to: upTo, weights: weights, betweenness: false)
-                print(ClimateExport.report(network: network, cooling: try await reader.coolingPartnerships(period: period, weights: weights),
-                                           ties: try await reader.networkTies(period: period, containing: lastPeriod, weights: weights), names: names), terminator: "")
+                print(
+                    ClimateExport.report(
+                        network: network, cooling: try await reader.coolingPartnerships(period: period, weights: weights),
+                        ties: try await reader.networkTies(period: period, containing: lastPeriod, weights: weights), names: names), terminator: "")
             }
         } catch let error as ThawError {
             throw ValidationError(error.explanation)
@@ -129,7 +142,9 @@ struct NetworkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "network",
         abstract: "Density, degree centralisation, degree and betweenness centrality, and directness of a tie graph (JSON on stdin).",
-        discussion: #"Input: {"nodes": [{"id": "a", "side": "primary-care"}, ...], "ties": [["a", "b"], ...]}; side is primary-care, central-system or other."#)
+        discussion:
+            #"Input: {"nodes": [{"id": "a", "side": "primary-care"}, ...], "ties": [["a", "b"], ...]}; side is primary-care, central-system or other."#
+    )
 
     struct Input: Decodable {
         struct Node: Decodable { var id: String; var side: NetworkMeasures.Side? }

@@ -16,14 +16,17 @@ struct Demo: AsyncParsableCommand {
         let database = try await openDatabase(file, logger: logger)
         var demo = DemoNetwork()
         try await demo.load(into: database, endingAt: SystemClock().now())
-        print("""
+        print(
+            """
 
-        Thaw demo: \(demo.organizations.count) organisations, \(demo.referralCount) referrals, database \(file)
-        Open http://\(server.host):\(server.port)/ in a browser (the API: /api/v1/openapi.json; health: /healthz; metrics: /metrics)
-        Sign in with the password "\(DemoNetwork.password)" as:
-        """)
+            Thaw demo: \(demo.organizations.count) organisations, \(demo.referralCount) referrals, database \(file)
+            Open http://\(server.host):\(server.port)/ in a browser (the API: /api/v1/openapi.json; health: /healthz; metrics: /metrics)
+            Sign in with the password "\(DemoNetwork.password)" as:
+            """)
         for signIn in demo.signIns {
-            print("  \(signIn.email.padding(toLength: 32, withPad: " ", startingAt: 0)) \(signIn.role.padding(toLength: 18, withPad: " ", startingAt: 0)) \(signIn.organization)")
+            print(
+                "  \(signIn.email.padding(toLength: 32, withPad: " ", startingAt: 0)) \(signIn.role.padding(toLength: 18, withPad: " ", startingAt: 0)) \(signIn.organization)"
+            )
         }
         print("")
         fflush(nil)  // show the sign-ins before the server starts logging

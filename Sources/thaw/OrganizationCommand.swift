@@ -5,8 +5,9 @@ import ThawServer
 import ThawStorage
 
 struct OrganizationCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "organization", abstract: "Manage organisations.",
-                                                    subcommands: [Add.self, List.self])
+    static let configuration = CommandConfiguration(
+        commandName: "organization", abstract: "Manage organisations.",
+        subcommands: [Add.self, List.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an organisation and print its id.")

@@ -26,7 +26,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Standard deviation of the weekly noise around each planted temperature (0–1).") var noise = 0.1
     @Option(help: "Random seed: the same seed gives the same network and history.") var seed: UInt64 = 1
     @Option(help: "Write the plan (pairs and their planted regimes) as JSON to this file.") var planOut: String?
-    @Option(help: "Play the pairs in this many concurrent streams, each with its own random stream: much faster for a large network; a different history from the same seed, as reproducible.")
+    @Option(
+        help:
+            "Play the pairs in this many concurrent streams, each with its own random stream: much faster for a large network; a different history from the same seed, as reproducible."
+    )
     var streams = 1
     @Flag(help: "Skip the fsync of each commit (SQLite only): for throwaway benchmark databases, where a power cut may lose the history.")
     var noFsync = false
@@ -45,8 +48,9 @@ struct SimulateCommand: AsyncParsableCommand {
         let monday = ScopedStore.weekStart(CalendarDate(start)!)
         let store = ThawStore(database: database, clock: ManualClock(monday.startOfDay))
         let people = try await SimulatedNetwork.create(in: store, organizations: organizations)
-        let plan = SimulationPlan.random(organizations: people.keys.sorted { $0.raw < $1.raw }, partnersEach: partners, start: monday,
-                                         weeks: weeks, noise: noise, seed: seed)
+        let plan = SimulationPlan.random(
+            organizations: people.keys.sorted { $0.raw < $1.raw }, partnersEach: partners, start: monday,
+            weeks: weeks, noise: noise, seed: seed)
         if let planOut {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -60,7 +64,8 @@ struct SimulateCommand: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - started
         let recovery = try await RegimeRecovery.measure(plan, store: store, people: people)
         let entries = try await store.ledgerEntryCount()
-        print("""
+        print(
+            """
             simulated \(organizations) organisations, \(summary.pairs) partnerships, \(weeks) weeks from \(monday) at noise \(noise) (seed \(seed)):
               \(summary.actions) actions in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow))); \(entries) ledger entries in the database
               scored \(RegimeRecovery.scoredRange(plan).from) to \(RegimeRecovery.scoredRange(plan).to) (the climate answers at most five years at a time)

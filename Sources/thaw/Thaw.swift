@@ -27,12 +27,16 @@ struct Thaw: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "thaw",
         abstract: "Closed-loop referrals and partnership practice between primary care and its partners.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, OrganizationCommand.self, UserCommand.self, TokenCommand.self, ExportCommand.self, ClimateCommand.self, SimulateCommand.self])
+        subcommands: [
+            Serve.self, Migrate.self, Demo.self, OrganizationCommand.self, UserCommand.self, TokenCommand.self, ExportCommand.self,
+            ClimateCommand.self, SimulateCommand.self
+        ])
 }
 
 /// Options every command that opens the database shares.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite file (path or sqlite:path) or postgres://user:pass@host:port/db. Default: $THAW_DATABASE_URL, else thaw.sqlite.")
+    @Option(
+        name: .long, help: "SQLite file (path or sqlite:path) or postgres://user:pass@host:port/db. Default: $THAW_DATABASE_URL, else thaw.sqlite.")
     var database: String?
 
     var url: String {
@@ -58,8 +62,9 @@ struct ServerOptions: ParsableArguments {
         }
         var configuration = ServerConfiguration(host: host, port: port, secureCookies: secureCookies)
         let files = FileLimit.raiseToHardLimit()
-        configuration.connections = ConnectionLimits(headerTimeout: .seconds(headerTimeout), idleTimeout: .seconds(idleTimeout),
-                                                     maxConnections: min(maxConnections, max(16, files - 256)))
+        configuration.connections = ConnectionLimits(
+            headerTimeout: .seconds(headerTimeout), idleTimeout: .seconds(idleTimeout),
+            maxConnections: min(maxConnections, max(16, files - 256)))
         configuration.trustedProxies = Set(trustedProxy)
         return configuration
     }

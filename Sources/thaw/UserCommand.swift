@@ -16,7 +16,10 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Organisation id (see `thaw demo` output or GET /api/v1/organizations).") var organization: String
         @Option(help: "Email used to sign in.") var email: String
         @Option(help: "Name shown to others.") var name: String
-        @Option(help: "Comma-separated roles: navigator, clinician, partner-staff, partnership-lead, administrator (of this organisation), network-administrator (organisations and their first administrators).") var roles: String
+        @Option(
+            help:
+                "Comma-separated roles: navigator, clinician, partner-staff, partnership-lead, administrator (of this organisation), network-administrator (organisations and their first administrators)."
+        ) var roles: String
 
         func run() async throws {
             let parsedRoles = try roles.split(separator: ",").map { raw -> Role in
@@ -28,8 +31,9 @@ struct UserCommand: AsyncParsableCommand {
             guard let password = Environment.value("THAW_PASSWORD") ?? readPassword() else {
                 throw ValidationError("no password given: set THAW_PASSWORD or type it at the prompt")
             }
-            let input = NewUser(organizationId: ID(organization), email: email, displayName: name,
-                                roles: Set(parsedRoles), password: password)
+            let input = NewUser(
+                organizationId: ID(organization), email: email, displayName: name,
+                roles: Set(parsedRoles), password: password)
             try input.validate()
             let database = try await openDatabase(db.url, logger: Logger(label: "thaw"))
             let store = ThawStore(database: database, clock: SystemClock())
@@ -47,8 +51,9 @@ struct UserCommand: AsyncParsableCommand {
 }
 
 struct TokenCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "token", abstract: "Manage API tokens.",
-                                                    subcommands: [Create.self, Revoke.self])
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Manage API tokens.",
+        subcommands: [Create.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API token for a user and print its secret once.")

@@ -8,7 +8,7 @@ struct ClimateMathTests {
         let series = Array(repeating: 0.0, count: 10) + Array(repeating: 4.0, count: 10) + Array(repeating: 1.0, count: 10)
         let noisy = series.enumerated().map { $0.element + (Double($0.offset % 3) - 1) * 0.1 }
         #expect(try ChangePoints.pelt(ChangePoints.standardise(noisy), penalty: 3, minSize: 2) == [10, 20, 30])
-        #expect(try ChangePoints.pelt(ChangePoints.standardise(noisy), penalty: 1e6, minSize: 2) == [30])   // too dear to split
+        #expect(try ChangePoints.pelt(ChangePoints.standardise(noisy), penalty: 1e6, minSize: 2) == [30])  // too dear to split
         #expect(throws: ThawError.self) { try ChangePoints.pelt(noisy, penalty: 0) }
         #expect(throws: ThawError.self) { try ChangePoints.pelt([1, 2], penalty: 1, minSize: 3) }
         #expect(ChangePoints.standardise([2, 2, 2]) == [0, 0, 0])
@@ -63,13 +63,13 @@ struct ClimateMathTests {
         // Cooling now: the last three against the twelve before them.
         let falling = (0..<12).map { 70 + wobble($0) } + [60, 50, 45]
         let (alert, usual) = try #require(try FreezeThaw.coolingAlert(falling, recent: 3))
-        #expect(alert.at == 13 && alert.startedAt == 12 && usual == 70)   // 1.5 after the first fall, 5 after the second
-        #expect(try FreezeThaw.coolingAlert(series, recent: 3) == nil)                  // the freeze is old news; the thaw is warming
-        #expect(try FreezeThaw.coolingAlert((0..<12).map { 70 + wobble($0) } + [66, 67, 65], recent: 3) == nil)   // within the 5-point spread
-        #expect(try FreezeThaw.coolingAlert([70, 20], recent: 1) == nil)                // no usual level yet
+        #expect(alert.at == 13 && alert.startedAt == 12 && usual == 70)  // 1.5 after the first fall, 5 after the second
+        #expect(try FreezeThaw.coolingAlert(series, recent: 3) == nil)  // the freeze is old news; the thaw is warming
+        #expect(try FreezeThaw.coolingAlert((0..<12).map { 70 + wobble($0) } + [66, 67, 65], recent: 3) == nil)  // within the 5-point spread
+        #expect(try FreezeThaw.coolingAlert([70, 20], recent: 1) == nil)  // no usual level yet
         #expect(try FreezeThaw.analyse(Array(series.prefix(8))).segments.count == 1)
         #expect(try FreezeThaw.analyse([]).segments.isEmpty)
-        #expect(try FreezeThaw.analyse([50, 80, 20], minSize: 2).segments.count == 1)              // too short for two segments: no change, no error
+        #expect(try FreezeThaw.analyse([50, 80, 20], minSize: 2).segments.count == 1)  // too short for two segments: no change, no error
         #expect(throws: ThawError.self) { try FreezeThaw.analyse(series, penalty: 0) }
     }
 }

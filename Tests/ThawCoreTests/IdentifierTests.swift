@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func timeOrderedIdsLeadWithTheCreationTimeAndSortByIt() {
-        let start = Timestamp(millis: 1_796_000_000_000)   // 2026-11
+        let start = Timestamp(millis: 1_796_000_000_000)  // 2026-11
         var previous: ID<Referral>?
         for step in 0..<200 {
             let at = Timestamp(millis: start.millis + Int64(step) * 7)

@@ -14,7 +14,7 @@ import Testing
             case 0: counts.formal = 1; counts.loToHi = 1
             case 1: counts.informal = 1; counts.onTime = Int.random(in: 0...1, using: &rng)
             case 2: counts.referral = 1; counts.hiToLo = 1; counts.kept = 1
-            default: counts.late = 1   // an overdue item: no contact
+            default: counts.late = 1  // an overdue item: no contact
             }
             let person = Bool.random(using: &rng) ? "usr_\(Int.random(in: 0..<6, using: &rng))" : nil
             return Entry(day: CalendarDate(first.startOfDay.adding(days: Int.random(in: 0..<days, using: &rng))), counts: counts, person: person)
@@ -24,7 +24,8 @@ import Testing
     static func months(_ entries: [Entry]) -> [CalendarDate: PairMonth] {
         var months: [CalendarDate: PairMonth] = [:]
         for e in entries.shuffled() {
-            months[CalendarDate(year: e.day.year, month: e.day.month, day: 1)!, default: PairMonth()].add(day: e.day.day, counts: e.counts, person: e.person)
+            months[CalendarDate(year: e.day.year, month: e.day.month, day: 1)!, default: PairMonth()].add(
+                day: e.day.day, counts: e.counts, person: e.person)
         }
         return months
     }
@@ -63,7 +64,9 @@ import Testing
     @Test func theStoredTextReadsBackTheSameMonth() throws {
         var rng = SeededGenerator(seed: 5)
         for _ in 0..<30 {
-            for (_, month) in Self.months(Self.randomEntries(Int.random(in: 1...300, using: &rng), from: CalendarDate("2024-02-01")!, days: 29, using: &rng)) {
+            for (_, month) in Self.months(
+                Self.randomEntries(Int.random(in: 1...300, using: &rng), from: CalendarDate("2024-02-01")!, days: 29, using: &rng))
+            {
                 let read = try #require(PairMonth(daysText: month.daysText, peopleText: month.peopleText))
                 #expect(read == month)
                 #expect(read.daysText == month.daysText && read.peopleText == month.peopleText)

@@ -8,7 +8,7 @@ private let allowed: Set<String> = [
     "requested>accepted", "requested>rejected", "requested>cancelled",
     "accepted>in-progress", "accepted>on-hold", "accepted>cancelled", "accepted>completed", "accepted>failed",
     "in-progress>on-hold", "in-progress>completed", "in-progress>failed", "in-progress>cancelled",
-    "on-hold>in-progress", "on-hold>cancelled", "on-hold>completed", "on-hold>failed",
+    "on-hold>in-progress", "on-hold>cancelled", "on-hold>completed", "on-hold>failed"
 ]
 
 private func expectedAllowed(_ from: TaskStatus, _ to: TaskStatus) -> Bool {
@@ -41,7 +41,8 @@ private let performerSets: Set<TaskStatus> = [.accepted, .rejected, .inProgress,
                     let outcome = to == .completed ? ReferralOutcome(code: .needMet, summary: "Housed") : nil
                     let reason = ReferralWorkflow.requiresReason(to) ? "because" : nil
                     let ok = (try? ReferralWorkflow.check(from: from, to: to, by: side, reason: reason, outcome: outcome)) != nil
-                    let expected = from != to && expectedAllowed(from, to)
+                    let expected =
+                        from != to && expectedAllowed(from, to)
                         && (side == .requester ? requesterSets : performerSets).contains(to)
                     #expect(ok == expected, "\(from.rawValue) -> \(to.rawValue) by \(side.rawValue)")
                     if ok { accepted += 1 }
@@ -70,12 +71,14 @@ private let performerSets: Set<TaskStatus> = [.accepted, .rejected, .inProgress,
     @Test func completingNeedsAnOutcomeWithASummary() {
         #expect(throws: ThawError.self) { try ReferralWorkflow.check(from: .inProgress, to: .completed, by: .performer, reason: nil, outcome: nil) }
         #expect(throws: ThawError.self) {
-            try ReferralWorkflow.check(from: .inProgress, to: .completed, by: .performer, reason: nil,
-                                       outcome: ReferralOutcome(code: .needMet, summary: " "))
+            try ReferralWorkflow.check(
+                from: .inProgress, to: .completed, by: .performer, reason: nil,
+                outcome: ReferralOutcome(code: .needMet, summary: " "))
         }
         #expect(throws: ThawError.self) {
-            try ReferralWorkflow.check(from: .accepted, to: .inProgress, by: .performer, reason: nil,
-                                       outcome: ReferralOutcome(code: .needMet, summary: "not now"))
+            try ReferralWorkflow.check(
+                from: .accepted, to: .inProgress, by: .performer, reason: nil,
+                outcome: ReferralOutcome(code: .needMet, summary: "not now"))
         }
     }
 
@@ -83,7 +86,9 @@ private let performerSets: Set<TaskStatus> = [.accepted, .rejected, .inProgress,
         #expect(throws: ThawError.forbidden("only the receiving organisation may set accepted", field: "status")) {
             try ReferralWorkflow.check(from: .requested, to: .accepted, by: .requester, reason: nil, outcome: nil)
         }
-        #expect(throws: ThawError.conflict(code: "illegal-transition", message: "a referral cannot move from completed to in-progress", field: "status")) {
+        #expect(
+            throws: ThawError.conflict(code: "illegal-transition", message: "a referral cannot move from completed to in-progress", field: "status")
+        ) {
             try ReferralWorkflow.check(from: .completed, to: .inProgress, by: .performer, reason: nil, outcome: nil)
         }
     }

@@ -10,8 +10,10 @@ import Testing
         #expect(ISO8601.parse("2026-03-01T09:30:00-05:00") == ISO8601.parse("2026-03-01T14:30:00Z"))
     }
 
-    @Test(arguments: ["2026-03-01T09:30:00", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "yesterday",
-                      "2026-03-01 09:30:00Z", "2026-03-01T25:00:00Z", "2026-03-01T09:30:00+5", "2026-03-01T09:30:00.Z"])
+    @Test(arguments: [
+        "2026-03-01T09:30:00", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "yesterday",
+        "2026-03-01 09:30:00Z", "2026-03-01T25:00:00Z", "2026-03-01T09:30:00+5", "2026-03-01T09:30:00.Z"
+    ])
     func refusesAmbiguousOrImpossibleTimes(text: String) {
         #expect(ISO8601.parse(text) == nil)
     }
@@ -36,10 +38,13 @@ import Testing
     let org = ID<Organization>("org_a")
     let now = Timestamp(millis: 1_000_000)
 
-    func consent(_ grantee: ConsentGrantee, until: Timestamp? = nil, revoked: Timestamp? = nil, scopes: Set<ConsentScope> = [.contact],
-                 purpose: ConsentPurpose = .referral) -> Consent {
-        Consent(id: ID("c"), clientId: ID("cl"), grantee: grantee, scopes: scopes, purpose: purpose,
-                validFrom: Timestamp(millis: 0), validUntil: until, revokedAt: revoked, recordedBy: ID("u"), recordedAt: Timestamp(millis: 0))
+    func consent(
+        _ grantee: ConsentGrantee, until: Timestamp? = nil, revoked: Timestamp? = nil, scopes: Set<ConsentScope> = [.contact],
+        purpose: ConsentPurpose = .referral
+    ) -> Consent {
+        Consent(
+            id: ID("c"), clientId: ID("cl"), grantee: grantee, scopes: scopes, purpose: purpose,
+            validFrom: Timestamp(millis: 0), validUntil: until, revokedAt: revoked, recordedBy: ID("u"), recordedAt: Timestamp(millis: 0))
     }
 
     @Test func coversByOrganisationOrSectorWhileActive() {
@@ -56,16 +61,19 @@ import Testing
     }
 
     @Test func scopesAreTheUnionOfActiveConsentsAndDiscloseAccordingly() {
-        let consents = [consent(.organization(org), scopes: [.needs]), consent(.sector(.socialCare), scopes: [.notes]),
-                        consent(.organization(org), revoked: Timestamp(millis: 1), scopes: [.contact])]
+        let consents = [
+            consent(.organization(org), scopes: [.needs]), consent(.sector(.socialCare), scopes: [.notes]),
+            consent(.organization(org), revoked: Timestamp(millis: 1), scopes: [.contact])
+        ]
         #expect(consents.scopes(for: org, sector: .socialCare, at: now) == [.needs, .notes])
         // A consent given for another purpose adds nothing to a referral's scopes, and the reverse.
         let coordination = consent(.organization(org), scopes: [.contact], purpose: .careCoordination)
         #expect((consents + [coordination]).scopes(for: org, sector: .socialCare, use: .referral, at: now) == [.needs, .notes])
         #expect((consents + [coordination]).scopes(for: org, sector: .socialCare, use: .careCoordination, at: now) == [.contact])
         #expect(!coordination.covers(organization: org, sector: .socialCare, for: .referral, at: now))
-        let client = Client(id: ID("cl"), organizationId: ID("pc"), givenName: "A", familyName: "B", phone: "555",
-                            email: "a@b", address: "1 Main", createdAt: now)
+        let client = Client(
+            id: ID("cl"), organizationId: ID("pc"), givenName: "A", familyName: "B", phone: "555",
+            email: "a@b", address: "1 Main", createdAt: now)
         let seen = client.disclosed(under: [.needs])
         #expect(seen.givenName == "A" && seen.phone == nil && seen.email == nil && seen.address == nil)
         #expect(client.disclosed(under: [.contact]).phone == "555")

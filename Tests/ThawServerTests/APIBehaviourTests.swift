@@ -15,7 +15,8 @@ import ThawTestSupport
             #expect(first.status == 201 && second.status == 200)
             #expect(second.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
             #expect(first["id"] as? String == second["id"] as? String)
-            let different = try await api.referral(w, key: "abc-123", body: #"{"clientId":"\#(w.client.id)","serviceId":"\#(w.housingService.id)","needCategory":"housing"}"#)
+            let different = try await api.referral(
+                w, key: "abc-123", body: #"{"clientId":"\#(w.client.id)","serviceId":"\#(w.housingService.id)","needCategory":"housing"}"#)
             #expect(different.status == 422 && different.problemField == "Idempotency-Key")
             #expect(try await w.count("referrals") == 1)
         }
@@ -40,24 +41,29 @@ import ThawTestSupport
         try await withAPI { api, w in
             let created = try await api.referral(w)
             let id = created["id"] as! String
-            #expect(created["clientId"] as? String == w.client.id.raw)   // API names are camelCase with "Id"
+            #expect(created["clientId"] as? String == w.client.id.raw)  // API names are camelCase with "Id"
             let accepted = try await api.status(id, "accepted", as: "housing", etag: created.etag)
-            let step = try await api.call(.post, "/api/v1/referrals/\(id)/business-status", as: "housing",
-                                          json: #"{"businessStatus":"enrolled"}"#, headers: [.ifMatch: accepted.etag])
+            let step = try await api.call(
+                .post, "/api/v1/referrals/\(id)/business-status", as: "housing",
+                json: #"{"businessStatus":"enrolled"}"#, headers: [.ifMatch: accepted.etag])
             #expect(step.status == 200 && step["businessStatus"] as? String == "enrolled")
             let message = try await api.call(.post, "/api/v1/referrals/\(id)/messages", as: "housing", json: #"{"body":"Enrolled today"}"#)
             #expect(message.status == 201)
             let messageId = message["id"] as! String
             let receipt = try await api.call(.post, "/api/v1/referrals/\(id)/messages/\(messageId)/read", as: "navigator")
             #expect(receipt["readAt"] != nil)
-            let done = try await api.status(id, "completed", as: "housing", etag: step.etag,
-                                            extra: #","outcome":{"code":"need-met","summary":"Housed in a one-bedroom unit"}"#)
+            let done = try await api.status(
+                id, "completed", as: "housing", etag: step.etag,
+                extra: #","outcome":{"code":"need-met","summary":"Housed in a one-bedroom unit"}"#)
             #expect(done.status == 200 && (done["outcome"] as? [String: Any])?["code"] as? String == "need-met")
             let detail = try await api.call(.get, "/api/v1/referrals/\(id)", as: "navigator")
             #expect((detail["allowedStatuses"] as? [String]) == ["entered-in-error"])
             let timeline = try await api.call(.get, "/api/v1/referrals/\(id)/timeline", as: "housing")
-            #expect(timeline.items.compactMap { $0["kind"] as? String } == ["referral.created", "referral.status-changed",
-                "referral.business-status", "referral.message-sent", "referral.message-read", "referral.status-changed"])
+            #expect(
+                timeline.items.compactMap { $0["kind"] as? String } == [
+                    "referral.created", "referral.status-changed",
+                    "referral.business-status", "referral.message-sent", "referral.message-read", "referral.status-changed"
+                ])
             let inbox = try await api.call(.get, "/api/v1/referrals?view=inbox&status=completed", as: "housing")
             #expect(inbox.items.count == 1)
         }
@@ -73,12 +79,16 @@ import ThawTestSupport
                 for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
             }
             let router = buildRouter(configuration: ServerConfiguration(), store: w.store)
-            let routed = Set(router.routes.map { route -> String in
-                let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
-                return "\(route.method.rawValue) /\(path)"
-            }.filter { $0.contains("/api/v1/") })
+            let routed = Set(
+                router.routes.map { route -> String in
+                    let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(
+                        separator: "/")
+                    return "\(route.method.rawValue) /\(path)"
+                }.filter { $0.contains("/api/v1/") })
             #expect(documented == routed)
-            #expect(documented.count == router.routes.filter { $0.path.description.hasPrefix("api/v1/") || $0.path.description.hasPrefix("/api/v1/") }.count)
+            #expect(
+                documented.count
+                    == router.routes.filter { $0.path.description.hasPrefix("api/v1/") || $0.path.description.hasPrefix("/api/v1/") }.count)
         }
     }
 
@@ -104,7 +114,8 @@ import ThawTestSupport
             #expect(names(try await api.call(.get, "/api/v1/services?q=rehous", as: "navigator")) == ["Rapid Rehousing"])
             let closed = try await api.call(.patch, "/api/v1/services/\(w.housingService.id)", as: "housing", json: #"{"capacity":"closed"}"#)
             #expect(closed.status == 200)
-            #expect(try await api.call(.patch, "/api/v1/services/\(w.housingService.id)", as: "food", json: #"{"capacity":"accepting"}"#).status == 404)
+            #expect(
+                try await api.call(.patch, "/api/v1/services/\(w.housingService.id)", as: "food", json: #"{"capacity":"accepting"}"#).status == 404)
             #expect(names(try await api.call(.get, "/api/v1/services?need=housing", as: "navigator")) == ["Hampers"])
             #expect(names(try await api.call(.get, "/api/v1/services?capacity=closed", as: "navigator")) == ["Rapid Rehousing"])
             let refused = try await api.referral(w)

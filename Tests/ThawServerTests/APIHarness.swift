@@ -26,20 +26,25 @@ struct API: Sendable {
     let client: any TestClientProtocol
     let tokens: [String: String]
 
-    func call(_ method: HTTPRequest.Method, _ path: String, as who: String? = nil, json: String? = nil,
-              headers: HTTPFields = [:]) async throws -> Reply {
+    func call(
+        _ method: HTTPRequest.Method, _ path: String, as who: String? = nil, json: String? = nil,
+        headers: HTTPFields = [:]
+    ) async throws -> Reply {
         var headers = headers
         if let who { headers[.authorization] = "Bearer " + tokens[who]! }
         if json != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
-        let response = try await client.execute(uri: path, method: method, headers: headers,
-                                                body: json.map { ByteBuffer(string: $0) })
+        let response = try await client.execute(
+            uri: path, method: method, headers: headers,
+            body: json.map { ByteBuffer(string: $0) })
         return Reply(status: response.status.code, headers: response.headers, text: String(buffer: response.body))
     }
 
     func referral(_ world: World, as who: String = "navigator", key: String? = nil, body: String? = nil) async throws -> Reply {
-        try await call(.post, "/api/v1/referrals", as: who,
-                       json: body ?? #"{"clientId":"\#(world.client.id)","serviceId":"\#(world.housingService.id)","needCategory":"housing","note":"urgent housing"}"#,
-                       headers: key.map { [HTTPField.Name("Idempotency-Key")!: $0] } ?? [:])
+        try await call(
+            .post, "/api/v1/referrals", as: who,
+            json: body
+                ?? #"{"clientId":"\#(world.client.id)","serviceId":"\#(world.housingService.id)","needCategory":"housing","note":"urgent housing"}"#,
+            headers: key.map { [HTTPField.Name("Idempotency-Key")!: $0] } ?? [:])
     }
 
     func status(_ id: String, _ status: String, as who: String, etag: String, extra: String = "") async throws -> Reply {
@@ -48,14 +53,18 @@ struct API: Sendable {
 }
 
 /// A fresh SQLite world, tokens for its people, and the app under test.
-func withAPI(bcryptCost: UInt8 = 4, backend: Backend = .sqlite, configure: (inout ServerConfiguration) -> Void = { _ in },
-             _ body: @Sendable (API, World) async throws -> Void) async throws {
+func withAPI(
+    bcryptCost: UInt8 = 4, backend: Backend = .sqlite, configure: (inout ServerConfiguration) -> Void = { _ in },
+    _ body: @Sendable (API, World) async throws -> Void
+) async throws {
     try await withDatabase(backend) { db in
         let world = try await World.make(db.database)
         var tokens: [String: String] = [:]
-        let people: [(String, Actor)] = [("navigator", world.navigator), ("clinician", world.clinician),
-                                         ("clinicAdmin", world.clinicAdmin), ("clinicLead", world.clinicLead), ("networkAdmin", world.networkAdmin),
-                                         ("housing", world.housingStaff), ("food", world.foodStaff), ("unrelated", world.unrelatedStaff)]
+        let people: [(String, Actor)] = [
+            ("navigator", world.navigator), ("clinician", world.clinician),
+            ("clinicAdmin", world.clinicAdmin), ("clinicLead", world.clinicLead), ("networkAdmin", world.networkAdmin),
+            ("housing", world.housingStaff), ("food", world.foodStaff), ("unrelated", world.unrelatedStaff)
+        ]
         for (name, actor) in people {
             tokens[name] = try await world.store.createToken(user: actor.userId, name: name, expiresAt: nil, by: nil).secret
         }

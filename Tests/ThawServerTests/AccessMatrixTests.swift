@@ -33,25 +33,25 @@ import ThawTestSupport
         case path("/api/v1/referrals/:referralId"), path("/referrals/:referralId"):
             return (relation == .own && referring) || (!draft && relation == .counterpart && receiving)
         case path("/api/v1/organizations/:organizationId/timeline"), path("/api/v1/committees"), path("/api/v1/decisions"),
-             path("/api/v1/commitments"), path("/api/v1/consultations"), path("/api/v1/funding"), path("/api/v1/surveys"),
-             path("/partnership/committees"), path("/partnership/consultations"):
+            path("/api/v1/commitments"), path("/api/v1/consultations"), path("/api/v1/funding"), path("/api/v1/surveys"),
+            path("/partnership/committees"), path("/partnership/consultations"):
             return party
         case path("/api/v1/climate/pairs"), path("/climate/pairs"):
             return party || partnership.contains(role)
         case path("/api/v1/signals"):
-            return party                                     // the sender and the partners it addressed
+            return party  // the sender and the partners it addressed
         case path("/api/v1/roles"):
             return relation == .own || role == .networkAdministrator
         case path("/api/v1/threads"), path("/partnership/threads"):
-            return false                                     // none of the matrix's people takes part in the thread
+            return false  // none of the matrix's people takes part in the thread
         case path("/api/v1/services/:serviceId"):
-            return true                                      // the directory is read by all; PATCH is checked below
+            return true  // the directory is read by all; PATCH is checked below
         case path("/api/v1/tokens"):
             return relation == .own && role == .administrator
         case path("/admin/organizations/:organizationId"):
             return (relation == .own && (AccessPolicy.directoryRoles.contains(role))) || role == .networkAdministrator
         case path("/api/v1/organizations/:organizationId"), path("/partnership/with"):
-            return true                                      // organisations, and one's own timeline with any of them
+            return true  // organisations, and one's own timeline with any of them
         default:
             Issue.record("no rule in the matrix for \(route): add one")
             return true
@@ -78,15 +78,16 @@ import ThawTestSupport
         "POST /api/v1/signals/:signalId/acknowledge": #"{"note":"thank you"}"#,
         "POST /api/v1/roles/:roleId/end": #"{"endsOn":"2026-02-01"}"#,
         "POST /api/v1/funding/:fundingId/renewal": #"{"renewal":"renewed"}"#,
-        "PATCH /api/v1/services/:serviceId": #"{"capacity":"waitlist"}"#,
+        "PATCH /api/v1/services/:serviceId": #"{"capacity":"waitlist"}"#
     ]
 
     /// Made-up ids of the same kinds as real ones (each distinct): what an outsider's answer is compared with.
     static func fakes(_ ids: [String: String]) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: ids.keys.sorted().enumerated().map { index, name in
-            let prefix = ids[name]?.split(separator: "_").first.map(String.init) ?? "x"
-            return (name, prefix + "_" + String(repeating: "0", count: 31) + String(index))
-        })
+        Dictionary(
+            uniqueKeysWithValues: ids.keys.sorted().enumerated().map { index, name in
+                let prefix = ids[name]?.split(separator: "_").first.map(String.init) ?? "x"
+                return (name, prefix + "_" + String(repeating: "0", count: 31) + String(index))
+            })
     }
 
     @Test(arguments: Backend.available)
@@ -98,8 +99,11 @@ import ThawTestSupport
             let router = buildRouter(configuration: configuration, store: w.store)
             // Captures written `:name`, as in the rest of the code.
             let routes = router.routes.map { route in
-                (route.method, route.path.description.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : String($0) }
-                    .reduce("") { $0 + "/" + $1 })
+                (
+                    route.method,
+                    route.path.description.split(separator: "/").map { $0.hasPrefix("{") ? ":" + $0.dropFirst().dropLast() : String($0) }
+                        .reduce("") { $0 + "/" + $1 }
+                )
             }.filter { $0.1.contains("/:") }
             // People of every role in the three organisations, each with a token and a browser session.
             var people: [(Role, Relation, HTTPFields, HTTPFields, String)] = []
@@ -109,8 +113,11 @@ import ThawTestSupport
                     let person = try await w.addPerson(org, "\(role.rawValue)-\(relation.rawValue)@matrix.test", [role])
                     let token = try await w.store.createToken(user: person.userId, name: "matrix", expiresAt: nil, by: nil).secret
                     let session = try await w.store.startSession(user: person.userId, lifetimeSeconds: 86_400)
-                    people.append((role, relation, [.authorization: "Bearer \(token)"],
-                                   [.cookie: "thaw_session=\(session.secret)", HTTPField.Name("X-CSRF-Token")!: session.csrf], session.csrf))
+                    people.append(
+                        (
+                            role, relation, [.authorization: "Bearer \(token)"],
+                            [.cookie: "thaw_session=\(session.secret)", HTTPField.Name("X-CSRF-Token")!: session.csrf], session.csrf
+                        ))
                 }
             }
             let app = Application(router: router)
@@ -121,7 +128,8 @@ import ThawTestSupport
                     let isAPI = route.hasPrefix("/api/v1/")
                     for subject in records.subjects(for: route) {
                         for (role, relation, bearer, cookie, csrf) in everyone {
-                            let allowed = Self.mayReach(route, role: role, relation: relation, draft: subject.draft)
+                            let allowed =
+                                Self.mayReach(route, role: role, relation: relation, draft: subject.draft)
                                 && !(method == .patch && route == "/api/v1/services/:serviceId" && relation != .counterpart)
                             // People who may reach the record are not sent its changes: the matrix is about everyone else.
                             if allowed && method != .get { continue }
@@ -138,8 +146,10 @@ import ThawTestSupport
                             func call(_ ids: [String: String]) async throws -> Int {
                                 let path = route.split(separator: "/").map { $0.hasPrefix(":") ? ids[String($0.dropFirst())] ?? "?" : String($0) }
                                     .joined(separator: "/")
-                                return try await client.execute(uri: "/" + path, method: method, headers: headers,
-                                                                body: body.map { ByteBuffer(string: $0) }).status.code
+                                return try await client.execute(
+                                    uri: "/" + path, method: method, headers: headers,
+                                    body: body.map { ByteBuffer(string: $0) }
+                                ).status.code
                             }
                             let real = try await call(subject.ids)
                             let cell = "\(method) \(route) [\(subject.name)] as \(role.rawValue) of the \(relation.rawValue) organisation"
@@ -183,34 +193,55 @@ struct MatrixRecords {
         let clinic = w.store.scoped(to: w.clinicLead), housing = w.store.scoped(to: housingLead)
         let referral = try await w.refer()
         let message = try await w.store.scoped(to: w.housingStaff).sendMessage(referral: referral.id, body: "We will call")
-        let draft = try await w.store.scoped(to: w.navigator).createReferral(NewReferral(
-            clientId: w.client.id, serviceId: w.housingService.id, needCategory: .housing, note: "draft", draft: true)).0
-        let committee = try await clinic.createCommittee(NewCommittee(name: "Council", purpose: "Shared governance", decisionRule: .consensus,
-                                                                      quorum: 1, memberOrganizationIds: [w.clinic.id, w.housing.id]))
+        let draft = try await w.store.scoped(to: w.navigator).createReferral(
+            NewReferral(
+                clientId: w.client.id, serviceId: w.housingService.id, needCategory: .housing, note: "draft", draft: true)
+        ).0
+        let committee = try await clinic.createCommittee(
+            NewCommittee(
+                name: "Council", purpose: "Shared governance", decisionRule: .consensus,
+                quorum: 1, memberOrganizationIds: [w.clinic.id, w.housing.id]))
         let decision = try await clinic.proposeDecision(committee.id, motion: "Meet monthly")
-        let commitment = try await clinic.createCommitment(NewCommitment(toOrganizationId: w.housing.id, what: "Share the rota",
-                                                                         context: .thread, dueOn: CalendarDate(w.clock.now().adding(days: 5))))
-        let consultation = try await clinic.createConsultation(NewConsultation(title: "Billing", proposal: "Codes for navigation",
-                                                                               invitedOrganizationIds: [w.housing.id],
-                                                                               deadline: CalendarDate(w.clock.now().adding(days: 14))))
+        let commitment = try await clinic.createCommitment(
+            NewCommitment(
+                toOrganizationId: w.housing.id, what: "Share the rota",
+                context: .thread, dueOn: CalendarDate(w.clock.now().adding(days: 5))))
+        let consultation = try await clinic.createConsultation(
+            NewConsultation(
+                title: "Billing", proposal: "Codes for navigation",
+                invitedOrganizationIds: [w.housing.id],
+                deadline: CalendarDate(w.clock.now().adding(days: 14))))
         let item = try await housing.addFeedback(consultation.id, text: "Count the forms")
         let thread = try await clinic.startThread(subject: "Coffee", with: [housingLead.userId], message: "Next week?")
-        let signal = try await clinic.sendSignal(NewSignal(kind: .liaisonAppointed, description: "A liaison", madeOn: CalendarDate(w.clock.now()),
-                                                           addressedToOrganizationIds: [w.housing.id]))
-        let role = try await clinic.recordRole(NewRoleHolding(title: "Director", holderName: "Ada", singleHolder: true, leadership: true,
-                                                              startsOn: CalendarDate("2025-01-01")!))
-        let funding = try await clinic.recordFunding(NewFundingAgreement(title: "Pilot", purpose: "Navigator", amountCents: 100,
-            partyOrganizationIds: [w.clinic.id, w.housing.id], startsOn: CalendarDate("2025-01-01")!, endsOn: CalendarDate("2027-01-01")!))
-        let survey = try await clinic.scheduleSurvey(NewSurveyRound(title: "Pulse", participantOrganizationIds: [w.housing.id],
-                                                                    opensOn: CalendarDate(w.clock.now()), closesOn: CalendarDate(w.clock.now().adding(days: 7))))
+        let signal = try await clinic.sendSignal(
+            NewSignal(
+                kind: .liaisonAppointed, description: "A liaison", madeOn: CalendarDate(w.clock.now()),
+                addressedToOrganizationIds: [w.housing.id]))
+        let role = try await clinic.recordRole(
+            NewRoleHolding(
+                title: "Director", holderName: "Ada", singleHolder: true, leadership: true,
+                startsOn: CalendarDate("2025-01-01")!))
+        let funding = try await clinic.recordFunding(
+            NewFundingAgreement(
+                title: "Pilot", purpose: "Navigator", amountCents: 100,
+                partyOrganizationIds: [w.clinic.id, w.housing.id], startsOn: CalendarDate("2025-01-01")!, endsOn: CalendarDate("2027-01-01")!))
+        let survey = try await clinic.scheduleSurvey(
+            NewSurveyRound(
+                title: "Pulse", participantOrganizationIds: [w.housing.id],
+                opensOn: CalendarDate(w.clock.now()), closesOn: CalendarDate(w.clock.now().adding(days: 7))))
         let token = try await w.store.createToken(user: w.navigator.userId, name: "laptop", expiresAt: nil, by: nil).0
         // A client whose only referral to housing is a draft: housing has consent, but nothing was sent.
         let navigator = w.store.scoped(to: w.navigator)
         let drafted = try await navigator.createClient(NewClient(givenName: "Dee", familyName: "Raft", phone: "555-0199"))
-        _ = try await navigator.recordConsent(client: drafted.id, NewConsent(grantee: .organization(w.housing.id), scopes: [.contact, .notes],
-                                                                             purpose: .referral))
-        _ = try await navigator.createReferral(NewReferral(clientId: drafted.id, serviceId: w.housingService.id, needCategory: .housing,
-                                                           note: "not sent yet", draft: true))
+        _ = try await navigator.recordConsent(
+            client: drafted.id,
+            NewConsent(
+                grantee: .organization(w.housing.id), scopes: [.contact, .notes],
+                purpose: .referral))
+        _ = try await navigator.createReferral(
+            NewReferral(
+                clientId: drafted.id, serviceId: w.housingService.id, needCategory: .housing,
+                note: "not sent yet", draft: true))
         return MatrixRecords(subjects: [
             .init(name: "client", ids: ["clientId": w.client.id.raw]),
             .init(name: "client with a draft only", ids: ["clientId": drafted.id.raw], draft: true),
@@ -231,7 +262,7 @@ struct MatrixRecords {
             .init(name: "service", ids: ["serviceId": w.housingService.id.raw]),
             .init(name: "token", ids: ["tokenId": token.id.raw]),
             .init(name: "organisation", ids: ["organizationId": w.clinic.id.raw]),
-            .init(name: "pair", ids: ["organizationId": w.clinic.id.raw, "otherId": w.housing.id.raw]),
+            .init(name: "pair", ids: ["organizationId": w.clinic.id.raw, "otherId": w.housing.id.raw])
         ])
     }
 }

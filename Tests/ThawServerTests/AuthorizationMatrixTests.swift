@@ -32,8 +32,10 @@ import ThawTestSupport
         try await withAPI { api, w in
             for relation in Relation.allCases {
                 let org = relation == .own ? w.clinic : relation == .counterpart ? w.housing : w.unrelated
-                let user = try await w.store.createUser(NewUser(organizationId: org.id, email: "\(role.rawValue)-\(relation.rawValue)@test.org",
-                    displayName: "matrix", roles: [role], password: "correct horse battery"), passwordHash: "x")
+                let user = try await w.store.createUser(
+                    NewUser(
+                        organizationId: org.id, email: "\(role.rawValue)-\(relation.rawValue)@test.org",
+                        displayName: "matrix", roles: [role], password: "correct horse battery"), passwordHash: "x")
                 let token = try await w.store.createToken(user: user.id, name: "m", expiresAt: nil, by: nil).secret
                 let auth: HTTPFields = [.authorization: "Bearer \(token)"]
                 let created = try await api.referral(w)
@@ -45,7 +47,8 @@ import ThawTestSupport
                 got["message"] = try await api.call(.post, "/api/v1/referrals/\(id)/messages", json: #"{"body":"hello"}"#, headers: auth).status
                 var acceptHeaders = auth
                 acceptHeaders[.ifMatch] = created.etag
-                got["accept"] = try await api.call(.post, "/api/v1/referrals/\(id)/status", json: #"{"status":"accepted"}"#, headers: acceptHeaders).status
+                got["accept"] = try await api.call(.post, "/api/v1/referrals/\(id)/status", json: #"{"status":"accepted"}"#, headers: acceptHeaders)
+                    .status
                 #expect(got == Self.expected(role, relation), "\(role.rawValue) in \(relation.rawValue) organisation")
             }
         }
@@ -54,9 +57,11 @@ import ThawTestSupport
 
 @Suite struct SignInTests {
     func addUser(_ w: World, email: String) async throws {
-        _ = try await w.store.createUser(NewUser(organizationId: w.clinic.id, email: email, displayName: "Sam",
-                                                 roles: [.navigator], password: "a long enough password"),
-                                         passwordHash: Bcrypt.hash("a long enough password", cost: 4))
+        _ = try await w.store.createUser(
+            NewUser(
+                organizationId: w.clinic.id, email: email, displayName: "Sam",
+                roles: [.navigator], password: "a long enough password"),
+            passwordHash: Bcrypt.hash("a long enough password", cost: 4))
     }
 
     @Test func sessionCookieIsSafeAndNeedsCSRFForChanges() async throws {
@@ -71,13 +76,18 @@ import ThawTestSupport
             #expect(try await api.call(.get, "/api/v1/me", headers: [.cookie: session]).status == 200)
             let body = #"{"givenName":"Kim","familyName":"Lee"}"#
             #expect(try await api.call(.post, "/api/v1/clients", json: body, headers: [.cookie: session]).status == 403)
-            #expect(try await api.call(.post, "/api/v1/clients", json: body,
-                                       headers: [.cookie: session, HTTPField.Name("X-CSRF-Token")!: csrf]).status == 201)
+            #expect(
+                try await api.call(
+                    .post, "/api/v1/clients", json: body,
+                    headers: [.cookie: session, HTTPField.Name("X-CSRF-Token")!: csrf]
+                ).status == 201)
             // Signing in again from the same browser needs no CSRF token from the old session.
-            let again = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"sam@clinic.test","password":"a long enough password"}"#,
-                                           headers: [.cookie: session])
+            let again = try await api.call(
+                .post, "/api/v1/auth/sign-in", json: #"{"email":"sam@clinic.test","password":"a long enough password"}"#,
+                headers: [.cookie: session])
             #expect(again.status == 200)
-            #expect(try await api.call(.post, "/api/v1/auth/sign-out", headers: [.cookie: session, HTTPField.Name("X-CSRF-Token")!: csrf]).status == 204)
+            #expect(
+                try await api.call(.post, "/api/v1/auth/sign-out", headers: [.cookie: session, HTTPField.Name("X-CSRF-Token")!: csrf]).status == 204)
             #expect(try await api.call(.get, "/api/v1/me", headers: [.cookie: session]).status == 401)
         }
     }
@@ -105,7 +115,7 @@ import ThawTestSupport
             // The attacker cannot lock the owner out: from anywhere else the right password works.
             #expect(try await signIn("lock@clinic.test", "a long enough password", from: owner).status == 200)
             w.clock.advance(seconds: SignInThrottle.windowSeconds + 1)
-            #expect(try await w.count("sign_in_throttle") == 3)           // each email's count, and the source's
+            #expect(try await w.count("sign_in_throttle") == 3)  // each email's count, and the source's
             #expect(try await w.store.forgetExpiredSignInFailures() == 3)
             #expect(try await signIn("lock@clinic.test", "a long enough password", from: attacker).status == 200)
         }
@@ -113,11 +123,13 @@ import ThawTestSupport
         try await withAPI { api, w in
             try await addUser(w, email: "lock@clinic.test")
             for index in 0..<SignInThrottle.failuresPerEmail {
-                _ = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"lock@clinic.test","password":"wrong password!"}"#,
-                                       headers: Self.fromSource("203.0.113.\(index)"))
+                _ = try await api.call(
+                    .post, "/api/v1/auth/sign-in", json: #"{"email":"lock@clinic.test","password":"wrong password!"}"#,
+                    headers: Self.fromSource("203.0.113.\(index)"))
             }
-            let locked = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"lock@clinic.test","password":"wrong password!"}"#,
-                                            headers: Self.fromSource("203.0.113.99"))
+            let locked = try await api.call(
+                .post, "/api/v1/auth/sign-in", json: #"{"email":"lock@clinic.test","password":"wrong password!"}"#,
+                headers: Self.fromSource("203.0.113.99"))
             #expect(locked.status == 429)
         }
     }
@@ -128,16 +140,21 @@ import ThawTestSupport
             try await addUser(w, email: "sam@clinic.test")
             let sprayer = Self.fromSource("203.0.113.9")
             for index in 0..<SignInThrottle.failuresPerSource {
-                let reply = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"guess\#(index)@clinic.test","password":"wrong password!"}"#,
-                                               headers: sprayer)
+                let reply = try await api.call(
+                    .post, "/api/v1/auth/sign-in", json: #"{"email":"guess\#(index)@clinic.test","password":"wrong password!"}"#,
+                    headers: sprayer)
                 #expect(reply.status == 401)
             }
-            let locked = try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"sam@clinic.test","password":"a long enough password"}"#,
-                                            headers: sprayer)
+            let locked = try await api.call(
+                .post, "/api/v1/auth/sign-in", json: #"{"email":"sam@clinic.test","password":"a long enough password"}"#,
+                headers: sprayer)
             #expect(locked.status == 429)
             // The account itself is not locked: from another source it signs in.
-            #expect(try await api.call(.post, "/api/v1/auth/sign-in", json: #"{"email":"sam@clinic.test","password":"a long enough password"}"#,
-                                       headers: Self.fromSource("198.51.100.1")).status == 200)
+            #expect(
+                try await api.call(
+                    .post, "/api/v1/auth/sign-in", json: #"{"email":"sam@clinic.test","password":"a long enough password"}"#,
+                    headers: Self.fromSource("198.51.100.1")
+                ).status == 200)
         }
     }
 

@@ -15,10 +15,16 @@ import ThawTestSupport
                 (#"{"needCategory":"housing"}"#, 400, "clientId", "required"),
                 (#"{"clientId":"\#(w.client.id)","needCategory":"housing","followUpDue":"2026-13-01T00:00:00Z"}"#, 400, "followUpDue", "format"),
                 (#"{"clientId":"\#(w.client.id)","needCategory":"housing","followUpDue":"2026-03-01T09:00:00"}"#, 400, "followUpDue", "format"),
-                (#"{"clientId":"\#(w.client.id)","needCategory":"housing","followUpDue":"2020-03-01T09:00:00Z","serviceId":"\#(w.housingService.id)"}"#, 422, "followUpDue", "not-in-past"),
-                (#"{"clientId":"\#(w.client.id)","needCategory":"food","serviceId":"\#(w.housingService.id)"}"#, 422, "needCategory", "offered-by-service"),
+                (
+                    #"{"clientId":"\#(w.client.id)","needCategory":"housing","followUpDue":"2020-03-01T09:00:00Z","serviceId":"\#(w.housingService.id)"}"#,
+                    422, "followUpDue", "not-in-past"
+                ),
+                (
+                    #"{"clientId":"\#(w.client.id)","needCategory":"food","serviceId":"\#(w.housingService.id)"}"#, 422, "needCategory",
+                    "offered-by-service"
+                ),
                 (#"{"clientId":"\#(w.client.id)","needCategory":"food","serviceId":"\#(w.foodService.id)"}"#, 422, "serviceId", "consent-required"),
-                (#"{"clientId":"\#(w.client.id)","needCategory":"housing","serviceId":"svc_nope"}"#, 422, "serviceId", "exists"),
+                (#"{"clientId":"\#(w.client.id)","needCategory":"housing","serviceId":"svc_nope"}"#, 422, "serviceId", "exists")
             ]
             for (body, status, field, rule) in cases {
                 let reply = try await api.referral(w, body: body)
@@ -48,8 +54,11 @@ import ThawTestSupport
             #expect(created.status == 201)
             let id = created["id"] as! String
             #expect(try await api.status(id, "accepted", as: "navigator", etag: created.etag).status == 403)
-            #expect(try await api.status(id, "completed", as: "housing", etag: created.etag,
-                                         extra: #","outcome":{"code":"need-met","summary":"done"}"#).status == 409)
+            #expect(
+                try await api.status(
+                    id, "completed", as: "housing", etag: created.etag,
+                    extra: #","outcome":{"code":"need-met","summary":"done"}"#
+                ).status == 409)
             let noReason = try await api.status(id, "rejected", as: "housing", etag: created.etag)
             #expect(noReason.status == 422 && noReason.problemField == "reason" && noReason.problemRule == "required")
             let noIfMatch = try await api.call(.post, "/api/v1/referrals/\(id)/status", as: "housing", json: #"{"status":"accepted"}"#)
@@ -73,8 +82,10 @@ import ThawTestSupport
     @Test func unknownIdsAndOtherOrganisationsDataAreNotFound() async throws {
         try await withAPI { api, w in
             let id = try await api.referral(w)["id"] as! String
-            for path in ["/api/v1/referrals/ref_doesnotexist", "/api/v1/clients/cli_nope", "/api/v1/referrals/\(id)",
-                         "/api/v1/clients/\(w.client.id)", "/api/v1/referrals/\(id)/timeline", "/api/v1/referrals/\(id)/messages"] {
+            for path in [
+                "/api/v1/referrals/ref_doesnotexist", "/api/v1/clients/cli_nope", "/api/v1/referrals/\(id)",
+                "/api/v1/clients/\(w.client.id)", "/api/v1/referrals/\(id)/timeline", "/api/v1/referrals/\(id)/messages"
+            ] {
                 let reply = try await api.call(.get, path, as: "unrelated")
                 #expect(reply.status == 404, "\(path)")
                 #expect(!reply.text.contains("Amara"))
@@ -99,8 +110,10 @@ import ThawTestSupport
 
     @Test func badQueryParametersAreNamed() async throws {
         try await withAPI { api, _ in
-            for (query, field) in [("view=outbox", "view"), ("filter=late", "filter"), ("limit=0", "limit"),
-                                   ("status=done", "status"), ("cursor=zzz", "cursor"), ("mine=yes", "mine")] {
+            for (query, field) in [
+                ("view=outbox", "view"), ("filter=late", "filter"), ("limit=0", "limit"),
+                ("status=done", "status"), ("cursor=zzz", "cursor"), ("mine=yes", "mine")
+            ] {
                 let reply = try await api.call(.get, "/api/v1/referrals?\(query)", as: "navigator")
                 #expect(reply.status == 400 && reply.problemField == field, "\(query)")
             }
@@ -109,26 +122,33 @@ import ThawTestSupport
 
     @Test func badClientsConsentsAndScreeningsAreRefused() async throws {
         try await withAPI { api, w in
-            let future = try await api.call(.post, "/api/v1/clients", as: "navigator", json: #"{"givenName":"A","familyName":"B","birthDate":"2150-01-01"}"#)
+            let future = try await api.call(
+                .post, "/api/v1/clients", as: "navigator", json: #"{"givenName":"A","familyName":"B","birthDate":"2150-01-01"}"#)
             #expect(future.status == 422 && future.problemField == "birthDate")
             // A date Thaw does not support at all is malformed input: 400 naming the field and the range.
-            let unsupported = try await api.call(.post, "/api/v1/clients", as: "navigator", json: #"{"givenName":"A","familyName":"B","birthDate":"2999-01-01"}"#)
+            let unsupported = try await api.call(
+                .post, "/api/v1/clients", as: "navigator", json: #"{"givenName":"A","familyName":"B","birthDate":"2999-01-01"}"#)
             #expect(unsupported.status == 400 && unsupported.problemField == "birthDate" && unsupported.problemRule == "date-range")
-            let badDate = try await api.call(.post, "/api/v1/clients", as: "navigator", json: #"{"givenName":"A","familyName":"B","birthDate":"1980-02-30"}"#)
+            let badDate = try await api.call(
+                .post, "/api/v1/clients", as: "navigator", json: #"{"givenName":"A","familyName":"B","birthDate":"1980-02-30"}"#)
             #expect(badDate.status == 400 && badDate.problemField == "birthDate")
             let blank = try await api.call(.post, "/api/v1/clients", as: "navigator", json: #"{"givenName":" ","familyName":"B"}"#)
             #expect(blank.status == 422 && blank.problemField == "givenName")
-            let both = try await api.call(.post, "/api/v1/clients/\(w.client.id)/consents", as: "navigator",
-                                          json: #"{"grantee":{"sector":"community","organizationId":"\#(w.food.id)"},"scopes":["contact"],"purpose":"referral"}"#)
+            let both = try await api.call(
+                .post, "/api/v1/clients/\(w.client.id)/consents", as: "navigator",
+                json: #"{"grantee":{"sector":"community","organizationId":"\#(w.food.id)"},"scopes":["contact"],"purpose":"referral"}"#)
             #expect(both.status == 400 && both.problemField == "grantee")
-            let expired = try await api.call(.post, "/api/v1/clients/\(w.client.id)/consents", as: "navigator",
-                                             json: #"{"grantee":{"sector":"community"},"scopes":["contact"],"purpose":"referral","validUntil":"2020-01-01T00:00:00Z"}"#)
+            let expired = try await api.call(
+                .post, "/api/v1/clients/\(w.client.id)/consents", as: "navigator",
+                json: #"{"grantee":{"sector":"community"},"scopes":["contact"],"purpose":"referral","validUntil":"2020-01-01T00:00:00Z"}"#)
             #expect(expired.status == 422 && expired.problemField == "validUntil")
-            let screening = try await api.call(.post, "/api/v1/clients/\(w.client.id)/screenings", as: "navigator",
-                                               json: #"{"answers":{"housing":"yes","spaceTravel":"no"}}"#)
+            let screening = try await api.call(
+                .post, "/api/v1/clients/\(w.client.id)/screenings", as: "navigator",
+                json: #"{"answers":{"housing":"yes","spaceTravel":"no"}}"#)
             #expect(screening.status == 400 && screening.problemField == "answers")
-            let good = try await api.call(.post, "/api/v1/clients/\(w.client.id)/screenings", as: "navigator",
-                                          json: #"{"answers":{"housing":"yes","food":"yes","income":"no"}}"#)
+            let good = try await api.call(
+                .post, "/api/v1/clients/\(w.client.id)/screenings", as: "navigator",
+                json: #"{"answers":{"housing":"yes","food":"yes","income":"no"}}"#)
             #expect(good.status == 201)
             #expect((good["identifiedNeeds"] as? [[String: Any]])?.compactMap { $0["category"] as? String } == ["housing", "food"])
         }

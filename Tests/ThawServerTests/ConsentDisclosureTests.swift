@@ -13,14 +13,16 @@ import ThawTestSupport
 /// carries a marker, and the whole answer is searched for it: a field that
 /// leaks under another name is caught too.
 @Suite struct ConsentDisclosureTests {
-    static let scopeSets: [Set<ConsentScope>] = [[.contact], [.needs], [.notes], [.contact, .needs], [.contact, .notes], [.needs, .notes],
-                                                  [.contact, .needs, .notes]]
+    static let scopeSets: [Set<ConsentScope>] = [
+        [.contact], [.needs], [.notes], [.contact, .needs], [.contact, .notes], [.needs, .notes],
+        [.contact, .needs, .notes]
+    ]
 
     /// The markers, and which scope discloses each to the partner (nil: always, being the partner's own).
     static let markers: [(text: String, scope: ConsentScope?)] = [
         ("555-0177", .contact), ("7 Marker Lane", .contact), ("1971-07-07", .contact),
         ("NOTE-FOR-PARTNER", .notes), ("REFERRER-MESSAGE", .notes), ("REFERRER-CANCEL-REASON", .notes),
-        ("PARTNER-MESSAGE", nil),
+        ("PARTNER-MESSAGE", nil)
     ]
 
     @Test(arguments: Backend.available)
@@ -35,18 +37,27 @@ import ThawTestSupport
                 return String(buffer: response.body)
             }
             for scopes in Self.scopeSets {
-                let person = try await navigator.createClient(NewClient(givenName: "Marked", familyName: "Person",
-                    birthDate: CalendarDate("1971-07-07"), phone: "555-0177", address: "7 Marker Lane"))
+                let person = try await navigator.createClient(
+                    NewClient(
+                        givenName: "Marked", familyName: "Person",
+                        birthDate: CalendarDate("1971-07-07"), phone: "555-0177", address: "7 Marker Lane"))
                 let (_, needs) = try await navigator.recordScreening(client: person.id, NewScreening(answers: [.housing: .yes]))
-                _ = try await navigator.recordConsent(client: person.id, NewConsent(grantee: .organization(w.housing.id), scopes: scopes,
-                                                                                    purpose: .referral))
-                var referral = try await navigator.createReferral(NewReferral(clientId: person.id, serviceId: w.housingService.id,
-                    needCategory: .housing, needIds: needs.map(\.id), note: "NOTE-FOR-PARTNER")).0
+                _ = try await navigator.recordConsent(
+                    client: person.id,
+                    NewConsent(
+                        grantee: .organization(w.housing.id), scopes: scopes,
+                        purpose: .referral))
+                var referral = try await navigator.createReferral(
+                    NewReferral(
+                        clientId: person.id, serviceId: w.housingService.id,
+                        needCategory: .housing, needIds: needs.map(\.id), note: "NOTE-FOR-PARTNER")
+                ).0
                 _ = try await navigator.sendMessage(referral: referral.id, body: "REFERRER-MESSAGE")
                 _ = try await partner.sendMessage(referral: referral.id, body: "PARTNER-MESSAGE")
                 referral = try await partner.changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: referral.version)
-                referral = try await navigator.changeStatus(referral.id, StatusChange(status: .cancelled, reason: "REFERRER-CANCEL-REASON"),
-                                                            expectedVersion: referral.version)
+                referral = try await navigator.changeStatus(
+                    referral.id, StatusChange(status: .cancelled, reason: "REFERRER-CANCEL-REASON"),
+                    expectedVersion: referral.version)
                 // What the partner reads, all of it: the client, the referral, its messages and timeline, the inbox; and the page.
                 var seen = try await api("/api/v1/clients/\(person.id)", token: partnerToken)
                 seen += try await api("/api/v1/referrals/\(referral.id)", token: partnerToken)
@@ -87,23 +98,34 @@ import ThawTestSupport
         try await withAPI(backend: backend) { api, w in
             let navigator = w.store.scoped(to: w.navigator)
             let person = try await navigator.createClient(NewClient(givenName: "Pur", familyName: "Pose", phone: "555-0188"))
-            _ = try await navigator.recordConsent(client: person.id, NewConsent(grantee: .organization(w.housing.id),
-                                                                                scopes: [.contact, .needs, .notes], purpose: .careCoordination))
-            let refused = try await api.call(.post, "/api/v1/referrals", as: "navigator",
+            _ = try await navigator.recordConsent(
+                client: person.id,
+                NewConsent(
+                    grantee: .organization(w.housing.id),
+                    scopes: [.contact, .needs, .notes], purpose: .careCoordination))
+            let refused = try await api.call(
+                .post, "/api/v1/referrals", as: "navigator",
                 json: #"{"clientId":"\#(person.id)","serviceId":"\#(w.housingService.id)","needCategory":"housing"}"#)
             #expect(refused.status == 422 && refused.problemRule == "consent-required")
             #expect((refused["detail"] as? String)?.contains("not for referral") == true)
             let open = try await api.call(.post, "/api/v1/referrals", as: "navigator", json: #"{"clientId":"\#(person.id)","needCategory":"food"}"#)
             #expect(open.status == 422 && open.problemRule == "consent-required")
 
-            let referral = try await api.call(.post, "/api/v1/referrals", as: "navigator", json: #"{"clientId":"\#(w.client.id)","serviceId":"\#(w.housingService.id)","needCategory":"housing"}"#)
+            let referral = try await api.call(
+                .post, "/api/v1/referrals", as: "navigator",
+                json: #"{"clientId":"\#(w.client.id)","serviceId":"\#(w.housingService.id)","needCategory":"housing"}"#)
             #expect(referral.status == 201)
-            _ = try await navigator.recordConsent(client: w.client.id, NewConsent(grantee: .organization(w.housing.id), scopes: [.contact],
-                                                                                 purpose: .careCoordination))
+            _ = try await navigator.recordConsent(
+                client: w.client.id,
+                NewConsent(
+                    grantee: .organization(w.housing.id), scopes: [.contact],
+                    purpose: .careCoordination))
             #expect(try await api.call(.get, "/api/v1/clients/\(w.client.id)", as: "housing").status == 200)
             _ = try await navigator.revokeConsent(client: w.client.id, consent: w.housingConsent.id)
-            for path in ["/api/v1/clients/\(w.client.id)", "/api/v1/referrals/\(referral["id"] as? String ?? "")",
-                         "/api/v1/referrals/\(referral["id"] as? String ?? "")/messages"] {
+            for path in [
+                "/api/v1/clients/\(w.client.id)", "/api/v1/referrals/\(referral["id"] as? String ?? "")",
+                "/api/v1/referrals/\(referral["id"] as? String ?? "")/messages"
+            ] {
                 #expect(try await api.call(.get, path, as: "housing").status == 404, "\(path)")
             }
             #expect(try await api.call(.get, "/api/v1/referrals?view=inbox", as: "housing").items.isEmpty)

@@ -15,8 +15,10 @@ import ThawTestSupport
 @Suite struct CredentialLifetimeTests {
     /// A world, an app over its store, and a second store on the same database
     /// standing for another process.
-    private func withApp(_ backend: Backend,
-                         _ body: @Sendable (API, World, _ elsewhere: ThawStore) async throws -> Void) async throws {
+    private func withApp(
+        _ backend: Backend,
+        _ body: @Sendable (API, World, _ elsewhere: ThawStore) async throws -> Void
+    ) async throws {
         try await withDatabase(backend) { db in
             let world = try await World.make(db.database)
             let elsewhereDatabase = try await db.reopen()

@@ -41,16 +41,22 @@ import ThawTestSupport
             #expect(try await count("SELECT COUNT(*) AS n FROM commitments WHERE status = 'missed' AND \(scripted)") == 2)
             #expect(try await count("SELECT COUNT(*) AS n FROM commitments WHERE status = 'kept' AND \(scripted)") == 3)
             #expect(try await count("SELECT COUNT(*) AS n FROM committee_members WHERE left_at IS NOT NULL") == 1)
-            #expect(try await count("SELECT COUNT(*) AS n FROM consultations WHERE status = 'open' AND title <> 'Draft referral pathway'") == 1)   // the unanswered one
+            // The unanswered one:
+            #expect(try await count("SELECT COUNT(*) AS n FROM consultations WHERE status = 'open' AND title <> 'Draft referral pathway'") == 1)
             #expect(try await count("SELECT COUNT(*) AS n FROM feedback_items WHERE response IS NULL AND \(story)") == 2)
             // The simulated contact behind the climate: thousands of entries, and the health authority and Northgate cooling now.
             #expect(try await count("SELECT COUNT(*) AS n FROM activity WHERE kind IN ('thread.message', 'signal.sent', 'commitment.made')") > 2000)
             let authorityLead = try await ThawStore(database: db.database, clock: ManualClock(end)).user(email: "lead@authority.demo")!
             let cooling = try await ThawStore(database: db.database, clock: ManualClock(end))
-                .scoped(to: Actor(userId: authorityLead.id, organizationId: authorityLead.organizationId, sector: .healthSystem, roles: authorityLead.roles))
+                .scoped(
+                    to: Actor(
+                        userId: authorityLead.id, organizationId: authorityLead.organizationId, sector: .healthSystem, roles: authorityLead.roles)
+                )
                 .coolingPartnerships()
             #expect(cooling.map { Set($0.names) } == [["Provincial Health Authority", "Northgate Primary Care Network"]])
-            #expect(try await count("SELECT COUNT(*) AS n FROM outside_events WHERE kind IN ('outbreak-wave', 'cabinet-change', 'leadership-change')") >= 4)
+            #expect(
+                try await count("SELECT COUNT(*) AS n FROM outside_events WHERE kind IN ('outbreak-wave', 'cabinet-change', 'leadership-change')")
+                    >= 4)
             #expect(try await count("SELECT COUNT(*) AS n FROM activity WHERE channel = 'informal'") >= 3)
             #expect(try await count("SELECT COUNT(*) AS n FROM decisions WHERE decision_rule = 'sector-parity' AND status = 'passed'") == 1)
             // The joint funding agreement is within its 90-day alert.

@@ -10,7 +10,7 @@ struct HTMLAndFormTests {
         let fragment: HTML = "<em>\(name)</em>"
         #expect(fragment.text == "<em>&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &#39;co&#39;</em>")
         let nested: HTML = "<p>\(fragment)</p>"
-        #expect(nested.text == "<p>" + fragment.text + "</p>")       // not escaped twice
+        #expect(nested.text == "<p>" + fragment.text + "</p>")  // not escaped twice
         let id = ID<Client>("cli_<x>")
         #expect(HTML("\(id)").text == "cli_&lt;x&gt;")
         let missing: String? = nil

@@ -15,15 +15,19 @@ import ThawTestSupport
         try await withWeb { browsers, w, client in
             let lead = try await w.store.createToken(user: w.clinicLead.userId, name: "t", expiresAt: nil, by: nil).secret
             let pair = "\(w.clinic.id)/\(w.housing.id)"
-            for query in ["/api/v1/climate/pairs/\(pair)?from=0001-01&to=0002-01", "/api/v1/climate/pairs/\(pair)?from=9999-06&to=9999-12-31",
-                          "/api/v1/climate/network?from=9999-06&to=9999-12-31", "/api/v1/climate/pairs/\(pair)?weights=continuity:1e308",
-                          "/api/v1/climate/network?weights=continuity:inf", "/api/v1/climate/cooling?weights=continuity:-0.0001"] {
+            for query in [
+                "/api/v1/climate/pairs/\(pair)?from=0001-01&to=0002-01", "/api/v1/climate/pairs/\(pair)?from=9999-06&to=9999-12-31",
+                "/api/v1/climate/network?from=9999-06&to=9999-12-31", "/api/v1/climate/pairs/\(pair)?weights=continuity:1e308",
+                "/api/v1/climate/network?weights=continuity:inf", "/api/v1/climate/cooling?weights=continuity:-0.0001"
+            ] {
                 let response = try await client.execute(uri: query, method: .get, headers: [.authorization: "Bearer \(lead)"], body: nil)
                 #expect(response.status == .badRequest, "\(query)")
                 #expect(String(buffer: response.body).contains("\"field\""), "\(query)")
             }
-            for page in ["/climate?weights=continuity:1e308", "/climate/pairs/\(pair)?weights=continuity:1e308", "/climate?at=9999-12",
-                         "/climate/pairs/\(pair)?at=0001-01", "/partnership/with/\(w.housing.id)?from=0001-01-01&to=9999-12-31"] {
+            for page in [
+                "/climate?weights=continuity:1e308", "/climate/pairs/\(pair)?weights=continuity:1e308", "/climate?at=9999-12",
+                "/climate/pairs/\(pair)?at=0001-01", "/partnership/with/\(w.housing.id)?from=0001-01-01&to=9999-12-31"
+            ] {
                 let status = try await browsers["clinicLead"]!.get(page).status
                 #expect(status == 400, "\(page)")
             }
@@ -36,8 +40,9 @@ import ThawTestSupport
             let before = try await w.count("clients")
             let reply = try await api.call(.post, "/api/v1/clients", as: "navigator", json: #"{"givenName":"a\u0000b","familyName":"B"}"#)
             #expect(reply.status == 422 && reply.problemField == "givenName" && reply.problemRule == "no-nul-character")
-            let nested = try await api.call(.post, "/api/v1/clients/\(w.client.id)/screenings", as: "navigator",
-                                            json: #"{"answers":{"hous\u0000ing":"yes"}}"#)
+            let nested = try await api.call(
+                .post, "/api/v1/clients/\(w.client.id)/screenings", as: "navigator",
+                json: #"{"answers":{"hous\u0000ing":"yes"}}"#)
             #expect(nested.status == 422 && nested.problemField == "answers.hous\u{0}ing")
             let query = try await api.call(.get, "/api/v1/clients?name=a%00b", as: "navigator")
             #expect(query.status == 400 && query.problemField == "name")
@@ -84,8 +89,10 @@ import ThawTestSupport
 
     @Test func limitsFollowOneRuleEverywhere() async throws {
         try await withAPI { api, _ in
-            for path in ["/api/v1/clients?limit=-1", "/api/v1/clients?limit=abc", "/api/v1/clients?limit=1.5", "/api/v1/referrals?limit=0",
-                         "/api/v1/referrals?limit=99999999999999999999", "/api/v1/commitments?dueWithinDays=-1"] {
+            for path in [
+                "/api/v1/clients?limit=-1", "/api/v1/clients?limit=abc", "/api/v1/clients?limit=1.5", "/api/v1/referrals?limit=0",
+                "/api/v1/referrals?limit=99999999999999999999", "/api/v1/commitments?dueWithinDays=-1"
+            ] {
                 let reply = try await api.call(.get, path, as: "navigator")
                 #expect(reply.status == 400 && reply.problemRule == "range", "\(path)")
             }
@@ -99,8 +106,9 @@ import ThawTestSupport
             // 403: the wrong side; 409: an illegal move; 404; 412; 428; 405: each with errors[] naming a field.
             let wrongSide = try await api.status(id, "accepted", as: "navigator", etag: created.etag)
             #expect(wrongSide.status == 403 && wrongSide.problemField == "status" && wrongSide.problemRule == "allowed")
-            let illegal = try await api.status(id, "completed", as: "housing", etag: created.etag,
-                                               extra: #","outcome":{"code":"need-met","summary":"x"}"#)
+            let illegal = try await api.status(
+                id, "completed", as: "housing", etag: created.etag,
+                extra: #","outcome":{"code":"need-met","summary":"x"}"#)
             #expect(illegal.status == 409 && illegal.problemField == "status" && illegal.problemRule == "illegal-transition")
             let missing = try await api.call(.get, "/api/v1/referrals/ref_0", as: "navigator")
             #expect(missing.status == 404 && missing.problemField == "path")
@@ -112,9 +120,12 @@ import ThawTestSupport
             #expect(unknownPath.status == 404)
             // Fields are named as the request names them.
             let lead = try await w.addPerson(w.housing, "lead@housing.hostile", [.partnershipLead])
-            let committee = try await w.store.scoped(to: w.clinicLead).createCommittee(NewCommittee(name: "C", purpose: "", decisionRule: .consensus,
-                                                                                                    quorum: 1, memberOrganizationIds: [w.clinic.id, w.housing.id]))
-            let meeting = try await api.call(.post, "/api/v1/committees/\(committee.id)/meetings", as: "clinicLead",
+            let committee = try await w.store.scoped(to: w.clinicLead).createCommittee(
+                NewCommittee(
+                    name: "C", purpose: "", decisionRule: .consensus,
+                    quorum: 1, memberOrganizationIds: [w.clinic.id, w.housing.id]))
+            let meeting = try await api.call(
+                .post, "/api/v1/committees/\(committee.id)/meetings", as: "clinicLead",
                 json: #"{"heldAt":"2026-01-05T09:00:00Z","agenda":["a"],"attendeeIds":["\#(w.unrelatedStaff.userId)"]}"#)
             #expect(meeting.status == 422 && meeting.problemField == "attendeeIds")
             _ = lead
@@ -125,8 +136,10 @@ import ThawTestSupport
         try await withAPI { api, _ in
             let document = try await api.call(.get, "/api/v1/openapi.json")
             let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
-            for (path, method) in [("/api/v1/clients/{clientId}/consents/{consentId}/revoke", "post"), ("/api/v1/users", "post"),
-                                   ("/api/v1/referrals/{referralId}/claim", "post"), ("/api/v1/referrals/{referralId}/messages", "post")] {
+            for (path, method) in [
+                ("/api/v1/clients/{clientId}/consents/{consentId}/revoke", "post"), ("/api/v1/users", "post"),
+                ("/api/v1/referrals/{referralId}/claim", "post"), ("/api/v1/referrals/{referralId}/messages", "post")
+            ] {
                 let responses = try #require(paths[path]?[method]?["responses"] as? [String: Any], "\(path)")
                 #expect(responses["409"] != nil, "\(path)")
             }
@@ -145,7 +158,9 @@ import ThawTestSupport
     static func within<T: Sendable>(_ seconds: Double, _ operation: @escaping @Sendable () async throws -> T) async throws -> T? {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await operation() }
-            group.addTask { try await Task.sleep(for: .seconds(seconds)); return nil }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds)); return nil
+            }
             let first = try await group.next() ?? nil
             group.cancelAll()
             return first

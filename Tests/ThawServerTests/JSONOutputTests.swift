@@ -36,8 +36,9 @@ import ThawCore
             let item = WorklistItem(referral: referral, clientName: awkward.randomElement(using: &rng)!, counterpartName: maybe("Org"))
             let page = ItemList([item, item], nextCursor: maybe("1~ref_1"))
             #expect(fast(page) == (try standard(page)))
-            let message = ReferralMessage(id: ID("msg_\(i)"), referralId: referral.id, authorUserId: ID("u"), authorOrganizationId: ID("o"),
-                                          side: .requester, body: awkward.randomElement(using: &rng)!, sentAt: t, readAt: maybe(t), readBy: maybe(ID("r")))
+            let message = ReferralMessage(
+                id: ID("msg_\(i)"), referralId: referral.id, authorUserId: ID("u"), authorOrganizationId: ID("o"),
+                side: .requester, body: awkward.randomElement(using: &rng)!, sentAt: t, readAt: maybe(t), readBy: maybe(ID("r")))
             #expect(fast(ItemList([message])) == (try standard(ItemList([message]))))
         }
     }

@@ -23,8 +23,11 @@ import ThawCore
     @Test func optionalPropertiesAreNotRequiredAndEveryPropertyIsListed() throws {
         let (_, referral) = try component(NewReferral.self)
         #expect(required(referral) == ["clientId", "needCategory"])
-        #expect(Set(properties(referral).keys) == ["clientId", "organizationId", "serviceId", "needCategory", "needIds", "priority",
-                                                   "note", "firstResponseDue", "followUpDue", "draft"])
+        #expect(
+            Set(properties(referral).keys) == [
+                "clientId", "organizationId", "serviceId", "needCategory", "needIds", "priority",
+                "note", "firstResponseDue", "followUpDue", "draft"
+            ])
         let needCategory = try #require(properties(referral)["needCategory"]?.objectValue)
         #expect(needCategory["enum"]?.arrayValue?.compactMap(\.stringValue) == NeedCategory.allCases.map(\.rawValue))
         #expect(properties(referral)["firstResponseDue"]?.objectValue?["format"]?.stringValue == "date-time")

@@ -43,12 +43,12 @@ struct WebClimateTests {
             #expect(csv.status == 200 && csv.headers[.contentType] == "text/csv; charset=utf-8")
             #expect(csv.html.hasPrefix("organisation a,organisation b,period start") && csv.html.contains("\"2026-01-01\""))
             let ties = try await lead.get("/climate/ties.csv?at=2026-01")
-            #expect(ties.status == 200 && ties.html.split(separator: "\r\n").count == 3)   // header and two ties
+            #expect(ties.status == 200 && ties.html.split(separator: "\r\n").count == 3)  // header and two ties
 
             // Who may see: a navigator has no dashboard; a partner outside the pair has no pair page.
             #expect(try await browsers["navigator"]!.get("/climate").status == 403)
             #expect(try await browsers["unrelated"]!.get(pairPath).status == 404)
-            #expect(try await browsers["housing"]!.get(pairPath).status == 200)      // one of the pair
+            #expect(try await browsers["housing"]!.get(pairPath).status == 200)  // one of the pair
             // Bad input: a period or a date that does not parse, weights all zero.
             #expect(try await lead.get("/climate?period=fortnight").status == 400)
             #expect(try await lead.get("/climate?at=2026-13").status == 400)

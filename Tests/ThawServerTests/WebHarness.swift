@@ -55,8 +55,10 @@ struct Browser: Sendable {
         var all = fields
         if csrf { all.append(("_csrf", self.csrf)) }
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-        let body = all.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
-            .joined(separator: "&")
+        let body = all.map {
+            "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+        }
+        .joined(separator: "&")
         let response = try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: body))
         return Page(status: response.status.code, headers: response.headers, html: String(buffer: response.body))
     }
@@ -68,12 +70,14 @@ func withWeb(backend: Backend = .sqlite, _ body: @Sendable ([String: Browser], W
         let world = try await World.make(db.database)
         let configuration = ServerConfiguration(bcryptCost: 4, maxBodyBytes: 64 * 1024, logLevel: .error)
         let app = Application(router: buildRouter(configuration: configuration, store: world.store))
-        let people: [(String, Actor)] = [("navigator", world.navigator), ("clinicAdmin", world.clinicAdmin), ("clinicLead", world.clinicLead),
-                                         ("networkAdmin", world.networkAdmin),
-                                         ("housing", world.housingStaff), ("food", world.foodStaff), ("unrelated", world.unrelatedStaff)]
+        let people: [(String, Actor)] = [
+            ("navigator", world.navigator), ("clinicAdmin", world.clinicAdmin), ("clinicLead", world.clinicLead),
+            ("networkAdmin", world.networkAdmin),
+            ("housing", world.housingStaff), ("food", world.foodStaff), ("unrelated", world.unrelatedStaff)
+        ]
         var sessions: [String: (String, String)] = [:]
         for (name, actor) in people {
-            let session = try await world.store.startSession(user: actor.userId, lifetimeSeconds: 90 * 86_400)   // outlives the clock moves in tests
+            let session = try await world.store.startSession(user: actor.userId, lifetimeSeconds: 90 * 86_400)  // outlives the clock moves in tests
             sessions[name] = (session.secret, session.csrf)
         }
         let finalSessions = sessions

@@ -9,8 +9,10 @@ import ThawTestSupport
 struct WebPartnershipTests {
     /// A partnership lead at the housing agency with a browser session.
     func housingLead(_ w: World, _ client: any TestClientProtocol) async throws -> Browser {
-        let user = try await w.store.createUser(NewUser(organizationId: w.housing.id, email: "lead@housing.web", displayName: "Housing Lead",
-                                                        roles: [.partnershipLead], password: "correct horse battery"), passwordHash: "x")
+        let user = try await w.store.createUser(
+            NewUser(
+                organizationId: w.housing.id, email: "lead@housing.web", displayName: "Housing Lead",
+                roles: [.partnershipLead], password: "correct horse battery"), passwordHash: "x")
         let session = try await w.store.startSession(user: user.id, lifetimeSeconds: 90 * 86_400)
         return Browser(client: client, cookie: session.secret, csrf: session.csrf)
     }
@@ -19,15 +21,21 @@ struct WebPartnershipTests {
     func committee() async throws {
         try await withWeb { browsers, w, client in
             let lead = browsers["clinicLead"]!, housing = try await housingLead(w, client)
-            let created = try await lead.post("/partnership/committees/new", [("name", "Integrated care council"), ("purpose", "Shared governance"),
-                ("decisionRule", "sector-parity"), ("quorum", "2"), ("members", w.clinic.id.raw), ("members", w.housing.id.raw)])
+            let created = try await lead.post(
+                "/partnership/committees/new",
+                [
+                    ("name", "Integrated care council"), ("purpose", "Shared governance"),
+                    ("decisionRule", "sector-parity"), ("quorum", "2"), ("members", w.clinic.id.raw), ("members", w.housing.id.raw)
+                ])
             #expect(created.status == 303)
             let path = created.location!.components(separatedBy: "?")[0]
             #expect(try await lead.post(path, [("action", "motion"), ("motion", "Hire a housing liaison")]).status == 303)
             var page = try await lead.get(path)
             #expect(page.contains("Hire a housing liaison") && page.contains("Open for votes"))
-            let decision = try #require(page.html.range(of: #"name="decision" value="([^"]+)""#, options: .regularExpression).map {
-                String(page.html[$0]).components(separatedBy: "value=\"")[1].dropLast() })
+            let decision = try #require(
+                page.html.range(of: #"name="decision" value="([^"]+)""#, options: .regularExpression).map {
+                    String(page.html[$0]).components(separatedBy: "value=\"")[1].dropLast()
+                })
             #expect(try await lead.post(path, [("action", "vote"), ("decision", String(decision)), ("choice", "approve")]).status == 303)
             let again = try await lead.post(path, [("action", "vote"), ("decision", String(decision)), ("choice", "reject")])
             #expect(again.status == 409 && again.contains("already voted") && again.contains("Nothing was changed"))
@@ -45,19 +53,27 @@ struct WebPartnershipTests {
     func consultation() async throws {
         try await withWeb { browsers, w, client in
             let lead = browsers["clinicLead"]!, housing = try await housingLead(w, client)
-            let created = try await lead.post("/partnership/consultations/new", [("title", "Billing codes"), ("proposal", "New codes"),
-                                                                                 ("invited", w.housing.id.raw), ("deadline", "2026-02-01")])
+            let created = try await lead.post(
+                "/partnership/consultations/new",
+                [
+                    ("title", "Billing codes"), ("proposal", "New codes"),
+                    ("invited", w.housing.id.raw), ("deadline", "2026-02-01")
+                ])
             #expect(created.status == 303)
             let path = created.location!.components(separatedBy: "?")[0]
             #expect(try await housing.post(path, [("action", "feedback"), ("text", "=HYPERLINK(\"x\") count navigator time")]).status == 303)
             let refused = try await lead.post(path, [("action", "close")])
             #expect(refused.status == 409 && refused.contains("1 feedback item has no answer yet"))
             let page = try await lead.get(path)
-            let item = try #require(page.html.range(of: #"name="item" value="([^"]+)""#, options: .regularExpression).map {
-                String(page.html[$0]).components(separatedBy: "value=\"")[1].dropLast() })
+            let item = try #require(
+                page.html.range(of: #"name="item" value="([^"]+)""#, options: .regularExpression).map {
+                    String(page.html[$0]).components(separatedBy: "value=\"")[1].dropLast()
+                })
             let blank = try await lead.post(path, [("action", "answer"), ("item", String(item)), ("response", "not-adopted"), ("text", " ")])
             #expect(blank.status == 422)
-            #expect(try await lead.post(path, [("action", "answer"), ("item", String(item)), ("response", "adapted"), ("text", "Through the grant")]).status == 303)
+            #expect(
+                try await lead.post(path, [("action", "answer"), ("item", String(item)), ("response", "adapted"), ("text", "Through the grant")])
+                    .status == 303)
             #expect(try await lead.post(path, [("action", "close")]).status == 303)
             let csv = try await housing.get(path + "/you-said-we-did.csv")
             #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
@@ -70,18 +86,38 @@ struct WebPartnershipTests {
     func commitmentsSignalsThreads() async throws {
         try await withWeb { browsers, w, client in
             let lead = browsers["clinicLead"]!, housing = try await housingLead(w, client)
-            let past = try await lead.post("/partnership/commitments", [("action", "create"), ("to", w.housing.id.raw), ("what", "Send PPE"),
-                                                                       ("context", "meeting"), ("dueOn", "2025-12-01")])
+            let past = try await lead.post(
+                "/partnership/commitments",
+                [
+                    ("action", "create"), ("to", w.housing.id.raw), ("what", "Send PPE"),
+                    ("context", "meeting"), ("dueOn", "2025-12-01")
+                ])
             #expect(past.status == 422 && past.contains("cannot be due in the past") && past.contains("Send PPE"))
-            #expect(try await lead.post("/partnership/commitments", [("action", "create"), ("to", w.housing.id.raw), ("what", "Send PPE"),
-                                                                    ("context", "meeting"), ("dueOn", "2026-01-20")]).status == 303)
+            #expect(
+                try await lead.post(
+                    "/partnership/commitments",
+                    [
+                        ("action", "create"), ("to", w.housing.id.raw), ("what", "Send PPE"),
+                        ("context", "meeting"), ("dueOn", "2026-01-20")
+                    ]
+                ).status == 303)
             #expect(try await housing.get("/partnership/commitments").contains("Send PPE"))
-            #expect(try await lead.post("/partnership", [("action", "signal"), ("kind", "liaison-appointed"), ("description", "A liaison nurse"),
-                                                        ("madeOn", "2026-01-05"), ("addressedTo", w.housing.id.raw)]).status == 303)
+            #expect(
+                try await lead.post(
+                    "/partnership",
+                    [
+                        ("action", "signal"), ("kind", "liaison-appointed"), ("description", "A liaison nurse"),
+                        ("madeOn", "2026-01-05"), ("addressedTo", w.housing.id.raw)
+                    ]
+                ).status == 303)
             let overview = try await housing.get("/partnership")
             #expect(overview.contains("A liaison nurse") && overview.contains(">Acknowledge<"))
-            let thread = try await lead.post("/partnership", [("action", "thread"), ("subject", "Coffee?"), ("participantEmail", "staff@housing.test"),
-                                                             ("message", "Next week?")])
+            let thread = try await lead.post(
+                "/partnership",
+                [
+                    ("action", "thread"), ("subject", "Coffee?"), ("participantEmail", "staff@housing.test"),
+                    ("message", "Next week?")
+                ])
             #expect(thread.status == 303)
             #expect(try await browsers["housing"]!.get(thread.location!).contains("Next week?"))
             #expect(try await browsers["clinicAdmin"]!.get(thread.location!).status == 404)
@@ -92,21 +128,35 @@ struct WebPartnershipTests {
     func rolesAndFunding() async throws {
         try await withWeb { browsers, w, _ in
             let lead = browsers["clinicLead"]!
-            let role = [("action", "role"), ("title", "Executive director"), ("holderName", "Ada"), ("flags", "single"), ("flags", "leadership"),
-                        ("startsOn", "2025-01-01")]
+            let role = [
+                ("action", "role"), ("title", "Executive director"), ("holderName", "Ada"), ("flags", "single"), ("flags", "leadership"),
+                ("startsOn", "2025-01-01")
+            ]
             #expect(try await lead.post("/partnership", role).status == 303)
-            let overlap = try await lead.post("/partnership", [("action", "role"), ("title", "Executive director"), ("holderName", "Grace"),
-                                                              ("flags", "single"), ("startsOn", "2025-06-01")])
+            let overlap = try await lead.post(
+                "/partnership",
+                [
+                    ("action", "role"), ("title", "Executive director"), ("holderName", "Grace"),
+                    ("flags", "single"), ("startsOn", "2025-06-01")
+                ])
             #expect(overlap.status == 409 && overlap.contains("Ada holds Executive director") && overlap.contains("Nothing was changed"))
-            let funding = try await lead.post("/partnership", [("action", "funding"), ("title", "Pilot"), ("purpose", "Navigator"), ("amount", "480,000"),
-                                                              ("currency", "CAD"), ("parties", w.housing.id.raw), ("startsOn", "2025-01-01"), ("endsOn", "2026-03-01")])
+            let funding = try await lead.post(
+                "/partnership",
+                [
+                    ("action", "funding"), ("title", "Pilot"), ("purpose", "Navigator"), ("amount", "480,000"),
+                    ("currency", "CAD"), ("parties", w.housing.id.raw), ("startsOn", "2025-01-01"), ("endsOn", "2026-03-01")
+                ])
             #expect(funding.status == 303)
             let page = try await lead.get("/partnership")
             #expect(page.contains("CAD 480,000") && page.contains("ends within 90 days"))
             #expect(page.contains("Ada") && page.contains("leadership"))
             let agreement = try await w.store.scoped(to: w.clinicLead).funding().first!.agreement
-            #expect(try await lead.post("/partnership", [("action", "renewal"), ("agreement", agreement.id.raw), ("renewal", "renewed"), ("version", "1")]).status == 303)
-            let stale = try await lead.post("/partnership", [("action", "renewal"), ("agreement", agreement.id.raw), ("renewal", "not-renewed"), ("version", "1")])
+            #expect(
+                try await lead.post(
+                    "/partnership", [("action", "renewal"), ("agreement", agreement.id.raw), ("renewal", "renewed"), ("version", "1")]
+                ).status == 303)
+            let stale = try await lead.post(
+                "/partnership", [("action", "renewal"), ("agreement", agreement.id.raw), ("renewal", "not-renewed"), ("version", "1")])
             #expect(stale.status == 412)
             #expect(try await w.store.scoped(to: w.clinicLead).funding().first?.agreement.renewal == .renewed)
         }

@@ -11,21 +11,28 @@ struct WebReferralFlowTests {
         try await withWeb { browsers, world, _ in
             let navigator = browsers["navigator"]!, housing = browsers["housing"]!
             // Find services for housing: the consent to Homeward is shown, the food bank needs one.
-            let search = try await navigator.post("/clients/\(world.client.id)/referrals/new",
-                                                  [("action", "search"), ("needCategory", "housing"), ("capacity", "accepting"), ("idempotencyKey", "k1")])
+            let search = try await navigator.post(
+                "/clients/\(world.client.id)/referrals/new",
+                [("action", "search"), ("needCategory", "housing"), ("capacity", "accepting"), ("idempotencyKey", "k1")])
             #expect(search.status == 200)
             #expect(search.contains("Rapid Rehousing") && search.contains("Hampers"))
             #expect(search.contains("Consent covers this partner: Identified needs, Referral notes and messages."))
             #expect(search.contains("No consent covers this partner yet"))
-            let sent = try await navigator.post("/clients/\(world.client.id)/referrals/new",
-                                                [("action", "send"), ("needCategory", "housing"), ("target", "service:\(world.housingService.id)"),
-                                                 ("priority", "urgent"), ("note", "Eviction notice received"), ("idempotencyKey", "k1")])
+            let sent = try await navigator.post(
+                "/clients/\(world.client.id)/referrals/new",
+                [
+                    ("action", "send"), ("needCategory", "housing"), ("target", "service:\(world.housingService.id)"),
+                    ("priority", "urgent"), ("note", "Eviction notice received"), ("idempotencyKey", "k1")
+                ])
             #expect(sent.status == 303)
             let path = sent.location!.components(separatedBy: "?")[0]
             // The same submit again (a double click) does not make a second referral.
-            let again = try await navigator.post("/clients/\(world.client.id)/referrals/new",
-                                                 [("action", "send"), ("needCategory", "housing"), ("target", "service:\(world.housingService.id)"),
-                                                  ("priority", "urgent"), ("note", "Eviction notice received"), ("idempotencyKey", "k1")])
+            let again = try await navigator.post(
+                "/clients/\(world.client.id)/referrals/new",
+                [
+                    ("action", "send"), ("needCategory", "housing"), ("target", "service:\(world.housingService.id)"),
+                    ("priority", "urgent"), ("note", "Eviction notice received"), ("idempotencyKey", "k1")
+                ])
             #expect(again.location?.components(separatedBy: "?")[0] == path)
             #expect(try await world.count("referrals") == 1)
 
@@ -33,32 +40,39 @@ struct WebReferralFlowTests {
             #expect(inbox.contains("Amara Okafor") && inbox.contains(path))
             var page = try await housing.get(path)
             #expect(page.contains(">Accept</button>") && page.contains("Decline…"))
-            #expect(!page.contains("Cancel referral…") || page.contains("Cancel referral"))   // both sides may cancel
-            #expect(!(try await navigator.get(path)).contains(">Accept</button>"))         // the referrer cannot accept
-            let accepted = try await housing.post(path, [("action", "status-accepted"), ("status", "accepted"), ("version", page.version(of: "status-accepted")!)])
+            #expect(!page.contains("Cancel referral…") || page.contains("Cancel referral"))  // both sides may cancel
+            #expect(!(try await navigator.get(path)).contains(">Accept</button>"))  // the referrer cannot accept
+            let accepted = try await housing.post(
+                path, [("action", "status-accepted"), ("status", "accepted"), ("version", page.version(of: "status-accepted")!)])
             #expect(accepted.status == 303)
             page = try await housing.get(path)
-            _ = try await housing.post(path, [("action", "status-in-progress"), ("status", "in-progress"), ("version", page.version(of: "status-in-progress")!)])
+            _ = try await housing.post(
+                path, [("action", "status-in-progress"), ("status", "in-progress"), ("version", page.version(of: "status-in-progress")!)])
 
             #expect(try await navigator.post(path, [("action", "message"), ("body", "Can you call her before Friday?")]).status == 303)
-            let partnerView = try await housing.get(path)          // reading marks it read
+            let partnerView = try await housing.get(path)  // reading marks it read
             #expect(partnerView.contains("Can you call her before Friday?"))
             #expect(try await housing.post(path, [("action", "message"), ("body", "Called; viewing on Thursday.")]).status == 303)
             let navigatorView = try await navigator.get(path)
             #expect(navigatorView.contains("Called; viewing on Thursday."))
-            #expect(navigatorView.contains("Read "))               // the receipt on the navigator's own message
+            #expect(navigatorView.contains("Read "))  // the receipt on the navigator's own message
 
             page = try await housing.get(path)
-            let noOutcome = try await housing.post(path, [("action", "status-completed"), ("status", "completed"), ("version", page.version(of: "status-completed")!)])
+            let noOutcome = try await housing.post(
+                path, [("action", "status-completed"), ("status", "completed"), ("version", page.version(of: "status-completed")!)])
             #expect(noOutcome.status == 422)
             #expect(noOutcome.contains("Choose the outcome"))
-            let done = try await housing.post(path, [("action", "status-completed"), ("status", "completed"), ("outcomeCode", "need-met"),
-                                                     ("outcomeSummary", "Housed at Elm Court"), ("version", page.version(of: "status-completed")!)])
+            let done = try await housing.post(
+                path,
+                [
+                    ("action", "status-completed"), ("status", "completed"), ("outcomeCode", "need-met"),
+                    ("outcomeSummary", "Housed at Elm Court"), ("version", page.version(of: "status-completed")!)
+                ])
             #expect(done.status == 303)
             let closed = try await navigator.get(path)
             #expect(closed.contains("Need met: Housed at Elm Court"))
             #expect(closed.contains("moved it from in progress to completed"))
-            #expect(!closed.contains("What you can do now"))        // nothing left to do on a completed referral
+            #expect(!closed.contains("What you can do now"))  // nothing left to do on a completed referral
         }
     }
 
@@ -74,15 +88,23 @@ struct WebReferralFlowTests {
             #expect(blank.contains("Give a reason"))
             // Meanwhile the navigator edits the referral, so the open form is stale.
             _ = try await world.store.scoped(to: world.navigator).updateReferral(referral.id, ReferralUpdate(priority: .urgent), expectedVersion: 1)
-            let stale = try await housing.post(path, [("action", "status-rejected"), ("status", "rejected"), ("version", version),
-                                                      ("reason", "No units in Riverside")])
+            let stale = try await housing.post(
+                path,
+                [
+                    ("action", "status-rejected"), ("status", "rejected"), ("version", version),
+                    ("reason", "No units in Riverside")
+                ])
             #expect(stale.status == 412)
             #expect(stale.contains("nothing was saved"))
             #expect(stale.contains("No units in Riverside"))
             #expect(try await world.store.scoped(to: world.navigator).referral(referral.id).referral.status == .requested)
             let fresh = try await housing.get(path)
-            let declined = try await housing.post(path, [("action", "status-rejected"), ("status", "rejected"),
-                                                         ("version", fresh.version(of: "status-rejected")!), ("reason", "No units in Riverside")])
+            let declined = try await housing.post(
+                path,
+                [
+                    ("action", "status-rejected"), ("status", "rejected"),
+                    ("version", fresh.version(of: "status-rejected")!), ("reason", "No units in Riverside")
+                ])
             #expect(declined.status == 303)
             let seen = try await browsers["navigator"]!.get(path)
             #expect(seen.contains("Declined") && seen.contains("No units in Riverside"))
@@ -94,14 +116,17 @@ struct WebReferralFlowTests {
         try await withWeb { browsers, world, _ in
             // Consent for every social-care organisation, then leave the referral open.
             let navigator = browsers["navigator"]!
-            let opened = try await navigator.post("/clients/\(world.client.id)/referrals/new",
-                                                  [("action", "send"), ("needCategory", "food"), ("target", "open"), ("idempotencyKey", "open-1"),
-                                                   ("recordConsent", "yes"), ("grantee", "sector:social-care"), ("scopes", "needs"), ("purpose", "referral")])
+            let opened = try await navigator.post(
+                "/clients/\(world.client.id)/referrals/new",
+                [
+                    ("action", "send"), ("needCategory", "food"), ("target", "open"), ("idempotencyKey", "open-1"),
+                    ("recordConsent", "yes"), ("grantee", "sector:social-care"), ("scopes", "needs"), ("purpose", "referral")
+                ])
             #expect(opened.status == 303)
             let inbox = try await browsers["food"]!.get("/inbox")
             #expect(inbox.contains("Open referrals to claim") && inbox.contains(">Claim<"))
             let id = opened.location!.components(separatedBy: "?")[0].components(separatedBy: "/").last!
-            #expect(!(try await browsers["unrelated"]!.get("/inbox")).contains(id))   // not eligible: no food service
+            #expect(!(try await browsers["unrelated"]!.get("/inbox")).contains(id))  // not eligible: no food service
             let claimed = try await browsers["food"]!.post("/inbox/claim", [("referral", id)])
             #expect(claimed.status == 303)
             let second = try await browsers["housing"]!.post("/inbox/claim", [("referral", id)])
@@ -118,8 +143,9 @@ struct WebReferralFlowTests {
             #expect(try await browsers["housing"]!.get("/inbox").contains("Amara Okafor"))
             let clientPage = try await browsers["navigator"]!.get("/clients/\(world.client.id)")
             #expect(clientPage.contains("Revoke"))
-            let revoked = try await browsers["navigator"]!.post("/clients/\(world.client.id)",
-                                                               [("action", "revoke-consent"), ("consent", world.housingConsent.id.raw)])
+            let revoked = try await browsers["navigator"]!.post(
+                "/clients/\(world.client.id)",
+                [("action", "revoke-consent"), ("consent", world.housingConsent.id.raw)])
             #expect(revoked.status == 303)
             #expect(!(try await browsers["housing"]!.get("/inbox")).contains("Amara"))
             #expect(try await browsers["housing"]!.get("/referrals/\(referral.id)").status == 404)
@@ -132,10 +158,11 @@ struct WebReferralFlowTests {
         try await withWeb { browsers, world, _ in
             let waiting = try await world.refer()
             let cancelled = try await world.refer()
-            _ = try await world.store.scoped(to: world.navigator).changeStatus(cancelled.id, StatusChange(status: .cancelled, reason: "duplicate"), expectedVersion: 1)
+            _ = try await world.store.scoped(to: world.navigator).changeStatus(
+                cancelled.id, StatusChange(status: .cancelled, reason: "duplicate"), expectedVersion: 1)
             var counts = try await world.store.scoped(to: world.navigator).worklistCounts(.caseload)
             #expect(counts.open == 1 && counts.awaitingTheirReply == 1 && counts.overdueFirstResponse == 0 && counts.closedThisWeek == 1)
-            world.clock.advance(seconds: 15 * 86_400)   // past first response (5 days) and follow-up (14 days)
+            world.clock.advance(seconds: 15 * 86_400)  // past first response (5 days) and follow-up (14 days)
             counts = try await world.store.scoped(to: world.navigator).worklistCounts(.caseload)
             #expect(counts.overdueFirstResponse == 1 && counts.followUpDueToday == 1 && counts.closedThisWeek == 0)
             let inbox = try await world.store.scoped(to: world.housingStaff).worklistCounts(.inbox)

@@ -27,8 +27,10 @@ struct WebSecurityTests {
     func signInForm() async throws {
         try await withWeb { _, world, client in
             let hash = Bcrypt.hash("a long enough password", cost: 4)
-            _ = try await world.store.createUser(NewUser(organizationId: world.clinic.id, email: "web@clinic.test", displayName: "Web",
-                                                         roles: [.navigator], password: "a long enough password"), passwordHash: hash)
+            _ = try await world.store.createUser(
+                NewUser(
+                    organizationId: world.clinic.id, email: "web@clinic.test", displayName: "Web",
+                    roles: [.navigator], password: "a long enough password"), passwordHash: hash)
             let anonymous = Browser(client: client, cookie: nil, csrf: "")
             let form = try await anonymous.get("/sign-in")
             #expect(form.status == 200)
@@ -36,26 +38,31 @@ struct WebSecurityTests {
             let token = String(setCookie.dropFirst("thaw_signin=".count).prefix { $0 != ";" })
             #expect(!token.isEmpty && form.contains(token))
             // Without the matching cookie the post is refused.
-            let forged = try await anonymous.post("/sign-in", [("_csrf", token), ("email", "web@clinic.test"), ("password", "a long enough password")], csrf: false)
+            let forged = try await anonymous.post(
+                "/sign-in", [("_csrf", token), ("email", "web@clinic.test"), ("password", "a long enough password")], csrf: false)
             #expect(forged.status == 403)
-            let wrong = try await anonymous.post("/sign-in", [("_csrf", token), ("email", "web@clinic.test"), ("password", "nope nope nope")],
-                                                 csrf: false, extraCookie: "thaw_signin=" + token)
+            let wrong = try await anonymous.post(
+                "/sign-in", [("_csrf", token), ("email", "web@clinic.test"), ("password", "nope nope nope")],
+                csrf: false, extraCookie: "thaw_signin=" + token)
             #expect(wrong.status == 401)
             #expect(wrong.contains("email or password is wrong"))
-            #expect(wrong.contains("value=\"web@clinic.test\""))        // what was typed is kept …
-            #expect(!wrong.contains("nope nope nope"))                  // … except the password
-            let right = try await anonymous.post("/sign-in", [("_csrf", token), ("email", "web@clinic.test"), ("password", "a long enough password")],
-                                                 csrf: false, extraCookie: "thaw_signin=" + token)
+            #expect(wrong.contains("value=\"web@clinic.test\""))  // what was typed is kept …
+            #expect(!wrong.contains("nope nope nope"))  // … except the password
+            let right = try await anonymous.post(
+                "/sign-in", [("_csrf", token), ("email", "web@clinic.test"), ("password", "a long enough password")],
+                csrf: false, extraCookie: "thaw_signin=" + token)
             #expect(right.status == 303)
             let session = right.headers[.setCookie] ?? ""
             #expect(session.hasPrefix("thaw_session="))
             #expect(session.contains("HttpOnly") && session.contains("SameSite=Strict"))
             for _ in 0..<5 {
-                _ = try await anonymous.post("/sign-in", [("_csrf", token), ("email", "web@clinic.test"), ("password", "wrong wrong wrong")],
-                                             csrf: false, extraCookie: "thaw_signin=" + token)
+                _ = try await anonymous.post(
+                    "/sign-in", [("_csrf", token), ("email", "web@clinic.test"), ("password", "wrong wrong wrong")],
+                    csrf: false, extraCookie: "thaw_signin=" + token)
             }
-            let locked = try await anonymous.post("/sign-in", [("_csrf", token), ("email", "web@clinic.test"), ("password", "a long enough password")],
-                                                  csrf: false, extraCookie: "thaw_signin=" + token)
+            let locked = try await anonymous.post(
+                "/sign-in", [("_csrf", token), ("email", "web@clinic.test"), ("password", "a long enough password")],
+                csrf: false, extraCookie: "thaw_signin=" + token)
             #expect(locked.status == 429)
             #expect(locked.headers[.retryAfter] != nil)
         }
@@ -68,8 +75,9 @@ struct WebSecurityTests {
             let before = try await world.count("referral_messages")
             let refused = try await browsers["navigator"]!.post("/referrals/\(referral.id)", [("action", "message"), ("body", "hello")], csrf: false)
             #expect(refused.status == 403)
-            let wrongToken = try await browsers["navigator"]!.post("/referrals/\(referral.id)",
-                                                                   [("action", "message"), ("body", "hello"), ("_csrf", "not-the-token")], csrf: false)
+            let wrongToken = try await browsers["navigator"]!.post(
+                "/referrals/\(referral.id)",
+                [("action", "message"), ("body", "hello"), ("_csrf", "not-the-token")], csrf: false)
             #expect(wrongToken.status == 403)
             #expect(try await world.count("referral_messages") == before)
             let accepted = try await browsers["navigator"]!.post("/referrals/\(referral.id)", [("action", "message"), ("body", "hello")])
@@ -98,7 +106,8 @@ struct WebSecurityTests {
     func escaping() async throws {
         try await withWeb { browsers, world, _ in
             let nasty = "<script>alert('x')</script>"
-            let page = try await browsers["navigator"]!.post("/clients", [("action", "create"), ("givenName", nasty), ("familyName", "O\"Neil & <b>")])
+            let page = try await browsers["navigator"]!.post(
+                "/clients", [("action", "create"), ("givenName", nasty), ("familyName", "O\"Neil & <b>")])
             #expect(page.status == 303)
             let clientPage = try await browsers["navigator"]!.get(page.location!.components(separatedBy: "?")[0])
             #expect(clientPage.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
@@ -112,16 +121,19 @@ struct WebSecurityTests {
         try await withWeb { browsers, world, _ in
             let referral = try await world.refer()
             let navigator = browsers["navigator"]!
-            var pages = [try await navigator.get("/caseload"), try await navigator.get("/clients"),
-                         try await navigator.get("/clients/\(world.client.id)"), try await navigator.get("/referrals/\(referral.id)"),
-                         try await browsers["housing"]!.get("/inbox"), try await browsers["housing"]!.get("/referrals/\(referral.id)")]
+            var pages = [
+                try await navigator.get("/caseload"), try await navigator.get("/clients"),
+                try await navigator.get("/clients/\(world.client.id)"), try await navigator.get("/referrals/\(referral.id)"),
+                try await browsers["housing"]!.get("/inbox"), try await browsers["housing"]!.get("/referrals/\(referral.id)")
+            ]
             pages.append(try await navigator.post("/clients", [("action", "search"), ("q", "Okafor")]))
             for page in pages {
                 #expect(page.contains("Okafor") || page.contains("Amara"))
                 for link in page.links {
                     // The phone number whole: ids are random hex, which may well contain "555".
-                    #expect(!link.contains("Okafor") && !link.contains("Amara") && !link.contains("housing") && !link.contains("555-0101"),
-                            "client data in \(link)")
+                    #expect(
+                        !link.contains("Okafor") && !link.contains("Amara") && !link.contains("housing") && !link.contains("555-0101"),
+                        "client data in \(link)")
                 }
             }
         }
@@ -131,8 +143,12 @@ struct WebSecurityTests {
     func formErrors() async throws {
         try await withWeb { browsers, world, _ in
             let before = try await world.count("clients")
-            let page = try await browsers["navigator"]!.post("/clients", [("action", "create"), ("givenName", "Kept Name"), ("familyName", "  "),
-                                                                          ("birthDate", "2026-02-30")])
+            let page = try await browsers["navigator"]!.post(
+                "/clients",
+                [
+                    ("action", "create"), ("givenName", "Kept Name"), ("familyName", "  "),
+                    ("birthDate", "2026-02-30")
+                ])
             #expect(page.status == 422)
             #expect(page.contains("birthDate must be a date like"))
             let retry = try await browsers["navigator"]!.post("/clients", [("action", "create"), ("givenName", "Kept Name"), ("familyName", "  ")])
@@ -149,19 +165,21 @@ struct WebSecurityTests {
         try await withWeb { browsers, world, _ in
             #expect(try await browsers["navigator"]!.get("/admin").status == 403)
             let admin = try await browsers["clinicAdmin"]!.get("/admin")
-            #expect(admin.status == 200 && !admin.contains("Add an organisation"))          // organisations are the network's
+            #expect(admin.status == 200 && !admin.contains("Add an organisation"))  // organisations are the network's
             // An organisation administrator administers its own organisation, and no other.
             #expect(try await browsers["clinicAdmin"]!.get("/admin/organizations/\(world.housing.id)").status == 404)
-            let elsewhere = try await browsers["clinicAdmin"]!.post("/admin/organizations/\(world.housing.id)",
-                                                                   [("action", "user"), ("user", world.housingStaff.userId.raw), ("active", "yes")])
+            let elsewhere = try await browsers["clinicAdmin"]!.post(
+                "/admin/organizations/\(world.housing.id)",
+                [("action", "user"), ("user", world.housingStaff.userId.raw), ("active", "yes")])
             #expect(elsewhere.status == 404)
-            #expect(try await browsers["housing"]!.get("/inbox").status == 200)               // still signed in
+            #expect(try await browsers["housing"]!.get("/inbox").status == 200)  // still signed in
             let own = try await browsers["clinicAdmin"]!.get("/admin/organizations/\(world.clinic.id)")
             #expect(own.contains("nav@clinic.test") && !own.contains("value=\"network-administrator\""))
-            let done = try await browsers["clinicAdmin"]!.post("/admin/organizations/\(world.clinic.id)",
-                                                              [("action", "user"), ("user", world.navigator.userId.raw), ("roles", "navigator")])
+            let done = try await browsers["clinicAdmin"]!.post(
+                "/admin/organizations/\(world.clinic.id)",
+                [("action", "user"), ("user", world.navigator.userId.raw), ("roles", "navigator")])
             #expect(done.status == 303)
-            #expect(try await browsers["navigator"]!.get("/caseload").status == 303)         // deactivated: signed out, sent to sign in
+            #expect(try await browsers["navigator"]!.get("/caseload").status == 303)  // deactivated: signed out, sent to sign in
             // Capacity is kept by the organisation's own staff: nobody else, administrators included.
             let capacity = [("action", "capacity"), ("service", world.foodService.id.raw), ("capacity", "waitlist")]
             #expect(try await browsers["unrelated"]!.post("/admin/organizations/\(world.food.id)", capacity).status == 404)
@@ -172,12 +190,16 @@ struct WebSecurityTests {
             // The network administrator adds organisations, and another organisation's first administrator only.
             let network = try await browsers["networkAdmin"]!.get("/admin/organizations/\(world.housing.id)")
             #expect(network.status == 200 && network.contains("Add an administrator") && !network.contains("Add a service"))
-            let first = try await browsers["networkAdmin"]!.post("/admin/organizations/\(world.housing.id)",
-                [("action", "new-user"), ("displayName", "Harper"), ("email", "harper@housing.test"), ("roles", "navigator"),
-                 ("password", "a long enough password")])
+            let first = try await browsers["networkAdmin"]!.post(
+                "/admin/organizations/\(world.housing.id)",
+                [
+                    ("action", "new-user"), ("displayName", "Harper"), ("email", "harper@housing.test"), ("roles", "navigator"),
+                    ("password", "a long enough password")
+                ])
             #expect(first.status == 303)
-            #expect(try await world.store.user(email: "harper@housing.test")?.roles == [.administrator])     // the form's roles are not its to set
-            let second = try await browsers["networkAdmin"]!.post("/admin/organizations/\(world.housing.id)",
+            #expect(try await world.store.user(email: "harper@housing.test")?.roles == [.administrator])  // the form's roles are not its to set
+            let second = try await browsers["networkAdmin"]!.post(
+                "/admin/organizations/\(world.housing.id)",
                 [("action", "new-user"), ("displayName", "Kit"), ("email", "kit@housing.test"), ("password", "a long enough password")])
             #expect(second.status == 409 && second.contains("already has an active administrator"))
         }

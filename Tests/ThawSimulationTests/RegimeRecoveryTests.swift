@@ -14,14 +14,16 @@ import ThawTestSupport
         try await withDatabase(.sqlite) { db in
             let store = ThawStore(database: db.database, clock: ManualClock(ISO8601.parse("2021-01-04T00:00:00Z")!))
             let people = try await SimulatedNetwork.create(in: store, organizations: 16, peopleEach: 3)
-            let plan = SimulationPlan.random(organizations: people.keys.sorted { $0.raw < $1.raw }, partnersEach: 4,
-                                             start: CalendarDate("2021-01-04")!, weeks: 156, noise: Self.noise, seed: 7)
+            let plan = SimulationPlan.random(
+                organizations: people.keys.sorted { $0.raw < $1.raw }, partnersEach: 4,
+                start: CalendarDate("2021-01-04")!, weeks: 156, noise: Self.noise, seed: 7)
             #expect(plan.pairs.count >= 16 && plan.pairs.contains { $0.regimes.count > 1 })
             let summary = try await Simulator(database: db.database, people: people).run(plan)
             #expect(summary.actions > plan.pairs.count * 156)
             let recovery = try await RegimeRecovery.measure(plan, store: store, people: people)
-            print("regime recovery at noise \(Self.noise): planted \(recovery.planted), detected \(recovery.detected), matched \(recovery.matched) " +
-                  "(same direction \(recovery.sameDirection)); precision \(recovery.precision), recall \(recovery.recall)")
+            print(
+                "regime recovery at noise \(Self.noise): planted \(recovery.planted), detected \(recovery.detected), matched \(recovery.matched) "
+                    + "(same direction \(recovery.sameDirection)); precision \(recovery.precision), recall \(recovery.recall)")
             #expect(recovery.planted >= 20)
             #expect(recovery.precision >= 0.75)
             #expect(recovery.recall >= 0.75)
@@ -37,16 +39,20 @@ import ThawTestSupport
             try await withDatabase(.sqlite) { db in
                 let store = ThawStore(database: db.database, clock: ManualClock(ISO8601.parse("2021-01-04T00:00:00Z")!))
                 let people = try await SimulatedNetwork.create(in: store, organizations: 12, peopleEach: 3)
-                let plan = SimulationPlan.random(organizations: people.keys.sorted { $0.raw < $1.raw }, partnersEach: 4,
-                                                 start: CalendarDate("2021-01-04")!, weeks: 30, noise: Self.noise, seed: 11)
+                let plan = SimulationPlan.random(
+                    organizations: people.keys.sorted { $0.raw < $1.raw }, partnersEach: 4,
+                    start: CalendarDate("2021-01-04")!, weeks: 30, noise: Self.noise, seed: 11)
                 try await Simulator(database: db.database, people: people).run(plan, streams: 5)
                 #expect(try await store.rebuildFindsClimateUnchanged())
                 return try await db.database.read { c in
                     let kinds = try await c.query("SELECT kind, COUNT(*) AS n FROM activity GROUP BY kind ORDER BY kind", [])
                         .map { "\($0.string("kind"))=\($0.int("n"))" }
-                    let pairs = try await c.query("""
-                        SELECT COUNT(DISTINCT org_lo || '|' || org_hi) AS n FROM climate_months
-                        """, []).first?.int("n") ?? 0
+                    let pairs =
+                        try await c.query(
+                            """
+                            SELECT COUNT(DISTINCT org_lo || '|' || org_hi) AS n FROM climate_months
+                            """, []
+                        ).first?.int("n") ?? 0
                     let entries = try await c.query("SELECT COUNT(*) AS n FROM activity", []).first?.int("n") ?? 0
                     return (kinds, pairs, entries)
                 }

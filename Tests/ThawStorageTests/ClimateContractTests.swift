@@ -11,18 +11,19 @@ import ThawTestSupport
     @Test(arguments: Backend.available)
     func migrationTwelveRecomputesTheMonthRowsFromTheLedger(backend: Backend) async throws {
         try await withDatabase(backend, migrations: Migrator.all.filter { $0.version < 12 }) { db in
-            let january = CalendarDate("2026-01-05")!.startOfDay   // a Monday
+            let january = CalendarDate("2026-01-05")!.startOfDay  // a Monday
             let entries: [(days: Int, user: String?, actor: String, counterpart: String?, kind: String, channel: String, detail: String)] = [
                 (0, "usr_1", "org_b", "org_a", "thread.message", "informal", "{}"),
                 (1, "usr_2", "org_a", "org_b", "signal.acknowledged", "formal", #"{"timeliness":"late"}"#),
                 (8, "usr_1", "org_b", "org_a", "consultation.answered", "formal", #"{"response":"adapted","timeliness":"on-time"}"#),
                 (9, nil, "org_a", "org_b", "referral.response-overdue", "system", "{}"),
-                (9, nil, "org_a", "org_b", "user.created", "system", "{}"),           // system: nothing
-                (10, "usr_3", "org_a", nil, "thread.message", "informal", "{}"),       // no counterpart: nothing
+                (9, nil, "org_a", "org_b", "user.created", "system", "{}"),  // system: nothing
+                (10, "usr_3", "org_a", nil, "thread.message", "informal", "{}")  // no counterpart: nothing
             ]
             try await db.database.write { c in
                 for e in entries {
-                    try await c.execute("""
+                    try await c.execute(
+                        """
                         INSERT INTO activity (at, actor_user_id, actor_organization_id, counterpart_organization_id, kind, subject_type, subject_id, channel, detail)
                         VALUES (?, ?, ?, ?, ?, 'test', 'x', ?, ?)
                         """, january.adding(days: e.days), e.user, e.actor, e.counterpart, e.kind, e.channel, e.detail)
@@ -45,17 +46,21 @@ import ThawTestSupport
         try await withDatabase(backend) { db in
             let w = try await World.make(db.database)
             let nav = w.store.scoped(to: w.navigator), partner = w.store.scoped(to: w.housingStaff), lead = w.store.scoped(to: w.clinicLead)
-            var referral = try await w.refer()                                                     // clinic → housing
+            var referral = try await w.refer()  // clinic → housing
             w.clock.advance(seconds: 3600)
             referral = try await partner.changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: 1)
-            _ = try await partner.sendMessage(referral: referral.id, body: "Booked")             // housing → clinic
-            _ = try await nav.sendMessage(referral: referral.id, body: "Thanks")                 // clinic → housing
-            w.clock.advance(seconds: 8 * 86_400)                                                   // another week
+            _ = try await partner.sendMessage(referral: referral.id, body: "Booked")  // housing → clinic
+            _ = try await nav.sendMessage(referral: referral.id, body: "Thanks")  // clinic → housing
+            w.clock.advance(seconds: 8 * 86_400)  // another week
             _ = try await lead.startThread(subject: "Coffee", with: [w.housingStaff.userId], message: "Next week?")
-            let kept = try await lead.createCommitment(NewCommitment(toOrganizationId: w.housing.id, what: "PPE", context: .thread,
-                                                                     dueOn: CalendarDate(w.clock.now().adding(days: 2))))
-            _ = try await lead.createCommitment(NewCommitment(toOrganizationId: w.housing.id, what: "Schedule", context: .meeting,
-                                                              dueOn: CalendarDate(w.clock.now().adding(days: 1))))
+            let kept = try await lead.createCommitment(
+                NewCommitment(
+                    toOrganizationId: w.housing.id, what: "PPE", context: .thread,
+                    dueOn: CalendarDate(w.clock.now().adding(days: 2))))
+            _ = try await lead.createCommitment(
+                NewCommitment(
+                    toOrganizationId: w.housing.id, what: "Schedule", context: .meeting,
+                    dueOn: CalendarDate(w.clock.now().adding(days: 1))))
             _ = try await lead.changeCommitment(kept.id, .keep(evidence: "Delivered"), expectedVersion: 1)
             w.clock.advance(seconds: 3 * 86_400)
             try await w.store.markMissedCommitments()
@@ -64,27 +69,31 @@ import ThawTestSupport
             #expect(!incremental.isEmpty)
             let seen = LockedCounter()
             let report = try await w.store.rebuildClimate(pageSize: 3) { done, total in seen.set(done, total) }
-            #expect(report.rows == ClimateRowChanges(rows: incremental.count))   // every stored row as the ledger gives it
+            #expect(report.rows == ClimateRowChanges(rows: incremental.count))  // every stored row as the ledger gives it
             #expect(try await w.store.climateSnapshot() == incremental)
             #expect(seen.done == seen.total && seen.total > 10)
 
-            let months = try await lead.pairClimate(w.clinic.id, w.housing.id, period: .month, from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-02-01")!)
+            let months = try await lead.pairClimate(
+                w.clinic.id, w.housing.id, period: .month, from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-02-01")!)
             let january = try #require(months.first)
             #expect(january.counts.loToHi + january.counts.hiToLo >= 4)
-            #expect(january.components.followThrough == 0.5)                 // one kept, one missed
-            #expect(january.components.channelMix != nil && january.counts.informal == 2)   // the thread and the promise made in it
-            #expect(january.weeksWithContact == 2 && january.weeksInPeriod == 5)   // weeks of 5 and 12 January, of five touching January
+            #expect(january.components.followThrough == 0.5)  // one kept, one missed
+            #expect(january.components.channelMix != nil && january.counts.informal == 2)  // the thread and the promise made in it
+            #expect(january.weeksWithContact == 2 && january.weeksInPeriod == 5)  // weeks of 5 and 12 January, of five touching January
             #expect(january.index != nil && january.index! > 0 && january.index! <= 100)
-            let weeks = try await lead.pairClimate(w.clinic.id, w.housing.id, period: .week, from: CalendarDate("2026-01-05")!, to: CalendarDate("2026-01-26")!)
+            let weeks = try await lead.pairClimate(
+                w.clinic.id, w.housing.id, period: .week, from: CalendarDate("2026-01-05")!, to: CalendarDate("2026-01-26")!)
             #expect(weeks.map(\.start.description) == ["2026-01-05", "2026-01-12", "2026-01-19"])
-            #expect(weeks.reduce(PairCounts()) { $0 + $1.counts } == january.counts)   // weeks and the month agree
+            #expect(weeks.reduce(PairCounts()) { $0 + $1.counts } == january.counts)  // weeks and the month agree
             await #expect(throws: ThawError.self) {
-                try await w.store.scoped(to: w.foodStaff).pairClimate(w.clinic.id, w.housing.id, period: .month, from: CalendarDate("2026-01-01")!,
-                                                                      to: CalendarDate("2026-02-01")!)
+                try await w.store.scoped(to: w.foodStaff).pairClimate(
+                    w.clinic.id, w.housing.id, period: .month, from: CalendarDate("2026-01-01")!,
+                    to: CalendarDate("2026-02-01")!)
             }
             await #expect(throws: ThawError.self) {
-                try await lead.pairClimate(w.clinic.id, w.housing.id, period: .month, from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-02-01")!,
-                                           weights: ClimateWeights(weights: ["reciprocity": 0]))
+                try await lead.pairClimate(
+                    w.clinic.id, w.housing.id, period: .month, from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-02-01")!,
+                    weights: ClimateWeights(weights: ["reciprocity": 0]))
             }
         }
     }
@@ -95,18 +104,19 @@ extension ClimateContractTests {
     func networkClimateCountsTiesPerPeriod(backend: Backend) async throws {
         try await withDatabase(backend) { db in
             let w = try await World.make(db.database)
-            _ = try await w.refer()                                                               // clinic – housing, January
+            _ = try await w.refer()  // clinic – housing, January
             let lead = w.store.scoped(to: w.clinicLead)
-            _ = try await lead.startThread(subject: "Hello", with: [w.foodStaff.userId], message: "Coffee?")   // clinic – food
+            _ = try await lead.startThread(subject: "Hello", with: [w.foodStaff.userId], message: "Coffee?")  // clinic – food
             let months = try await lead.networkClimate(period: .month, from: CalendarDate("2025-12-01")!, to: CalendarDate("2026-02-01")!)
             #expect(months.map(\.ties) == [0, 2])
             let january = months[1]
-            #expect(january.measures.density == 2.0 / 6.0)                                        // 2 ties of 6 among 4 organisations
-            #expect(january.measures.betweenness[w.clinic.id.raw] == 1.0 / 3.0)                   // the clinic joins housing and food
-            #expect(january.measures.directness == nil)                                           // the world has no central-system organisation
+            #expect(january.measures.density == 2.0 / 6.0)  // 2 ties of 6 among 4 organisations
+            #expect(january.measures.betweenness[w.clinic.id.raw] == 1.0 / 3.0)  // the clinic joins housing and food
+            #expect(january.measures.directness == nil)  // the world has no central-system organisation
             #expect(january.tieWeightedIndex != nil)
             await #expect(throws: ThawError.self) {
-                try await w.store.scoped(to: w.navigator).networkClimate(period: .month, from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-02-01")!)
+                try await w.store.scoped(to: w.navigator).networkClimate(
+                    period: .month, from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-02-01")!)
             }
         }
     }
@@ -124,7 +134,7 @@ extension ClimateContractTests {
             // One referral each: messages on one referral would queue on its row's lock before reaching the climate.
             var referrals: [Referral] = []
             for _ in 0..<messages { referrals.append(try await w.refer()) }
-            w.clock.advance(seconds: 27 * 86_400)   // 1 February: a month with no entry yet (the consent runs to 4 February)
+            w.clock.advance(seconds: 27 * 86_400)  // 1 February: a month with no entry yet (the consent runs to 4 February)
             let month = CalendarDate(year: CalendarDate(w.clock.now()).year, month: CalendarDate(w.clock.now()).month, day: 1)!
             let nav = w.store.scoped(to: w.navigator), partner = w.store.scoped(to: w.housingStaff)
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -7,7 +7,7 @@ import ThawCore
     @Test func encodesMapsThatJSONDecoderReadsBackExactly() throws {
         let samples: [[String: String]] = [
             [:], ["a": "b"], ["reason": "Client \"moved\" away\n\tback\\slash", "z": "✓ é", "ctl": "\u{01}\u{1f}"],
-            Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", String(repeating: "x", count: $0)) }),
+            Dictionary(uniqueKeysWithValues: (0..<50).map { ("k\($0)", String(repeating: "x", count: $0)) })
         ]
         for map in samples {
             let text = JSONText.encode(map)

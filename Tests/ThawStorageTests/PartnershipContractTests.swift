@@ -13,14 +13,17 @@ import ThawTestSupport
 
     func leads(_ w: World) async throws -> Leads {
         func lead(_ org: Organization, _ email: String) async throws -> Actor {
-            let user = try await w.store.createUser(NewUser(organizationId: org.id, email: email, displayName: email, roles: [.partnershipLead],
-                                                            password: "correct horse battery"), passwordHash: "x")
+            let user = try await w.store.createUser(
+                NewUser(
+                    organizationId: org.id, email: email, displayName: email, roles: [.partnershipLead],
+                    password: "correct horse battery"), passwordHash: "x")
             return Actor(userId: user.id, organizationId: org.id, sector: org.sector, roles: [.partnershipLead])
         }
         let housing = try await lead(w.housing, "lead@housing.test"), food = try await lead(w.food, "lead@food.test")
         let unrelated = try await lead(w.unrelated, "lead@library.test")
-        return Leads(clinic: w.store.scoped(to: w.clinicLead), housing: w.store.scoped(to: housing), food: w.store.scoped(to: food),
-                     unrelated: w.store.scoped(to: unrelated), clinicActor: w.clinicLead, housingActor: housing, foodActor: food)
+        return Leads(
+            clinic: w.store.scoped(to: w.clinicLead), housing: w.store.scoped(to: housing), food: w.store.scoped(to: food),
+            unrelated: w.store.scoped(to: unrelated), clinicActor: w.clinicLead, housingActor: housing, foodActor: food)
     }
 
     @Test(arguments: Backend.available)
@@ -28,11 +31,17 @@ import ThawTestSupport
         try await withDatabase(backend) { db in
             let w = try await World.make(db.database)
             let l = try await leads(w)
-            let committee = try await l.clinic.createCommittee(NewCommittee(name: "Integrated care council", purpose: "Shared governance",
-                decisionRule: .sectorParity, quorum: 2, memberOrganizationIds: [w.clinic.id, w.housing.id, w.food.id]))
+            let committee = try await l.clinic.createCommittee(
+                NewCommittee(
+                    name: "Integrated care council", purpose: "Shared governance",
+                    decisionRule: .sectorParity, quorum: 2, memberOrganizationIds: [w.clinic.id, w.housing.id, w.food.id]))
             await #expect(throws: ThawError.notFound("committee \(committee.id)")) { try await l.unrelated.committee(committee.id) }
-            await #expect(throws: ThawError.self) { try await w.store.scoped(to: w.clinicAdmin).createCommittee(NewCommittee(name: "x", purpose: "",
-                decisionRule: .consensus, quorum: 1, memberOrganizationIds: [w.clinic.id])) }
+            await #expect(throws: ThawError.self) {
+                try await w.store.scoped(to: w.clinicAdmin).createCommittee(
+                    NewCommittee(
+                        name: "x", purpose: "",
+                        decisionRule: .consensus, quorum: 1, memberOrganizationIds: [w.clinic.id]))
+            }
 
             // Primary care approves, social care splits 1–1: parity fails.
             var motion = try await l.clinic.proposeDecision(committee.id, motion: "Fund a shared navigator post")
@@ -61,8 +70,9 @@ import ThawTestSupport
             _ = try await l.housing.vote(thin.id, .approve)
             #expect(try await l.clinic.closeDecision(thin.id).status == .passed)
 
-            let meeting = try await l.clinic.recordMeeting(committee.id, heldAt: w.clock.now(), agenda: ["Navigator post", "Billing codes"],
-                                                           minutes: "Agreed to revisit billing codes.", attendees: [l.clinicActor.userId, l.housingActor.userId])
+            let meeting = try await l.clinic.recordMeeting(
+                committee.id, heldAt: w.clock.now(), agenda: ["Navigator post", "Billing codes"],
+                minutes: "Agreed to revisit billing codes.", attendees: [l.clinicActor.userId, l.housingActor.userId])
             await #expect(throws: ThawError.self) {
                 try await l.clinic.recordMeeting(committee.id, heldAt: w.clock.now(), agenda: ["x"], minutes: nil, attendees: [l.foodActor.userId])
             }
@@ -70,7 +80,8 @@ import ThawTestSupport
             let formal = try await w.database.read { c in
                 try await c.query("SELECT kind FROM activity WHERE channel = 'formal' ORDER BY seq", []).map { $0.string("kind") }
             }
-            #expect(formal.contains("committee.member-left") && formal.contains("decision.failed") && formal.contains("decision.passed")
+            #expect(
+                formal.contains("committee.member-left") && formal.contains("decision.failed") && formal.contains("decision.passed")
                     && formal.contains("meeting.held"))
         }
     }
@@ -82,12 +93,16 @@ import ThawTestSupport
             let l = try await leads(w)
             let today = CalendarDate(w.clock.now())
             await #expect(throws: ThawError.self) {
-                try await l.clinic.createCommitment(NewCommitment(toOrganizationId: w.housing.id, what: "x", context: .meeting,
-                                                                  dueOn: CalendarDate(w.clock.now().adding(days: -1))))
+                try await l.clinic.createCommitment(
+                    NewCommitment(
+                        toOrganizationId: w.housing.id, what: "x", context: .meeting,
+                        dueOn: CalendarDate(w.clock.now().adding(days: -1))))
             }
             let due = CalendarDate(w.clock.now().adding(days: 3))
-            var commitment = try await l.clinic.createCommitment(NewCommitment(toOrganizationId: w.housing.id, what: "Supply protective equipment",
-                                                                               context: .meeting, dueOn: due))
+            var commitment = try await l.clinic.createCommitment(
+                NewCommitment(
+                    toOrganizationId: w.housing.id, what: "Supply protective equipment",
+                    context: .meeting, dueOn: due))
             #expect(try await l.housing.commitments().map(\.id) == [commitment.id])
             await #expect(throws: ThawError.notFound("commitment \(commitment.id)")) {
                 try await l.unrelated.changeCommitment(commitment.id, .keep(evidence: "x"), expectedVersion: 1)
@@ -95,18 +110,23 @@ import ThawTestSupport
             await #expect(throws: ThawError.self) { try await l.housing.changeCommitment(commitment.id, .keep(evidence: "x"), expectedVersion: 1) }
             #expect(try await w.store.markMissedCommitments() == 0)
             w.clock.advance(seconds: 4 * 86_400)
-            commitment = try #require(try await l.clinic.commitments().first)   // listing sweeps first
+            commitment = try #require(try await l.clinic.commitments().first)  // listing sweeps first
             #expect(commitment.status == .missed && commitment.version == 2)
-            #expect(try await w.store.markMissedCommitments() == 0)               // once only
+            #expect(try await w.store.markMissedCommitments() == 0)  // once only
             let missed = try await w.database.read { c in
                 try await c.query("SELECT at, actor_user_id, counterpart_organization_id FROM activity WHERE kind = 'commitment.missed'", [])
             }
-            #expect(missed.count == 1 && missed[0].timestamp("at") == due.startOfDay.adding(days: 1) && missed[0].optionalString("actor_user_id") == nil)
+            #expect(
+                missed.count == 1 && missed[0].timestamp("at") == due.startOfDay.adding(days: 1) && missed[0].optionalString("actor_user_id") == nil)
             await #expect(throws: ThawError.self) { try await l.clinic.changeCommitment(commitment.id, .keep(evidence: "late"), expectedVersion: 1) }
-            commitment = try await l.clinic.changeCommitment(commitment.id, .renegotiate(newDueOn: CalendarDate(w.clock.now().adding(days: 10)),
-                                                                                         reason: "Supplier delay"), expectedVersion: 2)
+            commitment = try await l.clinic.changeCommitment(
+                commitment.id,
+                .renegotiate(
+                    newDueOn: CalendarDate(w.clock.now().adding(days: 10)),
+                    reason: "Supplier delay"), expectedVersion: 2)
             #expect(commitment.status == .open && commitment.renegotiations == 1)
-            commitment = try await l.clinic.changeCommitment(commitment.id, .keep(evidence: "2,000 masks delivered"), expectedVersion: commitment.version)
+            commitment = try await l.clinic.changeCommitment(
+                commitment.id, .keep(evidence: "2,000 masks delivered"), expectedVersion: commitment.version)
             #expect(commitment.status == .kept)
             await #expect(throws: ThawError.conflict(code: "commitment-closed", message: "a kept commitment cannot be withdrawn")) {
                 try await l.clinic.changeCommitment(commitment.id, .withdraw(reason: "no"), expectedVersion: commitment.version)
@@ -121,8 +141,10 @@ import ThawTestSupport
             let w = try await World.make(db.database)
             let l = try await leads(w)
             let deadline = CalendarDate(w.clock.now().adding(days: 14))
-            let consultation = try await l.clinic.createConsultation(NewConsultation(title: "Billing codes for navigation",
-                proposal: "Add codes for navigator time", invitedOrganizationIds: [w.housing.id], deadline: deadline))
+            let consultation = try await l.clinic.createConsultation(
+                NewConsultation(
+                    title: "Billing codes for navigation",
+                    proposal: "Add codes for navigator time", invitedOrganizationIds: [w.housing.id], deadline: deadline))
             await #expect(throws: ThawError.notFound("consultation \(consultation.id)")) { try await l.food.consultation(consultation.id) }
             await #expect(throws: ThawError.self) { try await l.clinic.addFeedback(consultation.id, text: "Our own view") }
             let item = try await l.housing.addFeedback(consultation.id, text: "Include time spent on housing forms")
@@ -138,8 +160,10 @@ import ThawTestSupport
             let (_, items) = try await l.housing.consultation(consultation.id)
             #expect(items.map(\.response) == [.adopted, .notAdopted])
             // After the deadline no new feedback is taken.
-            let late = try await l.clinic.createConsultation(NewConsultation(title: "Hours", proposal: "Evening clinics",
-                invitedOrganizationIds: [w.housing.id], deadline: CalendarDate(w.clock.now())))
+            let late = try await l.clinic.createConsultation(
+                NewConsultation(
+                    title: "Hours", proposal: "Evening clinics",
+                    invitedOrganizationIds: [w.housing.id], deadline: CalendarDate(w.clock.now())))
             w.clock.advance(seconds: 2 * 86_400)
             await #expect(throws: ThawError.conflict(code: "deadline-passed", message: "the deadline for feedback was \(late.deadline)")) {
                 try await l.housing.addFeedback(late.id, text: "Too late")
@@ -161,7 +185,8 @@ import ThawTestSupport
             await #expect(throws: ThawError.self) { try await w.store.scoped(to: w.clinicAdmin).postToThread(thread.id, body: "hi") }
             await #expect(throws: ThawError.self) { try await l.clinic.startThread(subject: "Internal", with: [w.navigator.userId], message: "x") }
             let informal = try await w.database.read { c in
-                try await c.query("SELECT actor_organization_id, counterpart_organization_id FROM activity WHERE channel = 'informal' ORDER BY seq", [])
+                try await c.query(
+                    "SELECT actor_organization_id, counterpart_organization_id FROM activity WHERE channel = 'informal' ORDER BY seq", [])
             }
             #expect(informal.map { $0.string("counterpart_organization_id") } == [w.housing.id.raw, w.clinic.id.raw])
         }
@@ -172,33 +197,41 @@ import ThawTestSupport
         try await withDatabase(backend) { db in
             let w = try await World.make(db.database)
             let l = try await leads(w)
-            _ = try await w.refer()                                            // a referral between the clinic and housing
+            _ = try await w.refer()  // a referral between the clinic and housing
             w.clock.advance(seconds: 60)
             _ = try await l.clinic.startThread(subject: "Hello", with: [l.housingActor.userId], message: "Coffee?")
             w.clock.advance(seconds: 60)
-            _ = try await l.clinic.createCommitment(NewCommitment(toOrganizationId: w.housing.id, what: "Share the on-call list",
-                                                                  context: .thread, dueOn: CalendarDate(w.clock.now().adding(days: 5))))
-            _ = try await l.housing.recordEvent(NewOutsideEvent(kind: .cabinetChange, title: "Cabinet shuffle", description: "",
-                                                                occurredOn: CalendarDate(w.clock.now()), affectedOrganizationIds: [w.housing.id]))
+            _ = try await l.clinic.createCommitment(
+                NewCommitment(
+                    toOrganizationId: w.housing.id, what: "Share the on-call list",
+                    context: .thread, dueOn: CalendarDate(w.clock.now().adding(days: 5))))
+            _ = try await l.housing.recordEvent(
+                NewOutsideEvent(
+                    kind: .cabinetChange, title: "Cabinet shuffle", description: "",
+                    occurredOn: CalendarDate(w.clock.now()), affectedOrganizationIds: [w.housing.id]))
             let timeline = try await l.housing.pairTimeline(w.housing.id, w.clinic.id)
             let kinds = timeline.map { $0.activity?.kind ?? "event:" + ($0.event?.kind.rawValue ?? "?") }
             // The world's consent and the referral are about a client: left out entirely. An event sits at the start of its day.
             #expect(kinds == ["event:cabinet-change", "thread.message", "commitment.made"])
-            #expect(!timeline.contains { item in
-                guard let entry = item.activity else { return false }
-                return entry.subjectId == w.client.id.raw || entry.detail.values.contains(w.client.id.raw) || entry.channel == .referral
-            })
+            #expect(
+                !timeline.contains { item in
+                    guard let entry = item.activity else { return false }
+                    return entry.subjectId == w.client.id.raw || entry.detail.values.contains(w.client.id.raw) || entry.channel == .referral
+                })
             await #expect(throws: ThawError.self) { try await l.food.pairTimeline(w.housing.id, w.clinic.id) }
             // An organisation that does not exist is not a pair with no history: 404.
             await #expect(throws: ThawError.notFound("the pair of organisations \(w.housing.id) and org_00000000000000000000000000000000")) {
                 try await l.housing.pairTimeline(w.housing.id, ID("org_00000000000000000000000000000000"))
             }
             await #expect(throws: ThawError.notFound("the pair of organisations \(w.housing.id) and org_00000000000000000000000000000000")) {
-                try await l.housing.pairClimate(w.housing.id, ID("org_00000000000000000000000000000000"), period: .month,
-                                                from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-02-01")!)
+                try await l.housing.pairClimate(
+                    w.housing.id, ID("org_00000000000000000000000000000000"), period: .month,
+                    from: CalendarDate("2026-01-01")!, to: CalendarDate("2026-02-01")!)
             }
-            let committee = try await l.clinic.createCommittee(NewCommittee(name: "Council", purpose: "", decisionRule: .consensus, quorum: 1,
-                                                                            memberOrganizationIds: [w.clinic.id, w.housing.id]))
+            let committee = try await l.clinic.createCommittee(
+                NewCommittee(
+                    name: "Council", purpose: "", decisionRule: .consensus, quorum: 1,
+                    memberOrganizationIds: [w.clinic.id, w.housing.id]))
             let motion = try await l.clinic.proposeDecision(committee.id, motion: "Meet monthly")
             _ = try await l.housing.vote(motion.id, .approve)
             _ = try await l.clinic.closeDecision(motion.id)

@@ -13,7 +13,7 @@ import ThawTestSupport
         try await withDatabase(backend) { test in
             // One connection throughout: a read lends one and opens no transaction of its own.
             try await test.database.read { db in
-                let probe = "SELECT ? + 1 AS n -- \(UUID())"   // never prepared on this connection
+                let probe = "SELECT ? + 1 AS n -- \(UUID())"  // never prepared on this connection
                 _ = try await db.execute("BEGIN", [])
                 await #expect(throws: SQLError.self) { try await db.query("SELECT 1 / ? AS n", [.int(0)]) }
                 // Preparing it now fails (the transaction has failed), and PostgresNIO remembers that failure.
@@ -43,7 +43,9 @@ import ThawTestSupport
     }
 
     @Test func onlyQueriesAndDataChangesCanBePrepared() {
-        for sql in ["SELECT 1", "  select 1", "\n  INSERT INTO t VALUES (?)", "UPDATE t SET a = ?", "DELETE FROM t", "WITH x AS (SELECT 1) SELECT * FROM x"] {
+        for sql in [
+            "SELECT 1", "  select 1", "\n  INSERT INTO t VALUES (?)", "UPDATE t SET a = ?", "DELETE FROM t", "WITH x AS (SELECT 1) SELECT * FROM x"
+        ] {
             #expect(PostgresStatementCache.isPreparable(sql), "\(sql)")
         }
         for sql in ["BEGIN", "COMMIT", "ROLLBACK", "SET LOCAL synchronous_commit TO OFF", "CREATE TABLE t (a INT)", "SELECTED"] {

@@ -31,17 +31,22 @@ import ThawTestSupport
             let message = try await partner.sendMessage(referral: referral.id, body: "Intake booked for Tuesday")
             #expect(Int64(message.id.raw.dropFirst(4).prefix(12), radix: 16) == message.sentAt.millis)
             _ = try await w.store.scoped(to: w.navigator).sendMessage(referral: referral.id, body: "Thanks!")
-            referral = try await partner.changeStatus(referral.id, StatusChange(
-                status: .completed, outcome: ReferralOutcome(code: .needMet, summary: "Housed")), expectedVersion: referral.version)
+            referral = try await partner.changeStatus(
+                referral.id,
+                StatusChange(
+                    status: .completed, outcome: ReferralOutcome(code: .needMet, summary: "Housed")), expectedVersion: referral.version)
             #expect(referral.status == .completed && referral.outcome?.summary == "Housed")
 
             let timeline = try await w.store.scoped(to: w.navigator).timeline(referral: referral.id)
-            #expect(timeline.map(\.kind) == ["referral.created", "referral.status-changed", "referral.business-status",
-                                             "referral.status-changed", "referral.message-sent", "referral.message-sent",
-                                             "referral.status-changed"])
+            #expect(
+                timeline.map(\.kind) == [
+                    "referral.created", "referral.status-changed", "referral.business-status",
+                    "referral.status-changed", "referral.message-sent", "referral.message-sent",
+                    "referral.status-changed"
+                ])
             #expect(timeline.map(\.seq) == timeline.map(\.seq).sorted())
             #expect(timeline[1].actorOrganizationId == w.housing.id && timeline[1].counterpartOrganizationId == w.clinic.id)
-            #expect(timeline[1].detail == ["from": "requested", "to": "accepted", "timeliness": "on-time"])   // the first response, in time
+            #expect(timeline[1].detail == ["from": "requested", "to": "accepted", "timeliness": "on-time"])  // the first response, in time
             #expect(timeline.allSatisfy { $0.channel == .referral })
 
             // Read receipts: only the other side marks a message read.
@@ -62,8 +67,11 @@ import ThawTestSupport
                 try await w.store.scoped(to: w.navigator).changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: 1)
             }
             await #expect(throws: ThawError.self) {
-                try await w.store.scoped(to: w.housingStaff).changeStatus(referral.id, StatusChange(status: .completed,
-                    outcome: ReferralOutcome(code: .needMet, summary: "x")), expectedVersion: 1)
+                try await w.store.scoped(to: w.housingStaff).changeStatus(
+                    referral.id,
+                    StatusChange(
+                        status: .completed,
+                        outcome: ReferralOutcome(code: .needMet, summary: "x")), expectedVersion: 1)
             }
             await #expect(throws: ThawError.self) {
                 try await w.store.scoped(to: w.housingStaff).changeStatus(referral.id, StatusChange(status: .rejected), expectedVersion: 1)
@@ -82,8 +90,12 @@ import ThawTestSupport
             let partner = w.store.scoped(to: w.housingStaff)
             let requester = w.store.scoped(to: w.navigator)
             // The partner accepts while the navigator cancels, both from version 1.
-            async let accept: Result<Referral, any Error> = Result { try await partner.changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: 1) }
-            async let cancel: Result<Referral, any Error> = Result { try await requester.changeStatus(referral.id, StatusChange(status: .cancelled, reason: "moved away"), expectedVersion: 1) }
+            async let accept: Result<Referral, any Error> = Result {
+                try await partner.changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: 1)
+            }
+            async let cancel: Result<Referral, any Error> = Result {
+                try await requester.changeStatus(referral.id, StatusChange(status: .cancelled, reason: "moved away"), expectedVersion: 1)
+            }
             let results = await [accept, cancel]
             let winners = results.compactMap { try? $0.get() }
             #expect(winners.count == 1)
@@ -106,7 +118,9 @@ import ThawTestSupport
                 NewReferral(clientId: w.client.id, serviceId: w.housingService.id, needCategory: .housing, note: "Needs housing soon"),
                 idempotencyKey: "k-1")
             #expect(replayed && again.id == first.id)
-            await #expect(throws: ThawError.unprocessable("Idempotency-Key", "reused", "this Idempotency-Key was already used for a different request")) {
+            await #expect(
+                throws: ThawError.unprocessable("Idempotency-Key", "reused", "this Idempotency-Key was already used for a different request")
+            ) {
                 try await w.store.scoped(to: w.navigator).createReferral(
                     NewReferral(clientId: w.client.id, serviceId: w.housingService.id, needCategory: .housing, note: "different"),
                     idempotencyKey: "k-1")
@@ -163,8 +177,11 @@ import ThawTestSupport
                 await #expect(throws: ThawError.notFound("referral \(referral.id)")) { try await s.referral(referral.id) }
                 await #expect(throws: ThawError.self) { try await s.client(w.client.id) }
                 await #expect(throws: ThawError.self) { try await s.timeline(referral: referral.id) }
-                await #expect(throws: ThawError.self) { try await s.recordConsent(client: w.client.id,
-                    NewConsent(grantee: .sector(.community), scopes: [.contact], purpose: .referral)) }
+                await #expect(throws: ThawError.self) {
+                    try await s.recordConsent(
+                        client: w.client.id,
+                        NewConsent(grantee: .sector(.community), scopes: [.contact], purpose: .referral))
+                }
             }
         }
     }
@@ -174,8 +191,10 @@ import ThawTestSupport
         try await withDatabase(backend) { db in
             let w = try await World.make(db.database)
             // Consent for the whole social-care sector lets both partners see the open referral.
-            _ = try await w.store.scoped(to: w.navigator).recordConsent(client: w.client.id, NewConsent(
-                grantee: .sector(.socialCare), scopes: [.contact], purpose: .referral))
+            _ = try await w.store.scoped(to: w.navigator).recordConsent(
+                client: w.client.id,
+                NewConsent(
+                    grantee: .sector(.socialCare), scopes: [.contact], purpose: .referral))
             let (open, _) = try await w.store.scoped(to: w.navigator).createReferral(NewReferral(clientId: w.client.id, needCategory: .housing))
             #expect(open.isOpen)
             #expect(try await w.store.scoped(to: w.housingStaff).openReferrals().map(\.id) == [open.id])
@@ -227,7 +246,7 @@ import ThawTestSupport
                 }
                 return try await group.reduce(0, +)
             }
-            try await db.database.write { _ in }   // flush write-behind read audits
+            try await db.database.write { _ in }  // flush write-behind read audits
             #expect(try await w.count("referrals") == created)
             #expect(try await w.count("activity") == before + created)
             #expect(try await w.count("idempotency_keys") == created)
@@ -271,7 +290,9 @@ import ThawTestSupport
             _ = try await w.store.scoped(to: w.housingStaff).changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: 1)
             var seqs: [Int64] = []
             var kinds: [String] = []
-            try await w.store.exportActivity(pageSize: 3) { entry in seqs.append(entry.seq); kinds.append(entry.kind) }
+            try await w.store.exportActivity(pageSize: 3) { entry in
+                seqs.append(entry.seq); kinds.append(entry.kind)
+            }
             #expect(seqs.count == (try await w.count("activity")))
             #expect(seqs == seqs.sorted() && Set(seqs).count == seqs.count)
             #expect(kinds.suffix(2) == ["referral.created", "referral.status-changed"])
@@ -287,11 +308,13 @@ import ThawTestSupport
             let w = try await World.make(db.database)
             let referral = try await w.refer()
             _ = try await w.store.scoped(to: w.housingStaff).referral(referral.id)
-            try await db.database.write { _ in }   // reads are audited write-behind; a write flushes them
+            try await db.database.write { _ in }  // reads are audited write-behind; a write flushes them
             let rows = try await db.database.read { c in
                 try await c.query("SELECT user_id, action, subject_type FROM access_log WHERE client_id = ? ORDER BY seq", w.client.id)
             }
-            let entries = rows.map { "\($0.string("user_id") == w.housingStaff.userId.raw ? "partner" : "clinic"):\($0.string("action")):\($0.string("subject_type"))" }
+            let entries = rows.map {
+                "\($0.string("user_id") == w.housingStaff.userId.raw ? "partner" : "clinic"):\($0.string("action")):\($0.string("subject_type"))"
+            }
             #expect(entries.first == "clinic:create:client")
             #expect(entries.contains("clinic:write:referral"))
             #expect(entries.last == "partner:read:referral")
@@ -301,7 +324,8 @@ import ThawTestSupport
             _ = try await w.store.scoped(to: w.navigator).worklist(WorklistQuery(view: .caseload))
             try await db.database.write { _ in }
             let lists = try await db.database.read { c in
-                try await c.query("SELECT count(*) AS n FROM access_log WHERE client_id IS NULL AND action = 'list' AND user_id = ?", w.navigator.userId)
+                try await c.query(
+                    "SELECT count(*) AS n FROM access_log WHERE client_id IS NULL AND action = 'list' AND user_id = ?", w.navigator.userId)
             }
             #expect(lists.first?.int("n") == 1)
             if db.database.dialect == .sqlite {

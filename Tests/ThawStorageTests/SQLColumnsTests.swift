@@ -5,7 +5,7 @@ import Testing
     @Test func findsEveryColumnByNameAndTheFirstOfARepeatedName() {
         // Enough names that the probe sequences collide, as in a wide join.
         var names = (0..<70).map { "column_\($0)" } + ["id", "r.id", "", "é_name"]
-        names.append("column_3")   // a join can repeat a name; the first one wins, as before
+        names.append("column_3")  // a join can repeat a name; the first one wins, as before
         let columns = SQLColumns(names)
         for (i, name) in names.enumerated().dropLast() {
             #expect(columns.position(of: name) == i, "\(name)")

@@ -10,14 +10,16 @@ import Testing
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let handle = try SQLiteHandle(path: path, readOnly: false)
         defer { handle.close() }
-        try handle.exec("""
+        try handle.exec(
+            """
             CREATE TABLE items (id INTEGER PRIMARY KEY, owner TEXT NOT NULL, kind TEXT, at INTEGER NOT NULL);
             CREATE INDEX items_by_owner ON items (owner, at);
             CREATE INDEX items_open ON items (owner, at) WHERE kind <> 'closed';
             """)
         for row in 0..<200 {
-            _ = try handle.run("INSERT INTO items (owner, kind, at) VALUES (?, ?, ?)",
-                               [.text("org_\(row % 7)"), .text(row % 3 == 0 ? "closed" : "open"), .int(Int64(row))])
+            _ = try handle.run(
+                "INSERT INTO items (owner, kind, at) VALUES (?, ?, ?)",
+                [.text("org_\(row % 7)"), .text(row % 3 == 0 ? "closed" : "open"), .int(Int64(row))])
         }
         try body(handle)
     }
@@ -29,7 +31,7 @@ import Testing
             let reads = [
                 "SELECT id FROM items WHERE owner = ? ORDER BY at, id",
                 "SELECT id FROM items WHERE owner = ? AND kind = ? AND at > ? ORDER BY at DESC \(SQLText.limit)",
-                "SELECT id FROM items INDEXED BY items_open WHERE owner = ? AND kind <> 'closed' ORDER BY at DESC \(SQLText.limit)",
+                "SELECT id FROM items INDEXED BY items_open WHERE owner = ? AND kind <> 'closed' ORDER BY at DESC \(SQLText.limit)"
             ]
             for round in 0..<20 {
                 let owner = SQLValue.text("org_\(round % 7)")

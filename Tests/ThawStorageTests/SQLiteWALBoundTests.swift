@@ -20,7 +20,7 @@ import Testing
         let limits = WALLimits(checkpointPages: 50, hardLimitPages: 150)
         let database = try SQLiteDatabase(path: path, walLimits: limits)
         try await database.write { db in _ = try await db.execute("CREATE TABLE t (n INTEGER, pad TEXT)", []) }
-        let pad = String(repeating: "x", count: 3000)   // about a page per row
+        let pad = String(repeating: "x", count: 3000)  // about a page per row
         let writes = 200
 
         let stop = Flag()

@@ -10,14 +10,15 @@ import ThawTestSupport
             let w = try await World.make(db.database)
             var ids: [ID<Referral>] = []
             for i in 0..<23 {
-                w.clock.advance(seconds: i % 3 == 0 ? 0 : 5)   // equal timestamps exercise the id tie-break
+                w.clock.advance(seconds: i % 3 == 0 ? 0 : 5)  // equal timestamps exercise the id tie-break
                 ids.append(try await w.refer().id)
             }
             for sort in WorklistQuery.Sort.allCases {
                 var seen: [ID<Referral>] = []
                 var cursor: WorklistCursor?
                 repeat {
-                    let page = try await w.store.scoped(to: w.navigator).worklist(WorklistQuery(view: .caseload, sort: sort, limit: 5, cursor: cursor))
+                    let page = try await w.store.scoped(to: w.navigator).worklist(
+                        WorklistQuery(view: .caseload, sort: sort, limit: 5, cursor: cursor))
                     seen += page.items.map(\.referral.id)
                     cursor = page.nextCursor
                 } while cursor != nil
@@ -44,7 +45,7 @@ import ThawTestSupport
                 Set(try await scoped.worklist(WorklistQuery(view: view, filter: filter)).items.map(\.referral.id))
             }
             #expect(try await ids(nav, .caseload, .overdueFirstResponse).isEmpty)
-            w.clock.advance(seconds: 6 * 86_400)   // past the routine 5-day first-response window
+            w.clock.advance(seconds: 6 * 86_400)  // past the routine 5-day first-response window
             #expect(try await ids(nav, .caseload, .overdueFirstResponse) == [waiting.id])
             #expect(try await ids(partner, .inbox, .overdueFirstResponse) == [waiting.id])
             #expect(try await ids(nav, .caseload, .awaitingMyReply) == [answered.id])
@@ -52,7 +53,7 @@ import ThawTestSupport
             #expect(try await ids(partner, .inbox, .awaitingMyReply) == [waiting.id])
             #expect(try await ids(nav, .caseload, .open) == [waiting.id, answered.id])
             #expect(try await ids(nav, .caseload, .followUpDue).isEmpty)
-            w.clock.advance(seconds: 9 * 86_400)   // follow-up defaults to 14 days
+            w.clock.advance(seconds: 9 * 86_400)  // follow-up defaults to 14 days
             #expect(try await ids(nav, .caseload, .followUpDue) == [waiting.id, answered.id])
             let cancelled = try await nav.worklist(WorklistQuery(view: .caseload, statuses: [.cancelled]))
             #expect(cancelled.items.map(\.referral.id) == [closed.id])

@@ -10,19 +10,22 @@ public enum Backend: String, CaseIterable, Sendable {
     case sqlite, postgres
 
     public static let postgresURL = ProcessInfo.processInfo.environment["THAW_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    public static let postgresRequired = ProcessInfo.processInfo.environment["THAW_REQUIRE_POSTGRES"] == "1"
+    public static let postgresRequired =
+        ProcessInfo.processInfo.environment["THAW_REQUIRE_POSTGRES"] == "1"
         || ProcessInfo.processInfo.environment["CI"] != nil
 
     public static let available: [Backend] = {
         if postgresURL != nil || postgresRequired { return [.sqlite, .postgres] }
-        FileHandle.standardError.write(Data("""
+        FileHandle.standardError.write(
+            Data(
+                """
 
-            ************************************************************************
-            * PostgreSQL contract tests NOT RUN: THAW_TEST_POSTGRES_URL is not set. *
-            * Run scripts/test (it starts a private PostgreSQL) to run them.        *
-            ************************************************************************
+                ************************************************************************
+                * PostgreSQL contract tests NOT RUN: THAW_TEST_POSTGRES_URL is not set. *
+                * Run scripts/test (it starts a private PostgreSQL) to run them.        *
+                ************************************************************************
 
-            """.utf8))
+                """.utf8))
         return [.sqlite]
     }()
 }
@@ -41,9 +44,11 @@ public struct TestDatabase: Sendable {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("thaw-test-\(UUID().uuidString).sqlite").path
             let database = try SQLiteDatabase(path: path)
             try await Migrator.migrate(database, migrations: migrations)
-            return TestDatabase(database: database, reopen: { try SQLiteDatabase(path: path) }, cleanup: {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            })
+            return TestDatabase(
+                database: database, reopen: { try SQLiteDatabase(path: path) },
+                cleanup: {
+                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                })
         case .postgres:
             guard let base = Backend.postgresURL else {
                 throw TestSetupError("CI requires the PostgreSQL contract tests, but THAW_TEST_POSTGRES_URL is not set")
@@ -57,11 +62,13 @@ public struct TestDatabase: Sendable {
             let url = components.string!
             let database = try PostgresDatabase(url: url, logger: logger)
             try await Migrator.migrate(database, migrations: migrations)
-            return TestDatabase(database: database, reopen: { try PostgresDatabase(url: url, logger: logger) }, cleanup: {
-                try? await database.close()
-                _ = try? await admin.read { db in try await db.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", []) }
-                try? await admin.close()
-            })
+            return TestDatabase(
+                database: database, reopen: { try PostgresDatabase(url: url, logger: logger) },
+                cleanup: {
+                    try? await database.close()
+                    _ = try? await admin.read { db in try await db.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", []) }
+                    try? await admin.close()
+                })
         }
     }
 }
@@ -73,8 +80,10 @@ public struct TestSetupError: Error, CustomStringConvertible {
 
 /// Runs a test body against a fresh database, always cleans up, and returns what the body returned.
 @discardableResult
-public func withDatabase<T>(_ backend: Backend, migrations: [Migration] = Migrator.all,
-                            _ body: (TestDatabase) async throws -> T) async throws -> T {
+public func withDatabase<T>(
+    _ backend: Backend, migrations: [Migration] = Migrator.all,
+    _ body: (TestDatabase) async throws -> T
+) async throws -> T {
     let db = try await TestDatabase.make(backend, migrations: migrations)
     do {
         let result = try await body(db)

@@ -21,46 +21,61 @@ public struct World: Sendable {
     public static func make(_ database: any SQLDatabase) async throws -> World {
         let clock = ManualClock(start)
         let store = ThawStore(database: database, clock: clock)
-        let clinic = try await store.createOrganization(NewOrganization(name: "Riverside Clinic", sector: .primaryCare, alignment: .independentPrimaryCare))
+        let clinic = try await store.createOrganization(
+            NewOrganization(name: "Riverside Clinic", sector: .primaryCare, alignment: .independentPrimaryCare))
         let housing = try await store.createOrganization(NewOrganization(name: "Homeward Housing", sector: .socialCare))
         let food = try await store.createOrganization(NewOrganization(name: "Food Bank", sector: .socialCare))
         let unrelated = try await store.createOrganization(NewOrganization(name: "Library", sector: .community))
         func actor(_ org: Organization, _ email: String, _ roles: Set<Role>) async throws -> Actor {
-            let user = try await store.createUser(NewUser(organizationId: org.id, email: email, displayName: email,
-                                                          roles: roles, password: "correct horse battery"), passwordHash: "x")
+            let user = try await store.createUser(
+                NewUser(
+                    organizationId: org.id, email: email, displayName: email,
+                    roles: roles, password: "correct horse battery"), passwordHash: "x")
             return Actor(userId: user.id, organizationId: org.id, sector: org.sector, roles: roles)
         }
         let navigator = try await actor(clinic, "nav@clinic.test", [.navigator])
-        let housingService = try await store.createService(NewService(name: "Rapid Rehousing", description: "", needCategories: [.housing],
-            eligibility: "adults", areaServed: "Riverside", languages: ["en"], capacity: .accepting), organization: housing.id)
-        let foodService = try await store.createService(NewService(name: "Hampers", description: "", needCategories: [.food, .housing],
-            eligibility: "anyone", areaServed: "Riverside", languages: ["en", "fr"], capacity: .accepting), organization: food.id)
-        let client = try await store.scoped(to: navigator).createClient(NewClient(givenName: "Amara", familyName: "Okafor",
-            birthDate: CalendarDate("1980-04-02"), phone: "555-0101", address: "1 Main St"))
-        let consent = try await store.scoped(to: navigator).recordConsent(client: client.id, NewConsent(
-            grantee: .organization(housing.id), scopes: [.needs, .notes], purpose: .referral, validUntil: start.adding(days: 30)))
-        return World(store: store, clock: clock, clinic: clinic, housing: housing, food: food, unrelated: unrelated,
-                     navigator: navigator,
-                     clinician: try await actor(clinic, "doc@clinic.test", [.clinician]),
-                     clinicAdmin: try await actor(clinic, "admin@clinic.test", [.administrator]),
-                     clinicLead: try await actor(clinic, "lead@clinic.test", [.partnershipLead]),
-                     networkAdmin: try await actor(clinic, "network@clinic.test", [.networkAdministrator]),
-                     housingStaff: try await actor(housing, "staff@housing.test", [.partnerStaff]),
-                     foodStaff: try await actor(food, "staff@food.test", [.partnerStaff]),
-                     unrelatedStaff: try await actor(unrelated, "staff@library.test", [.partnerStaff]),
-                     housingService: housingService, foodService: foodService, client: client, housingConsent: consent)
+        let housingService = try await store.createService(
+            NewService(
+                name: "Rapid Rehousing", description: "", needCategories: [.housing],
+                eligibility: "adults", areaServed: "Riverside", languages: ["en"], capacity: .accepting), organization: housing.id)
+        let foodService = try await store.createService(
+            NewService(
+                name: "Hampers", description: "", needCategories: [.food, .housing],
+                eligibility: "anyone", areaServed: "Riverside", languages: ["en", "fr"], capacity: .accepting), organization: food.id)
+        let client = try await store.scoped(to: navigator).createClient(
+            NewClient(
+                givenName: "Amara", familyName: "Okafor",
+                birthDate: CalendarDate("1980-04-02"), phone: "555-0101", address: "1 Main St"))
+        let consent = try await store.scoped(to: navigator).recordConsent(
+            client: client.id,
+            NewConsent(
+                grantee: .organization(housing.id), scopes: [.needs, .notes], purpose: .referral, validUntil: start.adding(days: 30)))
+        return World(
+            store: store, clock: clock, clinic: clinic, housing: housing, food: food, unrelated: unrelated,
+            navigator: navigator,
+            clinician: try await actor(clinic, "doc@clinic.test", [.clinician]),
+            clinicAdmin: try await actor(clinic, "admin@clinic.test", [.administrator]),
+            clinicLead: try await actor(clinic, "lead@clinic.test", [.partnershipLead]),
+            networkAdmin: try await actor(clinic, "network@clinic.test", [.networkAdministrator]),
+            housingStaff: try await actor(housing, "staff@housing.test", [.partnerStaff]),
+            foodStaff: try await actor(food, "staff@food.test", [.partnerStaff]),
+            unrelatedStaff: try await actor(unrelated, "staff@library.test", [.partnerStaff]),
+            housingService: housingService, foodService: foodService, client: client, housingConsent: consent)
     }
 
     public func refer(key: String? = nil, by actor: Actor? = nil) async throws -> Referral {
         try await store.scoped(to: actor ?? navigator).createReferral(
             NewReferral(clientId: client.id, serviceId: housingService.id, needCategory: .housing, note: "Needs housing soon"),
-            idempotencyKey: key).0
+            idempotencyKey: key
+        ).0
     }
 
     /// Another person in one of the world's organisations.
     public func addPerson(_ organization: Organization, _ email: String, _ roles: Set<Role>) async throws -> Actor {
-        let user = try await store.createUser(NewUser(organizationId: organization.id, email: email, displayName: email,
-                                                      roles: roles, password: "correct horse battery"), passwordHash: "x")
+        let user = try await store.createUser(
+            NewUser(
+                organizationId: organization.id, email: email, displayName: email,
+                roles: roles, password: "correct horse battery"), passwordHash: "x")
         return Actor(userId: user.id, organizationId: organization.id, sector: organization.sector, roles: roles)
     }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The components of DESIGN.md's integration climate for one pair and period,
@@ -16,8 +16,10 @@ public struct ClimateComponents: Codable, Sendable, Equatable {
     public var breadth: Double?
     public var survey: Double?
 
-    public init(reciprocity: Double? = nil, responsiveness: Double? = nil, followThrough: Double? = nil, openness: Double? = nil,
-                channelMix: Double? = nil, continuity: Double? = nil, breadth: Double? = nil, survey: Double? = nil) {
+    public init(
+        reciprocity: Double? = nil, responsiveness: Double? = nil, followThrough: Double? = nil, openness: Double? = nil,
+        channelMix: Double? = nil, continuity: Double? = nil, breadth: Double? = nil, survey: Double? = nil
+    ) {
         self.reciprocity = reciprocity; self.responsiveness = responsiveness; self.followThrough = followThrough
         self.openness = openness; self.channelMix = channelMix; self.continuity = continuity; self.breadth = breadth; self.survey = survey
     }
@@ -48,9 +50,11 @@ public struct ClimateComponents: Codable, Sendable, Equatable {
 
     /// (name, value) for each component that has data, in a fixed order.
     public var present: [(String, Double)] {
-        [("reciprocity", reciprocity), ("responsiveness", responsiveness), ("followThrough", followThrough), ("openness", openness),
-         ("channelMix", channelMix), ("continuity", continuity), ("breadth", breadth), ("survey", survey)]
-            .compactMap { name, value in value.map { (name, $0) } }
+        [
+            ("reciprocity", reciprocity), ("responsiveness", responsiveness), ("followThrough", followThrough), ("openness", openness),
+            ("channelMix", channelMix), ("continuity", continuity), ("breadth", breadth), ("survey", survey)
+        ]
+        .compactMap { name, value in value.map { (name, $0) } }
     }
 }
 
@@ -86,9 +90,12 @@ public struct ClimateWeights: Codable, Sendable, Equatable {
     public func validate() throws {
         var v = Validator()
         let unknown = weights.keys.filter { !Self.names.contains($0) }.sorted()
-        v.require(unknown.isEmpty, "weights", "unknown", "unknown components: \(unknown.joined(separator: ", ")); use \(Self.names.joined(separator: ", "))")
-        v.require(weights.values.allSatisfy { $0.isFinite && (0...Self.largest).contains($0) }, "weights", "range",
-                  "each weight is a number from 0 to \(Int(Self.largest))")
+        v.require(
+            unknown.isEmpty, "weights", "unknown", "unknown components: \(unknown.joined(separator: ", ")); use \(Self.names.joined(separator: ", "))"
+        )
+        v.require(
+            weights.values.allSatisfy { $0.isFinite && (0...Self.largest).contains($0) }, "weights", "range",
+            "each weight is a number from 0 to \(Int(Self.largest))")
         v.require(weights.values.contains { $0 > 0 }, "weights", "not-all-zero", "at least one weight must be above zero")
         try v.check(unprocessable: false)
     }

@@ -23,8 +23,10 @@ public struct PairCounts: Codable, Sendable, Equatable {
 
 public enum ClimateLedger {
     /// Kinds that count as one organisation addressing the other, for reciprocity.
-    public static let exchanges: Set<String> = ["referral.created", "referral.message-sent", "thread.message", "consultation.feedback",
-                                         "consultation.answered", "signal.sent", "signal.acknowledged"]
+    public static let exchanges: Set<String> = [
+        "referral.created", "referral.message-sent", "thread.message", "consultation.feedback",
+        "consultation.answered", "signal.sent", "signal.acknowledged"
+    ]
 
     /// Written by the deadline sweep when a referral's first response is overdue.
     public static let overdueKind = "referral.response-overdue"
@@ -36,12 +38,17 @@ public enum ClimateLedger {
 
     /// The pair (ordered by id so each pair has one row), the day, and the counts an entry adds;
     /// nil for entries inside one organisation or without a counterpart.
-    public static func contribution(kind: String, channel: Channel, detail: [String: String], actor: String, counterpart: String?,
-                                    at: Timestamp) -> (lo: String, hi: String, day: CalendarDate, counts: PairCounts)? {
+    public static func contribution(
+        kind: String, channel: Channel, detail: [String: String], actor: String, counterpart: String?,
+        at: Timestamp
+    ) -> (lo: String, hi: String, day: CalendarDate, counts: PairCounts)? {
         guard let counterpart, counterpart != actor else { return nil }
         let (lo, hi) = actor < counterpart ? (actor, counterpart) : (counterpart, actor)
-        guard let counts = KindRule(kind).counts(channel: channel, actorIsLo: actor == lo, response: detail["response"],
-                                                 timeliness: detail[ResponseTiming.detailKey]) else { return nil }
+        guard
+            let counts = KindRule(kind).counts(
+                channel: channel, actorIsLo: actor == lo, response: detail["response"],
+                timeliness: detail[ResponseTiming.detailKey])
+        else { return nil }
         return (lo, hi, CalendarDate(at), counts)
     }
 

@@ -18,8 +18,10 @@ public enum Cusum {
     ///     series raises a false alarm roughly once in 170 periods).
     ///   - minimumSpread: a floor under the baseline's standard deviation, so a baseline that
     ///     happened to be very even does not turn ordinary wobble into an alarm.
-    public static func cooling(_ series: [Double], baseline: Int, slack: Double = 0.5, threshold: Double = 4,
-                               minimumSpread: Double = 0) throws -> Alert? {
+    public static func cooling(
+        _ series: [Double], baseline: Int, slack: Double = 0.5, threshold: Double = 4,
+        minimumSpread: Double = 0
+    ) throws -> Alert? {
         guard baseline >= 2, baseline <= series.count else {
             throw ThawError.invalid("baseline", "range", "the baseline needs at least 2 periods and no more than the series has")
         }

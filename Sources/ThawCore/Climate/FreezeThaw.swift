@@ -25,7 +25,9 @@ public enum FreezeThaw {
         guard !series.isEmpty else { return Analysis(segments: [], penalty: penalty, minSize: minSize) }
         guard penalty > 0, penalty.isFinite else { throw ThawError.invalid("penalty", "positive", "the penalty must be a positive number") }
         // Too short to hold two segments: one segment, no change.
-        let ends = series.count < 2 * minSize ? [series.count]
+        let ends =
+            series.count < 2 * minSize
+            ? [series.count]
             : try ChangePoints.pelt(ChangePoints.standardise(series), penalty: penalty, minSize: minSize)
         var segments: [Segment] = [], start = 0
         for end in ends {

@@ -47,8 +47,9 @@ public struct NetworkMeasures: Codable, Sendable, Equatable {
         var direct = 0
         for p in primary { for c in central where adjacency[p].contains(c) { direct += 1 } }
         let pairs = primary.count * central.count
-        return NetworkMeasures(density: density, degreeCentralisation: centralisation, degree: degree, betweenness: betweenness,
-                               directness: pairs > 0 ? Double(direct) / Double(pairs) : nil)
+        return NetworkMeasures(
+            density: density, degreeCentralisation: centralisation, degree: degree, betweenness: betweenness,
+            directness: pairs > 0 ? Double(direct) / Double(pairs) : nil)
     }
 
     /// Brandes' algorithm on an unweighted undirected graph, counting each

@@ -8,9 +8,10 @@
 extension PairMonthOf {
     public var daysText: String {
         days.map { day in
-            "\(day.day)" + day.counts.counterValues.enumerated().filter { $0.element != 0 }.map { counter, value in
-                "\(Self.counterLetters[counter])\(value)"
-            }.joined()
+            "\(day.day)"
+                + day.counts.counterValues.enumerated().filter { $0.element != 0 }.map { counter, value in
+                    "\(Self.counterLetters[counter])\(value)"
+                }.joined()
         }.joined(separator: ",")
     }
 
@@ -42,7 +43,8 @@ extension PairMonthOf where Person == String {
     /// `17b2k1`: the day, then each counter's letter and value.
     private static func parseDay(_ text: Substring) -> (day: Int, counts: PairCounts)? {
         guard let firstLetter = text.firstIndex(where: { !$0.isASCII || !$0.isNumber }) ?? Optional(text.endIndex),
-              let day = Int(text[..<firstLetter]), (1...31).contains(day) else { return nil }
+            let day = Int(text[..<firstLetter]), (1...31).contains(day)
+        else { return nil }
         var values = [Int](repeating: 0, count: PairCounts.counterCount)
         var rest = text[firstLetter...]
         while let letter = rest.first {

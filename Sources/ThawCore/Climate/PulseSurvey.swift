@@ -60,8 +60,10 @@ public struct SurveyRound: Codable, Sendable, Equatable {
     public var opensOn: CalendarDate
     public var closesOn: CalendarDate
     public var createdAt: Timestamp
-    public init(id: ID<SurveyRound>, title: String, organizationId: ID<Organization>, participantOrganizationIds: [ID<Organization>],
-                opensOn: CalendarDate, closesOn: CalendarDate, createdAt: Timestamp) {
+    public init(
+        id: ID<SurveyRound>, title: String, organizationId: ID<Organization>, participantOrganizationIds: [ID<Organization>],
+        opensOn: CalendarDate, closesOn: CalendarDate, createdAt: Timestamp
+    ) {
         self.id = id; self.title = title; self.organizationId = organizationId; self.participantOrganizationIds = participantOrganizationIds
         self.opensOn = opensOn; self.closesOn = closesOn; self.createdAt = createdAt
     }
@@ -80,8 +82,9 @@ public struct NewSurveyRound: Codable, Sendable {
     public func validate(convener: ID<Organization>) throws {
         var v = Validator()
         v.requireText(title, "title", maxLength: 300)
-        v.require(Set(participantOrganizationIds + [convener]).count >= 2, "participantOrganizationIds", "min-items",
-                  "a survey round needs at least one partner organisation besides yours")
+        v.require(
+            Set(participantOrganizationIds + [convener]).count >= 2, "participantOrganizationIds", "min-items",
+            "a survey round needs at least one partner organisation besides yours")
         v.require(closesOn >= opensOn, "closesOn", "after-opens", "a round cannot close before it opens")
         try v.check()
     }

@@ -27,10 +27,12 @@ public struct Commitment: Codable, Sendable, Equatable {
     public var updatedAt: Timestamp
     public var version: Int
 
-    public init(id: ID<Commitment>, organizationId: ID<Organization>, personId: ID<User>?, toOrganizationId: ID<Organization>,
-                what: String, context: Context, contextId: String?, dueOn: CalendarDate, status: Status = .open,
-                evidence: String? = nil, reason: String? = nil, renegotiations: Int = 0, createdAt: Timestamp,
-                updatedAt: Timestamp, version: Int = 1) {
+    public init(
+        id: ID<Commitment>, organizationId: ID<Organization>, personId: ID<User>?, toOrganizationId: ID<Organization>,
+        what: String, context: Context, contextId: String?, dueOn: CalendarDate, status: Status = .open,
+        evidence: String? = nil, reason: String? = nil, renegotiations: Int = 0, createdAt: Timestamp,
+        updatedAt: Timestamp, version: Int = 1
+    ) {
         self.id = id; self.organizationId = organizationId; self.personId = personId; self.toOrganizationId = toOrganizationId
         self.what = what; self.context = context; self.contextId = contextId; self.dueOn = dueOn; self.status = status
         self.evidence = evidence; self.reason = reason; self.renegotiations = renegotiations
@@ -52,8 +54,9 @@ public enum CommitmentChange: Codable, Sendable, Equatable {
         switch self {
         case .keep(let evidence):
             v.requireText(evidence, "evidence", maxLength: 4000)
-            v.require(commitment.status == .open || commitment.status == .missed, "status", "final",
-                      "a \(commitment.status.rawValue) commitment cannot be marked kept")
+            v.require(
+                commitment.status == .open || commitment.status == .missed, "status", "final",
+                "a \(commitment.status.rawValue) commitment cannot be marked kept")
         case .renegotiate(let newDueOn, let reason):
             v.requireText(reason, "reason", maxLength: 2000)
             v.require(newDueOn >= today, "dueOn", "not-in-past", "the new due date cannot be in the past")
@@ -97,7 +100,8 @@ public enum CommitmentChange: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: Key.self)
         switch try c.decode(String.self, forKey: .action) {
         case "keep": self = .keep(evidence: try c.decode(String.self, forKey: .evidence))
-        case "renegotiate": self = .renegotiate(newDueOn: try c.decode(CalendarDate.self, forKey: .dueOn), reason: try c.decode(String.self, forKey: .reason))
+        case "renegotiate":
+            self = .renegotiate(newDueOn: try c.decode(CalendarDate.self, forKey: .dueOn), reason: try c.decode(String.self, forKey: .reason))
         case "withdraw": self = .withdraw(reason: try c.decode(String.self, forKey: .reason))
         default:
             throw DecodingError.dataCorruptedError(forKey: .action, in: c, debugDescription: "action must be keep, renegotiate or withdraw")
@@ -107,7 +111,8 @@ public enum CommitmentChange: Codable, Sendable, Equatable {
         var c = encoder.container(keyedBy: Key.self)
         switch self {
         case .keep(let evidence): try c.encode("keep", forKey: .action); try c.encode(evidence, forKey: .evidence)
-        case .renegotiate(let due, let reason): try c.encode("renegotiate", forKey: .action); try c.encode(due, forKey: .dueOn); try c.encode(reason, forKey: .reason)
+        case .renegotiate(let due, let reason):
+            try c.encode("renegotiate", forKey: .action); try c.encode(due, forKey: .dueOn); try c.encode(reason, forKey: .reason)
         case .withdraw(let reason): try c.encode("withdraw", forKey: .action); try c.encode(reason, forKey: .reason)
         }
     }
@@ -120,8 +125,10 @@ public struct NewCommitment: Codable, Sendable {
     public var context: Commitment.Context
     public var contextId: String?
     public var dueOn: CalendarDate
-    public init(toOrganizationId: ID<Organization>, personId: ID<User>? = nil, what: String, context: Commitment.Context,
-                contextId: String? = nil, dueOn: CalendarDate) {
+    public init(
+        toOrganizationId: ID<Organization>, personId: ID<User>? = nil, what: String, context: Commitment.Context,
+        contextId: String? = nil, dueOn: CalendarDate
+    ) {
         self.toOrganizationId = toOrganizationId; self.personId = personId; self.what = what; self.context = context
         self.contextId = contextId; self.dueOn = dueOn
     }

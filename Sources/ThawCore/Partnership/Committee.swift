@@ -9,8 +9,10 @@ public struct Committee: Codable, Sendable, Equatable {
     public var convenerOrganizationId: ID<Organization>
     public var createdAt: Timestamp
 
-    public init(id: ID<Committee>, name: String, purpose: String, decisionRule: DecisionRule, quorum: Int,
-                convenerOrganizationId: ID<Organization>, createdAt: Timestamp) {
+    public init(
+        id: ID<Committee>, name: String, purpose: String, decisionRule: DecisionRule, quorum: Int,
+        convenerOrganizationId: ID<Organization>, createdAt: Timestamp
+    ) {
         self.id = id; self.name = name; self.purpose = purpose; self.decisionRule = decisionRule; self.quorum = quorum
         self.convenerOrganizationId = convenerOrganizationId; self.createdAt = createdAt
     }
@@ -24,8 +26,10 @@ public struct CommitteeMember: Codable, Sendable, Equatable {
     /// Set when the organisation left (or walked out of) the committee.
     public var leftAt: Timestamp?
     public var leftReason: String?
-    public init(organizationId: ID<Organization>, organizationName: String, sector: Sector, joinedAt: Timestamp,
-                leftAt: Timestamp? = nil, leftReason: String? = nil) {
+    public init(
+        organizationId: ID<Organization>, organizationName: String, sector: Sector, joinedAt: Timestamp,
+        leftAt: Timestamp? = nil, leftReason: String? = nil
+    ) {
         self.organizationId = organizationId; self.organizationName = organizationName; self.sector = sector
         self.joinedAt = joinedAt; self.leftAt = leftAt; self.leftReason = leftReason
     }
@@ -70,8 +74,10 @@ public struct Decision: Codable, Sendable, Equatable {
         }
     }
 
-    public init(id: ID<Decision>, committeeId: ID<Committee>, meetingId: ID<Meeting>?, motion: String, decisionRule: DecisionRule,
-                status: Status, tally: DecisionTally?, openedAt: Timestamp, decidedAt: Timestamp?, votes: [CastVote]) {
+    public init(
+        id: ID<Decision>, committeeId: ID<Committee>, meetingId: ID<Meeting>?, motion: String, decisionRule: DecisionRule,
+        status: Status, tally: DecisionTally?, openedAt: Timestamp, decidedAt: Timestamp?, votes: [CastVote]
+    ) {
         self.id = id; self.committeeId = committeeId; self.meetingId = meetingId; self.motion = motion
         self.decisionRule = decisionRule; self.status = status; self.tally = tally; self.openedAt = openedAt
         self.decidedAt = decidedAt; self.votes = votes
@@ -93,9 +99,11 @@ public struct NewCommittee: Codable, Sendable {
         v.requireText(name, "name", maxLength: 200)
         v.limitText(purpose, "purpose", maxLength: 4000)
         v.require(memberOrganizationIds.count >= 2, "memberOrganizationIds", "min-items", "a committee has at least two member organisations")
-        v.require(Set(memberOrganizationIds).count == memberOrganizationIds.count, "memberOrganizationIds", "unique", "each organisation is a member once")
-        v.require(quorum >= 1 && quorum <= memberOrganizationIds.count, "quorum", "range",
-                  "quorum must be between 1 and the number of member organisations")
+        v.require(
+            Set(memberOrganizationIds).count == memberOrganizationIds.count, "memberOrganizationIds", "unique", "each organisation is a member once")
+        v.require(
+            quorum >= 1 && quorum <= memberOrganizationIds.count, "quorum", "range",
+            "quorum must be between 1 and the number of member organisations")
         try v.check()
     }
 }

@@ -13,9 +13,11 @@ public struct Consultation: Codable, Sendable, Equatable {
     public var createdAt: Timestamp
     public var closedAt: Timestamp?
 
-    public init(id: ID<Consultation>, organizationId: ID<Organization>, title: String, proposal: String,
-                invitedOrganizationIds: [ID<Organization>], deadline: CalendarDate, status: Status = .open,
-                createdAt: Timestamp, closedAt: Timestamp? = nil) {
+    public init(
+        id: ID<Consultation>, organizationId: ID<Organization>, title: String, proposal: String,
+        invitedOrganizationIds: [ID<Organization>], deadline: CalendarDate, status: Status = .open,
+        createdAt: Timestamp, closedAt: Timestamp? = nil
+    ) {
         self.id = id; self.organizationId = organizationId; self.title = title; self.proposal = proposal
         self.invitedOrganizationIds = invitedOrganizationIds; self.deadline = deadline; self.status = status
         self.createdAt = createdAt; self.closedAt = closedAt
@@ -38,8 +40,10 @@ public struct FeedbackItem: Codable, Sendable, Equatable {
     public var responseText: String?
     public var respondedAt: Timestamp?
 
-    public init(id: ID<FeedbackItem>, consultationId: ID<Consultation>, organizationId: ID<Organization>, authorId: ID<User>,
-                text: String, createdAt: Timestamp, response: Response? = nil, responseText: String? = nil, respondedAt: Timestamp? = nil) {
+    public init(
+        id: ID<FeedbackItem>, consultationId: ID<Consultation>, organizationId: ID<Organization>, authorId: ID<User>,
+        text: String, createdAt: Timestamp, response: Response? = nil, responseText: String? = nil, respondedAt: Timestamp? = nil
+    ) {
         self.id = id; self.consultationId = consultationId; self.organizationId = organizationId; self.authorId = authorId
         self.text = text; self.createdAt = createdAt; self.response = response; self.responseText = responseText
         self.respondedAt = respondedAt
@@ -61,8 +65,10 @@ public enum ConsultationRules {
         }
         let unanswered = items.filter { $0.response == nil }
         guard unanswered.isEmpty else {
-            throw ThawError.conflict(code: "unanswered-feedback",
-                message: "\(unanswered.count) feedback item\(unanswered.count == 1 ? " has" : "s have") no answer yet; answer every item before closing")
+            throw ThawError.conflict(
+                code: "unanswered-feedback",
+                message:
+                    "\(unanswered.count) feedback item\(unanswered.count == 1 ? " has" : "s have") no answer yet; answer every item before closing")
         }
     }
 }

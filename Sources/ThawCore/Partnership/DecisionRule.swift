@@ -37,26 +37,34 @@ public struct DecisionTally: Codable, Sendable, Equatable {
     /// A vote from outside the membership is the caller's error, checked before.
     /// Quorum is the number of member organisations that must have voted
     /// (abstentions count as present).
-    public static func count<Org: Hashable>(rule: DecisionRule, members: [Org: Sector], votes: [Org: VoteChoice],
-                                            quorum: Int) throws -> DecisionTally {
+    public static func count<Org: Hashable>(
+        rule: DecisionRule, members: [Org: Sector], votes: [Org: VoteChoice],
+        quorum: Int
+    ) throws -> DecisionTally {
         let cast = votes.filter { members[$0.key] != nil }
         guard cast.count >= quorum else {
-            throw ThawError.unprocessable("quorum", "not-met",
+            throw ThawError.unprocessable(
+                "quorum", "not-met",
                 "\(cast.count) of the \(members.count) member organisations voted; this committee's quorum is \(quorum)")
         }
         let approve = cast.values.filter { $0 == .approve }.count
         let reject = cast.values.filter { $0 == .reject }.count
         let abstain = cast.values.filter { $0 == .abstain }.count
-        var tally = DecisionTally(passed: false, approve: approve, reject: reject, abstain: abstain,
-                                  absent: members.count - cast.count, sectors: [:], explanation: "")
+        var tally = DecisionTally(
+            passed: false, approve: approve, reject: reject, abstain: abstain,
+            absent: members.count - cast.count, sectors: [:], explanation: "")
         switch rule {
         case .consensus:
             tally.passed = reject == 0 && approve > 0
-            tally.explanation = reject > 0 ? "no consensus: \(reject) member organisation(s) rejected"
+            tally.explanation =
+                reject > 0
+                ? "no consensus: \(reject) member organisation(s) rejected"
                 : approve == 0 ? "no consensus: nobody approved" : "consensus: \(approve) approved, none rejected"
         case .simpleMajority:
             tally.passed = approve > reject
-            tally.explanation = approve > reject ? "majority: \(approve) for, \(reject) against"
+            tally.explanation =
+                approve > reject
+                ? "majority: \(approve) for, \(reject) against"
                 : approve == reject ? "tie: \(approve) for, \(reject) against" : "rejected: \(approve) for, \(reject) against"
         case .sectorParity:
             var bySector: [Sector: SectorCount] = [:]
@@ -67,7 +75,8 @@ public struct DecisionTally: Codable, Sendable, Equatable {
             tally.sectors = Dictionary(uniqueKeysWithValues: bySector.map { ($0.key.rawValue, $0.value) })
             let blocking = bySector.filter { $0.value.approve * 2 <= $0.value.members }.keys.map(\.rawValue).sorted()
             tally.passed = !bySector.isEmpty && blocking.isEmpty
-            tally.explanation = blocking.isEmpty
+            tally.explanation =
+                blocking.isEmpty
                 ? "a majority of the members of every sector approved"
                 : "no majority of members approved in: " + blocking.joined(separator: ", ")
         }

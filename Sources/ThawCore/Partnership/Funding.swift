@@ -19,9 +19,11 @@ public struct FundingAgreement: Codable, Sendable, Equatable {
     public var createdAt: Timestamp
     public var version: Int
 
-    public init(id: ID<FundingAgreement>, title: String, purpose: String, amountCents: Int64, currency: String,
-                partyOrganizationIds: [ID<Organization>], startsOn: CalendarDate, endsOn: CalendarDate, renewal: Renewal,
-                createdAt: Timestamp, version: Int = 1) {
+    public init(
+        id: ID<FundingAgreement>, title: String, purpose: String, amountCents: Int64, currency: String,
+        partyOrganizationIds: [ID<Organization>], startsOn: CalendarDate, endsOn: CalendarDate, renewal: Renewal,
+        createdAt: Timestamp, version: Int = 1
+    ) {
         self.id = id; self.title = title; self.purpose = purpose; self.amountCents = amountCents; self.currency = currency
         self.partyOrganizationIds = partyOrganizationIds; self.startsOn = startsOn; self.endsOn = endsOn; self.renewal = renewal
         self.createdAt = createdAt; self.version = version
@@ -51,8 +53,10 @@ public struct NewFundingAgreement: Codable, Sendable {
     public var startsOn: CalendarDate
     public var endsOn: CalendarDate
     public var renewal: FundingAgreement.Renewal?
-    public init(title: String, purpose: String, amountCents: Int64, currency: String? = nil, partyOrganizationIds: [ID<Organization>],
-                startsOn: CalendarDate, endsOn: CalendarDate, renewal: FundingAgreement.Renewal? = nil) {
+    public init(
+        title: String, purpose: String, amountCents: Int64, currency: String? = nil, partyOrganizationIds: [ID<Organization>],
+        startsOn: CalendarDate, endsOn: CalendarDate, renewal: FundingAgreement.Renewal? = nil
+    ) {
         self.title = title; self.purpose = purpose; self.amountCents = amountCents; self.currency = currency
         self.partyOrganizationIds = partyOrganizationIds; self.startsOn = startsOn; self.endsOn = endsOn; self.renewal = renewal
     }
@@ -64,7 +68,9 @@ public struct NewFundingAgreement: Codable, Sendable {
         v.require(partyOrganizationIds.count >= 2, "partyOrganizationIds", "min-items", "joint funding has at least two parties")
         v.require(Set(partyOrganizationIds).count == partyOrganizationIds.count, "partyOrganizationIds", "unique", "name each party once")
         v.require(endsOn > startsOn, "endsOn", "after-start", "the term must end after it starts")
-        if let currency { v.require(currency.count == 3 && currency.allSatisfy(\.isUppercase), "currency", "format", "currency is an ISO 4217 code such as CAD") }
+        if let currency {
+            v.require(currency.count == 3 && currency.allSatisfy(\.isUppercase), "currency", "format", "currency is an ISO 4217 code such as CAD")
+        }
         try v.check()
     }
 }

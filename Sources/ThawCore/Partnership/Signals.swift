@@ -26,8 +26,10 @@ public struct Signal: Codable, Sendable, Equatable {
         }
     }
 
-    public init(id: ID<Signal>, organizationId: ID<Organization>, kind: Kind, description: String, madeOn: CalendarDate,
-                addressedTo: [Addressee], createdAt: Timestamp) {
+    public init(
+        id: ID<Signal>, organizationId: ID<Organization>, kind: Kind, description: String, madeOn: CalendarDate,
+        addressedTo: [Addressee], createdAt: Timestamp
+    ) {
         self.id = id; self.organizationId = organizationId; self.kind = kind; self.description = description
         self.madeOn = madeOn; self.addressedTo = addressedTo; self.createdAt = createdAt
     }
@@ -45,7 +47,9 @@ public struct NewSignal: Codable, Sendable {
         var v = Validator()
         v.requireText(description, "description", maxLength: 4000)
         v.require(!addressedToOrganizationIds.isEmpty, "addressedToOrganizationIds", "min-items", "address the signal to at least one partner")
-        v.require(Set(addressedToOrganizationIds).count == addressedToOrganizationIds.count, "addressedToOrganizationIds", "unique", "name each partner once")
+        v.require(
+            Set(addressedToOrganizationIds).count == addressedToOrganizationIds.count, "addressedToOrganizationIds", "unique",
+            "name each partner once")
         v.require(madeOn <= today, "madeOn", "not-in-future", "record a signal once it has been made")
         try v.check()
     }
@@ -64,8 +68,10 @@ public struct RoleHolding: Codable, Sendable, Equatable {
     public var leadership: Bool
     public var startsOn: CalendarDate
     public var endsOn: CalendarDate?
-    public init(id: ID<RoleHolding>, organizationId: ID<Organization>, title: String, holderName: String, userId: ID<User>?,
-                singleHolder: Bool, leadership: Bool, startsOn: CalendarDate, endsOn: CalendarDate?) {
+    public init(
+        id: ID<RoleHolding>, organizationId: ID<Organization>, title: String, holderName: String, userId: ID<User>?,
+        singleHolder: Bool, leadership: Bool, startsOn: CalendarDate, endsOn: CalendarDate?
+    ) {
         self.id = id; self.organizationId = organizationId; self.title = title; self.holderName = holderName; self.userId = userId
         self.singleHolder = singleHolder; self.leadership = leadership; self.startsOn = startsOn; self.endsOn = endsOn
     }
@@ -87,8 +93,10 @@ public struct NewRoleHolding: Codable, Sendable {
     public var leadership: Bool
     public var startsOn: CalendarDate
     public var endsOn: CalendarDate?
-    public init(title: String, holderName: String, userId: ID<User>? = nil, singleHolder: Bool, leadership: Bool,
-                startsOn: CalendarDate, endsOn: CalendarDate? = nil) {
+    public init(
+        title: String, holderName: String, userId: ID<User>? = nil, singleHolder: Bool, leadership: Bool,
+        startsOn: CalendarDate, endsOn: CalendarDate? = nil
+    ) {
         self.title = title; self.holderName = holderName; self.userId = userId; self.singleHolder = singleHolder
         self.leadership = leadership; self.startsOn = startsOn; self.endsOn = endsOn
     }
@@ -121,8 +129,10 @@ public struct OutsideEvent: Codable, Sendable, Equatable {
     public var endsOn: CalendarDate?
     public var affectedOrganizationIds: [ID<Organization>]
     public var recordedAt: Timestamp
-    public init(id: ID<OutsideEvent>, kind: Kind, title: String, description: String, occurredOn: CalendarDate, endsOn: CalendarDate?,
-                affectedOrganizationIds: [ID<Organization>], recordedAt: Timestamp) {
+    public init(
+        id: ID<OutsideEvent>, kind: Kind, title: String, description: String, occurredOn: CalendarDate, endsOn: CalendarDate?,
+        affectedOrganizationIds: [ID<Organization>], recordedAt: Timestamp
+    ) {
         self.id = id; self.kind = kind; self.title = title; self.description = description; self.occurredOn = occurredOn
         self.endsOn = endsOn; self.affectedOrganizationIds = affectedOrganizationIds; self.recordedAt = recordedAt
     }
@@ -135,8 +145,10 @@ public struct NewOutsideEvent: Codable, Sendable {
     public var occurredOn: CalendarDate
     public var endsOn: CalendarDate?
     public var affectedOrganizationIds: [ID<Organization>]
-    public init(kind: OutsideEvent.Kind, title: String, description: String, occurredOn: CalendarDate, endsOn: CalendarDate? = nil,
-                affectedOrganizationIds: [ID<Organization>]) {
+    public init(
+        kind: OutsideEvent.Kind, title: String, description: String, occurredOn: CalendarDate, endsOn: CalendarDate? = nil,
+        affectedOrganizationIds: [ID<Organization>]
+    ) {
         self.kind = kind; self.title = title; self.description = description; self.occurredOn = occurredOn; self.endsOn = endsOn
         self.affectedOrganizationIds = affectedOrganizationIds
     }

@@ -14,8 +14,10 @@ public struct DiscussionThread: Codable, Sendable, Equatable {
         public init(userId: ID<User>, organizationId: ID<Organization>) { self.userId = userId; self.organizationId = organizationId }
     }
 
-    public init(id: ID<DiscussionThread>, subject: String, organizationId: ID<Organization>, participants: [Participant],
-                createdAt: Timestamp, lastMessageAt: Timestamp) {
+    public init(
+        id: ID<DiscussionThread>, subject: String, organizationId: ID<Organization>, participants: [Participant],
+        createdAt: Timestamp, lastMessageAt: Timestamp
+    ) {
         self.id = id; self.subject = subject; self.organizationId = organizationId; self.participants = participants
         self.createdAt = createdAt; self.lastMessageAt = lastMessageAt
     }
@@ -28,8 +30,10 @@ public struct ThreadMessage: Codable, Sendable, Equatable {
     public var organizationId: ID<Organization>
     public var body: String
     public var sentAt: Timestamp
-    public init(id: ID<ThreadMessage>, threadId: ID<DiscussionThread>, authorId: ID<User>, organizationId: ID<Organization>,
-                body: String, sentAt: Timestamp) {
+    public init(
+        id: ID<ThreadMessage>, threadId: ID<DiscussionThread>, authorId: ID<User>, organizationId: ID<Organization>,
+        body: String, sentAt: Timestamp
+    ) {
         self.id = id; self.threadId = threadId; self.authorId = authorId; self.organizationId = organizationId
         self.body = body; self.sentAt = sentAt
     }

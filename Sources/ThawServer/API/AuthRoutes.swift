@@ -41,24 +41,33 @@ struct AuthRoutes: APIRouteGroup {
 
     /// Signing in and out, which need no caller.
     func registerOpen(on routes: DescribedRoutes<ThawRequestContext>) {
-        routes.add(.init(.post, "auth/sign-in", id: "signIn", tag: "auth", summary: "Sign in with email and password; sets the session cookie (throttled per email and source)", body: SignInRequest.self, answer: .one(SignInResponse.self), throttled: true),
-                   use: signIn)
-        routes.add(.init(.post, "auth/sign-out", id: "signOut", tag: "auth", summary: "End the session", success: 204),
-                   use: signOut)
+        routes.add(
+            .init(
+                .post, "auth/sign-in", id: "signIn", tag: "auth",
+                summary: "Sign in with email and password; sets the session cookie (throttled per email and source)", body: SignInRequest.self,
+                answer: .one(SignInResponse.self), throttled: true),
+            use: signIn)
+        routes.add(
+            .init(.post, "auth/sign-out", id: "signOut", tag: "auth", summary: "End the session", success: 204),
+            use: signOut)
     }
 
     func register(on routes: DescribedRoutes<CallerContext>) {
-        routes.add(.init(.get, "me", id: "getMe", tag: "auth", summary: "The signed-in user and organisation", answer: .one(MeResponse.self)),
-                   use: me)
+        routes.add(
+            .init(.get, "me", id: "getMe", tag: "auth", summary: "The signed-in user and organisation", answer: .one(MeResponse.self)),
+            use: me)
     }
 
     @Sendable func signIn(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let input = try await body(SignInRequest.self, request)
         let signedIn = try await PasswordSignIn(store: store, hasher: hasher, configuration: configuration)
-            .signIn(email: input.email, password: input.password,
-                    source: context.clientAddress(request, trustedProxies: configuration.trustedProxies))
-        var response = try JSONBody.response(SignInResponse(user: signedIn.principal.user, organization: signedIn.principal.organization,
-                                                            csrfToken: signedIn.csrf))
+            .signIn(
+                email: input.email, password: input.password,
+                source: context.clientAddress(request, trustedProxies: configuration.trustedProxies))
+        var response = try JSONBody.response(
+            SignInResponse(
+                user: signedIn.principal.user, organization: signedIn.principal.organization,
+                csrfToken: signedIn.csrf))
         response.setCookie(signedIn.cookie)
         return response
     }

@@ -12,24 +12,50 @@ struct ClientRoutes: APIRouteGroup {
     let configuration: ServerConfiguration
 
     func register(on routes: DescribedRoutes<CallerContext>) {
-        routes.add(.init(.post, "clients", id: "createClient", tag: "clients", summary: "Register a client", body: NewClient.self, success: 201, answer: .one(Client.self)),
-                   use: create)
-        routes.add(.init(.get, "clients", id: "listClients", tag: "clients", summary: "My organisation's clients", query: ["name", "limit"], answer: .list(Client.self)),
-                   use: list)
-        routes.add(.init(.get, "clients/:clientId", id: "getClient", tag: "clients", summary: "A client, as far as consent lets me see", answer: .one(ClientView.self)),
-                   use: get)
-        routes.add(.init(.get, "clients/:clientId/consents", id: "listConsents", tag: "clients", summary: "A client's consents", answer: .list(Consent.self)),
-                   use: consents)
-        routes.add(.init(.post, "clients/:clientId/consents", id: "recordConsent", tag: "clients", summary: "Record a consent", body: NewConsent.self, success: 201, answer: .one(Consent.self)),
-                   use: recordConsent)
-        routes.add(.init(.post, "clients/:clientId/consents/:consentId/revoke", id: "revokeConsent", tag: "clients", summary: "Revoke a consent", answer: .one(Consent.self), conflicts: true),
-                   use: revokeConsent)
-        routes.add(.init(.get, "clients/:clientId/screenings", id: "listScreenings", tag: "clients", summary: "A client's needs screenings", answer: .list(Screening.self)),
-                   use: screenings)
-        routes.add(.init(.post, "clients/:clientId/screenings", id: "recordScreening", tag: "clients", summary: "Record a needs screening", body: NewScreening.self, success: 201, answer: .one(ScreeningResult.self)),
-                   use: recordScreening)
-        routes.add(.init(.get, "clients/:clientId/needs", id: "listNeeds", tag: "clients", summary: "A client's identified needs", answer: .list(IdentifiedNeed.self)),
-                   use: needs)
+        routes.add(
+            .init(
+                .post, "clients", id: "createClient", tag: "clients", summary: "Register a client", body: NewClient.self, success: 201,
+                answer: .one(Client.self)),
+            use: create)
+        routes.add(
+            .init(
+                .get, "clients", id: "listClients", tag: "clients", summary: "My organisation's clients", query: ["name", "limit"],
+                answer: .list(Client.self)),
+            use: list)
+        routes.add(
+            .init(
+                .get, "clients/:clientId", id: "getClient", tag: "clients", summary: "A client, as far as consent lets me see",
+                answer: .one(ClientView.self)),
+            use: get)
+        routes.add(
+            .init(
+                .get, "clients/:clientId/consents", id: "listConsents", tag: "clients", summary: "A client's consents", answer: .list(Consent.self)),
+            use: consents)
+        routes.add(
+            .init(
+                .post, "clients/:clientId/consents", id: "recordConsent", tag: "clients", summary: "Record a consent", body: NewConsent.self,
+                success: 201, answer: .one(Consent.self)),
+            use: recordConsent)
+        routes.add(
+            .init(
+                .post, "clients/:clientId/consents/:consentId/revoke", id: "revokeConsent", tag: "clients", summary: "Revoke a consent",
+                answer: .one(Consent.self), conflicts: true),
+            use: revokeConsent)
+        routes.add(
+            .init(
+                .get, "clients/:clientId/screenings", id: "listScreenings", tag: "clients", summary: "A client's needs screenings",
+                answer: .list(Screening.self)),
+            use: screenings)
+        routes.add(
+            .init(
+                .post, "clients/:clientId/screenings", id: "recordScreening", tag: "clients", summary: "Record a needs screening",
+                body: NewScreening.self, success: 201, answer: .one(ScreeningResult.self)),
+            use: recordScreening)
+        routes.add(
+            .init(
+                .get, "clients/:clientId/needs", id: "listNeeds", tag: "clients", summary: "A client's identified needs",
+                answer: .list(IdentifiedNeed.self)),
+            use: needs)
     }
 
     @Sendable func create(_ request: Request, context: CallerContext) async throws -> Response {
@@ -57,8 +83,10 @@ struct ClientRoutes: APIRouteGroup {
     }
 
     @Sendable func revokeConsent(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(try await scoped(context).revokeConsent(client: try context.id("clientId"),
-                                                                      consent: try context.id("consentId")))
+        try JSONBody.response(
+            try await scoped(context).revokeConsent(
+                client: try context.id("clientId"),
+                consent: try context.id("consentId")))
     }
 
     @Sendable func screenings(_ request: Request, context: CallerContext) async throws -> Response {

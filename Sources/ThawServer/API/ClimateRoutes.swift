@@ -17,12 +17,25 @@ struct ClimateRoutes: APIRouteGroup {
     let configuration: ServerConfiguration
 
     func register(on routes: DescribedRoutes<CallerContext>) {
-        routes.add(.init(.get, "climate/pairs/:organizationId/:otherId", id: "pairClimate", tag: "climate", summary: "A pair's climate per week or month: the components, the index and the counts behind them; freeze and thaw segments with the events near each; the cooling alert", query: ["period", "from", "to", "weights", "penalty", "minSize"], answer: .one(PairClimateResponse.self)),
-                   use: pair)
-        routes.add(.init(.get, "climate/network", id: "networkClimate", tag: "climate", summary: "The network's climate per week or month: ties, tie-weighted index, density, centralisation, directness", query: ["period", "from", "to", "weights"], answer: .list(NetworkPeriod.self)),
-                   use: network)
-        routes.add(.init(.get, "climate/cooling", id: "coolingPartnerships", tag: "climate", summary: "Partnerships cooling now: a CUSUM alert in the last three periods, or gone quiet", query: ["period", "weights"], answer: .list(CoolingPartnership.self)),
-                   use: cooling)
+        routes.add(
+            .init(
+                .get, "climate/pairs/:organizationId/:otherId", id: "pairClimate", tag: "climate",
+                summary:
+                    "A pair's climate per week or month: the components, the index and the counts behind them; freeze and thaw segments with the events near each; the cooling alert",
+                query: ["period", "from", "to", "weights", "penalty", "minSize"], answer: .one(PairClimateResponse.self)),
+            use: pair)
+        routes.add(
+            .init(
+                .get, "climate/network", id: "networkClimate", tag: "climate",
+                summary: "The network's climate per week or month: ties, tie-weighted index, density, centralisation, directness",
+                query: ["period", "from", "to", "weights"], answer: .list(NetworkPeriod.self)),
+            use: network)
+        routes.add(
+            .init(
+                .get, "climate/cooling", id: "coolingPartnerships", tag: "climate",
+                summary: "Partnerships cooling now: a CUSUM alert in the last three periods, or gone quiet", query: ["period", "weights"],
+                answer: .list(CoolingPartnership.self)),
+            use: cooling)
     }
 
     @Sendable func cooling(_ request: Request, context: CallerContext) async throws -> Response {
@@ -57,10 +70,13 @@ struct ClimateRoutes: APIRouteGroup {
             return value
         }
         let minSize = try request.integer("minSize", in: 1...52) ?? 2
-        let history = try await scoped.pairClimateHistory(try context.id("organizationId"), try context.id("otherId"), period: period,
-                                                          from: from, to: to, weights: weights, penalty: penalty, minSize: minSize)
-        return try JSONBody.response(PairClimateResponse(weights: weights.weights, items: history.periods, segments: history.segments,
-                                                         penalty: history.penalty, minSize: history.minSize, cooling: history.cooling))
+        let history = try await scoped.pairClimateHistory(
+            try context.id("organizationId"), try context.id("otherId"), period: period,
+            from: from, to: to, weights: weights, penalty: penalty, minSize: minSize)
+        return try JSONBody.response(
+            PairClimateResponse(
+                weights: weights.weights, items: history.periods, segments: history.segments,
+                penalty: history.penalty, minSize: history.minSize, cooling: history.cooling))
     }
 
 }

@@ -22,24 +22,50 @@ struct DirectoryRoutes: APIRouteGroup {
     let configuration: ServerConfiguration
 
     func register(on routes: DescribedRoutes<CallerContext>) {
-        routes.add(.init(.get, "organizations", id: "listOrganizations", tag: "directory", summary: "Organisations in the network", answer: .list(Organization.self)),
-                   use: listOrganizations)
-        routes.add(.init(.post, "organizations", id: "createOrganization", tag: "directory", summary: "Add an organisation (network administrator)", body: NewOrganization.self, success: 201, answer: .one(Organization.self)),
-                   use: createOrganization)
-        routes.add(.init(.get, "organizations/:organizationId", id: "getOrganization", tag: "directory", summary: "One organisation", answer: .one(Organization.self)),
-                   use: getOrganization)
-        routes.add(.init(.get, "users", id: "listUsers", tag: "directory", summary: "Users of an organisation (its administrators; network administrators)", query: ["organizationId"], answer: .list(User.self)),
-                   use: listUsers)
-        routes.add(.init(.post, "users", id: "createUser", tag: "directory", summary: "Add a user (an administrator to its organisation; a network administrator, another organisation's first administrator)", body: NewUser.self, success: 201, answer: .one(User.self), conflicts: true),
-                   use: createUser)
-        routes.add(.init(.get, "services", id: "searchServices", tag: "directory", summary: "Search the service directory", query: ["need", "q", "area", "language", "capacity", "organizationId"], answer: .list(Service.self)),
-                   use: searchServices)
-        routes.add(.init(.post, "services", id: "createService", tag: "directory", summary: "Add a service", body: NewServiceRequest.self, success: 201, answer: .one(Service.self)),
-                   use: createService)
-        routes.add(.init(.get, "services/:serviceId", id: "getService", tag: "directory", summary: "One service", answer: .one(Service.self)),
-                   use: getService)
-        routes.add(.init(.patch, "services/:serviceId", id: "updateServiceCapacity", tag: "directory", summary: "Change a service's capacity", body: CapacityUpdate.self, answer: .one(Service.self)),
-                   use: updateCapacity)
+        routes.add(
+            .init(
+                .get, "organizations", id: "listOrganizations", tag: "directory", summary: "Organisations in the network",
+                answer: .list(Organization.self)),
+            use: listOrganizations)
+        routes.add(
+            .init(
+                .post, "organizations", id: "createOrganization", tag: "directory", summary: "Add an organisation (network administrator)",
+                body: NewOrganization.self, success: 201, answer: .one(Organization.self)),
+            use: createOrganization)
+        routes.add(
+            .init(
+                .get, "organizations/:organizationId", id: "getOrganization", tag: "directory", summary: "One organisation",
+                answer: .one(Organization.self)),
+            use: getOrganization)
+        routes.add(
+            .init(
+                .get, "users", id: "listUsers", tag: "directory", summary: "Users of an organisation (its administrators; network administrators)",
+                query: ["organizationId"], answer: .list(User.self)),
+            use: listUsers)
+        routes.add(
+            .init(
+                .post, "users", id: "createUser", tag: "directory",
+                summary: "Add a user (an administrator to its organisation; a network administrator, another organisation's first administrator)",
+                body: NewUser.self, success: 201, answer: .one(User.self), conflicts: true),
+            use: createUser)
+        routes.add(
+            .init(
+                .get, "services", id: "searchServices", tag: "directory", summary: "Search the service directory",
+                query: ["need", "q", "area", "language", "capacity", "organizationId"], answer: .list(Service.self)),
+            use: searchServices)
+        routes.add(
+            .init(
+                .post, "services", id: "createService", tag: "directory", summary: "Add a service", body: NewServiceRequest.self, success: 201,
+                answer: .one(Service.self)),
+            use: createService)
+        routes.add(
+            .init(.get, "services/:serviceId", id: "getService", tag: "directory", summary: "One service", answer: .one(Service.self)),
+            use: getService)
+        routes.add(
+            .init(
+                .patch, "services/:serviceId", id: "updateServiceCapacity", tag: "directory", summary: "Change a service's capacity",
+                body: CapacityUpdate.self, answer: .one(Service.self)),
+            use: updateCapacity)
     }
 
     @Sendable func listOrganizations(_ request: Request, context: CallerContext) async throws -> Response {

@@ -23,28 +23,62 @@ struct NetworkFactsRoutes: APIRouteGroup {
     let configuration: ServerConfiguration
 
     func register(on routes: DescribedRoutes<CallerContext>) {
-        routes.add(.init(.get, "signals", id: "listSignals", tag: "partnership", summary: "Signals my organisation sent or received", answer: .list(Signal.self)),
-                   use: listSignals)
-        routes.add(.init(.post, "signals", id: "sendSignal", tag: "partnership", summary: "Record a staffing or resource choice made for partners", body: NewSignal.self, success: 201, answer: .one(Signal.self)),
-                   use: sendSignal)
-        routes.add(.init(.post, "signals/:signalId/acknowledge", id: "acknowledgeSignal", tag: "partnership", summary: "Acknowledge a signal addressed to my organisation", body: AcknowledgeSignal.self, answer: .one(Signal.self), conflicts: true),
-                   use: acknowledgeSignal)
-        routes.add(.init(.get, "roles", id: "listRoles", tag: "partnership", summary: "Who held which role in an organisation, from when to when", query: ["organizationId"], answer: .list(RoleHolding.self)),
-                   use: listRoles)
-        routes.add(.init(.post, "roles", id: "recordRole", tag: "partnership", summary: "Record who holds a role (a new leader is also an outside event)", body: NewRoleRequest.self, success: 201, answer: .one(RoleHolding.self), conflicts: true),
-                   use: recordRole)
-        routes.add(.init(.post, "roles/:roleId/end", id: "endRole", tag: "partnership", summary: "End a term", body: EndRole.self, answer: .one(RoleHolding.self), conflicts: true),
-                   use: endRole)
-        routes.add(.init(.get, "events", id: "listEvents", tag: "partnership", summary: "Outside events, oldest first", query: ["organizationId"], answer: .list(OutsideEvent.self)),
-                   use: listEvents)
-        routes.add(.init(.post, "events", id: "recordEvent", tag: "partnership", summary: "Record an outside event", body: NewOutsideEvent.self, success: 201, answer: .one(OutsideEvent.self)),
-                   use: recordEvent)
-        routes.add(.init(.get, "funding", id: "listFunding", tag: "partnership", summary: "My organisation's funding agreements with expiry alerts", query: ["endingWithinDays"], answer: .list(FundingAlert.self)),
-                   use: listFunding)
-        routes.add(.init(.post, "funding", id: "recordFunding", tag: "partnership", summary: "Record a joint funding agreement", body: NewFundingAgreement.self, success: 201, answer: .one(FundingAgreement.self)),
-                   use: recordFunding)
-        routes.add(.init(.post, "funding/:fundingId/renewal", id: "setRenewal", tag: "partnership", summary: "Update the renewal status", body: RenewalChange.self, answer: .one(FundingAgreement.self), ifMatch: true),
-                   use: setRenewal)
+        routes.add(
+            .init(
+                .get, "signals", id: "listSignals", tag: "partnership", summary: "Signals my organisation sent or received",
+                answer: .list(Signal.self)),
+            use: listSignals)
+        routes.add(
+            .init(
+                .post, "signals", id: "sendSignal", tag: "partnership", summary: "Record a staffing or resource choice made for partners",
+                body: NewSignal.self, success: 201, answer: .one(Signal.self)),
+            use: sendSignal)
+        routes.add(
+            .init(
+                .post, "signals/:signalId/acknowledge", id: "acknowledgeSignal", tag: "partnership",
+                summary: "Acknowledge a signal addressed to my organisation", body: AcknowledgeSignal.self, answer: .one(Signal.self), conflicts: true
+            ),
+            use: acknowledgeSignal)
+        routes.add(
+            .init(
+                .get, "roles", id: "listRoles", tag: "partnership", summary: "Who held which role in an organisation, from when to when",
+                query: ["organizationId"], answer: .list(RoleHolding.self)),
+            use: listRoles)
+        routes.add(
+            .init(
+                .post, "roles", id: "recordRole", tag: "partnership", summary: "Record who holds a role (a new leader is also an outside event)",
+                body: NewRoleRequest.self, success: 201, answer: .one(RoleHolding.self), conflicts: true),
+            use: recordRole)
+        routes.add(
+            .init(
+                .post, "roles/:roleId/end", id: "endRole", tag: "partnership", summary: "End a term", body: EndRole.self,
+                answer: .one(RoleHolding.self), conflicts: true),
+            use: endRole)
+        routes.add(
+            .init(
+                .get, "events", id: "listEvents", tag: "partnership", summary: "Outside events, oldest first", query: ["organizationId"],
+                answer: .list(OutsideEvent.self)),
+            use: listEvents)
+        routes.add(
+            .init(
+                .post, "events", id: "recordEvent", tag: "partnership", summary: "Record an outside event", body: NewOutsideEvent.self, success: 201,
+                answer: .one(OutsideEvent.self)),
+            use: recordEvent)
+        routes.add(
+            .init(
+                .get, "funding", id: "listFunding", tag: "partnership", summary: "My organisation's funding agreements with expiry alerts",
+                query: ["endingWithinDays"], answer: .list(FundingAlert.self)),
+            use: listFunding)
+        routes.add(
+            .init(
+                .post, "funding", id: "recordFunding", tag: "partnership", summary: "Record a joint funding agreement",
+                body: NewFundingAgreement.self, success: 201, answer: .one(FundingAgreement.self)),
+            use: recordFunding)
+        routes.add(
+            .init(
+                .post, "funding/:fundingId/renewal", id: "setRenewal", tag: "partnership", summary: "Update the renewal status",
+                body: RenewalChange.self, answer: .one(FundingAgreement.self), ifMatch: true),
+            use: setRenewal)
     }
 
     @Sendable func listSignals(_ request: Request, context: CallerContext) async throws -> Response {

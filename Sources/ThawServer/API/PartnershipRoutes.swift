@@ -23,56 +23,135 @@ struct PartnershipRoutes: APIRouteGroup {
     let configuration: ServerConfiguration
 
     func register(on routes: DescribedRoutes<CallerContext>) {
-        routes.add(.init(.get, "committees", id: "listCommittees", tag: "partnership", summary: "Committees my organisation belongs or belonged to", answer: .list(Committee.self)),
-                   use: listCommittees)
-        routes.add(.init(.post, "committees", id: "createCommittee", tag: "partnership", summary: "Set up a committee (partnership lead)", body: NewCommittee.self, success: 201, answer: .one(CommitteeDetail.self)),
-                   use: createCommittee)
-        routes.add(.init(.get, "committees/:committeeId", id: "getCommittee", tag: "partnership", summary: "A committee and its member organisations", answer: .one(CommitteeDetail.self)),
-                   use: getCommittee)
-        routes.add(.init(.post, "committees/:committeeId/leave", id: "leaveCommittee", tag: "partnership", summary: "My organisation leaves the committee, with a reason", body: LeaveRequest.self, answer: .one(CommitteeDetail.self), conflicts: true),
-                   use: leaveCommittee)
-        routes.add(.init(.get, "committees/:committeeId/meetings", id: "listMeetings", tag: "partnership", summary: "Meetings with agenda, attendance and minutes", answer: .list(Meeting.self)),
-                   use: listMeetings)
-        routes.add(.init(.post, "committees/:committeeId/meetings", id: "recordMeeting", tag: "partnership", summary: "Record a meeting", body: NewMeeting.self, success: 201, answer: .one(Meeting.self)),
-                   use: recordMeeting)
-        routes.add(.init(.get, "committees/:committeeId/decisions", id: "listDecisions", tag: "partnership", summary: "The decision log, newest first", answer: .list(Decision.self)),
-                   use: listDecisions)
-        routes.add(.init(.get, "committees/:committeeId/timeline", id: "committeeTimeline", tag: "partnership", summary: "Everything in the committee in order, with outside events around it", answer: .list(TimelineItem.self)),
-                   use: committeeTimeline)
-        routes.add(.init(.get, "organizations/:organizationId/timeline/:otherId", id: "pairTimeline", tag: "partnership", summary: "Everything between two organisations in order (for people of either); from/to limit it to a range of days", query: ["from", "to"], answer: .list(TimelineItem.self)),
-                   use: pairTimeline)
-        routes.add(.init(.post, "committees/:committeeId/decisions", id: "proposeDecision", tag: "partnership", summary: "Put a motion to the committee", body: NewDecision.self, success: 201, answer: .one(Decision.self)),
-                   use: proposeDecision)
-        routes.add(.init(.post, "decisions/:decisionId/votes", id: "vote", tag: "partnership", summary: "My organisation's vote (once)", body: VoteRequest.self, success: 201, answer: .one(Decision.self), conflicts: true),
-                   use: vote)
-        routes.add(.init(.post, "decisions/:decisionId/close", id: "closeDecision", tag: "partnership", summary: "Count the votes under the committee's rule (needs quorum)", answer: .one(Decision.self), conflicts: true),
-                   use: closeDecision)
-        routes.add(.init(.get, "commitments", id: "listCommitments", tag: "partnership", summary: "Commitments my organisation made or received (overdue ones are marked missed first)", query: ["dueWithinDays"], answer: .list(Commitment.self)),
-                   use: listCommitments)
-        routes.add(.init(.post, "commitments", id: "createCommitment", tag: "partnership", summary: "Record a commitment my organisation made", body: NewCommitment.self, success: 201, answer: .one(Commitment.self)),
-                   use: createCommitment)
-        routes.add(.init(.post, "commitments/:commitmentId/changes", id: "changeCommitment", tag: "partnership", summary: "Keep (with evidence), renegotiate or withdraw a commitment", body: CommitmentChange.self, answer: .one(Commitment.self), ifMatch: true),
-                   use: changeCommitment)
-        routes.add(.init(.get, "consultations", id: "listConsultations", tag: "partnership", summary: "Consultations my organisation proposed or was invited to", answer: .list(Consultation.self)),
-                   use: listConsultations)
-        routes.add(.init(.post, "consultations", id: "createConsultation", tag: "partnership", summary: "Put a proposal to named partners", body: NewConsultation.self, success: 201, answer: .one(ConsultationDetail.self)),
-                   use: createConsultation)
-        routes.add(.init(.get, "consultations/:consultationId", id: "getConsultation", tag: "partnership", summary: "A consultation with every feedback item and its answer", answer: .one(ConsultationDetail.self)),
-                   use: getConsultation)
-        routes.add(.init(.post, "consultations/:consultationId/feedback", id: "addFeedback", tag: "partnership", summary: "Give a feedback item (invited partners, before the deadline)", body: NewFeedback.self, success: 201, answer: .one(FeedbackItem.self), conflicts: true),
-                   use: addFeedback)
-        routes.add(.init(.post, "consultations/:consultationId/feedback/:itemId/answer", id: "answerFeedback", tag: "partnership", summary: "Answer a feedback item: adopted, adapted or not adopted, and why", body: FeedbackAnswer.self, answer: .one(FeedbackItem.self), conflicts: true),
-                   use: answerFeedback)
-        routes.add(.init(.post, "consultations/:consultationId/close", id: "closeConsultation", tag: "partnership", summary: "Close a consultation (every item answered)", answer: .one(ConsultationDetail.self), conflicts: true),
-                   use: closeConsultation)
-        routes.add(.init(.get, "threads", id: "listThreads", tag: "partnership", summary: "Threads I take part in", answer: .list(DiscussionThread.self)),
-                   use: listThreads)
-        routes.add(.init(.post, "threads", id: "startThread", tag: "partnership", summary: "Start a conversation with people in other organisations", body: NewThread.self, success: 201, answer: .one(ThreadDetail.self)),
-                   use: startThread)
-        routes.add(.init(.get, "threads/:threadId", id: "getThread", tag: "partnership", summary: "A thread and its messages (participants only)", answer: .one(ThreadDetail.self)),
-                   use: getThread)
-        routes.add(.init(.post, "threads/:threadId/messages", id: "postToThread", tag: "partnership", summary: "Write in a thread", body: NewThreadMessage.self, success: 201, answer: .one(ThreadMessage.self)),
-                   use: postToThread)
+        routes.add(
+            .init(
+                .get, "committees", id: "listCommittees", tag: "partnership", summary: "Committees my organisation belongs or belonged to",
+                answer: .list(Committee.self)),
+            use: listCommittees)
+        routes.add(
+            .init(
+                .post, "committees", id: "createCommittee", tag: "partnership", summary: "Set up a committee (partnership lead)",
+                body: NewCommittee.self, success: 201, answer: .one(CommitteeDetail.self)),
+            use: createCommittee)
+        routes.add(
+            .init(
+                .get, "committees/:committeeId", id: "getCommittee", tag: "partnership", summary: "A committee and its member organisations",
+                answer: .one(CommitteeDetail.self)),
+            use: getCommittee)
+        routes.add(
+            .init(
+                .post, "committees/:committeeId/leave", id: "leaveCommittee", tag: "partnership",
+                summary: "My organisation leaves the committee, with a reason", body: LeaveRequest.self, answer: .one(CommitteeDetail.self),
+                conflicts: true),
+            use: leaveCommittee)
+        routes.add(
+            .init(
+                .get, "committees/:committeeId/meetings", id: "listMeetings", tag: "partnership",
+                summary: "Meetings with agenda, attendance and minutes", answer: .list(Meeting.self)),
+            use: listMeetings)
+        routes.add(
+            .init(
+                .post, "committees/:committeeId/meetings", id: "recordMeeting", tag: "partnership", summary: "Record a meeting",
+                body: NewMeeting.self, success: 201, answer: .one(Meeting.self)),
+            use: recordMeeting)
+        routes.add(
+            .init(
+                .get, "committees/:committeeId/decisions", id: "listDecisions", tag: "partnership", summary: "The decision log, newest first",
+                answer: .list(Decision.self)),
+            use: listDecisions)
+        routes.add(
+            .init(
+                .get, "committees/:committeeId/timeline", id: "committeeTimeline", tag: "partnership",
+                summary: "Everything in the committee in order, with outside events around it", answer: .list(TimelineItem.self)),
+            use: committeeTimeline)
+        routes.add(
+            .init(
+                .get, "organizations/:organizationId/timeline/:otherId", id: "pairTimeline", tag: "partnership",
+                summary: "Everything between two organisations in order (for people of either); from/to limit it to a range of days",
+                query: ["from", "to"], answer: .list(TimelineItem.self)),
+            use: pairTimeline)
+        routes.add(
+            .init(
+                .post, "committees/:committeeId/decisions", id: "proposeDecision", tag: "partnership", summary: "Put a motion to the committee",
+                body: NewDecision.self, success: 201, answer: .one(Decision.self)),
+            use: proposeDecision)
+        routes.add(
+            .init(
+                .post, "decisions/:decisionId/votes", id: "vote", tag: "partnership", summary: "My organisation's vote (once)",
+                body: VoteRequest.self, success: 201, answer: .one(Decision.self), conflicts: true),
+            use: vote)
+        routes.add(
+            .init(
+                .post, "decisions/:decisionId/close", id: "closeDecision", tag: "partnership",
+                summary: "Count the votes under the committee's rule (needs quorum)", answer: .one(Decision.self), conflicts: true),
+            use: closeDecision)
+        routes.add(
+            .init(
+                .get, "commitments", id: "listCommitments", tag: "partnership",
+                summary: "Commitments my organisation made or received (overdue ones are marked missed first)", query: ["dueWithinDays"],
+                answer: .list(Commitment.self)),
+            use: listCommitments)
+        routes.add(
+            .init(
+                .post, "commitments", id: "createCommitment", tag: "partnership", summary: "Record a commitment my organisation made",
+                body: NewCommitment.self, success: 201, answer: .one(Commitment.self)),
+            use: createCommitment)
+        routes.add(
+            .init(
+                .post, "commitments/:commitmentId/changes", id: "changeCommitment", tag: "partnership",
+                summary: "Keep (with evidence), renegotiate or withdraw a commitment", body: CommitmentChange.self, answer: .one(Commitment.self),
+                ifMatch: true),
+            use: changeCommitment)
+        routes.add(
+            .init(
+                .get, "consultations", id: "listConsultations", tag: "partnership",
+                summary: "Consultations my organisation proposed or was invited to", answer: .list(Consultation.self)),
+            use: listConsultations)
+        routes.add(
+            .init(
+                .post, "consultations", id: "createConsultation", tag: "partnership", summary: "Put a proposal to named partners",
+                body: NewConsultation.self, success: 201, answer: .one(ConsultationDetail.self)),
+            use: createConsultation)
+        routes.add(
+            .init(
+                .get, "consultations/:consultationId", id: "getConsultation", tag: "partnership",
+                summary: "A consultation with every feedback item and its answer", answer: .one(ConsultationDetail.self)),
+            use: getConsultation)
+        routes.add(
+            .init(
+                .post, "consultations/:consultationId/feedback", id: "addFeedback", tag: "partnership",
+                summary: "Give a feedback item (invited partners, before the deadline)", body: NewFeedback.self, success: 201,
+                answer: .one(FeedbackItem.self), conflicts: true),
+            use: addFeedback)
+        routes.add(
+            .init(
+                .post, "consultations/:consultationId/feedback/:itemId/answer", id: "answerFeedback", tag: "partnership",
+                summary: "Answer a feedback item: adopted, adapted or not adopted, and why", body: FeedbackAnswer.self,
+                answer: .one(FeedbackItem.self), conflicts: true),
+            use: answerFeedback)
+        routes.add(
+            .init(
+                .post, "consultations/:consultationId/close", id: "closeConsultation", tag: "partnership",
+                summary: "Close a consultation (every item answered)", answer: .one(ConsultationDetail.self), conflicts: true),
+            use: closeConsultation)
+        routes.add(
+            .init(.get, "threads", id: "listThreads", tag: "partnership", summary: "Threads I take part in", answer: .list(DiscussionThread.self)),
+            use: listThreads)
+        routes.add(
+            .init(
+                .post, "threads", id: "startThread", tag: "partnership", summary: "Start a conversation with people in other organisations",
+                body: NewThread.self, success: 201, answer: .one(ThreadDetail.self)),
+            use: startThread)
+        routes.add(
+            .init(
+                .get, "threads/:threadId", id: "getThread", tag: "partnership", summary: "A thread and its messages (participants only)",
+                answer: .one(ThreadDetail.self)),
+            use: getThread)
+        routes.add(
+            .init(
+                .post, "threads/:threadId/messages", id: "postToThread", tag: "partnership", summary: "Write in a thread",
+                body: NewThreadMessage.self, success: 201, answer: .one(ThreadMessage.self)),
+            use: postToThread)
     }
 
     // MARK: committees
@@ -104,8 +183,10 @@ struct PartnershipRoutes: APIRouteGroup {
     @Sendable func recordMeeting(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
         let input = try await body(NewMeeting.self, request)
-        return try JSONBody.response(try await scoped.recordMeeting(try context.id("committeeId"), heldAt: input.heldAt, agenda: input.agenda,
-                                                                   minutes: input.minutes, attendees: input.attendeeIds), status: .created)
+        return try JSONBody.response(
+            try await scoped.recordMeeting(
+                try context.id("committeeId"), heldAt: input.heldAt, agenda: input.agenda,
+                minutes: input.minutes, attendees: input.attendeeIds), status: .created)
     }
     @Sendable func listDecisions(_ request: Request, context: CallerContext) async throws -> Response {
         try JSONBody.response(["items": try await scoped(context).decisions(try context.id("committeeId"))])
@@ -113,8 +194,9 @@ struct PartnershipRoutes: APIRouteGroup {
     @Sendable func proposeDecision(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
         let input = try await body(NewDecision.self, request)
-        return try JSONBody.response(try await scoped.proposeDecision(try context.id("committeeId"), motion: input.motion, meeting: input.meetingId),
-                                     status: .created)
+        return try JSONBody.response(
+            try await scoped.proposeDecision(try context.id("committeeId"), motion: input.motion, meeting: input.meetingId),
+            status: .created)
     }
     @Sendable func vote(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
@@ -129,9 +211,12 @@ struct PartnershipRoutes: APIRouteGroup {
         try JSONBody.response(["items": try await scoped(context).committeeTimeline(try context.id("committeeId"))])
     }
     @Sendable func pairTimeline(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).pairTimeline(try context.id("organizationId"), try context.id("otherId"),
-                                                                               from: try CalendarDate.dayOrMonth(request.query("from"), field: "from"),
-                                                                               to: try CalendarDate.dayOrMonth(request.query("to"), field: "to"))])
+        try JSONBody.response([
+            "items": try await scoped(context).pairTimeline(
+                try context.id("organizationId"), try context.id("otherId"),
+                from: try CalendarDate.dayOrMonth(request.query("from"), field: "from"),
+                to: try CalendarDate.dayOrMonth(request.query("to"), field: "to"))
+        ])
     }
 
     // MARK: commitments
@@ -178,8 +263,10 @@ struct PartnershipRoutes: APIRouteGroup {
     @Sendable func answerFeedback(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
         let input = try await body(FeedbackAnswer.self, request)
-        return try JSONBody.response(try await scoped.respond(try context.id("consultationId"), item: try context.id("itemId"),
-                                                             input.response, text: input.text))
+        return try JSONBody.response(
+            try await scoped.respond(
+                try context.id("consultationId"), item: try context.id("itemId"),
+                input.response, text: input.text))
     }
     @Sendable func closeConsultation(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)

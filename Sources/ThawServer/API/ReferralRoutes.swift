@@ -15,30 +15,66 @@ struct ReferralRoutes: APIRouteGroup {
     let configuration: ServerConfiguration
 
     func register(on routes: DescribedRoutes<CallerContext>) {
-        routes.add(.init(.post, "referrals", id: "createReferral", tag: "referrals", summary: "Send (or draft) a referral", body: NewReferral.self, success: 201, answer: .one(Referral.self), idempotent: true),
-                   use: create)
-        routes.add(.init(.get, "referrals", id: "worklist", tag: "referrals", summary: "Caseload or inbox", query: ["view", "filter", "status", "mine", "sort", "limit", "cursor"], answer: .list(WorklistItem.self)),
-                   use: worklist)
-        routes.add(.init(.get, "referrals/open", id: "openReferrals", tag: "referrals", summary: "Open referrals my organisation could claim", answer: .list(OpenReferralSummary.self)),
-                   use: openReferrals)
-        routes.add(.init(.get, "referrals/:referralId", id: "getReferral", tag: "referrals", summary: "A referral with what I may do next", answer: .one(ReferralDetail.self)),
-                   use: get)
-        routes.add(.init(.patch, "referrals/:referralId", id: "updateReferral", tag: "referrals", summary: "Change priority, follow-up date or note", body: ReferralUpdate.self, answer: .one(Referral.self), ifMatch: true),
-                   use: update)
-        routes.add(.init(.post, "referrals/:referralId/status", id: "changeReferralStatus", tag: "referrals", summary: "Move the referral to a new status", body: StatusChange.self, answer: .one(Referral.self), ifMatch: true),
-                   use: changeStatus)
-        routes.add(.init(.post, "referrals/:referralId/claim", id: "claimReferral", tag: "referrals", summary: "Claim an open referral", answer: .one(Referral.self), conflicts: true),
-                   use: claim)
-        routes.add(.init(.post, "referrals/:referralId/business-status", id: "setBusinessStatus", tag: "referrals", summary: "Report a business step", body: BusinessStatusChange.self, answer: .one(Referral.self), ifMatch: true),
-                   use: businessStatus)
-        routes.add(.init(.get, "referrals/:referralId/messages", id: "listMessages", tag: "referrals", summary: "Messages on a referral", answer: .list(ReferralMessage.self)),
-                   use: messages)
-        routes.add(.init(.post, "referrals/:referralId/messages", id: "sendMessage", tag: "referrals", summary: "Send a message", body: NewMessage.self, success: 201, answer: .one(ReferralMessage.self), conflicts: true),
-                   use: sendMessage)
-        routes.add(.init(.post, "referrals/:referralId/messages/:messageId/read", id: "markMessageRead", tag: "referrals", summary: "Record a read receipt", answer: .one(ReferralMessage.self)),
-                   use: markRead)
-        routes.add(.init(.get, "referrals/:referralId/timeline", id: "referralTimeline", tag: "referrals", summary: "The referral's history from the activity ledger", answer: .list(ActivityEntry.self)),
-                   use: timeline)
+        routes.add(
+            .init(
+                .post, "referrals", id: "createReferral", tag: "referrals", summary: "Send (or draft) a referral", body: NewReferral.self,
+                success: 201, answer: .one(Referral.self), idempotent: true),
+            use: create)
+        routes.add(
+            .init(
+                .get, "referrals", id: "worklist", tag: "referrals", summary: "Caseload or inbox",
+                query: ["view", "filter", "status", "mine", "sort", "limit", "cursor"], answer: .list(WorklistItem.self)),
+            use: worklist)
+        routes.add(
+            .init(
+                .get, "referrals/open", id: "openReferrals", tag: "referrals", summary: "Open referrals my organisation could claim",
+                answer: .list(OpenReferralSummary.self)),
+            use: openReferrals)
+        routes.add(
+            .init(
+                .get, "referrals/:referralId", id: "getReferral", tag: "referrals", summary: "A referral with what I may do next",
+                answer: .one(ReferralDetail.self)),
+            use: get)
+        routes.add(
+            .init(
+                .patch, "referrals/:referralId", id: "updateReferral", tag: "referrals", summary: "Change priority, follow-up date or note",
+                body: ReferralUpdate.self, answer: .one(Referral.self), ifMatch: true),
+            use: update)
+        routes.add(
+            .init(
+                .post, "referrals/:referralId/status", id: "changeReferralStatus", tag: "referrals", summary: "Move the referral to a new status",
+                body: StatusChange.self, answer: .one(Referral.self), ifMatch: true),
+            use: changeStatus)
+        routes.add(
+            .init(
+                .post, "referrals/:referralId/claim", id: "claimReferral", tag: "referrals", summary: "Claim an open referral",
+                answer: .one(Referral.self), conflicts: true),
+            use: claim)
+        routes.add(
+            .init(
+                .post, "referrals/:referralId/business-status", id: "setBusinessStatus", tag: "referrals", summary: "Report a business step",
+                body: BusinessStatusChange.self, answer: .one(Referral.self), ifMatch: true),
+            use: businessStatus)
+        routes.add(
+            .init(
+                .get, "referrals/:referralId/messages", id: "listMessages", tag: "referrals", summary: "Messages on a referral",
+                answer: .list(ReferralMessage.self)),
+            use: messages)
+        routes.add(
+            .init(
+                .post, "referrals/:referralId/messages", id: "sendMessage", tag: "referrals", summary: "Send a message", body: NewMessage.self,
+                success: 201, answer: .one(ReferralMessage.self), conflicts: true),
+            use: sendMessage)
+        routes.add(
+            .init(
+                .post, "referrals/:referralId/messages/:messageId/read", id: "markMessageRead", tag: "referrals", summary: "Record a read receipt",
+                answer: .one(ReferralMessage.self)),
+            use: markRead)
+        routes.add(
+            .init(
+                .get, "referrals/:referralId/timeline", id: "referralTimeline", tag: "referrals",
+                summary: "The referral's history from the activity ledger", answer: .list(ActivityEntry.self)),
+            use: timeline)
     }
 
     private func withETag(_ referral: Referral, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) throws -> Response {
@@ -53,8 +89,9 @@ struct ReferralRoutes: APIRouteGroup {
         let input = try await body(NewReferral.self, request)
         let (referral, replayed) = try await scoped.createReferral(input, idempotencyKey: request.headers[.idempotencyKey])
         if !replayed { metrics.recordTransition(to: referral.status.rawValue) }
-        return try withETag(referral, status: replayed ? .ok : .created,
-                            extra: replayed ? [.idempotentReplayed: "true"] : [:])
+        return try withETag(
+            referral, status: replayed ? .ok : .created,
+            extra: replayed ? [.idempotentReplayed: "true"] : [:])
     }
 
     @Sendable func get(_ request: Request, context: CallerContext) async throws -> Response {
@@ -88,8 +125,10 @@ struct ReferralRoutes: APIRouteGroup {
         let scoped = scoped(context)
         let version = try request.expectedVersion()
         let change = try await body(BusinessStatusChange.self, request)
-        return try withETag(try await scoped.setBusinessStatus(try context.id("referralId"), change.businessStatus,
-                                                               expectedVersion: version))
+        return try withETag(
+            try await scoped.setBusinessStatus(
+                try context.id("referralId"), change.businessStatus,
+                expectedVersion: version))
     }
 
     @Sendable func messages(_ request: Request, context: CallerContext) async throws -> Response {
@@ -99,13 +138,16 @@ struct ReferralRoutes: APIRouteGroup {
     @Sendable func sendMessage(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
         let input = try await body(NewMessage.self, request)
-        return try JSONBody.response(try await scoped.sendMessage(referral: try context.id("referralId"), body: input.body),
-                                     status: .created)
+        return try JSONBody.response(
+            try await scoped.sendMessage(referral: try context.id("referralId"), body: input.body),
+            status: .created)
     }
 
     @Sendable func markRead(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(try await scoped(context).markRead(referral: try context.id("referralId"),
-                                                                 message: try context.id("messageId")))
+        try JSONBody.response(
+            try await scoped(context).markRead(
+                referral: try context.id("referralId"),
+                message: try context.id("messageId")))
     }
 
     @Sendable func timeline(_ request: Request, context: CallerContext) async throws -> Response {

@@ -29,18 +29,36 @@ struct SurveyRoutes: APIRouteGroup {
     let configuration: ServerConfiguration
 
     func register(on routes: DescribedRoutes<CallerContext>) {
-        routes.add(.init(.get, "surveys", id: "listSurveys", tag: "climate", summary: "Pulse survey rounds my organisation takes part in", answer: .list(SurveyRound.self)),
-                   use: list)
-        routes.add(.init(.post, "surveys", id: "scheduleSurvey", tag: "climate", summary: "Schedule a pulse survey round", body: NewSurveyRound.self, success: 201, answer: .one(SurveyRound.self)),
-                   use: schedule)
-        routes.add(.init(.get, "surveys/items", id: "surveyItems", tag: "climate", summary: "The survey items, their questions and scales", answer: .list(SurveyItemInfo.self)),
-                   use: items)
-        routes.add(.init(.get, "surveys/pending", id: "pendingSurveys", tag: "climate", summary: "Open rounds in which I still have partners to rate", answer: .list(SurveyRound.self)),
-                   use: pending)
-        routes.add(.init(.post, "surveys/:surveyId/answers", id: "answerSurvey", tag: "climate", summary: "Rate one partner organisation (once per round)", body: SurveyAnswers.self, success: 204, conflicts: true),
-                   use: answer)
-        routes.add(.init(.get, "surveys/:surveyId/results", id: "surveyResults", tag: "climate", summary: "Aggregates per organisation (hidden below three respondents) and the response rate", answer: .one(SurveyResults.self)),
-                   use: results)
+        routes.add(
+            .init(
+                .get, "surveys", id: "listSurveys", tag: "climate", summary: "Pulse survey rounds my organisation takes part in",
+                answer: .list(SurveyRound.self)),
+            use: list)
+        routes.add(
+            .init(
+                .post, "surveys", id: "scheduleSurvey", tag: "climate", summary: "Schedule a pulse survey round", body: NewSurveyRound.self,
+                success: 201, answer: .one(SurveyRound.self)),
+            use: schedule)
+        routes.add(
+            .init(
+                .get, "surveys/items", id: "surveyItems", tag: "climate", summary: "The survey items, their questions and scales",
+                answer: .list(SurveyItemInfo.self)),
+            use: items)
+        routes.add(
+            .init(
+                .get, "surveys/pending", id: "pendingSurveys", tag: "climate", summary: "Open rounds in which I still have partners to rate",
+                answer: .list(SurveyRound.self)),
+            use: pending)
+        routes.add(
+            .init(
+                .post, "surveys/:surveyId/answers", id: "answerSurvey", tag: "climate", summary: "Rate one partner organisation (once per round)",
+                body: SurveyAnswers.self, success: 204, conflicts: true),
+            use: answer)
+        routes.add(
+            .init(
+                .get, "surveys/:surveyId/results", id: "surveyResults", tag: "climate",
+                summary: "Aggregates per organisation (hidden below three respondents) and the response rate", answer: .one(SurveyResults.self)),
+            use: results)
     }
 
     @Sendable func list(_ request: Request, context: CallerContext) async throws -> Response {
@@ -64,7 +82,9 @@ struct SurveyRoutes: APIRouteGroup {
     }
     @Sendable func results(_ request: Request, context: CallerContext) async throws -> Response {
         let (results, respondents, eligible) = try await scoped(context).surveyResults(try context.id("surveyId"))
-        return try JSONBody.response(SurveyResults(results: results, respondents: respondents, eligible: eligible,
-                                                   responseRate: eligible > 0 ? Double(respondents) / Double(eligible) : 0))
+        return try JSONBody.response(
+            SurveyResults(
+                results: results, respondents: respondents, eligible: eligible,
+                responseRate: eligible > 0 ? Double(respondents) / Double(eligible) : 0))
     }
 }

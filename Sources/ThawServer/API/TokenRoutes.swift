@@ -13,12 +13,17 @@ struct TokenRoutes: APIRouteGroup {
     let configuration: ServerConfiguration
 
     func register(on routes: DescribedRoutes<CallerContext>) {
-        routes.add(.init(.get, "tokens", id: "listTokens", tag: "auth", summary: "My API tokens", answer: .list(APIToken.self)),
-                   use: list)
-        routes.add(.init(.post, "tokens", id: "createToken", tag: "auth", summary: "Create an API token (secret shown once)", body: NewTokenRequest.self, success: 201, answer: .one(CreatedToken.self)),
-                   use: create)
-        routes.add(.init(.delete, "tokens/:tokenId", id: "revokeToken", tag: "auth", summary: "Revoke an API token", success: 204),
-                   use: revoke)
+        routes.add(
+            .init(.get, "tokens", id: "listTokens", tag: "auth", summary: "My API tokens", answer: .list(APIToken.self)),
+            use: list)
+        routes.add(
+            .init(
+                .post, "tokens", id: "createToken", tag: "auth", summary: "Create an API token (secret shown once)", body: NewTokenRequest.self,
+                success: 201, answer: .one(CreatedToken.self)),
+            use: create)
+        routes.add(
+            .init(.delete, "tokens/:tokenId", id: "revokeToken", tag: "auth", summary: "Revoke an API token", success: 204),
+            use: revoke)
     }
 
     @Sendable func list(_ request: Request, context: CallerContext) async throws -> Response {
@@ -29,8 +34,9 @@ struct TokenRoutes: APIRouteGroup {
     @Sendable func create(_ request: Request, context: CallerContext) async throws -> Response {
         let actor = context.principal.actor
         let input = try await body(NewTokenRequest.self, request)
-        let (token, secret) = try await store.createToken(user: input.userId ?? actor.userId, name: input.name,
-                                                          expiresAt: input.expiresAt, by: actor)
+        let (token, secret) = try await store.createToken(
+            user: input.userId ?? actor.userId, name: input.name,
+            expiresAt: input.expiresAt, by: actor)
         return try JSONBody.response(CreatedToken(token: token, secret: secret), status: .created)
     }
 

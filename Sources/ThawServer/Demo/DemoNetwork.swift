@@ -37,7 +37,8 @@ public struct DemoNetwork: Sendable {
         try await org("fht", "Riverside Family Health Team", .primaryCare, .independentPrimaryCare, parent: "riverside", area: "Riverside")
         try await org("elm", "Elm Street Clinic", .primaryCare, .independentPrimaryCare, parent: "riverside", area: "Riverside")
         try await org("northclinic", "Northgate Medical Clinic", .primaryCare, .independentPrimaryCare, parent: "northgate", area: "Northgate")
-        try await org("prairieclinic", "Prairie Rural Health Clinic", .primaryCare, .independentPrimaryCare, parent: "prairie", area: "Prairie County")
+        try await org(
+            "prairieclinic", "Prairie Rural Health Clinic", .primaryCare, .independentPrimaryCare, parent: "prairie", area: "Prairie County")
         try await org("association", "Provincial Medical Association", .community, .independentPrimaryCare, area: "Province-wide")
         try await org("housing", "Homeward Housing Society", .socialCare, area: "Riverside and Northgate")
         try await org("food", "Good Neighbour Food Bank", .community, area: "Riverside, Northgate and Prairie County")
@@ -46,10 +47,14 @@ public struct DemoNetwork: Sendable {
         try await org("mental", "Calm Waters Mental Health Service", .healthSystem, area: "Riverside and Prairie County")
 
         func user(_ email: String, _ name: String, _ key: String, _ roles: Set<Role>) async throws -> Actor {
-            let created = try await store.createUser(NewUser(organizationId: organizations[key]!.id, email: email, displayName: name,
-                                                             roles: roles, password: Self.password), passwordHash: hash)
-            signIns.append(SignIn(email: email, role: roles.map(\.rawValue).sorted().joined(separator: ", "),
-                                  organization: organizations[key]!.name))
+            let created = try await store.createUser(
+                NewUser(
+                    organizationId: organizations[key]!.id, email: email, displayName: name,
+                    roles: roles, password: Self.password), passwordHash: hash)
+            signIns.append(
+                SignIn(
+                    email: email, role: roles.map(\.rawValue).sorted().joined(separator: ", "),
+                    organization: organizations[key]!.name))
             return Actor(userId: created.id, organizationId: created.organizationId, sector: organizations[key]!.sector, roles: roles)
         }
         // The hosting organisation's administrator also administers the network; Homeward's administers Homeward alone.
@@ -67,16 +72,20 @@ public struct DemoNetwork: Sendable {
         let mental = try await user("staff@calmwaters.demo", "Mika Mental-Health", "mental", [.partnerStaff])
 
         var services: [String: Service] = [:]
-        func service(_ key: String, _ org: String, _ name: String, _ needs: [NeedCategory], _ capacity: Capacity,
-                     languages: [String] = ["en", "fr"], eligibility: String) async throws {
+        func service(
+            _ key: String, _ org: String, _ name: String, _ needs: [NeedCategory], _ capacity: Capacity,
+            languages: [String] = ["en", "fr"], eligibility: String
+        ) async throws {
             services[key] = try await store.createService(
-                NewService(name: name, description: "\(name), offered by \(organizations[org]!.name).", needCategories: needs,
-                           eligibility: eligibility, areaServed: organizations[org]!.area ?? "", languages: languages, capacity: capacity),
+                NewService(
+                    name: name, description: "\(name), offered by \(organizations[org]!.name).", needCategories: needs,
+                    eligibility: eligibility, areaServed: organizations[org]!.area ?? "", languages: languages, capacity: capacity),
                 organization: organizations[org]!.id)
         }
         try await service("housing", "housing", "Rapid Rehousing", [.housing, .utilities], .accepting, eligibility: "Adults at risk of homelessness")
         try await service("shelter", "housing", "Supportive Housing Waitlist", [.housing], .waitlist, eligibility: "Adults with complex needs")
-        try await service("food", "food", "Weekly Food Hamper", [.food], .accepting, languages: ["en", "fr", "pa", "ar"], eligibility: "Anyone in the area")
+        try await service(
+            "food", "food", "Weekly Food Hamper", [.food], .accepting, languages: ["en", "fr", "pa", "ar"], eligibility: "Anyone in the area")
         try await service("employment", "employment", "Job Coaching", [.employment, .income], .accepting, eligibility: "Working-age adults")
         try await service("income", "income", "Income Support Applications", [.income], .accepting, eligibility: "Residents with low income")
         try await service("counselling", "mental", "Walk-in Counselling", [.mentalHealth, .socialIsolation], .waitlist, eligibility: "Adults 18+")
@@ -88,37 +97,49 @@ public struct DemoNetwork: Sendable {
             ("Esther", "Moreau", [.housing], navigator), ("Farid", "Haddad", [.income, .employment], navigator),
             ("Grace", "Nakamura", [.food], ruralNavigator), ("Hugo", "Lavoie", [.socialIsolation, .mentalHealth], ruralNavigator),
             ("Ines", "Roy", [.housing, .utilities], navigator), ("Jonah", "Whitehorse", [.food, .transportation], ruralNavigator),
-            ("Kira", "Bouchard", [.employment], navigator), ("Liam", "O'Neil", [.income], clinician),
+            ("Kira", "Bouchard", [.employment], navigator), ("Liam", "O'Neil", [.income], clinician)
         ]
         var cases: [(client: Client, need: IdentifiedNeed, actor: Actor)] = []
         for (index, (given, family, needs, actor)) in people.enumerated() {
             clock.advance(seconds: 3 * 3600)
             let scoped = store.scoped(to: actor)
-            let client = try await scoped.createClient(NewClient(givenName: given, familyName: family,
-                birthDate: CalendarDate(year: 1950 + index * 4, month: 1 + index % 12, day: 3 + index),
-                phone: "555-01\(10 + index)", email: "\(given.lowercased())@example.org",
-                address: "\(10 + index) Main Street", preferredLanguage: index % 3 == 0 ? "fr" : "en"))
+            let client = try await scoped.createClient(
+                NewClient(
+                    givenName: given, familyName: family,
+                    birthDate: CalendarDate(year: 1950 + index * 4, month: 1 + index % 12, day: 3 + index),
+                    phone: "555-01\(10 + index)", email: "\(given.lowercased())@example.org",
+                    address: "\(10 + index) Main Street", preferredLanguage: index % 3 == 0 ? "fr" : "en"))
             var answers: [NeedCategory: ScreeningAnswer] = [:]
             for category in NeedCategory.allCases { answers[category] = needs.contains(category) ? .yes : .no }
             let (_, identified) = try await scoped.recordScreening(client: client.id, NewScreening(answers: answers))
-            _ = try await scoped.recordConsent(client: client.id, NewConsent(
-                grantee: .sector(.socialCare), scopes: [.contact, .needs, .notes], purpose: .referral, validUntil: end.adding(days: 365)))
-            _ = try await scoped.recordConsent(client: client.id, NewConsent(
-                grantee: .sector(.community), scopes: [.contact, .needs], purpose: .referral, validUntil: end.adding(days: 365)))
-            _ = try await scoped.recordConsent(client: client.id, NewConsent(
-                grantee: .sector(.government), scopes: [.contact, .needs], purpose: .referral, validUntil: end.adding(days: 365)))
-            _ = try await scoped.recordConsent(client: client.id, NewConsent(
-                grantee: .sector(.healthSystem), scopes: [.contact, .needs, .notes], purpose: .referral, validUntil: end.adding(days: 365)))
+            _ = try await scoped.recordConsent(
+                client: client.id,
+                NewConsent(
+                    grantee: .sector(.socialCare), scopes: [.contact, .needs, .notes], purpose: .referral, validUntil: end.adding(days: 365)))
+            _ = try await scoped.recordConsent(
+                client: client.id,
+                NewConsent(
+                    grantee: .sector(.community), scopes: [.contact, .needs], purpose: .referral, validUntil: end.adding(days: 365)))
+            _ = try await scoped.recordConsent(
+                client: client.id,
+                NewConsent(
+                    grantee: .sector(.government), scopes: [.contact, .needs], purpose: .referral, validUntil: end.adding(days: 365)))
+            _ = try await scoped.recordConsent(
+                client: client.id,
+                NewConsent(
+                    grantee: .sector(.healthSystem), scopes: [.contact, .needs, .notes], purpose: .referral, validUntil: end.adding(days: 365)))
             // Shared care with the health authority's programmes: a purpose of its own, which does not cover referrals.
-            _ = try await scoped.recordConsent(client: client.id, NewConsent(
-                grantee: .organization(organizations["authority"]!.id), scopes: [.contact, .needs], purpose: .careCoordination,
-                validUntil: end.adding(days: 365)))
+            _ = try await scoped.recordConsent(
+                client: client.id,
+                NewConsent(
+                    grantee: .organization(organizations["authority"]!.id), scopes: [.contact, .needs], purpose: .careCoordination,
+                    validUntil: end.adding(days: 365)))
             cases.append((client, identified[0], actor))
         }
 
         let partnerFor: [NeedCategory: (String, Actor)] = [
             .housing: ("housing", housing), .food: ("food", food), .employment: ("employment", employment),
-            .income: ("income", income), .mentalHealth: ("counselling", mental), .socialIsolation: ("counselling", mental),
+            .income: ("income", income), .mentalHealth: ("counselling", mental), .socialIsolation: ("counselling", mental)
         ]
         // The path each referral takes; together they cover every status.
         let scripts: [[TaskStatus]] = [
@@ -126,7 +147,7 @@ public struct DemoNetwork: Sendable {
             [.requested, .accepted, .inProgress, .completed], [.requested, .rejected], [.requested, .cancelled],
             [.requested, .accepted, .onHold], [.requested, .accepted, .inProgress, .failed],
             [.draft], [.requested, .enteredInError], [.requested, .accepted, .inProgress, .onHold, .inProgress, .completed],
-            [.requested, .accepted, .completed],
+            [.requested, .accepted, .completed]
         ]
         for (index, item) in cases.enumerated() {
             guard let (serviceKey, partner) = partnerFor[item.need.category] ?? partnerFor[.food] else { continue }
@@ -135,12 +156,13 @@ public struct DemoNetwork: Sendable {
             let requester = store.scoped(to: item.actor)
             let service = services[serviceKey]!
             let category = service.needCategories.contains(item.need.category) ? item.need.category : service.needCategories[0]
-            var (referral, _) = try await requester.createReferral(NewReferral(
-                clientId: item.client.id, serviceId: service.id, needCategory: category,
-                needIds: category == item.need.category ? [item.need.id] : [],
-                priority: index % 4 == 0 ? .urgent : .routine,
-                note: "Referred after needs screening; client prefers phone contact in the afternoon.",
-                draft: script.first == .draft))
+            var (referral, _) = try await requester.createReferral(
+                NewReferral(
+                    clientId: item.client.id, serviceId: service.id, needCategory: category,
+                    needIds: category == item.need.category ? [item.need.id] : [],
+                    priority: index % 4 == 0 ? .urgent : .routine,
+                    note: "Referred after needs screening; client prefers phone contact in the afternoon.",
+                    draft: script.first == .draft))
             referralCount += 1
             let receiver = store.scoped(to: partner)
             for status in script.dropFirst() {
@@ -150,10 +172,12 @@ public struct DemoNetwork: Sendable {
                     _ = try await receiver.sendMessage(referral: referral.id, body: "We have reached the client and booked an intake.")
                     referral = try await receiver.setBusinessStatus(referral.id, .contacted, expectedVersion: referral.version)
                 }
-                referral = try await actorStore.changeStatus(referral.id, StatusChange(
-                    status: status,
-                    reason: ReferralWorkflow.requiresReason(status) ? Self.reason(for: status) : nil,
-                    outcome: status == .completed ? ReferralOutcome(code: .needMet, summary: "Client enrolled and the need is met.") : nil),
+                referral = try await actorStore.changeStatus(
+                    referral.id,
+                    StatusChange(
+                        status: status,
+                        reason: ReferralWorkflow.requiresReason(status) ? Self.reason(for: status) : nil,
+                        outcome: status == .completed ? ReferralOutcome(code: .needMet, summary: "Client enrolled and the need is met.") : nil),
                     expectedVersion: referral.version)
                 if status == .accepted {
                     _ = try await requester.sendMessage(referral: referral.id, body: "Thank you. Please let us know when intake is booked.")
@@ -163,8 +187,9 @@ public struct DemoNetwork: Sendable {
         // One open referral for any eligible food partner to claim.
         clock.advance(seconds: 3600)
         let open = cases[6]
-        _ = try await store.scoped(to: open.actor).createReferral(NewReferral(
-            clientId: open.client.id, needCategory: .food, priority: .urgent, note: "Any food program in Prairie County."))
+        _ = try await store.scoped(to: open.actor).createReferral(
+            NewReferral(
+                clientId: open.client.id, needCategory: .food, priority: .urgent, note: "Any food program in Prairie County."))
         referralCount += 1
         try await loadPartnershipHistory(into: database, passwordHash: hash, endingAt: end)
     }

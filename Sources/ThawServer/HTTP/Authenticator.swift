@@ -20,14 +20,16 @@ struct Authenticator: RouterMiddleware {
         var context = context
         if let authorization = request.headers[.authorization] {
             guard authorization.hasPrefix("Bearer "), case let token = String(authorization.dropFirst(7)),
-                  !token.isEmpty, token.count <= 200,
-                  let principal = try await store.principal(bearerToken: token) else {
+                !token.isEmpty, token.count <= 200,
+                let principal = try await store.principal(bearerToken: token)
+            else {
                 throw ThawError.bearerTokenRejected
             }
             context.principal = principal
-        } else if !request.uri.path.hasSuffix("/auth/sign-in"),   // signing in again needs no old session
-                  let secret = request.cookies[Self.cookieName]?.value, !secret.isEmpty, secret.count <= 200,
-                  let (principal, csrf) = try await store.principal(sessionSecret: secret) {
+        } else if !request.uri.path.hasSuffix("/auth/sign-in"),  // signing in again needs no old session
+            let secret = request.cookies[Self.cookieName]?.value, !secret.isEmpty, secret.count <= 200,
+            let (principal, csrf) = try await store.principal(sessionSecret: secret)
+        {
             if ![.get, .head, .options].contains(request.method) {
                 guard let sent = request.headers[.csrfToken], Self.constantTimeEquals(sent, csrf) else {
                     throw ThawError.forbidden("a signed-in browser request that changes data must send X-CSRF-Token")

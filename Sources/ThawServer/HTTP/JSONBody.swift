@@ -13,7 +13,8 @@ enum JSONBody {
     static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
         let buffer = try await collect(request, limit: limit)
         if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json"),
-           !contentType.lowercased().hasPrefix("application/merge-patch+json") {
+            !contentType.lowercased().hasPrefix("application/merge-patch+json")
+        {
             throw ThawError.invalid("Content-Type", "media-type", "send the body as application/json")
         }
         guard buffer.readableBytes > 0 else {

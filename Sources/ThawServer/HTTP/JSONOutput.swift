@@ -156,7 +156,9 @@ extension Referral: FastJSONEncodable {
             o.field("note", note)
             if let outcome {
                 o.key("outcome")
-                o.object { o in o.field("code", outcome.code); o.field("summary", outcome.summary) }
+                o.object { o in
+                    o.field("code", outcome.code); o.field("summary", outcome.summary)
+                }
             }
             o.field("ownerOrganizationId", ownerOrganizationId)
             o.field("priority", priority)

@@ -23,8 +23,9 @@ struct PasswordSignIn {
         let wrong = ThawError.unauthenticated("the email or password is wrong")
         let now = store.clock.now()
         if let locked = try await store.signInLockedUntil(email: email, source: source) {
-            throw ThawError.tooManyAttempts("too many failed sign-ins from here",
-                                            retryAfterSeconds: Int((locked.millis - now.millis) / 1000) + 1)
+            throw ThawError.tooManyAttempts(
+                "too many failed sign-ins from here",
+                retryAfterSeconds: Int((locked.millis - now.millis) / 1000) + 1)
         }
         let credential = try await store.credential(email: email)
         let hash = credential.flatMap { $0.user.active ? $0.passwordHash : nil }
@@ -36,14 +37,16 @@ struct PasswordSignIn {
         try await store.clearFailedSignIns(email: email, source: source)
         let session = try await store.startSession(user: credential.user.id, lifetimeSeconds: configuration.sessionLifetimeSeconds)
         let organization = try await store.organization(credential.user.organizationId)
-        let cookie = Cookie(name: Authenticator.cookieName, value: session.secret,
-                            maxAge: Int(configuration.sessionLifetimeSeconds), path: "/",
-                            secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
+        let cookie = Cookie(
+            name: Authenticator.cookieName, value: session.secret,
+            maxAge: Int(configuration.sessionLifetimeSeconds), path: "/",
+            secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
         return SignedIn(principal: Principal(user: credential.user, organization: organization), csrf: session.csrf, cookie: cookie)
     }
 
     static func expiredCookie(_ configuration: ServerConfiguration) -> Cookie {
-        Cookie(name: Authenticator.cookieName, value: "", maxAge: 0, path: "/",
-               secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
+        Cookie(
+            name: Authenticator.cookieName, value: "", maxAge: 0, path: "/",
+            secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
     }
 }

@@ -24,49 +24,77 @@ extension ProblemDetails {
             func one(_ field: String, _ rule: String, _ message: String) -> [Violation] { [Violation(field: field, rule: rule, message: message)] }
             switch error {
             case .invalid(let v):
-                return (.init(type: "invalid-request", title: "The request is malformed", status: 400,
-                              detail: summary(v), errors: v), headers)
+                return (
+                    .init(
+                        type: "invalid-request", title: "The request is malformed", status: 400,
+                        detail: summary(v), errors: v), headers
+                )
             case .unprocessable(let v):
-                return (.init(type: "validation-failed", title: "The request breaks a rule", status: 422,
-                              detail: summary(v), errors: v), headers)
+                return (
+                    .init(
+                        type: "validation-failed", title: "The request breaks a rule", status: 422,
+                        detail: summary(v), errors: v), headers
+                )
             case .notFound(let what):
                 let detail = "\(what) does not exist or is not visible to you"
                 return (.init(type: "not-found", title: "Not found", status: 404, detail: detail, errors: one("path", "exists", detail)), headers)
             case .unauthenticated(let why):
                 headers[.wwwAuthenticate] = "Bearer realm=\"thaw\""
-                return (.init(type: "unauthenticated", title: "Authentication required", status: 401, detail: why,
-                              errors: one("Authorization", "authenticated", why)), headers)
+                return (
+                    .init(
+                        type: "unauthenticated", title: "Authentication required", status: 401, detail: why,
+                        errors: one("Authorization", "authenticated", why)), headers
+                )
             case .forbidden(let why, let field):
                 return (.init(type: "forbidden", title: "Not allowed", status: 403, detail: why, errors: one(field, "allowed", why)), headers)
             case .conflict(let code, let message, let field):
-                return (.init(type: code, title: "Conflict with the current state", status: 409, detail: message,
-                              errors: one(field, code, message)), headers)
+                return (
+                    .init(
+                        type: code, title: "Conflict with the current state", status: 409, detail: message,
+                        errors: one(field, code, message)), headers
+                )
             case .preconditionFailed(let why):
-                return (.init(type: "stale-etag", title: "The resource has changed", status: 412, detail: why,
-                              errors: one("If-Match", "current-version", why)), headers)
+                return (
+                    .init(
+                        type: "stale-etag", title: "The resource has changed", status: 412, detail: why,
+                        errors: one("If-Match", "current-version", why)), headers
+                )
             case .preconditionRequired(let why):
-                return (.init(type: "if-match-required", title: "If-Match header required", status: 428, detail: why,
-                              errors: one("If-Match", "required", why)), headers)
+                return (
+                    .init(
+                        type: "if-match-required", title: "If-Match header required", status: 428, detail: why,
+                        errors: one("If-Match", "required", why)), headers
+                )
             case .tooManyAttempts(let why, let retry):
                 headers[.retryAfter] = String(retry)
                 return (.init(type: "locked-out", title: "Too many attempts", status: 429, detail: why, errors: one("request", "rate", why)), headers)
             case .payloadTooLarge(let limit):
                 let detail = "the body exceeds the limit of \(limit) bytes"
-                return (.init(type: "body-too-large", title: "Request body too large", status: 413, detail: detail,
-                              errors: one("body", "max-size", detail)), headers)
+                return (
+                    .init(
+                        type: "body-too-large", title: "Request body too large", status: 413, detail: detail,
+                        errors: one("body", "max-size", detail)), headers
+                )
             }
         case let error as DecodingError:
             let v = violation(for: error)
-            return (.init(type: "invalid-request", title: "The request is malformed", status: 400,
-                          detail: v.message, errors: [v]), headers)
+            return (
+                .init(
+                    type: "invalid-request", title: "The request is malformed", status: 400,
+                    detail: v.message, errors: [v]), headers
+            )
         case is NIOTooManyBytesError:
             return from(ThawError.payloadTooLarge(limit: 1 << 20))
         case let error as HTTPError:
             let detail = error.body ?? error.status.reasonPhrase
-            let (field, rule) = error.status == .methodNotAllowed ? ("method", "allowed") : error.status == .notFound ? ("path", "exists") : ("request", "http")
-            return (.init(type: error.status == .notFound ? "not-found" : "http-\(error.status.code)",
-                          title: error.status.reasonPhrase, status: error.status.code, detail: detail,
-                          errors: [Violation(field: field, rule: rule, message: detail)]), error.headers)
+            let (field, rule) =
+                error.status == .methodNotAllowed ? ("method", "allowed") : error.status == .notFound ? ("path", "exists") : ("request", "http")
+            return (
+                .init(
+                    type: error.status == .notFound ? "not-found" : "http-\(error.status.code)",
+                    title: error.status.reasonPhrase, status: error.status.code, detail: detail,
+                    errors: [Violation(field: field, rule: rule, message: detail)]), error.headers
+            )
         default:
             return nil
         }
@@ -90,8 +118,9 @@ extension ProblemDetails {
         case .valueNotFound(_, let context):
             return Violation(field: path(context.codingPath), rule: "required", message: "\(path(context.codingPath)) may not be null")
         case .typeMismatch(let type, let context):
-            return Violation(field: path(context.codingPath), rule: "type",
-                             message: "\(path(context.codingPath)) must be \(describe(type))")
+            return Violation(
+                field: path(context.codingPath), rule: "type",
+                message: "\(path(context.codingPath)) must be \(describe(type))")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
                 return Violation(field: "body", rule: "json", message: "the body is not valid JSON")
@@ -101,8 +130,9 @@ extension ProblemDetails {
                 // Swift's wording for an unknown enum value; name the allowed codes instead.
                 let typeName = message.split(separator: " ").dropFirst(2).first.map(String.init) ?? ""
                 let allowed = allowedCodes[typeName].map { ": expected one of " + $0.joined(separator: ", ") } ?? ""
-                return Violation(field: path(context.codingPath), rule: "enum",
-                                 message: "\(path(context.codingPath)) is not a known code\(allowed)")
+                return Violation(
+                    field: path(context.codingPath), rule: "enum",
+                    message: "\(path(context.codingPath)) is not a known code\(allowed)")
             }
             let rule = context.underlyingError is CalendarDate.UnsupportedDate ? "date-range" : "format"
             return Violation(field: path(context.codingPath), rule: rule, message: "\(path(context.codingPath)): \(message)")
@@ -123,7 +153,7 @@ extension ProblemDetails {
         "Capacity": Capacity.allCases.map(\.rawValue),
         "ConsentScope": ConsentScope.allCases.map(\.rawValue),
         "ConsentPurpose": ConsentPurpose.allCases.map(\.rawValue),
-        "ScreeningAnswer": ScreeningAnswer.allCases.map(\.rawValue),
+        "ScreeningAnswer": ScreeningAnswer.allCases.map(\.rawValue)
     ]
 
     static func describe(_ type: Any.Type) -> String {

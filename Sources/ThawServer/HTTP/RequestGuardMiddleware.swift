@@ -17,8 +17,9 @@ struct RequestGuardMiddleware: RouterMiddleware {
         if context.endpointPath == nil, case let allowed = routes.methods(forPath: request.uri.path), !allowed.isEmpty {
             var headers = HTTPFields()
             headers[.allow] = allowed.joined(separator: ", ")
-            throw HTTPError(.methodNotAllowed, headers: headers,
-                            message: "\(request.method.rawValue) is not answered here; use \(allowed.joined(separator: ", "))")
+            throw HTTPError(
+                .methodNotAllowed, headers: headers,
+                message: "\(request.method.rawValue) is not answered here; use \(allowed.joined(separator: ", "))")
         }
         return try await next(request, context)
     }

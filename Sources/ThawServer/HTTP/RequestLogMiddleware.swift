@@ -31,11 +31,13 @@ struct RequestLogMiddleware: RouterMiddleware {
         let route = context.endpointPath ?? "unmatched"
         response.headers[.requestId] = requestId
         metrics.recordRequest(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
-        context.logger.info("request", metadata: [
-            "method": .string(request.method.rawValue), "route": .string(route),
-            "status": .stringConvertible(response.status.code),
-            "ms": .string(Self.milliseconds(elapsed)),
-        ])
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue), "route": .string(route),
+                "status": .stringConvertible(response.status.code),
+                "ms": .string(Self.milliseconds(elapsed))
+            ])
         return response
     }
 
@@ -71,16 +73,20 @@ struct RequestLogMiddleware: RouterMiddleware {
             // The client went away, or sent a body HTTP cannot parse: its doing, not ours.
             logger.info("client aborted the request", metadata: ["error": .string(String(describing: error))])
             let detail = "the request did not arrive whole: the connection closed or the body was malformed"
-            return JSONBody.problem(ProblemDetails(type: "urn:thaw:problem:incomplete-request", title: "Incomplete request", status: 400,
-                                                   detail: detail, instance: request.uri.path,
-                                                   errors: [Violation(field: "body", rule: "complete", message: detail)]))
+            return JSONBody.problem(
+                ProblemDetails(
+                    type: "urn:thaw:problem:incomplete-request", title: "Incomplete request", status: 400,
+                    detail: detail, instance: request.uri.path,
+                    errors: [Violation(field: "body", rule: "complete", message: detail)]))
         }
         // Anything unexpected is our fault: log it, and tell the client nothing internal.
         logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
         let detail = "something went wrong on our side; the request id helps us find it"
-        return JSONBody.problem(ProblemDetails(type: "urn:thaw:problem:internal", title: "Internal error", status: 500,
-                                               detail: detail, instance: request.uri.path,
-                                               errors: [Violation(field: "request", rule: "internal", message: detail)]))
+        return JSONBody.problem(
+            ProblemDetails(
+                type: "urn:thaw:problem:internal", title: "Internal error", status: 500,
+                detail: detail, instance: request.uri.path,
+                errors: [Violation(field: "request", rule: "internal", message: detail)]))
     }
 }
 

@@ -15,7 +15,8 @@ enum TextChecks {
     static func refuseNUL(inJSON data: Data) throws {
         let escape = Array(#"\u0000"#.utf8)
         guard data.count >= escape.count, data.firstRange(of: escape) != nil,
-              let tree = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return }
+            let tree = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        else { return }
         if let field = fieldContainingNUL(tree, path: "") {
             try refuseNUL("\u{0}", field: field.isEmpty ? "body" : field)
         }

@@ -25,7 +25,8 @@ public struct ThawRequestContext: RequestContext {
     func clientAddress(_ request: Request, trustedProxies: Set<String>) -> String {
         let peer = peerAddress ?? "unknown"
         guard trustedProxies.contains(peer), let forwarded = request.headers[.xForwardedFor],
-              let last = forwarded.split(separator: ",").last.map({ String($0).trimmingWhitespace }), !last.isEmpty, last.count <= 64 else { return peer }
+            let last = forwarded.split(separator: ",").last.map({ String($0).trimmingWhitespace }), !last.isEmpty, last.count <= 64
+        else { return peer }
         return last
     }
 

@@ -32,9 +32,11 @@ struct APIOperation: Sendable {
     /// The operation is throttled (sign-in): 429.
     var throttled: Bool
 
-    init(_ method: HTTPRequest.Method, _ path: String, id: String, tag: String, summary: String,
-         body: (any Decodable.Type)? = nil, query: [String] = [], success: Int = 200, answer: Answer = .none,
-         ifMatch: Bool = false, idempotent: Bool = false, conflicts: Bool = false, throttled: Bool = false) {
+    init(
+        _ method: HTTPRequest.Method, _ path: String, id: String, tag: String, summary: String,
+        body: (any Decodable.Type)? = nil, query: [String] = [], success: Int = 200, answer: Answer = .none,
+        ifMatch: Bool = false, idempotent: Bool = false, conflicts: Bool = false, throttled: Bool = false
+    ) {
         self.method = method; self.path = path; self.id = id; self.tag = tag; self.summary = summary
         self.body = body; self.query = query; self.success = success; self.answer = answer
         self.ifMatch = ifMatch; self.idempotent = idempotent; self.conflicts = conflicts; self.throttled = throttled

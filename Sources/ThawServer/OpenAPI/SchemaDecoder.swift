@@ -35,12 +35,14 @@ struct SchemaRegistry {
         case .object:
             let name = Self.name(of: type)
             if components[name] != nil { return Self.ref(name) }
-            components[name] = .object(["type": "object"])   // a placeholder while its fields are worked out
+            components[name] = .object(["type": "object"])  // a placeholder while its fields are worked out
             var properties: [String: JSONValue] = [:]
             for field in recorder.fields { properties[field.key] = try schema(of: field.type) }
             let required = recorder.fields.filter(\.required).map(\.key)
-            components[name] = .object(["type": "object", "properties": .object(properties),
-                                        "required": .array(required.map(JSONValue.string))])
+            components[name] = .object([
+                "type": "object", "properties": .object(properties),
+                "required": .array(required.map(JSONValue.string))
+            ])
             return Self.ref(name)
         case .array(let element):
             return .object(["type": "array", "items": try schema(of: element)])

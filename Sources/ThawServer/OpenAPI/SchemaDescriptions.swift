@@ -8,11 +8,15 @@ extension ConsentGrantee: SchemaDescribed {
 
     /// Exactly one of an organisation or a sector.
     static var schema: JSONValue {
-        .object(["oneOf": .array([
-            .object(["type": "object", "properties": .object(["organizationId": .object(["type": "string"])]),
-                     "required": .array(["organizationId"])]),
-            .object(["type": "object", "properties": .object(["sector": enumeration(Sector.self)]), "required": .array(["sector"])]),
-        ])])
+        .object([
+            "oneOf": .array([
+                .object([
+                    "type": "object", "properties": .object(["organizationId": .object(["type": "string"])]),
+                    "required": .array(["organizationId"])
+                ]),
+                .object(["type": "object", "properties": .object(["sector": enumeration(Sector.self)]), "required": .array(["sector"])])
+            ])
+        ])
     }
 }
 
@@ -22,16 +26,20 @@ extension CommitmentChange: SchemaDescribed {
     /// `action` names the change; each needs its own fields.
     static var schema: JSONValue {
         func change(_ action: String, _ fields: [String: JSONValue]) -> JSONValue {
-            .object(["type": "object",
-                     "properties": .object(fields.merging(["action": .object(["type": "string", "enum": .array([.string(action)])])]) { a, _ in a }),
-                     "required": .array((["action"] + fields.keys.sorted()).map(JSONValue.string))])
+            .object([
+                "type": "object",
+                "properties": .object(fields.merging(["action": .object(["type": "string", "enum": .array([.string(action)])])]) { a, _ in a }),
+                "required": .array((["action"] + fields.keys.sorted()).map(JSONValue.string))
+            ])
         }
         let text: JSONValue = .object(["type": "string"])
-        return .object(["oneOf": .array([
-            change("keep", ["evidence": text]),
-            change("renegotiate", ["dueOn": CalendarDate.schema, "reason": text]),
-            change("withdraw", ["reason": text]),
-        ])])
+        return .object([
+            "oneOf": .array([
+                change("keep", ["evidence": text]),
+                change("renegotiate", ["dueOn": CalendarDate.schema, "reason": text]),
+                change("withdraw", ["reason": text])
+            ])
+        ])
     }
 }
 

@@ -21,8 +21,12 @@ struct DeadlineSweeper: Service {
                     let swept = try await store.sweepDeadlines()
                     try await store.forgetExpiredSignInFailures()
                     if swept.missedCommitments + swept.overdueResponses > 0 {
-                        logger.info("deadlines swept", metadata: ["commitmentsMissed": .stringConvertible(swept.missedCommitments),
-                                                                  "responsesOverdue": .stringConvertible(swept.overdueResponses)])
+                        logger.info(
+                            "deadlines swept",
+                            metadata: [
+                                "commitmentsMissed": .stringConvertible(swept.missedCommitments),
+                                "responsesOverdue": .stringConvertible(swept.overdueResponses)
+                            ])
                     }
                 } catch {
                     logger.error("deadline sweep failed", metadata: ["error": .string(String(describing: error))])

@@ -20,9 +20,11 @@ public struct ServerConfiguration: Sendable {
     /// Connections: see `ConnectionLimits`.
     public var connections = ConnectionLimits()
 
-    public init(host: String = "127.0.0.1", port: Int = 8080,
-                secureCookies: Bool = false, bcryptCost: UInt8 = 12, sessionLifetimeSeconds: Int64 = 8 * 3600,
-                maxBodyBytes: Int = 1 << 20, logLevel: Logger.Level = .info) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080,
+        secureCookies: Bool = false, bcryptCost: UInt8 = 12, sessionLifetimeSeconds: Int64 = 8 * 3600,
+        maxBodyBytes: Int = 1 << 20, logLevel: Logger.Level = .info
+    ) {
         self.host = host; self.port = port; self.secureCookies = secureCookies
         self.bcryptCost = bcryptCost; self.sessionLifetimeSeconds = sessionLifetimeSeconds
         self.maxBodyBytes = maxBodyBytes; self.logLevel = logLevel

@@ -34,18 +34,26 @@ enum ClimateCharts {
         for band in bands {
             guard let direction = band.direction else { continue }
             let fill = direction == .freeze ? "#dbe7f6" : "#fbe3d3"
-            parts.append("<rect class=\"band-\(direction)\" x=\"\(number(x(Double(band.from))))\" y=\"\(number(top))\" width=\"\(number(step * Double(band.to - band.from)))\" height=\"\(number(height - top - bottom))\" fill=\"\(fill)\"><title>\(direction == .freeze ? "Freeze" : "Thaw") from \(band.from < labels.count ? labels[band.from] : "")</title></rect>")
+            parts.append(
+                "<rect class=\"band-\(direction)\" x=\"\(number(x(Double(band.from))))\" y=\"\(number(top))\" width=\"\(number(step * Double(band.to - band.from)))\" height=\"\(number(height - top - bottom))\" fill=\"\(fill)\"><title>\(direction == .freeze ? "Freeze" : "Thaw") from \(band.from < labels.count ? labels[band.from] : "")</title></rect>"
+            )
         }
         for level in [0.0, 50.0, 100.0] {
-            parts.append("<line x1=\"\(number(left))\" x2=\"\(number(width - right))\" y1=\"\(number(y(level)))\" y2=\"\(number(y(level)))\" stroke=\"#c8ccd0\" stroke-width=\"1\"/><text x=\"\(number(left - 6))\" y=\"\(number(y(level) + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#3d4349\">\(Int(level))</text>")
+            parts.append(
+                "<line x1=\"\(number(left))\" x2=\"\(number(width - right))\" y1=\"\(number(y(level)))\" y2=\"\(number(y(level)))\" stroke=\"#c8ccd0\" stroke-width=\"1\"/><text x=\"\(number(left - 6))\" y=\"\(number(y(level) + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#3d4349\">\(Int(level))</text>"
+            )
         }
         let labelEvery = max(1, n / 12)
         for (i, label) in labels.enumerated() where i % labelEvery == 0 {
-            parts.append("<text x=\"\(number(x(Double(i) + 0.5)))\" y=\"\(number(height - 8))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#3d4349\">\(label)</text>")
+            parts.append(
+                "<text x=\"\(number(x(Double(i) + 0.5)))\" y=\"\(number(height - 8))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#3d4349\">\(label)</text>"
+            )
         }
         for marker in markers {
             let mx = x(marker.position)
-            parts.append("<g class=\"event\"><line x1=\"\(number(mx))\" x2=\"\(number(mx))\" y1=\"\(number(top))\" y2=\"\(number(height - bottom))\" stroke=\"#5b2a86\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/><path d=\"M \(number(mx - 5)) \(number(top)) L \(number(mx + 5)) \(number(top)) L \(number(mx)) \(number(top + 8)) Z\" fill=\"#5b2a86\"/><title>\(marker.title)</title></g>")
+            parts.append(
+                "<g class=\"event\"><line x1=\"\(number(mx))\" x2=\"\(number(mx))\" y1=\"\(number(top))\" y2=\"\(number(height - bottom))\" stroke=\"#5b2a86\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/><path d=\"M \(number(mx - 5)) \(number(top)) L \(number(mx + 5)) \(number(top)) L \(number(mx)) \(number(top + 8)) Z\" fill=\"#5b2a86\"/><title>\(marker.title)</title></g>"
+            )
         }
         // The line, broken where a period has no data.
         var runs: [[(Int, Double)]] = [[]]
@@ -58,7 +66,9 @@ enum ClimateCharts {
         }
         for (i, value) in values.enumerated() {
             guard let value else { continue }
-            parts.append("<circle cx=\"\(number(x(Double(i) + 0.5)))\" cy=\"\(number(y(value)))\" r=\"3.5\" fill=\"\(warmth(value))\" stroke=\"#1d2125\" stroke-width=\"0.75\"><title>\(i < labels.count ? labels[i] : ""): \(Int(value.rounded()))</title></circle>")
+            parts.append(
+                "<circle cx=\"\(number(x(Double(i) + 0.5)))\" cy=\"\(number(y(value)))\" r=\"3.5\" fill=\"\(warmth(value))\" stroke=\"#1d2125\" stroke-width=\"0.75\"><title>\(i < labels.count ? labels[i] : ""): \(Int(value.rounded()))</title></circle>"
+            )
         }
         return """
             <figure class="chart"><svg viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(caption)" xmlns="http://www.w3.org/2000/svg">\(parts)</svg>
@@ -84,16 +94,23 @@ enum ClimateCharts {
         for tie in ties.sorted(by: { $0.interactions < $1.interactions }) {
             guard let a = position[tie.organizationIds[0]], let b = position[tie.organizationIds[1]] else { continue }
             let widthPx = 1 + 7 * (Double(tie.interactions) / busiest).squareRoot()
-            let title = "\(names[tie.organizationIds[0]] ?? "") – \(names[tie.organizationIds[1]] ?? ""): index \(tie.index.map { String(Int($0.rounded())) } ?? "none"), \(tie.interactions) interactions"
-            parts.append("<a href=\"\(link(tie.organizationIds[0], tie.organizationIds[1]))\"><line x1=\"\(number(a.0))\" y1=\"\(number(a.1))\" x2=\"\(number(b.0))\" y2=\"\(number(b.1))\" stroke=\"\(warmth(tie.index))\" stroke-width=\"\(number(widthPx))\" stroke-linecap=\"round\"><title>\(title)</title></line></a>")
+            let title =
+                "\(names[tie.organizationIds[0]] ?? "") – \(names[tie.organizationIds[1]] ?? ""): index \(tie.index.map { String(Int($0.rounded())) } ?? "none"), \(tie.interactions) interactions"
+            parts.append(
+                "<a href=\"\(link(tie.organizationIds[0], tie.organizationIds[1]))\"><line x1=\"\(number(a.0))\" y1=\"\(number(a.1))\" x2=\"\(number(b.0))\" y2=\"\(number(b.1))\" stroke=\"\(warmth(tie.index))\" stroke-width=\"\(number(widthPx))\" stroke-linecap=\"round\"><title>\(title)</title></line></a>"
+            )
         }
         let labelled = ordered.count <= 40
         for node in ordered {
             guard let (px, py, angle) = position[node.id] else { continue }
-            parts.append("<circle cx=\"\(number(px))\" cy=\"\(number(py))\" r=\"6\" fill=\"\(sectorColour(node.sector))\" stroke=\"#1d2125\"><title>\(node.name) (\(Words.sector(node.sector)))</title></circle>")
+            parts.append(
+                "<circle cx=\"\(number(px))\" cy=\"\(number(py))\" r=\"6\" fill=\"\(sectorColour(node.sector))\" stroke=\"#1d2125\"><title>\(node.name) (\(Words.sector(node.sector)))</title></circle>"
+            )
             if labelled {
                 let lx = px + 12 * cos(angle), ly = py + 12 * sin(angle) + 4
-                parts.append("<text x=\"\(number(lx))\" y=\"\(number(ly))\" font-size=\"11\" fill=\"#1d2125\" text-anchor=\"\(cos(angle) < -0.1 ? "end" : cos(angle) > 0.1 ? "start" : "middle")\">\(node.name)</text>")
+                parts.append(
+                    "<text x=\"\(number(lx))\" y=\"\(number(ly))\" font-size=\"11\" fill=\"#1d2125\" text-anchor=\"\(cos(angle) < -0.1 ? "end" : cos(angle) > 0.1 ? "start" : "middle")\">\(node.name)</text>"
+                )
             }
         }
         return """

@@ -37,40 +37,48 @@ enum Components {
             ids.append(id + "-error")
             after.append("<p class=\"field-error\" id=\"\(id)-error\"><span aria-hidden=\"true\">⚠ </span>\(error)</p>")
         }
-        let attributes: HTML = ids.isEmpty ? .empty
+        let attributes: HTML =
+            ids.isEmpty
+            ? .empty
             : " aria-describedby=\"\(ids.joined(separator: " "))\"\(HTML.attribute("aria-invalid=\"true\"", if: error != nil))"
         return (attributes, HTML(joining: after))
     }
 
-    static func textField(_ name: String, _ label: String, state: FormState, type: String = "text", required: Bool = false,
-                          hint: String? = nil, autocomplete: String? = nil, value: String? = nil, idSuffix: String = "") -> HTML {
+    static func textField(
+        _ name: String, _ label: String, state: FormState, type: String = "text", required: Bool = false,
+        hint: String? = nil, autocomplete: String? = nil, value: String? = nil, idSuffix: String = ""
+    ) -> HTML {
         let id = "f-" + name + idSuffix
         let (attributes, after) = described(id, hint: hint, error: state.errors[name])
         let auto: HTML = autocomplete.map { " autocomplete=\"\($0)\"" } ?? .empty
         return """
-        <div class="field\(state.errors[name] != nil ? HTML(raw: " has-error") : .empty)">
-        <label for="\(id)">\(label)\(required ? HTML(raw: " <span class=\"required\">(required)</span>") : .empty)</label>
-        <input id="\(id)" name="\(name)" type="\(type)" value="\(value ?? state.value(name))"\(HTML.attribute("required", if: required))\(auto)\(attributes)>
-        \(after)
-        </div>
-        """
+            <div class="field\(state.errors[name] != nil ? HTML(raw: " has-error") : .empty)">
+            <label for="\(id)">\(label)\(required ? HTML(raw: " <span class=\"required\">(required)</span>") : .empty)</label>
+            <input id="\(id)" name="\(name)" type="\(type)" value="\(value ?? state.value(name))"\(HTML.attribute("required", if: required))\(auto)\(attributes)>
+            \(after)
+            </div>
+            """
     }
 
-    static func textArea(_ name: String, _ label: String, state: FormState, required: Bool = false, hint: String? = nil, rows: Int = 3,
-                         idSuffix: String = "") -> HTML {
+    static func textArea(
+        _ name: String, _ label: String, state: FormState, required: Bool = false, hint: String? = nil, rows: Int = 3,
+        idSuffix: String = ""
+    ) -> HTML {
         let id = "f-" + name + idSuffix
         let (attributes, after) = described(id, hint: hint, error: state.errors[name])
         return """
-        <div class="field\(state.errors[name] != nil ? HTML(raw: " has-error") : .empty)">
-        <label for="\(id)">\(label)\(required ? HTML(raw: " <span class=\"required\">(required)</span>") : .empty)</label>
-        <textarea id="\(id)" name="\(name)" rows="\(rows)"\(HTML.attribute("required", if: required))\(attributes)>\(state.value(name))</textarea>
-        \(after)
-        </div>
-        """
+            <div class="field\(state.errors[name] != nil ? HTML(raw: " has-error") : .empty)">
+            <label for="\(id)">\(label)\(required ? HTML(raw: " <span class=\"required\">(required)</span>") : .empty)</label>
+            <textarea id="\(id)" name="\(name)" rows="\(rows)"\(HTML.attribute("required", if: required))\(attributes)>\(state.value(name))</textarea>
+            \(after)
+            </div>
+            """
     }
 
-    static func select(_ name: String, _ label: String, state: FormState, options: [(value: String, label: String)],
-                       selected: String? = nil, required: Bool = false, hint: String? = nil, idSuffix: String = "") -> HTML {
+    static func select(
+        _ name: String, _ label: String, state: FormState, options: [(value: String, label: String)],
+        selected: String? = nil, required: Bool = false, hint: String? = nil, idSuffix: String = ""
+    ) -> HTML {
         let id = "f-" + name + idSuffix
         let current = state.form.all(name).first ?? selected ?? ""
         let (attributes, after) = described(id, hint: hint, error: state.errors[name])
@@ -78,20 +86,23 @@ enum Components {
             "<option value=\"\(option.value)\"\(HTML.attribute("selected", if: option.value == current))>\(option.label)</option>"
         }
         return """
-        <div class="field\(state.errors[name] != nil ? HTML(raw: " has-error") : .empty)">
-        <label for="\(id)">\(label)\(required ? HTML(raw: " <span class=\"required\">(required)</span>") : .empty)</label>
-        <select id="\(id)" name="\(name)"\(HTML.attribute("required", if: required))\(attributes)>\(opts)</select>
-        \(after)
-        </div>
-        """
+            <div class="field\(state.errors[name] != nil ? HTML(raw: " has-error") : .empty)">
+            <label for="\(id)">\(label)\(required ? HTML(raw: " <span class=\"required\">(required)</span>") : .empty)</label>
+            <select id="\(id)" name="\(name)"\(HTML.attribute("required", if: required))\(attributes)>\(opts)</select>
+            \(after)
+            </div>
+            """
     }
 
-    static func checkboxes(_ name: String, _ legend: String, state: FormState, options: [(value: String, label: String)],
-                           checked: Set<String>, idSuffix: String = "") -> HTML {
+    static func checkboxes(
+        _ name: String, _ legend: String, state: FormState, options: [(value: String, label: String)],
+        checked: Set<String>, idSuffix: String = ""
+    ) -> HTML {
         let chosen = state.form.all(name).isEmpty ? checked : Set(state.values(name))
         let boxes = options.map { option -> HTML in
             let id = "f-\(name)-\(option.value)\(idSuffix)"
-            return "<span class=\"check\"><input type=\"checkbox\" id=\"\(id)\" name=\"\(name)\" value=\"\(option.value)\"\(HTML.attribute("checked", if: chosen.contains(option.value)))> <label for=\"\(id)\">\(option.label)</label></span>"
+            return
+                "<span class=\"check\"><input type=\"checkbox\" id=\"\(id)\" name=\"\(name)\" value=\"\(option.value)\"\(HTML.attribute("checked", if: chosen.contains(option.value)))> <label for=\"\(id)\">\(option.label)</label></span>"
         }
         let error: HTML = state.errors[name].map { "<p class=\"field-error\"><span aria-hidden=\"true\">⚠ </span>\($0)</p>" } ?? .empty
         return "<fieldset class=\"field checks\"><legend>\(legend)</legend>\(boxes)\(error)</fieldset>"
@@ -104,12 +115,12 @@ enum Components {
             "<li><a href=\"#f-\(field)\(idSuffix)\">\(message)</a></li>"
         }
         return """
-        <div class="error-summary" role="alert" tabindex="-1"><h2>There is a problem</h2><ul>\(items)</ul></div>
-        """
+            <div class="error-summary" role="alert" tabindex="-1"><h2>There is a problem</h2><ul>\(items)</ul></div>
+            """
     }
 
     static func options<E: RawRepresentable & CaseIterable>(_ type: E.Type, label: (E) -> String) -> [(value: String, label: String)]
-        where E.RawValue == String {
+    where E.RawValue == String {
         E.allCases.map { ($0.rawValue, label($0)) }
     }
 

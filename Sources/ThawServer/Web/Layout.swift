@@ -91,10 +91,10 @@ struct Layout {
     private var account: HTML {
         guard let principal else { return .empty }
         return """
-        <div class="account">
-        <span class="who">\(principal.user.displayName)<span class="org">\(principal.organization.name)</span></span>
-        <form method="post" action="\(WebPath.signOut)">\(Components.csrfField(csrf))<button type="submit" class="button-quiet">Sign out</button></form>
-        </div>
-        """
+            <div class="account">
+            <span class="who">\(principal.user.displayName)<span class="org">\(principal.organization.name)</span></span>
+            <form method="post" action="\(WebPath.signOut)">\(Components.csrfField(csrf))<button type="submit" class="button-quiet">Sign out</button></form>
+            </div>
+            """
     }
 }

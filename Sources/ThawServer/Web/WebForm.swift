@@ -28,7 +28,8 @@ struct WebForm: Sendable {
         let buffer = try await JSONBody.collect(request, limit: limit)
         let form = WebForm(urlEncoded: String(buffer: buffer))
         guard let expected = context.csrfToken, let sent = form["_csrf"],
-              Authenticator.constantTimeEquals(sent, expected) else {
+            Authenticator.constantTimeEquals(sent, expected)
+        else {
             throw ThawError.forbidden("this form is out of date or did not come from Thaw; reload the page and try again")
         }
         for (name, values) in form.fields.sorted(by: { $0.key < $1.key }) {

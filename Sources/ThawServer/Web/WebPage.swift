@@ -34,10 +34,12 @@ enum ErrorPage {
             detail = "Nothing you did caused this. The request id \(context.requestId) helps us find it."
         }
         let layout = Layout(title: title, principal: context.principal, csrf: context.csrfToken)
-        let back: HTML = context.principal == nil
+        let back: HTML =
+            context.principal == nil
             ? "<p><a href=\"\(WebPath.signIn)\">Sign in</a></p>"
             : "<p><a href=\"\(WebPath.home)\">Go to your start page</a></p>"
-        let html = layout.render("""
+        let html = layout.render(
+            """
             <h1>\(title)</h1>
             <div class="notice notice-error" role="alert"><p>\(detail)</p></div>
             \(back)

@@ -9,8 +9,10 @@ extension WebRoutes {
         try await renderAdmin(context, state: FormState(), notice: notice(request))
     }
 
-    private func renderAdmin(_ context: ThawRequestContext, state: FormState, notice: Layout.Notice? = nil,
-                             status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func renderAdmin(
+        _ context: ThawRequestContext, state: FormState, notice: Layout.Notice? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let actor = try context.requirePrincipal().actor
         try AccessPolicy.require(actor, anyOf: Layout.administrationRoles, to: "administration")
         let view = OrganizationsView(organizations: try await store.organizations(), viewer: actor, state: state, csrf: context.csrfToken)
@@ -21,9 +23,10 @@ extension WebRoutes {
         let form = try await form(request, context)
         let actor = try context.requirePrincipal().actor
         do {
-            let input = NewOrganization(name: form["name"] ?? "", sector: try form.choice("sector", Sector.self) ?? .community,
-                                        alignment: try form.choice("alignment", Alignment.self),
-                                        parentId: form["parentId"].map { ID($0) }, area: form["area"])
+            let input = NewOrganization(
+                name: form["name"] ?? "", sector: try form.choice("sector", Sector.self) ?? .community,
+                alignment: try form.choice("alignment", Alignment.self),
+                parentId: form["parentId"].map { ID($0) }, area: form["area"])
             var v = Validator()
             v.require(form["sector"] != nil, "sector", "required", "Choose the organisation's sector")
             try v.check()
@@ -38,8 +41,10 @@ extension WebRoutes {
         try await renderOrganization(try context.id("organizationId"), context, notice: notice(request))
     }
 
-    private func renderOrganization(_ id: ID<Organization>, _ context: ThawRequestContext, notice: Layout.Notice? = nil,
-                                    failed: (action: String, state: FormState)? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func renderOrganization(
+        _ id: ID<Organization>, _ context: ThawRequestContext, notice: Layout.Notice? = nil,
+        failed: (action: String, state: FormState)? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let actor = try context.requirePrincipal().actor
         // An organisation's administrators and directory staff see its page; network administrators every organisation's.
         guard actor.has(.networkAdministrator) || (actor.organizationId == id && actor.hasAny(AccessPolicy.directoryRoles)) else {
@@ -50,8 +55,9 @@ extension WebRoutes {
         search.capacities = Set(Capacity.allCases)
         let services = try await store.searchServices(search)
         let users = Administration.mayListUsers(actor, of: id) ? try await store.users(in: id, by: actor) : []
-        let view = OrganizationView(organization: organization, services: services, users: users, viewer: actor, failed: failed,
-                                    csrf: context.csrfToken)
+        let view = OrganizationView(
+            organization: organization, services: services, users: users, viewer: actor, failed: failed,
+            csrf: context.csrfToken)
         return WebPage.response(layout(organization.name, context, section: "admin", notice: notice).render(view.render()), status: status)
     }
 
@@ -69,18 +75,20 @@ extension WebRoutes {
                 _ = try await store.scoped(to: actor).updateCapacity(service: ID(service), to: capacity)
                 return WebPage.redirect(to: WebPath.organization(id), notice: "capacity-updated")
             case "service":
-                let input = NewService(name: form["name"] ?? "", description: form["description"] ?? "",
-                                       needCategories: try form.choices("needCategories", NeedCategory.self),
-                                       eligibility: form["eligibility"] ?? "", areaServed: form["areaServed"] ?? "",
-                                       languages: (form["languages"] ?? "en").split(separator: ",").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty },
-                                       capacity: try form.choice("capacity", Capacity.self) ?? .accepting)
+                let input = NewService(
+                    name: form["name"] ?? "", description: form["description"] ?? "",
+                    needCategories: try form.choices("needCategories", NeedCategory.self),
+                    eligibility: form["eligibility"] ?? "", areaServed: form["areaServed"] ?? "",
+                    languages: (form["languages"] ?? "en").split(separator: ",").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty },
+                    capacity: try form.choice("capacity", Capacity.self) ?? .accepting)
                 _ = try await store.createService(input, organization: id, by: actor)
                 return WebPage.redirect(to: WebPath.organization(id), notice: "service-created")
             case "new-user":
                 // In another organisation a network administrator adds its first administrator, and no one else.
                 let roles = id == actor.organizationId ? Set(try form.choices("roles", Role.self)) : [.administrator]
-                let input = NewUser(organizationId: id, email: form["email"] ?? "", displayName: form["displayName"] ?? "",
-                                    roles: roles, password: form.all("password").first ?? "")
+                let input = NewUser(
+                    organizationId: id, email: form["email"] ?? "", displayName: form["displayName"] ?? "",
+                    roles: roles, password: form.all("password").first ?? "")
                 try Administration.checkNewUser(by: actor, in: id, roles: roles, hasActiveAdministrator: false)
                 try input.validate()
                 _ = try await store.createUser(input, passwordHash: try await hasher.hash(input.password), by: actor)
@@ -96,7 +104,7 @@ extension WebRoutes {
             }
         } catch let error as ThawError where error.violations != nil {
             var state = FormState(form: form, violations: error.violations!)
-            state.form = WebForm(fields: form.fields.filter { $0.key != "password" })   // never echo a password
+            state.form = WebForm(fields: form.fields.filter { $0.key != "password" })  // never echo a password
             return try await renderOrganization(id, context, failed: (action, state), status: .unprocessableContent)
         }
     }
@@ -105,11 +113,14 @@ extension WebRoutes {
         try await renderTokens(context, secret: nil, state: FormState(), notice: notice(request))
     }
 
-    private func renderTokens(_ context: ThawRequestContext, secret: String?, state: FormState, notice: Layout.Notice? = nil,
-                              status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func renderTokens(
+        _ context: ThawRequestContext, secret: String?, state: FormState, notice: Layout.Notice? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let view = TokensView(tokens: try await store.tokens(user: principal.user.id), newSecret: secret, state: state,
-                              now: store.clock.now(), csrf: context.csrfToken)
+        let view = TokensView(
+            tokens: try await store.tokens(user: principal.user.id), newSecret: secret, state: state,
+            now: store.clock.now(), csrf: context.csrfToken)
         return WebPage.response(layout("API tokens", context, section: "tokens", notice: notice).render(view.render()), status: status)
     }
 
@@ -127,8 +138,9 @@ extension WebRoutes {
             // Shown once, in this response only: a redirect would have to carry the secret in the URL.
             return try await renderTokens(context, secret: secret, state: FormState(), status: .created)
         } catch let error as ThawError where error.violations != nil {
-            return try await renderTokens(context, secret: nil, state: FormState(form: form, violations: error.violations!),
-                                          status: .unprocessableContent)
+            return try await renderTokens(
+                context, secret: nil, state: FormState(form: form, violations: error.violations!),
+                status: .unprocessableContent)
         }
     }
 }

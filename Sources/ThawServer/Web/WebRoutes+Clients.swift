@@ -21,9 +21,10 @@ extension WebRoutes {
             return WebPage.response(layout("Clients", context, section: "clients").render(view.render()))
         }
         do {
-            let input = NewClient(givenName: form["givenName"] ?? "", familyName: form["familyName"] ?? "",
-                                  birthDate: try form.date("birthDate"), phone: form["phone"], email: form["email"],
-                                  address: form["address"], preferredLanguage: form["preferredLanguage"])
+            let input = NewClient(
+                givenName: form["givenName"] ?? "", familyName: form["familyName"] ?? "",
+                birthDate: try form.date("birthDate"), phone: form["phone"], email: form["email"],
+                address: form["address"], preferredLanguage: form["preferredLanguage"])
             let client = try await scoped.createClient(input)
             return WebPage.redirect(to: WebPath.client(client.id), notice: "client-created")
         } catch let error as ThawError {
@@ -38,18 +39,21 @@ extension WebRoutes {
         try await renderClient(try context.id("clientId"), request, context, failed: [:])
     }
 
-    func renderClient(_ id: ID<Client>, _ request: Request, _ context: ThawRequestContext, failed: [String: FormState],
-                      status: HTTPResponse.Status = .ok) async throws -> Response {
+    func renderClient(
+        _ id: ID<Client>, _ request: Request, _ context: ThawRequestContext, failed: [String: FormState],
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let scoped = try scoped(context)
         let client = try await heldClient(id, scoped)
         async let consents = scoped.consents(client: id)
         async let screenings = scoped.screenings(client: id)
         async let needs = scoped.needs(client: id)
         async let referrals = scoped.referrals(client: id)
-        let page = ClientPageView(client: client, consents: try await consents, latestScreening: try await screenings.last,
-                                  needs: try await needs, referrals: try await referrals,
-                                  organizations: try await store.organizations(), now: store.clock.now(),
-                                  csrf: context.csrfToken, failed: failed)
+        let page = ClientPageView(
+            client: client, consents: try await consents, latestScreening: try await screenings.last,
+            needs: try await needs, referrals: try await referrals,
+            organizations: try await store.organizations(), now: store.clock.now(),
+            csrf: context.csrfToken, failed: failed)
         let title = client.givenName + " " + client.familyName
         return WebPage.response(layout(title, context, section: "clients", notice: notice(request)).render(page.render()), status: status)
     }
@@ -79,8 +83,9 @@ extension WebRoutes {
                 throw ThawError.invalid("action", "enum", "action must be consent, revoke-consent or screening")
             }
         } catch let error as ThawError where error.violations != nil && action != "revoke-consent" {
-            return try await renderClient(id, request, context, failed: [action: FormState(form: form, violations: error.violations!)],
-                                          status: .unprocessableContent)
+            return try await renderClient(
+                id, request, context, failed: [action: FormState(form: form, violations: error.violations!)],
+                status: .unprocessableContent)
         }
     }
 }

@@ -14,8 +14,10 @@ extension WebRoutes {
     /// `period` (month or week), `at` (a day in the period to show; default the last whole one) and `weights`.
     private func climateQuery(_ request: Request) throws -> (ClimatePeriod, CalendarDate, ClimateWeights) {
         let period = try ClimatePeriod.parse(request.uri.queryParameters.get("period"))
-        let lastWhole = ScopedStore.periodStart(CalendarDate(ScopedStore.periodStart(CalendarDate(store.clock.now()), period).startOfDay.adding(days: -1)), period)
-        let at = try CalendarDate.dayOrMonth(request.uri.queryParameters.get("at"), field: "at").map { ScopedStore.periodStart($0, period) } ?? lastWhole
+        let lastWhole = ScopedStore.periodStart(
+            CalendarDate(ScopedStore.periodStart(CalendarDate(store.clock.now()), period).startOfDay.adding(days: -1)), period)
+        let at =
+            try CalendarDate.dayOrMonth(request.uri.queryParameters.get("at"), field: "at").map { ScopedStore.periodStart($0, period) } ?? lastWhole
         return (period, at, try ClimateWeights.parse(request.uri.queryParameters.get("weights")))
     }
 

@@ -38,8 +38,9 @@ extension WebRoutes {
                 default: return v
                 }
             }
-            return try await renderNewReferral(id, context, state: FormState(form: form, violations: placed), search: true,
-                                               status: .unprocessableContent)
+            return try await renderNewReferral(
+                id, context, state: FormState(form: form, violations: placed), search: true,
+                status: .unprocessableContent)
         }
     }
 
@@ -58,11 +59,12 @@ extension WebRoutes {
         } else if target != "open" {
             throw ThawError.invalid("target", "enum", "Choose a service, or leave the referral open")
         }
-        let input = NewReferral(clientId: clientId, organizationId: service?.organizationId, serviceId: service?.id,
-                                needCategory: category, needIds: form.all("needIds").filter { !$0.isEmpty }.map { ID($0) },
-                                priority: try form.choice("priority", Priority.self), note: form["note"],
-                                firstResponseDue: try form.date("firstResponseDue").map { $0.startOfDay.adding(days: 1) },
-                                followUpDue: try form.date("followUpDue").map(\.startOfDay))
+        let input = NewReferral(
+            clientId: clientId, organizationId: service?.organizationId, serviceId: service?.id,
+            needCategory: category, needIds: form.all("needIds").filter { !$0.isEmpty }.map { ID($0) },
+            priority: try form.choice("priority", Priority.self), note: form["note"],
+            firstResponseDue: try form.date("firstResponseDue").map { $0.startOfDay.adding(days: 1) },
+            followUpDue: try form.date("followUpDue").map(\.startOfDay))
         // Check the referral before recording any consent, so a bad date leaves nothing behind.
         try input.validate(now: store.clock.now())
         if form["recordConsent"] == "yes" {
@@ -80,8 +82,10 @@ extension WebRoutes {
         return referral
     }
 
-    private func renderNewReferral(_ clientId: ID<Client>, _ context: ThawRequestContext, state: FormState, search: Bool,
-                                   status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func renderNewReferral(
+        _ clientId: ID<Client>, _ context: ThawRequestContext, state: FormState, search: Bool,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let scoped = try scoped(context)
         let client = try await heldClient(clientId, scoped)
         async let needs = scoped.needs(client: clientId)
@@ -89,22 +93,25 @@ extension WebRoutes {
         let now = store.clock.now()
         var matches: [NewReferralView.Match]?
         if search {
-            var query = ServiceSearch(need: try state.form.choice("needCategory", NeedCategory.self), keyword: state.form["keyword"],
-                                      area: state.form["area"], language: state.form["language"])
+            var query = ServiceSearch(
+                need: try state.form.choice("needCategory", NeedCategory.self), keyword: state.form["keyword"],
+                area: state.form["area"], language: state.form["language"])
             query.capacities = Set(try state.form.choices("capacity", Capacity.self))
             if state.form.all("capacity").isEmpty && state.form["action"] == nil { query.capacities = [.accepting, .waitlist] }
             let organizations = Dictionary(uniqueKeysWithValues: try await store.organizations().map { ($0.id, $0) })
             let clientConsents = try await consents
             matches = try await store.searchServices(query).compactMap { service in
                 guard let organization = organizations[service.organizationId] else { return nil }
-                return .init(service: service, organization: organization,
-                             consentScopes: clientConsents.scopes(for: organization.id, sector: organization.sector, at: now))
+                return .init(
+                    service: service, organization: organization,
+                    consentScopes: clientConsents.scopes(for: organization.id, sector: organization.sector, at: now))
             }
         }
-        let model = NewReferralView(client: client, needs: try await needs.filter { $0.status == .active }, state: state,
-                                    matches: matches, hasActiveConsent: try await consents.contains { $0.isActive(at: now) },
-                                    idempotencyKey: state.form["idempotencyKey"] ?? SecretDigest.newSecret(prefix: "web_"),
-                                    csrf: context.csrfToken)
+        let model = NewReferralView(
+            client: client, needs: try await needs.filter { $0.status == .active }, state: state,
+            matches: matches, hasActiveConsent: try await consents.contains { $0.isActive(at: now) },
+            idempotencyKey: state.form["idempotencyKey"] ?? SecretDigest.newSecret(prefix: "web_"),
+            csrf: context.csrfToken)
         return WebPage.response(layout("New referral", context, section: "clients").render(model.render()), status: status)
     }
 }

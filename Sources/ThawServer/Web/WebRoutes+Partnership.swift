@@ -30,14 +30,17 @@ extension WebRoutes {
         try await renderPartnership(context, notice: notice(request))
     }
 
-    func renderPartnership(_ context: ThawRequestContext, notice: Layout.Notice? = nil, failed: (action: String, state: FormState)? = nil,
-                           status: HTTPResponse.Status = .ok) async throws -> Response {
+    func renderPartnership(
+        _ context: ThawRequestContext, notice: Layout.Notice? = nil, failed: (action: String, state: FormState)? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let principal = try context.requirePrincipal()
         let scoped = store.scoped(to: principal.actor)
         let view = PartnershipOverviewView(
             me: principal.organization, committees: try await scoped.committees(), consultations: try await scoped.consultations(),
             commitments: try await scoped.commitments(), signals: try await scoped.signals(), threads: try await scoped.threads(),
-            funding: try await scoped.funding(), events: try await scoped.events(), roles: try await scoped.roles(organization: principal.organization.id),
+            funding: try await scoped.funding(), events: try await scoped.events(),
+            roles: try await scoped.roles(organization: principal.organization.id),
             organizations: try await store.organizations(),
             today: CalendarDate(store.clock.now()), csrf: context.csrfToken, failed: failed)
         return WebPage.response(layout("Partnership", context, section: "partnership", notice: notice).render(view.render()), status: status)
@@ -47,9 +50,12 @@ extension WebRoutes {
         let form = try await form(request, context)
         let scoped = try scoped(context)
         let action = form["action"] ?? ""
-        return try await formAction(action, form, render: { failed, notice, status in
-            try await self.renderPartnership(context, notice: notice, failed: failed, status: status)
-        }) {
+        return try await formAction(
+            action, form,
+            render: { failed, notice, status in
+                try await self.renderPartnership(context, notice: notice, failed: failed, status: status)
+            }
+        ) {
             switch action {
             case "thread":
                 var v = Validator()
@@ -61,9 +67,10 @@ extension WebRoutes {
                 let thread = try await scoped.startThread(subject: form["subject"] ?? "", with: [person.id], message: form.all("message").first ?? "")
                 return WebPage.redirect(to: WebPath.thread(thread.id))
             case "signal":
-                let input = NewSignal(kind: try form.choice("kind", Signal.Kind.self) ?? .other, description: form["description"] ?? "",
-                                      madeOn: try required(form.date("madeOn"), "madeOn", "Say when it was done"),
-                                      addressedToOrganizationIds: form.all("addressedTo").map { ID($0) })
+                let input = NewSignal(
+                    kind: try form.choice("kind", Signal.Kind.self) ?? .other, description: form["description"] ?? "",
+                    madeOn: try required(form.date("madeOn"), "madeOn", "Say when it was done"),
+                    addressedToOrganizationIds: form.all("addressedTo").map { ID($0) })
                 _ = try await scoped.sendSignal(input)
                 return WebPage.redirect(to: WebPath.partnership, notice: "signal-recorded")
             case "acknowledge":
@@ -71,32 +78,36 @@ extension WebRoutes {
                 _ = try await scoped.acknowledgeSignal(ID(signal), note: form["note"])
                 return WebPage.redirect(to: WebPath.partnership, notice: "signal-acknowledged")
             case "event":
-                let input = NewOutsideEvent(kind: try form.choice("kind", OutsideEvent.Kind.self) ?? .other, title: form["title"] ?? "",
-                                            description: form["description"] ?? "",
-                                            occurredOn: try required(form.date("occurredOn"), "occurredOn", "Give the date"),
-                                            affectedOrganizationIds: form.all("affected").map { ID($0) })
+                let input = NewOutsideEvent(
+                    kind: try form.choice("kind", OutsideEvent.Kind.self) ?? .other, title: form["title"] ?? "",
+                    description: form["description"] ?? "",
+                    occurredOn: try required(form.date("occurredOn"), "occurredOn", "Give the date"),
+                    affectedOrganizationIds: form.all("affected").map { ID($0) })
                 _ = try await scoped.recordEvent(input)
                 return WebPage.redirect(to: WebPath.partnership, notice: "event-recorded")
             case "role":
                 let flags = Set(form.all("flags"))
-                let input = NewRoleHolding(title: form["title"] ?? "", holderName: form["holderName"] ?? "", singleHolder: flags.contains("single"),
-                                           leadership: flags.contains("leadership"),
-                                           startsOn: try required(form.date("startsOn"), "startsOn", "Give the date the term starts"),
-                                           endsOn: try form.date("endsOn"))
+                let input = NewRoleHolding(
+                    title: form["title"] ?? "", holderName: form["holderName"] ?? "", singleHolder: flags.contains("single"),
+                    leadership: flags.contains("leadership"),
+                    startsOn: try required(form.date("startsOn"), "startsOn", "Give the date the term starts"),
+                    endsOn: try form.date("endsOn"))
                 _ = try await scoped.recordRole(input)
                 return WebPage.redirect(to: WebPath.partnership, notice: "role-recorded")
             case "end-role":
-                _ = try await scoped.endRole(ID(form["role"] ?? ""), endsOn: try required(form.date("endsOn"), "endsOn", "Give the date the term ends"))
+                _ = try await scoped.endRole(
+                    ID(form["role"] ?? ""), endsOn: try required(form.date("endsOn"), "endsOn", "Give the date the term ends"))
                 return WebPage.redirect(to: WebPath.partnership, notice: "role-recorded")
             case "funding":
                 guard let amount = form["amount"].flatMap({ Int64($0.replacingOccurrences(of: ",", with: "")) }), amount <= Int64.max / 100 else {
                     throw ThawError.unprocessable("amount", "number", "The amount is a whole number, e.g. 480000")
                 }
                 let me = scoped.actor.organizationId
-                let input = NewFundingAgreement(title: form["title"] ?? "", purpose: form["purpose"] ?? "", amountCents: amount * 100,
-                                                currency: form["currency"], partyOrganizationIds: [me] + form.all("parties").map { ID($0) },
-                                                startsOn: try required(form.date("startsOn"), "startsOn", "Give the start of the term"),
-                                                endsOn: try required(form.date("endsOn"), "endsOn", "Give the end of the term"))
+                let input = NewFundingAgreement(
+                    title: form["title"] ?? "", purpose: form["purpose"] ?? "", amountCents: amount * 100,
+                    currency: form["currency"], partyOrganizationIds: [me] + form.all("parties").map { ID($0) },
+                    startsOn: try required(form.date("startsOn"), "startsOn", "Give the start of the term"),
+                    endsOn: try required(form.date("endsOn"), "endsOn", "Give the end of the term"))
                 _ = try await scoped.recordFunding(input)
                 return WebPage.redirect(to: WebPath.partnership, notice: "funding-recorded")
             case "renewal":

@@ -11,8 +11,11 @@ extension WebRoutes {
     }
 
     /// Runs a form action; a broken rule or a conflict re-renders the page instead of an error page.
-    func formAction(_ action: String, _ form: WebForm, render: @escaping ((action: String, state: FormState)?, Layout.Notice?, HTTPResponse.Status) async throws -> Response,
-                    _ body: () async throws -> Response) async throws -> Response {
+    func formAction(
+        _ action: String, _ form: WebForm,
+        render: @escaping ((action: String, state: FormState)?, Layout.Notice?, HTTPResponse.Status) async throws -> Response,
+        _ body: () async throws -> Response
+    ) async throws -> Response {
         do {
             return try await body()
         } catch let error as ThawError {
@@ -22,11 +25,13 @@ extension WebRoutes {
                 return try await render((action, state), nil, .unprocessableContent)
             case .conflict(_, let message, _), .forbidden(let message, _):
                 state.errors["action"] = message
-                return try await render((action, state), .init(kind: .error, text: message + ". Nothing was changed."),
-                                        error.isConflict ? .conflict : .forbidden)
+                return try await render(
+                    (action, state), .init(kind: .error, text: message + ". Nothing was changed."),
+                    error.isConflict ? .conflict : .forbidden)
             case .preconditionFailed(let message):
-                return try await render((action, state), .init(kind: .warning, text: message + ". Nothing was saved; here it is as it stands now."),
-                                        .preconditionFailed)
+                return try await render(
+                    (action, state), .init(kind: .warning, text: message + ". Nothing was saved; here it is as it stands now."),
+                    .preconditionFailed)
             default:
                 throw error
             }
@@ -45,13 +50,17 @@ extension WebRoutes {
     }
     @Sendable func newCommitteeAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let form = try await form(request, context)
-        return try await formAction("create", form, render: { failed, _, status in
-            try await self.renderNewCommittee(context, failed?.state ?? FormState(), status)
-        }) {
+        return try await formAction(
+            "create", form,
+            render: { failed, _, status in
+                try await self.renderNewCommittee(context, failed?.state ?? FormState(), status)
+            }
+        ) {
             guard let quorum = form["quorum"].flatMap(Int.init) else { throw ThawError.unprocessable("quorum", "number", "Quorum is a whole number") }
-            let input = NewCommittee(name: form["name"] ?? "", purpose: form["purpose"] ?? "",
-                                     decisionRule: try form.choice("decisionRule", DecisionRule.self) ?? .consensus, quorum: quorum,
-                                     memberOrganizationIds: form.all("members").map { ID($0) })
+            let input = NewCommittee(
+                name: form["name"] ?? "", purpose: form["purpose"] ?? "",
+                decisionRule: try form.choice("decisionRule", DecisionRule.self) ?? .consensus, quorum: quorum,
+                memberOrganizationIds: form.all("members").map { ID($0) })
             let committee = try await scoped(context).createCommittee(input)
             return WebPage.redirect(to: WebPath.committee(committee.id), notice: "committee-created")
         }
@@ -60,16 +69,19 @@ extension WebRoutes {
     @Sendable func committeePage(_ request: Request, context: ThawRequestContext) async throws -> Response {
         try await renderCommittee(try context.id("committeeId"), context, failed: nil, notice: notice(request), status: .ok)
     }
-    private func renderCommittee(_ id: ID<Committee>, _ context: ThawRequestContext, failed: (action: String, state: FormState)?,
-                                 notice: Layout.Notice?, status: HTTPResponse.Status) async throws -> Response {
+    private func renderCommittee(
+        _ id: ID<Committee>, _ context: ThawRequestContext, failed: (action: String, state: FormState)?,
+        notice: Layout.Notice?, status: HTTPResponse.Status
+    ) async throws -> Response {
         let principal = try context.requirePrincipal()
         let scoped = store.scoped(to: principal.actor)
         let (committee, members) = try await scoped.committee(id)
         let orgNames = Dictionary(uniqueKeysWithValues: members.map { ($0.organizationId, $0.organizationName) })
         var people: [ID<User>: String] = [:]
         for user in try await scoped.committeePeople(id) { people[user.id] = "\(user.displayName) (\(orgNames[user.organizationId] ?? ""))" }
-        let view = CommitteeView(committee: committee, members: members, meetings: try await scoped.meetings(id), decisions: try await scoped.decisions(id),
-                                 me: principal.organization, people: people, csrf: context.csrfToken, failed: failed)
+        let view = CommitteeView(
+            committee: committee, members: members, meetings: try await scoped.meetings(id), decisions: try await scoped.decisions(id),
+            me: principal.organization, people: people, csrf: context.csrfToken, failed: failed)
         return WebPage.response(layout(committee.name, context, section: "partnership", notice: notice).render(view.render()), status: status)
     }
     @Sendable func committeeAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
@@ -77,9 +89,12 @@ extension WebRoutes {
         let form = try await form(request, context)
         let scoped = try scoped(context)
         let action = form["action"] ?? ""
-        return try await formAction(action, form, render: { failed, notice, status in
-            try await self.renderCommittee(id, context, failed: failed, notice: notice, status: status)
-        }) {
+        return try await formAction(
+            action, form,
+            render: { failed, notice, status in
+                try await self.renderCommittee(id, context, failed: failed, notice: notice, status: status)
+            }
+        ) {
             switch action {
             case "motion":
                 _ = try await scoped.proposeDecision(id, motion: form["motion"] ?? "")
@@ -93,9 +108,12 @@ extension WebRoutes {
                 return WebPage.redirect(to: WebPath.committee(id), notice: "decided")
             case "meeting":
                 let heldOn = try required(try form.date("heldOn"), "heldOn", "Give the date of the meeting")
-                let agenda = (form.all("agenda").first ?? "").split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingWhitespace.isEmpty }
-                _ = try await scoped.recordMeeting(id, heldAt: heldOn.startOfDay.adding(seconds: 12 * 3600), agenda: agenda,
-                                                   minutes: form["minutes"], attendees: form.all("attendeeIds").map { ID($0) })
+                let agenda = (form.all("agenda").first ?? "").split(whereSeparator: \.isNewline).map(String.init).filter {
+                    !$0.trimmingWhitespace.isEmpty
+                }
+                _ = try await scoped.recordMeeting(
+                    id, heldAt: heldOn.startOfDay.adding(seconds: 12 * 3600), agenda: agenda,
+                    minutes: form["minutes"], attendees: form.all("attendeeIds").map { ID($0) })
                 return WebPage.redirect(to: WebPath.committee(id), notice: "meeting-recorded")
             case "leave":
                 _ = try await scoped.leaveCommittee(id, reason: form["reason"] ?? "")
@@ -110,8 +128,9 @@ extension WebRoutes {
         let id: ID<Committee> = try context.id("committeeId")
         let scoped = try scoped(context)
         let (committee, _) = try await scoped.committee(id)
-        let view = TimelineView(title: "Timeline: \(committee.name)", back: (WebPath.committee(id), committee.name),
-                                items: try await scoped.committeeTimeline(id), names: try await organizationNames())
+        let view = TimelineView(
+            title: "Timeline: \(committee.name)", back: (WebPath.committee(id), committee.name),
+            items: try await scoped.committeeTimeline(id), names: try await organizationNames())
         return WebPage.response(layout("Timeline", context, section: "partnership").render(view.render()))
     }
 
@@ -123,8 +142,9 @@ extension WebRoutes {
         let items = try await store.scoped(to: principal.actor).pairTimeline(
             principal.organization.id, other, from: try CalendarDate.dayOrMonth(request.uri.queryParameters.get("from"), field: "from"),
             to: try CalendarDate.dayOrMonth(request.uri.queryParameters.get("to"), field: "to"))
-        let view = TimelineView(title: "\(principal.organization.name) and \(otherName)", back: (WebPath.partnership, "Partnership"),
-                                items: items, names: names)
+        let view = TimelineView(
+            title: "\(principal.organization.name) and \(otherName)", back: (WebPath.partnership, "Partnership"),
+            items: items, names: names)
         return WebPage.response(layout("Timeline", context, section: "partnership").render(view.render()))
     }
 
@@ -134,18 +154,23 @@ extension WebRoutes {
         try await renderNewConsultation(context, FormState(), .ok)
     }
     private func renderNewConsultation(_ context: ThawRequestContext, _ state: FormState, _ status: HTTPResponse.Status) async throws -> Response {
-        let view = NewConsultationView(me: try context.requirePrincipal().organization, organizations: try await store.organizations(),
-                                       state: state, csrf: context.csrfToken)
+        let view = NewConsultationView(
+            me: try context.requirePrincipal().organization, organizations: try await store.organizations(),
+            state: state, csrf: context.csrfToken)
         return WebPage.response(layout("Consult partners", context, section: "partnership").render(view.render()), status: status)
     }
     @Sendable func newConsultationAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let form = try await form(request, context)
-        return try await formAction("create", form, render: { failed, _, status in
-            try await self.renderNewConsultation(context, failed?.state ?? FormState(), status)
-        }) {
-            let input = NewConsultation(title: form["title"] ?? "", proposal: form["proposal"] ?? "",
-                                        invitedOrganizationIds: form.all("invited").map { ID($0) },
-                                        deadline: try required(try form.date("deadline"), "deadline", "Give the date feedback is due"))
+        return try await formAction(
+            "create", form,
+            render: { failed, _, status in
+                try await self.renderNewConsultation(context, failed?.state ?? FormState(), status)
+            }
+        ) {
+            let input = NewConsultation(
+                title: form["title"] ?? "", proposal: form["proposal"] ?? "",
+                invitedOrganizationIds: form.all("invited").map { ID($0) },
+                deadline: try required(try form.date("deadline"), "deadline", "Give the date feedback is due"))
             let consultation = try await scoped(context).createConsultation(input)
             return WebPage.redirect(to: WebPath.consultation(consultation.id), notice: "consultation-created")
         }
@@ -154,12 +179,15 @@ extension WebRoutes {
     @Sendable func consultationPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
         try await renderConsultation(try context.id("consultationId"), context, failed: nil, notice: notice(request), status: .ok)
     }
-    private func renderConsultation(_ id: ID<Consultation>, _ context: ThawRequestContext, failed: (action: String, state: FormState)?,
-                                    notice: Layout.Notice?, status: HTTPResponse.Status) async throws -> Response {
+    private func renderConsultation(
+        _ id: ID<Consultation>, _ context: ThawRequestContext, failed: (action: String, state: FormState)?,
+        notice: Layout.Notice?, status: HTTPResponse.Status
+    ) async throws -> Response {
         let principal = try context.requirePrincipal()
         let (consultation, items) = try await store.scoped(to: principal.actor).consultation(id)
-        let view = ConsultationView(consultation: consultation, items: items, me: principal.organization, names: try await organizationNames(),
-                                    today: CalendarDate(store.clock.now()), csrf: context.csrfToken, failed: failed)
+        let view = ConsultationView(
+            consultation: consultation, items: items, me: principal.organization, names: try await organizationNames(),
+            today: CalendarDate(store.clock.now()), csrf: context.csrfToken, failed: failed)
         return WebPage.response(layout(consultation.title, context, section: "partnership", notice: notice).render(view.render()), status: status)
     }
     @Sendable func consultationAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
@@ -168,15 +196,19 @@ extension WebRoutes {
         let scoped = try scoped(context)
         let action = form["action"] ?? ""
         let failedAction = action == "answer" ? "answer-" + (form["item"] ?? "") : action
-        return try await formAction(failedAction, form, render: { failed, notice, status in
-            try await self.renderConsultation(id, context, failed: failed, notice: notice, status: status)
-        }) {
+        return try await formAction(
+            failedAction, form,
+            render: { failed, notice, status in
+                try await self.renderConsultation(id, context, failed: failed, notice: notice, status: status)
+            }
+        ) {
             switch action {
             case "feedback":
                 _ = try await scoped.addFeedback(id, text: form.all("text").first ?? "")
                 return WebPage.redirect(to: WebPath.consultation(id), notice: "feedback-added")
             case "answer":
-                let response = try required(try form.choice("response", FeedbackItem.Response.self), "response", "Choose adopted, adapted or not adopted")
+                let response = try required(
+                    try form.choice("response", FeedbackItem.Response.self), "response", "Choose adopted, adapted or not adopted")
                 _ = try await scoped.respond(id, item: ID(form["item"] ?? ""), response, text: form.all("text").first ?? "")
                 return WebPage.redirect(to: WebPath.consultation(id), notice: "answered")
             case "close":
@@ -198,31 +230,39 @@ extension WebRoutes {
     @Sendable func commitmentsPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
         try await renderCommitments(context, failed: nil, notice: notice(request), status: .ok)
     }
-    private func renderCommitments(_ context: ThawRequestContext, failed: (action: String, state: FormState)?, notice: Layout.Notice?,
-                                   status: HTTPResponse.Status) async throws -> Response {
+    private func renderCommitments(
+        _ context: ThawRequestContext, failed: (action: String, state: FormState)?, notice: Layout.Notice?,
+        status: HTTPResponse.Status
+    ) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let view = CommitmentsView(commitments: try await store.scoped(to: principal.actor).commitments(), me: principal.organization,
-                                   organizations: try await store.organizations(), csrf: context.csrfToken, failed: failed)
+        let view = CommitmentsView(
+            commitments: try await store.scoped(to: principal.actor).commitments(), me: principal.organization,
+            organizations: try await store.organizations(), csrf: context.csrfToken, failed: failed)
         return WebPage.response(layout("Commitments", context, section: "partnership", notice: notice).render(view.render()), status: status)
     }
     @Sendable func commitmentsAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let form = try await form(request, context)
         let scoped = try scoped(context)
         let action = form["action"] ?? ""
-        return try await formAction(action, form, render: { failed, notice, status in
-            try await self.renderCommitments(context, failed: failed, notice: notice, status: status)
-        }) {
+        return try await formAction(
+            action, form,
+            render: { failed, notice, status in
+                try await self.renderCommitments(context, failed: failed, notice: notice, status: status)
+            }
+        ) {
             if action == "create" {
-                let input = NewCommitment(toOrganizationId: ID(try required(form["to"], "to", "Choose the organisation the promise was made to")),
-                                          what: form["what"] ?? "", context: try form.choice("context", Commitment.Context.self) ?? .other,
-                                          dueOn: try required(try form.date("dueOn"), "dueOn", "Give the due date"))
+                let input = NewCommitment(
+                    toOrganizationId: ID(try required(form["to"], "to", "Choose the organisation the promise was made to")),
+                    what: form["what"] ?? "", context: try form.choice("context", Commitment.Context.self) ?? .other,
+                    dueOn: try required(try form.date("dueOn"), "dueOn", "Give the due date"))
                 _ = try await scoped.createCommitment(input)
                 return WebPage.redirect(to: WebPath.commitments, notice: "commitment-recorded")
             }
             let change: CommitmentChange
             switch action {
             case "keep": change = .keep(evidence: form["evidence"] ?? "")
-            case "renegotiate": change = .renegotiate(newDueOn: try required(try form.date("dueOn"), "dueOn", "Give the new due date"), reason: form["reason"] ?? "")
+            case "renegotiate":
+                change = .renegotiate(newDueOn: try required(try form.date("dueOn"), "dueOn", "Give the new due date"), reason: form["reason"] ?? "")
             case "withdraw": change = .withdraw(reason: form["reason"] ?? "")
             default: throw ThawError.invalid("action", "enum", "this form's action is not one Thaw knows")
             }
@@ -234,18 +274,24 @@ extension WebRoutes {
     @Sendable func threadPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
         try await renderThread(try context.id("threadId"), context, FormState(), .ok)
     }
-    private func renderThread(_ id: ID<DiscussionThread>, _ context: ThawRequestContext, _ state: FormState, _ status: HTTPResponse.Status) async throws -> Response {
+    private func renderThread(_ id: ID<DiscussionThread>, _ context: ThawRequestContext, _ state: FormState, _ status: HTTPResponse.Status)
+        async throws -> Response
+    {
         let principal = try context.requirePrincipal()
         let (thread, messages) = try await store.scoped(to: principal.actor).thread(id)
-        let view = ThreadView(thread: thread, messages: messages, me: principal.user.id, names: try await organizationNames(), state: state, csrf: context.csrfToken)
+        let view = ThreadView(
+            thread: thread, messages: messages, me: principal.user.id, names: try await organizationNames(), state: state, csrf: context.csrfToken)
         return WebPage.response(layout(thread.subject, context, section: "partnership").render(view.render()), status: status)
     }
     @Sendable func threadAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let id: ID<DiscussionThread> = try context.id("threadId")
         let form = try await form(request, context)
-        return try await formAction("reply", form, render: { failed, _, status in
-            try await self.renderThread(id, context, failed?.state ?? FormState(), status)
-        }) {
+        return try await formAction(
+            "reply", form,
+            render: { failed, _, status in
+                try await self.renderThread(id, context, failed?.state ?? FormState(), status)
+            }
+        ) {
             _ = try await scoped(context).postToThread(id, body: form.all("body").first ?? "")
             return WebPage.redirect(to: WebPath.thread(id))
         }

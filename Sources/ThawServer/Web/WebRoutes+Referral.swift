@@ -10,8 +10,10 @@ extension WebRoutes {
         try await renderReferral(try context.id("referralId"), context, notice: notice(request))
     }
 
-    func renderReferral(_ id: ID<Referral>, _ context: ThawRequestContext, notice: Layout.Notice? = nil,
-                        failed: (action: String, state: FormState)? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func renderReferral(
+        _ id: ID<Referral>, _ context: ThawRequestContext, notice: Layout.Notice? = nil,
+        failed: (action: String, state: FormState)? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let scoped = try scoped(context)
         let detail = try await scoped.referral(id)
         var messages = try await scoped.messages(referral: id)
@@ -21,8 +23,9 @@ extension WebRoutes {
         }
         let timeline = try await scoped.timeline(referral: id)
         let names = Dictionary(uniqueKeysWithValues: try await store.organizations().map { ($0.id, $0.name) })
-        let view = ReferralPageView(detail: detail, messages: messages, timeline: timeline, organizationNames: names,
-                                    viewer: scoped.actor, now: store.clock.now(), csrf: context.csrfToken, failed: failed)
+        let view = ReferralPageView(
+            detail: detail, messages: messages, timeline: timeline, organizationNames: names,
+            viewer: scoped.actor, now: store.clock.now(), csrf: context.csrfToken, failed: failed)
         let section = detail.side == .requester ? "caseload" : "inbox"
         var page = layout("Referral", context, section: section, live: true, notice: notice)
         page.liveReferral = id
@@ -56,14 +59,17 @@ extension WebRoutes {
                     v.require(code != nil, "outcomeCode", "required", "Choose the outcome")
                     v.requireText(form["outcomeSummary"], "outcome.summary")
                     guard v.violations.isEmpty, let code, let summary = form["outcomeSummary"] else {
-                        throw ThawError.unprocessable(v.violations.map {
-                            $0.field == "outcome.summary" ? Violation(field: $0.field, rule: $0.rule, message: "Say what happened for the client") : $0
-                        })
+                        throw ThawError.unprocessable(
+                            v.violations.map {
+                                $0.field == "outcome.summary"
+                                    ? Violation(field: $0.field, rule: $0.rule, message: "Say what happened for the client") : $0
+                            })
                     }
                     outcome = ReferralOutcome(code: code, summary: summary)
                 }
-                let referral = try await scoped.changeStatus(id, StatusChange(status: status, reason: form["reason"], outcome: outcome),
-                                                             expectedVersion: try form.version())
+                let referral = try await scoped.changeStatus(
+                    id, StatusChange(status: status, reason: form["reason"], outcome: outcome),
+                    expectedVersion: try form.version())
                 metrics.recordTransition(to: referral.status.rawValue)
                 return WebPage.redirect(to: WebPath.referral(id), notice: "referral-updated")
             default:
@@ -72,16 +78,26 @@ extension WebRoutes {
         } catch let error as ThawError {
             switch error {
             case .invalid(let v), .unprocessable(let v):
-                let friendly = v.map { $0.field == "reason" && $0.rule == "required" ? Violation(field: "reason", rule: "required", message: "Give a reason; the other organisation will see it") : $0 }
-                return try await renderReferral(id, context, failed: (action, FormState(form: form, violations: friendly)),
-                                                status: .unprocessableContent)
+                let friendly = v.map {
+                    $0.field == "reason" && $0.rule == "required"
+                        ? Violation(field: "reason", rule: "required", message: "Give a reason; the other organisation will see it") : $0
+                }
+                return try await renderReferral(
+                    id, context, failed: (action, FormState(form: form, violations: friendly)),
+                    status: .unprocessableContent)
             case .preconditionFailed, .preconditionRequired:
-                return try await renderReferral(id, context, notice: .init(kind: .warning, text:
-                    "Someone changed this referral while you had it open, so nothing was saved. Here it is as it stands now; what you typed is kept below."),
+                return try await renderReferral(
+                    id, context,
+                    notice: .init(
+                        kind: .warning,
+                        text:
+                            "Someone changed this referral while you had it open, so nothing was saved. Here it is as it stands now; what you typed is kept below."
+                    ),
                     failed: (action, FormState(form: form)), status: .preconditionFailed)
             case .conflict(_, let message, _):
-                return try await renderReferral(id, context, notice: .init(kind: .error, text: "That could not be done: \(message). Nothing was changed."),
-                                                status: .conflict)
+                return try await renderReferral(
+                    id, context, notice: .init(kind: .error, text: "That could not be done: \(message). Nothing was changed."),
+                    status: .conflict)
             default:
                 throw error
             }

@@ -23,7 +23,8 @@ extension WebRoutes {
 
     private func signInResponse(state: FormState, notice: Layout.Notice?, status: HTTPResponse.Status = .ok) -> Response {
         let token = SecretDigest.newSecret(prefix: "")
-        let html = Layout(title: "Sign in", principal: nil, csrf: nil, notice: notice).render("""
+        let html = Layout(title: "Sign in", principal: nil, csrf: nil, notice: notice).render(
+            """
             <div class="panel sign-in">
             <h1>Sign in to Thaw</h1>
             <form method="post" action="\(WebPath.signIn)" novalidate>
@@ -35,8 +36,10 @@ extension WebRoutes {
             </div>
             """)
         var response = WebPage.response(html, status: status)
-        response.setCookie(Cookie(name: Self.signInCookie, value: token, maxAge: 3600, path: WebPath.signIn,
-                                  secure: configuration.secureCookies, httpOnly: true, sameSite: .strict))
+        response.setCookie(
+            Cookie(
+                name: Self.signInCookie, value: token, maxAge: 3600, path: WebPath.signIn,
+                secure: configuration.secureCookies, httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -52,16 +55,18 @@ extension WebRoutes {
         }
         do {
             let signedIn = try await PasswordSignIn(store: store, hasher: hasher, configuration: configuration)
-                .signIn(email: email, password: password,
-                        source: context.clientAddress(request, trustedProxies: configuration.trustedProxies))
+                .signIn(
+                    email: email, password: password,
+                    source: context.clientAddress(request, trustedProxies: configuration.trustedProxies))
             var response = WebPage.redirect(to: WebPath.home)
             response.setCookie(signedIn.cookie)
             return response
         } catch ThawError.unauthenticated(let why) {
             return signInResponse(state: state, notice: .init(kind: .error, text: "The " + why.dropFirst(4) + "."), status: .unauthorized)
         } catch ThawError.tooManyAttempts(let why, let retry) {
-            var response = signInResponse(state: state, notice: .init(kind: .error, text: "There were " + why + ". Try again in \(retry / 60 + 1) minutes."),
-                                          status: .tooManyRequests)
+            var response = signInResponse(
+                state: state, notice: .init(kind: .error, text: "There were " + why + ". Try again in \(retry / 60 + 1) minutes."),
+                status: .tooManyRequests)
             response.headers[.retryAfter] = String(retry)
             return response
         }

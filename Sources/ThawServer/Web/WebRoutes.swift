@@ -41,8 +41,10 @@ struct WebRoutes: Sendable {
 
     // MARK: shared by the handlers
 
-    func layout(_ title: String, _ context: ThawRequestContext, section: String = "", live: Bool = false,
-                notice: Layout.Notice? = nil) -> Layout {
+    func layout(
+        _ title: String, _ context: ThawRequestContext, section: String = "", live: Bool = false,
+        notice: Layout.Notice? = nil
+    ) -> Layout {
         Layout(title: title, principal: context.principal, csrf: context.csrfToken, section: section, live: live, notice: notice)
     }
 
@@ -93,6 +95,6 @@ struct WebRoutes: Sendable {
         "answered": "The answer was recorded.",
         "consultation-closed": "The consultation is closed.",
         "commitment-recorded": "The commitment was recorded.",
-        "commitment-updated": "The commitment was updated.",
+        "commitment-updated": "The commitment was updated."
     ]
 }

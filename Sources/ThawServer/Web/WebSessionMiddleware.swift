@@ -14,7 +14,8 @@ struct WebSessionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let secret = request.cookies[Authenticator.cookieName]?.value, !secret.isEmpty, secret.count <= 200,
-           let (principal, csrf) = try await store.principal(sessionSecret: secret) {
+            let (principal, csrf) = try await store.principal(sessionSecret: secret)
+        {
             context.principal = principal
             context.sessionSecret = secret
             context.csrfToken = csrf
@@ -36,7 +37,8 @@ struct WebSessionMiddleware: RouterMiddleware {
     /// no framing, no sniffing, no referrer, and no caching of pages that hold
     /// client data.
     static func secure(_ headers: inout HTTPFields) {
-        headers[.contentSecurityPolicy] = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        headers[.contentSecurityPolicy] =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
         headers[.xContentTypeOptions] = "nosniff"
         headers[.xFrameOptions] = "DENY"

@@ -9,8 +9,9 @@ enum ClimateSQL {
 
     /// The Monday of a 'YYYY-MM-DD' column's week, as 'YYYY-MM-DD'.
     static func week(_ column: String, _ dialect: SQLDialect) -> String {
-        dialect == .postgres ? "to_char(date_trunc('week', \(column)::date), 'YYYY-MM-DD')"
-                             : "date(\(column), '-' || ((CAST(strftime('%w', \(column)) AS INTEGER) + 6) % 7) || ' days')"
+        dialect == .postgres
+            ? "to_char(date_trunc('week', \(column)::date), 'YYYY-MM-DD')"
+            : "date(\(column), '-' || ((CAST(strftime('%w', \(column)) AS INTEGER) + 6) % 7) || ' days')"
     }
 
     /// The first of a 'YYYY-MM-DD' column's month.
@@ -37,7 +38,7 @@ enum ClimateSQL {
                                WHERE w.org_lo = climate_months.org_lo AND w.org_hi = climate_months.org_hi AND w.month = climate_months.month),
               people = (SELECT COUNT(*) FROM climate_month_people p
                         WHERE p.org_lo = climate_months.org_lo AND p.org_hi = climate_months.org_hi AND p.month = climate_months.month)
-            """,
+            """
         ]
     }
 }

@@ -62,15 +62,18 @@ extension Substring {
 
 /// Applies migrations not yet applied, each in its own transaction, in order.
 public enum Migrator {
-    public static let all: [Migration] = [Schema.v1, Schema.v2LedgerGuards, Schema.v3OpenWorklists, Schema.v4LeanerReferralIndexes,
-                                           Schema.v5CountingWorklistIndexes, Schema.v6Partnership, Schema.v7SignalsRolesEventsFunding, Schema.v8PulseSurveys,
-                                           Schema.v9ClimateAggregates, Schema.v10Responsiveness, Schema.v11ClimateMonths,
-                                           Schema.v12ClimatePairMonths, Schema.v13ClientAccessIndex, Schema.v14Trust]
+    public static let all: [Migration] = [
+        Schema.v1, Schema.v2LedgerGuards, Schema.v3OpenWorklists, Schema.v4LeanerReferralIndexes,
+        Schema.v5CountingWorklistIndexes, Schema.v6Partnership, Schema.v7SignalsRolesEventsFunding, Schema.v8PulseSurveys,
+        Schema.v9ClimateAggregates, Schema.v10Responsiveness, Schema.v11ClimateMonths,
+        Schema.v12ClimatePairMonths, Schema.v13ClientAccessIndex, Schema.v14Trust
+    ]
 
     @discardableResult
     public static func migrate(_ database: any SQLDatabase, migrations: [Migration] = all) async throws -> [Int] {
         try await database.write { db in
-            try await db.execute("""
+            try await db.execute(
+                """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
                 """)
@@ -89,8 +92,9 @@ public enum Migrator {
                     try await db.execute(statement, [])
                 }
                 try await migration.then?(db)
-                try await db.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                                     migration.version, migration.name, SystemClock().now())
+                try await db.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    migration.version, migration.name, SystemClock().now())
                 return true
             }
             if didApply { applied.append(migration.version) }

@@ -73,10 +73,12 @@ public final class PostgresDatabase: SQLDatabase {
 
     static func configuration(from url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url),
-              components.scheme == "postgres" || components.scheme == "postgresql",
-              let host = components.host, !host.isEmpty else {
-            throw ThawError.invalid("database", "postgres-url",
-                                    "expected postgres://user:password@host:port/database")
+            components.scheme == "postgres" || components.scheme == "postgresql",
+            let host = components.host, !host.isEmpty
+        else {
+            throw ThawError.invalid(
+                "database", "postgres-url",
+                "expected postgres://user:password@host:port/database")
         }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         let query = components.queryItems ?? []
@@ -152,8 +154,10 @@ struct PostgresSQLConnection: SQLConnection {
 
     /// Runs the statement unnamed: parsed and planned for this run only. After `earlier` (a prepared
     /// run's error that a failed preparation may have left), a failure here reports `earlier`.
-    private func unnamed(_ statement: PostgresStatementCache.Statement, _ bindings: PostgresBindings,
-                         else earlier: PSQLError? = nil) async throws -> PostgresQueryResult {
+    private func unnamed(
+        _ statement: PostgresStatementCache.Statement, _ bindings: PostgresBindings,
+        else earlier: PSQLError? = nil
+    ) async throws -> PostgresQueryResult {
         do {
             return try await connection.query(PostgresQuery(unsafeSQL: statement.sql, binds: bindings), logger: connection.logger).get()
         } catch let error as PSQLError {

@@ -3,7 +3,7 @@ import Dispatch
 import Synchronization
 import ThawCore
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// SQLite in WAL mode: a write is acknowledged only after its commit has
@@ -36,7 +36,7 @@ public final class SQLiteDatabase: SQLDatabase {
     /// writer's whole cache to drop pages past the end of the file. With 64 MB that
     /// walk was 16 % of a writer-only run; with 8 MB the same run took 10-20 % less
     /// time (BENCHMARKS.md). The hot ends of the indexes a write touches fit easily.
-    static let writerCacheSize = -8192   // negative: KiB, as SQLite reads it
+    static let writerCacheSize = -8192  // negative: KiB, as SQLite reads it
     /// Readers map the file (up to SQLite's 2 GB cap) instead of copying each page
     /// they miss into their own cache with a read() call: a worklist touches a few
     /// hundred pages scattered over a large history.
@@ -110,7 +110,9 @@ public final class SQLiteDatabase: SQLDatabase {
         // A write that slipped in between is still allowed to finish.
         while queue.withLock({ $0.draining }) { try await Task.sleep(for: .milliseconds(1)) }
         syncer.close()
-        readers.withLock { pool in pool.forEach { $0.close() }; pool.removeAll() }
+        readers.withLock { pool in
+            pool.forEach { $0.close() }; pool.removeAll()
+        }
         checkpointQueue.sync {
             checkpointer.close()
         }
@@ -155,13 +157,18 @@ public final class SQLiteDatabase: SQLDatabase {
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         let box = ResultBox<T>()
         return try await withCheckedThrowingContinuation { continuation in
-            enqueue(WriteJob(
-                run: { connection in box.value = try await body(connection) },
-                finish: { error in
-                    if let error { continuation.resume(throwing: error) }
-                    else if let value = box.value { continuation.resume(returning: value) }
-                    else { continuation.resume(throwing: SQLError(.other, "a write finished without running")) }
-                }))
+            enqueue(
+                WriteJob(
+                    run: { connection in box.value = try await body(connection) },
+                    finish: { error in
+                        if let error {
+                            continuation.resume(throwing: error)
+                        } else if let value = box.value {
+                            continuation.resume(returning: value)
+                        } else {
+                            continuation.resume(throwing: SQLError(.other, "a write finished without running"))
+                        }
+                    }))
         }
     }
 

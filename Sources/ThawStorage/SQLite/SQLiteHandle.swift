@@ -16,7 +16,8 @@ final class SQLiteHandle: @unchecked Sendable {
 
     init(path: String, readOnly: Bool) throws {
         self.path = path
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+        let flags =
+            (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         var handle: OpaquePointer?
         let rc = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
@@ -67,10 +68,12 @@ final class SQLiteHandle: @unchecked Sendable {
         let box = Unmanaged.passRetained(WALHookBox(onCommit))
         walHookBox?.release()
         walHookBox = box
-        sqlite_nio_sqlite3_wal_hook(db, { context, _, _, pages in
-            Unmanaged<WALHookBox>.fromOpaque(context!).takeUnretainedValue().onCommit(pages)
-            return SQLITE_OK
-        }, box.toOpaque())
+        sqlite_nio_sqlite3_wal_hook(
+            db,
+            { context, _, _, pages in
+                Unmanaged<WALHookBox>.fromOpaque(context!).takeUnretainedValue().onCommit(pages)
+                return SQLITE_OK
+            }, box.toOpaque())
     }
     private var walHookBox: Unmanaged<WALHookBox>?
 
@@ -162,7 +165,7 @@ final class SQLiteHandle: @unchecked Sendable {
         }
         let parameters = Int(sqlite_nio_sqlite3_bind_parameter_count(statement))
         if binds.count < parameters {
-            for index in binds.count + 1 ... parameters { sqlite_nio_sqlite3_bind_null(statement, Int32(index)) }
+            for index in binds.count + 1...parameters { sqlite_nio_sqlite3_bind_null(statement, Int32(index)) }
         }
     }
 
@@ -188,7 +191,7 @@ final class SQLiteHandle: @unchecked Sendable {
 
     private static func kind(of rc: Int32) -> SQLError.Kind {
         switch rc {
-        case 2067, 1555: return .uniqueViolation       // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
+        case 2067, 1555: return .uniqueViolation  // SQLITE_CONSTRAINT_UNIQUE, _PRIMARYKEY
         case _ where rc & 0xff == SQLITE_CONSTRAINT: return .constraint
         case _ where rc & 0xff == SQLITE_BUSY: return .busy
         default: return .other

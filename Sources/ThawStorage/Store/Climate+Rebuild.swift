@@ -34,8 +34,10 @@ extension ThawStore {
     /// wait (on PostgreSQL, their climate updates wait on a table lock) and are
     /// counted once.
     @discardableResult
-    public func rebuildClimate(pageSize: Int = 100_000,
-                               progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ClimateRebuildReport {
+    public func rebuildClimate(
+        pageSize: Int = 100_000,
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) async throws -> ClimateRebuildReport {
         try await database.write { db in try await ClimateRebuild.run(db, pageSize: pageSize, progress: progress) }
     }
 
@@ -53,8 +55,10 @@ enum ClimateRebuild {
     typealias Months = [ClimateMonthRows.Key: PairMonth]
 
     @discardableResult
-    static func run(_ db: any SQLConnection, pageSize: Int = 100_000,
-                    progress: (Int, Int) -> Void = { _, _ in }) async throws -> ClimateRebuildReport {
+    static func run(
+        _ db: any SQLConnection, pageSize: Int = 100_000,
+        progress: (Int, Int) -> Void = { _, _ in }
+    ) async throws -> ClimateRebuildReport {
         if db.dialect == .postgres {
             // Live writes update month rows under row locks; this waits for them and holds them off until the rebuild commits.
             try await db.execute("LOCK TABLE climate_months IN EXCLUSIVE MODE")
@@ -88,11 +92,14 @@ enum ClimateRebuild {
     private static func add(_ row: some SQLScanRow, to months: inout Months) {
         // Most entries are inside one organisation: those are passed over before reading the rest.
         guard let actor = row.text(2), let counterpart = row.text(3), counterpart != actor,
-              let kind = row.text(4), let channel = row.text(5).flatMap(Channel.init(rawValue:)),
-              let at = row.int64(0) else { return }
-        guard let (lo, hi, day, counts) = ClimateLedger.contribution(
-            kind: kind, channel: channel, detail: detail(row.text(6)), actor: actor, counterpart: counterpart,
-            at: Timestamp(millis: at)) else { return }
+            let kind = row.text(4), let channel = row.text(5).flatMap(Channel.init(rawValue:)),
+            let at = row.int64(0)
+        else { return }
+        guard
+            let (lo, hi, day, counts) = ClimateLedger.contribution(
+                kind: kind, channel: channel, detail: detail(row.text(6)), actor: actor, counterpart: counterpart,
+                at: Timestamp(millis: at))
+        else { return }
         months[ClimateMonthRows.Key(lo: lo, hi: hi, month: day.firstOfMonth), default: PairMonth()]
             .add(day: day.day, counts: counts, person: row.text(1))
     }
@@ -115,14 +122,19 @@ enum ClimateRebuild {
         let stored = "SELECT org_lo, org_hi, month, \(columns.joined(separator: ", ")) FROM climate_months"
         try await db.scan(stored, []) { row in
             guard let lo = row.text(0), let hi = row.text(1), let monthText = row.text(2),
-                  let month = CalendarDate(monthText), let computed = months[.init(lo: lo, hi: hi, month: month)] else {
+                let month = CalendarDate(monthText), let computed = months[.init(lo: lo, hi: hi, month: month)]
+            else {
                 extra.append((0..<3).map { row.text($0).map(SQLValue.text) ?? .null })
                 return
             }
             // The value columns: numbers, then the two texts (`ClimateMonthRows.values`).
             let numbers = (3..<1 + columns.count).map { row.int64($0).map(SQLValue.int) ?? .null }
             let values = numbers + [1 + columns.count, 2 + columns.count].map { row.text($0).map(SQLValue.text) ?? .null }
-            if values == ClimateMonthRows.values(computed, of: month, naming: { $0 }) { upToDate.insert(.init(lo: lo, hi: hi, month: month)) } else { changes.rewritten += 1 }
+            if values == ClimateMonthRows.values(computed, of: month, naming: { $0 }) {
+                upToDate.insert(.init(lo: lo, hi: hi, month: month))
+            } else {
+                changes.rewritten += 1
+            }
         }
         changes.removed = extra.count
         changes.added = months.count - upToDate.count - changes.rewritten

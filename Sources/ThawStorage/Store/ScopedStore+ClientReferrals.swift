@@ -13,14 +13,17 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         let found = try await database.read { db in
             _ = try await Self.heldClient(db, id, actor: actor)
-            return try await db.query("""
+            return try await db.query(
+                """
                 SELECT \(Referral.qualifiedColumns), o.name AS partner_name, s.name AS service_name
                 FROM referrals r LEFT JOIN organizations o ON o.id = r.owner_organization_id
                 LEFT JOIN services s ON s.id = r.service_id
                 WHERE r.client_id = ? ORDER BY r.created_at DESC, r.id LIMIT 200
-                """, id).map { row in
-                ClientReferral(referral: Referral(row: row), partnerName: row.optionalString("partner_name"),
-                               serviceName: row.optionalString("service_name"))
+                """, id
+            ).map { row in
+                ClientReferral(
+                    referral: Referral(row: row), partnerName: row.optionalString("partner_name"),
+                    serviceName: row.optionalString("service_name"))
             }
         }
         try await auditRead(client: id, subjectType: "client-referrals", at: now)

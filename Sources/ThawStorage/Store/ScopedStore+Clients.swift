@@ -13,20 +13,24 @@ extension ScopedStore {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "registering a client")
         let now = now()
         try input.validate(today: CalendarDate(now))
-        let client = Client(id: IDGenerator.make("cli"), organizationId: actor.organizationId,
-                            givenName: input.givenName.trimmingWhitespace, familyName: input.familyName.trimmingWhitespace,
-                            birthDate: input.birthDate, phone: input.phone, email: input.email, address: input.address,
-                            preferredLanguage: input.preferredLanguage, createdAt: now)
+        let client = Client(
+            id: IDGenerator.make("cli"), organizationId: actor.organizationId,
+            givenName: input.givenName.trimmingWhitespace, familyName: input.familyName.trimmingWhitespace,
+            birthDate: input.birthDate, phone: input.phone, email: input.email, address: input.address,
+            preferredLanguage: input.preferredLanguage, createdAt: now)
         let actor = self.actor
         return try await database.write { db in
-            try await db.execute("""
+            try await db.execute(
+                """
                 INSERT INTO clients (id, organization_id, given_name, family_name, birth_date, phone, email, address,
                                      preferred_language, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, client.id, client.organizationId, client.givenName, client.familyName, client.birthDate,
                 client.phone, client.email, client.address, client.preferredLanguage, now)
-            try await db.append(LedgerRecord(kind: "client.created", subjectType: "client", subjectId: client.id.raw,
-                                             counterpart: nil, channel: .system), by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "client.created", subjectType: "client", subjectId: client.id.raw,
+                    counterpart: nil, channel: .system), by: actor, at: now)
             try await db.logAccess(actor, client: client.id, action: "create", subjectType: "client", subjectId: client.id.raw, at: now)
             return client
         }
@@ -38,15 +42,18 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         let pattern = "%" + (nameContains?.lowercased().trimmingWhitespace ?? "") + "%"
         let clients = try await database.read { db in
-            try await db.query("""
+            try await db.query(
+                """
                 SELECT \(Client.columns) FROM clients WHERE organization_id = ?
                   AND lower(given_name || ' ' || family_name) LIKE ?
                 ORDER BY family_name, given_name, id \(SQLText.limit)
-                """, actor.organizationId, pattern, min(max(limit, 1), 500)).map(Client.init(row:))
+                """, actor.organizationId, pattern, min(max(limit, 1), 500)
+            ).map(Client.init(row:))
         }
         try await database.writeBehind { db in
-            try await db.logAccess(actor, client: nil, action: "search", subjectType: "client-list",
-                                   subjectId: actor.organizationId.raw, at: now)
+            try await db.logAccess(
+                actor, client: nil, action: "search", subjectType: "client-list",
+                subjectId: actor.organizationId.raw, at: now)
         }
         return clients
     }
@@ -73,10 +80,12 @@ extension ScopedStore {
         // A partner sees the client only through a referral sent to it (not a draft, not one
         // entered in error), and only while a consent for referral covers it.
         guard actor.hasAny(AccessPolicy.receivingRoles),
-              try await db.first("""
-                  SELECT id FROM referrals WHERE client_id = ? AND owner_organization_id = ?
-                    AND status NOT IN ('\(TaskStatus.draft.rawValue)', '\(TaskStatus.enteredInError.rawValue)') LIMIT 1
-                  """, id, actor.organizationId) != nil else {
+            try await db.first(
+                """
+                SELECT id FROM referrals WHERE client_id = ? AND owner_organization_id = ?
+                  AND status NOT IN ('\(TaskStatus.draft.rawValue)', '\(TaskStatus.enteredInError.rawValue)') LIMIT 1
+                """, id, actor.organizationId) != nil
+        else {
             throw ThawError.notFound("client \(id)")
         }
         let scopes = try await consents(db, client: id).scopes(for: actor.organizationId, sector: actor.sector, at: now)
@@ -92,8 +101,10 @@ extension ScopedStore {
     /// Loads a client the actor's organisation holds, for a change; anyone else gets 404.
     static func heldClient(_ db: any SQLConnection, _ id: ID<Client>, actor: Actor) async throws -> Client {
         guard actor.hasAny(AccessPolicy.referringRoles),
-              let row = try await db.first("SELECT \(Client.columns) FROM clients WHERE id = ? AND organization_id = ?",
-                                           id, actor.organizationId) else {
+            let row = try await db.first(
+                "SELECT \(Client.columns) FROM clients WHERE id = ? AND organization_id = ?",
+                id, actor.organizationId)
+        else {
             throw ThawError.notFound("client \(id)")
         }
         return Client(row: row)
@@ -114,19 +125,23 @@ extension ScopedStore {
                 granteeOrg = org
             case .sector(let sector): granteeSector = sector
             }
-            let consent = Consent(id: IDGenerator.make("con"), clientId: id, grantee: input.grantee, scopes: input.scopes,
-                                  purpose: input.purpose, validFrom: input.validFrom ?? now, validUntil: input.validUntil,
-                                  recordedBy: actor.userId, recordedAt: now)
-            try await db.execute("""
+            let consent = Consent(
+                id: IDGenerator.make("con"), clientId: id, grantee: input.grantee, scopes: input.scopes,
+                purpose: input.purpose, validFrom: input.validFrom ?? now, validUntil: input.validUntil,
+                recordedBy: actor.userId, recordedAt: now)
+            try await db.execute(
+                """
                 INSERT INTO consents (id, client_id, organization_id, grantee_organization_id, grantee_sector, scopes,
                                       purpose, valid_from, valid_until, revoked_at, recorded_by, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
                 """, consent.id, id, actor.organizationId, granteeOrg, granteeSector, consent.scopes.listText,
                 consent.purpose, consent.validFrom, consent.validUntil, actor.userId, now)
-            try await db.append(LedgerRecord(kind: "consent.recorded", subjectType: "client", subjectId: id.raw,
-                                             counterpart: granteeOrg, channel: .system,
-                                             detail: ["consent": consent.id.raw, "scopes": consent.scopes.listText]),
-                                by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "consent.recorded", subjectType: "client", subjectId: id.raw,
+                    counterpart: granteeOrg, channel: .system,
+                    detail: ["consent": consent.id.raw, "scopes": consent.scopes.listText]),
+                by: actor, at: now)
             try await db.logAccess(actor, client: id, action: "write", subjectType: "consent", subjectId: consent.id.raw, at: now)
             return consent
         }
@@ -147,8 +162,11 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         return try await database.write { db in
             _ = try await Self.heldClient(db, id, actor: actor)
-            guard let row = try await db.first("SELECT \(Consent.columns) FROM consents WHERE id = ? AND client_id = ?",
-                                               consentId, id) else {
+            guard
+                let row = try await db.first(
+                    "SELECT \(Consent.columns) FROM consents WHERE id = ? AND client_id = ?",
+                    consentId, id)
+            else {
                 throw ThawError.notFound("consent \(consentId)")
             }
             var consent = Consent(row: row)
@@ -159,9 +177,11 @@ extension ScopedStore {
             try await db.execute("UPDATE consents SET revoked_at = ? WHERE id = ?", now, consentId)
             var counterpart: ID<Organization>?
             if case .organization(let org) = consent.grantee { counterpart = org }
-            try await db.append(LedgerRecord(kind: "consent.revoked", subjectType: "client", subjectId: id.raw,
-                                             counterpart: counterpart, channel: .system, detail: ["consent": consentId.raw]),
-                                by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "consent.revoked", subjectType: "client", subjectId: id.raw,
+                    counterpart: counterpart, channel: .system, detail: ["consent": consentId.raw]),
+                by: actor, at: now)
             try await db.logAccess(actor, client: id, action: "write", subjectType: "consent", subjectId: consentId.raw, at: now)
             return consent
         }
@@ -176,30 +196,39 @@ extension ScopedStore {
         try input.validate(today: today)
         return try await database.write { db in
             _ = try await Self.heldClient(db, id, actor: actor)
-            let screening = Screening(id: IDGenerator.make("scr"), clientId: id, answers: input.answers,
-                                      screenedOn: input.screenedOn ?? today, screenedBy: actor.userId)
+            let screening = Screening(
+                id: IDGenerator.make("scr"), clientId: id, answers: input.answers,
+                screenedOn: input.screenedOn ?? today, screenedBy: actor.userId)
             let answers = JSONText.encode(Dictionary(uniqueKeysWithValues: input.answers.map { ($0.key.rawValue, $0.value.rawValue) }))
-            try await db.execute("""
+            try await db.execute(
+                """
                 INSERT INTO screenings (id, client_id, organization_id, answers, screened_on, screened_by, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, screening.id, id, actor.organizationId, answers, screening.screenedOn, actor.userId, now)
             var needs: [IdentifiedNeed] = []
-            let existing = Set(try await db.query("SELECT category FROM needs WHERE client_id = ? AND status = 'active'", id)
-                .map { $0.string("category") })
+            let existing = Set(
+                try await db.query("SELECT category FROM needs WHERE client_id = ? AND status = 'active'", id)
+                    .map { $0.string("category") })
             for category in screening.identifiedCategories where !existing.contains(category.rawValue) {
-                let need = IdentifiedNeed(id: IDGenerator.make("need"), clientId: id, category: category,
-                                          identifiedOn: screening.screenedOn, screeningId: screening.id)
-                try await db.execute("""
+                let need = IdentifiedNeed(
+                    id: IDGenerator.make("need"), clientId: id, category: category,
+                    identifiedOn: screening.screenedOn, screeningId: screening.id)
+                try await db.execute(
+                    """
                     INSERT INTO needs (id, client_id, organization_id, category, identified_on, screening_id, status)
                     VALUES (?, ?, ?, ?, ?, ?, 'active')
                     """, need.id, id, actor.organizationId, category, need.identifiedOn, screening.id)
                 needs.append(need)
             }
-            try await db.append(LedgerRecord(kind: "screening.recorded", subjectType: "client", subjectId: id.raw,
-                                             counterpart: nil, channel: .system,
-                                             detail: ["screening": screening.id.raw,
-                                                      "identified": screening.identifiedCategories.listText]),
-                                by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "screening.recorded", subjectType: "client", subjectId: id.raw,
+                    counterpart: nil, channel: .system,
+                    detail: [
+                        "screening": screening.id.raw,
+                        "identified": screening.identifiedCategories.listText
+                    ]),
+                by: actor, at: now)
             try await db.logAccess(actor, client: id, action: "write", subjectType: "screening", subjectId: screening.id.raw, at: now)
             return (screening, needs)
         }
@@ -209,15 +238,18 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         let screenings = try await database.read { db in
             _ = try await Self.heldClient(db, id, actor: actor)
-            return try await db.query("""
+            return try await db.query(
+                """
                 SELECT id, client_id, answers, screened_on, screened_by FROM screenings WHERE client_id = ?
                 ORDER BY screened_on DESC, created_at DESC
-                """, id).map { row in
+                """, id
+            ).map { row in
                 let raw = JSONText.decode(row.optionalString("answers"))
                 var answers: [NeedCategory: ScreeningAnswer] = [:]
                 for (k, v) in raw { if let c = NeedCategory(rawValue: k), let a = ScreeningAnswer(rawValue: v) { answers[c] = a } }
-                return Screening(id: row.id("id"), clientId: row.id("client_id"), answers: answers,
-                                 screenedOn: row.date("screened_on") ?? CalendarDate(now), screenedBy: row.id("screened_by"))
+                return Screening(
+                    id: row.id("id"), clientId: row.id("client_id"), answers: answers,
+                    screenedOn: row.date("screened_on") ?? CalendarDate(now), screenedBy: row.id("screened_by"))
             }
         }
         try await auditRead(client: id, subjectType: "screenings", at: now)
@@ -239,8 +271,9 @@ extension ScopedStore {
     func auditRead(client: ID<Client>, subjectType: String, subjectId: String? = nil, at now: Timestamp) async throws {
         let actor = self.actor
         try await database.writeBehind { db in
-            try await db.logAccess(actor, client: client, action: "read", subjectType: subjectType,
-                                   subjectId: subjectId ?? client.raw, at: now)
+            try await db.logAccess(
+                actor, client: client, action: "read", subjectType: subjectType,
+                subjectId: subjectId ?? client.raw, at: now)
         }
     }
 }

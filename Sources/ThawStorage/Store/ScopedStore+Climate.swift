@@ -3,7 +3,7 @@ import ThawCore
 /// One period of a pair's climate, with the inputs behind it.
 public struct PeriodClimate: Codable, Sendable {
     public var start: CalendarDate
-    public var end: CalendarDate          // exclusive
+    public var end: CalendarDate  // exclusive
     public var counts: PairCounts
     public var people: Int
     public var weeksWithContact: Int
@@ -28,8 +28,10 @@ public enum ClimatePeriod: String, Codable, Sendable, CaseIterable {
 extension ScopedStore {
     /// A pair's climate per week or month between two dates, from the stored
     /// aggregates; for people of either organisation and the network's partnership leads.
-    public func pairClimate(_ a: ID<Organization>, _ b: ID<Organization>, period: ClimatePeriod, from: CalendarDate, to: CalendarDate,
-                            weights: ClimateWeights = .equal) async throws -> [PeriodClimate] {
+    public func pairClimate(
+        _ a: ID<Organization>, _ b: ID<Organization>, period: ClimatePeriod, from: CalendarDate, to: CalendarDate,
+        weights: ClimateWeights = .equal
+    ) async throws -> [PeriodClimate] {
         guard a != b else { throw ThawError.invalid("organizationId", "distinct", "a pair is two different organisations") }
         // People of either organisation, and the network's partnership leads and administrators (who see every tie on the map).
         guard actor.organizationId == a || actor.organizationId == b || actor.hasAny(Self.partnershipRoles) else {
@@ -57,8 +59,10 @@ extension ScopedStore {
     /// Each pair's sums per week or month (keyed "lo|hi", then by period start) with the pair's
     /// survey rounds, for one pair or every pair: months from the sums kept in the month rows
     /// (whole months), weeks from the days each month row holds.
-    static func pairPeriods(_ db: any SQLConnection, pair: (lo: String, hi: String)?, period: ClimatePeriod,
-                            from: CalendarDate, to: CalendarDate) async throws -> [String: PairPeriods] {
+    static func pairPeriods(
+        _ db: any SQLConnection, pair: (lo: String, hi: String)?, period: ClimatePeriod,
+        from: CalendarDate, to: CalendarDate
+    ) async throws -> [String: PairPeriods] {
         let filter = pair == nil ? "" : "org_lo = ? AND org_hi = ? AND "
         // The month rows holding any day of the range.
         let months: [SQLValue] = (pair.map { [.text($0.lo), .text($0.hi)] } ?? []) + [periodStart(from, .month).sqlValue, to.sqlValue]
@@ -75,10 +79,14 @@ extension ScopedStore {
         }
         // Weeks from the month rows their days are in: a week across two months takes its days from both.
         var weeks: [String: [Int: WeekPart<String>]] = [:]
-        for row in try await db.query("SELECT org_lo, org_hi, month, days, members FROM climate_months WHERE \(filter)month >= ? AND month < ?", months) {
+        for row in try await db.query(
+            "SELECT org_lo, org_hi, month, days, members FROM climate_months WHERE \(filter)month >= ? AND month < ?", months)
+        {
             guard let start = CalendarDate(row.string("month")),
-                  let month = PairMonth(daysText: row.string("days"), peopleText: row.string("members")) else {
-                throw SQLError(.other, "the climate row of \(row.string("org_lo")), \(row.string("org_hi")) in \(row.string("month")) is not in the stored form")
+                let month = PairMonth(daysText: row.string("days"), peopleText: row.string("members"))
+            else {
+                throw SQLError(
+                    .other, "the climate row of \(row.string("org_lo")), \(row.string("org_hi")) in \(row.string("month")) is not in the stored form")
             }
             let pairKey = row.string("org_lo") + "|" + row.string("org_hi")
             for (week, part) in month.weeks(of: start, within: from..<to) { weeks[pairKey, default: [:]][week, default: WeekPart()].merge(part) }
@@ -95,12 +103,18 @@ extension ScopedStore {
     /// The closed survey rounds in which two organisations rated each other, per pair ("lo|hi"),
     /// oldest first, each with its survey component; items answered by fewer than three people
     /// are left out, as in the results.
-    static func surveys(_ db: any SQLConnection, pair: (lo: String, hi: String)?, before end: CalendarDate) async throws -> [String: [PairPeriods.Round]] {
-        let filter = pair == nil ? "" : """
+    static func surveys(_ db: any SQLConnection, pair: (lo: String, hi: String)?, before end: CalendarDate) async throws -> [String: [PairPeriods
+        .Round]]
+    {
+        let filter =
+            pair == nil
+            ? ""
+            : """
             ((a.respondent_organization_id = ? AND a.target_organization_id = ?) OR (a.respondent_organization_id = ? AND a.target_organization_id = ?)) AND
             """
         let key: [SQLValue] = pair.map { [.text($0.lo), .text($0.hi), .text($0.hi), .text($0.lo)] } ?? []
-        let rows = try await db.query("""
+        let rows = try await db.query(
+            """
             SELECT r.id, r.closes_on, a.respondent_organization_id AS rater, a.target_organization_id AS target, a.item, SUM(a.score) AS total, COUNT(*) AS n
             FROM survey_answers a JOIN survey_rounds r ON r.id = a.round_id
             WHERE \(filter) r.closes_on < ?
@@ -169,10 +183,13 @@ struct PairPeriods {
             // Weeks touching the period (a week across two months counts in both).
             let weeks = period == .week ? 1 : (CalendarDate(end.startOfDay.adding(days: -1)).weekNumber - start.weekNumber + 1)
             let survey = surveys.last { $0.closesOn < end && $0.closesOn.startOfDay.adding(days: SurveyComponent.validDays) >= end.startOfDay }
-            let components = ClimateComponents.from(sum.counts, weeksWithContact: sum.contactWeeks, weeksInPeriod: weeks, people: sum.people,
-                                                    survey: survey?.value)
-            out.append(PeriodClimate(start: start, end: end, counts: sum.counts, people: sum.people, weeksWithContact: sum.contactWeeks,
-                                     weeksInPeriod: weeks, surveyRound: survey?.id, components: components, index: weights.index(components)))
+            let components = ClimateComponents.from(
+                sum.counts, weeksWithContact: sum.contactWeeks, weeksInPeriod: weeks, people: sum.people,
+                survey: survey?.value)
+            out.append(
+                PeriodClimate(
+                    start: start, end: end, counts: sum.counts, people: sum.people, weeksWithContact: sum.contactWeeks,
+                    weeksInPeriod: weeks, surveyRound: survey?.id, components: components, index: weights.index(components)))
             start = end
         }
         return out

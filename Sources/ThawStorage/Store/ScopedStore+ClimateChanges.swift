@@ -4,7 +4,7 @@ import ThawCore
 public struct PairClimateHistory: Codable, Sendable {
     public struct Segment: Codable, Sendable {
         public var start: CalendarDate
-        public var end: CalendarDate        // exclusive
+        public var end: CalendarDate  // exclusive
         public var meanIndex: Double
         /// Freeze or thaw against the segment before; nil for the first.
         public var direction: FreezeThaw.Direction?
@@ -33,8 +33,10 @@ extension ScopedStore {
     /// The pair's periods as `pairClimate` gives them, with change points found in the index
     /// over the periods that have one (periods without data are left out of the series, not
     /// counted as zero), each segment labelled and set beside the events near its start.
-    public func pairClimateHistory(_ a: ID<Organization>, _ b: ID<Organization>, period: ClimatePeriod, from: CalendarDate, to: CalendarDate,
-                                   weights: ClimateWeights = .equal, penalty: Double? = nil, minSize: Int = 2) async throws -> PairClimateHistory {
+    public func pairClimateHistory(
+        _ a: ID<Organization>, _ b: ID<Organization>, period: ClimatePeriod, from: CalendarDate, to: CalendarDate,
+        weights: ClimateWeights = .equal, penalty: Double? = nil, minSize: Int = 2
+    ) async throws -> PairClimateHistory {
         if let penalty, !(penalty > 0 && penalty <= PairClimateHistory.largestPenalty) {
             throw ThawError.invalid("penalty", "range", "the penalty must be a number above 0 and at most \(Int(PairClimateHistory.largestPenalty))")
         }
@@ -52,14 +54,17 @@ extension ScopedStore {
         }
         // Only whole periods: the one under way would look like a collapse on its second day.
         let today = now()
-        let cooling = Self.cooling(periods.filter { $0.end.startOfDay <= today }).map { PairClimateHistory.Cooling(reason: $0.reason, since: $0.since, usualIndex: $0.usual, latestIndex: $0.latest) }
+        let cooling = Self.cooling(periods.filter { $0.end.startOfDay <= today }).map {
+            PairClimateHistory.Cooling(reason: $0.reason, since: $0.since, usualIndex: $0.usual, latestIndex: $0.latest)
+        }
         return PairClimateHistory(periods: periods, segments: segments, penalty: analysis.penalty, minSize: minSize, cooling: cooling)
     }
 
     /// Outside events affecting either organisation or naming none (the whole network), oldest first.
     public func nearbyEvents(_ a: ID<Organization>, _ b: ID<Organization>, from: CalendarDate, to: CalendarDate) async throws -> [OutsideEvent] {
         try await database.read { db in
-            let rows = try await db.query("""
+            let rows = try await db.query(
+                """
                 SELECT DISTINCT e.id, e.occurred_on FROM outside_events e LEFT JOIN outside_event_organizations o ON o.event_id = e.id
                 WHERE (o.organization_id IN (?, ?) OR o.organization_id IS NULL) AND e.occurred_on >= ? AND e.occurred_on < ?
                 ORDER BY e.occurred_on, e.id
@@ -103,18 +108,26 @@ extension ScopedStore {
         let to = Self.periodStart(today, period)
         let from = Self.periodStart(CalendarDate(to.startOfDay.adding(days: period == .month ? -730 : -364)), period)
         let (organizations, pairs) = try await database.read { db in
-            (try await db.query("SELECT id, name FROM organizations", []).reduce(into: [String: String]()) { $0[$1.string("id")] = $1.string("name") },
-             try await Self.pairPeriods(db, pair: nil, period: period, from: from, to: to))
+            (
+                try await db.query("SELECT id, name FROM organizations", []).reduce(into: [String: String]()) {
+                    $0[$1.string("id")] = $1.string("name")
+                },
+                try await Self.pairPeriods(db, pair: nil, period: period, from: from, to: to)
+            )
         }
         var out: [CoolingPartnership] = []
         for (key, days) in pairs {
             let ids = key.split(separator: "|").map(String.init)
             let periods = days.periods(period, from: from, to: to, weights: weights)
             guard let finding = Self.cooling(periods) else { continue }
-            out.append(CoolingPartnership(organizationIds: ids.map { ID($0) }, names: ids.map { organizations[$0] ?? $0 }, reason: finding.reason,
-                                          since: finding.since, usualIndex: finding.usual, latestIndex: finding.latest))
+            out.append(
+                CoolingPartnership(
+                    organizationIds: ids.map { ID($0) }, names: ids.map { organizations[$0] ?? $0 }, reason: finding.reason,
+                    since: finding.since, usualIndex: finding.usual, latestIndex: finding.latest))
         }
-        return out.sorted { ($0.usualIndex - ($0.latestIndex ?? 0), $0.organizationIds[0].raw) > ($1.usualIndex - ($1.latestIndex ?? 0), $1.organizationIds[0].raw) }
+        return out.sorted {
+            ($0.usualIndex - ($0.latestIndex ?? 0), $0.organizationIds[0].raw) > ($1.usualIndex - ($1.latestIndex ?? 0), $1.organizationIds[0].raw)
+        }
     }
 
     /// Whether one pair's periods show it cooling now, and how.
@@ -124,8 +137,11 @@ extension ScopedStore {
         let earlier = indexed.filter { $0.offset < periods.count - 2 }
         // Quiet: contact in at least half of the earlier periods (and at least three), none in the last two.
         if let last = indexed.last, last.offset < periods.count - 2, earlier.count >= 3, earlier.count * 2 >= periods.count - 2 {
-            return (.quiet, periods[last.offset + 1].start, earlier.suffix(FreezeThaw.baselinePeriods).map(\.index).reduce(0, +)
-                        / Double(min(earlier.count, FreezeThaw.baselinePeriods)), nil)
+            return (
+                .quiet, periods[last.offset + 1].start,
+                earlier.suffix(FreezeThaw.baselinePeriods).map(\.index).reduce(0, +)
+                    / Double(min(earlier.count, FreezeThaw.baselinePeriods)), nil
+            )
         }
         let recent = indexed.filter { $0.offset >= recentStart }.count
         guard let (alert, usual) = try? FreezeThaw.coolingAlert(indexed.map(\.index), recent: recent) else { return nil }

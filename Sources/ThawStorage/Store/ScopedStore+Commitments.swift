@@ -14,25 +14,30 @@ extension ScopedStore {
         guard input.toOrganizationId != actor.organizationId else {
             throw ThawError.unprocessable("toOrganizationId", "other-organization", "a commitment is made to another organisation")
         }
-        let commitment = Commitment(id: IDGenerator.make("cmt"), organizationId: actor.organizationId, personId: input.personId ?? actor.userId,
-                                    toOrganizationId: input.toOrganizationId, what: input.what.trimmingWhitespace, context: input.context,
-                                    contextId: input.contextId, dueOn: input.dueOn, createdAt: now, updatedAt: now)
+        let commitment = Commitment(
+            id: IDGenerator.make("cmt"), organizationId: actor.organizationId, personId: input.personId ?? actor.userId,
+            toOrganizationId: input.toOrganizationId, what: input.what.trimmingWhitespace, context: input.context,
+            contextId: input.contextId, dueOn: input.dueOn, createdAt: now, updatedAt: now)
         return try await database.write { db in
             try await db.requireOrganization(input.toOrganizationId, field: "toOrganizationId")
             if let person = input.personId,
-               try await db.first("SELECT id FROM users WHERE id = ? AND organization_id = ?", person, actor.organizationId) == nil {
+                try await db.first("SELECT id FROM users WHERE id = ? AND organization_id = ?", person, actor.organizationId) == nil
+            {
                 throw ThawError.unprocessable("personId", "same-organization", "the person who promises belongs to the promising organisation")
             }
-            try await db.execute("""
+            try await db.execute(
+                """
                 INSERT INTO commitments (id, organization_id, person_id, to_organization_id, what, context, context_id, due_on, status,
                                          renegotiations, created_by, created_at, updated_at, version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?, ?, 1)
                 """, commitment.id, actor.organizationId, commitment.personId, commitment.toOrganizationId, commitment.what,
                 commitment.context, commitment.contextId, commitment.dueOn, actor.userId, now, now)
-            try await db.append(LedgerRecord(kind: "commitment.made", subjectType: "commitment", subjectId: commitment.id.raw,
-                                             counterpart: commitment.toOrganizationId, channel: input.channel,
-                                             detail: ["dueOn": commitment.dueOn.description, "context": commitment.context.rawValue]),
-                                by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "commitment.made", subjectType: "commitment", subjectId: commitment.id.raw,
+                    counterpart: commitment.toOrganizationId, channel: input.channel,
+                    detail: ["dueOn": commitment.dueOn.description, "context": commitment.context.rawValue]),
+                by: actor, at: now)
             return commitment
         }
     }
@@ -50,7 +55,8 @@ extension ScopedStore {
             }
             try change.check(commitment, today: CalendarDate(now))
             change.apply(to: &commitment, at: now)
-            let rows = try await db.execute("""
+            let rows = try await db.execute(
+                """
                 UPDATE commitments SET status = ?, due_on = ?, evidence = ?, reason = ?, renegotiations = ?, updated_at = ?, version = ?
                 WHERE id = ? AND version = ?
                 """, commitment.status, commitment.dueOn, commitment.evidence, commitment.reason, commitment.renegotiations, now,
@@ -58,8 +64,10 @@ extension ScopedStore {
             guard rows == 1 else { throw ThawError.preconditionFailed("the commitment changed since you read it") }
             var detail = ["status": commitment.status.rawValue]
             if case .renegotiate(let due, _) = change { detail["dueOn"] = due.description }
-            try await db.append(LedgerRecord(kind: change.kind, subjectType: "commitment", subjectId: id.raw,
-                                             counterpart: commitment.toOrganizationId, channel: .formal, detail: detail), by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: change.kind, subjectType: "commitment", subjectId: id.raw,
+                    counterpart: commitment.toOrganizationId, channel: .formal, detail: detail), by: actor, at: now)
             return commitment
         }
     }
@@ -69,10 +77,12 @@ extension ScopedStore {
         _ = try await store.markMissedCommitments()
         let actor = self.actor
         return try await database.read { db in
-            try await db.query("""
+            try await db.query(
+                """
                 SELECT \(Commitment.columns) FROM commitments WHERE organization_id = ? OR to_organization_id = ?
                 ORDER BY due_on, id
-                """, actor.organizationId, actor.organizationId).map(Commitment.init(row:))
+                """, actor.organizationId, actor.organizationId
+            ).map(Commitment.init(row:))
         }
     }
 
@@ -81,16 +91,21 @@ extension ScopedStore {
         let actor = self.actor, today = CalendarDate(now())
         let until = CalendarDate(today.startOfDay.adding(days: days))
         return try await database.read { db in
-            try await db.query("""
+            try await db.query(
+                """
                 SELECT \(Commitment.columns) FROM commitments WHERE organization_id = ? AND status = 'open' AND due_on >= ? AND due_on <= ?
                 ORDER BY due_on, id
-                """, actor.organizationId, today, until).map(Commitment.init(row:))
+                """, actor.organizationId, today, until
+            ).map(Commitment.init(row:))
         }
     }
 
     static func visibleCommitment(_ db: any SQLConnection, _ id: ID<Commitment>, actor: Actor) async throws -> Commitment {
-        guard let row = try await db.first("SELECT \(Commitment.columns) FROM commitments WHERE id = ? AND (organization_id = ? OR to_organization_id = ?)",
-                                           id, actor.organizationId, actor.organizationId) else { throw ThawError.notFound("commitment \(id)") }
+        guard
+            let row = try await db.first(
+                "SELECT \(Commitment.columns) FROM commitments WHERE id = ? AND (organization_id = ? OR to_organization_id = ?)",
+                id, actor.organizationId, actor.organizationId)
+        else { throw ThawError.notFound("commitment \(id)") }
         return try Commitment(row: row)
     }
 }
@@ -107,15 +122,18 @@ extension ThawStore {
                 .map(Commitment.init(row:))
             var marked = 0
             for commitment in overdue {
-                let rows = try await db.execute("""
+                let rows = try await db.execute(
+                    """
                     UPDATE commitments SET status = 'missed', updated_at = ?, version = version + 1 WHERE id = ? AND status = 'open'
                     """, now, commitment.id)
                 guard rows == 1 else { continue }
                 marked += 1
-                try await db.append(LedgerRecord(kind: "commitment.missed", subjectType: "commitment", subjectId: commitment.id.raw,
-                                                 counterpart: commitment.toOrganizationId, channel: .formal,
-                                                 detail: ["dueOn": commitment.dueOn.description]),
-                                    actorUser: nil, actorOrganization: commitment.organizationId, at: commitment.dueOn.startOfDay.adding(days: 1))
+                try await db.append(
+                    LedgerRecord(
+                        kind: "commitment.missed", subjectType: "commitment", subjectId: commitment.id.raw,
+                        counterpart: commitment.toOrganizationId, channel: .formal,
+                        detail: ["dueOn": commitment.dueOn.description]),
+                    actorUser: nil, actorOrganization: commitment.organizationId, at: commitment.dueOn.startOfDay.adding(days: 1))
             }
             return marked
         }
@@ -128,10 +146,11 @@ extension Commitment {
         renegotiations, created_at, updated_at, version
         """
     init(row: SQLRow) throws {
-        self.init(id: row.id("id"), organizationId: row.id("organization_id"), personId: row.optionalId("person_id"),
-                  toOrganizationId: row.id("to_organization_id"), what: row.string("what"), context: row.enumValue("context"),
-                  contextId: row.optionalString("context_id"), dueOn: try row.calendarDate("due_on"), status: row.enumValue("status"),
-                  evidence: row.optionalString("evidence"), reason: row.optionalString("reason"), renegotiations: row.int("renegotiations"),
-                  createdAt: row.timestamp("created_at"), updatedAt: row.timestamp("updated_at"), version: row.int("version"))
+        self.init(
+            id: row.id("id"), organizationId: row.id("organization_id"), personId: row.optionalId("person_id"),
+            toOrganizationId: row.id("to_organization_id"), what: row.string("what"), context: row.enumValue("context"),
+            contextId: row.optionalString("context_id"), dueOn: try row.calendarDate("due_on"), status: row.enumValue("status"),
+            evidence: row.optionalString("evidence"), reason: row.optionalString("reason"), renegotiations: row.int("renegotiations"),
+            createdAt: row.timestamp("created_at"), updatedAt: row.timestamp("updated_at"), version: row.int("version"))
     }
 }

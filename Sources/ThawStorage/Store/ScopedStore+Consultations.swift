@@ -15,19 +15,23 @@ extension ScopedStore {
         guard !input.invitedOrganizationIds.contains(actor.organizationId) else {
             throw ThawError.unprocessable("invitedOrganizationIds", "other-organization", "invite partners, not your own organisation")
         }
-        let consultation = Consultation(id: IDGenerator.make("cst"), organizationId: actor.organizationId, title: input.title.trimmingWhitespace,
-                                        proposal: input.proposal, invitedOrganizationIds: input.invitedOrganizationIds.sorted(),
-                                        deadline: input.deadline, createdAt: now)
+        let consultation = Consultation(
+            id: IDGenerator.make("cst"), organizationId: actor.organizationId, title: input.title.trimmingWhitespace,
+            proposal: input.proposal, invitedOrganizationIds: input.invitedOrganizationIds.sorted(),
+            deadline: input.deadline, createdAt: now)
         return try await database.write { db in
-            try await db.execute("""
+            try await db.execute(
+                """
                 INSERT INTO consultations (id, organization_id, title, proposal, deadline, status, created_by, created_at)
                 VALUES (?, ?, ?, ?, ?, 'open', ?, ?)
                 """, consultation.id, actor.organizationId, consultation.title, consultation.proposal, consultation.deadline, actor.userId, now)
             for org in consultation.invitedOrganizationIds {
                 try await db.requireOrganization(org, field: "invitedOrganizationIds")
                 try await db.execute("INSERT INTO consultation_invitations (consultation_id, organization_id) VALUES (?, ?)", consultation.id, org)
-                try await db.append(LedgerRecord(kind: "consultation.invited", subjectType: "consultation", subjectId: consultation.id.raw,
-                                                 counterpart: org, channel: .formal), by: actor, at: now)
+                try await db.append(
+                    LedgerRecord(
+                        kind: "consultation.invited", subjectType: "consultation", subjectId: consultation.id.raw,
+                        counterpart: org, channel: .formal), by: actor, at: now)
             }
             return consultation
         }
@@ -51,15 +55,18 @@ extension ScopedStore {
                 SELECT id FROM consultations WHERE organization_id = ?
                 UNION SELECT consultation_id FROM consultation_invitations WHERE organization_id = ?
                 """
-            let rows = try await db.query("""
+            let rows = try await db.query(
+                """
                 SELECT id, organization_id, title, proposal, deadline, status, created_at, closed_at FROM consultations
                 WHERE id IN (\(visible)) ORDER BY created_at DESC, id
                 """, organization, organization)
             var invited: [String: [ID<Organization>]] = [:]
-            for row in try await db.query("""
+            for row in try await db.query(
+                """
                 SELECT consultation_id, organization_id FROM consultation_invitations
                 WHERE consultation_id IN (\(visible)) ORDER BY organization_id
-                """, organization, organization) {
+                """, organization, organization)
+            {
                 invited[row.string("consultation_id"), default: []].append(row.id("organization_id"))
             }
             return try rows.map { try Self.consultation(from: $0, invited: invited[$0.string("id")] ?? []) }
@@ -80,20 +87,26 @@ extension ScopedStore {
             guard CalendarDate(now) <= consultation.deadline else {
                 throw ThawError.conflict(code: "deadline-passed", message: "the deadline for feedback was \(consultation.deadline)")
             }
-            let item = FeedbackItem(id: IDGenerator.make("fbk"), consultationId: id, organizationId: actor.organizationId,
-                                    authorId: actor.userId, text: text.trimmingWhitespace, createdAt: now)
-            try await db.execute("""
+            let item = FeedbackItem(
+                id: IDGenerator.make("fbk"), consultationId: id, organizationId: actor.organizationId,
+                authorId: actor.userId, text: text.trimmingWhitespace, createdAt: now)
+            try await db.execute(
+                """
                 INSERT INTO feedback_items (id, consultation_id, organization_id, author_user_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)
                 """, item.id, id, actor.organizationId, actor.userId, item.text, now)
-            try await db.append(LedgerRecord(kind: "consultation.feedback", subjectType: "consultation", subjectId: id.raw,
-                                             counterpart: consultation.organizationId, channel: .formal, detail: ["item": item.id.raw]),
-                                by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "consultation.feedback", subjectType: "consultation", subjectId: id.raw,
+                    counterpart: consultation.organizationId, channel: .formal, detail: ["item": item.id.raw]),
+                by: actor, at: now)
             return item
         }
     }
 
     /// The proposer answers one item: adopted, adapted or not adopted, always saying what (and why).
-    public func respond(_ id: ID<Consultation>, item itemId: ID<FeedbackItem>, _ response: FeedbackItem.Response, text: String) async throws -> FeedbackItem {
+    public func respond(_ id: ID<Consultation>, item itemId: ID<FeedbackItem>, _ response: FeedbackItem.Response, text: String) async throws
+        -> FeedbackItem
+    {
         try ConsultationRules.checkResponse(response, text: text)
         let actor = self.actor, now = now()
         return try await database.write { db in
@@ -106,15 +119,20 @@ extension ScopedStore {
                 throw ThawError.notFound("feedback item \(itemId)")
             }
             item.response = response; item.responseText = text.trimmingWhitespace; item.respondedAt = now
-            try await db.execute("""
+            try await db.execute(
+                """
                 UPDATE feedback_items SET response = ?, response_text = ?, responded_at = ?, responded_by = ? WHERE id = ?
                 """, response, item.responseText, now, actor.userId, itemId)
-            try await db.append(LedgerRecord(kind: "consultation.answered", subjectType: "consultation", subjectId: id.raw,
-                                             counterpart: item.organizationId, channel: .formal,
-                                             detail: ["item": itemId.raw, "response": response.rawValue,
-                                                      ResponseTiming.detailKey: ResponseTiming.verdict(
-                                                        due: ResponseTiming.endOfDay(consultation.deadline, plusDays: ResponseTiming.consultationAnswerDays),
-                                                        at: now)]), by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "consultation.answered", subjectType: "consultation", subjectId: id.raw,
+                    counterpart: item.organizationId, channel: .formal,
+                    detail: [
+                        "item": itemId.raw, "response": response.rawValue,
+                        ResponseTiming.detailKey: ResponseTiming.verdict(
+                            due: ResponseTiming.endOfDay(consultation.deadline, plusDays: ResponseTiming.consultationAnswerDays),
+                            at: now)
+                    ]), by: actor, at: now)
             return item
         }
     }
@@ -131,39 +149,49 @@ extension ScopedStore {
             consultation.closedAt = now
             try await db.execute("UPDATE consultations SET status = 'closed', closed_at = ? WHERE id = ? AND status = 'open'", now, id)
             for org in consultation.invitedOrganizationIds {
-                try await db.append(LedgerRecord(kind: "consultation.closed", subjectType: "consultation", subjectId: id.raw,
-                                                 counterpart: org, channel: .formal), by: actor, at: now)
+                try await db.append(
+                    LedgerRecord(
+                        kind: "consultation.closed", subjectType: "consultation", subjectId: id.raw,
+                        counterpart: org, channel: .formal), by: actor, at: now)
             }
             return consultation
         }
     }
 
     static func visibleConsultation(_ db: any SQLConnection, _ id: ID<Consultation>, actor: Actor) async throws -> Consultation {
-        guard let row = try await db.first("""
-            SELECT id, organization_id, title, proposal, deadline, status, created_at, closed_at FROM consultations WHERE id = ?
-            """, id) else { throw ThawError.notFound("consultation \(id)") }
+        guard
+            let row = try await db.first(
+                """
+                SELECT id, organization_id, title, proposal, deadline, status, created_at, closed_at FROM consultations WHERE id = ?
+                """, id)
+        else { throw ThawError.notFound("consultation \(id)") }
         let invited: [ID<Organization>] = try await db.query(
-            "SELECT organization_id FROM consultation_invitations WHERE consultation_id = ? ORDER BY organization_id", id).map { $0.id("organization_id") }
+            "SELECT organization_id FROM consultation_invitations WHERE consultation_id = ? ORDER BY organization_id", id
+        ).map { $0.id("organization_id") }
         let proposer: ID<Organization> = row.id("organization_id")
         guard proposer == actor.organizationId || invited.contains(actor.organizationId) else { throw ThawError.notFound("consultation \(id)") }
         return try consultation(from: row, invited: invited)
     }
 
     static func consultation(from row: SQLRow, invited: [ID<Organization>]) throws -> Consultation {
-        Consultation(id: row.id("id"), organizationId: row.id("organization_id"), title: row.string("title"), proposal: row.string("proposal"),
-                     invitedOrganizationIds: invited, deadline: try row.calendarDate("deadline"), status: row.enumValue("status"),
-                     createdAt: row.timestamp("created_at"), closedAt: row.optionalTimestamp("closed_at"))
+        Consultation(
+            id: row.id("id"), organizationId: row.id("organization_id"), title: row.string("title"), proposal: row.string("proposal"),
+            invitedOrganizationIds: invited, deadline: try row.calendarDate("deadline"), status: row.enumValue("status"),
+            createdAt: row.timestamp("created_at"), closedAt: row.optionalTimestamp("closed_at"))
     }
 
     static func feedback(_ db: any SQLConnection, _ id: ID<Consultation>) async throws -> [FeedbackItem] {
-        try await db.query("""
+        try await db.query(
+            """
             SELECT id, consultation_id, organization_id, author_user_id, text, created_at, response, response_text, responded_at
             FROM feedback_items WHERE consultation_id = ? ORDER BY created_at, id
-            """, id).map { row in
-            FeedbackItem(id: row.id("id"), consultationId: row.id("consultation_id"), organizationId: row.id("organization_id"),
-                         authorId: row.id("author_user_id"), text: row.string("text"), createdAt: row.timestamp("created_at"),
-                         response: row.optionalEnum("response"), responseText: row.optionalString("response_text"),
-                         respondedAt: row.optionalTimestamp("responded_at"))
+            """, id
+        ).map { row in
+            FeedbackItem(
+                id: row.id("id"), consultationId: row.id("consultation_id"), organizationId: row.id("organization_id"),
+                authorId: row.id("author_user_id"), text: row.string("text"), createdAt: row.timestamp("created_at"),
+                response: row.optionalEnum("response"), responseText: row.optionalString("response_text"),
+                respondedAt: row.optionalTimestamp("responded_at"))
         }
     }
 }

@@ -15,14 +15,18 @@ extension ScopedStore {
             if let meeting, try await db.first("SELECT id FROM meetings WHERE id = ? AND committee_id = ?", meeting, committee) == nil {
                 throw ThawError.unprocessable("meetingId", "exists", "no meeting \(meeting) of this committee")
             }
-            let decision = Decision(id: IDGenerator.make("dec"), committeeId: committee, meetingId: meeting, motion: motion.trimmingWhitespace,
-                                    decisionRule: found.decisionRule, status: .open, tally: nil, openedAt: now, decidedAt: nil, votes: [])
-            try await db.execute("""
+            let decision = Decision(
+                id: IDGenerator.make("dec"), committeeId: committee, meetingId: meeting, motion: motion.trimmingWhitespace,
+                decisionRule: found.decisionRule, status: .open, tally: nil, openedAt: now, decidedAt: nil, votes: [])
+            try await db.execute(
+                """
                 INSERT INTO decisions (id, committee_id, meeting_id, motion, decision_rule, status, proposed_by, opened_at)
                 VALUES (?, ?, ?, ?, ?, 'open', ?, ?)
                 """, decision.id, committee, meeting, decision.motion, found.decisionRule, actor.userId, now)
-            try await db.append(LedgerRecord(kind: "decision.proposed", subjectType: "committee", subjectId: committee.raw, counterpart: nil,
-                                             channel: .formal, detail: ["decision": decision.id.raw]), by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "decision.proposed", subjectType: "committee", subjectId: committee.raw, counterpart: nil,
+                    channel: .formal, detail: ["decision": decision.id.raw]), by: actor, at: now)
             return decision
         }
     }
@@ -44,13 +48,16 @@ extension ScopedStore {
                 throw ThawError.conflict(code: "already-voted", message: "your organisation has already voted on this motion")
             }
             do {
-                try await db.execute("INSERT INTO votes (decision_id, organization_id, choice, user_id, cast_at) VALUES (?, ?, ?, ?, ?)",
-                                     decision, actor.organizationId, choice, actor.userId, now)
+                try await db.execute(
+                    "INSERT INTO votes (decision_id, organization_id, choice, user_id, cast_at) VALUES (?, ?, ?, ?, ?)",
+                    decision, actor.organizationId, choice, actor.userId, now)
             } catch let error as SQLError where error.kind == .uniqueViolation {
                 throw ThawError.conflict(code: "already-voted", message: "your organisation has already voted on this motion")
             }
-            try await db.append(LedgerRecord(kind: "decision.vote", subjectType: "committee", subjectId: found.committeeId.raw, counterpart: nil,
-                                             channel: .formal, detail: ["decision": decision.raw, "choice": choice.rawValue]), by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "decision.vote", subjectType: "committee", subjectId: found.committeeId.raw, counterpart: nil,
+                    channel: .formal, detail: ["decision": decision.raw, "choice": choice.rawValue]), by: actor, at: now)
             found.votes.append(.init(organizationId: actor.organizationId, choice: choice, userId: actor.userId, castAt: now))
             return found
         }
@@ -66,18 +73,23 @@ extension ScopedStore {
                 throw ThawError.conflict(code: "decision-closed", message: "this motion was already decided (\(found.status.rawValue))")
             }
             let committee = try await Self.memberCommittee(db, found.committeeId, actor: actor, currentOnly: true)
-            let members = Dictionary(uniqueKeysWithValues: try await Self.members(db, committee.id).filter(\.isCurrent).map { ($0.organizationId, $0.sector) })
+            let members = Dictionary(
+                uniqueKeysWithValues: try await Self.members(db, committee.id).filter(\.isCurrent).map { ($0.organizationId, $0.sector) })
             let votes = Dictionary(uniqueKeysWithValues: found.votes.map { ($0.organizationId, $0.choice) })
-            let tally = try DecisionTally.count(rule: found.decisionRule, members: members, votes: votes, quorum: min(committee.quorum, members.count))
+            let tally = try DecisionTally.count(
+                rule: found.decisionRule, members: members, votes: votes, quorum: min(committee.quorum, members.count))
             found.status = tally.passed ? .passed : .failed
             found.tally = tally
             found.decidedAt = now
             let encoded = String(decoding: try JSONEncoder().encode(tally), as: UTF8.self)
-            try await db.execute("UPDATE decisions SET status = ?, tally = ?, decided_at = ? WHERE id = ? AND status = 'open'",
-                                 found.status, encoded, now, decision)
-            try await db.append(LedgerRecord(kind: "decision.\(found.status.rawValue)", subjectType: "committee", subjectId: committee.id.raw,
-                                             counterpart: nil, channel: .formal,
-                                             detail: ["decision": decision.raw, "explanation": tally.explanation]), by: actor, at: now)
+            try await db.execute(
+                "UPDATE decisions SET status = ?, tally = ?, decided_at = ? WHERE id = ? AND status = 'open'",
+                found.status, encoded, now, decision)
+            try await db.append(
+                LedgerRecord(
+                    kind: "decision.\(found.status.rawValue)", subjectType: "committee", subjectId: committee.id.raw,
+                    counterpart: nil, channel: .formal,
+                    detail: ["decision": decision.raw, "explanation": tally.explanation]), by: actor, at: now)
             return found
         }
     }
@@ -102,15 +114,24 @@ extension ScopedStore {
     }
 
     static func loadDecision(_ db: any SQLConnection, _ id: ID<Decision>) async throws -> Decision {
-        guard let row = try await db.first("""
-            SELECT id, committee_id, meeting_id, motion, decision_rule, status, tally, opened_at, decided_at FROM decisions WHERE id = ?
-            """, id) else { throw ThawError.notFound("decision \(id)") }
-        let votes = try await db.query("SELECT organization_id, choice, user_id, cast_at FROM votes WHERE decision_id = ? ORDER BY cast_at, organization_id", id)
-            .map { Decision.CastVote(organizationId: $0.id("organization_id"), choice: $0.enumValue("choice"), userId: $0.id("user_id"),
-                                     castAt: $0.timestamp("cast_at")) }
+        guard
+            let row = try await db.first(
+                """
+                SELECT id, committee_id, meeting_id, motion, decision_rule, status, tally, opened_at, decided_at FROM decisions WHERE id = ?
+                """, id)
+        else { throw ThawError.notFound("decision \(id)") }
+        let votes = try await db.query(
+            "SELECT organization_id, choice, user_id, cast_at FROM votes WHERE decision_id = ? ORDER BY cast_at, organization_id", id
+        )
+        .map {
+            Decision.CastVote(
+                organizationId: $0.id("organization_id"), choice: $0.enumValue("choice"), userId: $0.id("user_id"),
+                castAt: $0.timestamp("cast_at"))
+        }
         let tally = try row.optionalString("tally").map { try JSONDecoder().decode(DecisionTally.self, from: Data($0.utf8)) }
-        return Decision(id: row.id("id"), committeeId: row.id("committee_id"), meetingId: row.optionalId("meeting_id"),
-                        motion: row.string("motion"), decisionRule: row.enumValue("decision_rule"), status: row.enumValue("status"),
-                        tally: tally, openedAt: row.timestamp("opened_at"), decidedAt: row.optionalTimestamp("decided_at"), votes: votes)
+        return Decision(
+            id: row.id("id"), committeeId: row.id("committee_id"), meetingId: row.optionalId("meeting_id"),
+            motion: row.string("motion"), decisionRule: row.enumValue("decision_rule"), status: row.enumValue("status"),
+            tally: tally, openedAt: row.timestamp("opened_at"), decidedAt: row.optionalTimestamp("decided_at"), votes: votes)
     }
 }

@@ -11,16 +11,19 @@ extension ScopedStore {
             guard referral.status != .enteredInError else {
                 throw ThawError.conflict(code: "entered-in-error", message: "this referral was entered in error")
             }
-            let message = ReferralMessage(id: IDGenerator.make("msg", createdAt: now), referralId: id, authorUserId: actor.userId,
-                                          authorOrganizationId: actor.organizationId, side: side,
-                                          body: body.trimmingWhitespace, sentAt: now)
-            try await db.execute("""
+            let message = ReferralMessage(
+                id: IDGenerator.make("msg", createdAt: now), referralId: id, authorUserId: actor.userId,
+                authorOrganizationId: actor.organizationId, side: side,
+                body: body.trimmingWhitespace, sentAt: now)
+            try await db.execute(
+                """
                 INSERT INTO referral_messages (id, referral_id, organization_id, author_user_id, side, body, sent_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, message.id, id, actor.organizationId, actor.userId, side, message.body, now)
             // A message is not a change to the referral itself, so the version (ETag) stays.
             // A reply from the receiving side counts as its first response.
-            try await db.execute("""
+            try await db.execute(
+                """
                 UPDATE referrals SET last_message_side = ?, last_message_at = ?,
                     first_responded_at = CASE WHEN ? = 'performer' AND first_responded_at IS NULL THEN ? ELSE first_responded_at END
                 WHERE id = ?
@@ -29,9 +32,11 @@ extension ScopedStore {
             if side == .performer, referral.firstRespondedAt == nil {
                 detail[ResponseTiming.detailKey] = try await Self.firstResponseVerdict(db, referral, at: now)
             }
-            try await db.append(LedgerRecord(kind: "referral.message-sent", subjectType: "referral", subjectId: id.raw,
-                                             counterpart: referral.counterpart(of: actor.organizationId), channel: .referral,
-                                             detail: detail), by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "referral.message-sent", subjectType: "referral", subjectId: id.raw,
+                    counterpart: referral.counterpart(of: actor.organizationId), channel: .referral,
+                    detail: detail), by: actor, at: now)
             try await db.logAccess(actor, client: referral.clientId, action: "write", subjectType: "message", subjectId: message.id.raw, at: now)
             return (referral, message)
         }
@@ -43,8 +48,11 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         let (client, messages) = try await database.read { db in
             let (referral, side, scopes) = try await Self.visibleReferral(db, id, actor: actor, now: now)
-            return (referral.clientId, try await db.query("SELECT \(ReferralMessage.columns) FROM referral_messages WHERE referral_id = ? ORDER BY sent_at, id", id)
-                .map { Disclosure.message(ReferralMessage(row: $0), to: side, under: scopes) })
+            return (
+                referral.clientId,
+                try await db.query("SELECT \(ReferralMessage.columns) FROM referral_messages WHERE referral_id = ? ORDER BY sent_at, id", id)
+                    .map { Disclosure.message(ReferralMessage(row: $0), to: side, under: scopes) }
+            )
         }
         try await auditRead(client: client, subjectType: "messages", subjectId: id.raw, at: now)
         return messages
@@ -56,17 +64,23 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         let (referral, message, changed) = try await database.write { db in
             let (referral, side, scopes) = try await Self.visibleReferral(db, id, actor: actor, now: now)
-            guard let row = try await db.first("SELECT \(ReferralMessage.columns) FROM referral_messages WHERE id = ? AND referral_id = ?",
-                                               messageId, id) else { throw ThawError.notFound("message \(messageId)") }
+            guard
+                let row = try await db.first(
+                    "SELECT \(ReferralMessage.columns) FROM referral_messages WHERE id = ? AND referral_id = ?",
+                    messageId, id)
+            else { throw ThawError.notFound("message \(messageId)") }
             var message = Disclosure.message(ReferralMessage(row: row), to: side, under: scopes)
             guard message.side != side, message.readAt == nil else { return (referral, message, false) }
             message.readAt = now
             message.readBy = actor.userId
-            try await db.execute("UPDATE referral_messages SET read_at = ?, read_by = ? WHERE id = ? AND read_at IS NULL",
-                                 now, actor.userId, messageId)
-            try await db.append(LedgerRecord(kind: "referral.message-read", subjectType: "referral", subjectId: id.raw,
-                                             counterpart: referral.counterpart(of: actor.organizationId), channel: .referral,
-                                             detail: ["message": messageId.raw]), by: actor, at: now)
+            try await db.execute(
+                "UPDATE referral_messages SET read_at = ?, read_by = ? WHERE id = ? AND read_at IS NULL",
+                now, actor.userId, messageId)
+            try await db.append(
+                LedgerRecord(
+                    kind: "referral.message-read", subjectType: "referral", subjectId: id.raw,
+                    counterpart: referral.counterpart(of: actor.organizationId), channel: .referral,
+                    detail: ["message": messageId.raw]), by: actor, at: now)
             return (referral, message, true)
         }
         if changed { _ = published(referral) }
@@ -78,9 +92,14 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         let (client, entries) = try await database.read { db in
             let (referral, side, scopes) = try await Self.visibleReferral(db, id, actor: actor, now: now)
-            return (referral.clientId, try await db.query("""
-                SELECT \(ActivityEntry.columns) FROM activity WHERE subject_type = 'referral' AND subject_id = ? ORDER BY seq
-                """, id).map { Disclosure.timelineEntry(ActivityEntry(row: $0), of: referral, to: side, under: scopes) })
+            return (
+                referral.clientId,
+                try await db.query(
+                    """
+                    SELECT \(ActivityEntry.columns) FROM activity WHERE subject_type = 'referral' AND subject_id = ? ORDER BY seq
+                    """, id
+                ).map { Disclosure.timelineEntry(ActivityEntry(row: $0), of: referral, to: side, under: scopes) }
+            )
         }
         try await auditRead(client: client, subjectType: "timeline", subjectId: id.raw, at: now)
         return entries
@@ -94,8 +113,10 @@ extension ThawStore {
         while true {
             let start = cursor
             let page = try await database.read { db in
-                try await db.query("SELECT \(ActivityEntry.columns) FROM activity WHERE seq > ? ORDER BY seq \(SQLText.limit)",
-                                   start, pageSize).map(ActivityEntry.init(row:))
+                try await db.query(
+                    "SELECT \(ActivityEntry.columns) FROM activity WHERE seq > ? ORDER BY seq \(SQLText.limit)",
+                    start, pageSize
+                ).map(ActivityEntry.init(row:))
             }
             for entry in page { try await emit(entry) }
             guard let last = page.last, page.count == pageSize else { return }

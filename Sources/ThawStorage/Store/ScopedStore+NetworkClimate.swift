@@ -16,8 +16,10 @@ extension ScopedStore {
     /// ties are pairs that interacted in the period; primary care is the independent
     /// primary-care side, the central system the ministry and health authority side.
     /// `betweenness: false` skips the one costly measure (the dashboard does not show it).
-    public func networkClimate(period: ClimatePeriod, from: CalendarDate, to: CalendarDate,
-                               weights: ClimateWeights = .equal, betweenness: Bool = true) async throws -> [NetworkPeriod] {
+    public func networkClimate(
+        period: ClimatePeriod, from: CalendarDate, to: CalendarDate,
+        weights: ClimateWeights = .equal, betweenness: Bool = true
+    ) async throws -> [NetworkPeriod] {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "reading the network's climate")
         guard from < to else { throw ThawError.invalid("to", "after-from", "the end of the range must come after its start") }
         guard to.startOfDay.millis - from.startOfDay.millis <= 5 * 366 * 86_400_000 else {
@@ -25,8 +27,10 @@ extension ScopedStore {
         }
         try weights.validate()
         let (organizations, pairs) = try await database.read { db in
-            (try await db.query("SELECT \(Organization.columns) FROM organizations ORDER BY id", []).map(Organization.init(row:)),
-             try await Self.pairPeriods(db, pair: nil, period: period, from: from, to: to))
+            (
+                try await db.query("SELECT \(Organization.columns) FROM organizations ORDER BY id", []).map(Organization.init(row:)),
+                try await Self.pairPeriods(db, pair: nil, period: period, from: from, to: to)
+            )
         }
         let nodes = organizations.map { org -> (id: String, side: NetworkMeasures.Side) in
             (org.id.raw, org.sector == .primaryCare ? .primaryCare : org.alignment == .centralSystem ? .centralSystem : .other)
@@ -50,7 +54,8 @@ extension ScopedStore {
                 weighted += index * Double(tie.interactions); mass += Double(tie.interactions)
             }
             let measures = NetworkMeasures.compute(nodes: nodes, ties: tied.map { ($0.lo, $0.hi) }, betweenness: betweenness)
-            out.append(NetworkPeriod(start: start, end: end, ties: tied.count, tieWeightedIndex: mass > 0 ? weighted / mass : nil, measures: measures))
+            out.append(
+                NetworkPeriod(start: start, end: end, ties: tied.count, tieWeightedIndex: mass > 0 ? weighted / mass : nil, measures: measures))
             start = end
         }
         return out
@@ -73,8 +78,11 @@ extension ScopedStore {
         let start = Self.periodStart(day, period), end = Self.periodEnd(Self.periodStart(day, period), period)
         let pairs = try await database.read { db in try await Self.pairPeriods(db, pair: nil, period: period, from: start, to: end) }
         return pairs.compactMap { key, days -> NetworkTie? in
-            guard let climate = days.periods(period, from: start, to: end, weights: weights).first, climate.counts.interactions > 0 else { return nil }
-            return NetworkTie(organizationIds: key.split(separator: "|").map { ID(String($0)) }, interactions: climate.counts.interactions, index: climate.index)
+            guard let climate = days.periods(period, from: start, to: end, weights: weights).first, climate.counts.interactions > 0 else {
+                return nil
+            }
+            return NetworkTie(
+                organizationIds: key.split(separator: "|").map { ID(String($0)) }, interactions: climate.counts.interactions, index: climate.index)
         }.sorted { ($0.organizationIds[0].raw, $0.organizationIds[1].raw) < ($1.organizationIds[0].raw, $1.organizationIds[1].raw) }
     }
 }

@@ -37,7 +37,8 @@ extension ScopedStore {
     /// The referral, the actor's side and consent scopes; 404 if the actor is not
     /// a party, or is the receiving party without a live consent.
     static func visibleReferral(_ db: any SQLConnection, _ id: ID<Referral>, actor: Actor, now: Timestamp)
-        async throws -> (Referral, ReferralSide, Set<ConsentScope>) {
+        async throws -> (Referral, ReferralSide, Set<ConsentScope>)
+    {
         let referral = try await loadReferral(db, id)
         var scopes: Set<ConsentScope> = []
         if actor.organizationId == referral.ownerOrganizationId {
@@ -50,8 +51,10 @@ extension ScopedStore {
         return (referral, side, scopes)
     }
 
-    static func detail(_ db: any SQLConnection, _ referral: Referral, side: ReferralSide, scopes: Set<ConsentScope>,
-                       actor: Actor, now: Timestamp) async throws -> ReferralDetail {
+    static func detail(
+        _ db: any SQLConnection, _ referral: Referral, side: ReferralSide, scopes: Set<ConsentScope>,
+        actor: Actor, now: Timestamp
+    ) async throws -> ReferralDetail {
         guard let clientRow = try await db.first("SELECT \(Client.columns) FROM clients WHERE id = ?", referral.clientId) else {
             throw ThawError.notFound("referral \(referral.id)")
         }
@@ -66,18 +69,21 @@ extension ScopedStore {
             counterpartSeesNotes = try await consents(db, client: referral.clientId)
                 .scopes(for: owner.id, sector: owner.sector, at: now).contains(.notes)
         }
-        let serviceName = try await referral.serviceId.asyncMap {
-            try await db.first("SELECT name FROM services WHERE id = ?", $0)?.string("name")
-        } ?? nil
+        let serviceName =
+            try await referral.serviceId.asyncMap {
+                try await db.first("SELECT name FROM services WHERE id = ?", $0)?.string("name")
+            } ?? nil
         let allowed = TaskStatus.allCases.filter { to in
-            (try? ReferralWorkflow.check(from: referral.status, to: to, by: side, reason: "x",
-                                         outcome: to == .completed ? ReferralOutcome(code: .needMet, summary: "x") : nil)) != nil
+            (try? ReferralWorkflow.check(
+                from: referral.status, to: to, by: side, reason: "x",
+                outcome: to == .completed ? ReferralOutcome(code: .needMet, summary: "x") : nil)) != nil
         }
-        return ReferralDetail(referral: visible, client: client, side: side,
-                              disclosedScopes: side == .performer ? scopes : nil, requesterName: requester.name,
-                              ownerName: owner?.name, serviceName: serviceName, counterpartSeesNotes: counterpartSeesNotes,
-                              allowedStatuses: allowed,
-                              canSetBusinessStatus: side == .performer && referral.status.isActive)
+        return ReferralDetail(
+            referral: visible, client: client, side: side,
+            disclosedScopes: side == .performer ? scopes : nil, requesterName: requester.name,
+            ownerName: owner?.name, serviceName: serviceName, counterpartSeesNotes: counterpartSeesNotes,
+            allowedStatuses: allowed,
+            canSetBusinessStatus: side == .performer && referral.status.isActive)
     }
 
     static func organization(_ db: any SQLConnection, _ id: ID<Organization>) async throws -> Organization {
@@ -104,8 +110,9 @@ extension ScopedStore {
             throw ThawError.unprocessable("serviceId", "capacity", "\(service.name) is closed to new referrals")
         }
         guard service.needCategories.contains(input.needCategory) else {
-            throw ThawError.unprocessable("needCategory", "offered-by-service",
-                                          "\(service.name) does not address \(input.needCategory.rawValue)")
+            throw ThawError.unprocessable(
+                "needCategory", "offered-by-service",
+                "\(service.name) does not address \(input.needCategory.rawValue)")
         }
         return service.organizationId
     }
@@ -119,11 +126,15 @@ extension ScopedStore {
     }
 
     static func isEligible(_ db: any SQLConnection, actor: Actor, for referral: Referral, now: Timestamp) async throws -> Bool {
-        guard try await db.first("""
-            SELECT 1 AS ok FROM service_needs n JOIN services s ON s.id = n.service_id
-            WHERE n.organization_id = ? AND n.need_category = ? AND s.capacity <> 'closed' LIMIT 1
-            """, actor.organizationId, referral.needCategory) != nil else { return false }
-        return !(try await consents(db, client: referral.clientId)
+        guard
+            try await db.first(
+                """
+                SELECT 1 AS ok FROM service_needs n JOIN services s ON s.id = n.service_id
+                WHERE n.organization_id = ? AND n.need_category = ? AND s.capacity <> 'closed' LIMIT 1
+                """, actor.organizationId, referral.needCategory) != nil
+        else { return false }
+        return
+            !(try await consents(db, client: referral.clientId)
             .scopes(for: actor.organizationId, sector: actor.sector, at: now).isEmpty)
     }
 
@@ -144,7 +155,8 @@ extension ScopedStore {
 
     /// Writes the status columns, but only if nobody changed the row since it was read.
     static func saveStatus(_ db: any SQLConnection, _ r: Referral, expectedVersion: Int) async throws {
-        let rows = try await db.execute("""
+        let rows = try await db.execute(
+            """
             UPDATE referrals SET status = ?, business_status = ?, status_reason = ?, status_reason_side = ?, outcome_code = ?,
                 outcome_summary = ?, first_responded_at = ?, updated_at = ?, version = ?
             WHERE id = ? AND version = ?

@@ -45,15 +45,19 @@ extension ScopedStore {
 
     /// The create itself, in one transaction: a key seen before answers with its referral.
     private func insertReferral(_ input: NewReferral, idempotencyKey: String?, fingerprint: String, now: Timestamp)
-        async throws -> (Referral, Bool) {
+        async throws -> (Referral, Bool)
+    {
         let actor = self.actor
         return try await database.write { db in
             if let key = idempotencyKey,
-               let prior = try await db.first("SELECT request_hash, resource_id FROM idempotency_keys WHERE user_id = ? AND key = ?",
-                                              actor.userId, key) {
+                let prior = try await db.first(
+                    "SELECT request_hash, resource_id FROM idempotency_keys WHERE user_id = ? AND key = ?",
+                    actor.userId, key)
+            {
                 guard prior.string("request_hash") == fingerprint else {
-                    throw ThawError.unprocessable("Idempotency-Key", "reused",
-                                                  "this Idempotency-Key was already used for a different request")
+                    throw ThawError.unprocessable(
+                        "Idempotency-Key", "reused",
+                        "this Idempotency-Key was already used for a different request")
                 }
                 let existing = try await Self.loadReferral(db, ID(prior.string("resource_id")))
                 return (existing, true)
@@ -66,13 +70,16 @@ extension ScopedStore {
                 let ownerOrg = try await Self.organization(db, owner)
                 guard !consents.scopes(for: owner, sector: ownerOrg.sector, use: .referral, at: now).isEmpty else {
                     let otherPurpose = consents.contains { $0.isActive(at: now) && $0.grantee.includes(organization: owner, sector: ownerOrg.sector) }
-                    throw ThawError.unprocessable(input.serviceId == nil ? "organizationId" : "serviceId", "consent-required", otherPurpose
-                        ? "the client's consent covering \(ownerOrg.name) is not for referral; record a consent for referral before referring"
-                        : "the client has no active consent covering \(ownerOrg.name); record consent before referring")
+                    throw ThawError.unprocessable(
+                        input.serviceId == nil ? "organizationId" : "serviceId", "consent-required",
+                        otherPurpose
+                            ? "the client's consent covering \(ownerOrg.name) is not for referral; record a consent for referral before referring"
+                            : "the client has no active consent covering \(ownerOrg.name); record consent before referring")
                 }
             } else {
                 guard consents.anyActive(for: .referral, at: now) else {
-                    throw ThawError.unprocessable("clientId", "consent-required",
+                    throw ThawError.unprocessable(
+                        "clientId", "consent-required",
                         "an open referral needs an active consent for referral that lets eligible partners see it")
                 }
             }
@@ -84,7 +91,8 @@ extension ScopedStore {
                 status: input.draft == true ? .draft : .requested, note: input.note,
                 firstResponseDue: input.firstResponseDue ?? now.adding(seconds: priority.defaultFirstResponseSeconds),
                 followUpDue: input.followUpDue ?? now.adding(days: 14), createdAt: now, updatedAt: now)
-            try await db.execute("""
+            try await db.execute(
+                """
                 INSERT INTO referrals (\(Referral.columns))
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, ?, ?, NULL, ?, NULL, NULL, ?, ?, 1)
                 """, referral.id, referral.clientId, referral.requesterOrganizationId, referral.requesterUserId,
@@ -92,16 +100,21 @@ extension ScopedStore {
                 referral.needIds.map(\.raw).joined(separator: ","), referral.priority, referral.status, referral.note,
                 referral.firstResponseDue, referral.followUpDue, now, now)
             if let key = idempotencyKey {
-                try await db.execute("""
+                try await db.execute(
+                    """
                     INSERT INTO idempotency_keys (user_id, key, organization_id, request_hash, resource_id, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """, actor.userId, key, actor.organizationId, fingerprint, referral.id, now)
             }
-            try await db.append(LedgerRecord(kind: "referral.created", subjectType: "referral", subjectId: referral.id.raw,
-                                             counterpart: owner, channel: .referral,
-                                             detail: ["status": referral.status.rawValue, "need": referral.needCategory.rawValue,
-                                                      "priority": priority.rawValue, "open": owner == nil ? "true" : "false"]),
-                                by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "referral.created", subjectType: "referral", subjectId: referral.id.raw,
+                    counterpart: owner, channel: .referral,
+                    detail: [
+                        "status": referral.status.rawValue, "need": referral.needCategory.rawValue,
+                        "priority": priority.rawValue, "open": owner == nil ? "true" : "false"
+                    ]),
+                by: actor, at: now)
             try await db.logAccess(actor, client: client.id, action: "write", subjectType: "referral", subjectId: referral.id.raw, at: now)
             return (referral, false)
         }
@@ -114,8 +127,9 @@ extension ScopedStore {
             return try await Self.detail(db, referral, side: side, scopes: scopes, actor: actor, now: now)
         }
         try await database.writeBehind { db in
-            try await db.logAccess(actor, client: detail.referral.clientId, action: "read", subjectType: "referral",
-                                   subjectId: id.raw, at: now)
+            try await db.logAccess(
+                actor, client: detail.referral.clientId, action: "read", subjectType: "referral",
+                subjectId: id.raw, at: now)
         }
         return detail
     }
@@ -137,25 +151,31 @@ extension ScopedStore {
     /// The shared shape of a change to a referral's status columns: load it as
     /// this actor sees it, refuse a stale version, apply `change`, save only if
     /// nobody else saved in between, and record it in the ledger and access log.
-    private func modifyReferral(_ id: ID<Referral>, expectedVersion: Int,
-                                _ change: @escaping @Sendable (inout Referral, ReferralSide, Timestamp) throws -> (kind: String, detail: [String: String]))
-        async throws -> Referral {
+    private func modifyReferral(
+        _ id: ID<Referral>, expectedVersion: Int,
+        _ change: @escaping @Sendable (inout Referral, ReferralSide, Timestamp) throws -> (kind: String, detail: [String: String])
+    )
+        async throws -> Referral
+    {
         let actor = self.actor, now = now()
-        return published(try await database.write { db in
-            var (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
-            try Self.checkVersion(referral, expectedVersion)
-            let unanswered = referral.firstRespondedAt == nil
-            var (kind, detail) = try change(&referral, side, now)
-            if unanswered, referral.firstRespondedAt != nil {
-                detail[ResponseTiming.detailKey] = try await Self.firstResponseVerdict(db, referral, at: now)
-            }
-            try await Self.saveStatus(db, referral, expectedVersion: expectedVersion)
-            try await db.append(LedgerRecord(kind: kind, subjectType: "referral", subjectId: id.raw,
-                                             counterpart: referral.counterpart(of: actor.organizationId),
-                                             channel: .referral, detail: detail), by: actor, at: now)
-            try await db.logAccess(actor, client: referral.clientId, action: "write", subjectType: "referral", subjectId: id.raw, at: now)
-            return referral
-        })
+        return published(
+            try await database.write { db in
+                var (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+                try Self.checkVersion(referral, expectedVersion)
+                let unanswered = referral.firstRespondedAt == nil
+                var (kind, detail) = try change(&referral, side, now)
+                if unanswered, referral.firstRespondedAt != nil {
+                    detail[ResponseTiming.detailKey] = try await Self.firstResponseVerdict(db, referral, at: now)
+                }
+                try await Self.saveStatus(db, referral, expectedVersion: expectedVersion)
+                try await db.append(
+                    LedgerRecord(
+                        kind: kind, subjectType: "referral", subjectId: id.raw,
+                        counterpart: referral.counterpart(of: actor.organizationId),
+                        channel: .referral, detail: detail), by: actor, at: now)
+                try await db.logAccess(actor, client: referral.clientId, action: "write", subjectType: "referral", subjectId: id.raw, at: now)
+                return referral
+            })
     }
 
     /// Takes an open referral: the claiming organisation becomes the owner and
@@ -163,33 +183,40 @@ extension ScopedStore {
     public func claim(_ id: ID<Referral>) async throws -> Referral {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.receivingRoles, to: "claiming a referral")
         let actor = self.actor, now = now()
-        return published(try await database.write { db in
-            guard let row = try await db.first("SELECT \(Referral.columns) FROM referrals WHERE id = ?", id) else {
-                throw ThawError.notFound("referral \(id)")
-            }
-            var referral = Referral(row: row)
-            guard referral.isOpen, referral.status == .requested,
-                  try await Self.isEligible(db, actor: actor, for: referral, now: now) else {
-                throw ThawError.notFound("open referral \(id)")
-            }
-            let expected = referral.version
-            referral.ownerOrganizationId = actor.organizationId
-            referral.apply(status: .accepted, reason: nil, outcome: nil, by: .performer, at: now)
-            let changed = try await db.execute("""
-                UPDATE referrals SET owner_organization_id = ?, status = 'accepted', first_responded_at = ?,
-                    updated_at = ?, version = ? WHERE id = ? AND version = ? AND owner_organization_id IS NULL
-                """, actor.organizationId, now, now, referral.version, id, expected)
-            guard changed == 1 else {
-                throw ThawError.conflict(code: "already-claimed", message: "another organisation claimed this referral first")
-            }
-            try await db.append(LedgerRecord(kind: "referral.claimed", subjectType: "referral", subjectId: id.raw,
-                                             counterpart: referral.requesterOrganizationId, channel: .referral,
-                                             detail: ["from": "requested", "to": "accepted",
-                                                      ResponseTiming.detailKey: ResponseTiming.verdict(due: referral.firstResponseDue, at: now)]),
-                                by: actor, at: now)
-            try await db.logAccess(actor, client: referral.clientId, action: "write", subjectType: "referral", subjectId: id.raw, at: now)
-            return referral
-        }, open: true)
+        return published(
+            try await database.write { db in
+                guard let row = try await db.first("SELECT \(Referral.columns) FROM referrals WHERE id = ?", id) else {
+                    throw ThawError.notFound("referral \(id)")
+                }
+                var referral = Referral(row: row)
+                guard referral.isOpen, referral.status == .requested,
+                    try await Self.isEligible(db, actor: actor, for: referral, now: now)
+                else {
+                    throw ThawError.notFound("open referral \(id)")
+                }
+                let expected = referral.version
+                referral.ownerOrganizationId = actor.organizationId
+                referral.apply(status: .accepted, reason: nil, outcome: nil, by: .performer, at: now)
+                let changed = try await db.execute(
+                    """
+                    UPDATE referrals SET owner_organization_id = ?, status = 'accepted', first_responded_at = ?,
+                        updated_at = ?, version = ? WHERE id = ? AND version = ? AND owner_organization_id IS NULL
+                    """, actor.organizationId, now, now, referral.version, id, expected)
+                guard changed == 1 else {
+                    throw ThawError.conflict(code: "already-claimed", message: "another organisation claimed this referral first")
+                }
+                try await db.append(
+                    LedgerRecord(
+                        kind: "referral.claimed", subjectType: "referral", subjectId: id.raw,
+                        counterpart: referral.requesterOrganizationId, channel: .referral,
+                        detail: [
+                            "from": "requested", "to": "accepted",
+                            ResponseTiming.detailKey: ResponseTiming.verdict(due: referral.firstResponseDue, at: now)
+                        ]),
+                    by: actor, at: now)
+                try await db.logAccess(actor, client: referral.clientId, action: "write", subjectType: "referral", subjectId: id.raw, at: now)
+                return referral
+            }, open: true)
     }
 
     public func setBusinessStatus(_ id: ID<Referral>, _ step: BusinessStatus, expectedVersion: Int) async throws -> Referral {
@@ -209,29 +236,33 @@ extension ScopedStore {
         v.limitText(update.note, "note", maxLength: 4000)
         if let due = update.followUpDue { v.require(due > now, "followUpDue", "not-in-past", "followUpDue must be in the future") }
         try v.check()
-        return published(try await database.write { db in
-            var (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
-            try Self.checkVersion(referral, expectedVersion)
-            guard side == .requester else { throw ThawError.forbidden("only the referring organisation edits a referral") }
-            guard !referral.status.isTerminal else {
-                throw ThawError.conflict(code: "closed", message: "a \(referral.status.rawValue) referral can no longer be edited")
-            }
-            var changed: [String: String] = [:]
-            if let p = update.priority, p != referral.priority { referral.priority = p; changed["priority"] = p.rawValue }
-            if let due = update.followUpDue { referral.followUpDue = due; changed["followUpDue"] = due.description }
-            if let note = update.note { referral.note = note; changed["note"] = "changed" }
-            referral.touch(at: now)
-            let rows = try await db.execute("""
-                UPDATE referrals SET priority = ?, follow_up_due = ?, note = ?, updated_at = ?, version = ?
-                WHERE id = ? AND version = ?
-                """, referral.priority, referral.followUpDue, referral.note, now, referral.version, id, expectedVersion)
-            guard rows == 1 else { throw Self.stale(id) }
-            try await db.append(LedgerRecord(kind: "referral.updated", subjectType: "referral", subjectId: id.raw,
-                                             counterpart: referral.ownerOrganizationId, channel: .referral, detail: changed),
-                                by: actor, at: now)
-            try await db.logAccess(actor, client: referral.clientId, action: "write", subjectType: "referral", subjectId: id.raw, at: now)
-            return referral
-        })
+        return published(
+            try await database.write { db in
+                var (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+                try Self.checkVersion(referral, expectedVersion)
+                guard side == .requester else { throw ThawError.forbidden("only the referring organisation edits a referral") }
+                guard !referral.status.isTerminal else {
+                    throw ThawError.conflict(code: "closed", message: "a \(referral.status.rawValue) referral can no longer be edited")
+                }
+                var changed: [String: String] = [:]
+                if let p = update.priority, p != referral.priority { referral.priority = p; changed["priority"] = p.rawValue }
+                if let due = update.followUpDue { referral.followUpDue = due; changed["followUpDue"] = due.description }
+                if let note = update.note { referral.note = note; changed["note"] = "changed" }
+                referral.touch(at: now)
+                let rows = try await db.execute(
+                    """
+                    UPDATE referrals SET priority = ?, follow_up_due = ?, note = ?, updated_at = ?, version = ?
+                    WHERE id = ? AND version = ?
+                    """, referral.priority, referral.followUpDue, referral.note, now, referral.version, id, expectedVersion)
+                guard rows == 1 else { throw Self.stale(id) }
+                try await db.append(
+                    LedgerRecord(
+                        kind: "referral.updated", subjectType: "referral", subjectId: id.raw,
+                        counterpart: referral.ownerOrganizationId, channel: .referral, detail: changed),
+                    by: actor, at: now)
+                try await db.logAccess(actor, client: referral.clientId, action: "write", subjectType: "referral", subjectId: id.raw, at: now)
+                return referral
+            })
     }
 
     /// Open referrals this actor's organisation could claim: need matches a
@@ -241,7 +272,8 @@ extension ScopedStore {
         guard actor.hasAny(AccessPolicy.receivingRoles) else { return [] }
         let actor = self.actor, now = now()
         return try await database.read { db in
-            try await db.query("""
+            try await db.query(
+                """
                 SELECT r.id, r.need_category, r.priority, r.created_at, r.first_response_due, o.name AS requester_name
                 FROM referrals r JOIN organizations o ON o.id = r.requester_organization_id
                 WHERE r.owner_organization_id IS NULL AND r.status = 'requested'
@@ -249,10 +281,12 @@ extension ScopedStore {
                                           WHERE n.organization_id = ? AND s.capacity <> 'closed')
                   AND \(Self.consentCovers(alias: "r"))
                 ORDER BY r.first_response_due, r.id \(SQLText.limit)
-                """, actor.organizationId, now, now, actor.organizationId, actor.sector, min(max(limit, 1), 200)).map { row in
-                OpenReferralSummary(id: row.id("id"), needCategory: row.enumValue("need_category"),
-                                    priority: row.enumValue("priority"), requesterName: row.string("requester_name"),
-                                    createdAt: row.timestamp("created_at"), firstResponseDue: row.timestamp("first_response_due"))
+                """, actor.organizationId, now, now, actor.organizationId, actor.sector, min(max(limit, 1), 200)
+            ).map { row in
+                OpenReferralSummary(
+                    id: row.id("id"), needCategory: row.enumValue("need_category"),
+                    priority: row.enumValue("priority"), requesterName: row.string("requester_name"),
+                    createdAt: row.timestamp("created_at"), firstResponseDue: row.timestamp("first_response_due"))
             }
         }
     }

@@ -13,18 +13,22 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         var participants = Set(input.participantOrganizationIds)
         participants.insert(actor.organizationId)
-        let round = SurveyRound(id: IDGenerator.make("srv"), title: input.title.trimmingWhitespace, organizationId: actor.organizationId,
-                                participantOrganizationIds: participants.sorted(), opensOn: input.opensOn, closesOn: input.closesOn, createdAt: now)
+        let round = SurveyRound(
+            id: IDGenerator.make("srv"), title: input.title.trimmingWhitespace, organizationId: actor.organizationId,
+            participantOrganizationIds: participants.sorted(), opensOn: input.opensOn, closesOn: input.closesOn, createdAt: now)
         return try await database.write { db in
-            try await db.execute("""
+            try await db.execute(
+                """
                 INSERT INTO survey_rounds (id, title, organization_id, opens_on, closes_on, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, round.id, round.title, actor.organizationId, round.opensOn, round.closesOn, actor.userId, now)
             for org in round.participantOrganizationIds {
                 try await db.requireOrganization(org, field: "participantOrganizationIds")
                 try await db.execute("INSERT INTO survey_participants (round_id, organization_id) VALUES (?, ?)", round.id, org)
             }
-            try await db.append(LedgerRecord(kind: "survey.scheduled", subjectType: "survey", subjectId: round.id.raw, counterpart: nil,
-                                             channel: .formal, detail: ["closesOn": round.closesOn.description]), by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "survey.scheduled", subjectType: "survey", subjectId: round.id.raw, counterpart: nil,
+                    channel: .formal, detail: ["closesOn": round.closesOn.description]), by: actor, at: now)
             return round
         }
     }
@@ -34,10 +38,12 @@ extension ScopedStore {
         let actor = self.actor
         return try await database.read { db in
             var rounds: [SurveyRound] = []
-            for row in try await db.query("""
+            for row in try await db.query(
+                """
                 SELECT r.id FROM survey_rounds r JOIN survey_participants p ON p.round_id = r.id WHERE p.organization_id = ?
                 ORDER BY r.opens_on DESC, r.id
-                """, actor.organizationId) {
+                """, actor.organizationId)
+            {
                 rounds.append(try await Self.visibleRound(db, row.id("id"), actor: actor))
             }
             return rounds
@@ -56,13 +62,17 @@ extension ScopedStore {
             guard target != actor.organizationId, round.participantOrganizationIds.contains(target) else {
                 throw ThawError.unprocessable("organizationId", "partner", "rate a partner organisation taking part in this round, not your own")
             }
-            guard try await db.first("SELECT 1 AS x FROM survey_answers WHERE round_id = ? AND respondent_id = ? AND target_organization_id = ? LIMIT 1",
-                                     id, actor.userId, target) == nil else {
+            guard
+                try await db.first(
+                    "SELECT 1 AS x FROM survey_answers WHERE round_id = ? AND respondent_id = ? AND target_organization_id = ? LIMIT 1",
+                    id, actor.userId, target) == nil
+            else {
                 throw ThawError.conflict(code: "already-answered", message: "you have already rated this organisation in this round")
             }
             do {
                 for (item, score) in answers {
-                    try await db.execute("""
+                    try await db.execute(
+                        """
                         INSERT INTO survey_answers (round_id, respondent_id, respondent_organization_id, target_organization_id, item, score, answered_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """, id, actor.userId, actor.organizationId, target, item, score, now)
@@ -72,8 +82,10 @@ extension ScopedStore {
                 throw ThawError.conflict(code: "already-answered", message: "you have already rated this organisation in this round")
             }
             // The ledger records that an answer was given, never its scores.
-            try await db.append(LedgerRecord(kind: "survey.answered", subjectType: "survey", subjectId: id.raw, counterpart: target,
-                                             channel: .formal), by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "survey.answered", subjectType: "survey", subjectId: id.raw, counterpart: target,
+                    channel: .formal), by: actor, at: now)
         }
     }
 
@@ -84,16 +96,21 @@ extension ScopedStore {
             let round = try await Self.visibleRound(db, id, actor: actor)
             var results: [SurveyResult] = []
             for org in round.participantOrganizationIds {
-                let respondents = try await db.query("""
-                    SELECT COUNT(DISTINCT respondent_id) AS n FROM survey_answers WHERE round_id = ? AND target_organization_id = ?
-                    """, id, org).first?.int("n") ?? 0
+                let respondents =
+                    try await db.query(
+                        """
+                        SELECT COUNT(DISTINCT respondent_id) AS n FROM survey_answers WHERE round_id = ? AND target_organization_id = ?
+                        """, id, org
+                    ).first?.int("n") ?? 0
                 var means: [SurveyItem: Double] = [:]
                 let suppressed = respondents < SurveyItem.minimumRespondents
                 if !suppressed {
-                    for row in try await db.query("""
+                    for row in try await db.query(
+                        """
                         SELECT item, SUM(score) AS total, COUNT(*) AS n FROM survey_answers WHERE round_id = ? AND target_organization_id = ?
                         GROUP BY item
-                        """, id, org) {
+                        """, id, org)
+                    {
                         // Items answered by fewer than three people stay hidden too.
                         guard row.int("n") >= SurveyItem.minimumRespondents, let item = SurveyItem(rawValue: row.string("item")) else { continue }
                         means[item] = Double(row.int64("total")) / Double(row.int("n"))
@@ -101,10 +118,14 @@ extension ScopedStore {
                 }
                 results.append(SurveyResult(organizationId: org, respondents: respondents, means: means, suppressed: suppressed))
             }
-            let respondents = try await db.query("SELECT COUNT(DISTINCT respondent_id) AS n FROM survey_answers WHERE round_id = ?", id).first?.int("n") ?? 0
+            let respondents =
+                try await db.query("SELECT COUNT(DISTINCT respondent_id) AS n FROM survey_answers WHERE round_id = ?", id).first?.int("n") ?? 0
             let placeholders = round.participantOrganizationIds.map { _ in "?" }.joined(separator: ",")
-            let eligible = try await db.query("SELECT COUNT(*) AS n FROM users WHERE active = 1 AND organization_id IN (\(placeholders))",
-                                              round.participantOrganizationIds.map(\.sqlValue)).first?.int("n") ?? 0
+            let eligible =
+                try await db.query(
+                    "SELECT COUNT(*) AS n FROM users WHERE active = 1 AND organization_id IN (\(placeholders))",
+                    round.participantOrganizationIds.map(\.sqlValue)
+                ).first?.int("n") ?? 0
             return (results, respondents, eligible)
         }
     }
@@ -115,8 +136,10 @@ extension ScopedStore {
         var pending: [SurveyRound] = []
         for round in try await surveys() where round.isOpen(on: today) {
             let rated = try await database.read { db in
-                try await db.query("SELECT COUNT(DISTINCT target_organization_id) AS n FROM survey_answers WHERE round_id = ? AND respondent_id = ?",
-                                   round.id, actor.userId).first?.int("n") ?? 0
+                try await db.query(
+                    "SELECT COUNT(DISTINCT target_organization_id) AS n FROM survey_answers WHERE round_id = ? AND respondent_id = ?",
+                    round.id, actor.userId
+                ).first?.int("n") ?? 0
             }
             if rated < round.participantOrganizationIds.count - 1 { pending.append(round) }
         }
@@ -124,14 +147,18 @@ extension ScopedStore {
     }
 
     static func visibleRound(_ db: any SQLConnection, _ id: ID<SurveyRound>, actor: Actor) async throws -> SurveyRound {
-        guard let row = try await db.first("SELECT id, title, organization_id, opens_on, closes_on, created_at FROM survey_rounds WHERE id = ?", id) else {
+        guard let row = try await db.first("SELECT id, title, organization_id, opens_on, closes_on, created_at FROM survey_rounds WHERE id = ?", id)
+        else {
             throw ThawError.notFound("survey round \(id)")
         }
-        let participants: [ID<Organization>] = try await db.query("SELECT organization_id FROM survey_participants WHERE round_id = ? ORDER BY organization_id", id)
-            .map { $0.id("organization_id") }
+        let participants: [ID<Organization>] = try await db.query(
+            "SELECT organization_id FROM survey_participants WHERE round_id = ? ORDER BY organization_id", id
+        )
+        .map { $0.id("organization_id") }
         guard participants.contains(actor.organizationId) else { throw ThawError.notFound("survey round \(id)") }
-        return SurveyRound(id: id, title: row.string("title"), organizationId: row.id("organization_id"), participantOrganizationIds: participants,
-                           opensOn: try row.calendarDate("opens_on"), closesOn: try row.calendarDate("closes_on"),
-                           createdAt: row.timestamp("created_at"))
+        return SurveyRound(
+            id: id, title: row.string("title"), organizationId: row.id("organization_id"), participantOrganizationIds: participants,
+            opensOn: try row.calendarDate("opens_on"), closesOn: try row.calendarDate("closes_on"),
+            createdAt: row.timestamp("created_at"))
     }
 }

@@ -21,13 +21,16 @@ extension ScopedStore {
             guard participants.contains(where: { $0.organizationId != actor.organizationId }) else {
                 throw ThawError.unprocessable("participantIds", "other-organization", "a thread connects people in different organisations")
             }
-            let thread = DiscussionThread(id: IDGenerator.make("thr"), subject: subject.trimmingWhitespace, organizationId: actor.organizationId,
-                                          participants: participants.sorted { $0.userId < $1.userId }, createdAt: now, lastMessageAt: now)
-            try await db.execute("INSERT INTO threads (id, subject, organization_id, created_by, created_at, last_message_at) VALUES (?, ?, ?, ?, ?, ?)",
-                                 thread.id, thread.subject, actor.organizationId, actor.userId, now, now)
+            let thread = DiscussionThread(
+                id: IDGenerator.make("thr"), subject: subject.trimmingWhitespace, organizationId: actor.organizationId,
+                participants: participants.sorted { $0.userId < $1.userId }, createdAt: now, lastMessageAt: now)
+            try await db.execute(
+                "INSERT INTO threads (id, subject, organization_id, created_by, created_at, last_message_at) VALUES (?, ?, ?, ?, ?, ?)",
+                thread.id, thread.subject, actor.organizationId, actor.userId, now, now)
             for participant in participants {
-                try await db.execute("INSERT INTO thread_participants (thread_id, user_id, organization_id) VALUES (?, ?, ?)",
-                                     thread.id, participant.userId, participant.organizationId)
+                try await db.execute(
+                    "INSERT INTO thread_participants (thread_id, user_id, organization_id) VALUES (?, ?, ?)",
+                    thread.id, participant.userId, participant.organizationId)
             }
             try await Self.insertMessage(db, thread, body: message, actor: actor, at: now)
             return thread
@@ -50,11 +53,14 @@ extension ScopedStore {
         let actor = self.actor
         return try await database.read { db in
             let thread = try await Self.participantThread(db, id, actor: actor)
-            let messages = try await db.query("""
+            let messages = try await db.query(
+                """
                 SELECT id, thread_id, author_user_id, organization_id, body, sent_at FROM thread_messages WHERE thread_id = ? ORDER BY sent_at, id
-                """, id).map { row in
-                ThreadMessage(id: row.id("id"), threadId: id, authorId: row.id("author_user_id"), organizationId: row.id("organization_id"),
-                              body: row.string("body"), sentAt: row.timestamp("sent_at"))
+                """, id
+            ).map { row in
+                ThreadMessage(
+                    id: row.id("id"), threadId: id, authorId: row.id("author_user_id"), organizationId: row.id("organization_id"),
+                    body: row.string("body"), sentAt: row.timestamp("sent_at"))
             }
             return (thread, messages)
         }
@@ -65,10 +71,12 @@ extension ScopedStore {
         let actor = self.actor
         return try await database.read { db in
             var found: [DiscussionThread] = []
-            for row in try await db.query("""
+            for row in try await db.query(
+                """
                 SELECT t.id FROM threads t JOIN thread_participants p ON p.thread_id = t.id WHERE p.user_id = ?
                 ORDER BY t.last_message_at DESC, t.id
-                """, actor.userId) {
+                """, actor.userId)
+            {
                 found.append(try await Self.participantThread(db, row.id("id"), actor: actor))
             }
             return found
@@ -79,24 +87,32 @@ extension ScopedStore {
         let participants = try await db.query("SELECT user_id, organization_id FROM thread_participants WHERE thread_id = ? ORDER BY user_id", id)
             .map { DiscussionThread.Participant(userId: $0.id("user_id"), organizationId: $0.id("organization_id")) }
         guard participants.contains(where: { $0.userId == actor.userId }),
-              let row = try await db.first("SELECT id, subject, organization_id, created_at, last_message_at FROM threads WHERE id = ?", id) else {
+            let row = try await db.first("SELECT id, subject, organization_id, created_at, last_message_at FROM threads WHERE id = ?", id)
+        else {
             throw ThawError.notFound("thread \(id)")
         }
-        return DiscussionThread(id: id, subject: row.string("subject"), organizationId: row.id("organization_id"), participants: participants,
-                                createdAt: row.timestamp("created_at"), lastMessageAt: row.timestamp("last_message_at"))
+        return DiscussionThread(
+            id: id, subject: row.string("subject"), organizationId: row.id("organization_id"), participants: participants,
+            createdAt: row.timestamp("created_at"), lastMessageAt: row.timestamp("last_message_at"))
     }
 
     /// One ledger entry per other organisation in the thread, so each pair's informal contact is counted.
     @discardableResult
-    static func insertMessage(_ db: any SQLConnection, _ thread: DiscussionThread, body: String, actor: Actor, at now: Timestamp) async throws -> ThreadMessage {
-        let message = ThreadMessage(id: IDGenerator.make("tms", createdAt: now), threadId: thread.id, authorId: actor.userId,
-                                    organizationId: actor.organizationId, body: body.trimmingWhitespace, sentAt: now)
-        try await db.execute("""
+    static func insertMessage(_ db: any SQLConnection, _ thread: DiscussionThread, body: String, actor: Actor, at now: Timestamp) async throws
+        -> ThreadMessage
+    {
+        let message = ThreadMessage(
+            id: IDGenerator.make("tms", createdAt: now), threadId: thread.id, authorId: actor.userId,
+            organizationId: actor.organizationId, body: body.trimmingWhitespace, sentAt: now)
+        try await db.execute(
+            """
             INSERT INTO thread_messages (id, thread_id, author_user_id, organization_id, body, sent_at) VALUES (?, ?, ?, ?, ?, ?)
             """, message.id, thread.id, actor.userId, actor.organizationId, message.body, now)
         for org in Set(thread.participants.map(\.organizationId)) where org != actor.organizationId {
-            try await db.append(LedgerRecord(kind: "thread.message", subjectType: "thread", subjectId: thread.id.raw, counterpart: org,
-                                             channel: .informal, detail: ["message": message.id.raw]), by: actor, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "thread.message", subjectType: "thread", subjectId: thread.id.raw, counterpart: org,
+                    channel: .informal, detail: ["message": message.id.raw]), by: actor, at: now)
         }
         return message
     }

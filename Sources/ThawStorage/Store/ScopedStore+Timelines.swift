@@ -17,8 +17,10 @@ extension ScopedStore {
     /// carry the referral work. Other record-keeping entries keep their kind and
     /// time but not their detail. Outside events are placed at the start of their day.
     /// With `from`/`to`, only that range of days (`to` exclusive): the ledger entries behind one period's climate.
-    public func pairTimeline(_ a: ID<Organization>, _ b: ID<Organization>, from: CalendarDate? = nil, to: CalendarDate? = nil,
-                             limit: Int = 500) async throws -> [TimelineItem] {
+    public func pairTimeline(
+        _ a: ID<Organization>, _ b: ID<Organization>, from: CalendarDate? = nil, to: CalendarDate? = nil,
+        limit: Int = 500
+    ) async throws -> [TimelineItem] {
         guard a != b else { throw ThawError.invalid("organizationId", "distinct", "a pair is two different organisations") }
         guard actor.organizationId == a || actor.organizationId == b else {
             throw ThawError.notFound("the timeline of organisations \(a) and \(b)")
@@ -28,14 +30,18 @@ extension ScopedStore {
         let start = from?.startOfDay ?? Timestamp(millis: Int64.min / 2), end = to?.startOfDay ?? Timestamp(millis: Int64.max / 2)
         let entries = try await database.read { db in
             try await Self.requirePair(db, a, b)
-            return try await db.query("""
+            return try await db.query(
+                """
                 SELECT \(ActivityEntry.columns) FROM activity
                 WHERE ((actor_organization_id = ? AND counterpart_organization_id = ?) OR (actor_organization_id = ? AND counterpart_organization_id = ?))
                   AND at >= ? AND at < ? AND channel <> 'referral' AND subject_type NOT IN ('client', 'referral')
                 ORDER BY at DESC, seq DESC \(SQLText.limit)
-                """, a, b, b, a, start, end, cap).map(ActivityEntry.init(row:))
+                """, a, b, b, a, start, end, cap
+            ).map(ActivityEntry.init(row:))
         }
-        let events = (try await self.events(affecting: a) + self.events(affecting: b)).filter { $0.occurredOn.startOfDay >= start && $0.occurredOn.startOfDay < end }
+        let events = (try await self.events(affecting: a) + self.events(affecting: b)).filter {
+            $0.occurredOn.startOfDay >= start && $0.occurredOn.startOfDay < end
+        }
         var items = entries.map { entry -> TimelineItem in
             var entry = entry
             if entry.channel == .system { entry.detail = [:] }
@@ -53,9 +59,11 @@ extension ScopedStore {
         let actor = self.actor
         let (entries, members) = try await database.read { db in
             _ = try await Self.memberCommittee(db, id, actor: actor)
-            let entries = try await db.query("""
+            let entries = try await db.query(
+                """
                 SELECT \(ActivityEntry.columns) FROM activity WHERE subject_type = 'committee' AND subject_id = ? ORDER BY at, seq
-                """, id).map(ActivityEntry.init(row:))
+                """, id
+            ).map(ActivityEntry.init(row:))
             return (entries, try await Self.members(db, id))
         }
         var items = entries.map { TimelineItem(at: $0.at, activity: $0, event: nil) }

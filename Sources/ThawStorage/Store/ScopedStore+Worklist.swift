@@ -79,21 +79,24 @@ extension ScopedStore {
         if rows.count > limit {
             rows.removeLast()
             if let last = rows.last {
-                next = WorklistCursor(key: query.sort == .updated ? last.int64("updated_at") : last.int64("first_response_due"),
-                                      id: last.string("id"))
+                next = WorklistCursor(
+                    key: query.sort == .updated ? last.int64("updated_at") : last.int64("first_response_due"),
+                    id: last.string("id"))
             }
         }
         let items = rows.map { row in
             // A list does not weigh each row's consent scopes: the inbox shows what no scope is
             // needed for, and the referral's own page discloses the rest under its scopes.
             let referral = Disclosure.referral(Referral(row: row), to: mine, under: [])
-            return WorklistItem(referral: referral,
-                                clientName: row.string("given_name") + " " + row.string("family_name"),
-                                counterpartName: row.optionalString("counterpart_name"))
+            return WorklistItem(
+                referral: referral,
+                clientName: row.string("given_name") + " " + row.string("family_name"),
+                counterpartName: row.optionalString("counterpart_name"))
         }
         try await database.writeBehind { db in
-            try await db.logAccess(actor, client: nil, action: "list", subjectType: "worklist-\(query.view.rawValue)",
-                                   subjectId: "\(items.count)", at: now)
+            try await db.logAccess(
+                actor, client: nil, action: "list", subjectType: "worklist-\(query.view.rawValue)",
+                subjectId: "\(items.count)", at: now)
         }
         return WorklistPage(items: items, nextCursor: next)
     }

@@ -77,8 +77,9 @@ extension ScopedStore {
             return counts
         }
         try await database.writeBehind { db in
-            try await db.logAccess(actor, client: nil, action: "count", subjectType: "worklist-\(view.rawValue)",
-                                   subjectId: actor.organizationId.raw, at: now)
+            try await db.logAccess(
+                actor, client: nil, action: "count", subjectType: "worklist-\(view.rawValue)",
+                subjectId: actor.organizationId.raw, at: now)
         }
         return counts
     }

@@ -46,18 +46,22 @@ public enum SecretDigest {
     public static func newSecret(prefix: String) -> String {
         var generator = SystemRandomNumberGenerator()
         let words = (0..<4).map { _ in generator.next() as UInt64 }
-        return prefix + words.map { w in
-            let s = String(w, radix: 16); return String(repeating: "0", count: 16 - s.count) + s
-        }.joined()
+        return prefix
+            + words.map { w in
+                let s = String(w, radix: 16); return String(repeating: "0", count: 16 - s.count) + s
+            }.joined()
     }
 }
 
 extension ThawStore {
     public func credential(email: String) async throws -> Credential? {
         try await database.read { db in
-            guard let row = try await db.first("""
-                SELECT \(User.columns), password_hash FROM users WHERE email = ?
-                """, email.lowercased().trimmingWhitespace) else { return nil }
+            guard
+                let row = try await db.first(
+                    """
+                    SELECT \(User.columns), password_hash FROM users WHERE email = ?
+                    """, email.lowercased().trimmingWhitespace)
+            else { return nil }
             return Credential(user: User(row: row), passwordHash: row.optionalString("password_hash"))
         }
     }
@@ -69,7 +73,8 @@ extension ThawStore {
         let csrf = SecretDigest.newSecret(prefix: "")
         try await database.write { db in
             try await db.execute("DELETE FROM sessions WHERE user_id = ? AND expires_at < ?", user, now)
-            try await db.execute("""
+            try await db.execute(
+                """
                 INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
                 """, SecretDigest.hex(secret), user, csrf, now, now.adding(seconds: lifetimeSeconds))
         }
@@ -88,13 +93,16 @@ extension ThawStore {
     public func principal(sessionSecret: String) async throws -> (Principal, csrf: String)? {
         let now = clock.now()
         return try await database.read { db in
-            guard let row = try await db.first("""
-                SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at,
-                       s.csrf_token, o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
-                       o.created_at AS org_created_at
-                FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id
-                WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1
-                """, SecretDigest.hex(sessionSecret), now) else { return nil }
+            guard
+                let row = try await db.first(
+                    """
+                    SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at,
+                           s.csrf_token, o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
+                           o.created_at AS org_created_at
+                    FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id
+                    WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1
+                    """, SecretDigest.hex(sessionSecret), now)
+            else { return nil }
             return (Self.principal(from: row), row.string("csrf_token"))
         }
     }
@@ -117,9 +125,10 @@ extension ThawStore {
         """
 
     static func principal(from row: SQLRow) -> Principal {
-        let org = Organization(id: row.id("org_id"), name: row.string("org_name"), sector: row.enumValue("sector"),
-                               alignment: row.optionalEnum("alignment"), parentId: row.optionalId("parent_id"),
-                               area: row.optionalString("area"), createdAt: row.timestamp("org_created_at"))
+        let org = Organization(
+            id: row.id("org_id"), name: row.string("org_name"), sector: row.enumValue("sector"),
+            alignment: row.optionalEnum("alignment"), parentId: row.optionalId("parent_id"),
+            area: row.optionalString("area"), createdAt: row.timestamp("org_created_at"))
         return Principal(user: User(row: row), organization: org)
     }
 
@@ -131,8 +140,9 @@ extension ThawStore {
         if let expiresAt { v.require(expiresAt > now, "expiresAt", "not-in-past", "expiresAt must be in the future") }
         try v.check()
         let secret = SecretDigest.newSecret(prefix: "thaw_")
-        let token = APIToken(id: IDGenerator.make("tok"), userId: user, name: name.trimmingWhitespace,
-                             createdAt: now, expiresAt: expiresAt)
+        let token = APIToken(
+            id: IDGenerator.make("tok"), userId: user, name: name.trimmingWhitespace,
+            createdAt: now, expiresAt: expiresAt)
         try await database.write { db in
             guard let owner = try await db.first("SELECT organization_id FROM users WHERE id = ?", user) else {
                 throw ThawError.notFound("user \(user)")
@@ -141,25 +151,31 @@ extension ThawStore {
             if let actor, actor.userId != user, !(actor.has(.administrator) && actor.organizationId == organization) {
                 throw ThawError.notFound("user \(user)")
             }
-            try await db.execute("""
+            try await db.execute(
+                """
                 INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
                 """, token.id, user, token.name, SecretDigest.hex(secret), now, expiresAt)
-            try await db.append(LedgerRecord(kind: "token.created", subjectType: "api-token", subjectId: token.id.raw,
-                                             counterpart: nil, channel: .system, detail: ["user": user.raw]),
-                                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? organization, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "token.created", subjectType: "api-token", subjectId: token.id.raw,
+                    counterpart: nil, channel: .system, detail: ["user": user.raw]),
+                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? organization, at: now)
         }
         return (token, secret)
     }
 
     public func tokens(user: ID<User>) async throws -> [APIToken] {
         try await database.read { db in
-            try await db.query("""
+            try await db.query(
+                """
                 SELECT id, user_id, name, created_at, expires_at, revoked_at, last_used_at FROM api_tokens
                 WHERE user_id = ? ORDER BY created_at DESC, id
-                """, user).map { row in
-                APIToken(id: row.id("id"), userId: row.id("user_id"), name: row.string("name"),
-                         createdAt: row.timestamp("created_at"), expiresAt: row.optionalTimestamp("expires_at"),
-                         revokedAt: row.optionalTimestamp("revoked_at"), lastUsedAt: row.optionalTimestamp("last_used_at"))
+                """, user
+            ).map { row in
+                APIToken(
+                    id: row.id("id"), userId: row.id("user_id"), name: row.string("name"),
+                    createdAt: row.timestamp("created_at"), expiresAt: row.optionalTimestamp("expires_at"),
+                    revokedAt: row.optionalTimestamp("revoked_at"), lastUsedAt: row.optionalTimestamp("last_used_at"))
             }
         }
     }
@@ -168,9 +184,12 @@ extension ThawStore {
     public func revokeToken(_ id: ID<APIToken>, by actor: Actor?) async throws {
         let now = clock.now()
         try await database.write { db in
-            guard let row = try await db.first("""
-                SELECT t.user_id, u.organization_id, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?
-                """, id) else { throw ThawError.notFound("token \(id)") }
+            guard
+                let row = try await db.first(
+                    """
+                    SELECT t.user_id, u.organization_id, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?
+                    """, id)
+            else { throw ThawError.notFound("token \(id)") }
             let owner: ID<User> = row.id("user_id")
             let organization: ID<Organization> = row.id("organization_id")
             if let actor, actor.userId != owner, !(actor.has(.administrator) && actor.organizationId == organization) {
@@ -178,9 +197,11 @@ extension ThawStore {
             }
             guard row.optionalInt64("revoked_at") == nil else { return }
             try await db.execute("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", now, id)
-            try await db.append(LedgerRecord(kind: "token.revoked", subjectType: "api-token", subjectId: id.raw,
-                                             counterpart: nil, channel: .system),
-                                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? organization, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "token.revoked", subjectType: "api-token", subjectId: id.raw,
+                    counterpart: nil, channel: .system),
+                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? organization, at: now)
         }
     }
 }

@@ -9,21 +9,26 @@ extension ThawStore {
         if let actor { try AccessPolicy.require(actor, anyOf: [.networkAdministrator], to: "adding an organisation") }
         try input.validate()
         let now = clock.now()
-        let org = Organization(id: IDGenerator.make("org"), name: input.name.trimmingWhitespace, sector: input.sector,
-                               alignment: input.alignment, parentId: input.parentId, area: input.area, createdAt: now)
+        let org = Organization(
+            id: IDGenerator.make("org"), name: input.name.trimmingWhitespace, sector: input.sector,
+            alignment: input.alignment, parentId: input.parentId, area: input.area, createdAt: now)
         return try await database.write { db in
             if let parent = input.parentId,
-               try await db.first("SELECT id FROM organizations WHERE id = ?", parent) == nil {
+                try await db.first("SELECT id FROM organizations WHERE id = ?", parent) == nil
+            {
                 throw ThawError.unprocessable("parentId", "exists", "no organisation \(parent) exists")
             }
-            try await db.execute("""
+            try await db.execute(
+                """
                 INSERT INTO organizations (id, name, sector, alignment, parent_id, area, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, org.id, org.name, org.sector, org.alignment, org.parentId, org.area, org.createdAt)
-            try await db.append(LedgerRecord(kind: "organization.created", subjectType: "organization",
-                                             subjectId: org.id.raw, counterpart: nil, channel: .system,
-                                             detail: ["name": org.name, "sector": org.sector.rawValue]),
-                                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? org.id, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "organization.created", subjectType: "organization",
+                    subjectId: org.id.raw, counterpart: nil, channel: .system,
+                    detail: ["name": org.name, "sector": org.sector.rawValue]),
+                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? org.id, at: now)
             return org
         }
     }
@@ -48,29 +53,34 @@ extension ThawStore {
     public func createUser(_ input: NewUser, passwordHash: String, by actor: Actor? = nil) async throws -> User {
         try input.validate()
         let now = clock.now()
-        let user = User(id: IDGenerator.make("usr"), organizationId: input.organizationId,
-                        email: input.email.lowercased().trimmingWhitespace, displayName: input.displayName.trimmingWhitespace,
-                        roles: input.roles, createdAt: now)
+        let user = User(
+            id: IDGenerator.make("usr"), organizationId: input.organizationId,
+            email: input.email.lowercased().trimmingWhitespace, displayName: input.displayName.trimmingWhitespace,
+            roles: input.roles, createdAt: now)
         return try await database.write { db in
             try await db.requireOrganization(user.organizationId, field: "organizationId")
             if let actor {
                 let elsewhere = user.organizationId != actor.organizationId
-                try Administration.checkNewUser(by: actor, in: user.organizationId, roles: user.roles,
-                                                hasActiveAdministrator: elsewhere ? try await Self.hasActiveAdministrator(db, user.organizationId) : false)
+                try Administration.checkNewUser(
+                    by: actor, in: user.organizationId, roles: user.roles,
+                    hasActiveAdministrator: elsewhere ? try await Self.hasActiveAdministrator(db, user.organizationId) : false)
             }
             do {
-                try await db.execute("""
+                try await db.execute(
+                    """
                     INSERT INTO users (id, organization_id, email, display_name, roles, active, password_hash, created_at)
                     VALUES (?, ?, ?, ?, ?, 1, ?, ?)
                     """, user.id, user.organizationId, user.email, user.displayName, user.roles.listText, passwordHash, now)
             } catch let error as SQLError where error.kind == .uniqueViolation {
                 throw ThawError.conflict(code: "duplicate-email", message: "a user with email \(user.email) already exists")
             }
-            try await db.append(LedgerRecord(kind: "user.created", subjectType: "user", subjectId: user.id.raw,
-                                             counterpart: actor.flatMap { $0.organizationId == user.organizationId ? nil : user.organizationId },
-                                             channel: .system,
-                                             detail: ["roles": user.roles.listText]),
-                                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? user.organizationId, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "user.created", subjectType: "user", subjectId: user.id.raw,
+                    counterpart: actor.flatMap { $0.organizationId == user.organizationId ? nil : user.organizationId },
+                    channel: .system,
+                    detail: ["roles": user.roles.listText]),
+                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? user.organizationId, at: now)
             return user
         }
     }
@@ -81,8 +91,10 @@ extension ThawStore {
             throw ThawError.forbidden("an administrator lists the users of its own organisation only")
         }
         return try await database.read { db in
-            try await db.query("SELECT \(User.columns) FROM users WHERE organization_id = ? ORDER BY display_name, id",
-                               organization).map(User.init(row:))
+            try await db.query(
+                "SELECT \(User.columns) FROM users WHERE organization_id = ? ORDER BY display_name, id",
+                organization
+            ).map(User.init(row:))
         }
     }
 
@@ -109,27 +121,32 @@ extension ThawStore {
         }
         try input.validate()
         let now = clock.now()
-        let service = Service(id: IDGenerator.make("svc"), organizationId: organization, name: input.name.trimmingWhitespace,
-                              description: input.description, needCategories: input.needCategories,
-                              eligibility: input.eligibility, areaServed: input.areaServed,
-                              languages: input.languages.map { $0.lowercased() }, capacity: input.capacity, updatedAt: now)
+        let service = Service(
+            id: IDGenerator.make("svc"), organizationId: organization, name: input.name.trimmingWhitespace,
+            description: input.description, needCategories: input.needCategories,
+            eligibility: input.eligibility, areaServed: input.areaServed,
+            languages: input.languages.map { $0.lowercased() }, capacity: input.capacity, updatedAt: now)
         return try await database.write { db in
             guard try await db.first("SELECT id FROM organizations WHERE id = ?", organization) != nil else {
                 throw ThawError.notFound("organisation \(organization)")
             }
-            try await db.execute("""
+            try await db.execute(
+                """
                 INSERT INTO services (id, organization_id, name, description, need_categories, eligibility,
                                       area_served, languages, capacity, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, service.id, organization, service.name, service.description, service.needCategories.listText,
                 service.eligibility, service.areaServed, service.languages.joined(separator: ","), service.capacity, now)
             for category in Set(service.needCategories) {
-                try await db.execute("INSERT INTO service_needs (service_id, need_category, organization_id) VALUES (?, ?, ?)",
-                                     service.id, category, organization)
+                try await db.execute(
+                    "INSERT INTO service_needs (service_id, need_category, organization_id) VALUES (?, ?, ?)",
+                    service.id, category, organization)
             }
-            try await db.append(LedgerRecord(kind: "service.created", subjectType: "service", subjectId: service.id.raw,
-                                             counterpart: nil, channel: .system, detail: ["name": service.name]),
-                                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? organization, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "service.created", subjectType: "service", subjectId: service.id.raw,
+                    counterpart: nil, channel: .system, detail: ["name": service.name]),
+                actorUser: actor?.userId, actorOrganization: actor?.organizationId ?? organization, at: now)
             return service
         }
     }
@@ -145,7 +162,8 @@ extension ThawStore {
     /// Searches the directory. Every filter is optional; capacity `closed`
     /// services are listed only when asked for by capacity.
     public func searchServices(_ search: ServiceSearch) async throws -> [Service] {
-        var sql = "SELECT \(Service.columns.split(separator: ",").map { "s." + String($0).trimmingWhitespace }.joined(separator: ", ")) FROM services s"
+        var sql =
+            "SELECT \(Service.columns.split(separator: ",").map { "s." + String($0).trimmingWhitespace }.joined(separator: ", ")) FROM services s"
         var conditions: [String] = []
         var binds: [SQLValue] = []
         if let need = search.need {
@@ -190,8 +208,10 @@ public struct ServiceSearch: Sendable {
     public var language: String?
     public var capacities: Set<Capacity>
     public var organization: ID<Organization>?
-    public init(need: NeedCategory? = nil, keyword: String? = nil, area: String? = nil, language: String? = nil,
-                capacities: Set<Capacity> = [], organization: ID<Organization>? = nil) {
+    public init(
+        need: NeedCategory? = nil, keyword: String? = nil, area: String? = nil, language: String? = nil,
+        capacities: Set<Capacity> = [], organization: ID<Organization>? = nil
+    ) {
         self.need = need; self.keyword = keyword; self.area = area; self.language = language
         self.capacities = capacities; self.organization = organization
     }

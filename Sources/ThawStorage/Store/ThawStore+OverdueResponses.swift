@@ -10,7 +10,8 @@ extension ThawStore {
     public func recordOverdueResponses() async throws -> Int {
         let now = clock.now()
         return try await database.write { db in
-            let overdue = try await db.query("""
+            let overdue = try await db.query(
+                """
                 SELECT id, owner_organization_id, requester_organization_id, first_response_due FROM referrals
                 WHERE status = 'requested' AND first_responded_at IS NULL AND first_response_due < ?
                   AND owner_organization_id IS NOT NULL AND response_overdue_recorded = 0
@@ -18,14 +19,17 @@ extension ThawStore {
             var recorded = 0
             for row in overdue {
                 let id: ID<Referral> = row.id("id")
-                let marked = try await db.execute("""
+                let marked = try await db.execute(
+                    """
                     UPDATE referrals SET response_overdue_recorded = 1 WHERE id = ? AND response_overdue_recorded = 0 AND first_responded_at IS NULL
                     """, id)
                 guard marked == 1 else { continue }
                 recorded += 1
-                try await db.append(LedgerRecord(kind: ClimateLedger.overdueKind, subjectType: "referral", subjectId: id.raw,
-                                                 counterpart: row.id("requester_organization_id"), channel: .system),
-                                    actorUser: nil, actorOrganization: row.id("owner_organization_id"), at: row.timestamp("first_response_due"))
+                try await db.append(
+                    LedgerRecord(
+                        kind: ClimateLedger.overdueKind, subjectType: "referral", subjectId: id.raw,
+                        counterpart: row.id("requester_organization_id"), channel: .system),
+                    actorUser: nil, actorOrganization: row.id("owner_organization_id"), at: row.timestamp("first_response_due"))
             }
             return recorded
         }

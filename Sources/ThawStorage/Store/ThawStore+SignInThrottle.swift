@@ -21,11 +21,13 @@ extension ThawStore {
     public func signInLockedUntil(email: String, source: String) async throws -> Timestamp? {
         let now = clock.now()
         return try await database.read { db in
-            try await db.query("""
+            try await db.query(
+                """
                 SELECT locked_until FROM sign_in_throttle
                 WHERE source = ? AND email_digest IN (?, ?) AND locked_until > ?
-                """, source, SignInThrottle.digest(email), SignInThrottle.anyEmail, now)
-                .compactMap { $0.optionalTimestamp("locked_until") }.max()
+                """, source, SignInThrottle.digest(email), SignInThrottle.anyEmail, now
+            )
+            .compactMap { $0.optionalTimestamp("locked_until") }.max()
         }
     }
 
@@ -35,10 +37,13 @@ extension ThawStore {
         let windowOpenedAfter = now.adding(seconds: -SignInThrottle.windowSeconds)
         let lockedUntil = now.adding(seconds: SignInThrottle.windowSeconds)
         try await database.write { db in
-            for (digest, limit) in [(SignInThrottle.digest(email), SignInThrottle.failuresPerEmail),
-                                    (SignInThrottle.anyEmail, SignInThrottle.failuresPerSource)] {
+            for (digest, limit) in [
+                (SignInThrottle.digest(email), SignInThrottle.failuresPerEmail),
+                (SignInThrottle.anyEmail, SignInThrottle.failuresPerSource)
+            ] {
                 // A count older than the window starts again from one.
-                try await db.execute("""
+                try await db.execute(
+                    """
                     INSERT INTO sign_in_throttle (email_digest, source, failures, window_start, locked_until) VALUES (?, ?, 1, ?, NULL)
                     ON CONFLICT (email_digest, source) DO UPDATE SET
                         failures = CASE WHEN sign_in_throttle.window_start <= ? THEN 1 ELSE sign_in_throttle.failures + 1 END,
@@ -56,7 +61,8 @@ extension ThawStore {
     public func forgetExpiredSignInFailures() async throws -> Int {
         let now = clock.now()
         return try await database.write { db in
-            try await db.execute("""
+            try await db.execute(
+                """
                 DELETE FROM sign_in_throttle WHERE window_start <= ? AND (locked_until IS NULL OR locked_until <= ?)
                 """, now.adding(seconds: -SignInThrottle.windowSeconds), now)
         }

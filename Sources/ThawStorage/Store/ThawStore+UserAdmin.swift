@@ -10,7 +10,8 @@ extension ThawStore {
         let now = clock.now()
         let user = try await database.write { db in
             guard let row = try await db.first("SELECT \(User.columns) FROM users WHERE id = ?", id),
-                  case var user = User(row: row), Administration.mayManage(user, by: actor) else {
+                case var user = User(row: row), Administration.mayManage(user, by: actor)
+            else {
                 throw ThawError.notFound("user \(id)")
             }
             try Administration.checkChange(of: user, roles: roles, active: active, by: actor)
@@ -20,10 +21,12 @@ extension ThawStore {
             guard !detail.isEmpty else { return user }
             try await db.execute("UPDATE users SET roles = ?, active = ? WHERE id = ?", user.roles.listText, user.active, id)
             if !user.active { try await db.execute("DELETE FROM sessions WHERE user_id = ?", id) }
-            try await db.append(LedgerRecord(kind: "user.updated", subjectType: "user", subjectId: id.raw,
-                                             counterpart: user.organizationId == actor.organizationId ? nil : user.organizationId,
-                                             channel: .system, detail: detail),
-                                actorUser: actor.userId, actorOrganization: actor.organizationId, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "user.updated", subjectType: "user", subjectId: id.raw,
+                    counterpart: user.organizationId == actor.organizationId ? nil : user.organizationId,
+                    channel: .system, detail: detail),
+                actorUser: actor.userId, actorOrganization: actor.organizationId, at: now)
             return user
         }
         // Its open live streams end now, not at their next check.

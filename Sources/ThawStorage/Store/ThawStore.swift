@@ -46,15 +46,17 @@ struct LedgerRecord {
 
 extension SQLConnection {
     func append(_ record: LedgerRecord, actorUser: ID<User>?, actorOrganization: ID<Organization>, at: Timestamp) async throws {
-        try await execute("""
+        try await execute(
+            """
             INSERT INTO activity (at, actor_user_id, actor_organization_id, counterpart_organization_id,
                                   kind, subject_type, subject_id, channel, detail)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, at, actorUser, actorOrganization, record.counterpart, record.kind, record.subjectType,
             record.subjectId, record.channel, JSONText.encode(record.detail))
         // The climate aggregates move with the ledger, in the same transaction.
-        try await addToClimate(kind: record.kind, channel: record.channel, detail: record.detail, actorUser: actorUser,
-                               actor: actorOrganization.raw, counterpart: record.counterpart?.raw, at: at)
+        try await addToClimate(
+            kind: record.kind, channel: record.channel, detail: record.detail, actorUser: actorUser,
+            actor: actorOrganization.raw, counterpart: record.counterpart?.raw, at: at)
     }
 
     func append(_ record: LedgerRecord, by actor: Actor, at: Timestamp) async throws {
@@ -70,7 +72,8 @@ extension SQLConnection {
 
     /// Records that an actor read or wrote a client's record (the access audit).
     func logAccess(_ actor: Actor, client: ID<Client>?, action: String, subjectType: String, subjectId: String, at: Timestamp) async throws {
-        try await execute("""
+        try await execute(
+            """
             INSERT INTO access_log (at, user_id, organization_id, client_id, action, subject_type, subject_id)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """, at, actor.userId, actor.organizationId, client, action, subjectType, subjectId)

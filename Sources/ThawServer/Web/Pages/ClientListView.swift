@@ -16,42 +16,43 @@ struct ClientListView {
             <td data-label="Language">\(client.preferredLanguage ?? "—")</td></tr>
             """
         }
-        let list: HTML = clients.isEmpty
+        let list: HTML =
+            clients.isEmpty
             ? "<p>No clients\(searched != nil ? HTML(raw: " match that name") : .empty).</p>"
             : """
-              <table class="stack"><caption class="visually-hidden">Clients</caption>
-              <thead><tr><th scope="col">Name</th><th scope="col">Born</th><th scope="col">Language</th></tr></thead>
-              <tbody>\(rows)</tbody></table>
-              """
+            <table class="stack"><caption class="visually-hidden">Clients</caption>
+            <thead><tr><th scope="col">Name</th><th scope="col">Born</th><th scope="col">Language</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
         let search = FormState(form: WebForm(fields: ["q": [searched ?? ""]]))
         return """
-        <h1>Clients</h1>
-        <div class="columns">
-        <section aria-labelledby="list-heading">
-        <h2 id="list-heading">\(searched == nil ? "Your organisation's clients" : "Search results")</h2>
-        <form class="filters" method="post" action="\(WebPath.clients)" role="search">
-        \(Components.csrfField(csrf))\(Components.hidden("action", "search"))
-        \(Components.textField("q", "Name contains", state: search, type: "search"))
-        <button type="submit" class="button-secondary">Search</button>
-        </form>
-        \(list)
-        </section>
-        <section class="panel" aria-labelledby="new-heading">
-        <h2 id="new-heading">Register a client</h2>
-        \(Components.errorSummary(state))
-        <form method="post" action="\(WebPath.clients)" novalidate>
-        \(Components.csrfField(csrf))\(Components.hidden("action", "create"))
-        \(Components.textField("givenName", "Given name", state: state, required: true, autocomplete: "off"))
-        \(Components.textField("familyName", "Family name", state: state, required: true, autocomplete: "off"))
-        \(Components.textField("birthDate", "Date of birth", state: state, type: "date"))
-        \(Components.textField("phone", "Phone", state: state, type: "tel"))
-        \(Components.textField("email", "Email", state: state, type: "email"))
-        \(Components.textField("address", "Address", state: state))
-        \(Components.textField("preferredLanguage", "Preferred language", state: state, hint: "For example en, fr, pa"))
-        <button type="submit">Register client</button>
-        </form>
-        </section>
-        </div>
-        """
+            <h1>Clients</h1>
+            <div class="columns">
+            <section aria-labelledby="list-heading">
+            <h2 id="list-heading">\(searched == nil ? "Your organisation's clients" : "Search results")</h2>
+            <form class="filters" method="post" action="\(WebPath.clients)" role="search">
+            \(Components.csrfField(csrf))\(Components.hidden("action", "search"))
+            \(Components.textField("q", "Name contains", state: search, type: "search"))
+            <button type="submit" class="button-secondary">Search</button>
+            </form>
+            \(list)
+            </section>
+            <section class="panel" aria-labelledby="new-heading">
+            <h2 id="new-heading">Register a client</h2>
+            \(Components.errorSummary(state))
+            <form method="post" action="\(WebPath.clients)" novalidate>
+            \(Components.csrfField(csrf))\(Components.hidden("action", "create"))
+            \(Components.textField("givenName", "Given name", state: state, required: true, autocomplete: "off"))
+            \(Components.textField("familyName", "Family name", state: state, required: true, autocomplete: "off"))
+            \(Components.textField("birthDate", "Date of birth", state: state, type: "date"))
+            \(Components.textField("phone", "Phone", state: state, type: "tel"))
+            \(Components.textField("email", "Email", state: state, type: "email"))
+            \(Components.textField("address", "Address", state: state))
+            \(Components.textField("preferredLanguage", "Preferred language", state: state, hint: "For example en, fr, pa"))
+            <button type="submit">Register client</button>
+            </form>
+            </section>
+            </div>
+            """
     }
 }

@@ -65,39 +65,42 @@ struct ClientPageView {
     private var consentsHTML: HTML {
         let rows = consents.reversed().map { consent -> HTML in
             let (label, active) = consentState(consent)
-            let revoke: HTML = active ? """
+            let revoke: HTML =
+                active
+                ? """
                 <form method="post" action="\(WebPath.client(client.id))" data-confirm="Revoke this consent? Partners lose access at once.">
                 \(Components.csrfField(csrf))\(Components.hidden("action", "revoke-consent"))\(Components.hidden("consent", consent.id.raw))
                 <button type="submit" class="button-danger">Revoke<span class="visually-hidden"> consent for \(granteeName(consent.grantee))</span></button>
                 </form>
                 """ : .empty
             return """
-            <li class="consent">
-            <strong>\(granteeName(consent.grantee))</strong> — <span class="badge">\(label)</span><br>
-            <span>\(consent.scopes.sorted { $0.rawValue < $1.rawValue }.map { Words.scope($0) }.joined(separator: ", "))</span><br>
-            <span class="muted">\(Words.purpose(consent.purpose)); from \(Components.time(consent.validFrom))\(consent.validUntil.map { " until \(Components.time($0))" } ?? HTML.empty)</span>
-            \(revoke)
-            </li>
-            """
+                <li class="consent">
+                <strong>\(granteeName(consent.grantee))</strong> — <span class="badge">\(label)</span><br>
+                <span>\(consent.scopes.sorted { $0.rawValue < $1.rawValue }.map { Words.scope($0) }.joined(separator: ", "))</span><br>
+                <span class="muted">\(Words.purpose(consent.purpose)); from \(Components.time(consent.validFrom))\(consent.validUntil.map { " until \(Components.time($0))" } ?? HTML.empty)</span>
+                \(revoke)
+                </li>
+                """
         }
         let state = failed["consent"] ?? FormState()
-        let grantees = [("", "Choose…")] + organizations.filter { $0.id != client.organizationId }.map { ("org:" + $0.id.raw, $0.name) }
+        let grantees =
+            [("", "Choose…")] + organizations.filter { $0.id != client.organizationId }.map { ("org:" + $0.id.raw, $0.name) }
             + Sector.allCases.map { ("sector:" + $0.rawValue, "Every " + Words.sector($0).lowercased() + " organisation") }
         return """
-        <section class="panel" aria-labelledby="consent-heading">
-        <h2 id="consent-heading">Consent to share</h2>
-        \(consents.isEmpty ? HTML(raw: "<p>No consent recorded yet. Partners see nothing about this client.</p>") : "<ul class=\"plain\">\(rows)</ul>")
-        <details\(HTML.attribute("open", if: state.hasErrors))>
-        <summary>Record consent</summary>
-        \(Components.errorSummary(state))
-        <form method="post" action="\(WebPath.client(client.id))" novalidate>
-        \(Components.csrfField(csrf))\(Components.hidden("action", "consent"))
-        \(ConsentFields.render(state: state, grantees: grantees))
-        <button type="submit">Record consent</button>
-        </form>
-        </details>
-        </section>
-        """
+            <section class="panel" aria-labelledby="consent-heading">
+            <h2 id="consent-heading">Consent to share</h2>
+            \(consents.isEmpty ? HTML(raw: "<p>No consent recorded yet. Partners see nothing about this client.</p>") : "<ul class=\"plain\">\(rows)</ul>")
+            <details\(HTML.attribute("open", if: state.hasErrors))>
+            <summary>Record consent</summary>
+            \(Components.errorSummary(state))
+            <form method="post" action="\(WebPath.client(client.id))" novalidate>
+            \(Components.csrfField(csrf))\(Components.hidden("action", "consent"))
+            \(ConsentFields.render(state: state, grantees: grantees))
+            <button type="submit">Record consent</button>
+            </form>
+            </details>
+            </section>
+            """
     }
 
     private var needsHTML: HTML {
@@ -109,12 +112,12 @@ struct ClientPageView {
             """
         }
         return """
-        <section class="panel" aria-labelledby="needs-heading">
-        <h2 id="needs-heading">Identified needs</h2>
-        \(active.isEmpty ? HTML(raw: "<p>No needs identified yet. Record a screening below.</p>") : "<ul class=\"plain needs\">\(items)</ul>")
-        <p><a href="\(WebPath.newReferral(client.id))">Start a referral</a></p>
-        </section>
-        """
+            <section class="panel" aria-labelledby="needs-heading">
+            <h2 id="needs-heading">Identified needs</h2>
+            \(active.isEmpty ? HTML(raw: "<p>No needs identified yet. Record a screening below.</p>") : "<ul class=\"plain needs\">\(items)</ul>")
+            <p><a href="\(WebPath.newReferral(client.id))">Start a referral</a></p>
+            </section>
+            """
     }
 
     private var screeningHTML: HTML {
@@ -125,24 +128,26 @@ struct ClientPageView {
             let current = state.form.all(name).first ?? previous ?? ""
             let radios = ScreeningAnswer.allCases.map { answer -> HTML in
                 let id = "f-\(name)-\(answer.rawValue)"
-                return "<span class=\"check\"><input type=\"radio\" id=\"\(id)\" name=\"\(name)\" value=\"\(answer)\"\(HTML.attribute("checked", if: current == answer.rawValue))> <label for=\"\(id)\">\(Words.answer(answer))</label></span>"
+                return
+                    "<span class=\"check\"><input type=\"radio\" id=\"\(id)\" name=\"\(name)\" value=\"\(answer)\"\(HTML.attribute("checked", if: current == answer.rawValue))> <label for=\"\(id)\">\(Words.answer(answer))</label></span>"
             }
             return "<fieldset class=\"field checks\"><legend>\(Self.question(need))</legend>\(radios)</fieldset>"
         }
-        let last: HTML = latestScreening.map { "<p class=\"hint\">Last screened \(Components.date($0.screenedOn)); its answers are filled in.</p>" } ?? .empty
+        let last: HTML =
+            latestScreening.map { "<p class=\"hint\">Last screened \(Components.date($0.screenedOn)); its answers are filled in.</p>" } ?? .empty
         return """
-        <section class="panel" aria-labelledby="screening-heading">
-        <h2 id="screening-heading">Social needs screening</h2>
-        \(last)
-        \(Components.errorSummary(state))
-        <form method="post" action="\(WebPath.client(client.id))" novalidate>
-        \(Components.csrfField(csrf))\(Components.hidden("action", "screening"))
-        \(questions)
-        \(Components.textField("screenedOn", "Screened on", state: state, type: "date", hint: "Leave empty for today"))
-        <button type="submit">Record screening</button>
-        </form>
-        </section>
-        """
+            <section class="panel" aria-labelledby="screening-heading">
+            <h2 id="screening-heading">Social needs screening</h2>
+            \(last)
+            \(Components.errorSummary(state))
+            <form method="post" action="\(WebPath.client(client.id))" novalidate>
+            \(Components.csrfField(csrf))\(Components.hidden("action", "screening"))
+            \(questions)
+            \(Components.textField("screenedOn", "Screened on", state: state, type: "date", hint: "Leave empty for today"))
+            <button type="submit">Record screening</button>
+            </form>
+            </section>
+            """
     }
 
     static func question(_ need: NeedCategory) -> String {
@@ -164,22 +169,26 @@ struct ClientPageView {
         let rows = referrals.map { item -> HTML in
             let r = item.referral
             return """
-            <tr><td data-label="Need"><a href="\(WebPath.referral(r.id))">\(Words.need(r.needCategory))</a></td>
-            <td data-label="Partner">\(item.partnerName ?? "Open to any eligible partner")\(item.serviceName.map { "<br><span class=\"muted\">\($0)</span>" } ?? HTML.empty)</td>
-            <td data-label="Status">\(Components.statusBadge(r.status))</td>
-            <td data-label="Sent">\(Components.time(r.createdAt))</td></tr>
-            """
+                <tr><td data-label="Need"><a href="\(WebPath.referral(r.id))">\(Words.need(r.needCategory))</a></td>
+                <td data-label="Partner">\(item.partnerName ?? "Open to any eligible partner")\(item.serviceName.map { "<br><span class=\"muted\">\($0)</span>" } ?? HTML.empty)</td>
+                <td data-label="Status">\(Components.statusBadge(r.status))</td>
+                <td data-label="Sent">\(Components.time(r.createdAt))</td></tr>
+                """
         }
+        let referralsTable: HTML =
+            referrals.isEmpty
+            ? HTML(raw: "<p>No referrals yet.</p>")
+            : """
+            <table class="stack"><caption class="visually-hidden">Referrals for this client</caption>
+            <thead><tr><th scope="col">Need</th><th scope="col">Partner</th><th scope="col">Status</th><th scope="col">Sent</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
         return """
-        <section class="panel" aria-labelledby="referrals-heading">
-        <h2 id="referrals-heading">Referrals</h2>
-        \(referrals.isEmpty ? HTML(raw: "<p>No referrals yet.</p>") : """
-          <table class="stack"><caption class="visually-hidden">Referrals for this client</caption>
-          <thead><tr><th scope="col">Need</th><th scope="col">Partner</th><th scope="col">Status</th><th scope="col">Sent</th></tr></thead>
-          <tbody>\(rows)</tbody></table>
-          """)
-        </section>
-        """
+            <section class="panel" aria-labelledby="referrals-heading">
+            <h2 id="referrals-heading">Referrals</h2>
+            \(referralsTable)
+            </section>
+            """
     }
 }
 
@@ -187,17 +196,18 @@ struct ClientPageView {
 /// (where consent can be recorded on the spot).
 enum ConsentFields {
     static func render(state: FormState, grantees: [(value: String, label: String)]?, idSuffix: String = "") -> HTML {
-        let grantee: HTML = grantees.map {
-            Components.select("grantee", "Share with", state: state, options: $0, required: true, idSuffix: idSuffix)
-        } ?? .empty
+        let grantee: HTML =
+            grantees.map {
+                Components.select("grantee", "Share with", state: state, options: $0, required: true, idSuffix: idSuffix)
+            } ?? .empty
         return """
-        \(grantee)
-        \(Components.checkboxes("scopes", "What may be shared", state: state,
+            \(grantee)
+            \(Components.checkboxes("scopes", "What may be shared", state: state,
                                 options: ConsentScope.allCases.map { ($0.rawValue, Words.scope($0)) },
                                 checked: [ConsentScope.contact.rawValue, ConsentScope.needs.rawValue], idSuffix: idSuffix))
-        \(Components.select("purpose", "Purpose", state: state, options: Components.options(ConsentPurpose.self, label: Words.purpose), idSuffix: idSuffix))
-        \(Components.textField("validUntil", "Valid until", state: state, type: "date", hint: "Leave empty for no end date"))
-        """
+            \(Components.select("purpose", "Purpose", state: state, options: Components.options(ConsentPurpose.self, label: Words.purpose), idSuffix: idSuffix))
+            \(Components.textField("validUntil", "Valid until", state: state, type: "date", hint: "Leave empty for no end date"))
+            """
     }
 
     /// Reads the consent fields; the grantee comes from the form or is given.
@@ -207,9 +217,13 @@ enum ConsentFields {
             grantee = fixed
         } else {
             guard let raw = form["grantee"] else { throw ThawError.unprocessable("grantee", "required", "Choose who may see the information") }
-            if raw.hasPrefix("org:") { grantee = .organization(ID(String(raw.dropFirst(4)))) }
-            else if raw.hasPrefix("sector:"), let sector = Sector(rawValue: String(raw.dropFirst(7))) { grantee = .sector(sector) }
-            else { throw ThawError.invalid("grantee", "enum", "grantee must be an organisation or a sector") }
+            if raw.hasPrefix("org:") {
+                grantee = .organization(ID(String(raw.dropFirst(4))))
+            } else if raw.hasPrefix("sector:"), let sector = Sector(rawValue: String(raw.dropFirst(7))) {
+                grantee = .sector(sector)
+            } else {
+                throw ThawError.invalid("grantee", "enum", "grantee must be an organisation or a sector")
+            }
         }
         let scopes = try form.choices("scopes", ConsentScope.self)
         let purpose = try form.choice("purpose", ConsentPurpose.self) ?? .referral

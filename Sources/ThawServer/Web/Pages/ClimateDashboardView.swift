@@ -20,28 +20,28 @@ struct ClimateDashboardView {
     func render() -> HTML {
         let current = network.last { $0.start <= selected }
         return """
-        <h1>Integration climate</h1>
-        <p class="hint">Measured from the daily work between organisations: who reaches out, who answers in time, promises kept, feedback taken up. Weights: \(ClimateWords.weights(weights)).</p>
-        \(periodForm)
-        <div class="columns">
-        <div>
-        <section class="panel" aria-labelledby="map-heading"><h2 id="map-heading">The network in \(ClimateWords.month(selected, period))</h2>
-        \(ClimateCharts.networkMap(nodes: organizations.map { .init(id: $0.id, name: $0.name, sector: $0.sector) }, ties: mapTies,
+            <h1>Integration climate</h1>
+            <p class="hint">Measured from the daily work between organisations: who reaches out, who answers in time, promises kept, feedback taken up. Weights: \(ClimateWords.weights(weights)).</p>
+            \(periodForm)
+            <div class="columns">
+            <div>
+            <section class="panel" aria-labelledby="map-heading"><h2 id="map-heading">The network in \(ClimateWords.month(selected, period))</h2>
+            \(ClimateCharts.networkMap(nodes: organizations.map { .init(id: $0.id, name: $0.name, sector: $0.sector) }, ties: mapTies,
                                    link: { WebPath.climatePair($0, $1) },
                                    caption: ties.count > mapTies.count ? "The \(mapTies.count) busiest of \(ties.count) ties between organisations in \(ClimateWords.month(selected, period))."
                                                                         : "Ties between organisations in \(ClimateWords.month(selected, period))."))
-        </section>
-        <section class="panel" aria-labelledby="trend-heading"><h2 id="trend-heading">The network over time</h2>
-        \(trendChart)
-        </section>
-        </div>
-        <div>
-        \(measuresPanel(current))
-        \(coolingPanel)
-        </div>
-        </div>
-        \(tiesTable)
-        """
+            </section>
+            <section class="panel" aria-labelledby="trend-heading"><h2 id="trend-heading">The network over time</h2>
+            \(trendChart)
+            </section>
+            </div>
+            <div>
+            \(measuresPanel(current))
+            \(coolingPanel)
+            </div>
+            </div>
+            \(tiesTable)
+            """
     }
 
     private var periodForm: HTML {
@@ -58,31 +58,33 @@ struct ClimateDashboardView {
     private func measuresPanel(_ p: NetworkPeriod?) -> HTML {
         guard let p else { return .empty }
         return """
-        <section class="panel" aria-labelledby="measures-heading"><h2 id="measures-heading">Network measures</h2>
-        <dl class="facts">
-        <dt>Tie-weighted index</dt><dd>\(ClimateWords.index(p.tieWeightedIndex))</dd>
-        <dt>Ties</dt><dd>\(p.ties)</dd>
-        <dt>Density</dt><dd>\(ClimateWords.share(p.measures.density)) <span class="muted">of all possible pairs</span></dd>
-        <dt>Degree centralisation</dt><dd>\(ClimateWords.share(p.measures.degreeCentralisation)) <span class="muted">(1 = a star around one hub)</span></dd>
-        <dt>Directness</dt><dd>\(ClimateWords.share(p.measures.directness)) <span class="muted">of primary-care ↔ central-system pairs tied directly</span></dd>
-        </dl></section>
-        """
+            <section class="panel" aria-labelledby="measures-heading"><h2 id="measures-heading">Network measures</h2>
+            <dl class="facts">
+            <dt>Tie-weighted index</dt><dd>\(ClimateWords.index(p.tieWeightedIndex))</dd>
+            <dt>Ties</dt><dd>\(p.ties)</dd>
+            <dt>Density</dt><dd>\(ClimateWords.share(p.measures.density)) <span class="muted">of all possible pairs</span></dd>
+            <dt>Degree centralisation</dt><dd>\(ClimateWords.share(p.measures.degreeCentralisation)) <span class="muted">(1 = a star around one hub)</span></dd>
+            <dt>Directness</dt><dd>\(ClimateWords.share(p.measures.directness)) <span class="muted">of primary-care ↔ central-system pairs tied directly</span></dd>
+            </dl></section>
+            """
     }
 
     private var coolingPanel: HTML {
         let items = cooling.map { c -> HTML in
-            let what = c.reason == .quiet ? "no contact since \(ClimateWords.month(c.since, period))" : "falling since \(ClimateWords.month(c.since, period))"
+            let what =
+                c.reason == .quiet
+                ? "no contact since \(ClimateWords.month(c.since, period))" : "falling since \(ClimateWords.month(c.since, period))"
             return """
-            <li><a href="\(WebPath.climatePair(c.organizationIds[0], c.organizationIds[1]))">\(c.names.joined(separator: " – "))</a>
-            <span class="cooling-note">↓ \(what): usual \(Int(c.usualIndex.rounded())), latest \(c.latestIndex.map { String(Int($0.rounded())) } ?? "none")</span></li>
-            """
+                <li><a href="\(WebPath.climatePair(c.organizationIds[0], c.organizationIds[1]))">\(c.names.joined(separator: " – "))</a>
+                <span class="cooling-note">↓ \(what): usual \(Int(c.usualIndex.rounded())), latest \(c.latestIndex.map { String(Int($0.rounded())) } ?? "none")</span></li>
+                """
         }
         return """
-        <section class="panel" aria-labelledby="cooling-heading"><h2 id="cooling-heading">Cooling now</h2>
-        \(cooling.isEmpty ? HTML(raw: "<p>No partnership is cooling now.</p>") : "<ul class=\"plain\">\(items)</ul>")
-        <p class="hint">A fall below the level of the year before, in the last three whole periods (CUSUM), or regular contact that stopped.</p>
-        </section>
-        """
+            <section class="panel" aria-labelledby="cooling-heading"><h2 id="cooling-heading">Cooling now</h2>
+            \(cooling.isEmpty ? HTML(raw: "<p>No partnership is cooling now.</p>") : "<ul class=\"plain\">\(items)</ul>")
+            <p class="hint">A fall below the level of the year before, in the last three whole periods (CUSUM), or regular contact that stopped.</p>
+            </section>
+            """
     }
 
     private var trendChart: HTML {
@@ -90,8 +92,11 @@ struct ClimateDashboardView {
         let positions = values.indices.filter { values[$0] != nil }
         let bands = segments.map { ClimateCharts.Band(from: positions[$0.start], to: positions[$0.end - 1] + 1, direction: $0.direction) }
         let markers = PairClimateView.markers(events, periods: network.map { ($0.start, $0.end) })
-        return ClimateCharts.timeline(values: values, labels: network.map { ClimateWords.month($0.start, period) }, bands: bands, markers: markers,
-                                      caption: "Tie-weighted index of the network, \(ClimateWords.month(network.first?.start ?? selected, period)) to \(ClimateWords.month(network.last?.start ?? selected, period)).")
+        return ClimateCharts.timeline(
+            values: values, labels: network.map { ClimateWords.month($0.start, period) }, bands: bands, markers: markers,
+            caption:
+                "Tie-weighted index of the network, \(ClimateWords.month(network.first?.start ?? selected, period)) to \(ClimateWords.month(network.last?.start ?? selected, period))."
+        )
     }
 
     /// Ties shown in the table; the CSV has every one.
@@ -112,11 +117,11 @@ struct ClimateDashboardView {
             """
         }
         return """
-        <section aria-labelledby="ties-heading"><h2 id="ties-heading">\(ties.count > Self.tableLimit ? "The \(Self.tableLimit) coldest of \(ties.count) ties" : "Every tie") in \(ClimateWords.month(selected, period)), coldest first</h2>
-        \(ties.count > Self.tableLimit ? "<p class=\"hint\">Every tie is in the CSV download above.</p>" as HTML : "")
-        <table class="stack"><caption class="visually-hidden">Ties, their index and interactions</caption>
-        <thead><tr><th scope="col">Partnership</th><th scope="col">Index</th><th scope="col">Interactions</th></tr></thead>
-        <tbody>\(rows)</tbody></table></section>
-        """
+            <section aria-labelledby="ties-heading"><h2 id="ties-heading">\(ties.count > Self.tableLimit ? "The \(Self.tableLimit) coldest of \(ties.count) ties" : "Every tie") in \(ClimateWords.month(selected, period)), coldest first</h2>
+            \(ties.count > Self.tableLimit ? "<p class=\"hint\">Every tie is in the CSV download above.</p>" as HTML : "")
+            <table class="stack"><caption class="visually-hidden">Ties, their index and interactions</caption>
+            <thead><tr><th scope="col">Partnership</th><th scope="col">Index</th><th scope="col">Interactions</th></tr></thead>
+            <tbody>\(rows)</tbody></table></section>
+            """
     }
 }

@@ -12,7 +12,7 @@ enum ClimateWords {
         ("channelMix", "Channel mix", "formal and informal contact both used"),
         ("continuity", "Continuity", "weeks with any contact"),
         ("breadth", "Breadth", "how many people take part"),
-        ("survey", "Survey", "how they rate each other in pulse surveys"),
+        ("survey", "Survey", "how they rate each other in pulse surveys")
     ]
 
     static func value(_ c: ClimateComponents, _ key: String) -> Double? {

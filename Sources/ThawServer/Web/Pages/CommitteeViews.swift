@@ -9,22 +9,24 @@ struct NewCommitteeView {
     var csrf: String?
 
     func render() -> HTML {
-        let rules = DecisionRule.allCases.map { ($0.rawValue, PartnershipWords.rule($0).replacingOccurrences(of: "decides by ", with: "").capitalizedFirst) }
+        let rules = DecisionRule.allCases.map {
+            ($0.rawValue, PartnershipWords.rule($0).replacingOccurrences(of: "decides by ", with: "").capitalizedFirst)
+        }
         return """
-        <h1>Set up a committee</h1>
-        <section class="panel">
-        \(Components.errorSummary(state))
-        <form method="post" action="\(WebPath.newCommittee)" novalidate>\(Components.csrfField(csrf))
-        \(Components.textField("name", "Name", state: state, required: true))
-        \(Components.textArea("purpose", "Purpose", state: state))
-        \(Components.select("decisionRule", "How it decides", state: state, options: rules, selected: DecisionRule.sectorParity.rawValue,
+            <h1>Set up a committee</h1>
+            <section class="panel">
+            \(Components.errorSummary(state))
+            <form method="post" action="\(WebPath.newCommittee)" novalidate>\(Components.csrfField(csrf))
+            \(Components.textField("name", "Name", state: state, required: true))
+            \(Components.textArea("purpose", "Purpose", state: state))
+            \(Components.select("decisionRule", "How it decides", state: state, options: rules, selected: DecisionRule.sectorParity.rawValue,
                             hint: "Sector parity gives health and social partners equal authority: a motion passes only with a majority in every sector."))
-        \(Components.textField("quorum", "Quorum (member organisations that must vote)", state: state, type: "text", required: true, value: state.value("quorum", default: "2")))
-        \(Components.checkboxes("members", "Member organisations (yours included)", state: state,
+            \(Components.textField("quorum", "Quorum (member organisations that must vote)", state: state, type: "text", required: true, value: state.value("quorum", default: "2")))
+            \(Components.checkboxes("members", "Member organisations (yours included)", state: state,
                                 options: organizations.map { ($0.id.raw, "\($0.name) — \(Words.sector($0.sector))") }, checked: [me.id.raw]))
-        <button type="submit">Set up the committee</button>
-        </form></section>
-        """
+            <button type="submit">Set up the committee</button>
+            </form></section>
+            """
     }
 }
 
@@ -60,43 +62,57 @@ struct CommitteeView {
 
     private var membersHTML: HTML {
         let rows = members.map { m -> HTML in
-            let left: HTML = m.leftAt.map { " <span class=\"badge\">Left \(Components.time($0))</span><br><span class=\"muted\">“\(m.leftReason ?? "")”</span>" } ?? .empty
+            let left: HTML =
+                m.leftAt.map { " <span class=\"badge\">Left \(Components.time($0))</span><br><span class=\"muted\">“\(m.leftReason ?? "")”</span>" }
+                ?? .empty
             return "<li><strong>\(m.organizationName)</strong> <span class=\"muted\">\(Words.sector(m.sector))</span>\(left)</li>"
         }
-        let leave: HTML = isCurrentMember ? """
+        let leave: HTML =
+            isCurrentMember
+            ? """
             <details\(HTML.attribute("open", if: failed?.action == "leave"))><summary>Leave this committee</summary>
             <form method="post" action="\(path)" novalidate data-confirm="Leave this committee? It is recorded with your reason.">\(Components.csrfField(csrf))\(Components.hidden("action", "leave"))
             \(Components.textArea("reason", "Why your organisation is leaving", state: state("leave"), required: true))
             <button type="submit" class="button-danger">Leave the committee</button></form></details>
             """ : "<p class=\"muted\">Your organisation is no longer a member; you can read the record.</p>"
-        return "<section class=\"panel\" aria-labelledby=\"members-heading\"><h2 id=\"members-heading\">Members</h2><ul class=\"plain\">\(rows)</ul>\(leave)</section>"
+        return
+            "<section class=\"panel\" aria-labelledby=\"members-heading\"><h2 id=\"members-heading\">Members</h2><ul class=\"plain\">\(rows)</ul>\(leave)</section>"
     }
 
     private var decisionsHTML: HTML {
         let rows = decisions.map { d -> HTML in
             let votes = d.votes.map { "<li>\(names[$0.organizationId] ?? "A member"): \(PartnershipWords.vote($0.choice))</li>" as HTML }
-            let outcome: HTML = d.tally.map { "<p><strong>\(d.status == .passed ? "Passed" : "Did not pass")</strong> — \($0.explanation) (\($0.approve) for, \($0.reject) against, \($0.abstain) abstaining, \($0.absent) not voting)</p>" }
+            let outcome: HTML =
+                d.tally.map {
+                    "<p><strong>\(d.status == .passed ? "Passed" : "Did not pass")</strong> — \($0.explanation) (\($0.approve) for, \($0.reject) against, \($0.abstain) abstaining, \($0.absent) not voting)</p>"
+                }
                 ?? "<p><span class=\"badge\">Open for votes</span></p>"
             var actions: [HTML] = []
             if d.status == .open && isCurrentMember {
                 if !d.votes.contains(where: { $0.organizationId == me.id }) {
                     let choices = VoteChoice.allCases.map { c -> HTML in
                         let id = "vote-\(d.id.raw)-\(c.rawValue)"
-                        return "<span class=\"check\"><input type=\"radio\" id=\"\(id)\" name=\"choice\" value=\"\(c)\"\(HTML.attribute("checked", if: c == .approve))> <label for=\"\(id)\">\(PartnershipWords.vote(c))</label></span>"
+                        return
+                            "<span class=\"check\"><input type=\"radio\" id=\"\(id)\" name=\"choice\" value=\"\(c)\"\(HTML.attribute("checked", if: c == .approve))> <label for=\"\(id)\">\(PartnershipWords.vote(c))</label></span>"
                     }
-                    actions.append("""
+                    actions.append(
+                        """
                         <form method="post" action="\(path)">\(Components.csrfField(csrf))\(Components.hidden("action", "vote"))\(Components.hidden("decision", d.id.raw))
                         <fieldset class="checks"><legend>Your organisation's vote</legend>\(choices)</fieldset><button type="submit">Vote</button></form>
                         """)
                 }
-                actions.append("""
+                actions.append(
+                    """
                     <form method="post" action="\(path)">\(Components.csrfField(csrf))\(Components.hidden("action", "close"))\(Components.hidden("decision", d.id.raw))
                     <button type="submit" class="button-secondary">Count the votes<span class="visually-hidden"> on “\(d.motion)”</span></button></form>
                     """)
             }
-            return "<li class=\"panel\"><p><strong>\(d.motion)</strong> <span class=\"muted\">put \(Components.time(d.openedAt))</span></p>\(outcome)<ul>\(votes)</ul><div class=\"actions\">\(actions)</div></li>"
+            return
+                "<li class=\"panel\"><p><strong>\(d.motion)</strong> <span class=\"muted\">put \(Components.time(d.openedAt))</span></p>\(outcome)<ul>\(votes)</ul><div class=\"actions\">\(actions)</div></li>"
         }
-        let propose: HTML = isCurrentMember ? """
+        let propose: HTML =
+            isCurrentMember
+            ? """
             <details\(HTML.attribute("open", if: failed?.action == "motion"))><summary>Put a motion</summary>
             \(Components.errorSummary(state("motion")))
             <form method="post" action="\(path)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "motion"))
@@ -104,10 +120,10 @@ struct CommitteeView {
             """ : .empty
         let error: HTML = ["vote", "close"].contains(failed?.action ?? "") ? Components.errorSummary(failed!.state) : .empty
         return """
-        <section aria-labelledby="decisions-heading"><h2 id="decisions-heading">Decision log</h2>
-        \(error)\(propose)
-        \(decisions.isEmpty ? HTML(raw: "<p>No motions yet.</p>") : "<ul class=\"plain\">\(rows)</ul>")</section>
-        """
+            <section aria-labelledby="decisions-heading"><h2 id="decisions-heading">Decision log</h2>
+            \(error)\(propose)
+            \(decisions.isEmpty ? HTML(raw: "<p>No motions yet.</p>") : "<ul class=\"plain\">\(rows)</ul>")</section>
+            """
     }
 
     private var meetingsHTML: HTML {
@@ -115,12 +131,14 @@ struct CommitteeView {
             let agenda = m.agenda.map { "<li>\($0)</li>" as HTML }
             let present = m.attendeeIds.compactMap { people[$0] }.joined(separator: ", ")
             return """
-            <li class="panel"><h3>Meeting of \(Components.time(m.heldAt))</h3><p class="muted">Present: \(present.isEmpty ? "not recorded" : present)</p>
-            <ol>\(agenda)</ol>\(m.minutes.map { "<p><strong>Minutes:</strong> \($0)</p>" as HTML } ?? .empty)</li>
-            """
+                <li class="panel"><h3>Meeting of \(Components.time(m.heldAt))</h3><p class="muted">Present: \(present.isEmpty ? "not recorded" : present)</p>
+                <ol>\(agenda)</ol>\(m.minutes.map { "<p><strong>Minutes:</strong> \($0)</p>" as HTML } ?? .empty)</li>
+                """
         }
         let s = state("meeting")
-        let record: HTML = isCurrentMember ? """
+        let record: HTML =
+            isCurrentMember
+            ? """
             <details\(HTML.attribute("open", if: failed?.action == "meeting"))><summary>Record a meeting</summary>
             \(Components.errorSummary(s))
             <form method="post" action="\(path)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "meeting"))
@@ -130,7 +148,8 @@ struct CommitteeView {
             \(Components.checkboxes("attendeeIds", "Present", state: s, options: people.sorted { $0.value < $1.value }.map { ($0.key.raw, $0.value) }, checked: []))
             <button type="submit">Record the meeting</button></form></details>
             """ : .empty
-        return "<section aria-labelledby=\"meetings-heading\"><h2 id=\"meetings-heading\">Meetings</h2>\(record)\(meetings.isEmpty ? HTML(raw: "<p>No meetings recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")</section>"
+        return
+            "<section aria-labelledby=\"meetings-heading\"><h2 id=\"meetings-heading\">Meetings</h2>\(record)\(meetings.isEmpty ? HTML(raw: "<p>No meetings recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")</section>"
     }
 }
 
@@ -144,18 +163,20 @@ struct TimelineView {
     func render() -> HTML {
         let rows = items.map { item -> HTML in
             if let event = item.event {
-                return "<li class=\"event\">\(Components.date(event.occurredOn)) — <strong>\(event.title)</strong> <span class=\"badge\">\(PartnershipWords.event(event.kind))</span></li>"
+                return
+                    "<li class=\"event\">\(Components.date(event.occurredOn)) — <strong>\(event.title)</strong> <span class=\"badge\">\(PartnershipWords.event(event.kind))</span></li>"
             }
             guard let entry = item.activity else { return .empty }
             let who = names[entry.actorOrganizationId] ?? "An organisation"
             let to: HTML = entry.counterpartOrganizationId.flatMap { names[$0] }.map { " → \($0)" } ?? .empty
-            return "<li>\(Components.time(entry.at)) — <strong>\(who)</strong>\(to): \(PartnershipWords.activity(entry)) <span class=\"muted\">(\(entry.channel.rawValue))</span></li>"
+            return
+                "<li>\(Components.time(entry.at)) — <strong>\(who)</strong>\(to): \(PartnershipWords.activity(entry)) <span class=\"muted\">(\(entry.channel.rawValue))</span></li>"
         }
         return """
-        <p class="no-print"><a href="\(back.href)">← \(back.label)</a></p>
-        <h1>\(title)</h1>
-        \(items.isEmpty ? HTML(raw: "<p>Nothing yet.</p>") : "<ol class=\"timeline\">\(rows)</ol>")
-        """
+            <p class="no-print"><a href="\(back.href)">← \(back.label)</a></p>
+            <h1>\(title)</h1>
+            \(items.isEmpty ? HTML(raw: "<p>Nothing yet.</p>") : "<ol class=\"timeline\">\(rows)</ol>")
+            """
     }
 }
 
@@ -189,7 +210,8 @@ extension PartnershipWords {
         case "consultation.answered": return "answered a feedback item (" + (entry.detail["response"] ?? "") + ")"
         case "consultation.closed": return "closed a consultation"
         case "thread.message": return "wrote in a conversation"
-        case "signal.sent": return "signalled: " + (entry.detail["kind"].flatMap(Signal.Kind.init(rawValue:)).map(signal) ?? "a choice made for partners")
+        case "signal.sent":
+            return "signalled: " + (entry.detail["kind"].flatMap(Signal.Kind.init(rawValue:)).map(signal) ?? "a choice made for partners")
         case "signal.acknowledged": return "acknowledged a signal"
         case "funding.agreed": return "agreed joint funding"
         case "funding.renewal": return "updated a funding renewal: " + (entry.detail["renewal"] ?? "")

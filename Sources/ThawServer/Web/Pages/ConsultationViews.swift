@@ -43,18 +43,18 @@ struct ConsultationView {
     func render() -> HTML {
         let unanswered = items.filter { $0.response == nil }.count
         return """
-        <p class="no-print"><a href="\(WebPath.partnership)">← Partnership</a></p>
-        <h1>\(consultation.title)</h1>
-        <p class="muted">From \(names[consultation.organizationId] ?? "a partner") to \(consultation.invitedOrganizationIds.compactMap { names[$0] }.joined(separator: ", ")); feedback by \(Components.date(consultation.deadline)).
-        <span class="badge">\(consultation.status == .open ? "Open" : "Closed")</span></p>
-        <section class="panel" aria-labelledby="proposal-heading"><h2 id="proposal-heading">The proposal</h2><p>\(consultation.proposal)</p></section>
-        \(failed.map { Components.errorSummary($0.state) } ?? .empty)
-        <section aria-labelledby="said-heading"><h2 id="said-heading">You said, we did</h2>
-        <p>\(items.count) item\(items.count == 1 ? "" : "s") of feedback, \(unanswered) without an answer. <a href="\(WebPath.consultationExport(consultation.id))">Download as CSV</a></p>
-        \(items.isEmpty ? HTML(raw: "<p>No feedback yet.</p>") : "<ol class=\"plain\">\(items.map(item))</ol>")
-        </section>
-        \(feedbackForm)\(closeForm)
-        """
+            <p class="no-print"><a href="\(WebPath.partnership)">← Partnership</a></p>
+            <h1>\(consultation.title)</h1>
+            <p class="muted">From \(names[consultation.organizationId] ?? "a partner") to \(consultation.invitedOrganizationIds.compactMap { names[$0] }.joined(separator: ", ")); feedback by \(Components.date(consultation.deadline)).
+            <span class="badge">\(consultation.status == .open ? "Open" : "Closed")</span></p>
+            <section class="panel" aria-labelledby="proposal-heading"><h2 id="proposal-heading">The proposal</h2><p>\(consultation.proposal)</p></section>
+            \(failed.map { Components.errorSummary($0.state) } ?? .empty)
+            <section aria-labelledby="said-heading"><h2 id="said-heading">You said, we did</h2>
+            <p>\(items.count) item\(items.count == 1 ? "" : "s") of feedback, \(unanswered) without an answer. <a href="\(WebPath.consultationExport(consultation.id))">Download as CSV</a></p>
+            \(items.isEmpty ? HTML(raw: "<p>No feedback yet.</p>") : "<ol class=\"plain\">\(items.map(item))</ol>")
+            </section>
+            \(feedbackForm)\(closeForm)
+            """
     }
 
     private func item(_ item: FeedbackItem) -> HTML {
@@ -65,7 +65,8 @@ struct ConsultationView {
             let s = failed?.action == "answer-" + item.id.raw ? failed!.state : FormState()
             let choices = FeedbackItem.Response.allCases.map { r -> HTML in
                 let id = "answer-\(item.id.raw)-\(r.rawValue)"
-                return "<span class=\"check\"><input type=\"radio\" id=\"\(id)\" name=\"response\" value=\"\(r)\"\(HTML.attribute("checked", if: s.value("response") == r.rawValue))> <label for=\"\(id)\">\(PartnershipWords.response(r))</label></span>"
+                return
+                    "<span class=\"check\"><input type=\"radio\" id=\"\(id)\" name=\"response\" value=\"\(r)\"\(HTML.attribute("checked", if: s.value("response") == r.rawValue))> <label for=\"\(id)\">\(PartnershipWords.response(r))</label></span>"
             }
             let textId = "answer-text-\(item.id.raw)"
             answer = """
@@ -84,27 +85,31 @@ struct ConsultationView {
         guard invited, consultation.status == .open, today <= consultation.deadline else { return .empty }
         let s = state("feedback")
         return """
-        <section class="panel" aria-labelledby="feedback-heading"><h2 id="feedback-heading">Give feedback</h2>
-        <form method="post" action="\(path)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "feedback"))
-        \(Components.textArea("text", "One point of feedback", state: s, required: true, hint: "Add each point separately, so each gets its own answer."))
-        <button type="submit">Add feedback</button></form></section>
-        """
+            <section class="panel" aria-labelledby="feedback-heading"><h2 id="feedback-heading">Give feedback</h2>
+            <form method="post" action="\(path)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "feedback"))
+            \(Components.textArea("text", "One point of feedback", state: s, required: true, hint: "Add each point separately, so each gets its own answer."))
+            <button type="submit">Add feedback</button></form></section>
+            """
     }
 
     private var closeForm: HTML {
         guard proposer, consultation.status == .open else { return .empty }
         return """
-        <form method="post" action="\(path)" class="no-print">\(Components.csrfField(csrf))\(Components.hidden("action", "close"))
-        <button type="submit" class="button-secondary">Close the consultation</button> <span class="hint">Only once every item has an answer.</span></form>
-        """
+            <form method="post" action="\(path)" class="no-print">\(Components.csrfField(csrf))\(Components.hidden("action", "close"))
+            <button type="submit" class="button-secondary">Close the consultation</button> <span class="hint">Only once every item has an answer.</span></form>
+            """
     }
 
     /// The "you said, we did" record as CSV: one row per item.
     static func csv(_ consultation: Consultation, _ items: [FeedbackItem], names: [ID<Organization>: String]) -> String {
-        CSV.document(header: ["consultation", "partner", "you said", "we did", "answer", "answered at"], rows: items.map { item in
-            [consultation.title, names[item.organizationId] ?? item.organizationId.raw, item.text,
-             item.response.map(PartnershipWords.response) ?? "", item.responseText ?? "", item.respondedAt?.description ?? ""]
-        })
+        CSV.document(
+            header: ["consultation", "partner", "you said", "we did", "answer", "answered at"],
+            rows: items.map { item in
+                [
+                    consultation.title, names[item.organizationId] ?? item.organizationId.raw, item.text,
+                    item.response.map(PartnershipWords.response) ?? "", item.responseText ?? "", item.respondedAt?.description ?? ""
+                ]
+            })
     }
 }
 
@@ -123,24 +128,24 @@ struct CommitmentsView {
         let made = commitments.filter { $0.organizationId == me.id }, received = commitments.filter { $0.toOrganizationId == me.id }
         let s = failed?.action == "create" ? failed!.state : FormState()
         return """
-        <p class="no-print"><a href="\(WebPath.partnership)">← Partnership</a></p>
-        <h1>Commitments</h1>
-        \(failed.flatMap { $0.action == "create" ? nil : Components.errorSummary($0.state) } ?? .empty)
-        <div class="columns">
-        <div>
-        <section aria-labelledby="made-heading"><h2 id="made-heading">Made by \(me.name)</h2>\(list(made, ours: true))</section>
-        <section aria-labelledby="received-heading"><h2 id="received-heading">Made to \(me.name)</h2>\(list(received, ours: false))</section>
-        </div>
-        <section class="panel" aria-labelledby="new-heading"><h2 id="new-heading">Record a commitment</h2>
-        \(Components.errorSummary(s))
-        <form method="post" action="\(WebPath.commitments)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "create"))
-        \(Components.select("to", "Made to", state: s, options: [("", "Choose…")] + organizations.filter { $0.id != me.id }.map { ($0.id.raw, $0.name) }, required: true))
-        \(Components.textArea("what", "What was promised", state: s, required: true))
-        \(Components.select("context", "Where it was promised", state: s, options: Components.options(Commitment.Context.self) { $0.rawValue.capitalizedFirst }))
-        \(Components.textField("dueOn", "Due by", state: s, type: "date", required: true))
-        <button type="submit">Record the commitment</button></form></section>
-        </div>
-        """
+            <p class="no-print"><a href="\(WebPath.partnership)">← Partnership</a></p>
+            <h1>Commitments</h1>
+            \(failed.flatMap { $0.action == "create" ? nil : Components.errorSummary($0.state) } ?? .empty)
+            <div class="columns">
+            <div>
+            <section aria-labelledby="made-heading"><h2 id="made-heading">Made by \(me.name)</h2>\(list(made, ours: true))</section>
+            <section aria-labelledby="received-heading"><h2 id="received-heading">Made to \(me.name)</h2>\(list(received, ours: false))</section>
+            </div>
+            <section class="panel" aria-labelledby="new-heading"><h2 id="new-heading">Record a commitment</h2>
+            \(Components.errorSummary(s))
+            <form method="post" action="\(WebPath.commitments)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "create"))
+            \(Components.select("to", "Made to", state: s, options: [("", "Choose…")] + organizations.filter { $0.id != me.id }.map { ($0.id.raw, $0.name) }, required: true))
+            \(Components.textArea("what", "What was promised", state: s, required: true))
+            \(Components.select("context", "Where it was promised", state: s, options: Components.options(Commitment.Context.self) { $0.rawValue.capitalizedFirst }))
+            \(Components.textField("dueOn", "Due by", state: s, type: "date", required: true))
+            <button type="submit">Record the commitment</button></form></section>
+            </div>
+            """
     }
 
     private func list(_ commitments: [Commitment], ours: Bool) -> HTML {
@@ -153,12 +158,14 @@ struct CommitmentsView {
                 forms.append(change(c, "renegotiate", "Renegotiate", [("reason", "Why the date moves")], date: true))
                 if c.status == .open { forms.append(change(c, "withdraw", "Withdraw", [("reason", "Why it is withdrawn")])) }
             }
-            let detail: HTML = c.evidence.map { "<br><span class=\"muted\">Evidence: \($0)</span>" } ?? c.reason.map { "<br><span class=\"muted\">\($0)</span>" } ?? .empty
+            let detail: HTML =
+                c.evidence.map { "<br><span class=\"muted\">Evidence: \($0)</span>" } ?? c.reason.map { "<br><span class=\"muted\">\($0)</span>" }
+                ?? .empty
             return """
-            <li class="panel"><strong>\(c.what)</strong> — \(ours ? "to" : "from") \(other)<br>
-            <span class="badge">\(PartnershipWords.commitment(c.status))</span> due \(Components.date(c.dueOn))\(c.renegotiations > 0 ? HTML(raw: " · renegotiated \(c.renegotiations)×") : .empty)\(detail)
-            <div class="actions">\(forms)</div></li>
-            """
+                <li class="panel"><strong>\(c.what)</strong> — \(ours ? "to" : "from") \(other)<br>
+                <span class="badge">\(PartnershipWords.commitment(c.status))</span> due \(Components.date(c.dueOn))\(c.renegotiations > 0 ? HTML(raw: " · renegotiated \(c.renegotiations)×") : .empty)\(detail)
+                <div class="actions">\(forms)</div></li>
+                """
         }
         return "<ul class=\"plain\">\(rows)</ul>"
     }
@@ -169,12 +176,14 @@ struct CommitmentsView {
             return "<div class=\"field\"><label for=\"\(id)\">\(text)</label><textarea id=\"\(id)\" name=\"\(name)\" rows=\"2\"></textarea></div>"
         }
         let dateId = "\(action)-due-\(c.id.raw)"
-        let dateField: HTML = date ? "<div class=\"field\"><label for=\"\(dateId)\">New due date</label><input type=\"date\" id=\"\(dateId)\" name=\"dueOn\"></div>" : .empty
+        let dateField: HTML =
+            date
+            ? "<div class=\"field\"><label for=\"\(dateId)\">New due date</label><input type=\"date\" id=\"\(dateId)\" name=\"dueOn\"></div>" : .empty
         return """
-        <details><summary>\(label)<span class="visually-hidden">: \(c.what)</span></summary>
-        <form method="post" action="\(WebPath.commitments)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", action))\(Components.hidden("commitment", c.id.raw))\(Components.hidden("version", String(c.version)))
-        \(inputs)\(dateField)<button type="submit">\(label)</button></form></details>
-        """
+            <details><summary>\(label)<span class="visually-hidden">: \(c.what)</span></summary>
+            <form method="post" action="\(WebPath.commitments)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", action))\(Components.hidden("commitment", c.id.raw))\(Components.hidden("version", String(c.version)))
+            \(inputs)\(dateField)<button type="submit">\(label)</button></form></details>
+            """
     }
 }
 
@@ -192,12 +201,12 @@ struct ThreadView {
             "<li class=\"\(m.authorId == me ? "mine" : "theirs")\"><p class=\"meta\">\(names[m.organizationId] ?? "A partner") · \(Components.time(m.sentAt))</p><p>\(m.body)</p></li>"
         }
         return """
-        <p class="no-print"><a href="\(WebPath.partnership)">← Partnership</a></p>
-        <h1>\(thread.subject)</h1>
-        <p class="muted">Between \(Set(thread.participants.map(\.organizationId)).compactMap { names[$0] }.sorted().joined(separator: ", ")). Only the participants can read this.</p>
-        <ul class="messages">\(items)</ul>
-        <form method="post" action="\(WebPath.thread(thread.id))" novalidate>\(Components.csrfField(csrf))
-        \(Components.textArea("body", "Reply", state: state, required: true))<button type="submit">Send</button></form>
-        """
+            <p class="no-print"><a href="\(WebPath.partnership)">← Partnership</a></p>
+            <h1>\(thread.subject)</h1>
+            <p class="muted">Between \(Set(thread.participants.map(\.organizationId)).compactMap { names[$0] }.sorted().joined(separator: ", ")). Only the participants can read this.</p>
+            <ul class="messages">\(items)</ul>
+            <form method="post" action="\(WebPath.thread(thread.id))" novalidate>\(Components.csrfField(csrf))
+            \(Components.textArea("body", "Reply", state: state, required: true))<button type="submit">Send</button></form>
+            """
     }
 }

@@ -23,53 +23,57 @@ struct NewReferralView {
 
     func render() -> HTML {
         let categories = [("", "Choose a need…")] + NeedCategory.allCases.map { ($0.rawValue, Words.need($0)) }
-        let needBoxes: HTML = needs.isEmpty ? .empty : Components.checkboxes(
-            "needIds", "Identified needs this referral addresses", state: state,
-            options: needs.map { ($0.id.raw, Words.need($0.category) + " (identified " + Words.date($0.identifiedOn) + ")") },
-            checked: [])
+        let needBoxes: HTML =
+            needs.isEmpty
+            ? .empty
+            : Components.checkboxes(
+                "needIds", "Identified needs this referral addresses", state: state,
+                options: needs.map { ($0.id.raw, Words.need($0.category) + " (identified " + Words.date($0.identifiedOn) + ")") },
+                checked: [])
         let capacities = state.values("capacity").isEmpty ? [Capacity.accepting.rawValue, Capacity.waitlist.rawValue] : state.values("capacity")
         return """
-        <h1>New referral for \(client.givenName) \(client.familyName)</h1>
-        \(Components.errorSummary(state))
-        <form method="post" action="\(WebPath.newReferral(client.id))" novalidate>
-        \(Components.csrfField(csrf))\(Components.hidden("idempotencyKey", idempotencyKey))
-        <section class="panel" aria-labelledby="need-heading">
-        <h2 id="need-heading">1. The need and matching services</h2>
-        \(Components.select("needCategory", "Need", state: state, options: categories, required: true))
-        \(needBoxes)
-        <div class="filters">
-        \(Components.textField("keyword", "Keyword", state: state, type: "search"))
-        \(Components.textField("area", "Area served", state: state))
-        \(Components.textField("language", "Language", state: state, hint: "e.g. en, fr, pa"))
-        </div>
-        \(Components.checkboxes("capacity", "Capacity", state: state,
+            <h1>New referral for \(client.givenName) \(client.familyName)</h1>
+            \(Components.errorSummary(state))
+            <form method="post" action="\(WebPath.newReferral(client.id))" novalidate>
+            \(Components.csrfField(csrf))\(Components.hidden("idempotencyKey", idempotencyKey))
+            <section class="panel" aria-labelledby="need-heading">
+            <h2 id="need-heading">1. The need and matching services</h2>
+            \(Components.select("needCategory", "Need", state: state, options: categories, required: true))
+            \(needBoxes)
+            <div class="filters">
+            \(Components.textField("keyword", "Keyword", state: state, type: "search"))
+            \(Components.textField("area", "Area served", state: state))
+            \(Components.textField("language", "Language", state: state, hint: "e.g. en, fr, pa"))
+            </div>
+            \(Components.checkboxes("capacity", "Capacity", state: state,
                                 options: Capacity.allCases.map { ($0.rawValue, Words.capacity($0)) }, checked: Set(capacities)))
-        <button type="submit" name="action" value="search" class="button-secondary">Find services</button>
-        </section>
-        \(matches.map(resultsHTML) ?? .empty)
-        </form>
-        """
+            <button type="submit" name="action" value="search" class="button-secondary">Find services</button>
+            </section>
+            \(matches.map(resultsHTML) ?? .empty)
+            </form>
+            """
     }
 
     private func resultsHTML(_ matches: [Match]) -> HTML {
         let chosen = state.value("target")
         let items = matches.map { match -> HTML in
             let id = "target-\(match.service.id.raw)"
-            let consent: HTML = match.consentScopes.isEmpty
+            let consent: HTML =
+                match.consentScopes.isEmpty
                 ? "<span class=\"overdue\"><span aria-hidden=\"true\">⚠ </span>No consent covers this partner yet — record it below to send.</span>"
                 : "<span>Consent covers this partner: \(match.consentScopes.sorted { $0.rawValue < $1.rawValue }.map { Words.scope($0) }.joined(separator: ", ")).</span>"
             return """
-            <li class="panel service">
-            <input type="radio" id="\(id)" name="target" value="service:\(match.service.id.raw)"\(HTML.attribute("checked", if: chosen == "service:" + match.service.id.raw))>
-            <label for="\(id)"><strong>\(match.service.name)</strong> — \(match.organization.name)</label>
-            \(Components.capacityBadge(match.service.capacity))
-            <p>\(match.service.description)</p>
-            <dl class="facts"><dt>Eligibility</dt><dd>\(match.service.eligibility.isEmpty ? "Anyone" : match.service.eligibility)</dd>
-            <dt>Area</dt><dd>\(match.service.areaServed)</dd>
-            <dt>Languages</dt><dd>\(match.service.languages.joined(separator: ", "))</dd>
-            <dt>Consent</dt><dd>\(consent)</dd></dl>
-            </li>
-            """
+                <li class="panel service">
+                <input type="radio" id="\(id)" name="target" value="service:\(match.service.id.raw)"\(HTML.attribute("checked", if: chosen == "service:" + match.service.id.raw))>
+                <label for="\(id)"><strong>\(match.service.name)</strong> — \(match.organization.name)</label>
+                \(Components.capacityBadge(match.service.capacity))
+                <p>\(match.service.description)</p>
+                <dl class="facts"><dt>Eligibility</dt><dd>\(match.service.eligibility.isEmpty ? "Anyone" : match.service.eligibility)</dd>
+                <dt>Area</dt><dd>\(match.service.areaServed)</dd>
+                <dt>Languages</dt><dd>\(match.service.languages.joined(separator: ", "))</dd>
+                <dt>Consent</dt><dd>\(consent)</dd></dl>
+                </li>
+                """
         }
         let openOption: HTML = """
             <li class="panel service">
@@ -78,34 +82,37 @@ struct NewReferralView {
             <p class="hint">\(hasActiveConsent ? "The client's active consents decide which partners may see it." : "The client has no active consent yet: record one below (for example for every social-care organisation).")</p>
             </li>
             """
-        let grantees: [(value: String, label: String)] = [("partner", "The partner chosen above")]
+        let grantees: [(value: String, label: String)] =
+            [("partner", "The partner chosen above")]
             + Sector.allCases.map { ("sector:" + $0.rawValue, "Every " + Words.sector($0).lowercased() + " organisation") }
         let priorities = Components.options(Priority.self, label: Words.priority)
-        let targetError: HTML = state.errors["target"].map { "<p class=\"field-error\" id=\"f-target\"><span aria-hidden=\"true\">⚠ </span>\($0)</p>" } ?? .empty
-        let consentError: HTML = state.errors["consent"].map { "<p class=\"field-error\" id=\"f-consent\"><span aria-hidden=\"true\">⚠ </span>\($0)</p>" } ?? .empty
+        let targetError: HTML =
+            state.errors["target"].map { "<p class=\"field-error\" id=\"f-target\"><span aria-hidden=\"true\">⚠ </span>\($0)</p>" } ?? .empty
+        let consentError: HTML =
+            state.errors["consent"].map { "<p class=\"field-error\" id=\"f-consent\"><span aria-hidden=\"true\">⚠ </span>\($0)</p>" } ?? .empty
         return """
-        <section aria-labelledby="results-heading">
-        <h2 id="results-heading">2. Choose where to send it</h2>
-        <fieldset class="field"><legend>\(matches.isEmpty ? "No service matches; you can still leave the referral open." : "\(matches.count) matching service\(matches.count == 1 ? "" : "s")")</legend>
-        \(targetError)
-        <ul class="plain results">\(items)\(openOption)</ul>
-        </fieldset>
-        </section>
-        <section class="panel" aria-labelledby="consent-heading">
-        <h2 id="consent-heading">3. Consent</h2>
-        \(consentError)
-        <div class="check"><input type="checkbox" id="f-recordConsent" name="recordConsent" value="yes"\(HTML.attribute("checked", if: state.value("recordConsent") == "yes"))>
-        <label for="f-recordConsent">The client has just consented to share their information as follows</label></div>
-        \(ConsentFields.render(state: state, grantees: grantees))
-        </section>
-        <section class="panel" aria-labelledby="details-heading">
-        <h2 id="details-heading">4. Details and send</h2>
-        \(Components.select("priority", "Priority", state: state, options: priorities, selected: Priority.routine.rawValue))
-        \(Components.textArea("note", "Note for the partner", state: state, hint: "Shared only if the client's consent covers referral notes"))
-        \(Components.textField("firstResponseDue", "First response due", state: state, type: "date", hint: "Leave empty for the default for this priority"))
-        \(Components.textField("followUpDue", "Follow up on", state: state, type: "date", hint: "Leave empty for two weeks from today"))
-        <button type="submit" name="action" value="send">Send referral</button>
-        </section>
-        """
+            <section aria-labelledby="results-heading">
+            <h2 id="results-heading">2. Choose where to send it</h2>
+            <fieldset class="field"><legend>\(matches.isEmpty ? "No service matches; you can still leave the referral open." : "\(matches.count) matching service\(matches.count == 1 ? "" : "s")")</legend>
+            \(targetError)
+            <ul class="plain results">\(items)\(openOption)</ul>
+            </fieldset>
+            </section>
+            <section class="panel" aria-labelledby="consent-heading">
+            <h2 id="consent-heading">3. Consent</h2>
+            \(consentError)
+            <div class="check"><input type="checkbox" id="f-recordConsent" name="recordConsent" value="yes"\(HTML.attribute("checked", if: state.value("recordConsent") == "yes"))>
+            <label for="f-recordConsent">The client has just consented to share their information as follows</label></div>
+            \(ConsentFields.render(state: state, grantees: grantees))
+            </section>
+            <section class="panel" aria-labelledby="details-heading">
+            <h2 id="details-heading">4. Details and send</h2>
+            \(Components.select("priority", "Priority", state: state, options: priorities, selected: Priority.routine.rawValue))
+            \(Components.textArea("note", "Note for the partner", state: state, hint: "Shared only if the client's consent covers referral notes"))
+            \(Components.textField("firstResponseDue", "First response due", state: state, type: "date", hint: "Leave empty for the default for this priority"))
+            \(Components.textField("followUpDue", "Follow up on", state: state, type: "date", hint: "Leave empty for two weeks from today"))
+            <button type="submit" name="action" value="send">Send referral</button>
+            </section>
+            """
     }
 }

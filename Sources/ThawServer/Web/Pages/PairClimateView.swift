@@ -20,27 +20,29 @@ struct PairClimateView {
     func render() -> HTML {
         let latest = whole.last
         return """
-        <h1>Climate: \(a.name) and \(b.name)</h1>
-        <p class="hint">Weights: \(ClimateWords.weights(weights)). Penalty for change points \(String(format: "%.2f", history.penalty)), shortest segment \(history.minSize) periods.
-        <a href="\(WebPath.climate)">Back to the network</a> · <a href="\(WebPath.climatePairCSV(a.id, b.id))?period=\(period)">Download every period (CSV)</a></p>
-        \(coolingNotice)
-        <div class="columns">
-        <section class="panel" aria-labelledby="chart-heading"><h2 id="chart-heading">Over time</h2>\(chart)</section>
-        <div>
-        <section class="panel" aria-labelledby="latest-heading"><h2 id="latest-heading">Latest whole \(period == .month ? "month" : "week")\(latest.map { ": " + ClimateWords.month($0.start, period) } ?? "")</h2>
-        <p class="big-index">\(ClimateWords.index(latest?.index))</p>
-        </section>
-        \(changesPanel)
-        </div>
-        </div>
-        <section aria-labelledby="moved-heading"><h2 id="moved-heading">What moved it</h2>\(movedPanel)</section>
-        \(periodsTable)
-        """
+            <h1>Climate: \(a.name) and \(b.name)</h1>
+            <p class="hint">Weights: \(ClimateWords.weights(weights)). Penalty for change points \(String(format: "%.2f", history.penalty)), shortest segment \(history.minSize) periods.
+            <a href="\(WebPath.climate)">Back to the network</a> · <a href="\(WebPath.climatePairCSV(a.id, b.id))?period=\(period)">Download every period (CSV)</a></p>
+            \(coolingNotice)
+            <div class="columns">
+            <section class="panel" aria-labelledby="chart-heading"><h2 id="chart-heading">Over time</h2>\(chart)</section>
+            <div>
+            <section class="panel" aria-labelledby="latest-heading"><h2 id="latest-heading">Latest whole \(period == .month ? "month" : "week")\(latest.map { ": " + ClimateWords.month($0.start, period) } ?? "")</h2>
+            <p class="big-index">\(ClimateWords.index(latest?.index))</p>
+            </section>
+            \(changesPanel)
+            </div>
+            </div>
+            <section aria-labelledby="moved-heading"><h2 id="moved-heading">What moved it</h2>\(movedPanel)</section>
+            \(periodsTable)
+            """
     }
 
     private var coolingNotice: HTML {
         guard let cooling = history.cooling else { return .empty }
-        let what = cooling.reason == .quiet ? "There has been no contact since \(ClimateWords.month(cooling.since, period))"
+        let what =
+            cooling.reason == .quiet
+            ? "There has been no contact since \(ClimateWords.month(cooling.since, period))"
             : "The climate has been falling since \(ClimateWords.month(cooling.since, period)): usually \(Int(cooling.usualIndex.rounded())), now \(cooling.latestIndex.map { String(Int($0.rounded())) } ?? "none")"
         return "<div class=\"notice notice-warning\" role=\"status\"><strong>Cooling.</strong> \(what).</div>"
     }
@@ -53,9 +55,10 @@ struct PairClimateView {
             let to = (periods.lastIndex { $0.end == segment.end } ?? positions.last ?? 0) + 1
             return ClimateCharts.Band(from: from, to: to, direction: segment.direction)
         }
-        return ClimateCharts.timeline(values: periods.map(\.index), labels: periods.map { ClimateWords.month($0.start, period) }, bands: bands,
-                                      markers: Self.markers(events, periods: periods.map { ($0.start, $0.end) }),
-                                      caption: "Index of \(a.name) and \(b.name), 0 (frozen) to 100 (warm).")
+        return ClimateCharts.timeline(
+            values: periods.map(\.index), labels: periods.map { ClimateWords.month($0.start, period) }, bands: bands,
+            markers: Self.markers(events, periods: periods.map { ($0.start, $0.end) }),
+            caption: "Index of \(a.name) and \(b.name), 0 (frozen) to 100 (warm).")
     }
 
     /// Events placed within the period they fell in.
@@ -72,19 +75,21 @@ struct PairClimateView {
         let changes = history.segments.filter { $0.direction != nil }
         let items = changes.map { segment -> HTML in
             let before = history.segments.last { $0.end <= segment.start }
-            let events = segment.eventsNearStart.map { "<li>\(Components.date($0.occurredOn)) \(PartnershipWords.event($0.kind)): \($0.title)</li>" as HTML }
+            let events = segment.eventsNearStart.map {
+                "<li>\(Components.date($0.occurredOn)) \(PartnershipWords.event($0.kind)): \($0.title)</li>" as HTML
+            }
             return """
-            <li><strong>\(segment.direction == .freeze ? "❄ Freeze" : "☀ Thaw")</strong> from \(ClimateWords.month(segment.start, period)):
-            mean index \(before.map { String(Int($0.meanIndex.rounded())) } ?? "—") → \(Int(segment.meanIndex.rounded()))
-            \(events.isEmpty ? HTML(raw: "<p class=\"hint\">No outside event recorded near it.</p>") : "<p class=\"hint\">Near it:</p><ul>\(events)</ul>")</li>
-            """
+                <li><strong>\(segment.direction == .freeze ? "❄ Freeze" : "☀ Thaw")</strong> from \(ClimateWords.month(segment.start, period)):
+                mean index \(before.map { String(Int($0.meanIndex.rounded())) } ?? "—") → \(Int(segment.meanIndex.rounded()))
+                \(events.isEmpty ? HTML(raw: "<p class=\"hint\">No outside event recorded near it.</p>") : "<p class=\"hint\">Near it:</p><ul>\(events)</ul>")</li>
+                """
         }
         return """
-        <section class="panel" aria-labelledby="changes-heading"><h2 id="changes-heading">Freezes and thaws</h2>
-        \(changes.isEmpty ? HTML(raw: "<p>No change point: the climate held steady over this range.</p>") : "<ol class=\"changes\">\(items)</ol>")
-        <p class="hint">Change points by PELT on the index; events from one period before to one after each are shown beside it.</p>
-        </section>
-        """
+            <section class="panel" aria-labelledby="changes-heading"><h2 id="changes-heading">Freezes and thaws</h2>
+            \(changes.isEmpty ? HTML(raw: "<p>No change point: the climate held steady over this range.</p>") : "<ol class=\"changes\">\(items)</ol>")
+            <p class="hint">Change points by PELT on the index; events from one period before to one after each are shown beside it.</p>
+            </section>
+            """
     }
 
     /// Components of the latest whole period against the one before, biggest change first, with their inputs.
@@ -92,7 +97,8 @@ struct PairClimateView {
         guard let latest = whole.last else { return "<p>No whole period yet.</p>" }
         let previous = whole.dropLast().last
         let rows = ClimateWords.components.map { component -> (HTML, Double) in
-            let now = ClimateWords.value(latest.components, component.key), before = previous.map { ClimateWords.value($0.components, component.key) } ?? nil
+            let now = ClimateWords.value(latest.components, component.key),
+                before = previous.map { ClimateWords.value($0.components, component.key) } ?? nil
             let change = (now ?? 0) - (before ?? 0)
             let arrow = now == nil || before == nil ? "" : change > 0.005 ? "▲" : change < -0.005 ? "▼" : "="
             let row: HTML = """
@@ -103,11 +109,11 @@ struct PairClimateView {
             return (row, now == nil || before == nil ? 0 : abs(change) * (weights.weights[component.key] ?? 0))
         }.sorted { $0.1 > $1.1 }.map(\.0)
         return """
-        <p class="hint">\(ClimateWords.month(latest.start, period)) against \(previous.map { ClimateWords.month($0.start, period) } ?? "nothing before it"), the biggest weighted change first.</p>
-        <table class="stack"><caption class="visually-hidden">Components now and in the period before</caption>
-        <thead><tr><th scope="col">Component</th><th scope="col">Before</th><th scope="col">Now</th><th scope="col">Weight</th><th scope="col">Inputs now</th></tr></thead>
-        <tbody>\(rows)</tbody></table>
-        """
+            <p class="hint">\(ClimateWords.month(latest.start, period)) against \(previous.map { ClimateWords.month($0.start, period) } ?? "nothing before it"), the biggest weighted change first.</p>
+            <table class="stack"><caption class="visually-hidden">Components now and in the period before</caption>
+            <thead><tr><th scope="col">Component</th><th scope="col">Before</th><th scope="col">Now</th><th scope="col">Weight</th><th scope="col">Inputs now</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
     }
 
     private func inputs(_ key: String, _ p: PeriodClimate) -> String {
@@ -127,22 +133,25 @@ struct PairClimateView {
 
     private var periodsTable: HTML {
         let rows = history.periods.reversed().map { p -> HTML in
-            let cells = ClimateWords.components.map { "<td data-label=\"\($0.label)\">\(ClimateWords.share(ClimateWords.value(p.components, $0.key)))</td>" as HTML }
-            let entries: HTML = otherForViewer.map { other in
-                "<a href=\"\(WebPath.pairTimeline(other))?from=\(p.start.description)&amp;to=\(p.end.description)\">entries</a>"
-            } ?? HTML(raw: "")
+            let cells = ClimateWords.components.map {
+                "<td data-label=\"\($0.label)\">\(ClimateWords.share(ClimateWords.value(p.components, $0.key)))</td>" as HTML
+            }
+            let entries: HTML =
+                otherForViewer.map { other in
+                    "<a href=\"\(WebPath.pairTimeline(other))?from=\(p.start.description)&amp;to=\(p.end.description)\">entries</a>"
+                } ?? HTML(raw: "")
             return """
-            <tr><th scope="row">\(ClimateWords.month(p.start, period))</th><td data-label="Index">\(ClimateWords.index(p.index))</td>\(cells)
-            <td data-label="Interactions">\(p.counts.interactions)</td><td data-label="Ledger">\(entries)</td></tr>
-            """
+                <tr><th scope="row">\(ClimateWords.month(p.start, period))</th><td data-label="Index">\(ClimateWords.index(p.index))</td>\(cells)
+                <td data-label="Interactions">\(p.counts.interactions)</td><td data-label="Ledger">\(entries)</td></tr>
+                """
         }
         let headers = ClimateWords.components.map { "<th scope=\"col\">\($0.label)</th>" as HTML }
         return """
-        <section aria-labelledby="periods-heading"><h2 id="periods-heading">Every period</h2>
-        <p class="hint">Each component runs from 0 to 1; the index is their weighted mean, 0 to 100, over the components with data.\(otherForViewer == nil ? " The ledger entries behind each period are open to people of the two organisations." : "")</p>
-        <div class="scroll"><table class="stack"><caption class="visually-hidden">Components and index per period</caption>
-        <thead><tr><th scope="col">Period</th><th scope="col">Index</th>\(headers)<th scope="col">Interactions</th><th scope="col">Ledger</th></tr></thead>
-        <tbody>\(rows)</tbody></table></div></section>
-        """
+            <section aria-labelledby="periods-heading"><h2 id="periods-heading">Every period</h2>
+            <p class="hint">Each component runs from 0 to 1; the index is their weighted mean, 0 to 100, over the components with data.\(otherForViewer == nil ? " The ledger entries behind each period are open to people of the two organisations." : "")</p>
+            <div class="scroll"><table class="stack"><caption class="visually-hidden">Components and index per period</caption>
+            <thead><tr><th scope="col">Period</th><th scope="col">Index</th>\(headers)<th scope="col">Interactions</th><th scope="col">Ledger</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div></section>
+            """
     }
 }

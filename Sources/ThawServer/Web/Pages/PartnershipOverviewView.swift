@@ -51,7 +51,9 @@ struct PartnershipOverviewView {
         let items = committees.map { c -> HTML in
             "<li><a href=\"\(WebPath.committee(c.id))\">\(c.name)</a> <span class=\"muted\">— \(PartnershipWords.rule(c.decisionRule))</span></li>"
         }
-        return section("committees", "Committees", """
+        return section(
+            "committees", "Committees",
+            """
             \(committees.isEmpty ? HTML(raw: "<p>Your organisation sits on no committee yet.</p>") : "<ul class=\"plain\">\(items)</ul>")
             <p><a class="button button-secondary" href="\(WebPath.newCommittee)">Set up a committee</a></p>
             """)
@@ -61,11 +63,13 @@ struct PartnershipOverviewView {
         let items = consultations.map { c -> HTML in
             let mine = c.organizationId == me.id
             return """
-            <li><a href="\(WebPath.consultation(c.id))">\(c.title)</a> <span class="badge">\(c.status == .open ? "Open" : "Closed")</span>
-            <span class="muted">\(mine ? "proposed by you" : "from \(names[c.organizationId] ?? "a partner")"); feedback by \(Components.date(c.deadline))</span></li>
-            """
+                <li><a href="\(WebPath.consultation(c.id))">\(c.title)</a> <span class="badge">\(c.status == .open ? "Open" : "Closed")</span>
+                <span class="muted">\(mine ? "proposed by you" : "from \(names[c.organizationId] ?? "a partner")"); feedback by \(Components.date(c.deadline))</span></li>
+                """
         }
-        return section("consultations", "Consultations", """
+        return section(
+            "consultations", "Consultations",
+            """
             \(consultations.isEmpty ? HTML(raw: "<p>No consultations yet.</p>") : "<ul class=\"plain\">\(items)</ul>")
             <p><a class="button button-secondary" href="\(WebPath.newConsultation)">Consult partners</a></p>
             """)
@@ -76,7 +80,9 @@ struct PartnershipOverviewView {
         let dueSoon = open.filter { $0.dueOn.startOfDay <= today.startOfDay.adding(days: 14) && $0.organizationId == me.id }
         let missed = commitments.filter { $0.status == .missed && $0.organizationId == me.id }
         let kept = commitments.filter { $0.status == .kept }
-        return section("commitments", "Commitments", """
+        return section(
+            "commitments", "Commitments",
+            """
             <ul class="counts">
             <li\(attention(!dueSoon.isEmpty))><a href="\(WebPath.commitments)"><span class="n">\(dueSoon.count)</span> of ours due within 14 days</a></li>
             <li\(attention(!missed.isEmpty))><a href="\(WebPath.commitments)"><span class="n">\(missed.count)</span> of ours missed</a></li>
@@ -91,10 +97,13 @@ struct PartnershipOverviewView {
     private var threadsHTML: HTML {
         let items = threads.map { t -> HTML in
             let others = Set(t.participants.map(\.organizationId)).subtracting([me.id]).compactMap { names[$0] }.sorted().joined(separator: ", ")
-            return "<li><a href=\"\(WebPath.thread(t.id))\">\(t.subject)</a> <span class=\"muted\">with \(others); last \(Components.time(t.lastMessageAt))</span></li>"
+            return
+                "<li><a href=\"\(WebPath.thread(t.id))\">\(t.subject)</a> <span class=\"muted\">with \(others); last \(Components.time(t.lastMessageAt))</span></li>"
         }
         let s = state("thread")
-        return section("threads", "Conversations", """
+        return section(
+            "threads", "Conversations",
+            """
             <p class="hint">Direct, informal threads with people in other organisations; only their participants can read them.</p>
             \(threads.isEmpty ? HTML(raw: "<p>No conversations yet.</p>") : "<ul class=\"plain\">\(items)</ul>")
             \(form("thread", """
@@ -109,15 +118,17 @@ struct PartnershipOverviewView {
         let rows = funding.map { f -> HTML in
             let alert: HTML = f.alert.map { "<span class=\"overdue\"><span aria-hidden=\"true\">⚑ </span>ends within \($0) days</span>" } ?? .empty
             return """
-            <li><strong>\(f.agreement.title)</strong> — \(PartnershipWords.money(f.agreement.amountCents, f.agreement.currency));
-            \(Components.date(f.agreement.startsOn)) to \(Components.date(f.agreement.endsOn)) (\(f.daysToExpiry >= 0 ? "\(f.daysToExpiry) days left" : "ended"));
-            renewal: \(PartnershipWords.renewal(f.agreement.renewal)) \(alert)\(renewalForm(f.agreement))<br>
-            <span class="muted">with \(f.agreement.partyOrganizationIds.filter { $0 != me.id }.compactMap { names[$0] }.joined(separator: ", "))</span></li>
-            """
+                <li><strong>\(f.agreement.title)</strong> — \(PartnershipWords.money(f.agreement.amountCents, f.agreement.currency));
+                \(Components.date(f.agreement.startsOn)) to \(Components.date(f.agreement.endsOn)) (\(f.daysToExpiry >= 0 ? "\(f.daysToExpiry) days left" : "ended"));
+                renewal: \(PartnershipWords.renewal(f.agreement.renewal)) \(alert)\(renewalForm(f.agreement))<br>
+                <span class="muted">with \(f.agreement.partyOrganizationIds.filter { $0 != me.id }.compactMap { names[$0] }.joined(separator: ", "))</span></li>
+                """
         }
         let endingSoon = funding.filter { $0.daysToExpiry >= 0 && $0.daysToExpiry <= 365 }.count
         let s = state("funding")
-        return section("funding", "Joint funding", """
+        return section(
+            "funding", "Joint funding",
+            """
             <p>\(endingSoon) initiative\(endingSoon == 1 ? "" : "s") with funding ending within a year.</p>
             \(funding.isEmpty ? HTML(raw: "<p>No funding agreements recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             \(form("funding", """
@@ -138,25 +149,29 @@ struct PartnershipOverviewView {
             "<option value=\"\(r)\"\(HTML.attribute("selected", if: r == agreement.renewal))>\(PartnershipWords.renewal(r))</option>"
         }
         return """
-        <form method="post" action="\(WebPath.partnership)" class="filters">\(Components.csrfField(csrf))\(Components.hidden("action", "renewal"))\(Components.hidden("agreement", agreement.id.raw))\(Components.hidden("version", String(agreement.version)))
-        <div class="field"><label for="\(id)">Renewal<span class="visually-hidden"> of \(agreement.title)</span></label><select id="\(id)" name="renewal">\(options)</select></div>
-        <button type="submit" class="button-secondary">Save<span class="visually-hidden"> renewal of \(agreement.title)</span></button></form>
-        """
+            <form method="post" action="\(WebPath.partnership)" class="filters">\(Components.csrfField(csrf))\(Components.hidden("action", "renewal"))\(Components.hidden("agreement", agreement.id.raw))\(Components.hidden("version", String(agreement.version)))
+            <div class="field"><label for="\(id)">Renewal<span class="visually-hidden"> of \(agreement.title)</span></label><select id="\(id)" name="renewal">\(options)</select></div>
+            <button type="submit" class="button-secondary">Save<span class="visually-hidden"> renewal of \(agreement.title)</span></button></form>
+            """
     }
 
     private var rolesHTML: HTML {
         let rows = roles.map { r -> HTML in
-            let end: HTML = r.endsOn == nil ? """
+            let end: HTML =
+                r.endsOn == nil
+                ? """
                 <form method="post" action="\(WebPath.partnership)" class="filters">\(Components.csrfField(csrf))\(Components.hidden("action", "end-role"))\(Components.hidden("role", r.id.raw))
                 <div class="field"><label for="end-\(r.id.raw)">Term ends<span class="visually-hidden"> for \(r.holderName)</span></label><input type="date" id="end-\(r.id.raw)" name="endsOn"></div>
                 <button type="submit" class="button-secondary">End term<span class="visually-hidden"> of \(r.holderName)</span></button></form>
                 """ : .empty
             return """
-            <li><strong>\(r.title)</strong>: \(r.holderName), \(Components.date(r.startsOn)) to \(r.endsOn.map(Components.date) ?? "now")\(r.leadership ? HTML(raw: " <span class=\"badge\">leadership</span>") : .empty)\(end)</li>
-            """
+                <li><strong>\(r.title)</strong>: \(r.holderName), \(Components.date(r.startsOn)) to \(r.endsOn.map(Components.date) ?? "now")\(r.leadership ? HTML(raw: " <span class=\"badge\">leadership</span>") : .empty)\(end)</li>
+                """
         }
         let s = state("role")
-        return section("roles", "People in roles at \(me.name)", """
+        return section(
+            "roles", "People in roles at \(me.name)",
+            """
             \(roles.isEmpty ? HTML(raw: "<p>No roles recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             \(form("role", """
                 \(Components.textField("title", "Role", state: s, required: true, idSuffix: "-role"))
@@ -172,18 +187,22 @@ struct PartnershipOverviewView {
         let rows = signals.map { signal -> HTML in
             let mine = signal.organizationId == me.id
             let myCopy = signal.addressedTo.first { $0.organizationId == me.id }
-            let acknowledge: HTML = myCopy != nil && myCopy?.acknowledgedAt == nil ? """
+            let acknowledge: HTML =
+                myCopy != nil && myCopy?.acknowledgedAt == nil
+                ? """
                 <form method="post" action="\(WebPath.partnership)" class="inline">\(Components.csrfField(csrf))\(Components.hidden("action", "acknowledge"))\(Components.hidden("signal", signal.id.raw))
                 <button type="submit" class="button-secondary">Acknowledge<span class="visually-hidden"> the signal from \(names[signal.organizationId] ?? "a partner")</span></button></form>
                 """ : .empty
             let acks = signal.addressedTo.filter { $0.acknowledgedAt != nil }.count
             return """
-            <li><strong>\(PartnershipWords.signal(signal.kind))</strong> \(mine ? "to \(signal.addressedTo.compactMap { names[$0.organizationId] }.joined(separator: ", "))" : "from \(names[signal.organizationId] ?? "a partner")"),
-            \(Components.date(signal.madeOn)): \(signal.description) <span class="muted">(\(acks) of \(signal.addressedTo.count) acknowledged)</span> \(acknowledge)</li>
-            """
+                <li><strong>\(PartnershipWords.signal(signal.kind))</strong> \(mine ? "to \(signal.addressedTo.compactMap { names[$0.organizationId] }.joined(separator: ", "))" : "from \(names[signal.organizationId] ?? "a partner")"),
+                \(Components.date(signal.madeOn)): \(signal.description) <span class="muted">(\(acks) of \(signal.addressedTo.count) acknowledged)</span> \(acknowledge)</li>
+                """
         }
         let s = state("signal")
-        return section("signals", "Signals", """
+        return section(
+            "signals", "Signals",
+            """
             <p class="hint">Staffing and resource choices made for the partnership: an integration role, a liaison, equipment, money.</p>
             \(signals.isEmpty ? HTML(raw: "<p>No signals yet.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             \(form("signal", """
@@ -200,7 +219,9 @@ struct PartnershipOverviewView {
             "<li>\(Components.date(e.occurredOn)) — <strong>\(e.title)</strong> <span class=\"muted\">(\(PartnershipWords.event(e.kind)))</span></li>"
         }
         let s = state("event")
-        return section("events", "Outside events", """
+        return section(
+            "events", "Outside events",
+            """
             \(events.isEmpty ? HTML(raw: "<p>No outside events recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             \(form("event", """
                 \(Components.select("kind", "Kind", state: s, options: Components.options(OutsideEvent.Kind.self, label: PartnershipWords.event), idSuffix: "-event"))
@@ -213,7 +234,9 @@ struct PartnershipOverviewView {
     }
 
     private var partnersHTML: HTML {
-        let items = partners.map { "<li><a href=\"\(WebPath.pairTimeline($0.id))\">\($0.name)</a> <span class=\"muted\">\(Words.sector($0.sector))</span></li>" as HTML }
+        let items = partners.map {
+            "<li><a href=\"\(WebPath.pairTimeline($0.id))\">\($0.name)</a> <span class=\"muted\">\(Words.sector($0.sector))</span></li>" as HTML
+        }
         return section("partners", "Timeline with a partner", "<ul class=\"plain\">\(items)</ul>")
     }
 }

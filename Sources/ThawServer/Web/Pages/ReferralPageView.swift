@@ -39,48 +39,54 @@ struct ReferralPageView {
     }
 
     private var summaryHTML: HTML {
-        let outcome: HTML = referral.outcome.map {
-            "<dt>Outcome</dt><dd>\(Words.outcome($0.code)): \($0.summary)</dd>"
-        } ?? .empty
+        let outcome: HTML =
+            referral.outcome.map {
+                "<dt>Outcome</dt><dd>\(Words.outcome($0.code)): \($0.summary)</dd>"
+            } ?? .empty
         let reason: HTML = referral.statusReason.map { "<dt>Reason</dt><dd>\($0)</dd>" } ?? .empty
         let step: HTML = referral.businessStatus.map { "<dt>Latest step</dt><dd>\(Words.businessStatus($0))</dd>" } ?? .empty
         let note: HTML = referral.note.map { "<dt>Note</dt><dd>\($0)</dd>" } ?? .empty
-        let firstResponse: HTML = referral.firstRespondedAt.map { "answered \(Components.time($0))" }
+        let firstResponse: HTML =
+            referral.firstRespondedAt.map { "answered \(Components.time($0))" }
             ?? "due \(Components.time(referral.firstResponseDue)) (\(Components.due(referral.firstResponseDue, now: now)))"
         return """
-        <section class="panel" aria-labelledby="summary-heading">
-        <h2 id="summary-heading">Where it stands</h2>
-        <p>\(Components.statusBadge(referral.status))</p>
-        <dl class="facts">
-        <dt>Referred by</dt><dd>\(detail.requesterName)</dd>
-        <dt>To</dt><dd>\(detail.ownerName ?? "Open to any eligible partner")\(detail.serviceName.map { " — \($0)" } ?? "")</dd>
-        <dt>Priority</dt><dd>\(Words.priority(referral.priority))</dd>
-        <dt>First response</dt><dd>\(firstResponse)</dd>
-        <dt>Follow-up</dt><dd>\(referral.followUpDue.map(Components.time) ?? "—")</dd>
-        \(step)\(reason)\(outcome)\(note)
-        <dt>Sent</dt><dd>\(Components.time(referral.createdAt))</dd>
-        </dl>
-        <p class="no-print"><button type="button" class="button-secondary" data-print>Print summary</button></p>
-        </section>
-        """
+            <section class="panel" aria-labelledby="summary-heading">
+            <h2 id="summary-heading">Where it stands</h2>
+            <p>\(Components.statusBadge(referral.status))</p>
+            <dl class="facts">
+            <dt>Referred by</dt><dd>\(detail.requesterName)</dd>
+            <dt>To</dt><dd>\(detail.ownerName ?? "Open to any eligible partner")\(detail.serviceName.map { " — \($0)" } ?? "")</dd>
+            <dt>Priority</dt><dd>\(Words.priority(referral.priority))</dd>
+            <dt>First response</dt><dd>\(firstResponse)</dd>
+            <dt>Follow-up</dt><dd>\(referral.followUpDue.map(Components.time) ?? "—")</dd>
+            \(step)\(reason)\(outcome)\(note)
+            <dt>Sent</dt><dd>\(Components.time(referral.createdAt))</dd>
+            </dl>
+            <p class="no-print"><button type="button" class="button-secondary" data-print>Print summary</button></p>
+            </section>
+            """
     }
 
     private var clientHTML: HTML {
         let c = detail.client
-        let shared: HTML = detail.disclosedScopes.map { scopes in
-            "<p class=\"hint\">Shared with you under the client's consent: \(scopes.sorted { $0.rawValue < $1.rawValue }.map { Words.scope($0) }.joined(separator: ", ")).</p>"
-        } ?? "<p><a href=\"\(WebPath.client(c.id))\">Open the client's record</a></p>"
-        let contact: HTML = c.phone == nil && c.email == nil && c.address == nil ? "<dt>Contact</dt><dd>Not shared</dd>" : """
+        let shared: HTML =
+            detail.disclosedScopes.map { scopes in
+                "<p class=\"hint\">Shared with you under the client's consent: \(scopes.sorted { $0.rawValue < $1.rawValue }.map { Words.scope($0) }.joined(separator: ", ")).</p>"
+            } ?? "<p><a href=\"\(WebPath.client(c.id))\">Open the client's record</a></p>"
+        let contact: HTML =
+            c.phone == nil && c.email == nil && c.address == nil
+            ? "<dt>Contact</dt><dd>Not shared</dd>"
+            : """
             <dt>Phone</dt><dd>\(c.phone ?? "—")</dd><dt>Email</dt><dd>\(c.email ?? "—")</dd><dt>Address</dt><dd>\(c.address ?? "—")</dd>
             """
         return """
-        <section class="panel" aria-labelledby="client-heading">
-        <h2 id="client-heading">Client</h2>
-        <dl class="facts"><dt>Name</dt><dd>\(c.givenName) \(c.familyName)</dd>\(contact)
-        <dt>Language</dt><dd>\(c.preferredLanguage ?? "—")</dd></dl>
-        \(shared)
-        </section>
-        """
+            <section class="panel" aria-labelledby="client-heading">
+            <h2 id="client-heading">Client</h2>
+            <dl class="facts"><dt>Name</dt><dd>\(c.givenName) \(c.familyName)</dd>\(contact)
+            <dt>Language</dt><dd>\(c.preferredLanguage ?? "—")</dd></dl>
+            \(shared)
+            </section>
+            """
     }
 
     /// One small form per move this user may make now; reasons and outcomes where the workflow asks for them.
@@ -88,7 +94,8 @@ struct ReferralPageView {
         var forms: [HTML] = detail.allowedStatuses.filter { $0 != .enteredInError }.map(statusForm)
         if detail.canSetBusinessStatus {
             let state = state(for: "business-status")
-            forms.append("""
+            forms.append(
+                """
                 <details\(HTML.attribute("open", if: failed?.action == "business-status"))><summary>Report a step</summary>
                 <form method="post" action="\(WebPath.referral(referral.id))" novalidate>
                 \(common("business-status"))
@@ -100,11 +107,11 @@ struct ReferralPageView {
         }
         guard !forms.isEmpty else { return .empty }
         return """
-        <section class="panel no-print" aria-labelledby="actions-heading">
-        <h2 id="actions-heading">What you can do now</h2>
-        <div class="actions">\(forms)</div>
-        </section>
-        """
+            <section class="panel no-print" aria-labelledby="actions-heading">
+            <h2 id="actions-heading">What you can do now</h2>
+            <div class="actions">\(forms)</div>
+            </section>
+            """
     }
 
     private func common(_ action: String) -> HTML {
@@ -121,9 +128,11 @@ struct ReferralPageView {
             fields.append(reasonField(status, state))
         }
         if status == .completed {
-            fields.append(Components.select("outcomeCode", "Outcome", state: state,
-                                            options: Components.options(ReferralOutcome.Code.self, label: Words.outcome), required: true,
-                                            idSuffix: "-" + status.rawValue))
+            fields.append(
+                Components.select(
+                    "outcomeCode", "Outcome", state: state,
+                    options: Components.options(ReferralOutcome.Code.self, label: Words.outcome), required: true,
+                    idSuffix: "-" + status.rawValue))
             fields.append(textArea("outcomeSummary", "What happened", state, status))
         }
         let button: HTML = "<button type=\"submit\"\(danger ? HTML(raw: " class=\"button-danger\"") : .empty)>\(Words.action(status))</button>"
@@ -145,15 +154,16 @@ struct ReferralPageView {
     /// A required text area whose id is unique per status form (several sit on one page).
     private func textArea(_ name: String, _ label: String, _ state: FormState, _ status: TaskStatus) -> HTML {
         let id = "f-\(name)-\(status.rawValue)"
-        let error: HTML = state.errors[name == "outcomeSummary" ? "outcome.summary" : name]
+        let error: HTML =
+            state.errors[name == "outcomeSummary" ? "outcome.summary" : name]
             .map { "<p class=\"field-error\" id=\"\(id)-error\"><span aria-hidden=\"true\">⚠ </span>\($0)</p>" } ?? .empty
         return """
-        <div class="field\(error.text.isEmpty ? HTML.empty : HTML(raw: " has-error"))">
-        <label for="\(id)">\(label) <span class="required">(required)</span></label>
-        <textarea id="\(id)" name="\(name)" rows="2" required\(error.text.isEmpty ? HTML.empty : HTML(raw: " aria-describedby=\"\(id)-error\" aria-invalid=\"true\""))>\(state.value(name))</textarea>
-        \(error)
-        </div>
-        """
+            <div class="field\(error.text.isEmpty ? HTML.empty : HTML(raw: " has-error"))">
+            <label for="\(id)">\(label) <span class="required">(required)</span></label>
+            <textarea id="\(id)" name="\(name)" rows="2" required\(error.text.isEmpty ? HTML.empty : HTML(raw: " aria-describedby=\"\(id)-error\" aria-invalid=\"true\""))>\(state.value(name))</textarea>
+            \(error)
+            </div>
+            """
     }
 
     private var messagesHTML: HTML {
@@ -161,29 +171,31 @@ struct ReferralPageView {
         let items = messages.map { message -> HTML in
             let mine = message.side == mySide
             let author = organizationNames[message.authorOrganizationId] ?? "The other organisation"
-            let receipt: HTML = mine
-                ? (message.readAt.map { " · <span class=\"receipt\">Read \(Components.time($0))</span>" } ?? " · <span class=\"receipt\">Not read yet</span>")
+            let receipt: HTML =
+                mine
+                ? (message.readAt.map { " · <span class=\"receipt\">Read \(Components.time($0))</span>" }
+                    ?? " · <span class=\"receipt\">Not read yet</span>")
                 : .empty
             return """
-            <li class="\(mine ? "mine" : "theirs")"><p class="meta">\(mine ? "You (\(author))" : author) · \(Components.time(message.sentAt))\(receipt)</p>
-            \(message.body.map { "<p>\($0)</p>" as HTML } ?? Self.withheldNotice)</li>
-            """
+                <li class="\(mine ? "mine" : "theirs")"><p class="meta">\(mine ? "You (\(author))" : author) · \(Components.time(message.sentAt))\(receipt)</p>
+                \(message.body.map { "<p>\($0)</p>" as HTML } ?? Self.withheldNotice)</li>
+                """
         }
         let state = state(for: "message")
         return """
-        <section class="panel" aria-labelledby="messages-heading">
-        <h2 id="messages-heading">Messages</h2>
-        <div id="referral-messages" data-live-region>
-        \(messages.isEmpty ? HTML(raw: "<p>No messages yet.</p>") : "<ul class=\"messages\">\(items)</ul>")
-        </div>
-        <form method="post" action="\(WebPath.referral(referral.id))" class="no-print" novalidate>
-        \(Components.csrfField(csrf))\(Components.hidden("action", "message"))
-        \(notesNotice)
-        \(Components.textArea("body", "Message to \(mySide == .requester ? (detail.ownerName ?? "the partner") : detail.requesterName)", state: state, required: true))
-        <button type="submit">Send message</button>
-        </form>
-        </section>
-        """
+            <section class="panel" aria-labelledby="messages-heading">
+            <h2 id="messages-heading">Messages</h2>
+            <div id="referral-messages" data-live-region>
+            \(messages.isEmpty ? HTML(raw: "<p>No messages yet.</p>") : "<ul class=\"messages\">\(items)</ul>")
+            </div>
+            <form method="post" action="\(WebPath.referral(referral.id))" class="no-print" novalidate>
+            \(Components.csrfField(csrf))\(Components.hidden("action", "message"))
+            \(notesNotice)
+            \(Components.textArea("body", "Message to \(mySide == .requester ? (detail.ownerName ?? "the partner") : detail.requesterName)", state: state, required: true))
+            <button type="submit">Send message</button>
+            </form>
+            </section>
+            """
     }
 
     static let withheldNotice: HTML = """
@@ -194,9 +206,9 @@ struct ReferralPageView {
     private var notesNotice: HTML {
         guard detail.counterpartSeesNotes == false else { return .empty }
         return """
-        <p class="notice" id="notes-withheld">\(detail.ownerName ?? "The partner") will not see messages or reasons you write here: \
-        the client's consent does not include notes. Record a consent with notes on the client's page to share them.</p>
-        """
+            <p class="notice" id="notes-withheld">\(detail.ownerName ?? "The partner") will not see messages or reasons you write here: \
+            the client's consent does not include notes. Record a consent with notes on the client's page to share them.</p>
+            """
     }
 
     private var timelineHTML: HTML {
@@ -211,12 +223,15 @@ struct ReferralPageView {
         func status(_ key: String) -> String { entry.detail[key].flatMap(TaskStatus.init(rawValue:)).map(Words.status)?.lowercased() ?? "?" }
         switch entry.kind {
         case "referral.created":
-            return entry.detail["open"] == "true" ? "opened the referral for any eligible partner" : (entry.detail["status"] == "draft" ? "saved a draft" : "sent the referral")
+            return entry.detail["open"] == "true"
+                ? "opened the referral for any eligible partner" : (entry.detail["status"] == "draft" ? "saved a draft" : "sent the referral")
         case "referral.status-changed":
             var text = "moved it from \(status("from")) to \(status("to"))"
             if let reason = entry.detail["reason"] { text += " — “\(reason)”" }
             if entry.detail["reasonWithheld"] == "true" { text += " (the reason is not shared: the client's consent does not include notes)" }
-            if let outcome = entry.detail["outcome"].flatMap(ReferralOutcome.Code.init(rawValue:)) { text += " (\(Words.outcome(outcome).lowercased()))" }
+            if let outcome = entry.detail["outcome"].flatMap(ReferralOutcome.Code.init(rawValue:)) {
+                text += " (\(Words.outcome(outcome).lowercased()))"
+            }
             return text
         case "referral.claimed": return "claimed the open referral"
         case "referral.business-status":

@@ -39,17 +39,21 @@ struct WorklistView {
         let items: [HTML]
         switch query.view {
         case .caseload:
-            items = [count(counts.overdueFirstResponse, "first response overdue", filter: .overdueFirstResponse, attention: true),
-                     count(counts.awaitingTheirReply, "awaiting the partner", filter: .awaitingTheirReply),
-                     count(counts.followUpDueToday, "follow-up due today", filter: .followUpDue, attention: true),
-                     count(counts.awaitingMyReply, "awaiting my reply", filter: .awaitingMyReply),
-                     count(counts.closedThisWeek, "closed this week", filter: nil)]
+            items = [
+                count(counts.overdueFirstResponse, "first response overdue", filter: .overdueFirstResponse, attention: true),
+                count(counts.awaitingTheirReply, "awaiting the partner", filter: .awaitingTheirReply),
+                count(counts.followUpDueToday, "follow-up due today", filter: .followUpDue, attention: true),
+                count(counts.awaitingMyReply, "awaiting my reply", filter: .awaitingMyReply),
+                count(counts.closedThisWeek, "closed this week", filter: nil)
+            ]
         case .inbox:
-            items = [count(counts.requested, "new", filter: .open, status: .requested),
-                     count(counts.accepted, "accepted", filter: .open, status: .accepted),
-                     count(counts.inProgress, "in progress", filter: .open, status: .inProgress),
-                     count(counts.overdueFirstResponse, "overdue for a first response", filter: .overdueFirstResponse, attention: true),
-                     count(counts.awaitingMyReply, "awaiting my reply", filter: .awaitingMyReply)]
+            items = [
+                count(counts.requested, "new", filter: .open, status: .requested),
+                count(counts.accepted, "accepted", filter: .open, status: .accepted),
+                count(counts.inProgress, "in progress", filter: .open, status: .inProgress),
+                count(counts.overdueFirstResponse, "overdue for a first response", filter: .overdueFirstResponse, attention: true),
+                count(counts.awaitingMyReply, "awaiting my reply", filter: .awaitingMyReply)
+            ]
         }
         return "<h2 class=\"visually-hidden\">Summary</h2><ul class=\"counts\">\(items)</ul>"
     }
@@ -58,19 +62,19 @@ struct WorklistView {
         let state = FormState()
         let filterLabels: [WorklistQuery.Filter: String] = [
             .all: "All", .open: "Open", .overdueFirstResponse: "First response overdue",
-            .awaitingMyReply: "Awaiting my reply", .awaitingTheirReply: "Awaiting their reply", .followUpDue: "Follow-up due today",
+            .awaitingMyReply: "Awaiting my reply", .awaitingTheirReply: "Awaiting their reply", .followUpDue: "Follow-up due today"
         ]
         let filters = WorklistQuery.Filter.allCases.map { ($0.rawValue, filterLabels[$0] ?? $0.rawValue) }
         let statuses = [("", "Any status")] + TaskStatus.allCases.map { ($0.rawValue, Words.status($0)) }
         let sorts = [(WorklistQuery.Sort.updated.rawValue, "Recently changed"), (WorklistQuery.Sort.due.rawValue, "First response due")]
         return """
-        <form class="filters no-print" method="get" action="\(path)" aria-label="Filter the list">
-        \(Components.select("filter", "Show", state: state, options: filters, selected: query.filter.rawValue))
-        \(Components.select("status", "Status", state: state, options: statuses, selected: query.statuses.first?.rawValue ?? ""))
-        \(Components.select("sort", "Sort by", state: state, options: sorts, selected: query.sort.rawValue))
-        <button type="submit" class="button-secondary">Apply</button>
-        </form>
-        """
+            <form class="filters no-print" method="get" action="\(path)" aria-label="Filter the list">
+            \(Components.select("filter", "Show", state: state, options: filters, selected: query.filter.rawValue))
+            \(Components.select("status", "Status", state: state, options: statuses, selected: query.statuses.first?.rawValue ?? ""))
+            \(Components.select("sort", "Sort by", state: state, options: sorts, selected: query.sort.rawValue))
+            <button type="submit" class="button-secondary">Apply</button>
+            </form>
+            """
     }
 
     private var tableHTML: HTML {
@@ -80,39 +84,42 @@ struct WorklistView {
         let partyHeading = query.view == .caseload ? "Partner" : "Referred by"
         let rows = page.items.map { item -> HTML in
             let r = item.referral
-            let due: HTML = r.status.isTerminal ? "<span class=\"muted\">Closed</span>"
+            let due: HTML =
+                r.status.isTerminal
+                ? "<span class=\"muted\">Closed</span>"
                 : r.status == .requested && r.firstRespondedAt == nil
-                ? "First response \(Components.due(r.firstResponseDue, now: now))"
-                : (r.followUpDue.map { "Follow-up \(Components.due($0, now: now))" } ?? "—")
+                    ? "First response \(Components.due(r.firstResponseDue, now: now))"
+                    : (r.followUpDue.map { "Follow-up \(Components.due($0, now: now))" } ?? "—")
             let step: HTML = r.businessStatus.map { "<br><span class=\"muted\">\(Words.businessStatus($0))</span>" } ?? .empty
             return """
-            <tr>
-            <td data-label="Client"><a href="\(WebPath.referral(r.id))">\(item.clientName)</a></td>
-            <td data-label="Need">\(Words.need(r.needCategory))</td>
-            <td data-label="\(partyHeading)">\(item.counterpartName ?? "Open to any eligible partner")</td>
-            <td data-label="Status">\(Components.statusBadge(r.status))\(step)</td>
-            <td data-label="Due">\(due)</td>
-            <td data-label="Updated">\(Components.time(r.updatedAt))</td>
-            </tr>
-            """
+                <tr>
+                <td data-label="Client"><a href="\(WebPath.referral(r.id))">\(item.clientName)</a></td>
+                <td data-label="Need">\(Words.need(r.needCategory))</td>
+                <td data-label="\(partyHeading)">\(item.counterpartName ?? "Open to any eligible partner")</td>
+                <td data-label="Status">\(Components.statusBadge(r.status))\(step)</td>
+                <td data-label="Due">\(due)</td>
+                <td data-label="Updated">\(Components.time(r.updatedAt))</td>
+                </tr>
+                """
         }
         var pager: HTML = .empty
         if let next = page.nextCursor {
             var href = path + "?filter=" + query.filter.rawValue + "&sort=" + query.sort.rawValue
             if let status = query.statuses.first { href += "&status=" + status.rawValue }
             href += "&cursor=" + next.token
-            pager = "<nav class=\"pager\" aria-label=\"Pages\"><a href=\"\(path)\">First page</a> <a href=\"\(href)\" rel=\"next\">Next page</a></nav>"
+            pager =
+                "<nav class=\"pager\" aria-label=\"Pages\"><a href=\"\(path)\">First page</a> <a href=\"\(href)\" rel=\"next\">Next page</a></nav>"
         } else if query.cursor != nil {
             pager = "<nav class=\"pager\" aria-label=\"Pages\"><a href=\"\(path)\">First page</a></nav>"
         }
         return """
-        <table class="stack">
-        <caption class="visually-hidden">\(title): referrals, most relevant first</caption>
-        <thead><tr><th scope="col">Client</th><th scope="col">Need</th><th scope="col">\(partyHeading)</th><th scope="col">Status</th><th scope="col">Due</th><th scope="col">Updated</th></tr></thead>
-        <tbody>\(rows)</tbody>
-        </table>
-        \(pager)
-        """
+            <table class="stack">
+            <caption class="visually-hidden">\(title): referrals, most relevant first</caption>
+            <thead><tr><th scope="col">Client</th><th scope="col">Need</th><th scope="col">\(partyHeading)</th><th scope="col">Status</th><th scope="col">Due</th><th scope="col">Updated</th></tr></thead>
+            <tbody>\(rows)</tbody>
+            </table>
+            \(pager)
+            """
     }
 
     private var openHTML: HTML {
@@ -127,19 +134,20 @@ struct WorklistView {
             </tr>
             """
         }
-        let body: HTML = openReferrals.isEmpty
+        let body: HTML =
+            openReferrals.isEmpty
             ? "<p>No open referrals match the services your organisation offers.</p>"
             : """
-              <table class="stack"><caption class="visually-hidden">Open referrals you may claim</caption>
-              <thead><tr><th scope="col">Need</th><th scope="col">Priority</th><th scope="col">Referred by</th><th scope="col">Sent</th><th scope="col">Claim</th></tr></thead>
-              <tbody>\(rows)</tbody></table>
-              """
+            <table class="stack"><caption class="visually-hidden">Open referrals you may claim</caption>
+            <thead><tr><th scope="col">Need</th><th scope="col">Priority</th><th scope="col">Referred by</th><th scope="col">Sent</th><th scope="col">Claim</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
         return """
-        <section aria-labelledby="open-heading">
-        <h2 id="open-heading">Open referrals to claim</h2>
-        <p class="hint">Referrals left open for any eligible partner. The first organisation to claim one owns it.</p>
-        \(body)
-        </section>
-        """
+            <section aria-labelledby="open-heading">
+            <h2 id="open-heading">Open referrals to claim</h2>
+            <p class="hint">Referrals left open for any eligible partner. The first organisation to claim one owns it.</p>
+            \(body)
+            </section>
+            """
     }
 }
