@@ -17,7 +17,7 @@ import Testing
     @Test func theWALStaysBoundedWhileReadersKeepReading() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("thaw-wal-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let limits = WALLimits(checkpointPages: 50, hardLimitPages: 150)
+        let limits = WALLimits(checkpointPages: 50, hardLimitPages: 150, restartWaitMilliseconds: 2000)
         let database = try SQLiteDatabase(path: path, walLimits: limits)
         try await database.write { db in _ = try await db.execute("CREATE TABLE t (n INTEGER, pad TEXT)", []) }
         let pad = String(repeating: "x", count: 3000)  // about a page per row

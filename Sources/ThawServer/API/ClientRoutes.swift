@@ -65,7 +65,7 @@ struct ClientRoutes: APIRouteGroup {
 
     @Sendable func list(_ request: Request, context: CallerContext) async throws -> Response {
         let limit = try request.integer("limit", in: 1...500) ?? 100
-        return try JSONBody.response(["items": try await scoped(context).clients(nameContains: request.query("name"), limit: limit)])
+        return try JSONBody.response(ItemList(try await scoped(context).clients(nameContains: request.query("name"), limit: limit)))
     }
 
     @Sendable func get(_ request: Request, context: CallerContext) async throws -> Response {
@@ -73,7 +73,7 @@ struct ClientRoutes: APIRouteGroup {
     }
 
     @Sendable func consents(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).consents(client: try context.id("clientId"))])
+        try JSONBody.response(ItemList(try await scoped(context).consents(client: try context.id("clientId"))))
     }
 
     @Sendable func recordConsent(_ request: Request, context: CallerContext) async throws -> Response {
@@ -90,7 +90,7 @@ struct ClientRoutes: APIRouteGroup {
     }
 
     @Sendable func screenings(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).screenings(client: try context.id("clientId"))])
+        try JSONBody.response(ItemList(try await scoped(context).screenings(client: try context.id("clientId"))))
     }
 
     @Sendable func recordScreening(_ request: Request, context: CallerContext) async throws -> Response {
@@ -101,6 +101,6 @@ struct ClientRoutes: APIRouteGroup {
     }
 
     @Sendable func needs(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).needs(client: try context.id("clientId"))])
+        try JSONBody.response(ItemList(try await scoped(context).needs(client: try context.id("clientId"))))
     }
 }

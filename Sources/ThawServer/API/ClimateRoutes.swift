@@ -41,13 +41,13 @@ struct ClimateRoutes: APIRouteGroup {
     @Sendable func cooling(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
         let (period, _, _, weights) = try Self.range(request, today: CalendarDate(store.clock.now()))
-        return try JSONBody.response(["items": try await scoped.coolingPartnerships(period: period, weights: weights)])
+        return try JSONBody.response(ItemList(try await scoped.coolingPartnerships(period: period, weights: weights)))
     }
 
     @Sendable func network(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
         let (period, from, to, weights) = try Self.range(request, today: CalendarDate(store.clock.now()))
-        return try JSONBody.response(["items": try await scoped.networkClimate(period: period, from: from, to: to, weights: weights)])
+        return try JSONBody.response(ItemList(try await scoped.networkClimate(period: period, from: from, to: to, weights: weights)))
     }
 
     /// `period`, `from`, `to` and `weights` from the query, with their defaults (the last twelve months, equal weights).

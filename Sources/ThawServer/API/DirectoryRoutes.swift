@@ -69,7 +69,7 @@ struct DirectoryRoutes: APIRouteGroup {
     }
 
     @Sendable func listOrganizations(_ request: Request, context: CallerContext) async throws -> Response {
-        return try JSONBody.response(["items": try await store.organizations()])
+        return try JSONBody.response(ItemList(try await store.organizations()))
     }
 
     @Sendable func getOrganization(_ request: Request, context: CallerContext) async throws -> Response {
@@ -85,7 +85,7 @@ struct DirectoryRoutes: APIRouteGroup {
     @Sendable func listUsers(_ request: Request, context: CallerContext) async throws -> Response {
         let actor = context.principal.actor
         let organization: ID<Organization> = request.query("organizationId").map { ID($0) } ?? actor.organizationId
-        return try JSONBody.response(["items": try await store.users(in: organization, by: actor)])
+        return try JSONBody.response(ItemList(try await store.users(in: organization, by: actor)))
     }
 
     /// An organisation's administrators add its users; network administrators add another
@@ -116,7 +116,7 @@ struct DirectoryRoutes: APIRouteGroup {
             search.capacities.insert(capacity)
         }
         if let org = request.query("organizationId") { search.organization = ID(org) }
-        return try JSONBody.response(["items": try await store.searchServices(search)])
+        return try JSONBody.response(ItemList(try await store.searchServices(search)))
     }
 
     @Sendable func getService(_ request: Request, context: CallerContext) async throws -> Response {

@@ -82,7 +82,7 @@ struct NetworkFactsRoutes: APIRouteGroup {
     }
 
     @Sendable func listSignals(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).signals()])
+        try JSONBody.response(ItemList(try await scoped(context).signals()))
     }
     @Sendable func sendSignal(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
@@ -96,7 +96,7 @@ struct NetworkFactsRoutes: APIRouteGroup {
     @Sendable func listRoles(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
         let organization: ID<Organization> = request.query("organizationId").map { ID($0) } ?? scoped.actor.organizationId
-        return try JSONBody.response(["items": try await scoped.roles(organization: organization)])
+        return try JSONBody.response(ItemList(try await scoped.roles(organization: organization)))
     }
     @Sendable func recordRole(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
@@ -109,7 +109,7 @@ struct NetworkFactsRoutes: APIRouteGroup {
         return try JSONBody.response(try await scoped.endRole(try context.id("roleId"), endsOn: input.endsOn))
     }
     @Sendable func listEvents(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).events(affecting: request.query("organizationId").map { ID($0) })])
+        try JSONBody.response(ItemList(try await scoped(context).events(affecting: request.query("organizationId").map { ID($0) })))
     }
     @Sendable func recordEvent(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
@@ -117,7 +117,7 @@ struct NetworkFactsRoutes: APIRouteGroup {
     }
     @Sendable func listFunding(_ request: Request, context: CallerContext) async throws -> Response {
         let within = try request.integer("endingWithinDays", in: 0...3650)
-        return try JSONBody.response(["items": try await scoped(context).funding(endingWithinDays: within)])
+        return try JSONBody.response(ItemList(try await scoped(context).funding(endingWithinDays: within)))
     }
     @Sendable func recordFunding(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)

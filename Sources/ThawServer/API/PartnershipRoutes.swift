@@ -157,7 +157,7 @@ struct PartnershipRoutes: APIRouteGroup {
     // MARK: committees
 
     @Sendable func listCommittees(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).committees()])
+        try JSONBody.response(ItemList(try await scoped(context).committees()))
     }
     @Sendable func createCommittee(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
@@ -178,7 +178,7 @@ struct PartnershipRoutes: APIRouteGroup {
         return try JSONBody.response(CommitteeDetail(committee: committee, members: members))
     }
     @Sendable func listMeetings(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).meetings(try context.id("committeeId"))])
+        try JSONBody.response(ItemList(try await scoped(context).meetings(try context.id("committeeId"))))
     }
     @Sendable func recordMeeting(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
@@ -189,7 +189,7 @@ struct PartnershipRoutes: APIRouteGroup {
                 minutes: input.minutes, attendees: input.attendeeIds), status: .created)
     }
     @Sendable func listDecisions(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).decisions(try context.id("committeeId"))])
+        try JSONBody.response(ItemList(try await scoped(context).decisions(try context.id("committeeId"))))
     }
     @Sendable func proposeDecision(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
@@ -208,15 +208,15 @@ struct PartnershipRoutes: APIRouteGroup {
     }
 
     @Sendable func committeeTimeline(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).committeeTimeline(try context.id("committeeId"))])
+        try JSONBody.response(ItemList(try await scoped(context).committeeTimeline(try context.id("committeeId"))))
     }
     @Sendable func pairTimeline(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response([
-            "items": try await scoped(context).pairTimeline(
-                try context.id("organizationId"), try context.id("otherId"),
-                from: try CalendarDate.dayOrMonth(request.query("from"), field: "from"),
-                to: try CalendarDate.dayOrMonth(request.query("to"), field: "to"))
-        ])
+        try JSONBody.response(
+            ItemList(
+                try await scoped(context).pairTimeline(
+                    try context.id("organizationId"), try context.id("otherId"),
+                    from: try CalendarDate.dayOrMonth(request.query("from"), field: "from"),
+                    to: try CalendarDate.dayOrMonth(request.query("to"), field: "to"))))
     }
 
     // MARK: commitments
@@ -224,9 +224,9 @@ struct PartnershipRoutes: APIRouteGroup {
     @Sendable func listCommitments(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
         if let n = try request.integer("dueWithinDays", in: 0...366) {
-            return try JSONBody.response(["items": try await scoped.commitmentsDueSoon(days: n)])
+            return try JSONBody.response(ItemList(try await scoped.commitmentsDueSoon(days: n)))
         }
-        return try JSONBody.response(["items": try await scoped.commitments()])
+        return try JSONBody.response(ItemList(try await scoped.commitments()))
     }
     @Sendable func createCommitment(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
@@ -244,7 +244,7 @@ struct PartnershipRoutes: APIRouteGroup {
     // MARK: consultations
 
     @Sendable func listConsultations(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).consultations()])
+        try JSONBody.response(ItemList(try await scoped(context).consultations()))
     }
     @Sendable func createConsultation(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
@@ -279,7 +279,7 @@ struct PartnershipRoutes: APIRouteGroup {
     // MARK: threads
 
     @Sendable func listThreads(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).threads()])
+        try JSONBody.response(ItemList(try await scoped(context).threads()))
     }
     @Sendable func startThread(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)

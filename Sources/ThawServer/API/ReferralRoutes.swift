@@ -151,11 +151,11 @@ struct ReferralRoutes: APIRouteGroup {
     }
 
     @Sendable func timeline(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).timeline(referral: try context.id("referralId"))])
+        try JSONBody.response(ItemList(try await scoped(context).timeline(referral: try context.id("referralId"))))
     }
 
     @Sendable func openReferrals(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).openReferrals()])
+        try JSONBody.response(ItemList(try await scoped(context).openReferrals()))
     }
 
     @Sendable func worklist(_ request: Request, context: CallerContext) async throws -> Response {

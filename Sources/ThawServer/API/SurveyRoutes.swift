@@ -62,17 +62,17 @@ struct SurveyRoutes: APIRouteGroup {
     }
 
     @Sendable func list(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).surveys()])
+        try JSONBody.response(ItemList(try await scoped(context).surveys()))
     }
     @Sendable func schedule(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)
         return try JSONBody.response(try await scoped.scheduleSurvey(try await body(NewSurveyRound.self, request)), status: .created)
     }
     @Sendable func items(_ request: Request, context: CallerContext) async throws -> Response {
-        return try JSONBody.response(["items": SurveyItem.allCases.map { SurveyItemInfo(code: $0, question: $0.question, scale: $0.scale) }])
+        return try JSONBody.response(ItemList(SurveyItem.allCases.map { SurveyItemInfo(code: $0, question: $0.question, scale: $0.scale) }))
     }
     @Sendable func pending(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(["items": try await scoped(context).pendingSurveys()])
+        try JSONBody.response(ItemList(try await scoped(context).pendingSurveys()))
     }
     @Sendable func answer(_ request: Request, context: CallerContext) async throws -> Response {
         let scoped = scoped(context)

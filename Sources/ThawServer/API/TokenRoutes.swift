@@ -28,7 +28,7 @@ struct TokenRoutes: APIRouteGroup {
 
     @Sendable func list(_ request: Request, context: CallerContext) async throws -> Response {
         let principal = context.principal
-        return try JSONBody.response(["items": try await store.tokens(user: principal.user.id)])
+        return try JSONBody.response(ItemList(try await store.tokens(user: principal.user.id)))
     }
 
     @Sendable func create(_ request: Request, context: CallerContext) async throws -> Response {

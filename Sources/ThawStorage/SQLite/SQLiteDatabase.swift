@@ -27,6 +27,8 @@ public final class SQLiteDatabase: SQLDatabase {
     private let syncer: WALSyncer
     private let checkpointQueue = DispatchQueue(label: "thaw.sqlite.checkpoint")
     private let checkpointer: SQLiteHandle
+    /// The database file, for the checkpointer's own sync (-1 when nothing is synced).
+    private let databaseDescriptor: Int32
     private let walLimits: WALLimits
     private let wal = Mutex(WALState())
     static let maxIdleReaders = 8
@@ -64,6 +66,7 @@ public final class SQLiteDatabase: SQLDatabase {
         // NORMAL syncs the WAL before each checkpoint and the database after it; the syncer syncs each commit.
         syncer = WALSyncer(walPath: writer.walPath, durable: durable)
         checkpointer = try SQLiteHandle(path: path, readOnly: false)
+        databaseDescriptor = durable ? writer.filePath.map { open($0, O_RDONLY | O_CLOEXEC) } ?? -1 : -1
         var pool: [SQLiteHandle] = []
         for _ in 0..<readerCount {
             let reader = try SQLiteHandle(path: path, readOnly: true)
@@ -93,13 +96,35 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     /// A PASSIVE checkpoint never blocks the writer or readers; it copies what
-    /// it can, and the next one carries on. SQLite starts the WAL again from its
-    /// beginning by itself when a write begins with no reader using it.
+    /// it can and the next one carries on.
     private func checkpoint() {
         checkpointQueue.async { [self] in
             try? checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)")
-            wal.withLock { $0.checkpointRunning = false }
+            // Again, for what was committed while the first ran: the restart that follows
+            // copies what is left with the writes waiting, so leave it as little as possible.
+            try? checkpointer.exec("PRAGMA wal_checkpoint(PASSIVE)")
+            let synced = syncCopiedPages()
+            wal.withLock { wal in
+                wal.checkpointRunning = false
+                wal.restartDue = synced
+            }
         }
+    }
+
+    /// Flushes the pages the passive checkpoints copied into the database file.
+    ///
+    /// SQLite syncs the database file only after a checkpoint that copied the whole WAL. Under a
+    /// steady load a passive one never does (something new is always committed), so that sync fell to
+    /// the writer's restart, with every page the passive passes had copied still to be written out:
+    /// about 9 ms of fsync, with all writes waiting (strace; BENCHMARKS.md). Here the checkpointer
+    /// pays for it, and the restart syncs only the few pages it copies itself.
+    private func syncCopiedPages() -> Bool {
+        guard databaseDescriptor >= 0 else { return true }
+        if fdatasync(databaseDescriptor) == 0 { return true }
+        // After a failed sync the kernel may have dropped the pages, and a later sync by SQLite could
+        // report success: so no restart (the WAL keeps every frame), and no more writes.
+        syncer.fail("the disk did not confirm a write to \(path) (errno \(errno)); restart the server")
+        return false
     }
 
     /// Commits everything queued (write-behind audits included), then closes.
@@ -115,6 +140,7 @@ public final class SQLiteDatabase: SQLDatabase {
         }
         checkpointQueue.sync {
             checkpointer.close()
+            if databaseDescriptor >= 0 { Glibc.close(databaseDescriptor) }
         }
         writer.close()
     }
@@ -239,28 +265,56 @@ public final class SQLiteDatabase: SQLDatabase {
         syncer.acknowledgeWhenDurable(succeeded)
         // Sustained writes can outrun the passive checkpoints (readers keep old frames
         // alive); the writer catches up here, before the next batch, so the WAL stays bounded.
-        if wal.withLock({ $0.pages }) >= walLimits.hardLimitPages {
+        let (pages, restartDue) = wal.withLock { wal in
+            defer { wal.restartDue = false }
+            return (wal.pages, wal.restartDue)
+        }
+        if pages >= walLimits.hardLimitPages {
             try? writer.exec("PRAGMA wal_checkpoint(TRUNCATE)")
             wal.withLock { $0.pages = 0 }
+        } else if restartDue {
+            restartWAL()
         }
+    }
+
+    /// Starts the WAL again from its beginning once a passive checkpoint has copied it.
+    ///
+    /// SQLite does that by itself only if, when a write begins, no reader is using the WAL.
+    /// Under a steady load some reader always is, so the WAL grew by every commit (to 30,000 –
+    /// 64,000 pages in a ten-second benchmark), each append claimed new blocks of the file, and
+    /// at the hard limit every write waited for a TRUNCATE. A RESTART checkpoint copies the few
+    /// pages committed since the passive ones, then waits for the readers that started before it
+    /// (readers starting after it read the database file alone), and the next commit writes
+    /// from the WAL's start. Writes wait meanwhile, about twice a second under the benchmark's load.
+    /// The wait was 7 to 26 ms, nearly all of it the fsync of what the passive passes had copied;
+    /// since the checkpointer syncs that itself, the restart's own fsync takes 1.4 to 1.8 ms
+    /// (BENCHMARKS.md). A reader that does not finish within `restartWaitMilliseconds` (an export,
+    /// say) leaves the WAL as it is until the next passive checkpoint.
+    private func restartWAL() {
+        sqlite_nio_sqlite3_busy_timeout(writer.connection, walLimits.restartWaitMilliseconds)
+        defer { sqlite_nio_sqlite3_busy_timeout(writer.connection, SQLiteHandle.busyTimeoutMilliseconds) }
+        try? writer.exec("PRAGMA wal_checkpoint(RESTART)")
     }
 }
 
 /// When SQLite's WAL is copied into the database and started again, in pages (4 KB each).
 public struct WALLimits: Sendable {
-    /// A passive checkpoint after each this many committed pages.
+    /// A passive checkpoint after each this many committed pages, then a restart.
     public var checkpointPages: Int32
     /// Past this size the passive checkpoints are not keeping up (a long reader holds old
     /// pages); the writer then truncates the WAL itself between batches, writes waiting.
     public var hardLimitPages: Int32
+    /// How long a restart waits for the readers that started before it.
+    public var restartWaitMilliseconds: Int32
 
-    public init(checkpointPages: Int32, hardLimitPages: Int32) {
+    public init(checkpointPages: Int32, hardLimitPages: Int32, restartWaitMilliseconds: Int32) {
         self.checkpointPages = checkpointPages
         self.hardLimitPages = hardLimitPages
+        self.restartWaitMilliseconds = restartWaitMilliseconds
     }
 
     /// 16 MB between checkpoints, 256 MB at most.
-    public static let standard = WALLimits(checkpointPages: 4000, hardLimitPages: 64_000)
+    public static let standard = WALLimits(checkpointPages: 4000, hardLimitPages: 64_000, restartWaitMilliseconds: 50)
 }
 
 /// What the writer and the checkpointer know of the WAL, under one lock.
@@ -270,6 +324,9 @@ private struct WALState {
     /// The WAL's size in pages when the last checkpoint was asked for.
     var checkpointMark: Int32 = 0
     var checkpointRunning = false
+    /// Set when a passive checkpoint has copied the WAL into the database: the writer
+    /// then starts the WAL again from its beginning (see `restartWAL`).
+    var restartDue = false
 }
 
 private struct WriteQueueState {
