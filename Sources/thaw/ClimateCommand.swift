@@ -39,6 +39,7 @@ struct RebuildCommand: AsyncParsableCommand {
                 ? "the \(rows.rows) stored month rows already held exactly that: none written"
                 : "of \(rows.rows) month rows: \(rows.rewritten) stored rows differed and were rewritten, \(rows.added) were missing and added, "
                     + "\(rows.removed) had no ledger entries and were removed")
+        print("steps: " + report.phases.map { "\($0.name) " + String(format: "%.2f s", $0.time.seconds) }.joined(separator: ", "))
         try await database.close()
     }
 }

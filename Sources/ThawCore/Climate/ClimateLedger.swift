@@ -31,8 +31,6 @@ public enum ClimateLedger {
     /// Written by the deadline sweep when a referral's first response is overdue.
     public static let overdueKind = "referral.response-overdue"
     public static let keptKind = "commitment.kept", missedKind = "commitment.missed", answeredKind = "consultation.answered"
-    /// The keys of an entry's detail whose values the climate reads.
-    public static let detailKeys = ["response", ResponseTiming.detailKey]
     /// Answers to consultation feedback that count as open to it.
     public static let takenUp = ["adopted", "adapted"]
 
@@ -64,6 +62,9 @@ public enum ClimateLedger {
             isMissed = kind == ClimateLedger.missedKind
             isAnswered = kind == ClimateLedger.answeredKind
         }
+
+        /// Whether the entry's detail matters: its `response` (answers) or `timeliness`.
+        public var readsResponse: Bool { isAnswered }
 
         /// The counts an entry of this kind adds to its pair, given the detail values that matter;
         /// nil when it adds nothing (system entries other than the sweep's).

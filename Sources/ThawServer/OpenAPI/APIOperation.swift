@@ -10,9 +10,9 @@ struct APIOperation: Sendable {
     enum Answer: Sendable {
         /// Nothing (204), or nothing worth describing.
         case none
-        case one(any Decodable.Type)
+        case one(any (Decodable & SendableMetatype).Type)
         /// `{"items": [...], "nextCursor": "..."}`.
-        case list(any Decodable.Type)
+        case list(any (Decodable & SendableMetatype).Type)
     }
 
     var method: HTTPRequest.Method
@@ -21,7 +21,7 @@ struct APIOperation: Sendable {
     var id: String
     var tag: String
     var summary: String
-    var body: (any Decodable.Type)?
+    var body: (any (Decodable & SendableMetatype).Type)?
     var query: [String]
     var success: Int
     var answer: Answer
@@ -34,7 +34,7 @@ struct APIOperation: Sendable {
 
     init(
         _ method: HTTPRequest.Method, _ path: String, id: String, tag: String, summary: String,
-        body: (any Decodable.Type)? = nil, query: [String] = [], success: Int = 200, answer: Answer = .none,
+        body: (any (Decodable & SendableMetatype).Type)? = nil, query: [String] = [], success: Int = 200, answer: Answer = .none,
         ifMatch: Bool = false, idempotent: Bool = false, conflicts: Bool = false, throttled: Bool = false
     ) {
         self.method = method; self.path = path; self.id = id; self.tag = tag; self.summary = summary
