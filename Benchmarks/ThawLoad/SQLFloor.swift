@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import ThawCore
 import ThawServer
-import ThawStorage
+@_spi(Benchmarks) import ThawStorage
 import VaporCSQLite
 
 /// What the life cycle's SQL costs by itself: the statements one life cycle runs through

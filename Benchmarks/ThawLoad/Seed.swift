@@ -4,7 +4,7 @@ import HummingbirdBcrypt
 import Logging
 import ThawCore
 import ThawServer
-import ThawStorage
+@_spi(Benchmarks) import ThawStorage
 
 /// What the load run needs to know about the seeded world.
 struct SeedManifest: Codable {

@@ -42,10 +42,10 @@ public final class SQLiteDatabase: SQLDatabase {
     /// Readers map the file (up to SQLite's 2 GB cap) instead of copying each page
     /// they miss into their own cache with a read() call: a worklist touches a few
     /// hundred pages scattered over a large history.
-    public static let readerSettings = "PRAGMA query_only=ON; PRAGMA cache_size=-32768; PRAGMA mmap_size=2147418112;"
+    @_spi(Benchmarks) public static let readerSettings = "PRAGMA query_only=ON; PRAGMA cache_size=-32768; PRAGMA mmap_size=2147418112;"
 
     /// The writer connection's settings (the benchmarks' bare replay opens its own with them).
-    public static func writerSettings(durable: Bool) -> String {
+    @_spi(Benchmarks) public static func writerSettings(durable: Bool) -> String {
         """
         PRAGMA journal_mode=WAL;
         PRAGMA synchronous=\(durable ? "NORMAL" : "OFF");

@@ -79,7 +79,7 @@ extension IdentifiedNeed {
 
 extension Referral {
     /// Every column, in the order the bulk loaders in Benchmarks/ also use.
-    public static let columns = """
+    @_spi(Benchmarks) public static let columns = """
         id, client_id, requester_organization_id, requester_user_id, owner_organization_id, service_id,
         need_category, need_ids, priority, status, business_status, status_reason, status_reason_side, outcome_code, outcome_summary,
         note, first_response_due, first_responded_at, follow_up_due, last_message_side, last_message_at,
