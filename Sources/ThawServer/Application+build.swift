@@ -55,9 +55,6 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     let description = APIDescription()
     let apiGroup = router.group("api/v1").add(middleware: Authenticator(store: store))
     let api = DescribedRoutes(group: apiGroup, description: description)
-    api.add(.init(.get, "openapi.json", id: "getOpenAPI", tag: "meta", summary: "This document")) { _, _ in
-        try JSONBody.response(description.document)
-    }
     let auth = AuthRoutes(store: store, hasher: hasher, configuration: configuration)
     auth.registerOpen(on: api)
     // Everything else acts for a caller.
@@ -71,7 +68,11 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     NetworkFactsRoutes(store: store, configuration: configuration).register(on: callers)
     SurveyRoutes(store: store, configuration: configuration).register(on: callers)
     ClimateRoutes(store: store, configuration: configuration).register(on: callers)
-    _ = description.document  // made now, so a type whose schema cannot be derived stops the start, not a request
+    // The document describes itself too; it is made now, so a type whose schema cannot be derived stops
+    // the start, not a request.
+    let openAPI = APIOperation(.get, "openapi.json", id: "getOpenAPI", tag: "meta", summary: "This document")
+    let document = OpenAPIDocument.build(description.operations + [openAPI])
+    api.add(openAPI) { _, _ in try JSONBody.response(document) }
     routeMethods.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import ThawCore
 @testable import ThawStorage
 
 @Suite struct JSONTextTests {

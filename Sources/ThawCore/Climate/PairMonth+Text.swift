@@ -10,7 +10,7 @@ extension PairMonthOf {
         days.map { day in
             "\(day.day)"
                 + day.counts.counterValues.enumerated().filter { $0.element != 0 }.map { counter, value in
-                    "\(Self.counterLetters[counter])\(value)"
+                    "\(PairCounts.counterLetters[counter])\(value)"
                 }.joined()
         }.joined(separator: ",")
     }
@@ -19,9 +19,6 @@ extension PairMonthOf {
     public func peopleText(naming name: (Person) -> String) -> String {
         people.map { (name($0.key), $0.value) }.sorted { $0.0 < $1.0 }.map { "\($0.1) \($0.0)" }.joined(separator: "\n")
     }
-
-    /// The letter of each counter, in `PairCounts.counterValues` order.
-    static var counterLetters: [Character] { Array("abcdefghijk") }
 }
 
 extension PairMonthOf where Person == String {
@@ -48,7 +45,7 @@ extension PairMonthOf where Person == String {
         var values = [Int](repeating: 0, count: PairCounts.counterCount)
         var rest = text[firstLetter...]
         while let letter = rest.first {
-            guard let counter = counterLetters.firstIndex(of: letter) else { return nil }
+            guard let counter = PairCounts.counterLetters.firstIndex(of: letter) else { return nil }
             let digits = rest.dropFirst().prefix(while: { $0.isASCII && $0.isNumber })
             guard let value = Int(digits) else { return nil }
             values[counter] = value
@@ -60,6 +57,8 @@ extension PairMonthOf where Person == String {
 
 extension PairCounts {
     public static let counterCount = 11
+    /// The letter of each counter in a pair-month's stored text, in `counterValues` order.
+    static let counterLetters: [Character] = Array("abcdefghijk")
 
     /// The counters in stored order: lo_to_hi, hi_to_lo, formal, informal, referral, kept, missed, adopted, answered, on_time, late.
     public var counterValues: [Int] { [loToHi, hiToLo, formal, informal, referral, kept, missed, adopted, answered, onTime, late] }

@@ -59,7 +59,6 @@ struct Authenticator: RouterMiddleware {
 struct CallerContext: ChildRequestContext {
     var coreContext: CoreRequestContextStorage
     let principal: Principal
-    let sessionSecret: String?
 
     init(context: ThawRequestContext) throws {
         guard let principal = context.principal else {
@@ -67,7 +66,6 @@ struct CallerContext: ChildRequestContext {
         }
         coreContext = context.coreContext
         self.principal = principal
-        sessionSecret = context.sessionSecret
     }
 
     var actor: Actor { principal.actor }

@@ -1,6 +1,5 @@
 import HTTPTypes
 import Hummingbird
-import Synchronization
 
 /// One operation of the API, declared where its route is registered: the route,
 /// what it is for, and the Swift types of its body and answer, from which the
@@ -52,30 +51,12 @@ struct APIOperation: Sendable {
     }
 }
 
-/// The operations registered so far, for the OpenAPI document.
-final class APIDescription: Sendable {
-    private let state = Mutex<[APIOperation]>([])
+/// The operations registered so far, for the OpenAPI document. Filled while the
+/// router is built, read once at its end.
+final class APIDescription {
+    private(set) var operations: [APIOperation] = []
 
-    var operations: [APIOperation] { state.withLock { $0 } }
-
-    func add(_ operation: APIOperation) { state.withLock { $0.append(operation) } }
-
-    /// The OpenAPI document of the operations registered, made when first asked for.
-    var document: JSONValue { documentCache.value { OpenAPIDocument.build(operations) } }
-    private let documentCache = Once<JSONValue>()
-}
-
-/// A value computed once, on first use.
-final class Once<Value: Sendable>: Sendable {
-    private let stored = Mutex<Value?>(nil)
-    func value(_ make: () -> Value) -> Value {
-        stored.withLock { stored in
-            if let stored { return stored }
-            let value = make()
-            stored = value
-            return value
-        }
-    }
+    func add(_ operation: APIOperation) { operations.append(operation) }
 }
 
 /// A router group whose routes are each registered with their `APIOperation`.

@@ -19,7 +19,11 @@ struct SchemaRegistry {
     /// (The order of the checks matters: an enumeration of strings is also `Decodable` as a string.)
     mutating func schema(of type: any Decodable.Type) throws -> JSONValue {
         if let leaf = type as? any SchemaLeaf.Type { return leaf.schema }
-        if let described = type as? any SchemaDescribed.Type { return component(named: Self.name(of: type)) { _ in described.schema } }
+        if let described = type as? any SchemaDescribed.Type {
+            let name = Self.name(of: type)
+            if components[name] == nil { components[name] = described.schema }
+            return Self.ref(name)
+        }
         if let values = Self.enumValues(type) { return .object(["type": "string", "enum": .array(values.map(JSONValue.string))]) }
         if let array = type as? any SchemaArray.Type {
             return .object(["type": "array", "items": try schema(of: array.elementType)])
@@ -51,11 +55,6 @@ struct SchemaRegistry {
         case .unknown:
             throw SchemaError(type: type, reason: "it decoded nothing")
         }
-    }
-
-    private mutating func component(named name: String, _ make: (inout SchemaRegistry) throws -> JSONValue) rethrows -> JSONValue {
-        if components[name] == nil { components[name] = try make(&self) }
-        return Self.ref(name)
     }
 
     static func ref(_ name: String) -> JSONValue { .object(["$ref": .string("#/components/schemas/\(name)")]) }

@@ -29,9 +29,8 @@ extension SQLConnection {
 
 /// The SQL of the `climate_months` rows (one per pair of organisations and month).
 enum ClimateMonthRows {
-    struct Key: Hashable, Comparable {
+    struct Key {
         var lo: String, hi: String, month: CalendarDate
-        static func < (a: Key, b: Key) -> Bool { (a.lo, a.hi, a.month) < (b.lo, b.hi, b.month) }
         var binds: [SQLValue] { [.text(lo), .text(hi), month.sqlValue] }
     }
 

@@ -81,10 +81,3 @@ extension SQLConnection {
 }
 
 extension Channel: SQLBindable {}
-
-extension JSONText {
-    static func decode(_ text: String?) -> [String: String] {
-        guard let text, let map = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else { return [:] }
-        return map
-    }
-}

@@ -1,9 +1,10 @@
-/// A flat JSON object of strings, written by hand (keys sorted): the TEXT columns
-/// that hold maps (ledger details, screening answers) and the server's log lines.
-/// Both run on every request, where JSONEncoder's generic path was a visible share
-/// of the time.
-public enum JSONText {
-    public static func encode(_ map: [String: String]) -> String {
+import Foundation
+
+/// Small JSON helpers for the TEXT columns that hold flat maps (ledger details,
+/// screening answers), keys sorted. Encoding is by hand: it runs on every write,
+/// where JSONEncoder was a visible share of the writer's time.
+enum JSONText {
+    static func encode(_ map: [String: String]) -> String {
         var out = "{"
         for (index, (key, value)) in map.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { out += "," }
@@ -12,7 +13,7 @@ public enum JSONText {
         return out + "}"
     }
 
-    public static func quoted(_ text: String) -> String {
+    static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -28,5 +29,10 @@ public enum JSONText {
             }
         }
         return out + "\""
+    }
+
+    static func decode(_ text: String?) -> [String: String] {
+        guard let text, let map = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else { return [:] }
+        return map
     }
 }
