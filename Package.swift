@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers point inward: thaw → ThawServer → ThawStorage → ThawCore.
-// ThawCore has no dependencies at all; it is pure domain logic.
+// ThawCore has no dependencies at all; it is pure domain logic. ThawClimateFold, under
+// ThawStorage, is the climate rebuild's fast fold over the ledger, kept out of the SQL layer.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny")
 ]
@@ -33,10 +34,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "ThawCore", swiftSettings: strict),
+        .target(name: "ThawClimateFold", dependencies: ["ThawCore"], swiftSettings: strict),
         .target(
             name: "ThawStorage",
             dependencies: [
-                "ThawCore",
+                "ThawCore", "ThawClimateFold",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 // Brings its C target VaporCSQLite, the SQLite we call (its functions prefixed `sqlite_nio_`).
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -92,7 +94,7 @@ let package = Package(
         .target(
             name: "ThawTestSupport", dependencies: ["ThawStorage", "ThawCore", .product(name: "Logging", package: "swift-log")],
             path: "Tests/ThawTestSupport"),
-        .testTarget(name: "ThawStorageTests", dependencies: ["ThawStorage", "ThawCore", "ThawTestSupport"]),
+        .testTarget(name: "ThawStorageTests", dependencies: ["ThawStorage", "ThawClimateFold", "ThawCore", "ThawTestSupport"]),
         .testTarget(name: "ThawSimulationTests", dependencies: ["ThawSimulation", "ThawStorage", "ThawCore", "ThawTestSupport"]),
         .testTarget(
             name: "ThawServerTests",

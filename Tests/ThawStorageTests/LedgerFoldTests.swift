@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ThawCore
+@testable import ThawClimateFold
 @testable import ThawStorage
 
 /// The pieces of the climate rebuild's fold that the rebuild tests reach only in passing.
@@ -130,13 +131,15 @@ import ThawCore
         }
         var whole = LedgerScan()
         // A scan reads `LedgerScan.columns`: all but the seq.
-        for row in rows { whole.add(BuiltScanRow(values: Array(row.dropFirst()))) }
+        for row in rows { whole.add(row: BuiltScanRow(values: Array(row.dropFirst()))) }
         let wholeFold = await LedgerFold.build([whole])
         #expect(differences(wholeFold) == [])
 
         // Three parts, as the rebuild reads one range per core: each numbers ids as it meets them.
         var parts = [LedgerScan(), LedgerScan(), LedgerScan()]
-        for (index, row) in rows.enumerated() { parts[index < 1_000 ? 0 : index < 2_500 ? 1 : 2].add(BuiltScanRow(values: Array(row.dropFirst()))) }
+        for (index, row) in rows.enumerated() {
+            parts[index < 1_000 ? 0 : index < 2_500 ? 1 : 2].add(row: BuiltScanRow(values: Array(row.dropFirst())))
+        }
         let fold = await LedgerFold.build(parts)
         #expect(differences(fold) == [])
 

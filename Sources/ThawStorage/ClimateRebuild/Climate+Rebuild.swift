@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import ThawClimateFold
 import ThawCore
 
 /// What a climate rebuild did: entries read in all, what it found and changed
@@ -110,12 +111,12 @@ enum ClimateRebuild {
             if let sqlite = db as? SQLiteConnection {
                 // Rows of SQLite's own type, so `add` runs as compiled for it (no protocol calls per column).
                 try sqlite.handle.scan(span, binds) { row in
-                    scan.add(row)
+                    scan.add(row: row)
                     count += 1
                 }
             } else {
                 try await db.scan(span, binds) { row in
-                    scan.add(row)
+                    scan.add(row: row)
                     count += 1
                 }
             }

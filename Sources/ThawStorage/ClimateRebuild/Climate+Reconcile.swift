@@ -1,4 +1,5 @@
 import Foundation
+import ThawClimateFold
 import ThawCore
 
 /// What a climate rebuild found when it set the months folded from the ledger

@@ -1,8 +1,35 @@
 import Foundation
+import ThawClimateFold
 import ThawCore
 
-/// The folded months as stored rows: their keys and values, and finding the
-/// slot of a stored row.
+/// The fold (`ThawClimateFold`) seen through the `climate_months` table: the
+/// ledger's columns it reads, and its months as stored rows.
+extension LedgerScan {
+    /// The columns `add(row:)` reads, in this order.
+    static let columns = "at, actor_user_id, actor_organization_id, counterpart_organization_id, kind, channel, detail"
+
+    /// Reads one row of `columns`, in place. Generic, so that SQLite's rows are read as compiled for their own type
+    /// (no protocol call per column).
+    mutating func add<Row: SQLScanRow>(row: Row) {
+        row.withText(1) { user in
+            row.withText(2) { actor in
+                row.withText(3) { counterpart in
+                    row.withText(4) { kind in
+                        row.withText(5) { channel in
+                            row.withText(6) { detail in
+                                add(
+                                    LedgerEntryBytes(
+                                        at: row.int64(0), actorUser: user, actorOrganization: actor, counterpartOrganization: counterpart,
+                                        kind: kind, channel: channel, detail: detail))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 extension LedgerFold {
     /// The stored row (key, then `ClimateMonthRows.values`) of the months in `slots`, named by `names`.
     func rows(_ slots: ArraySlice<Int>, names: Names) -> [[SQLValue]] {
@@ -18,70 +45,32 @@ extension LedgerFold {
         let key = key(slot)
         return ClimateMonthRows.Key(lo: names.organizations[Int(key.lo)], hi: names.organizations[Int(key.hi)], month: Self.date(key.month))
     }
+}
 
-    /// The slot of a stored row's pair and month (its key columns as stored), if the fold has it.
-    func slot(lo: UnsafeRawBufferPointer, hi: UnsafeRawBufferPointer, month: UnsafeRawBufferPointer) -> Int? {
-        guard let month = Self.monthNumber(month), let lo = organizations.existingIndex(of: lo),
-            let hi = organizations.existingIndex(of: hi)
-        else { return nil }
-        return slot(of: Key(lo: lo, hi: hi, month: month))
+extension EncodedMonth {
+    /// The values as bound to the row's columns after its key.
+    var values: [SQLValue] {
+        sums.map(\.sqlValue) + [
+            contactWeeks.sqlValue, people.sqlValue,
+            .text(String(decoding: days, as: UTF8.self)), .text(String(decoding: members, as: UTF8.self))
+        ]
     }
 
-    /// A stored month, the first day of the month (YYYY-MM-01), as year * 12 + month - 1.
-    private static func monthNumber(_ month: UnsafeRawBufferPointer) -> Int32? {
-        guard month.count == 10, let year = digits(month, 0..<4), let number = digits(month, 5..<7), (1...12).contains(number) else { return nil }
-        return Int32(year * 12 + number - 1)
+    /// Whether a stored row's columns from `first` on (in `ClimateMonthRows.valueColumns` order) hold exactly these values.
+    func isHeld(by row: any SQLScanRow, from first: Int) -> Bool {
+        for (offset, sum) in sums.enumerated() where row.int64(first + offset) != Int64(sum) { return false }
+        let next = first + sums.count
+        return row.int64(next) == Int64(contactWeeks) && row.int64(next + 1) == Int64(people)
+            && Self.same(days, row, next + 2) && Self.same(members, row, next + 3)
     }
 
-    /// Finds the slots of stored rows as `slot(lo:hi:month:)` does, faster when they come in key order (as a scan
-    /// of the table gives them): a row's ids are most often the last row's, and its month the slot after the last.
-    struct SlotFinder {
-        /// The last row's ids and their numbers (nil: not in the fold).
-        private var lo: (bytes: [UInt8], number: Int32?)?, hi: (bytes: [UInt8], number: Int32?)?
-        private var last = -1
-
-        mutating func slot(in fold: LedgerFold, lo: UnsafeRawBufferPointer, hi: UnsafeRawBufferPointer, month: UnsafeRawBufferPointer) -> Int? {
-            guard let month = LedgerFold.monthNumber(month), let lo = Self.number(of: lo, in: fold, remembered: &self.lo),
-                let hi = Self.number(of: hi, in: fold, remembered: &self.hi)
-            else { return nil }
-            let key = Key(lo: lo, hi: hi, month: month)
-            if last + 1 < fold.count, fold.key(last + 1) == key {
-                last += 1
-            } else if let found = fold.slot(of: key) {
-                last = found
-            } else {
-                return nil
+    private static func same(_ bytes: [UInt8], _ row: any SQLScanRow, _ column: Int) -> Bool {
+        bytes.withUnsafeBytes { mine in
+            row.withText(column) { stored in
+                guard let stored, let storedBase = stored.baseAddress, stored.count == mine.count else { return false }
+                guard let mineBase = mine.baseAddress else { return true }
+                return memcmp(storedBase, mineBase, mine.count) == 0
             }
-            return last
         }
-
-        private static func number(of id: UnsafeRawBufferPointer, in fold: LedgerFold, remembered: inout (bytes: [UInt8], number: Int32?)?) -> Int32?
-        {
-            if let last = remembered, last.bytes.count == id.count, last.bytes.withUnsafeBytes({ ByteInterner.same($0, id) }) {
-                return last.number
-            }
-            let number = fold.organizations.existingIndex(of: id)
-            remembered = (Array(id), number)
-            return number
-        }
-    }
-
-    private static func digits(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Int? {
-        var value = 0
-        for index in range {
-            guard (48...57).contains(bytes[index]) else { return nil }
-            value = value * 10 + Int(bytes[index] - 48)
-        }
-        return value
-    }
-
-    static func date(_ month: Int32) -> CalendarDate {
-        CalendarDate(year: Int(month) / 12, month: Int(month) % 12 + 1, day: 1)!
-    }
-
-    /// The ids behind the fold's numbers (numbered in byte order, so a number is also its place in id order).
-    struct Names: Sendable { let organizations: [String], users: [String] }
-    var names: Names {
-        Names(organizations: (0..<Int32(organizations.count)).map { organizations.string($0) }, users: userNames)
     }
 }

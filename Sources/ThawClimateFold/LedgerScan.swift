@@ -4,18 +4,15 @@ import ThawCore
 /// One range of the ledger, read for a climate rebuild: every entry that counts,
 /// by the same rules as the live path (`ClimateLedger.KindRule`), kept as one
 /// 16-byte record of its pair, month and day, what it adds and who made it. Each
-/// row is read in place; ids are numbered as they are met.
+/// entry is read in place (`LedgerEntryBytes`); ids are numbered as they are met.
 ///
 /// Why records, not counters: adding each entry straight into its pair-month's
-/// day counters and people (the fold before this one) waited on memory at a
-/// random place four or five times per entry, among hundreds of megabytes; that
-/// was most of the rebuild's time at ten million entries. Appending a record
-/// writes memory in order, and `LedgerFold.build` then sorts the records into key
-/// order and sums each pair-month's in one pass.
-struct LedgerScan: Sendable {
-    /// The columns `add` reads, in this order.
-    static let columns = "at, actor_user_id, actor_organization_id, counterpart_organization_id, kind, channel, detail"
-
+/// day counters and people waits on memory at a random place four or five times
+/// per entry, among hundreds of megabytes; that was most of a rebuild's time at ten
+/// million entries. Appending a record writes memory in order, and
+/// `LedgerFold.build` then sorts the records into key order and sums each
+/// pair-month's in one pass.
+public struct LedgerScan: Sendable {
     /// An entry that counts. `key`: its pair (this scan's numbers of the two organisations, the lower id first), its
     /// month and its day (`Record.key(lo:hi:month:day:)`). `payload`: its contribution (in `contributionCounters`) in
     /// the high half, its person's number + 1 in the low half (0: no person).
@@ -52,32 +49,30 @@ struct LedgerScan: Sendable {
     private var lastDay: (start: Int64, month: Int32, day: Int) = (.max, 0, 0)
 
     /// Room for `entries` records at once: growing the array step by step copies it again and again.
-    init(expecting entries: Int = 0) { records.reserveCapacity(entries) }
+    public init(expecting entries: Int = 0) { records.reserveCapacity(entries) }
 
-    /// Reads one row of `columns`.
-    mutating func add<Row: SQLScanRow>(_ row: Row) {
-        guard let actor = row.withText(2, { $0.map { organizations.index(of: $0) } }),
-            let counterpart = row.withText(3, { $0.map { organizations.index(of: $0) } }), counterpart != actor,
-            let kind = row.withText(4, { $0.map { kinds.index(of: $0) } }),
-            let channel = row.withText(5, { $0.map { channels.index(of: $0) } })
+    /// Reads one entry.
+    public mutating func add(_ entry: LedgerEntryBytes) {
+        guard let actor = entry.actorOrganization.map({ organizations.index(of: $0) }),
+            let counterpart = entry.counterpartOrganization.map({ organizations.index(of: $0) }), counterpart != actor,
+            let kind = entry.kind.map({ kinds.index(of: $0) }),
+            let channel = entry.channel.map({ channels.index(of: $0) })
         else { return }
         if Int(kind) == rules.count { rules.append(ClimateLedger.KindRule(kinds.string(kind))) }
         if Int(channel) == channelValues.count { channelValues.append(Channel(rawValue: channels.string(channel))) }
         let rule = rules[Int(kind)]
         guard let channelValue = channelValues[Int(channel)], rule.isOverdue || channelValue != .system else { return }
-        let (response, timing) = row.withText(6) { detail -> (Int32, Int32) in
-            guard let detail else { return (-1, -1) }
-            return (
-                rule.readsResponse ? Self.value(of: Self.response, in: detail, numberedIn: &responses) : -1,
-                Self.value(of: Self.timeliness, in: detail, numberedIn: &timings)
-            )
+        var (response, timing): (Int32, Int32) = (-1, -1)
+        if let detail = entry.detail {
+            response = rule.readsResponse ? Self.value(of: Self.response, in: detail, numberedIn: &responses) : -1
+            timing = Self.value(of: Self.timeliness, in: detail, numberedIn: &timings)
         }
         // A pair is ordered by the ids' bytes, as the live path orders them (String order for Thaw's ASCII ids).
         let actorIsLo = organizations.precedes(actor, counterpart)
         let contribution = contribution(kind: kind, channel: channel, actorIsLo: actorIsLo, response: response, timing: timing)
-        guard contributionAdds[contribution], let at = row.int64(0) else { return }
+        guard contributionAdds[contribution], let at = entry.at else { return }
         let (month, day) = monthAndDay(at)
-        let person = row.withText(1) { $0.map { users.index(of: $0) } } ?? -1
+        let person = entry.actorUser.map { users.index(of: $0) } ?? -1
         let (lo, hi) = actorIsLo ? (actor, counterpart) : (counterpart, actor)
         records.append(
             Record(
@@ -118,5 +113,27 @@ struct LedgerScan: Sendable {
             contributionCounters.append(contentsOf: (counts ?? PairCounts()).counterValues.map { UInt32($0) })
         }
         return position
+    }
+}
+
+/// A ledger entry's columns as their bytes, valid only while the row they are read from is (nil: NULL).
+public struct LedgerEntryBytes {
+    /// When, in milliseconds since 1970.
+    public var at: Int64?
+    public var actorUser: UnsafeRawBufferPointer?
+    public var actorOrganization: UnsafeRawBufferPointer?
+    public var counterpartOrganization: UnsafeRawBufferPointer?
+    public var kind: UnsafeRawBufferPointer?
+    public var channel: UnsafeRawBufferPointer?
+    /// The entry's detail, canonical JSON.
+    public var detail: UnsafeRawBufferPointer?
+
+    public init(
+        at: Int64?, actorUser: UnsafeRawBufferPointer?, actorOrganization: UnsafeRawBufferPointer?,
+        counterpartOrganization: UnsafeRawBufferPointer?, kind: UnsafeRawBufferPointer?, channel: UnsafeRawBufferPointer?,
+        detail: UnsafeRawBufferPointer?
+    ) {
+        self.at = at; self.actorUser = actorUser; self.actorOrganization = actorOrganization
+        self.counterpartOrganization = counterpartOrganization; self.kind = kind; self.channel = channel; self.detail = detail
     }
 }

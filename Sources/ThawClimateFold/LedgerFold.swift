@@ -11,12 +11,12 @@ import ThawCore
 /// Flat, for speed: the months sit in a few ranges (`Months`), one per core that
 /// summed them; `encode(_:names:into:)` writes one as the stored values the live
 /// path's `PairMonthOf` gives.
-struct LedgerFold: Sendable {
-    struct Key: Sendable, Comparable {
-        var lo: Int32, hi: Int32, month: Int32  // month: year * 12 + month - 1
+public struct LedgerFold: Sendable {
+    public struct Key: Sendable, Comparable {
+        public var lo: Int32, hi: Int32, month: Int32  // month: year * 12 + month - 1
 
         /// The stored rows' order: by pair (numbers in id order), then month.
-        static func < (a: Key, b: Key) -> Bool { (a.lo, a.hi, a.month) < (b.lo, b.hi, b.month) }
+        public static func < (a: Key, b: Key) -> Bool { (a.lo, a.hi, a.month) < (b.lo, b.hi, b.month) }
     }
 
     private(set) var organizations = ByteInterner()
@@ -28,7 +28,7 @@ struct LedgerFold: Sendable {
     static let counters = PairCounts.counterCount
 
     /// How many pair-months the fold holds.
-    private(set) var count = 0
+    public private(set) var count = 0
 
     /// The range holding `slot` and the slot's place in it.
     func locate(_ slot: Int) -> (range: Int, index: Int) {
@@ -39,7 +39,7 @@ struct LedgerFold: Sendable {
     }
 
     /// The slot of `key`, if the fold has it: a binary search, the slots being in key order.
-    func slot(of key: Key) -> Int? {
+    public func slot(of key: Key) -> Int? {
         var (low, high) = (0, count)  // the first slot whose key is not below `key`
         while low < high {
             let middle = (low + high) / 2
@@ -49,7 +49,7 @@ struct LedgerFold: Sendable {
     }
 
     /// The key of the month in `slot`.
-    func key(_ slot: Int) -> Key {
+    public func key(_ slot: Int) -> Key {
         let (range, index) = locate(slot)
         return ranges[range].keys[index]
     }
@@ -57,7 +57,7 @@ struct LedgerFold: Sendable {
     /// Sums what `scans` (each of other entries) kept. Each scan's records are renumbered
     /// into the whole's numbering and sorted on a core of their own; the sorted runs are
     /// then merged, in one range of keys per core, and each pair-month summed as it goes by.
-    static func build(_ scans: consuming [LedgerScan]) async -> LedgerFold {
+    public static func build(_ scans: consuming [LedgerScan]) async -> LedgerFold {
         let (organizations, organizationNumbers) = unionInByteOrder(scans.map(\.organizations))
         let (users, userNumbers) = unionInByteOrder(scans.map(\.users))
         let (counters, contributionNumbers) = contributionsNumbered(scans)

@@ -12,7 +12,7 @@ extension LedgerScan {
     static let response = DetailKey("response"), timeliness = DetailKey(ResponseTiming.detailKey)
 
     /// The number in `values` of the string value of `key` in a ledger detail, or
-    /// -1 without one. Details are canonical JSON (`JSONText.encode`), where
+    /// -1 without one. Details are canonical JSON (sorted keys, no spaces), where
     /// `"key":"` can only open that key's value; a value with an escape is decoded
     /// properly instead.
     static func value(of key: DetailKey, in detail: UnsafeRawBufferPointer, numberedIn values: inout ByteInterner) -> Int32 {
@@ -21,7 +21,8 @@ extension LedgerScan {
         var end = start
         while end < detail.count, detail[end] != UInt8(ascii: "\"") {
             if detail[end] == UInt8(ascii: "\\") {
-                guard var decoded = JSONText.decode(String(decoding: detail, as: UTF8.self))[key.name] else { return -1 }
+                let object = try? JSONSerialization.jsonObject(with: Data(detail)) as? [String: Any]
+                guard var decoded = object?[key.name] as? String else { return -1 }
                 return decoded.withUTF8 { values.index(of: UnsafeRawBufferPointer($0)) }
             }
             end += 1

@@ -1,53 +1,31 @@
-import Foundation
 import ThawCore
 
-/// A folded month's stored values (`ClimateMonthRows.values`: sums, weeks with
-/// contact, people, days text, people text), written straight from the fold's
+/// A folded month's stored values (the climate month row's sums, weeks with
+/// contact, people, days text and people text), written straight from the fold's
 /// arrays into buffers reused from month to month. The rebuild encodes all of its
 /// 800,000 months at ten million entries, once to compare and again for each row it
 /// writes; building each as a `PairMonthOf` first (a dictionary of people, an array
 /// per day) took a fifth of its CPU in a profile. `LedgerFoldTests` holds the two
 /// encodings equal. The people text is ordered by the ids' bytes, which is `String`
 /// order for the ASCII ids Thaw makes.
-struct EncodedMonth {
-    var sums = [Int](repeating: 0, count: LedgerFold.counters)
-    var contactWeeks = 0, people = 0
-    var days: [UInt8] = [], members: [UInt8] = []
+public struct EncodedMonth {
+    /// The month's counters, in `PairCounts.counterValues` order.
+    public internal(set) var sums = [Int](repeating: 0, count: LedgerFold.counters)
+    public internal(set) var contactWeeks = 0, people = 0
+    /// `PairMonthOf.daysText` and `peopleText`, as UTF-8.
+    public internal(set) var days: [UInt8] = [], members: [UInt8] = []
     /// The counters of the day being written.
     fileprivate var dayValues = [Int](repeating: 0, count: LedgerFold.counters)
     /// The month's people (their number, their days), sorted by number (id order) for the people text.
     fileprivate var persons: [(person: Int32, days: UInt32)] = []
 
-    /// The values as bound to the row's columns after its key.
-    var values: [SQLValue] {
-        sums.map(\.sqlValue) + [
-            contactWeeks.sqlValue, people.sqlValue,
-            .text(String(decoding: days, as: UTF8.self)), .text(String(decoding: members, as: UTF8.self))
-        ]
-    }
-
-    /// Whether a stored row's columns from `first` on (in `ClimateMonthRows.valueColumns` order) hold exactly these values.
-    func isHeld(by row: any SQLScanRow, from first: Int) -> Bool {
-        for (offset, sum) in sums.enumerated() where row.int64(first + offset) != Int64(sum) { return false }
-        let next = first + sums.count
-        return row.int64(next) == Int64(contactWeeks) && row.int64(next + 1) == Int64(people)
-            && Self.same(days, row, next + 2) && Self.same(members, row, next + 3)
-    }
-
-    private static func same(_ bytes: [UInt8], _ row: any SQLScanRow, _ column: Int) -> Bool {
-        bytes.withUnsafeBytes { mine in
-            row.withText(column) { stored in
-                guard let stored, stored.count == mine.count else { return false }
-                return mine.isEmpty || memcmp(stored.baseAddress!, mine.baseAddress!, mine.count) == 0
-            }
-        }
-    }
+    public init() {}
 }
 
 extension LedgerFold {
     /// Writes the stored values of the month in `slot` into `out`, by the rules of
     /// `PairMonthOf.daysText`, `peopleText` and `contactWeeks`.
-    func encode(_ slot: Int, names: Names, into out: inout EncodedMonth) {
+    public func encode(_ slot: Int, names: Names, into out: inout EncodedMonth) {
         let (range, index) = locate(slot)
         ranges[range].encode(index, names: names, into: &out)
     }
