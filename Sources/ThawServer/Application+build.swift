@@ -72,7 +72,7 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     // the start, not a request.
     let openAPI = APIOperation(.get, "openapi.json", id: "getOpenAPI", tag: "meta", summary: "This document")
     let document = OpenAPIDocument.build(description.operations + [openAPI])
-    api.add(openAPI) { _, _ in try JSONBody.response(document) }
+    api.add(openAPI) { _, _ in document }
     routeMethods.load(router.routes.map { (path: $0.path.description, method: $0.method.rawValue) })
     return router
 }

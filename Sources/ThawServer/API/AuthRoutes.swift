@@ -6,12 +6,12 @@ import ThawCore
 import ThawStorage
 
 struct SignInRequest: Decodable { var email: String; var password: String }
-struct SignInResponse: Codable {
+struct SignInResponse: ResponseCodable {
     var user: User
     var organization: Organization
     var csrfToken: String
 }
-struct MeResponse: Codable { var user: User; var organization: Organization }
+struct MeResponse: ResponseCodable { var user: User; var organization: Organization }
 
 /// Passwords are hashed and checked with bcrypt on NIO's thread pool, so a
 /// slow hash never blocks request handling.
@@ -58,18 +58,14 @@ struct AuthRoutes: APIRouteGroup {
             use: me)
     }
 
-    @Sendable func signIn(_ request: Request, context: ThawRequestContext) async throws -> Response {
+    @Sendable func signIn(_ request: Request, context: ThawRequestContext) async throws -> EditedResponse<SignInResponse> {
         let input = try await body(SignInRequest.self, request)
         let signedIn = try await PasswordSignIn(store: store, hasher: hasher, configuration: configuration)
             .signIn(
                 email: input.email, password: input.password,
                 source: context.clientAddress(request, trustedProxies: configuration.trustedProxies))
-        var response = try JSONBody.response(
-            SignInResponse(
-                user: signedIn.principal.user, organization: signedIn.principal.organization,
-                csrfToken: signedIn.csrf))
-        response.setCookie(signedIn.cookie)
-        return response
+        let answer = SignInResponse(user: signedIn.principal.user, organization: signedIn.principal.organization, csrfToken: signedIn.csrf)
+        return EditedResponse(headers: [.setCookie: signedIn.cookie.description], response: answer)
     }
 
     @Sendable func signOut(_ request: Request, context: ThawRequestContext) async throws -> Response {
@@ -79,8 +75,8 @@ struct AuthRoutes: APIRouteGroup {
         return response
     }
 
-    @Sendable func me(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func me(_ request: Request, context: CallerContext) async throws -> MeResponse {
         let principal = context.principal
-        return try JSONBody.response(MeResponse(user: principal.user, organization: principal.organization))
+        return MeResponse(user: principal.user, organization: principal.organization)
     }
 }

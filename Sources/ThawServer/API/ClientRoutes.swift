@@ -3,7 +3,7 @@ import Hummingbird
 import ThawCore
 import ThawStorage
 
-struct ScreeningResult: Codable { var screening: Screening; var identifiedNeeds: [IdentifiedNeed] }
+struct ScreeningResult: ResponseCodable { var screening: Screening; var identifiedNeeds: [IdentifiedNeed] }
 
 /// Clients, their consents, screenings and identified needs. Every call goes
 /// through a `ScopedStore`, which checks organisation and consent.
@@ -58,49 +58,48 @@ struct ClientRoutes: APIRouteGroup {
             use: needs)
     }
 
-    @Sendable func create(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: CallerContext) async throws -> EditedResponse<Client> {
         let scoped = scoped(context)
-        return try JSONBody.response(try await scoped.createClient(try await body(NewClient.self, request)), status: .created)
+        return EditedResponse(status: .created, response: try await scoped.createClient(try await body(NewClient.self, request)))
     }
 
-    @Sendable func list(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: CallerContext) async throws -> ItemList<Client> {
         let limit = try request.integer("limit", in: 1...500) ?? 100
-        return try JSONBody.response(ItemList(try await scoped(context).clients(nameContains: request.query("name"), limit: limit)))
+        return ItemList(try await scoped(context).clients(nameContains: request.query("name"), limit: limit))
     }
 
-    @Sendable func get(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(try await scoped(context).client(try context.id("clientId")))
+    @Sendable func get(_ request: Request, context: CallerContext) async throws -> ClientView {
+        try await scoped(context).client(try context.id("clientId"))
     }
 
-    @Sendable func consents(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).consents(client: try context.id("clientId"))))
+    @Sendable func consents(_ request: Request, context: CallerContext) async throws -> ItemList<Consent> {
+        ItemList(try await scoped(context).consents(client: try context.id("clientId")))
     }
 
-    @Sendable func recordConsent(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func recordConsent(_ request: Request, context: CallerContext) async throws -> EditedResponse<Consent> {
         let scoped = scoped(context)
         let input = try await body(NewConsent.self, request)
-        return try JSONBody.response(try await scoped.recordConsent(client: try context.id("clientId"), input), status: .created)
+        return EditedResponse(status: .created, response: try await scoped.recordConsent(client: try context.id("clientId"), input))
     }
 
-    @Sendable func revokeConsent(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(
-            try await scoped(context).revokeConsent(
-                client: try context.id("clientId"),
-                consent: try context.id("consentId")))
+    @Sendable func revokeConsent(_ request: Request, context: CallerContext) async throws -> Consent {
+        try await scoped(context).revokeConsent(
+            client: try context.id("clientId"),
+            consent: try context.id("consentId"))
     }
 
-    @Sendable func screenings(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).screenings(client: try context.id("clientId"))))
+    @Sendable func screenings(_ request: Request, context: CallerContext) async throws -> ItemList<Screening> {
+        ItemList(try await scoped(context).screenings(client: try context.id("clientId")))
     }
 
-    @Sendable func recordScreening(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func recordScreening(_ request: Request, context: CallerContext) async throws -> EditedResponse<ScreeningResult> {
         let scoped = scoped(context)
         let input = try await body(NewScreening.self, request)
         let (screening, needs) = try await scoped.recordScreening(client: try context.id("clientId"), input)
-        return try JSONBody.response(ScreeningResult(screening: screening, identifiedNeeds: needs), status: .created)
+        return EditedResponse(status: .created, response: ScreeningResult(screening: screening, identifiedNeeds: needs))
     }
 
-    @Sendable func needs(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).needs(client: try context.id("clientId"))))
+    @Sendable func needs(_ request: Request, context: CallerContext) async throws -> ItemList<IdentifiedNeed> {
+        ItemList(try await scoped(context).needs(client: try context.id("clientId")))
     }
 }

@@ -2,7 +2,7 @@ import Hummingbird
 import ThawCore
 import ThawStorage
 
-struct PairClimateResponse: Codable {
+struct PairClimateResponse: ResponseCodable {
     var weights: [String: Double]
     var items: [PeriodClimate]
     var segments: [PairClimateHistory.Segment]
@@ -38,16 +38,16 @@ struct ClimateRoutes: APIRouteGroup {
             use: cooling)
     }
 
-    @Sendable func cooling(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func cooling(_ request: Request, context: CallerContext) async throws -> ItemList<CoolingPartnership> {
         let scoped = scoped(context)
         let (period, _, _, weights) = try Self.range(request, today: CalendarDate(store.clock.now()))
-        return try JSONBody.response(ItemList(try await scoped.coolingPartnerships(period: period, weights: weights)))
+        return ItemList(try await scoped.coolingPartnerships(period: period, weights: weights))
     }
 
-    @Sendable func network(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func network(_ request: Request, context: CallerContext) async throws -> ItemList<NetworkPeriod> {
         let scoped = scoped(context)
         let (period, from, to, weights) = try Self.range(request, today: CalendarDate(store.clock.now()))
-        return try JSONBody.response(ItemList(try await scoped.networkClimate(period: period, from: from, to: to, weights: weights)))
+        return ItemList(try await scoped.networkClimate(period: period, from: from, to: to, weights: weights))
     }
 
     /// `period`, `from`, `to` and `weights` from the query, with their defaults (the last twelve months, equal weights).
@@ -60,7 +60,7 @@ struct ClimateRoutes: APIRouteGroup {
 
     /// `period=week|month`, `from`/`to` as YYYY-MM-DD (or YYYY-MM for months), `weights=reciprocity:2,openness:1,...`,
     /// `penalty` (positive; default max(4, 1.25·ln n)) and `minSize` (periods) for the change points.
-    @Sendable func pair(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func pair(_ request: Request, context: CallerContext) async throws -> PairClimateResponse {
         let scoped = scoped(context)
         let (period, from, to, weights) = try Self.range(request, today: CalendarDate(store.clock.now()))
         let penalty = try request.query("penalty").map { raw -> Double in
@@ -73,10 +73,9 @@ struct ClimateRoutes: APIRouteGroup {
         let history = try await scoped.pairClimateHistory(
             try context.id("organizationId"), try context.id("otherId"), period: period,
             from: from, to: to, weights: weights, penalty: penalty, minSize: minSize)
-        return try JSONBody.response(
-            PairClimateResponse(
-                weights: weights.weights, items: history.periods, segments: history.segments,
-                penalty: history.penalty, minSize: history.minSize, cooling: history.cooling))
+        return PairClimateResponse(
+            weights: weights.weights, items: history.periods, segments: history.segments,
+            penalty: history.penalty, minSize: history.minSize, cooling: history.cooling)
     }
 
 }

@@ -68,29 +68,29 @@ struct DirectoryRoutes: APIRouteGroup {
             use: updateCapacity)
     }
 
-    @Sendable func listOrganizations(_ request: Request, context: CallerContext) async throws -> Response {
-        return try JSONBody.response(ItemList(try await store.organizations()))
+    @Sendable func listOrganizations(_ request: Request, context: CallerContext) async throws -> ItemList<Organization> {
+        return ItemList(try await store.organizations())
     }
 
-    @Sendable func getOrganization(_ request: Request, context: CallerContext) async throws -> Response {
-        return try JSONBody.response(try await store.organization(try context.id("organizationId")))
+    @Sendable func getOrganization(_ request: Request, context: CallerContext) async throws -> Organization {
+        return try await store.organization(try context.id("organizationId"))
     }
 
-    @Sendable func createOrganization(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func createOrganization(_ request: Request, context: CallerContext) async throws -> EditedResponse<Organization> {
         let actor = context.principal.actor
         let input = try await body(NewOrganization.self, request)
-        return try JSONBody.response(try await store.createOrganization(input, by: actor), status: .created)
+        return EditedResponse(status: .created, response: try await store.createOrganization(input, by: actor))
     }
 
-    @Sendable func listUsers(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func listUsers(_ request: Request, context: CallerContext) async throws -> ItemList<User> {
         let actor = context.principal.actor
         let organization: ID<Organization> = request.query("organizationId").map { ID($0) } ?? actor.organizationId
-        return try JSONBody.response(ItemList(try await store.users(in: organization, by: actor)))
+        return ItemList(try await store.users(in: organization, by: actor))
     }
 
     /// An organisation's administrators add its users; network administrators add another
     /// organisation's first administrators (`Administration`).
-    @Sendable func createUser(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func createUser(_ request: Request, context: CallerContext) async throws -> EditedResponse<User> {
         let actor = context.principal.actor
         // Checked again in the store; here first so nobody else can make us spend a bcrypt hash.
         try AccessPolicy.require(actor, anyOf: [.administrator, .networkAdministrator], to: "adding a user")
@@ -98,10 +98,10 @@ struct DirectoryRoutes: APIRouteGroup {
         try Administration.checkNewUser(by: actor, in: input.organizationId, roles: input.roles, hasActiveAdministrator: false)
         try input.validate()
         let hash = try await hasher.hash(input.password)
-        return try JSONBody.response(try await store.createUser(input, passwordHash: hash, by: actor), status: .created)
+        return EditedResponse(status: .created, response: try await store.createUser(input, passwordHash: hash, by: actor))
     }
 
-    @Sendable func searchServices(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func searchServices(_ request: Request, context: CallerContext) async throws -> ItemList<Service> {
         var search = ServiceSearch(keyword: request.query("q"), area: request.query("area"), language: request.query("language"))
         if let need = request.query("need") {
             guard let category = NeedCategory(rawValue: need) else {
@@ -116,23 +116,23 @@ struct DirectoryRoutes: APIRouteGroup {
             search.capacities.insert(capacity)
         }
         if let org = request.query("organizationId") { search.organization = ID(org) }
-        return try JSONBody.response(ItemList(try await store.searchServices(search)))
+        return ItemList(try await store.searchServices(search))
     }
 
-    @Sendable func getService(_ request: Request, context: CallerContext) async throws -> Response {
-        return try JSONBody.response(try await store.service(try context.id("serviceId")))
+    @Sendable func getService(_ request: Request, context: CallerContext) async throws -> Service {
+        return try await store.service(try context.id("serviceId"))
     }
 
-    @Sendable func createService(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func createService(_ request: Request, context: CallerContext) async throws -> EditedResponse<Service> {
         let actor = context.principal.actor
         let input = try await body(NewServiceRequest.self, request)
         let organization = input.organizationId ?? actor.organizationId
-        return try JSONBody.response(try await store.createService(input.service, organization: organization, by: actor), status: .created)
+        return EditedResponse(status: .created, response: try await store.createService(input.service, organization: organization, by: actor))
     }
 
-    @Sendable func updateCapacity(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func updateCapacity(_ request: Request, context: CallerContext) async throws -> Service {
         let scoped = scoped(context)
         let input = try await body(CapacityUpdate.self, request)
-        return try JSONBody.response(try await scoped.updateCapacity(service: try context.id("serviceId"), to: input.capacity))
+        return try await scoped.updateCapacity(service: try context.id("serviceId"), to: input.capacity)
     }
 }

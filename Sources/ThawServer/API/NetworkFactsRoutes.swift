@@ -81,54 +81,54 @@ struct NetworkFactsRoutes: APIRouteGroup {
             use: setRenewal)
     }
 
-    @Sendable func listSignals(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).signals()))
+    @Sendable func listSignals(_ request: Request, context: CallerContext) async throws -> ItemList<Signal> {
+        ItemList(try await scoped(context).signals())
     }
-    @Sendable func sendSignal(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func sendSignal(_ request: Request, context: CallerContext) async throws -> EditedResponse<Signal> {
         let scoped = scoped(context)
-        return try JSONBody.response(try await scoped.sendSignal(try await body(NewSignal.self, request)), status: .created)
+        return EditedResponse(status: .created, response: try await scoped.sendSignal(try await body(NewSignal.self, request)))
     }
-    @Sendable func acknowledgeSignal(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func acknowledgeSignal(_ request: Request, context: CallerContext) async throws -> Signal {
         let scoped = scoped(context)
         let input = try await body(AcknowledgeSignal.self, request)
-        return try JSONBody.response(try await scoped.acknowledgeSignal(try context.id("signalId"), note: input.note))
+        return try await scoped.acknowledgeSignal(try context.id("signalId"), note: input.note)
     }
-    @Sendable func listRoles(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func listRoles(_ request: Request, context: CallerContext) async throws -> ItemList<RoleHolding> {
         let scoped = scoped(context)
         let organization: ID<Organization> = request.query("organizationId").map { ID($0) } ?? scoped.actor.organizationId
-        return try JSONBody.response(ItemList(try await scoped.roles(organization: organization)))
+        return ItemList(try await scoped.roles(organization: organization))
     }
-    @Sendable func recordRole(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func recordRole(_ request: Request, context: CallerContext) async throws -> EditedResponse<RoleHolding> {
         let scoped = scoped(context)
         let input = try await body(NewRoleRequest.self, request)
-        return try JSONBody.response(try await scoped.recordRole(input.role, organization: input.organizationId), status: .created)
+        return EditedResponse(status: .created, response: try await scoped.recordRole(input.role, organization: input.organizationId))
     }
-    @Sendable func endRole(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func endRole(_ request: Request, context: CallerContext) async throws -> RoleHolding {
         let scoped = scoped(context)
         let input = try await body(EndRole.self, request)
-        return try JSONBody.response(try await scoped.endRole(try context.id("roleId"), endsOn: input.endsOn))
+        return try await scoped.endRole(try context.id("roleId"), endsOn: input.endsOn)
     }
-    @Sendable func listEvents(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).events(affecting: request.query("organizationId").map { ID($0) })))
+    @Sendable func listEvents(_ request: Request, context: CallerContext) async throws -> ItemList<OutsideEvent> {
+        ItemList(try await scoped(context).events(affecting: request.query("organizationId").map { ID($0) }))
     }
-    @Sendable func recordEvent(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func recordEvent(_ request: Request, context: CallerContext) async throws -> EditedResponse<OutsideEvent> {
         let scoped = scoped(context)
-        return try JSONBody.response(try await scoped.recordEvent(try await body(NewOutsideEvent.self, request)), status: .created)
+        return EditedResponse(status: .created, response: try await scoped.recordEvent(try await body(NewOutsideEvent.self, request)))
     }
-    @Sendable func listFunding(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func listFunding(_ request: Request, context: CallerContext) async throws -> ItemList<FundingAlert> {
         let within = try request.integer("endingWithinDays", in: 0...3650)
-        return try JSONBody.response(ItemList(try await scoped(context).funding(endingWithinDays: within)))
+        return ItemList(try await scoped(context).funding(endingWithinDays: within))
     }
-    @Sendable func recordFunding(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func recordFunding(_ request: Request, context: CallerContext) async throws -> EditedResponse<FundingAgreement> {
         let scoped = scoped(context)
         let agreement = try await scoped.recordFunding(try await body(NewFundingAgreement.self, request))
-        return try JSONBody.response(agreement, status: .created, headers: [.eTag: "\"\(agreement.version)\""])
+        return EditedResponse(status: .created, headers: [.eTag: "\"\(agreement.version)\""], response: agreement)
     }
-    @Sendable func setRenewal(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func setRenewal(_ request: Request, context: CallerContext) async throws -> EditedResponse<FundingAgreement> {
         let scoped = scoped(context)
         let version = try request.expectedVersion()
         let input = try await body(RenewalChange.self, request)
         let agreement = try await scoped.setRenewal(try context.id("fundingId"), input.renewal, expectedVersion: version)
-        return try JSONBody.response(agreement, headers: [.eTag: "\"\(agreement.version)\""])
+        return EditedResponse(headers: [.eTag: "\"\(agreement.version)\""], response: agreement)
     }
 }

@@ -11,9 +11,9 @@ struct NewFeedback: Codable { var text: String }
 struct FeedbackAnswer: Codable { var response: FeedbackItem.Response; var text: String }
 struct NewThread: Codable { var subject: String; var participantIds: [ID<User>]; var message: String }
 struct NewThreadMessage: Codable { var body: String }
-struct CommitteeDetail: Codable { var committee: Committee; var members: [CommitteeMember] }
-struct ConsultationDetail: Codable { var consultation: Consultation; var items: [FeedbackItem] }
-struct ThreadDetail: Codable { var thread: DiscussionThread; var messages: [ThreadMessage] }
+struct CommitteeDetail: ResponseCodable { var committee: Committee; var members: [CommitteeMember] }
+struct ConsultationDetail: ResponseCodable { var consultation: Consultation; var items: [FeedbackItem] }
+struct ThreadDetail: ResponseCodable { var thread: DiscussionThread; var messages: [ThreadMessage] }
 
 /// Partnership practice over HTTP: committees, meetings, decisions and votes
 /// (formal), threads (informal), consultations and commitments. The store
@@ -156,145 +156,144 @@ struct PartnershipRoutes: APIRouteGroup {
 
     // MARK: committees
 
-    @Sendable func listCommittees(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).committees()))
+    @Sendable func listCommittees(_ request: Request, context: CallerContext) async throws -> ItemList<Committee> {
+        ItemList(try await scoped(context).committees())
     }
-    @Sendable func createCommittee(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func createCommittee(_ request: Request, context: CallerContext) async throws -> EditedResponse<CommitteeDetail> {
         let scoped = scoped(context)
         let committee = try await scoped.createCommittee(try await body(NewCommittee.self, request))
         let (_, members) = try await scoped.committee(committee.id)
-        return try JSONBody.response(CommitteeDetail(committee: committee, members: members), status: .created)
+        return EditedResponse(status: .created, response: CommitteeDetail(committee: committee, members: members))
     }
-    @Sendable func getCommittee(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func getCommittee(_ request: Request, context: CallerContext) async throws -> CommitteeDetail {
         let (committee, members) = try await scoped(context).committee(try context.id("committeeId"))
-        return try JSONBody.response(CommitteeDetail(committee: committee, members: members))
+        return CommitteeDetail(committee: committee, members: members)
     }
-    @Sendable func leaveCommittee(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func leaveCommittee(_ request: Request, context: CallerContext) async throws -> CommitteeDetail {
         let scoped = scoped(context)
         let input = try await body(LeaveRequest.self, request)
         let id: ID<Committee> = try context.id("committeeId")
         _ = try await scoped.leaveCommittee(id, reason: input.reason)
         let (committee, members) = try await scoped.committee(id)
-        return try JSONBody.response(CommitteeDetail(committee: committee, members: members))
+        return CommitteeDetail(committee: committee, members: members)
     }
-    @Sendable func listMeetings(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).meetings(try context.id("committeeId"))))
+    @Sendable func listMeetings(_ request: Request, context: CallerContext) async throws -> ItemList<Meeting> {
+        ItemList(try await scoped(context).meetings(try context.id("committeeId")))
     }
-    @Sendable func recordMeeting(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func recordMeeting(_ request: Request, context: CallerContext) async throws -> EditedResponse<Meeting> {
         let scoped = scoped(context)
         let input = try await body(NewMeeting.self, request)
-        return try JSONBody.response(
-            try await scoped.recordMeeting(
+        return EditedResponse(
+            status: .created,
+            response: try await scoped.recordMeeting(
                 try context.id("committeeId"), heldAt: input.heldAt, agenda: input.agenda,
-                minutes: input.minutes, attendees: input.attendeeIds), status: .created)
+                minutes: input.minutes, attendees: input.attendeeIds))
     }
-    @Sendable func listDecisions(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).decisions(try context.id("committeeId"))))
+    @Sendable func listDecisions(_ request: Request, context: CallerContext) async throws -> ItemList<Decision> {
+        ItemList(try await scoped(context).decisions(try context.id("committeeId")))
     }
-    @Sendable func proposeDecision(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func proposeDecision(_ request: Request, context: CallerContext) async throws -> EditedResponse<Decision> {
         let scoped = scoped(context)
         let input = try await body(NewDecision.self, request)
-        return try JSONBody.response(
-            try await scoped.proposeDecision(try context.id("committeeId"), motion: input.motion, meeting: input.meetingId),
-            status: .created)
+        return EditedResponse(
+            status: .created,
+            response: try await scoped.proposeDecision(try context.id("committeeId"), motion: input.motion, meeting: input.meetingId))
     }
-    @Sendable func vote(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func vote(_ request: Request, context: CallerContext) async throws -> EditedResponse<Decision> {
         let scoped = scoped(context)
         let input = try await body(VoteRequest.self, request)
-        return try JSONBody.response(try await scoped.vote(try context.id("decisionId"), input.choice), status: .created)
+        return EditedResponse(status: .created, response: try await scoped.vote(try context.id("decisionId"), input.choice))
     }
-    @Sendable func closeDecision(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(try await scoped(context).closeDecision(try context.id("decisionId")))
+    @Sendable func closeDecision(_ request: Request, context: CallerContext) async throws -> Decision {
+        try await scoped(context).closeDecision(try context.id("decisionId"))
     }
 
-    @Sendable func committeeTimeline(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).committeeTimeline(try context.id("committeeId"))))
+    @Sendable func committeeTimeline(_ request: Request, context: CallerContext) async throws -> ItemList<TimelineItem> {
+        ItemList(try await scoped(context).committeeTimeline(try context.id("committeeId")))
     }
-    @Sendable func pairTimeline(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(
-            ItemList(
-                try await scoped(context).pairTimeline(
-                    try context.id("organizationId"), try context.id("otherId"),
-                    from: try CalendarDate.dayOrMonth(request.query("from"), field: "from"),
-                    to: try CalendarDate.dayOrMonth(request.query("to"), field: "to"))))
+    @Sendable func pairTimeline(_ request: Request, context: CallerContext) async throws -> ItemList<TimelineItem> {
+        ItemList(
+            try await scoped(context).pairTimeline(
+                try context.id("organizationId"), try context.id("otherId"),
+                from: try CalendarDate.dayOrMonth(request.query("from"), field: "from"),
+                to: try CalendarDate.dayOrMonth(request.query("to"), field: "to")))
     }
 
     // MARK: commitments
 
-    @Sendable func listCommitments(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func listCommitments(_ request: Request, context: CallerContext) async throws -> ItemList<Commitment> {
         let scoped = scoped(context)
         if let n = try request.integer("dueWithinDays", in: 0...366) {
-            return try JSONBody.response(ItemList(try await scoped.commitmentsDueSoon(days: n)))
+            return ItemList(try await scoped.commitmentsDueSoon(days: n))
         }
-        return try JSONBody.response(ItemList(try await scoped.commitments()))
+        return ItemList(try await scoped.commitments())
     }
-    @Sendable func createCommitment(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func createCommitment(_ request: Request, context: CallerContext) async throws -> EditedResponse<Commitment> {
         let scoped = scoped(context)
         let commitment = try await scoped.createCommitment(try await body(NewCommitment.self, request))
-        return try JSONBody.response(commitment, status: .created, headers: [.eTag: "\"\(commitment.version)\""])
+        return EditedResponse(status: .created, headers: [.eTag: "\"\(commitment.version)\""], response: commitment)
     }
-    @Sendable func changeCommitment(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func changeCommitment(_ request: Request, context: CallerContext) async throws -> EditedResponse<Commitment> {
         let scoped = scoped(context)
         let version = try request.expectedVersion()
         let change = try await body(CommitmentChange.self, request)
         let commitment = try await scoped.changeCommitment(try context.id("commitmentId"), change, expectedVersion: version)
-        return try JSONBody.response(commitment, headers: [.eTag: "\"\(commitment.version)\""])
+        return EditedResponse(headers: [.eTag: "\"\(commitment.version)\""], response: commitment)
     }
 
     // MARK: consultations
 
-    @Sendable func listConsultations(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).consultations()))
+    @Sendable func listConsultations(_ request: Request, context: CallerContext) async throws -> ItemList<Consultation> {
+        ItemList(try await scoped(context).consultations())
     }
-    @Sendable func createConsultation(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func createConsultation(_ request: Request, context: CallerContext) async throws -> EditedResponse<ConsultationDetail> {
         let scoped = scoped(context)
         let consultation = try await scoped.createConsultation(try await body(NewConsultation.self, request))
-        return try JSONBody.response(ConsultationDetail(consultation: consultation, items: []), status: .created)
+        return EditedResponse(status: .created, response: ConsultationDetail(consultation: consultation, items: []))
     }
-    @Sendable func getConsultation(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func getConsultation(_ request: Request, context: CallerContext) async throws -> ConsultationDetail {
         let (consultation, items) = try await scoped(context).consultation(try context.id("consultationId"))
-        return try JSONBody.response(ConsultationDetail(consultation: consultation, items: items))
+        return ConsultationDetail(consultation: consultation, items: items)
     }
-    @Sendable func addFeedback(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func addFeedback(_ request: Request, context: CallerContext) async throws -> EditedResponse<FeedbackItem> {
         let scoped = scoped(context)
         let input = try await body(NewFeedback.self, request)
-        return try JSONBody.response(try await scoped.addFeedback(try context.id("consultationId"), text: input.text), status: .created)
+        return EditedResponse(status: .created, response: try await scoped.addFeedback(try context.id("consultationId"), text: input.text))
     }
-    @Sendable func answerFeedback(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func answerFeedback(_ request: Request, context: CallerContext) async throws -> FeedbackItem {
         let scoped = scoped(context)
         let input = try await body(FeedbackAnswer.self, request)
-        return try JSONBody.response(
-            try await scoped.respond(
-                try context.id("consultationId"), item: try context.id("itemId"),
-                input.response, text: input.text))
+        return try await scoped.respond(
+            try context.id("consultationId"), item: try context.id("itemId"),
+            input.response, text: input.text)
     }
-    @Sendable func closeConsultation(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func closeConsultation(_ request: Request, context: CallerContext) async throws -> ConsultationDetail {
         let scoped = scoped(context)
         let id: ID<Consultation> = try context.id("consultationId")
         _ = try await scoped.closeConsultation(id)
         let (consultation, items) = try await scoped.consultation(id)
-        return try JSONBody.response(ConsultationDetail(consultation: consultation, items: items))
+        return ConsultationDetail(consultation: consultation, items: items)
     }
 
     // MARK: threads
 
-    @Sendable func listThreads(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).threads()))
+    @Sendable func listThreads(_ request: Request, context: CallerContext) async throws -> ItemList<DiscussionThread> {
+        ItemList(try await scoped(context).threads())
     }
-    @Sendable func startThread(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func startThread(_ request: Request, context: CallerContext) async throws -> EditedResponse<ThreadDetail> {
         let scoped = scoped(context)
         let input = try await body(NewThread.self, request)
         let thread = try await scoped.startThread(subject: input.subject, with: input.participantIds, message: input.message)
         let (_, messages) = try await scoped.thread(thread.id)
-        return try JSONBody.response(ThreadDetail(thread: thread, messages: messages), status: .created)
+        return EditedResponse(status: .created, response: ThreadDetail(thread: thread, messages: messages))
     }
-    @Sendable func getThread(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func getThread(_ request: Request, context: CallerContext) async throws -> ThreadDetail {
         let (thread, messages) = try await scoped(context).thread(try context.id("threadId"))
-        return try JSONBody.response(ThreadDetail(thread: thread, messages: messages))
+        return ThreadDetail(thread: thread, messages: messages)
     }
-    @Sendable func postToThread(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func postToThread(_ request: Request, context: CallerContext) async throws -> EditedResponse<ThreadMessage> {
         let scoped = scoped(context)
         let input = try await body(NewThreadMessage.self, request)
-        return try JSONBody.response(try await scoped.postToThread(try context.id("threadId"), body: input.body), status: .created)
+        return EditedResponse(status: .created, response: try await scoped.postToThread(try context.id("threadId"), body: input.body))
     }
 }

@@ -77,91 +77,88 @@ struct ReferralRoutes: APIRouteGroup {
             use: timeline)
     }
 
-    private func withETag(_ referral: Referral, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) throws -> Response {
+    private func withETag(_ referral: Referral, status: HTTPResponse.Status = .ok, extra: HTTPFields = [:]) -> EditedResponse<Referral> {
         var headers = extra
         headers[.eTag] = referral.etag
         headers[.location] = "/api/v1/referrals/\(referral.id.raw)"
-        return try JSONBody.response(referral, status: status, headers: headers)
+        return EditedResponse(status: status, headers: headers, response: referral)
     }
 
-    @Sendable func create(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: CallerContext) async throws -> EditedResponse<Referral> {
         let scoped = scoped(context)
         let input = try await body(NewReferral.self, request)
         let (referral, replayed) = try await scoped.createReferral(input, idempotencyKey: request.headers[.idempotencyKey])
         if !replayed { metrics.recordTransition(to: referral.status.rawValue) }
-        return try withETag(
+        return withETag(
             referral, status: replayed ? .ok : .created,
             extra: replayed ? [.idempotentReplayed: "true"] : [:])
     }
 
-    @Sendable func get(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func get(_ request: Request, context: CallerContext) async throws -> EditedResponse<ReferralDetail> {
         let detail = try await scoped(context).referral(try context.id("referralId"))
-        return try JSONBody.response(detail, headers: [.eTag: detail.referral.etag])
+        return EditedResponse(headers: [.eTag: detail.referral.etag], response: detail)
     }
 
-    @Sendable func update(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func update(_ request: Request, context: CallerContext) async throws -> EditedResponse<Referral> {
         let scoped = scoped(context)
         let version = try request.expectedVersion()
         let input = try await body(ReferralUpdate.self, request)
-        return try withETag(try await scoped.updateReferral(try context.id("referralId"), input, expectedVersion: version))
+        return withETag(try await scoped.updateReferral(try context.id("referralId"), input, expectedVersion: version))
     }
 
-    @Sendable func changeStatus(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func changeStatus(_ request: Request, context: CallerContext) async throws -> EditedResponse<Referral> {
         let scoped = scoped(context)
         let version = try request.expectedVersion()
         let change = try await body(StatusChange.self, request)
         let referral = try await scoped.changeStatus(try context.id("referralId"), change, expectedVersion: version)
         metrics.recordTransition(to: referral.status.rawValue)
-        return try withETag(referral)
+        return withETag(referral)
     }
 
-    @Sendable func claim(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func claim(_ request: Request, context: CallerContext) async throws -> EditedResponse<Referral> {
         let referral = try await scoped(context).claim(try context.id("referralId"))
         metrics.recordTransition(to: referral.status.rawValue)
-        return try withETag(referral)
+        return withETag(referral)
     }
 
-    @Sendable func businessStatus(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func businessStatus(_ request: Request, context: CallerContext) async throws -> EditedResponse<Referral> {
         let scoped = scoped(context)
         let version = try request.expectedVersion()
         let change = try await body(BusinessStatusChange.self, request)
-        return try withETag(
+        return withETag(
             try await scoped.setBusinessStatus(
                 try context.id("referralId"), change.businessStatus,
                 expectedVersion: version))
     }
 
-    @Sendable func messages(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).messages(referral: try context.id("referralId"))))
+    @Sendable func messages(_ request: Request, context: CallerContext) async throws -> ItemList<ReferralMessage> {
+        ItemList(try await scoped(context).messages(referral: try context.id("referralId")))
     }
 
-    @Sendable func sendMessage(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func sendMessage(_ request: Request, context: CallerContext) async throws -> EditedResponse<ReferralMessage> {
         let scoped = scoped(context)
         let input = try await body(NewMessage.self, request)
-        return try JSONBody.response(
-            try await scoped.sendMessage(referral: try context.id("referralId"), body: input.body),
-            status: .created)
+        return EditedResponse(status: .created, response: try await scoped.sendMessage(referral: try context.id("referralId"), body: input.body))
     }
 
-    @Sendable func markRead(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(
-            try await scoped(context).markRead(
-                referral: try context.id("referralId"),
-                message: try context.id("messageId")))
+    @Sendable func markRead(_ request: Request, context: CallerContext) async throws -> ReferralMessage {
+        try await scoped(context).markRead(
+            referral: try context.id("referralId"),
+            message: try context.id("messageId"))
     }
 
-    @Sendable func timeline(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).timeline(referral: try context.id("referralId"))))
+    @Sendable func timeline(_ request: Request, context: CallerContext) async throws -> ItemList<ActivityEntry> {
+        ItemList(try await scoped(context).timeline(referral: try context.id("referralId")))
     }
 
-    @Sendable func openReferrals(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).openReferrals()))
+    @Sendable func openReferrals(_ request: Request, context: CallerContext) async throws -> ItemList<OpenReferralSummary> {
+        ItemList(try await scoped(context).openReferrals())
     }
 
-    @Sendable func worklist(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func worklist(_ request: Request, context: CallerContext) async throws -> ItemList<WorklistItem> {
         let scoped = scoped(context)
         let page = try await scoped.worklist(try WorklistQuery(parsing: request, actor: scoped.actor))
-        return try JSONBody.response(ItemList(page.items, nextCursor: page.nextCursor?.token))
+        return ItemList(page.items, nextCursor: page.nextCursor?.token)
     }
 }
 

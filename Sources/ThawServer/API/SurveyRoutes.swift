@@ -20,7 +20,7 @@ struct SurveyAnswers: Codable {
         self.answers = answers
     }
 }
-struct SurveyResults: Codable { var results: [SurveyResult]; var respondents: Int; var eligible: Int; var responseRate: Double }
+struct SurveyResults: ResponseCodable { var results: [SurveyResult]; var respondents: Int; var eligible: Int; var responseRate: Double }
 struct SurveyItemInfo: Codable { var code: SurveyItem; var question: String; var scale: Int }
 
 /// Pulse survey rounds over HTTP: schedule, answer, aggregate results, reminders.
@@ -61,30 +61,29 @@ struct SurveyRoutes: APIRouteGroup {
             use: results)
     }
 
-    @Sendable func list(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).surveys()))
+    @Sendable func list(_ request: Request, context: CallerContext) async throws -> ItemList<SurveyRound> {
+        ItemList(try await scoped(context).surveys())
     }
-    @Sendable func schedule(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func schedule(_ request: Request, context: CallerContext) async throws -> EditedResponse<SurveyRound> {
         let scoped = scoped(context)
-        return try JSONBody.response(try await scoped.scheduleSurvey(try await body(NewSurveyRound.self, request)), status: .created)
+        return EditedResponse(status: .created, response: try await scoped.scheduleSurvey(try await body(NewSurveyRound.self, request)))
     }
-    @Sendable func items(_ request: Request, context: CallerContext) async throws -> Response {
-        return try JSONBody.response(ItemList(SurveyItem.allCases.map { SurveyItemInfo(code: $0, question: $0.question, scale: $0.scale) }))
+    @Sendable func items(_ request: Request, context: CallerContext) async throws -> ItemList<SurveyItemInfo> {
+        return ItemList(SurveyItem.allCases.map { SurveyItemInfo(code: $0, question: $0.question, scale: $0.scale) })
     }
-    @Sendable func pending(_ request: Request, context: CallerContext) async throws -> Response {
-        try JSONBody.response(ItemList(try await scoped(context).pendingSurveys()))
+    @Sendable func pending(_ request: Request, context: CallerContext) async throws -> ItemList<SurveyRound> {
+        ItemList(try await scoped(context).pendingSurveys())
     }
-    @Sendable func answer(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func answer(_ request: Request, context: CallerContext) async throws -> HTTPResponse.Status {
         let scoped = scoped(context)
         let input = try await body(SurveyAnswers.self, request)
         try await scoped.answerSurvey(try context.id("surveyId"), about: input.organizationId, input.answers)
-        return Response(status: .noContent)
+        return .noContent
     }
-    @Sendable func results(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func results(_ request: Request, context: CallerContext) async throws -> SurveyResults {
         let (results, respondents, eligible) = try await scoped(context).surveyResults(try context.id("surveyId"))
-        return try JSONBody.response(
-            SurveyResults(
-                results: results, respondents: respondents, eligible: eligible,
-                responseRate: eligible > 0 ? Double(respondents) / Double(eligible) : 0))
+        return SurveyResults(
+            results: results, respondents: respondents, eligible: eligible,
+            responseRate: eligible > 0 ? Double(respondents) / Double(eligible) : 0)
     }
 }

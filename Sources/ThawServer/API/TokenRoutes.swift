@@ -4,7 +4,7 @@ import ThawCore
 import ThawStorage
 
 struct NewTokenRequest: Codable { var name: String; var expiresAt: Timestamp?; var userId: ID<User>? }
-struct CreatedToken: Codable { var token: APIToken; var secret: String }
+struct CreatedToken: ResponseCodable { var token: APIToken; var secret: String }
 
 /// API tokens: a user makes their own; an administrator may make one for a
 /// user of their organisation. The secret is shown once.
@@ -26,23 +26,23 @@ struct TokenRoutes: APIRouteGroup {
             use: revoke)
     }
 
-    @Sendable func list(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: CallerContext) async throws -> ItemList<APIToken> {
         let principal = context.principal
-        return try JSONBody.response(ItemList(try await store.tokens(user: principal.user.id)))
+        return ItemList(try await store.tokens(user: principal.user.id))
     }
 
-    @Sendable func create(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: CallerContext) async throws -> EditedResponse<CreatedToken> {
         let actor = context.principal.actor
         let input = try await body(NewTokenRequest.self, request)
         let (token, secret) = try await store.createToken(
             user: input.userId ?? actor.userId, name: input.name,
             expiresAt: input.expiresAt, by: actor)
-        return try JSONBody.response(CreatedToken(token: token, secret: secret), status: .created)
+        return EditedResponse(status: .created, response: CreatedToken(token: token, secret: secret))
     }
 
-    @Sendable func revoke(_ request: Request, context: CallerContext) async throws -> Response {
+    @Sendable func revoke(_ request: Request, context: CallerContext) async throws -> HTTPResponse.Status {
         let actor = context.principal.actor
         try await store.revokeToken(try context.id("tokenId"), by: actor)
-        return Response(status: .noContent)
+        return .noContent
     }
 }

@@ -69,4 +69,6 @@ struct CallerContext: ChildRequestContext {
     }
 
     var actor: Actor { principal.actor }
+
+    var responseEncoder: ThawResponseEncoder { ThawResponseEncoder() }
 }

@@ -37,20 +37,6 @@ enum JSONBody {
         }
     }
 
-    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-        var headers = headers
-        headers[.contentType] = "application/json; charset=utf-8"
-        let buffer: ByteBuffer
-        if let fast = value as? any FastJSONEncodable {
-            var out = JSONOutput(capacity: fast.estimatedJSONSize)
-            fast.write(to: &out)
-            buffer = ByteBuffer(bytes: out.bytes)
-        } else {
-            buffer = ByteBuffer(bytes: try encoder.encode(value))
-        }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
-    }
-
     static func problem(_ problem: ProblemDetails, headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/problem+json"
@@ -120,7 +106,7 @@ public enum ThawJSON {
 }
 
 /// A list answer, `{"items": [...]}`, with the cursor of the next page where there is one.
-struct ItemList<Item: Encodable>: Encodable {
+struct ItemList<Item: Encodable>: ResponseEncodable {
     var items: [Item]
     var nextCursor: String?
     init(_ items: [Item], nextCursor: String? = nil) { self.items = items; self.nextCursor = nextCursor }

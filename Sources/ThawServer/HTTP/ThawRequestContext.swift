@@ -34,6 +34,8 @@ public struct ThawRequestContext: RequestContext {
     /// is the ceiling for anything else.
     public var maxUploadSize: Int { 1 << 20 }
 
+    public var responseEncoder: ThawResponseEncoder { ThawResponseEncoder() }
+
     /// The caller, or 401 for pages that need one.
     public func requirePrincipal() throws -> Principal {
         guard let principal else { throw ThawError.unauthenticated("sign in or send a bearer token") }

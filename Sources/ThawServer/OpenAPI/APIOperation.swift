@@ -64,7 +64,7 @@ struct DescribedRoutes<Context: RequestContext> {
     let group: RouterGroup<Context>
     let description: APIDescription
 
-    func add(_ operation: APIOperation, use handler: @escaping @Sendable (Request, Context) async throws -> Response) {
+    func add<Output: ResponseGenerator>(_ operation: APIOperation, use handler: @escaping @Sendable (Request, Context) async throws -> Output) {
         group.on(RouterPath(operation.path), method: operation.method, use: handler)
         description.add(operation)
     }

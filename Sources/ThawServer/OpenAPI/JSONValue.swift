@@ -1,5 +1,7 @@
+import Hummingbird
+
 /// A JSON value built in code (the OpenAPI document).
-indirect enum JSONValue: Encodable, Sendable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral {
+indirect enum JSONValue: ResponseEncodable, Sendable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral {
     case string(String), int(Int), bool(Bool), array([JSONValue]), object([String: JSONValue])
 
     init(stringLiteral value: String) { self = .string(value) }
