@@ -51,6 +51,9 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     OperationsRoutes(store: store, metrics: metrics).register(on: router)
     let hasher = PasswordHasher(cost: configuration.bcryptCost)
     WebRoutes(store: store, hasher: hasher, configuration: configuration, metrics: metrics).register(on: router)
+    // FHIR R4 for EMRs and partner systems: the same callers, the same scoped reads.
+    let fhir = router.group("fhir").add(middleware: FHIRErrorMiddleware()).add(middleware: Authenticator(store: store))
+    FHIRRoutes(store: store, configuration: configuration).register(on: fhir)
     // Each API route is registered with its description; the OpenAPI document is made from them.
     let description = APIDescription()
     let apiGroup = router.group("api/v1").add(middleware: Authenticator(store: store))

@@ -277,3 +277,28 @@ extension ScopedStore {
         }
     }
 }
+
+extension ScopedStore {
+    /// One identified need: for the organisation holding the client, or for a partner working a
+    /// referral that names it under a consent that covers needs. Anyone else gets 404.
+    public func need(_ id: ID<IdentifiedNeed>) async throws -> IdentifiedNeed {
+        let actor = self.actor, now = now()
+        let need = try await database.read { db -> IdentifiedNeed? in
+            guard let row = try await db.first("SELECT \(IdentifiedNeed.columns) FROM needs WHERE id = ?", id) else { return nil }
+            let need = IdentifiedNeed(row: row)
+            if (try? await Self.heldClient(db, need.clientId, actor: actor)) != nil { return need }
+            let referrals = try await db.query(
+                "SELECT id FROM referrals WHERE client_id = ? AND owner_organization_id = ?", need.clientId, actor.organizationId)
+            for referralRow in referrals {
+                guard let (referral, side, scopes) = try? await Self.visibleReferral(db, referralRow.id("id"), actor: actor, now: now) else {
+                    continue
+                }
+                if Disclosure.referral(referral, to: side, under: scopes).needIds.contains(id) { return need }
+            }
+            return nil
+        }
+        guard let need else { throw ThawError.notFound("need \(id)") }
+        try await auditRead(client: need.clientId, subjectType: "need", subjectId: id.raw, at: now)
+        return need
+    }
+}

@@ -1,0 +1,84 @@
+/// What `/fhir` implements, exactly: `GET /fhir/metadata`.
+struct CapabilityStatement: Encodable, Sendable {
+    var resourceType = "CapabilityStatement"
+    var status = "active"
+    var date: String
+    var kind = "instance"
+    var software = Software(name: "Thaw")
+    var implementation: Implementation
+    var fhirVersion = "4.0.1"
+    var format = ["json"]
+    var instantiates = [
+        "http://hl7.org/fhir/us/sdoh-clinicalcare/CapabilityStatement/SDOHCC-ReferralRecipient",
+        "http://hl7.org/fhir/us/sdoh-clinicalcare/CapabilityStatement/SDOHCC-ReferralSource"
+    ]
+    var rest: [Rest]
+
+    struct Software: Encodable, Sendable { var name: String }
+    struct Implementation: Encodable, Sendable { var description: String; var url: String }
+    struct Rest: Encodable, Sendable {
+        var mode = "server"
+        var security: Security
+        var resource: [Resource]
+    }
+    struct Security: Encodable, Sendable {
+        var description: String
+    }
+    struct Resource: Encodable, Sendable {
+        var type: String
+        var profile: String?
+        var interaction: [Interaction]
+        var versioning: String?
+        var readHistory = false
+        var conditionalUpdate: Bool?
+        var searchInclude: [String]?
+        var searchParam: [SearchParam]?
+    }
+    struct Interaction: Encodable, Sendable { var code: String }
+    struct SearchParam: Encodable, Sendable { var name: String; var type: String }
+
+    private static func resource(
+        _ type: FHIRResourceType, profile: String? = nil, update: Bool = false, search: [(String, String)] = [], includes: Set<String> = []
+    ) -> Resource {
+        Resource(
+            type: type.rawValue, profile: profile,
+            interaction: (["read"] + (update ? ["update"] : []) + (search.isEmpty ? [] : ["search-type"])).map(Interaction.init(code:)),
+            versioning: update ? "versioned-update" : nil, conditionalUpdate: update ? false : nil,
+            searchInclude: includes.isEmpty ? nil : includes.sorted(),
+            searchParam: search.isEmpty ? nil : search.map { SearchParam(name: $0.0, type: $0.1) })
+    }
+
+    static func thaw(base: String) -> CapabilityStatement {
+        let referral: [(String, String)] = [("_id", "token"), ("patient", "reference"), ("status", "token"), ("_lastUpdated", "date")]
+        return CapabilityStatement(
+            date: "2026-12-05",
+            implementation: Implementation(description: "Thaw: closed-loop referrals between health and social partners", url: base),
+            rest: [
+                Rest(
+                    security: Security(
+                        description:
+                            "Bearer tokens issued by Thaw (Authorization: Bearer …); every read and write is scoped to the token's organisation, role and the client's consent"
+                    ),
+                    resource: [
+                        resource(
+                            .task, profile: FHIRSystems.taskProfile, update: true,
+                            search: referral + [("code", "token"), ("requester", "reference"), ("owner", "reference"), ("focus", "reference")],
+                            includes: FHIRRoutes.taskIncludes),
+                        resource(
+                            .serviceRequest, profile: FHIRSystems.serviceRequestProfile,
+                            search: referral + [("category", "token"), ("intent", "token")],
+                            includes: FHIRRoutes.serviceRequestIncludes),
+                        resource(.procedure, profile: FHIRSystems.procedureProfile),
+                        resource(.patient),
+                        resource(.condition, profile: FHIRSystems.conditionProfile),
+                        resource(.organization, search: [("_id", "token"), ("name", "string")]),
+                        resource(
+                            .healthcareService,
+                            search: [
+                                ("_id", "token"), ("name", "string"), ("organization", "reference"), ("service-category", "token"),
+                                ("active", "token")
+                            ])
+                    ])
+            ])
+    }
+}

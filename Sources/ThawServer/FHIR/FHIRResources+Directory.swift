@@ -1,0 +1,110 @@
+import ThawCore
+import ThawStorage
+
+/// A client, as far as the reader's consent scopes disclose them.
+struct FHIRPatient: Codable, Sendable {
+    var resourceType = "Patient"
+    var id: String
+    var meta: Meta?
+    var identifier: [Identifier]?
+    var name: [HumanName]?
+    var telecom: [ContactPoint]?
+    var birthDate: String?
+    var address: [Address]?
+    var communication: [Communication]?
+    var managingOrganization: Reference?
+
+    struct Communication: Codable, Sendable { var language: CodeableConcept }
+
+    init(_ view: ClientView) {
+        let client = view.client
+        id = client.id.fhir
+        meta = Meta(versionId: nil, lastUpdated: client.createdAt.description, profile: nil)
+        identifier = [Identifier(system: FHIRSystems.clientIdentifier, value: client.id.raw)]
+        name = [HumanName(text: "\(client.givenName) \(client.familyName)", family: client.familyName, given: [client.givenName])]
+        let telecom = [client.phone.map { ContactPoint(system: "phone", value: $0) }, client.email.map { ContactPoint(system: "email", value: $0) }]
+            .compactMap { $0 }
+        self.telecom = telecom.isEmpty ? nil : telecom
+        birthDate = client.birthDate?.description
+        address = client.address.map { [Address(text: $0)] }
+        communication = client.preferredLanguage.map { [Communication(language: CodeableConcept(text: $0))] }
+        managingOrganization = Reference(.organization, client.organizationId)
+    }
+}
+
+struct FHIROrganization: Codable, Sendable {
+    var resourceType = "Organization"
+    var id: String
+    var meta: Meta?
+    var active = true
+    var type: [CodeableConcept]?
+    var name: String
+    var partOf: Reference?
+
+    init(_ organization: Organization) {
+        id = organization.id.fhir
+        meta = Meta(versionId: nil, lastUpdated: organization.createdAt.description, profile: nil)
+        type = [CodeableConcept(FHIRSystems.sector, organization.sector.rawValue)]
+        name = organization.name
+        partOf = organization.parentId.map { Reference(.organization, $0) }
+    }
+}
+
+struct FHIRHealthcareService: Codable, Sendable {
+    var resourceType = "HealthcareService"
+    var id: String
+    var meta: Meta?
+    var active: Bool
+    var providedBy: Reference
+    var category: [CodeableConcept]?
+    var name: String
+    var comment: String?
+    var coverageArea: [Reference]?
+    var eligibility: [Eligibility]?
+    var communication: [CodeableConcept]?
+    var availabilityExceptions: String?
+
+    struct Eligibility: Codable, Sendable { var code: CodeableConcept?; var comment: String? }
+
+    init(_ service: Service) {
+        id = service.id.fhir
+        meta = Meta(versionId: nil, lastUpdated: service.updatedAt.description, profile: nil)
+        active = service.capacity != .closed
+        providedBy = Reference(.organization, service.organizationId)
+        category = service.needCategories.isEmpty ? nil : service.needCategories.map(\.concept)
+        name = service.name
+        comment = service.description.isEmpty ? nil : service.description
+        eligibility = service.eligibility.isEmpty ? nil : [Eligibility(code: nil, comment: service.eligibility)]
+        communication = service.languages.isEmpty ? nil : service.languages.map { CodeableConcept(text: $0) }
+        availabilityExceptions = "capacity: \(service.capacity.rawValue); area served: \(service.areaServed)"
+    }
+}
+
+/// An identified need, as the IG's SDOHCC Condition (a health concern).
+struct FHIRCondition: Codable, Sendable {
+    var resourceType = "Condition"
+    var id: String
+    var meta: Meta?
+    var clinicalStatus: CodeableConcept
+    var verificationStatus: CodeableConcept
+    var category: [CodeableConcept]
+    var code: CodeableConcept
+    var subject: Reference
+    var onsetDateTime: String?
+    var recordedDate: String?
+
+    init(_ need: IdentifiedNeed) {
+        id = need.id.fhir
+        meta = Meta(versionId: nil, lastUpdated: nil, profile: [FHIRSystems.conditionProfile])
+        clinicalStatus = CodeableConcept(FHIRSystems.conditionClinical, need.status == .active ? "active" : "resolved")
+        verificationStatus = CodeableConcept(FHIRSystems.conditionVerification, "confirmed")
+        category = [
+            CodeableConcept(FHIRSystems.conditionCategory, "health-concern", display: "Health Concern"),
+            need.category.concept
+        ]
+        code = need.category.concept
+        subject = Reference(.patient, need.clientId)
+        onsetDateTime = need.identifiedOn.description
+        recordedDate = need.identifiedOn.description
+    }
+}

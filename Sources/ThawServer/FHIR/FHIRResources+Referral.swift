@@ -1,0 +1,66 @@
+import ThawCore
+
+/// The IG's TaskForReferralManagement: the referral's workflow state.
+struct FHIRTask: Codable, Sendable {
+    var resourceType = "Task"
+    var id: String?
+    var meta: Meta?
+    var status: String
+    var statusReason: CodeableConcept?
+    var businessStatus: CodeableConcept?
+    var intent: String
+    var priority: String?
+    var code: CodeableConcept?
+    var focus: Reference?
+    var `for`: Reference?
+    var authoredOn: String?
+    var lastModified: String?
+    var requester: Reference?
+    var owner: Reference?
+    var restriction: Restriction?
+    var note: [Annotation]?
+    var output: [Output]?
+
+    struct Restriction: Codable, Sendable { var period: Period? }
+    struct Output: Codable, Sendable {
+        var type: CodeableConcept
+        var valueReference: Reference?
+    }
+}
+
+/// The IG's SDOHCC ServiceRequest: what was asked for.
+struct FHIRServiceRequest: Codable, Sendable {
+    var resourceType = "ServiceRequest"
+    var id: String?
+    var meta: Meta?
+    var status: String
+    var intent: String
+    var category: [CodeableConcept]?
+    var priority: String?
+    var code: CodeableConcept?
+    var subject: Reference
+    var authoredOn: String?
+    var requester: Reference?
+    var performer: [Reference]?
+    var reasonReference: [Reference]?
+    var supportingInfo: [Reference]?
+    var note: [Annotation]?
+}
+
+/// The IG's SDOHCC Procedure: what the receiving organisation did, its outcome.
+struct FHIRProcedure: Codable, Sendable {
+    var resourceType = "Procedure"
+    var id: String?
+    var meta: Meta?
+    var status: String
+    var category: CodeableConcept?
+    var code: CodeableConcept?
+    var subject: Reference
+    var performedDateTime: String?
+    var basedOn: [Reference]?
+    var performer: [Performer]?
+    var outcome: CodeableConcept?
+    var reasonReference: [Reference]?
+
+    struct Performer: Codable, Sendable { var actor: Reference }
+}

@@ -1,0 +1,241 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+/// FHIR R4 at `/fhir`: the referral as the SDOH Clinical Care IG's Task and
+/// ServiceRequest (and Procedure once completed), and the clients, needs,
+/// organisations and services around it. Every read goes through the same
+/// `ScopedStore` calls as `/api/v1`, so a partner sees exactly what it sees there.
+struct FHIRRoutes {
+    let store: ThawStore
+    let configuration: ServerConfiguration
+
+    func register(on group: RouterGroup<ThawRequestContext>) {
+        group.get("metadata") { request, _ in FHIRResponse(CapabilityStatement.thaw(base: base(request))) }
+        let callers = group.group(context: CallerContext.self)
+        callers.get("Task", use: searchTasks)
+        callers.get("Task/:id", use: readTask)
+        callers.put("Task/:id", use: updateTask)
+        callers.get("ServiceRequest", use: searchServiceRequests)
+        callers.get("ServiceRequest/:id", use: readServiceRequest)
+        callers.get("Procedure/:id", use: readProcedure)
+        callers.get("Patient/:id", use: readPatient)
+        callers.get("Condition/:id", use: readCondition)
+        callers.get("Organization", use: searchOrganizations)
+        callers.get("Organization/:id", use: readOrganization)
+        callers.get("HealthcareService", use: searchServices)
+        callers.get("HealthcareService/:id", use: readService)
+    }
+
+    /// The server's base as the client reached it, for `fullUrl` and links.
+    func base(_ request: Request) -> String {
+        let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
+        let safe = host.allSatisfy { $0.isLetter || $0.isNumber || ".-:[]".contains($0) } ? host : "\(configuration.host):\(configuration.port)"
+        return (configuration.secureCookies ? "https://" : "http://") + safe + "/fhir"
+    }
+
+    func scoped(_ context: CallerContext) -> ScopedStore { store.scoped(to: context.actor) }
+
+    private func withVersion<Value: Encodable & Sendable>(_ value: Value, version: Int) -> FHIRResponse<Value> {
+        FHIRResponse(value, headers: [.eTag: "W/\"\(version)\""])
+    }
+
+    // MARK: Task and ServiceRequest
+
+    @Sendable func readTask(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRTask> {
+        let visible = VisibleReferral(try await scoped(context).referral(try context.fhirId("id")))
+        return withVersion(visible.task, version: visible.referral.version)
+    }
+
+    @Sendable func readServiceRequest(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRServiceRequest> {
+        let visible = VisibleReferral(try await scoped(context).referral(try context.fhirId("id")))
+        return withVersion(visible.serviceRequest, version: visible.referral.version)
+    }
+
+    @Sendable func readProcedure(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRProcedure> {
+        let id: ID<Referral> = try context.fhirId("id")
+        let visible = VisibleReferral(try await scoped(context).referral(id))
+        guard let procedure = visible.procedure else { throw ThawError.notFound("Procedure \(id)") }
+        return withVersion(procedure, version: visible.referral.version)
+    }
+
+    static let taskParameters: Set<String> = ["_id", "code", "patient", "requester", "owner", "owner:missing", "status", "focus", "_lastUpdated"]
+    static let taskIncludes: Set<String> = ["Task:focus", "Task:output", "Task:patient", "Task:owner", "Task:requester"]
+
+    @Sendable func searchTasks(_ request: Request, context: CallerContext) async throws -> FHIRResponse<SearchSetBundle> {
+        let parameters = try FHIRSearchParameters(request, allowed: Self.taskParameters)
+        var search = try referralSearch(parameters)
+        search.ids += try parameters.reference("focus", to: .serviceRequest).map { [ID(fhir: $0)] } ?? []
+        // Thaw's Tasks are all `fulfill`: asked for other codes only, none matches.
+        let codes = parameters.list("code")
+        if !codes.isEmpty, !codes.contains(where: { $0 == "fulfill" || $0 == "\(FHIRSystems.taskCode)|fulfill" }) { search.ids = [ID("none")] }
+        search.statuses = Set(
+            try parameters.list("status").map { raw in
+                guard let status = TaskStatus(rawValue: raw) else { throw ThawError.invalid("status", "task-status", "\(raw) is not a Task status") }
+                return status
+            })
+        search.ownerMissing = try parameters.missing("owner")
+        let includes = try parameters.includes(Self.taskIncludes)
+        return try await answer(request, context, search, parameters) { visible in
+            var included: [AnyResource] = []
+            if includes.contains("Task:focus") { included.append(.serviceRequest(visible.serviceRequest)) }
+            if includes.contains("Task:output"), let procedure = visible.procedure { included.append(.procedure(procedure)) }
+            return (.task(visible.task), included)
+        } including: { items in
+            try await included(items, includes: includes, context: context, patient: "Task:patient", owner: "Task:owner", requester: "Task:requester")
+        }
+    }
+
+    static let serviceRequestParameters: Set<String> = ["_id", "category", "intent", "patient", "status", "_lastUpdated"]
+    static let serviceRequestIncludes: Set<String> = ["ServiceRequest:patient", "ServiceRequest:requester", "ServiceRequest:performer"]
+
+    @Sendable func searchServiceRequests(_ request: Request, context: CallerContext) async throws -> FHIRResponse<SearchSetBundle> {
+        let parameters = try FHIRSearchParameters(request, allowed: Self.serviceRequestParameters)
+        var search = try referralSearch(parameters)
+        search.needCategories = Set(
+            try parameters.list("category").map { raw in
+                let code = raw.split(separator: "|").last.map(String.init) ?? raw
+                guard let category = NeedCategory(fhirCode: code) else {
+                    throw ThawError.invalid("category", "need-category", "\(raw) is not a category Thaw knows")
+                }
+                return category
+            })
+        let intents = parameters.list("intent")
+        if !intents.isEmpty, !intents.contains("order") { search.ids = [ID("none")] }
+        let wanted = Set(parameters.list("status"))
+        if !wanted.isEmpty { search.statuses = Set(TaskStatus.allCases.filter { wanted.contains($0.serviceRequestStatus) }) }
+        if search.statuses.isEmpty && !wanted.isEmpty { search.ids = [ID("none")] }
+        let includes = try parameters.includes(Self.serviceRequestIncludes)
+        return try await answer(request, context, search, parameters) { visible in
+            (.serviceRequest(visible.serviceRequest), [])
+        } including: { items in
+            try await included(
+                items, includes: includes, context: context, patient: "ServiceRequest:patient", owner: "ServiceRequest:performer",
+                requester: "ServiceRequest:requester")
+        }
+    }
+
+    /// The filters Task and ServiceRequest share.
+    private func referralSearch(_ parameters: FHIRSearchParameters) throws -> ReferralSearch {
+        var search = ReferralSearch()
+        search.ids = parameters.list("_id").map { ID(fhir: $0) }
+        search.client = try parameters.reference("patient", to: .patient).map { ID(fhir: $0) }
+        search.requester = try parameters.reference("requester", to: .organization).map { ID(fhir: $0) }
+        search.owner = try parameters.reference("owner", to: .organization).map { ID(fhir: $0) }
+        (search.updatedFrom, search.updatedBefore) = try parameters.lastUpdated()
+        search.limit = try parameters.count()
+        search.cursor = try parameters.cursor()
+        return search
+    }
+
+    private func answer(
+        _ request: Request, _ context: CallerContext, _ search: ReferralSearch, _ parameters: FHIRSearchParameters,
+        resources: (VisibleReferral) -> (AnyResource, [AnyResource]),
+        including: ([VisibleReferral]) async throws -> [AnyResource]
+    ) async throws -> FHIRResponse<SearchSetBundle> {
+        let page = try await scoped(context).searchReferrals(search)
+        let made = page.items.map(resources)
+        let base = base(request)
+        let selfURL = base + request.uri.description.dropFirst("/fhir".count)
+        let nextURL = page.next.map { cursor in
+            var query = request.uri.queryParameters.filter { $0.key != "_cursor" }.map { "\($0.key)=\(Self.escape(String($0.value)))" }
+            query.append("_cursor=\(Self.escape("\(cursor.key)~\(cursor.id)"))")
+            return base + "/" + (request.uri.path.split(separator: "/").last.map(String.init) ?? "") + "?" + query.joined(separator: "&")
+        }
+        return FHIRResponse(
+            SearchSetBundle(
+                base: base, matches: made.map(\.0), included: made.flatMap(\.1) + (try await including(page.items)), selfURL: selfURL,
+                nextURL: nextURL, timestamp: store.clock.now()))
+    }
+
+    /// The patients and organisations a search's `_include`s name, each read as `/api/v1` reads it.
+    private func included(
+        _ items: [VisibleReferral], includes: Set<String>, context: CallerContext, patient: String, owner: String, requester: String
+    ) async throws -> [AnyResource] {
+        var out: [AnyResource] = []
+        let scoped = scoped(context)
+        if includes.contains(patient) {
+            for id in Set(items.filter { $0.side != nil }.map(\.referral.clientId)).sorted(by: { $0.raw < $1.raw }) {
+                out.append(.patient(FHIRPatient(try await scoped.client(id))))
+            }
+        }
+        var organizations = Set<ID<Organization>>()
+        if includes.contains(owner) { organizations.formUnion(items.compactMap(\.referral.ownerOrganizationId)) }
+        if includes.contains(requester) { organizations.formUnion(items.map(\.referral.requesterOrganizationId)) }
+        for id in organizations.sorted(by: { $0.raw < $1.raw }) { out.append(.organization(FHIROrganization(try await store.organization(id)))) }
+        return out
+    }
+
+    static func escape(_ text: String) -> String {
+        text.addingPercentEncodingForQuery
+    }
+}
+
+// MARK: Clients, needs and the directory
+
+extension FHIRRoutes {
+    @Sendable func readPatient(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRPatient> {
+        FHIRResponse(FHIRPatient(try await scoped(context).client(try context.fhirId("id"))))
+    }
+
+    @Sendable func readCondition(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRCondition> {
+        FHIRResponse(FHIRCondition(try await scoped(context).need(try context.fhirId("id"))))
+    }
+
+    @Sendable func readOrganization(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIROrganization> {
+        FHIRResponse(FHIROrganization(try await store.organization(try context.fhirId("id"))))
+    }
+
+    @Sendable func searchOrganizations(_ request: Request, context: CallerContext) async throws -> FHIRResponse<SearchSetBundle> {
+        let parameters = try FHIRSearchParameters(request, allowed: ["_id", "name"])
+        let ids = Set(parameters.list("_id").map { $0.replacingOccurrences(of: "-", with: "_") }), name = try parameters.single("name")?.lowercased()
+        let matches = try await store.organizations().filter { organization in
+            (ids.isEmpty || ids.contains(organization.id.raw)) && (name.map { organization.name.lowercased().hasPrefix($0) } ?? true)
+        }
+        return FHIRResponse(
+            SearchSetBundle(
+                base: base(request), matches: matches.prefix(try parameters.count()).map { .organization(FHIROrganization($0)) }, included: [],
+                selfURL: base(request) + request.uri.description.dropFirst("/fhir".count), nextURL: nil, timestamp: store.clock.now(),
+                total: matches.count))
+    }
+
+    @Sendable func readService(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRHealthcareService> {
+        FHIRResponse(FHIRHealthcareService(try await store.service(try context.fhirId("id"))))
+    }
+
+    @Sendable func searchServices(_ request: Request, context: CallerContext) async throws -> FHIRResponse<SearchSetBundle> {
+        let parameters = try FHIRSearchParameters(request, allowed: ["_id", "name", "organization", "service-category", "active"])
+        var search = ServiceSearch()
+        search.organization = try parameters.reference("organization", to: .organization).map { ID(fhir: $0) }
+        search.keyword = try parameters.single("name")
+        if let raw = try parameters.single("service-category") {
+            let code = raw.split(separator: "|").last.map(String.init) ?? raw
+            guard let need = NeedCategory(fhirCode: code) else {
+                throw ThawError.invalid("service-category", "need-category", "\(raw) is not a category Thaw knows")
+            }
+            search.need = need
+        }
+        if let active = try parameters.single("active") {
+            guard let value = Bool(active) else { throw ThawError.invalid("active", "boolean", "active must be true or false") }
+            search.capacities = Set(Capacity.allCases.filter { ($0 != .closed) == value })
+        }
+        let ids = Set(parameters.list("_id").map { $0.replacingOccurrences(of: "-", with: "_") })
+        let matches = try await store.searchServices(search).filter { ids.isEmpty || ids.contains($0.id.raw) }
+        return FHIRResponse(
+            SearchSetBundle(
+                base: base(request), matches: matches.prefix(try parameters.count()).map { .healthcareService(FHIRHealthcareService($0)) },
+                included: [], selfURL: base(request) + request.uri.description.dropFirst("/fhir".count), nextURL: nil,
+                timestamp: store.clock.now(), total: matches.count))
+    }
+}
+
+extension String {
+    /// Percent-encoded for a query value (`&`, `=`, `+` and `#` too).
+    var addingPercentEncodingForQuery: String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#")
+        return addingPercentEncoding(withAllowedCharacters: allowed) ?? self
+    }
+}

@@ -1,0 +1,150 @@
+"""FHIR R4 at /fhir, driven by clients nobody here wrote: fhirpy searches and
+updates, and every resource Thaw returns validates against fhir.resources'
+strict R4 models (in their own virtual environment, made by .ci/run)."""
+import json
+import os
+import signal
+import subprocess
+
+import pytest
+import requests
+from fhirpy import SyncFHIRClient
+
+from conftest import ROOT, free_port, run, wait_healthy
+
+VALIDATOR_PYTHON = os.environ.get("THAW_FHIR_VENV_PYTHON") or str(ROOT / ".build" / "fhir-venv" / "bin" / "python")
+FHIR_JSON = "application/fhir+json"
+
+
+@pytest.fixture(scope="module")
+def demo(thaw_bin, tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("fhir") / "demo.sqlite")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen([thaw_bin, "demo", "--port", str(port), "--file", db],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_healthy(base, process)
+
+    def token(email):
+        return run(thaw_bin, "token", "create", "--database", db, "--email", email).stdout.split()[-1]
+
+    yield base, {"navigator": token("navigator@riverside-fht.demo"), "housing": token("staff@homeward.demo"),
+                 "food": token("staff@goodneighbour.demo")}
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=20)
+
+
+def client(base, token):
+    return SyncFHIRClient(base + "/fhir", authorization=f"Bearer {token}")
+
+
+def get(base, token, path):
+    return requests.get(base + "/fhir/" + path, headers={"Authorization": f"Bearer {token}"})
+
+
+def assert_valid(resources):
+    assert os.path.exists(VALIDATOR_PYTHON), f"the fhir.resources environment is made by .ci/run: {VALIDATOR_PYTHON} is missing"
+    result = subprocess.run([VALIDATOR_PYTHON, str(ROOT / "Tests" / "e2e" / "fhir_validate.py")],
+                            input=json.dumps(resources), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_metadata_states_what_is_implemented_and_validates(demo):
+    base, _ = demo
+    answer = requests.get(base + "/fhir/metadata")
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(FHIR_JSON)
+    statement = answer.json()
+    assert statement["fhirVersion"] == "4.0.1"
+    resources = {r["type"]: r for r in statement["rest"][0]["resource"]}
+    assert {"Task", "ServiceRequest", "Patient", "Organization", "HealthcareService"} <= set(resources)
+    assert "update" in [i["code"] for i in resources["Task"]["interaction"]]
+    assert "Task:focus" in resources["Task"]["searchInclude"]
+    assert_valid([statement])
+
+
+def test_partner_finds_its_requested_tasks_with_their_service_requests(demo):
+    base, tokens = demo
+    housing = client(base, tokens["housing"])
+    bundle = housing.resources("Task").search(status="requested").include("Task", "focus").limit(50).fetch_raw()
+    tasks = [e["resource"] for e in bundle["entry"] if e["search"]["mode"] == "match"]
+    included = {e["resource"]["id"]: e["resource"] for e in bundle["entry"] if e["search"]["mode"] == "include"}
+    assert tasks, "the demo has requested referrals for the housing partner"
+    owners = {t["owner"]["reference"] for t in tasks if "owner" in t}
+    assert len(owners) == 1, owners  # its own inbox only
+    for task in tasks:
+        assert task["status"] == "requested" and task["code"]["coding"][0]["code"] == "fulfill"
+        assert task["focus"]["reference"] == f"ServiceRequest/{task['id']}" and task["id"] in included
+    assert_valid(tasks + list(included.values()))
+
+
+def test_navigator_reads_every_resource_around_a_referral_and_all_validate(demo):
+    base, tokens = demo
+    token = tokens["navigator"]
+    bundle = get(base, token, "Task?_count=20&_include=Task:output&_include=Task:patient&_include=Task:owner").json()
+    resources = [e["resource"] for e in bundle["entry"]]
+    assert {"Task", "Patient", "Organization"} <= {r["resourceType"] for r in resources}
+    task = next(r for r in resources if r["resourceType"] == "Task")
+    reads = [get(base, token, task["focus"]["reference"]), get(base, token, task["for"]["reference"]),
+             get(base, token, task["requester"]["reference"])]
+    for answer in reads:
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["Content-Type"].startswith(FHIR_JSON)
+    services = get(base, token, "HealthcareService?_count=5").json()
+    assert_valid(resources + [r.json() for r in reads] + [e["resource"] for e in services.get("entry", [])])
+
+
+def test_paging_follows_next_links_without_repeats(demo):
+    base, tokens = demo
+    seen, url, pages = [], base + "/fhir/Task?_count=3", 0
+    while url and pages < 50:
+        bundle = requests.get(url, headers={"Authorization": f"Bearer {tokens['navigator']}"}).json()
+        seen += [e["resource"]["id"] for e in bundle.get("entry", [])]
+        url = next((l["url"] for l in bundle["link"] if l["relation"] == "next"), None)
+        pages += 1
+    assert pages > 1 and len(seen) == len(set(seen))
+
+
+def test_a_partner_reads_nothing_of_another_partners_referrals(demo):
+    base, tokens = demo
+    housing_tasks = get(base, tokens["housing"], "Task?_count=50").json().get("entry", [])
+    assert housing_tasks
+    for entry in housing_tasks[:5]:
+        task = entry["resource"]
+        for path in (f"Task/{task['id']}", f"ServiceRequest/{task['id']}", task.get("for", {}).get("reference", "Patient/none")):
+            answer = get(base, tokens["food"], path)
+            assert answer.status_code == 404, (path, answer.status_code)
+            assert answer.json()["resourceType"] == "OperationOutcome"
+    food_ids = {e["resource"]["id"] for e in get(base, tokens["food"], "Task?_count=200").json().get("entry", [])}
+    assert not food_ids & {e["resource"]["id"] for e in housing_tasks}
+
+
+def test_the_partner_accepts_a_task_with_if_match_and_a_stale_version_is_refused(demo):
+    base, tokens = demo
+    headers = {"Authorization": f"Bearer {tokens['housing']}", "Content-Type": FHIR_JSON}
+    task = get(base, tokens["housing"], "Task?status=requested&_count=1").json()["entry"][0]["resource"]
+    version = task["meta"]["versionId"]
+    accepted = dict(task, status="accepted")
+    answer = requests.put(f"{base}/fhir/Task/{task['id']}", json=accepted, headers={**headers, "If-Match": f'W/"{version}"'})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "accepted" and answer.headers["ETag"] == f'W/"{int(version) + 1}"'
+    stale = requests.put(f"{base}/fhir/Task/{task['id']}", json=dict(accepted, status="in-progress"),
+                         headers={**headers, "If-Match": f'W/"{version}"'})
+    assert stale.status_code == 412 and stale.json()["resourceType"] == "OperationOutcome"
+    # The referrer sees the change through FHIR too.
+    seen = get(base, tokens["navigator"], f"Task/{task['id']}").json()
+    assert seen["status"] == "accepted"
+
+
+def test_bad_searches_and_bodies_get_an_operation_outcome_naming_the_element(demo):
+    base, tokens = demo
+    unknown = get(base, tokens["navigator"], "Task?colour=blue")
+    assert unknown.status_code == 400
+    issue = unknown.json()["issue"][0]
+    assert issue["expression"] == ["Task.colour"] or "colour" in issue["diagnostics"]
+    bad_status = get(base, tokens["navigator"], "Task?status=finished")
+    assert bad_status.status_code == 400 and bad_status.json()["resourceType"] == "OperationOutcome"
+    task = get(base, tokens["housing"], "Task?_count=1").json()["entry"][0]["resource"]
+    broken = requests.put(f"{base}/fhir/Task/{task['id']}", data="{\"resourceType\": \"Task\", \"status\": 7}",
+                          headers={"Authorization": f"Bearer {tokens['housing']}", "Content-Type": FHIR_JSON,
+                                   "If-Match": f'W/"{task["meta"]["versionId"]}"'})
+    assert broken.status_code == 400 and broken.json()["resourceType"] == "OperationOutcome"
