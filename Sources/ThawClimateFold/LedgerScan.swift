@@ -69,7 +69,8 @@ public struct LedgerScan: Sendable {
         }
         // A pair is ordered by the ids' bytes, as the live path orders them (String order for Thaw's ASCII ids).
         let actorIsLo = organizations.precedes(actor, counterpart)
-        let contribution = contribution(kind: kind, channel: channel, actorIsLo: actorIsLo, response: response, timing: timing)
+        let contribution = contribution(
+            kind: kind, channel: channel, channelValue: channelValue, actorIsLo: actorIsLo, response: response, timing: timing)
         guard contributionAdds[contribution], let at = entry.at else { return }
         let (month, day) = monthAndDay(at)
         let person = entry.actorUser.map { users.index(of: $0) } ?? -1
@@ -97,7 +98,7 @@ public struct LedgerScan: Sendable {
 
     /// The combination of an entry's kind, channel, direction and detail values,
     /// whose counters the kind's rule works out the first time it is met.
-    private mutating func contribution(kind: Int32, channel: Int32, actorIsLo: Bool, response: Int32, timing: Int32) -> Int {
+    private mutating func contribution(kind: Int32, channel: Int32, channelValue: Channel, actorIsLo: Bool, response: Int32, timing: Int32) -> Int {
         // Widths far beyond the handful of kinds, channels and detail values the ledger holds.
         precondition(kind < 1 << 20 && channel < 1 << 7 && response < 1 << 15 && timing < 1 << 15, "too many distinct ledger values")
         let key =
@@ -106,7 +107,7 @@ public struct LedgerScan: Sendable {
         let (position, isNew) = contributions.position(of: key)
         if isNew {
             let counts = rules[Int(kind)].counts(
-                channel: channelValues[Int(channel)]!, actorIsLo: actorIsLo,
+                channel: channelValue, actorIsLo: actorIsLo,
                 response: response < 0 ? nil : responses.string(response),
                 timeliness: timing < 0 ? nil : timings.string(timing))
             contributionAdds.append(counts != nil)

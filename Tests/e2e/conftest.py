@@ -1,5 +1,7 @@
 """Shared helpers for the end-to-end tests: they run the real `thaw` binary."""
+import contextlib
 import os
+import signal
 import pathlib
 import socket
 import subprocess
@@ -45,3 +47,18 @@ def run(thaw_bin, *args, env=None, check=True):
     if check:
         assert result.returncode == 0, f"thaw {' '.join(args)} failed: {result.stderr}"
     return result
+
+
+@contextlib.contextmanager
+def demo_server(thaw_bin, db):
+    """A `thaw demo` on a free port over the SQLite file `db`: yields its base URL, stops it after."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen([thaw_bin, "demo", "--port", str(port), "--file", db],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_healthy(base, process)
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)

@@ -2,28 +2,21 @@
 malformed, gets a server error; and every response matches its documented
 schema and content type (schemathesis against a real `thaw demo`)."""
 import shutil
-import signal
 import subprocess
 
 import pytest
 import requests
 from openapi_spec_validator import validate
 
-from conftest import free_port, run, wait_healthy
+from conftest import demo_server, run
 
 
 @pytest.fixture(scope="module")
 def demo(thaw_bin, tmp_path_factory):
     db = str(tmp_path_factory.mktemp("contract") / "demo.sqlite")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([thaw_bin, "demo", "--port", str(port), "--file", db],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_healthy(base, process)
-    token = run(thaw_bin, "token", "create", "--database", db, "--email", "navigator@riverside-fht.demo").stdout.split()[-1]
-    yield base, token
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=20)
+    with demo_server(thaw_bin, db) as base:
+        token = run(thaw_bin, "token", "create", "--database", db, "--email", "navigator@riverside-fht.demo").stdout.split()[-1]
+        yield base, token
 
 
 def test_openapi_document_is_valid_openapi_3_1(demo):

@@ -3,14 +3,13 @@ updates, and every resource Thaw returns validates against fhir.resources'
 strict R4 models (in their own virtual environment, made by .ci/run)."""
 import json
 import os
-import signal
 import subprocess
 
 import pytest
 import requests
 from fhirpy import SyncFHIRClient
 
-from conftest import ROOT, free_port, run, wait_healthy
+from conftest import ROOT, demo_server, run
 
 VALIDATOR_PYTHON = os.environ.get("THAW_FHIR_VENV_PYTHON") or str(ROOT / ".build" / "fhir-venv" / "bin" / "python")
 FHIR_JSON = "application/fhir+json"
@@ -19,19 +18,12 @@ FHIR_JSON = "application/fhir+json"
 @pytest.fixture(scope="module")
 def demo(thaw_bin, tmp_path_factory):
     db = str(tmp_path_factory.mktemp("fhir") / "demo.sqlite")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([thaw_bin, "demo", "--port", str(port), "--file", db],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_healthy(base, process)
+    with demo_server(thaw_bin, db) as base:
+        def token(email):
+            return run(thaw_bin, "token", "create", "--database", db, "--email", email).stdout.split()[-1]
 
-    def token(email):
-        return run(thaw_bin, "token", "create", "--database", db, "--email", email).stdout.split()[-1]
-
-    yield base, {"navigator": token("navigator@riverside-fht.demo"), "housing": token("staff@homeward.demo"),
-                 "food": token("staff@goodneighbour.demo")}
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=20)
+        yield base, {"navigator": token("navigator@riverside-fht.demo"), "housing": token("staff@homeward.demo"),
+                     "food": token("staff@goodneighbour.demo")}
 
 
 def client(base, token):

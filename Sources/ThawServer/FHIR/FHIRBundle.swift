@@ -1,34 +1,13 @@
-import Hummingbird
 import ThawCore
 
-/// Any FHIR resource Thaw writes, for a bundle's entries.
-enum AnyResource: Encodable, Sendable {
-    case task(FHIRTask), serviceRequest(FHIRServiceRequest), procedure(FHIRProcedure)
-    case patient(FHIRPatient), organization(FHIROrganization), healthcareService(FHIRHealthcareService), condition(FHIRCondition)
+/// A resource Thaw writes: its type and id make its reference (`Task/ref-…`).
+protocol FHIRResource: Encodable, Sendable {
+    static var type: FHIRResourceType { get }
+    var id: String { get }
+}
 
-    func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .task(let r): try r.encode(to: encoder)
-        case .serviceRequest(let r): try r.encode(to: encoder)
-        case .procedure(let r): try r.encode(to: encoder)
-        case .patient(let r): try r.encode(to: encoder)
-        case .organization(let r): try r.encode(to: encoder)
-        case .healthcareService(let r): try r.encode(to: encoder)
-        case .condition(let r): try r.encode(to: encoder)
-        }
-    }
-
-    var reference: String {
-        switch self {
-        case .task(let r): "Task/\(r.id ?? "")"
-        case .serviceRequest(let r): "ServiceRequest/\(r.id ?? "")"
-        case .procedure(let r): "Procedure/\(r.id ?? "")"
-        case .patient(let r): "Patient/\(r.id)"
-        case .organization(let r): "Organization/\(r.id)"
-        case .healthcareService(let r): "HealthcareService/\(r.id)"
-        case .condition(let r): "Condition/\(r.id)"
-        }
-    }
+extension FHIRResource {
+    var reference: String { "\(Self.type.rawValue)/\(id)" }
 }
 
 /// A search's answer: the matches, then what `_include` brought in, and the link to the next page.
@@ -43,12 +22,24 @@ struct SearchSetBundle: Encodable, Sendable {
     struct Link: Encodable, Sendable { var relation: String; var url: String }
     struct Entry: Encodable, Sendable {
         var fullUrl: String
-        var resource: AnyResource
+        var resource: any FHIRResource
         var search: Search
+
+        private enum CodingKeys: String, CodingKey { case fullUrl, resource, search }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(fullUrl, forKey: .fullUrl)
+            try resource.encode(to: container.superEncoder(forKey: .resource))
+            try container.encode(search, forKey: .search)
+        }
     }
     struct Search: Encodable, Sendable { var mode: String }
 
-    init(base: String, matches: [AnyResource], included: [AnyResource], selfURL: String, nextURL: String?, timestamp: Timestamp, total: Int? = nil) {
+    init(
+        base: String, matches: [any FHIRResource], included: [any FHIRResource], selfURL: String, nextURL: String?, timestamp: Timestamp,
+        total: Int? = nil
+    ) {
         self.timestamp = timestamp.description
         self.total = total
         link = [Link(relation: "self", url: selfURL)] + (nextURL.map { [Link(relation: "next", url: $0)] } ?? [])

@@ -2,7 +2,8 @@ import ThawCore
 import ThawStorage
 
 /// A client, as far as the reader's consent scopes disclose them.
-struct FHIRPatient: Codable, Sendable {
+struct FHIRPatient: FHIRResource {
+    static let type = FHIRResourceType.patient
     var resourceType = "Patient"
     var id: String
     var meta: Meta?
@@ -32,7 +33,8 @@ struct FHIRPatient: Codable, Sendable {
     }
 }
 
-struct FHIROrganization: Codable, Sendable {
+struct FHIROrganization: FHIRResource {
+    static let type = FHIRResourceType.organization
     var resourceType = "Organization"
     var id: String
     var meta: Meta?
@@ -50,7 +52,8 @@ struct FHIROrganization: Codable, Sendable {
     }
 }
 
-struct FHIRHealthcareService: Codable, Sendable {
+struct FHIRHealthcareService: FHIRResource {
+    static let type = FHIRResourceType.healthcareService
     var resourceType = "HealthcareService"
     var id: String
     var meta: Meta?
@@ -81,7 +84,8 @@ struct FHIRHealthcareService: Codable, Sendable {
 }
 
 /// An identified need, as the IG's SDOHCC Condition (a health concern).
-struct FHIRCondition: Codable, Sendable {
+struct FHIRCondition: FHIRResource {
+    static let type = FHIRResourceType.condition
     var resourceType = "Condition"
     var id: String
     var meta: Meta?

@@ -1,9 +1,10 @@
 import ThawCore
 
 /// The IG's TaskForReferralManagement: the referral's workflow state.
-struct FHIRTask: Codable, Sendable {
+struct FHIRTask: FHIRResource {
+    static let type = FHIRResourceType.task
     var resourceType = "Task"
-    var id: String?
+    var id: String
     var meta: Meta?
     var status: String
     var statusReason: CodeableConcept?
@@ -29,9 +30,10 @@ struct FHIRTask: Codable, Sendable {
 }
 
 /// The IG's SDOHCC ServiceRequest: what was asked for.
-struct FHIRServiceRequest: Codable, Sendable {
+struct FHIRServiceRequest: FHIRResource {
+    static let type = FHIRResourceType.serviceRequest
     var resourceType = "ServiceRequest"
-    var id: String?
+    var id: String
     var meta: Meta?
     var status: String
     var intent: String
@@ -48,9 +50,10 @@ struct FHIRServiceRequest: Codable, Sendable {
 }
 
 /// The IG's SDOHCC Procedure: what the receiving organisation did, its outcome.
-struct FHIRProcedure: Codable, Sendable {
+struct FHIRProcedure: FHIRResource {
+    static let type = FHIRResourceType.procedure
     var resourceType = "Procedure"
-    var id: String?
+    var id: String
     var meta: Meta?
     var status: String
     var category: CodeableConcept?

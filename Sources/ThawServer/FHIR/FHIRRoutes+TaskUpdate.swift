@@ -14,7 +14,8 @@ extension FHIRRoutes {
     @Sendable func updateTask(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRTask> {
         let id: ID<Referral> = try context.fhirId("id")
         let version = try request.expectedVersion()
-        let sent = try await FHIRBody.decode(FHIRUpdatedTask.self, from: request, limit: configuration.maxBodyBytes)
+        let sent = try await JSONBody.decode(
+            FHIRUpdatedTask.self, from: request, limit: configuration.maxBodyBytes, mediaTypes: ["application/fhir+json", "application/json"])
         guard sent.resourceType == "Task" else { throw ThawError.invalid("resourceType", "Task", "the body must be a Task") }
         if let bodyId = sent.id, bodyId != id.fhir { throw ThawError.invalid("Task.id", "matches-url", "the Task's id must be the one in the URL") }
         let access = scoped(context)
@@ -78,21 +79,5 @@ struct FHIRUpdatedTask: Decodable {
             throw ThawError.invalid("Task.output.value", "outcome", "\(code) is not an outcome Thaw knows")
         }
         return ReferralOutcome(code: value, summary: concept.text ?? code)
-    }
-}
-
-/// Reading a FHIR resource sent in a body: `application/fhir+json` or `application/json`.
-enum FHIRBody {
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
-        if let contentType = request.headers[.contentType]?.lowercased(),
-            !contentType.hasPrefix("application/fhir+json") && !contentType.hasPrefix("application/json")
-        {
-            throw ThawError.invalid("Content-Type", "media-type", "send the resource as application/fhir+json")
-        }
-        let buffer = try await JSONBody.collect(request, limit: limit)
-        guard buffer.readableBytes > 0 else { throw ThawError.invalid("body", "required", "a resource is required") }
-        let data = Data(buffer: buffer)
-        try TextChecks.refuseNUL(inJSON: data)
-        return try JSONDecoder().decode(T.self, from: data)
     }
 }

@@ -29,6 +29,9 @@ struct FHIRRoutes {
         callers.get("HealthcareService/:id", use: readService)
     }
 
+    /// The URL of this request, under the base.
+    func selfURL(_ request: Request) -> String { base(request) + request.uri.description.dropFirst("/fhir".count) }
+
     /// The server's base as the client reached it, for `fullUrl` and links.
     func base(_ request: Request) -> String {
         let host = request.head.authority ?? "\(configuration.host):\(configuration.port)"
@@ -70,7 +73,7 @@ struct FHIRRoutes {
         search.ids += try parameters.reference("focus", to: .serviceRequest).map { [ID(fhir: $0)] } ?? []
         // Thaw's Tasks are all `fulfill`: asked for other codes only, none matches.
         let codes = parameters.list("code")
-        if !codes.isEmpty, !codes.contains(where: { $0 == "fulfill" || $0 == "\(FHIRSystems.taskCode)|fulfill" }) { search.ids = [ID("none")] }
+        let matchesNone = !codes.isEmpty && !codes.contains { $0 == "fulfill" || $0 == "\(FHIRSystems.taskCode)|fulfill" }
         search.statuses = Set(
             try parameters.list("status").map { raw in
                 guard let status = TaskStatus(rawValue: raw) else { throw ThawError.invalid("status", "task-status", "\(raw) is not a Task status") }
@@ -78,11 +81,11 @@ struct FHIRRoutes {
             })
         search.ownerMissing = try parameters.missing("owner")
         let includes = try parameters.includes(Self.taskIncludes)
-        return try await answer(request, context, search, parameters) { visible in
-            var included: [AnyResource] = []
-            if includes.contains("Task:focus") { included.append(.serviceRequest(visible.serviceRequest)) }
-            if includes.contains("Task:output"), let procedure = visible.procedure { included.append(.procedure(procedure)) }
-            return (.task(visible.task), included)
+        return try await answer(request, context, matchesNone ? nil : search) { visible in
+            var included: [any FHIRResource] = []
+            if includes.contains("Task:focus") { included.append(visible.serviceRequest) }
+            if includes.contains("Task:output"), let procedure = visible.procedure { included.append(procedure) }
+            return (visible.task, included)
         } including: { items in
             try await included(items, includes: includes, context: context, patient: "Task:patient", owner: "Task:owner", requester: "Task:requester")
         }
@@ -102,14 +105,13 @@ struct FHIRRoutes {
                 }
                 return category
             })
-        let intents = parameters.list("intent")
-        if !intents.isEmpty, !intents.contains("order") { search.ids = [ID("none")] }
-        let wanted = Set(parameters.list("status"))
+        // Every ServiceRequest is an `order`; a status is that of the Task's statuses mapping to it.
+        let intents = parameters.list("intent"), wanted = Set(parameters.list("status"))
         if !wanted.isEmpty { search.statuses = Set(TaskStatus.allCases.filter { wanted.contains($0.serviceRequestStatus) }) }
-        if search.statuses.isEmpty && !wanted.isEmpty { search.ids = [ID("none")] }
+        let matchesNone = (!intents.isEmpty && !intents.contains("order")) || (!wanted.isEmpty && search.statuses.isEmpty)
         let includes = try parameters.includes(Self.serviceRequestIncludes)
-        return try await answer(request, context, search, parameters) { visible in
-            (.serviceRequest(visible.serviceRequest), [])
+        return try await answer(request, context, matchesNone ? nil : search) { visible in
+            (visible.serviceRequest, [])
         } including: { items in
             try await included(
                 items, includes: includes, context: context, patient: "ServiceRequest:patient", owner: "ServiceRequest:performer",
@@ -130,46 +132,45 @@ struct FHIRRoutes {
         return search
     }
 
+    /// A referral search's bundle (`search` nil: the parameters match nothing, so nothing is read).
     private func answer(
-        _ request: Request, _ context: CallerContext, _ search: ReferralSearch, _ parameters: FHIRSearchParameters,
-        resources: (VisibleReferral) -> (AnyResource, [AnyResource]),
-        including: ([VisibleReferral]) async throws -> [AnyResource]
+        _ request: Request, _ context: CallerContext, _ search: ReferralSearch?,
+        resources: (VisibleReferral) -> (any FHIRResource, [any FHIRResource]),
+        including: ([VisibleReferral]) async throws -> [any FHIRResource]
     ) async throws -> FHIRResponse<SearchSetBundle> {
-        let page = try await scoped(context).searchReferrals(search)
+        var page = ReferralSearchPage(items: [], next: nil)
+        if let search { page = try await scoped(context).searchReferrals(search) }
         let made = page.items.map(resources)
         let base = base(request)
-        let selfURL = base + request.uri.description.dropFirst("/fhir".count)
         let nextURL = page.next.map { cursor in
-            var query = request.uri.queryParameters.filter { $0.key != "_cursor" }.map { "\($0.key)=\(Self.escape(String($0.value)))" }
-            query.append("_cursor=\(Self.escape("\(cursor.key)~\(cursor.id)"))")
+            var query = request.uri.queryParameters.filter { $0.key != "_cursor" }.map {
+                "\($0.key)=\(String($0.value).addingPercentEncodingForQuery)"
+            }
+            query.append("_cursor=\("\(cursor.key)~\(cursor.id)".addingPercentEncodingForQuery)")
             return base + "/" + (request.uri.path.split(separator: "/").last.map(String.init) ?? "") + "?" + query.joined(separator: "&")
         }
         return FHIRResponse(
             SearchSetBundle(
-                base: base, matches: made.map(\.0), included: made.flatMap(\.1) + (try await including(page.items)), selfURL: selfURL,
+                base: base, matches: made.map(\.0), included: made.flatMap(\.1) + (try await including(page.items)), selfURL: selfURL(request),
                 nextURL: nextURL, timestamp: store.clock.now()))
     }
 
     /// The patients and organisations a search's `_include`s name, each read as `/api/v1` reads it.
     private func included(
         _ items: [VisibleReferral], includes: Set<String>, context: CallerContext, patient: String, owner: String, requester: String
-    ) async throws -> [AnyResource] {
-        var out: [AnyResource] = []
+    ) async throws -> [any FHIRResource] {
+        var out: [any FHIRResource] = []
         let scoped = scoped(context)
         if includes.contains(patient) {
             for id in Set(items.filter { $0.side != nil }.map(\.referral.clientId)).sorted(by: { $0.raw < $1.raw }) {
-                out.append(.patient(FHIRPatient(try await scoped.client(id))))
+                out.append(FHIRPatient(try await scoped.client(id)))
             }
         }
         var organizations = Set<ID<Organization>>()
         if includes.contains(owner) { organizations.formUnion(items.compactMap(\.referral.ownerOrganizationId)) }
         if includes.contains(requester) { organizations.formUnion(items.map(\.referral.requesterOrganizationId)) }
-        for id in organizations.sorted(by: { $0.raw < $1.raw }) { out.append(.organization(FHIROrganization(try await store.organization(id)))) }
+        for id in organizations.sorted(by: { $0.raw < $1.raw }) { out.append(FHIROrganization(try await store.organization(id))) }
         return out
-    }
-
-    static func escape(_ text: String) -> String {
-        text.addingPercentEncodingForQuery
     }
 }
 
@@ -196,8 +197,8 @@ extension FHIRRoutes {
         }
         return FHIRResponse(
             SearchSetBundle(
-                base: base(request), matches: matches.prefix(try parameters.count()).map { .organization(FHIROrganization($0)) }, included: [],
-                selfURL: base(request) + request.uri.description.dropFirst("/fhir".count), nextURL: nil, timestamp: store.clock.now(),
+                base: base(request), matches: matches.prefix(try parameters.count()).map(FHIROrganization.init), included: [],
+                selfURL: selfURL(request), nextURL: nil, timestamp: store.clock.now(),
                 total: matches.count))
     }
 
@@ -225,8 +226,8 @@ extension FHIRRoutes {
         let matches = try await store.searchServices(search).filter { ids.isEmpty || ids.contains($0.id.raw) }
         return FHIRResponse(
             SearchSetBundle(
-                base: base(request), matches: matches.prefix(try parameters.count()).map { .healthcareService(FHIRHealthcareService($0)) },
-                included: [], selfURL: base(request) + request.uri.description.dropFirst("/fhir".count), nextURL: nil,
+                base: base(request), matches: matches.prefix(try parameters.count()).map(FHIRHealthcareService.init),
+                included: [], selfURL: selfURL(request), nextURL: nil,
                 timestamp: store.clock.now(), total: matches.count))
     }
 }

@@ -87,7 +87,7 @@ struct FHIRSearchParameters {
     private static func instantRange(_ text: String) -> (Timestamp, Timestamp)? {
         if text.count == 10, let day = CalendarDate(text) { return (day.startOfDay, day.adding(days: 1).startOfDay) }
         guard let instant = ISO8601.parse(text) else { return nil }
-        return (instant, instant.advanced(byMillis: 1))
+        return (instant, Timestamp(millis: instant.millis + 1))
     }
 
     /// The cursor of a next link: the last row's change time and id.
@@ -109,8 +109,4 @@ struct FHIRSearchParameters {
         }
         return asked
     }
-}
-
-extension Timestamp {
-    func advanced(byMillis millis: Int64) -> Timestamp { Timestamp(millis: self.millis + millis) }
 }

@@ -73,15 +73,18 @@ struct FHIRResponse<Value: Encodable & Sendable>: ResponseGenerator {
         self.value = value; self.status = status; self.headers = headers
     }
 
-    private static var encoder: JSONEncoder {
-        let encoder = ThawJSON.makeEncoder()
-        encoder.outputFormatting.insert(.withoutEscapingSlashes)
-        return encoder
-    }
-
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = headers
         headers[.contentType] = "application/fhir+json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try Self.encoder.encode(value))))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try FHIRJSON.encoder.encode(value))))
     }
+}
+
+/// How FHIR JSON is written: Thaw's form, with URLs' slashes as they are.
+enum FHIRJSON {
+    static let encoder: JSONEncoder = {
+        let encoder = ThawJSON.makeEncoder()
+        encoder.outputFormatting.insert(.withoutEscapingSlashes)
+        return encoder
+    }()
 }

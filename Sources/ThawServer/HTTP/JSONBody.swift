@@ -10,12 +10,12 @@ enum JSONBody {
 
     /// Decodes a JSON body, refusing bodies over the limit (413) and anything
     /// that is not JSON of the right shape (400 naming the field).
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, limit: Int) async throws -> T {
+    static func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, limit: Int, mediaTypes: [String] = ["application/json", "application/merge-patch+json"]
+    ) async throws -> T {
         let buffer = try await collect(request, limit: limit)
-        if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json"),
-            !contentType.lowercased().hasPrefix("application/merge-patch+json")
-        {
-            throw ThawError.invalid("Content-Type", "media-type", "send the body as application/json")
+        if let contentType = request.headers[.contentType]?.lowercased(), !mediaTypes.contains(where: { contentType.hasPrefix($0) }) {
+            throw ThawError.invalid("Content-Type", "media-type", "send the body as \(mediaTypes[0])")
         }
         guard buffer.readableBytes > 0 else {
             throw ThawError.invalid("body", "required", "a JSON body is required")

@@ -43,6 +43,8 @@ public struct VisibleReferral: Sendable {
 public struct ReferralSearchPage: Sendable {
     public var items: [VisibleReferral]
     public var next: WorklistCursor?
+
+    public init(items: [VisibleReferral], next: WorklistCursor?) { self.items = items; self.next = next }
 }
 
 extension ScopedStore {
