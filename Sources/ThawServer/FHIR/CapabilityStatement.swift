@@ -20,6 +20,8 @@ struct CapabilityStatement: Encodable, Sendable {
         var mode = "server"
         var security: Security
         var resource: [Resource]
+        /// A referral source sends a referral whole as a transaction Bundle (`POST /fhir`).
+        var interaction = [Interaction(code: "transaction")]
     }
     struct Security: Encodable, Sendable {
         var description: String

@@ -50,19 +50,25 @@ struct Identifier: Codable, Sendable, Equatable {
 }
 
 struct HumanName: Codable, Sendable, Equatable {
+    var use: String?
     var text: String?
     var family: String?
     var given: [String]?
+    var period: Period?
 }
 
 struct ContactPoint: Codable, Sendable, Equatable {
     var system: String?  // phone | email | url …
     var value: String?
+    var period: Period?
 }
 
 struct Period: Codable, Sendable, Equatable {
     var start: String?
     var end: String?
+
+    /// Whether the period has not ended (FHIR: no end means still current).
+    var isCurrent: Bool { end == nil }
 }
 
 struct Annotation: Codable, Sendable, Equatable {
@@ -71,6 +77,22 @@ struct Annotation: Codable, Sendable, Equatable {
 
 struct Address: Codable, Sendable, Equatable {
     var text: String?
+    var line: [String]?
+    var city: String?
+    var state: String?
+    var postalCode: String?
+    var country: String?
+    var period: Period?
+
+    init(text: String?) { self.text = text }
+
+    /// The address on one line: its text, or its parts joined.
+    var oneLine: String? {
+        if let text, !text.isEmpty { return text }
+        let parts = (line ?? []) + [city, [state, postalCode].compactMap { $0 }.joined(separator: " "), country].compactMap { $0 }
+        let joined = parts.filter { !$0.isEmpty }.joined(separator: ", ")
+        return joined.isEmpty ? nil : joined
+    }
 }
 
 /// The resource types `/fhir` serves.

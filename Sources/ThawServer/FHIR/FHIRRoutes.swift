@@ -15,6 +15,7 @@ struct FHIRRoutes {
     func register(on group: RouterGroup<ThawRequestContext>) {
         group.get("metadata") { request, _ in FHIRResponse(CapabilityStatement.thaw(base: base(request))) }
         let callers = group.group(context: CallerContext.self)
+        callers.post("", use: transaction)
         callers.get("Task", use: searchTasks)
         callers.get("Task/:id", use: readTask)
         callers.put("Task/:id", use: updateTask)

@@ -56,7 +56,8 @@ struct FHIRErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             guard let (problem, headers) = ProblemDetails.from(error) else { throw error }
             // The resource type in the path (`/fhir/Task/…`), for errors that name a field of it.
             let segments = request.uri.path.split(separator: "/")
-            let type = segments.count > 1 ? FHIRResourceType(rawValue: String(segments[1]))?.rawValue : nil
+            // A transaction, posted to the base, is a Bundle.
+            let type = segments.count > 1 ? FHIRResourceType(rawValue: String(segments[1]))?.rawValue : "Bundle"
             return try FHIRResponse(OperationOutcome(problem, resourceType: type), status: .init(code: problem.status), headers: headers)
                 .response(from: request, context: context)
         }

@@ -11,29 +11,31 @@ public struct ClientView: Codable, Sendable {
 extension ScopedStore {
     public func createClient(_ input: NewClient) async throws -> Client {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "registering a client")
-        let now = now()
+        let actor = self.actor, now = now()
         try input.validate(today: CalendarDate(now))
+        return try await database.write { db in try await Self.insertClient(db, input, actor: actor, at: now) }
+    }
+
+    /// Registers a client held by the actor's organisation, with its ledger entry and access log.
+    static func insertClient(_ db: any SQLConnection, _ input: NewClient, actor: Actor, at now: Timestamp) async throws -> Client {
         let client = Client(
             id: IDGenerator.make("cli"), organizationId: actor.organizationId,
             givenName: input.givenName.trimmingWhitespace, familyName: input.familyName.trimmingWhitespace,
             birthDate: input.birthDate, phone: input.phone, email: input.email, address: input.address,
             preferredLanguage: input.preferredLanguage, createdAt: now)
-        let actor = self.actor
-        return try await database.write { db in
-            try await db.execute(
-                """
-                INSERT INTO clients (id, organization_id, given_name, family_name, birth_date, phone, email, address,
-                                     preferred_language, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, client.id, client.organizationId, client.givenName, client.familyName, client.birthDate,
-                client.phone, client.email, client.address, client.preferredLanguage, now)
-            try await db.append(
-                LedgerRecord(
-                    kind: "client.created", subjectType: "client", subjectId: client.id.raw,
-                    counterpart: nil, channel: .system), by: actor, at: now)
-            try await db.logAccess(actor, client: client.id, action: "create", subjectType: "client", subjectId: client.id.raw, at: now)
-            return client
-        }
+        try await db.execute(
+            """
+            INSERT INTO clients (id, organization_id, given_name, family_name, birth_date, phone, email, address,
+                                 preferred_language, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, client.id, client.organizationId, client.givenName, client.familyName, client.birthDate,
+            client.phone, client.email, client.address, client.preferredLanguage, now)
+        try await db.append(
+            LedgerRecord(
+                kind: "client.created", subjectType: "client", subjectId: client.id.raw,
+                counterpart: nil, channel: .system), by: actor, at: now)
+        try await db.logAccess(actor, client: client.id, action: "create", subjectType: "client", subjectId: client.id.raw, at: now)
+        return client
     }
 
     /// The holding organisation's clients, by name.
@@ -117,34 +119,41 @@ extension ScopedStore {
         try input.validate(now: now)
         return try await database.write { db in
             _ = try await Self.heldClient(db, id, actor: actor)
-            var granteeOrg: ID<Organization>?
-            var granteeSector: Sector?
-            switch input.grantee {
-            case .organization(let org):
-                try await db.requireOrganization(org, field: "grantee.organizationId")
-                granteeOrg = org
-            case .sector(let sector): granteeSector = sector
-            }
-            let consent = Consent(
-                id: IDGenerator.make("con"), clientId: id, grantee: input.grantee, scopes: input.scopes,
-                purpose: input.purpose, validFrom: input.validFrom ?? now, validUntil: input.validUntil,
-                recordedBy: actor.userId, recordedAt: now)
-            try await db.execute(
-                """
-                INSERT INTO consents (id, client_id, organization_id, grantee_organization_id, grantee_sector, scopes,
-                                      purpose, valid_from, valid_until, revoked_at, recorded_by, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
-                """, consent.id, id, actor.organizationId, granteeOrg, granteeSector, consent.scopes.listText,
-                consent.purpose, consent.validFrom, consent.validUntil, actor.userId, now)
-            try await db.append(
-                LedgerRecord(
-                    kind: "consent.recorded", subjectType: "client", subjectId: id.raw,
-                    counterpart: granteeOrg, channel: .system,
-                    detail: ["consent": consent.id.raw, "scopes": consent.scopes.listText]),
-                by: actor, at: now)
-            try await db.logAccess(actor, client: id, action: "write", subjectType: "consent", subjectId: consent.id.raw, at: now)
-            return consent
+            return try await Self.insertConsent(db, input, client: id, actor: actor, at: now)
         }
+    }
+
+    /// Records a consent the client gave the actor's organisation, with its ledger entry and access log.
+    static func insertConsent(_ db: any SQLConnection, _ input: NewConsent, client id: ID<Client>, actor: Actor, at now: Timestamp)
+        async throws -> Consent
+    {
+        var granteeOrg: ID<Organization>?
+        var granteeSector: Sector?
+        switch input.grantee {
+        case .organization(let org):
+            try await db.requireOrganization(org, field: "grantee.organizationId")
+            granteeOrg = org
+        case .sector(let sector): granteeSector = sector
+        }
+        let consent = Consent(
+            id: IDGenerator.make("con"), clientId: id, grantee: input.grantee, scopes: input.scopes,
+            purpose: input.purpose, validFrom: input.validFrom ?? now, validUntil: input.validUntil,
+            recordedBy: actor.userId, recordedAt: now)
+        try await db.execute(
+            """
+            INSERT INTO consents (id, client_id, organization_id, grantee_organization_id, grantee_sector, scopes,
+                                  purpose, valid_from, valid_until, revoked_at, recorded_by, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+            """, consent.id, id, actor.organizationId, granteeOrg, granteeSector, consent.scopes.listText,
+            consent.purpose, consent.validFrom, consent.validUntil, actor.userId, now)
+        try await db.append(
+            LedgerRecord(
+                kind: "consent.recorded", subjectType: "client", subjectId: id.raw,
+                counterpart: granteeOrg, channel: .system,
+                detail: ["consent": consent.id.raw, "scopes": consent.scopes.listText]),
+            by: actor, at: now)
+        try await db.logAccess(actor, client: id, action: "write", subjectType: "consent", subjectId: consent.id.raw, at: now)
+        return consent
     }
 
     public func consents(client id: ID<Client>) async throws -> [Consent] {
@@ -210,15 +219,8 @@ extension ScopedStore {
                 try await db.query("SELECT category FROM needs WHERE client_id = ? AND status = 'active'", id)
                     .map { $0.string("category") })
             for category in screening.identifiedCategories where !existing.contains(category.rawValue) {
-                let need = IdentifiedNeed(
-                    id: IDGenerator.make("need"), clientId: id, category: category,
-                    identifiedOn: screening.screenedOn, screeningId: screening.id)
-                try await db.execute(
-                    """
-                    INSERT INTO needs (id, client_id, organization_id, category, identified_on, screening_id, status)
-                    VALUES (?, ?, ?, ?, ?, ?, 'active')
-                    """, need.id, id, actor.organizationId, category, need.identifiedOn, screening.id)
-                needs.append(need)
+                needs.append(
+                    try await Self.insertNeed(db, client: id, category, on: screening.screenedOn, screening: screening.id, actor: actor))
             }
             try await db.append(
                 LedgerRecord(
@@ -232,6 +234,20 @@ extension ScopedStore {
             try await db.logAccess(actor, client: id, action: "write", subjectType: "screening", subjectId: screening.id.raw, at: now)
             return (screening, needs)
         }
+    }
+
+    /// Records an active need of a client the actor's organisation holds.
+    static func insertNeed(
+        _ db: any SQLConnection, client: ID<Client>, _ category: NeedCategory, on date: CalendarDate, screening: ID<Screening>?,
+        actor: Actor
+    ) async throws -> IdentifiedNeed {
+        let need = IdentifiedNeed(id: IDGenerator.make("need"), clientId: client, category: category, identifiedOn: date, screeningId: screening)
+        try await db.execute(
+            """
+            INSERT INTO needs (id, client_id, organization_id, category, identified_on, screening_id, status)
+            VALUES (?, ?, ?, ?, ?, ?, 'active')
+            """, need.id, client, actor.organizationId, category, date, screening)
+        return need
     }
 
     public func screenings(client id: ID<Client>) async throws -> [Screening] {

@@ -32,19 +32,19 @@ extension ScopedStore {
         let fingerprint = idempotencyKey == nil ? "" : try Self.fingerprint(input)
         let result: (Referral, Bool)
         do {
-            result = try await insertReferral(input, idempotencyKey: idempotencyKey, fingerprint: fingerprint, now: now)
+            result = try await insertOnce(input, idempotencyKey: idempotencyKey, fingerprint: fingerprint, now: now)
         } catch let error as SQLError where error.kind == .uniqueViolation && idempotencyKey != nil {
             // Two requests with one key at once (PostgreSQL runs them in parallel): the second's insert
             // waited for the first to commit and collided with its key. Run again: it now finds the
             // first's referral and answers with it, as for any retry.
-            result = try await insertReferral(input, idempotencyKey: idempotencyKey, fingerprint: fingerprint, now: now)
+            result = try await insertOnce(input, idempotencyKey: idempotencyKey, fingerprint: fingerprint, now: now)
         }
         if !result.1 { _ = published(result.0) }
         return result
     }
 
     /// The create itself, in one transaction: a key seen before answers with its referral.
-    private func insertReferral(_ input: NewReferral, idempotencyKey: String?, fingerprint: String, now: Timestamp)
+    private func insertOnce(_ input: NewReferral, idempotencyKey: String?, fingerprint: String, now: Timestamp)
         async throws -> (Referral, Bool)
     {
         let actor = self.actor
@@ -62,43 +62,7 @@ extension ScopedStore {
                 let existing = try await Self.loadReferral(db, ID(prior.string("resource_id")))
                 return (existing, true)
             }
-            let client = try await Self.heldClient(db, input.clientId, actor: actor)
-            let owner = try await Self.resolveOwner(db, input)
-            try await Self.checkNeeds(db, input.needIds ?? [], client: client.id)
-            let consents = try await Self.consents(db, client: client.id)
-            if let owner {
-                let ownerOrg = try await Self.organization(db, owner)
-                guard !consents.scopes(for: owner, sector: ownerOrg.sector, use: .referral, at: now).isEmpty else {
-                    let otherPurpose = consents.contains { $0.isActive(at: now) && $0.grantee.includes(organization: owner, sector: ownerOrg.sector) }
-                    throw ThawError.unprocessable(
-                        input.serviceId == nil ? "organizationId" : "serviceId", "consent-required",
-                        otherPurpose
-                            ? "the client's consent covering \(ownerOrg.name) is not for referral; record a consent for referral before referring"
-                            : "the client has no active consent covering \(ownerOrg.name); record consent before referring")
-                }
-            } else {
-                guard consents.anyActive(for: .referral, at: now) else {
-                    throw ThawError.unprocessable(
-                        "clientId", "consent-required",
-                        "an open referral needs an active consent for referral that lets eligible partners see it")
-                }
-            }
-            let priority = input.priority ?? .routine
-            let referral = Referral(
-                id: IDGenerator.make("ref", createdAt: now), clientId: client.id, requesterOrganizationId: actor.organizationId,
-                requesterUserId: actor.userId, ownerOrganizationId: owner, serviceId: input.serviceId,
-                needCategory: input.needCategory, needIds: input.needIds ?? [], priority: priority,
-                status: input.draft == true ? .draft : .requested, note: input.note,
-                firstResponseDue: input.firstResponseDue ?? now.adding(seconds: priority.defaultFirstResponseSeconds),
-                followUpDue: input.followUpDue ?? now.adding(days: 14), createdAt: now, updatedAt: now)
-            try await db.execute(
-                """
-                INSERT INTO referrals (\(Referral.columns))
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, ?, ?, NULL, ?, NULL, NULL, ?, ?, 1)
-                """, referral.id, referral.clientId, referral.requesterOrganizationId, referral.requesterUserId,
-                referral.ownerOrganizationId, referral.serviceId, referral.needCategory,
-                referral.needIds.map(\.raw).joined(separator: ","), referral.priority, referral.status, referral.note,
-                referral.firstResponseDue, referral.followUpDue, now, now)
+            let referral = try await Self.insertReferral(db, input, actor: actor, at: now)
             if let key = idempotencyKey {
                 try await db.execute(
                     """
@@ -106,18 +70,61 @@ extension ScopedStore {
                     VALUES (?, ?, ?, ?, ?, ?)
                     """, actor.userId, key, actor.organizationId, fingerprint, referral.id, now)
             }
-            try await db.append(
-                LedgerRecord(
-                    kind: "referral.created", subjectType: "referral", subjectId: referral.id.raw,
-                    counterpart: owner, channel: .referral,
-                    detail: [
-                        "status": referral.status.rawValue, "need": referral.needCategory.rawValue,
-                        "priority": priority.rawValue, "open": owner == nil ? "true" : "false"
-                    ]),
-                by: actor, at: now)
-            try await db.logAccess(actor, client: client.id, action: "write", subjectType: "referral", subjectId: referral.id.raw, at: now)
             return (referral, false)
         }
+    }
+
+    /// Makes a referral for a client the actor's organisation holds, checking its owner, needs and
+    /// consent, with its ledger entry and access log.
+    static func insertReferral(_ db: any SQLConnection, _ input: NewReferral, actor: Actor, at now: Timestamp) async throws -> Referral {
+        let client = try await Self.heldClient(db, input.clientId, actor: actor)
+        let owner = try await Self.resolveOwner(db, input)
+        try await Self.checkNeeds(db, input.needIds ?? [], client: client.id)
+        let consents = try await Self.consents(db, client: client.id)
+        if let owner {
+            let ownerOrg = try await Self.organization(db, owner)
+            guard !consents.scopes(for: owner, sector: ownerOrg.sector, use: .referral, at: now).isEmpty else {
+                let otherPurpose = consents.contains { $0.isActive(at: now) && $0.grantee.includes(organization: owner, sector: ownerOrg.sector) }
+                throw ThawError.unprocessable(
+                    input.serviceId == nil ? "organizationId" : "serviceId", "consent-required",
+                    otherPurpose
+                        ? "the client's consent covering \(ownerOrg.name) is not for referral; record a consent for referral before referring"
+                        : "the client has no active consent covering \(ownerOrg.name); record consent before referring")
+            }
+        } else {
+            guard consents.anyActive(for: .referral, at: now) else {
+                throw ThawError.unprocessable(
+                    "clientId", "consent-required",
+                    "an open referral needs an active consent for referral that lets eligible partners see it")
+            }
+        }
+        let priority = input.priority ?? .routine
+        let referral = Referral(
+            id: IDGenerator.make("ref", createdAt: now), clientId: client.id, requesterOrganizationId: actor.organizationId,
+            requesterUserId: actor.userId, ownerOrganizationId: owner, serviceId: input.serviceId,
+            needCategory: input.needCategory, needIds: input.needIds ?? [], priority: priority,
+            status: input.draft == true ? .draft : .requested, note: input.note,
+            firstResponseDue: input.firstResponseDue ?? now.adding(seconds: priority.defaultFirstResponseSeconds),
+            followUpDue: input.followUpDue ?? now.adding(days: 14), createdAt: now, updatedAt: now)
+        try await db.execute(
+            """
+            INSERT INTO referrals (\(Referral.columns))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, ?, ?, NULL, ?, NULL, NULL, ?, ?, 1)
+            """, referral.id, referral.clientId, referral.requesterOrganizationId, referral.requesterUserId,
+            referral.ownerOrganizationId, referral.serviceId, referral.needCategory,
+            referral.needIds.map(\.raw).joined(separator: ","), referral.priority, referral.status, referral.note,
+            referral.firstResponseDue, referral.followUpDue, now, now)
+        try await db.append(
+            LedgerRecord(
+                kind: "referral.created", subjectType: "referral", subjectId: referral.id.raw,
+                counterpart: owner, channel: .referral,
+                detail: [
+                    "status": referral.status.rawValue, "need": referral.needCategory.rawValue,
+                    "priority": priority.rawValue, "open": owner == nil ? "true" : "false"
+                ]),
+            by: actor, at: now)
+        try await db.logAccess(actor, client: client.id, action: "write", subjectType: "referral", subjectId: referral.id.raw, at: now)
+        return referral
     }
 
     public func referral(_ id: ID<Referral>) async throws -> ReferralDetail {
