@@ -30,7 +30,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
         // Already under Hummingbird; its HTTP parts type the connection guard's channel handler.
         .package(url: "https://github.com/apple/swift-nio-extras.git", exact: "1.35.2"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0")
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        // Outbound HTTP: subscription notifications and referrals sent to a partner's own FHIR server
+        // (HTTP/1.1 and HTTP/2, TLS through swift-nio-ssl, connection pooling, timeouts).
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0")
     ],
     targets: [
         .target(name: "ThawCore", swiftSettings: strict),
@@ -63,7 +66,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client")
             ],
             swiftSettings: strict
         ),

@@ -39,7 +39,11 @@ public func buildApplication(
     return Application(
         router: router, server: .http1(configuration: http1),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "thaw"),
-        services: [sweeper],
+        services: [
+            sweeper,
+            OutboxWorker(
+                store: store, fhirBase: configuration.baseURL + "/fhir", poll: .milliseconds(configuration.outboxPollMilliseconds), logger: logger)
+        ],
         logger: logger)
 }
 

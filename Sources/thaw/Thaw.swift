@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Logging
 import ThawServer
@@ -52,6 +53,8 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Seconds a request body may pause before its connection is closed.") var idleTimeout = 30
     @Option(help: "Open connections at most (also kept below the process's file limit).") var maxConnections = 2048
     @Option(help: "Address of a reverse proxy whose X-Forwarded-For names the client (repeatable).") var trustedProxy: [String] = []
+    @Option(help: "The URL others reach this server at, for links in notifications (default: THAW_PUBLIC_URL, else http://host:port).")
+    var publicURL: String?
 
     /// The server's configuration from these options. The process's limit on open files
     /// is raised to its hard limit first, and the connection limit kept well below it,
@@ -66,6 +69,7 @@ struct ServerOptions: ParsableArguments {
             headerTimeout: .seconds(headerTimeout), idleTimeout: .seconds(idleTimeout),
             maxConnections: min(maxConnections, max(16, files - 256)))
         configuration.trustedProxies = Set(trustedProxy)
+        configuration.publicURL = publicURL ?? ProcessInfo.processInfo.environment["THAW_PUBLIC_URL"]
         return configuration
     }
 }

@@ -100,6 +100,7 @@ enum FHIRResourceType: String, Codable, Sendable, CaseIterable {
     case task = "Task", serviceRequest = "ServiceRequest", procedure = "Procedure"
     case patient = "Patient", consent = "Consent", condition = "Condition"
     case organization = "Organization", practitionerRole = "PractitionerRole", healthcareService = "HealthcareService"
+    case subscription = "Subscription"
 }
 
 /// Thaw's ids (`ref_01a1…`) as FHIR ids, which allow only letters, digits, `-` and `.`:

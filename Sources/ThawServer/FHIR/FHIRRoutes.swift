@@ -28,6 +28,11 @@ struct FHIRRoutes {
         callers.get("Organization/:id", use: readOrganization)
         callers.get("HealthcareService", use: searchServices)
         callers.get("HealthcareService/:id", use: readService)
+        callers.post("Subscription", use: createSubscription)
+        callers.get("Subscription", use: searchSubscriptions)
+        callers.get("Subscription/:id", use: readSubscription)
+        callers.delete("Subscription/:id", use: deleteSubscription)
+        callers.get("Subscription/:id/$status", use: subscriptionStatus)
     }
 
     /// The URL of this request, under the base.

@@ -17,6 +17,11 @@ public struct ServerConfiguration: Sendable {
     public var deadlineSweepSeconds: Int64 = 600
     /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (for sign-in throttling).
     public var trustedProxies: Set<String> = []
+    /// The address others reach this server at (`https://thaw.example.org`), for the links that leave
+    /// it: subscription notifications name resources by it. Without it, `http://host:port`.
+    public var publicURL: String?
+    /// How often the outbox worker looks for events and deliveries due when it found none last time.
+    public var outboxPollMilliseconds: Int64 = 200
     /// Connections: see `ConnectionLimits`.
     public var connections = ConnectionLimits()
 
@@ -28,5 +33,11 @@ public struct ServerConfiguration: Sendable {
         self.host = host; self.port = port; self.secureCookies = secureCookies
         self.bcryptCost = bcryptCost; self.sessionLifetimeSeconds = sessionLifetimeSeconds
         self.maxBodyBytes = maxBodyBytes; self.logLevel = logLevel
+    }
+
+    /// The base URL links leaving the server start with, without a trailing slash.
+    public var baseURL: String {
+        if let publicURL, !publicURL.isEmpty { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        return (secureCookies ? "https://" : "http://") + "\(host):\(port)"
     }
 }

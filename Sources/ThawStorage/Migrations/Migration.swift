@@ -66,7 +66,8 @@ public enum Migrator {
         Schema.v1, Schema.v2LedgerGuards, Schema.v3OpenWorklists, Schema.v4LeanerReferralIndexes,
         Schema.v5CountingWorklistIndexes, Schema.v6Partnership, Schema.v7SignalsRolesEventsFunding, Schema.v8PulseSurveys,
         Schema.v9ClimateAggregates, Schema.v10Responsiveness, Schema.v11ClimateMonths,
-        Schema.v12ClimatePairMonths, Schema.v13ClientAccessIndex, Schema.v14Trust, Schema.v15Interoperability
+        Schema.v12ClimatePairMonths, Schema.v13ClientAccessIndex, Schema.v14Trust, Schema.v15Interoperability,
+        Schema.v16Outbox
     ]
 
     @discardableResult

@@ -53,6 +53,7 @@ extension SQLConnection {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, at, actorUser, actorOrganization, record.counterpart, record.kind, record.subjectType,
             record.subjectId, record.channel, JSONText.encode(record.detail))
+        try await enqueueEvent(record, actorUser: actorUser, actorOrganization: actorOrganization, at: at)
         // The climate aggregates move with the ledger, in the same transaction.
         try await addToClimate(
             kind: record.kind, channel: record.channel, detail: record.detail, actorUser: actorUser,

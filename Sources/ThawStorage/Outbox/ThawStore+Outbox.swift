@@ -1,0 +1,175 @@
+import ThawCore
+
+extension ThawStore {
+    /// Fans out events not yet fanned out: one delivery per event and subscription that may hear
+    /// of it. A subscription hears of a referral's change when its organisation is a party the
+    /// referral is visible to now (the same rule as reading it), its filter matches and it is
+    /// active. With several processes, each event is fanned out once (rows locked, others skipped).
+    /// Returns how many events it fanned out.
+    @discardableResult
+    public func fanOutEvents(limit: Int = 200) async throws -> Int {
+        let now = clock.now()
+        return try await database.write { db in
+            let skipLocked = db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+            let events = try await db.query(
+                "SELECT id, kind, subject_type, subject_id, created_at FROM outbox_events WHERE fanned_out = 0 ORDER BY created_at LIMIT ?\(skipLocked)",
+                limit)
+            for row in events {
+                let event = OutboxEvent(row: row)
+                if Outbox.taskChangeKinds.contains(event.kind), event.subjectType == "referral" {
+                    try await Self.fanOutTaskChange(db, event, now: now)
+                }
+                try await db.execute("UPDATE outbox_events SET fanned_out = 1 WHERE id = ?", event.id)
+            }
+            return events.count
+        }
+    }
+
+    private static func fanOutTaskChange(_ db: any SQLConnection, _ event: OutboxEvent, now: Timestamp) async throws {
+        guard let row = try await db.first("SELECT \(Referral.columns) FROM referrals WHERE id = ?", event.subjectId) else { return }
+        let referral = Referral(row: row)
+        let parties = [referral.requesterOrganizationId] + (referral.ownerOrganizationId.map { [$0] } ?? [])
+        let subscriptions = try await db.query(
+            """
+            SELECT \(Subscription.columns) FROM subscriptions
+            WHERE organization_id IN (?, ?) AND status = 'active' AND topic = ?
+            """, parties[0], parties.last ?? parties[0], Subscription.Topic.taskChanged.rawValue
+        ).map(Subscription.init(row:))
+        for subscription in subscriptions where subscription.filter.matches(referral) && (subscription.endAt.map { $0 > now } ?? true) {
+            guard let actor = try await subscriberActor(db, subscription),
+                (try? await ScopedStore.visibleReferral(db, referral.id, actor: actor, now: now)) != nil
+            else { continue }
+            try await db.execute("UPDATE subscriptions SET events_since_start = events_since_start + 1 WHERE id = ?", subscription.id)
+            let number =
+                try await db.first("SELECT events_since_start FROM subscriptions WHERE id = ?", subscription.id)?.int64("events_since_start") ?? 1
+            try await db.execute(
+                """
+                INSERT INTO deliveries (id, event_id, subscription_id, event_number, attempts, next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, 0, ?, ?)
+                ON CONFLICT (event_id, subscription_id) DO NOTHING
+                """, IDGenerator.make("dlv", createdAt: now, as: OutboxEvent.self).raw, event.id, subscription.id, number, now, now)
+        }
+    }
+
+    /// The subscription's creator as an actor, while their account is active.
+    private static func subscriberActor(_ db: any SQLConnection, _ subscription: Subscription) async throws -> Actor? {
+        guard
+            let user = try await db.first(
+                "SELECT \(User.columns) FROM users WHERE id = ? AND organization_id = ?", subscription.userId, subscription.organizationId
+            ).map(User.init(row:)), user.active,
+            let organization = try await db.first("SELECT \(Organization.columns) FROM organizations WHERE id = ?", subscription.organizationId)
+                .map(Organization.init(row:))
+        else { return nil }
+        return Actor(userId: user.id, organizationId: organization.id, sector: organization.sector, roles: user.roles)
+    }
+
+    /// Claims up to `limit` deliveries due now for sending: each is held for a lease so that no
+    /// other worker sends it meanwhile, and its attempt is counted.
+    public func claimDueDeliveries(limit: Int = 50) async throws -> [DueDelivery] {
+        let now = clock.now()
+        return try await database.write { db in
+            let skipLocked = db.dialect == .postgres ? " FOR UPDATE OF d SKIP LOCKED" : ""
+            let rows = try await db.query(
+                """
+                SELECT d.id AS delivery_id, d.event_number, d.attempts, e.id, e.kind, e.subject_type, e.subject_id, e.created_at,
+                       d.subscription_id
+                FROM deliveries d JOIN outbox_events e ON e.id = d.event_id
+                WHERE d.delivered_at IS NULL AND d.dead_at IS NULL AND d.next_attempt_at <= ?
+                ORDER BY d.next_attempt_at LIMIT ?\(skipLocked)
+                """, now, limit)
+            var due: [DueDelivery] = []
+            for row in rows {
+                guard
+                    let subscription = try await db.first(
+                        "SELECT \(Subscription.columns) FROM subscriptions WHERE id = ?", row.string("subscription_id")
+                    ).map(Subscription.init(row:))
+                else { continue }
+                try await db.execute(
+                    "UPDATE deliveries SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ?",
+                    now.adding(seconds: Outbox.leaseMillis / 1000), row.string("delivery_id"))
+                due.append(
+                    DueDelivery(
+                        id: row.string("delivery_id"), event: OutboxEvent(row: row), subscription: subscription,
+                        eventNumber: row.int64("event_number"), attempts: row.int("attempts") + 1))
+            }
+            return due
+        }
+    }
+
+    public func markDelivered(_ delivery: DueDelivery) async throws {
+        let now = clock.now()
+        try await database.write { db in
+            try await db.execute("UPDATE deliveries SET delivered_at = ?, last_error = NULL WHERE id = ?", now, delivery.id)
+            try await db.execute("UPDATE subscriptions SET last_sent_at = ?, error = NULL WHERE id = ?", now, delivery.subscription.id)
+        }
+    }
+
+    /// A failed send: tried again after the backoff, or dead after `Outbox.maxAttempts`.
+    public func markFailed(_ delivery: DueDelivery, error: String) async throws {
+        let now = clock.now(), message = String(error.prefix(500))
+        try await database.write { db in
+            if delivery.attempts >= Outbox.maxAttempts {
+                try await db.execute("UPDATE deliveries SET dead_at = ?, last_error = ? WHERE id = ?", now, message, delivery.id)
+            } else {
+                try await db.execute(
+                    "UPDATE deliveries SET next_attempt_at = ?, last_error = ? WHERE id = ?",
+                    Timestamp(millis: now.millis + Outbox.backoffMillis(afterAttempts: delivery.attempts)), message, delivery.id)
+            }
+            try await db.execute("UPDATE subscriptions SET error = ? WHERE id = ?", message, delivery.subscription.id)
+        }
+    }
+
+    // MARK: handshakes and heartbeats
+
+    /// Claims the subscriptions waiting for their handshake, each tried at most every five
+    /// seconds: marked as sent now, so that no other round sends it while this one does.
+    public func claimHandshakes() async throws -> [Subscription] {
+        let now = clock.now()
+        return try await claimSubscriptions(
+            "status = 'requested' AND (last_sent_at IS NULL OR last_sent_at <= ?)", Timestamp(millis: now.millis - 5_000), now: now)
+    }
+
+    /// Claims the active subscriptions with a heartbeat period that have been sent nothing for that long.
+    public func claimHeartbeats() async throws -> [Subscription] {
+        let now = clock.now()
+        return try await claimSubscriptions(
+            "status = 'active' AND heartbeat_seconds IS NOT NULL AND last_sent_at + heartbeat_seconds * 1000 <= ?", now, now: now)
+    }
+
+    private func claimSubscriptions(_ condition: String, _ bound: Timestamp, now: Timestamp) async throws -> [Subscription] {
+        try await database.write { db in
+            let skipLocked = db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+            let claimed = try await db.query(
+                "SELECT \(Subscription.columns) FROM subscriptions WHERE \(condition) LIMIT 100\(skipLocked)", bound
+            ).map(Subscription.init(row:))
+            for subscription in claimed {
+                try await db.execute("UPDATE subscriptions SET last_sent_at = ? WHERE id = ?", now, subscription.id)
+            }
+            return claimed
+        }
+    }
+
+    /// The handshake's result: active, or after five failures in error.
+    public func recordHandshake(_ id: ID<Subscription>, error: String?) async throws {
+        try await database.write { db in
+            if let error {
+                try await db.execute(
+                    """
+                    UPDATE subscriptions SET handshake_attempts = handshake_attempts + 1, error = ?,
+                        status = CASE WHEN handshake_attempts + 1 >= 5 THEN 'error' ELSE status END
+                    WHERE id = ? AND status = 'requested'
+                    """, String(error.prefix(500)), id)
+            } else {
+                try await db.execute("UPDATE subscriptions SET status = 'active', error = NULL WHERE id = ? AND status = 'requested'", id)
+            }
+        }
+    }
+}
+
+extension OutboxEvent {
+    init(row: SQLRow) {
+        self.init(
+            id: row.id("id"), kind: row.string("kind"), subjectType: row.string("subject_type"), subjectId: row.string("subject_id"),
+            createdAt: row.timestamp("created_at"))
+    }
+}
