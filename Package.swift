@@ -33,7 +33,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         // Outbound HTTP: subscription notifications and referrals sent to a partner's own FHIR server
         // (HTTP/1.1 and HTTP/2, TLS through swift-nio-ssl, connection pooling, timeouts).
-        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0")
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        // TLS for email: SMTP's STARTTLS, which an HTTP client cannot do.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6")
     ],
     targets: [
         .target(name: "ThawCore", swiftSettings: strict),
@@ -67,7 +69,10 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client")
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // LineBasedFrameDecoder: SMTP replies, line by line.
+                .product(name: "NIOExtras", package: "swift-nio-extras")
             ],
             swiftSettings: strict
         ),

@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdCore
 import NIOCore
+import ServiceLifecycle
 import Logging
 import ThawCore
 import ThawStorage
@@ -39,12 +40,21 @@ public func buildApplication(
     return Application(
         router: router, server: .http1(configuration: http1),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "thaw"),
-        services: [
-            sweeper,
-            OutboxWorker(
-                store: store, fhirBase: configuration.baseURL + "/fhir", poll: .milliseconds(configuration.outboxPollMilliseconds), logger: logger)
-        ],
+        services: services(configuration, store: store, logger: logger) + [sweeper],
         logger: logger)
+}
+
+/// The background work: the outbox's deliveries, and email where SMTP is configured.
+private func services(_ configuration: ServerConfiguration, store: ThawStore, logger: Logger) -> [any ServiceLifecycle.Service] {
+    let poll = Duration.milliseconds(configuration.outboxPollMilliseconds)
+    let email = configuration.smtp.map { _ in EmailSchedule(digestHourUTC: configuration.digestHourUTC) }
+    var services: [any ServiceLifecycle.Service] = [
+        OutboxWorker(store: store, fhirBase: configuration.baseURL + "/fhir", poll: poll, logger: logger, email: email)
+    ]
+    if let smtp = configuration.smtp {
+        services.append(EmailWorker(store: store, smtp: SMTPClient(configuration: smtp), baseURL: configuration.baseURL, poll: poll, logger: logger))
+    }
+    return services
 }
 
 public func buildRouter(configuration: ServerConfiguration, store: ThawStore, metrics: ThawMetrics = ThawMetrics()) -> Router<ThawRequestContext> {
@@ -71,6 +81,7 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     ClientRoutes(store: store, configuration: configuration).register(on: callers)
     ReferralRoutes(store: store, metrics: metrics, configuration: configuration).register(on: callers)
     TokenRoutes(store: store, configuration: configuration).register(on: callers)
+    NotificationRoutes(store: store, configuration: configuration).register(on: callers)
     PartnershipRoutes(store: store, configuration: configuration).register(on: callers)
     NetworkFactsRoutes(store: store, configuration: configuration).register(on: callers)
     SurveyRoutes(store: store, configuration: configuration).register(on: callers)

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import Logging
+import ThawCore
 import ThawServer
 
 @main
@@ -55,6 +56,10 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Address of a reverse proxy whose X-Forwarded-For names the client (repeatable).") var trustedProxy: [String] = []
     @Option(help: "The URL others reach this server at, for links in notifications (default: THAW_PUBLIC_URL, else http://host:port).")
     var publicURL: String?
+    @Option(
+        help: "SMTP server for email, e.g. smtp://user:password@mail.example.org:587?from=thaw@example.org (default: THAW_SMTP_URL; none: no email).")
+    var smtp: String?
+    @Option(help: "The hour (UTC) the daily digest email goes out.") var digestHour = 12
 
     /// The server's configuration from these options. The process's limit on open files
     /// is raised to its hard limit first, and the connection limit kept well below it,
@@ -70,6 +75,15 @@ struct ServerOptions: ParsableArguments {
             maxConnections: min(maxConnections, max(16, files - 256)))
         configuration.trustedProxies = Set(trustedProxy)
         configuration.publicURL = publicURL ?? ProcessInfo.processInfo.environment["THAW_PUBLIC_URL"]
+        if let smtp = smtp ?? ProcessInfo.processInfo.environment["THAW_SMTP_URL"], !smtp.isEmpty {
+            do {
+                configuration.smtp = try SMTPConfiguration(url: smtp)
+            } catch let error as ThawError {
+                throw ValidationError("--smtp: \(error.explanation)")
+            }
+        }
+        guard (0..<24).contains(digestHour) else { throw ValidationError("--digest-hour is an hour, 0 to 23") }
+        configuration.digestHourUTC = digestHour
         return configuration
     }
 }

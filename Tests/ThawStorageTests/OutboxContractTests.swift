@@ -67,6 +67,17 @@ import ThawTestSupport
                 }
             }
             #expect(try await w.count("deliveries WHERE dead_at IS NOT NULL") == 1)
+
+            // An administrator sees what was given up for their organisation only, and sends it again.
+            #expect(try await w.store.scoped(to: w.clinicAdmin).deadLetters().isEmpty)
+            await #expect(throws: ThawError.notFound("undelivered notification \(delivery.id)")) {
+                try await w.store.scoped(to: w.clinicAdmin).retryDeadLetter(delivery.id)
+            }
+            await #expect(throws: ThawError.self) { try await w.store.scoped(to: w.housingStaff).deadLetters() }
+            let dead = try await w.store.scoped(to: w.networkAdmin).deadLetters()
+            #expect(dead.map(\.id) == [delivery.id] && dead.first?.lastError == "the endpoint answered 503")
+            try await w.store.scoped(to: w.networkAdmin).retryDeadLetter(delivery.id)
+            #expect(try await w.store.claimDueDeliveries().map(\.attempts) == [1])
         }
     }
 

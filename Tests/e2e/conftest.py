@@ -50,11 +50,11 @@ def run(thaw_bin, *args, env=None, check=True):
 
 
 @contextlib.contextmanager
-def demo_server(thaw_bin, db):
-    """A `thaw demo` on a free port over the SQLite file `db`: yields its base URL, stops it after."""
+def demo_server(thaw_bin, db, *extra):
+    """A `thaw demo` on a free port over the SQLite file `db` (with `extra` options): yields its base URL, stops it after."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([thaw_bin, "demo", "--port", str(port), "--file", db],
+    process = subprocess.Popen([thaw_bin, "demo", "--port", str(port), "--file", db, *extra],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_healthy(base, process)

@@ -192,6 +192,8 @@ public struct DemoNetwork: Sendable {
                 clientId: open.client.id, needCategory: .food, priority: .urgent, note: "Any food program in Prairie County."))
         referralCount += 1
         try await loadPartnershipHistory(into: database, passwordHash: hash, endingAt: end)
+        // The history's notifications are in people's lists, but none of it is emailed when the demo starts.
+        while try await store.fanOutEvents(limit: 500, email: nil) > 0 {}
     }
 
     static func reason(for status: TaskStatus) -> String {

@@ -11,6 +11,8 @@ public struct ThawRequestContext: RequestContext {
     public var sessionSecret: String?
     /// The session's CSRF token, which every web form must echo as `_csrf`.
     public var csrfToken: String?
+    /// The signed-in person's unread notifications, for the navigation (pages only).
+    public var unreadNotifications = 0
     public var requestId: String = ""
     /// The peer's IP address (a proxy's, behind one; see `ServerConfiguration.trustedProxies`).
     public let peerAddress: String?

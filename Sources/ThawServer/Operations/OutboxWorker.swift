@@ -17,6 +17,8 @@ struct OutboxWorker: ServiceLifecycle.Service {
     let fhirBase: String
     let poll: Duration
     let logger: Logger
+    /// When people's notifications are emailed; nil without SMTP.
+    var email: EmailSchedule?
     var client: HTTPClient = .shared
     var timeout: TimeAmount = .seconds(10)
 
@@ -43,7 +45,7 @@ struct OutboxWorker: ServiceLifecycle.Service {
     /// One round: fan out, then start the sends that are due without waiting for them to
     /// finish. True when it found work, so the next round starts at once.
     private func round(sends: inout DiscardingTaskGroup, inFlight: InFlight) async throws -> Bool {
-        let fanned = try await store.fanOutEvents()
+        let fanned = try await store.fanOutEvents(email: email)
         let room = concurrentSends - (await inFlight.count)
         guard room > 0 else { return fanned > 0 }
         let due = try await store.claimDueDeliveries(limit: room)

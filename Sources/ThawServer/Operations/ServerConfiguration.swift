@@ -20,6 +20,10 @@ public struct ServerConfiguration: Sendable {
     /// The address others reach this server at (`https://thaw.example.org`), for the links that leave
     /// it: subscription notifications name resources by it. Without it, `http://host:port`.
     public var publicURL: String?
+    /// Where email goes out; nil: no email (people still see their notifications in the web app).
+    public var smtp: SMTPConfiguration?
+    /// The hour (UTC) of the daily digest email.
+    public var digestHourUTC = 12
     /// How often the outbox worker looks for events and deliveries due when it found none last time.
     public var outboxPollMilliseconds: Int64 = 200
     /// Connections: see `ConnectionLimits`.

@@ -17,6 +17,8 @@ struct Layout {
     var notice: Notice?
     /// On a referral page, live updates refresh only for this referral.
     var liveReferral: ID<Referral>?
+    /// Shown beside Notifications in the navigation.
+    var unread = 0
 
     struct Notice {
         enum Kind: String { case info, success, warning, error }
@@ -85,7 +87,12 @@ struct Layout {
                 ? "<li><a href=\"\(href)\" aria-current=\"page\">\(label)</a></li>"
                 : "<li><a href=\"\(href)\">\(label)</a></li>"
         }
-        return "<nav class=\"site-nav\" aria-label=\"Main\"><ul>\(items)</ul></nav>"
+        let count: HTML = unread > 0 ? " <span class=\"badge\">\(unread)<span class=\"visually-hidden\"> unread</span></span>" : .empty
+        let notifications: HTML =
+            section == "notifications"
+            ? "<li><a href=\"\(WebPath.notifications)\" aria-current=\"page\">Notifications\(count)</a></li>"
+            : "<li><a href=\"\(WebPath.notifications)\">Notifications\(count)</a></li>"
+        return "<nav class=\"site-nav\" aria-label=\"Main\"><ul>\(items)\(notifications)</ul></nav>"
     }
 
     private var account: HTML {

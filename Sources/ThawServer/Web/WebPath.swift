@@ -18,6 +18,7 @@ enum WebPath {
     static let newCommittee = "/partnership/committees/new"
     static let newConsultation = "/partnership/consultations/new"
     static let commitments = "/partnership/commitments"
+    static let notifications = "/notifications"
     static let climate = "/climate"
     static let climateTiesCSV = "/climate/ties.csv"
     static let css = "/assets/thaw.css"
@@ -26,6 +27,9 @@ enum WebPath {
     static func client(_ id: ID<Client>) -> String { "/clients/\(id.raw)" }
     static func newReferral(_ id: ID<Client>) -> String { "/clients/\(id.raw)/referrals/new" }
     static func referral(_ id: ID<Referral>) -> String { "/referrals/\(id.raw)" }
+    static func notification(_ id: ID<UserNotification>) -> String { "/notifications/\(id.raw)" }
+    /// An email's own link to its recipient's email preferences; the token is the only key.
+    static func emailPreferences(_ token: String) -> String { "/email-preferences/\(token)" }
     static func organization(_ id: ID<Organization>) -> String { "/admin/organizations/\(id.raw)" }
     static func committee(_ id: ID<Committee>) -> String { "/partnership/committees/\(id.raw)" }
     static func committeeTimeline(_ id: ID<Committee>) -> String { "/partnership/committees/\(id.raw)/timeline" }

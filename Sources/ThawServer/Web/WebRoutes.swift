@@ -35,6 +35,7 @@ struct WebRoutes: Sendable {
         web.get(RouterPath(stringLiteral: WebPath.adminTokens), use: tokensPage)
         web.post(RouterPath(stringLiteral: WebPath.adminTokens), use: tokensAction)
         web.get(RouterPath(stringLiteral: WebPath.events), use: events)
+        registerNotifications(on: web)
         registerPartnership(on: web)
         registerClimate(on: web)
     }
@@ -45,7 +46,9 @@ struct WebRoutes: Sendable {
         _ title: String, _ context: ThawRequestContext, section: String = "", live: Bool = false,
         notice: Layout.Notice? = nil
     ) -> Layout {
-        Layout(title: title, principal: context.principal, csrf: context.csrfToken, section: section, live: live, notice: notice)
+        Layout(
+            title: title, principal: context.principal, csrf: context.csrfToken, section: section, live: live, notice: notice,
+            unread: context.unreadNotifications)
     }
 
     func scoped(_ context: ThawRequestContext) throws -> ScopedStore {
@@ -69,6 +72,7 @@ struct WebRoutes: Sendable {
         "consent-revoked": "The consent was revoked. Partners lose access on their next request.",
         "screening-recorded": "The screening was recorded and the identified needs updated.",
         "referral-sent": "The referral was sent.",
+        "preferences-saved": "Your email preferences were saved.",
         "referral-opened": "The referral is open for any eligible partner to claim.",
         "referral-updated": "The referral was updated.",
         "message-sent": "Your message was sent.",

@@ -20,6 +20,9 @@ struct WebSessionMiddleware: RouterMiddleware {
             context.sessionSecret = secret
             context.csrfToken = csrf
             context.logger[metadataKey: "user"] = .string(principal.user.id.raw)
+            if request.method == .get, request.uri.path != WebPath.events {
+                context.unreadNotifications = try await store.unreadNotifications(principal.user.id)
+            }
         }
         var response: Response
         do {

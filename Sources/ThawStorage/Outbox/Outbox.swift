@@ -49,7 +49,22 @@ public struct OutboxEvent: Sendable, Equatable {
     public var kind: String
     public var subjectType: String
     public var subjectId: String
+    public var actorOrganizationId: ID<Organization>
+    public var detail: [String: String]
     public var createdAt: Timestamp
+}
+
+/// When people's emails go out: at once, or in the digest sent each day at `digestHourUTC`.
+/// nil where the server has no SMTP server configured: nothing is queued to email then.
+public struct EmailSchedule: Sendable {
+    public var digestHourUTC: Int
+    public init(digestHourUTC: Int = 12) { self.digestHourUTC = digestHourUTC }
+
+    /// The next digest strictly after `now`.
+    public func nextDigest(after now: Timestamp) -> Timestamp {
+        let today = CalendarDate(now).startOfDay.adding(seconds: Int64(digestHourUTC) * 3600)
+        return today > now ? today : today.adding(days: 1)
+    }
 }
 
 /// A delivery claimed for sending: the event, the subscription it goes to, and the event's

@@ -7,17 +7,24 @@ extension ThawStore {
     /// active. With several processes, each event is fanned out once (rows locked, others skipped).
     /// Returns how many events it fanned out.
     @discardableResult
-    public func fanOutEvents(limit: Int = 200) async throws -> Int {
+    public func fanOutEvents(limit: Int = 200, email: EmailSchedule? = nil) async throws -> Int {
         let now = clock.now()
         return try await database.write { db in
             let skipLocked = db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
             let events = try await db.query(
-                "SELECT id, kind, subject_type, subject_id, created_at FROM outbox_events WHERE fanned_out = 0 ORDER BY created_at LIMIT ?\(skipLocked)",
+                """
+                SELECT id, kind, subject_type, subject_id, actor_organization_id, detail, created_at FROM outbox_events
+                WHERE fanned_out = 0 ORDER BY created_at LIMIT ?\(skipLocked)
+                """,
                 limit)
             for row in events {
                 let event = OutboxEvent(row: row)
-                if Outbox.taskChangeKinds.contains(event.kind), event.subjectType == "referral" {
-                    try await Self.fanOutTaskChange(db, event, now: now)
+                if event.subjectType == "referral",
+                    let referral = try await db.first("SELECT \(Referral.columns) FROM referrals WHERE id = ?", event.subjectId).map(
+                        Referral.init(row:))
+                {
+                    if Outbox.taskChangeKinds.contains(event.kind) { try await Self.fanOutTaskChange(db, event, referral, now: now) }
+                    try await Self.notifyPeople(db, event, referral, email: email, now: now)
                 }
                 try await db.execute("UPDATE outbox_events SET fanned_out = 1 WHERE id = ?", event.id)
             }
@@ -25,9 +32,7 @@ extension ThawStore {
         }
     }
 
-    private static func fanOutTaskChange(_ db: any SQLConnection, _ event: OutboxEvent, now: Timestamp) async throws {
-        guard let row = try await db.first("SELECT \(Referral.columns) FROM referrals WHERE id = ?", event.subjectId) else { return }
-        let referral = Referral(row: row)
+    private static func fanOutTaskChange(_ db: any SQLConnection, _ event: OutboxEvent, _ referral: Referral, now: Timestamp) async throws {
         let parties = [referral.requesterOrganizationId] + (referral.ownerOrganizationId.map { [$0] } ?? [])
         let subscriptions = try await db.query(
             """
@@ -36,7 +41,7 @@ extension ThawStore {
             """, parties[0], parties.last ?? parties[0], Subscription.Topic.taskChanged.rawValue
         ).map(Subscription.init(row:))
         for subscription in subscriptions where subscription.filter.matches(referral) && (subscription.endAt.map { $0 > now } ?? true) {
-            guard let actor = try await subscriberActor(db, subscription),
+            guard let actor = try await activeActor(db, subscription.userId, in: subscription.organizationId),
                 (try? await ScopedStore.visibleReferral(db, referral.id, actor: actor, now: now)) != nil
             else { continue }
             try await db.execute("UPDATE subscriptions SET events_since_start = events_since_start + 1 WHERE id = ?", subscription.id)
@@ -51,13 +56,12 @@ extension ThawStore {
         }
     }
 
-    /// The subscription's creator as an actor, while their account is active.
-    private static func subscriberActor(_ db: any SQLConnection, _ subscription: Subscription) async throws -> Actor? {
+    /// A user of an organisation as an actor, while their account is active.
+    static func activeActor(_ db: any SQLConnection, _ userId: ID<User>, in organizationId: ID<Organization>) async throws -> Actor? {
         guard
-            let user = try await db.first(
-                "SELECT \(User.columns) FROM users WHERE id = ? AND organization_id = ?", subscription.userId, subscription.organizationId
-            ).map(User.init(row:)), user.active,
-            let organization = try await db.first("SELECT \(Organization.columns) FROM organizations WHERE id = ?", subscription.organizationId)
+            let user = try await db.first("SELECT \(User.columns) FROM users WHERE id = ? AND organization_id = ?", userId, organizationId)
+                .map(User.init(row:)), user.active,
+            let organization = try await db.first("SELECT \(Organization.columns) FROM organizations WHERE id = ?", organizationId)
                 .map(Organization.init(row:))
         else { return nil }
         return Actor(userId: user.id, organizationId: organization.id, sector: organization.sector, roles: user.roles)
@@ -71,8 +75,8 @@ extension ThawStore {
             let skipLocked = db.dialect == .postgres ? " FOR UPDATE OF d SKIP LOCKED" : ""
             let rows = try await db.query(
                 """
-                SELECT d.id AS delivery_id, d.event_number, d.attempts, e.id, e.kind, e.subject_type, e.subject_id, e.created_at,
-                       d.subscription_id
+                SELECT d.id AS delivery_id, d.event_number, d.attempts, e.id, e.kind, e.subject_type, e.subject_id,
+                       e.actor_organization_id, e.detail, e.created_at, d.subscription_id
                 FROM deliveries d JOIN outbox_events e ON e.id = d.event_id
                 WHERE d.delivered_at IS NULL AND d.dead_at IS NULL AND d.next_attempt_at <= ?
                 ORDER BY d.next_attempt_at LIMIT ?\(skipLocked)
@@ -84,6 +88,11 @@ extension ThawStore {
                         "SELECT \(Subscription.columns) FROM subscriptions WHERE id = ?", row.string("subscription_id")
                     ).map(Subscription.init(row:))
                 else { continue }
+                guard subscription.status == .active || subscription.status == .error else {
+                    try await db.execute(
+                        "UPDATE deliveries SET dead_at = ?, last_error = 'the subscription is off' WHERE id = ?", now, row.string("delivery_id"))
+                    continue
+                }
                 try await db.execute(
                     "UPDATE deliveries SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ?",
                     now.adding(seconds: Outbox.leaseMillis / 1000), row.string("delivery_id"))
@@ -170,6 +179,7 @@ extension OutboxEvent {
     init(row: SQLRow) {
         self.init(
             id: row.id("id"), kind: row.string("kind"), subjectType: row.string("subject_type"), subjectId: row.string("subject_id"),
+            actorOrganizationId: row.id("actor_organization_id"), detail: JSONText.decode(row.optionalString("detail")),
             createdAt: row.timestamp("created_at"))
     }
 }
