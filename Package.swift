@@ -35,7 +35,9 @@ let package = Package(
         // (HTTP/1.1 and HTTP/2, TLS through swift-nio-ssl, connection pooling, timeouts).
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
         // TLS for email: SMTP's STARTTLS, which an HTTP client cannot do.
-        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6")
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+        // SMART Backend Services: verifying systems' signed JWT assertions (RS384, ES384) against their registered JWKS.
+        .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0")
     ],
     targets: [
         .target(name: "ThawCore", swiftSettings: strict),
@@ -72,7 +74,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // LineBasedFrameDecoder: SMTP replies, line by line.
-                .product(name: "NIOExtras", package: "swift-nio-extras")
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "JWTKit", package: "jwt-kit")
             ],
             swiftSettings: strict
         ),

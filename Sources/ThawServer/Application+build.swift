@@ -68,6 +68,7 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     // FHIR R4 for EMRs and partner systems: the same callers, the same scoped reads.
     let fhir = router.group("fhir").add(middleware: FHIRErrorMiddleware()).add(middleware: Authenticator(store: store))
     FHIRRoutes(store: store, configuration: configuration).register(on: fhir)
+    SMARTRoutes(store: store, configuration: configuration).register(on: router, fhir: fhir)
     // Each API route is registered with its description; the OpenAPI document is made from them.
     let description = APIDescription()
     let apiGroup = router.group("api/v1").add(middleware: Authenticator(store: store))
@@ -82,6 +83,7 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     ReferralRoutes(store: store, metrics: metrics, configuration: configuration).register(on: callers)
     TokenRoutes(store: store, configuration: configuration).register(on: callers)
     NotificationRoutes(store: store, configuration: configuration).register(on: callers)
+    SMARTClientRoutes(store: store, configuration: configuration).register(on: callers)
     PartnershipRoutes(store: store, configuration: configuration).register(on: callers)
     NetworkFactsRoutes(store: store, configuration: configuration).register(on: callers)
     SurveyRoutes(store: store, configuration: configuration).register(on: callers)

@@ -24,7 +24,15 @@ struct CapabilityStatement: Encodable, Sendable {
         var interaction = [Interaction(code: "transaction")]
     }
     struct Security: Encodable, Sendable {
+        var `extension`: [OAuthURIs]?
+        var service: [CodeableConcept]?
         var description: String
+    }
+    /// Where a SMART client gets its token (the SMART App Launch IG's oauth-uris extension).
+    struct OAuthURIs: Encodable, Sendable {
+        var url = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"
+        var `extension`: [URI]
+        struct URI: Encodable, Sendable { var url: String; var valueUri: String }
     }
     struct Resource: Encodable, Sendable {
         var type: String
@@ -40,11 +48,13 @@ struct CapabilityStatement: Encodable, Sendable {
     struct SearchParam: Encodable, Sendable { var name: String; var type: String }
 
     private static func resource(
-        _ type: FHIRResourceType, profile: String? = nil, update: Bool = false, search: [(String, String)] = [], includes: Set<String> = []
+        _ type: FHIRResourceType, profile: String? = nil, update: Bool = false, create: Bool = false, delete: Bool = false,
+        search: [(String, String)] = [], includes: Set<String> = []
     ) -> Resource {
         Resource(
             type: type.rawValue, profile: profile,
-            interaction: (["read"] + (update ? ["update"] : []) + (search.isEmpty ? [] : ["search-type"])).map(Interaction.init(code:)),
+            interaction: (["read"] + (update ? ["update"] : []) + (create ? ["create"] : []) + (delete ? ["delete"] : [])
+                + (search.isEmpty ? [] : ["search-type"])).map(Interaction.init(code:)),
             versioning: update ? "versioned-update" : nil, conditionalUpdate: update ? false : nil,
             searchInclude: includes.isEmpty ? nil : includes.sorted(),
             searchParam: search.isEmpty ? nil : search.map { SearchParam(name: $0.0, type: $0.1) })
@@ -58,8 +68,10 @@ struct CapabilityStatement: Encodable, Sendable {
             rest: [
                 Rest(
                     security: Security(
+                        extension: [OAuthURIs(extension: [.init(url: "token", valueUri: base + "/auth/token")])],
+                        service: [CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR")],
                         description:
-                            "Bearer tokens issued by Thaw (Authorization: Bearer …); every read and write is scoped to the token's organisation, role and the client's consent"
+                            "Bearer tokens: a person's API token from Thaw, or a system's SMART Backend Services token (client credentials with a signed JWT; see /fhir/.well-known/smart-configuration). Every read and write is scoped to the token's organisation, role, scopes and the client's consent"
                     ),
                     resource: [
                         resource(
@@ -74,6 +86,7 @@ struct CapabilityStatement: Encodable, Sendable {
                         resource(.patient),
                         resource(.condition, profile: FHIRSystems.conditionProfile),
                         resource(.organization, search: [("_id", "token"), ("name", "string")]),
+                        resource(.subscription, create: true, delete: true, search: [("_id", "token")]),
                         resource(
                             .healthcareService,
                             search: [

@@ -12,6 +12,7 @@ extension FHIRRoutes {
     /// claiming an open referral. Any other element that differs from the stored Task is
     /// refused (422 naming it), so nothing a client sends is silently dropped.
     @Sendable func updateTask(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRTask> {
+        try permit(context, .task, .update)
         let id: ID<Referral> = try context.fhirId("id")
         let version = try request.expectedVersion()
         let sent = try await JSONBody.decode(

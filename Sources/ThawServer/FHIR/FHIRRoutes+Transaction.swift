@@ -13,6 +13,9 @@ extension FHIRRoutes {
         let bundle = try await JSONBody.decode(
             TransactionBundle.self, from: request, limit: configuration.maxBodyBytes, mediaTypes: ["application/fhir+json", "application/json"])
         let reading = try ReferralBundleReader(bundle, now: store.clock.now()).read()
+        for type in Set(bundle.entry?.map(\.resource.typeName) ?? []).sorted() {
+            if let type = FHIRResourceType(rawValue: type) { try permit(context, type, .create) }
+        }
         for (organization, path) in reading.organizations {
             guard (try? await store.organization(organization)) != nil else {
                 throw ThawError.unprocessable(path, "exists", "\(path) names no organisation in Thaw's directory")

@@ -47,6 +47,20 @@ struct FHIRRoutes {
 
     func scoped(_ context: CallerContext) -> ScopedStore { store.scoped(to: context.actor) }
 
+    /// A system's SMART token must have been granted this interaction on this type; a person's
+    /// token or session is limited by their role alone (and both by consent and organisation).
+    func permit(_ context: CallerContext, _ type: FHIRResourceType, _ interaction: AccessScopes.Interaction) throws {
+        guard let scopes = context.principal.scopes, !scopes.allows(type.rawValue, interaction) else { return }
+        throw ThawError.forbidden(
+            "this token's scopes do not allow \(interaction.rawValue) on \(type.rawValue) (it holds \(scopes.text))", field: "scope")
+    }
+
+    /// What `_include` brought in, less the types a system's token may not read.
+    func readable(_ context: CallerContext, _ resources: [any FHIRResource]) -> [any FHIRResource] {
+        guard let scopes = context.principal.scopes else { return resources }
+        return resources.filter { scopes.allows(type(of: $0).type.rawValue, .read) }
+    }
+
     private func withVersion<Value: Encodable & Sendable>(_ value: Value, version: Int) -> FHIRResponse<Value> {
         FHIRResponse(value, headers: [.eTag: "W/\"\(version)\""])
     }
@@ -54,16 +68,19 @@ struct FHIRRoutes {
     // MARK: Task and ServiceRequest
 
     @Sendable func readTask(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRTask> {
+        try permit(context, .task, .read)
         let visible = VisibleReferral(try await scoped(context).referral(try context.fhirId("id")))
         return withVersion(visible.task, version: visible.referral.version)
     }
 
     @Sendable func readServiceRequest(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRServiceRequest> {
+        try permit(context, .serviceRequest, .read)
         let visible = VisibleReferral(try await scoped(context).referral(try context.fhirId("id")))
         return withVersion(visible.serviceRequest, version: visible.referral.version)
     }
 
     @Sendable func readProcedure(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRProcedure> {
+        try permit(context, .procedure, .read)
         let id: ID<Referral> = try context.fhirId("id")
         let visible = VisibleReferral(try await scoped(context).referral(id))
         guard let procedure = visible.procedure else { throw ThawError.notFound("Procedure \(id)") }
@@ -74,6 +91,7 @@ struct FHIRRoutes {
     static let taskIncludes: Set<String> = ["Task:focus", "Task:output", "Task:patient", "Task:owner", "Task:requester"]
 
     @Sendable func searchTasks(_ request: Request, context: CallerContext) async throws -> FHIRResponse<SearchSetBundle> {
+        try permit(context, .task, .search)
         let parameters = try FHIRSearchParameters(request, allowed: Self.taskParameters)
         var search = try referralSearch(parameters)
         search.ids += try parameters.reference("focus", to: .serviceRequest).map { [ID(fhir: $0)] } ?? []
@@ -101,6 +119,7 @@ struct FHIRRoutes {
     static let serviceRequestIncludes: Set<String> = ["ServiceRequest:patient", "ServiceRequest:requester", "ServiceRequest:performer"]
 
     @Sendable func searchServiceRequests(_ request: Request, context: CallerContext) async throws -> FHIRResponse<SearchSetBundle> {
+        try permit(context, .serviceRequest, .search)
         let parameters = try FHIRSearchParameters(request, allowed: Self.serviceRequestParameters)
         var search = try referralSearch(parameters)
         search.needCategories = Set(
@@ -157,7 +176,8 @@ struct FHIRRoutes {
         }
         return FHIRResponse(
             SearchSetBundle(
-                base: base, matches: made.map(\.0), included: made.flatMap(\.1) + (try await including(page.items)), selfURL: selfURL(request),
+                base: base, matches: made.map(\.0), included: readable(context, made.flatMap(\.1) + (try await including(page.items))),
+                selfURL: selfURL(request),
                 nextURL: nextURL, timestamp: store.clock.now()))
     }
 
@@ -184,18 +204,22 @@ struct FHIRRoutes {
 
 extension FHIRRoutes {
     @Sendable func readPatient(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRPatient> {
-        FHIRResponse(FHIRPatient(try await scoped(context).client(try context.fhirId("id"))))
+        try permit(context, .patient, .read)
+        return FHIRResponse(FHIRPatient(try await scoped(context).client(try context.fhirId("id"))))
     }
 
     @Sendable func readCondition(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRCondition> {
-        FHIRResponse(FHIRCondition(try await scoped(context).need(try context.fhirId("id"))))
+        try permit(context, .condition, .read)
+        return FHIRResponse(FHIRCondition(try await scoped(context).need(try context.fhirId("id"))))
     }
 
     @Sendable func readOrganization(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIROrganization> {
-        FHIRResponse(FHIROrganization(try await store.organization(try context.fhirId("id"))))
+        try permit(context, .organization, .read)
+        return FHIRResponse(FHIROrganization(try await store.organization(try context.fhirId("id"))))
     }
 
     @Sendable func searchOrganizations(_ request: Request, context: CallerContext) async throws -> FHIRResponse<SearchSetBundle> {
+        try permit(context, .organization, .search)
         let parameters = try FHIRSearchParameters(request, allowed: ["_id", "name"])
         let ids = Set(parameters.list("_id").map { $0.replacingOccurrences(of: "-", with: "_") }), name = try parameters.single("name")?.lowercased()
         let matches = try await store.organizations().filter { organization in
@@ -209,10 +233,12 @@ extension FHIRRoutes {
     }
 
     @Sendable func readService(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRHealthcareService> {
-        FHIRResponse(FHIRHealthcareService(try await store.service(try context.fhirId("id"))))
+        try permit(context, .healthcareService, .read)
+        return FHIRResponse(FHIRHealthcareService(try await store.service(try context.fhirId("id"))))
     }
 
     @Sendable func searchServices(_ request: Request, context: CallerContext) async throws -> FHIRResponse<SearchSetBundle> {
+        try permit(context, .healthcareService, .search)
         let parameters = try FHIRSearchParameters(request, allowed: ["_id", "name", "organization", "service-category", "active"])
         var search = ServiceSearch()
         search.organization = try parameters.reference("organization", to: .organization).map { ID(fhir: $0) }

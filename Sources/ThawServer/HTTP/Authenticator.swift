@@ -25,6 +25,10 @@ struct Authenticator: RouterMiddleware {
             else {
                 throw ThawError.bearerTokenRejected
             }
+            // A system's SMART token is for the FHIR API, within its scopes; /api/v1 has none.
+            if principal.scopes != nil, !request.uri.path.hasPrefix("/fhir/") {
+                throw ThawError.forbidden("a SMART access token is for /fhir; use a person's API token for /api/v1", field: "Authorization")
+            }
             context.principal = principal
         } else if !request.uri.path.hasSuffix("/auth/sign-in"),  // signing in again needs no old session
             let secret = request.cookies[Self.cookieName]?.value, !secret.isEmpty, secret.count <= 200,

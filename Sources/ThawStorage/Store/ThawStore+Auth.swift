@@ -11,7 +11,12 @@ public struct Credential: Sendable {
 public struct Principal: Sendable {
     public let user: User
     public let organization: Organization
-    public init(user: User, organization: Organization) { self.user = user; self.organization = organization }
+    /// For a system's SMART token: what it may do (within what its user may). nil: a person's
+    /// session or API token, limited by their roles alone.
+    public var scopes: AccessScopes?
+    public init(user: User, organization: Organization, scopes: AccessScopes? = nil) {
+        self.user = user; self.organization = organization; self.scopes = scopes
+    }
     public var actor: Actor {
         Actor(userId: user.id, organizationId: organization.id, sector: organization.sector, roles: user.roles)
     }
@@ -109,6 +114,7 @@ extension ThawStore {
 
     /// The principal behind a live bearer token whose user is active.
     public func principal(bearerToken: String) async throws -> Principal? {
+        if bearerToken.hasPrefix(SMARTClient.tokenPrefix) { return try await smartPrincipal(bearerToken) }
         let digest = SecretDigest.hex(bearerToken), now = clock.now()
         return try await database.read { db in
             try await db.first(Self.principalByTokenSQL, digest, now).map(Self.principal(from:))

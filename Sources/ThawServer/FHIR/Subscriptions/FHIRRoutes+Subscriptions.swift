@@ -56,6 +56,7 @@ struct IncomingSubscription: Decodable {
 extension FHIRRoutes {
     /// `POST /fhir/Subscription`: created `requested`; the outbox worker's handshake makes it `active`.
     @Sendable func createSubscription(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRSubscription> {
+        try permit(context, .subscription, .create)
         let sent = try await JSONBody.decode(
             IncomingSubscription.self, from: request, limit: configuration.maxBodyBytes, mediaTypes: ["application/fhir+json", "application/json"])
         let made = try await scoped(context).createSubscription(try sent.subscription())
@@ -63,12 +64,15 @@ extension FHIRRoutes {
     }
 
     @Sendable func readSubscription(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRSubscription> {
-        FHIRResponse(FHIRSubscription(try await scoped(context).subscription(try context.fhirId("id"))))
+        try permit(context, .subscription, .read)
+        return FHIRResponse(FHIRSubscription(try await scoped(context).subscription(try context.fhirId("id"))))
     }
 
     @Sendable func searchSubscriptions(_ request: Request, context: CallerContext) async throws -> FHIRResponse<SearchSetBundle> {
-        _ = try FHIRSearchParameters(request, allowed: [])
-        let mine = try await scoped(context).subscriptions().map(FHIRSubscription.init)
+        try permit(context, .subscription, .search)
+        let parameters = try FHIRSearchParameters(request, allowed: ["_id"])
+        let ids = Set(parameters.list("_id"))
+        let mine = try await scoped(context).subscriptions().map(FHIRSubscription.init).filter { ids.isEmpty || ids.contains($0.id) }
         return FHIRResponse(
             SearchSetBundle(
                 base: base(request), matches: mine, included: [], selfURL: selfURL(request), nextURL: nil, timestamp: store.clock.now(),
@@ -76,12 +80,14 @@ extension FHIRRoutes {
     }
 
     @Sendable func deleteSubscription(_ request: Request, context: CallerContext) async throws -> HTTPResponse.Status {
+        try permit(context, .subscription, .delete)
         try await scoped(context).endSubscription(try context.fhirId("id"))
         return .noContent
     }
 
     /// `GET /fhir/Subscription/:id/$status`: the backport's status operation.
     @Sendable func subscriptionStatus(_ request: Request, context: CallerContext) async throws -> FHIRResponse<SubscriptionNotification> {
+        try permit(context, .subscription, .read)
         let subscription = try await scoped(context).subscription(try context.fhirId("id"))
         return FHIRResponse(SubscriptionNotification.statusBundle(subscription, base: base(request), now: store.clock.now()))
     }
