@@ -52,6 +52,23 @@ import ThawTestSupport
             return (relation == .own && (AccessPolicy.directoryRoles.contains(role))) || role == .networkAdministrator
         case path("/api/v1/organizations/:organizationId"), path("/partnership/with"):
             return true  // organisations, and one's own timeline with any of them
+        case path("/api/v1/smart-clients"), path("/api/v1/dead-letters"):
+            return relation == .own && role == .administrator
+        case path("/notifications"):
+            return false  // a notification is its one person's, and none of the matrix's people has it
+        // FHIR reads the same records through the same rules.
+        case path("/fhir/Task/:id"), path("/fhir/ServiceRequest/:id"), path("/fhir/Procedure/:id"):
+            return (relation == .own && referring) || (!draft && relation == .counterpart && receiving)
+        case path("/fhir/Patient/:id"), path("/fhir/Condition/:id"):
+            return (relation == .own && referring) || (!draft && relation == .counterpart && receiving)
+        case path("/fhir/Consent/:id"), path("/fhir/QuestionnaireResponse/:id"), path("/fhir/Observation/:id"):
+            return relation == .own && referring
+        case path("/fhir/Subscription/:id"):
+            return relation == .own
+        case path("/fhir/PractitionerRole/:id"):
+            return relation == .own && (role == .administrator || role == .networkAdministrator)
+        case path("/fhir/Organization/:id"), path("/fhir/HealthcareService/:id"):
+            return true
         default:
             Issue.record("no rule in the matrix for \(route): add one")
             return true
@@ -78,13 +95,17 @@ import ThawTestSupport
         "POST /api/v1/signals/:signalId/acknowledge": #"{"note":"thank you"}"#,
         "POST /api/v1/roles/:roleId/end": #"{"endsOn":"2026-02-01"}"#,
         "POST /api/v1/funding/:fundingId/renewal": #"{"renewal":"renewed"}"#,
-        "PATCH /api/v1/services/:serviceId": #"{"capacity":"waitlist"}"#
+        "PATCH /api/v1/services/:serviceId": #"{"capacity":"waitlist"}"#,
+        "PUT /fhir/Task/:id": #"{"resourceType":"Task","status":"accepted","intent":"order"}"#,
+        "PATCH /fhir/Task/:id": #"[{"op":"replace","path":"/status","value":"accepted"}]"#
     ]
 
     /// Made-up ids of the same kinds as real ones (each distinct): what an outsider's answer is compared with.
     static func fakes(_ ids: [String: String]) -> [String: String] {
         Dictionary(
             uniqueKeysWithValues: ids.keys.sorted().enumerated().map { index, name in
+                // A version is a number: its made-up one too.
+                if let value = ids[name], value.allSatisfy(\.isNumber) { return (name, "9999\(index)") }
                 let prefix = ids[name]?.split(separator: "_").first.map(String.init) ?? "x"
                 return (name, prefix + "_" + String(repeating: "0", count: 31) + String(index))
             })
@@ -125,7 +146,7 @@ import ThawTestSupport
             let checked = try await app.test(.router) { client -> Int in
                 var checked = 0
                 for (method, route) in routes {
-                    let isAPI = route.hasPrefix("/api/v1/")
+                    let isAPI = route.hasPrefix("/api/v1/") || route.hasPrefix("/fhir/")
                     for subject in records.subjects(for: route) {
                         for (role, relation, bearer, cookie, csrf) in everyone {
                             let allowed =
@@ -138,7 +159,8 @@ import ThawTestSupport
                             var body: String?
                             if isAPI, method != .get {
                                 body = Self.bodies["\(method.rawValue) \(route)"]
-                                headers[.contentType] = "application/json"
+                                headers[.contentType] =
+                                    method == .patch && route.hasPrefix("/fhir/") ? "application/json-patch+json" : "application/json"
                             } else if method == .post {
                                 body = "_csrf=\(csrf)&action=message&body=hello"
                                 headers[.contentType] = "application/x-www-form-urlencoded"
@@ -182,8 +204,13 @@ struct MatrixRecords {
     }
     var subjects: [Subject]
 
-    /// The subjects whose ids fill every parameter of `route`.
+    /// The subjects whose ids fill every parameter of `route`; under `/fhir`, those of its resource type.
     func subjects(for route: String) -> [Subject] {
+        if route.hasPrefix("/fhir/") {
+            let type = route.split(separator: "/").dropFirst().first.map(String.init) ?? ""
+            let withVersion = route.contains(":version")
+            return subjects.filter { $0.name.hasPrefix("FHIR \(type) ") && ($0.ids["version"] != nil) == withVersion }
+        }
         let parameters = Set(route.split(separator: "/").filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) })
         return subjects.filter { parameters.isSubset(of: Set($0.ids.keys)) && Set($0.ids.keys).isSubset(of: parameters) }
     }
@@ -230,6 +257,14 @@ struct MatrixRecords {
                 title: "Pulse", participantOrganizationIds: [w.housing.id],
                 opensOn: CalendarDate(w.clock.now()), closesOn: CalendarDate(w.clock.now().adding(days: 7))))
         let token = try await w.store.createToken(user: w.navigator.userId, name: "laptop", expiresAt: nil, by: nil).0
+        let system = try await w.store.scoped(to: w.clinicAdmin).registerSMARTClient(
+            NewSMARTClient(name: "EMR", userId: w.navigator.userId, jwks: #"{"keys":[]}"#, scopes: "system/Task.rs"))
+        let subscription = try await w.store.scoped(to: w.navigator).createSubscription(
+            NewSubscription(topic: .taskChanged, filter: SubscriptionFilter(), endpoint: "https://emr.example/hook"))
+        let (screening, needs) = try await w.store.scoped(to: w.navigator).recordScreening(client: w.client.id, NewScreening(answers: [.food: .yes]))
+        try await w.store.fanOutEvents()
+        let notification = try await w.store.scoped(to: w.housingStaff).notifications().items.first
+        func fhir(_ id: String) -> String { id.replacingOccurrences(of: "_", with: "-") }
         // A client whose only referral to housing is a draft: housing has consent, but nothing was sent.
         let navigator = w.store.scoped(to: w.navigator)
         let drafted = try await navigator.createClient(NewClient(givenName: "Dee", familyName: "Raft", phone: "555-0199"))
@@ -262,7 +297,24 @@ struct MatrixRecords {
             .init(name: "service", ids: ["serviceId": w.housingService.id.raw]),
             .init(name: "token", ids: ["tokenId": token.id.raw]),
             .init(name: "organisation", ids: ["organizationId": w.clinic.id.raw]),
-            .init(name: "pair", ids: ["organizationId": w.clinic.id.raw, "otherId": w.housing.id.raw])
+            .init(name: "pair", ids: ["organizationId": w.clinic.id.raw, "otherId": w.housing.id.raw]),
+            .init(name: "system", ids: ["systemId": system.id.raw]),
+            .init(name: "notification", ids: ["notificationId": notification?.id.raw ?? "ntf_missing"]),
+            .init(name: "FHIR Task referral", ids: ["id": fhir(referral.id.raw)]),
+            .init(name: "FHIR Task draft", ids: ["id": fhir(draft.id.raw)], draft: true),
+            .init(name: "FHIR Task version", ids: ["id": fhir(referral.id.raw), "version": "1"]),
+            .init(name: "FHIR ServiceRequest referral", ids: ["id": fhir(referral.id.raw)]),
+            .init(name: "FHIR Procedure referral", ids: ["id": fhir(referral.id.raw)]),
+            .init(name: "FHIR Patient client", ids: ["id": fhir(w.client.id.raw)]),
+            .init(name: "FHIR Patient client with a draft only", ids: ["id": fhir(drafted.id.raw)], draft: true),
+            .init(name: "FHIR Condition need", ids: ["id": fhir(needs.first?.id.raw ?? "need_missing")]),
+            .init(name: "FHIR Consent consent", ids: ["id": fhir(w.housingConsent.id.raw)]),
+            .init(name: "FHIR QuestionnaireResponse screening", ids: ["id": fhir(screening.id.raw)]),
+            .init(name: "FHIR Observation screening answer", ids: ["id": fhir(screening.id.raw) + "-food"]),
+            .init(name: "FHIR Subscription subscription", ids: ["id": fhir(subscription.id.raw)]),
+            .init(name: "FHIR PractitionerRole navigator", ids: ["id": fhir(w.navigator.userId.raw)]),
+            .init(name: "FHIR Organization clinic", ids: ["id": fhir(w.clinic.id.raw)], readable: true),
+            .init(name: "FHIR HealthcareService housing", ids: ["id": fhir(w.housingService.id.raw)], readable: true)
         ])
     }
 }

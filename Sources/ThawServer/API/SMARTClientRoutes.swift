@@ -24,7 +24,7 @@ struct SMARTClientRoutes: APIRouteGroup {
                 body: NewSMARTClient.self, success: 201, answer: .one(SMARTClient.self)),
             use: create)
         routes.add(
-            .init(.delete, "smart-clients/:clientId", id: "revokeSMARTClient", tag: "auth", summary: "Revoke a system and its tokens", success: 204),
+            .init(.delete, "smart-clients/:systemId", id: "revokeSMARTClient", tag: "auth", summary: "Revoke a system and its tokens", success: 204),
             use: revoke)
     }
 
@@ -40,7 +40,7 @@ struct SMARTClientRoutes: APIRouteGroup {
     }
 
     @Sendable func revoke(_ request: Request, context: CallerContext) async throws -> HTTPResponse.Status {
-        try await store.scoped(to: context.actor).revokeSMARTClient(try context.id("clientId"))
+        try await store.scoped(to: context.actor).revokeSMARTClient(try context.id("systemId"))
         return .noContent
     }
 }

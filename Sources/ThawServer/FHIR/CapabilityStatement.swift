@@ -49,13 +49,13 @@ struct CapabilityStatement: Encodable, Sendable {
 
     private static func resource(
         _ type: FHIRResourceType, profile: String? = nil, update: Bool = false, create: Bool = false, delete: Bool = false,
-        search: [(String, String)] = [], includes: Set<String> = []
+        history: Bool = false, search: [(String, String)] = [], includes: Set<String> = []
     ) -> Resource {
         Resource(
             type: type.rawValue, profile: profile,
-            interaction: (["read"] + (update ? ["update"] : []) + (create ? ["create"] : []) + (delete ? ["delete"] : [])
-                + (search.isEmpty ? [] : ["search-type"])).map(Interaction.init(code:)),
-            versioning: update ? "versioned-update" : nil, conditionalUpdate: update ? false : nil,
+            interaction: (["read"] + (update ? ["update", "patch"] : []) + (history ? ["vread", "history-instance"] : [])
+                + (create ? ["create"] : []) + (delete ? ["delete"] : []) + (search.isEmpty ? [] : ["search-type"])).map(Interaction.init(code:)),
+            versioning: update ? "versioned-update" : nil, readHistory: history, conditionalUpdate: update ? false : nil,
             searchInclude: includes.isEmpty ? nil : includes.sorted(),
             searchParam: search.isEmpty ? nil : search.map { SearchParam(name: $0.0, type: $0.1) })
     }
@@ -75,16 +75,22 @@ struct CapabilityStatement: Encodable, Sendable {
                     ),
                     resource: [
                         resource(
-                            .task, profile: FHIRSystems.taskProfile, update: true,
+                            .task, profile: FHIRSystems.taskProfile, update: true, history: true,
                             search: referral + [("code", "token"), ("requester", "reference"), ("owner", "reference"), ("focus", "reference")],
                             includes: FHIRRoutes.taskIncludes),
                         resource(
                             .serviceRequest, profile: FHIRSystems.serviceRequestProfile,
                             search: referral + [("category", "token"), ("intent", "token")],
                             includes: FHIRRoutes.serviceRequestIncludes),
-                        resource(.procedure, profile: FHIRSystems.procedureProfile),
+                        resource(.procedure, profile: FHIRSystems.procedureProfile, create: true, search: [("patient", "reference")]),
                         resource(.patient),
-                        resource(.condition, profile: FHIRSystems.conditionProfile),
+                        resource(
+                            .condition, profile: FHIRSystems.conditionProfile,
+                            search: [("patient", "reference"), ("category", "token"), ("clinical-status", "token")]),
+                        resource(.consent, profile: FHIRSystems.consentProfile, search: [("patient", "reference"), ("status", "token")]),
+                        resource(.questionnaireResponse, search: [("patient", "reference")]),
+                        resource(.observation, search: [("patient", "reference")]),
+                        resource(.practitionerRole, search: [("organization", "reference"), ("role", "token"), ("active", "token")]),
                         resource(.organization, search: [("_id", "token"), ("name", "string")]),
                         resource(.subscription, create: true, delete: true, search: [("_id", "token")]),
                         resource(

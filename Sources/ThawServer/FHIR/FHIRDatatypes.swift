@@ -101,6 +101,7 @@ enum FHIRResourceType: String, Codable, Sendable, CaseIterable {
     case patient = "Patient", consent = "Consent", condition = "Condition"
     case organization = "Organization", practitionerRole = "PractitionerRole", healthcareService = "HealthcareService"
     case subscription = "Subscription"
+    case observation = "Observation", questionnaireResponse = "QuestionnaireResponse"
 }
 
 /// Thaw's ids (`ref_01a1…`) as FHIR ids, which allow only letters, digits, `-` and `.`:

@@ -17,6 +17,9 @@ extension VisibleReferral {
     /// An open referral not yet claimed names no client.
     private var patient: Reference? { side == nil ? nil : Reference(.patient, referral.clientId) }
 
+    /// Where the IG requires a patient and the reader may not know who: a reference without one.
+    private static let hiddenPatient = Reference(reference: nil, display: "not shown until the referral is claimed")
+
     var task: FHIRTask {
         var meta = meta
         meta.profile = [FHIRSystems.taskProfile]
@@ -27,7 +30,7 @@ extension VisibleReferral {
             businessStatus: referral.businessStatus.map { CodeableConcept(FHIRSystems.businessStatus, $0.rawValue) },
             intent: "order", priority: referral.priority.rawValue,
             code: CodeableConcept(FHIRSystems.taskCode, "fulfill", display: "Fulfill the focal request"),
-            focus: Reference(.serviceRequest, referral.id), for: patient, authoredOn: referral.createdAt.description,
+            focus: Reference(.serviceRequest, referral.id), for: patient ?? Self.hiddenPatient, authoredOn: referral.createdAt.description,
             lastModified: referral.updatedAt.description,
             requester: Reference(.organization, referral.requesterOrganizationId, display: requesterName),
             owner: referral.ownerOrganizationId.map { Reference(.organization, $0, display: ownerName) },
@@ -48,7 +51,7 @@ extension VisibleReferral {
             id: referral.id.fhir, meta: meta, status: referral.status.serviceRequestStatus, intent: "order",
             category: [referral.needCategory.concept], priority: referral.priority.rawValue,
             code: CodeableConcept(text: serviceName ?? referral.needCategory.rawValue),
-            subject: patient ?? Reference(reference: nil, display: "not shown until the referral is claimed"),
+            subject: patient ?? Self.hiddenPatient,
             authoredOn: referral.createdAt.description,
             requester: Reference(.organization, referral.requesterOrganizationId, display: requesterName),
             performer: referral.ownerOrganizationId.map { [Reference(.organization, $0, display: ownerName)] },
@@ -58,17 +61,21 @@ extension VisibleReferral {
 
     /// The outcome of a completed referral; nil before.
     var procedure: FHIRProcedure? {
-        guard referral.status == .completed, let outcome = referral.outcome, let patient else { return nil }
+        guard referral.status == .completed, let outcome = referral.outcome else { return nil }
+        return procedure(outcome, performed: referral.updatedAt)
+    }
+
+    /// What the receiving side recorded it did, before (or when) completing the referral with it.
+    func procedure(_ outcome: ReferralOutcome, performed: Timestamp) -> FHIRProcedure? {
+        guard let patient else { return nil }
         var meta = meta
         meta.profile = [FHIRSystems.procedureProfile]
         return FHIRProcedure(
             id: referral.id.fhir, meta: meta, status: "completed", category: referral.needCategory.concept,
             code: CodeableConcept(text: serviceName ?? referral.needCategory.rawValue), subject: patient,
-            performedDateTime: referral.updatedAt.description, basedOn: [Reference(.serviceRequest, referral.id)],
+            performedDateTime: performed.description, basedOn: [Reference(.serviceRequest, referral.id)],
             performer: referral.ownerOrganizationId.map { [.init(actor: Reference(.organization, $0, display: ownerName))] },
-            outcome: CodeableConcept(
-                coding: [Coding(system: FHIRSystems.outcome, code: outcome.code.rawValue)],
-                text: outcome.summary),
+            outcome: CodeableConcept(coding: [Coding(system: FHIRSystems.outcome, code: outcome.code.rawValue)], text: outcome.summary),
             reasonReference: referral.needIds.isEmpty ? nil : referral.needIds.map { Reference(.condition, $0) })
     }
 }

@@ -19,15 +19,20 @@ struct FHIRRoutes {
         callers.get("Task", use: searchTasks)
         callers.get("Task/:id", use: readTask)
         callers.put("Task/:id", use: updateTask)
+        callers.patch("Task/:id", use: patchTask)
+        callers.get("Task/:id/_history", use: taskHistory)
+        callers.get("Task/:id/_history/:version", use: readTaskVersion)
         callers.get("ServiceRequest", use: searchServiceRequests)
         callers.get("ServiceRequest/:id", use: readServiceRequest)
         callers.get("Procedure/:id", use: readProcedure)
+        callers.post("Procedure", use: createProcedure)
         callers.get("Patient/:id", use: readPatient)
         callers.get("Condition/:id", use: readCondition)
         callers.get("Organization", use: searchOrganizations)
         callers.get("Organization/:id", use: readOrganization)
         callers.get("HealthcareService", use: searchServices)
         callers.get("HealthcareService/:id", use: readService)
+        registerClientRecords(on: callers)
         callers.post("Subscription", use: createSubscription)
         callers.get("Subscription", use: searchSubscriptions)
         callers.get("Subscription/:id", use: readSubscription)
@@ -83,8 +88,47 @@ struct FHIRRoutes {
         try permit(context, .procedure, .read)
         let id: ID<Referral> = try context.fhirId("id")
         let visible = VisibleReferral(try await scoped(context).referral(id))
-        guard let procedure = visible.procedure else { throw ThawError.notFound("Procedure \(id)") }
-        return withVersion(procedure, version: visible.referral.version)
+        if let procedure = visible.procedure { return withVersion(procedure, version: visible.referral.version) }
+        guard let recorded = try await scoped(context).recordedProcedure(id),
+            let procedure = visible.procedure(recorded.outcome, performed: recorded.performedAt)
+        else { throw ThawError.notFound("Procedure \(id)") }
+        return FHIRResponse(procedure)
+    }
+
+    /// `POST /fhir/Procedure`: the receiving side records what it did, `basedOn` the referral's
+    /// ServiceRequest, with its outcome in Thaw's outcome system; completing the Task with an
+    /// `output` referencing it then closes the loop with that outcome.
+    @Sendable func createProcedure(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRProcedure> {
+        try permit(context, .procedure, .create)
+        let sent = try await JSONBody.decode(
+            IncomingProcedure.self, from: request, limit: configuration.maxBodyBytes, mediaTypes: ["application/fhir+json", "application/json"])
+        guard sent.resourceType == "Procedure" else { throw ThawError.invalid("Procedure.resourceType", "Procedure", "the body must be a Procedure") }
+        guard sent.status == "completed" else {
+            throw ThawError.unprocessable("Procedure.status", "completed", "Thaw records a procedure once it is completed")
+        }
+        guard let based = sent.basedOn?.compactMap({ $0.id(of: .serviceRequest) }).first else {
+            throw ThawError.unprocessable("Procedure.basedOn", "required", "basedOn names the referral's ServiceRequest")
+        }
+        guard let code = sent.outcome?.code(in: FHIRSystems.outcome), let outcomeCode = ReferralOutcome.Code(rawValue: code) else {
+            throw ThawError.unprocessable(
+                "Procedure.outcome", "outcome",
+                "the outcome is a code in \(FHIRSystems.outcome) (need-met, need-partially-met, service-provided, need-not-met)")
+        }
+        var performed = store.clock.now()
+        if let text = sent.performedDateTime {
+            guard let instant = ISO8601.parse(text) else {
+                throw ThawError.invalid("Procedure.performedDateTime", "dateTime", "a dateTime with a time zone")
+            }
+            performed = instant
+        }
+        let id: ID<Referral> = ID(fhir: based)
+        let recorded = try await scoped(context).recordProcedure(
+            id, outcome: ReferralOutcome(code: outcomeCode, summary: sent.outcome?.text ?? code), performedAt: performed)
+        let visible = VisibleReferral(try await scoped(context).referral(id))
+        guard let procedure = visible.procedure(recorded.outcome, performed: recorded.performedAt) else {
+            throw ThawError.notFound("Procedure \(id)")
+        }
+        return FHIRResponse(procedure, status: .created, headers: [.location: "\(base(request))/Procedure/\(procedure.id)"])
     }
 
     static let taskParameters: Set<String> = ["_id", "code", "patient", "requester", "owner", "owner:missing", "status", "focus", "_lastUpdated"]

@@ -54,6 +54,15 @@ extension SQLConnection {
             """, at, actorUser, actorOrganization, record.counterpart, record.kind, record.subjectType,
             record.subjectId, record.channel, JSONText.encode(record.detail))
         try await enqueueEvent(record, actorUser: actorUser, actorOrganization: actorOrganization, at: at)
+        // Each change to a referral's Task is a ledger entry of one of these kinds, written after its
+        // UPDATE: the version it made is copied here (FHIR's `_history`).
+        if record.subjectType == "referral", Outbox.taskChangeKinds.contains(record.kind) {
+            try await execute(
+                """
+                INSERT INTO referral_versions (\(ReferralVersions.columns)) SELECT \(ReferralVersions.columns) FROM referrals WHERE id = ?
+                ON CONFLICT (id, version) DO NOTHING
+                """, record.subjectId)
+        }
         // The climate aggregates move with the ledger, in the same transaction.
         try await addToClimate(
             kind: record.kind, channel: record.channel, detail: record.detail, actorUser: actorUser,

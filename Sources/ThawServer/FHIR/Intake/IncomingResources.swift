@@ -144,3 +144,11 @@ struct TransactionBundle: Decodable, Sendable {
         var url: String
     }
 }
+
+struct IncomingProcedure: Decodable, Sendable {
+    var resourceType: String
+    var status: String
+    var basedOn: [Reference]?
+    var outcome: CodeableConcept?
+    var performedDateTime: String?
+}
