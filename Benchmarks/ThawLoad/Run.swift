@@ -112,30 +112,36 @@ struct Run: ParsableCommand {
         return value
     }
 
-    /// Runs `body` on every connection, each on its own thread, until the deadline and merges what they recorded.
     func phase(_ body: @escaping @Sendable (BlockingHTTPClient, ContinuousClock.Instant, Recorder) throws -> Void) throws -> Recorder {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        let host = self.host, port = self.port
-        let recorders = (0..<connections).map { _ in Recorder() }
-        let failures = Mutex<[String]>([])
-        let done = DispatchGroup()
-        for recorder in recorders {
-            done.enter()
-            let thread = Thread {
-                defer { done.leave() }
-                do { try body(try BlockingHTTPClient(host: host, port: port), deadline, recorder) } catch {
-                    failures.withLock { $0.append("\(error)") }
-                }
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
-        done.wait()
-        if let first = failures.withLock({ $0.first }) { throw ValidationError("a connection failed: \(first)") }
-        let merged = Recorder()
-        recorders.forEach(merged.merge)
-        return merged
+        try loadPhase(host: host, port: port, connections: connections, seconds: seconds, body)
     }
+}
+
+/// Runs `body` on every connection, each on its own thread, until the deadline and merges what they recorded.
+func loadPhase(
+    host: String, port: Int, connections: Int, seconds: Int,
+    _ body: @escaping @Sendable (BlockingHTTPClient, ContinuousClock.Instant, Recorder) throws -> Void
+) throws -> Recorder {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    let recorders = (0..<connections).map { _ in Recorder() }
+    let failures = Mutex<[String]>([])
+    let done = DispatchGroup()
+    for recorder in recorders {
+        done.enter()
+        let thread = Thread {
+            defer { done.leave() }
+            do { try body(try BlockingHTTPClient(host: host, port: port), deadline, recorder) } catch {
+                failures.withLock { $0.append("\(error)") }
+            }
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+    done.wait()
+    if let first = failures.withLock({ $0.first }) { throw ValidationError("a connection failed: \(first)") }
+    let merged = Recorder()
+    recorders.forEach(merged.merge)
+    return merged
 }
 
 /// Latencies per kind of request, kept by one connection's loop (no sharing until merged).

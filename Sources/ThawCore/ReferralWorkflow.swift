@@ -10,6 +10,31 @@ public enum ReferralWorkflow {
         .onHold: [.inProgress, .cancelled, .completed, .failed]
     ]
 
+    /// The shortest run of moves from one status to another (empty when there is none, or none is
+    /// needed): how a referral here follows one whose steps were taken elsewhere several at a time.
+    public static func path(from start: TaskStatus, to goal: TaskStatus) -> [TaskStatus] {
+        guard start != goal else { return [] }
+        if isAllowed(from: start, to: goal) { return [goal] }
+        var previous: [TaskStatus: TaskStatus] = [:]
+        var frontier = [start]
+        while !frontier.isEmpty {
+            var next: [TaskStatus] = []
+            for status in frontier {
+                for step in (moves[status] ?? []).sorted(by: { $0.rawValue < $1.rawValue }) where step != start && previous[step] == nil {
+                    previous[step] = status
+                    if step == goal {
+                        var route = [goal]
+                        while let before = previous[route[0]], before != start { route.insert(before, at: 0) }
+                        return route
+                    }
+                    next.append(step)
+                }
+            }
+            frontier = next
+        }
+        return []
+    }
+
     public static func isAllowed(from: TaskStatus, to: TaskStatus) -> Bool {
         if to == .enteredInError { return from != .enteredInError }
         return moves[from]?.contains(to) ?? false

@@ -51,6 +51,9 @@ private func services(_ configuration: ServerConfiguration, store: ThawStore, lo
     var services: [any ServiceLifecycle.Service] = [
         OutboxWorker(store: store, fhirBase: configuration.baseURL + "/fhir", poll: poll, logger: logger, email: email)
     ]
+    services.append(
+        PartnerExchangeWorker(
+            store: store, ownBase: configuration.baseURL + "/fhir", poll: poll, follow: .seconds(configuration.partnerFollowSeconds), logger: logger))
     if let smtp = configuration.smtp {
         services.append(EmailWorker(store: store, smtp: SMTPClient(configuration: smtp), baseURL: configuration.baseURL, poll: poll, logger: logger))
     }
@@ -84,6 +87,7 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     TokenRoutes(store: store, configuration: configuration).register(on: callers)
     NotificationRoutes(store: store, configuration: configuration).register(on: callers)
     SMARTClientRoutes(store: store, configuration: configuration).register(on: callers)
+    PartnerEndpointRoutes(store: store, configuration: configuration).register(on: callers)
     PartnershipRoutes(store: store, configuration: configuration).register(on: callers)
     NetworkFactsRoutes(store: store, configuration: configuration).register(on: callers)
     SurveyRoutes(store: store, configuration: configuration).register(on: callers)

@@ -60,6 +60,7 @@ struct ServerOptions: ParsableArguments {
         help: "SMTP server for email, e.g. smtp://user:password@mail.example.org:587?from=thaw@example.org (default: THAW_SMTP_URL; none: no email).")
     var smtp: String?
     @Option(help: "The hour (UTC) the daily digest email goes out.") var digestHour = 12
+    @Option(help: "Seconds between reads of partners' own systems for the referrals sent there.") var partnerFollowSeconds: Int64 = 15
 
     /// The server's configuration from these options. The process's limit on open files
     /// is raised to its hard limit first, and the connection limit kept well below it,
@@ -84,6 +85,8 @@ struct ServerOptions: ParsableArguments {
         }
         guard (0..<24).contains(digestHour) else { throw ValidationError("--digest-hour is an hour, 0 to 23") }
         configuration.digestHourUTC = digestHour
+        guard partnerFollowSeconds >= 1 else { throw ValidationError("--partner-follow-seconds is at least 1") }
+        configuration.partnerFollowSeconds = partnerFollowSeconds
         return configuration
     }
 }

@@ -54,8 +54,9 @@ def demo_server(thaw_bin, db, *extra):
     """A `thaw demo` on a free port over the SQLite file `db` (with `extra` options): yields its base URL, stops it after."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([thaw_bin, "demo", "--port", str(port), "--file", db, *extra],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The server's log goes beside its database, for a failing test to be read.
+    with open(db + ".log", "w") as log:
+        process = subprocess.Popen([thaw_bin, "demo", "--port", str(port), "--file", db, *extra], stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_healthy(base, process)
         yield base

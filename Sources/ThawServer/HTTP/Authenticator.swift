@@ -26,7 +26,7 @@ struct Authenticator: RouterMiddleware {
                 throw ThawError.bearerTokenRejected
             }
             // A system's SMART token is for the FHIR API, within its scopes; /api/v1 has none.
-            if principal.scopes != nil, !request.uri.path.hasPrefix("/fhir/") {
+            if principal.scopes != nil, request.uri.path != "/fhir", !request.uri.path.hasPrefix("/fhir/") {
                 throw ThawError.forbidden("a SMART access token is for /fhir; use a person's API token for /api/v1", field: "Authorization")
             }
             context.principal = principal

@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var smtp: SMTPConfiguration?
     /// The hour (UTC) of the daily digest email.
     public var digestHourUTC = 12
+    /// How often the Tasks of referrals sent to partners' own systems are read there for changes.
+    public var partnerFollowSeconds: Int64 = 15
     /// How often the outbox worker looks for events and deliveries due when it found none last time.
     public var outboxPollMilliseconds: Int64 = 200
     /// Connections: see `ConnectionLimits`.

@@ -24,6 +24,7 @@ extension ThawStore {
                         Referral.init(row:))
                 {
                     if Outbox.taskChangeKinds.contains(event.kind) { try await Self.fanOutTaskChange(db, event, referral, now: now) }
+                    try await Self.queueOutbound(db, event, referral, now: now)
                     try await Self.notifyPeople(db, event, referral, email: email, now: now)
                 }
                 try await db.execute("UPDATE outbox_events SET fanned_out = 1 WHERE id = ?", event.id)

@@ -19,6 +19,7 @@ struct SMARTRoutes {
         fhir.get(".well-known/smart-configuration") { request, _ in
             SMARTConfiguration(tokenEndpoint: FHIRRoutes(store: store, configuration: configuration).base(request) + "/auth/token")
         }
+        fhir.get(".well-known/jwks.json") { _, _ in try await PublicKeySet.of(store) }
         // Outside the FHIR group: the token endpoint answers in OAuth's words, not OperationOutcomes.
         router.post(RouterPath(stringLiteral: Self.tokenPath), use: token)
     }
