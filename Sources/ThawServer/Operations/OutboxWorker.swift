@@ -23,16 +23,22 @@ struct OutboxWorker: ServiceLifecycle.Service {
     var timeout: TimeAmount = .seconds(10)
 
     /// Sends at most this many notifications at once; a slow endpoint holds one of them, not the worker.
-    var concurrentSends = 32
+    var concurrentSends = 64
 
     func run() async throws {
         let inFlight = InFlight()
         try? await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { sends in
+                var lastKeepAlive = ContinuousClock.now - .seconds(1)
                 while !Task.isCancelled {
                     var busy = false
                     do {
                         busy = try await round(sends: &sends, inFlight: inFlight)
+                        // Handshakes and heartbeats need no finer time than a second.
+                        if ContinuousClock.now - lastKeepAlive >= .seconds(1) {
+                            lastKeepAlive = .now
+                            try await keepAlive(sends: &sends)
+                        }
                     } catch {
                         logger.error("outbox round failed", metadata: ["error": .string(String(describing: error))])
                     }
@@ -42,20 +48,32 @@ struct OutboxWorker: ServiceLifecycle.Service {
         }
     }
 
-    /// One round: fan out, then start the sends that are due without waiting for them to
-    /// finish. True when it found work, so the next round starts at once.
+    /// One round, one transaction: what the sends since the last round came to, the events to fan
+    /// out, the deliveries due; then those sends start, without waiting for them. True when it
+    /// found work, so the next round starts at once.
     private func round(sends: inout DiscardingTaskGroup, inFlight: InFlight) async throws -> Bool {
-        let fanned = try await store.fanOutEvents(email: email)
+        let finished = await inFlight.drain()
         let room = concurrentSends - (await inFlight.count)
-        guard room > 0 else { return fanned > 0 }
-        let due = try await store.claimDueDeliveries(limit: room)
+        let (fanned, due) = try await store.outboxRound(finished: finished, claimLimit: max(0, room), email: email)
         for delivery in due {
-            await inFlight.add(1)
+            await inFlight.start()
             sends.addTask {
-                await deliver(delivery)
-                await inFlight.add(-1)
+                let error = await send(.eventNotification, to: delivery.subscription, event: (delivery.eventNumber, delivery.event))
+                if let error {
+                    logger.warning(
+                        "notification not delivered",
+                        metadata: [
+                            "subscription": .string(delivery.subscription.id.raw), "attempt": .stringConvertible(delivery.attempts),
+                            "error": .string(error)
+                        ])
+                }
+                await inFlight.finish(delivery, error: error)
             }
         }
+        return fanned > 0 || !due.isEmpty || !finished.isEmpty
+    }
+
+    private func keepAlive(sends: inout DiscardingTaskGroup) async throws {
         for subscription in try await store.claimHandshakes() {
             sends.addTask {
                 let error = await send(.handshake, to: subscription, event: nil)
@@ -66,27 +84,6 @@ struct OutboxWorker: ServiceLifecycle.Service {
         }
         for subscription in try await store.claimHeartbeats() {
             sends.addTask { _ = await send(.heartbeat, to: subscription, event: nil) }
-        }
-        return fanned > 0 || !due.isEmpty
-    }
-
-    private func deliver(_ delivery: DueDelivery) async {
-        let error = await send(.eventNotification, to: delivery.subscription, event: (delivery.eventNumber, delivery.event))
-        do {
-            if let error {
-                logger.warning(
-                    "notification not delivered",
-                    metadata: [
-                        "subscription": .string(delivery.subscription.id.raw), "attempt": .stringConvertible(delivery.attempts),
-                        "error": .string(error)
-                    ])
-                try await store.markFailed(delivery, error: error)
-            } else {
-                try await store.markDelivered(delivery)
-            }
-        } catch {
-            // Left claimed: its lease runs out and it is sent again, with the same event id.
-            logger.error("delivery not recorded", metadata: ["delivery": .string(delivery.id), "error": .string(String(describing: error))])
         }
     }
 
@@ -113,8 +110,22 @@ struct OutboxWorker: ServiceLifecycle.Service {
     }
 }
 
-/// The sends under way, so that a round claims no more than there is room for.
+/// The sends under way, so that a round claims no more than there is room for, and what the
+/// finished ones came to until the next round records it. A crash before then loses nothing: the
+/// deliveries' leases run out and they are sent again, with the same event number.
 private actor InFlight {
     private(set) var count = 0
-    func add(_ change: Int) { count += change }
+    private var finished = DeliveryResults()
+
+    func start() { count += 1 }
+
+    func finish(_ delivery: DueDelivery, error: String?) {
+        count -= 1
+        if let error { finished.failed.append((delivery, error)) } else { finished.delivered.append(delivery) }
+    }
+
+    func drain() -> DeliveryResults {
+        defer { finished = DeliveryResults() }
+        return finished
+    }
 }

@@ -77,6 +77,16 @@ public struct DueDelivery: Sendable {
     public var attempts: Int
 }
 
+/// What sends came to, recorded together in the worker's next round.
+public struct DeliveryResults: Sendable {
+    public var delivered: [DueDelivery]
+    public var failed: [(DueDelivery, String)]
+
+    public init(delivered: [DueDelivery] = [], failed: [(DueDelivery, String)] = []) { self.delivered = delivered; self.failed = failed }
+
+    public var isEmpty: Bool { delivered.isEmpty && failed.isEmpty }
+}
+
 /// A delivery that gave up, for an administrator to see and send again.
 public struct DeadDelivery: Codable, Sendable {
     public var id: String

@@ -9,28 +9,42 @@ extension ThawStore {
     @discardableResult
     public func fanOutEvents(limit: Int = 200, email: EmailSchedule? = nil) async throws -> Int {
         let now = clock.now()
+        return try await database.write { db in try await Self.fanOut(db, limit: limit, email: email, now: now) }
+    }
+
+    /// One round of the outbox worker in one transaction: records what the last round's sends
+    /// came to, fans out new events, and claims the deliveries due now (see the three steps).
+    public func outboxRound(finished: DeliveryResults, fanOutLimit: Int = 200, claimLimit: Int, email: EmailSchedule?) async throws
+        -> (fanned: Int, due: [DueDelivery])
+    {
+        let now = clock.now()
         return try await database.write { db in
-            let skipLocked = db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-            let events = try await db.query(
-                """
-                SELECT id, kind, subject_type, subject_id, actor_organization_id, detail, created_at FROM outbox_events
-                WHERE fanned_out = 0 ORDER BY created_at LIMIT ?\(skipLocked)
-                """,
-                limit)
-            for row in events {
-                let event = OutboxEvent(row: row)
-                if event.subjectType == "referral",
-                    let referral = try await db.first("SELECT \(Referral.columns) FROM referrals WHERE id = ?", event.subjectId).map(
-                        Referral.init(row:))
-                {
-                    if Outbox.taskChangeKinds.contains(event.kind) { try await Self.fanOutTaskChange(db, event, referral, now: now) }
-                    try await Self.queueOutbound(db, event, referral, now: now)
-                    try await Self.notifyPeople(db, event, referral, email: email, now: now)
-                }
-                try await db.execute("UPDATE outbox_events SET fanned_out = 1 WHERE id = ?", event.id)
-            }
-            return events.count
+            try await Self.record(db, finished, now: now)
+            let fanned = try await Self.fanOut(db, limit: fanOutLimit, email: email, now: now)
+            return (fanned, claimLimit > 0 ? try await Self.claim(db, limit: claimLimit, now: now) : [])
         }
+    }
+
+    private static func fanOut(_ db: any SQLConnection, limit: Int, email: EmailSchedule?, now: Timestamp) async throws -> Int {
+        let skipLocked = db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let events = try await db.query(
+            """
+            SELECT id, kind, subject_type, subject_id, actor_organization_id, detail, created_at FROM outbox_events
+            WHERE fanned_out = 0 ORDER BY created_at LIMIT ?\(skipLocked)
+            """,
+            limit)
+        for row in events {
+            let event = OutboxEvent(row: row)
+            if event.subjectType == "referral",
+                let referral = try await db.first("SELECT \(Referral.columns) FROM referrals WHERE id = ?", event.subjectId).map(Referral.init(row:))
+            {
+                if Outbox.taskChangeKinds.contains(event.kind) { try await fanOutTaskChange(db, event, referral, now: now) }
+                try await queueOutbound(db, event, referral, now: now)
+                try await notifyPeople(db, event, referral, email: email, now: now)
+            }
+            try await db.execute("UPDATE outbox_events SET fanned_out = 1 WHERE id = ?", event.id)
+        }
+        return events.count
     }
 
     private static func fanOutTaskChange(_ db: any SQLConnection, _ event: OutboxEvent, _ referral: Referral, now: Timestamp) async throws {
@@ -72,52 +86,67 @@ extension ThawStore {
     /// other worker sends it meanwhile, and its attempt is counted.
     public func claimDueDeliveries(limit: Int = 50) async throws -> [DueDelivery] {
         let now = clock.now()
-        return try await database.write { db in
-            let skipLocked = db.dialect == .postgres ? " FOR UPDATE OF d SKIP LOCKED" : ""
-            let rows = try await db.query(
-                """
-                SELECT d.id AS delivery_id, d.event_number, d.attempts, e.id, e.kind, e.subject_type, e.subject_id,
-                       e.actor_organization_id, e.detail, e.created_at, d.subscription_id
-                FROM deliveries d JOIN outbox_events e ON e.id = d.event_id
-                WHERE d.delivered_at IS NULL AND d.dead_at IS NULL AND d.next_attempt_at <= ?
-                ORDER BY d.next_attempt_at LIMIT ?\(skipLocked)
-                """, now, limit)
-            var due: [DueDelivery] = []
-            for row in rows {
-                guard
-                    let subscription = try await db.first(
-                        "SELECT \(Subscription.columns) FROM subscriptions WHERE id = ?", row.string("subscription_id")
-                    ).map(Subscription.init(row:))
-                else { continue }
-                guard subscription.status == .active || subscription.status == .error else {
-                    try await db.execute(
-                        "UPDATE deliveries SET dead_at = ?, last_error = 'the subscription is off' WHERE id = ?", now, row.string("delivery_id"))
-                    continue
-                }
-                try await db.execute(
-                    "UPDATE deliveries SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ?",
-                    now.adding(seconds: Outbox.leaseMillis / 1000), row.string("delivery_id"))
-                due.append(
-                    DueDelivery(
-                        id: row.string("delivery_id"), event: OutboxEvent(row: row), subscription: subscription,
-                        eventNumber: row.int64("event_number"), attempts: row.int("attempts") + 1))
+        return try await database.write { db in try await Self.claim(db, limit: limit, now: now) }
+    }
+
+    private static func claim(_ db: any SQLConnection, limit: Int, now: Timestamp) async throws -> [DueDelivery] {
+        let skipLocked = db.dialect == .postgres ? " FOR UPDATE OF d SKIP LOCKED" : ""
+        let rows = try await db.query(
+            """
+            SELECT d.id AS delivery_id, d.event_number, d.attempts, e.id, e.kind, e.subject_type, e.subject_id,
+                   e.actor_organization_id, e.detail, e.created_at, d.subscription_id
+            FROM deliveries d JOIN outbox_events e ON e.id = d.event_id
+            WHERE d.delivered_at IS NULL AND d.dead_at IS NULL AND d.next_attempt_at <= ?
+            ORDER BY d.next_attempt_at LIMIT ?\(skipLocked)
+            """, now, limit)
+        var due: [DueDelivery] = []
+        var subscriptions: [String: Subscription] = [:]
+        for row in rows {
+            let subscriptionId = row.string("subscription_id")
+            if subscriptions[subscriptionId] == nil {
+                subscriptions[subscriptionId] = try await db.first("SELECT \(Subscription.columns) FROM subscriptions WHERE id = ?", subscriptionId)
+                    .map(Subscription.init(row:))
             }
-            return due
+            guard let subscription = subscriptions[subscriptionId] else { continue }
+            guard subscription.status == .active || subscription.status == .error else {
+                try await db.execute(
+                    "UPDATE deliveries SET dead_at = ?, last_error = 'the subscription is off' WHERE id = ?", now, row.string("delivery_id"))
+                continue
+            }
+            try await db.execute(
+                "UPDATE deliveries SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ?",
+                now.adding(seconds: Outbox.leaseMillis / 1000), row.string("delivery_id"))
+            due.append(
+                DueDelivery(
+                    id: row.string("delivery_id"), event: OutboxEvent(row: row), subscription: subscription,
+                    eventNumber: row.int64("event_number"), attempts: row.int("attempts") + 1))
         }
+        return due
     }
 
     public func markDelivered(_ delivery: DueDelivery) async throws {
-        let now = clock.now()
-        try await database.write { db in
-            try await db.execute("UPDATE deliveries SET delivered_at = ?, last_error = NULL WHERE id = ?", now, delivery.id)
-            try await db.execute("UPDATE subscriptions SET last_sent_at = ?, error = NULL WHERE id = ?", now, delivery.subscription.id)
-        }
+        try await record(DeliveryResults(delivered: [delivery]))
     }
 
     /// A failed send: tried again after the backoff, or dead after `Outbox.maxAttempts`.
     public func markFailed(_ delivery: DueDelivery, error: String) async throws {
-        let now = clock.now(), message = String(error.prefix(500))
-        try await database.write { db in
+        try await record(DeliveryResults(failed: [(delivery, error)]))
+    }
+
+    public func record(_ results: DeliveryResults) async throws {
+        let now = clock.now()
+        try await database.write { db in try await Self.record(db, results, now: now) }
+    }
+
+    private static func record(_ db: any SQLConnection, _ results: DeliveryResults, now: Timestamp) async throws {
+        for delivery in results.delivered {
+            try await db.execute("UPDATE deliveries SET delivered_at = ?, last_error = NULL WHERE id = ?", now, delivery.id)
+        }
+        for subscription in Set(results.delivered.map(\.subscription.id.raw)) {
+            try await db.execute("UPDATE subscriptions SET last_sent_at = ?, error = NULL WHERE id = ?", now, subscription)
+        }
+        for (delivery, error) in results.failed {
+            let message = String(error.prefix(500))
             if delivery.attempts >= Outbox.maxAttempts {
                 try await db.execute("UPDATE deliveries SET dead_at = ?, last_error = ? WHERE id = ?", now, message, delivery.id)
             } else {
