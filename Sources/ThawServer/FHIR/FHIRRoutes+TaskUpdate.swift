@@ -85,7 +85,9 @@ extension FHIRRoutes {
                 referral = try await access.setBusinessStatus(id, business, expectedVersion: referral.version)
             }
         }
-        let visible = VisibleReferral(try await access.referral(id))
+        // The answer is the Task as changed, disclosed to the caller as the read before it was: no second read.
+        var visible = VisibleReferral(current)
+        visible.referral = Disclosure.referral(referral, to: current.side, under: current.disclosedScopes ?? [])
         return FHIRResponse(visible.task, headers: [.eTag: "W/\"\(visible.referral.version)\""])
     }
 }
