@@ -70,19 +70,6 @@ extension ThawStore {
         }
     }
 
-    /// At fan-out: a referral sent to a partner with its own system is queued to go there.
-    static func queueOutbound(_ db: any SQLConnection, _ event: OutboxEvent, _ referral: Referral, now: Timestamp) async throws {
-        guard event.kind == "referral.created" || (event.kind == "referral.status-changed" && event.detail["from"] == TaskStatus.draft.rawValue),
-            referral.status == .requested, let owner = referral.ownerOrganizationId,
-            try await db.first("SELECT organization_id FROM partner_endpoints WHERE organization_id = ?", owner) != nil
-        else { return }
-        try await db.execute(
-            """
-            INSERT INTO outbound_referrals (referral_id, organization_id, state, attempts, next_attempt_at, created_at)
-            VALUES (?, ?, 'pending', 0, ?, ?) ON CONFLICT (referral_id) DO NOTHING
-            """, referral.id, owner, now, now)
-    }
-
     /// Claims referrals due to be sent to partners' systems, each with what the partner may see.
     public func claimOutbound(limit: Int = 20) async throws -> [OutboundReferral] {
         let now = clock.now()

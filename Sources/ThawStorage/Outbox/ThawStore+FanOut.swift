@@ -1,0 +1,191 @@
+import ThawCore
+
+/// What fanning out one event writes, worked out beforehand on a reader: the subscriptions that
+/// hear of it, the people told of it, and whether it goes to a partner's own system.
+struct FanOutPlan: Sendable {
+    var event: OutboxEvent
+    var subscriptions: [ID<Subscription>] = []
+    var notifications: [PlannedNotification] = []
+    var outbound: ID<Organization>?
+}
+
+struct PlannedNotification: Sendable {
+    var user: ID<User>
+    var kind: NotificationKind
+    var referral: ID<Referral>
+    var summary: String
+    var emailDue: Timestamp?
+}
+
+/// Lookups that do not change within one round of planning.
+private struct FanOutLookups {
+    var actors: [String: Actor?] = [:]
+    var names: [ID<Organization>: String] = [:]
+    var staff: [ID<Organization>: [ID<User>]] = [:]
+    var preferences: [ID<User>: [NotificationKind: EmailMode]] = [:]
+
+    mutating func actor(_ db: any SQLConnection, _ user: ID<User>, in organization: ID<Organization>) async throws -> Actor? {
+        let key = user.raw + "|" + organization.raw
+        if let known = actors[key] { return known }
+        let found = try await ThawStore.activeActor(db, user, in: organization)
+        actors[key] = found
+        return found
+    }
+
+    mutating func name(_ db: any SQLConnection, _ organization: ID<Organization>) async throws -> String {
+        if let known = names[organization] { return known }
+        let found = try await ScopedStore.organization(db, organization).name
+        names[organization] = found
+        return found
+    }
+
+    /// The people of an organisation who work referrals.
+    mutating func staff(_ db: any SQLConnection, of organization: ID<Organization>) async throws -> [ID<User>] {
+        if let known = staff[organization] { return known }
+        let found = try await db.query("SELECT \(User.columns) FROM users WHERE organization_id = ? AND active = 1", organization)
+            .map(User.init(row:)).filter { !$0.roles.isDisjoint(with: AccessPolicy.receivingRoles) }.map(\.id)
+        staff[organization] = found
+        return found
+    }
+
+    mutating func preferences(_ db: any SQLConnection, _ user: ID<User>) async throws -> [NotificationKind: EmailMode] {
+        if let known = preferences[user] { return known }
+        let found = try await ThawStore.preferences(db, user)
+        preferences[user] = found
+        return found
+    }
+}
+
+extension ThawStore {
+    /// Plans the fan-out of up to `limit` events on a reader, where it holds up no writer: who
+    /// may hear of each is decided by the same rules as reading the referral.
+    static func planFanOut(_ db: any SQLConnection, limit: Int, email: EmailSchedule?, now: Timestamp) async throws -> [FanOutPlan] {
+        let events = try await db.query(
+            """
+            SELECT id, kind, subject_type, subject_id, actor_organization_id, detail, created_at FROM outbox_events
+            WHERE fanned_out = 0 ORDER BY created_at LIMIT ?
+            """, limit
+        ).map(OutboxEvent.init(row:))
+        var lookups = FanOutLookups()
+        var plans: [FanOutPlan] = []
+        for event in events {
+            var plan = FanOutPlan(event: event)
+            if event.subjectType == "referral",
+                let referral = try await db.first("SELECT \(Referral.columns) FROM referrals WHERE id = ?", event.subjectId).map(Referral.init(row:))
+            {
+                if Outbox.taskChangeKinds.contains(event.kind) {
+                    plan.subscriptions = try await subscribers(db, referral, &lookups, now: now)
+                }
+                plan.notifications = try await people(db, event, referral, &lookups, email: email, now: now)
+                plan.outbound = try await partnerSystem(db, event, referral)
+            }
+            plans.append(plan)
+        }
+        return plans
+    }
+
+    /// Writes what the plans say, each event once: an event another worker fanned out meanwhile is skipped.
+    static func applyFanOut(_ db: any SQLConnection, _ plans: [FanOutPlan], now: Timestamp) async throws -> Int {
+        var applied = 0
+        for plan in plans {
+            guard try await db.execute("UPDATE outbox_events SET fanned_out = 1 WHERE id = ? AND fanned_out = 0", plan.event.id) == 1 else {
+                continue
+            }
+            applied += 1
+            for subscription in plan.subscriptions {
+                try await db.execute("UPDATE subscriptions SET events_since_start = events_since_start + 1 WHERE id = ?", subscription)
+                let number =
+                    try await db.first("SELECT events_since_start FROM subscriptions WHERE id = ?", subscription)?.int64("events_since_start") ?? 1
+                try await db.execute(
+                    """
+                    INSERT INTO deliveries (id, event_id, subscription_id, event_number, attempts, next_attempt_at, created_at)
+                    VALUES (?, ?, ?, ?, 0, ?, ?)
+                    ON CONFLICT (event_id, subscription_id) DO NOTHING
+                    """, IDGenerator.make("dlv", createdAt: now, as: OutboxEvent.self).raw, plan.event.id, subscription, number, now, now)
+            }
+            for notification in plan.notifications {
+                try await db.execute(
+                    """
+                    INSERT INTO notifications (id, user_id, event_id, kind, referral_id, summary, created_at, email_due_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (event_id, user_id) DO NOTHING
+                    """, IDGenerator.make("ntf", createdAt: now, as: UserNotification.self), notification.user, plan.event.id,
+                    notification.kind.rawValue, notification.referral, notification.summary, now, notification.emailDue)
+            }
+            if let organization = plan.outbound {
+                try await db.execute(
+                    """
+                    INSERT INTO outbound_referrals (referral_id, organization_id, state, attempts, next_attempt_at, created_at)
+                    VALUES (?, ?, 'pending', 0, ?, ?) ON CONFLICT (referral_id) DO NOTHING
+                    """, plan.event.subjectId, organization, now, now)
+            }
+        }
+        return applied
+    }
+
+    /// The active subscriptions of the referral's parties whose filter matches and whose
+    /// subscriber may see the referral now.
+    private static func subscribers(_ db: any SQLConnection, _ referral: Referral, _ lookups: inout FanOutLookups, now: Timestamp) async throws
+        -> [ID<Subscription>]
+    {
+        let parties = [referral.requesterOrganizationId] + (referral.ownerOrganizationId.map { [$0] } ?? [])
+        let subscriptions = try await db.query(
+            "SELECT \(Subscription.columns) FROM subscriptions WHERE organization_id IN (?, ?) AND status = 'active' AND topic = ?",
+            parties[0], parties.last ?? parties[0], Subscription.Topic.taskChanged.rawValue
+        ).map(Subscription.init(row:))
+        var hearing: [ID<Subscription>] = []
+        for subscription in subscriptions where subscription.filter.matches(referral) && (subscription.endAt.map { $0 > now } ?? true) {
+            guard let actor = try await lookups.actor(db, subscription.userId, in: subscription.organizationId),
+                (try? await ScopedStore.visibleReferral(db, referral.id, actor: actor, now: now)) != nil
+            else { continue }
+            hearing.append(subscription.id)
+        }
+        return hearing
+    }
+
+    /// The notifications a referral event makes for people (see `NotificationRules`): one per
+    /// person who may see the referral now, each queued for email as their preference for its kind says.
+    private static func people(
+        _ db: any SQLConnection, _ event: OutboxEvent, _ referral: Referral, _ lookups: inout FanOutLookups, email: EmailSchedule?, now: Timestamp
+    ) async throws -> [PlannedNotification] {
+        let audience = NotificationRules.audience(
+            kind: event.kind, detail: event.detail, byOwner: event.actorOrganizationId == referral.ownerOrganizationId,
+            hasOwner: referral.ownerOrganizationId != nil)
+        guard !audience.isEmpty else { return [] }
+        let requester = try await lookups.name(db, referral.requesterOrganizationId)
+        var owner: String?
+        if let ownerId = referral.ownerOrganizationId { owner = try await lookups.name(db, ownerId) }
+        var planned: [PlannedNotification] = []
+        for (who, kind) in audience {
+            let organization = who == .requester ? referral.requesterOrganizationId : referral.ownerOrganizationId
+            guard let organization else { continue }
+            let people = who == .requester ? [referral.requesterUserId] : try await lookups.staff(db, of: organization)
+            for person in people {
+                guard let actor = try await lookups.actor(db, person, in: organization),
+                    (try? await ScopedStore.visibleReferral(db, referral.id, actor: actor, now: now)) != nil
+                else { continue }
+                let mode = try await lookups.preferences(db, person)[kind] ?? kind.defaultMode
+                let due: Timestamp? =
+                    switch (email, mode) {
+                    case (nil, _), (_, .off): nil
+                    case (.some, .immediately): now
+                    case (.some(let schedule), .digest): schedule.nextDigest(after: now)
+                    }
+                planned.append(
+                    PlannedNotification(
+                        user: person, kind: kind, referral: referral.id,
+                        summary: NotificationRules.summary(kind, requester: requester, owner: owner), emailDue: due))
+            }
+        }
+        return planned
+    }
+
+    /// A referral sent (or sent on from a draft) to a partner with its own system goes there too.
+    private static func partnerSystem(_ db: any SQLConnection, _ event: OutboxEvent, _ referral: Referral) async throws -> ID<Organization>? {
+        guard event.kind == "referral.created" || (event.kind == "referral.status-changed" && event.detail["from"] == TaskStatus.draft.rawValue),
+            referral.status == .requested, let owner = referral.ownerOrganizationId,
+            try await db.first("SELECT organization_id FROM partner_endpoints WHERE organization_id = ?", owner) != nil
+        else { return nil }
+        return owner
+    }
+}
