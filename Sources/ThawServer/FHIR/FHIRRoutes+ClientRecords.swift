@@ -27,16 +27,6 @@ extension FHIRRoutes {
         return ID(fhir: id)
     }
 
-    /// These searches include nothing: an `_include` is refused, not ignored.
-    private func bundle(_ request: Request, _ matches: [any FHIRResource], _ parameters: FHIRSearchParameters) throws -> FHIRResponse<SearchSetBundle>
-    {
-        _ = try parameters.includes([])
-        return FHIRResponse(
-            SearchSetBundle(
-                base: base(request), matches: Array(matches.prefix(try parameters.count())), included: [], selfURL: selfURL(request),
-                nextURL: nil, timestamp: store.clock.now(), total: matches.count))
-    }
-
     @Sendable func readConsent(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRConsent> {
         try permit(context, .consent, .read)
         return FHIRResponse(FHIRConsent(try await scoped(context).consent(try context.fhirId("id")), now: store.clock.now()))
@@ -48,7 +38,7 @@ extension FHIRRoutes {
         let statuses = Set(parameters.list("status")), now = store.clock.now()
         let consents = try await scoped(context).consents(client: try patient(parameters)).map { FHIRConsent($0, now: now) }
             .filter { statuses.isEmpty || statuses.contains($0.status) }
-        return try bundle(request, consents, parameters)
+        return try onePage(request, consents, parameters)
     }
 
     @Sendable func searchConditions(_ request: Request, context: CallerContext) async throws -> FHIRResponse<SearchSetBundle> {
@@ -61,7 +51,7 @@ extension FHIRRoutes {
             return (categories.isEmpty || !codes.isDisjoint(with: categories))
                 && (clinical.isEmpty || clinical.contains(condition.clinicalStatus.coding?.first?.code ?? ""))
         }
-        return try bundle(request, needs, parameters)
+        return try onePage(request, needs, parameters)
     }
 
     @Sendable func readQuestionnaireResponse(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRQuestionnaireResponse> {
@@ -73,7 +63,7 @@ extension FHIRRoutes {
         try permit(context, .questionnaireResponse, .search)
         let parameters = try FHIRSearchParameters(request, allowed: ["patient"])
         let screenings = try await scoped(context).screenings(client: try patient(parameters)).map(FHIRQuestionnaireResponse.init)
-        return try bundle(request, screenings, parameters)
+        return try onePage(request, screenings, parameters)
     }
 
     /// An Observation's id is its screening's and the need domain's (`scr-…-housing`).
@@ -94,7 +84,7 @@ extension FHIRRoutes {
         let observations = try await scoped(context).screenings(client: try patient(parameters)).flatMap { screening in
             NeedCategory.allCases.compactMap { category in screening.answers[category].map { FHIRObservation(screening, category, $0) } }
         }
-        return try bundle(request, observations, parameters)
+        return try onePage(request, observations, parameters)
     }
 
     /// The outcomes of a client's completed referrals, as the referral's readers see them.
@@ -106,7 +96,7 @@ extension FHIRRoutes {
         search.statuses = [.completed]
         search.limit = try parameters.count()
         let page = try await scoped(context).searchReferrals(search)
-        return try bundle(request, page.items.compactMap(\.procedure), parameters)
+        return try onePage(request, page.items.compactMap(\.procedure), parameters)
     }
 
     @Sendable func readPractitionerRole(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRPractitionerRole> {
@@ -127,6 +117,6 @@ extension FHIRRoutes {
         let users = try await store.users(in: organization, by: context.actor)
             .filter { roles.isEmpty || !roles.isDisjoint(with: $0.roles.map(\.rawValue)) }
             .filter { user in (try? parameters.single("active")).flatMap { $0 }.map { Bool($0) == user.active } ?? true }
-        return try bundle(request, users.map(FHIRPractitionerRole.init), parameters)
+        return try onePage(request, users.map(FHIRPractitionerRole.init), parameters)
     }
 }

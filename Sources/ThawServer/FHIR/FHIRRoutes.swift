@@ -52,6 +52,16 @@ struct FHIRRoutes {
 
     func scoped(_ context: CallerContext) -> ScopedStore { store.scoped(to: context.actor) }
 
+    /// The answer of a search whose matches all fit one page and that includes nothing: the first
+    /// `_count` of them with their total; an `_include` is refused, not ignored.
+    func onePage(_ request: Request, _ matches: [any FHIRResource], _ parameters: FHIRSearchParameters) throws -> FHIRResponse<SearchSetBundle> {
+        _ = try parameters.includes([])
+        return FHIRResponse(
+            SearchSetBundle(
+                base: base(request), matches: Array(matches.prefix(try parameters.count())), included: [], selfURL: selfURL(request),
+                nextURL: nil, timestamp: store.clock.now(), total: matches.count))
+    }
+
     /// A system's SMART token must have been granted this interaction on this type; a person's
     /// token or session is limited by their role alone (and both by consent and organisation).
     func permit(_ context: CallerContext, _ type: FHIRResourceType, _ interaction: AccessScopes.Interaction) throws {
@@ -269,11 +279,7 @@ extension FHIRRoutes {
         let matches = try await store.organizations().filter { organization in
             (ids.isEmpty || ids.contains(organization.id.raw)) && (name.map { organization.name.lowercased().hasPrefix($0) } ?? true)
         }
-        return FHIRResponse(
-            SearchSetBundle(
-                base: base(request), matches: matches.prefix(try parameters.count()).map(FHIROrganization.init), included: [],
-                selfURL: selfURL(request), nextURL: nil, timestamp: store.clock.now(),
-                total: matches.count))
+        return try onePage(request, matches.map(FHIROrganization.init), parameters)
     }
 
     @Sendable func readService(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRHealthcareService> {
@@ -300,11 +306,7 @@ extension FHIRRoutes {
         }
         let ids = Set(parameters.list("_id").map { $0.replacingOccurrences(of: "-", with: "_") })
         let matches = try await store.searchServices(search).filter { ids.isEmpty || ids.contains($0.id.raw) }
-        return FHIRResponse(
-            SearchSetBundle(
-                base: base(request), matches: matches.prefix(try parameters.count()).map(FHIRHealthcareService.init),
-                included: [], selfURL: selfURL(request), nextURL: nil,
-                timestamp: store.clock.now(), total: matches.count))
+        return try onePage(request, matches.map(FHIRHealthcareService.init), parameters)
     }
 }
 

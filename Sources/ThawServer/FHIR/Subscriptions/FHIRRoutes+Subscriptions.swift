@@ -73,10 +73,7 @@ extension FHIRRoutes {
         let parameters = try FHIRSearchParameters(request, allowed: ["_id"])
         let ids = Set(parameters.list("_id"))
         let mine = try await scoped(context).subscriptions().map(FHIRSubscription.init).filter { ids.isEmpty || ids.contains($0.id) }
-        return FHIRResponse(
-            SearchSetBundle(
-                base: base(request), matches: mine, included: [], selfURL: selfURL(request), nextURL: nil, timestamp: store.clock.now(),
-                total: mine.count))
+        return try onePage(request, mine, parameters)
     }
 
     @Sendable func deleteSubscription(_ request: Request, context: CallerContext) async throws -> HTTPResponse.Status {
