@@ -7,6 +7,11 @@ public enum NotificationKind: String, Codable, Sendable, CaseIterable {
     case referralCancelled = "referral-cancelled"
     case message
     case responseOverdue = "response-overdue"
+    case followUpDue = "follow-up-due"
+    case commitmentDue = "commitment-due"
+    case feedbackDue = "feedback-due"
+    case fundingAlert = "funding-alert"
+    case surveyOpen = "survey-open"
 
     /// The kind in a sentence, for the preferences page.
     public var title: String {
@@ -18,10 +23,45 @@ public enum NotificationKind: String, Codable, Sendable, CaseIterable {
         case .referralCancelled: "A referral to your organisation is cancelled"
         case .message: "A message on a referral"
         case .responseOverdue: "A referral you sent has had no first response in time"
+        case .followUpDue: "A referral you sent is due for follow-up"
+        case .commitmentDue: "A commitment your organisation made is due soon"
+        case .feedbackDue: "Your organisation's feedback on a consultation is due soon"
+        case .fundingAlert: "A joint funding agreement is nearing its end"
+        case .surveyOpen: "A partnership pulse survey is open for you"
         }
     }
 
-    public var defaultMode: EmailMode { self == .message ? .digest : .immediately }
+    /// Reminders that come due are gathered into the daily digest by default; what a partner
+    /// did comes at once, except messages, which may be many.
+    public var defaultMode: EmailMode {
+        switch self {
+        case .message, .followUpDue, .feedbackDue, .fundingAlert, .surveyOpen: .digest
+        default: .immediately
+        }
+    }
+
+    /// Whether someone with these roles can be told of this kind (what their preferences page offers).
+    public func concerns(_ roles: Set<Role>) -> Bool {
+        switch self {
+        case .newReferral, .referralCancelled, .message: !roles.isDisjoint(with: AccessPolicy.receivingRoles)
+        case .referralAccepted, .referralDeclined, .referralCompleted, .responseOverdue, .followUpDue:
+            !roles.isDisjoint(with: AccessPolicy.referringRoles)
+        case .commitmentDue, .feedbackDue, .fundingAlert: roles.contains(.partnershipLead)
+        case .surveyOpen: true
+        }
+    }
+}
+
+/// What a notification is about, and so where its link goes.
+public struct NotificationSubject: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case referral, commitment, consultation, funding, survey
+    }
+    public var type: Kind
+    public var id: String
+
+    public init(_ type: Kind, _ id: String) { self.type = type; self.id = id }
+    public static func referral(_ id: ID<Referral>) -> Self { .init(.referral, id.raw) }
 }
 
 public enum EmailMode: String, Codable, Sendable, CaseIterable {
@@ -33,14 +73,18 @@ public enum EmailMode: String, Codable, Sendable, CaseIterable {
 public struct UserNotification: Codable, Sendable, Equatable {
     public var id: ID<UserNotification>
     public var kind: NotificationKind
-    public var referralId: ID<Referral>
+    public var subject: NotificationSubject
+    /// The referral, where the notification is about one.
+    public var referralId: ID<Referral>?
     public var summary: String
     public var createdAt: Timestamp
     public var readAt: Timestamp?
 
-    public init(id: ID<UserNotification>, kind: NotificationKind, referralId: ID<Referral>, summary: String, createdAt: Timestamp, readAt: Timestamp?)
-    {
-        self.id = id; self.kind = kind; self.referralId = referralId; self.summary = summary; self.createdAt = createdAt; self.readAt = readAt
+    public init(
+        id: ID<UserNotification>, kind: NotificationKind, subject: NotificationSubject, summary: String, createdAt: Timestamp, readAt: Timestamp?
+    ) {
+        self.id = id; self.kind = kind; self.subject = subject; self.summary = summary; self.createdAt = createdAt; self.readAt = readAt
+        self.referralId = subject.type == .referral ? ID(subject.id) : nil
     }
 }
 
@@ -92,6 +136,8 @@ public enum NotificationRules {
         case .referralCancelled: return "\(requester) cancelled a referral to \(owner)."
         case .message: return "A new message on a referral between \(requester) and \(owner)."
         case .responseOverdue: return "\(owner) has not yet responded to a referral from \(requester), and the first response is overdue."
+        case .followUpDue: return "A referral from \(requester) to \(owner) is due for follow-up."
+        default: return "An update on a referral between \(requester) and \(owner)."
         }
     }
 }

@@ -30,7 +30,8 @@ public func buildApplication(
     var logger = logger ?? Logger(label: "thaw")
     logger.logLevel = configuration.logLevel
     let router = buildRouter(configuration: configuration, store: store)
-    let sweeper = DeadlineSweeper(store: store, interval: .seconds(configuration.deadlineSweepSeconds), logger: logger)
+    let sweeper = DeadlineSweeper(
+        store: store, interval: .seconds(configuration.deadlineSweepSeconds), logger: logger, email: configuration.emailSchedule)
     let limits = configuration.connections
     let registry = ConnectionRegistry(limit: limits.maxConnections)
     let bodyTimeout = TimeAmount.nanoseconds(Int64(limits.idleTimeout / .nanoseconds(1)))
@@ -47,7 +48,7 @@ public func buildApplication(
 /// The background work: the outbox's deliveries, and email where SMTP is configured.
 private func services(_ configuration: ServerConfiguration, store: ThawStore, logger: Logger) -> [any ServiceLifecycle.Service] {
     let poll = Duration.milliseconds(configuration.outboxPollMilliseconds)
-    let email = configuration.smtp.map { _ in EmailSchedule(digestHourUTC: configuration.digestHourUTC) }
+    let email = configuration.emailSchedule
     var services: [any ServiceLifecycle.Service] = [
         OutboxWorker(store: store, fhirBase: configuration.baseURL + "/fhir", poll: poll, logger: logger, email: email)
     ]

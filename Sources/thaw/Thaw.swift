@@ -61,6 +61,8 @@ struct ServerOptions: ParsableArguments {
     var smtp: String?
     @Option(help: "The hour (UTC) the daily digest email goes out.") var digestHour = 12
     @Option(help: "Seconds between reads of partners' own systems for the referrals sent there.") var partnerFollowSeconds: Int64 = 15
+    @Option(help: "Seconds between sweeps for what has come due: missed commitments, overdue first responses, reminders.")
+    var deadlineSweepSeconds: Int64 = 600
 
     /// The server's configuration from these options. The process's limit on open files
     /// is raised to its hard limit first, and the connection limit kept well below it,
@@ -87,6 +89,8 @@ struct ServerOptions: ParsableArguments {
         configuration.digestHourUTC = digestHour
         guard partnerFollowSeconds >= 1 else { throw ValidationError("--partner-follow-seconds is at least 1") }
         configuration.partnerFollowSeconds = partnerFollowSeconds
+        guard deadlineSweepSeconds >= 1 else { throw ValidationError("--deadline-sweep-seconds is at least 1") }
+        configuration.deadlineSweepSeconds = deadlineSweepSeconds
         return configuration
     }
 }

@@ -2,6 +2,7 @@
 authentication: a partner hears of a new referral at once, the email carries no client data,
 its one-click link turns email off without signing in, and every notification is also in the
 person's list in the web app and the API."""
+import datetime
 import email
 import email.policy
 import ssl
@@ -63,11 +64,12 @@ def mail(thaw_bin, tmp_path_factory):
     db = str(work / "demo.sqlite")
     smtp = f"smtp://thaw:s3cret-pass@localhost:{port}?from=thaw@demo.test&ca={cert}"
     try:
-        with demo_server(thaw_bin, db, "--smtp", smtp) as base:
+        with demo_server(thaw_bin, db, "--smtp", smtp, "--deadline-sweep-seconds", "1") as base:
             def token(address):
                 return run(thaw_bin, "token", "create", "--database", db, "--email", address).stdout.split()[-1]
 
-            tokens = {"clinic": token("navigator@riverside-fht.demo"), "food": token("staff@goodneighbour.demo")}
+            tokens = {"clinic": token("navigator@riverside-fht.demo"), "food": token("staff@goodneighbour.demo"),
+                      "lead": token("lead@riverside-pcn.demo")}
             organizations = {e["resource"]["name"]: e["resource"]["id"] for e in requests.get(
                 base + "/fhir/Organization?_count=50", headers={"Authorization": f"Bearer {tokens['clinic']}"}).json()["entry"]}
             yield base, tokens, organizations, inbox
@@ -81,7 +83,8 @@ def text_of(message):
 
 def test_a_partner_is_emailed_of_a_new_referral_without_client_data(mail):
     base, tokens, orgs, inbox = mail
-    assert not inbox.messages, "the demo's history is not emailed when it starts"
+    # The demo's history is not emailed when it starts; only reminders of what is coming due may be.
+    assert {m[1]["Subject"] for m in inbox.messages} <= {"Thaw: a commitment is due soon"}
     made = locations(post_bundle(base, tokens["clinic"], ig_referral(orgs["Good Neighbour Food Bank"], "mail-1", "mrn-mail-1")))
     referral = made["Task"]["location"].split("/")[1].replace("-", "_", 1)
     recipients, message, authenticated, encrypted = inbox.wait_for("staff@goodneighbour.demo")[0]
@@ -144,3 +147,27 @@ def test_the_referrer_chooses_digest_and_hears_nothing_at_once(mail):
     time.sleep(1)
     assert not inbox.to("navigator@riverside-fht.demo"), "a digest choice is not emailed at once"
     assert requests.post(base + "/api/v1/notification-preferences", json={}, headers=headers).status_code in (404, 405)
+
+
+def test_a_partnership_lead_is_reminded_of_a_commitment_coming_due_without_its_words(mail):
+    base, tokens, orgs, inbox = mail
+    headers = {"Authorization": f"Bearer {tokens['lead']}"}
+    before = len(inbox.to("lead@riverside-pcn.demo"))
+    tomorrow = (datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=1)).isoformat()
+    made = requests.post(base + "/api/v1/commitments", headers=headers, json={
+        "toOrganizationId": orgs["Good Neighbour Food Bank"].replace("-", "_", 1), "what": "Send the winter hamper schedule",
+        "context": "meeting", "dueOn": tomorrow})
+    assert made.status_code == 201, made.text
+    message = inbox.wait_for("lead@riverside-pcn.demo", before + 1)[-1][1]
+    body = text_of(message)
+    assert message["Subject"] == "Thaw: a commitment is due soon"
+    assert f"made to Good Neighbour Food Bank is due on {tomorrow}." in body and "/partnership/commitments" in body
+    assert "hamper" not in body.lower()  # what was promised stays in Thaw
+
+    # Once: the sweep runs each second, and nothing more about it arrives.
+    time.sleep(3)
+    again = [m for m in inbox.to("lead@riverside-pcn.demo")[before:] if tomorrow in text_of(m[1]) and "Good Neighbour" in text_of(m[1])]
+    assert len(again) == 1
+    listed = requests.get(base + "/api/v1/notifications", headers=headers).json()
+    mine = [n for n in listed["items"] if n["kind"] == "commitment-due" and n["subject"] == {"type": "commitment", "id": made.json()["id"]}]
+    assert len(mine) == 1 and "referralId" not in mine[0]

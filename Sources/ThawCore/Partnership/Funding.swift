@@ -38,10 +38,16 @@ public struct FundingAgreement: Codable, Sendable, Equatable {
     /// (an agreement already renewed raises none).
     public func alert(on today: CalendarDate) -> Int? {
         guard renewal != .renewed else { return nil }
-        let days = daysToExpiry(from: today)
-        guard days >= 0 else { return nil }
-        return [30, 90, 180].first { days <= $0 }
+        return Self.alert(daysToExpiry: daysToExpiry(from: today))
     }
+
+    /// The threshold an agreement ending in `days` has reached: 180, 90 or 30 (none once expired).
+    public static func alert(daysToExpiry days: Int) -> Int? {
+        guard days >= 0 else { return nil }
+        return alertThresholds.first { days <= $0 }
+    }
+
+    public static let alertThresholds = [30, 90, 180]
 }
 
 public struct NewFundingAgreement: Codable, Sendable {

@@ -51,12 +51,12 @@ enum NotificationEmail {
     static func message(_ batch: EmailBatch, baseURL: String) -> EmailMessage {
         let preferences = baseURL + WebPath.emailPreferences(batch.linkToken)
         let lines = batch.notifications.map { notification in
-            "- \(notification.summary)\n  \(baseURL)\(WebPath.referral(notification.referralId))"
+            "- \(notification.summary)\n  \(baseURL)\(WebPath.subject(notification.subject))"
         }
         let subject =
             batch.notifications.count == 1
             ? "Thaw: " + (batch.notifications.first?.kind.subjectLine ?? "an update")
-            : "Thaw: \(batch.notifications.count) updates on referrals"
+            : "Thaw: \(batch.notifications.count) updates"
         let body = """
             Hello \(batch.user.displayName),
 
@@ -79,6 +79,11 @@ extension NotificationKind {
         case .referralCancelled: "a referral was cancelled"
         case .message: "a new message on a referral"
         case .responseOverdue: "a first response is overdue"
+        case .followUpDue: "a referral is due for follow-up"
+        case .commitmentDue: "a commitment is due soon"
+        case .feedbackDue: "feedback on a consultation is due soon"
+        case .fundingAlert: "joint funding is nearing its end"
+        case .surveyOpen: "a partnership pulse survey is open"
         }
     }
 }

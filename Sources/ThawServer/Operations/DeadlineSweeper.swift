@@ -6,11 +6,15 @@ import ThawStorage
 /// a schedule, so the ledger (and the climate's follow-through and
 /// responsiveness) records them even when nobody opens a list. Commitment
 /// lists also sweep before they read; this makes the record independent of
-/// anyone looking. Each tick also forgets sign-in failures whose window has passed.
+/// anyone looking. Each tick also makes the reminders that have come due (follow-ups,
+/// commitments, consultation feedback, funding, surveys) and forgets sign-in failures whose
+/// window has passed.
 struct DeadlineSweeper: Service {
     let store: ThawStore
     let interval: Duration
     let logger: Logger
+    /// When reminders are emailed; nil without SMTP (they still reach the notification list).
+    var email: EmailSchedule?
 
     func run() async throws {
         // Ends at once on graceful shutdown (SIGTERM), between sweeps or during the wait:
@@ -20,6 +24,8 @@ struct DeadlineSweeper: Service {
                 do {
                     let swept = try await store.sweepDeadlines()
                     try await store.forgetExpiredSignInFailures()
+                    let reminded = try await store.remind(email: email)
+                    if reminded > 0 { logger.info("reminders made", metadata: ["notifications": .stringConvertible(reminded)]) }
                     if swept.missedCommitments + swept.overdueResponses > 0 {
                         logger.info(
                             "deadlines swept",

@@ -1,4 +1,5 @@
 import Logging
+import ThawStorage
 import ThawCore
 
 /// Everything the server needs to know, passed in as a value; handlers never
@@ -13,7 +14,7 @@ public struct ServerConfiguration: Sendable {
     public var sessionLifetimeSeconds: Int64
     public var maxBodyBytes: Int
     public var logLevel: Logger.Level
-    /// How often the deadline sweep runs (missed commitments, overdue first responses).
+    /// How often the deadline sweep runs (missed commitments, overdue first responses, reminders).
     public var deadlineSweepSeconds: Int64 = 600
     /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (for sign-in throttling).
     public var trustedProxies: Set<String> = []
@@ -24,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     public var smtp: SMTPConfiguration?
     /// The hour (UTC) of the daily digest email.
     public var digestHourUTC = 12
+    /// When notifications are emailed: nil where there is no SMTP server.
+    var emailSchedule: EmailSchedule? { smtp.map { _ in EmailSchedule(digestHourUTC: digestHourUTC) } }
     /// How often the Tasks of referrals sent to partners' own systems are read there for changes.
     public var partnerFollowSeconds: Int64 = 15
     /// How often the outbox worker looks for events and deliveries due when it found none last time.

@@ -28,6 +28,15 @@ enum WebPath {
     static func newReferral(_ id: ID<Client>) -> String { "/clients/\(id.raw)/referrals/new" }
     static func referral(_ id: ID<Referral>) -> String { "/referrals/\(id.raw)" }
     static func notification(_ id: ID<UserNotification>) -> String { "/notifications/\(id.raw)" }
+    /// Where a notification leads: the referral, the consultation, or the list its subject is on.
+    static func subject(_ subject: NotificationSubject) -> String {
+        switch subject.type {
+        case .referral: referral(ID(subject.id))
+        case .consultation: consultation(ID(subject.id))
+        case .commitment: commitments
+        case .funding, .survey: partnership
+        }
+    }
     /// An email's own link to its recipient's email preferences; the token is the only key.
     static func emailPreferences(_ token: String) -> String { "/email-preferences/\(token)" }
     static func organization(_ id: ID<Organization>) -> String { "/admin/organizations/\(id.raw)" }

@@ -19,7 +19,7 @@ extension WebRoutes {
         let scoped = try scoped(context)
         let view = NotificationsView(
             list: try await scoped.notifications(), preferences: try await scoped.notificationPreferences(),
-            emailEnabled: configuration.smtp != nil, csrf: context.csrfToken)
+            roles: scoped.actor.roles, emailEnabled: configuration.smtp != nil, csrf: context.csrfToken)
         return WebPage.response(layout("Notifications", context, section: "notifications", notice: notice(request)).render(view.render()))
     }
 
@@ -42,8 +42,8 @@ extension WebRoutes {
 
     /// Opens what a notification is about, marking it read.
     @Sendable func openNotification(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let referral = try await scoped(context).openNotification(try context.id("notificationId"))
-        return WebPage.redirect(to: WebPath.referral(referral))
+        let subject = try await scoped(context).openNotification(try context.id("notificationId"))
+        return WebPage.redirect(to: WebPath.subject(subject))
     }
 
     @Sendable func emailPreferencesPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
@@ -51,7 +51,7 @@ extension WebRoutes {
         let (user, preferences) = try await store.emailLinkPreferences(token)
         let view = """
             <h1>What Thaw emails \(user.displayName)</h1>
-            \(EmailPreferencesForm(preferences: preferences, action: WebPath.emailPreferences(token), csrf: nil).render())
+            \(EmailPreferencesForm(preferences: preferences, roles: user.roles, action: WebPath.emailPreferences(token), csrf: nil).render())
             """ as HTML
         return WebPage.response(layout("Email preferences", context, notice: notice(request)).render(view))
     }

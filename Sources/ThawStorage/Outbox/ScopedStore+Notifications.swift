@@ -1,12 +1,14 @@
 import ThawCore
 
 extension UserNotification {
-    static let columns = "id, kind, referral_id, summary, created_at, read_at"
+    static let columns = "id, kind, subject_type, subject_id, summary, created_at, read_at"
 
     init?(row: SQLRow) {
-        guard let kind = NotificationKind(rawValue: row.string("kind")) else { return nil }
+        guard let kind = NotificationKind(rawValue: row.string("kind")),
+            let subjectType = NotificationSubject.Kind(rawValue: row.string("subject_type"))
+        else { return nil }
         self.init(
-            id: row.id("id"), kind: kind, referralId: row.id("referral_id"), summary: row.string("summary"),
+            id: row.id("id"), kind: kind, subject: NotificationSubject(subjectType, row.string("subject_id")), summary: row.string("summary"),
             createdAt: row.timestamp("created_at"), readAt: row.optionalTimestamp("read_at"))
     }
 }
@@ -47,15 +49,18 @@ extension ScopedStore {
         }
     }
 
-    /// Opens one of the actor's notifications: marks it read and says which referral it is about.
-    public func openNotification(_ id: ID<UserNotification>) async throws -> ID<Referral> {
+    /// Opens one of the actor's notifications: marks it read and says what it is about.
+    public func openNotification(_ id: ID<UserNotification>) async throws -> NotificationSubject {
         let actor = self.actor, now = now()
         return try await database.write { db in
-            guard let row = try await db.first("SELECT referral_id FROM notifications WHERE id = ? AND user_id = ?", id, actor.userId) else {
+            guard
+                let row = try await db.first("SELECT subject_type, subject_id FROM notifications WHERE id = ? AND user_id = ?", id, actor.userId),
+                let type = NotificationSubject.Kind(rawValue: row.string("subject_type"))
+            else {
                 throw ThawError.notFound("notification \(id)")
             }
             try await db.execute("UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL", now, id)
-            return row.id("referral_id")
+            return NotificationSubject(type, row.string("subject_id"))
         }
     }
 

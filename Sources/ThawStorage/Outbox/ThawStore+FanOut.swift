@@ -9,19 +9,44 @@ struct FanOutPlan: Sendable {
     var outbound: ID<Organization>?
 }
 
+/// A notification for one person, with when it is due to be emailed (nil: not emailed).
 struct PlannedNotification: Sendable {
     var user: ID<User>
     var kind: NotificationKind
-    var referral: ID<Referral>
+    var subject: NotificationSubject
     var summary: String
     var emailDue: Timestamp?
+
+    /// Writes it as heard of through `eventId`: a person hears of one event once.
+    @discardableResult
+    func insert(_ db: any SQLConnection, eventId: String, now: Timestamp) async throws -> Int {
+        try await db.execute(
+            """
+            INSERT INTO notifications (id, user_id, event_id, kind, subject_type, subject_id, summary, created_at, email_due_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (event_id, user_id) DO NOTHING
+            """, IDGenerator.make("ntf", createdAt: now, as: UserNotification.self), user, eventId, kind.rawValue, subject.type.rawValue,
+            subject.id, summary, now, emailDue)
+    }
+}
+
+extension EmailSchedule? {
+    /// When a notification is emailed under a person's choice for its kind: at once, at the next
+    /// digest, or never (and never where the server has no SMTP).
+    func emailDue(_ mode: EmailMode, now: Timestamp) -> Timestamp? {
+        switch (self, mode) {
+        case (nil, _), (_, .off): nil
+        case (.some, .immediately): now
+        case (.some(let schedule), .digest): schedule.nextDigest(after: now)
+        }
+    }
 }
 
 /// Lookups that do not change within one round of planning.
-private struct FanOutLookups {
+struct FanOutLookups {
     var actors: [String: Actor?] = [:]
     var names: [ID<Organization>: String] = [:]
-    var staff: [ID<Organization>: [ID<User>]] = [:]
+    var staff: [ID<Organization>: [User]] = [:]
     var preferences: [ID<User>: [NotificationKind: EmailMode]] = [:]
 
     mutating func actor(_ db: any SQLConnection, _ user: ID<User>, in organization: ID<Organization>) async throws -> Actor? {
@@ -39,13 +64,17 @@ private struct FanOutLookups {
         return found
     }
 
-    /// The people of an organisation who work referrals.
-    mutating func staff(_ db: any SQLConnection, of organization: ID<Organization>) async throws -> [ID<User>] {
-        if let known = staff[organization] { return known }
-        let found = try await db.query("SELECT \(User.columns) FROM users WHERE organization_id = ? AND active = 1", organization)
-            .map(User.init(row:)).filter { !$0.roles.isDisjoint(with: AccessPolicy.receivingRoles) }.map(\.id)
-        staff[organization] = found
-        return found
+    /// The active people of an organisation with any of `roles` (nil: everyone).
+    mutating func people(_ db: any SQLConnection, of organization: ID<Organization>, withAny roles: Set<Role>?) async throws -> [ID<User>] {
+        let everyone: [User]
+        if let known = staff[organization] {
+            everyone = known
+        } else {
+            everyone = try await db.query("SELECT \(User.columns) FROM users WHERE organization_id = ? AND active = 1", organization)
+                .map(User.init(row:))
+            staff[organization] = everyone
+        }
+        return everyone.filter { user in roles.map { !user.roles.isDisjoint(with: $0) } ?? true }.map(\.id)
     }
 
     mutating func preferences(_ db: any SQLConnection, _ user: ID<User>) async throws -> [NotificationKind: EmailMode] {
@@ -104,13 +133,7 @@ extension ThawStore {
                     """, IDGenerator.make("dlv", createdAt: now, as: OutboxEvent.self).raw, plan.event.id, subscription, number, now, now)
             }
             for notification in plan.notifications {
-                try await db.execute(
-                    """
-                    INSERT INTO notifications (id, user_id, event_id, kind, referral_id, summary, created_at, email_due_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (event_id, user_id) DO NOTHING
-                    """, IDGenerator.make("ntf", createdAt: now, as: UserNotification.self), notification.user, plan.event.id,
-                    notification.kind.rawValue, notification.referral, notification.summary, now, notification.emailDue)
+                try await notification.insert(db, eventId: plan.event.id.raw, now: now)
             }
             if let organization = plan.outbound {
                 try await db.execute(
@@ -159,22 +182,18 @@ extension ThawStore {
         for (who, kind) in audience {
             let organization = who == .requester ? referral.requesterOrganizationId : referral.ownerOrganizationId
             guard let organization else { continue }
-            let people = who == .requester ? [referral.requesterUserId] : try await lookups.staff(db, of: organization)
+            let people =
+                who == .requester
+                ? [referral.requesterUserId] : try await lookups.people(db, of: organization, withAny: AccessPolicy.receivingRoles)
             for person in people {
                 guard let actor = try await lookups.actor(db, person, in: organization),
                     (try? await ScopedStore.visibleReferral(db, referral.id, actor: actor, now: now)) != nil
                 else { continue }
                 let mode = try await lookups.preferences(db, person)[kind] ?? kind.defaultMode
-                let due: Timestamp? =
-                    switch (email, mode) {
-                    case (nil, _), (_, .off): nil
-                    case (.some, .immediately): now
-                    case (.some(let schedule), .digest): schedule.nextDigest(after: now)
-                    }
                 planned.append(
                     PlannedNotification(
-                        user: person, kind: kind, referral: referral.id,
-                        summary: NotificationRules.summary(kind, requester: requester, owner: owner), emailDue: due))
+                        user: person, kind: kind, subject: .referral(referral.id),
+                        summary: NotificationRules.summary(kind, requester: requester, owner: owner), emailDue: email.emailDue(mode, now: now)))
             }
         }
         return planned

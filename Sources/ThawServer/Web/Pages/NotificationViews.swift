@@ -6,6 +6,7 @@ import ThawStorage
 struct NotificationsView {
     var list: NotificationList
     var preferences: [NotificationKind: EmailMode]
+    var roles: Set<Role>
     var emailEnabled: Bool
     var csrf: String?
 
@@ -19,7 +20,7 @@ struct NotificationsView {
         }
         let body: HTML =
             list.items.isEmpty
-            ? HTML(raw: "<p>Nothing yet. You will see here what happens to the referrals you send and receive.</p>")
+            ? HTML(raw: "<p>Nothing yet. You will see here what happens to the referrals you send and receive, and what comes due.</p>")
             : "<ul class=\"notifications\">\(items)</ul>"
         let markAll: HTML =
             list.unread > 0
@@ -33,21 +34,23 @@ struct NotificationsView {
             <section aria-labelledby="list-heading"><h2 id="list-heading">\(list.unread) unread</h2>\(markAll)\(body)</section>
             <section class="panel" aria-labelledby="email-heading"><h2 id="email-heading">Email</h2>
             \(emailEnabled ? .empty : HTML(raw: "<p class=\"hint\">This server sends no email yet; your choices apply once it does.</p>"))
-            \(EmailPreferencesForm(preferences: preferences, action: WebPath.notifications, csrf: csrf).render())
+            \(EmailPreferencesForm(preferences: preferences, roles: roles, action: WebPath.notifications, csrf: csrf).render())
             </section></div>
             """
     }
 }
 
-/// One choice per kind of notification: at once, in the daily digest, or not at all. No
-/// client data is ever emailed: what happened, between which organisations, and a link.
+/// One choice per kind of notification the person's roles can bring them: at once, in the daily
+/// digest, or not at all. No client data is ever emailed: what happened, between which
+/// organisations, and a link.
 struct EmailPreferencesForm {
     var preferences: [NotificationKind: EmailMode]
+    var roles: Set<Role>
     var action: String
     var csrf: String?
 
     func render() -> HTML {
-        let rows = NotificationKind.allCases.map { kind -> HTML in
+        let rows = NotificationKind.allCases.filter { $0.concerns(roles) }.map { kind -> HTML in
             let current = preferences[kind] ?? kind.defaultMode
             let options = EmailMode.allCases.map { mode -> HTML in
                 """
