@@ -55,6 +55,22 @@ def test_the_holder_reads_the_clients_records_and_a_partner_reads_none(demo):
     assert get(base, tokens["navigator"], "Consent").status_code == 400  # a client-record search names its patient
     assert get(base, tokens["navigator"], f"Consent?patient={patient}&_include=Consent:patient").status_code == 400
 
+    # Paged by _count: following each next link gives every record once, as the total says.
+    kind = max(records, key=lambda k: len(records[k]))
+    assert len(records[kind]) >= 2, records
+    page = get(base, tokens["navigator"], f"{kind}?patient={patient}&_count=1").json()
+    paged, pages = [], 0
+    while True:
+        pages += 1
+        assert page["total"] == len(records[kind]) and len(page.get("entry", [])) == 1
+        paged += [e["resource"]["id"] for e in page["entry"]]
+        following = [link["url"] for link in page["link"] if link["relation"] == "next"]
+        if not following:
+            break
+        page = requests.get(following[0], headers={"Authorization": f"Bearer {tokens['navigator']}"}).json()
+    assert paged == [r["id"] for r in records[kind]] and pages == len(records[kind])
+    assert get(base, tokens["navigator"], f"{kind}?patient={patient}&_cursor=-1").status_code == 400
+
 
 def test_history_patch_and_a_recorded_procedure_close_the_loop(demo):
     base, tokens = demo

@@ -162,3 +162,83 @@ def test_a_partner_cannot_send_a_referral_for_a_client_it_does_not_hold(network)
     answer = post_bundle(base, tokens["housing"], bundle)
     assert answer.status_code in (403, 422), answer.text
     assert answer.json()["resourceType"] == "OperationOutcome"
+
+
+def post(base, token, resource):
+    return requests.post(f"{base}/fhir/{resource['resourceType']}", data=json.dumps(resource),
+                         headers={"Authorization": f"Bearer {token}", "Content-Type": FHIR_JSON})
+
+
+def test_a_source_posts_the_patient_needs_and_consent_first_then_a_referral_that_references_them(network):
+    base, tokens, orgs = network
+    food = orgs["Good Neighbour Food Bank"]
+    patient = example("Patient-pat-53234")
+    patient["identifier"][0]["value"] = "mrn-first-1"
+    made = post(base, tokens["clinic"], patient)
+    assert made.status_code == 201, made.text
+    patient_id = made.json()["id"]
+    assert made.headers["Location"].endswith(f"/Patient/{patient_id}") and made.json()["name"][0]["family"] == "BAXTER"
+    # Posted again, the identifier finds the same client: 200, nothing registered twice.
+    again = post(base, tokens["clinic"], patient)
+    assert again.status_code == 200 and again.json()["id"] == patient_id
+
+    condition = example("Condition-SDOHCC-ConditionFoodInsecurityExample")
+    condition["subject"] = {"reference": f"Patient/{patient_id}"}
+    need = post(base, tokens["clinic"], condition)
+    assert need.status_code == 201, need.text
+    assert post(base, tokens["clinic"], condition).json()["id"] == need.json()["id"]  # its active need of that category
+
+    consent = example("Consent-SDOHCC-ConsentInformationDisclosureExample")
+    consent["patient"] = {"reference": f"Patient/{patient_id}"}
+    consent["provision"] = {"type": "permit", "actor": [{"reference": {"reference": f"Organization/{food}"}}]}
+    recorded = post(base, tokens["clinic"], consent)
+    assert recorded.status_code == 201, recorded.text
+    assert_valid([made.json(), need.json(), recorded.json()])
+
+    # The referral itself: only the Task and its ServiceRequest, naming what was posted.
+    bundle = ig_referral(food, "emr-first-1")
+    bundle["entry"] = [e for e in bundle["entry"] if e["resource"]["resourceType"] in ("Task", "ServiceRequest")]
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        for key in ("subject", "for"):
+            if key in resource:
+                resource[key] = {"reference": f"Patient/{patient_id}"}
+        if resource["resourceType"] == "ServiceRequest":
+            resource["reasonReference"] = [{"reference": f"Condition/{need.json()['id']}"}]
+            resource.pop("supportingInfo", None)
+        if resource["resourceType"] == "Task":
+            resource["focus"] = {"reference": next(e["fullUrl"] for e in bundle["entry"]
+                                                   if e["resource"]["resourceType"] == "ServiceRequest")}
+    answer = post_bundle(base, tokens["clinic"], bundle)
+    assert answer.status_code == 200, answer.text
+    task_id = locations(answer)["Task"]["location"].split("/")[1]
+    seen = requests.get(f"{base}/fhir/Task?_id={task_id}&_include=Task:focus",
+                        headers={"Authorization": f"Bearer {tokens['food']}"}).json()
+    request = next(e["resource"] for e in seen["entry"] if e["resource"]["resourceType"] == "ServiceRequest")
+    assert request["subject"]["reference"] == f"Patient/{patient_id}"
+    assert request["reasonReference"] == [{"reference": f"Condition/{need.json()['id']}"}]
+
+
+def test_a_resource_posted_alone_is_refused_naming_its_element(network):
+    base, tokens, orgs = network
+    nameless = example("Patient-pat-53234")
+    del nameless["name"]
+    refused = post(base, tokens["clinic"], nameless)
+    assert refused.status_code == 422 and refused.json()["issue"][0]["expression"] == ["Patient.name"], refused.text
+
+    wrong_type = requests.post(f"{base}/fhir/Patient", data=json.dumps(example("Condition-SDOHCC-ConditionFoodInsecurityExample")),
+                               headers={"Authorization": f"Bearer {tokens['clinic']}", "Content-Type": FHIR_JSON})
+    assert wrong_type.status_code == 400 and wrong_type.json()["issue"][0]["expression"] == ["Patient.resourceType"]
+
+    # The clinic's patient is not the housing partner's to record needs or consents for.
+    clinic_patient = post(base, tokens["clinic"], example("Patient-pat-53234")).json()["id"]
+    condition = example("Condition-SDOHCC-ConditionFoodInsecurityExample")
+    condition["subject"] = {"reference": f"Patient/{clinic_patient}"}
+    foreign = post(base, tokens["housing"], condition)
+    assert foreign.status_code in (403, 422), foreign.text
+    consent = example("Consent-SDOHCC-ConsentInformationDisclosureExample")
+    consent["patient"] = {"reference": f"Patient/{clinic_patient}"}
+    consent["provision"] = {"type": "permit", "actor": [{"reference": {"reference": "Organization/org-nowhere"}}]}
+    nowhere = post(base, tokens["clinic"], consent)
+    assert nowhere.status_code == 422
+    assert nowhere.json()["issue"][0]["expression"] == ["Consent.provision.actor[0].reference"], nowhere.text

@@ -63,7 +63,7 @@ struct CapabilityStatement: Encodable, Sendable {
     static func thaw(base: String) -> CapabilityStatement {
         let referral: [(String, String)] = [("_id", "token"), ("patient", "reference"), ("status", "token"), ("_lastUpdated", "date")]
         return CapabilityStatement(
-            date: "2026-12-05",
+            date: "2026-12-06",
             implementation: Implementation(description: "Thaw: closed-loop referrals between health and social partners", url: base),
             rest: [
                 Rest(
@@ -83,11 +83,12 @@ struct CapabilityStatement: Encodable, Sendable {
                             search: referral + [("category", "token"), ("intent", "token")],
                             includes: FHIRRoutes.serviceRequestIncludes),
                         resource(.procedure, profile: FHIRSystems.procedureProfile, create: true, search: [("patient", "reference")]),
-                        resource(.patient),
+                        resource(.patient, create: true),
                         resource(
-                            .condition, profile: FHIRSystems.conditionProfile,
+                            .condition, profile: FHIRSystems.conditionProfile, create: true,
                             search: [("patient", "reference"), ("category", "token"), ("clinical-status", "token")]),
-                        resource(.consent, profile: FHIRSystems.consentProfile, search: [("patient", "reference"), ("status", "token")]),
+                        resource(
+                            .consent, profile: FHIRSystems.consentProfile, create: true, search: [("patient", "reference"), ("status", "token")]),
                         resource(.questionnaireResponse, search: [("patient", "reference")]),
                         resource(.observation, search: [("patient", "reference")]),
                         resource(.practitionerRole, search: [("organization", "reference"), ("role", "token"), ("active", "token")]),

@@ -33,6 +33,7 @@ struct FHIRRoutes {
         callers.get("HealthcareService", use: searchServices)
         callers.get("HealthcareService/:id", use: readService)
         registerClientRecords(on: callers)
+        registerClientWrites(on: callers)
         callers.post("Subscription", use: createSubscription)
         callers.get("Subscription", use: searchSubscriptions)
         callers.get("Subscription/:id", use: readSubscription)
@@ -52,14 +53,26 @@ struct FHIRRoutes {
 
     func scoped(_ context: CallerContext) -> ScopedStore { store.scoped(to: context.actor) }
 
-    /// The answer of a search whose matches all fit one page and that includes nothing: the first
-    /// `_count` of them with their total; an `_include` is refused, not ignored.
+    /// The answer of a search whose matches are few enough to read whole (one client's records,
+    /// the directory) and that includes nothing: `_count` of them from where the `next` link of the
+    /// page before left off, with their total; an `_include` is refused, not ignored.
     func onePage(_ request: Request, _ matches: [any FHIRResource], _ parameters: FHIRSearchParameters) throws -> FHIRResponse<SearchSetBundle> {
         _ = try parameters.includes([])
+        let count = try parameters.count(), offset = try parameters.offset()
+        let next = offset + count < matches.count ? nextURL(request, cursor: String(offset + count)) : nil
         return FHIRResponse(
             SearchSetBundle(
-                base: base(request), matches: Array(matches.prefix(try parameters.count())), included: [], selfURL: selfURL(request),
-                nextURL: nil, timestamp: store.clock.now(), total: matches.count))
+                base: base(request), matches: Array(matches.dropFirst(offset).prefix(count)), included: [], selfURL: selfURL(request),
+                nextURL: next, timestamp: store.clock.now(), total: matches.count))
+    }
+
+    /// The search again, from `cursor`: the `next` link of a page.
+    func nextURL(_ request: Request, cursor: String) -> String {
+        var query = request.uri.queryParameters.filter { $0.key != "_cursor" }.map {
+            "\($0.key)=\(String($0.value).addingPercentEncodingForQuery)"
+        }
+        query.append("_cursor=\(cursor.addingPercentEncodingForQuery)")
+        return base(request) + "/" + (request.uri.path.split(separator: "/").last.map(String.init) ?? "") + "?" + query.joined(separator: "&")
     }
 
     /// A system's SMART token must have been granted this interaction on this type; a person's
@@ -220,19 +233,11 @@ struct FHIRRoutes {
         var page = ReferralSearchPage(items: [], next: nil)
         if let search { page = try await scoped(context).searchReferrals(search) }
         let made = page.items.map(resources)
-        let base = base(request)
-        let nextURL = page.next.map { cursor in
-            var query = request.uri.queryParameters.filter { $0.key != "_cursor" }.map {
-                "\($0.key)=\(String($0.value).addingPercentEncodingForQuery)"
-            }
-            query.append("_cursor=\("\(cursor.key)~\(cursor.id)".addingPercentEncodingForQuery)")
-            return base + "/" + (request.uri.path.split(separator: "/").last.map(String.init) ?? "") + "?" + query.joined(separator: "&")
-        }
         return FHIRResponse(
             SearchSetBundle(
-                base: base, matches: made.map(\.0), included: readable(context, made.flatMap(\.1) + (try await including(page.items))),
+                base: base(request), matches: made.map(\.0), included: readable(context, made.flatMap(\.1) + (try await including(page.items))),
                 selfURL: selfURL(request),
-                nextURL: nextURL, timestamp: store.clock.now()))
+                nextURL: page.next.map { nextURL(request, cursor: "\($0.key)~\($0.id)") }, timestamp: store.clock.now()))
     }
 
     /// The patients and organisations a search's `_include`s name, each read as `/api/v1` reads it.

@@ -100,6 +100,15 @@ struct FHIRSearchParameters {
         return WorklistCursor(key: key, id: String(parts[1]))
     }
 
+    /// A one-page search's `_cursor`: how many matches earlier pages gave.
+    func offset() throws -> Int {
+        guard let raw = try single("_cursor") else { return 0 }
+        guard let value = Int(raw), (0...1_000_000).contains(value) else {
+            throw ThawError.invalid("_cursor", "cursor", "_cursor must be as a next link gave it")
+        }
+        return value
+    }
+
     /// The `_include` values, each one of `supported`.
     func includes(_ supported: Set<String>) throws -> Set<String> {
         let asked = Set(list("_include"))

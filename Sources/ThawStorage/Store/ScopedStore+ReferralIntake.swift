@@ -7,19 +7,7 @@ extension ScopedStore {
     public func receiveReferral(_ intake: ReferralIntake) async throws -> ReceivedReferral {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "sending a referral")
         let actor = self.actor, now = now()
-        if case .described(let client, let identifiers) = intake.client {
-            try client.validate(today: CalendarDate(now))
-            var v = Validator()
-            for (index, identifier) in identifiers.enumerated() {
-                v.require(
-                    !identifier.system.isEmpty && identifier.system.count <= 200, "identifier[\(index)].system", "length",
-                    "an identifier's system is 1 to 200 characters")
-                v.require(
-                    !identifier.value.isEmpty && identifier.value.count <= 100, "identifier[\(index)].value", "length",
-                    "an identifier's value is 1 to 100 characters")
-            }
-            try v.check()
-        }
+        if case .described(let client, let identifiers) = intake.client { try Self.check(client, identifiers, now: now) }
         for consent in intake.consents { try consent.validate(now: now) }
         let received = try await database.write { db -> ReceivedReferral in
             if let sent = intake.senderIdentifier, let prior = try await Self.priorIntake(db, sent, actor: actor) { return prior }
@@ -43,6 +31,49 @@ extension ScopedStore {
         }
         if !received.replayed { _ = published(received.referral) }
         return received
+    }
+
+    /// Registers a client another system described (`POST /fhir/Patient`), or finds the one an
+    /// identifier already names among the organisation's clients, as a referral sent whole does.
+    /// Returns the client and whether it was registered now.
+    public func registerClient(_ client: NewClient, identifiers: [ClientIdentifier]) async throws -> (Client, registered: Bool) {
+        try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "registering a client")
+        let actor = self.actor, now = now()
+        try Self.check(client, identifiers, now: now)
+        return try await database.write { db in
+            let (found, registered) = try await Self.intakeClient(db, .described(client, identifiers: identifiers), actor: actor, now: now)
+            if !registered {
+                try await db.logAccess(actor, client: found.id, action: "read", subjectType: "client", subjectId: found.id.raw, at: now)
+            }
+            return (found, registered)
+        }
+    }
+
+    /// Records an identified need of a client the organisation holds (`POST /fhir/Condition`), or
+    /// finds its active need of that category. Returns the need and whether it was recorded now.
+    public func identifyNeed(client: ID<Client>, _ category: NeedCategory, on date: CalendarDate?) async throws -> (IdentifiedNeed, identified: Bool) {
+        try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "recording a need")
+        let actor = self.actor, now = now()
+        return try await database.write { db in
+            _ = try await Self.heldClient(db, client, actor: actor)
+            let (need, identified) = try await Self.intakeNeed(db, .identified(category, on: date), client: client, actor: actor, now: now)
+            return (need, identified)
+        }
+    }
+
+    private static func check(_ client: NewClient, _ identifiers: [ClientIdentifier], now: Timestamp) throws {
+        try client.validate(today: CalendarDate(now))
+        var v = Validator()
+        for (index, identifier) in identifiers.enumerated() {
+            v.require(
+                !identifier.system.isEmpty && identifier.system.count <= 200, "identifier[\(index)].system", "length",
+                "an identifier's system is 1 to 200 characters")
+            v.require(
+                !identifier.value.isEmpty && identifier.value.count <= 100, "identifier[\(index)].value", "length",
+                "an identifier's value is 1 to 100 characters")
+        }
+        v.require(identifiers.count <= 20, "identifier", "max-items", "at most 20 identifiers")
+        try v.check()
     }
 
     /// The referral made the first time the sender sent this identifier, if it did.

@@ -8,6 +8,8 @@ import ThawCore
 struct ReferralBundleReader {
     let entries: [TransactionBundle.Entry]
     let now: Timestamp
+    /// Where element paths start: nil for a Bundle's entries, the type for a resource posted alone.
+    private var root: String?
 
     /// What each entry became, for the transaction's response.
     enum Role: Equatable { case patient, consent(Int), condition(Int), serviceRequest, task }
@@ -43,8 +45,16 @@ struct ReferralBundleReader {
         try v.check(unprocessable: false)
     }
 
+    /// Reads one resource posted alone (`POST /fhir/Patient`): refusals name its elements from
+    /// the resource (`Patient.name`), and its references can only name resources Thaw holds.
+    init(single resource: IncomingResource, now: Timestamp) {
+        entries = [TransactionBundle.Entry(fullUrl: nil, resource: resource, request: nil)]
+        self.now = now
+        root = resource.typeName
+    }
+
     func path(_ index: Int, _ element: String = "") -> String {
-        "Bundle.entry[\(index)].resource" + (element.isEmpty ? "" : "." + element)
+        (root ?? "Bundle.entry[\(index)].resource") + (element.isEmpty ? "" : "." + element)
     }
 
     /// The one entry of a type the referral needs exactly one of.
