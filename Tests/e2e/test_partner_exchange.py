@@ -122,5 +122,23 @@ def test_a_referral_to_a_partner_that_runs_its_own_system(thaw_bin, tmp_path):
         # The navigator heard of it as of any referral.
         kinds = wait_for("the navigator's notifications", lambda: {
             n["kind"] for n in requests.get(clinic + "/api/v1/notifications", headers=navigator).json()["items"]
-            if n["referralId"] == referral_id} >= {"referral-accepted", "referral-completed"} or None)
+            if n.get("referralId") == referral_id} >= {"referral-accepted", "referral-completed"} or None)
         assert kinds
+
+        # A second referral, cancelled here by the navigator before the partner answers: cancelled there too.
+        second = requests.post(clinic + "/api/v1/referrals", headers=navigator, json={
+            "clientId": client["id"], "serviceId": fhir_to_thaw(service), "needCategory": "housing", "needIds": needs})
+        assert second.status_code == 201, second.text
+        second_task, _ = wait_for("the second referral reaching the partner's system", arrived)
+        assert second_task["id"] != task["id"]
+        cancelled = requests.post(f"{clinic}/api/v1/referrals/{second.json()['id']}/status",
+                                  headers={**navigator, "If-Match": second.headers["ETag"]},
+                                  json={"status": "cancelled", "reason": "The client found housing through family"})
+        assert cancelled.status_code == 200, cancelled.text
+        there_now = wait_for("the cancellation reaching the partner's system", lambda: (lambda t: t if t["status"] == "cancelled" else None)(
+            requests.get(f"{partner}/fhir/Task/{second_task['id']}", headers=partner_fhir).json()))
+        assert "statusReason" not in there_now  # the partner's staff never read the referring side's reasons without notes
+        # And the reason itself never left the clinic: the clinic's own view there holds only that it was cancelled.
+        as_sender = requests.get(f"{partner}/fhir/Task/{second_task['id']}",
+                                 headers=bearer(token(partner_db, "navigator@riverside-fht.demo"))).json()
+        assert as_sender["statusReason"]["text"] == "Cancelled by the referring organisation"

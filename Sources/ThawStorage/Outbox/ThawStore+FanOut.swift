@@ -7,6 +7,8 @@ struct FanOutPlan: Sendable {
     var subscriptions: [ID<Subscription>] = []
     var notifications: [PlannedNotification] = []
     var outbound: ID<Organization>?
+    /// The referring side cancelled a referral that went to a partner's own system: tell it there.
+    var cancelOutbound = false
 }
 
 /// A notification for one person, with when it is due to be emailed (nil: not emailed).
@@ -107,6 +109,9 @@ extension ThawStore {
                 }
                 plan.notifications = try await people(db, event, referral, &lookups, email: email, now: now)
                 plan.outbound = try await partnerSystem(db, event, referral)
+                plan.cancelOutbound =
+                    event.kind == "referral.status-changed" && event.detail["to"] == TaskStatus.cancelled.rawValue
+                    && event.actorOrganizationId == referral.requesterOrganizationId
             }
             plans.append(plan)
         }
@@ -141,6 +146,14 @@ extension ThawStore {
                     INSERT INTO outbound_referrals (referral_id, organization_id, state, attempts, next_attempt_at, created_at)
                     VALUES (?, ?, 'pending', 0, ?, ?) ON CONFLICT (referral_id) DO NOTHING
                     """, plan.event.subjectId, organization, now, now)
+            }
+            if plan.cancelOutbound {
+                // Sent: the partner's Task is cancelled there. Not yet sent: it never will be.
+                try await db.execute(
+                    """
+                    UPDATE outbound_referrals SET state = CASE state WHEN 'sent' THEN 'cancel-pending' ELSE 'withdrawn' END,
+                        attempts = 0, next_attempt_at = ? WHERE referral_id = ? AND state IN ('sent', 'pending')
+                    """, now, plan.event.subjectId)
             }
         }
         return applied

@@ -3,6 +3,8 @@ import ThawCore
 
 extension PartnerEndpoint {
     static let columns = "organization_id, fhir_base, client_id, remote_organization_id, scopes, mirror_user_id, created_at"
+    /// The columns from `partner_endpoints e`, for a join whose other tables name none of them.
+    static let qualifiedColumns = columns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
 
     init(row: SQLRow) {
         self.init(
@@ -117,10 +119,15 @@ extension ThawStore {
         }
     }
 
+    /// The partner's system took the referral. Cancelled here while it was on its way: the
+    /// cancellation follows it there.
     public func markOutboundSent(_ id: ID<Referral>, remoteTask: String) async throws {
         try await database.write { db in
             try await db.execute(
-                "UPDATE outbound_referrals SET state = 'sent', remote_task = ?, last_error = NULL WHERE referral_id = ?", remoteTask, id)
+                """
+                UPDATE outbound_referrals SET state = CASE state WHEN 'withdrawn' THEN 'cancel-pending' ELSE 'sent' END,
+                    remote_task = ?, last_error = NULL WHERE referral_id = ?
+                """, remoteTask, id)
         }
     }
 

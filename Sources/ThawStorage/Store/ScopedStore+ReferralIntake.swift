@@ -51,7 +51,8 @@ extension ScopedStore {
 
     /// Records an identified need of a client the organisation holds (`POST /fhir/Condition`), or
     /// finds its active need of that category. Returns the need and whether it was recorded now.
-    public func identifyNeed(client: ID<Client>, _ category: NeedCategory, on date: CalendarDate?) async throws -> (IdentifiedNeed, identified: Bool) {
+    public func identifyNeed(client: ID<Client>, _ category: NeedCategory, on date: CalendarDate?) async throws -> (IdentifiedNeed, identified: Bool)
+    {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "recording a need")
         let actor = self.actor, now = now()
         return try await database.write { db in

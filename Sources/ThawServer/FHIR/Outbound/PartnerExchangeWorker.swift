@@ -9,7 +9,7 @@ import ThawStorage
 /// Referring to partners that run their own systems: sends each queued referral to the partner's
 /// FHIR server as a transaction (retrying until it is taken, or refused), then follows the Task
 /// it became there and makes the same moves here, as the partner, so the caseload, timeline,
-/// ledger and climate see it as any other referral.
+/// ledger and climate see it as any other referral. A referral cancelled here is cancelled there.
 struct PartnerExchangeWorker: ServiceLifecycle.Service {
     let store: ThawStore
     /// This server's FHIR base, the system of the identifier its Tasks carry elsewhere.
@@ -26,6 +26,7 @@ struct PartnerExchangeWorker: ServiceLifecycle.Service {
             while !Task.isCancelled {
                 do {
                     for outbound in try await store.claimOutbound() { await send(outbound, tokens) }
+                    for cancellation in try await store.claimOutboundCancellations() { await cancel(cancellation, tokens) }
                     if ContinuousClock.now - lastFollowed >= follow {
                         lastFollowed = .now
                         try await followAll(tokens)
