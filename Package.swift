@@ -83,7 +83,9 @@ let package = Package(
             name: "thaw",
             dependencies: [
                 "ThawServer", "ThawStorage", "ThawCore", "ThawSimulation",
-                .product(name: "ArgumentParser", package: "swift-argument-parser")
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // `thaw directory import URL` reads HSDS from another directory's server.
+                .product(name: "AsyncHTTPClient", package: "async-http-client")
             ],
             swiftSettings: strict
         ),

@@ -68,7 +68,7 @@ public enum Migrator {
         Schema.v9ClimateAggregates, Schema.v10Responsiveness, Schema.v11ClimateMonths,
         Schema.v12ClimatePairMonths, Schema.v13ClientAccessIndex, Schema.v14Trust, Schema.v15Interoperability,
         Schema.v16Outbox, Schema.v17Notifications, Schema.v18SMART, Schema.v19History,
-        Schema.v20Outbound, Schema.v21OwnerStatusIndex, Schema.v22Reminders
+        Schema.v20Outbound, Schema.v21OwnerStatusIndex, Schema.v22Reminders, Schema.v23Directory
     ]
 
     @discardableResult

@@ -1,0 +1,90 @@
+"""The HSDS 3.0 directory from outside: the standard's own examples (JSON and the tabular data
+package, from the conformance material) import; what Thaw exports validates against HSDS's
+compiled schemas (jsonschema) and imports again to the same directory; bad files are refused
+whole, naming file, row, field and rule."""
+import json
+import os
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import ROOT, run
+
+
+def hsds_dir():
+    candidates = [os.environ.get("THAW_CONFORMANCE_DIR"), str(ROOT.parent / "shared" / "conformance")]
+    for candidate in filter(None, candidates):
+        if (Path(candidate) / "hsds").is_dir():
+            return Path(candidate) / "hsds"
+    pytest.fail("the HSDS conformance material is missing: set THAW_CONFORMANCE_DIR (.ci/run does)")
+
+
+def validator(name):
+    schema = json.loads((hsds_dir() / "schema" / "compiled" / name).read_text())
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def export(thaw_bin, db, out, fmt):
+    run(thaw_bin, "directory", "export", "--database", db, "--format", fmt, str(out))
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def test_the_standards_examples_import_export_valid_and_import_again_unchanged(thaw_bin, tmp_path):
+    db = str(tmp_path / "directory.sqlite")
+    first = run(thaw_bin, "directory", "import", "--database", db, str(hsds_dir() / "csv"))
+    assert "imported:" in first.stdout and " 0 added" not in first.stdout, first.stdout
+    for example in ("service_full.json", "organization_full.json", "service_at_location_full.json", "taxonomy_term.json"):
+        run(thaw_bin, "directory", "import", "--database", db, str(hsds_dir() / example))
+
+    exported = export(thaw_bin, db, tmp_path / "json", "json")
+    services = json.loads(exported["services.json"])
+    assert services, exported.keys()
+    for service in services:
+        errors = sorted(validator("service.json").iter_errors(service), key=str)
+        assert not errors, [e.message for e in errors][:5]
+    for organization in json.loads(exported["organizations.json"]):
+        errors = sorted(validator("organization.json").iter_errors(organization), key=str)
+        assert not errors, [e.message for e in errors][:5]
+    counselling = next(s for s in services if s["id"] == "ac148810-d857-441c-9679-408f346de14b")
+    assert counselling["organization"]["name"] and counselling["service_at_locations"][0]["location"]["id"]
+
+    # The export imports again into an empty directory, and exports the same again: in both shapes.
+    package = export(thaw_bin, db, tmp_path / "csv", "csv")
+    assert "services.csv" in package and json.loads(package["datapackage.json"])["profile"] == "tabular-data-package"
+    for shape, folder in (("json", tmp_path / "json"), ("csv", tmp_path / "csv")):
+        copy = str(tmp_path / f"copy-{shape}.sqlite")
+        run(thaw_bin, "directory", "import", "--database", copy, str(folder))
+        assert export(thaw_bin, copy, tmp_path / f"again-{shape}", shape) == (exported if shape == "json" else package)
+
+    # The same data again changes nothing.
+    again = run(thaw_bin, "directory", "import", "--database", db, str(tmp_path / "csv"))
+    assert " 0 added, 0 updated" in again.stdout, again.stdout
+
+
+def test_a_bad_file_is_refused_whole_naming_file_row_field_and_rule(thaw_bin, tmp_path):
+    db = str(tmp_path / "directory.sqlite")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "organizations.csv").write_text("id,name,description\nd9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610,Food Bank,Food\n")
+    (bad / "services.csv").write_text(
+        "id,organization_id,name,status\n"
+        "ac148810-d857-441c-9679-408f346de14b,d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610,Hampers,open\n"
+        "not-a-uuid,d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610,,active\n")
+    (bad / "attributes.csv").write_text(
+        "id,link_id,taxonomy_term_id,link_entity\n"
+        "11111111-2222-4333-8444-555555555555,d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610,99999999-2222-4333-8444-555555555555,organization\n")
+    refused = run(thaw_bin, "directory", "import", "--database", db, str(bad), check=False)
+    assert refused.returncode == 1 and "nothing imported" in refused.stdout
+    for expected in ("services.csv row 1 status", "[enum]", "services.csv row 2 id", "[uuid]", "services.csv row 2 name", "[required]",
+                     "attributes.csv row 1 taxonomy_term_id", "[reference]"):
+        assert expected in refused.stdout, (expected, refused.stdout)
+    empty = run(thaw_bin, "directory", "export", "--database", db, "--format", "json", str(tmp_path / "out"))
+    assert "wrote  into" in empty.stdout or not list((tmp_path / "out").iterdir())
+
+    partial = run(thaw_bin, "directory", "import", "--database", db, "--allow-partial", str(bad))
+    assert "imported: 1 added" in partial.stdout, partial.stdout  # the organisation alone
+
+    (tmp_path / "page.html").write_text("<html>not a directory</html>")
+    not_hsds = run(thaw_bin, "directory", "import", "--database", db, str(tmp_path / "page.html"), check=False)
+    assert not_hsds.returncode == 1 and "[json]" in not_hsds.stdout
