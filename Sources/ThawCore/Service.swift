@@ -13,6 +13,24 @@ public enum NeedCategory: String, Codable, Sendable, CaseIterable {
     case mentalHealth = "mental-health"
 }
 
+extension NeedCategory {
+    /// The domain's name, as people read it.
+    public var title: String {
+        switch self {
+        case .housing: "Housing"
+        case .food: "Food"
+        case .transportation: "Transportation"
+        case .utilities: "Utilities"
+        case .personalSafety: "Personal safety"
+        case .employment: "Employment"
+        case .income: "Income"
+        case .childcare: "Childcare"
+        case .socialIsolation: "Social isolation"
+        case .mentalHealth: "Mental health"
+        }
+    }
+}
+
 public enum Capacity: String, Codable, Sendable, CaseIterable {
     case accepting
     case waitlist

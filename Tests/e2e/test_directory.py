@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from conftest import ROOT, run
+from conftest import ROOT, demo_server, run
 
 
 def hsds_dir():
@@ -79,8 +79,9 @@ def test_a_bad_file_is_refused_whole_naming_file_row_field_and_rule(thaw_bin, tm
     for expected in ("services.csv row 1 status", "[enum]", "services.csv row 2 id", "[uuid]", "services.csv row 2 name", "[required]",
                      "attributes.csv row 1 taxonomy_term_id", "[reference]"):
         assert expected in refused.stdout, (expected, refused.stdout)
-    empty = run(thaw_bin, "directory", "export", "--database", db, "--format", "json", str(tmp_path / "out"))
-    assert "wrote  into" in empty.stdout or not list((tmp_path / "out").iterdir())
+    # Nothing of it was kept: the directory holds only Thaw's own vocabulary (its need and capacity taxonomies).
+    kept = export(thaw_bin, db, tmp_path / "out", "json")
+    assert set(kept) == {"taxonomies.json", "taxonomy_terms.json"}, kept.keys()
 
     partial = run(thaw_bin, "directory", "import", "--database", db, "--allow-partial", str(bad))
     assert "imported: 1 added" in partial.stdout, partial.stdout  # the organisation alone
@@ -88,3 +89,18 @@ def test_a_bad_file_is_refused_whole_naming_file_row_field_and_rule(thaw_bin, tm
     (tmp_path / "page.html").write_text("<html>not a directory</html>")
     not_hsds = run(thaw_bin, "directory", "import", "--database", db, str(tmp_path / "page.html"), check=False)
     assert not_hsds.returncode == 1 and "[json]" in not_hsds.stdout
+
+
+def test_thaws_own_services_are_in_the_directory_valid_with_their_needs_and_capacity(thaw_bin, tmp_path):
+    db = str(tmp_path / "demo.sqlite")
+    with demo_server(thaw_bin, db):
+        exported = export(thaw_bin, db, tmp_path / "json", "json")
+    services = json.loads(exported["services.json"])
+    assert len(services) >= 5
+    for service in services:
+        errors = sorted(validator("service.json").iter_errors(service), key=str)
+        assert not errors, [e.message for e in errors][:5]
+        terms = {a["taxonomy_term"]["taxonomy_id"] for a in service["attributes"]}
+        assert terms == {"7a6e1e0d-0000-4000-8000-000000000100", "7a6e1e0d-0000-4000-8000-000000000200"}, service["name"]
+        identifiers = service["organization"]["organization_identifiers"]
+        assert any(i["identifier_scheme"] == "https://thaw.health/organization" for i in identifiers)

@@ -27,6 +27,8 @@ public struct HSDSRecord: Sendable, Equatable {
 
     public init(entity: String, id: String, fields: [String: Value], file: String = "", row: String = "") {
         self.entity = entity; self.id = id; self.fields = fields; self.file = file; self.row = row
+        // The id is a field of the record too, as every HSDS shape has it.
+        if !id.isEmpty { self.fields["id"] = .text(id) }
     }
 
     public subscript(_ name: String) -> String? { fields[name]?.text }

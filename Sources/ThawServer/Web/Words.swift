@@ -33,20 +33,7 @@ enum Words {
         }
     }
 
-    static func need(_ need: NeedCategory) -> String {
-        switch need {
-        case .housing: return "Housing"
-        case .food: return "Food"
-        case .transportation: return "Transportation"
-        case .utilities: return "Utilities"
-        case .personalSafety: return "Personal safety"
-        case .employment: return "Employment"
-        case .income: return "Income"
-        case .childcare: return "Childcare"
-        case .socialIsolation: return "Social isolation"
-        case .mentalHealth: return "Mental health"
-        }
-    }
+    static func need(_ need: NeedCategory) -> String { need.title }
 
     static func role(_ role: Role) -> String {
         switch role {

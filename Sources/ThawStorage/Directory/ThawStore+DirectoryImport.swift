@@ -10,6 +10,8 @@ public struct DirectoryImportReport: Sendable {
     public var refused: [HSDSProblem] = []
     /// Links to records neither imported nor in the directory, kept as they are (see `HSDS.requiredLinks`).
     public var dangling: [HSDSProblem] = []
+    /// Services of network members added or changed in Thaw's referral directory.
+    public var servicesProjected = 0
     /// Nothing was written: problems were found and a partial import was not asked for.
     public var writtenNothing = false
 }
@@ -60,6 +62,13 @@ extension ThawStore {
             }
             written += batch.count
             progress(written, changes.count)
+        }
+        // Then the services of network members, once everything they are said by is written.
+        let changed = changes
+        let touched = try await database.read { db in try await Self.touchedServices(changed, db) }.sorted()
+        for start in stride(from: 0, to: touched.count, by: 200) {
+            let batch = Array(touched[start..<min(start + 200, touched.count)])
+            report.servicesProjected += try await database.write { db in try await Self.projectServices(db, hsdsIds: batch, at: now) }
         }
         return report
     }

@@ -19,6 +19,11 @@ public struct Migration: Sendable {
         self.init(version: version, name: name) { dialect in sql.map { Self.render($0, for: dialect) } }
     }
 
+    /// Statements, then work in Swift on the same connection (filling what the statements made).
+    init(version: Int, name: String, sql: [String], then: @escaping @Sendable (any SQLConnection) async throws -> Void) {
+        self.version = version; self.name = name; statements = { dialect in sql.map { Self.render($0, for: dialect) } }; self.then = then
+    }
+
     /// A migration done in Swift alone, on the migration's connection.
     init(version: Int, name: String, run: @escaping @Sendable (any SQLConnection) async throws -> Void) {
         self.version = version; self.name = name; statements = { _ in [] }; then = run
@@ -68,7 +73,8 @@ public enum Migrator {
         Schema.v9ClimateAggregates, Schema.v10Responsiveness, Schema.v11ClimateMonths,
         Schema.v12ClimatePairMonths, Schema.v13ClientAccessIndex, Schema.v14Trust, Schema.v15Interoperability,
         Schema.v16Outbox, Schema.v17Notifications, Schema.v18SMART, Schema.v19History,
-        Schema.v20Outbound, Schema.v21OwnerStatusIndex, Schema.v22Reminders, Schema.v23Directory
+        Schema.v20Outbound, Schema.v21OwnerStatusIndex, Schema.v22Reminders, Schema.v23Directory,
+        Schema.v24DirectoryMembers
     ]
 
     @discardableResult

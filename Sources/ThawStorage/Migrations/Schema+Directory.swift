@@ -16,4 +16,18 @@ extension Schema {
             """,
             "CREATE INDEX directory_links_by_target ON directory_links (target, field, entity)"
         ])
+
+    /// Thaw's organisations and services in the directory: each has its HSDS record (by
+    /// `hsds_id`), the existing ones written now; a service's last verification is kept beside it.
+    static let v24DirectoryMembers = Migration(
+        version: 24, name: "Thaw's organisations and services in the HSDS directory",
+        sql: [
+            "ALTER TABLE organizations ADD COLUMN hsds_id TEXT",
+            "CREATE UNIQUE INDEX organizations_by_hsds ON organizations (hsds_id)",
+            "ALTER TABLE services ADD COLUMN hsds_id TEXT",
+            "CREATE UNIQUE INDEX services_by_hsds ON services (hsds_id)",
+            "ALTER TABLE services ADD COLUMN verified_at BIGINT",
+            "ALTER TABLE services ADD COLUMN verified_by TEXT"
+        ],
+        then: { db in try await ThawStore.writeDirectoryMembers(db, at: SystemClock().now()) })
 }

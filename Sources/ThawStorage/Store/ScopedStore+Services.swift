@@ -18,6 +18,7 @@ extension ScopedStore {
             service.capacity = capacity
             service.updatedAt = now
             try await db.execute("UPDATE services SET capacity = ?, updated_at = ? WHERE id = ?", capacity, now, id)
+            try await ThawStore.writeCapacity(db, service, at: now)
             try await db.append(
                 LedgerRecord(
                     kind: "service.capacity-changed", subjectType: "service", subjectId: id.raw,

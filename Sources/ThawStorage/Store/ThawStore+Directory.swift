@@ -23,6 +23,7 @@ extension ThawStore {
                 INSERT INTO organizations (id, name, sector, alignment, parent_id, area, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, org.id, org.name, org.sector, org.alignment, org.parentId, org.area, org.createdAt)
+            try await Self.writeOrganization(db, org, at: now)
             try await db.append(
                 LedgerRecord(
                     kind: "organization.created", subjectType: "organization",
@@ -142,6 +143,7 @@ extension ThawStore {
                     "INSERT INTO service_needs (service_id, need_category, organization_id) VALUES (?, ?, ?)",
                     service.id, category, organization)
             }
+            try await Self.writeService(db, service, at: now)
             try await db.append(
                 LedgerRecord(
                     kind: "service.created", subjectType: "service", subjectId: service.id.raw,
