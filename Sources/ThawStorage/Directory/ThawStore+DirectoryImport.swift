@@ -68,7 +68,11 @@ extension ThawStore {
         let touched = try await database.read { db in try await Self.touchedServices(changed, db) }.sorted()
         for start in stride(from: 0, to: touched.count, by: 200) {
             let batch = Array(touched[start..<min(start + 200, touched.count)])
-            report.servicesProjected += try await database.write { db in try await Self.projectServices(db, hsdsIds: batch, at: now) }
+            report.servicesProjected += try await database.write { db in
+                let projected = try await Self.projectServices(db, hsdsIds: batch, at: now)
+                try await Self.indexServices(db, hsdsIds: batch, at: now)
+                return projected
+            }
         }
         return report
     }

@@ -75,6 +75,7 @@ extension ThawStore {
         }
         for record in records { try await merge(db, record, at: now) }
         try await db.execute("UPDATE services SET hsds_id = ? WHERE id = ?", hsdsId, service.id)
+        try await indexServices(db, hsdsIds: [hsdsId], at: now)
     }
 
     /// A service's capacity alone, as its one capacity attribute (an imported service keeps the
@@ -106,6 +107,7 @@ extension ThawStore {
                 ]),
             at: now)
         try await merge(db, HSDSRecord(entity: "service", id: hsdsId, fields: ["last_modified": .text(now.description)]), at: now)
+        try await indexServices(db, hsdsIds: [hsdsId], at: now)
     }
 
     /// Writes a record over the directory's, keeping the fields it does not set.

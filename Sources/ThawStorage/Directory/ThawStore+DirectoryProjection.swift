@@ -8,14 +8,15 @@ extension ThawStore {
     /// The HSDS services an import touched: changed ones, the ones whose languages, areas or
     /// attributes changed, and every service of an organisation whose identifiers changed.
     static func touchedServices(_ changes: [HSDSRecord], _ db: any SQLConnection) async throws -> Set<String> {
-        var touched = Set<String>()
-        var organizations = Set<String>()
+        var touched = Set<String>(), organizations = Set<String>(), locations = Set<String>()
         for record in changes {
             switch record.entity {
             case "service": touched.insert(record.id)
-            case "language", "service_area": if let service = record["service_id"] { touched.insert(service) }
+            case "language", "service_area", "service_at_location": if let service = record["service_id"] { touched.insert(service) }
             case "attribute": if let target = record["link_id"] { touched.insert(target) }
-            case "organization_identifier": if let organization = record["organization_id"] { organizations.insert(organization) }
+            case "organization", "organization_identifier": organizations.insert(record["organization_id"] ?? record.id)
+            case "location": locations.insert(record.id)
+            case "address": if let location = record["location_id"] { locations.insert(location) }
             default: continue
             }
         }
@@ -24,6 +25,18 @@ extension ThawStore {
                 "SELECT id FROM directory_links WHERE target = ? AND field = 'organization_id' AND entity = 'service'", organization)
             {
                 touched.insert(row.string("id"))
+            }
+        }
+        for location in locations.sorted() {
+            for row in try await db.query(
+                """
+                SELECT r.fields FROM directory_links l JOIN directory_records r ON r.entity = l.entity AND r.id = l.id
+                WHERE l.target = ? AND l.field = 'location_id' AND l.entity = 'service_at_location'
+                """, location)
+            {
+                if let service = HSDSRecord(entity: "service_at_location", id: "", stored: row.string("fields"))?["service_id"] {
+                    touched.insert(service)
+                }
             }
         }
         return touched

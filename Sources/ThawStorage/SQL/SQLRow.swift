@@ -41,6 +41,14 @@ public struct SQLRow: Sendable {
         case .null: return nil
         }
     }
+    public func optionalDouble(_ name: String) -> Double? {
+        switch self[name] {
+        case .int(let i): return Double(i)
+        case .double(let d): return d
+        case .text(let s): return Double(s)
+        case .null: return nil
+        }
+    }
     public func int(_ name: String) -> Int { Int(int64(name)) }
     public func bool(_ name: String) -> Bool { int64(name) != 0 }
     public func timestamp(_ name: String) -> Timestamp { Timestamp(millis: int64(name)) }
