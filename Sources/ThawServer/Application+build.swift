@@ -73,6 +73,8 @@ public func buildRouter(configuration: ServerConfiguration, store: ThawStore, me
     let fhir = router.group("fhir").add(middleware: FHIRErrorMiddleware()).add(middleware: Authenticator(store: store))
     FHIRRoutes(store: store, configuration: configuration).register(on: fhir)
     SMARTRoutes(store: store, configuration: configuration).register(on: router, fhir: fhir)
+    // The service directory in Open Referral HSDS 3.0, public only if the operator says so.
+    HSDSRoutes(store: store, configuration: configuration).register(on: router.group("hsds").add(middleware: Authenticator(store: store)))
     // Each API route is registered with its description; the OpenAPI document is made from them.
     let description = APIDescription()
     let apiGroup = router.group("api/v1").add(middleware: Authenticator(store: store))

@@ -61,6 +61,7 @@ struct ServerOptions: ParsableArguments {
     var smtp: String?
     @Option(help: "The hour (UTC) the daily digest email goes out.") var digestHour = 12
     @Option(help: "Seconds between reads of partners' own systems for the referrals sent there.") var partnerFollowSeconds: Int64 = 15
+    @Flag(help: "Answer the HSDS directory API (/hsds) without signing in, for anyone to read.") var publicDirectory = false
     @Option(help: "Seconds between sweeps for what has come due: missed commitments, overdue first responses, reminders.")
     var deadlineSweepSeconds: Int64 = 600
 
@@ -91,6 +92,7 @@ struct ServerOptions: ParsableArguments {
         configuration.partnerFollowSeconds = partnerFollowSeconds
         guard deadlineSweepSeconds >= 1 else { throw ValidationError("--deadline-sweep-seconds is at least 1") }
         configuration.deadlineSweepSeconds = deadlineSweepSeconds
+        configuration.publicDirectory = publicDirectory
         return configuration
     }
 }

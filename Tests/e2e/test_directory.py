@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import jsonschema
+import requests
 import pytest
 
 from conftest import ROOT, demo_server, run
@@ -104,3 +105,58 @@ def test_thaws_own_services_are_in_the_directory_valid_with_their_needs_and_capa
         assert terms == {"7a6e1e0d-0000-4000-8000-000000000100", "7a6e1e0d-0000-4000-8000-000000000200"}, service["name"]
         identifiers = service["organization"]["organization_identifiers"]
         assert any(i["identifier_scheme"] == "https://thaw.health/organization" for i in identifiers)
+
+
+def test_the_hsds_api_answers_in_the_standards_shapes_and_only_to_whom_it_should(thaw_bin, tmp_path):
+    db = str(tmp_path / "demo.sqlite")
+    with demo_server(thaw_bin, db, "--public-directory") as base:
+        # Imported into the running server's database, as an operator would.
+        run(thaw_bin, "directory", "import", "--database", db, str(hsds_dir() / "csv"))
+        run(thaw_bin, "directory", "import", "--database", db, str(hsds_dir() / "service_full.json"))
+        about = requests.get(base + "/hsds").json()
+        assert about["version"] == "3.0"
+
+        def page(path, schema, **params):
+            answer = requests.get(base + "/hsds/" + path, params=params)
+            assert answer.status_code == 200, answer.text
+            body = answer.json()
+            for key in ("total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty"):
+                assert key in body, key
+            for item in body["contents"] if schema else []:
+                errors = sorted(validator(schema).iter_errors(item), key=str)
+                assert not errors, (path, [e.message for e in errors][:3])
+            return body
+
+        services = page("services", "service_list.json", per_page=3)
+        assert services["total_items"] >= 6 and services["size"] == 3 and services["first_page"] and not services["last_page"]
+        second = page("services", "service_list.json", per_page=3, page=2)
+        assert {s["id"] for s in second["contents"]}.isdisjoint({s["id"] for s in services["contents"]})
+        found = page("services", "service_list.json", search="counselling")
+        assert found["contents"][0]["id"] == "ac148810-d857-441c-9679-408f346de14b"
+        whole = requests.get(base + "/hsds/services/ac148810-d857-441c-9679-408f346de14b").json()
+        assert not sorted(validator("service.json").iter_errors(whole), key=str)
+        assert whole["service_at_locations"] and whole["organization"]["id"]
+        page("services", "service.json", full="true", per_page=5)
+
+        organizations = page("organizations", "organization_list.json")
+        member = next(o for o in organizations["contents"] if o["name"] == "Good Neighbour Food Bank")
+        with_services = requests.get(f"{base}/hsds/organizations/{member['id']}", params={"full_service": "true"}).json()
+        assert not sorted(validator("organization.json").iter_errors(with_services), key=str)
+        assert with_services["services"] and all(s["organization_id"] == member["id"] for s in with_services["services"])
+        page("service_at_locations", "service_at_location_list.json")
+        page("service_at_locations", "service_at_location.json", full="true")
+        needs = page("taxonomy_terms", None, taxonomy_id="7a6e1e0d-0000-4000-8000-000000000100")
+        assert needs["total_items"] == 10
+        assert page("taxonomies", None)["total_items"] >= 2
+
+        for bad in ({"colour": "blue"}, {"page": "0"}, {"per_page": "5000"}, {"taxonomy_id": "nope"}, {"format": "xml"}):
+            answer = requests.get(base + "/hsds/services", params=bad)
+            assert answer.status_code == 400, (bad, answer.status_code)
+        assert requests.get(base + "/hsds/services/not-a-uuid").status_code == 404
+        assert requests.get(base + "/hsds/services/00000000-0000-4000-8000-000000000000").status_code == 404
+
+    private = str(tmp_path / "private.sqlite")
+    with demo_server(thaw_bin, private) as base:
+        assert requests.get(base + "/hsds/services").status_code == 401
+        token = run(thaw_bin, "token", "create", "--database", private, "--email", "staff@goodneighbour.demo").stdout.split()[-1]
+        assert requests.get(base + "/hsds/services", headers={"Authorization": f"Bearer {token}"}).status_code == 200

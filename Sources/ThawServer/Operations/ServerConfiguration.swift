@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     var emailSchedule: EmailSchedule? { smtp.map { _ in EmailSchedule(digestHourUTC: digestHourUTC) } }
     /// How often the Tasks of referrals sent to partners' own systems are read there for changes.
     public var partnerFollowSeconds: Int64 = 15
+    /// Whether the HSDS directory API (`/hsds`) answers without signing in.
+    public var publicDirectory = false
     /// How often the outbox worker looks for events and deliveries due when it found none last time.
     public var outboxPollMilliseconds: Int64 = 200
     /// Connections: see `ConnectionLimits`.

@@ -25,6 +25,7 @@ public struct HSDSWriter: Sendable {
     }
 
     public func records(_ entity: String) -> [HSDSRecord] { (byKey[entity] ?? [:]).values.sorted { $0.id < $1.id } }
+    public func record(_ entity: String, _ id: String) -> HSDSRecord? { byKey[entity]?[id] }
 
     // MARK: the tabular data package
 
@@ -67,6 +68,34 @@ public struct HSDSWriter: Sendable {
 
     // MARK: `*_full` JSON
 
+    /// A record as HSDS's list shapes have it: its own fields, with a service's organisation and
+    /// program, and a service at a location's location and service.
+    public func list(_ record: HSDSRecord) -> [String: Any] {
+        var object = Self.own(record)
+        switch record.entity {
+        case "service":
+            if let id = record["organization_id"], let organization = byKey["organization"]?[id] { object["organization"] = Self.own(organization) }
+            if let id = record["program_id"], let program = byKey["program"]?[id] { object["program"] = Self.own(program) }
+        case "service_at_location":
+            if let id = record["location_id"], let location = byKey["location"]?[id] { object["location"] = Self.own(location) }
+            if let id = record["service_id"], let service = byKey["service"]?[id] { object["service"] = list(service) }
+        default: break
+        }
+        return object
+    }
+
+    /// A record's own fields as JSON values.
+    static func own(_ record: HSDSRecord) -> [String: Any] {
+        var object: [String: Any] = [:]
+        for (name, value) in record.fields {
+            switch value {
+            case .text(let s): object[name] = s
+            case .number(let n): object[name] = n.rounded() == n && abs(n) < 1e15 ? Int64(n) as Any : n as Any
+            }
+        }
+        return object
+    }
+
     /// One record with everything nested in it, as the standard's `*_full` shape has it. A kind of
     /// record is not nested inside itself (a service's organization does not list its services again).
     public func full(_ record: HSDSRecord, leaving ancestors: Set<String> = []) -> [String: Any] {
@@ -78,13 +107,7 @@ public struct HSDSWriter: Sendable {
 
     private func full(_ record: HSDSRecord, leaving ancestors: Set<String>, seen: Seen) -> [String: Any] {
         seen.ids.insert(record.id)
-        var object: [String: Any] = [:]
-        for (name, value) in record.fields {
-            switch value {
-            case .text(let s): object[name] = s
-            case .number(let n): object[name] = n.rounded() == n && abs(n) < 1e15 ? Int64(n) as Any : n as Any
-            }
-        }
+        var object = Self.own(record)
         guard let entity = HSDS.entity(record.entity) else { return object }
         let path = ancestors.union([record.entity])
         for nested in entity.nested where !path.contains(nested.entity) {
