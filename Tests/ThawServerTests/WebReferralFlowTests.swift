@@ -6,6 +6,36 @@ import ThawTestSupport
 
 @Suite("Web pages: the referral work")
 struct WebReferralFlowTests {
+    @Test("the directory search lists services outside the network to contact, never to choose, nearest first")
+    func directorySearchOnTheNewReferralPage() async throws {
+        try await withWeb { browsers, world, _ in
+            let navigator = browsers["navigator"]!
+            let organization = "6a000000-0000-4000-8000-000000000001", service = "6a000000-0000-4000-8000-000000000002"
+            var reading = HSDSReading()
+            reading.records = [
+                HSDSRecord(entity: "organization", id: organization, fields: ["name": .text("Rent Bank Society"), "description": .text("Rent help")]),
+                HSDSRecord(
+                    entity: "service", id: service,
+                    fields: ["organization_id": .text(organization), "name": .text("Rent bank"), "status": .text("active")]),
+                HSDSRecord(
+                    entity: "attribute", id: "6a000000-0000-4000-8000-000000000003",
+                    fields: [
+                        "link_id": .text(service), "link_entity": .text("service"),
+                        "taxonomy_term_id": .text(DirectoryVocabulary.needTermId(.housing))
+                    ])
+            ]
+            _ = try await world.store.importDirectory(reading)
+            let page = try await navigator.post(
+                "/clients/\(world.client.id)/referrals/new",
+                [("action", "search"), ("needCategory", "housing"), ("keyword", "rent"), ("postalCode", "K1N 5T5"), ("idempotencyKey", "k0")])
+            #expect(page.status == 200)
+            #expect(page.contains("Rent bank") && page.contains("Outside the Thaw network: contact this service directly."))
+            #expect(!page.contains("Rapid Rehousing"))  // every word must be found
+            #expect(page.contains("The directory has no place for that postal code yet"))
+            #expect(!page.contains("value=\"service:") || !page.contains(service))
+        }
+    }
+
     @Test("a whole loop through the pages: refer, accept, message both ways with receipts, complete with outcome")
     func wholeLoop() async throws {
         try await withWeb { browsers, world, _ in

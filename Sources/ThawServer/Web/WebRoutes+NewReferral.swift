@@ -92,24 +92,36 @@ extension WebRoutes {
         async let consents = scoped.consents(client: clientId)
         let now = store.clock.now()
         var matches: [NewReferralView.Match]?
+        var placed: Bool?
         if search {
-            var query = ServiceSearch(
-                need: try state.form.choice("needCategory", NeedCategory.self), keyword: state.form["keyword"],
-                area: state.form["area"], language: state.form["language"])
+            var query = DirectoryQuery(
+                text: state.form["keyword"], need: try state.form.choice("needCategory", NeedCategory.self), language: state.form["language"],
+                postalCode: state.form["postalCode"])
             query.capacities = Set(try state.form.choices("capacity", Capacity.self))
             if state.form.all("capacity").isEmpty && state.form["action"] == nil { query.capacities = [.accepting, .waitlist] }
+            let results = try await store.searchDirectory(query)
+            if query.postalCode.map({ !$0.trimmingWhitespace.isEmpty }) == true { placed = results.origin != nil }
             let organizations = Dictionary(uniqueKeysWithValues: try await store.organizations().map { ($0.id, $0) })
             let clientConsents = try await consents
-            matches = try await store.searchServices(query).compactMap { service in
-                guard let organization = organizations[service.organizationId] else { return nil }
-                return .init(
-                    service: service, organization: organization,
-                    consentScopes: clientConsents.scopes(for: organization.id, sector: organization.sector, at: now))
+            var found: [NewReferralView.Match] = []
+            for hit in results.hits {
+                // A service of a network member can be referred to here; any other is listed, to contact directly.
+                guard let id = hit.thawServiceId, let service = try? await store.service(ID(id)),
+                    let organization = organizations[service.organizationId]
+                else {
+                    found.append(.init(hit: hit, service: nil, organization: nil, consentScopes: []))
+                    continue
+                }
+                found.append(
+                    .init(
+                        hit: hit, service: service, organization: organization,
+                        consentScopes: clientConsents.scopes(for: organization.id, sector: organization.sector, at: now)))
             }
+            matches = found
         }
         let model = NewReferralView(
             client: client, needs: try await needs.filter { $0.status == .active }, state: state,
-            matches: matches, hasActiveConsent: try await consents.contains { $0.isActive(at: now) },
+            matches: matches, placed: placed, hasActiveConsent: try await consents.contains { $0.isActive(at: now) },
             idempotencyKey: state.form["idempotencyKey"] ?? SecretDigest.newSecret(prefix: "web_"),
             csrf: context.csrfToken)
         return WebPage.response(layout("New referral", context, section: "clients").render(model.render()), status: status)

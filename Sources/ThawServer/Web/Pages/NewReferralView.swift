@@ -1,15 +1,17 @@
 import ThawCore
 import ThawStorage
 
-/// Starting a referral: from a need, find matching services (need, keyword,
-/// area, language, capacity), see whether the client's consent covers each
-/// partner, record consent on the spot if not, and send — or leave the
-/// referral open for any eligible partner to claim. One form with two
-/// buttons, so a search never loses what was typed.
+/// Starting a referral: from a need, find matching services in the directory (need, words,
+/// language, capacity, ranked by relevance and distance from a postal code), see whether the
+/// client's consent covers each partner, record consent on the spot if not, and send — or leave
+/// the referral open for any eligible partner to claim. Services outside the Thaw network are
+/// listed to contact directly. One form with two buttons, so a search never loses what was typed.
 struct NewReferralView {
     struct Match {
-        var service: Service
-        var organization: Organization
+        var hit: DirectoryHit
+        /// nil: the service is in the directory but its organisation is not in the network.
+        var service: Service?
+        var organization: Organization?
         var consentScopes: Set<ConsentScope>
     }
 
@@ -17,6 +19,8 @@ struct NewReferralView {
     var needs: [IdentifiedNeed]
     var state: FormState
     var matches: [Match]?
+    /// Whether the postal code searched from could be placed (nil: none was given).
+    var placed: Bool?
     var hasActiveConsent: Bool
     var idempotencyKey: String
     var csrf: String?
@@ -41,8 +45,8 @@ struct NewReferralView {
             \(Components.select("needCategory", "Need", state: state, options: categories, required: true))
             \(needBoxes)
             <div class="filters">
-            \(Components.textField("keyword", "Keyword", state: state, type: "search"))
-            \(Components.textField("area", "Area served", state: state))
+            \(Components.textField("keyword", "Words", state: state, type: "search", hint: "e.g. rent bank, épicerie"))
+            \(Components.textField("postalCode", "Near postal code", state: state, hint: "Nearest first, within 50 km"))
             \(Components.textField("language", "Language", state: state, hint: "e.g. en, fr, pa"))
             </div>
             \(Components.checkboxes("capacity", "Capacity", state: state,
@@ -57,20 +61,21 @@ struct NewReferralView {
     private func resultsHTML(_ matches: [Match]) -> HTML {
         let chosen = state.value("target")
         let items = matches.map { match -> HTML in
-            let id = "target-\(match.service.id.raw)"
+            guard let service = match.service, let organization = match.organization else { return listed(match.hit) }
+            let id = "target-\(service.id.raw)"
             let consent: HTML =
                 match.consentScopes.isEmpty
                 ? "<span class=\"overdue\"><span aria-hidden=\"true\">⚠ </span>No consent covers this partner yet — record it below to send.</span>"
                 : "<span>Consent covers this partner: \(match.consentScopes.sorted { $0.rawValue < $1.rawValue }.map { Words.scope($0) }.joined(separator: ", ")).</span>"
             return """
                 <li class="panel service">
-                <input type="radio" id="\(id)" name="target" value="service:\(match.service.id.raw)"\(HTML.attribute("checked", if: chosen == "service:" + match.service.id.raw))>
-                <label for="\(id)"><strong>\(match.service.name)</strong> — \(match.organization.name)</label>
-                \(Components.capacityBadge(match.service.capacity))
-                <p>\(match.service.description)</p>
-                <dl class="facts"><dt>Eligibility</dt><dd>\(match.service.eligibility.isEmpty ? "Anyone" : match.service.eligibility)</dd>
-                <dt>Area</dt><dd>\(match.service.areaServed)</dd>
-                <dt>Languages</dt><dd>\(match.service.languages.joined(separator: ", "))</dd>
+                <input type="radio" id="\(id)" name="target" value="service:\(service.id.raw)"\(HTML.attribute("checked", if: chosen == "service:" + service.id.raw))>
+                <label for="\(id)"><strong>\(service.name)</strong> — \(organization.name)</label>
+                \(Components.capacityBadge(service.capacity))\(distance(match.hit))
+                <p>\(service.description)</p>
+                <dl class="facts"><dt>Eligibility</dt><dd>\(service.eligibility.isEmpty ? "Anyone" : service.eligibility)</dd>
+                <dt>Area</dt><dd>\(service.areaServed)</dd>
+                <dt>Languages</dt><dd>\(service.languages.joined(separator: ", "))</dd>
                 <dt>Consent</dt><dd>\(consent)</dd></dl>
                 </li>
                 """
@@ -90,9 +95,11 @@ struct NewReferralView {
             state.errors["target"].map { "<p class=\"field-error\" id=\"f-target\"><span aria-hidden=\"true\">⚠ </span>\($0)</p>" } ?? .empty
         let consentError: HTML =
             state.errors["consent"].map { "<p class=\"field-error\" id=\"f-consent\"><span aria-hidden=\"true\">⚠ </span>\($0)</p>" } ?? .empty
+        let placement: HTML =
+            placed == false ? "<p class=\"hint\">The directory has no place for that postal code yet, so the list is not by distance.</p>" : .empty
         return """
             <section aria-labelledby="results-heading">
-            <h2 id="results-heading">2. Choose where to send it</h2>
+            <h2 id="results-heading">2. Choose where to send it</h2>\(placement)
             <fieldset class="field"><legend>\(matches.isEmpty ? "No service matches; you can still leave the referral open." : "\(matches.count) matching service\(matches.count == 1 ? "" : "s")")</legend>
             \(targetError)
             <ul class="plain results">\(items)\(openOption)</ul>
@@ -114,5 +121,22 @@ struct NewReferralView {
             <button type="submit" name="action" value="send">Send referral</button>
             </section>
             """
+    }
+
+    /// A service outside the network: shown, not chosen; the navigator contacts it directly.
+    private func listed(_ hit: DirectoryHit) -> HTML {
+        """
+        <li class="panel service listed">
+        <p><strong>\(hit.name)</strong> — \(hit.organizationName)</p>
+        \(Components.capacityBadge(hit.capacity))\(distance(hit))
+        <p class="hint">Outside the Thaw network: contact this service directly.</p>
+        </li>
+        """
+    }
+
+    private func distance(_ hit: DirectoryHit) -> HTML {
+        guard let kilometres = hit.kilometres else { return .empty }
+        let text = kilometres < 1 ? "\(Int((kilometres * 1000 / 50).rounded()) * 50) m" : "\(Int(kilometres.rounded())) km"
+        return " <span class=\"meta\">\(text) away</span>"
     }
 }
