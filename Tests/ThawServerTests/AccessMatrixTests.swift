@@ -67,8 +67,10 @@ import ThawTestSupport
             return relation == .own
         case path("/fhir/PractitionerRole/:id"):
             return relation == .own && (role == .administrator || role == .networkAdministrator)
-        case path("/fhir/Organization/:id"), path("/fhir/HealthcareService/:id"):
+        case path("/fhir/Organization/:id"), path("/fhir/HealthcareService/:id"), path("/fhir/Location/:id"):
             return true
+        case path("/hsds/"):
+            return true  // the directory is read by everyone signed in (and by anyone with --public-directory)
         default:
             Issue.record("no rule in the matrix for \(route): add one")
             return true
@@ -206,6 +208,8 @@ struct MatrixRecords {
 
     /// The subjects whose ids fill every parameter of `route`; under `/fhir`, those of its resource type.
     func subjects(for route: String) -> [Subject] {
+        // Directory records hold no client and are read by every signed-in person: nobody to refuse.
+        if route.hasPrefix("/hsds/") { return [] }
         if route.hasPrefix("/fhir/") {
             let type = route.split(separator: "/").dropFirst().first.map(String.init) ?? ""
             let withVersion = route.contains(":version")

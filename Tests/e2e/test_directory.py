@@ -160,3 +160,28 @@ def test_the_hsds_api_answers_in_the_standards_shapes_and_only_to_whom_it_should
         assert requests.get(base + "/hsds/services").status_code == 401
         token = run(thaw_bin, "token", "create", "--database", private, "--email", "staff@goodneighbour.demo").stdout.split()[-1]
         assert requests.get(base + "/hsds/services", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_the_directorys_places_are_fhir_locations_and_services_name_them(thaw_bin, tmp_path):
+    from test_fhir import assert_valid  # the strict R4 models
+    db = str(tmp_path / "demo.sqlite")
+    with demo_server(thaw_bin, db) as base:
+        run(thaw_bin, "directory", "import", "--database", db, str(hsds_dir() / "csv"))
+        token = run(thaw_bin, "token", "create", "--database", db, "--email", "navigator@riverside-fht.demo").stdout.split()[-1]
+        auth = {"Authorization": f"Bearer {token}"}
+        bundle = requests.get(base + "/fhir/Location", headers=auth).json()
+        places = [e["resource"] for e in bundle.get("entry", [])]
+        assert places and all(p["resourceType"] == "Location" for p in places)
+        place = next(p for p in places if p["id"] == "3a19ff88-4620-4d17-9830-ac1d859eb5d5")
+        assert place["position"]["latitude"] and place["address"]["postalCode"]
+        read = requests.get(f"{base}/fhir/Location/{place['id']}", headers=auth)
+        assert read.status_code == 200 and read.json()["id"] == place["id"]
+        by_code = requests.get(base + "/fhir/Location", headers=auth, params={"address-postalcode": place["address"]["postalCode"]}).json()
+        assert [e["resource"]["id"] for e in by_code["entry"]] == [place["id"]]
+        assert requests.get(base + "/fhir/Location/not-a-uuid", headers=auth).status_code == 404
+        assert requests.get(base + "/fhir/Location", headers=auth, params={"near": "1|2"}).status_code == 400
+        services = requests.get(base + "/fhir/HealthcareService?_count=50", headers=auth).json()
+        assert all(s["resource"]["identifier"][0]["value"].startswith("urn:uuid:") for s in services["entry"])
+        statement = requests.get(base + "/fhir/metadata").json()
+        assert "Location" in {r["type"] for r in statement["rest"][0]["resource"]}
+        assert_valid(places + [s["resource"] for s in services["entry"]])

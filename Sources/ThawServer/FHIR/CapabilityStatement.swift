@@ -93,6 +93,9 @@ struct CapabilityStatement: Encodable, Sendable {
                         resource(.observation, search: [("patient", "reference")]),
                         resource(.practitionerRole, search: [("organization", "reference"), ("role", "token"), ("active", "token")]),
                         resource(.organization, search: [("_id", "token"), ("name", "string")]),
+                        resource(
+                            .location, search: [("_id", "token"), ("name", "string"), ("address-postalcode", "string"), ("organization", "reference")]
+                        ),
                         resource(.subscription, create: true, delete: true, search: [("_id", "token")]),
                         resource(
                             .healthcareService,

@@ -99,7 +99,7 @@ struct Address: Codable, Sendable, Equatable {
 enum FHIRResourceType: String, Codable, Sendable, CaseIterable {
     case task = "Task", serviceRequest = "ServiceRequest", procedure = "Procedure"
     case patient = "Patient", consent = "Consent", condition = "Condition"
-    case organization = "Organization", practitionerRole = "PractitionerRole", healthcareService = "HealthcareService"
+    case organization = "Organization", practitionerRole = "PractitionerRole", healthcareService = "HealthcareService", location = "Location"
     case subscription = "Subscription"
     case observation = "Observation", questionnaireResponse = "QuestionnaireResponse"
 }

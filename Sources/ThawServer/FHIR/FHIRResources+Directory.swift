@@ -57,11 +57,15 @@ struct FHIRHealthcareService: FHIRResource {
     var resourceType = "HealthcareService"
     var id: String
     var meta: Meta?
+    /// The service's id in the HSDS directory.
+    var identifier: [Identifier]?
     var active: Bool
     var providedBy: Reference
     var category: [CodeableConcept]?
     var name: String
     var comment: String?
+    /// The places it is offered at (HSDS service_at_location → location).
+    var location: [Reference]?
     var coverageArea: [Reference]?
     var eligibility: [Eligibility]?
     var communication: [CodeableConcept]?
@@ -69,8 +73,10 @@ struct FHIRHealthcareService: FHIRResource {
 
     struct Eligibility: Codable, Sendable { var code: CodeableConcept?; var comment: String? }
 
-    init(_ service: Service) {
+    init(_ service: Service, directory: ServiceDirectoryFacts? = nil) {
         id = service.id.fhir
+        identifier = directory.map { [Identifier(system: "urn:ietf:rfc:3986", value: "urn:uuid:" + $0.hsdsId)] }
+        location = directory.flatMap { $0.locations.isEmpty ? nil : $0.locations.map { Reference(reference: "Location/" + $0) } }
         meta = Meta(versionId: nil, lastUpdated: service.updatedAt.description, profile: nil)
         active = service.capacity != .closed
         providedBy = Reference(.organization, service.organizationId)
@@ -110,5 +116,49 @@ struct FHIRCondition: FHIRResource {
         subject = Reference(.patient, need.clientId)
         onsetDateTime = need.identifiedOn.description
         recordedDate = need.identifiedOn.description
+    }
+}
+
+/// A place of the directory (an HSDS location), as the Human Services Directory IG maps it: its
+/// name, address, position and phones, managed by its organisation where that is in the network.
+struct FHIRLocation: FHIRResource {
+    static let type = FHIRResourceType.location
+    var resourceType = "Location"
+    var id: String
+    var identifier: [Identifier]?
+    var status = "active"
+    var name: String?
+    var alias: [String]?
+    var description: String?
+    var mode = "instance"
+    var telecom: [ContactPoint]?
+    var address: Address?
+    var position: Position?
+    var managingOrganization: Reference?
+
+    struct Position: Codable, Sendable { var longitude: Double; var latitude: Double }
+
+    init(_ place: DirectoryLocation) {
+        let record = place.record
+        id = record.id
+        identifier = [Identifier(system: "urn:ietf:rfc:3986", value: "urn:uuid:" + record.id)]
+        name = record["name"]
+        alias = record["alternate_name"].map { [$0] }
+        description = record["description"]
+        let phones = place.phones.compactMap { $0["number"].map { ContactPoint(system: "phone", value: $0) } }
+        telecom = phones.isEmpty ? nil : phones
+        if let first = place.addresses.first(where: { $0["address_type"] == "physical" }) ?? place.addresses.first {
+            var written = Address(text: nil)
+            written.line = [first["address_1"], first["address_2"]].compactMap { $0 }.filter { !$0.isEmpty }
+            written.city = first["city"]
+            written.state = first["state_province"]
+            written.postalCode = first["postal_code"]
+            written.country = first["country"]
+            address = written
+        }
+        if case .number(let latitude) = record.fields["latitude"], case .number(let longitude) = record.fields["longitude"] {
+            position = Position(longitude: longitude, latitude: latitude)
+        }
+        managingOrganization = place.organization.map { Reference(.organization, $0) }
     }
 }

@@ -32,6 +32,8 @@ struct FHIRRoutes {
         callers.get("Organization/:id", use: readOrganization)
         callers.get("HealthcareService", use: searchServices)
         callers.get("HealthcareService/:id", use: readService)
+        callers.get("Location", use: searchLocations)
+        callers.get("Location/:id", use: readLocation)
         registerClientRecords(on: callers)
         registerClientWrites(on: callers)
         callers.post("Subscription", use: createSubscription)
@@ -289,7 +291,28 @@ extension FHIRRoutes {
 
     @Sendable func readService(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRHealthcareService> {
         try permit(context, .healthcareService, .read)
-        return FHIRResponse(FHIRHealthcareService(try await store.service(try context.fhirId("id"))))
+        let service = try await store.service(try context.fhirId("id"))
+        return FHIRResponse(FHIRHealthcareService(service, directory: try await store.serviceDirectoryFacts([service.id])[service.id]))
+    }
+
+    @Sendable func readLocation(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRLocation> {
+        try permit(context, .location, .read)
+        let id = context.parameters.get("id") ?? ""
+        guard HSDS.isUUID(id), let place = try await store.directoryLocations(ids: [id.lowercased()]).first else {
+            throw ThawError.notFound("Location \(id)")
+        }
+        return FHIRResponse(FHIRLocation(place))
+    }
+
+    @Sendable func searchLocations(_ request: Request, context: CallerContext) async throws -> FHIRResponse<SearchSetBundle> {
+        try permit(context, .location, .search)
+        let parameters = try FHIRSearchParameters(request, allowed: ["_id", "name", "address-postalcode", "organization"])
+        let ids = parameters.list("_id").map { $0.lowercased() }
+        guard ids.allSatisfy(HSDS.isUUID) else { throw ThawError.invalid("_id", "uuid", "a Location's id is a UUID") }
+        let places = try await store.directoryLocations(
+            ids: ids, name: try parameters.single("name"), postalCode: try parameters.single("address-postalcode"),
+            organization: try parameters.reference("organization", to: .organization).map { ID(fhir: $0) })
+        return try onePage(request, places.map(FHIRLocation.init), parameters)
     }
 
     @Sendable func searchServices(_ request: Request, context: CallerContext) async throws -> FHIRResponse<SearchSetBundle> {
@@ -311,7 +334,8 @@ extension FHIRRoutes {
         }
         let ids = Set(parameters.list("_id").map { $0.replacingOccurrences(of: "-", with: "_") })
         let matches = try await store.searchServices(search).filter { ids.isEmpty || ids.contains($0.id.raw) }
-        return try onePage(request, matches.map(FHIRHealthcareService.init), parameters)
+        let facts = try await store.serviceDirectoryFacts(matches.map(\.id))
+        return try onePage(request, matches.map { FHIRHealthcareService($0, directory: facts[$0.id]) }, parameters)
     }
 }
 

@@ -99,7 +99,7 @@ extension ThawStore {
     }
 
     /// The Thaw organisation an HSDS organisation is, by its identifier in Thaw's scheme.
-    private static func networkMember(_ db: any SQLConnection, hsdsOrganization: String?) async throws -> ID<Organization>? {
+    static func networkMember(_ db: any SQLConnection, hsdsOrganization: String?) async throws -> ID<Organization>? {
         guard let hsdsOrganization else { return nil }
         if let own = try await db.first("SELECT id FROM organizations WHERE hsds_id = ?", hsdsOrganization) { return own.id("id") }
         for row in try await db.query(
