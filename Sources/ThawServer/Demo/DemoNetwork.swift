@@ -89,6 +89,7 @@ public struct DemoNetwork: Sendable {
         try await service("employment", "employment", "Job Coaching", [.employment, .income], .accepting, eligibility: "Working-age adults")
         try await service("income", "income", "Income Support Applications", [.income], .accepting, eligibility: "Residents with low income")
         try await service("counselling", "mental", "Walk-in Counselling", [.mentalHealth, .socialIsolation], .waitlist, eligibility: "Adults 18+")
+        try await Self.loadDirectory(into: store, services: services, organizations: organizations)
 
         // Clients of the family health team and the rural clinic, each with a screening and consent.
         let people: [(String, String, [NeedCategory], Actor)] = [
