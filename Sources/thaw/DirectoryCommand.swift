@@ -10,7 +10,7 @@ import ThawStorage
 struct DirectoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "directory", abstract: "The service directory, in Open Referral HSDS 3.0.",
-        subcommands: [DirectoryImportCommand.self, DirectoryExportCommand.self])
+        subcommands: [DirectoryImportCommand.self, DirectoryExportCommand.self, DirectoryGenerateCommand.self])
 }
 
 struct DirectoryImportCommand: AsyncParsableCommand {
@@ -118,5 +118,21 @@ struct DirectoryExportCommand: AsyncParsableCommand {
             }
         }
         print("wrote " + written.joined(separator: ", ") + " into \(output)")
+    }
+}
+
+struct DirectoryGenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate", abstract: "Write a made-up HSDS data package of as many services as asked, for trying search and import at scale.")
+    @Option(help: "How many services.") var services = 20_000
+    @Argument(help: "The directory to write the package into (made if missing).") var output: String
+
+    func run() throws {
+        guard (1...1_000_000).contains(services) else { throw ValidationError("--services is from 1 to 1,000,000") }
+        let writer = HSDSWriter(DirectoryGenerator(services: services).records())
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        for table in writer.tables() { try Data(table.text.utf8).write(to: URL(fileURLWithPath: output + "/" + table.file)) }
+        try writer.dataPackage(name: "generated-directory").write(to: URL(fileURLWithPath: output + "/datapackage.json"))
+        print("wrote a data package of \(services) services into \(output)")
     }
 }

@@ -7,8 +7,11 @@ enum DirectoryText {
         text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
     }
 
-    static func words(_ text: String) -> [String] {
-        fold(text).split { !($0.isLetter || $0.isNumber) }.map(String.init)
+    static func words(_ text: String) -> [String] { split(fold(text)) }
+
+    /// The words of text already folded (as the search index stores it).
+    static func split(_ folded: String) -> [String] {
+        folded.split { !($0.isLetter || $0.isNumber) }.map(String.init)
     }
 
     /// Whether a query word finds a word of the text: as a prefix (`counsel` finds `counselling`),

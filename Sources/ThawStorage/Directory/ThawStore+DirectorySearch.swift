@@ -152,10 +152,10 @@ extension ThawStore {
         }
     }
 
-    /// The share of the query's words the service's text has, a word in the name counting three times.
+    /// The share of the query's words the service's text (stored folded) has, a word in the name counting three times.
     static func relevance(_ words: [String], name: String, body: String) -> Double {
         guard !words.isEmpty else { return 1 }
-        let nameWords = DirectoryText.words(name), bodyWords = DirectoryText.words(body)
+        let nameWords = DirectoryText.split(name), bodyWords = DirectoryText.split(body)
         let score = words.reduce(0.0) { total, word in
             if nameWords.contains(where: { DirectoryText.finds(word, in: $0) }) { return total + 3 }
             return bodyWords.contains(where: { DirectoryText.finds(word, in: $0) }) ? total + 1 : total
