@@ -24,7 +24,10 @@ public struct DirectoryGenerator: Sendable {
     ]
 
     static let kinds: [(NeedCategory, [String], String)] = [
-        (.housing, ["Housing Help", "Rent Bank", "Supportive Housing", "Emergency Shelter", "Tenant Support"], "housing, rent and eviction prevention"),
+        (
+            .housing, ["Housing Help", "Rent Bank", "Supportive Housing", "Emergency Shelter", "Tenant Support"],
+            "housing, rent and eviction prevention"
+        ),
         (.food, ["Food Bank", "Community Kitchen", "Meal Program", "Épicerie solidaire", "Good Food Box"], "food, groceries and meals"),
         (.transportation, ["Ride Program", "Transit Pass", "Medical Drives"], "transportation to appointments"),
         (.utilities, ["Energy Assistance", "Hydro Help", "Winter Warmth"], "heating and hydro bills"),
@@ -78,7 +81,9 @@ public struct DirectoryGenerator: Sendable {
                         fields: ["service_id": .text(service), "code": .text(language)]))
             }
             let latitude = city.latitude + (random.unit() - 0.5) * 0.2, longitude = city.longitude + (random.unit() - 0.5) * 0.3
-            let postal = city.prefixes[random.next(city.prefixes.count)] + " " + "\(random.next(10))\(["A", "B", "C", "E", "G", "H"][random.next(6)])\(random.next(10))"
+            let postal =
+                city.prefixes[random.next(city.prefixes.count)] + " "
+                + "\(random.next(10))\(["A", "B", "C", "E", "G", "H"][random.next(6)])\(random.next(10))"
             records += [
                 HSDSRecord(
                     entity: "location", id: location,

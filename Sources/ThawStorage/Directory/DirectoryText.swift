@@ -11,7 +11,7 @@ enum DirectoryText {
 
     /// The words of text already folded (as the search index stores it).
     static func split(_ folded: String) -> [String] {
-        folded.split { !($0.isLetter || $0.isNumber) }.map(String.init)
+        folded.unicodeScalars.split { !CharacterSet.alphanumerics.contains($0) }.map { String(String.UnicodeScalarView($0)) }
     }
 
     /// Whether a query word finds a word of the text: as a prefix (`counsel` finds `counselling`),

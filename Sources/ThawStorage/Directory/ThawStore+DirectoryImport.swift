@@ -66,6 +66,7 @@ extension ThawStore {
         // Then the services of network members, once everything they are said by is written.
         let changed = changes
         let touched = try await database.read { db in try await Self.touchedServices(changed, db) }.sorted()
+
         for start in stride(from: 0, to: touched.count, by: 200) {
             let batch = Array(touched[start..<min(start + 200, touched.count)])
             report.servicesProjected += try await database.write { db in
@@ -146,10 +147,11 @@ extension ThawStore {
         }
     }
 
+    private static let entityOrder = Dictionary(uniqueKeysWithValues: HSDS.entities.enumerated().map { ($1.name, $0) })
+
     /// What a record links to comes first (the model's order), then by id: a stable order to write in.
     private static func importOrder(_ a: HSDSRecord, _ b: HSDSRecord) -> Bool {
-        let order = Dictionary(uniqueKeysWithValues: HSDS.entities.enumerated().map { ($1.name, $0) })
-        let (x, y) = (order[a.entity] ?? 99, order[b.entity] ?? 99)
+        let (x, y) = (entityOrder[a.entity] ?? 99, entityOrder[b.entity] ?? 99)
         return x != y ? x < y : a.id < b.id
     }
 

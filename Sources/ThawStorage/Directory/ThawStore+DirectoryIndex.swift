@@ -52,12 +52,20 @@ extension ThawStore {
                 "," + fields.needCategories.map(\.rawValue).joined(separator: ",") + ",", "," + fields.languages.joined(separator: ",") + ",",
                 "," + terms.sorted().joined(separator: ",") + ",", fields.capacity, service["status"] ?? "active",
                 thaw?.optionalInt64("verified_at"), now)
+            let found = try await places(db, of: hsdsId)
             if db.dialect == .sqlite {
                 try await db.execute("DELETE FROM directory_fts WHERE rowid = ?", doc)
-                try await db.execute("INSERT INTO directory_fts (rowid, text_name, text_body) VALUES (?, ?, ?)", doc, textName, textBody)
+                let points = found.compactMap { place in
+                    place.latitude.flatMap { latitude in place.longitude.flatMap { GeoPoint(latitude: latitude, longitude: $0) } }
+                }
+                let tags = DirectoryTags.of(
+                    needs: fields.needCategories, languages: fields.languages, capacity: fields.capacity, member: thaw != nil, terms: terms,
+                    places: points)
+                try await db.execute(
+                    "INSERT INTO directory_fts (rowid, text_name, text_body, tags) VALUES (?, ?, ?, ?)", doc, textName, textBody, tags)
             }
             try await db.execute("DELETE FROM directory_places WHERE service_id = ?", hsdsId)
-            for place in try await places(db, of: hsdsId) {
+            for place in found {
                 try await db.execute(
                     "INSERT INTO directory_places (service_id, location_id, latitude, longitude, postal_code) VALUES (?, ?, ?, ?, ?)",
                     hsdsId, place.location, place.latitude, place.longitude, place.postalCode)
@@ -97,12 +105,13 @@ extension ThawStore {
                 let record = HSDSRecord(entity: "location", id: location, stored: stored.string("fields"))
             else { continue }
             var postal: String?
+            // Sorted here, not by the SQL: ordering by the record's id would lead SQLite to walk every address.
             for address in try await db.query(
                 """
-                SELECT r.fields FROM directory_links l JOIN directory_records r ON r.entity = l.entity AND r.id = l.id
-                WHERE l.target = ? AND l.field = 'location_id' AND l.entity = 'address' ORDER BY r.id
-                """, location)
-            {
+                SELECT r.id, r.fields FROM directory_links l JOIN directory_records r ON r.entity = l.entity AND r.id = l.id
+                WHERE l.target = ? AND l.field = 'location_id' AND l.entity = 'address'
+                """, location
+            ).sorted(by: { $0.string("id") < $1.string("id") }) {
                 if let code = HSDSRecord(entity: "address", id: "", stored: address.string("fields"))?["postal_code"] {
                     postal = DirectoryPlaces.normalPostalCode(code)
                     break

@@ -71,11 +71,12 @@ extension ThawStore {
     }
 
     private static func linked(_ db: any SQLConnection, _ entity: String, by field: String, to target: String) async throws -> [HSDSRecord] {
+        // Sorted here: ordering by the record's id in SQL would lead SQLite to walk every record of the entity.
         try await db.query(
             """
             SELECT r.id, r.fields FROM directory_links l JOIN directory_records r ON r.entity = l.entity AND r.id = l.id
-            WHERE l.target = ? AND l.field = ? AND l.entity = ? ORDER BY r.id
+            WHERE l.target = ? AND l.field = ? AND l.entity = ?
             """, target, field, entity
-        ).compactMap { HSDSRecord(entity: entity, id: $0.string("id"), stored: $0.string("fields")) }
+        ).compactMap { HSDSRecord(entity: entity, id: $0.string("id"), stored: $0.string("fields")) }.sorted { $0.id < $1.id }
     }
 }

@@ -143,8 +143,8 @@ extension ThawStore {
             var ids: [String] = []
             for service in services {
                 ids += try await db.query(
-                    "SELECT id FROM directory_links WHERE target = ? AND field = 'service_id' AND entity = 'service_at_location' ORDER BY id", service
-                ).map { $0.string("id") }
+                    "SELECT id FROM directory_links WHERE target = ? AND field = 'service_id' AND entity = 'service_at_location'", service
+                ).map { $0.string("id") }.sorted()
             }
             return ids
         }

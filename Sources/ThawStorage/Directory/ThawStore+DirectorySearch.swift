@@ -52,6 +52,8 @@ extension ThawStore {
     /// How much a kilometre of distance weighs against relevance: a service 25 km further away
     /// must match the whole query to rank with one that matches none of it.
     static let kilometresPerRelevance = 25.0
+    /// How many matches the database hands over, best first by its own text rank, for the final ranking.
+    static let directoryCandidates = 500
 
     /// Searches the directory: full text (stemmed, prefix, accents folded) narrowed by the
     /// filters, then ranked by relevance and distance together (see `DirectoryHit.relevance` and
@@ -64,29 +66,43 @@ extension ThawStore {
             if origin == nil, let code = query.postalCode { origin = try await Self.place(db, postalCode: code) }
             var conditions: [String] = [], binds: [SQLValue] = []
             var from = "directory_search s"
-            if !words.isEmpty {
-                switch db.dialect {
-                case .sqlite:
-                    from = "directory_fts f JOIN directory_search s ON s.doc = f.rowid"
-                    conditions.append("directory_fts MATCH ?")
-                    binds.append(.text(words.map { "\"\($0)\"*" }.joined(separator: " AND ")))
-                case .postgres:
+            let language = query.language.map(DirectoryText.fold)?.filter { $0.isLetter || $0.isNumber }
+            let term = query.taxonomyTerm.flatMap { HSDS.isUUID($0) ? $0.lowercased() : nil }
+            let capacities = query.capacities.isEmpty ? [Capacity.accepting, .waitlist] : query.capacities.sorted { $0.rawValue < $1.rawValue }
+            switch db.dialect {
+            case .sqlite:
+                // The filters are words of the index's `tags` column, so FTS5 narrows by them before it ranks.
+                var match = words.map { "\"\($0)\"*" }
+                if let need = query.need { match.append("tags : \(DirectoryTags.need(need))") }
+                if let language, !language.isEmpty { match.append("tags : \(DirectoryTags.language(language))") }
+                if let term { match.append("tags : \(DirectoryTags.term(term))") }
+                if query.referrableOnly { match.append("tags : \(DirectoryTags.member)") }
+                if let origin {
+                    // Near enough: the grid cells the circle's box touches (the distance itself is measured below), or no place at all.
+                    let cells = DirectoryTags.cells(around: origin, kilometres: query.withinKilometres) + [DirectoryTags.nowhere]
+                    match.append("(" + cells.map { "tags : \($0)" }.joined(separator: " OR ") + ")")
+                }
+                // Capacity as what it leaves out: the short list of the capacities not asked for.
+                let excluded = Capacity.allCases.filter { !capacities.contains($0) }
+                if match.isEmpty { match.append("(" + capacities.map { "tags : \(DirectoryTags.capacity($0))" }.joined(separator: " OR ") + ")") }
+                var expression = match.joined(separator: " AND ")
+                for capacity in excluded { expression += " NOT tags : \(DirectoryTags.capacity(capacity))" }
+                from = "directory_fts f JOIN directory_search s ON s.doc = f.rowid"
+                conditions.append("directory_fts MATCH ?")
+                binds.append(.text(expression))
+            case .postgres:
+                if !words.isEmpty {
                     conditions.append("s.document @@ to_tsquery('english', ?)")
                     binds.append(.text(words.map { "\($0):*" }.joined(separator: " & ")))
                 }
+                if let need = query.need { conditions.append("s.needs LIKE ?"); binds.append(.text("%," + need.rawValue + ",%")) }
+                if let language, !language.isEmpty { conditions.append("s.languages LIKE ?"); binds.append(.text("%," + language + ",%")) }
+                if let term { conditions.append("s.taxonomy_terms LIKE ?"); binds.append(.text("%," + term + ",%")) }
+                conditions.append("s.capacity IN (" + capacities.map { _ in "?" }.joined(separator: ",") + ")")
+                binds += capacities.map(\.sqlValue)
+                if query.referrableOnly { conditions.append("s.thaw_service_id IS NOT NULL") }
             }
-            if let need = query.need { conditions.append("s.needs LIKE ?"); binds.append(.text("%," + need.rawValue + ",%")) }
-            if let language = query.language.map(DirectoryText.fold)?.filter({ $0.isLetter || $0 == "-" }), !language.isEmpty {
-                conditions.append("s.languages LIKE ?"); binds.append(.text("%," + language + ",%"))
-            }
-            if let term = query.taxonomyTerm, HSDS.isUUID(term) {
-                conditions.append("s.taxonomy_terms LIKE ?"); binds.append(.text("%," + term + ",%"))
-            }
-            let capacities = query.capacities.isEmpty ? [Capacity.accepting, .waitlist] : query.capacities.sorted { $0.rawValue < $1.rawValue }
-            conditions.append("s.capacity IN (" + capacities.map { _ in "?" }.joined(separator: ",") + ")")
-            binds += capacities.map(\.sqlValue)
-            if query.referrableOnly { conditions.append("s.thaw_service_id IS NOT NULL") }
-            if let origin {
+            if let origin, db.dialect == .postgres {
                 // Near enough, by a box around the circle (the distance itself is measured below); or with no place at all.
                 let dLat = query.withinKilometres / 111.0, dLon = query.withinKilometres / max(1, 111.0 * cos(origin.latitude * .pi / 180))
                 conditions.append(
@@ -100,21 +116,37 @@ extension ThawStore {
                     .double(origin.longitude + dLon)
                 ]
             }
-            // The candidates: the best 2,000 by the database's own text rank, or by name.
-            var order = "s.name, s.service_id"
-            if !words.isEmpty {
-                switch db.dialect {
-                case .sqlite: order = "bm25(directory_fts, 3.0, 1.0), s.service_id"
-                case .postgres:
+            // The candidates: the best by the database's own text rank (or by name), to be ranked here.
+            // On SQLite every filter is in the full-text match, so the index ranks and cuts before any row is read.
+            let columns = """
+                s.service_id, s.thaw_service_id, s.name, s.organization_name, s.text_name, s.text_body, s.needs, s.languages,
+                s.capacity, s.verified_at
+                """
+            var sql: String
+            switch db.dialect {
+            case .sqlite where words.isEmpty:
+                sql = """
+                    SELECT \(columns) FROM \(from) WHERE \(conditions.joined(separator: " AND "))
+                    ORDER BY s.name, s.service_id LIMIT \(Self.directoryCandidates)
+                    """
+            case .sqlite:
+                sql = """
+                    SELECT \(columns) FROM (
+                        SELECT rowid, bm25(directory_fts, 3.0, 1.0, 0.0) AS rank FROM directory_fts WHERE directory_fts MATCH ?
+                        ORDER BY rank, rowid LIMIT \(Self.directoryCandidates)
+                    ) f JOIN directory_search s ON s.doc = f.rowid ORDER BY f.rank, s.service_id
+                    """
+            case .postgres:
+                var order = "s.name, s.service_id"
+                if !words.isEmpty {
                     order = "ts_rank(s.document, to_tsquery('english', ?)) DESC, s.service_id"
                     binds.append(.text(words.map { "\($0):*" }.joined(separator: " & ")))
                 }
+                sql = """
+                    SELECT \(columns) FROM \(from)
+                    WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT \(Self.directoryCandidates)
+                    """
             }
-            let sql = """
-                SELECT s.service_id, s.thaw_service_id, s.name, s.organization_name, s.text_name, s.text_body, s.needs, s.languages,
-                       s.capacity, s.verified_at FROM \(from)
-                WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT 2000
-                """
             let rows = try await db.query(sql, binds)
             var places: [String: [GeoPoint]] = [:]
             if origin != nil {
@@ -177,14 +209,63 @@ extension ThawStore {
     static func place(_ db: any SQLConnection, postalCode: String) async throws -> GeoPoint? {
         let code = DirectoryPlaces.normalPostalCode(postalCode)
         guard code.count >= 3 else { return nil }
-        for (condition, bind) in [("postal_code = ?", code), ("postal_code LIKE ?", String(code.prefix(3)) + "%")] {
-            let row = try await db.first(
+        // The exact code, then the codes starting with its first three characters: a range, which the index serves.
+        let area = String(code.prefix(3))
+        let areaEnd = String(area.dropLast()) + String(UnicodeScalar((area.unicodeScalars.last?.value ?? 0) + 1).map(Character.init) ?? "~")
+        for (condition, binds) in [("postal_code = ?", [code]), ("postal_code >= ? AND postal_code < ?", [area, areaEnd])] {
+            let row = try await db.query(
                 "SELECT AVG(latitude) AS latitude, AVG(longitude) AS longitude FROM directory_places WHERE \(condition) AND latitude IS NOT NULL",
-                bind)
+                binds.map { SQLValue.text($0) }
+            ).first
             if let latitude = row?.optionalDouble("latitude"), let longitude = row?.optionalDouble("longitude") {
                 return GeoPoint(latitude: latitude, longitude: longitude)
             }
         }
         return nil
+    }
+}
+
+/// The filter words of SQLite's full-text index (`directory_fts.tags`): letters and digits only,
+/// so the tokenizer keeps each whole. Places are cells of a grid of half a degree (about 55 km
+/// north–south), so a search near a point reads only the services of the cells around it.
+enum DirectoryTags {
+    static let member = "member"
+    static let nowhere = "geonone"
+
+    static func cell(_ point: GeoPoint) -> String {
+        func part(_ degrees: Double) -> String {
+            let n = Int((degrees * 2).rounded(.down))
+            return n < 0 ? "m\(-n)" : "\(n)"
+        }
+        return "geo" + part(point.latitude) + "x" + part(point.longitude)
+    }
+
+    /// The cells a box of `kilometres` around the point touches.
+    static func cells(around point: GeoPoint, kilometres: Double) -> [String] {
+        let dLat = kilometres / 111.0, dLon = kilometres / max(1, 111.0 * cos(point.latitude * .pi / 180))
+        var cells: [String] = []
+        var latitude = ((point.latitude - dLat) * 2).rounded(.down) / 2
+        while latitude <= point.latitude + dLat {
+            var longitude = ((point.longitude - dLon) * 2).rounded(.down) / 2
+            while longitude <= point.longitude + dLon {
+                if let corner = GeoPoint(latitude: min(90, max(-90, latitude)), longitude: min(180, max(-180, longitude))) {
+                    cells.append(cell(corner))
+                }
+                longitude += 0.5
+            }
+            latitude += 0.5
+        }
+        return Array(Set(cells)).sorted()
+    }
+    static func need(_ need: NeedCategory) -> String { "need" + need.rawValue.filter { $0.isLetter } }
+    static func language(_ code: String) -> String { "lang" + code.filter { $0.isLetter || $0.isNumber } }
+    static func capacity(_ capacity: Capacity) -> String { "cap" + capacity.rawValue }
+    static func term(_ id: String) -> String { "term" + id.lowercased().filter { $0.isHexDigit } }
+
+    static func of(needs: [NeedCategory], languages: [String], capacity: Capacity, member: Bool, terms: [String], places: [GeoPoint]) -> String {
+        let geo = places.isEmpty ? [nowhere] : Array(Set(places.map(cell))).sorted()
+        return
+            (needs.map(need) + languages.map { language(DirectoryText.fold($0)) } + [Self.capacity(capacity)] + (member ? [Self.member] : [])
+            + terms.map(term) + geo).joined(separator: " ")
     }
 }
