@@ -2,24 +2,8 @@
 /// HSDS records that hold them, both ways: a service made in Thaw is written to the directory as
 /// HSDS records; a service imported from HSDS is read for the fields Thaw keeps beside it.
 public enum DirectoryProjection {
-    /// What Thaw keeps of a directory service for referrals and filters.
-    public struct Fields: Sendable, Equatable {
-        public var name: String
-        public var description: String
-        public var needCategories: [NeedCategory]
-        public var eligibility: String
-        public var areaServed: String
-        public var languages: [String]
-        public var capacity: Capacity
-
-        public init(
-            name: String, description: String, needCategories: [NeedCategory], eligibility: String, areaServed: String, languages: [String],
-            capacity: Capacity
-        ) {
-            self.name = name; self.description = description; self.needCategories = needCategories; self.eligibility = eligibility
-            self.areaServed = areaServed; self.languages = languages; self.capacity = capacity
-        }
-    }
+    /// What Thaw keeps of a directory service for referrals and filters: a service's own fields.
+    public typealias Fields = NewService
 
     /// The fields of an HSDS service, from its record and the records linking to it (languages,
     /// service areas, attributes). A service not active is closed, whatever its capacity says.
