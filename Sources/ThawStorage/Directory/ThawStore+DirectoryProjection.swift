@@ -52,17 +52,7 @@ extension ThawStore {
                 let service = HSDSRecord(entity: "service", id: hsdsId, stored: row.string("fields")),
                 let organization = try await networkMember(db, hsdsOrganization: service["organization_id"])
             else { continue }
-            var linked: [HSDSRecord] = []
-            for link in try await db.query(
-                """
-                SELECT r.entity, r.id, r.fields FROM directory_links l JOIN directory_records r ON r.entity = l.entity AND r.id = l.id
-                WHERE l.target = ? AND l.field IN ('service_id', 'link_id') AND l.entity IN ('language', 'service_area', 'attribute')
-                """, hsdsId)
-            {
-                if let record = HSDSRecord(entity: link.string("entity"), id: link.string("id"), stored: link.string("fields")) {
-                    linked.append(record)
-                }
-            }
+            let linked = try await linkedRecords(db, to: hsdsId)
             let fields = DirectoryProjection.fields(of: service, linked: linked)
             let existing = try await db.first("SELECT \(Service.columns) FROM services WHERE hsds_id = ?", hsdsId).map(Service.init(row:))
             var projected = Service(
