@@ -196,9 +196,33 @@ public struct NewReferral: Codable, Sendable {
 public struct StatusChange: Codable, Sendable {
     public var status: TaskStatus
     public var reason: String?
+    /// Why a referral is declined, as a code the network counts (the reason in words goes with it).
+    public var reasonCode: DeclineReason?
     public var outcome: ReferralOutcome?
-    public init(status: TaskStatus, reason: String? = nil, outcome: ReferralOutcome? = nil) {
-        self.status = status; self.reason = reason; self.outcome = outcome
+    public init(status: TaskStatus, reason: String? = nil, reasonCode: DeclineReason? = nil, outcome: ReferralOutcome? = nil) {
+        self.status = status; self.reason = reason; self.reasonCode = reasonCode; self.outcome = outcome
+    }
+}
+
+/// Why a partner declines a referral. `noCapacity` also asks the partner to bring its service's
+/// capacity up to date, so navigators stop sending referrals it cannot take.
+public enum DeclineReason: String, Codable, Sendable, CaseIterable {
+    case noCapacity = "no-capacity"
+    case notEligible = "not-eligible"
+    case outsideArea = "outside-area"
+    case clientDeclined = "client-declined"
+    case unableToContact = "unable-to-contact"
+    case other
+
+    public var title: String {
+        switch self {
+        case .noCapacity: "No capacity"
+        case .notEligible: "Not eligible"
+        case .outsideArea: "Outside our area"
+        case .clientDeclined: "The client declined"
+        case .unableToContact: "Could not reach the client"
+        case .other: "Another reason"
+        }
     }
 }
 

@@ -12,6 +12,7 @@ public enum NotificationKind: String, Codable, Sendable, CaseIterable {
     case feedbackDue = "feedback-due"
     case fundingAlert = "funding-alert"
     case surveyOpen = "survey-open"
+    case capacityCheck = "capacity-check"
 
     /// The kind in a sentence, for the preferences page.
     public var title: String {
@@ -28,6 +29,7 @@ public enum NotificationKind: String, Codable, Sendable, CaseIterable {
         case .feedbackDue: "Your organisation's feedback on a consultation is due soon"
         case .fundingAlert: "A joint funding agreement is nearing its end"
         case .surveyOpen: "A partnership pulse survey is open for you"
+        case .capacityCheck: "Your organisation declined a referral for lack of capacity: check the service's capacity"
         }
     }
 
@@ -48,6 +50,7 @@ public enum NotificationKind: String, Codable, Sendable, CaseIterable {
             !roles.isDisjoint(with: AccessPolicy.referringRoles)
         case .commitmentDue, .feedbackDue, .fundingAlert: roles.contains(.partnershipLead)
         case .surveyOpen: true
+        case .capacityCheck: !roles.isDisjoint(with: AccessPolicy.directoryRoles)
         }
     }
 }
@@ -55,7 +58,7 @@ public enum NotificationKind: String, Codable, Sendable, CaseIterable {
 /// What a notification is about, and so where its link goes.
 public struct NotificationSubject: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable, CaseIterable {
-        case referral, commitment, consultation, funding, survey
+        case referral, commitment, consultation, funding, survey, service
     }
     public var type: Kind
     public var id: String
@@ -95,6 +98,8 @@ public enum NotificationRules {
         case requester
         /// The people of the receiving organisation who work referrals.
         case ownerStaff
+        /// The people of the receiving organisation who keep its services' directory records.
+        case ownerDirectory
     }
 
     /// The notifications a ledger event on a referral makes. `byOwner`: the event's actor is the
@@ -110,6 +115,8 @@ public enum NotificationRules {
             if byOwner {
                 switch status {
                 case .accepted: return [(.requester, .referralAccepted)]
+                case .rejected where detail["reasonCode"] == DeclineReason.noCapacity.rawValue:
+                    return [(.requester, .referralDeclined), (.ownerDirectory, .capacityCheck)]
                 case .rejected: return [(.requester, .referralDeclined)]
                 case .completed: return [(.requester, .referralCompleted)]
                 default: return []
@@ -137,6 +144,8 @@ public enum NotificationRules {
         case .message: return "A new message on a referral between \(requester) and \(owner)."
         case .responseOverdue: return "\(owner) has not yet responded to a referral from \(requester), and the first response is overdue."
         case .followUpDue: return "A referral from \(requester) to \(owner) is due for follow-up."
+        case .capacityCheck:
+            return "\(owner) declined a referral from \(requester) for lack of capacity: is the service's capacity in the directory still right?"
         default: return "An update on a referral between \(requester) and \(owner)."
         }
     }

@@ -64,6 +64,9 @@ struct ServerOptions: ParsableArguments {
     @Flag(help: "Answer the HSDS directory API (/hsds) without signing in, for anyone to read.") var publicDirectory = false
     @Option(help: "Seconds between sweeps for what has come due: missed commitments, overdue first responses, reminders.")
     var deadlineSweepSeconds: Int64 = 600
+    @Option(help: "Days a directory record may go unverified before it is flagged as stale.") var directoryStaleDays = 180
+    @Option(help: "The network's time zone (IANA, e.g. America/Edmonton) for opening hours in local time (default: the system's).")
+    var timeZone: String?
 
     /// The server's configuration from these options. The process's limit on open files
     /// is raised to its hard limit first, and the connection limit kept well below it,
@@ -93,6 +96,12 @@ struct ServerOptions: ParsableArguments {
         guard deadlineSweepSeconds >= 1 else { throw ValidationError("--deadline-sweep-seconds is at least 1") }
         configuration.deadlineSweepSeconds = deadlineSweepSeconds
         configuration.publicDirectory = publicDirectory
+        guard (1...3650).contains(directoryStaleDays) else { throw ValidationError("--directory-stale-days is between 1 and 3650") }
+        configuration.directoryStaleDays = directoryStaleDays
+        if let timeZone {
+            guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("--time-zone: \(timeZone) is not an IANA time zone") }
+            configuration.timeZone = zone
+        }
         return configuration
     }
 }

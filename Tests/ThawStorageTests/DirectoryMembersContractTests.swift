@@ -28,7 +28,7 @@ import ThawTestSupport
             #expect((full["organization"] as? [String: Any])?["name"] as? String == "Food Bank")
 
             // Capacity changed in Thaw is said in the directory: one capacity attribute, the new one.
-            _ = try await w.store.scoped(to: w.foodStaff).updateCapacity(service: w.foodService.id, to: .waitlist)
+            _ = try await w.store.scoped(to: w.foodStaff).updateCapacity(service: w.foodService.id, to: CapacityUpdate(capacity: .waitlist))
             let after = HSDSWriter(try await w.store.directoryRecords())
             let capacities = after.records("attribute").filter {
                 $0["link_id"] == hampers.id && DirectoryVocabulary.capacity(termId: $0["taxonomy_term_id"] ?? "") != nil

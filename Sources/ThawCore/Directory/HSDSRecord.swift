@@ -107,6 +107,7 @@ extension HSDS {
             }
             if text.count > 20_000 { refuse(name, "length", "\(name) is longer than 20,000 characters") }
         }
+        for problem in HSDSRecord.ruleProblems(record) { refuse(problem.field, problem.rule, problem.message) }
         return problems
     }
 

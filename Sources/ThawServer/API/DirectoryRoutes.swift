@@ -3,7 +3,6 @@ import Hummingbird
 import ThawCore
 import ThawStorage
 
-struct CapacityUpdate: Codable { var capacity: Capacity }
 struct NewServiceRequest: Codable {
     var organizationId: ID<Organization>?
     var service: NewService
@@ -66,6 +65,23 @@ struct DirectoryRoutes: APIRouteGroup {
                 .patch, "services/:serviceId", id: "updateServiceCapacity", tag: "directory", summary: "Change a service's capacity",
                 body: CapacityUpdate.self, answer: .one(Service.self)),
             use: updateCapacity)
+        routes.add(
+            .init(
+                .get, "directory", id: "searchDirectory", tag: "directory",
+                summary: "Ranked directory search: words, need, language, capacity, taxonomy term, open now, near a postal code or point",
+                query: ["q", "need", "language", "capacity", "taxonomyTerm", "openNow", "postalCode", "near", "withinKm", "referrable", "limit"],
+                answer: .one(DirectoryResults.self)),
+            use: searchDirectory)
+        routes.add(
+            .init(
+                .post, "services/:serviceId/verify", id: "verifyService", tag: "directory",
+                summary: "Say a service's record is right as it stands (its organisation's staff)", answer: .one(Service.self)),
+            use: verifyService)
+        routes.add(
+            .init(
+                .get, "services-to-verify", id: "listServicesToVerify", tag: "directory",
+                summary: "Your organisation's services unverified for longer than the network's policy", answer: .list(Service.self)),
+            use: servicesToVerify)
     }
 
     @Sendable func listOrganizations(_ request: Request, context: CallerContext) async throws -> ItemList<Organization> {
@@ -133,6 +149,61 @@ struct DirectoryRoutes: APIRouteGroup {
     @Sendable func updateCapacity(_ request: Request, context: CallerContext) async throws -> Service {
         let scoped = scoped(context)
         let input = try await body(CapacityUpdate.self, request)
-        return try await scoped.updateCapacity(service: try context.id("serviceId"), to: input.capacity)
+        return try await scoped.updateCapacity(service: try context.id("serviceId"), to: input)
+    }
+
+    @Sendable func verifyService(_ request: Request, context: CallerContext) async throws -> Service {
+        try await scoped(context).verifyService(try context.id("serviceId"))
+    }
+
+    @Sendable func servicesToVerify(_ request: Request, context: CallerContext) async throws -> ItemList<Service> {
+        ItemList(try await scoped(context).staleServices(policyDays: configuration.directoryStaleDays))
+    }
+
+    /// The directory as navigators search it (the new-referral page's search): see `ThawStore.searchDirectory`.
+    @Sendable func searchDirectory(_ request: Request, context: CallerContext) async throws -> DirectoryResults {
+        var query = DirectoryQuery(text: request.query("q"), language: request.query("language"), postalCode: request.query("postalCode"))
+        if let need = request.query("need") {
+            guard let category = NeedCategory(rawValue: need) else {
+                throw ThawError.invalid("need", "enum", "need must be one of \(NeedCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            query.need = category
+        }
+        for value in request.uri.queryParameters.getAll("capacity") {
+            guard let capacity = Capacity(rawValue: String(value)) else {
+                throw ThawError.invalid("capacity", "enum", "capacity must be accepting, waitlist or closed")
+            }
+            query.capacities.insert(capacity)
+        }
+        if let term = request.query("taxonomyTerm") {
+            guard HSDS.isUUID(term) else { throw ThawError.invalid("taxonomyTerm", "uuid", "taxonomyTerm is a taxonomy term's UUID") }
+            query.taxonomyTerm = term
+        }
+        query.openNow = try flag(request, "openNow")
+        query.referrableOnly = try flag(request, "referrable")
+        if let near = request.query("near") {
+            let parts = near.split(separator: ",", omittingEmptySubsequences: false).map { Double(String($0).trimmingWhitespace) }
+            guard parts.count == 2, let latitude = parts[0], let longitude = parts[1], let point = GeoPoint(latitude: latitude, longitude: longitude)
+            else { throw ThawError.invalid("near", "point", "near is latitude,longitude in degrees, e.g. 53.54,-113.49") }
+            query.near = point
+        }
+        if let within = request.query("withinKm") {
+            guard let km = Double(within), km > 0, km <= 500 else { throw ThawError.invalid("withinKm", "range", "withinKm is between 0 and 500") }
+            query.withinKilometres = km
+        }
+        if let limit = request.query("limit") {
+            guard let n = Int(limit), (1...200).contains(n) else { throw ThawError.invalid("limit", "range", "limit is between 1 and 200") }
+            query.limit = n
+        }
+        configuration.directoryClock(&query, now: store.clock.now())
+        return try await store.searchDirectory(query)
+    }
+
+    private func flag(_ request: Request, _ name: String) throws -> Bool {
+        switch request.query(name) {
+        case nil, "false": return false
+        case "true": return true
+        default: throw ThawError.invalid(name, "boolean", "\(name) is true or false")
+        }
     }
 }

@@ -11,6 +11,7 @@ extension Consent: ResponseEncodable {}
 extension Organization: ResponseEncodable {}
 extension User: ResponseEncodable {}
 extension Service: ResponseEncodable {}
+extension DirectoryResults: ResponseEncodable {}
 extension Referral: ResponseEncodable {}
 extension ReferralDetail: ResponseEncodable {}
 extension ReferralMessage: ResponseEncodable {}

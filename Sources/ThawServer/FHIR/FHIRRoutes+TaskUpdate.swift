@@ -74,8 +74,16 @@ extension FHIRRoutes {
             if outcome == nil, sent.output?.contains(where: { $0.valueReference?.id(of: .procedure) == id.fhir }) == true {
                 outcome = try await access.recordedProcedure(id)?.outcome
             }
+            var reasonCode: DeclineReason?
+            if let code = sent.statusReason?.code(in: FHIRSystems.declineReason) {
+                guard let known = DeclineReason(rawValue: code) else {
+                    throw ThawError.invalid("Task.statusReason.coding", "decline-reason", "\(code) is not a decline reason Thaw knows")
+                }
+                reasonCode = known
+            }
             referral = try await access.changeStatus(
-                id, StatusChange(status: status, reason: sent.statusReason?.text, outcome: outcome), expectedVersion: referral.version)
+                id, StatusChange(status: status, reason: sent.statusReason?.text, reasonCode: reasonCode, outcome: outcome),
+                expectedVersion: referral.version)
         }
         if let step = sent.businessStatus?.code(in: FHIRSystems.businessStatus) {
             guard let business = BusinessStatus(rawValue: step) else {

@@ -15,6 +15,7 @@ enum FHIRSystems {
     static let needCategory = thaw + "/CodeSystem/need-category"
     static let businessStatus = thaw + "/CodeSystem/business-status"
     static let outcome = thaw + "/CodeSystem/referral-outcome"
+    static let declineReason = thaw + "/CodeSystem/decline-reason"
     static let consentScopeCode = thaw + "/CodeSystem/consent-scope"
     static let consentPurpose = thaw + "/CodeSystem/consent-purpose"
     static let sector = thaw + "/CodeSystem/sector"

@@ -84,6 +84,7 @@ extension NotificationKind {
         case .feedbackDue: "feedback on a consultation is due soon"
         case .fundingAlert: "joint funding is nearing its end"
         case .surveyOpen: "a partnership pulse survey is open"
+        case .capacityCheck: "is your service's capacity still right?"
         }
     }
 }

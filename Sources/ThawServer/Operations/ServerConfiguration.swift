@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ThawStorage
 import ThawCore
@@ -31,6 +32,10 @@ public struct ServerConfiguration: Sendable {
     public var partnerFollowSeconds: Int64 = 15
     /// Whether the HSDS directory API (`/hsds`) answers without signing in.
     public var publicDirectory = false
+    /// Directory records unverified for longer than this are flagged in search and listed for their organisation.
+    public var directoryStaleDays = Freshness.defaultPolicyDays
+    /// The network's time zone (IANA), for opening hours given in local time ("open now").
+    public var timeZone = TimeZone.current
     /// How often the outbox worker looks for events and deliveries due when it found none last time.
     public var outboxPollMilliseconds: Int64 = 200
     /// Connections: see `ConnectionLimits`.
@@ -50,5 +55,15 @@ public struct ServerConfiguration: Sendable {
     public var baseURL: String {
         if let publicURL, !publicURL.isEmpty { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
         return (secureCookies ? "https://" : "http://") + "\(host):\(port)"
+    }
+}
+
+extension ServerConfiguration {
+    /// Sets a directory search's moment, the network's UTC offset then, and the freshness policy.
+    func directoryClock(_ query: inout DirectoryQuery, now: Timestamp) {
+        query.now = now
+        let date = Date(timeIntervalSince1970: Double(now.millis) / 1000)
+        query.localOffsetHours = Double(timeZone.secondsFromGMT(for: date)) / 3600
+        query.staleAfterDays = directoryStaleDays
     }
 }

@@ -78,6 +78,7 @@ struct Layout {
             links.append(("clients", WebPath.clients, "Clients"))
         }
         if actor.hasAny(AccessPolicy.receivingRoles) { links.append(("inbox", WebPath.inbox, "Inbox")) }
+        if actor.hasAny(AccessPolicy.directoryRoles) { links.append(("our-services", WebPath.ourServices, "Our services")) }
         links.append(("partnership", WebPath.partnership, "Partnership"))
         if actor.hasAny([.partnershipLead, .administrator, .networkAdministrator]) { links.append(("climate", WebPath.climate, "Climate")) }
         if actor.hasAny(Self.administrationRoles) { links.append(("admin", WebPath.admin, "Administration")) }

@@ -14,6 +14,8 @@ enum WebPath {
     static let events = "/events"
     static let admin = "/admin"
     static let adminTokens = "/admin/tokens"
+    /// An organisation's own services: capacity, waits and verification.
+    static let ourServices = "/our-services"
     static let partnership = "/partnership"
     static let newCommittee = "/partnership/committees/new"
     static let newConsultation = "/partnership/consultations/new"
@@ -35,6 +37,7 @@ enum WebPath {
         case .consultation: consultation(ID(subject.id))
         case .commitment: commitments
         case .funding, .survey: partnership
+        case .service: ourServices + "?check=" + subject.id
         }
     }
     /// An email's own link to its recipient's email preferences; the token is the only key.

@@ -68,12 +68,6 @@ extension WebRoutes {
         let action = form["action"] ?? ""
         do {
             switch action {
-            case "capacity":
-                guard let service = form["service"], let capacity = try form.choice("capacity", Capacity.self) else {
-                    throw ThawError.invalid("capacity", "required", "say which service and capacity")
-                }
-                _ = try await store.scoped(to: actor).updateCapacity(service: ID(service), to: capacity)
-                return WebPage.redirect(to: WebPath.organization(id), notice: "capacity-updated")
             case "service":
                 let input = NewService(
                     name: form["name"] ?? "", description: form["description"] ?? "",

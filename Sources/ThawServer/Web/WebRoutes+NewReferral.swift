@@ -99,6 +99,8 @@ extension WebRoutes {
                 postalCode: state.form["postalCode"])
             query.capacities = Set(try state.form.choices("capacity", Capacity.self))
             if state.form.all("capacity").isEmpty && state.form["action"] == nil { query.capacities = [.accepting, .waitlist] }
+            query.openNow = state.form["openNow"] == "yes"
+            configuration.directoryClock(&query, now: now)
             let results = try await store.searchDirectory(query)
             if query.postalCode.map({ !$0.trimmingWhitespace.isEmpty }) == true { placed = results.origin != nil }
             let organizations = Dictionary(uniqueKeysWithValues: try await store.organizations().map { ($0.id, $0) })

@@ -67,10 +67,20 @@ extension WebRoutes {
                     }
                     outcome = ReferralOutcome(code: code, summary: summary)
                 }
+                let reasonCode = status == .rejected ? try form.choice("reasonCode", DeclineReason.self) : nil
+                if status == .rejected, reasonCode == nil {
+                    throw ThawError.unprocessable("reasonCode", "required", "Choose why you are declining")
+                }
                 let referral = try await scoped.changeStatus(
-                    id, StatusChange(status: status, reason: form["reason"], outcome: outcome),
+                    id, StatusChange(status: status, reason: form["reason"], reasonCode: reasonCode, outcome: outcome),
                     expectedVersion: try form.version())
                 metrics.recordTransition(to: referral.status.rawValue)
+                // Declined for want of room: straight to the service's capacity, while it is in mind.
+                if reasonCode == .noCapacity, let service = referral.serviceId,
+                    try context.requirePrincipal().actor.hasAny(AccessPolicy.directoryRoles)
+                {
+                    return WebPage.redirect(to: WebPath.ourServices + "?check=" + service.raw, notice: "referral-updated")
+                }
                 return WebPage.redirect(to: WebPath.referral(id), notice: "referral-updated")
             default:
                 throw ThawError.invalid("action", "enum", "this form's action is not one Thaw knows")

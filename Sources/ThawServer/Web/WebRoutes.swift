@@ -36,6 +36,7 @@ struct WebRoutes: Sendable {
         web.post(RouterPath(stringLiteral: WebPath.adminTokens), use: tokensAction)
         web.get(RouterPath(stringLiteral: WebPath.events), use: events)
         registerNotifications(on: web)
+        registerOurServices(on: web)
         registerPartnership(on: web)
         registerClimate(on: web)
     }
@@ -79,7 +80,8 @@ struct WebRoutes: Sendable {
         "claimed": "You claimed the referral; it is now accepted by your organisation.",
         "organization-created": "The organisation was added.",
         "service-created": "The service was added.",
-        "capacity-updated": "The capacity was updated.",
+        "capacity-updated": "The capacity was updated, and the record marked verified today.",
+        "service-verified": "Marked verified today.",
         "user-created": "The user was added.",
         "user-updated": "The user was updated.",
         "token-revoked": "The token was revoked.",

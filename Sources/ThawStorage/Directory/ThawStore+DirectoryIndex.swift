@@ -31,7 +31,15 @@ extension ThawStore {
                     termNames.append(name)
                 }
             }
-            let thaw = try await db.first("SELECT id, verified_at FROM services WHERE hsds_id = ?", hsdsId)
+            let thaw = try await db.first("SELECT id, verified_at, verified_by FROM services WHERE hsds_id = ?", hsdsId)
+            let found = try await places(db, of: hsdsId)
+            let hours = try await weeklyHours(db, service: linked, places: found, now: now)
+            let areas = ServiceAreas(records: linked.filter { $0.entity == "service_area" })
+            // Thaw's own people verify its members' services; an imported record is as fresh as its source's assured date.
+            let verifiedAt =
+                thaw?.optionalInt64("verified_at").map(Timestamp.init(millis:))
+                ?? service["assured_date"].flatMap { CalendarDate(String($0.prefix(10))) }.map(\.startOfDay)
+            let verifiedBy = thaw?.optionalString("verified_by") ?? (thaw == nil ? service["assurer_email"] : nil)
             let textName = DirectoryText.fold([service["name"], service["alternate_name"]].compactMap { $0 }.joined(separator: " "))
             let textBody = DirectoryText.fold(
                 ([service["description"], service["eligibility_description"], organizationName, fields.areaServed] + termNames.map { $0 })
@@ -41,26 +49,27 @@ extension ThawStore {
             try await db.execute(
                 """
                 INSERT INTO directory_search (service_id, doc, thaw_service_id, organization_id, name, organization_name, text_name, text_body,
-                    needs, languages, taxonomy_terms, capacity, status, verified_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    needs, languages, taxonomy_terms, capacity, status, verified_at, updated_at, hours, areas, area_served, wait_time, verified_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (service_id) DO UPDATE SET thaw_service_id = excluded.thaw_service_id, organization_id = excluded.organization_id,
                     name = excluded.name, organization_name = excluded.organization_name, text_name = excluded.text_name,
                     text_body = excluded.text_body, needs = excluded.needs, languages = excluded.languages,
                     taxonomy_terms = excluded.taxonomy_terms, capacity = excluded.capacity, status = excluded.status,
-                    verified_at = excluded.verified_at, updated_at = excluded.updated_at
+                    verified_at = excluded.verified_at, updated_at = excluded.updated_at, hours = excluded.hours, areas = excluded.areas,
+                    area_served = excluded.area_served, wait_time = excluded.wait_time, verified_by = excluded.verified_by
                 """, hsdsId, doc, thaw?.optionalString("id"), service["organization_id"], fields.name, organizationName, textName, textBody,
                 "," + fields.needCategories.map(\.rawValue).joined(separator: ",") + ",", "," + fields.languages.joined(separator: ",") + ",",
                 "," + terms.sorted().joined(separator: ",") + ",", fields.capacity, service["status"] ?? "active",
-                thaw?.optionalInt64("verified_at"), now)
-            let found = try await places(db, of: hsdsId)
+                verifiedAt, now, hours.stored, areas.stored, fields.areaServed, service["wait_time"], verifiedBy)
             if db.dialect == .sqlite {
                 try await db.execute("DELETE FROM directory_fts WHERE rowid = ?", doc)
                 let points = found.compactMap { place in
                     place.latitude.flatMap { latitude in place.longitude.flatMap { GeoPoint(latitude: latitude, longitude: $0) } }
                 }
-                let tags = DirectoryTags.of(
+                var tags = DirectoryTags.of(
                     needs: fields.needCategories, languages: fields.languages, capacity: fields.capacity, member: thaw != nil, terms: terms,
                     places: points)
+                if !hours.windows.isEmpty { tags += " " + DirectoryTags.hours }
                 try await db.execute(
                     "INSERT INTO directory_fts (rowid, text_name, text_body, tags) VALUES (?, ?, ?, ?)", doc, textName, textBody, tags)
             }
@@ -79,24 +88,45 @@ extension ThawStore {
         if db.dialect == .sqlite { try await db.execute("DELETE FROM directory_fts WHERE rowid = ?", doc) }
     }
 
-    /// The records that say something of a service: its languages, areas and attributes.
+    /// The records that say something of a service: its languages, areas, attributes and schedules.
     static func linkedRecords(_ db: any SQLConnection, to hsdsId: String) async throws -> [HSDSRecord] {
         try await db.query(
             """
             SELECT r.entity, r.id, r.fields FROM directory_links l JOIN directory_records r ON r.entity = l.entity AND r.id = l.id
-            WHERE l.target = ? AND l.field IN ('service_id', 'link_id') AND l.entity IN ('language', 'service_area', 'attribute')
+            WHERE l.target = ? AND l.field IN ('service_id', 'link_id') AND l.entity IN ('language', 'service_area', 'attribute', 'schedule')
             """, hsdsId
         ).compactMap { HSDSRecord(entity: $0.string("entity"), id: $0.string("id"), stored: $0.string("fields")) }
     }
 
+    /// When a service is open: its own weekly schedules, else those of where it is offered (the
+    /// service at a location, then the location's).
+    private static func weeklyHours(
+        _ db: any SQLConnection, service linked: [HSDSRecord], places: [Place], now: Timestamp
+    ) async throws -> WeeklyHours {
+        var schedules = linked.filter { $0.entity == "schedule" }
+        for (field, targets) in [("service_at_location_id", places.map(\.serviceAtLocation)), ("location_id", places.map(\.location))]
+        where schedules.isEmpty {
+            for target in Set(targets) {
+                schedules += try await db.query(
+                    """
+                    SELECT r.id, r.fields FROM directory_links l JOIN directory_records r ON r.entity = l.entity AND r.id = l.id
+                    WHERE l.target = ? AND l.field = ? AND l.entity = 'schedule'
+                    """, target, field
+                ).compactMap { HSDSRecord(entity: "schedule", id: $0.string("id"), stored: $0.string("fields")) }
+            }
+        }
+        let today = CalendarDate(now).description
+        return WeeklyHours(windows: schedules.sorted { $0.id < $1.id }.flatMap { WeeklyHours.windows(of: $0, validOn: today) })
+    }
+
+    typealias Place = (location: String, serviceAtLocation: String, latitude: Double?, longitude: Double?, postalCode: String?)
+
     /// Where a service is offered: each location it is at, with its point and postal code.
-    private static func places(_ db: any SQLConnection, of hsdsId: String) async throws
-        -> [(location: String, latitude: Double?, longitude: Double?, postalCode: String?)]
-    {
-        var found: [(String, Double?, Double?, String?)] = []
+    private static func places(_ db: any SQLConnection, of hsdsId: String) async throws -> [Place] {
+        var found: [Place] = []
         for link in try await db.query(
             """
-            SELECT r.fields FROM directory_links l JOIN directory_records r ON r.entity = l.entity AND r.id = l.id
+            SELECT r.id, r.fields FROM directory_links l JOIN directory_records r ON r.entity = l.entity AND r.id = l.id
             WHERE l.target = ? AND l.field = 'service_id' AND l.entity = 'service_at_location'
             """, hsdsId)
         {
@@ -119,7 +149,7 @@ extension ThawStore {
             }
             let latitude = record.fields["latitude"].flatMap { if case .number(let n) = $0 { n } else { nil } }
             let longitude = record.fields["longitude"].flatMap { if case .number(let n) = $0 { n } else { nil } }
-            found.append((location, latitude, longitude, postal))
+            found.append((location, link.string("id"), latitude, longitude, postal))
         }
         return found
     }

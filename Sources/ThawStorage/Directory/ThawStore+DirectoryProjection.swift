@@ -60,15 +60,20 @@ extension ThawStore {
                 needCategories: fields.needCategories, eligibility: fields.eligibility, areaServed: fields.areaServed, languages: fields.languages,
                 capacity: fields.capacity, updatedAt: now)
             if let existing {
+                // What Thaw's own people said of it stays: the wait while still waitlisted, and the last verification.
+                projected.estimatedWaitDays = projected.capacity == .waitlist ? existing.estimatedWaitDays : nil
+                projected.verifiedAt = existing.verifiedAt
+                projected.verifiedBy = existing.verifiedBy
                 projected.updatedAt = existing.updatedAt
                 guard projected != existing else { continue }
                 projected.updatedAt = now
                 try await db.execute(
                     """
                     UPDATE services SET organization_id = ?, name = ?, description = ?, need_categories = ?, eligibility = ?, area_served = ?,
-                        languages = ?, capacity = ?, updated_at = ? WHERE id = ?
+                        languages = ?, capacity = ?, estimated_wait_days = ?, updated_at = ? WHERE id = ?
                     """, organization, projected.name, projected.description, projected.needCategories.listText, projected.eligibility,
-                    projected.areaServed, projected.languages.joined(separator: ","), projected.capacity, now, projected.id)
+                    projected.areaServed, projected.languages.joined(separator: ","), projected.capacity, projected.estimatedWaitDays, now,
+                    projected.id)
                 try await db.execute("DELETE FROM service_needs WHERE service_id = ?", projected.id)
             } else {
                 try await db.execute(

@@ -16,6 +16,14 @@ public struct DirectoryQuery: Sendable {
     public var withinKilometres: Double = 50
     /// Only services Thaw can send a referral to (of organisations in the network).
     public var referrableOnly = false
+    /// Only services whose weekly hours say they are open at `now`.
+    public var openNow = false
+    /// The moment "open now" and freshness are judged at (nil: the store's clock), and the
+    /// network's UTC offset then, for hours given in local time.
+    public var now: Timestamp?
+    public var localOffsetHours = 0.0
+    /// Records unverified for longer are flagged `stale`.
+    public var staleAfterDays = Freshness.defaultPolicyDays
     public var limit = 50
 
     public init(
@@ -40,6 +48,16 @@ public struct DirectoryHit: Sendable, Equatable, Codable {
     public var relevance: Double
     public var kilometres: Double?
     public var verifiedAt: Timestamp?
+    /// Who last verified it: a person of the organisation for the network's own services, else the source's assurer.
+    public var verifiedBy: String?
+    /// Unverified for longer than the network's policy.
+    public var stale: Bool
+    /// On a waitlist, the wait as the service says it (HSDS `wait_time`).
+    public var waitTime: String?
+    /// The area served, in words.
+    public var areaServed: String
+    /// Whether its weekly hours say it is open now; nil where it gives none Thaw can read.
+    public var openNow: Bool?
 }
 
 public struct DirectoryResults: Sendable, Codable {
@@ -77,6 +95,7 @@ extension ThawStore {
                 if let language, !language.isEmpty { match.append("tags : \(DirectoryTags.language(language))") }
                 if let term { match.append("tags : \(DirectoryTags.term(term))") }
                 if query.referrableOnly { match.append("tags : \(DirectoryTags.member)") }
+                if query.openNow { match.append("tags : \(DirectoryTags.hours)") }
                 if let origin {
                     // Near enough: the grid cells the circle's box touches (the distance itself is measured below), or no place at all.
                     let cells = DirectoryTags.cells(around: origin, kilometres: query.withinKilometres) + [DirectoryTags.nowhere]
@@ -101,6 +120,7 @@ extension ThawStore {
                 conditions.append("s.capacity IN (" + capacities.map { _ in "?" }.joined(separator: ",") + ")")
                 binds += capacities.map(\.sqlValue)
                 if query.referrableOnly { conditions.append("s.thaw_service_id IS NOT NULL") }
+                if query.openNow { conditions.append("s.hours <> ''") }
             }
             if let origin, db.dialect == .postgres {
                 // Near enough, by a box around the circle (the distance itself is measured below); or with no place at all.
@@ -120,7 +140,7 @@ extension ThawStore {
             // On SQLite every filter is in the full-text match, so the index ranks and cuts before any row is read.
             let columns = """
                 s.service_id, s.thaw_service_id, s.name, s.organization_name, s.text_name, s.text_body, s.needs, s.languages,
-                s.capacity, s.verified_at
+                s.capacity, s.verified_at, s.verified_by, s.hours, s.areas, s.area_served, s.wait_time
                 """
             var sql: String
             switch db.dialect {
@@ -165,10 +185,21 @@ extension ThawStore {
                 }
             }
             var hits: [DirectoryHit] = []
+            let now = query.now ?? clock.now()
             for row in rows {
                 let id = row.string("service_id")
                 let distance = origin.flatMap { from in places[id]?.map { from.kilometres(to: $0) }.min() }
                 if origin != nil, let distance, distance > query.withinKilometres { continue }
+                // A service that says where it serves, in a form the client's place can be tested against, and not there: left out.
+                if origin != nil || query.postalCode != nil,
+                    ServiceAreas(stored: row.string("areas")).admits(point: origin, postalCode: query.postalCode) == false
+                {
+                    continue
+                }
+                let hours = WeeklyHours(stored: row.string("hours"))
+                let open = hours.windows.isEmpty ? nil : hours.isOpen(at: now, localOffsetHours: query.localOffsetHours)
+                if query.openNow, open != true { continue }
+                let verifiedAt = row.optionalTimestamp("verified_at")
                 hits.append(
                     DirectoryHit(
                         serviceId: id, thawServiceId: row.optionalString("thaw_service_id"), name: row.string("name"),
@@ -176,7 +207,9 @@ extension ThawStore {
                         needs: row.string("needs").split(separator: ",").compactMap { NeedCategory(rawValue: String($0)) },
                         languages: row.string("languages").split(separator: ",").map(String.init),
                         relevance: Self.relevance(Array(words), name: row.string("text_name"), body: row.string("text_body")),
-                        kilometres: distance, verifiedAt: row.optionalTimestamp("verified_at")))
+                        kilometres: distance, verifiedAt: verifiedAt, verifiedBy: row.optionalString("verified_by"),
+                        stale: Freshness.isStale(verifiedAt: verifiedAt, policyDays: query.staleAfterDays, now: now),
+                        waitTime: row.optionalString("wait_time"), areaServed: row.string("area_served"), openNow: open))
             }
             let unplaced = origin == nil ? 0 : query.withinKilometres
             hits.sort { Self.ranksBefore($0, $1, unplaced: unplaced) }
@@ -231,6 +264,8 @@ extension ThawStore {
 enum DirectoryTags {
     static let member = "member"
     static let nowhere = "geonone"
+    /// The service has weekly hours "open now" can read.
+    static let hours = "hourskn"
 
     static func cell(_ point: GeoPoint) -> String {
         func part(_ degrees: Double) -> String {

@@ -74,7 +74,8 @@ public enum Migrator {
         Schema.v12ClimatePairMonths, Schema.v13ClientAccessIndex, Schema.v14Trust, Schema.v15Interoperability,
         Schema.v16Outbox, Schema.v17Notifications, Schema.v18SMART, Schema.v19History,
         Schema.v20Outbound, Schema.v21OwnerStatusIndex, Schema.v22Reminders, Schema.v23Directory,
-        Schema.v24DirectoryMembers, Schema.v25DirectorySearch, Schema.v26DirectoryIndexed
+        Schema.v24DirectoryMembers, Schema.v25DirectorySearch, Schema.v26DirectoryIndexed,
+        Schema.v27DirectoryUpkeep
     ]
 
     @discardableResult

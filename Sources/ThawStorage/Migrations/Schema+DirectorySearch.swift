@@ -40,9 +40,6 @@ extension Schema {
         }
     }
 
-    /// The search rows of the services already in the directory.
-    static let v26DirectoryIndexed = Migration(version: 26, name: "directory search filled") { db in
-        let ids = try await db.query("SELECT id FROM directory_records WHERE entity = 'service' ORDER BY id").map { $0.string("id") }
-        try await ThawStore.indexServices(db, hsdsIds: ids, at: SystemClock().now())
-    }
+    /// Once filled the search rows; `v27DirectoryUpkeep` fills them now, with the columns it adds.
+    static let v26DirectoryIndexed = Migration(version: 26, name: "directory search filled", sql: [])
 }

@@ -195,6 +195,18 @@ extension ThawStore {
         for (who, kind) in audience {
             let organization = who == .requester ? referral.requesterOrganizationId : referral.ownerOrganizationId
             guard let organization else { continue }
+            if who == .ownerDirectory {
+                // About the service, not the client: those who keep its record hear, whatever their access to the referral.
+                guard let service = referral.serviceId else { continue }
+                for person in try await lookups.people(db, of: organization, withAny: AccessPolicy.directoryRoles) {
+                    let mode = try await lookups.preferences(db, person)[kind] ?? kind.defaultMode
+                    planned.append(
+                        PlannedNotification(
+                            user: person, kind: kind, subject: .init(.service, service.raw),
+                            summary: NotificationRules.summary(kind, requester: requester, owner: owner), emailDue: email.emailDue(mode, now: now)))
+                }
+                continue
+            }
             let people =
                 who == .requester
                 ? [referral.requesterUserId] : try await lookups.people(db, of: organization, withAny: AccessPolicy.receivingRoles)

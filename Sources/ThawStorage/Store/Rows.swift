@@ -24,7 +24,10 @@ extension User {
 }
 
 extension Service {
-    static let columns = "id, organization_id, name, description, need_categories, eligibility, area_served, languages, capacity, updated_at"
+    static let columns = """
+        id, organization_id, name, description, need_categories, eligibility, area_served, languages, capacity, estimated_wait_days,
+        updated_at, verified_at, verified_by
+        """
     init(row: SQLRow) {
         self.init(
             id: row.id("id"), organizationId: row.id("organization_id"), name: row.string("name"),
@@ -32,7 +35,9 @@ extension Service {
             needCategories: row.list("need_categories").compactMap(NeedCategory.init(rawValue:)),
             eligibility: row.string("eligibility"), areaServed: row.string("area_served"),
             languages: row.list("languages"), capacity: row.enumValue("capacity"),
-            updatedAt: row.timestamp("updated_at"))
+            estimatedWaitDays: row.optionalInt64("estimated_wait_days").map { Int(clamping: $0) },
+            updatedAt: row.timestamp("updated_at"), verifiedAt: row.optionalTimestamp("verified_at"),
+            verifiedBy: row.optionalString("verified_by"))
     }
 }
 

@@ -147,9 +147,13 @@ extension ScopedStore {
         try await modifyReferral(id, expectedVersion: expectedVersion) { referral, side, now in
             let from = referral.status
             try ReferralWorkflow.check(from: from, to: change.status, by: side, reason: change.reason, outcome: change.outcome)
+            if change.reasonCode != nil, change.status != .rejected {
+                throw ThawError.unprocessable("reasonCode", "not-allowed", "a reason code is given only when declining")
+            }
             referral.apply(status: change.status, reason: change.reason, outcome: change.outcome, by: side, at: now)
             var detail = ["from": from.rawValue, "to": change.status.rawValue]
             if let reason = referral.statusReason { detail["reason"] = reason }
+            if let code = change.reasonCode { detail["reasonCode"] = code.rawValue }
             if let outcome = change.outcome { detail["outcome"] = outcome.code.rawValue }
             return ("referral.status-changed", detail)
         }

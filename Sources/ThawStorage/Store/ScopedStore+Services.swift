@@ -1,10 +1,12 @@
 import ThawCore
 
 extension ScopedStore {
-    /// Staff and administrators keep their own organisation's capacity current;
-    /// anyone else gets 404.
-    public func updateCapacity(service id: ID<Service>, to capacity: Capacity) async throws -> Service {
+    /// Staff and administrators keep their own organisation's services current: a new capacity
+    /// (with the wait on a waitlist), or the same one confirmed. Either way the record is verified
+    /// now, by this person. Anyone else gets 404.
+    public func updateCapacity(service id: ID<Service>, to update: CapacityUpdate) async throws -> Service {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.directoryRoles, to: "changing a service's capacity")
+        try update.validate()
         let actor = self.actor, now = now()
         return try await database.write { db in
             guard
@@ -13,18 +15,58 @@ extension ScopedStore {
                     id, actor.organizationId)
             else { throw ThawError.notFound("service \(id)") }
             var service = Service(row: row)
-            guard service.capacity != capacity else { return service }
-            let from = service.capacity
-            service.capacity = capacity
-            service.updatedAt = now
-            try await db.execute("UPDATE services SET capacity = ?, updated_at = ? WHERE id = ?", capacity, now, id)
+            let from = service.capacity, fromWait = service.estimatedWaitDays
+            service.capacity = update.capacity
+            service.estimatedWaitDays = update.capacity == .waitlist ? (update.estimatedWaitDays ?? fromWait) : nil
+            service.verifiedAt = now
+            service.verifiedBy = try await ThawStore.verifierName(db, actor)
+            let changed = from != service.capacity || fromWait != service.estimatedWaitDays
+            if changed { service.updatedAt = now }
+            try await db.execute(
+                "UPDATE services SET capacity = ?, estimated_wait_days = ?, updated_at = ?, verified_at = ?, verified_by = ? WHERE id = ?",
+                service.capacity, service.estimatedWaitDays, service.updatedAt, now, service.verifiedBy, id)
             try await ThawStore.writeCapacity(db, service, at: now)
+            var detail = ["from": from.rawValue, "to": service.capacity.rawValue]
+            if let days = service.estimatedWaitDays { detail["estimatedWaitDays"] = String(days) }
             try await db.append(
                 LedgerRecord(
-                    kind: "service.capacity-changed", subjectType: "service", subjectId: id.raw,
-                    counterpart: nil, channel: .system,
-                    detail: ["from": from.rawValue, "to": capacity.rawValue]), by: actor, at: now)
+                    kind: changed ? "service.capacity-changed" : "service.verified", subjectType: "service", subjectId: id.raw,
+                    counterpart: nil, channel: .system, detail: changed ? detail : ["capacity": service.capacity.rawValue]),
+                by: actor, at: now)
             return service
         }
+    }
+
+    /// Confirms a service's record is right as it stands.
+    public func verifyService(_ id: ID<Service>) async throws -> Service {
+        try AccessPolicy.require(actor, anyOf: AccessPolicy.directoryRoles, to: "verifying a service")
+        let current = try await database.read { [actor] db in
+            try await db.first("SELECT \(Service.columns) FROM services WHERE id = ? AND organization_id = ?", id, actor.organizationId)
+                .map(Service.init(row:))
+        }
+        guard let current else { throw ThawError.notFound("service \(id)") }
+        return try await updateCapacity(service: id, to: CapacityUpdate(capacity: current.capacity, estimatedWaitDays: current.estimatedWaitDays))
+    }
+
+    /// This organisation's services unverified for longer than `policyDays`, the oldest first
+    /// (never verified before all): what its administrator is asked to check.
+    public func staleServices(policyDays: Int) async throws -> [Service] {
+        try AccessPolicy.require(actor, anyOf: AccessPolicy.directoryRoles, to: "listing services to verify")
+        let actor = self.actor, cutoff = now().adding(days: -policyDays)
+        return try await database.read { db in
+            try await db.query(
+                """
+                SELECT \(Service.columns) FROM services WHERE organization_id = ? AND (verified_at IS NULL OR verified_at < ?)
+                ORDER BY COALESCE(verified_at, 0), name, id
+                """, actor.organizationId, cutoff
+            ).map(Service.init(row:))
+        }
+    }
+}
+
+extension ThawStore {
+    /// How a verification is signed: the person's name as it was then.
+    static func verifierName(_ db: any SQLConnection, _ actor: Actor) async throws -> String? {
+        try await db.first("SELECT display_name FROM users WHERE id = ?", actor.userId)?.optionalString("display_name")
     }
 }

@@ -131,13 +131,18 @@ extension ThawStore {
             guard try await db.first("SELECT id FROM organizations WHERE id = ?", organization) != nil else {
                 throw ThawError.notFound("organisation \(organization)")
             }
+            // Whoever adds a service vouches for it: it starts verified, by them.
+            var service = service
+            service.verifiedAt = now
+            if let actor { service.verifiedBy = try await Self.verifierName(db, actor) }
             try await db.execute(
                 """
                 INSERT INTO services (id, organization_id, name, description, need_categories, eligibility,
-                                      area_served, languages, capacity, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      area_served, languages, capacity, updated_at, verified_at, verified_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, service.id, organization, service.name, service.description, service.needCategories.listText,
-                service.eligibility, service.areaServed, service.languages.joined(separator: ","), service.capacity, now)
+                service.eligibility, service.areaServed, service.languages.joined(separator: ","), service.capacity, now,
+                service.verifiedAt, service.verifiedBy)
             for category in Set(service.needCategories) {
                 try await db.execute(
                     "INSERT INTO service_needs (service_id, need_category, organization_id) VALUES (?, ?, ?)",

@@ -90,15 +90,10 @@ struct OrganizationView {
 
     private var servicesHTML: HTML {
         let rows = services.map { service -> HTML in
-            let id = "capacity-\(service.id.raw)"
-            let options = Capacity.allCases.map { c -> HTML in
-                "<option value=\"\(c)\"\(HTML.attribute("selected", if: c == service.capacity))>\(Words.capacity(c))</option>"
-            }
-            return """
-                <tr><td data-label="Service"><strong>\(service.name)</strong><br><span class="muted">\(service.needCategories.map(Words.need).joined(separator: ", "))</span></td>
-                <td data-label="Capacity">\(Components.capacityBadge(service.capacity))
-                \(isOwn ? capacityForm(service, id: id, options: options) : .empty)</td></tr>
-                """
+            """
+            <tr><td data-label="Service"><strong>\(service.name)</strong><br><span class="muted">\(service.needCategories.map(Words.need).joined(separator: ", "))</span></td>
+            <td data-label="Capacity">\(Components.capacityBadge(service.capacity))</td></tr>
+            """
         }
         let servicesTable: HTML =
             services.isEmpty
@@ -107,20 +102,12 @@ struct OrganizationView {
             <table class="stack"><caption class="visually-hidden">Services and capacity</caption>
             <thead><tr><th scope="col">Service</th><th scope="col">Capacity</th></tr></thead><tbody>\(rows)</tbody></table>
             """
+        let keep: HTML = isOwn ? "<p><a href=\"\(WebPath.ourServices)\">Update capacity and verify our services</a></p>" : .empty
         return """
             <section aria-labelledby="services-heading"><h2 id="services-heading">Services</h2>
-            \(servicesTable)
+            \(servicesTable)\(keep)
             </section>
             """
-    }
-
-    private func capacityForm(_ service: Service, id: String, options: [HTML]) -> HTML {
-        """
-            <form method="post" action="\(path)" class="filters">\(Components.csrfField(csrf))\(Components.hidden("action", "capacity"))\(Components.hidden("service", service.id.raw))
-            <div class="field"><label for="\(id)">Change capacity<span class="visually-hidden"> of \(service.name)</span></label>
-            <select id="\(id)" name="capacity">\(options)</select></div>
-            <button type="submit" class="button-secondary">Save<span class="visually-hidden"> capacity of \(service.name)</span></button></form>
-        """
     }
 
     private var usersHTML: HTML {

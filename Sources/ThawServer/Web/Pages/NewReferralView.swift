@@ -51,6 +51,7 @@ struct NewReferralView {
             </div>
             \(Components.checkboxes("capacity", "Capacity", state: state,
                                 options: Capacity.allCases.map { ($0.rawValue, Words.capacity($0)) }, checked: Set(capacities)))
+            \(Components.checkboxes("openNow", "Hours", state: state, options: [("yes", "Open now")], checked: []))
             <button type="submit" name="action" value="search" class="button-secondary">Find services</button>
             </section>
             \(matches.map(resultsHTML) ?? .empty)
@@ -71,7 +72,8 @@ struct NewReferralView {
                 <li class="panel service">
                 <input type="radio" id="\(id)" name="target" value="service:\(service.id.raw)"\(HTML.attribute("checked", if: chosen == "service:" + service.id.raw))>
                 <label for="\(id)"><strong>\(service.name)</strong> — \(organization.name)</label>
-                \(Components.capacityBadge(service.capacity))\(distance(match.hit))
+                \(Components.capacityBadge(service.capacity))\(distance(match.hit))\(hours(match.hit))
+                \(freshness(match.hit))
                 <p>\(service.description)</p>
                 <dl class="facts"><dt>Eligibility</dt><dd>\(service.eligibility.isEmpty ? "Anyone" : service.eligibility)</dd>
                 <dt>Area</dt><dd>\(service.areaServed)</dd>
@@ -128,10 +130,35 @@ struct NewReferralView {
         """
         <li class="panel service listed">
         <p><strong>\(hit.name)</strong> — \(hit.organizationName)</p>
-        \(Components.capacityBadge(hit.capacity))\(distance(hit))
-        <p class="hint">Outside the Thaw network: contact this service directly.</p>
+        \(Components.capacityBadge(hit.capacity))\(distance(hit))\(hours(hit))
+        \(freshness(hit))
+        <p class="hint">Outside the Thaw network: contact this service directly.\(hit.areaServed.isEmpty ? "" : " Area served: \(hit.areaServed).")</p>
         </li>
         """
+    }
+
+    /// The wait on a waitlist, and when the record was last verified and by whom; a stale record is flagged.
+    private func freshness(_ hit: DirectoryHit) -> HTML {
+        let wait: HTML = hit.waitTime.map { " <span class=\"meta\">Wait: \($0)</span>" } ?? .empty
+        let verified: String
+        if let at = hit.verifiedAt {
+            verified = "Verified \(Words.date(CalendarDate(at)))" + (hit.verifiedBy.map { " by \($0)" } ?? "")
+        } else {
+            verified = "Never verified"
+        }
+        let text: HTML =
+            hit.stale
+            ? "<span class=\"overdue stale\"><span aria-hidden=\"true\">⚠ </span>\(verified): may be out of date — check with the service.</span>"
+            : "<span class=\"meta\">\(verified)</span>"
+        return "<p class=\"freshness\">\(text)\(wait)</p>"
+    }
+
+    private func hours(_ hit: DirectoryHit) -> HTML {
+        switch hit.openNow {
+        case true?: " <span class=\"meta open-now\">Open now</span>"
+        case false?: " <span class=\"meta\">Closed now</span>"
+        case nil: .empty
+        }
     }
 
     private func distance(_ hit: DirectoryHit) -> HTML {

@@ -124,6 +124,12 @@ struct ReferralPageView {
         let needsReason = ReferralWorkflow.requiresReason(status)
         let danger = [.rejected, .cancelled, .failed].contains(status)
         var fields: [HTML] = []
+        if status == .rejected {
+            fields.append(
+                Components.select(
+                    "reasonCode", "Reason", state: state, options: Components.options(DeclineReason.self, label: \.title), required: true,
+                    idSuffix: "-" + status.rawValue))
+        }
         if needsReason {
             fields.append(reasonField(status, state))
         }
@@ -148,7 +154,7 @@ struct ReferralPageView {
     }
 
     private func reasonField(_ status: TaskStatus, _ state: FormState) -> HTML {
-        textArea("reason", status == .rejected ? "Why are you declining?" : "Reason", state, status)
+        textArea("reason", status == .rejected ? "In a few words, for the referring organisation" : "Reason", state, status)
     }
 
     /// A required text area whose id is unique per status form (several sit on one page).
