@@ -115,14 +115,14 @@ struct WebReferralFlowTests {
             let version = page.version(of: "status-rejected")!
             let blank = try await housing.post(path, [("action", "status-rejected"), ("status", "rejected"), ("version", version), ("reason", " ")])
             #expect(blank.status == 422)
-            #expect(blank.contains("Give a reason"))
+            #expect(blank.contains("Give a reason") && blank.contains("Choose why you are declining"))
             // Meanwhile the navigator edits the referral, so the open form is stale.
             _ = try await world.store.scoped(to: world.navigator).updateReferral(referral.id, ReferralUpdate(priority: .urgent), expectedVersion: 1)
             let stale = try await housing.post(
                 path,
                 [
                     ("action", "status-rejected"), ("status", "rejected"), ("version", version),
-                    ("reason", "No units in Riverside")
+                    ("reasonCode", "not-eligible"), ("reason", "No units in Riverside")
                 ])
             #expect(stale.status == 412)
             #expect(stale.contains("nothing was saved"))
@@ -132,12 +132,62 @@ struct WebReferralFlowTests {
             let declined = try await housing.post(
                 path,
                 [
-                    ("action", "status-rejected"), ("status", "rejected"),
+                    ("action", "status-rejected"), ("status", "rejected"), ("reasonCode", "not-eligible"),
                     ("version", fresh.version(of: "status-rejected")!), ("reason", "No units in Riverside")
                 ])
             #expect(declined.status == 303)
             let seen = try await browsers["navigator"]!.get(path)
             #expect(seen.contains("Declined") && seen.contains("No units in Riverside"))
+        }
+    }
+
+    @Test("a decline for no capacity takes the partner to its service's capacity; its colleagues are asked too; the wait reaches navigators")
+    func declineForNoCapacity() async throws {
+        try await withWeb { browsers, world, _ in
+            let referral = try await world.refer()
+            let housing = browsers["housing"]!, path = "/referrals/\(referral.id)"
+            let colleague = try await world.addPerson(world.housing, "admin@housing.test", [.administrator])
+            let page = try await housing.get(path)
+            #expect(page.contains("value=\"no-capacity\""))
+            let declined = try await housing.post(
+                path,
+                [
+                    ("action", "status-rejected"), ("status", "rejected"), ("reasonCode", "no-capacity"),
+                    ("version", page.version(of: "status-rejected")!), ("reason", "Full until spring")
+                ])
+            #expect(declined.status == 303 && declined.location?.hasPrefix("/our-services?check=\(world.housingService.id)") == true)
+            let prompt = try await housing.get(declined.location!)
+            #expect(prompt.contains("Is Rapid Rehousing still accepting referrals?") && prompt.contains("declined for lack of capacity"))
+            // Those who keep the service's record are told, by a notice naming no client.
+            _ = try await world.store.fanOutEvents()
+            let told = try await world.store.scoped(to: colleague).notifications().items
+            #expect(told.map(\.kind) == [.capacityCheck] && !told[0].summary.contains("Amara"))
+            #expect(try await world.store.scoped(to: world.navigator).notifications().items.map(\.kind) == [.referralDeclined])
+            // Two clicks: the page, then the capacity (with the wait).
+            let set = try await housing.post(
+                "/our-services",
+                [("action", "capacity"), ("service", world.housingService.id.raw), ("capacity", "waitlist"), ("estimatedWaitDays", "60")])
+            #expect(set.status == 303)
+            let service = try await world.store.service(world.housingService.id)
+            #expect(service.capacity == .waitlist && service.estimatedWaitDays == 60 && service.verifiedBy == "staff@housing.test")
+            let search = try await browsers["navigator"]!.post(
+                "/clients/\(world.client.id)/referrals/new", [("action", "search"), ("needCategory", "housing"), ("idempotencyKey", "k9")])
+            #expect(search.contains("Wait: About 2 months") && search.contains("by staff@housing.test"))
+            // A record left unverified past the policy is flagged to navigators and listed for its organisation.
+            let longAgo = world.clock.now().adding(days: -200)
+            try await world.database.write { db in
+                try await db.execute("UPDATE services SET verified_at = ? WHERE id = ?", longAgo, world.housingService.id)
+                try await db.execute("UPDATE directory_search SET verified_at = ? WHERE thaw_service_id = ?", longAgo, world.housingService.id)
+            }
+            let later = try await browsers["navigator"]!.post(
+                "/clients/\(world.client.id)/referrals/new", [("action", "search"), ("needCategory", "housing"), ("idempotencyKey", "k10")])
+            #expect(later.contains("may be out of date"))
+            let upkeep = try await housing.get("/our-services")
+            #expect(upkeep.contains("To verify (1)") && upkeep.contains("Still correct"))
+            #expect(try await housing.post("/our-services", [("action", "verify"), ("service", world.housingService.id.raw)]).status == 303)
+            #expect(!(try await housing.get("/our-services")).contains("To verify"))
+            // Not for those who do not keep services.
+            #expect(try await browsers["navigator"]!.get("/our-services").status == 403)
         }
     }
 

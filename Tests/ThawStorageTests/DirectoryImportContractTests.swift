@@ -106,8 +106,24 @@ import ThawTestSupport
                 1c1ae1b7-3f4e-4a5c-9f11-2c1f0f3c5d72,\#(Self.service),9e9e9e9e-0000-4000-8000-00000000000f
 
                 """#
+            tables["schedules.csv"] = #"""
+                id,service_id,freq,byday,opens_at,closes_at,valid_from
+                2a2ae1b7-3f4e-4a5c-9f11-2c1f0f3c5d73,\#(Self.service),WEEKLY,"MO,TU",9am,17:00,
+                3a3ae1b7-3f4e-4a5c-9f11-2c1f0f3c5d74,\#(Self.service),WEEKLY,"MO,XX",09:00,25:00,2026-13-01
+
+                """#
+            tables["addresses.csv"] = #"""
+                id,location_id,address_1,city,state_province,postal_code,country,address_type
+                4a4ae1b7-3f4e-4a5c-9f11-2c1f0f3c5d75,\#(Self.location),1 Main St,Ottawa,ON,123 ABC,CA,physical
+
+                """#
             let reading = Self.read(tables)
             let rules = Set(reading.problems.map { "\($0.file) \($0.row) \($0.field) \($0.rule)" })
+            #expect(rules.contains("schedules.csv row 1 opens_at time"))
+            #expect(rules.contains("schedules.csv row 2 byday byday"))
+            #expect(rules.contains("schedules.csv row 2 closes_at time"))
+            #expect(rules.contains("schedules.csv row 2 valid_from date"))
+            #expect(rules.contains("addresses.csv row 1 postal_code postal-code"))
             #expect(rules.contains("services.csv row 1 minimum_age number"))
             #expect(rules.contains("services.csv row 2 name required"))
             #expect(rules.contains("services.csv row 2 status enum"))

@@ -188,3 +188,45 @@ def test_the_directorys_places_are_fhir_locations_and_services_name_them(thaw_bi
         statement = requests.get(base + "/fhir/metadata").json()
         assert "Location" in {r["type"] for r in statement["rest"][0]["resource"]}
         assert_valid(places + [s["resource"] for s in services["entry"]])
+
+
+def test_navigators_see_hours_areas_waits_and_freshness_and_partners_keep_capacity(thaw_bin, tmp_path):
+    db = str(tmp_path / "demo.sqlite")
+    with demo_server(thaw_bin, db) as base:
+        def token(email):
+            return {"Authorization": "Bearer " + run(thaw_bin, "token", "create", "--database", db, "--email", email).stdout.split()[-1]}
+        navigator, housing = token("navigator@riverside-fht.demo"), token("staff@homeward.demo")
+
+        def search(**params):
+            answer = requests.get(base + "/api/v1/directory", params=params, headers=navigator)
+            assert answer.status_code == 200, answer.text
+            return {hit["name"]: hit for hit in answer.json()["hits"]}
+
+        # Open now: the crisis line is open around the clock, whatever the hour this runs at.
+        open_now = search(openNow="true")
+        assert "Women's Shelter Line" in open_now and all(hit["openNow"] is True for hit in open_now.values())
+        # The rent bank serves four postal areas: found from one of them, not from Northgate.
+        assert "Rent Bank" in search(need="housing", postalCode="K1P 5N2")
+        assert "Rent Bank" not in search(need="housing", postalCode="K1J 6P1")
+        # Freshness: the 211 line's record checked 316 days ago and the one never checked are flagged;
+        # the network's own services are verified by name, and a waitlist says its wait.
+        everything = search(limit="200", capacity=["accepting", "waitlist", "closed"])
+        assert everything["Seniors' Day Program"]["stale"] and everything["Energy Assistance Program"]["stale"]
+        assert everything["Energy Assistance Program"].get("verifiedAt") is None
+        waitlist = everything["Supportive Housing Waitlist"]
+        assert not waitlist["stale"] and waitlist["verifiedBy"] == "Harper Housing" and waitlist["waitTime"] == "About 3 months"
+
+        # The housing partner keeps its own: capacity with a wait, then still right.
+        service = waitlist["thawServiceId"]
+        changed = requests.patch(f"{base}/api/v1/services/{service}", json={"capacity": "waitlist", "estimatedWaitDays": 30}, headers=housing)
+        assert changed.status_code == 200 and changed.json()["estimatedWaitDays"] == 30
+        assert search(q="supportive housing")["Supportive Housing Waitlist"]["waitTime"] == "About 4 weeks"
+        assert requests.post(f"{base}/api/v1/services/{service}/verify", headers=housing).status_code == 200
+        assert requests.post(f"{base}/api/v1/services/{service}/verify", headers=navigator).status_code == 403
+        assert requests.patch(f"{base}/api/v1/services/{service}", json={"capacity": "closed"},
+                              headers=token("staff@goodneighbour.demo")).status_code == 404
+        assert requests.get(base + "/api/v1/services-to-verify", headers=housing).json()["items"] == []
+    exported = export(thaw_bin, db, tmp_path / "json", "json")
+    published = next(s for s in json.loads(exported["services.json"]) if s["name"] == "Supportive Housing Waitlist")
+    assert published["wait_time"] == "About 4 weeks" and published["assured_date"] and "assurer_email" not in published
+    assert not sorted(validator("service.json").iter_errors(published), key=str)

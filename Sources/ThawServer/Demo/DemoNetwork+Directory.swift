@@ -71,9 +71,28 @@ extension DemoNetwork {
             )
         ]
 
+    /// What the 211 line says of its services beyond the basics: the area each serves (postal-code
+    /// prefixes, a GeoJSON outline, or words alone) and how many days before the demo began each
+    /// was last checked (nil: never; one is past the network's 180 days, to be flagged).
+    static let outsideUpkeep: [String: (area: (type: String, extent: String)?, assuredDaysAgo: Int?)] = [
+        "Rent Bank": (("postal_code", "K1N, K1P, K1S, K2P"), 30),
+        "Banque alimentaire Saint-Vincent": (nil, 45),
+        "Transit Access Pass": (("text", "Riverside and Northgate"), 12),
+        "Seniors' Day Program": (
+            ("geojson", #"{"type":"Polygon","coordinates":[[[-75.66,45.42],[-75.57,45.42],[-75.57,45.48],[-75.66,45.48],[-75.66,45.42]]]}"#), 260
+        ),
+        "Centre de santé mentale Horizon": (nil, 60),
+        "Energy Assistance Program": (
+            ("geojson", #"{"type":"Polygon","coordinates":[[[-76.40,45.00],[-75.90,45.00],[-75.90,45.30],[-76.40,45.30],[-76.40,45.00]]]}"#), nil
+        ),
+        "Child Care Subsidy Office": (("text", "City of Riverside"), 90),
+        "Women's Shelter Line": (nil, 20)
+    ]
+
     /// The directory's records for the demo's services and the 211 line's, imported in one go.
     static func loadDirectory(into store: ThawStore, services: [String: Service], organizations: [String: Organization]) async throws {
         var records: [HSDSRecord] = []
+        let today = store.clock.now()
         let facts = try await store.serviceDirectoryFacts(services.values.map(\.id))
         for (key, service) in services.sorted(by: { $0.key < $1.key }) {
             let orgKey = organizations.first { $0.value.id == service.organizationId }?.key ?? ""
@@ -87,13 +106,22 @@ extension DemoNetwork {
                 HSDSRecord(
                     entity: "organization", id: organization,
                     fields: ["name": .text(entry.organization), "description": .text(entry.organization + ", listed by the 211 line")]))
-            records.append(
-                HSDSRecord(
-                    entity: "service", id: service,
-                    fields: [
-                        "organization_id": .text(organization), "name": .text(entry.name), "description": .text(entry.description),
-                        "status": .text("active"), "eligibility_description": .text("Residents of the region")
-                    ]))
+            var fields: [String: HSDSRecord.Value] = [
+                "organization_id": .text(organization), "name": .text(entry.name), "description": .text(entry.description),
+                "status": .text("active"), "eligibility_description": .text("Residents of the region")
+            ]
+            let upkeep = outsideUpkeep[entry.name]
+            if let days = upkeep?.assuredDaysAgo { fields["assured_date"] = .text(CalendarDate(today.adding(days: -days)).description) }
+            records.append(HSDSRecord(entity: "service", id: service, fields: fields))
+            if let area = upkeep?.area {
+                records.append(
+                    HSDSRecord(
+                        entity: "service_area", id: DerivedUUID.make(service + "/area"),
+                        fields: [
+                            "service_id": .text(service), "name": .text(area.type == "text" ? area.extent : entry.place.city + " area"),
+                            "extent_type": .text(area.type), "extent": .text(area.extent)
+                        ]))
+            }
             records.append(
                 HSDSRecord(
                     entity: "attribute", id: DerivedUUID.make(service + "/need"),
@@ -142,10 +170,16 @@ extension DemoNetwork {
                 fields: ["service_id": .text(service), "location_id": .text(location)]),
             HSDSRecord(
                 entity: "schedule", id: DerivedUUID.make(key + "/" + service + "/hours"),
-                fields: [
-                    "service_id": .text(service), "location_id": .text(location), "freq": .text("WEEKLY"), "byday": .text("MO,TU,WE,TH,FR"),
-                    "opens_at": .text(opens), "closes_at": .text(opens == "00:00" ? "23:59" : "17:00"), "description": .text("Weekdays")
-                ])
+                fields: opens == "00:00"
+                    ? [
+                        "service_id": .text(service), "location_id": .text(location), "freq": .text("WEEKLY"),
+                        "byday": .text("MO,TU,WE,TH,FR,SA,SU"), "opens_at": .text("00:00"), "closes_at": .text("24:00"),
+                        "description": .text("Every day, around the clock")
+                    ]
+                    : [
+                        "service_id": .text(service), "location_id": .text(location), "freq": .text("WEEKLY"), "byday": .text("MO,TU,WE,TH,FR"),
+                        "opens_at": .text(opens), "closes_at": .text("17:00"), "description": .text("Weekdays")
+                    ])
         ]
     }
 }

@@ -90,6 +90,13 @@ public struct DemoNetwork: Sendable {
         try await service("income", "income", "Income Support Applications", [.income], .accepting, eligibility: "Residents with low income")
         try await service("counselling", "mental", "Walk-in Counselling", [.mentalHealth, .socialIsolation], .waitlist, eligibility: "Adults 18+")
         try await Self.loadDirectory(into: store, services: services, organizations: organizations)
+        // The waitlisted services say how long the wait is.
+        for (key, staff, days) in [("shelter", housing, 90), ("counselling", mental, 21)] {
+            if let id = services[key]?.id {
+                services[key] = try await store.scoped(to: staff).updateCapacity(
+                    service: id, to: CapacityUpdate(capacity: .waitlist, estimatedWaitDays: days))
+            }
+        }
 
         // Clients of the family health team and the rural clinic, each with a screening and consent.
         let people: [(String, String, [NeedCategory], Actor)] = [

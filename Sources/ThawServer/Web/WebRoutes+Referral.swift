@@ -69,7 +69,10 @@ extension WebRoutes {
                 }
                 let reasonCode = status == .rejected ? try form.choice("reasonCode", DeclineReason.self) : nil
                 if status == .rejected, reasonCode == nil {
-                    throw ThawError.unprocessable("reasonCode", "required", "Choose why you are declining")
+                    var v = Validator()
+                    v.require(false, "reasonCode", "required", "Choose why you are declining")
+                    v.requireText(form["reason"], "reason")
+                    try v.check()
                 }
                 let referral = try await scoped.changeStatus(
                     id, StatusChange(status: status, reason: form["reason"], reasonCode: reasonCode, outcome: outcome),
