@@ -230,3 +230,27 @@ def test_navigators_see_hours_areas_waits_and_freshness_and_partners_keep_capaci
     published = next(s for s in json.loads(exported["services.json"]) if s["name"] == "Supportive Housing Waitlist")
     assert published["wait_time"] == "About 4 weeks" and published["assured_date"] and "assurer_email" not in published
     assert not sorted(validator("service.json").iter_errors(published), key=str)
+
+
+def test_distances_agree_with_the_geodesic_on_the_wgs84_ellipsoid(thaw_bin, tmp_path):
+    from geographiclib.geodesic import Geodesic  # Karney's exact geodesics: the reference
+    db = str(tmp_path / "demo.sqlite")
+    with demo_server(thaw_bin, db) as base:
+        headers = {"Authorization": "Bearer " + run(thaw_bin, "token", "create", "--database", db,
+                                                    "--email", "navigator@riverside-fht.demo").stdout.split()[-1]}
+        exported = export(thaw_bin, db, tmp_path / "json", "json")
+        points = {}
+        for service in json.loads(exported["services.json"]):
+            for at in service["service_at_locations"]:
+                location = at["location"]
+                points.setdefault(service["name"], []).append((location["latitude"], location["longitude"]))
+        for near in ("45.4215,-75.6972", "45.1500,-76.1000"):
+            answer = requests.get(base + "/api/v1/directory", headers=headers,
+                                  params={"near": near, "withinKm": "200", "limit": "200", "capacity": ["accepting", "waitlist", "closed"]})
+            assert answer.status_code == 200, answer.text
+            latitude, longitude = map(float, near.split(","))
+            measured = [h for h in answer.json()["hits"] if h.get("kilometres") is not None]
+            assert len(measured) >= 10
+            for hit in measured:
+                reference = min(Geodesic.WGS84.Inverse(latitude, longitude, lat, lon)["s12"] / 1000 for lat, lon in points[hit["name"]])
+                assert abs(hit["kilometres"] - reference) < 0.1, (hit["name"], hit["kilometres"], reference)

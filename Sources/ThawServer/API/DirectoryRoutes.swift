@@ -119,18 +119,8 @@ struct DirectoryRoutes: APIRouteGroup {
 
     @Sendable func searchServices(_ request: Request, context: CallerContext) async throws -> ItemList<Service> {
         var search = ServiceSearch(keyword: request.query("q"), area: request.query("area"), language: request.query("language"))
-        if let need = request.query("need") {
-            guard let category = NeedCategory(rawValue: need) else {
-                throw ThawError.invalid("need", "enum", "need must be one of \(NeedCategory.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            search.need = category
-        }
-        for value in request.uri.queryParameters.getAll("capacity") {
-            guard let capacity = Capacity(rawValue: String(value)) else {
-                throw ThawError.invalid("capacity", "enum", "capacity must be accepting, waitlist or closed")
-            }
-            search.capacities.insert(capacity)
-        }
+        search.need = try need(request)
+        search.capacities = try capacities(request)
         if let org = request.query("organizationId") { search.organization = ID(org) }
         return ItemList(try await store.searchServices(search))
     }
@@ -163,18 +153,8 @@ struct DirectoryRoutes: APIRouteGroup {
     /// The directory as navigators search it (the new-referral page's search): see `ThawStore.searchDirectory`.
     @Sendable func searchDirectory(_ request: Request, context: CallerContext) async throws -> DirectoryResults {
         var query = DirectoryQuery(text: request.query("q"), language: request.query("language"), postalCode: request.query("postalCode"))
-        if let need = request.query("need") {
-            guard let category = NeedCategory(rawValue: need) else {
-                throw ThawError.invalid("need", "enum", "need must be one of \(NeedCategory.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            query.need = category
-        }
-        for value in request.uri.queryParameters.getAll("capacity") {
-            guard let capacity = Capacity(rawValue: String(value)) else {
-                throw ThawError.invalid("capacity", "enum", "capacity must be accepting, waitlist or closed")
-            }
-            query.capacities.insert(capacity)
-        }
+        query.need = try need(request)
+        query.capacities = try capacities(request)
         if let term = request.query("taxonomyTerm") {
             guard HSDS.isUUID(term) else { throw ThawError.invalid("taxonomyTerm", "uuid", "taxonomyTerm is a taxonomy term's UUID") }
             query.taxonomyTerm = term
@@ -197,6 +177,25 @@ struct DirectoryRoutes: APIRouteGroup {
         }
         configuration.directoryClock(&query, now: store.clock.now())
         return try await store.searchDirectory(query)
+    }
+
+    private func need(_ request: Request) throws -> NeedCategory? {
+        guard let need = request.query("need") else { return nil }
+        guard let category = NeedCategory(rawValue: need) else {
+            throw ThawError.invalid("need", "enum", "need must be one of \(NeedCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return category
+    }
+
+    /// The `capacity` parameters (repeatable); none: the default of each search.
+    private func capacities(_ request: Request) throws -> Set<Capacity> {
+        try Set(
+            request.uri.queryParameters.getAll("capacity").map { value in
+                guard let capacity = Capacity(rawValue: String(value)) else {
+                    throw ThawError.invalid("capacity", "enum", "capacity must be accepting, waitlist or closed")
+                }
+                return capacity
+            })
     }
 
     private func flag(_ request: Request, _ name: String) throws -> Bool {
