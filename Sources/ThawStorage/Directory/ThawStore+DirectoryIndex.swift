@@ -44,32 +44,34 @@ extension ThawStore {
             let textBody = DirectoryText.fold(
                 ([service["description"], service["eligibility_description"], organizationName, fields.areaServed] + termNames.map { $0 })
                     .compactMap { $0 }.joined(separator: " "))
+            let points = found.compactMap { place in
+                place.latitude.flatMap { latitude in place.longitude.flatMap { GeoPoint(latitude: latitude, longitude: $0) } }
+            }
+            var tags = DirectoryTags.of(
+                needs: fields.needCategories, languages: fields.languages, capacity: fields.capacity, member: thaw != nil, terms: terms,
+                places: points)
+            if !hours.windows.isEmpty { tags += " " + DirectoryTags.hours }
             var doc = existing ?? 0
             if existing == nil { doc = (try await db.first("SELECT MAX(doc) AS top FROM directory_search")?.optionalInt64("top") ?? 0) + 1 }
             try await db.execute(
                 """
                 INSERT INTO directory_search (service_id, doc, thaw_service_id, organization_id, name, organization_name, text_name, text_body,
-                    needs, languages, taxonomy_terms, capacity, status, verified_at, updated_at, hours, areas, area_served, wait_time, verified_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    needs, languages, taxonomy_terms, capacity, status, verified_at, updated_at, hours, areas, area_served, wait_time, verified_by,
+                    tags)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (service_id) DO UPDATE SET thaw_service_id = excluded.thaw_service_id, organization_id = excluded.organization_id,
                     name = excluded.name, organization_name = excluded.organization_name, text_name = excluded.text_name,
                     text_body = excluded.text_body, needs = excluded.needs, languages = excluded.languages,
                     taxonomy_terms = excluded.taxonomy_terms, capacity = excluded.capacity, status = excluded.status,
                     verified_at = excluded.verified_at, updated_at = excluded.updated_at, hours = excluded.hours, areas = excluded.areas,
-                    area_served = excluded.area_served, wait_time = excluded.wait_time, verified_by = excluded.verified_by
+                    area_served = excluded.area_served, wait_time = excluded.wait_time, verified_by = excluded.verified_by,
+                    tags = excluded.tags
                 """, hsdsId, doc, thaw?.optionalString("id"), service["organization_id"], fields.name, organizationName, textName, textBody,
                 "," + fields.needCategories.map(\.rawValue).joined(separator: ",") + ",", "," + fields.languages.joined(separator: ",") + ",",
                 "," + terms.sorted().joined(separator: ",") + ",", fields.capacity, service["status"] ?? "active",
-                verifiedAt, now, hours.stored, areas.stored, fields.areaServed, service["wait_time"], verifiedBy)
+                verifiedAt, now, hours.stored, areas.stored, fields.areaServed, service["wait_time"], verifiedBy, tags)
             if db.dialect == .sqlite {
                 try await db.execute("DELETE FROM directory_fts WHERE rowid = ?", doc)
-                let points = found.compactMap { place in
-                    place.latitude.flatMap { latitude in place.longitude.flatMap { GeoPoint(latitude: latitude, longitude: $0) } }
-                }
-                var tags = DirectoryTags.of(
-                    needs: fields.needCategories, languages: fields.languages, capacity: fields.capacity, member: thaw != nil, terms: terms,
-                    places: points)
-                if !hours.windows.isEmpty { tags += " " + DirectoryTags.hours }
                 try await db.execute(
                     "INSERT INTO directory_fts (rowid, text_name, text_body, tags) VALUES (?, ?, ?, ?)", doc, textName, textBody, tags)
             }

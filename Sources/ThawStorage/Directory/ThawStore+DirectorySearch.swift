@@ -84,60 +84,24 @@ extension ThawStore {
             if origin == nil, let code = query.postalCode { origin = try await Self.place(db, postalCode: code) }
             var conditions: [String] = [], binds: [SQLValue] = []
             var from = "directory_search s"
-            let language = query.language.map(DirectoryText.fold)?.filter { $0.isLetter || $0.isNumber }
-            let term = query.taxonomyTerm.flatMap { HSDS.isUUID($0) ? $0.lowercased() : nil }
-            let capacities = query.capacities.isEmpty ? [Capacity.accepting, .waitlist] : query.capacities.sorted { $0.rawValue < $1.rawValue }
+            let filter = Self.tagFilter(query, origin: origin)
             switch db.dialect {
             case .sqlite:
-                // The filters are words of the index's `tags` column, so FTS5 narrows by them before it ranks.
-                var match = words.map { "\"\($0)\"*" }
-                if let need = query.need { match.append("tags : \(DirectoryTags.need(need))") }
-                if let language, !language.isEmpty { match.append("tags : \(DirectoryTags.language(language))") }
-                if let term { match.append("tags : \(DirectoryTags.term(term))") }
-                if query.referrableOnly { match.append("tags : \(DirectoryTags.member)") }
-                if query.openNow { match.append("tags : \(DirectoryTags.hours)") }
-                if let origin {
-                    // Near enough: the grid cells the circle's box touches (the distance itself is measured below), or no place at all.
-                    let cells = DirectoryTags.cells(around: origin, kilometres: query.withinKilometres) + [DirectoryTags.nowhere]
-                    match.append("(" + cells.map { "tags : \($0)" }.joined(separator: " OR ") + ")")
-                }
-                // Capacity as what it leaves out: the short list of the capacities not asked for.
-                let excluded = Capacity.allCases.filter { !capacities.contains($0) }
-                if match.isEmpty { match.append("(" + capacities.map { "tags : \(DirectoryTags.capacity($0))" }.joined(separator: " OR ") + ")") }
-                var expression = match.joined(separator: " AND ")
-                for capacity in excluded { expression += " NOT tags : \(DirectoryTags.capacity(capacity))" }
+                // Words and filters in one full-text match, so FTS5 narrows by both before it ranks.
                 from = "directory_fts f JOIN directory_search s ON s.doc = f.rowid"
                 conditions.append("directory_fts MATCH ?")
-                binds.append(.text(expression))
+                binds.append(.text(filter.fts5(words: Array(words))))
             case .postgres:
+                // The words in the stemmed document, the filters in the tag words: each has its GIN index.
                 if !words.isEmpty {
                     conditions.append("s.document @@ to_tsquery('english', ?)")
                     binds.append(.text(words.map { "\($0):*" }.joined(separator: " & ")))
                 }
-                if let need = query.need { conditions.append("s.needs LIKE ?"); binds.append(.text("%," + need.rawValue + ",%")) }
-                if let language, !language.isEmpty { conditions.append("s.languages LIKE ?"); binds.append(.text("%," + language + ",%")) }
-                if let term { conditions.append("s.taxonomy_terms LIKE ?"); binds.append(.text("%," + term + ",%")) }
-                conditions.append("s.capacity IN (" + capacities.map { _ in "?" }.joined(separator: ",") + ")")
-                binds += capacities.map(\.sqlValue)
-                if query.referrableOnly { conditions.append("s.thaw_service_id IS NOT NULL") }
-                if query.openNow { conditions.append("s.hours <> ''") }
-            }
-            if let origin, db.dialect == .postgres {
-                // Near enough, by a box around the circle (the distance itself is measured below); or with no place at all.
-                let dLat = query.withinKilometres / 111.0, dLon = query.withinKilometres / max(1, 111.0 * cos(origin.latitude * .pi / 180))
-                conditions.append(
-                    """
-                    (EXISTS (SELECT 1 FROM directory_places p WHERE p.service_id = s.service_id AND p.latitude BETWEEN ? AND ?
-                             AND p.longitude BETWEEN ? AND ?)
-                     OR NOT EXISTS (SELECT 1 FROM directory_places p WHERE p.service_id = s.service_id AND p.latitude IS NOT NULL))
-                    """)
-                binds += [
-                    .double(origin.latitude - dLat), .double(origin.latitude + dLat), .double(origin.longitude - dLon),
-                    .double(origin.longitude + dLon)
-                ]
+                conditions.append("s.tag_words @@ to_tsquery('simple', ?)")
+                binds.append(.text(filter.tsquery))
             }
             // The candidates: the best by the database's own text rank (or by name), to be ranked here.
-            // On SQLite every filter is in the full-text match, so the index ranks and cuts before any row is read.
+            // Every filter is in the full-text match, so the indexes narrow before any row is ranked.
             let columns = """
                 s.service_id, s.thaw_service_id, s.name, s.organization_name, s.text_name, s.text_body, s.needs, s.languages,
                 s.capacity, s.verified_at, s.verified_by, s.hours, s.areas, s.area_served, s.wait_time
@@ -217,6 +181,28 @@ extension ThawStore {
         }
     }
 
+    /// A search's filters as tag words (`DirectoryTags`): need, language, taxonomy term,
+    /// membership and readable hours must each be there; near a place, one of the grid cells
+    /// around it (or no place at all); and none of the capacities not asked for.
+    static func tagFilter(_ query: DirectoryQuery, origin: GeoPoint?) -> DirectoryTagFilter {
+        var filter = DirectoryTagFilter()
+        if let need = query.need { filter.all.append(DirectoryTags.need(need)) }
+        if let language = query.language.map(DirectoryText.fold)?.filter({ $0.isLetter || $0.isNumber }), !language.isEmpty {
+            filter.all.append(DirectoryTags.language(language))
+        }
+        if let term = query.taxonomyTerm, HSDS.isUUID(term) { filter.all.append(DirectoryTags.term(term)) }
+        if query.referrableOnly { filter.all.append(DirectoryTags.member) }
+        if query.openNow { filter.all.append(DirectoryTags.hours) }
+        if let origin {
+            // Near enough: the grid cells the circle's box touches (the distance itself is measured after), or no place at all.
+            filter.anyOf = DirectoryTags.cells(around: origin, kilometres: query.withinKilometres) + [DirectoryTags.nowhere]
+        }
+        let capacities = query.capacities.isEmpty ? [Capacity.accepting, .waitlist] : query.capacities.sorted { $0.rawValue < $1.rawValue }
+        filter.capacities = capacities.map(DirectoryTags.capacity)
+        filter.none = Capacity.allCases.filter { !capacities.contains($0) }.map(DirectoryTags.capacity)
+        return filter
+    }
+
     /// The share of the query's words the service's text (stored folded) has, a word in the name counting three times.
     static func relevance(_ words: [String], name: String, body: String) -> Double {
         guard !words.isEmpty else { return 1 }
@@ -245,9 +231,14 @@ extension ThawStore {
         // The exact code, then the codes starting with its first three characters: a range, which the index serves.
         let area = String(code.prefix(3))
         let areaEnd = String(area.dropLast()) + String(UnicodeScalar((area.unicodeScalars.last?.value ?? 0) + 1).map(Character.init) ?? "~")
+        // At most 200 places: a postal area is small, and a province's directory has thousands in some.
         for (condition, binds) in [("postal_code = ?", [code]), ("postal_code >= ? AND postal_code < ?", [area, areaEnd])] {
             let row = try await db.query(
-                "SELECT AVG(latitude) AS latitude, AVG(longitude) AS longitude FROM directory_places WHERE \(condition) AND latitude IS NOT NULL",
+                """
+                SELECT AVG(latitude) AS latitude, AVG(longitude) AS longitude FROM (
+                    SELECT latitude, longitude FROM directory_places WHERE \(condition) AND latitude IS NOT NULL
+                    ORDER BY postal_code, service_id, location_id LIMIT 200) p
+                """,
                 binds.map { SQLValue.text($0) }
             ).first
             if let latitude = row?.optionalDouble("latitude"), let longitude = row?.optionalDouble("longitude") {
@@ -258,7 +249,34 @@ extension ThawStore {
     }
 }
 
-/// The filter words of SQLite's full-text index (`directory_fts.tags`): letters and digits only,
+/// Tag words a service must have (`all`), one of which it must have (`anyOf`), and none of
+/// which it may have (`none`), written for either engine's full-text query.
+struct DirectoryTagFilter {
+    var all: [String] = []
+    var anyOf: [String] = []
+    var none: [String] = []
+    /// The capacities asked for: what the query stands on when nothing else must be there.
+    var capacities: [String] = []
+
+    /// FTS5: the words as prefixes in any column, the tags in `tags`.
+    func fts5(words: [String]) -> String {
+        var parts = words.map { "\"\($0)\"*" } + all.map { "tags : \($0)" }
+        if !anyOf.isEmpty { parts.append("(" + anyOf.map { "tags : \($0)" }.joined(separator: " OR ") + ")") }
+        if parts.isEmpty { parts.append("(" + capacities.map { "tags : \($0)" }.joined(separator: " OR ") + ")") }
+        return parts.joined(separator: " AND ") + none.map { " NOT tags : \($0)" }.joined()
+    }
+
+    /// PostgreSQL: a `simple` tsquery over the tag words.
+    var tsquery: String {
+        var parts = all
+        if !anyOf.isEmpty { parts.append("(" + anyOf.joined(separator: " | ") + ")") }
+        if parts.isEmpty { parts.append("(" + capacities.joined(separator: " | ") + ")") }
+        return (parts + none.map { "!" + $0 }).joined(separator: " & ")
+    }
+}
+
+/// The filter words of the full-text indexes (SQLite's `directory_fts.tags`, PostgreSQL's
+/// `directory_search.tag_words`): letters and digits only,
 /// so the tokenizer keeps each whole. Places are cells of a grid of half a degree (about 55 km
 /// north–south), so a search near a point reads only the services of the cells around it.
 enum DirectoryTags {

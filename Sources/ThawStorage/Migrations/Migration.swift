@@ -24,6 +24,14 @@ public struct Migration: Sendable {
         self.version = version; self.name = name; statements = { dialect in sql.map { Self.render($0, for: dialect) } }; self.then = then
     }
 
+    /// Statements for each dialect, then work in Swift on the same connection.
+    init(
+        version: Int, name: String, statements: @escaping @Sendable (SQLDialect) -> [String],
+        then: @escaping @Sendable (any SQLConnection) async throws -> Void
+    ) {
+        self.version = version; self.name = name; self.statements = statements; self.then = then
+    }
+
     /// A migration done in Swift alone, on the migration's connection.
     init(version: Int, name: String, run: @escaping @Sendable (any SQLConnection) async throws -> Void) {
         self.version = version; self.name = name; statements = { _ in [] }; then = run
@@ -75,7 +83,7 @@ public enum Migrator {
         Schema.v16Outbox, Schema.v17Notifications, Schema.v18SMART, Schema.v19History,
         Schema.v20Outbound, Schema.v21OwnerStatusIndex, Schema.v22Reminders, Schema.v23Directory,
         Schema.v24DirectoryMembers, Schema.v25DirectorySearch, Schema.v26DirectoryIndexed,
-        Schema.v27DirectoryUpkeep
+        Schema.v27DirectoryUpkeep, Schema.v28DirectoryTags
     ]
 
     @discardableResult

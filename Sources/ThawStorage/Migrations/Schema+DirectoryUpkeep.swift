@@ -11,9 +11,5 @@ extension Schema {
             "ALTER TABLE directory_search ADD COLUMN area_served TEXT NOT NULL DEFAULT ''",
             "ALTER TABLE directory_search ADD COLUMN wait_time TEXT",
             "ALTER TABLE directory_search ADD COLUMN verified_by TEXT"
-        ],
-        then: { db in
-            let ids = try await db.query("SELECT id FROM directory_records WHERE entity = 'service' ORDER BY id").map { $0.string("id") }
-            try await ThawStore.indexServices(db, hsdsIds: ids, at: SystemClock().now())
-        })
+        ])
 }
