@@ -34,14 +34,18 @@ struct DirectorySearchRun: AsyncParsableCommand {
                 if c.dialect == .sqlite {
                     try await c.query(
                         "SELECT rowid, bm25(directory_fts, 3.0, 1.0) AS rank FROM directory_fts WHERE directory_fts MATCH ? ORDER BY rank LIMIT 2000",
-                        [.text(text.split(separator: " ").map { "\"\($0)\"*" }.joined(separator: " AND "))])
+                        [.text(text.split(separator: " ").map { "{text_name text_body} : \"\($0)\"*" }.joined(separator: " AND "))])
                 } else {
-                    let terms = SQLValue.text(text.split(separator: " ").map { "\($0):*" }.joined(separator: " & "))
+                    // The words in the one full-text index (weights A and B: name and description).
+                    let terms = text.split(separator: " ")
                     try await c.query(
                         """
-                        SELECT service_id FROM directory_search WHERE document @@ to_tsquery('english', ?)
+                        SELECT service_id FROM directory_search WHERE search_words @@ to_tsquery('english', ?)
                         ORDER BY ts_rank(document, to_tsquery('english', ?)) DESC LIMIT 2000
-                        """, [terms, terms])
+                        """,
+                        [
+                            .text(terms.map { "\($0):*AB" }.joined(separator: " & ")), .text(terms.map { "\($0):*" }.joined(separator: " & "))
+                        ])
                 }
             }
             bare.append((ContinuousClock.now - start).milliseconds)

@@ -96,6 +96,10 @@ import ThawTestSupport
             // Accents folded both ways.
             #expect(names(try await w.store.searchDirectory(DirectoryQuery(text: "epicerie"))) == ["Épicerie communautaire"])
             #expect(names(try await w.store.searchDirectory(DirectoryQuery(text: "ÉPICERIE Communautaire"))) == ["Épicerie communautaire"])
+            // Words are looked for in names and descriptions, never in the filters' own words.
+            for word in ["need", "lang", "geo", "capaccepting", "member", "hourskn"] {
+                #expect(try await w.store.searchDirectory(DirectoryQuery(text: word)).hits.isEmpty, "\(word)")
+            }
             // Stemming: the plural finds the singular.
             #expect(names(try await w.store.searchDirectory(DirectoryQuery(text: "families"))) == ["Family Support"])
 

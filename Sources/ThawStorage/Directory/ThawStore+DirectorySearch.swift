@@ -92,12 +92,13 @@ extension ThawStore {
                 conditions.append("directory_fts MATCH ?")
                 binds.append(.text(filter.fts5(words: Array(words))))
             case .postgres:
-                // The words in the stemmed document, the filters in the tag words: each has its GIN index.
-                if !words.isEmpty {
-                    conditions.append("s.document @@ to_tsquery('english', ?)")
-                    binds.append(.text(words.map { "\($0):*" }.joined(separator: " & ")))
+                // The words (stemmed, in the name or description: weights A and B) and the tags (weight D) in one GIN index.
+                if words.isEmpty {
+                    conditions.append("s.search_words @@ to_tsquery('simple', ?)")
+                } else {
+                    conditions.append("s.search_words @@ (to_tsquery('english', ?) && to_tsquery('simple', ?))")
+                    binds.append(.text(words.map { "\($0):*AB" }.joined(separator: " & ")))
                 }
-                conditions.append("s.tag_words @@ to_tsquery('simple', ?)")
                 binds.append(.text(filter.tsquery))
             }
             // The candidates: the best by the database's own text rank (or by name), to be ranked here.
@@ -258,20 +259,21 @@ struct DirectoryTagFilter {
     /// The capacities asked for: what the query stands on when nothing else must be there.
     var capacities: [String] = []
 
-    /// FTS5: the words as prefixes in any column, the tags in `tags`.
+    /// FTS5: the words as prefixes in the name and description (never in the tags), the tags in `tags`.
     func fts5(words: [String]) -> String {
-        var parts = words.map { "\"\($0)\"*" } + all.map { "tags : \($0)" }
+        var parts = words.map { "{text_name text_body} : \"\($0)\"*" } + all.map { "tags : \($0)" }
         if !anyOf.isEmpty { parts.append("(" + anyOf.map { "tags : \($0)" }.joined(separator: " OR ") + ")") }
         if parts.isEmpty { parts.append("(" + capacities.map { "tags : \($0)" }.joined(separator: " OR ") + ")") }
         return parts.joined(separator: " AND ") + none.map { " NOT tags : \($0)" }.joined()
     }
 
-    /// PostgreSQL: a `simple` tsquery over the tag words.
+    /// PostgreSQL: a `simple` tsquery over the tag words, which are weighted D.
     var tsquery: String {
-        var parts = all
-        if !anyOf.isEmpty { parts.append("(" + anyOf.joined(separator: " | ") + ")") }
-        if parts.isEmpty { parts.append("(" + capacities.joined(separator: " | ") + ")") }
-        return (parts + none.map { "!" + $0 }).joined(separator: " & ")
+        func tag(_ word: String) -> String { word + ":D" }
+        var parts = all.map(tag)
+        if !anyOf.isEmpty { parts.append("(" + anyOf.map(tag).joined(separator: " | ") + ")") }
+        if parts.isEmpty { parts.append("(" + capacities.map(tag).joined(separator: " | ") + ")") }
+        return (parts + none.map { "!" + tag($0) }).joined(separator: " & ")
     }
 }
 
