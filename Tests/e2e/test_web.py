@@ -199,9 +199,14 @@ def test_decline_with_a_reason(site, browsers):
     press(partner, "Decline")                                    # without a reason
     wait_text(partner, "Give a reason")
     assert partner.find_element(*by("#f-reason-rejected")).get_attribute("aria-invalid") == "true"
+    assert "Choose why you are declining" in partner.find_element(*by("main")).text
+    choose(partner, "#f-reasonCode-rejected", "No capacity")
     fill(partner, "#f-reason-rejected", "Waitlist closed until spring")
     press(partner, "Decline")
-    wait_text(partner, "Declined")
+    # Declined for want of room: straight to the service's capacity, which is one click away.
+    wait_text(partner, "Is Supportive Housing Waitlist still on a waitlist?")
+    partner.find_element(*by("#check-heading ~ form button[value='closed']")).click()
+    wait_text(partner, "The capacity was updated")
     nav.get(referral_url)
     assert "Waitlist closed until spring" in nav.find_element(*by("main")).text
 

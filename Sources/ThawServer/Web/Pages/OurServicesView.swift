@@ -23,7 +23,7 @@ struct OurServicesView {
             check.map { service in
                 """
                 <section class="panel callout" aria-labelledby="check-heading">
-                <h2 id="check-heading">Is \(service.name) still \(Words.capacity(service.capacity).lowercased())?</h2>
+                <h2 id="check-heading">Is \(service.name) still \(Self.state(service.capacity))?</h2>
                 <p>A referral to it was declined for lack of capacity. If it has no room, say so here, and navigators will see it before they refer.</p>
                 \(capacityForm(service, context: "check"))
                 </section>
@@ -83,7 +83,7 @@ struct OurServicesView {
             "<option value=\"\(wait.days)\"\(HTML.attribute("selected", if: wait.days == current))>\(wait.label)</option>"
         }
         let buttons = Capacity.allCases.map { capacity -> HTML in
-            let label = capacity == service.capacity ? "Still \(Words.capacity(capacity).lowercased())" : Words.capacity(capacity)
+            let label = capacity == service.capacity ? "Still \(Self.state(capacity))" : Words.capacity(capacity)
             let style: HTML = capacity == service.capacity ? "" : HTML(raw: " class=\"button-secondary\"")
             return """
                 <button type="submit" name="capacity" value="\(capacity.rawValue)"\(style)>\(label)<span class="visually-hidden"> — \(service.name)</span></button>
@@ -96,6 +96,15 @@ struct OurServicesView {
             <select id="\(waitId)" name="estimatedWaitDays">\(options)</select></div>
             </form>
             """
+    }
+
+    /// A capacity as the rest of a sentence: "still accepting referrals".
+    static func state(_ capacity: Capacity) -> String {
+        switch capacity {
+        case .accepting: "accepting referrals"
+        case .waitlist: "on a waitlist"
+        case .closed: "closed to referrals"
+        }
     }
 
     private func verifyForm(_ service: Service, context: String) -> HTML {

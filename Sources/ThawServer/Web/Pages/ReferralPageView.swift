@@ -127,7 +127,9 @@ struct ReferralPageView {
         if status == .rejected {
             fields.append(
                 Components.select(
-                    "reasonCode", "Reason", state: state, options: Components.options(DeclineReason.self, label: \.title), required: true,
+                    // No reason is chosen for the partner: "no capacity" by default would send them to their capacity by mistake.
+                    "reasonCode", "Reason", state: state,
+                    options: [("", "Choose a reason…")] + Components.options(DeclineReason.self, label: \.title), required: true,
                     idSuffix: "-" + status.rawValue))
         }
         if needsReason {
