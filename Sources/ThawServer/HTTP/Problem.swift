@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import ThawCore
+import ThawStorage
 
 /// RFC 9457 problem details, with `errors` naming each field and broken rule.
 struct ProblemDetails: Codable, Sendable {
@@ -82,6 +83,19 @@ extension ProblemDetails {
                 .init(
                     type: "invalid-request", title: "The request is malformed", status: 400,
                     detail: v.message, errors: [v]), headers
+            )
+        case let error as SQLError where error.kind == .timeout || error.kind == .unavailable || error.kind == .busy:
+            // The database, not the request: say so, and when to try again. Nothing was written.
+            let timedOut = error.kind == .timeout
+            headers[.retryAfter] = timedOut ? "5" : "1"
+            let detail =
+                timedOut
+                ? "the database took too long to answer, so the request was stopped and nothing was changed"
+                : "the database is busy or unavailable for a moment, and nothing was changed; try again shortly"
+            return (
+                .init(
+                    type: timedOut ? "database-timeout" : "database-unavailable", title: "Service unavailable", status: 503, detail: detail,
+                    errors: [Violation(field: "request", rule: "database-available", message: detail)]), headers
             )
         case is NIOTooManyBytesError:
             return from(ThawError.payloadTooLarge(limit: 1 << 20))

@@ -99,7 +99,10 @@ public enum Migrator {
         for migration in migrations.sorted(by: { $0.version < $1.version }) {
             let didApply = try await database.write { db -> Bool in
                 if db.dialect == .postgres {
-                    // Several server processes may start at once; one migrates, the others wait.
+                    // A migration may rebuild an index over millions of rows: the statement timeout
+                    // that guards requests does not apply to it. Several server processes may start at
+                    // once; one migrates, the others wait.
+                    try await db.execute("SET LOCAL statement_timeout = 0")
                     try await db.execute("SELECT pg_advisory_xact_lock(7261001)")
                 }
                 if try await db.first("SELECT version FROM schema_migrations WHERE version = ?", migration.version) != nil {

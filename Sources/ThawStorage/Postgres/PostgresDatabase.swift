@@ -25,7 +25,7 @@ public final class PostgresDatabase: SQLDatabase {
             group.addTask { _ = try await self.read { db in try await db.query("SELECT 1 AS ok", []) } }
             group.addTask {
                 try await Task.sleep(for: .seconds(seconds))
-                throw SQLError(.other, "PostgreSQL did not answer within \(seconds) seconds")
+                throw SQLError(.unavailable, "PostgreSQL did not answer within \(seconds) seconds")
             }
             try await group.next()
             group.cancelAll()
@@ -71,6 +71,8 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
+    static let defaultStatementTimeout = "30s"
+
     static func configuration(from url: String) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url),
             components.scheme == "postgres" || components.scheme == "postgresql",
@@ -91,6 +93,12 @@ public final class PostgresDatabase: SQLDatabase {
             database: database.isEmpty ? nil : database,
             tls: tls)
         configuration.options.maximumConnections = 16
+        // No statement holds a connection for ever: `?statement_timeout=…` in the URL, 30 s by default.
+        let timeout = query.first(where: { $0.name == "statement_timeout" })?.value ?? defaultStatementTimeout
+        guard !timeout.isEmpty, timeout.count <= 12, timeout.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw ThawError.invalid("database", "statement-timeout", "statement_timeout is a duration such as 30s or 500ms")
+        }
+        configuration.options.additionalStartupParameters = [("statement_timeout", timeout)]
         return configuration
     }
 }
@@ -181,13 +189,20 @@ struct PostgresSQLConnection: SQLConnection {
     }
 
     static func translate(_ error: PSQLError) -> any Error {
-        guard let fields = error.serverInfo else { return SQLError(.other, String(reflecting: error)) }
+        guard let fields = error.serverInfo else {
+            // No answer from the server at all: the connection failed or closed under us.
+            let lost: Set<PSQLError.Code> = [.connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed]
+            return SQLError(lost.contains(error.code) ? .unavailable : .other, String(reflecting: error))
+        }
         let code = fields[.sqlState] ?? ""
         let message = fields[.message] ?? "PostgreSQL error \(code)"
         switch code {
         case "23505": return SQLError(.uniqueViolation, message)
         case _ where code.hasPrefix("23"): return SQLError(.constraint, message)
         case "40001", "40P01": return SQLError(.busy, message)
+        case "57014": return SQLError(.timeout, message)  // cancelled: the statement timeout
+        case "57P01", "57P02", "57P03": return SQLError(.unavailable, message)  // shutting down, or not yet accepting
+        case _ where code.hasPrefix("08"): return SQLError(.unavailable, message)  // connection exceptions
         default: return SQLError(.other, message)
         }
     }

@@ -85,7 +85,9 @@ public extension SQLDatabase {
 
 /// A driver-level failure (constraint, I/O, syntax) with the database's message.
 public struct SQLError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: Sendable { case uniqueViolation, constraint, busy, other }
+    /// `timeout`: the statement ran past the database's statement timeout and was cancelled.
+    /// `unavailable`: the database cannot be reached or is shutting down; worth trying again shortly.
+    public enum Kind: Sendable { case uniqueViolation, constraint, busy, timeout, unavailable, other }
     public let kind: Kind
     public let message: String
     public init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
