@@ -38,7 +38,8 @@ public struct WeeklyHours: Sendable, Equatable {
     public func isOpen(at moment: Timestamp, localOffsetHours: Double) -> Bool {
         windows.contains { window in
             let offset = window.utcOffsetHours ?? localOffsetHours
-            let localMinutes = Int((Double(moment.millis) / 60_000 + offset * 60).rounded(.down))
+            guard (-14...14).contains(offset) else { return false }  // no UTC offset lies outside (nor does NaN)
+            let localMinutes = Int(moment.millis.floorDivided(by: 60_000)) + Int((offset * 60).rounded(.down))
             let dayIndex = Self.floorDivide(localMinutes, 1440)
             // 1970-01-01 was a Thursday (day 4).
             let weekday = Self.positiveModulo(dayIndex + 3, 7) + 1
@@ -57,12 +58,13 @@ public struct WeeklyHours: Sendable, Equatable {
 
     public init(stored: String) {
         windows = stored.split(separator: ";").compactMap { part in
-            let (main, offset) = part.split(separator: "@").first.map { ($0, part.split(separator: "@").dropFirst().first) } ?? (part, nil)
-            let pieces = main.split(separator: ":")
+            let halves = part.split(separator: "@", maxSplits: 1)
+            let pieces = (halves.first ?? part).split(separator: ":")
+            let offset = halves.count == 2 ? Double(halves[1]).flatMap { (-14...14).contains($0) ? $0 : nil } : nil
             guard pieces.count == 2, let day = Int(pieces[0]) else { return nil }
             let span = pieces[1].split(separator: "-")
             guard span.count == 2, let opens = Int(span[0]), let closes = Int(span[1]) else { return nil }
-            return Window(day: day, opens: opens, closes: closes, utcOffsetHours: offset.flatMap { Double($0) })
+            return Window(day: day, opens: opens, closes: closes, utcOffsetHours: offset)
         }
     }
 

@@ -5,8 +5,22 @@ extension ScopedStore {
     /// (with the wait on a waitlist), or the same one confirmed. Either way the record is verified
     /// now, by this person. Anyone else gets 404.
     public func updateCapacity(service id: ID<Service>, to update: CapacityUpdate) async throws -> Service {
-        try AccessPolicy.require(actor, anyOf: AccessPolicy.directoryRoles, to: "changing a service's capacity")
-        try update.validate()
+        try await keep(id, to: "changing a service's capacity") { _ in
+            try update.validate()
+            return update
+        }
+    }
+
+    /// Confirms a service's record is right as it stands.
+    public func verifyService(_ id: ID<Service>) async throws -> Service {
+        try await keep(id, to: "verifying a service") { CapacityUpdate(capacity: $0.capacity, estimatedWaitDays: $0.estimatedWaitDays) }
+    }
+
+    /// Sets the capacity `update` gives for the service as it stands, and stamps it verified, in one transaction.
+    private func keep(
+        _ id: ID<Service>, to purpose: String, _ update: @escaping @Sendable (Service) throws -> CapacityUpdate
+    ) async throws -> Service {
+        try AccessPolicy.require(actor, anyOf: AccessPolicy.directoryRoles, to: purpose)
         let actor = self.actor, now = now()
         return try await database.write { db in
             guard
@@ -15,9 +29,10 @@ extension ScopedStore {
                     id, actor.organizationId)
             else { throw ThawError.notFound("service \(id)") }
             var service = Service(row: row)
+            let wanted = try update(service)
             let from = service.capacity, fromWait = service.estimatedWaitDays
-            service.capacity = update.capacity
-            service.estimatedWaitDays = update.capacity == .waitlist ? (update.estimatedWaitDays ?? fromWait) : nil
+            service.capacity = wanted.capacity
+            service.estimatedWaitDays = wanted.capacity == .waitlist ? (wanted.estimatedWaitDays ?? fromWait) : nil
             service.verifiedAt = now
             service.verifiedBy = try await ThawStore.verifierName(db, actor)
             let changed = from != service.capacity || fromWait != service.estimatedWaitDays
@@ -35,17 +50,6 @@ extension ScopedStore {
                 by: actor, at: now)
             return service
         }
-    }
-
-    /// Confirms a service's record is right as it stands.
-    public func verifyService(_ id: ID<Service>) async throws -> Service {
-        try AccessPolicy.require(actor, anyOf: AccessPolicy.directoryRoles, to: "verifying a service")
-        let current = try await database.read { [actor] db in
-            try await db.first("SELECT \(Service.columns) FROM services WHERE id = ? AND organization_id = ?", id, actor.organizationId)
-                .map(Service.init(row:))
-        }
-        guard let current else { throw ThawError.notFound("service \(id)") }
-        return try await updateCapacity(service: id, to: CapacityUpdate(capacity: current.capacity, estimatedWaitDays: current.estimatedWaitDays))
     }
 
     /// This organisation's services unverified for longer than `policyDays`, the oldest first

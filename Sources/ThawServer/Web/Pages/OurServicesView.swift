@@ -38,7 +38,7 @@ struct OurServicesView {
             <p>Not verified in the last \(policyDays) days: navigators see these flagged as possibly out of date.</p>
             <ul class="plain">\(stale.map { service -> HTML in
                 """
-                <li><strong>\(service.name)</strong> — \(verified(service)) \(verifyForm(service, context: "stale"))</li>
+                <li><strong>\(service.name)</strong> — \(verified(service)) \(verifyForm(service))</li>
                 """
             })</ul>
             </section>
@@ -107,7 +107,7 @@ struct OurServicesView {
         }
     }
 
-    private func verifyForm(_ service: Service, context: String) -> HTML {
+    private func verifyForm(_ service: Service) -> HTML {
         """
         <form method="post" action="\(WebPath.ourServices)" class="inline">\(Components.csrfField(csrf))\(Components.hidden("action", "verify"))\(Components.hidden("service", service.id.raw))
         <button type="submit" class="button-secondary">Still correct<span class="visually-hidden"> — \(service.name)</span></button></form>
