@@ -32,13 +32,13 @@ struct DirectorySearchRun: AsyncParsableCommand {
             let start = ContinuousClock.now
             _ = try await db.read { c in
                 if c.dialect == .sqlite {
-                    try await c.query(
+                    return try await c.query(
                         "SELECT rowid, bm25(directory_fts, 3.0, 1.0) AS rank FROM directory_fts WHERE directory_fts MATCH ? ORDER BY rank LIMIT 2000",
                         [.text(text.split(separator: " ").map { "{text_name text_body} : \"\($0)\"*" }.joined(separator: " AND "))])
                 } else {
                     // The words in the one full-text index (weights A and B: name and description).
                     let terms = text.split(separator: " ")
-                    try await c.query(
+                    return try await c.query(
                         """
                         SELECT service_id FROM directory_search WHERE search_words @@ to_tsquery('english', ?)
                         ORDER BY ts_rank(document, to_tsquery('english', ?)) DESC LIMIT 2000

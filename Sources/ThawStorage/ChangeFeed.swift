@@ -23,6 +23,9 @@ public enum LiveEvent: Sendable, Equatable {
     case referral(ReferralChange)
     /// One session ended (by its digest), or every session of a user.
     case accessEnded(sessionDigest: String?, user: ID<User>?)
+    /// Changes may have gone unheard (the link to the other processes was down for a
+    /// while): every page should fetch itself again.
+    case catchUp
 
     public var referralChange: ReferralChange? { if case .referral(let change) = self { change } else { nil } }
 
@@ -34,12 +37,15 @@ public enum LiveEvent: Sendable, Equatable {
 }
 
 /// Fans committed referral changes and ended access out to live subscribers (the
-/// web pages' server-sent events) in this process. Several server processes on one
-/// PostgreSQL would relay these through LISTEN/NOTIFY; see DESIGN.md, Scale.
+/// web pages' server-sent events) in this process and, through its relay, in every
+/// other process on the same database (PostgreSQL's LISTEN/NOTIFY).
 public final class ChangeFeed: Sendable {
     private let subscribers = Mutex<[UUID: AsyncStream<LiveEvent>.Continuation]>([:])
+    private let relay: (any LiveRelay)?
+    /// This feed among the processes: its own events come back from the relay and are not delivered twice.
+    private let origin = UUID()
 
-    public init() {}
+    public init(relay: (any LiveRelay)? = nil) { self.relay = relay }
 
     /// A stream of changes from now on; it ends when `cancel` is called.
     public func subscribe() -> (stream: AsyncStream<LiveEvent>, cancel: @Sendable () -> Void) {
@@ -57,8 +63,46 @@ public final class ChangeFeed: Sendable {
         return (stream, cancel)
     }
 
+    /// Tells this process's pages, and the other processes', of a committed change.
     public func publish(_ event: LiveEvent) {
-        for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(event) }
+        deliver([event])
+        relay?.send([event], from: origin)
+    }
+
+    private func deliver(_ events: [LiveEvent]) {
+        let continuations = subscribers.withLock { Array($0.values) }
+        for event in events {
+            for continuation in continuations { continuation.yield(event) }
+        }
+    }
+
+    /// Whether other processes' changes reach this feed (a database shared between processes).
+    public var isRelayed: Bool { relay != nil }
+
+    /// Delivers the other processes' changes to this process's pages until cancelled,
+    /// listening again after a lost connection. Each time it listens again, pages are told
+    /// to catch up on what may have passed unheard. Returns at once without a relay.
+    public func relayChanges(retryAfter: Duration = .seconds(1), failed: @Sendable (any Error) -> Void = { _ in }) async {
+        guard let relay else { return }
+        let origin = self.origin
+        let listenedBefore = Mutex(false)
+        while !Task.isCancelled {
+            do {
+                try await relay.listen(ignoring: origin) {
+                    if listenedBefore.withLock({ before in
+                        defer { before = true }; return before
+                    }) {
+                        self.deliver([.catchUp])
+                    }
+                } _: { events in
+                    self.deliver(events)
+                }
+            } catch {
+                if Task.isCancelled { return }
+                failed(error)
+            }
+            try? await Task.sleep(for: retryAfter)
+        }
     }
 
     /// Ends every stream (the server is shutting down).

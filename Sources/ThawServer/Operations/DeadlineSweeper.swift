@@ -8,7 +8,7 @@ import ThawStorage
 /// lists also sweep before they read; this makes the record independent of
 /// anyone looking. Each tick also makes the reminders that have come due (follow-ups,
 /// commitments, consultation feedback, funding, surveys) and forgets sign-in failures whose
-/// window has passed.
+/// window has passed. Every process keeps the timer; one of them sweeps each period.
 struct DeadlineSweeper: Service {
     let store: ThawStore
     let interval: Duration
@@ -22,6 +22,11 @@ struct DeadlineSweeper: Service {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
+                    // With several server processes, one sweeps each period.
+                    guard try await store.claimScheduledRun(.deadlineSweep, every: interval, holder: ServerProcess.name) else {
+                        try await Task.sleep(for: interval)
+                        continue
+                    }
                     let swept = try await store.sweepDeadlines()
                     try await store.forgetExpiredSignInFailures()
                     let reminded = try await store.remind(email: email)

@@ -41,6 +41,12 @@ extension Assets {
               if (focusRef && data.referral !== focusRef) { return; }
               if (!pending) { pending = window.setTimeout(refresh, 250); }
             });
+            // Changes may have passed unheard: while the stream was reconnecting (to another
+            // server process, say), or while the server's link to the others was down.
+            var opened = false;
+            function catchUp() { if (!pending) { pending = window.setTimeout(refresh, 250); } }
+            events.addEventListener("refresh", catchUp);
+            events.addEventListener("open", function () { if (opened) { catchUp(); } opened = true; });
           }
 
           // Ask before a destructive action (the server asks nothing: the form is the confirmation without JavaScript).

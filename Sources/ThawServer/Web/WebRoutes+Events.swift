@@ -7,7 +7,8 @@ import ThawStorage
 /// Server-sent events for live pages: `event: referral` with the referral's
 /// id whenever a referral this user's organisation is party to changes (or an
 /// open referral appears). Ids only; the page fetches itself again, through
-/// the same authorised and audited path as any page view.
+/// the same authorised and audited path as any page view. `event: refresh` asks
+/// every page to fetch itself again: changes may have passed unheard.
 extension WebRoutes {
     /// Each stream ends after this long; the browser's EventSource reconnects by itself.
     static let eventStreamLifetime: Duration = .seconds(600)
@@ -33,6 +34,8 @@ extension WebRoutes {
                         if event.ends(sessionDigest: digest, user: user) { output.finish(); return }
                         if let change = event.referralChange, change.concerns(organization) {
                             output.yield("event: referral\ndata: {\"referral\":\"\(change.referralId.raw)\"}\n\n")
+                        } else if event == .catchUp {
+                            output.yield("event: refresh\ndata: {}\n\n")
                         }
                     }
                 }

@@ -83,12 +83,14 @@ public enum Migrator {
         Schema.v16Outbox, Schema.v17Notifications, Schema.v18SMART, Schema.v19History,
         Schema.v20Outbound, Schema.v21OwnerStatusIndex, Schema.v22Reminders, Schema.v23Directory,
         Schema.v24DirectoryMembers, Schema.v25DirectorySearch, Schema.v26DirectoryIndexed,
-        Schema.v27DirectoryUpkeep, Schema.v28DirectoryTags
+        Schema.v27DirectoryUpkeep, Schema.v28DirectoryTags, Schema.v29ScheduledJobs
     ]
 
     @discardableResult
     public static func migrate(_ database: any SQLDatabase, migrations: [Migration] = all) async throws -> [Int] {
         try await database.write { db in
+            // Several processes may start at once: one creates the table, the others wait for it.
+            if db.dialect == .postgres { try await db.execute("SELECT pg_advisory_xact_lock(7261001)") }
             try await db.execute(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (

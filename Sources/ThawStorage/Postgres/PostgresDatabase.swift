@@ -10,13 +10,18 @@ public final class PostgresDatabase: SQLDatabase {
     public var dialect: SQLDialect { .postgres }
     private let client: PostgresClient
     private let runner: Task<Void, Never>
+    private let logger: Logger
 
     /// Connects to a `postgres://user:password@host:port/database` URL.
     public init(url: String, logger: Logger) throws {
         client = PostgresClient(configuration: try Self.configuration(from: url), backgroundLogger: logger)
+        self.logger = logger
         let client = self.client
         runner = Task { await client.run() }
     }
+
+    /// Several processes share the database: live events travel between them by NOTIFY.
+    public func makeLiveRelay() -> (any LiveRelay)? { PostgresLiveRelay(client: client, logger: logger) }
 
     /// Fails within `seconds` if the server cannot be reached, instead of
     /// letting the pool retry forever behind the first request.

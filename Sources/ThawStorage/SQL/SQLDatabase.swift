@@ -74,9 +74,14 @@ public protocol SQLDatabase: Sendable {
     /// finishes only after it, so awaiting a write also flushes these.
     func writeBehind(_ body: @escaping @Sendable (any SQLConnection) async throws -> Void) async throws
     func close() async throws
+    /// How live events reach other processes on this database; nil where only one process
+    /// can use it (SQLite).
+    func makeLiveRelay() -> (any LiveRelay)?
 }
 
 public extension SQLDatabase {
+    func makeLiveRelay() -> (any LiveRelay)? { nil }
+
     /// Databases with concurrent commits (PostgreSQL) simply write.
     func writeBehind(_ body: @escaping @Sendable (any SQLConnection) async throws -> Void) async throws {
         try await write(body)

@@ -10,10 +10,11 @@ public struct ThawStore: Sendable {
     /// Committed referral changes, for live pages.
     public let changes: ChangeFeed
 
-    public init(database: any SQLDatabase, clock: any TimeSource, changes: ChangeFeed = ChangeFeed()) {
+    /// `changes` defaults to a feed relayed to the other processes on the same database, where there can be any.
+    public init(database: any SQLDatabase, clock: any TimeSource, changes: ChangeFeed? = nil) {
         self.database = database
         self.clock = clock
-        self.changes = changes
+        self.changes = changes ?? ChangeFeed(relay: database.makeLiveRelay())
     }
 
     /// Answers when the database answers a query (readiness).

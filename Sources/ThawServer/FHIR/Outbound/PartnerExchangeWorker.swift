@@ -27,9 +27,12 @@ struct PartnerExchangeWorker: ServiceLifecycle.Service {
                 do {
                     for outbound in try await store.claimOutbound() { await send(outbound, tokens) }
                     for cancellation in try await store.claimOutboundCancellations() { await cancel(cancellation, tokens) }
+                    // Every process keeps the time; one of them reads the partners' Tasks each period.
                     if ContinuousClock.now - lastFollowed >= follow {
                         lastFollowed = .now
-                        try await followAll(tokens)
+                        if try await store.claimScheduledRun(.partnerFollow, every: follow, holder: ServerProcess.name) {
+                            try await followAll(tokens)
+                        }
                     }
                 } catch {
                     logger.error("partner exchange round failed", metadata: ["error": .string(String(describing: error))])
