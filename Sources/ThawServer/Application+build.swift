@@ -9,29 +9,37 @@ import ThawStorage
 /// Opens the database a URL names: `postgres://...` for PostgreSQL, anything
 /// else (`sqlite:file`, or a path) for a SQLite file; then applies migrations.
 public func openDatabase(_ url: String, logger: Logger, migrate: Bool = true, durable: Bool = true) async throws -> any SQLDatabase {
-    let database: any SQLDatabase
-    if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-        let postgres = try PostgresDatabase(url: url, logger: logger)
-        try await postgres.checkConnection()
-        database = postgres
-    } else {
-        let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
-        database = try SQLiteDatabase(path: path, durable: durable)
-    }
+    let database = try openDatabaseUnchecked(url, logger: logger, durable: durable)
+    if let postgres = database as? PostgresDatabase { try await postgres.checkConnection() }
     if migrate { try await Migrator.migrate(database) }
     return database
 }
 
+/// The database a URL names, without reaching it yet (PostgreSQL connects on first use).
+public func openDatabaseUnchecked(_ url: String, logger: Logger, durable: Bool = true) throws -> any SQLDatabase {
+    if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+        return try PostgresDatabase(url: url, logger: logger)
+    }
+    let path = url.hasPrefix("sqlite:") ? String(url.dropFirst("sqlite:".count)) : url
+    return try SQLiteDatabase(path: path, durable: durable)
+}
+
 /// Assembles the application: the entry point and the tests both call this.
+///
+/// `preparing`: the database still to be reached and migrated (a server on PostgreSQL starts
+/// without waiting for it; see `DatabaseReadiness`). nil: it is ready.
 public func buildApplication(
     configuration: ServerConfiguration, store: ThawStore,
-    logger: Logger? = nil
+    logger: Logger? = nil, preparing database: (any SQLDatabase)? = nil
 ) -> some ApplicationProtocol {
     var logger = logger ?? Logger(label: "thaw")
     logger.logLevel = configuration.logLevel
-    let router = buildRouter(configuration: configuration, store: store)
+    let readiness = DatabaseReadiness(waitingFor: database == nil ? nil : "connecting to the database")
+    let router = buildRouter(configuration: configuration, store: store, readiness: readiness)
     let sweeper = DeadlineSweeper(
         store: store, interval: .seconds(configuration.deadlineSweepSeconds), logger: logger, email: configuration.emailSchedule)
+    let background = services(configuration, store: store, logger: logger) + [sweeper]
+    let preparation: [any ServiceLifecycle.Service] = database.map { [DatabasePreparation(database: $0, readiness: readiness, logger: logger)] } ?? []
     let limits = configuration.connections
     let registry = ConnectionRegistry(limit: limits.maxConnections)
     let bodyTimeout = TimeAmount.nanoseconds(Int64(limits.idleTimeout / .nanoseconds(1)))
@@ -41,7 +49,7 @@ public func buildApplication(
     return Application(
         router: router, server: .http1(configuration: http1),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "thaw"),
-        services: services(configuration, store: store, logger: logger) + [sweeper],
+        services: preparation + background.map { AfterDatabaseReady(service: $0, readiness: readiness) },
         logger: logger)
 }
 
@@ -62,12 +70,15 @@ private func services(_ configuration: ServerConfiguration, store: ThawStore, lo
     return services
 }
 
-public func buildRouter(configuration: ServerConfiguration, store: ThawStore, metrics: ThawMetrics = ThawMetrics()) -> Router<ThawRequestContext> {
+public func buildRouter(
+    configuration: ServerConfiguration, store: ThawStore, metrics: ThawMetrics = ThawMetrics(), readiness: DatabaseReadiness = .ready
+) -> Router<ThawRequestContext> {
     let router = Router(context: ThawRequestContext.self)
     let routeMethods = RouteMethods()
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
+    router.add(middleware: ReadinessMiddleware(readiness: readiness))
     router.add(middleware: RequestGuardMiddleware(routes: routeMethods))
-    OperationsRoutes(store: store, metrics: metrics).register(on: router)
+    OperationsRoutes(store: store, metrics: metrics, readiness: readiness).register(on: router)
     let hasher = PasswordHasher(cost: configuration.bcryptCost)
     WebRoutes(store: store, hasher: hasher, configuration: configuration, metrics: metrics).register(on: router)
     // FHIR R4 for EMRs and partner systems: the same callers, the same scoped reads.

@@ -12,9 +12,14 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "thaw")
         let configuration = try server.configuration()
-        let database = try await openDatabase(db.url, logger: logger)
+        // SQLite is opened and migrated before serving. PostgreSQL may not be reachable yet (it
+        // starts beside us, or is restarting): the server answers /healthz at once, and the rest
+        // once the database is reached and migrated.
+        let database = try openDatabaseUnchecked(db.url, logger: logger)
+        let preparing = database.dialect == .postgres ? database : nil
+        if preparing == nil { try await Migrator.migrate(database) }
         let store = ThawStore(database: database, clock: SystemClock())
-        try await buildApplication(configuration: configuration, store: store, logger: logger).runService()
+        try await buildApplication(configuration: configuration, store: store, logger: logger, preparing: preparing).runService()
         try await database.close()
     }
 }

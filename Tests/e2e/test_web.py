@@ -1,6 +1,5 @@
 """The web app in a real headless Chromium against a real `thaw demo`: two
 people in two browsers from two organisations work referrals end to end."""
-import subprocess
 import tempfile
 import time
 import uuid
@@ -9,7 +8,7 @@ import pytest
 
 from browser import (ADMIN, FOOD, HOUSING, NAVIGATOR, PASSWORD, SCREENSHOTS, audit, new_driver, require_browser,
                      screenshot)
-from conftest import free_port, wait_healthy
+from conftest import demo_server
 
 WAIT = 15
 
@@ -17,17 +16,9 @@ WAIT = 15
 @pytest.fixture(scope="module")
 def site(thaw_bin):
     require_browser()
-    port = free_port()
     folder = tempfile.mkdtemp(prefix="thaw-web-")
-    process = subprocess.Popen([thaw_bin, "demo", "--file", f"{folder}/demo.sqlite", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, process, timeout=120)
+    with demo_server(thaw_bin, f"{folder}/demo.sqlite") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     print(f"\nScreenshots of the main pages: {SCREENSHOTS}")
 
 

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import NIOSSL
 import PostgresNIO
+import Synchronization
 import ThawCore
 
 /// PostgreSQL through PostgresNIO's connection pool. Each write is one
@@ -11,10 +13,18 @@ public final class PostgresDatabase: SQLDatabase {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    /// The pool's settings, kept to open a connection of its own when the pool cannot (`probe`).
+    private let settings: PostgresClient.Configuration
+    private let requiresTLS: Bool
+    /// How long a request waits for a pooled connection before it is answered 503. While the
+    /// database cannot be reached, the pool keeps trying to connect and would hold requests for
+    /// a minute before failing them; a person waiting should hear sooner, and try again.
+    static let connectionWait: Duration = .seconds(5)
 
     /// Connects to a `postgres://user:password@host:port/database` URL.
     public init(url: String, logger: Logger) throws {
-        client = PostgresClient(configuration: try Self.configuration(from: url), backgroundLogger: logger)
+        (settings, requiresTLS) = try Self.configuration(from: url)
+        client = PostgresClient(configuration: settings, backgroundLogger: logger)
         self.logger = logger
         let client = self.client
         runner = Task { await client.run() }
@@ -43,15 +53,14 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        try await withPooledConnection { connection in
             try await body(PostgresSQLConnection(connection: connection))
         }
     }
 
     @discardableResult
-
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        try await withPooledConnection { connection in
             let wrapped = PostgresSQLConnection(connection: connection)
             _ = try await wrapped.execute("BEGIN", [])
             do {
@@ -59,9 +68,58 @@ public final class PostgresDatabase: SQLDatabase {
                 _ = try await wrapped.execute("COMMIT", [])
                 return result
             } catch {
-                _ = try? await wrapped.execute("ROLLBACK", [])
+                // A lost connection has no transaction left to roll back: the server ended it (and
+                // the statement would never be answered; see `requireOpen`).
+                if (error as? SQLError)?.kind != .unavailable { _ = try? await wrapped.execute("ROLLBACK", []) }
                 throw error
             }
+        }
+    }
+
+    /// Runs `body` on a pooled connection, waiting at most `connectionWait` for one.
+    private func withPooledConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let leased = LeaseFlag()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await self.client.withConnection { connection in
+                    leased.value.store(true, ordering: .relaxed)
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: Self.connectionWait)
+                guard leased.value.load(ordering: .relaxed) else {
+                    throw SQLError(.unavailable, "no database connection within \(Self.connectionWait)")
+                }
+                return nil
+            }
+            while let finished = try await group.next() {
+                guard let value = finished else { continue }  // the wait ended with a connection in hand
+                group.cancelAll()
+                return value
+            }
+            throw SQLError(.unavailable, "the database connection ended without an answer")
+        }
+    }
+
+    /// Opens a connection of its own (not the pool's) and runs one query: when the pool cannot
+    /// connect, this tells why (refused, unknown host, authentication, no such database).
+    public func probe() async throws {
+        var configuration = PostgresConnection.Configuration(
+            host: settings.host ?? "localhost", port: settings.port ?? 5432, username: settings.username, password: settings.password,
+            database: settings.database, tls: requiresTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable)
+        configuration.options.connectTimeout = .seconds(5)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            do {
+                _ = try await connection.query("SELECT 1", logger: logger)
+                try? await connection.close()
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        } catch let error as PSQLError {
+            throw PostgresSQLConnection.translate(error)
         }
     }
 
@@ -78,7 +136,8 @@ public final class PostgresDatabase: SQLDatabase {
 
     static let defaultStatementTimeout = "30s"
 
-    static func configuration(from url: String) throws -> PostgresClient.Configuration {
+    /// The pool's configuration, and whether the URL asks for TLS (`sslmode=require`).
+    static func configuration(from url: String) throws -> (PostgresClient.Configuration, requiresTLS: Bool) {
         guard let components = URLComponents(string: url),
             components.scheme == "postgres" || components.scheme == "postgresql",
             let host = components.host, !host.isEmpty
@@ -89,8 +148,8 @@ public final class PostgresDatabase: SQLDatabase {
         }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         let query = components.queryItems ?? []
-        let tls: PostgresClient.Configuration.TLS =
-            query.first(where: { $0.name == "sslmode" })?.value == "require" ? .require(.makeClientConfiguration()) : .disable
+        let requiresTLS = query.first(where: { $0.name == "sslmode" })?.value == "require"
+        let tls: PostgresClient.Configuration.TLS = requiresTLS ? .require(.makeClientConfiguration()) : .disable
         var configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432,
             username: components.user ?? "postgres",
@@ -104,8 +163,13 @@ public final class PostgresDatabase: SQLDatabase {
             throw ThawError.invalid("database", "statement-timeout", "statement_timeout is a duration such as 30s or 500ms")
         }
         configuration.options.additionalStartupParameters = [("statement_timeout", timeout)]
-        return configuration
+        return (configuration, requiresTLS)
     }
+}
+
+/// Whether a request has its pooled connection yet.
+private final class LeaseFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }
 
 /// Numbers `?` placeholders as `$1, $2, ...`, runs queries as statements prepared once per
@@ -129,6 +193,7 @@ struct PostgresSQLConnection: SQLConnection {
     }
 
     func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int {
+        try requireOpen()
         let statement = PostgresStatementCache.statement(sql, binds)
         do {
             return try await unnamed(statement, try Self.bindings(binds)).metadata.rows ?? 0
@@ -145,6 +210,7 @@ struct PostgresSQLConnection: SQLConnection {
 
     /// All of a query's rows: prepared on this connection when the statement has a name, otherwise unnamed.
     private func rows(_ sql: String, _ binds: [SQLValue]) async throws -> [PostgresRow] {
+        try requireOpen()
         let statement = PostgresStatementCache.statement(sql, binds)
         let bindings = try Self.bindings(binds)
         do {
@@ -163,6 +229,13 @@ struct PostgresSQLConnection: SQLConnection {
         } catch let error as PSQLError {
             throw Self.translate(error)
         }
+    }
+
+    /// PostgresNIO 1.33 drops a statement written to a connection that has closed (the server
+    /// ended it: a restart, a terminated backend) without ever answering it, and the request
+    /// would wait for ever. A connection seen closed is reported lost instead.
+    private func requireOpen() throws {
+        if connection.isClosed { throw SQLError(.unavailable, "the database connection was closed") }
     }
 
     /// Runs the statement unnamed: parsed and planned for this run only. After `earlier` (a prepared

@@ -48,6 +48,8 @@ final class PostgresLiveRelay: LiveRelay {
             let payloads = RelayedEvents.payloads(next.events, origin: next.origin)
             do {
                 try await client.withConnection { connection in
+                    // A closed connection would never answer (see `PostgresSQLConnection.requireOpen`).
+                    guard !connection.isClosed else { throw SQLError(.unavailable, "the database connection was closed") }
                     for payload in payloads {
                         _ = try await connection.query("SELECT pg_notify(\(Self.channel), \(payload))", logger: logger)
                     }
@@ -60,7 +62,16 @@ final class PostgresLiveRelay: LiveRelay {
     }
 
     func listen(ignoring origin: UUID, listening: @Sendable () -> Void, _ deliver: @Sendable ([LiveEvent]) -> Void) async throws {
+        do {
+            try await listenOnce(ignoring: origin, listening: listening, deliver)
+        } catch let error as PSQLError {
+            throw PostgresSQLConnection.translate(error)
+        }
+    }
+
+    private func listenOnce(ignoring origin: UUID, listening: @Sendable () -> Void, _ deliver: @Sendable ([LiveEvent]) -> Void) async throws {
         try await client.withConnection { connection in
+            guard !connection.isClosed else { throw SQLError(.unavailable, "the database connection was closed") }
             try await connection.listen(on: Self.channel) { notifications in
                 listening()
                 for try await notification in notifications {

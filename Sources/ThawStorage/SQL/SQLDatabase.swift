@@ -77,10 +77,14 @@ public protocol SQLDatabase: Sendable {
     /// How live events reach other processes on this database; nil where only one process
     /// can use it (SQLite).
     func makeLiveRelay() -> (any LiveRelay)?
+    /// Reaches the database afresh and runs one query, failing with the reason it cannot
+    /// (for `/readyz` and for a server waiting for its database to come up).
+    func probe() async throws
 }
 
 public extension SQLDatabase {
     func makeLiveRelay() -> (any LiveRelay)? { nil }
+    func probe() async throws { _ = try await read { db in try await db.query("SELECT 1 AS ok", []) } }
 
     /// Databases with concurrent commits (PostgreSQL) simply write.
     func writeBehind(_ body: @escaping @Sendable (any SQLConnection) async throws -> Void) async throws {

@@ -17,9 +17,11 @@ public struct ThawStore: Sendable {
         self.changes = changes ?? ChangeFeed(relay: database.makeLiveRelay())
     }
 
-    /// Answers when the database answers a query (readiness).
+    /// Answers when the database answers a query on a connection made now (readiness), and
+    /// otherwise fails with the reason: a restarting PostgreSQL refuses new connections at once,
+    /// where a request for a pooled one would wait for it to come back.
     public func checkDatabase() async throws {
-        _ = try await database.read { db in try await db.query("SELECT 1 AS ok", []) }
+        try await database.probe()
     }
 
     /// How many entries the activity ledger holds.
