@@ -75,6 +75,20 @@ public struct Consent: Codable, Sendable, Equatable {
         self.revokedAt = revokedAt; self.recordedBy = recordedBy; self.recordedAt = recordedAt
     }
 
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(clientId, forKey: .clientId)
+        try c.encode(grantee, forKey: .grantee)
+        try c.encodeSorted(scopes, forKey: .scopes)
+        try c.encode(purpose, forKey: .purpose)
+        try c.encode(validFrom, forKey: .validFrom)
+        try c.encodeIfPresent(validUntil, forKey: .validUntil)
+        try c.encodeIfPresent(revokedAt, forKey: .revokedAt)
+        try c.encode(recordedBy, forKey: .recordedBy)
+        try c.encode(recordedAt, forKey: .recordedAt)
+    }
+
     public func isActive(at now: Timestamp) -> Bool {
         if let revokedAt, revokedAt <= now { return false }
         if let validUntil, validUntil <= now { return false }

@@ -63,6 +63,17 @@ public struct User: Codable, Sendable, Equatable {
         self.id = id; self.organizationId = organizationId; self.email = email
         self.displayName = displayName; self.roles = roles; self.active = active; self.createdAt = createdAt
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(organizationId, forKey: .organizationId)
+        try c.encode(email, forKey: .email)
+        try c.encode(displayName, forKey: .displayName)
+        try c.encodeSorted(roles, forKey: .roles)
+        try c.encode(active, forKey: .active)
+        try c.encode(createdAt, forKey: .createdAt)
+    }
 }
 
 /// Who is acting: the signed-in user, their organisation and its sector.

@@ -51,6 +51,13 @@ public struct SubscriptionFilter: Codable, Sendable, Equatable {
         self.owner = owner; self.requester = requester; self.statuses = statuses
     }
 
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(owner, forKey: .owner)
+        try c.encodeIfPresent(requester, forKey: .requester)
+        try c.encodeSorted(statuses, forKey: .statuses)
+    }
+
     public func matches(_ referral: Referral) -> Bool {
         (owner.map { $0 == referral.ownerOrganizationId } ?? true)
             && (requester.map { $0 == referral.requesterOrganizationId } ?? true)

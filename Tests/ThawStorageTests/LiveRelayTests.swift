@@ -51,12 +51,14 @@ import ThawTestSupport
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(heard.events.first == Self.change)
+        // Notifications still on their way arrive before counting on.
+        try await heard.settle()
 
         // Its own pages hear each of its changes once: its own notification does not come back to them.
         let ended = LiveEvent.accessEnded(sessionDigest: nil, user: ID("usr_gone"))
         let heardBefore = heard.events.count
         here.changes.publish(ended)
-        try await Task.sleep(for: .seconds(1))
+        try await heard.settle()
         #expect(own.events.count == sent + 1)
         #expect(heard.events.count == heardBefore + 1)
         #expect(heard.events.last == ended)
@@ -98,4 +100,13 @@ final class Heard: Sendable {
     }
 
     var events: [LiveEvent] { heard.list.withLock { $0 } }
+
+    /// Returns once nothing new has been heard for a second.
+    func settle() async throws {
+        var count = -1
+        while count != events.count {
+            count = events.count
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
 }

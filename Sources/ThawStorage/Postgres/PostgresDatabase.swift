@@ -16,10 +16,14 @@ public final class PostgresDatabase: SQLDatabase {
     /// The pool's settings, kept to open a connection of its own when the pool cannot (`probe`).
     private let settings: PostgresClient.Configuration
     private let requiresTLS: Bool
-    /// How long a request waits for a pooled connection before it is answered 503. While the
-    /// database cannot be reached, the pool keeps trying to connect and would hold requests for
-    /// a minute before failing them; a person waiting should hear sooner, and try again.
+    /// How long a request waits for a pooled connection while the pool hands out none at all
+    /// before it is answered 503. While the database cannot be reached, the pool keeps trying
+    /// to connect and would hold requests for a minute before failing them; a person waiting
+    /// should hear sooner, and try again. A pool that is merely busy (others got connections
+    /// meanwhile) is waited on.
     static let connectionWait: Duration = .seconds(5)
+    /// When the pool last handed out a connection.
+    private let lastLease = Mutex<ContinuousClock.Instant>(.now)
 
     /// Connects to a `postgres://user:password@host:port/database` URL.
     public init(url: String, logger: Logger) throws {
@@ -76,22 +80,26 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
-    /// Runs `body` on a pooled connection, waiting at most `connectionWait` for one.
+    /// Runs `body` on a pooled connection, waiting for one as long as the pool is handing them out.
     private func withPooledConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let leased = LeaseFlag()
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await self.client.withConnection { connection in
                     leased.value.store(true, ordering: .relaxed)
+                    self.lastLease.withLock { $0 = .now }
                     return try await body(connection)
                 }
             }
             group.addTask {
-                try await Task.sleep(for: Self.connectionWait)
-                guard leased.value.load(ordering: .relaxed) else {
-                    throw SQLError(.unavailable, "no database connection within \(Self.connectionWait)")
+                while true {
+                    try await Task.sleep(for: Self.connectionWait)
+                    if leased.value.load(ordering: .relaxed) { return nil }
+                    let idle = ContinuousClock.now - self.lastLease.withLock { $0 }
+                    if idle >= Self.connectionWait {
+                        throw SQLError(.unavailable, "no database connection could be had for \(Self.connectionWait)")
+                    }
                 }
-                return nil
             }
             while let finished = try await group.next() {
                 guard let value = finished else { continue }  // the wait ended with a connection in hand

@@ -6,6 +6,12 @@ public struct ClientView: Codable, Sendable {
     public var client: Client
     /// nil for the holding organisation (it sees everything).
     public var disclosedScopes: Set<ConsentScope>?
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(client, forKey: .client)
+        try c.encodeSortedIfPresent(disclosedScopes, forKey: .disclosedScopes)
+    }
 }
 
 extension ScopedStore {

@@ -35,9 +35,11 @@ extension ScopedStore {
         let nodes = organizations.map { org -> (id: String, side: NetworkMeasures.Side) in
             (org.id.raw, org.sector == .primaryCare ? .primaryCare : org.alignment == .centralSystem ? .centralSystem : .other)
         }
-        // Each pair's periods, with the same index the pair page shows, go to their period once.
+        // Each pair's periods, with the same index the pair page shows, go to their period once. Pairs are
+        // taken in order, so the sums below add in the same order every time (floating-point addition
+        // depends on it, and a dictionary's order changes from one process to the next).
         var byPeriod: [CalendarDate: [(lo: String, hi: String, interactions: Int, index: Double?)]] = [:]
-        for (key, sums) in pairs {
+        for (key, sums) in pairs.sorted(by: { $0.key < $1.key }) {
             let ids = key.split(separator: "|").map(String.init)
             for p in sums.periods(period, from: from, to: to, weights: weights) where p.counts.interactions > 0 {
                 byPeriod[p.start, default: []].append((ids[0], ids[1], p.counts.interactions, p.index))
