@@ -8,7 +8,8 @@ import ThawStorage
 /// Moving an installation's data whole.
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "data", abstract: "Move an installation's data whole.", subcommands: [DataCopyCommand.self])
+        commandName: "data", abstract: "Move an installation's data whole, and compare two copies of it.",
+        subcommands: [DataCopyCommand.self, DataCompareCommand.self])
 }
 
 struct DataCopyCommand: AsyncParsableCommand {
@@ -40,23 +41,46 @@ struct DataCopyCommand: AsyncParsableCommand {
         } catch {
             try? await source.close()
             try? await target.close()
-            if let refusal = error as? ThawError { throw ValidationError(refusal.explanation) }
+            if let refusal = error as? ThawError { throw CommandFailure(refusal.explanation) }
             throw error
         }
         FileHandle.standardError.write(Data("\n".utf8))
         try await source.close()
         try await target.close()
-        print("table".padding(toLength: 32, withPad: " ", startingAt: 0) + "rows".padding(toLength: 12, withPad: " ", startingAt: 0) + "checksum")
-        for table in tables {
-            let rows = table.sourceRows == table.targetRows ? "\(table.targetRows)" : "\(table.sourceRows)→\(table.targetRows)"
-            let sum =
-                table.sourceChecksum == table.targetChecksum ? table.targetChecksum : "DIFFERS \(table.sourceChecksum) ≠ \(table.targetChecksum)"
-            print(table.name.padding(toLength: 32, withPad: " ", startingAt: 0) + rows.padding(toLength: 12, withPad: " ", startingAt: 0) + sum)
-        }
-        let differing = tables.filter { !$0.matches }
-        guard differing.isEmpty else {
-            throw ValidationError("the copy differs from the source in \(differing.map(\.name).joined(separator: ", "))")
-        }
+        try report(tables, what: "the copy differs from the source")
         print("copied and verified: \(tables.count) tables, \(tables.reduce(0) { $0 + $1.targetRows }) rows")
     }
+}
+
+struct DataCompareCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare two databases table by table: rows and a checksum of each (a restored backup or dump with its original).",
+        discussion: "Either may be SQLite or PostgreSQL. Fails if any table differs. Compare copies nobody is writing to.")
+
+    @Option(help: "One database (a SQLite file or a postgres:// URL).") var from: String
+    @Option(help: "The other.") var to: String
+
+    func run() async throws {
+        let logger = Logger(label: "thaw")
+        let first = try await openDatabase(from, logger: logger, migrate: false)
+        let second = try await openDatabase(to, logger: logger, migrate: false)
+        let tables = try await DatabaseCopy.compare(first, second)
+        try await first.close()
+        try await second.close()
+        try report(tables, what: "the databases differ")
+        print("the same: \(tables.count) tables, \(tables.reduce(0) { $0 + $1.targetRows }) rows")
+    }
+}
+
+/// Prints each table's rows and checksum on both sides, and fails naming the tables that differ.
+private func report(_ tables: [DatabaseCopy.Table], what: String) throws {
+    print("table".padding(toLength: 32, withPad: " ", startingAt: 0) + "rows".padding(toLength: 12, withPad: " ", startingAt: 0) + "checksum")
+    for table in tables {
+        let rows = table.sourceRows == table.targetRows ? "\(table.targetRows)" : "\(table.sourceRows)→\(table.targetRows)"
+        let sum = table.sourceChecksum == table.targetChecksum ? table.targetChecksum : "DIFFERS \(table.sourceChecksum) ≠ \(table.targetChecksum)"
+        print(table.name.padding(toLength: 32, withPad: " ", startingAt: 0) + rows.padding(toLength: 12, withPad: " ", startingAt: 0) + sum)
+    }
+    let differing = tables.filter { !$0.matches }
+    guard differing.isEmpty else { throw CommandFailure("\(what) in \(differing.map(\.name).joined(separator: ", "))") }
 }

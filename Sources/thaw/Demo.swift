@@ -23,7 +23,7 @@ struct Demo: AsyncParsableCommand {
             }
             database = try await openDatabase(postgres, logger: logger)
             guard try await ThawStore(database: database, clock: SystemClock()).organizations().isEmpty else {
-                throw ValidationError("the database already holds organisations: the demo loads only into an empty one")
+                throw CommandFailure("the database already holds organisations: the demo loads only into an empty one")
             }
         } else {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }

@@ -45,8 +45,36 @@ public enum DatabaseCopy {
             try await restore(foreignKeys, db)
             try await restartNumbering(plan, db)
         }
+        return try await verify(plan.map { ($0.name, $0.columns) }, source, target)
+    }
+
+    /// Compares two databases table by table (a restored backup or dump with its original, a
+    /// copy with its source): the tables and columns both hold, counted and summed on each side.
+    public static func compare(_ source: any SQLDatabase, _ target: any SQLDatabase) async throws -> [Table] {
+        let sourceTables = try await source.read { db in
+            var columns: [String: Set<String>] = [:]
+            for table in try await SchemaCatalog.tables(db) {
+                columns[table] = Set(try await SchemaCatalog.columns(db, of: table).filter { !$0.generated }.map(\.name))
+            }
+            return columns
+        }
+        let tables = try await target.read { db in
+            var tables: [(name: String, columns: [String])] = []
+            for table in try await SchemaCatalog.tables(db) {
+                guard let readable = sourceTables[table] else { continue }
+                let columns = try await SchemaCatalog.columns(db, of: table).filter { !$0.generated && readable.contains($0.name) }
+                tables.append((table, columns.map(\.name)))
+            }
+            return tables
+        }
+        return try await verify(tables, source, target)
+    }
+
+    private static func verify(_ tables: [(name: String, columns: [String])], _ source: any SQLDatabase, _ target: any SQLDatabase)
+        async throws -> [Table]
+    {
         var verified: [Table] = []
-        for table in plan {
+        for table in tables {
             let (sourceRows, sourceSum) = try await Checksum.of(table.name, columns: table.columns, in: source)
             let (targetRows, targetSum) = try await Checksum.of(table.name, columns: table.columns, in: target)
             verified.append(

@@ -17,7 +17,10 @@ enum SchemaCatalog {
         let names: [String]
         switch db.dialect {
         case .sqlite:
-            names = try await db.query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", []).map { $0.string("name") }
+            let tables = try await db.query("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name", [])
+            // A full-text index is a virtual table over shadow tables named after it: an index, not data.
+            let virtual = tables.filter { ($0.optionalString("sql") ?? "").hasPrefix("CREATE VIRTUAL TABLE") }.map { $0.string("name") }
+            names = tables.map { $0.string("name") }.filter { name in !virtual.contains { name == $0 || name.hasPrefix($0 + "_") } }
         case .postgres:
             names = try await db.query(
                 "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
