@@ -20,6 +20,7 @@ struct ClimatePages: AsyncParsableCommand {
     func run() async throws {
         let db = try await openDatabase(database, logger: Logger(label: "bench"))
         let store = ThawStore(database: db, clock: SystemClock())
+        try await store.foldPendingClimate()  // the simulation's last entries, if no server has folded them yet
         let (lead, pair) = try await db.read { c in
             (
                 try await c.query("SELECT id FROM users WHERE roles LIKE '%partnership-lead%' ORDER BY id LIMIT 1", []).first?.string("id"),

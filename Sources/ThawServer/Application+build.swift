@@ -63,6 +63,7 @@ private func services(_ configuration: ServerConfiguration, store: ThawStore, lo
     services.append(
         PartnerExchangeWorker(
             store: store, ownBase: configuration.baseURL + "/fhir", poll: poll, follow: .seconds(configuration.partnerFollowSeconds), logger: logger))
+    services.append(ClimateFoldWorker(store: store, poll: poll, logger: logger))
     if store.changes.isRelayed { services.append(LiveRelayService(changes: store.changes, logger: logger)) }
     if let smtp = configuration.smtp {
         services.append(EmailWorker(store: store, smtp: SMTPClient(configuration: smtp), baseURL: configuration.baseURL, poll: poll, logger: logger))

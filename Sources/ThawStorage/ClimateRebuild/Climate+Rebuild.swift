@@ -42,12 +42,22 @@ extension ThawStore {
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) async throws -> ClimateRebuildReport {
         try await database.write { db in
-            try await ClimateRebuild.run(db, pageSize: pageSize, parallelReads: database, progress: progress)
+            // Entries still to fold are folded first, so that the report says whether the stored rows
+            // were right, not merely behind; on PostgreSQL no new entry is marked meanwhile.
+            if db.dialect == .postgres { try await db.execute("LOCK TABLE climate_pending IN EXCLUSIVE MODE") }
+            while try await Self.foldClimateBatch(db, limit: 5_000) > 0 {}
+            return try await ClimateRebuild.run(db, pageSize: pageSize, parallelReads: database, progress: progress)
         }
     }
 
     /// Every stored aggregate row, in a fixed order (for comparing incremental and rebuilt state).
     public func climateSnapshot() async throws -> [String] {
+        try await foldPendingClimate()
+        return try await storedClimateRows()
+    }
+
+    /// The stored aggregate rows as they are, nothing folded first.
+    func storedClimateRows() async throws -> [String] {
         try await database.read { db in
             try await db.query("SELECT * FROM climate_months ORDER BY org_lo, org_hi, month", []).map { row in
                 (["org_lo", "org_hi", "month"] + ClimateMonthRows.valueColumns).map { row.string($0) }.joined(separator: "|")

@@ -1,37 +1,69 @@
 import ThawCore
 
-extension SQLConnection {
-    /// Adds one ledger entry to its pair's month row: three statements whatever the
-    /// history (make sure the row exists, read it, write it back), and a row of one
-    /// month's size to decode and encode.
-    func addToClimate(
-        kind: String, channel: Channel, detail: [String: String], actorUser: ID<User>?, actor: String,
-        counterpart: String?, at: Timestamp
-    ) async throws {
-        guard
-            let (lo, hi, day, counts) = ClimateLedger.contribution(
-                kind: kind, channel: channel, detail: detail, actor: actor,
-                counterpart: counterpart, at: at)
-        else { return }
-        let key = ClimateMonthRows.Key(lo: lo, hi: hi, month: day.firstOfMonth)
-        // The empty row first, so that on PostgreSQL the read below can lock it even when
-        // two transactions add the pair's first entry of the month at once.
-        try await execute(ClimateMonthRows.ensure, key.binds)
-        guard let row = try await query(dialect == .postgres ? ClimateMonthRows.readForUpdate : ClimateMonthRows.read, key.binds).first,
-            var month = PairMonth(daysText: row.string("days"), peopleText: row.string("members"))
-        else {
-            throw SQLError(.other, "the climate row of \(lo), \(hi) in \(key.month) is not in the stored form")
+extension ThawStore {
+    /// Brings the climate's month rows up to date with the ledger entries marked pending, a batch
+    /// at a time, until none is left (or `batches` have been folded). Returns how many entries it
+    /// folded. Every climate read calls this first, so what it reads counts every committed entry;
+    /// a worker calls it in the background, so the pending list stays short. On PostgreSQL several
+    /// callers fold disjoint batches at once (rows locked, others skipped).
+    @discardableResult
+    public func foldPendingClimate(batches: Int = .max, batchSize: Int = 500) async throws -> Int {
+        var folded = 0
+        for _ in 0..<batches {
+            let count = try await database.write { db in try await Self.foldClimateBatch(db, limit: batchSize) }
+            folded += count
+            if count < batchSize { break }
         }
-        month.add(day: day.day, counts: counts, person: actorUser?.raw)
-        try await execute(ClimateMonthRows.update, ClimateMonthRows.values(month, of: key.month) { $0 } + key.binds)
+        return folded
+    }
+
+    /// Folds up to `limit` pending entries into their months, in one transaction: each month row
+    /// touched once however many of its entries are in the batch, in key order (two folders lock
+    /// rows in the same order, so neither waits on the other in a circle).
+    static func foldClimateBatch(_ db: any SQLConnection, limit: Int) async throws -> Int {
+        let skipLocked = db.dialect == .postgres ? " FOR UPDATE OF p SKIP LOCKED" : ""
+        let entries = try await db.query(
+            """
+            SELECT p.seq, a.kind, a.channel, a.detail, a.actor_user_id, a.actor_organization_id, a.counterpart_organization_id, a.at
+            FROM climate_pending p JOIN activity a ON a.seq = p.seq ORDER BY p.seq \(SQLText.limit)\(skipLocked)
+            """, [.int(Int64(limit))])
+        guard !entries.isEmpty else { return 0 }
+        var byMonth: [ClimateMonthRows.Key: [(day: Int, counts: PairCounts, person: String?)]] = [:]
+        for entry in entries {
+            guard let channel = Channel(rawValue: entry.string("channel")),
+                let (lo, hi, day, counts) = ClimateLedger.contribution(
+                    kind: entry.string("kind"), channel: channel,
+                    detail: JSONText.decode(entry.optionalString("detail")), actor: entry.string("actor_organization_id"),
+                    counterpart: entry.optionalString("counterpart_organization_id"), at: entry.timestamp("at"))
+            else { continue }
+            byMonth[ClimateMonthRows.Key(lo: lo, hi: hi, month: day.firstOfMonth), default: []].append(
+                (day.day, counts, entry.optionalString("actor_user_id")))
+        }
+        for (key, additions) in byMonth.sorted(by: { $0.key < $1.key }) {
+            // The empty row first, so that on PostgreSQL the read below can lock it even when two
+            // folders add the pair's first entries of the month at once.
+            try await db.execute(ClimateMonthRows.ensure, key.binds)
+            guard let row = try await db.query(db.dialect == .postgres ? ClimateMonthRows.readForUpdate : ClimateMonthRows.read, key.binds).first,
+                var month = PairMonth(daysText: row.string("days"), peopleText: row.string("members"))
+            else {
+                throw SQLError(.other, "the climate row of \(key.lo), \(key.hi) in \(key.month) is not in the stored form")
+            }
+            for addition in additions { month.add(day: addition.day, counts: addition.counts, person: addition.person) }
+            try await db.execute(ClimateMonthRows.update, ClimateMonthRows.values(month, of: key.month) { $0 } + key.binds)
+        }
+        let seqs = entries.map { SQLValue.int($0.int64("seq")) }
+        try await db.execute(
+            "DELETE FROM climate_pending WHERE seq IN (\(Array(repeating: "?", count: seqs.count).joined(separator: ", ")))", seqs)
+        return entries.count
     }
 }
 
 /// The SQL of the `climate_months` rows (one per pair of organisations and month).
 enum ClimateMonthRows {
-    struct Key {
+    struct Key: Hashable, Comparable {
         var lo: String, hi: String, month: CalendarDate
         var binds: [SQLValue] { [.text(lo), .text(hi), month.sqlValue] }
+        static func < (a: Key, b: Key) -> Bool { (a.lo, a.hi, a.month.description) < (b.lo, b.hi, b.month.description) }
     }
 
     /// The columns after the key, in `values` order.

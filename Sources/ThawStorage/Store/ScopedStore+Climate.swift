@@ -44,6 +44,7 @@ extension ScopedStore {
         try weights.validate()
         let (lo, hi) = a.raw < b.raw ? (a.raw, b.raw) : (b.raw, a.raw)
         // Reciprocity is direction-free, but lo/hi follow id order: nothing to flip for the pair as asked.
+        try await store.foldPendingClimate()
         return try await database.read { db in
             try await Self.requirePair(db, a, b)
             return try await Self.pairPeriods(db, pair: (lo, hi), period: period, from: from, to: to)[lo + "|" + hi, default: PairPeriods()]

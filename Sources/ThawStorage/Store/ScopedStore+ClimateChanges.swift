@@ -107,6 +107,7 @@ extension ScopedStore {
         let today = CalendarDate(now())
         let to = Self.periodStart(today, period)
         let from = Self.periodStart(CalendarDate(to.startOfDay.adding(days: period == .month ? -730 : -364)), period)
+        try await store.foldPendingClimate()
         let (organizations, pairs) = try await database.read { db in
             (
                 try await db.query("SELECT id, name FROM organizations", []).reduce(into: [String: String]()) {

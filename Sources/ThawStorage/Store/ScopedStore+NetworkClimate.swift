@@ -26,6 +26,7 @@ extension ScopedStore {
             throw ThawError.invalid("to", "range", "ask for at most five years at a time")
         }
         try weights.validate()
+        try await store.foldPendingClimate()
         let (organizations, pairs) = try await database.read { db in
             (
                 try await db.query("SELECT \(Organization.columns) FROM organizations ORDER BY id", []).map(Organization.init(row:)),
@@ -78,6 +79,7 @@ extension ScopedStore {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "reading the network's climate")
         try weights.validate()
         let start = Self.periodStart(day, period), end = Self.periodEnd(Self.periodStart(day, period), period)
+        try await store.foldPendingClimate()
         let pairs = try await database.read { db in try await Self.pairPeriods(db, pair: nil, period: period, from: start, to: end) }
         return pairs.compactMap { key, days -> NetworkTie? in
             guard let climate = days.periods(period, from: start, to: end, weights: weights).first, climate.counts.interactions > 0 else {

@@ -49,13 +49,14 @@ struct LedgerRecord {
 
 extension SQLConnection {
     func append(_ record: LedgerRecord, actorUser: ID<User>?, actorOrganization: ID<Organization>, at: Timestamp) async throws {
-        try await execute(
+        let seq = try await query(
             """
             INSERT INTO activity (at, actor_user_id, actor_organization_id, counterpart_organization_id,
                                   kind, subject_type, subject_id, channel, detail)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq
             """, at, actorUser, actorOrganization, record.counterpart, record.kind, record.subjectType,
-            record.subjectId, record.channel, JSONText.encode(record.detail))
+            record.subjectId, record.channel, JSONText.encode(record.detail)
+        ).first?.int64("seq")
         try await enqueueEvent(record, actorUser: actorUser, actorOrganization: actorOrganization, at: at)
         // Each change to a referral's Task is a ledger entry of one of these kinds, written after its
         // UPDATE: the version it made is copied here (FHIR's `_history`).
@@ -66,10 +67,15 @@ extension SQLConnection {
                 ON CONFLICT (id, version) DO NOTHING
                 """, record.subjectId)
         }
-        // The climate aggregates move with the ledger, in the same transaction.
-        try await addToClimate(
-            kind: record.kind, channel: record.channel, detail: record.detail, actorUser: actorUser,
-            actor: actorOrganization.raw, counterpart: record.counterpart?.raw, at: at)
+        // An entry that counts for the climate is marked to be folded into its pair's month, in the same
+        // transaction: it is counted exactly once, after the commit (`foldPendingClimate`).
+        if let seq,
+            ClimateLedger.contribution(
+                kind: record.kind, channel: record.channel, detail: record.detail, actor: actorOrganization.raw,
+                counterpart: record.counterpart?.raw, at: at) != nil
+        {
+            try await execute("INSERT INTO climate_pending (seq) VALUES (?)", seq)
+        }
     }
 
     func append(_ record: LedgerRecord, by actor: Actor, at: Timestamp) async throws {
