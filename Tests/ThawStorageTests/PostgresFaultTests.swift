@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import ThawCore
 import ThawTestSupport
 @testable import ThawStorage
 
@@ -41,5 +42,9 @@ import ThawTestSupport
         }
         try await nobody.close()
         #expect(throws: (any Error).self) { try PostgresDatabase(url: "postgres://thaw@127.0.0.1/thaw?statement_timeout=1;DROP", logger: Self.quiet) }
+        // The pool: two connections per core and one for live events, unless the URL says otherwise, within bounds.
+        #expect(try PostgresDatabase.poolSize(nil) == max(4, 2 * ProcessInfo.processInfo.activeProcessorCount) + 1)
+        #expect(try PostgresDatabase.poolSize("12") == 12)
+        for bad in ["0", "1", "501", "many", ""] { #expect(throws: ThawError.self) { try PostgresDatabase.poolSize(bad) } }
     }
 }

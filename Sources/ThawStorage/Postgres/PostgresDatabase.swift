@@ -144,6 +144,17 @@ public final class PostgresDatabase: SQLDatabase {
 
     static let defaultStatementTimeout = "30s"
 
+    /// Connections a process keeps at most: `?pool_size=N` in the URL, else two per core of this
+    /// machine and one more for live events. More connections than the database's cores can run
+    /// at once only queue inside PostgreSQL, each holding its locks longer.
+    static func poolSize(_ given: String?) throws -> Int {
+        guard let given else { return max(4, 2 * ProcessInfo.processInfo.activeProcessorCount) + 1 }
+        guard let size = Int(given), (2...500).contains(size) else {
+            throw ThawError.invalid("database", "pool-size", "pool_size is a number of connections from 2 to 500")
+        }
+        return size
+    }
+
     /// The pool's configuration, and whether the URL asks for TLS (`sslmode=require`).
     static func configuration(from url: String) throws -> (PostgresClient.Configuration, requiresTLS: Bool) {
         guard let components = URLComponents(string: url),
@@ -164,7 +175,7 @@ public final class PostgresDatabase: SQLDatabase {
             password: components.password?.removingPercentEncoding,
             database: database.isEmpty ? nil : database,
             tls: tls)
-        configuration.options.maximumConnections = 16
+        configuration.options.maximumConnections = try poolSize(query.first(where: { $0.name == "pool_size" })?.value)
         // No statement holds a connection for ever: `?statement_timeout=…` in the URL, 30 s by default.
         let timeout = query.first(where: { $0.name == "statement_timeout" })?.value ?? defaultStatementTimeout
         guard !timeout.isEmpty, timeout.count <= 12, timeout.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
