@@ -167,12 +167,17 @@ import ThawTestSupport
         }
     }
 
+    /// Waits until the stream just opened has subscribed (a busy machine may take longer than any fixed pause).
+    static func untilSubscribed(_ count: Int, _ feed: ChangeFeed) async throws {
+        for _ in 0..<500 where feed.subscriberCount < count { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
     @Test func aStreamEndsWhenItsSessionSignsOutOrItsUserIsDeactivated() async throws {
         try await withWeb { browsers, w, _ in
             // Signing out ends the stream at once (long before its ten minutes).
             let navigator = browsers["navigator"]!
             async let stream = Self.within(5) { try await navigator.get("/events") }
-            try await Task.sleep(for: .milliseconds(300))
+            try await Self.untilSubscribed(1, w.store.changes)
             #expect(try await navigator.post("/sign-out", []).status == 303)
             let ended = try await stream
             #expect(ended?.status == 200 && ended?.contains(": connected") == true)
@@ -180,7 +185,7 @@ import ThawTestSupport
             let housingAdmin = try await w.addPerson(w.housing, "admin@housing.stream", [.administrator])
             let housing = browsers["housing"]!
             async let other = Self.within(5) { try await housing.get("/events") }
-            try await Task.sleep(for: .milliseconds(300))
+            try await Self.untilSubscribed(1, w.store.changes)
             _ = try await w.store.updateUser(w.housingStaff.userId, roles: nil, active: false, by: housingAdmin)
             #expect(try await other?.status == 200)
             // A stream of someone else goes on: the food bank's stays open past the wait.

@@ -81,32 +81,55 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     /// Runs `body` on a pooled connection, waiting for one as long as the pool is handing them out.
+    ///
+    /// The work runs in a task of its own, watched: the caller gets 503 when the pool hands out
+    /// no connection at all for `connectionWait`, or when the connection the work holds has been
+    /// closed under it and the work is still waiting. PostgresNIO 1.33 never answers a statement
+    /// written to a connection just closed by the server (a restart, a terminated backend), so
+    /// such work is abandoned rather than awaited: the request, and a graceful shutdown, would
+    /// otherwise wait for ever.
     private func withPooledConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let leased = LeaseFlag()
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await self.client.withConnection { connection in
-                    leased.value.store(true, ordering: .relaxed)
+        let run = PooledRun<T>()
+        let work = Task {
+            do {
+                let value = try await self.client.withConnection { connection in
+                    run.leased(connection)
                     self.lastLease.withLock { $0 = .now }
                     return try await body(connection)
                 }
+                run.finish(.success(value))
+            } catch {
+                run.finish(.failure(error))
             }
-            group.addTask {
-                while true {
-                    try await Task.sleep(for: Self.connectionWait)
-                    if leased.value.load(ordering: .relaxed) { return nil }
-                    let idle = ContinuousClock.now - self.lastLease.withLock { $0 }
-                    if idle >= Self.connectionWait {
-                        throw SQLError(.unavailable, "no database connection could be had for \(Self.connectionWait)")
+        }
+        let watch = Task {
+            var closedSeen = false
+            while !run.isFinished {
+                try? await Task.sleep(for: .milliseconds(500))
+                if run.isFinished { return }
+                switch run.connection {
+                case nil:
+                    if ContinuousClock.now - run.started >= Self.connectionWait,
+                        ContinuousClock.now - self.lastLease.withLock({ $0 }) >= Self.connectionWait
+                    {
+                        run.finish(.failure(SQLError(.unavailable, "no database connection could be had for \(Self.connectionWait)")))
+                        work.cancel()
+                    }
+                case let connection?:
+                    // Closed at two looks in a row: the answer is not coming.
+                    if connection.isClosed {
+                        if closedSeen { run.finish(.failure(SQLError(.unavailable, "the database connection closed during the request"))) }
+                        closedSeen = true
                     }
                 }
             }
-            while let finished = try await group.next() {
-                guard let value = finished else { continue }  // the wait ended with a connection in hand
-                group.cancelAll()
-                return value
-            }
-            throw SQLError(.unavailable, "the database connection ended without an answer")
+        }
+        defer { watch.cancel() }
+        return try await withTaskCancellationHandler {
+            try await run.result()
+        } onCancel: {
+            work.cancel()
+            watch.cancel()
         }
     }
 
@@ -186,9 +209,42 @@ public final class PostgresDatabase: SQLDatabase {
     }
 }
 
-/// Whether a request has its pooled connection yet.
-private final class LeaseFlag: Sendable {
-    let value = Atomic<Bool>(false)
+/// One piece of work on a pooled connection: when it started, the connection once it has one,
+/// and its outcome, given once (by the work, or by its watcher giving up on it).
+private final class PooledRun<T: Sendable>: Sendable {
+    private struct State {
+        var connection: PostgresConnection?
+        var outcome: Result<T, any Error>?
+        var waiting: CheckedContinuation<T, any Error>?
+    }
+    private let state = Mutex(State())
+    let started = ContinuousClock.now
+
+    func leased(_ connection: PostgresConnection) { state.withLock { $0.connection = connection } }
+    var connection: PostgresConnection? { state.withLock { $0.connection } }
+    var isFinished: Bool { state.withLock { $0.outcome != nil } }
+
+    /// The first outcome counts; a later one (abandoned work finishing after all) is dropped.
+    func finish(_ outcome: Result<T, any Error>) {
+        let waiting = state.withLock { state -> CheckedContinuation<T, any Error>? in
+            guard state.outcome == nil else { return nil }
+            state.outcome = outcome
+            defer { state.waiting = nil }
+            return state.waiting
+        }
+        waiting?.resume(with: outcome)
+    }
+
+    func result() async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = state.withLock { state -> Result<T, any Error>? in
+                if let outcome = state.outcome { return outcome }
+                state.waiting = continuation
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
 }
 
 /// Numbers `?` placeholders as `$1, $2, ...`, runs queries as statements prepared once per
