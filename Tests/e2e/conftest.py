@@ -5,10 +5,8 @@ import signal
 import pathlib
 import socket
 import subprocess
-import time
 
 import pytest
-import requests
 
 import deployment
 
@@ -39,17 +37,7 @@ def free_port():
 
 
 def wait_healthy(base, process, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited early with {process.returncode}")
-        try:
-            if requests.get(base + "/healthz", timeout=1).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError("server did not become healthy")
+    deployment.wait_for(base, "/healthz", process, timeout)
 
 
 def run(thaw_bin, *args, env=None, check=True):

@@ -89,18 +89,23 @@ def drop_demo_template():
         _demo_template = None
 
 
-def wait_ready(base, process=None, timeout=60):
+def wait_for(base, path, process=None, timeout=60):
+    """Polls `path` (/healthz: the process answers; /readyz: its database too) until it answers 200."""
     deadline = time.time() + timeout
     while time.time() < deadline:
         if process is not None and process.poll() is not None:
             raise AssertionError(f"server exited early with {process.returncode}")
         try:
-            if requests.get(base + "/readyz", timeout=1).status_code == 200:
+            if requests.get(base + path, timeout=1).status_code == 200:
                 return
         except requests.ConnectionError:
             pass
         time.sleep(0.1)
-    raise AssertionError(f"{base} did not become ready")
+    raise AssertionError(f"{base}{path} did not answer 200 within {timeout} s")
+
+
+def wait_ready(base, process=None, timeout=60):
+    wait_for(base, "/readyz", process, timeout)
 
 
 def serve(thaw_bin, url, port, log_path, *extra):
