@@ -80,12 +80,13 @@ final class BareReplay {
     private let writer: OpaquePointer, reader: OpaquePointer, checkpointer: OpaquePointer
     private var statements: [OpaquePointer: [String: OpaquePointer]] = [:]
     private let trace: [RecordedTransaction]
-    /// The ids each life cycle creates (its referral, its messages): replaced by new ones in every replayed cycle.
+    /// The ids each life cycle creates (its referral, its messages, its outbox events): replaced by new ones in every replayed cycle.
     private let createdIds: [String]
     private let databasePath: String, walPath: String
     private var databaseDescriptor: Int32 = -1, walDescriptor: Int32 = -1
     private let pages = WALPages()
     private var checkpointMark: Int32 = 0
+    private var lastLedgerSeq: Int64 = 0
 
     init(path: String, trace: [RecordedTransaction]) throws {
         writer = try Self.open(path, readOnly: false)
@@ -95,7 +96,7 @@ final class BareReplay {
         walPath = path + "-wal"
         self.trace = trace
         createdIds = trace.flatMap(\.statements).compactMap { statement in
-            guard statement.sql.hasPrefix("INSERT INTO referrals ") || statement.sql.hasPrefix("INSERT INTO referral_messages "),
+            guard ["INSERT INTO referrals ", "INSERT INTO referral_messages ", "INSERT INTO outbox_events "].contains(where: statement.sql.hasPrefix),
                 case .text(let id)? = statement.binds.first
             else { return nil }
             return id
@@ -172,11 +173,13 @@ final class BareReplay {
     private func step(_ db: OpaquePointer, _ recorded: RecordedStatement, _ rename: [String: String]) throws {
         let statement = try prepared(db, recorded.sql)
         defer { sqlite_nio_sqlite3_reset(statement) }
+        // The ledger entry marked for the climate is the one this cycle just wrote (its seq, as `RETURNING` gave the store).
+        let newSeq = recorded.sql.hasPrefix("INSERT INTO climate_pending ") ? lastLedgerSeq : nil
         for (offset, value) in recorded.binds.enumerated() {
             let index = Int32(offset + 1)
             switch value {
             case .null: sqlite_nio_sqlite3_bind_null(statement, index)
-            case .int(let i): sqlite_nio_sqlite3_bind_int64(statement, index, i)
+            case .int(let i): sqlite_nio_sqlite3_bind_int64(statement, index, newSeq ?? i)
             case .double(let d): sqlite_nio_sqlite3_bind_double(statement, index, d)
             case .text(let s): sqlite_nio_sqlite3_bind_text(statement, index, rename[s] ?? s, -1, Self.transient)
             }
@@ -195,6 +198,7 @@ final class BareReplay {
                 }
             }
         }
+        if recorded.sql.hasPrefix("INSERT INTO activity ") { lastLedgerSeq = sqlite_nio_sqlite3_last_insert_rowid(db) }
         let did = recorded.isQuery ? rows : Int(sqlite_nio_sqlite3_changes(db))
         // A renamed id that matched nothing would make the replay cheaper than the real thing.
         if (recorded.rowsOrChanges > 0) != (did > 0) {
