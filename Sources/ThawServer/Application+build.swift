@@ -10,7 +10,7 @@ import ThawStorage
 /// else (`sqlite:file`, or a path) for a SQLite file; then applies migrations.
 public func openDatabase(_ url: String, logger: Logger, migrate: Bool = true, durable: Bool = true) async throws -> any SQLDatabase {
     let database = try openDatabaseUnchecked(url, logger: logger, durable: durable)
-    if let postgres = database as? PostgresDatabase { try await postgres.checkConnection() }
+    try await database.probe()  // a database that cannot be reached says why at once
     if migrate { try await Migrator.migrate(database) }
     return database
 }

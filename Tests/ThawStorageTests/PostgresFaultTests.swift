@@ -35,7 +35,7 @@ import ThawTestSupport
         // Nothing listens on port 9 of this machine.
         let nobody = try PostgresDatabase(url: "postgres://thaw@127.0.0.1:9/thaw", logger: Self.quiet)
         do {
-            try await nobody.checkConnection(seconds: 2)
+            try await nobody.probe()
             Issue.record("a server that is not there answered")
         } catch let error as SQLError {
             #expect(error.kind == .unavailable, "\(error)")

@@ -55,7 +55,7 @@ public struct TestDatabase: Sendable {
             }
             let name = "thaw_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             let admin = try PostgresDatabase(url: base, logger: logger)
-            try await admin.checkConnection()
+            try await admin.probe()
             _ = try await admin.read { db in try await db.execute("CREATE DATABASE \(name)", []) }
             var components = URLComponents(string: base)!
             components.path = "/" + name

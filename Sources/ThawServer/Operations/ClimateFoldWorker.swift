@@ -20,7 +20,7 @@ struct ClimateFoldWorker: Service {
                     logger.error("climate fold failed", metadata: ["error": .string(String(describing: error))])
                 }
                 // A full batch: more may be waiting.
-                if folded < 500 { try await Task.sleep(for: poll) }
+                if folded < ThawStore.climateFoldBatch { try await Task.sleep(for: poll) }
             }
         }
     }

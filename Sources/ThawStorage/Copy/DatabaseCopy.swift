@@ -51,21 +51,10 @@ public enum DatabaseCopy {
     /// Compares two databases table by table (a restored backup or dump with its original, a
     /// copy with its source): the tables and columns both hold, counted and summed on each side.
     public static func compare(_ source: any SQLDatabase, _ target: any SQLDatabase) async throws -> [Table] {
-        let sourceTables = try await source.read { db in
-            var columns: [String: Set<String>] = [:]
-            for table in try await SchemaCatalog.tables(db) {
-                columns[table] = Set(try await SchemaCatalog.columns(db, of: table).filter { !$0.generated }.map(\.name))
-            }
-            return columns
-        }
-        let tables = try await target.read { db in
-            var tables: [(name: String, columns: [String])] = []
-            for table in try await SchemaCatalog.tables(db) {
-                guard let readable = sourceTables[table] else { continue }
-                let columns = try await SchemaCatalog.columns(db, of: table).filter { !$0.generated && readable.contains($0.name) }
-                tables.append((table, columns.map(\.name)))
-            }
-            return tables
+        let readable = Dictionary(try await SchemaCatalog.writtenColumns(source).map { ($0.table, Set($0.columns.map(\.name))) }) { a, _ in a }
+        let tables = try await SchemaCatalog.writtenColumns(target).compactMap { table, columns -> (name: String, columns: [String])? in
+            guard let inSource = readable[table] else { return nil }
+            return (table, columns.map(\.name).filter(inSource.contains))
         }
         return try await verify(tables, source, target)
     }
@@ -101,35 +90,26 @@ public enum DatabaseCopy {
     /// The tables both databases hold, with their columns; refuses a target that holds any row,
     /// and a column one side has and the other cannot fill.
     static func plan(source: any SQLDatabase, target: any SQLDatabase) async throws -> [PlannedTable] {
-        let sourceTables = try await source.read { db in
-            var columns: [String: [SchemaCatalog.Column]] = [:]
-            for table in try await SchemaCatalog.tables(db) { columns[table] = try await SchemaCatalog.columns(db, of: table) }
-            return columns
-        }
-        return try await target.read { db in
-            var plan: [PlannedTable] = []
-            for table in try await SchemaCatalog.tables(db) {
-                let holdsRows = try await db.first("SELECT 1 AS found FROM \(table) LIMIT 1") != nil
-                if holdsRows, installationTables.contains(table) {
-                    throw ThawError.conflict(
-                        code: "target-not-empty",
-                        message: "the target database already holds data (table \(table)); copy only into an empty database",
-                        field: "to")
-                }
-                guard let from = sourceTables[table] else {
-                    throw ThawError.unprocessable("from", "same-schema", "the source database has no table \(table)")
-                }
-                let written = try await SchemaCatalog.columns(db, of: table).filter { !$0.generated }
-                let readable = Set(from.filter { !$0.generated }.map(\.name))
-                if let missing = written.first(where: { !readable.contains($0.name) }) {
-                    throw ThawError.unprocessable("from", "same-schema", "the source's table \(table) has no column \(missing.name)")
-                }
-                plan.append(
-                    PlannedTable(
-                        name: table, columns: written.map(\.name), overridesIdentity: written.contains(where: \.identity), seeded: holdsRows))
+        let readable = Dictionary(try await SchemaCatalog.writtenColumns(source).map { ($0.table, Set($0.columns.map(\.name))) }) { a, _ in a }
+        var plan: [PlannedTable] = []
+        for (table, written) in try await SchemaCatalog.writtenColumns(target) {
+            let holdsRows = try await target.read { db in try await db.first("SELECT 1 AS found FROM \(table) LIMIT 1") != nil }
+            if holdsRows, installationTables.contains(table) {
+                throw ThawError.conflict(
+                    code: "target-not-empty",
+                    message: "the target database already holds data (table \(table)); copy only into an empty database",
+                    field: "to")
             }
-            return plan
+            guard let inSource = readable[table] else {
+                throw ThawError.unprocessable("from", "same-schema", "the source database has no table \(table)")
+            }
+            if let missing = written.first(where: { !inSource.contains($0.name) }) {
+                throw ThawError.unprocessable("from", "same-schema", "the source's table \(table) has no column \(missing.name)")
+            }
+            plan.append(
+                PlannedTable(name: table, columns: written.map(\.name), overridesIdentity: written.contains(where: \.identity), seeded: holdsRows))
         }
+        return plan
     }
 
     /// Rows go in a few hundred to a statement, in the source's order (SQLite's rowid: the order

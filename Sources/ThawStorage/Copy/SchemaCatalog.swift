@@ -49,6 +49,15 @@ enum SchemaCatalog {
         }
     }
 
+    /// Every table's columns that are written rather than computed, in the catalogue's order.
+    static func writtenColumns(_ database: any SQLDatabase) async throws -> [(table: String, columns: [Column])] {
+        try await database.read { db in
+            var found: [(table: String, columns: [Column])] = []
+            for table in try await Self.tables(db) { found.append((table, try await Self.columns(db, of: table).filter { !$0.generated })) }
+            return found
+        }
+    }
+
     /// The schema version a database is at (its highest applied migration), 0 for none.
     static func version(_ db: any SQLConnection) async throws -> Int {
         try await db.first("SELECT MAX(version) AS v FROM schema_migrations")?.optionalInt64("v").map { Int($0) } ?? 0

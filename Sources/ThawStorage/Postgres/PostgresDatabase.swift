@@ -35,19 +35,17 @@ public final class PostgresDatabase: SQLDatabase {
     }
 
     /// Several processes share the database: live events travel between them by NOTIFY.
-    public func makeLiveRelay() -> (any LiveRelay)? { PostgresLiveRelay(client: client, logger: logger) }
+    public func makeLiveRelay() -> (any LiveRelay)? { PostgresLiveRelay(database: self, logger: logger) }
 
-    /// Fails within `seconds` if the server cannot be reached, instead of
-    /// letting the pool retry forever behind the first request.
-    public func checkConnection(seconds: Int = 10) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { _ = try await self.read { db in try await db.query("SELECT 1 AS ok", []) } }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                throw SQLError(.unavailable, "PostgreSQL did not answer within \(seconds) seconds")
+    /// Runs `body` with a pooled connection held for as long as it listens (the relay's LISTEN).
+    func withListeningConnection(_ body: (PostgresConnection) async throws -> Void) async throws {
+        do {
+            try await client.withConnection { connection in
+                guard !connection.isClosed else { throw SQLError(.unavailable, "the database connection was closed") }
+                try await body(connection)
             }
-            try await group.next()
-            group.cancelAll()
+        } catch let error as PSQLError {
+            throw PostgresSQLConnection.translate(error)
         }
     }
 
@@ -125,11 +123,11 @@ public final class PostgresDatabase: SQLDatabase {
             }
         }
         defer { watch.cancel() }
+        // A cancelled caller cancels the work; the watcher stays, in case the work does not end.
         return try await withTaskCancellationHandler {
             try await run.result()
         } onCancel: {
             work.cancel()
-            watch.cancel()
         }
     }
 

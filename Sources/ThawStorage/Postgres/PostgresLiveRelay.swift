@@ -12,13 +12,13 @@ import ThawCore
 /// Listening holds one pooled connection for as long as the server runs.
 final class PostgresLiveRelay: LiveRelay {
     static let channel = "thaw_live"
-    private let client: PostgresClient
+    private let database: PostgresDatabase
     private let logger: Logger
     /// Events waiting to be sent, and whether a send is under way (it takes them all when it starts).
     private let outgoing = Mutex<(events: [LiveEvent], origin: UUID?, sending: Bool)>(([], nil, false))
 
-    init(client: PostgresClient, logger: Logger) {
-        self.client = client
+    init(database: PostgresDatabase, logger: Logger) {
+        self.database = database
         self.logger = logger
     }
 
@@ -47,11 +47,10 @@ final class PostgresLiveRelay: LiveRelay {
             guard let next else { return }
             let payloads = RelayedEvents.payloads(next.events, origin: next.origin)
             do {
-                try await client.withConnection { connection in
-                    // A closed connection would never answer (see `PostgresSQLConnection.requireOpen`).
-                    guard !connection.isClosed else { throw SQLError(.unavailable, "the database connection was closed") }
+                // Through the watched path a request takes, so a connection closed under it cannot stop the sending for good.
+                try await database.read { db in
                     for payload in payloads {
-                        _ = try await connection.query("SELECT pg_notify(\(Self.channel), \(payload))", logger: logger)
+                        _ = try await db.query("SELECT pg_notify(?, ?) AS sent", [.text(Self.channel), .text(payload)])
                     }
                 }
             } catch {
@@ -62,16 +61,7 @@ final class PostgresLiveRelay: LiveRelay {
     }
 
     func listen(ignoring origin: UUID, listening: @Sendable () -> Void, _ deliver: @Sendable ([LiveEvent]) -> Void) async throws {
-        do {
-            try await listenOnce(ignoring: origin, listening: listening, deliver)
-        } catch let error as PSQLError {
-            throw PostgresSQLConnection.translate(error)
-        }
-    }
-
-    private func listenOnce(ignoring origin: UUID, listening: @Sendable () -> Void, _ deliver: @Sendable ([LiveEvent]) -> Void) async throws {
-        try await client.withConnection { connection in
-            guard !connection.isClosed else { throw SQLError(.unavailable, "the database connection was closed") }
+        try await database.withListeningConnection { connection in
             try await connection.listen(on: Self.channel) { notifications in
                 listening()
                 for try await notification in notifications {

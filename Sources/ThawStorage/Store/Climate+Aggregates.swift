@@ -1,13 +1,18 @@
 import ThawCore
 
 extension ThawStore {
+    /// Entries folded in one transaction.
+    public static let climateFoldBatch = 500
+
     /// Brings the climate's month rows up to date with the ledger entries marked pending, a batch
     /// at a time, until none is left (or `batches` have been folded). Returns how many entries it
     /// folded. Every climate read calls this first, so what it reads counts every committed entry;
     /// a worker calls it in the background, so the pending list stays short. On PostgreSQL several
     /// callers fold disjoint batches at once (rows locked, others skipped).
     @discardableResult
-    public func foldPendingClimate(batches: Int = .max, batchSize: Int = 500) async throws -> Int {
+    public func foldPendingClimate(batches: Int = .max, batchSize: Int = climateFoldBatch) async throws -> Int {
+        // Usually nothing is pending: a read says so without taking the writer (SQLite) or a transaction.
+        guard try await database.read({ db in try await db.first("SELECT seq FROM climate_pending LIMIT 1") != nil }) else { return 0 }
         var folded = 0
         for _ in 0..<batches {
             let count = try await database.write { db in try await Self.foldClimateBatch(db, limit: batchSize) }
