@@ -266,6 +266,8 @@ struct PostgresSQLConnection: SQLConnection {
     }
 
     func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int {
+        // A data change is prepared like a query, and counted by the rows its `RETURNING 1` gives.
+        if let counted = PostgresStatementCache.counted(sql, binds) { return try await rows(counted, binds).count }
         try requireOpen()
         let statement = PostgresStatementCache.statement(sql, binds)
         do {

@@ -5,10 +5,11 @@ import Synchronization
 /// parses and plans it once per connection rather than on every run (planning one of the
 /// worklist queries alone took 1.4–2.7 ms; BENCHMARKS.md).
 ///
-/// Only what runs for its rows (`query`, `scan`) is prepared. A data change run for its count
-/// (`execute`) stays unnamed: PostgresNIO 1.33 gives no count for a prepared statement (its
-/// `execute` that returns the command tag traps, as the tag is read before the rows are marked
-/// consumed). Those statements are short to plan; the queries are where the planning time goes.
+/// Data changes are prepared too: PostgreSQL spends as long parsing and planning our short
+/// INSERTs and UPDATEs as running them (BENCHMARKS.md). PostgresNIO 1.33 gives no count for a
+/// prepared statement (its `execute` that returns the command tag traps, as the tag is read
+/// before the rows are marked consumed), so a data change run for its count gets `RETURNING 1`
+/// and is counted by its rows (`counted`).
 ///
 /// A name stands for the SQL and the kinds of its bound values together: PostgreSQL fixes
 /// a prepared statement's parameter types when it is prepared, from the first run's
@@ -51,8 +52,18 @@ enum PostgresStatementCache {
         }
     }
 
-    /// Queries and data changes get a name (used only when they run through `query` or `scan`;
-    /// `execute` takes just the numbered SQL from here). Transaction control, `SET` and schema
+    /// A data change run for its count, as a statement that returns one row per row changed (an
+    /// INSERT, UPDATE or DELETE that does not already return rows); nil for anything else, which
+    /// runs unnamed. A long list of values is a batch (the climate fold's DELETE of up to 500):
+    /// every length would be a statement of its own, each planned once anyway.
+    static func counted(_ sql: String, _ binds: [SQLValue]) -> String? {
+        guard binds.count <= 64, ["INSERT", "UPDATE", "DELETE"].contains(firstWord(sql)),
+            !sql.uppercased().contains("RETURNING")
+        else { return nil }
+        return sql + " RETURNING 1"
+    }
+
+    /// Queries and data changes get a name. Transaction control, `SET` and schema
     /// changes have no plan to keep, and PostgreSQL refuses to prepare most statements inside a
     /// transaction that has failed, which a ROLLBACK must still get through.
     static func isPreparable(_ sql: String) -> Bool { preparable.contains(firstWord(sql)) }
