@@ -26,11 +26,14 @@ extension ThawStore {
     /// touched once however many of its entries are in the batch, in key order (two folders lock
     /// rows in the same order, so neither waits on the other in a circle).
     static func foldClimateBatch(_ db: any SQLConnection, limit: Int) async throws -> Int {
-        let skipLocked = db.dialect == .postgres ? " FOR UPDATE OF p SKIP LOCKED" : ""
+        let skipLocked = db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        // The batch is chosen from the pending rows alone, then its entries looked up: joined
+        // directly, PostgreSQL may walk the whole ledger in order to find a few pending entries.
         let entries = try await db.query(
             """
-            SELECT p.seq, a.kind, a.channel, a.detail, a.actor_user_id, a.actor_organization_id, a.counterpart_organization_id, a.at
-            FROM climate_pending p JOIN activity a ON a.seq = p.seq ORDER BY p.seq \(SQLText.limit)\(skipLocked)
+            WITH batch AS (SELECT seq FROM climate_pending ORDER BY seq \(SQLText.limit)\(skipLocked))
+            SELECT b.seq, a.kind, a.channel, a.detail, a.actor_user_id, a.actor_organization_id, a.counterpart_organization_id, a.at
+            FROM batch b JOIN activity a ON a.seq = b.seq ORDER BY b.seq
             """, [.int(Int64(limit))])
         guard !entries.isEmpty else { return 0 }
         var byMonth: [ClimateMonthRows.Key: [(day: Int, counts: PairCounts, person: String?)]] = [:]
