@@ -128,12 +128,7 @@ struct PGBenchScript {
     let requests: Int
 
     var text: String {
-        let created = trace.flatMap(\.statements).compactMap { statement -> String? in
-            guard ["INSERT INTO referrals ", "INSERT INTO referral_messages ", "INSERT INTO outbox_events "].contains(where: statement.sql.hasPrefix),
-                case .text(let id)? = statement.binds.first
-            else { return nil }
-            return id
-        }
+        let created = trace.createdIds
         let variables = Dictionary(uniqueKeysWithValues: created.enumerated().map { ($1, "id\($0)") })
         var lines = variables.values.sorted().map { "\\set \($0) random(1, 1000000000000000)" }
         for _ in 0..<requests { lines.append(line(signIn, variables)) }

@@ -95,12 +95,7 @@ final class BareReplay {
         databasePath = path
         walPath = path + "-wal"
         self.trace = trace
-        createdIds = trace.flatMap(\.statements).compactMap { statement in
-            guard ["INSERT INTO referrals ", "INSERT INTO referral_messages ", "INSERT INTO outbox_events "].contains(where: statement.sql.hasPrefix),
-                case .text(let id)? = statement.binds.first
-            else { return nil }
-            return id
-        }
+        createdIds = trace.createdIds
         try exec(writer, SQLiteDatabase.writerSettings(durable: true))
         try exec(reader, SQLiteDatabase.readerSettings)
         sqlite_nio_sqlite3_wal_hook(

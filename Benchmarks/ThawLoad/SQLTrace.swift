@@ -15,6 +15,19 @@ struct RecordedTransaction: Sendable {
     var statements: [RecordedStatement] = []
 }
 
+extension Array where Element == RecordedTransaction {
+    /// The ids the recorded life cycle created (its referral, its messages, its outbox events),
+    /// which a replay must replace with new ones every time round.
+    var createdIds: [String] {
+        flatMap(\.statements).compactMap { statement in
+            guard ["INSERT INTO referrals ", "INSERT INTO referral_messages ", "INSERT INTO outbox_events "].contains(where: statement.sql.hasPrefix),
+                case .text(let id)? = statement.binds.first
+            else { return nil }
+            return id
+        }
+    }
+}
+
 /// What a store ran while `recording` was on.
 final class SQLTrace: Sendable {
     private let log = Mutex<[RecordedTransaction]>([])
