@@ -23,7 +23,7 @@ struct PGFloor: AsyncParsableCommand {
         let seed = try JSONDecoder().decode(SeedManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifest)))
         let trace = try await SQLFloor.capture(database: database, seed: seed)
         let signIn = try await Self.captureSignIn(database: database, token: seed.navigatorToken)
-        let text = PGBenchScript(trace: trace, signIn: signIn, requests: 8).text
+        let text = PGBenchScript(trace: trace, signIn: signIn, requests: Self.requestsPerCycle).text
         try text.write(toFile: script, atomically: true, encoding: .utf8)
         let statements = text.split(separator: "\n").filter { !$0.hasPrefix("\\set") }.count
         print("== thaw-load pg-floor: one life cycle = \(statements) statements (BEGIN and COMMIT included), \(script)")
@@ -39,15 +39,18 @@ struct PGFloor: AsyncParsableCommand {
                 let latency = Self.number(after: "latency average = ", in: output)
             else { throw ValidationError("pgbench said:\n\(output)") }
             let failed = Self.number(after: "number of failed transactions: ", in: output) ?? 0
-            let requests = cycles * 8
+            let requests = cycles * Double(Self.requestsPerCycle)
             print(
                 """
                 \(clients) connections: \(Int(cycles * 4 / Double(seconds))) transitions/s (\(Int(requests / Double(seconds))) requests/s), \
-                \(String(format: "%.2f", latency / 8)) ms per request on average, \(Int(failed)) failed; \
+                \(String(format: "%.2f", latency / Double(Self.requestsPerCycle))) ms per request on average, \(Int(failed)) failed; \
                 CPU per request: PostgreSQL \(Int(databaseCPU / requests * 1e6)) µs, pgbench \(Int(clientCPU / requests * 1e6)) µs
                 """)
         }
     }
+
+    /// Requests in one life cycle over HTTP, each with its own sign-in lookup (four are transitions).
+    static let requestsPerCycle = 8
 
     /// The statement the server runs to find each request's caller.
     static func captureSignIn(database: String, token: String) async throws -> RecordedStatement {
@@ -150,7 +153,7 @@ struct PGBenchScript {
                 continue
             }
             switch binds.next() {
-            case .int(let i)? where statement.sql.hasPrefix("INSERT INTO climate_pending "): sql += i > 0 ? ":seq" : "0"
+            case .int? where statement.sql.hasPrefix("INSERT INTO climate_pending "): sql += ":seq"
             case .int(let i)?: sql += "\(i)"
             case .double(let d)?: sql += "\(d)"
             case .text(let s)?:

@@ -266,10 +266,10 @@ struct PostgresSQLConnection: SQLConnection {
     }
 
     func execute(_ sql: String, _ binds: [SQLValue]) async throws -> Int {
+        let statement = PostgresStatementCache.statement(sql, binds, forCount: true)
         // A data change is prepared like a query, and counted by the rows its `RETURNING 1` gives.
-        if let counted = PostgresStatementCache.counted(sql, binds) { return try await rows(counted, binds).count }
+        if statement.name != nil { return try await rows(statement, binds).count }
         try requireOpen()
-        let statement = PostgresStatementCache.statement(sql, binds)
         do {
             return try await unnamed(statement, try Self.bindings(binds)).metadata.rows ?? 0
         } catch let error as PSQLError {
@@ -283,10 +283,13 @@ struct PostgresSQLConnection: SQLConnection {
         }
     }
 
-    /// All of a query's rows: prepared on this connection when the statement has a name, otherwise unnamed.
     private func rows(_ sql: String, _ binds: [SQLValue]) async throws -> [PostgresRow] {
+        try await rows(PostgresStatementCache.statement(sql, binds), binds)
+    }
+
+    /// All of a statement's rows: prepared on this connection when it has a name, otherwise unnamed.
+    private func rows(_ statement: PostgresStatementCache.Statement, _ binds: [SQLValue]) async throws -> [PostgresRow] {
         try requireOpen()
-        let statement = PostgresStatementCache.statement(sql, binds)
         let bindings = try Self.bindings(binds)
         do {
             guard statement.name != nil else { return try await unnamed(statement, bindings).rows }

@@ -9,7 +9,7 @@ import Synchronization
 /// INSERTs and UPDATEs as running them (BENCHMARKS.md). PostgresNIO 1.33 gives no count for a
 /// prepared statement (its `execute` that returns the command tag traps, as the tag is read
 /// before the rows are marked consumed), so a data change run for its count gets `RETURNING 1`
-/// and is counted by its rows (`counted`).
+/// and is counted by its rows (`counted`, decided once per statement shape).
 ///
 /// A name stands for the SQL and the kinds of its bound values together: PostgreSQL fixes
 /// a prepared statement's parameter types when it is prepared, from the first run's
@@ -28,10 +28,13 @@ enum PostgresStatementCache {
     static let capacity = 2_000
     private static let statements = Mutex<[String: Statement]>([:])
 
-    static func statement(_ sql: String, _ binds: [SQLValue]) -> Statement {
+    /// The statement to send for `sql` with values of these kinds, worked out once per shape.
+    /// `forCount`: it runs for the number of rows it changes (`execute`); a data change is then
+    /// sent in its `counted` form, prepared, and anything else unnamed.
+    static func statement(_ sql: String, _ binds: [SQLValue], forCount: Bool = false) -> Statement {
         var key = sql
-        key.reserveCapacity(sql.utf8.count + binds.count + 1)
-        key.append("\u{0}")
+        key.reserveCapacity(sql.utf8.count + binds.count + 2)
+        key.append(forCount ? "\u{0}c" : "\u{0}")
         for value in binds {
             switch value {
             case .null: key.append("n")
@@ -41,12 +44,14 @@ enum PostgresStatementCache {
             }
         }
         if let known = statements.withLock({ $0[key] }) { return known }
-        let numbered = PostgresSQLConnection.numbered(sql)
+        let counted = forCount ? counted(sql, binds) : nil
+        let numbered = PostgresSQLConnection.numbered(counted ?? sql)
+        let preparable = forCount ? counted != nil : isPreparable(sql)
         return statements.withLock { statements in
             if let known = statements[key] { return known }
             guard statements.count < capacity else { return Statement(name: nil, sql: numbered) }
             // Short names: PostgreSQL cuts identifiers at 63 bytes.
-            let statement = Statement(name: isPreparable(sql) ? "thaw_\(statements.count + 1)" : nil, sql: numbered)
+            let statement = Statement(name: preparable ? "thaw_\(statements.count + 1)" : nil, sql: numbered)
             statements[key] = statement
             return statement
         }
@@ -54,7 +59,7 @@ enum PostgresStatementCache {
 
     /// A data change run for its count, as a statement that returns one row per row changed (an
     /// INSERT, UPDATE or DELETE that does not already return rows); nil for anything else, which
-    /// runs unnamed. A long list of values is a batch (the climate fold's DELETE of up to 500):
+    /// runs unnamed and is counted by its command tag. A long list of values is a batch (the climate fold's DELETE of up to 500):
     /// every length would be a statement of its own, each planned once anyway.
     static func counted(_ sql: String, _ binds: [SQLValue]) -> String? {
         guard binds.count <= 64, ["INSERT", "UPDATE", "DELETE"].contains(firstWord(sql)),
