@@ -23,40 +23,73 @@ import duckdb
 EXCHANGES = ("referral.created", "referral.message-sent", "thread.message", "consultation.feedback",
              "consultation.answered", "signal.sent", "signal.acknowledged")
 OVERDUE = "referral.response-overdue"
-COLUMNS = ["lo_to_hi", "hi_to_lo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered", "on_time", "late", "people"]
+COLUMNS = ["lo_to_hi", "hi_to_lo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered", "on_time", "late",
+           "noticed", "surprised", "people"]
+
+
+COMMITTEE = ("decision.proposed", "decision.vote", "decision.passed", "decision.failed")
+WALK_OUT, POLICY, MEETING, LAPSED = "committee.walked-out", "policy.move", "meeting.held", "referral.loop-lapsed"
 
 
 def duckdb_monthly():
     exchanges = ", ".join(f"'{k}'" for k in EXCHANGES)
+    addressing = ", ".join(f"'{k}'" for k in COMMITTEE + (WALK_OUT, POLICY))
+    system_counted = f"'{OVERDUE}', '{LAPSED}'"
     return f"""
     CREATE OR REPLACE TABLE monthly AS
-    WITH e AS (
-      SELECT least(actor_organization_id, counterpart_organization_id) AS lo,
-             greatest(actor_organization_id, counterpart_organization_id) AS hi,
-             actor_organization_id AS actor, actor_user_id, kind, channel, detail,
-             strftime(date_trunc('month', epoch_ms("at")), '%Y-%m') AS month
+    WITH parsed AS (
+      SELECT *, row_number() OVER () AS entry,
+             CASE WHEN kind = '{MEETING}' THEN json_extract_string(detail, '$.organizations')
+                  WHEN kind IN ({addressing}) THEN json_extract_string(detail, '$.with') END AS listed
       FROM entries
+      WHERE channel <> 'system' OR kind IN ({system_counted})),
+    -- Each entry's pairs, as ClimateLedger.contributions gives them: its counterpart; each organisation
+    -- it addresses (a vote, a motion, a walk-out, a policy move); every two organisations at a meeting.
+    named AS (
+      SELECT DISTINCT entry, name, position FROM (
+        SELECT entry, unnest(string_split(listed, ',')) AS name, generate_subscripts(string_split(listed, ','), 1) AS position
+        FROM parsed WHERE listed IS NOT NULL AND listed <> '')
+      WHERE name <> ''),
+    first_named AS (SELECT entry, name, min(position) AS position FROM named GROUP BY entry, name),
+    pairs AS (
+      SELECT p.*, actor_organization_id AS a, counterpart_organization_id AS b FROM parsed p
       WHERE counterpart_organization_id IS NOT NULL AND counterpart_organization_id <> actor_organization_id
-        AND (channel <> 'system' OR kind = '{OVERDUE}'))
+      UNION ALL
+      SELECT p.*, p.actor_organization_id AS a, n.name AS b FROM parsed p JOIN first_named n USING (entry)
+      WHERE p.kind <> '{MEETING}' AND n.name <> p.actor_organization_id AND n.name IS DISTINCT FROM p.counterpart_organization_id
+      UNION ALL
+      SELECT p.*, CASE WHEN n2.name = p.actor_organization_id THEN n2.name ELSE n1.name END AS a,
+             CASE WHEN n2.name = p.actor_organization_id THEN n1.name ELSE n2.name END AS b
+      FROM parsed p JOIN first_named n1 USING (entry) JOIN first_named n2 ON n2.entry = n1.entry AND n2.position > n1.position
+      WHERE p.kind = '{MEETING}'),
+    e AS (
+      SELECT least(a, b) AS lo, greatest(a, b) AS hi, a = actor_organization_id AS from_actor,
+             actor_organization_id AS actor, CASE WHEN a = actor_organization_id THEN actor_user_id END AS person,
+             kind, channel, detail, strftime(date_trunc('month', epoch_ms("at")), '%Y-%m') AS month,
+             kind IN ('{OVERDUE}', '{LAPSED}', '{WALK_OUT}') AS no_contact
+      FROM pairs)
     SELECT lo, hi, month,
-      sum(CASE WHEN kind <> '{OVERDUE}' AND kind IN ({exchanges}) AND actor = lo THEN 1 ELSE 0 END) AS lo_to_hi,
-      sum(CASE WHEN kind <> '{OVERDUE}' AND kind IN ({exchanges}) AND actor = hi THEN 1 ELSE 0 END) AS hi_to_lo,
-      sum(CASE WHEN kind <> '{OVERDUE}' AND channel = 'formal' THEN 1 ELSE 0 END) AS formal,
-      sum(CASE WHEN kind <> '{OVERDUE}' AND channel = 'informal' THEN 1 ELSE 0 END) AS informal,
-      sum(CASE WHEN kind <> '{OVERDUE}' AND channel = 'referral' THEN 1 ELSE 0 END) AS referral,
-      sum(CASE WHEN kind = 'commitment.kept' THEN 1 ELSE 0 END) AS kept,
-      sum(CASE WHEN kind = 'commitment.missed' THEN 1 ELSE 0 END) AS missed,
+      sum(CASE WHEN NOT no_contact AND from_actor AND kind IN ({exchanges}) AND actor = lo THEN 1 ELSE 0 END) AS lo_to_hi,
+      sum(CASE WHEN NOT no_contact AND from_actor AND kind IN ({exchanges}) AND actor = hi THEN 1 ELSE 0 END) AS hi_to_lo,
+      sum(CASE WHEN NOT no_contact AND channel = 'formal' THEN 1 ELSE 0 END) AS formal,
+      sum(CASE WHEN NOT no_contact AND channel = 'informal' THEN 1 ELSE 0 END) AS informal,
+      sum(CASE WHEN NOT no_contact AND channel = 'referral' THEN 1 ELSE 0 END) AS referral,
+      sum(CASE WHEN kind = 'commitment.kept' OR (kind = 'referral.status-changed' AND detail LIKE '%"to":"completed"%') THEN 1 ELSE 0 END) AS kept,
+      sum(CASE WHEN kind IN ('commitment.missed', '{LAPSED}', '{WALK_OUT}') THEN 1 ELSE 0 END) AS missed,
       sum(CASE WHEN kind = 'consultation.answered' AND (detail LIKE '%"response":"adopted"%' OR detail LIKE '%"response":"adapted"%') THEN 1 ELSE 0 END) AS adopted,
       sum(CASE WHEN kind = 'consultation.answered' THEN 1 ELSE 0 END) AS answered,
-      sum(CASE WHEN kind <> '{OVERDUE}' AND detail LIKE '%"timeliness":"on-time"%' THEN 1 ELSE 0 END) AS on_time,
-      sum(CASE WHEN kind = '{OVERDUE}' OR detail LIKE '%"timeliness":"late"%' THEN 1 ELSE 0 END) AS late,
-      count(DISTINCT actor_user_id) AS people
+      sum(CASE WHEN NOT no_contact AND detail LIKE '%"timeliness":"on-time"%' THEN 1 ELSE 0 END) AS on_time,
+      sum(CASE WHEN kind = '{OVERDUE}' OR (NOT no_contact AND detail LIKE '%"timeliness":"late"%') THEN 1 ELSE 0 END) AS late,
+      sum(CASE WHEN kind = '{POLICY}' AND detail LIKE '%"notice":"advance"%' THEN 1 ELSE 0 END) AS noticed,
+      sum(CASE WHEN kind = '{POLICY}' AND detail NOT LIKE '%"notice":"advance"%' THEN 1 ELSE 0 END) AS surprised,
+      count(DISTINCT person) AS people
     FROM e GROUP BY lo, hi, month
     """
 
 
 THAW_MONTHLY = """
-SELECT org_lo, org_hi, substr(month, 1, 7), lo_to_hi, hi_to_lo, formal, informal, referral, kept, missed, adopted, answered, on_time, late, people
+SELECT org_lo, org_hi, substr(month, 1, 7), lo_to_hi, hi_to_lo, formal, informal, referral, kept, missed, adopted, answered, on_time, late,
+       noticed, surprised, people
 FROM climate_months
 """
 

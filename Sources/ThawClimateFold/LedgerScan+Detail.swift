@@ -9,7 +9,7 @@ extension LedgerScan {
         let pattern: [UInt8]
         init(_ name: String) { self.name = name; pattern = Array(("\"" + name + "\":\"").utf8) }
     }
-    static let response = DetailKey("response"), timeliness = DetailKey(ResponseTiming.detailKey)
+    static let timeliness = DetailKey(ResponseTiming.detailKey)
 
     /// The number in `values` of the string value of `key` in a ledger detail, or
     /// -1 without one. Details are canonical JSON (sorted keys, no spaces), where

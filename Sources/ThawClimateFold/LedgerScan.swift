@@ -35,9 +35,15 @@ public struct LedgerScan: Sendable {
     }
 
     private(set) var organizations = ByteInterner(), users = ByteInterner()
-    private var kinds = ByteInterner(), channels = ByteInterner(), responses = ByteInterner(), timings = ByteInterner()
+    private var kinds = ByteInterner(), channels = ByteInterner(), values = ByteInterner(), timings = ByteInterner()
     private var rules: [ClimateLedger.KindRule] = []
+    /// By kind: the detail keys its rule reads (the value that decides its counts, the list of other parties).
+    private var valueKeys: [DetailKey?] = [], partyKeys: [DetailKey?] = []
     private var channelValues: [Channel?] = []
+    /// Lists of other parties (a committee's members, a meeting's organisations), numbered as met, each read once
+    /// into this scan's numbers of the organisations.
+    private var partyLists = ByteInterner()
+    private var partyListMembers: [[Int32]] = []
     /// What an entry adds, by its kind, channel, direction and detail values: worked out by the kind's rule once per
     /// combination met. Per combination: whether it adds anything, and its counters (`LedgerFold.counters` each,
     /// in `PairCounts.counterValues` order).
@@ -51,34 +57,70 @@ public struct LedgerScan: Sendable {
     /// Room for `entries` records at once: growing the array step by step copies it again and again.
     public init(expecting entries: Int = 0) { records.reserveCapacity(entries) }
 
-    /// Reads one entry.
+    /// Reads one entry: a record for each pair it counts for (`ClimateLedger.contributions`).
     public mutating func add(_ entry: LedgerEntryBytes) {
         guard let actor = entry.actorOrganization.map({ organizations.index(of: $0) }),
-            let counterpart = entry.counterpartOrganization.map({ organizations.index(of: $0) }), counterpart != actor,
             let kind = entry.kind.map({ kinds.index(of: $0) }),
-            let channel = entry.channel.map({ channels.index(of: $0) })
+            let channel = entry.channel.map({ channels.index(of: $0) }), let at = entry.at
         else { return }
-        if Int(kind) == rules.count { rules.append(ClimateLedger.KindRule(kinds.string(kind))) }
+        if Int(kind) == rules.count {
+            let rule = ClimateLedger.KindRule(kinds.string(kind))
+            rules.append(rule)
+            valueKeys.append(rule.valueKey.map(DetailKey.init))
+            partyKeys.append(rule.partiesKey.map(DetailKey.init))
+        }
         if Int(channel) == channelValues.count { channelValues.append(Channel(rawValue: channels.string(channel))) }
         let rule = rules[Int(kind)]
-        guard let channelValue = channelValues[Int(channel)], rule.isOverdue || channelValue != .system else { return }
-        var (response, timing): (Int32, Int32) = (-1, -1)
+        guard let channelValue = channelValues[Int(channel)], rule.countsOnSystemChannel || channelValue != .system else { return }
+        let counterpart = entry.counterpartOrganization.map { organizations.index(of: $0) }
+        let partyKey = partyKeys[Int(kind)]
+        guard counterpart.map({ $0 != actor }) ?? false || partyKey != nil else { return }
+        var (value, timing, list): (Int32, Int32, Int32) = (-1, -1, -1)
         if let detail = entry.detail {
-            response = rule.readsResponse ? Self.value(of: Self.response, in: detail, numberedIn: &responses) : -1
+            if let key = valueKeys[Int(kind)] { value = Self.value(of: key, in: detail, numberedIn: &values) }
             timing = Self.value(of: Self.timeliness, in: detail, numberedIn: &timings)
+            if let partyKey { list = Self.value(of: partyKey, in: detail, numberedIn: &partyLists) }
         }
-        // A pair is ordered by the ids' bytes, as the live path orders them (String order for Thaw's ASCII ids).
-        let actorIsLo = organizations.precedes(actor, counterpart)
-        let contribution = contribution(
-            kind: kind, channel: channel, channelValue: channelValue, actorIsLo: actorIsLo, response: response, timing: timing)
-        guard contributionAdds[contribution], let at = entry.at else { return }
         let (month, day) = monthAndDay(at)
         let person = entry.actorUser.map { users.index(of: $0) } ?? -1
-        let (lo, hi) = actorIsLo ? (actor, counterpart) : (counterpart, actor)
-        records.append(
-            Record(
-                key: Record.key(lo: lo, hi: hi, month: month, day: day),
-                payload: UInt64(contribution) << 32 | UInt64(UInt32(person + 1))))
+        /// One pair's record; `fromActor`: `a` is the entry's actor.
+        func addPair(_ a: Int32, _ b: Int32, fromActor: Bool, to scan: inout LedgerScan) {
+            // A pair is ordered by the ids' bytes, as the live path orders them (String order for Thaw's ASCII ids).
+            let aIsLo = scan.organizations.precedes(a, b)
+            let contribution = scan.contribution(
+                kind: kind, channel: channel, channelValue: channelValue, actorIsLo: fromActor && aIsLo, fromActor: fromActor,
+                value: value, timing: timing)
+            guard scan.contributionAdds[contribution] else { return }
+            let (lo, hi) = aIsLo ? (a, b) : (b, a)
+            scan.records.append(
+                Record(
+                    key: Record.key(lo: lo, hi: hi, month: month, day: day),
+                    payload: UInt64(contribution) << 32 | UInt64(UInt32((fromActor ? person : -1) + 1))))
+        }
+        if let counterpart, counterpart != actor { addPair(actor, counterpart, fromActor: true, to: &self) }
+        guard list >= 0 else { return }
+        let members = partyMembers(list)
+        if rule.partiesMeet {
+            for (i, a) in members.enumerated() {
+                for b in members[(i + 1)...] {
+                    if b == actor { addPair(b, a, fromActor: true, to: &self) } else { addPair(a, b, fromActor: a == actor, to: &self) }
+                }
+            }
+        } else {
+            for other in members where other != actor && other != counterpart { addPair(actor, other, fromActor: true, to: &self) }
+        }
+    }
+
+    /// The organisations of party list `list`, each once, in order: read the first time the list is met.
+    private mutating func partyMembers(_ list: Int32) -> [Int32] {
+        while partyListMembers.count <= Int(list) {
+            let names = ClimateLedger.Parties.names(partyLists.string(Int32(partyListMembers.count)))
+            partyListMembers.append(
+                names.map { name in
+                    var name = name; return name.withUTF8 { organizations.index(of: UnsafeRawBufferPointer($0)) }
+                })
+        }
+        return partyListMembers[Int(list)]
     }
 
     /// Hands over the records, leaving none: the caller's copy is then the only one.
@@ -98,17 +140,19 @@ public struct LedgerScan: Sendable {
 
     /// The combination of an entry's kind, channel, direction and detail values,
     /// whose counters the kind's rule works out the first time it is met.
-    private mutating func contribution(kind: Int32, channel: Int32, channelValue: Channel, actorIsLo: Bool, response: Int32, timing: Int32) -> Int {
+    private mutating func contribution(
+        kind: Int32, channel: Int32, channelValue: Channel, actorIsLo: Bool, fromActor: Bool, value: Int32, timing: Int32
+    ) -> Int {
         // Widths far beyond the handful of kinds, channels and detail values the ledger holds.
-        precondition(kind < 1 << 20 && channel < 1 << 7 && response < 1 << 15 && timing < 1 << 15, "too many distinct ledger values")
+        precondition(kind < 1 << 20 && channel < 1 << 6 && value < 1 << 15 && timing < 1 << 15, "too many distinct ledger values")
         let key =
-            UInt64(UInt32(kind)) << 40 | UInt64(UInt32(channel)) << 33 | (actorIsLo ? 1 << 32 : 0)
-            | UInt64(UInt32(response + 1)) << 16 | UInt64(UInt32(timing + 1))
+            UInt64(UInt32(kind)) << 40 | (fromActor ? 1 << 39 : 0) | UInt64(UInt32(channel)) << 33 | (actorIsLo ? 1 << 32 : 0)
+            | UInt64(UInt32(value + 1)) << 16 | UInt64(UInt32(timing + 1))
         let (position, isNew) = contributions.position(of: key)
         if isNew {
             let counts = rules[Int(kind)].counts(
-                channel: channelValue, actorIsLo: actorIsLo,
-                response: response < 0 ? nil : responses.string(response),
+                channel: channelValue, actorIsLo: actorIsLo, fromActor: fromActor,
+                value: value < 0 ? nil : values.string(value),
                 timeliness: timing < 0 ? nil : timings.string(timing))
             contributionAdds.append(counts != nil)
             contributionCounters.append(contentsOf: (counts ?? PairCounts()).counterValues.map { UInt32($0) })

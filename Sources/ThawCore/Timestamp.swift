@@ -65,6 +65,10 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         return CalendarDate(uncheckedYear: index.floorDivided(by: 12), month: index - index.floorDivided(by: 12) * 12 + 1, day: 1)
     }
     public func adding(days: Int) -> CalendarDate { CalendarDate(startOfDay.adding(days: days)) }
+    /// Days from `other` to this date (negative when this one is earlier).
+    public func days(since other: CalendarDate) -> Int {
+        CalendarMath.days(year: year, month: month, day: day) - CalendarMath.days(year: other.year, month: other.month, day: other.day)
+    }
 
     /// Midnight UTC at the start of this date.
     public var startOfDay: Timestamp { Timestamp(millis: Int64(CalendarMath.days(year: year, month: month, day: day)) * 86_400_000) }

@@ -38,8 +38,8 @@ import ThawTestSupport
             return party
         case path("/api/v1/climate/pairs"), path("/climate/pairs"):
             return party || partnership.contains(role)
-        case path("/api/v1/signals"):
-            return party  // the sender and the partners it addressed
+        case path("/api/v1/signals"), path("/api/v1/policy-moves"):
+            return party  // the sender (or mover) and the partners it addressed (or affected)
         case path("/api/v1/roles"):
             return relation == .own || role == .networkAdministrator
         case path("/api/v1/threads"), path("/partnership/threads"):
@@ -249,6 +249,11 @@ struct MatrixRecords {
             NewSignal(
                 kind: .liaisonAppointed, description: "A liaison", madeOn: CalendarDate(w.clock.now()),
                 addressedToOrganizationIds: [w.housing.id]))
+        let policyMove = try await clinic.recordPolicyMove(
+            NewPolicyMove(
+                kind: .policyChange, title: "Walk-in hours", summary: "Walk-in hours end at five",
+                effectiveOn: CalendarDate(w.clock.now().adding(days: 3)),
+                affectedOrganizationIds: [w.housing.id]))
         let role = try await clinic.recordRole(
             NewRoleHolding(
                 title: "Director", holderName: "Ada", singleHolder: true, leadership: true,
@@ -297,6 +302,7 @@ struct MatrixRecords {
             .init(name: "thread", ids: ["threadId": thread.id.raw]),
             .init(name: "signal", ids: ["signalId": signal.id.raw]),
             .init(name: "role", ids: ["roleId": role.id.raw]),
+            .init(name: "policy move", ids: ["policyMoveId": policyMove.id.raw]),
             .init(name: "funding", ids: ["fundingId": funding.id.raw]),
             .init(name: "survey", ids: ["surveyId": survey.id.raw]),
             .init(name: "service", ids: ["serviceId": w.housingService.id.raw]),

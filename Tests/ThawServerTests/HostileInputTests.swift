@@ -172,6 +172,13 @@ import ThawTestSupport
         for _ in 0..<500 where feed.subscriberCount < count { try await Task.sleep(for: .milliseconds(10)) }
     }
 
+    /// Waits until a stream that has ended has let go of its subscription, so that the next
+    /// `untilSubscribed` counts the stream opened after it, not the one before.
+    static func untilUnsubscribed(_ feed: ChangeFeed) async throws {
+        for _ in 0..<500 where feed.subscriberCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(feed.subscriberCount == 0, "an ended stream still holds its subscription")
+    }
+
     @Test func aStreamEndsWhenItsSessionSignsOutOrItsUserIsDeactivated() async throws {
         try await withWeb { browsers, w, _ in
             // Signing out ends the stream at once (long before its ten minutes).
@@ -181,6 +188,7 @@ import ThawTestSupport
             #expect(try await navigator.post("/sign-out", []).status == 303)
             let ended = try await stream
             #expect(ended?.status == 200 && ended?.contains(": connected") == true)
+            try await Self.untilUnsubscribed(w.store.changes)
             // Deactivation by the organisation's administrator ends every stream of that user.
             let housingAdmin = try await w.addPerson(w.housing, "admin@housing.stream", [.administrator])
             let housing = browsers["housing"]!

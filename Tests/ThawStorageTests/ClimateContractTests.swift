@@ -34,7 +34,7 @@ import ThawTestSupport
             let rows = try await store.storedClimateRows()  // a schema of migration 12: nothing is pending yet
             // org_a|org_b, January: hi_to_lo 2 (b's message and answer), lo_to_hi 1, formal 2, informal 1, answered 1,
             // adopted 1, on time 1, late 2 (a late acknowledgement, an overdue response); two weeks with contact; two people.
-            #expect(rows == ["org_a|org_b|2026-01-01|1|2|2|1|0|0|0|1|1|1|2|2|2|5b1d1,6a1c1k1,13b1c1h1i1j1,14k1|4112 usr_1\n32 usr_2"])
+            #expect(rows == ["org_a|org_b|2026-01-01|1|2|2|1|0|0|0|1|1|1|2|0|0|2|2|5b1d1,6a1c1k1,13b1c1h1i1j1,14k1|4112 usr_1\n32 usr_2"])
             for old in ["climate_days", "climate_day_people", "climate_month_weeks", "climate_month_people"] {
                 await #expect(throws: (any Error).self) { try await db.database.read { c in try await c.query("SELECT * FROM \(old)", []) } }
             }

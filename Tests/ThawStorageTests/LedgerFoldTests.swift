@@ -76,12 +76,19 @@ import ThawCore
         var generator = SystemRandomNumberGenerator()
         let orgs = ["org_b", "org_a", "org_c", "org_ab", "org_d"], users = ["usr_9", "usr_10", "usr_1", "usr_a", "usr_A", "usr_x2"]
         let kinds =
-            Array(ClimateLedger.exchanges) + [ClimateLedger.overdueKind, ClimateLedger.keptKind, ClimateLedger.missedKind, "referral.accepted"]
-        let details: [[String: String]?] = [
-            nil, [:], ["response": "adopted"], ["response": "adapted"], ["response": "declined"],
-            ["timeliness": ResponseTiming.onTime], ["timeliness": ResponseTiming.late],
-            ["response": "adopted", "timeliness": ResponseTiming.late], ["note": "a \"quoted\" word"]
-        ]
+            Array(ClimateLedger.exchanges) + [
+                ClimateLedger.overdueKind, ClimateLedger.keptKind, ClimateLedger.missedKind, "referral.accepted", ClimateLedger.loopLapsedKind,
+                ClimateLedger.statusChangedKind, ClimateLedger.walkOutKind, ClimateLedger.policyMoveKind, ClimateLedger.meetingKind
+            ] + Array(ClimateLedger.committeeKinds)
+        // Lists of other parties: with the actor among them or not, repeated names, an empty one.
+        let lists = ["org_a,org_b,org_c", "org_d", "org_b,org_ab,org_b", "", "org_c,org_a"]
+        let details: [[String: String]?] =
+            [
+                nil, [:], ["response": "adopted"], ["response": "adapted"], ["response": "declined"],
+                ["timeliness": ResponseTiming.onTime], ["timeliness": ResponseTiming.late],
+                ["response": "adopted", "timeliness": ResponseTiming.late], ["note": "a \"quoted\" word"],
+                ["to": "completed"], ["to": "accepted", "timeliness": ResponseTiming.onTime], ["notice": "advance"], ["notice": "after"]
+            ] + lists.flatMap { list in [["with": list], ["organizations": list], ["with": list, "notice": "short"]] }
         let start = CalendarDate("2021-01-25")!.startOfDay.millis, day: Int64 = 86_400_000
         let rows: [[SQLValue]] = (0..<4_000).map { seq in
             let actor = orgs.randomElement(using: &generator)!
@@ -99,17 +106,17 @@ import ThawCore
         var months: [String: (ClimateMonthRows.Key, PairMonth)] = [:]
         for row in rows {
             func text(_ column: Int) -> String? { if case .text(let value) = row[column] { value } else { nil } }
-            guard case .int(let at) = row[1],
-                let (lo, hi, date, counts) = ClimateLedger.contribution(
-                    kind: text(5)!, channel: Channel(rawValue: text(6)!)!,
-                    detail: JSONText.decode(text(7)), actor: text(3)!,
-                    counterpart: text(4), at: Timestamp(millis: at))
-            else { continue }
-            let key = ClimateMonthRows.Key(lo: lo, hi: hi, month: CalendarDate(year: date.year, month: date.month, day: 1)!)
-            let name = "\(lo) \(hi) \(key.month)"
-            var month = months[name]?.1 ?? PairMonth()
-            month.add(day: date.day, counts: counts, person: text(2))
-            months[name] = (key, month)
+            guard case .int(let at) = row[1] else { continue }
+            for pair in ClimateLedger.contributions(
+                kind: text(5)!, channel: Channel(rawValue: text(6)!)!, detail: JSONText.decode(text(7)), actor: text(3)!,
+                counterpart: text(4), at: Timestamp(millis: at))
+            {
+                let key = ClimateMonthRows.Key(lo: pair.lo, hi: pair.hi, month: pair.day.firstOfMonth)
+                let name = "\(pair.lo) \(pair.hi) \(key.month)"
+                var month = months[name]?.1 ?? PairMonth()
+                month.add(day: pair.day.day, counts: pair.counts, person: pair.byMember ? text(2) : nil)
+                months[name] = (key, month)
+            }
         }
         for (name, (key, month)) in months { expected[name] = ClimateMonthRows.values(month, of: key.month) { $0 } }
         #expect(expected.count == 40)  // 10 pairs in parts of 4 months, all met by 4,000 entries

@@ -12,16 +12,18 @@ public struct ClimateComponents: Codable, Sendable, Equatable {
     public var followThrough: Double?
     public var openness: Double?
     public var channelMix: Double?
+    public var notice: Double?
     public var continuity: Double?
     public var breadth: Double?
     public var survey: Double?
 
     public init(
         reciprocity: Double? = nil, responsiveness: Double? = nil, followThrough: Double? = nil, openness: Double? = nil,
-        channelMix: Double? = nil, continuity: Double? = nil, breadth: Double? = nil, survey: Double? = nil
+        channelMix: Double? = nil, notice: Double? = nil, continuity: Double? = nil, breadth: Double? = nil, survey: Double? = nil
     ) {
         self.reciprocity = reciprocity; self.responsiveness = responsiveness; self.followThrough = followThrough
-        self.openness = openness; self.channelMix = channelMix; self.continuity = continuity; self.breadth = breadth; self.survey = survey
+        self.openness = openness; self.channelMix = channelMix; self.notice = notice; self.continuity = continuity; self.breadth = breadth
+        self.survey = survey
     }
 
     /// People at which breadth reaches one half: breadth = people / (people + 4).
@@ -41,6 +43,7 @@ public struct ClimateComponents: Codable, Sendable, Equatable {
             // Normalised entropy of two channels: 1 when formal and informal are even, 0 when only one is used.
             out.channelMix = p == 0 || p == 1 ? 0 : -(p * log2(p) + (1 - p) * log2(1 - p))
         }
+        if c.noticed + c.surprised > 0 { out.notice = Double(c.noticed) / Double(c.noticed + c.surprised) }
         if c.interactions > 0 || weeksWithContact > 0 {
             out.continuity = weeksInPeriod > 0 ? Double(weeksWithContact) / Double(weeksInPeriod) : nil
             out.breadth = Double(people) / (Double(people) + breadthHalfPoint)
@@ -48,20 +51,34 @@ public struct ClimateComponents: Codable, Sendable, Equatable {
         return out
     }
 
-    /// (name, value) for each component that has data, in a fixed order.
+    /// The component named `name` (one of `ClimateWeights.names`); nil without data or for another name.
+    public func value(named name: String) -> Double? {
+        switch name {
+        case "reciprocity": return reciprocity
+        case "responsiveness": return responsiveness
+        case "followThrough": return followThrough
+        case "openness": return openness
+        case "channelMix": return channelMix
+        case "notice": return notice
+        case "continuity": return continuity
+        case "breadth": return breadth
+        case "survey": return survey
+        default: return nil
+        }
+    }
+
+    /// (name, value) for each component that has data, in `ClimateWeights.names` order.
     public var present: [(String, Double)] {
-        [
-            ("reciprocity", reciprocity), ("responsiveness", responsiveness), ("followThrough", followThrough), ("openness", openness),
-            ("channelMix", channelMix), ("continuity", continuity), ("breadth", breadth), ("survey", survey)
-        ]
-        .compactMap { name, value in value.map { (name, $0) } }
+        ClimateWeights.names.compactMap { name in value(named: name).map { (name, $0) } }
     }
 }
 
 /// How much each component counts in the index. Shown with every index.
 public struct ClimateWeights: Codable, Sendable, Equatable {
     public var weights: [String: Double]
-    public static let names = ["reciprocity", "responsiveness", "followThrough", "openness", "channelMix", "continuity", "breadth", "survey"]
+    public static let names = [
+        "reciprocity", "responsiveness", "followThrough", "openness", "channelMix", "notice", "continuity", "breadth", "survey"
+    ]
     public static let equal = ClimateWeights(weights: Dictionary(uniqueKeysWithValues: names.map { ($0, 1.0) }))
 
     /// The largest weight one component may have: enough to make any component dominate,

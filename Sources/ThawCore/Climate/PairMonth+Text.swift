@@ -56,12 +56,14 @@ extension PairMonthOf where Person == String {
 }
 
 extension PairCounts {
-    public static let counterCount = 11
+    public static let counterCount = 13
     /// The letter of each counter in a pair-month's stored text, in `counterValues` order.
-    static let counterLetters: [Character] = Array("abcdefghijk")
+    static let counterLetters: [Character] = Array("abcdefghijklm")
 
-    /// The counters in stored order: lo_to_hi, hi_to_lo, formal, informal, referral, kept, missed, adopted, answered, on_time, late.
-    public var counterValues: [Int] { [loToHi, hiToLo, formal, informal, referral, kept, missed, adopted, answered, onTime, late] }
+    /// The counters in stored order: lo_to_hi, hi_to_lo, formal, informal, referral, kept, missed, adopted, answered, on_time, late, noticed, surprised.
+    public var counterValues: [Int] {
+        [loToHi, hiToLo, formal, informal, referral, kept, missed, adopted, answered, onTime, late, noticed, surprised]
+    }
 
     public init(counterValues v: [Int]) {
         self.init { v[$0] }
@@ -72,5 +74,6 @@ extension PairCounts {
         self.init()
         loToHi = value(0); hiToLo = value(1); formal = value(2); informal = value(3); referral = value(4)
         kept = value(5); missed = value(6); adopted = value(7); answered = value(8); onTime = value(9); late = value(10)
+        noticed = value(11); surprised = value(12)
     }
 }

@@ -41,6 +41,23 @@ struct NetworkFactsRoutes: APIRouteGroup {
             use: acknowledgeSignal)
         routes.add(
             .init(
+                .get, "policy-moves", id: "listPolicyMoves", tag: "partnership",
+                summary: "Policy moves my organisation made or was affected by, with the notice given; `with` keeps those shared with one partner",
+                query: ["with"], answer: .list(PolicyMove.self)),
+            use: listPolicyMoves)
+        routes.add(
+            .init(
+                .post, "policy-moves", id: "recordPolicyMove", tag: "partnership",
+                summary: "Record a policy move: my organisation's, told to the partners it affects, or another's that affected mine",
+                body: NewPolicyMove.self, success: 201, answer: .one(PolicyMove.self)),
+            use: recordPolicyMove)
+        routes.add(
+            .init(
+                .get, "policy-moves/:policyMoveId", id: "getPolicyMove", tag: "partnership",
+                summary: "One policy move (for the organisation that made it and those it affected)", answer: .one(PolicyMove.self)),
+            use: getPolicyMove)
+        routes.add(
+            .init(
                 .get, "roles", id: "listRoles", tag: "partnership", summary: "Who held which role in an organisation, from when to when",
                 query: ["organizationId"], answer: .list(RoleHolding.self)),
             use: listRoles)
@@ -92,6 +109,16 @@ struct NetworkFactsRoutes: APIRouteGroup {
         let scoped = scoped(context)
         let input = try await body(AcknowledgeSignal.self, request)
         return try await scoped.acknowledgeSignal(try context.id("signalId"), note: input.note)
+    }
+    @Sendable func listPolicyMoves(_ request: Request, context: CallerContext) async throws -> ItemList<PolicyMove> {
+        ItemList(try await scoped(context).policyMoves(with: request.query("with").map { ID($0) }))
+    }
+    @Sendable func recordPolicyMove(_ request: Request, context: CallerContext) async throws -> EditedResponse<PolicyMove> {
+        let scoped = scoped(context)
+        return EditedResponse(status: .created, response: try await scoped.recordPolicyMove(try await body(NewPolicyMove.self, request)))
+    }
+    @Sendable func getPolicyMove(_ request: Request, context: CallerContext) async throws -> PolicyMove {
+        try await scoped(context).policyMove(try context.id("policyMoveId"))
     }
     @Sendable func listRoles(_ request: Request, context: CallerContext) async throws -> ItemList<RoleHolding> {
         let scoped = scoped(context)

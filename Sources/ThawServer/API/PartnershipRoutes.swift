@@ -6,7 +6,11 @@ import ThawStorage
 struct NewMeeting: Codable { var heldAt: Timestamp; var agenda: [String]; var minutes: String?; var attendeeIds: [ID<User>] }
 struct NewDecision: Codable { var motion: String; var meetingId: ID<Meeting>? }
 struct VoteRequest: Codable { var choice: VoteChoice }
-struct LeaveRequest: Codable { var reason: String }
+struct LeaveRequest: Codable {
+    var reason: String
+    /// Leaving in protest: counts against the organisation's pairs with the members who stay.
+    var walkOut: Bool?
+}
 struct NewFeedback: Codable { var text: String }
 struct FeedbackAnswer: Codable { var response: FeedbackItem.Response; var text: String }
 struct NewThread: Codable { var subject: String; var participantIds: [ID<User>]; var message: String }
@@ -41,7 +45,8 @@ struct PartnershipRoutes: APIRouteGroup {
         routes.add(
             .init(
                 .post, "committees/:committeeId/leave", id: "leaveCommittee", tag: "partnership",
-                summary: "My organisation leaves the committee, with a reason", body: LeaveRequest.self, answer: .one(CommitteeDetail.self),
+                summary: "My organisation leaves the committee (or walks out of it), with a reason", body: LeaveRequest.self,
+                answer: .one(CommitteeDetail.self),
                 conflicts: true),
             use: leaveCommittee)
         routes.add(
@@ -173,7 +178,7 @@ struct PartnershipRoutes: APIRouteGroup {
         let scoped = scoped(context)
         let input = try await body(LeaveRequest.self, request)
         let id: ID<Committee> = try context.id("committeeId")
-        _ = try await scoped.leaveCommittee(id, reason: input.reason)
+        _ = try await scoped.leaveCommittee(id, reason: input.reason, walkOut: input.walkOut ?? false)
         let (committee, members) = try await scoped.committee(id)
         return CommitteeDetail(committee: committee, members: members)
     }

@@ -21,6 +21,7 @@ extension Decision: ResponseEncodable {}
 extension FeedbackItem: ResponseEncodable {}
 extension ThreadMessage: ResponseEncodable {}
 extension Signal: ResponseEncodable {}
+extension PolicyMove: ResponseEncodable {}
 extension RoleHolding: ResponseEncodable {}
 extension OutsideEvent: ResponseEncodable {}
 extension FundingAgreement: ResponseEncodable {}

@@ -5,14 +5,16 @@ import ThawStorage
 /// The climate as CSV (for the pages' downloads and `thaw climate report --csv`)
 /// and as a terminal report: one place, so the numbers agree everywhere.
 public enum ClimateExport {
-    static let countColumns = ["a to b", "b to a", "formal", "informal", "referral", "kept", "missed", "answered", "adopted", "on time", "late"]
+    static let countColumns = [
+        "a to b", "b to a", "formal", "informal", "referral", "kept", "missed", "answered", "adopted", "on time", "late", "with notice", "surprises"
+    ]
 
     static func format(_ value: Double?, digits: Int = 3) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "" }
 
     static func counts(_ c: PairCounts, flipped: Bool) -> [Int] {
         [
             flipped ? c.hiToLo : c.loToHi, flipped ? c.loToHi : c.hiToLo, c.formal, c.informal, c.referral, c.kept, c.missed, c.answered, c.adopted,
-            c.onTime, c.late
+            c.onTime, c.late, c.noticed, c.surprised
         ]
     }
 
@@ -25,10 +27,7 @@ public enum ClimateExport {
                 + countColumns + ["people", "weeks with contact", "weeks in period"],
             rows: periods.map { p in
                 [a.name, b.name, p.start.description, p.end.description, format(p.index, digits: 1)]
-                    + [
-                        p.components.reciprocity, p.components.responsiveness, p.components.followThrough, p.components.openness,
-                        p.components.channelMix, p.components.continuity, p.components.breadth, p.components.survey
-                    ].map { format($0) }
+                    + ClimateWeights.names.map { format(p.components.value(named: $0)) }
                     + counts(p.counts, flipped: flipped).map(String.init) + [String(p.people), String(p.weeksWithContact), String(p.weeksInPeriod)]
             })
     }

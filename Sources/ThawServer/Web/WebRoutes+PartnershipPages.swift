@@ -116,7 +116,7 @@ extension WebRoutes {
                     minutes: form["minutes"], attendees: form.all("attendeeIds").map { ID($0) })
                 return WebPage.redirect(to: WebPath.committee(id), notice: "meeting-recorded")
             case "leave":
-                _ = try await scoped.leaveCommittee(id, reason: form["reason"] ?? "")
+                _ = try await scoped.leaveCommittee(id, reason: form["reason"] ?? "", walkOut: form["walkOut"] == "yes")
                 return WebPage.redirect(to: WebPath.committee(id), notice: "left-committee")
             default:
                 throw ThawError.invalid("action", "enum", "this form's action is not one Thaw knows")

@@ -4,8 +4,11 @@ import ThawCore
 /// month tables of that time from the day rows (migration 12 replaced both;
 /// a new database still runs 11 on its empty tables, so its SQL stays valid).
 enum ClimateSQL {
-    /// The counter columns of the month rows, in `PairCounts.counterValues` order.
-    static let counters = ["lo_to_hi", "hi_to_lo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered", "on_time", "late"]
+    /// The counter columns of migration 11's tables (dropped by 12, which makes the month rows with `counters`).
+    static let firstCounters = ["lo_to_hi", "hi_to_lo", "formal", "informal", "referral", "kept", "missed", "adopted", "answered", "on_time", "late"]
+    /// The counter columns of the month rows, in `PairCounts.counterValues` order (migration 31 added the notice
+    /// counters to month rows made before it).
+    static let counters = firstCounters + ["noticed", "surprised"]
 
     /// The Monday of a 'YYYY-MM-DD' column's week, as 'YYYY-MM-DD'.
     static func week(_ column: String, _ dialect: SQLDialect) -> String {
@@ -28,8 +31,8 @@ enum ClimateSQL {
             """,
             "INSERT INTO climate_month_people (org_lo, org_hi, month, user_id) SELECT DISTINCT org_lo, org_hi, \(month), user_id FROM climate_day_people",
             """
-            INSERT INTO climate_months (org_lo, org_hi, month, \(counters.joined(separator: ", ")), contact_weeks, people)
-            SELECT org_lo, org_hi, \(month), \(counters.map { "SUM(\($0))" }.joined(separator: ", ")), 0, 0
+            INSERT INTO climate_months (org_lo, org_hi, month, \(firstCounters.joined(separator: ", ")), contact_weeks, people)
+            SELECT org_lo, org_hi, \(month), \(firstCounters.map { "SUM(\($0))" }.joined(separator: ", ")), 0, 0
             FROM climate_days GROUP BY org_lo, org_hi, \(month)
             """,
             """

@@ -83,7 +83,8 @@ public enum Migrator {
         Schema.v16Outbox, Schema.v17Notifications, Schema.v18SMART, Schema.v19History,
         Schema.v20Outbound, Schema.v21OwnerStatusIndex, Schema.v22Reminders, Schema.v23Directory,
         Schema.v24DirectoryMembers, Schema.v25DirectorySearch, Schema.v26DirectoryIndexed,
-        Schema.v27DirectoryUpkeep, Schema.v28DirectoryTags, Schema.v29ScheduledJobs, Schema.v30ClimatePending
+        Schema.v27DirectoryUpkeep, Schema.v28DirectoryTags, Schema.v29ScheduledJobs, Schema.v30ClimatePending,
+        Schema.v31ClimatePractices
     ]
 
     @discardableResult

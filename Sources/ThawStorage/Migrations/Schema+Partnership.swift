@@ -197,7 +197,7 @@ extension Schema {
     /// with contact and people behind them, so the network's views read one row
     /// per pair and month instead of every day. Filled from the day rows here.
     static let v11ClimateMonths = Migration(version: 11, name: "climate months") { dialect in
-        let counters = ClimateSQL.counters.map { "\($0) INTEGER NOT NULL DEFAULT 0" }.joined(separator: ", ")
+        let counters = ClimateSQL.firstCounters.map { "\($0) INTEGER NOT NULL DEFAULT 0" }.joined(separator: ", ")
         return [
             """
             CREATE TABLE climate_months (org_lo TEXT NOT NULL, org_hi TEXT NOT NULL, month TEXT NOT NULL, \(counters),

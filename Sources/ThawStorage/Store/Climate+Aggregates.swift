@@ -43,14 +43,16 @@ extension ThawStore {
         ).filter { pending.contains($0.int64("seq")) }
         var byMonth: [ClimateMonthRows.Key: [(day: Int, counts: PairCounts, person: String?)]] = [:]
         for entry in entries {
-            guard let channel = Channel(rawValue: entry.string("channel")),
-                let (lo, hi, day, counts) = ClimateLedger.contribution(
-                    kind: entry.string("kind"), channel: channel,
-                    detail: JSONText.decode(entry.optionalString("detail")), actor: entry.string("actor_organization_id"),
-                    counterpart: entry.optionalString("counterpart_organization_id"), at: entry.timestamp("at"))
-            else { continue }
-            byMonth[ClimateMonthRows.Key(lo: lo, hi: hi, month: day.firstOfMonth), default: []].append(
-                (day.day, counts, entry.optionalString("actor_user_id")))
+            guard let channel = Channel(rawValue: entry.string("channel")) else { continue }
+            let person = entry.optionalString("actor_user_id")
+            for pair in ClimateLedger.contributions(
+                kind: entry.string("kind"), channel: channel, detail: JSONText.decode(entry.optionalString("detail")),
+                actor: entry.string("actor_organization_id"), counterpart: entry.optionalString("counterpart_organization_id"),
+                at: entry.timestamp("at"))
+            {
+                byMonth[ClimateMonthRows.Key(lo: pair.lo, hi: pair.hi, month: pair.day.firstOfMonth), default: []].append(
+                    (pair.day.day, pair.counts, pair.byMember ? person : nil))
+            }
         }
         for (key, additions) in byMonth.sorted(by: { $0.key < $1.key }) {
             // The empty row first, so that on PostgreSQL the read below can lock it even when two

@@ -161,10 +161,7 @@ extension ScopedStore {
 extension PairCounts {
     /// A month row's counters.
     init(row: SQLRow) {
-        self.init()
-        loToHi = row.int("lo_to_hi"); hiToLo = row.int("hi_to_lo"); formal = row.int("formal"); informal = row.int("informal")
-        referral = row.int("referral"); kept = row.int("kept"); missed = row.int("missed"); adopted = row.int("adopted")
-        answered = row.int("answered"); onTime = row.int("on_time"); late = row.int("late")
+        self.init { row.int(ClimateSQL.counters[$0]) }
     }
 }
 

@@ -73,8 +73,10 @@ extension ScopedStore {
         }
     }
 
-    /// An organisation leaves the committee (or walks out of it), with its reason on the record.
-    public func leaveCommittee(_ id: ID<Committee>, reason: String) async throws -> [CommitteeMember] {
+    /// An organisation leaves the committee, with its reason on the record. A walk-out (leaving in
+    /// protest, `walkOut`) breaks the group's commitment with every member left at the table, and
+    /// counts against each of those pairs' follow-through.
+    public func leaveCommittee(_ id: ID<Committee>, reason: String, walkOut: Bool = false) async throws -> [CommitteeMember] {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "leaving a committee")
         var v = Validator()
         v.requireText(reason, "reason")
@@ -87,11 +89,19 @@ extension ScopedStore {
                 UPDATE committee_members SET left_at = ?, left_reason = ? WHERE committee_id = ? AND organization_id = ? AND left_at IS NULL
                 """, now, reason.trimmingWhitespace, id, actor.organizationId)
             guard changed == 1 else { throw ThawError.conflict(code: "not-a-member", message: "your organisation has already left this committee") }
-            try await db.append(
-                LedgerRecord(
-                    kind: "committee.member-left", subjectType: "committee", subjectId: id.raw,
-                    counterpart: committee.convenerOrganizationId == actor.organizationId ? nil : committee.convenerOrganizationId,
-                    channel: .formal, detail: ["reason": reason.trimmingWhitespace]), by: actor, at: now)
+            let remaining = try await Self.otherMembers(db, id, actor: actor)
+            if walkOut {
+                try await db.append(
+                    LedgerRecord(
+                        kind: ClimateLedger.walkOutKind, subjectType: "committee", subjectId: id.raw, counterpart: nil,
+                        channel: .formal, detail: ["reason": reason.trimmingWhitespace, "with": remaining]), by: actor, at: now)
+            } else {
+                try await db.append(
+                    LedgerRecord(
+                        kind: "committee.member-left", subjectType: "committee", subjectId: id.raw,
+                        counterpart: committee.convenerOrganizationId == actor.organizationId ? nil : committee.convenerOrganizationId,
+                        channel: .formal, detail: ["reason": reason.trimmingWhitespace]), by: actor, at: now)
+            }
             return try await Self.members(db, id)
         }
     }

@@ -26,7 +26,8 @@ extension ScopedStore {
             try await db.append(
                 LedgerRecord(
                     kind: "decision.proposed", subjectType: "committee", subjectId: committee.raw, counterpart: nil,
-                    channel: .formal, detail: ["decision": decision.id.raw]), by: actor, at: now)
+                    channel: .formal, detail: ["decision": decision.id.raw, "with": try await Self.otherMembers(db, committee, actor: actor)]),
+                by: actor, at: now)
             return decision
         }
     }
@@ -57,7 +58,11 @@ extension ScopedStore {
             try await db.append(
                 LedgerRecord(
                     kind: "decision.vote", subjectType: "committee", subjectId: found.committeeId.raw, counterpart: nil,
-                    channel: .formal, detail: ["decision": decision.raw, "choice": choice.rawValue]), by: actor, at: now)
+                    channel: .formal,
+                    detail: [
+                        "decision": decision.raw, "choice": choice.rawValue,
+                        "with": try await Self.otherMembers(db, found.committeeId, actor: actor)
+                    ]), by: actor, at: now)
             found.votes.append(.init(organizationId: actor.organizationId, choice: choice, userId: actor.userId, castAt: now))
             return found
         }
@@ -89,7 +94,10 @@ extension ScopedStore {
                 LedgerRecord(
                     kind: "decision.\(found.status.rawValue)", subjectType: "committee", subjectId: committee.id.raw,
                     counterpart: nil, channel: .formal,
-                    detail: ["decision": decision.raw, "explanation": tally.explanation]), by: actor, at: now)
+                    detail: [
+                        "decision": decision.raw, "explanation": tally.explanation,
+                        "with": try await Self.otherMembers(db, committee.id, actor: actor)
+                    ]), by: actor, at: now)
             return found
         }
     }
@@ -105,6 +113,13 @@ extension ScopedStore {
             }
             return decisions
         }
+    }
+
+    /// The committee's current members other than the actor's organisation, as a ledger entry's `with`:
+    /// the organisations a motion, a vote or a decision reaches.
+    static func otherMembers(_ db: any SQLConnection, _ committee: ID<Committee>, actor: Actor) async throws -> String {
+        try await members(db, committee).filter { $0.isCurrent && $0.organizationId != actor.organizationId }
+            .map(\.organizationId.raw).sorted().joined(separator: ",")
     }
 
     static func visibleDecision(_ db: any SQLConnection, _ id: ID<Decision>, actor: Actor) async throws -> Decision {

@@ -30,7 +30,7 @@ extension ScopedStore {
         let start = from?.startOfDay ?? Timestamp(millis: Int64.min / 2), end = to?.startOfDay ?? Timestamp(millis: Int64.max / 2)
         let entries = try await database.read { db in
             try await Self.requirePair(db, a, b)
-            return try await db.query(
+            let direct = try await db.query(
                 """
                 SELECT \(ActivityEntry.columns) FROM activity
                 WHERE ((actor_organization_id = ? AND counterpart_organization_id = ?) OR (actor_organization_id = ? AND counterpart_organization_id = ?))
@@ -38,6 +38,8 @@ extension ScopedStore {
                 ORDER BY at DESC, seq DESC \(SQLText.limit)
                 """, a, b, b, a, start, end, cap
             ).map(ActivityEntry.init(row:))
+            let shared = try await Self.sharedPartyEntries(db, a, b, start: start, end: end, limit: cap)
+            return Array((direct + shared).sorted { ($0.at, $0.seq) > ($1.at, $1.seq) }.prefix(cap))
         }
         let events = (try await self.events(affecting: a) + self.events(affecting: b)).filter {
             $0.occurredOn.startOfDay >= start && $0.occurredOn.startOfDay < end
@@ -52,6 +54,45 @@ extension ScopedStore {
             items.append(TimelineItem(at: event.occurredOn.startOfDay, activity: nil, event: event))
         }
         return items.sorted { ($0.at, $0.activity?.seq ?? 0) < ($1.at, $1.activity?.seq ?? 0) }
+    }
+
+    /// Entries that reach the pair among others: the work of committees both belong (or belonged)
+    /// to, and policy moves one made that affected the other; only those that count for this
+    /// pair (`ClimateLedger.contributions`), so a vote shows on the timelines of the members it reached.
+    static func sharedPartyEntries(
+        _ db: any SQLConnection, _ a: ID<Organization>, _ b: ID<Organization>, start: Timestamp, end: Timestamp, limit: Int
+    ) async throws -> [ActivityEntry] {
+        let committees = try await db.query(
+            """
+            SELECT committee_id FROM committee_members WHERE organization_id = ?
+            INTERSECT SELECT committee_id FROM committee_members WHERE organization_id = ?
+            """, a, b
+        ).map { SQLValue.text($0.string("committee_id")) }
+        var candidates: [ActivityEntry] = []
+        if !committees.isEmpty {
+            candidates += try await db.query(
+                """
+                SELECT \(ActivityEntry.columns) FROM activity WHERE subject_type = 'committee'
+                  AND subject_id IN (\(Array(repeating: "?", count: committees.count).joined(separator: ", "))) AND at >= ? AND at < ?
+                ORDER BY seq DESC \(SQLText.limit)
+                """, committees + [start.sqlValue, end.sqlValue, .int(Int64(limit))]
+            ).map(ActivityEntry.init(row:))
+        }
+        candidates += try await db.query(
+            """
+            SELECT \(ActivityEntry.columns) FROM activity
+            WHERE actor_organization_id IN (?, ?) AND counterpart_organization_id IS NULL AND subject_type = 'policy-move' AND at >= ? AND at < ?
+            ORDER BY at DESC, seq DESC \(SQLText.limit)
+            """, a, b, start, end, limit
+        ).map(ActivityEntry.init(row:))
+        let pair = a < b ? (a.raw, b.raw) : (b.raw, a.raw)
+        return candidates.filter { entry in
+            entry.counterpartOrganizationId == nil
+                && ClimateLedger.contributions(
+                    kind: entry.kind, channel: entry.channel, detail: entry.detail, actor: entry.actorOrganizationId.raw,
+                    counterpart: nil, at: entry.at
+                ).contains { $0.lo == pair.0 && $0.hi == pair.1 }
+        }
     }
 
     /// The committee's timeline, for its members (current or former).

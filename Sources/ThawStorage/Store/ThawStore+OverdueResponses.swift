@@ -35,9 +35,40 @@ extension ThawStore {
         }
     }
 
-    /// Everything the deadline sweep records: missed commitments and overdue first responses.
+    /// Records, once each, referrals accepted by their owner and left past their follow-up date
+    /// without an outcome: a `referral.loop-lapsed` entry dated when the follow-up fell due, which
+    /// counts against the owner's follow-through with the referring organisation (a loop closed
+    /// later still counts as kept then).
     @discardableResult
-    public func sweepDeadlines() async throws -> (missedCommitments: Int, overdueResponses: Int) {
-        (try await markMissedCommitments(), try await recordOverdueResponses())
+    public func recordLapsedLoops() async throws -> Int {
+        let now = clock.now()
+        return try await database.write { db in
+            let lapsed = try await db.query(
+                """
+                SELECT id, owner_organization_id, requester_organization_id, follow_up_due FROM referrals
+                WHERE loop_lapse_recorded = 0 AND status IN ('accepted', 'in-progress', 'on-hold') AND follow_up_due < ?
+                  AND owner_organization_id IS NOT NULL
+                """, now)
+            var recorded = 0
+            for row in lapsed {
+                let id: ID<Referral> = row.id("id")
+                let marked = try await db.execute(
+                    "UPDATE referrals SET loop_lapse_recorded = 1 WHERE id = ? AND loop_lapse_recorded = 0", id)
+                guard marked == 1 else { continue }
+                recorded += 1
+                try await db.append(
+                    LedgerRecord(
+                        kind: ClimateLedger.loopLapsedKind, subjectType: "referral", subjectId: id.raw,
+                        counterpart: row.id("requester_organization_id"), channel: .system),
+                    actorUser: nil, actorOrganization: row.id("owner_organization_id"), at: row.timestamp("follow_up_due"))
+            }
+            return recorded
+        }
+    }
+
+    /// Everything the deadline sweep records: missed commitments, overdue first responses and lapsed referral loops.
+    @discardableResult
+    public func sweepDeadlines() async throws -> (missedCommitments: Int, overdueResponses: Int, lapsedLoops: Int) {
+        (try await markMissedCommitments(), try await recordOverdueResponses(), try await recordLapsedLoops())
     }
 }

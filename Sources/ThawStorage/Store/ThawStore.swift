@@ -70,9 +70,10 @@ extension SQLConnection {
         // An entry that counts for the climate is marked to be folded into its pair's month, in the same
         // transaction: it is counted exactly once, after the commit (`foldPendingClimate`).
         if let seq,
-            ClimateLedger.contribution(
+            !ClimateLedger.contributions(
                 kind: record.kind, channel: record.channel, detail: record.detail, actor: actorOrganization.raw,
-                counterpart: record.counterpart?.raw, at: at) != nil
+                counterpart: record.counterpart?.raw, at: at
+            ).isEmpty
         {
             try await execute("INSERT INTO climate_pending (seq) VALUES (?)", seq)
         }

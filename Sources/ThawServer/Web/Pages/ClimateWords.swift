@@ -7,26 +7,16 @@ enum ClimateWords {
     static let components: [(key: String, label: String, what: String)] = [
         ("reciprocity", "Reciprocity", "both sides reach out, not just one"),
         ("responsiveness", "Responsiveness", "answers within the agreed time"),
-        ("followThrough", "Follow-through", "commitments kept"),
+        ("followThrough", "Follow-through", "commitments kept, referral loops closed, no walk-outs"),
         ("openness", "Openness", "feedback adopted or adapted"),
         ("channelMix", "Channel mix", "formal and informal contact both used"),
+        ("notice", "Notice", "policy moves announced in advance, no surprises"),
         ("continuity", "Continuity", "weeks with any contact"),
         ("breadth", "Breadth", "how many people take part"),
         ("survey", "Survey", "how they rate each other in pulse surveys")
     ]
 
-    static func value(_ c: ClimateComponents, _ key: String) -> Double? {
-        switch key {
-        case "reciprocity": return c.reciprocity
-        case "responsiveness": return c.responsiveness
-        case "followThrough": return c.followThrough
-        case "openness": return c.openness
-        case "channelMix": return c.channelMix
-        case "continuity": return c.continuity
-        case "breadth": return c.breadth
-        default: return c.survey
-        }
-    }
+    static func value(_ c: ClimateComponents, _ key: String) -> Double? { c.value(named: key) }
 
     /// An index in words as well as a number, so colour is never the only cue.
     static func band(_ index: Double?) -> String {

@@ -73,6 +73,7 @@ struct CommitteeView {
             <details\(HTML.attribute("open", if: failed?.action == "leave"))><summary>Leave this committee</summary>
             <form method="post" action="\(path)" novalidate data-confirm="Leave this committee? It is recorded with your reason.">\(Components.csrfField(csrf))\(Components.hidden("action", "leave"))
             \(Components.textArea("reason", "Why your organisation is leaving", state: state("leave"), required: true))
+            \(Components.checkboxes("walkOut", "How you leave", state: state("leave"), options: [("yes", "In protest: we are walking out (it counts against our relations with the members who stay)")], checked: []))
             <button type="submit" class="button-danger">Leave the committee</button></form></details>
             """ : "<p class=\"muted\">Your organisation is no longer a member; you can read the record.</p>"
         return
@@ -189,12 +190,23 @@ extension PartnershipWords {
         }
     }
 
+    /// A policy move on a timeline: when it takes effect, and whether partners had notice.
+    static func policyMove(_ detail: [String: String]) -> String {
+        let effective = detail["effectiveOn"].map { ", effective \($0)" } ?? ""
+        switch detail[PolicyNotice.detailKey].flatMap(PolicyNotice.Verdict.init(rawValue:)) {
+        case .advance?: return "announced a policy move with notice" + effective
+        case .short?: return "announced a policy move at short notice" + effective + " (a surprise)"
+        case .after?, nil: return "a policy move announced after the fact" + effective + " (a surprise)"
+        }
+    }
+
     /// One ledger entry in words, for timelines.
     static func activity(_ entry: ActivityEntry) -> String {
         switch entry.kind {
         case "committee.created": return "set up the committee"
         case "committee.member-joined": return "added a member"
         case "committee.member-left": return "left the committee" + (entry.detail["reason"].map { ": “\($0)”" } ?? "")
+        case ClimateLedger.walkOutKind: return "walked out of the committee" + (entry.detail["reason"].map { ": “\($0)”" } ?? "")
         case "meeting.held": return "held a meeting"
         case "decision.proposed": return "put a motion"
         case "decision.vote": return "voted " + (entry.detail["choice"] ?? "")
@@ -222,6 +234,8 @@ extension PartnershipWords {
         case "referral.message-read": return "read a message on a referral"
         case "consent.recorded": return "recorded a client's consent to share"
         case "consent.revoked": return "recorded a revoked consent"
+        case ClimateLedger.policyMoveKind: return policyMove(entry.detail)
+        case ClimateLedger.loopLapsedKind: return "let an accepted referral pass its follow-up date without an outcome"
         default: return entry.kind
         }
     }

@@ -122,9 +122,10 @@ struct PairClimateView {
         switch key {
         case "reciprocity": return "\(ab) from \(a.name), \(ba) from \(b.name)"
         case "responsiveness": return "\(c.onTime) in time, \(c.late) late or overdue"
-        case "followThrough": return "\(c.kept) kept, \(c.missed) missed"
+        case "followThrough": return "\(c.kept) kept, \(c.missed) missed or walked out on"
         case "openness": return "\(c.adopted) of \(c.answered) feedback items taken up"
         case "channelMix": return "\(c.formal) formal, \(c.informal) informal"
+        case "notice": return "\(c.noticed) with notice, \(c.surprised) surprises"
         case "continuity": return "\(p.weeksWithContact) of \(p.weeksInPeriod) weeks"
         case "breadth": return "\(p.people) people"
         default: return p.surveyRound == nil ? "no closed round with three respondents" : "pulse survey round \(p.surveyRound!.raw)"
