@@ -9,9 +9,14 @@ import ThawTestSupport
 struct WebPartnershipTests {
     /// A partnership lead at the housing agency with a browser session.
     func housingLead(_ w: World, _ client: any TestClientProtocol) async throws -> Browser {
+        try await lead(w, client, w.housing, "lead@housing.web")
+    }
+
+    /// A partnership lead of `organization` with a browser session.
+    func lead(_ w: World, _ client: any TestClientProtocol, _ organization: Organization, _ email: String) async throws -> Browser {
         let user = try await w.store.createUser(
             NewUser(
-                organizationId: w.housing.id, email: "lead@housing.web", displayName: "Housing Lead",
+                organizationId: organization.id, email: email, displayName: "\(organization.name) lead",
                 roles: [.partnershipLead], password: "correct horse battery"), passwordHash: "x")
         let session = try await w.store.startSession(user: user.id, lifetimeSeconds: 90 * 86_400)
         return Browser(client: client, cookie: session.secret, csrf: session.csrf)
@@ -159,6 +164,59 @@ struct WebPartnershipTests {
                 "/partnership", [("action", "renewal"), ("agreement", agreement.id.raw), ("renewal", "not-renewed"), ("version", "1")])
             #expect(stale.status == 412)
             #expect(try await w.store.scoped(to: w.clinicLead).funding().first?.agreement.renewal == .renewed)
+        }
+    }
+
+    @Test("policy moves through the overview: ours with notice, a partner's surprise, both on the pair's climate page; a walk-out")
+    func policyMovesAndAWalkOut() async throws {
+        try await withWeb { browsers, w, client in
+            let clinic = browsers["clinicLead"]!, housing = try await housingLead(w, client)
+            let today = CalendarDate(w.clock.now())
+            let ours = try await clinic.post(
+                "/partnership",
+                [
+                    ("action", "policy"), ("madeBy", w.clinic.id.raw), ("kind", "plan"), ("title", "Testing moves to family practices"),
+                    ("summary", "From March, testing is booked through the clinic"), ("effectiveOn", today.adding(days: 30).description),
+                    ("affected", w.housing.id.raw)
+                ])
+            #expect(ours.status == 303)
+            // Housing was told of a clinic decision the day after it took effect.
+            let theirs = try await housing.post(
+                "/partnership",
+                [
+                    ("action", "policy"), ("madeBy", w.clinic.id.raw), ("kind", "decision"), ("title", "Walk-in closed on Fridays"),
+                    ("summary", "We heard from a client"), ("effectiveOn", today.adding(days: -1).description)
+                ])
+            #expect(theirs.status == 303)
+            // A move of our own must name a partner it affects: the form comes back naming the field.
+            let unnamed = try await clinic.post(
+                "/partnership",
+                [
+                    ("action", "policy"), ("madeBy", w.clinic.id.raw), ("kind", "plan"), ("title", "x"), ("summary", "y"),
+                    ("effectiveOn", today.description)
+                ])
+            #expect(unnamed.status == 422 && unnamed.contains("name at least one partner the move affects"))
+
+            let overview = try await housing.get("/partnership")
+            #expect(overview.contains("Testing moves to family practices") && overview.contains("30 days’ notice"))
+            #expect(overview.contains("told 1 days after it took effect: a surprise"))
+            let pair = try await housing.get("/climate/pairs/\(w.clinic.id.raw)/\(w.housing.id.raw)")
+            #expect(
+                pair.contains("No surprises") && pair.contains("Walk-in closed on Fridays") && pair.contains("Surprise: Walk-in closed on Fridays"))
+            // A partnership lead of neither organisation sees the pair's climate but not its policy moves.
+            let food = try await lead(w, client, w.food, "lead@food.web").get("/climate/pairs/\(w.clinic.id.raw)/\(w.housing.id.raw)")
+            #expect(food.status == 200 && food.contains("Climate: ") && !food.contains("Walk-in closed on Fridays"))
+
+            // A committee the housing agency walks out of: on the committee's timeline with its reason.
+            let created = try await clinic.post(
+                "/partnership/committees/new",
+                [
+                    ("name", "Primary care table"), ("purpose", "Endemic plan"), ("decisionRule", "consensus"), ("quorum", "1"),
+                    ("members", w.clinic.id.raw), ("members", w.housing.id.raw)
+                ])
+            let path = try #require(created.location?.components(separatedBy: "?").first)
+            #expect(try await housing.post(path, [("action", "leave"), ("reason", "Not consulted"), ("walkOut", "yes")]).status == 303)
+            #expect(try await clinic.get(path + "/timeline").contains("walked out of the committee: “Not consulted”"))
         }
     }
 }

@@ -38,7 +38,8 @@ extension WebRoutes {
         let scoped = store.scoped(to: principal.actor)
         let view = PartnershipOverviewView(
             me: principal.organization, committees: try await scoped.committees(), consultations: try await scoped.consultations(),
-            commitments: try await scoped.commitments(), signals: try await scoped.signals(), threads: try await scoped.threads(),
+            commitments: try await scoped.commitments(), signals: try await scoped.signals(),
+            policyMoves: try await scoped.policyMoves(), threads: try await scoped.threads(),
             funding: try await scoped.funding(), events: try await scoped.events(),
             roles: try await scoped.roles(organization: principal.organization.id),
             organizations: try await store.organizations(),
@@ -73,6 +74,17 @@ extension WebRoutes {
                     addressedToOrganizationIds: form.all("addressedTo").map { ID($0) })
                 _ = try await scoped.sendSignal(input)
                 return WebPage.redirect(to: WebPath.partnership, notice: "signal-recorded")
+            case "policy":
+                let me = scoped.actor.organizationId
+                let madeBy: ID<Organization> = form["madeBy"].map { ID($0) } ?? me
+                let input = NewPolicyMove(
+                    kind: try form.choice("kind", PolicyMove.Kind.self) ?? .policyChange, title: form["title"] ?? "",
+                    summary: form["summary"] ?? "",
+                    effectiveOn: try required(form.date("effectiveOn"), "effectiveOn", "Give the day it takes effect"),
+                    announcedOn: try form.date("announcedOn"), madeByOrganizationId: madeBy,
+                    affectedOrganizationIds: madeBy == me ? form.all("affected").map { ID($0) } : nil)
+                _ = try await scoped.recordPolicyMove(input)
+                return WebPage.redirect(to: WebPath.partnership, notice: "policy-recorded")
             case "acknowledge":
                 guard let signal = form["signal"] else { throw ThawError.invalid("signal", "required", "say which signal") }
                 _ = try await scoped.acknowledgeSignal(ID(signal), note: form["note"])

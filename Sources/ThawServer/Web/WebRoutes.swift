@@ -86,6 +86,7 @@ struct WebRoutes: Sendable {
         "user-updated": "The user was updated.",
         "token-revoked": "The token was revoked.",
         "signal-recorded": "The signal was recorded and sent to the partners you named.",
+        "policy-recorded": "The policy move was recorded, with the notice the partners had.",
         "signal-acknowledged": "You acknowledged the signal.",
         "event-recorded": "The outside event was recorded.",
         "role-recorded": "The role was recorded.",

@@ -91,7 +91,7 @@ struct ClimateDashboardView {
         let values = network.map(\.tieWeightedIndex)
         let positions = values.indices.filter { values[$0] != nil }
         let bands = segments.map { ClimateCharts.Band(from: positions[$0.start], to: positions[$0.end - 1] + 1, direction: $0.direction) }
-        let markers = PairClimateView.markers(events, periods: network.map { ($0.start, $0.end) })
+        let markers = PairClimateView.markers(events.map { ($0.occurredOn, $0.title) }, periods: network.map { ($0.start, $0.end) })
         return ClimateCharts.timeline(
             values: values, labels: network.map { ClimateWords.month($0.start, period) }, bands: bands, markers: markers,
             caption:

@@ -11,6 +11,8 @@ struct PairClimateView {
     var period: ClimatePeriod
     var weights: ClimateWeights
     var events: [OutsideEvent]
+    /// Policy moves one of the two made that affected the other (only for people of either).
+    var policyMoves: [PolicyMove] = []
     /// The organisation on the other side when the viewer belongs to the pair (its ledger entries can be opened).
     var otherForViewer: ID<Organization>?
     var today: CalendarDate
@@ -34,6 +36,7 @@ struct PairClimateView {
             </div>
             </div>
             <section aria-labelledby="moved-heading"><h2 id="moved-heading">What moved it</h2>\(movedPanel)</section>
+            \(surprisesPanel)
             \(periodsTable)
             """
     }
@@ -57,18 +60,44 @@ struct PairClimateView {
         }
         return ClimateCharts.timeline(
             values: periods.map(\.index), labels: periods.map { ClimateWords.month($0.start, period) }, bands: bands,
-            markers: Self.markers(events, periods: periods.map { ($0.start, $0.end) }),
+            markers: Self.markers(events.map { ($0.occurredOn, $0.title) } + surprises, periods: periods.map { ($0.start, $0.end) }),
             caption: "Index of \(a.name) and \(b.name), 0 (frozen) to 100 (warm).")
     }
 
-    /// Events placed within the period they fell in.
-    static func markers(_ events: [OutsideEvent], periods: [(start: CalendarDate, end: CalendarDate)]) -> [ClimateCharts.Marker] {
-        events.compactMap { event in
-            guard let i = periods.firstIndex(where: { $0.start <= event.occurredOn && event.occurredOn < $0.end }) else { return nil }
+    /// Events (and surprises) placed within the period they fell in, each a day and a title.
+    static func markers(_ events: [(on: CalendarDate, title: String)], periods: [(start: CalendarDate, end: CalendarDate)]) -> [ClimateCharts.Marker]
+    {
+        events.compactMap { on, title in
+            guard let i = periods.firstIndex(where: { $0.start <= on && on < $0.end }) else { return nil }
             let span = Double(periods[i].end.startOfDay.millis - periods[i].start.startOfDay.millis)
-            let into = Double(event.occurredOn.startOfDay.millis - periods[i].start.startOfDay.millis)
-            return ClimateCharts.Marker(position: Double(i) + into / span, title: "\(event.occurredOn): \(event.title)")
+            let into = Double(on.startOfDay.millis - periods[i].start.startOfDay.millis)
+            return ClimateCharts.Marker(position: Double(i) + into / span, title: "\(on): \(title)")
         }
+    }
+
+    /// The moves partners were not told of in time, placed on the chart on the day they were told.
+    private var surprises: [(on: CalendarDate, title: String)] {
+        policyMoves.filter { $0.notice != .advance }.map { ($0.announcedOn, "Surprise: \($0.title)") }
+    }
+
+    /// No surprises: each policy move between the two, with the notice the other side had.
+    private var surprisesPanel: HTML {
+        guard !policyMoves.isEmpty else { return .empty }
+        let names = [a.id: a.name, b.id: b.name]
+        let rows = policyMoves.map { move -> HTML in
+            """
+            <tr><td data-label="Move"><strong>\(move.title)</strong> <span class="muted">(\(PolicyMoveWords.kind(move.kind)) by \(names[move.organizationId] ?? ""))</span></td>
+            <td data-label="Told">\(Components.date(move.announcedOn))</td><td data-label="Effective">\(Components.date(move.effectiveOn))</td>
+            <td data-label="Notice"><span class="badge \(move.notice == .advance ? "status-completed" : "status-requested")">\(PolicyMoveWords.notice(move))</span></td></tr>
+            """
+        }
+        return """
+            <section class="panel" aria-labelledby="surprises-heading"><h2 id="surprises-heading">No surprises</h2>
+            <p class="hint">Policy moves one of the two made that affected the other. Notice of at least the agreed days counts for the relationship (the notice component); anything less is a surprise and counts against it.</p>
+            <table class="stack"><caption class="visually-hidden">Policy moves between \(a.name) and \(b.name)</caption>
+            <thead><tr><th scope="col">Move</th><th scope="col">Told</th><th scope="col">Effective</th><th scope="col">Notice</th></tr></thead>
+            <tbody>\(rows)</tbody></table></section>
+            """
     }
 
     private var changesPanel: HTML {

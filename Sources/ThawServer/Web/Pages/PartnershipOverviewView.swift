@@ -10,6 +10,7 @@ struct PartnershipOverviewView {
     var consultations: [Consultation]
     var commitments: [Commitment]
     var signals: [Signal]
+    var policyMoves: [PolicyMove]
     var threads: [DiscussionThread]
     var funding: [FundingAlert]
     var events: [OutsideEvent]
@@ -29,7 +30,7 @@ struct PartnershipOverviewView {
         <p class="hint">Formal and informal work between \(me.name) and its partners. Everything here is written to the activity ledger.</p>
         <div class="columns">
         <div>\(committeesHTML)\(consultationsHTML)\(commitmentsHTML)\(threadsHTML)</div>
-        <div>\(fundingHTML)\(signalsHTML)\(rolesHTML)\(eventsHTML)\(partnersHTML)</div>
+        <div>\(fundingHTML)\(signalsHTML)\(policyMovesHTML)\(rolesHTML)\(eventsHTML)\(partnersHTML)</div>
         </div>
         """
     }
@@ -212,6 +213,12 @@ struct PartnershipOverviewView {
                 \(Components.checkboxes("addressedTo", "For which partners", state: s, options: partners.map { ($0.id.raw, $0.name) }, checked: []))
                 """, button: "Record a signal"))
             """)
+    }
+
+    private var policyMovesHTML: HTML {
+        PolicyMovesPanel(
+            me: me, moves: policyMoves, organizations: organizations, state: state("policy"), open: failed?.action == "policy", csrf: csrf
+        ).render()
     }
 
     private var eventsHTML: HTML {
