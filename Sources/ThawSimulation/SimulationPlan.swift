@@ -11,19 +11,57 @@ import ThawCore
 /// informally, answer in time, keep their commitments and take up each
 /// other's feedback; cold pairs do less of all of it.
 public struct SimulationPlan: Codable, Sendable {
+    /// The practices the simulator plays, each driven by its own level (the regime's temperature
+    /// unless a regime plants a different level for it): so a change planted in one practice
+    /// can be told apart from a change in the whole relationship.
+    public enum Practice: String, Codable, Sendable, CaseIterable {
+        /// Who reaches out, and whether the other side replies.
+        case reciprocity
+        /// Whether acknowledgements and answers come in time.
+        case responsiveness
+        /// Whether commitments are kept.
+        case followThrough
+        /// Whether consultation feedback is taken up.
+        case openness
+        /// How much of the contact is informal rather than in the committee.
+        case channelMix
+        /// Whether policy moves are announced with notice.
+        case notice
+        /// How many weeks see any contact.
+        case continuity
+        /// How many people of each side take part.
+        case breadth
+    }
+
     public struct Regime: Codable, Sendable, Equatable {
         /// The week (from the plan's start) the regime begins in.
         public var startWeek: Int
         /// 0 (frozen) … 1 (warm).
         public var temperature: Double
-        public init(startWeek: Int, temperature: Double) { self.startWeek = startWeek; self.temperature = temperature }
+        /// Levels planted for single practices in this regime; the others follow `temperature`.
+        public var practices: [Practice: Double]
+        public init(startWeek: Int, temperature: Double, practices: [Practice: Double] = [:]) {
+            self.startWeek = startWeek; self.temperature = temperature; self.practices = practices
+        }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            startWeek = try c.decode(Int.self, forKey: .startWeek)
+            temperature = try c.decode(Double.self, forKey: .temperature)
+            practices = try c.decodeIfPresent([Practice: Double].self, forKey: .practices) ?? [:]
+        }
     }
     public struct Pair: Codable, Sendable {
         public var organizations: [ID<Organization>]
         public var regimes: [Regime]
         public init(organizations: [ID<Organization>], regimes: [Regime]) { self.organizations = organizations; self.regimes = regimes }
 
-        public func temperature(week: Int) -> Double { regimes.last { $0.startWeek <= week }?.temperature ?? regimes[0].temperature }
+        public func regime(week: Int) -> Regime { regimes.last { $0.startWeek <= week } ?? regimes[0] }
+        public func temperature(week: Int) -> Double { regime(week: week).temperature }
+        /// The level of one practice in week `week`.
+        public func level(_ practice: Practice, week: Int) -> Double {
+            let regime = regime(week: week)
+            return regime.practices[practice] ?? regime.temperature
+        }
         /// The weeks at which the temperature changes: the planted freezes and thaws.
         public var changeWeeks: [Int] { regimes.dropFirst().map(\.startWeek) }
     }
@@ -35,9 +73,18 @@ public struct SimulationPlan: Codable, Sendable {
     /// The standard deviation of week-to-week noise around the planted temperature.
     public var noise: Double
     public var pairs: [Pair]
+    /// Every this many weeks each pair runs a pulse-survey round, and everyone of both sides rates the
+    /// other from the pair's hidden temperature plus `surveyNoise` (no rounds when nil).
+    public var surveyEveryWeeks: Int?
+    /// The standard deviation of a respondent's own noise around the hidden temperature (default 0.15).
+    public var surveyNoise: Double?
 
-    public init(seed: UInt64, start: CalendarDate, weeks: Int, noise: Double, pairs: [Pair]) {
+    public init(
+        seed: UInt64, start: CalendarDate, weeks: Int, noise: Double, pairs: [Pair], surveyEveryWeeks: Int? = nil,
+        surveyNoise: Double? = nil
+    ) {
         self.seed = seed; self.start = start; self.weeks = weeks; self.noise = noise; self.pairs = pairs
+        self.surveyEveryWeeks = surveyEveryWeeks; self.surveyNoise = surveyNoise
     }
 
     /// Warm and cold levels the random plans alternate between.

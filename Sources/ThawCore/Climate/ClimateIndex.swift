@@ -80,6 +80,12 @@ public struct ClimateWeights: Codable, Sendable, Equatable {
         "reciprocity", "responsiveness", "followThrough", "openness", "channelMix", "notice", "continuity", "breadth", "survey"
     ]
     public static let equal = ClimateWeights(weights: Dictionary(uniqueKeysWithValues: names.map { ($0, 1.0) }))
+    /// The weights used unless someone chooses others: equal. In the simulator (docs/climate-validity.md)
+    /// each component answers to its own practice; breadth and channel mix also move with how much
+    /// contact each side makes, but counting them half did not bring the index closer to the pulse
+    /// survey (r = 0.66 either way), and in the simulated freeze the cooling-list test plays it kept
+    /// the alert from firing.
+    public static let defaults = equal
 
     /// The largest weight one component may have: enough to make any component dominate,
     /// small enough that a weighted sum stays a finite number.
@@ -87,9 +93,9 @@ public struct ClimateWeights: Codable, Sendable, Equatable {
 
     public init(weights: [String: Double]) { self.weights = weights }
 
-    /// Parses `reciprocity:2,openness:1,...` (unnamed components weigh nothing); nil gives equal weights.
+    /// Parses `reciprocity:2,openness:1,...` (unnamed components weigh nothing); nil gives the defaults.
     public static func parse(_ raw: String?) throws -> ClimateWeights {
-        guard let raw else { return .equal }
+        guard let raw else { return .defaults }
         var weights: [String: Double] = [:]
         for part in raw.split(separator: ",") {
             let pieces = part.split(separator: ":")

@@ -30,7 +30,7 @@ extension ScopedStore {
     /// aggregates; for people of either organisation and the network's partnership leads.
     public func pairClimate(
         _ a: ID<Organization>, _ b: ID<Organization>, period: ClimatePeriod, from: CalendarDate, to: CalendarDate,
-        weights: ClimateWeights = .equal
+        weights: ClimateWeights = .defaults
     ) async throws -> [PeriodClimate] {
         guard a != b else { throw ThawError.invalid("organizationId", "distinct", "a pair is two different organisations") }
         // People of either organisation, and the network's partnership leads and administrators (who see every tie on the map).

@@ -35,7 +35,7 @@ extension ScopedStore {
     /// counted as zero), each segment labelled and set beside the events near its start.
     public func pairClimateHistory(
         _ a: ID<Organization>, _ b: ID<Organization>, period: ClimatePeriod, from: CalendarDate, to: CalendarDate,
-        weights: ClimateWeights = .equal, penalty: Double? = nil, minSize: Int = 2
+        weights: ClimateWeights = .defaults, penalty: Double? = nil, minSize: Int = 2
     ) async throws -> PairClimateHistory {
         if let penalty, !(penalty > 0 && penalty <= PairClimateHistory.largestPenalty) {
             throw ThawError.invalid("penalty", "range", "the penalty must be a number above 0 and at most \(Int(PairClimateHistory.largestPenalty))")
@@ -100,7 +100,7 @@ extension ScopedStore {
 
     /// Partnerships cooling now, over the last two years of whole months (or a year of weeks),
     /// the steepest fall first; for partnership leads and administrators.
-    public func coolingPartnerships(period: ClimatePeriod = .month, weights: ClimateWeights = .equal) async throws -> [CoolingPartnership] {
+    public func coolingPartnerships(period: ClimatePeriod = .month, weights: ClimateWeights = .defaults) async throws -> [CoolingPartnership] {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "reading the network's climate")
         try weights.validate()
         // Whole periods only, up to the one under way (which would look like a collapse on its second day).

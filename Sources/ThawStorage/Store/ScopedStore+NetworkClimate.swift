@@ -18,7 +18,7 @@ extension ScopedStore {
     /// `betweenness: false` skips the one costly measure (the dashboard does not show it).
     public func networkClimate(
         period: ClimatePeriod, from: CalendarDate, to: CalendarDate,
-        weights: ClimateWeights = .equal, betweenness: Bool = true
+        weights: ClimateWeights = .defaults, betweenness: Bool = true
     ) async throws -> [NetworkPeriod] {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "reading the network's climate")
         guard from < to else { throw ThawError.invalid("to", "after-from", "the end of the range must come after its start") }
@@ -75,7 +75,7 @@ public struct NetworkTie: Codable, Sendable {
 extension ScopedStore {
     /// Every pair with contact in one period, with the same index the pair page shows; for
     /// partnership leads and administrators.
-    public func networkTies(period: ClimatePeriod, containing day: CalendarDate, weights: ClimateWeights = .equal) async throws -> [NetworkTie] {
+    public func networkTies(period: ClimatePeriod, containing day: CalendarDate, weights: ClimateWeights = .defaults) async throws -> [NetworkTie] {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "reading the network's climate")
         try weights.validate()
         let start = Self.periodStart(day, period), end = Self.periodEnd(Self.periodStart(day, period), period)
