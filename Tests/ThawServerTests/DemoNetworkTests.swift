@@ -35,17 +35,61 @@ import ThawTestSupport
             func count(_ sql: String) async throws -> Int {
                 try await db.database.read { c in try await c.query(sql, []) }.first!.int("n")
             }
-            // The scripted story (the simulator's day-to-day contact uses texts of its own).
-            let scripted = "what <> 'Share the updated contact list'"
-            let story = "consultation_id IN (SELECT id FROM consultations WHERE title <> 'Draft referral pathway')"
-            #expect(try await count("SELECT COUNT(*) AS n FROM commitments WHERE status = 'missed' AND \(scripted)") == 2)
-            #expect(try await count("SELECT COUNT(*) AS n FROM commitments WHERE status = 'kept' AND \(scripted)") == 3)
-            #expect(try await count("SELECT COUNT(*) AS n FROM committee_members WHERE left_at IS NOT NULL") == 1)
-            // The unanswered one:
-            #expect(try await count("SELECT COUNT(*) AS n FROM consultations WHERE status = 'open' AND title <> 'Draft referral pathway'") == 1)
-            #expect(try await count("SELECT COUNT(*) AS n FROM feedback_items WHERE response IS NULL AND \(story)") == 2)
-            // The simulated contact behind the climate: thousands of entries, and the health authority and Northgate cooling now.
-            #expect(try await count("SELECT COUNT(*) AS n FROM activity WHERE kind IN ('thread.message', 'signal.sent', 'commitment.made')") > 2000)
+            let store = ThawStore(database: db.database, clock: ManualClock(end))
+            func lead(_ email: String) async throws -> ScopedStore {
+                let user = try #require(try await store.user(email: email))
+                let org = try await store.organization(user.organizationId)
+                return store.scoped(to: Actor(userId: user.id, organizationId: org.id, sector: org.sector, roles: user.roles))
+            }
+            let ministry = try await lead("lead@ministry.demo"), association = try await lead("lead@association.demo")
+
+            // The story's practices are on the record: the surprise, the walk-out, the summer's missed promises,
+            // the deputy's position as a signal taken as meant, the resurrected committee, the plan brought back.
+            let moves = try await association.policyMoves()
+            #expect(moves.contains { $0.title == "Return to normal: mass testing suspended" && $0.notice == .after })
+            #expect(moves.contains { $0.title == "Primary care in the province's endemic plan" && $0.notice == .advance })
+            #expect(try await count("SELECT COUNT(*) AS n FROM activity WHERE kind = 'committee.walked-out'") == 1)
+            #expect(try await count("SELECT COUNT(*) AS n FROM commitments WHERE status = 'missed' AND due_on < '2021-11-01'") >= 4)
+            #expect(
+                try await count("SELECT COUNT(*) AS n FROM commitments WHERE status = 'kept' AND due_on > '2021-11-01' AND due_on < '2023-01-01'")
+                    >= 20)
+            #expect(try await count("SELECT COUNT(*) AS n FROM signal_addressees WHERE acknowledged_at IS NOT NULL") >= 5)
+            #expect(
+                try await count(
+                    "SELECT COUNT(*) AS n FROM decisions WHERE motion LIKE 'Distribute vaccines through primary care%' AND status = 'passed'") == 1)
+            #expect(
+                try await count(
+                    "SELECT COUNT(*) AS n FROM decisions WHERE motion LIKE 'Distribute vaccines through primary care%' AND status = 'failed'") == 1)
+            // No consultation is left open past its deadline, and every feedback item has its answer.
+            #expect(
+                try await count(
+                    "SELECT COUNT(*) AS n FROM consultations WHERE status = 'open' AND deadline < '\(CalendarDate(end.adding(days: -40)))'") == 0)
+            #expect(
+                try await count("SELECT COUNT(*) AS n FROM feedback_items WHERE response IS NULL AND created_at < \(end.adding(days: -60).millis)")
+                    == 0)
+            // No line of the demo's partnership record is repeated more than a handful of times.
+            let repeated = try await count(
+                "SELECT COALESCE(MAX(n), 0) AS n FROM (SELECT COUNT(*) AS n FROM consultations GROUP BY title, created_at / 86400000 / 365) t")
+            #expect(repeated <= 3)
+
+            // The freeze and the thaw come out of that record: the ministry and the association, month by month.
+            let periods = try await ministry.pairClimate(
+                ministry.actor.organizationId, association.actor.organizationId, period: .month, from: CalendarDate("2021-03-01")!,
+                to: CalendarDate("2023-01-01")!)
+            func mean(_ from: String, _ to: String) -> Double {
+                let values = periods.filter { $0.start >= CalendarDate(from)! && $0.start < CalendarDate(to)! }.compactMap(\.index)
+                return values.reduce(0, +) / Double(max(1, values.count))
+            }
+            let spring = mean("2021-03-01", "2021-06-01"), summer = mean("2021-06-01", "2021-10-01"), thaw = mean("2021-12-01", "2023-01-01")
+            print("Demo climate, ministry and association: spring \(spring), summer \(summer), thaw \(thaw)")
+            #expect(summer < spring - 20 && thaw > summer + 30)
+            let history = try await ministry.pairClimateHistory(
+                ministry.actor.organizationId, association.actor.organizationId, period: .month, from: CalendarDate("2021-03-01")!,
+                to: CalendarDate("2023-01-01")!)
+            #expect(history.segments.compactMap(\.direction) == [.freeze, .thaw])
+
+            // The simulated contact of recent years: thousands of entries, and the health authority and Northgate cooling now.
+            #expect(try await count("SELECT COUNT(*) AS n FROM activity WHERE kind IN ('thread.message', 'meeting.held', 'commitment.made')") > 1500)
             let authorityLead = try await ThawStore(database: db.database, clock: ManualClock(end)).user(email: "lead@authority.demo")!
             let cooling = try await ThawStore(database: db.database, clock: ManualClock(end))
                 .scoped(
@@ -62,7 +106,6 @@ import ThawTestSupport
             // The joint funding agreement is within its 90-day alert.
             let fhtLead = demo.signIns.first { $0.email == "lead@riverside-fht.demo" }
             #expect(fhtLead != nil)
-            let store = ThawStore(database: db.database, clock: ManualClock(end))
             let user = try await store.user(email: "lead@riverside-fht.demo")!
             let org = try await store.organization(user.organizationId)
             let funding = try await store.scoped(to: Actor(userId: user.id, organizationId: org.id, sector: org.sector, roles: user.roles)).funding()
