@@ -15,7 +15,9 @@ import ThawStorage
 /// replies; channel mix whether contact is informal (0.1 + 0.4·level) or in their
 /// working group; breadth how many of each side's people take part; responsiveness
 /// whether signals and feedback are answered in time; follow-through whether a
-/// commitment (made with chance 0.1 + 0.2·temperature) is kept (0.15 + 0.8·level);
+/// commitment (made with chance 0.1 + 0.2·temperature) is kept (0.15 + 0.8·level;
+/// the organisation promised confirms most keeps within days, and silence
+/// confirms the rest after two weeks);
 /// openness whether feedback is taken up; notice whether a policy move (chance
 /// 0.04) is announced at least two weeks ahead.
 public struct Simulator: Sendable {
@@ -89,7 +91,9 @@ struct Run: Sendable {
         case signal(pair: Int, from: Int)
         case acknowledge(ID<Signal>, by: Actor)
         case commit(pair: Int, from: Int)
-        case keep(ID<Commitment>, by: Actor)
+        case keep(ID<Commitment>, by: Actor, pair: Int, from: Int)
+        /// The organisation promised confirms a keep, or disputes it.
+        case judge(ID<Commitment>, by: Actor, confirm: Bool)
         case consult(pair: Int, from: Int)
         case feedback(ID<Consultation>, by: Actor, proposer: Actor, deadline: CalendarDate, pair: Int)
         case answer(ID<Consultation>, ID<FeedbackItem>, by: Actor, adopt: Bool)
@@ -232,10 +236,20 @@ struct Run: Sendable {
                     toOrganizationId: plan.pairs[pair].organizations[1 - from], what: rng.pick(SimulatedTexts.commitments),
                     context: rng.chance(0.5) ? .meeting : .thread, dueOn: CalendarDate(now.adding(days: dueDays))))
             if rng.chance(0.15 + 0.8 * level(pair, .followThrough)) {
-                schedule(now.adding(days: rng.between(1, dueDays - 1)), .keep(commitment.id, by: promiser))
+                schedule(now.adding(days: rng.between(1, dueDays - 1)), .keep(commitment.id, by: promiser, pair: pair, from: from))
             }
-        case let .keep(id, by):
+        case let .keep(id, by, pair, from):
             _ = try await store.scoped(to: by).changeCommitment(id, .keep(evidence: rng.pick(SimulatedTexts.keptEvidence)), expectedVersion: 1)
+            // The organisation promised often judges within days (confirming, or disputing as the relationship is colder);
+            // otherwise its silence confirms after two weeks.
+            if rng.chance(0.6) {
+                schedule(
+                    now.adding(days: rng.between(1, 6)),
+                    .judge(id, by: person(pair, 1 - from), confirm: rng.chance(0.5 + 0.5 * level(pair, .followThrough))))
+            }
+        case let .judge(id, by, confirm):
+            let change: CommitmentChange = confirm ? .confirm(note: nil) : .dispute(reason: "Not yet: the list we received is last year's.")
+            _ = try await store.scoped(to: by).changeCommitment(id, change, expectedVersion: 2)
         case let .consult(pair, from):
             let proposer = person(pair, from)
             let deadline = CalendarDate(now.adding(days: 14))

@@ -91,12 +91,28 @@ struct PartnershipRulesTests {
         let move = CommitmentChange.renegotiate(newDueOn: CalendarDate("2026-04-01")!, reason: "supplier delay")
         try move.check(c, today: today)
         move.apply(to: &c, at: now)
-        #expect(c.renegotiations == 1 && c.status == .open && c.version == 2)
+        // Only proposed: the original date stands until the organisation promised agrees.
+        #expect(c.renegotiations == 0 && c.dueOn == CalendarDate("2026-03-10")! && c.proposedDueOn == CalendarDate("2026-04-01")! && c.version == 2)
+        #expect(CommitmentChange.agree.byRecipient && !move.byRecipient)
+        try CommitmentChange.agree.check(c, today: today)
+        CommitmentChange.agree.apply(to: &c, at: now)
+        #expect(c.renegotiations == 1 && c.dueOn == CalendarDate("2026-04-01")! && c.proposedDueOn == nil && c.status == .open)
+        #expect(throws: ThawError.conflict(code: "commitment-closed", message: "no new due date has been proposed")) {
+            try CommitmentChange.agree.check(c, today: today)
+        }
+        #expect(throws: ThawError.conflict(code: "commitment-closed", message: "only a commitment marked kept can be confirmed")) {
+            try CommitmentChange.confirm(note: nil).check(c, today: today)
+        }
         let keep = CommitmentChange.keep(evidence: "Delivered 2,000 masks, receipt attached")
         try keep.check(c, today: today)
         keep.apply(to: &c, at: now)
+        #expect(c.status == .awaitingConfirmation && c.keptMarkedAt == now)
+        #expect(throws: ThawError.conflict(code: "commitment-closed", message: "a commitment awaiting confirmation cannot be marked kept")) {
+            try keep.check(c, today: today)
+        }
+        CommitmentChange.confirm(note: "Received").apply(to: &c, at: now)
         #expect(c.status == .kept)
-        #expect(throws: ThawError.conflict(code: "commitment-closed", message: "a kept commitment cannot be withdrawn")) {
+        #expect(throws: ThawError.conflict(code: "commitment-closed", message: "a commitment already kept cannot be withdrawn")) {
             try CommitmentChange.withdraw(reason: "changed our mind").check(c, today: today)
         }
     }

@@ -107,6 +107,22 @@ struct WebPartnershipTests {
                     ]
                 ).status == 303)
             #expect(try await housing.get("/partnership/commitments").contains("Send PPE"))
+            // Marked kept by the clinic, confirmed by housing on its page: kept in housing's judgement.
+            let made = try #require(try await w.store.scoped(to: w.clinicLead).commitments().first { $0.what == "Send PPE" })
+            #expect(
+                try await lead.post(
+                    "/partnership/commitments",
+                    [("action", "keep"), ("commitment", made.id.raw), ("version", "1"), ("evidence", "Boxes delivered")]
+                ).status == 303)
+            let waiting = try await housing.get("/partnership/commitments")
+            #expect(waiting.contains("Marked kept, awaiting confirmation") && waiting.contains("Confirm it was kept") && waiting.contains("Dispute"))
+            let byTheWrongSide = try await lead.post(
+                "/partnership/commitments", [("action", "confirm"), ("commitment", made.id.raw), ("version", "2")])
+            #expect(byTheWrongSide.status == 403)
+            #expect(
+                try await housing.post("/partnership/commitments", [("action", "confirm"), ("commitment", made.id.raw), ("version", "2")]).status
+                    == 303)
+            #expect(try await lead.get("/partnership/commitments").contains(">Kept<"))
             #expect(
                 try await lead.post(
                     "/partnership",

@@ -62,6 +62,7 @@ import ThawTestSupport
                     toOrganizationId: w.housing.id, what: "Schedule", context: .meeting,
                     dueOn: CalendarDate(w.clock.now().adding(days: 1))))
             _ = try await lead.changeCommitment(kept.id, .keep(evidence: "Delivered"), expectedVersion: 1)
+            _ = try await w.store.scoped(to: w.housingStaff).changeCommitment(kept.id, .confirm(note: nil), expectedVersion: 2)
             w.clock.advance(seconds: 3 * 86_400)
             try await w.store.markMissedCommitments()
 

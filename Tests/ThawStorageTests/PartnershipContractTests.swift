@@ -119,18 +119,58 @@ import ThawTestSupport
             #expect(
                 missed.count == 1 && missed[0].timestamp("at") == due.startOfDay.adding(days: 1) && missed[0].optionalString("actor_user_id") == nil)
             await #expect(throws: ThawError.self) { try await l.clinic.changeCommitment(commitment.id, .keep(evidence: "late"), expectedVersion: 1) }
+            // A new date is only proposed until the organisation promised agrees; it is the one to agree.
             commitment = try await l.clinic.changeCommitment(
                 commitment.id,
                 .renegotiate(
                     newDueOn: CalendarDate(w.clock.now().adding(days: 10)),
                     reason: "Supplier delay"), expectedVersion: 2)
-            #expect(commitment.status == .open && commitment.renegotiations == 1)
+            #expect(commitment.status == .missed && commitment.renegotiations == 0 && commitment.proposedDueOn != nil)
+            await #expect(throws: ThawError.self) { try await l.clinic.changeCommitment(commitment.id, .agree, expectedVersion: 3) }
+            commitment = try await l.housing.changeCommitment(commitment.id, .agree, expectedVersion: 3)
+            #expect(commitment.status == .open && commitment.renegotiations == 1 && commitment.dueOn == CalendarDate(w.clock.now().adding(days: 10)))
+            #expect(commitment.proposedDueOn == nil)
+
+            // Marked kept by the promiser, it waits for the organisation promised, which disputes it: open again.
             commitment = try await l.clinic.changeCommitment(
                 commitment.id, .keep(evidence: "2,000 masks delivered"), expectedVersion: commitment.version)
+            #expect(commitment.status == .awaitingConfirmation)
+            await #expect(throws: ThawError.self) {
+                try await l.clinic.changeCommitment(commitment.id, .confirm(note: nil), expectedVersion: commitment.version)
+            }
+            commitment = try await l.housing.changeCommitment(
+                commitment.id, .dispute(reason: "Only half arrived"), expectedVersion: commitment.version)
+            #expect(commitment.status == .open)
+            // Marked again and confirmed: kept, in the recipient's name.
+            commitment = try await l.clinic.changeCommitment(
+                commitment.id, .keep(evidence: "The other 1,000 delivered"), expectedVersion: commitment.version)
+            commitment = try await l.housing.changeCommitment(commitment.id, .confirm(note: "All here"), expectedVersion: commitment.version)
             #expect(commitment.status == .kept)
-            await #expect(throws: ThawError.conflict(code: "commitment-closed", message: "a kept commitment cannot be withdrawn")) {
+            let kept = try await w.database.read { c in
+                try await c.query("SELECT actor_organization_id, counterpart_organization_id FROM activity WHERE kind = 'commitment.kept'", [])
+            }
+            #expect(kept.count == 1 && kept[0].string("actor_organization_id") == w.housing.id.raw)
+            await #expect(throws: ThawError.conflict(code: "commitment-closed", message: "a commitment already kept cannot be withdrawn")) {
                 try await l.clinic.changeCommitment(commitment.id, .withdraw(reason: "no"), expectedVersion: commitment.version)
             }
+
+            // A promise to two organisations: one commitment each. One confirms; the other's silence confirms after two weeks.
+            let group = try await l.clinic.createCommitments(
+                NewCommitment(
+                    toOrganizationId: w.housing.id, alsoToOrganizationIds: [w.food.id], what: "Share the winter bed counts weekly",
+                    context: .meeting, dueOn: CalendarDate(w.clock.now().adding(days: 7))))
+            #expect(group.count == 2 && group[0].groupId != nil && group[0].groupId == group[1].groupId)
+            let foodSees = try await l.food.commitments().map(\.id)
+            #expect(foodSees.contains(group[1].id) && !foodSees.contains(group[0].id))
+            for commitment in group { _ = try await l.clinic.changeCommitment(commitment.id, .keep(evidence: "Sent Monday"), expectedVersion: 1) }
+            _ = try await l.housing.changeCommitment(group[0].id, .confirm(note: nil), expectedVersion: 2)
+            w.clock.advance(seconds: 13 * 86_400)
+            #expect(try await w.store.confirmUndisputedCommitments() == 0)
+            w.clock.advance(seconds: 2 * 86_400)
+            #expect(try await w.store.sweepDeadlines().confirmedCommitments == 1)
+            #expect(try await l.food.commitments().first { $0.id == group[1].id }?.status == .kept)
+            #expect(try await w.store.confirmUndisputedCommitments() == 0)
+            #expect(try await w.store.rebuildFindsClimateUnchanged())
             _ = today
         }
     }

@@ -104,7 +104,9 @@ struct PartnershipRoutes: APIRouteGroup {
         routes.add(
             .init(
                 .post, "commitments/:commitmentId/changes", id: "changeCommitment", tag: "partnership",
-                summary: "Keep (with evidence), renegotiate or withdraw a commitment", body: CommitmentChange.self, answer: .one(Commitment.self),
+                summary:
+                    "The promiser marks a commitment kept (with evidence), proposes a new date or withdraws it; the organisation promised confirms or disputes a keep, and agrees to or declines a new date",
+                body: CommitmentChange.self, answer: .one(Commitment.self),
                 ifMatch: true),
             use: changeCommitment)
         routes.add(

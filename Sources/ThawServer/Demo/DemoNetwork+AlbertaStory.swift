@@ -222,6 +222,7 @@ extension DemoNetwork {
         try await routine.play(until: day("2021-12-20"))
         on("2021-12-20")
         _ = try await authority.changeCommitment(ppe.id, .keep(evidence: "40,000 masks and 8,000 gowns delivered to 62 clinics."), expectedVersion: 1)
+        _ = try await riverside.changeCommitment(ppe.id, .confirm(note: "Every clinic on our list has its share. Thank you."), expectedVersion: 2)
         try await routine.play(until: day("2022-01-10"))
 
         on("2022-01-10")

@@ -89,6 +89,9 @@ struct DemoStoryRoutine {
         let now = clock.now()
         clock.set(now.adding(days: dueInDays - 2))
         _ = try await promiser.changeCommitment(commitment.id, .keep(evidence: line("evidence", DemoStoryLines.evidence)), expectedVersion: 1)
+        // The organisation promised judges it: confirmed the next day.
+        clock.set(now.adding(days: dueInDays - 1))
+        _ = try await lead(to).changeCommitment(commitment.id, .confirm(note: nil), expectedVersion: 2)
         clock.set(now)
     }
 

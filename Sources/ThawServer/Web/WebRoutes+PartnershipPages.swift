@@ -251,11 +251,13 @@ extension WebRoutes {
             }
         ) {
             if action == "create" {
+                let to: ID<Organization> = ID(try required(form["to"], "to", "Choose the organisation the promise was made to"))
+                let also = form.all("alsoTo").map { ID<Organization>($0) }.filter { $0 != to }
                 let input = NewCommitment(
-                    toOrganizationId: ID(try required(form["to"], "to", "Choose the organisation the promise was made to")),
+                    toOrganizationId: to, alsoToOrganizationIds: also.isEmpty ? nil : also,
                     what: form["what"] ?? "", context: try form.choice("context", Commitment.Context.self) ?? .other,
                     dueOn: try required(try form.date("dueOn"), "dueOn", "Give the due date"))
-                _ = try await scoped.createCommitment(input)
+                _ = try await scoped.createCommitments(input)
                 return WebPage.redirect(to: WebPath.commitments, notice: "commitment-recorded")
             }
             let change: CommitmentChange
@@ -264,6 +266,10 @@ extension WebRoutes {
             case "renegotiate":
                 change = .renegotiate(newDueOn: try required(try form.date("dueOn"), "dueOn", "Give the new due date"), reason: form["reason"] ?? "")
             case "withdraw": change = .withdraw(reason: form["reason"] ?? "")
+            case "confirm": change = .confirm(note: form["note"].flatMap { $0.trimmingWhitespace.isEmpty ? nil : $0 })
+            case "dispute": change = .dispute(reason: form["reason"] ?? "")
+            case "agree": change = .agree
+            case "decline": change = .decline(reason: form["reason"] ?? "")
             default: throw ThawError.invalid("action", "enum", "this form's action is not one Thaw knows")
             }
             _ = try await scoped.changeCommitment(ID(form["commitment"] ?? ""), change, expectedVersion: try form.version())

@@ -8,47 +8,71 @@ extension Commitment.Context: SQLBindable {}
 /// passed is marked missed by `markMissedCommitments`, which the server runs on
 /// a schedule and every list runs first, so no one sees a stale "open".
 extension ScopedStore {
+    /// Records a promise; made to several organisations, one commitment to each (the first is returned;
+    /// `createCommitments` returns them all).
     public func createCommitment(_ input: NewCommitment) async throws -> Commitment {
+        guard let first = try await createCommitments(input).first else {
+            throw ThawError.invalid("toOrganizationId", "required", "name the organisation promised")
+        }
+        return first
+    }
+
+    /// Records a promise to each organisation it is made to, sharing a group id when there are several.
+    public func createCommitments(_ input: NewCommitment) async throws -> [Commitment] {
         let actor = self.actor, now = now()
         try input.validate(today: CalendarDate(now))
-        guard input.toOrganizationId != actor.organizationId else {
+        guard !input.recipients.contains(actor.organizationId) else {
             throw ThawError.unprocessable("toOrganizationId", "other-organization", "a commitment is made to another organisation")
         }
-        let commitment = Commitment(
-            id: IDGenerator.make("cmt"), organizationId: actor.organizationId, personId: input.personId ?? actor.userId,
-            toOrganizationId: input.toOrganizationId, what: input.what.trimmingWhitespace, context: input.context,
-            contextId: input.contextId, dueOn: input.dueOn, createdAt: now, updatedAt: now)
+        let group: String? = input.recipients.count > 1 ? (IDGenerator.make("cmg") as ID<Commitment>).raw : nil
+        let commitments = input.recipients.map { recipient in
+            Commitment(
+                id: IDGenerator.make("cmt"), organizationId: actor.organizationId, personId: input.personId ?? actor.userId,
+                toOrganizationId: recipient, what: input.what.trimmingWhitespace, context: input.context,
+                contextId: input.contextId, dueOn: input.dueOn, groupId: group, createdAt: now, updatedAt: now)
+        }
         return try await database.write { db in
-            try await db.requireOrganization(input.toOrganizationId, field: "toOrganizationId")
+            for (index, recipient) in input.recipients.enumerated() {
+                try await db.requireOrganization(recipient, field: index == 0 ? "toOrganizationId" : "alsoToOrganizationIds")
+            }
             if let person = input.personId,
                 try await db.first("SELECT id FROM users WHERE id = ? AND organization_id = ?", person, actor.organizationId) == nil
             {
                 throw ThawError.unprocessable("personId", "same-organization", "the person who promises belongs to the promising organisation")
             }
-            try await db.execute(
-                """
-                INSERT INTO commitments (id, organization_id, person_id, to_organization_id, what, context, context_id, due_on, status,
-                                         renegotiations, created_by, created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?, ?, 1)
-                """, commitment.id, actor.organizationId, commitment.personId, commitment.toOrganizationId, commitment.what,
-                commitment.context, commitment.contextId, commitment.dueOn, actor.userId, now, now)
-            try await db.append(
-                LedgerRecord(
-                    kind: "commitment.made", subjectType: "commitment", subjectId: commitment.id.raw,
-                    counterpart: commitment.toOrganizationId, channel: input.channel,
-                    detail: ["dueOn": commitment.dueOn.description, "context": commitment.context.rawValue]),
-                by: actor, at: now)
-            return commitment
+            for commitment in commitments {
+                try await db.execute(
+                    """
+                    INSERT INTO commitments (id, organization_id, person_id, to_organization_id, what, context, context_id, due_on, status,
+                                             renegotiations, group_id, created_by, created_at, updated_at, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', 0, ?, ?, ?, ?, 1)
+                    """, commitment.id, actor.organizationId, commitment.personId, commitment.toOrganizationId, commitment.what,
+                    commitment.context, commitment.contextId, commitment.dueOn, group, actor.userId, now, now)
+                try await db.append(
+                    LedgerRecord(
+                        kind: "commitment.made", subjectType: "commitment", subjectId: commitment.id.raw,
+                        counterpart: commitment.toOrganizationId, channel: input.channel,
+                        detail: ["dueOn": commitment.dueOn.description, "context": commitment.context.rawValue]),
+                    by: actor, at: now)
+            }
+            return commitments
         }
     }
 
-    /// Keep (with evidence), renegotiate (new date) or withdraw; by the promising organisation, with the version it read.
+    /// A change by the promising organisation (keep, renegotiate, withdraw) or by the organisation promised
+    /// (confirm or dispute a keep, agree to or decline a new date), with the version it read.
     public func changeCommitment(_ id: ID<Commitment>, _ change: CommitmentChange, expectedVersion: Int) async throws -> Commitment {
         let actor = self.actor, now = now()
         return try await database.write { db in
             var commitment = try await Self.visibleCommitment(db, id, actor: actor)
-            guard commitment.organizationId == actor.organizationId else {
-                throw ThawError.forbidden("only the organisation that made a commitment updates it")
+            if change.byRecipient {
+                guard commitment.toOrganizationId == actor.organizationId else {
+                    throw ThawError.forbidden("only the organisation a commitment was made to judges whether it was kept")
+                }
+            } else {
+                guard commitment.organizationId == actor.organizationId else {
+                    throw ThawError.forbidden("only the organisation that made a commitment updates it")
+                }
             }
             guard commitment.version == expectedVersion else {
                 throw ThawError.preconditionFailed("the commitment changed since you read it (now version \(commitment.version))")
@@ -57,17 +81,24 @@ extension ScopedStore {
             change.apply(to: &commitment, at: now)
             let rows = try await db.execute(
                 """
-                UPDATE commitments SET status = ?, due_on = ?, evidence = ?, reason = ?, renegotiations = ?, updated_at = ?, version = ?
+                UPDATE commitments SET status = ?, due_on = ?, evidence = ?, reason = ?, renegotiations = ?, kept_marked_at = ?,
+                                       proposed_due_on = ?, proposed_reason = ?, updated_at = ?, version = ?
                 WHERE id = ? AND version = ?
-                """, commitment.status, commitment.dueOn, commitment.evidence, commitment.reason, commitment.renegotiations, now,
-                commitment.version, id, expectedVersion)
+                """, commitment.status, commitment.dueOn, commitment.evidence, commitment.reason, commitment.renegotiations,
+                commitment.keptMarkedAt, commitment.proposedDueOn, commitment.proposedReason, now, commitment.version, id, expectedVersion)
             guard rows == 1 else { throw ThawError.preconditionFailed("the commitment changed since you read it") }
             var detail = ["status": commitment.status.rawValue]
-            if case .renegotiate(let due, _) = change { detail["dueOn"] = due.description }
+            switch change {
+            case .renegotiate(let due, _): detail["proposedDueOn"] = due.description
+            case .agree: detail["dueOn"] = commitment.dueOn.description
+            case .confirm: detail["confirmedBy"] = "recipient"
+            default: break
+            }
+            let other = change.byRecipient ? commitment.organizationId : commitment.toOrganizationId
             try await db.append(
                 LedgerRecord(
-                    kind: change.kind, subjectType: "commitment", subjectId: id.raw,
-                    counterpart: commitment.toOrganizationId, channel: .formal, detail: detail), by: actor, at: now)
+                    kind: change.kind, subjectType: "commitment", subjectId: id.raw, counterpart: other, channel: .formal, detail: detail),
+                by: actor, at: now)
             return commitment
         }
     }
@@ -111,9 +142,39 @@ extension ScopedStore {
 }
 
 extension ThawStore {
+    /// Commitments marked kept that the organisation promised has neither confirmed nor disputed
+    /// within `Commitment.confirmationDays`: kept, each with a `commitment.kept` entry in the
+    /// recipient's name dated when its time to dispute ran out. Safe to run often and from several processes.
+    @discardableResult
+    public func confirmUndisputedCommitments() async throws -> Int {
+        let now = clock.now()
+        let cutoff = now.adding(days: -Commitment.confirmationDays)
+        return try await database.write { db in
+            let waiting = try await db.query(
+                "SELECT \(Commitment.columns) FROM commitments WHERE status = 'awaiting-confirmation' AND kept_marked_at <= ?", cutoff
+            ).map(Commitment.init(row:))
+            var confirmed = 0
+            for commitment in waiting {
+                let rows = try await db.execute(
+                    """
+                    UPDATE commitments SET status = 'kept', updated_at = ?, version = version + 1 WHERE id = ? AND status = 'awaiting-confirmation'
+                    """, now, commitment.id)
+                guard rows == 1, let marked = commitment.keptMarkedAt else { continue }
+                confirmed += 1
+                try await db.append(
+                    LedgerRecord(
+                        kind: "commitment.kept", subjectType: "commitment", subjectId: commitment.id.raw, counterpart: commitment.organizationId,
+                        channel: .formal, detail: ["status": "kept", "confirmedBy": "no-dispute"]),
+                    actorUser: nil, actorOrganization: commitment.toOrganizationId, at: marked.adding(days: Commitment.confirmationDays))
+            }
+            return confirmed
+        }
+    }
+
     /// Marks every open commitment whose due date has passed as missed, each
-    /// with a ledger entry dated the day after it fell due. Safe to run often
-    /// and from several processes: a row is marked once.
+    /// with a ledger entry dated the day after it fell due (a new date only
+    /// proposed does not count). Safe to run often and from several processes:
+    /// a row is marked once.
     @discardableResult
     public func markMissedCommitments() async throws -> Int {
         let now = clock.now(), today = CalendarDate(now)
@@ -143,7 +204,7 @@ extension ThawStore {
 extension Commitment {
     static let columns = """
         id, organization_id, person_id, to_organization_id, what, context, context_id, due_on, status, evidence, reason,
-        renegotiations, created_at, updated_at, version
+        renegotiations, kept_marked_at, proposed_due_on, proposed_reason, group_id, created_at, updated_at, version
         """
     init(row: SQLRow) throws {
         self.init(
@@ -151,6 +212,8 @@ extension Commitment {
             toOrganizationId: row.id("to_organization_id"), what: row.string("what"), context: row.enumValue("context"),
             contextId: row.optionalString("context_id"), dueOn: try row.calendarDate("due_on"), status: row.enumValue("status"),
             evidence: row.optionalString("evidence"), reason: row.optionalString("reason"), renegotiations: row.int("renegotiations"),
-            createdAt: row.timestamp("created_at"), updatedAt: row.timestamp("updated_at"), version: row.int("version"))
+            keptMarkedAt: row.optionalTimestamp("kept_marked_at"), proposedDueOn: row.date("proposed_due_on"),
+            proposedReason: row.optionalString("proposed_reason"), groupId: row.optionalString("group_id"), createdAt: row.timestamp("created_at"),
+            updatedAt: row.timestamp("updated_at"), version: row.int("version"))
     }
 }

@@ -66,9 +66,13 @@ extension ThawStore {
         }
     }
 
-    /// Everything the deadline sweep records: missed commitments, overdue first responses and lapsed referral loops.
+    /// Everything the deadline sweep records: missed commitments, commitments kept by the silence of the
+    /// organisation promised, overdue first responses and lapsed referral loops.
     @discardableResult
-    public func sweepDeadlines() async throws -> (missedCommitments: Int, overdueResponses: Int, lapsedLoops: Int) {
-        (try await markMissedCommitments(), try await recordOverdueResponses(), try await recordLapsedLoops())
+    public func sweepDeadlines() async throws -> (missedCommitments: Int, confirmedCommitments: Int, overdueResponses: Int, lapsedLoops: Int) {
+        (
+            try await markMissedCommitments(), try await confirmUndisputedCommitments(), try await recordOverdueResponses(),
+            try await recordLapsedLoops()
+        )
     }
 }

@@ -140,6 +140,7 @@ struct CommitmentsView {
             \(Components.errorSummary(s))
             <form method="post" action="\(WebPath.commitments)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "create"))
             \(Components.select("to", "Made to", state: s, options: [("", "Choose…")] + organizations.filter { $0.id != me.id }.map { ($0.id.raw, $0.name) }, required: true))
+            \(Components.checkboxes("alsoTo", "Also made to (each judges it for itself)", state: s, options: organizations.filter { $0.id != me.id }.map { ($0.id.raw, $0.name) }, checked: []))
             \(Components.textArea("what", "What was promised", state: s, required: true))
             \(Components.select("context", "Where it was promised", state: s, options: Components.options(Commitment.Context.self) { $0.rawValue.capitalizedFirst }))
             \(Components.textField("dueOn", "Due by", state: s, type: "date", required: true))
@@ -155,15 +156,32 @@ struct CommitmentsView {
             var forms: [HTML] = []
             if ours && (c.status == .open || c.status == .missed) {
                 forms.append(change(c, "keep", "Mark kept", [("evidence", "Evidence it was kept")]))
-                forms.append(change(c, "renegotiate", "Renegotiate", [("reason", "Why the date moves")], date: true))
-                if c.status == .open { forms.append(change(c, "withdraw", "Withdraw", [("reason", "Why it is withdrawn")])) }
+                forms.append(change(c, "renegotiate", "Propose a new date", [("reason", "Why the date should move")], date: true))
             }
+            if ours && !c.status.isFinal { forms.append(change(c, "withdraw", "Withdraw", [("reason", "Why it is withdrawn")])) }
+            if !ours && c.status == .awaitingConfirmation {
+                forms.append(change(c, "confirm", "Confirm it was kept", [("note", "A note (optional)")]))
+                forms.append(change(c, "dispute", "Dispute", [("reason", "What is still missing")]))
+            }
+            if !ours && c.proposedDueOn != nil && !c.status.isFinal {
+                forms.append(change(c, "agree", "Agree to the new date", []))
+                forms.append(change(c, "decline", "Keep the original date", [("reason", "Why the original date stands")]))
+            }
+            let judged: HTML =
+                c.status == .awaitingConfirmation
+                ? c.keptMarkedAt.map {
+                    " <span class=\"muted\">Kept unless \(ours ? other : "you") dispute\(ours ? "s" : "") it by \(Components.date(CalendarDate($0.adding(days: Commitment.confirmationDays))))</span>"
+                } ?? .empty : .empty
+            let proposal: HTML =
+                c.proposedDueOn.map {
+                    "<br><span class=\"muted\">New date proposed: \(Components.date($0)) (\(c.proposedReason ?? "")); the original date stands until \(ours ? other : "you") agree\(ours ? "s" : "").</span>"
+                } ?? .empty
             let detail: HTML =
                 c.evidence.map { "<br><span class=\"muted\">Evidence: \($0)</span>" } ?? c.reason.map { "<br><span class=\"muted\">\($0)</span>" }
                 ?? .empty
             return """
                 <li class="panel"><strong>\(c.what)</strong> — \(ours ? "to" : "from") \(other)<br>
-                <span class="badge">\(PartnershipWords.commitment(c.status))</span> due \(Components.date(c.dueOn))\(c.renegotiations > 0 ? HTML(raw: " · renegotiated \(c.renegotiations)×") : .empty)\(detail)
+                <span class="badge">\(PartnershipWords.commitment(c.status))</span> due \(Components.date(c.dueOn))\(c.renegotiations > 0 ? HTML(raw: " · renegotiated \(c.renegotiations)×") : .empty)\(judged)\(detail)\(proposal)
                 <div class="actions">\(forms)</div></li>
                 """
         }

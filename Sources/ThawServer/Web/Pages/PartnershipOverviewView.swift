@@ -289,6 +289,7 @@ enum PartnershipWords {
     static func commitment(_ status: Commitment.Status) -> String {
         switch status {
         case .open: return "Open"
+        case .awaitingConfirmation: return "Marked kept, awaiting confirmation"
         case .kept: return "Kept"
         case .missed: return "Missed"
         case .withdrawn: return "Withdrawn"
