@@ -60,6 +60,8 @@ import ThawTestSupport
             #expect(
                 try await count(
                     "SELECT COUNT(*) AS n FROM decisions WHERE motion LIKE 'Distribute vaccines through primary care%' AND status = 'failed'") == 1)
+            let persevered = try await association.perseverance(between: ministry.actor.organizationId, association.actor.organizationId)
+            #expect(persevered.map { $0.steps.map(\.outcome) } == [["failed", "passed"]])
             // No consultation is left open past its deadline, and every feedback item has its answer.
             #expect(
                 try await count(

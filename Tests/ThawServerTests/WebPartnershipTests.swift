@@ -235,4 +235,31 @@ struct WebPartnershipTests {
             #expect(try await clinic.get(path + "/timeline").contains("walked out of the committee: “Not consulted”"))
         }
     }
+
+    @Test("a motion that failed, brought back through the committee page, shows on the pair's climate page from first attempt to outcome")
+    func aMotionBroughtBack() async throws {
+        try await withWeb { browsers, w, client in
+            let clinic = browsers["clinicLead"]!, housing = try await housingLead(w, client)
+            let created = try await clinic.post(
+                "/partnership/committees/new",
+                [
+                    ("name", "Advisory committee"), ("purpose", "Advice"), ("decisionRule", "consensus"), ("quorum", "1"),
+                    ("members", w.clinic.id.raw), ("members", w.housing.id.raw)
+                ])
+            let path = try #require(created.location?.components(separatedBy: "?").first)
+            let first = try await w.store.scoped(to: w.clinicLead).proposeDecision(
+                try #require(try await w.store.scoped(to: w.clinicLead).committees().first).id, motion: "Share one intake form")
+            _ = try await w.store.scoped(to: w.clinicLead).vote(first.id, .reject)
+            _ = try await w.store.scoped(to: w.clinicLead).closeDecision(first.id)
+            let page = try await housing.get(path)
+            #expect(page.contains("Brings back a motion that failed") && page.contains("Share one intake form (failed"))
+            #expect(
+                try await housing.post(path, [("action", "motion"), ("motion", "Share one intake form, one page long"), ("revives", first.id.raw)])
+                    .status == 303)
+            #expect(try await clinic.get(path + "/timeline").contains("brought back a motion that failed before"))
+            let pair = try await housing.get("/climate/pairs/\(w.clinic.id.raw)/\(w.housing.id.raw)")
+            #expect(
+                pair.contains("Brought back") && pair.contains("“Share one intake form”") && pair.contains("“Share one intake form, one page long”"))
+        }
+    }
 }

@@ -166,4 +166,78 @@ import ThawTestSupport
             #expect(try await w.store.rebuildFindsClimateUnchanged())
         }
     }
+
+    @Test(arguments: Backend.available)
+    func aMotionOrProposalBroughtBackIsLinkedToItsFirstAttempt(backend: Backend) async throws {
+        try await withDatabase(backend) { db in
+            let w = try await World.make(db.database)
+            let l = try await PartnershipContractTests().leads(w)
+            let members = [w.clinic.id, w.housing.id, w.food.id]
+            let first = try await l.clinic.createCommittee(
+                NewCommittee(name: "Advisory committee", purpose: "Advice", decisionRule: .simpleMajority, quorum: 1, memberOrganizationIds: members))
+            var motion = try await l.housing.proposeDecision(first.id, motion: "Run the intake from the clinic")
+            _ = try await l.clinic.vote(motion.id, .reject)
+            _ = try await l.food.vote(motion.id, .reject)
+            motion = try await l.clinic.closeDecision(motion.id)
+            #expect(motion.status == .failed)
+
+            // Refused: bringing back a motion nobody of the organisation can see, or one that did not fail.
+            let elsewhere = try await l.unrelated.createCommittee(
+                NewCommittee(
+                    name: "Library board", purpose: "Reading programme", decisionRule: .consensus, quorum: 1,
+                    memberOrganizationIds: [w.unrelated.id, w.clinic.id]))
+            var hidden = try await l.unrelated.proposeDecision(elsewhere.id, motion: "Open on Sundays")
+            _ = try await l.unrelated.vote(hidden.id, .reject)
+            hidden = try await l.unrelated.closeDecision(hidden.id)
+            let second = try await l.clinic.createCommittee(
+                NewCommittee(name: "Working group", purpose: "Resurrected", decisionRule: .simpleMajority, quorum: 1, memberOrganizationIds: members))
+            await #expect(throws: ThawError.unprocessable("revivesDecisionId", "exists", "no motion \(hidden.id) your organisation can see")) {
+                try await l.housing.proposeDecision(second.id, motion: "x", revives: hidden.id)
+            }
+            #expect(try await l.housing.failedMotions().map(\.id) == [motion.id])
+
+            // Brought back in the resurrected group, where it passes: linked, and counted as committee work.
+            let before = try await Self.counts(w, w.housing, w.food)
+            let again = try await l.housing.proposeDecision(
+                second.id, motion: "Run the intake from the clinic, with a housing worker", revives: motion.id)
+            #expect(again.revivesDecisionId == motion.id)
+            #expect(Self.change(before, try await Self.counts(w, w.housing, w.food)).formal == 1)
+            for lead in [l.clinic, l.housing, l.food] { _ = try await lead.vote(again.id, .approve) }
+            let passed = try await l.clinic.closeDecision(again.id)
+            await #expect(throws: ThawError.unprocessable("revivesDecisionId", "failed", "only a motion that failed can be brought back")) {
+                try await l.housing.proposeDecision(second.id, motion: "again", revives: passed.id)
+            }
+
+            // A consultation's proposal brought back once the first round closed.
+            let proposal = try await l.clinic.createConsultation(
+                NewConsultation(
+                    title: "Shared intake form", proposal: "One form", invitedOrganizationIds: [w.housing.id],
+                    deadline: CalendarDate(w.clock.now().adding(days: 7))))
+            await #expect(
+                throws: ThawError.unprocessable("revivesConsultationId", "closed", "only a closed consultation's proposal can be brought back")
+            ) {
+                try await l.clinic.createConsultation(
+                    NewConsultation(
+                        title: "Shared intake form, again", proposal: "One form", invitedOrganizationIds: [w.housing.id],
+                        deadline: CalendarDate(w.clock.now().adding(days: 7)), revivesConsultationId: proposal.id))
+            }
+            _ = try await l.clinic.closeConsultation(proposal.id)
+            let revived = try await l.clinic.createConsultation(
+                NewConsultation(
+                    title: "Shared intake form, shorter", proposal: "One page", invitedOrganizationIds: [w.housing.id],
+                    deadline: CalendarDate(w.clock.now().adding(days: 7)), revivesConsultationId: proposal.id))
+            #expect(try await l.housing.consultation(revived.id).0.revivesConsultationId == proposal.id)
+
+            // The pair's thread from the first attempt to the outcome, for people of either organisation only.
+            let threads = try await l.food.perseverance(between: w.housing.id, w.food.id)
+            #expect(threads.map { $0.steps.map(\.outcome) } == [["failed", "passed"]])
+            #expect(threads.first?.steps.map(\.place) == ["Advisory committee", "Working group"])
+            let clinicHousing = try await l.housing.perseverance(between: w.clinic.id, w.housing.id)
+            #expect(clinicHousing.map { $0.steps.map(\.kind) } == [[.motion, .motion], [.consultation, .consultation]])
+            await #expect(throws: ThawError.self) { try await l.unrelated.perseverance(between: w.housing.id, w.food.id) }
+            let timeline = try await l.food.pairTimeline(w.housing.id, w.food.id).compactMap(\.activity?.kind)
+            #expect(timeline.contains(ClimateLedger.revivedKind))
+            #expect(try await w.store.rebuildFindsClimateUnchanged())
+        }
+    }
 }

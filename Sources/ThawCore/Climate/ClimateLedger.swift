@@ -43,7 +43,9 @@ public enum ClimateLedger {
     public static let policyMoveKind = "policy.move"
     /// Committee work: a motion put, a vote cast, a motion decided. Each reaches the committee's other
     /// current members (named in the entry's `with`).
-    public static let committeeKinds: Set<String> = ["decision.proposed", "decision.vote", "decision.passed", "decision.failed"]
+    public static let committeeKinds: Set<String> = ["decision.proposed", "decision.vote", "decision.passed", "decision.failed", revivedKind]
+    /// A motion that failed before, brought back (perseverance): reaches the members like any motion.
+    public static let revivedKind = "decision.revived"
     /// A meeting: the organisations that attended (its `organizations`) met one another.
     public static let meetingKind = "meeting.held"
     /// Answers to consultation feedback that count as open to it.

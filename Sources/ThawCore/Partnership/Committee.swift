@@ -63,6 +63,8 @@ public struct Decision: Codable, Sendable, Equatable {
     public var openedAt: Timestamp
     public var decidedAt: Timestamp?
     public var votes: [CastVote]
+    /// The motion that failed before and that this one brings back (perseverance).
+    public var revivesDecisionId: ID<Decision>?
 
     public struct CastVote: Codable, Sendable, Equatable {
         public var organizationId: ID<Organization>
@@ -76,11 +78,12 @@ public struct Decision: Codable, Sendable, Equatable {
 
     public init(
         id: ID<Decision>, committeeId: ID<Committee>, meetingId: ID<Meeting>?, motion: String, decisionRule: DecisionRule,
-        status: Status, tally: DecisionTally?, openedAt: Timestamp, decidedAt: Timestamp?, votes: [CastVote]
+        status: Status, tally: DecisionTally?, openedAt: Timestamp, decidedAt: Timestamp?, votes: [CastVote],
+        revivesDecisionId: ID<Decision>? = nil
     ) {
         self.id = id; self.committeeId = committeeId; self.meetingId = meetingId; self.motion = motion
         self.decisionRule = decisionRule; self.status = status; self.tally = tally; self.openedAt = openedAt
-        self.decidedAt = decidedAt; self.votes = votes
+        self.decidedAt = decidedAt; self.votes = votes; self.revivesDecisionId = revivesDecisionId
     }
 }
 

@@ -12,15 +12,17 @@ public struct Consultation: Codable, Sendable, Equatable {
     public var status: Status
     public var createdAt: Timestamp
     public var closedAt: Timestamp?
+    /// An earlier consultation, closed, whose proposal this one brings back (perseverance).
+    public var revivesConsultationId: ID<Consultation>?
 
     public init(
         id: ID<Consultation>, organizationId: ID<Organization>, title: String, proposal: String,
         invitedOrganizationIds: [ID<Organization>], deadline: CalendarDate, status: Status = .open,
-        createdAt: Timestamp, closedAt: Timestamp? = nil
+        createdAt: Timestamp, closedAt: Timestamp? = nil, revivesConsultationId: ID<Consultation>? = nil
     ) {
         self.id = id; self.organizationId = organizationId; self.title = title; self.proposal = proposal
         self.invitedOrganizationIds = invitedOrganizationIds; self.deadline = deadline; self.status = status
-        self.createdAt = createdAt; self.closedAt = closedAt
+        self.createdAt = createdAt; self.closedAt = closedAt; self.revivesConsultationId = revivesConsultationId
     }
 }
 
@@ -78,8 +80,14 @@ public struct NewConsultation: Codable, Sendable {
     public var proposal: String
     public var invitedOrganizationIds: [ID<Organization>]
     public var deadline: CalendarDate
-    public init(title: String, proposal: String, invitedOrganizationIds: [ID<Organization>], deadline: CalendarDate) {
+    /// A closed consultation whose proposal this one brings back.
+    public var revivesConsultationId: ID<Consultation>?
+    public init(
+        title: String, proposal: String, invitedOrganizationIds: [ID<Organization>], deadline: CalendarDate,
+        revivesConsultationId: ID<Consultation>? = nil
+    ) {
         self.title = title; self.proposal = proposal; self.invitedOrganizationIds = invitedOrganizationIds; self.deadline = deadline
+        self.revivesConsultationId = revivesConsultationId
     }
     public func validate(today: CalendarDate) throws {
         var v = Validator()

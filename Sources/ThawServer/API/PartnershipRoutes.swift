@@ -4,7 +4,12 @@ import ThawCore
 import ThawStorage
 
 struct NewMeeting: Codable { var heldAt: Timestamp; var agenda: [String]; var minutes: String?; var attendeeIds: [ID<User>] }
-struct NewDecision: Codable { var motion: String; var meetingId: ID<Meeting>? }
+struct NewDecision: Codable {
+    var motion: String
+    var meetingId: ID<Meeting>?
+    /// A motion that failed before, which this one brings back.
+    var revivesDecisionId: ID<Decision>?
+}
 struct VoteRequest: Codable { var choice: VoteChoice }
 struct LeaveRequest: Codable {
     var reason: String
@@ -77,7 +82,8 @@ struct PartnershipRoutes: APIRouteGroup {
             use: pairTimeline)
         routes.add(
             .init(
-                .post, "committees/:committeeId/decisions", id: "proposeDecision", tag: "partnership", summary: "Put a motion to the committee",
+                .post, "committees/:committeeId/decisions", id: "proposeDecision", tag: "partnership",
+                summary: "Put a motion to the committee (or bring back one that failed)",
                 body: NewDecision.self, success: 201, answer: .one(Decision.self)),
             use: proposeDecision)
         routes.add(
@@ -204,7 +210,8 @@ struct PartnershipRoutes: APIRouteGroup {
         let input = try await body(NewDecision.self, request)
         return EditedResponse(
             status: .created,
-            response: try await scoped.proposeDecision(try context.id("committeeId"), motion: input.motion, meeting: input.meetingId))
+            response: try await scoped.proposeDecision(
+                try context.id("committeeId"), motion: input.motion, meeting: input.meetingId, revives: input.revivesDecisionId))
     }
     @Sendable func vote(_ request: Request, context: CallerContext) async throws -> EditedResponse<Decision> {
         let scoped = scoped(context)

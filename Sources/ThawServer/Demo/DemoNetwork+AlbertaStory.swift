@@ -211,7 +211,7 @@ extension DemoNetwork {
                 dueOn: day("2022-01-15")))
         // Persevering: the plan turned down in June, brought back to newly attentive eyes.
         let again = try await riverside.proposeDecision(
-            group.id, motion: "Distribute vaccines through primary care networks as well as authority sites")
+            group.id, motion: "Distribute vaccines through primary care networks as well as authority sites", revives: motion.id)
         for lead in [ministry, authority, phc, riverside, northgate, association] { _ = try await lead.vote(again.id, .approve) }
         _ = try await ministry.closeDecision(again.id)
         _ = try await ministry.recordPolicyMove(

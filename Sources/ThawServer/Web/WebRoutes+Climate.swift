@@ -67,10 +67,12 @@ extension WebRoutes {
         let history = try await scoped.pairClimateHistory(a.id, b.id, period: period, from: from, to: to, weights: weights)
         let mine = scoped.actor.organizationId
         // Policy moves are for the organisations involved: a network lead looking at another pair does not see them.
-        let moves = mine == a.id || mine == b.id ? try await scoped.policyMoves(between: a.id, b.id) : []
+        let party = mine == a.id || mine == b.id
+        let moves = party ? try await scoped.policyMoves(between: a.id, b.id) : []
         let view = PairClimateView(
             a: a, b: b, history: history, period: period, weights: weights,
             events: try await scoped.nearbyEvents(a.id, b.id, from: from, to: to), policyMoves: moves,
+            perseverance: party ? try await scoped.perseverance(between: a.id, b.id) : [],
             otherForViewer: mine == a.id ? b.id : mine == b.id ? a.id : nil, today: CalendarDate(store.clock.now()))
         return WebPage.response(layout("Climate: \(a.name) and \(b.name)", context, section: "climate").render(view.render()))
     }

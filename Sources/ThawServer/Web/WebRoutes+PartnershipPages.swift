@@ -81,7 +81,7 @@ extension WebRoutes {
         for user in try await scoped.committeePeople(id) { people[user.id] = "\(user.displayName) (\(orgNames[user.organizationId] ?? ""))" }
         let view = CommitteeView(
             committee: committee, members: members, meetings: try await scoped.meetings(id), decisions: try await scoped.decisions(id),
-            me: principal.organization, people: people, csrf: context.csrfToken, failed: failed)
+            failedMotions: try await scoped.failedMotions(), me: principal.organization, people: people, csrf: context.csrfToken, failed: failed)
         return WebPage.response(layout(committee.name, context, section: "partnership", notice: notice).render(view.render()), status: status)
     }
     @Sendable func committeeAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
@@ -97,7 +97,8 @@ extension WebRoutes {
         ) {
             switch action {
             case "motion":
-                _ = try await scoped.proposeDecision(id, motion: form["motion"] ?? "")
+                let revives = form["revives"].flatMap { $0.isEmpty ? nil : ID<Decision>($0) }
+                _ = try await scoped.proposeDecision(id, motion: form["motion"] ?? "", revives: revives)
                 return WebPage.redirect(to: WebPath.committee(id), notice: "motion-put")
             case "vote":
                 let choice = try required(try form.choice("choice", VoteChoice.self), "choice", "Choose approve, reject or abstain")

@@ -18,20 +18,31 @@ extension ScopedStore {
         let consultation = Consultation(
             id: IDGenerator.make("cst"), organizationId: actor.organizationId, title: input.title.trimmingWhitespace,
             proposal: input.proposal, invitedOrganizationIds: input.invitedOrganizationIds.sorted(),
-            deadline: input.deadline, createdAt: now)
+            deadline: input.deadline, createdAt: now, revivesConsultationId: input.revivesConsultationId)
         return try await database.write { db in
+            if let revives = input.revivesConsultationId {
+                let earlier: Consultation
+                do { earlier = try await Self.visibleConsultation(db, revives, actor: actor) } catch ThawError.notFound {
+                    throw ThawError.unprocessable("revivesConsultationId", "exists", "no consultation \(revives) your organisation can see")
+                }
+                guard earlier.status == .closed else {
+                    throw ThawError.unprocessable("revivesConsultationId", "closed", "only a closed consultation's proposal can be brought back")
+                }
+            }
             try await db.execute(
                 """
-                INSERT INTO consultations (id, organization_id, title, proposal, deadline, status, created_by, created_at)
-                VALUES (?, ?, ?, ?, ?, 'open', ?, ?)
-                """, consultation.id, actor.organizationId, consultation.title, consultation.proposal, consultation.deadline, actor.userId, now)
+                INSERT INTO consultations (id, organization_id, title, proposal, deadline, status, created_by, created_at, revives_consultation_id)
+                VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?)
+                """, consultation.id, actor.organizationId, consultation.title, consultation.proposal, consultation.deadline, actor.userId, now,
+                input.revivesConsultationId)
             for org in consultation.invitedOrganizationIds {
                 try await db.requireOrganization(org, field: "invitedOrganizationIds")
                 try await db.execute("INSERT INTO consultation_invitations (consultation_id, organization_id) VALUES (?, ?)", consultation.id, org)
                 try await db.append(
                     LedgerRecord(
                         kind: "consultation.invited", subjectType: "consultation", subjectId: consultation.id.raw,
-                        counterpart: org, channel: .formal), by: actor, at: now)
+                        counterpart: org, channel: .formal, detail: input.revivesConsultationId.map { ["revives": $0.raw] } ?? [:]),
+                    by: actor, at: now)
             }
             return consultation
         }
@@ -57,7 +68,7 @@ extension ScopedStore {
                 """
             let rows = try await db.query(
                 """
-                SELECT id, organization_id, title, proposal, deadline, status, created_at, closed_at FROM consultations
+                SELECT id, organization_id, title, proposal, deadline, status, created_at, closed_at, revives_consultation_id FROM consultations
                 WHERE id IN (\(visible)) ORDER BY created_at DESC, id
                 """, organization, organization)
             var invited: [String: [ID<Organization>]] = [:]
@@ -162,7 +173,7 @@ extension ScopedStore {
         guard
             let row = try await db.first(
                 """
-                SELECT id, organization_id, title, proposal, deadline, status, created_at, closed_at FROM consultations WHERE id = ?
+                SELECT id, organization_id, title, proposal, deadline, status, created_at, closed_at, revives_consultation_id FROM consultations WHERE id = ?
                 """, id)
         else { throw ThawError.notFound("consultation \(id)") }
         let invited: [ID<Organization>] = try await db.query(
@@ -177,7 +188,8 @@ extension ScopedStore {
         Consultation(
             id: row.id("id"), organizationId: row.id("organization_id"), title: row.string("title"), proposal: row.string("proposal"),
             invitedOrganizationIds: invited, deadline: try row.calendarDate("deadline"), status: row.enumValue("status"),
-            createdAt: row.timestamp("created_at"), closedAt: row.optionalTimestamp("closed_at"))
+            createdAt: row.timestamp("created_at"), closedAt: row.optionalTimestamp("closed_at"),
+            revivesConsultationId: row.optionalId("revives_consultation_id"))
     }
 
     static func feedback(_ db: any SQLConnection, _ id: ID<Consultation>) async throws -> [FeedbackItem] {

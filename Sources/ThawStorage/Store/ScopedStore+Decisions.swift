@@ -4,7 +4,11 @@ import ThawCore
 /// Decisions of a committee: a motion, one vote per current member
 /// organisation, and a tally under the committee's rule once it is closed.
 extension ScopedStore {
-    public func proposeDecision(_ committee: ID<Committee>, motion: String, meeting: ID<Meeting>? = nil) async throws -> Decision {
+    /// Puts a motion; `revives` links it to a motion that failed before (in this committee or another the
+    /// organisation sat on), which is perseverance: the ledger records it as the motion brought back.
+    public func proposeDecision(
+        _ committee: ID<Committee>, motion: String, meeting: ID<Meeting>? = nil, revives: ID<Decision>? = nil
+    ) async throws -> Decision {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "putting a motion")
         var v = Validator()
         v.requireText(motion, "motion", maxLength: 4000)
@@ -15,18 +19,29 @@ extension ScopedStore {
             if let meeting, try await db.first("SELECT id FROM meetings WHERE id = ? AND committee_id = ?", meeting, committee) == nil {
                 throw ThawError.unprocessable("meetingId", "exists", "no meeting \(meeting) of this committee")
             }
+            if let revives {
+                let earlier: Decision
+                do { earlier = try await Self.visibleDecision(db, revives, actor: actor) } catch ThawError.notFound {
+                    throw ThawError.unprocessable("revivesDecisionId", "exists", "no motion \(revives) your organisation can see")
+                }
+                guard earlier.status == .failed else {
+                    throw ThawError.unprocessable("revivesDecisionId", "failed", "only a motion that failed can be brought back")
+                }
+            }
             let decision = Decision(
                 id: IDGenerator.make("dec"), committeeId: committee, meetingId: meeting, motion: motion.trimmingWhitespace,
-                decisionRule: found.decisionRule, status: .open, tally: nil, openedAt: now, decidedAt: nil, votes: [])
+                decisionRule: found.decisionRule, status: .open, tally: nil, openedAt: now, decidedAt: nil, votes: [], revivesDecisionId: revives)
             try await db.execute(
                 """
-                INSERT INTO decisions (id, committee_id, meeting_id, motion, decision_rule, status, proposed_by, opened_at)
-                VALUES (?, ?, ?, ?, ?, 'open', ?, ?)
-                """, decision.id, committee, meeting, decision.motion, found.decisionRule, actor.userId, now)
+                INSERT INTO decisions (id, committee_id, meeting_id, motion, decision_rule, status, proposed_by, opened_at, revives_decision_id)
+                VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?)
+                """, decision.id, committee, meeting, decision.motion, found.decisionRule, actor.userId, now, revives)
+            var detail = ["decision": decision.id.raw, "with": try await Self.otherMembers(db, committee, actor: actor)]
+            if let revives { detail["revives"] = revives.raw }
             try await db.append(
                 LedgerRecord(
-                    kind: "decision.proposed", subjectType: "committee", subjectId: committee.raw, counterpart: nil,
-                    channel: .formal, detail: ["decision": decision.id.raw, "with": try await Self.otherMembers(db, committee, actor: actor)]),
+                    kind: revives == nil ? "decision.proposed" : ClimateLedger.revivedKind, subjectType: "committee", subjectId: committee.raw,
+                    counterpart: nil, channel: .formal, detail: detail),
                 by: actor, at: now)
             return decision
         }
@@ -102,6 +117,24 @@ extension ScopedStore {
         }
     }
 
+    /// Motions that failed in the committees my organisation sits (or sat) on, newest first: what may be brought back.
+    public func failedMotions() async throws -> [Decision] {
+        let actor = self.actor
+        return try await database.read { db in
+            var decisions: [Decision] = []
+            for row in try await db.query(
+                """
+                SELECT id FROM decisions WHERE status = 'failed'
+                  AND committee_id IN (SELECT committee_id FROM committee_members WHERE organization_id = ?)
+                ORDER BY decided_at DESC, id \(SQLText.limit)
+                """, actor.organizationId, 100)
+            {
+                decisions.append(try await Self.loadDecision(db, row.id("id")))
+            }
+            return decisions
+        }
+    }
+
     /// The decision log of a committee, newest first.
     public func decisions(_ committee: ID<Committee>) async throws -> [Decision] {
         let actor = self.actor
@@ -132,7 +165,8 @@ extension ScopedStore {
         guard
             let row = try await db.first(
                 """
-                SELECT id, committee_id, meeting_id, motion, decision_rule, status, tally, opened_at, decided_at FROM decisions WHERE id = ?
+                SELECT id, committee_id, meeting_id, motion, decision_rule, status, tally, opened_at, decided_at, revives_decision_id
+                FROM decisions WHERE id = ?
                 """, id)
         else { throw ThawError.notFound("decision \(id)") }
         let votes = try await db.query(
@@ -147,6 +181,7 @@ extension ScopedStore {
         return Decision(
             id: row.id("id"), committeeId: row.id("committee_id"), meetingId: row.optionalId("meeting_id"),
             motion: row.string("motion"), decisionRule: row.enumValue("decision_rule"), status: row.enumValue("status"),
-            tally: tally, openedAt: row.timestamp("opened_at"), decidedAt: row.optionalTimestamp("decided_at"), votes: votes)
+            tally: tally, openedAt: row.timestamp("opened_at"), decidedAt: row.optionalTimestamp("decided_at"), votes: votes,
+            revivesDecisionId: row.optionalId("revives_decision_id"))
     }
 }

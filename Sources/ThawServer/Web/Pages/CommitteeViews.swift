@@ -37,6 +37,8 @@ struct CommitteeView {
     var members: [CommitteeMember]
     var meetings: [Meeting]
     var decisions: [Decision]
+    /// Motions that failed in my organisation's committees, which a new motion may bring back.
+    var failedMotions: [Decision] = []
     var me: Organization
     var people: [ID<User>: String]
     var csrf: String?
@@ -117,7 +119,9 @@ struct CommitteeView {
             <details\(HTML.attribute("open", if: failed?.action == "motion"))><summary>Put a motion</summary>
             \(Components.errorSummary(state("motion")))
             <form method="post" action="\(path)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "motion"))
-            \(Components.textArea("motion", "Motion", state: state("motion"), required: true))<button type="submit">Put the motion</button></form></details>
+            \(Components.textArea("motion", "Motion", state: state("motion"), required: true))
+            \(failedMotions.isEmpty ? HTML.empty : Components.select("revives", "Brings back a motion that failed", state: state("motion"), options: [("", "No, a new motion")] + failedMotions.map { ($0.id.raw, "\($0.motion) (failed \(CalendarDate($0.decidedAt ?? $0.openedAt)))") }))
+            <button type="submit">Put the motion</button></form></details>
             """ : .empty
         let error: HTML = ["vote", "close"].contains(failed?.action ?? "") ? Components.errorSummary(failed!.state) : .empty
         return """
@@ -209,6 +213,7 @@ extension PartnershipWords {
         case ClimateLedger.walkOutKind: return "walked out of the committee" + (entry.detail["reason"].map { ": “\($0)”" } ?? "")
         case "meeting.held": return "held a meeting"
         case "decision.proposed": return "put a motion"
+        case ClimateLedger.revivedKind: return "brought back a motion that failed before"
         case "decision.vote": return "voted " + (entry.detail["choice"] ?? "")
         case "decision.passed": return "motion passed — " + (entry.detail["explanation"] ?? "")
         case "decision.failed": return "motion did not pass — " + (entry.detail["explanation"] ?? "")

@@ -13,6 +13,8 @@ struct PairClimateView {
     var events: [OutsideEvent]
     /// Policy moves one of the two made that affected the other (only for people of either).
     var policyMoves: [PolicyMove] = []
+    /// Motions and proposals the two took part in that were brought back after failing (only for people of either).
+    var perseverance: [PerseveranceThread] = []
     /// The organisation on the other side when the viewer belongs to the pair (its ledger entries can be opened).
     var otherForViewer: ID<Organization>?
     var today: CalendarDate
@@ -37,6 +39,7 @@ struct PairClimateView {
             </div>
             <section aria-labelledby="moved-heading"><h2 id="moved-heading">What moved it</h2>\(movedPanel)</section>
             \(surprisesPanel)
+            \(perseverancePanel)
             \(periodsTable)
             """
     }
@@ -78,6 +81,26 @@ struct PairClimateView {
     /// The moves partners were not told of in time, placed on the chart on the day they were told.
     private var surprises: [(on: CalendarDate, title: String)] {
         policyMoves.filter { $0.notice != .advance }.map { ($0.announcedOn, "Surprise: \($0.title)") }
+    }
+
+    /// Perseverance: each motion or proposal brought back, from its first attempt to its outcome.
+    private var perseverancePanel: HTML {
+        guard !perseverance.isEmpty else { return .empty }
+        let threads = perseverance.map { thread -> HTML in
+            let steps = thread.steps.enumerated().map { index, step -> HTML in
+                let what = index == 0 ? "First put" : "Brought back"
+                return """
+                    <li>\(what) \(Components.date(CalendarDate(step.at))) \(step.kind == .motion ? "to" : "by") \(step.place): \
+                    “\(step.text)” <span class="badge status-\(step.outcome == "passed" || step.outcome == "closed" ? "completed" : step.outcome == "failed" ? "failed" : "requested")">\(step.outcome)</span></li>
+                    """
+            }
+            return "<li><ol>\(steps)</ol></li>"
+        }
+        return """
+            <section class="panel" aria-labelledby="perseverance-heading"><h2 id="perseverance-heading">Brought back</h2>
+            <p class="hint">Motions and proposals that failed or lapsed and were brought back: the persevering that carries a partnership from a freeze into a thaw.</p>
+            <ul class="plain">\(threads)</ul></section>
+            """
     }
 
     /// No surprises: each policy move between the two, with the notice the other side had.

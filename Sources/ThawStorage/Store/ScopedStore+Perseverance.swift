@@ -1,0 +1,94 @@
+import ThawCore
+
+/// One thread of perseverance: a motion or proposal from its first attempt, through each time it
+/// was brought back, to its outcome.
+public struct PerseveranceThread: Codable, Sendable, Equatable {
+    public struct Step: Codable, Sendable, Equatable {
+        public enum Kind: String, Codable, Sendable { case motion, consultation }
+        public var kind: Kind
+        public var id: String
+        /// The motion, or the consultation's title.
+        public var text: String
+        /// The committee it was put to, or the organisation that put the proposal.
+        public var place: String
+        public var at: Timestamp
+        /// passed, failed or open for a motion; open or closed for a consultation.
+        public var outcome: String
+    }
+    /// Oldest first.
+    public var steps: [Step]
+}
+
+extension ScopedStore {
+    /// The motions and proposals brought back that both organisations took part in, each with its
+    /// earlier forms; for people of either organisation.
+    public func perseverance(between a: ID<Organization>, _ b: ID<Organization>) async throws -> [PerseveranceThread] {
+        guard a != b, actor.organizationId == a || actor.organizationId == b else {
+            throw ThawError.notFound("the perseverance of \(a) and \(b)")
+        }
+        return try await database.read { db in
+            var threads: [PerseveranceThread] = []
+            // Motions: put to a committee both sat on, the latest of each chain first found by what nothing revives.
+            let heads = try await db.query(
+                """
+                SELECT d.id FROM decisions d
+                WHERE d.revives_decision_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM decisions later WHERE later.revives_decision_id = d.id)
+                  AND d.committee_id IN (SELECT committee_id FROM committee_members WHERE organization_id = ?)
+                  AND d.committee_id IN (SELECT committee_id FROM committee_members WHERE organization_id = ?)
+                ORDER BY d.opened_at
+                """, a, b)
+            for head in heads {
+                var steps: [PerseveranceThread.Step] = []
+                var next: ID<Decision>? = head.id("id")
+                while let id = next, steps.count < 20 {
+                    guard
+                        let row = try await db.first(
+                            """
+                            SELECT d.id, d.motion, d.status, d.opened_at, d.revives_decision_id, c.name FROM decisions d
+                            JOIN committees c ON c.id = d.committee_id WHERE d.id = ?
+                            """, id)
+                    else { break }
+                    steps.insert(
+                        .init(
+                            kind: .motion, id: row.string("id"), text: row.string("motion"), place: row.string("name"),
+                            at: row.timestamp("opened_at"), outcome: row.string("status")), at: 0)
+                    next = row.optionalId("revives_decision_id")
+                }
+                threads.append(PerseveranceThread(steps: steps))
+            }
+            // Proposals: consultations between the two (one proposed, the other invited, or both invited).
+            let parties = """
+                SELECT id FROM consultations WHERE organization_id = ?
+                UNION SELECT consultation_id FROM consultation_invitations WHERE organization_id = ?
+                """
+            let proposals = try await db.query(
+                """
+                SELECT c.id FROM consultations c
+                WHERE c.revives_consultation_id IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM consultations later WHERE later.revives_consultation_id = c.id)
+                  AND c.id IN (\(parties)) AND c.id IN (\(parties))
+                ORDER BY c.created_at
+                """, a, a, b, b)
+            for head in proposals {
+                var steps: [PerseveranceThread.Step] = []
+                var next: ID<Consultation>? = head.id("id")
+                while let id = next, steps.count < 20 {
+                    guard
+                        let row = try await db.first(
+                            """
+                            SELECT c.id, c.title, c.status, c.created_at, c.revives_consultation_id, o.name FROM consultations c
+                            JOIN organizations o ON o.id = c.organization_id WHERE c.id = ?
+                            """, id)
+                    else { break }
+                    steps.insert(
+                        .init(
+                            kind: .consultation, id: row.string("id"), text: row.string("title"), place: row.string("name"),
+                            at: row.timestamp("created_at"), outcome: row.string("status")), at: 0)
+                    next = row.optionalId("revives_consultation_id")
+                }
+                threads.append(PerseveranceThread(steps: steps))
+            }
+            return threads
+        }
+    }
+}
