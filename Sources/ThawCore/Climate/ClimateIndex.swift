@@ -83,7 +83,7 @@ public struct ClimateWeights: Codable, Sendable, Equatable {
     /// The weights used unless someone chooses others: equal. In the simulator (docs/climate-validity.md)
     /// each component answers to its own practice; breadth and channel mix also move with how much
     /// contact each side makes, but counting them half did not bring the index closer to the pulse
-    /// survey (r = 0.66 either way), and in the simulated freeze the cooling-list test plays it kept
+    /// survey (r = 0.63 either way), and in the simulated freeze the cooling-list test plays it kept
     /// the alert from firing.
     public static let defaults = equal
 
