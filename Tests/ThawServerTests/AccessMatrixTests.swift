@@ -34,7 +34,7 @@ import ThawTestSupport
             return (relation == .own && referring) || (!draft && relation == .counterpart && receiving)
         case path("/api/v1/organizations/:organizationId/timeline"), path("/api/v1/committees"), path("/api/v1/decisions"),
             path("/api/v1/commitments"), path("/api/v1/consultations"), path("/api/v1/funding"), path("/api/v1/surveys"),
-            path("/partnership/committees"), path("/partnership/consultations"):
+            path("/partnership/committees"), path("/partnership/consultations"), path("/partnership/surveys"):
             return party
         case path("/api/v1/climate/pairs"), path("/climate/pairs"):
             return party || partnership.contains(role)

@@ -89,6 +89,12 @@ import ThawTestSupport
                 ministry.actor.organizationId, association.actor.organizationId, period: .month, from: CalendarDate("2021-03-01")!,
                 to: CalendarDate("2023-01-01")!)
             #expect(history.segments.compactMap(\.direction) == [.freeze, .thaw])
+            // Pulse surveys asked in the cold and after the thaw, and every quarter of the recent years.
+            #expect(try await count("SELECT COUNT(*) AS n FROM survey_rounds WHERE closes_on < '2023-01-01'") == 3)
+            #expect(try await count("SELECT COUNT(*) AS n FROM survey_rounds WHERE closes_on > '2024-01-01'") >= 20)
+            let rated = periods.filter { $0.components.survey != nil }
+            #expect(rated.first.map { $0.start == CalendarDate("2021-09-01")! } == true)
+            #expect((rated.first?.components.survey ?? 1) < 0.5 && (rated.last?.components.survey ?? 0) > 0.7)
 
             // The simulated contact of recent years: thousands of entries, and the health authority and Northgate cooling now.
             #expect(try await count("SELECT COUNT(*) AS n FROM activity WHERE kind IN ('thread.message', 'meeting.held', 'commitment.made')") > 1500)

@@ -262,4 +262,49 @@ struct WebPartnershipTests {
                 pair.contains("Brought back") && pair.contains("“Share one intake form”") && pair.contains("“Share one intake form, one page long”"))
         }
     }
+
+    @Test("a pulse survey through the pages: a lead opens a round, people answer one partner at a time, results only from three, beside behaviour")
+    func pulseSurvey() async throws {
+        try await withWeb { browsers, w, client in
+            let clinic = browsers["clinicLead"]!
+            let today = CalendarDate(w.clock.now())
+            let opened = try await clinic.post(
+                "/partnership/surveys",
+                [
+                    ("title", "Winter pulse"), ("participants", w.housing.id.raw), ("opensOn", today.description),
+                    ("closesOn", today.adding(days: 13).description)
+                ])
+            #expect(opened.status == 303)
+            let path = try #require(opened.location?.components(separatedBy: "?").first)
+            // Partner staff answer on their phone: one partner at a time, every question optional, nothing sent refused.
+            let housing = browsers["housing"]!
+            let page = try await housing.get(path)
+            #expect(page.contains("About Riverside Clinic") && page.contains("They do what they say they will do.") && page.contains("Tend to agree"))
+            let empty = try await housing.post(path, [("action", "answer"), ("organization", w.clinic.id.raw)])
+            #expect(empty.status == 422 && empty.contains("answer at least one item"))
+            let answers = SurveyItem.allCases.map { ($0.rawValue, String($0.scale)) }
+            #expect(try await housing.post(path, [("action", "answer"), ("organization", w.clinic.id.raw)] + answers).status == 303)
+            #expect(try await housing.get(path).contains("You have rated every partner in this round."))
+            // Two more housing people, and three of the clinic about housing.
+            for email in ["second@housing.test", "third@housing.test"] {
+                let person = try await w.addPerson(w.housing, email, [.partnerStaff])
+                try await w.store.scoped(to: person).answerSurvey(
+                    ID(path.components(separatedBy: "/").last!), about: w.clinic.id, [.trustReliable: 4])
+            }
+            for person in [w.navigator, w.clinician, w.clinicLead] {
+                try await w.store.scoped(to: person).answerSurvey(
+                    ID(path.components(separatedBy: "/").last!), about: w.housing.id,
+                    Dictionary(uniqueKeysWithValues: SurveyItem.allCases.map { ($0, 1) }))
+            }
+            let results = try await clinic.get(path)
+            #expect(results.contains("Results so far") && results.contains("3 people"))
+            #expect(try await browsers["food"]!.get(path).status == 404)
+            #expect(try await clinic.get("/partnership/surveys").contains("Winter pulse"))
+
+            // Once the round has closed and its month is whole, the pair page sets the survey beside the behaviour.
+            w.clock.advance(seconds: 45 * 86_400)
+            let pair = try await clinic.get("/climate/pairs/\(w.clinic.id.raw)/\(w.housing.id.raw)")
+            #expect(pair.contains("Survey and behaviour"))
+        }
+    }
 }

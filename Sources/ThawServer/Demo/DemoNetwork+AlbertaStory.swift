@@ -33,6 +33,40 @@ extension DemoNetwork {
         }
         var routine = DemoStoryRoutine(
             store: store, clock: clock, people: leads.mapValues { [$0.actor] }, from: day("2021-03-01"))
+        on("2021-03-01")
+        // Colleagues of the leads, who take part as the story allows (and answer the pulse surveys).
+        for (key, email, name) in [
+            ("ministry", "policy@ministry.demo", "Omar Haddad"), ("ministry", "pc-policy@ministry.demo", "Grace Lindqvist"),
+            ("authority", "zones@authority.demo", "Priya Raman"), ("authority", "clinical@authority.demo", "Dr. Ken Osei"),
+            ("phc", "manager@phc-unit.demo", "Nadine Courchesne"), ("association", "board@association.demo", "Dr. Sofia Reyes"),
+            ("association", "policy@association.demo", "Mark Tanaka"), ("riverside", "director@riverside-pcn.demo", "Helen Baptiste"),
+            ("northgate", "director@northgate-pcn.demo", "Arjun Mehta")
+        ] {
+            routine.people[key, default: []].append(try await person(key, email, name))
+        }
+        let surveyed = ["ministry", "authority", "phc", "riverside", "northgate", "association"]
+        /// A pulse-survey round among the story's organisations, everyone answering as the story has them feel
+        /// about each other (`level` 0–1 from the rater's organisation about the rated one), a little apart person by person.
+        func pulse(_ title: String, opens: String, _ level: (String, String) -> Double) async throws {
+            on(opens)
+            let round = try await ministry.scheduleSurvey(
+                NewSurveyRound(
+                    title: title, participantOrganizationIds: surveyed.filter { $0 != "ministry" }.map(id), opensOn: day(opens),
+                    closesOn: day(opens).adding(days: 13)))
+            clock.set(clock.now().adding(days: 3))
+            for rater in surveyed {
+                for (n, person) in (routine.people[rater] ?? []).enumerated() {
+                    for rated in surveyed where rated != rater {
+                        let felt = min(1, max(0, level(rater, rated) + Double(n % 3 - 1) * 0.08))
+                        let answers = Dictionary(
+                            uniqueKeysWithValues: SurveyItem.allCases.map { item in
+                                (item, 1 + Int((Double(item.scale - 1) * felt).rounded()))
+                            })
+                        try await store.scoped(to: person).answerSurvey(round.id, about: id(rated), answers)
+                    }
+                }
+            }
+        }
 
         // Spring 2021: the pandemic has everyone at the table.
         on("2021-03-01")
@@ -112,6 +146,14 @@ extension DemoNetwork {
         ]
         try await routine.play(until: day("2021-08-09"))
         routine.attending = ["ministry", "authority", "northgate"]  // Riverside stops coming too.
+        try await routine.play(until: day("2021-09-06"))
+        // Asked in the cold: primary care rates the ministry low; the ministry thinks things are better than they are.
+        try await pulse("Pulse survey, September 2021", opens: "2021-09-06") { rater, rated in
+            let primaryCare: Set<String> = ["association", "riverside", "northgate"]
+            if primaryCare.contains(rater) && ["ministry", "authority"].contains(rated) { return 0.2 }
+            if rater == "ministry" && primaryCare.contains(rated) { return 0.6 }
+            return primaryCare.contains(rater) == primaryCare.contains(rated) ? 0.75 : 0.45
+        }
         try await routine.play(until: day("2021-09-13"))
 
         // The shock, and new people.
@@ -252,6 +294,9 @@ extension DemoNetwork {
         on("2022-02-21")
         _ = try await ministry.changeCommitment(
             codes.id, .keep(evidence: "New virtual care and navigation codes published 21 February."), expectedVersion: 1)
+        try await routine.play(until: day("2022-03-07"))
+        try await pulse("Pulse survey, March 2022", opens: "2022-03-07") { rater, rated in rater == "association" && rated == "ministry" ? 0.8 : 0.75
+        }
         try await routine.play(until: day("2022-03-21"))
         on("2022-03-21")
         _ = try await ministry.recordPolicyMove(
@@ -259,6 +304,8 @@ extension DemoNetwork {
                 kind: .plan, title: "Primary care in the province's endemic plan",
                 summary: "The endemic plan gives family practices testing, antivirals and follow-up, as the association's draft proposed.",
                 effectiveOn: day("2022-04-19"), affectedOrganizationIds: [id("association"), id("riverside"), id("northgate"), id("phc")]))
+        try await routine.play(until: day("2022-09-12"))
+        try await pulse("Pulse survey, September 2022", opens: "2022-09-12") { _, _ in 0.85 }
         try await routine.play(until: day("2023-01-02"))
     }
 }

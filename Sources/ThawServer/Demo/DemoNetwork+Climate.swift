@@ -7,11 +7,12 @@ import ThawStorage
 /// the health authority and Northgate cooling over the last three months (the
 /// dashboard's cooling list). (2021–2022 is the story's own recorded work.)
 extension DemoNetwork {
-    func loadClimateHistory(into database: any SQLDatabase, leads: [String: Actor], endingAt end: Timestamp) async throws {
-        let people = Dictionary(grouping: leads.values, by: \.organizationId)
+    /// `people`: the partnership people of each organisation (its lead first).
+    func loadClimateHistory(into database: any SQLDatabase, people byKey: [String: [Actor]], endingAt end: Timestamp) async throws {
+        let people = Dictionary(uniqueKeysWithValues: byKey.values.compactMap { actors in actors.first.map { ($0.organizationId, actors) } })
         func pair(_ a: String, _ b: String, _ regimes: [(Int, Double)]) -> SimulationPlan.Pair {
             SimulationPlan.Pair(
-                organizations: [leads[a]!.organizationId, leads[b]!.organizationId],
+                organizations: [byKey[a]![0].organizationId, byKey[b]![0].organizationId],
                 regimes: regimes.map { SimulationPlan.Regime(startWeek: $0.0, temperature: $0.1) })
         }
         let simulator = Simulator(database: database, people: people)
@@ -26,6 +27,6 @@ extension DemoNetwork {
                     pair("housing", "food", [(0, 0.75)]),
                     pair("ministry", "authority", [(0, 0.7)]),
                     pair("authority", "northgate", [(0, 0.85), (weeks - 14, 0.05)])
-                ]))
+                ], surveyEveryWeeks: 13))
     }
 }

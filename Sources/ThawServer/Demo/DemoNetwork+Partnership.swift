@@ -68,6 +68,29 @@ extension DemoNetwork {
             NewCommitment(
                 toOrganizationId: id("fht"), what: "Send the board's signed renewal letter",
                 context: .meeting, dueOn: CalendarDate(end.adding(days: 14))))
-        try await loadClimateHistory(into: database, leads: leads.mapValues(\.actor), endingAt: end)
+        // The initiative's partners have colleagues who take part and answer its quarterly pulse surveys.
+        var people = leads.mapValues { [$0.actor] }
+        for (key, email, name) in [
+            ("fht", "nurse-lead@riverside-fht.demo", "Marie-Claire Dubois"), ("fht", "manager@riverside-fht.demo", "Samuel Oyelaran"),
+            ("housing", "outreach@homeward.demo", "Dana Whitecloud"), ("housing", "programs@homeward.demo", "Luis Ortega"),
+            ("food", "volunteers@goodneighbour.demo", "Beth Kowalski"), ("food", "programs@goodneighbour.demo", "Ahmed Nasser"),
+            ("mental", "clinical@calmwaters.demo", "Dr. Irene Paquette"), ("mental", "intake@calmwaters.demo", "Tom Redcrow")
+        ] {
+            let user = try await store.createUser(
+                NewUser(organizationId: id(key), email: email, displayName: name, roles: [.partnershipLead], password: Self.password),
+                passwordHash: passwordHash)
+            people[key, default: []].append(
+                Actor(userId: user.id, organizationId: id(key), sector: organizations[key]!.sector, roles: [.partnershipLead]))
+        }
+        for (key, email) in [
+            ("ministry", "policy@ministry.demo"), ("ministry", "pc-policy@ministry.demo"), ("authority", "zones@authority.demo"),
+            ("authority", "clinical@authority.demo"), ("northgate", "director@northgate-pcn.demo"), ("northgate", "medical-lead@northgate-pcn.demo")
+        ] {
+            if let user = try await store.user(email: email) {
+                people[key, default: []].append(
+                    Actor(userId: user.id, organizationId: id(key), sector: organizations[key]!.sector, roles: user.roles))
+            }
+        }
+        try await loadClimateHistory(into: database, people: people, endingAt: end)
     }
 }

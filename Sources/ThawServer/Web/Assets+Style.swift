@@ -88,6 +88,10 @@ extension Assets {
         fieldset { border: 1px solid var(--line); border-radius: 4px; padding: .5rem .9rem .7rem; }
         .checks .check { display: inline-flex; align-items: center; gap: .3rem; margin: .2rem 1rem .2rem 0; }
         .checks .check label { font-weight: 400; margin: 0; }
+        .survey .question { margin: .7rem 0; }
+        .survey .choice { display: inline-flex; align-items: center; gap: .35rem; margin: .2rem 1rem .2rem 0; min-height: 2.75rem; }
+        .survey .choice label { font-weight: 400; margin: 0; }
+        @media (max-width: 40rem) { .survey .choice { display: flex; margin-right: 0; } }
         button, .button { font: inherit; font-weight: 600; padding: .45rem 1rem; border-radius: 4px; border: 2px solid var(--accent);
           background: var(--accent); color: var(--accent-ink); cursor: pointer; text-decoration: none; display: inline-block; }
         .button-secondary { background: var(--paper); color: var(--accent); }

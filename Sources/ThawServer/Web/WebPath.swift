@@ -20,6 +20,7 @@ enum WebPath {
     static let newCommittee = "/partnership/committees/new"
     static let newConsultation = "/partnership/consultations/new"
     static let commitments = "/partnership/commitments"
+    static let surveys = "/partnership/surveys"
     static let notifications = "/notifications"
     static let climate = "/climate"
     static let climateTiesCSV = "/climate/ties.csv"
@@ -36,7 +37,8 @@ enum WebPath {
         case .referral: referral(ID(subject.id))
         case .consultation: consultation(ID(subject.id))
         case .commitment: commitments
-        case .funding, .survey: partnership
+        case .survey: survey(ID(subject.id))
+        case .funding: partnership
         case .service: ourServices + "?check=" + subject.id
         }
     }
@@ -47,6 +49,7 @@ enum WebPath {
     static func committeeTimeline(_ id: ID<Committee>) -> String { "/partnership/committees/\(id.raw)/timeline" }
     static func consultation(_ id: ID<Consultation>) -> String { "/partnership/consultations/\(id.raw)" }
     static func consultationExport(_ id: ID<Consultation>) -> String { "/partnership/consultations/\(id.raw)/you-said-we-did.csv" }
+    static func survey(_ id: ID<SurveyRound>) -> String { "/partnership/surveys/\(id.raw)" }
     static func thread(_ id: ID<DiscussionThread>) -> String { "/partnership/threads/\(id.raw)" }
     static func pairTimeline(_ other: ID<Organization>) -> String { "/partnership/with/\(other.raw)" }
     static func climatePair(_ a: ID<Organization>, _ b: ID<Organization>) -> String { "/climate/pairs/\(a.raw)/\(b.raw)" }
@@ -63,6 +66,7 @@ enum WebPath {
         static let consultation = "/partnership/consultations/:consultationId"
         static let consultationExport = "/partnership/consultations/:consultationId/you-said-we-did.csv"
         static let thread = "/partnership/threads/:threadId"
+        static let survey = "/partnership/surveys/:surveyId"
         static let pairTimeline = "/partnership/with/:organizationId"
         static let climatePair = "/climate/pairs/:organizationId/:otherId"
         static let climatePairCSV = "/climate/pairs/:organizationId/:otherId/climate.csv"

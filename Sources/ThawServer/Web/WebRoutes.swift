@@ -38,6 +38,7 @@ struct WebRoutes: Sendable {
         registerNotifications(on: web)
         registerOurServices(on: web)
         registerPartnership(on: web)
+        registerSurveys(on: web)
         registerClimate(on: web)
     }
 
@@ -87,6 +88,8 @@ struct WebRoutes: Sendable {
         "token-revoked": "The token was revoked.",
         "signal-recorded": "The signal was recorded and sent to the partners you named.",
         "policy-recorded": "The policy move was recorded, with the notice the partners had.",
+        "survey-opened": "The round is open. Everyone in the organisations you chose is asked to answer.",
+        "survey-answered": "Thank you. Your answers were recorded; only averages of three or more people are ever shown.",
         "signal-acknowledged": "You acknowledged the signal.",
         "event-recorded": "The outside event was recorded.",
         "role-recorded": "The role was recorded.",

@@ -9,7 +9,7 @@ extension Decision.Status: SQLBindable {}
 /// formerly) see a committee, its meetings, minutes and decisions; anyone else
 /// gets 404, administrators included.
 extension ScopedStore {
-    static let partnershipRoles: Set<Role> = [.partnershipLead, .administrator, .networkAdministrator]
+    public static let partnershipRoles: Set<Role> = [.partnershipLead, .administrator, .networkAdministrator]
 
     public func createCommittee(_ input: NewCommittee) async throws -> Committee {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "setting up a committee")

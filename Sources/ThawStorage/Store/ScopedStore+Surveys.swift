@@ -130,6 +130,18 @@ extension ScopedStore {
         }
     }
 
+    /// The organisations I have already rated in a round.
+    public func organizationsIRated(_ id: ID<SurveyRound>) async throws -> Set<ID<Organization>> {
+        let actor = self.actor
+        return try await database.read { db in
+            _ = try await Self.visibleRound(db, id, actor: actor)
+            return Set(
+                try await db.query(
+                    "SELECT DISTINCT target_organization_id FROM survey_answers WHERE round_id = ? AND respondent_id = ?", id, actor.userId
+                ).map { $0.id("target_organization_id") as ID<Organization> })
+        }
+    }
+
     /// Open rounds in which I have not yet rated every partner: the reminders.
     public func pendingSurveys() async throws -> [SurveyRound] {
         let actor = self.actor, today = CalendarDate(now())

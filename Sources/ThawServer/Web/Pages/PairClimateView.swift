@@ -19,7 +19,7 @@ struct PairClimateView {
     var otherForViewer: ID<Organization>?
     var today: CalendarDate
 
-    private var whole: [PeriodClimate] { history.periods.filter { $0.end <= today } }
+    var whole: [PeriodClimate] { history.periods.filter { $0.end <= today } }
 
     func render() -> HTML {
         let latest = whole.last
@@ -38,6 +38,7 @@ struct PairClimateView {
             </div>
             </div>
             <section aria-labelledby="moved-heading"><h2 id="moved-heading">What moved it</h2>\(movedPanel)</section>
+            \(surveyPanel)
             \(surprisesPanel)
             \(perseverancePanel)
             \(periodsTable)
@@ -76,51 +77,6 @@ struct PairClimateView {
             let into = Double(on.startOfDay.millis - periods[i].start.startOfDay.millis)
             return ClimateCharts.Marker(position: Double(i) + into / span, title: "\(on): \(title)")
         }
-    }
-
-    /// The moves partners were not told of in time, placed on the chart on the day they were told.
-    private var surprises: [(on: CalendarDate, title: String)] {
-        policyMoves.filter { $0.notice != .advance }.map { ($0.announcedOn, "Surprise: \($0.title)") }
-    }
-
-    /// Perseverance: each motion or proposal brought back, from its first attempt to its outcome.
-    private var perseverancePanel: HTML {
-        guard !perseverance.isEmpty else { return .empty }
-        let threads = perseverance.map { thread -> HTML in
-            let steps = thread.steps.enumerated().map { index, step -> HTML in
-                let what = index == 0 ? "First put" : "Brought back"
-                return """
-                    <li>\(what) \(Components.date(CalendarDate(step.at))) \(step.kind == .motion ? "to" : "by") \(step.place): \
-                    “\(step.text)” <span class="badge status-\(step.outcome == "passed" || step.outcome == "closed" ? "completed" : step.outcome == "failed" ? "failed" : "requested")">\(step.outcome)</span></li>
-                    """
-            }
-            return "<li><ol>\(steps)</ol></li>"
-        }
-        return """
-            <section class="panel" aria-labelledby="perseverance-heading"><h2 id="perseverance-heading">Brought back</h2>
-            <p class="hint">Motions and proposals that failed or lapsed and were brought back: the persevering that carries a partnership from a freeze into a thaw.</p>
-            <ul class="plain">\(threads)</ul></section>
-            """
-    }
-
-    /// No surprises: each policy move between the two, with the notice the other side had.
-    private var surprisesPanel: HTML {
-        guard !policyMoves.isEmpty else { return .empty }
-        let names = [a.id: a.name, b.id: b.name]
-        let rows = policyMoves.map { move -> HTML in
-            """
-            <tr><td data-label="Move"><strong>\(move.title)</strong> <span class="muted">(\(PolicyMoveWords.kind(move.kind)) by \(names[move.organizationId] ?? ""))</span></td>
-            <td data-label="Told">\(Components.date(move.announcedOn))</td><td data-label="Effective">\(Components.date(move.effectiveOn))</td>
-            <td data-label="Notice"><span class="badge \(move.notice == .advance ? "status-completed" : "status-requested")">\(PolicyMoveWords.notice(move))</span></td></tr>
-            """
-        }
-        return """
-            <section class="panel" aria-labelledby="surprises-heading"><h2 id="surprises-heading">No surprises</h2>
-            <p class="hint">Policy moves one of the two made that affected the other. Notice of at least the agreed days counts for the relationship (the notice component); anything less is a surprise and counts against it.</p>
-            <table class="stack"><caption class="visually-hidden">Policy moves between \(a.name) and \(b.name)</caption>
-            <thead><tr><th scope="col">Move</th><th scope="col">Told</th><th scope="col">Effective</th><th scope="col">Notice</th></tr></thead>
-            <tbody>\(rows)</tbody></table></section>
-            """
     }
 
     private var changesPanel: HTML {

@@ -27,7 +27,8 @@ struct PartnershipOverviewView {
     func render() -> HTML {
         """
         <h1>Partnership</h1>
-        <p class="hint">Formal and informal work between \(me.name) and its partners. Everything here is written to the activity ledger.</p>
+        <p class="hint">Formal and informal work between \(me.name) and its partners. Everything here is written to the activity ledger.
+        <a href="\(WebPath.commitments)">Commitments</a> · <a href="\(WebPath.surveys)">Pulse surveys</a></p>
         <div class="columns">
         <div>\(committeesHTML)\(consultationsHTML)\(commitmentsHTML)\(threadsHTML)</div>
         <div>\(fundingHTML)\(signalsHTML)\(policyMovesHTML)\(rolesHTML)\(eventsHTML)\(partnersHTML)</div>
