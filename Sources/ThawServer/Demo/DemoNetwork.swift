@@ -169,7 +169,7 @@ public struct DemoNetwork: Sendable {
                     clientId: item.client.id, serviceId: service.id, needCategory: category,
                     needIds: category == item.need.category ? [item.need.id] : [],
                     priority: index % 4 == 0 ? .urgent : .routine,
-                    note: "Referred after needs screening; client prefers phone contact in the afternoon.",
+                    note: Self.referralNotes[index % Self.referralNotes.count],
                     draft: script.first == .draft))
             referralCount += 1
             let receiver = store.scoped(to: partner)
@@ -177,7 +177,7 @@ public struct DemoNetwork: Sendable {
                 clock.advance(seconds: Int64(5 + index) * 3600)
                 let actorStore = ReferralWorkflow.sides(allowedToSet: status).contains(.performer) ? receiver : requester
                 if status == .inProgress, referral.status == .accepted {
-                    _ = try await receiver.sendMessage(referral: referral.id, body: "We have reached the client and booked an intake.")
+                    _ = try await receiver.sendMessage(referral: referral.id, body: Self.intakeMessages[index % Self.intakeMessages.count])
                     referral = try await receiver.setBusinessStatus(referral.id, .contacted, expectedVersion: referral.version)
                 }
                 referral = try await actorStore.changeStatus(
@@ -185,10 +185,10 @@ public struct DemoNetwork: Sendable {
                     StatusChange(
                         status: status,
                         reason: ReferralWorkflow.requiresReason(status) ? Self.reason(for: status) : nil,
-                        outcome: status == .completed ? ReferralOutcome(code: .needMet, summary: "Client enrolled and the need is met.") : nil),
+                        outcome: status == .completed ? ReferralOutcome(code: .needMet, summary: Self.outcomes[category] ?? "The need is met.") : nil),
                     expectedVersion: referral.version)
                 if status == .accepted {
-                    _ = try await requester.sendMessage(referral: referral.id, body: "Thank you. Please let us know when intake is booked.")
+                    _ = try await requester.sendMessage(referral: referral.id, body: Self.thanks[index % Self.thanks.count])
                 }
             }
         }
@@ -203,6 +203,37 @@ public struct DemoNetwork: Sendable {
         // The history's notifications are in people's lists, but none of it is emailed when the demo starts.
         while try await store.fanOutEvents(limit: 500, email: nil) > 0 {}
     }
+
+    /// What a navigator writes on a referral, each for its client.
+    static let referralNotes = [
+        "Lost her apartment after a rent increase; staying with a sister until the end of the month. Prefers calls after 2 pm.",
+        "Laid off in March. Wants help with a résumé and interview practice; mornings are best.",
+        "Single parent of two; the food bank near her closed. Speaks French at home.",
+        "Low mood since his wife died in the spring; agreed to talk to someone. Please call, he does not use email.",
+        "Leaving a shelter next week and needs a place; has a housing support letter from us.",
+        "Income support stopped after a missed form; needs help to reapply. Arabic interpreter helps.",
+        "Elderly, lives alone on a farm road; a hamper every two weeks would help. Daughter is the contact.",
+        "Lonely since moving here; asked about groups. Best reached by text.",
+        "Power bill in arrears and a disconnection notice; also on the housing list.",
+        "No car and appointments in town; needs food and a ride to the clinic on Thursdays.",
+        "Finished a training course; looking for part-time work near the bus line.",
+        "Benefits application half done; needs someone to go through it with him."
+    ]
+    static let intakeMessages = [
+        "Reached her this morning; intake is Tuesday at 10.", "Spoke with him today. First coaching session is booked for Monday.",
+        "Left a voicemail and then reached her in the afternoon; she comes in Thursday.", "Called twice and reached him on the second try. Intake on the 14th.",
+        "Met her at our drop-in. Paperwork started."
+    ]
+    static let thanks = [
+        "Thank you. Let us know when intake is booked.", "Thanks! Her next appointment with us is in three weeks if you need us.",
+        "Thank you for taking him on so quickly.", "Good news, thank you. The client knows to expect your call."
+    ]
+    static let outcomes: [NeedCategory: String] = [
+        .housing: "Moved into a one-bedroom unit with a rent supplement.", .food: "Registered for a hamper every two weeks.",
+        .employment: "Started a part-time job at the grocery store.", .income: "Income support restored, with back pay.",
+        .mentalHealth: "Seeing a counsellor every two weeks.", .socialIsolation: "Joined the Tuesday walking group.",
+        .utilities: "Arrears on a payment plan; no disconnection.", .transportation: "Rides to the clinic arranged on Thursdays."
+    ]
 
     static func reason(for status: TaskStatus) -> String {
         switch status {
