@@ -221,7 +221,8 @@ public struct DemoNetwork: Sendable {
     ]
     static let intakeMessages = [
         "Reached her this morning; intake is Tuesday at 10.", "Spoke with him today. First coaching session is booked for Monday.",
-        "Left a voicemail and then reached her in the afternoon; she comes in Thursday.", "Called twice and reached him on the second try. Intake on the 14th.",
+        "Left a voicemail and then reached her in the afternoon; she comes in Thursday.",
+        "Called twice and reached him on the second try. Intake on the 14th.",
         "Met her at our drop-in. Paperwork started."
     ]
     static let thanks = [
