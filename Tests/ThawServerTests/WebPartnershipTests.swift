@@ -193,9 +193,16 @@ struct WebPartnershipTests {
                 [
                     ("action", "policy"), ("madeBy", w.clinic.id.raw), ("kind", "plan"), ("title", "Testing moves to family practices"),
                     ("summary", "From March, testing is booked through the clinic"), ("effectiveOn", today.adding(days: 30).description),
-                    ("affected", w.housing.id.raw)
+                    ("announcedOn", ""), ("noticeDays", ""), ("affected", w.housing.id.raw)
                 ])
             #expect(ours.status == 303)
+            let expecting = try await clinic.post(
+                "/partnership",
+                [
+                    ("action", "policy"), ("madeBy", w.clinic.id.raw), ("kind", "plan"), ("title", "Phone line hours"), ("summary", "Shorter hours"),
+                    ("effectiveOn", today.adding(days: 30).description), ("noticeDays", "a month"), ("affected", w.housing.id.raw)
+                ])
+            #expect(expecting.status == 422 && expecting.contains("noticeDays must be a whole number"))
             // Housing was told of a clinic decision the day after it took effect.
             let theirs = try await housing.post(
                 "/partnership",

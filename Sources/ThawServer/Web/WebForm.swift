@@ -75,6 +75,13 @@ struct WebForm: Sendable {
         return date
     }
 
+    /// A whole number, nil when left empty, or 422 naming the field.
+    func integer(_ name: String) throws -> Int? {
+        guard let raw = self[name] else { return nil }
+        guard let value = Int(raw) else { throw ThawError.unprocessable(name, "number", "\(name) must be a whole number") }
+        return value
+    }
+
     /// The record version a form was rendered from (the web's If-Match).
     func version() throws -> Int {
         guard let raw = self["version"], let version = Int(raw) else {

@@ -81,7 +81,7 @@ extension WebRoutes {
                     kind: try form.choice("kind", PolicyMove.Kind.self) ?? .policyChange, title: form["title"] ?? "",
                     summary: form["summary"] ?? "",
                     effectiveOn: try required(form.date("effectiveOn"), "effectiveOn", "Give the day it takes effect"),
-                    announcedOn: try form.date("announcedOn"), madeByOrganizationId: madeBy,
+                    announcedOn: try form.date("announcedOn"), noticeDays: try form.integer("noticeDays"), madeByOrganizationId: madeBy,
                     affectedOrganizationIds: madeBy == me ? form.all("affected").map { ID($0) } : nil)
                 _ = try await scoped.recordPolicyMove(input)
                 return WebPage.redirect(to: WebPath.partnership, notice: "policy-recorded")

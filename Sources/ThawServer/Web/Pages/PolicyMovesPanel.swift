@@ -42,6 +42,7 @@ struct PolicyMovesPanel {
             \(Components.textArea("summary", "What changes, for whom", state: state, required: true, idSuffix: "-policy"))
             \(Components.textField("effectiveOn", "Takes effect on", state: state, type: "date", required: true, idSuffix: "-policy"))
             \(Components.textField("announcedOn", "Partners were told on", state: state, type: "date", hint: "Leave empty for today", idSuffix: "-policy"))
+            \(Components.textField("noticeDays", "Notice partners expect, in days", state: state, type: "number", hint: "\(PolicyNotice.defaultDays) unless you have agreed otherwise", idSuffix: "-policy"))
             \(Components.checkboxes("affected", "Partners it affects (for our own moves)", state: state, options: partners.map { ($0.id.raw, $0.name) }, checked: [], idSuffix: "-policy"))
             <button type="submit">Record the policy move</button></form></details></section>
             """
