@@ -38,23 +38,16 @@ extension ScopedStore {
                 ORDER BY d.opened_at
                 """, a, b)
             for head in heads {
-                var steps: [PerseveranceThread.Step] = []
-                var next: ID<Decision>? = head.id("id")
-                while let id = next, steps.count < 20 {
-                    guard
-                        let row = try await db.first(
-                            """
-                            SELECT d.id, d.motion, d.status, d.opened_at, d.revives_decision_id, c.name FROM decisions d
-                            JOIN committees c ON c.id = d.committee_id WHERE d.id = ?
-                            """, id)
-                    else { break }
-                    steps.insert(
-                        .init(
-                            kind: .motion, id: row.string("id"), text: row.string("motion"), place: row.string("name"),
-                            at: row.timestamp("opened_at"), outcome: row.string("status")), at: 0)
-                    next = row.optionalId("revives_decision_id")
-                }
-                threads.append(PerseveranceThread(steps: steps))
+                threads.append(
+                    PerseveranceThread(
+                        steps: try await Self.chain(from: head.string("id")) { id in
+                            try await db.first(
+                                """
+                                SELECT d.id, d.motion AS text, d.status, d.opened_at AS at, d.revives_decision_id AS previous, c.name AS place
+                                FROM decisions d JOIN committees c ON c.id = d.committee_id WHERE d.id = ?
+                                """, id
+                            ).map { (Self.step(.motion, $0), $0.optionalString("previous")) }
+                        }))
             }
             // Proposals: consultations between the two (one proposed, the other invited, or both invited).
             let parties = """
@@ -70,25 +63,38 @@ extension ScopedStore {
                 ORDER BY c.created_at
                 """, a, a, b, b)
             for head in proposals {
-                var steps: [PerseveranceThread.Step] = []
-                var next: ID<Consultation>? = head.id("id")
-                while let id = next, steps.count < 20 {
-                    guard
-                        let row = try await db.first(
-                            """
-                            SELECT c.id, c.title, c.status, c.created_at, c.revives_consultation_id, o.name FROM consultations c
-                            JOIN organizations o ON o.id = c.organization_id WHERE c.id = ?
-                            """, id)
-                    else { break }
-                    steps.insert(
-                        .init(
-                            kind: .consultation, id: row.string("id"), text: row.string("title"), place: row.string("name"),
-                            at: row.timestamp("created_at"), outcome: row.string("status")), at: 0)
-                    next = row.optionalId("revives_consultation_id")
-                }
-                threads.append(PerseveranceThread(steps: steps))
+                threads.append(
+                    PerseveranceThread(
+                        steps: try await Self.chain(from: head.string("id")) { id in
+                            try await db.first(
+                                """
+                                SELECT c.id, c.title AS text, c.status, c.created_at AS at, c.revives_consultation_id AS previous, o.name AS place
+                                FROM consultations c JOIN organizations o ON o.id = c.organization_id WHERE c.id = ?
+                                """, id
+                            ).map { (Self.step(.consultation, $0), $0.optionalString("previous")) }
+                        }))
             }
             return threads
         }
+    }
+
+    /// A thread's steps, oldest first, walking back from its latest form through what each brought back
+    /// (at most twenty: a chain is never longer in practice, and a loop in stored data must not hang a page).
+    static func chain(
+        from latest: String, _ load: (String) async throws -> (step: PerseveranceThread.Step, previous: String?)?
+    ) async throws -> [PerseveranceThread.Step] {
+        var steps: [PerseveranceThread.Step] = []
+        var next: String? = latest
+        while let id = next, steps.count < 20, let (step, previous) = try await load(id) {
+            steps.insert(step, at: 0)
+            next = previous
+        }
+        return steps
+    }
+
+    static func step(_ kind: PerseveranceThread.Step.Kind, _ row: SQLRow) -> PerseveranceThread.Step {
+        .init(
+            kind: kind, id: row.string("id"), text: row.string("text"), place: row.string("place"), at: row.timestamp("at"),
+            outcome: row.string("status"))
     }
 }

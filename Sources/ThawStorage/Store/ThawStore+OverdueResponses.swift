@@ -9,30 +9,14 @@ extension ThawStore {
     @discardableResult
     public func recordOverdueResponses() async throws -> Int {
         let now = clock.now()
-        return try await database.write { db in
-            let overdue = try await db.query(
-                """
-                SELECT id, owner_organization_id, requester_organization_id, first_response_due FROM referrals
-                WHERE status = 'requested' AND first_responded_at IS NULL AND first_response_due < ?
-                  AND owner_organization_id IS NOT NULL AND response_overdue_recorded = 0
-                """, now)
-            var recorded = 0
-            for row in overdue {
-                let id: ID<Referral> = row.id("id")
-                let marked = try await db.execute(
-                    """
-                    UPDATE referrals SET response_overdue_recorded = 1 WHERE id = ? AND response_overdue_recorded = 0 AND first_responded_at IS NULL
-                    """, id)
-                guard marked == 1 else { continue }
-                recorded += 1
-                try await db.append(
-                    LedgerRecord(
-                        kind: ClimateLedger.overdueKind, subjectType: "referral", subjectId: id.raw,
-                        counterpart: row.id("requester_organization_id"), channel: .system),
-                    actorUser: nil, actorOrganization: row.id("owner_organization_id"), at: row.timestamp("first_response_due"))
-            }
-            return recorded
-        }
+        return try await recordOnce(
+            """
+            SELECT id, owner_organization_id, requester_organization_id, first_response_due AS due FROM referrals
+            WHERE status = 'requested' AND first_responded_at IS NULL AND first_response_due < ?
+              AND owner_organization_id IS NOT NULL AND response_overdue_recorded = 0
+            """, now: now,
+            mark: "UPDATE referrals SET response_overdue_recorded = 1 WHERE id = ? AND response_overdue_recorded = 0 AND first_responded_at IS NULL",
+            kind: ClimateLedger.overdueKind)
     }
 
     /// Records, once each, referrals accepted by their owner and left past their follow-up date
@@ -42,25 +26,29 @@ extension ThawStore {
     @discardableResult
     public func recordLapsedLoops() async throws -> Int {
         let now = clock.now()
-        return try await database.write { db in
-            let lapsed = try await db.query(
-                """
-                SELECT id, owner_organization_id, requester_organization_id, follow_up_due FROM referrals
-                WHERE loop_lapse_recorded = 0 AND status IN ('accepted', 'in-progress', 'on-hold') AND follow_up_due < ?
-                  AND owner_organization_id IS NOT NULL
-                """, now)
+        return try await recordOnce(
+            """
+            SELECT id, owner_organization_id, requester_organization_id, follow_up_due AS due FROM referrals
+            WHERE loop_lapse_recorded = 0 AND status IN ('accepted', 'in-progress', 'on-hold') AND follow_up_due < ?
+              AND owner_organization_id IS NOT NULL
+            """, now: now, mark: "UPDATE referrals SET loop_lapse_recorded = 1 WHERE id = ? AND loop_lapse_recorded = 0",
+            kind: ClimateLedger.loopLapsedKind)
+    }
+
+    /// For each referral `select` finds (its `id`, owner, requester and `due`), sets its mark with `mark`
+    /// and, if this call set it, writes a `kind` entry in the owner's name against the requester, dated
+    /// `due`: each referral recorded once, whichever process sweeps.
+    private func recordOnce(_ select: String, now: Timestamp, mark: String, kind: String) async throws -> Int {
+        try await database.write { db in
             var recorded = 0
-            for row in lapsed {
+            for row in try await db.query(select, now) {
                 let id: ID<Referral> = row.id("id")
-                let marked = try await db.execute(
-                    "UPDATE referrals SET loop_lapse_recorded = 1 WHERE id = ? AND loop_lapse_recorded = 0", id)
-                guard marked == 1 else { continue }
+                guard try await db.execute(mark, id) == 1 else { continue }
                 recorded += 1
                 try await db.append(
                     LedgerRecord(
-                        kind: ClimateLedger.loopLapsedKind, subjectType: "referral", subjectId: id.raw,
-                        counterpart: row.id("requester_organization_id"), channel: .system),
-                    actorUser: nil, actorOrganization: row.id("owner_organization_id"), at: row.timestamp("follow_up_due"))
+                        kind: kind, subjectType: "referral", subjectId: id.raw, counterpart: row.id("requester_organization_id"), channel: .system),
+                    actorUser: nil, actorOrganization: row.id("owner_organization_id"), at: row.timestamp("due"))
             }
             return recorded
         }
