@@ -27,7 +27,7 @@ COLUMNS = ["lo_to_hi", "hi_to_lo", "formal", "informal", "referral", "kept", "mi
            "noticed", "surprised", "people"]
 
 
-COMMITTEE = ("decision.proposed", "decision.vote", "decision.passed", "decision.failed")
+COMMITTEE = ("decision.proposed", "decision.revived", "decision.vote", "decision.passed", "decision.failed")
 WALK_OUT, POLICY, MEETING, LAPSED = "committee.walked-out", "policy.move", "meeting.held", "referral.loop-lapsed"
 
 
