@@ -294,13 +294,19 @@ struct Run: Sendable {
         }
     }
 
+    static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"
+    ]
+
     /// A pulse-survey round for the pair, open two weeks; everyone of both sides rates the other.
     mutating func survey(pair: Int, at now: Timestamp) async throws {
         let organizations = plan.pairs[pair].organizations
         let today = CalendarDate(now)
         let round = try await store.scoped(to: person(pair, 0)).scheduleSurvey(
             NewSurveyRound(
-                title: "Pulse survey, \(today)", participantOrganizationIds: [organizations[1]], opensOn: today, closesOn: today.adding(days: 13)))
+                title:
+                    "Pulse survey: \(organizations.map { names[$0] ?? "partner" }.joined(separator: " and ")), \(Self.monthNames[today.month - 1]) \(today.year)",
+                participantOrganizationIds: [organizations[1]], opensOn: today, closesOn: today.adding(days: 13)))
         for side in 0..<2 {
             for respondent in people[organizations[side]] ?? [] {
                 schedule(

@@ -17,8 +17,10 @@ extension PairClimateView {
     var surveyPanel: HTML {
         let behaviourOnly = ClimateWeights(weights: weights.weights.merging(["survey": 0]) { $1 })
         let rows = whole.suffix(12).reversed().compactMap { p -> HTML? in
-            guard let survey = p.components.survey, let behaviour = behaviourOnly.index(p.components) else { return nil }
-            let gap = 100 * survey - behaviour
+            guard let rated = p.components.survey, let measured = behaviourOnly.index(p.components) else { return nil }
+            // Judged on the numbers shown, so the words never contradict them.
+            let survey = Int((100 * rated).rounded()), behaviour = Int(measured.rounded())
+            let gap = Double(survey - behaviour)
             let verdict =
                 abs(gap) < Self.disagreement
                 ? "agree"
@@ -26,8 +28,8 @@ extension PairClimateView {
                     ? "they disagree: people rate the relationship warmer than the work shows"
                     : "they disagree: the work looks warmer than people rate it"
             return """
-                <tr><th scope="row">\(ClimateWords.month(p.start, period))</th><td data-label="Behaviour">\(Int(behaviour.rounded()))</td>
-                <td data-label="Survey">\(Int((100 * survey).rounded()))</td><td data-label="">\(verdict)</td></tr>
+                <tr><th scope="row">\(ClimateWords.month(p.start, period))</th><td data-label="Behaviour">\(behaviour)</td>
+                <td data-label="Survey">\(survey)</td><td data-label="Together">\(verdict)</td></tr>
                 """
         }
         guard !rows.isEmpty else { return .empty }
