@@ -161,6 +161,39 @@ extension ClimateContractTests {
     }
 }
 
+extension ClimateContractTests {
+    /// A read folds what is pending before it reads. While another process's background folder holds
+    /// a batch (PostgreSQL, rows locked), the read waits for it rather than skipping those entries, so
+    /// it never reads month rows the other has not yet committed. (SQLite has one writer: nothing to skip.)
+    @Test(arguments: Backend.available)
+    func aReadWaitsForAFoldUnderWayElsewhere(backend: Backend) async throws {
+        try await withDatabase(backend) { db in
+            let w = try await World.make(db.database)
+            let referral = try await w.refer()
+            let nav = w.store.scoped(to: w.navigator)
+            for i in 0..<6 { _ = try await nav.sendMessage(referral: referral.id, body: "Note \(i)") }
+            let other = try await db.reopen()
+            let reader = w.store
+            let started = LockedCounter()
+            // The other process's background folder takes the whole batch and holds it for a moment.
+            async let held: Int = other.write { c in
+                let folded = try await ThawStore.foldClimateBatch(c, limit: 500, skippingLocked: true)
+                started.set(1, folded)
+                try await Task.sleep(for: .milliseconds(400))
+                return folded
+            }
+            while started.done == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            let month = CalendarDate(w.clock.now()).firstOfMonth
+            let read = try await reader.scoped(to: w.networkAdmin).pairClimate(
+                w.clinic.id, w.housing.id, period: .month, from: month, to: month.firstOfMonth(adding: 1))
+            #expect(try await held > 0)
+            let exchanged = (read.first?.counts.loToHi ?? 0) + (read.first?.counts.hiToLo ?? 0)
+            #expect(exchanged == 7)  // the referral and six messages
+            try await other.close()
+        }
+    }
+}
+
 /// Progress seen by the rebuild's callback.
 final class LockedCounter: @unchecked Sendable {
     private(set) var done = 0, total = 0

@@ -112,9 +112,12 @@ public enum SurveyComponent {
     /// The mean, over the directions given (a about b, b about a), of each
     /// direction's mean item score rescaled to 0…1 (1 → 0, the top of the scale → 1).
     /// Directions must already be limited to items with enough respondents; nil when none is left.
+    /// Items are summed in a fixed order (a dictionary's order changes from one process to the
+    /// next, and floating-point addition depends on it); pass the directions in a fixed order too.
     public static func value(_ directions: [[SurveyItem: Double]]) -> Double? {
         let scores = directions.filter { !$0.isEmpty }.map { means in
-            means.map { item, mean in (mean - 1) / Double(item.scale - 1) }.reduce(0, +) / Double(means.count)
+            means.sorted { $0.key.rawValue < $1.key.rawValue }.map { item, mean in (mean - 1) / Double(item.scale - 1) }.reduce(0, +)
+                / Double(means.count)
         }
         return scores.isEmpty ? nil : scores.reduce(0, +) / Double(scores.count)
     }

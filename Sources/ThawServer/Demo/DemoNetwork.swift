@@ -200,6 +200,9 @@ public struct DemoNetwork: Sendable {
                 clientId: open.client.id, needCategory: .food, priority: .urgent, note: "Any food program in Prairie County."))
         referralCount += 1
         try await loadPartnershipHistory(into: database, passwordHash: hash, endingAt: end)
+        // The deadlines that passed by the end of the history are recorded now, as the server's sweep would
+        // have: a demo served a minute later, or copied and served again, reads the same record.
+        try await ThawStore(database: database, clock: ManualClock(end)).sweepDeadlines()
         // The history's notifications are in people's lists, but none of it is emailed when the demo starts.
         while try await store.fanOutEvents(limit: 500, email: nil) > 0 {}
     }

@@ -15,7 +15,7 @@ struct ClimateFoldWorker: Service {
             while !Task.isCancelled {
                 var folded = 0
                 do {
-                    folded = try await store.foldPendingClimate(batches: 1)
+                    folded = try await store.foldPendingClimate(batches: 1, waitingForOthers: false)
                 } catch {
                     logger.error("climate fold failed", metadata: ["error": .string(String(describing: error))])
                 }

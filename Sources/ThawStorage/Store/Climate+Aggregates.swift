@@ -7,15 +7,20 @@ extension ThawStore {
     /// Brings the climate's month rows up to date with the ledger entries marked pending, a batch
     /// at a time, until none is left (or `batches` have been folded). Returns how many entries it
     /// folded. Every climate read calls this first, so what it reads counts every committed entry;
-    /// a worker calls it in the background, so the pending list stays short. On PostgreSQL several
-    /// callers fold disjoint batches at once (rows locked, others skipped).
+    /// a worker calls it in the background, so the pending list stays short.
+    ///
+    /// On PostgreSQL several callers fold at once. The background worker (`waitingForOthers: false`)
+    /// skips rows another folder has locked and leaves them to it. A read waits for them instead:
+    /// had it skipped them, it would read month rows the other folder has not yet committed.
     @discardableResult
-    public func foldPendingClimate(batches: Int = .max, batchSize: Int = climateFoldBatch) async throws -> Int {
+    public func foldPendingClimate(batches: Int = .max, batchSize: Int = climateFoldBatch, waitingForOthers: Bool = true) async throws -> Int {
         // Usually nothing is pending: a read says so without taking the writer (SQLite) or a transaction.
         guard try await database.read({ db in try await db.first("SELECT seq FROM climate_pending LIMIT 1") != nil }) else { return 0 }
         var folded = 0
         for _ in 0..<batches {
-            let count = try await database.write { db in try await Self.foldClimateBatch(db, limit: batchSize) }
+            let count = try await database.write { db in
+                try await Self.foldClimateBatch(db, limit: batchSize, skippingLocked: !waitingForOthers)
+            }
             folded += count
             if count < batchSize { break }
         }
@@ -25,8 +30,9 @@ extension ThawStore {
     /// Folds up to `limit` pending entries into their months, in one transaction: each month row
     /// touched once however many of its entries are in the batch, in key order (two folders lock
     /// rows in the same order, so neither waits on the other in a circle).
-    static func foldClimateBatch(_ db: any SQLConnection, limit: Int) async throws -> Int {
-        let skipLocked = db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+    static func foldClimateBatch(_ db: any SQLConnection, limit: Int, skippingLocked: Bool = true) async throws -> Int {
+        // On PostgreSQL the batch is locked, so two folders never fold the same entry; SQLite has one writer.
+        let skipLocked = db.dialect == .postgres ? (skippingLocked ? " FOR UPDATE SKIP LOCKED" : " FOR UPDATE") : ""
         let batch = try await db.query("SELECT seq FROM climate_pending ORDER BY seq \(SQLText.limit)\(skipLocked)", [.int(Int64(limit))])
             .map { $0.int64("seq") }
         guard let first = batch.first, let last = batch.last else { return 0 }

@@ -131,7 +131,9 @@ extension ScopedStore {
         }
         return byRound.mapValues { rounds in
             rounds.compactMap { id, round in
-                SurveyComponent.value(Array(round.directions.values)).map { PairPeriods.Round(id: ID(id), closesOn: round.closesOn, value: $0) }
+                SurveyComponent.value(round.directions.sorted { $0.key < $1.key }.map(\.value)).map {
+                    PairPeriods.Round(id: ID(id), closesOn: round.closesOn, value: $0)
+                }
             }.sorted { ($0.closesOn, $0.id.raw) < ($1.closesOn, $1.id.raw) }
         }
     }

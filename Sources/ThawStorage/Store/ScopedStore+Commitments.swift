@@ -4,9 +4,11 @@ extension Commitment.Status: SQLBindable {}
 extension Commitment.Context: SQLBindable {}
 
 /// Commitments between organisations. The promising organisation records and
-/// updates them; both parties see them. An open commitment whose due date has
-/// passed is marked missed by `markMissedCommitments`, which the server runs on
-/// a schedule and every list runs first, so no one sees a stale "open".
+/// updates them, the organisation promised judges them; both see them. An open
+/// commitment whose due date has passed is marked missed (`markMissedCommitments`),
+/// and one marked kept and left undisputed for two weeks is kept
+/// (`confirmUndisputedCommitments`): the server runs both on a schedule and every
+/// list runs them first, so no one sees a stale status.
 extension ScopedStore {
     /// Records a promise; made to several organisations, one commitment to each (the first is returned;
     /// `createCommitments` returns them all).
@@ -106,6 +108,7 @@ extension ScopedStore {
     /// Commitments my organisation made or received, soonest due first.
     public func commitments() async throws -> [Commitment] {
         _ = try await store.markMissedCommitments()
+        _ = try await store.confirmUndisputedCommitments()
         let actor = self.actor
         return try await database.read { db in
             try await db.query(
