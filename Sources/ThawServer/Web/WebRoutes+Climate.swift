@@ -61,9 +61,11 @@ extension WebRoutes {
     @Sendable func climatePairPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let scoped = try scoped(context)
         let (a, b) = try await climatePair(context)
-        let (period, _, weights) = try climateQuery(request)
+        let (period, at, weights) = try climateQuery(request)
+        // Up to the period under way, or to the one asked for (`at`: to look back at an earlier freeze or thaw).
         let current = ScopedStore.periodStart(CalendarDate(store.clock.now()), period)
-        let (from, to) = climateRange(period, through: current)
+        let through = request.uri.queryParameters.get("at") == nil ? current : min(at, current)
+        let (from, to) = climateRange(period, through: through)
         let history = try await scoped.pairClimateHistory(a.id, b.id, period: period, from: from, to: to, weights: weights)
         let mine = scoped.actor.organizationId
         // Policy moves are for the organisations involved: a network lead looking at another pair does not see them.
@@ -73,7 +75,9 @@ extension WebRoutes {
             a: a, b: b, history: history, period: period, weights: weights,
             events: try await scoped.nearbyEvents(a.id, b.id, from: from, to: to), policyMoves: moves,
             perseverance: party ? try await scoped.perseverance(between: a.id, b.id) : [],
-            otherForViewer: mine == a.id ? b.id : mine == b.id ? a.id : nil, today: CalendarDate(store.clock.now()))
+            otherForViewer: mine == a.id ? b.id : mine == b.id ? a.id : nil, today: CalendarDate(store.clock.now()),
+            earlier: ScopedStore.periodStart(CalendarDate(from.startOfDay.adding(days: -1)), period),
+            later: through < current ? min(period == .month ? through.firstOfMonth(adding: 24) : through.adding(days: 7 * 26), current) : nil)
         return WebPage.response(layout("Climate: \(a.name) and \(b.name)", context, section: "climate").render(view.render()))
     }
 

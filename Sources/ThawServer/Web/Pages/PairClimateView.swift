@@ -18,6 +18,9 @@ struct PairClimateView {
     /// The organisation on the other side when the viewer belongs to the pair (its ledger entries can be opened).
     var otherForViewer: ID<Organization>?
     var today: CalendarDate
+    /// The last period of the range before this one, and of the one after (nil when this one reaches today).
+    var earlier: CalendarDate? = nil
+    var later: CalendarDate? = nil
 
     var whole: [PeriodClimate] { history.periods.filter { $0.end <= today } }
 
@@ -26,7 +29,9 @@ struct PairClimateView {
         return """
             <h1>Climate: \(a.name) and \(b.name)</h1>
             <p class="hint">Weights: \(ClimateWords.weights(weights)). Penalty for change points \(String(format: "%.2f", history.penalty)), shortest segment \(history.minSize) periods.
-            <a href="\(WebPath.climate)">Back to the network</a> · <a href="\(WebPath.climatePairCSV(a.id, b.id))?period=\(period)">Download every period (CSV)</a></p>
+            <a href="\(WebPath.climate)">Back to the network</a> · <a href="\(WebPath.climatePairCSV(a.id, b.id))?period=\(period)">Download every period (CSV)</a>
+            \(earlier.map { " · <a href=\"\(WebPath.climatePair(a.id, b.id))?period=\(period)&amp;at=\($0.description)\">Earlier</a>" as HTML } ?? .empty)\
+            \(later.map { " · <a href=\"\(WebPath.climatePair(a.id, b.id))?period=\(period)&amp;at=\($0.description)\">Later</a>" as HTML } ?? .empty)</p>
             \(coolingNotice)
             <div class="columns">
             <section class="panel" aria-labelledby="chart-heading"><h2 id="chart-heading">Over time</h2>\(chart)</section>
