@@ -41,9 +41,8 @@ struct ClimatePages: AsyncParsableCommand {
                 ("pair page", pairPath, session),
                 ("cooling (API)", "/api/v1/climate/cooling", session)
             ], host: host, port: port, requests: requests, title: "thaw-load climate-pages")
-        // The weekly dashboard sums days on the fly (there are no week rows yet): slow on a long history, so fewer requests.
         try await measurePages(
-            [("dashboard weeks", "/climate?period=week", session)], host: host, port: port,
-            requests: max(3, requests / 10), title: "thaw-load climate-pages (weekly)")
+            [("dashboard weeks", "/climate?period=week", session), ("cooling weeks (API)", "/api/v1/climate/cooling?period=week", session)],
+            host: host, port: port, requests: requests, title: "thaw-load climate-pages (weekly)")
     }
 }

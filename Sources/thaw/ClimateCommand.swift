@@ -101,7 +101,7 @@ struct ReportCommand: AsyncParsableCommand {
                     ClimateExport.pairCSV(a, b, try await reader.pairClimate(a.id, b.id, period: period, from: since, to: upTo, weights: weights)),
                     terminator: "")
             case nil:
-                let network = try await reader.networkClimate(period: period, from: since, to: upTo, weights: weights, betweenness: false)
+                let network = try await reader.networkClimate(period: period, from: since, to: upTo, weights: weights, perOrganization: false)
                 print(
                     ClimateExport.report(
                         network: network, cooling: try await reader.coolingPartnerships(period: period, weights: weights),

@@ -15,6 +15,14 @@ public struct NetworkMeasures: Codable, Sendable, Equatable {
 
     public enum Side: String, Codable, Sendable, CaseIterable { case primaryCare = "primary-care", centralSystem = "central-system", other }
 
+    public init(density: Double, degreeCentralisation: Double, degree: [String: Double], betweenness: [String: Double], directness: Double?) {
+        self.density = density
+        self.degreeCentralisation = degreeCentralisation
+        self.degree = degree
+        self.betweenness = betweenness
+        self.directness = directness
+    }
+
     /// - Parameters:
     ///   - nodes: every organisation, with the side of the divide it sits on.
     ///   - ties: pairs of node ids; self-ties and repeats are ignored.

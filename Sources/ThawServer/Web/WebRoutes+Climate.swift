@@ -31,7 +31,7 @@ extension WebRoutes {
         let scoped = try scoped(context)
         let (period, at, weights) = try climateQuery(request)
         let (from, to) = climateRange(period, through: at)
-        let network = try await scoped.networkClimate(period: period, from: from, to: to, weights: weights, betweenness: false)
+        let network = try await scoped.networkClimate(period: period, from: from, to: to, weights: weights, perOrganization: false)
         let view = ClimateDashboardView(
             period: period, selected: at, network: network,
             segments: try FreezeThaw.analyse(network.compactMap(\.tieWeightedIndex)).segments,

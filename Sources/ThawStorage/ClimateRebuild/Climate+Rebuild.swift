@@ -46,7 +46,10 @@ extension ThawStore {
             // were right, not merely behind; on PostgreSQL no new entry is marked meanwhile.
             if db.dialect == .postgres { try await db.execute("LOCK TABLE climate_pending IN EXCLUSIVE MODE") }
             while try await Self.foldClimateBatch(db, limit: 5_000) > 0 {}
-            return try await ClimateRebuild.run(db, pageSize: pageSize, parallelReads: database, progress: progress)
+            let report = try await ClimateRebuild.run(db, pageSize: pageSize, parallelReads: database, progress: progress)
+            // Results computed from rows it changed are no longer what computing them again gives.
+            if !report.rows.unchanged { try await ClimateResultCache.forgetAll(db) }
+            return report
         }
     }
 

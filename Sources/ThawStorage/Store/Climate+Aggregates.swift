@@ -48,6 +48,7 @@ extension ThawStore {
             """, first, last
         ).filter { pending.contains($0.int64("seq")) }
         var byMonth: [ClimateMonthRows.Key: [(day: Int, counts: PairCounts, person: String?)]] = [:]
+        var firstDay: CalendarDate?, lastDay: CalendarDate?
         for entry in entries {
             guard let channel = Channel(rawValue: entry.string("channel")) else { continue }
             let person = entry.optionalString("actor_user_id")
@@ -58,6 +59,7 @@ extension ThawStore {
             {
                 byMonth[ClimateMonthRows.Key(lo: pair.lo, hi: pair.hi, month: pair.day.firstOfMonth), default: []].append(
                     (pair.day.day, pair.counts, pair.byMember ? person : nil))
+                firstDay = min(firstDay ?? pair.day, pair.day); lastDay = max(lastDay ?? pair.day, pair.day)
             }
         }
         for (key, additions) in byMonth.sorted(by: { $0.key < $1.key }) {
@@ -72,6 +74,8 @@ extension ThawStore {
             for addition in additions { month.add(day: addition.day, counts: addition.counts, person: addition.person) }
             try await db.execute(ClimateMonthRows.update, ClimateMonthRows.values(month, of: key.month) { $0 } + key.binds)
         }
+        // Results kept for periods that are over and hold one of these days no longer hold (see ClimateResultCache).
+        if let firstDay, let lastDay { try await ClimateResultCache.forget(db, from: firstDay, through: lastDay) }
         try await db.execute(
             "DELETE FROM climate_pending WHERE seq IN (\(Array(repeating: "?", count: batch.count).joined(separator: ", ")))",
             batch.map { SQLValue.int($0) })

@@ -77,7 +77,7 @@ extension ScopedStore {
 }
 
 /// A partnership whose climate is falling now.
-public struct CoolingPartnership: Codable, Sendable {
+public struct CoolingPartnership: Codable, Sendable, Equatable {
     public enum Reason: String, Codable, Sendable, CaseIterable {
         /// The CUSUM alert went off in one of the last periods.
         case falling
@@ -108,25 +108,40 @@ extension ScopedStore {
         let to = Self.periodStart(today, period)
         let from = Self.periodStart(CalendarDate(to.startOfDay.adding(days: period == .month ? -730 : -364)), period)
         try await store.foldPendingClimate()
-        let (organizations, pairs) = try await database.read { db in
-            (
-                try await db.query("SELECT id, name FROM organizations", []).reduce(into: [String: String]()) {
-                    $0[$1.string("id")] = $1.string("name")
-                },
-                try await Self.pairPeriods(db, pair: nil, period: period, from: from, to: to)
-            )
+        let names = try await database.read { db in
+            try await db.query("SELECT id, name FROM organizations", []).reduce(into: [String: String]()) { $0[$1.string("id")] = $1.string("name") }
         }
-        var out: [CoolingPartnership] = []
-        for (key, days) in pairs {
-            let ids = key.split(separator: "|").map(String.init)
-            let periods = days.periods(period, from: from, to: to, weights: weights)
-            guard let finding = Self.cooling(periods) else { continue }
-            out.append(
-                CoolingPartnership(
-                    organizationIds: ids.map { ID($0) }, names: ids.map { organizations[$0] ?? $0 }, reason: finding.reason,
-                    since: finding.since, usualIndex: finding.usual, latestIndex: finding.latest))
+        let keeping = ClimateResultCache.keeps(until: to, weights: weights, now: now())
+        var found: [CoolingPartnership]?
+        if keeping,
+            let text = try await database.read({ db in
+                try await ClimateResultCache.read(db, .cooling, period, from: to, to: Self.periodEnd(to, period))[to]
+            })
+        {
+            found = CoolingText.cooling(text)
         }
-        return out.sorted {
+        if found == nil {
+            let pairs = try await database.read { db in try await Self.pairPeriods(db, pair: nil, period: period, from: from, to: to) }
+            var cooling: [CoolingPartnership] = []
+            for (key, days) in pairs {
+                let ids = key.split(separator: "|").map(String.init)
+                guard let finding = Self.cooling(days.periods(period, from: from, to: to, weights: weights)) else { continue }
+                cooling.append(
+                    CoolingPartnership(
+                        organizationIds: ids.map { ID($0) }, names: [], reason: finding.reason, since: finding.since,
+                        usualIndex: finding.usual, latestIndex: finding.latest))
+            }
+            if keeping {
+                try await ClimateResultCache.keep(
+                    [.init(kind: .cooling, period: period, start: to, firstDay: from, endDay: to, value: CoolingText.text(cooling))], in: database)
+            }
+            found = cooling
+        }
+        return (found ?? []).map { pair in
+            var named = pair
+            named.names = pair.organizationIds.map { names[$0.raw] ?? $0.raw }
+            return named
+        }.sorted {
             ($0.usualIndex - ($0.latestIndex ?? 0), $0.organizationIds[0].raw) > ($1.usualIndex - ($1.latestIndex ?? 0), $1.organizationIds[0].raw)
         }
     }
@@ -147,5 +162,31 @@ extension ScopedStore {
         let recent = indexed.filter { $0.offset >= recentStart }.count
         guard let (alert, usual) = try? FreezeThaw.coolingAlert(indexed.map(\.index), recent: recent) else { return nil }
         return (.falling, indexed[alert.startedAt].start, usual, indexed.last?.index)
+    }
+}
+
+/// The cooling list as kept: one line per pair, "lo hi reason since usual latest" (names are read when shown).
+enum CoolingText {
+    static func text(_ list: [CoolingPartnership]) -> String {
+        list.map { pair in
+            (pair.organizationIds.map(\.raw) + [
+                pair.reason.rawValue, pair.since.description, ClimateResultText.number(pair.usualIndex), ClimateResultText.number(pair.latestIndex)
+            ]).joined(separator: " ")
+        }.joined(separator: "\n")
+    }
+
+    static func cooling(_ text: String) -> [CoolingPartnership]? {
+        var out: [CoolingPartnership] = []
+        for line in ClimateResultText.lines(text) {
+            let f = ClimateResultText.fields(line)
+            guard f.count == 6, let reason = CoolingPartnership.Reason(rawValue: String(f[2])), let since = CalendarDate(String(f[3])),
+                let usual = ClimateResultText.number(f[4]) ?? nil, let latest = ClimateResultText.number(f[5])
+            else { return nil }
+            out.append(
+                CoolingPartnership(
+                    organizationIds: [ID(String(f[0])), ID(String(f[1]))], names: [], reason: reason, since: since, usualIndex: usual,
+                    latestIndex: latest))
+        }
+        return out
     }
 }
