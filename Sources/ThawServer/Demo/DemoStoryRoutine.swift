@@ -73,7 +73,7 @@ struct DemoStoryRoutine {
         }
     }
 
-    private mutating func meet(_ monday: CalendarDate, agenda: [String], minutes: String) async throws {
+    private mutating func meet(agenda: [String], minutes: String) async throws {
         guard let committee, let convener = attending.first else { return }
         let attendees = attending.flatMap { key in (people[key] ?? []).prefix(phase == .thaw ? 3 : 1).map(\.userId) }
         _ = try await lead(convener).recordMeeting(committee, heldAt: clock.now(), agenda: agenda, minutes: minutes, attendees: attendees)
@@ -107,7 +107,7 @@ struct DemoStoryRoutine {
         if week % 2 == 0 {
             at(monday, plusDays: 1, hour: 10)
             try await meet(
-                monday, agenda: [line("spring agenda", DemoStoryLines.springAgenda)], minutes: line("spring minutes", DemoStoryLines.springMinutes))
+                agenda: [line("spring agenda", DemoStoryLines.springAgenda)], minutes: line("spring minutes", DemoStoryLines.springMinutes))
         }
         at(monday, plusDays: 0, hour: 9)
         try await write(
@@ -134,7 +134,7 @@ struct DemoStoryRoutine {
         if week % 2 == 0 {
             at(monday, plusDays: 1, hour: 10)
             try await meet(
-                monday, agenda: [line("summer agenda", DemoStoryLines.summerAgenda)], minutes: line("summer minutes", DemoStoryLines.summerMinutes))
+                agenda: [line("summer agenda", DemoStoryLines.summerAgenda)], minutes: line("summer minutes", DemoStoryLines.summerMinutes))
         }
         // The ministry writes; primary care has stopped answering.
         if week % 2 == 1 {
@@ -157,7 +157,7 @@ struct DemoStoryRoutine {
         if week % 2 == 0 || monday < CalendarDate("2022-04-01")! {
             at(monday, plusDays: 2, hour: 9)
             try await meet(
-                monday, agenda: [line("thaw agenda", DemoStoryLines.thawAgenda)], minutes: line("thaw minutes", DemoStoryLines.thawMinutes))
+                agenda: [line("thaw agenda", DemoStoryLines.thawAgenda)], minutes: line("thaw minutes", DemoStoryLines.thawMinutes))
         }
         // More voices, both ways, outside the committee as well as in it.
         at(monday, plusDays: 0, hour: 10)
