@@ -81,7 +81,10 @@ enum ClimateResultText {
         field == "-" ? .some(nil) : Double(field).map { .some($0) }
     }
 
-    static func fields(_ line: Substring) -> [Substring] { line.split(separator: " ", omittingEmptySubsequences: false) }
+    // Split on bytes, not characters: the text is ASCII, and a dashboard reads thousands of lines.
+    static func fields(_ line: Substring) -> [Substring] {
+        line.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false).map { Substring($0) }
+    }
 
-    static func lines(_ text: String) -> [Substring] { text.split(separator: "\n") }
+    static func lines(_ text: String) -> [Substring] { text.utf8.split(separator: UInt8(ascii: "\n")).map { Substring($0) } }
 }

@@ -110,6 +110,7 @@ struct ClimateDashboardView {
 
     private var tiesTable: HTML {
         let coldest = ties.sorted { ($0.index ?? -1, $0.organizationIds[0].raw) < ($1.index ?? -1, $1.organizationIds[0].raw) }
+        let names = self.names  // built once, not for every row
         let rows = coldest.prefix(Self.tableLimit).map { tie -> HTML in
             """
             <tr><td data-label="Partnership"><a href="\(WebPath.climatePair(tie.organizationIds[0], tie.organizationIds[1]))">\(names[tie.organizationIds[0]] ?? "") – \(names[tie.organizationIds[1]] ?? "")</a></td>
