@@ -7,15 +7,25 @@ public struct NewOrganization: Codable, Sendable {
     public var alignment: Alignment?
     public var parentId: ID<Organization>?
     public var area: String?
-    public init(name: String, sector: Sector, alignment: Alignment? = nil, parentId: ID<Organization>? = nil, area: String? = nil) {
+    /// An IANA time zone; when left out, the one its area names (`AreaTimeZones`), else the network's.
+    public var timeZone: String?
+    public init(
+        name: String, sector: Sector, alignment: Alignment? = nil, parentId: ID<Organization>? = nil, area: String? = nil,
+        timeZone: String? = nil
+    ) {
         self.name = name; self.sector = sector; self.alignment = alignment; self.parentId = parentId; self.area = area
+        self.timeZone = timeZone
     }
     public func validate() throws {
         var v = Validator()
         v.requireText(name, "name", maxLength: 200)
         v.limitText(area, "area", maxLength: 200)
+        v.limitText(timeZone, "timeZone", maxLength: 64)
         try v.check()
     }
+
+    /// The zone the organisation gets: the one given, else its area's.
+    public var resolvedTimeZone: String? { timeZone ?? AreaTimeZones.zone(forArea: area) }
 }
 
 public struct NewUser: Codable, Sendable {

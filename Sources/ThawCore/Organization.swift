@@ -24,14 +24,17 @@ public struct Organization: Codable, Sendable, Equatable {
     /// a unit in a health authority).
     public var parentId: ID<Organization>?
     public var area: String?
+    /// The IANA time zone its people work in ("America/Edmonton"): times are shown and entered in it,
+    /// and its days begin at its midnight. nil: the network's own zone.
+    public var timeZone: String?
     public var createdAt: Timestamp
 
     public init(
         id: ID<Organization>, name: String, sector: Sector, alignment: Alignment? = nil,
-        parentId: ID<Organization>? = nil, area: String? = nil, createdAt: Timestamp
+        parentId: ID<Organization>? = nil, area: String? = nil, timeZone: String? = nil, createdAt: Timestamp
     ) {
         self.id = id; self.name = name; self.sector = sector; self.alignment = alignment
-        self.parentId = parentId; self.area = area; self.createdAt = createdAt
+        self.parentId = parentId; self.area = area; self.timeZone = timeZone; self.createdAt = createdAt
     }
 }
 

@@ -26,7 +26,9 @@ public struct DemoNetwork: Sendable {
 
         func org(_ key: String, _ name: String, _ sector: Sector, _ alignment: Alignment? = nil, parent: String? = nil, area: String) async throws {
             organizations[key] = try await store.createOrganization(
-                NewOrganization(name: name, sector: sector, alignment: alignment, parentId: parent.flatMap { organizations[$0]?.id }, area: area))
+                NewOrganization(
+                    name: name, sector: sector, alignment: alignment, parentId: parent.flatMap { organizations[$0]?.id }, area: area,
+                    timeZone: "America/Edmonton"))
         }
         try await org("ministry", "Ministry of Health", .government, .centralSystem, area: "Province-wide")
         try await org("authority", "Provincial Health Authority", .healthSystem, .centralSystem, area: "Province-wide")

@@ -26,7 +26,7 @@ extension WebRoutes {
             let input = NewOrganization(
                 name: form["name"] ?? "", sector: try form.choice("sector", Sector.self) ?? .community,
                 alignment: try form.choice("alignment", Alignment.self),
-                parentId: form["parentId"].map { ID($0) }, area: form["area"])
+                parentId: form["parentId"].map { ID($0) }, area: form["area"], timeZone: form["timeZone"])
             var v = Validator()
             v.require(form["sector"] != nil, "sector", "required", "Choose the organisation's sector")
             try v.check()

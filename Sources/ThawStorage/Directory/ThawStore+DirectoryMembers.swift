@@ -7,7 +7,9 @@ extension ThawStore {
     /// migration older than the search tables, so it leaves indexing to the migration that fills them.
     static func writeDirectoryMembers(_ db: any SQLConnection, at now: Timestamp) async throws {
         for record in DirectoryVocabulary.records { try await store(db, record, at: now) }
-        for organization in try await db.query("SELECT \(Organization.columns) FROM organizations WHERE hsds_id IS NULL").map(Organization.init(row:))
+        // The columns an organisation had when this first ran (a later migration adds its time zone).
+        let organizationColumns = "id, name, sector, alignment, parent_id, area, NULL AS time_zone, created_at"
+        for organization in try await db.query("SELECT \(organizationColumns) FROM organizations WHERE hsds_id IS NULL").map(Organization.init(row:))
         {
             try await writeOrganization(db, organization, at: now)
         }

@@ -3,12 +3,12 @@ import ThawCore
 // Mapping between rows and domain values, one place per type.
 
 extension Organization {
-    static let columns = "id, name, sector, alignment, parent_id, area, created_at"
+    static let columns = "id, name, sector, alignment, parent_id, area, time_zone, created_at"
     init(row: SQLRow) {
         self.init(
             id: row.id("id"), name: row.string("name"), sector: row.enumValue("sector"),
             alignment: row.optionalEnum("alignment"), parentId: row.optionalId("parent_id"),
-            area: row.optionalString("area"), createdAt: row.timestamp("created_at"))
+            area: row.optionalString("area"), timeZone: row.optionalString("time_zone"), createdAt: row.timestamp("created_at"))
     }
 }
 

@@ -8,10 +8,13 @@ extension ThawStore {
     public func createOrganization(_ input: NewOrganization, by actor: Actor? = nil) async throws -> Organization {
         if let actor { try AccessPolicy.require(actor, anyOf: [.networkAdministrator], to: "adding an organisation") }
         try input.validate()
+        if let zone = input.timeZone, !TimeZoneNames.isKnown(zone) {
+            throw ThawError.invalid("timeZone", "iana", "\(zone) is not an IANA time zone (like America/Edmonton or America/Toronto)")
+        }
         let now = clock.now()
         let org = Organization(
             id: IDGenerator.make("org"), name: input.name.trimmingWhitespace, sector: input.sector,
-            alignment: input.alignment, parentId: input.parentId, area: input.area, createdAt: now)
+            alignment: input.alignment, parentId: input.parentId, area: input.area, timeZone: input.resolvedTimeZone, createdAt: now)
         return try await database.write { db in
             if let parent = input.parentId,
                 try await db.first("SELECT id FROM organizations WHERE id = ?", parent) == nil
@@ -20,9 +23,9 @@ extension ThawStore {
             }
             try await db.execute(
                 """
-                INSERT INTO organizations (id, name, sector, alignment, parent_id, area, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, org.id, org.name, org.sector, org.alignment, org.parentId, org.area, org.createdAt)
+                INSERT INTO organizations (id, name, sector, alignment, parent_id, area, time_zone, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, org.id, org.name, org.sector, org.alignment, org.parentId, org.area, org.timeZone, org.createdAt)
             try await Self.writeOrganization(db, org, at: now)
             try await db.append(
                 LedgerRecord(

@@ -51,6 +51,7 @@ struct OrganizationsView {
             \(Components.select("alignment", "Alignment", state: state, options: alignments))
             \(Components.select("parentId", "Part of", state: state, options: parents))
             \(Components.textField("area", "Area served", state: state))
+            \(Components.select("timeZone", "Time zone", state: state, options: [("", "From the area served")] + AreaTimeZones.zones.map { ($0, $0) }, hint: "If left out: the one the area served names, else the network's."))
             <button type="submit">Add organisation</button>
             </form>
             </section>
