@@ -71,6 +71,30 @@ enum ClimateResultCache {
     }
 }
 
+extension ScopedStore {
+    /// One period's result: the one kept for it, else computed from the ledger's days `days` and kept
+    /// when it may be (`ClimateResultCache.keeps`).
+    func keptOrComputed<Value>(
+        _ kind: ClimateResultCache.Kind, _ period: ClimatePeriod, start: CalendarDate, days: Range<CalendarDate>, weights: ClimateWeights,
+        reading: (String) -> Value?, writing: (Value) -> String, computing: () async throws -> Value
+    ) async throws -> Value {
+        let keeping = ClimateResultCache.keeps(until: days.upperBound, weights: weights, now: now())
+        let end = Self.periodEnd(start, period)
+        if keeping, let text = try await database.read({ db in try await ClimateResultCache.read(db, kind, period, from: start, to: end)[start] }),
+            let value = reading(text)
+        {
+            return value
+        }
+        let value = try await computing()
+        if keeping {
+            try await ClimateResultCache.keep(
+                [.init(kind: kind, period: period, start: start, firstDay: days.lowerBound, endDay: days.upperBound, value: writing(value))],
+                in: database)
+        }
+        return value
+    }
+}
+
 /// The text a kept result is stored as: fields separated by spaces, records by new lines; a
 /// missing number is "-". Doubles are written in Swift's shortest form that reads back exactly.
 enum ClimateResultText {

@@ -111,33 +111,19 @@ extension ScopedStore {
         let names = try await database.read { db in
             try await db.query("SELECT id, name FROM organizations", []).reduce(into: [String: String]()) { $0[$1.string("id")] = $1.string("name") }
         }
-        let keeping = ClimateResultCache.keeps(until: to, weights: weights, now: now())
-        var found: [CoolingPartnership]?
-        if keeping,
-            let text = try await database.read({ db in
-                try await ClimateResultCache.read(db, .cooling, period, from: to, to: Self.periodEnd(to, period))[to]
-            })
-        {
-            found = CoolingText.cooling(text)
-        }
-        if found == nil {
+        let found = try await keptOrComputed(
+            .cooling, period, start: to, days: from..<to, weights: weights, reading: CoolingText.cooling, writing: CoolingText.text
+        ) {
             let pairs = try await database.read { db in try await Self.pairPeriods(db, pair: nil, period: period, from: from, to: to) }
-            var cooling: [CoolingPartnership] = []
-            for (key, days) in pairs {
+            return pairs.compactMap { key, days -> CoolingPartnership? in
                 let ids = key.split(separator: "|").map(String.init)
-                guard let finding = Self.cooling(days.periods(period, from: from, to: to, weights: weights)) else { continue }
-                cooling.append(
-                    CoolingPartnership(
-                        organizationIds: ids.map { ID($0) }, names: [], reason: finding.reason, since: finding.since,
-                        usualIndex: finding.usual, latestIndex: finding.latest))
+                guard let finding = Self.cooling(days.periods(period, from: from, to: to, weights: weights)) else { return nil }
+                return CoolingPartnership(
+                    organizationIds: ids.map { ID($0) }, names: [], reason: finding.reason, since: finding.since, usualIndex: finding.usual,
+                    latestIndex: finding.latest)
             }
-            if keeping {
-                try await ClimateResultCache.keep(
-                    [.init(kind: .cooling, period: period, start: to, firstDay: from, endDay: to, value: CoolingText.text(cooling))], in: database)
-            }
-            found = cooling
         }
-        return (found ?? []).map { pair in
+        return found.map { pair in
             var named = pair
             named.names = pair.organizationIds.map { names[$0.raw] ?? $0.raw }
             return named

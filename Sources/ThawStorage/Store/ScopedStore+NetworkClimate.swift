@@ -169,26 +169,19 @@ extension ScopedStore {
         try weights.validate()
         let start = Self.periodStart(day, period), end = Self.periodEnd(Self.periodStart(day, period), period)
         try await store.foldPendingClimate()
-        let keeping = ClimateResultCache.keeps(until: end, weights: weights, now: now())
-        if keeping,
-            let text = try await database.read({ db in try await ClimateResultCache.read(db, .ties, period, from: start, to: end)[start] }),
-            let ties = NetworkTiesText.ties(text)
-        {
-            return ties
+        return try await keptOrComputed(
+            .ties, period, start: start, days: start..<end, weights: weights, reading: NetworkTiesText.ties, writing: NetworkTiesText.text
+        ) {
+            let pairs = try await database.read { db in try await Self.pairPeriods(db, pair: nil, period: period, from: start, to: end) }
+            return pairs.compactMap { key, days -> NetworkTie? in
+                guard let climate = days.periods(period, from: start, to: end, weights: weights).first, climate.counts.interactions > 0 else {
+                    return nil
+                }
+                return NetworkTie(
+                    organizationIds: key.split(separator: "|").map { ID(String($0)) }, interactions: climate.counts.interactions,
+                    index: climate.index)
+            }.sorted { ($0.organizationIds[0].raw, $0.organizationIds[1].raw) < ($1.organizationIds[0].raw, $1.organizationIds[1].raw) }
         }
-        let pairs = try await database.read { db in try await Self.pairPeriods(db, pair: nil, period: period, from: start, to: end) }
-        let ties = pairs.compactMap { key, days -> NetworkTie? in
-            guard let climate = days.periods(period, from: start, to: end, weights: weights).first, climate.counts.interactions > 0 else {
-                return nil
-            }
-            return NetworkTie(
-                organizationIds: key.split(separator: "|").map { ID(String($0)) }, interactions: climate.counts.interactions, index: climate.index)
-        }.sorted { ($0.organizationIds[0].raw, $0.organizationIds[1].raw) < ($1.organizationIds[0].raw, $1.organizationIds[1].raw) }
-        if keeping {
-            try await ClimateResultCache.keep(
-                [.init(kind: .ties, period: period, start: start, firstDay: start, endDay: end, value: NetworkTiesText.text(ties))], in: database)
-        }
-        return ties
     }
 }
 
