@@ -86,9 +86,12 @@ public struct Actor: Sendable, Equatable {
     public let organizationId: ID<Organization>
     public let sector: Sector
     public let roles: Set<Role>
+    /// The organisation's IANA time zone: where "today" and "due on a day" are reckoned for this actor.
+    public let timeZone: String?
 
-    public init(userId: ID<User>, organizationId: ID<Organization>, sector: Sector, roles: Set<Role>) {
+    public init(userId: ID<User>, organizationId: ID<Organization>, sector: Sector, roles: Set<Role>, timeZone: String? = nil) {
         self.userId = userId; self.organizationId = organizationId; self.sector = sector; self.roles = roles
+        self.timeZone = timeZone
     }
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }

@@ -73,6 +73,9 @@ public struct Validator: Sendable {
 }
 
 public extension String {
+    /// nil for the empty string, so an emptied field is stored as absent.
+    var nonEmpty: String? { isEmpty ? nil : self }
+
     var trimmingWhitespace: String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }

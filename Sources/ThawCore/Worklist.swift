@@ -11,7 +11,8 @@ public struct WorklistQuery: Sendable, Equatable {
         case overdueFirstResponse = "overdue-first-response"
         case awaitingMyReply = "awaiting-my-reply"
         case awaitingTheirReply = "awaiting-their-reply"
-        case followUpDue = "follow-up-due"
+        case followUpDue = "follow-up-due"  // falls due today
+        case followUpOverdue = "follow-up-overdue"  // fell due on an earlier day
     }
     public enum Sort: String, Sendable, CaseIterable {
         case updated  // most recently changed first

@@ -30,6 +30,8 @@ import ThawTestSupport
             // The client's own page (not its consents, screenings or new referrals) is open to the partner its referral went to.
             let clientOnly = route == "/api/v1/clients/:clientId" || route == "/clients/:clientId"
             return (relation == .own && referring) || (clientOnly && !draft && relation == .counterpart && receiving)
+        case path("/api/v1/needs/:needId"):
+            return relation == .own && referring  // only the organisation holding the client closes its needs
         case path("/api/v1/referrals/:referralId"), path("/referrals/:referralId"):
             return (relation == .own && referring) || (!draft && relation == .counterpart && receiving)
         case path("/api/v1/organizations/:organizationId/timeline"), path("/api/v1/committees"), path("/api/v1/decisions"),
@@ -86,6 +88,8 @@ import ThawTestSupport
         "POST /api/v1/referrals/:referralId/status": #"{"status":"accepted"}"#,
         "POST /api/v1/referrals/:referralId/business-status": #"{"businessStatus":"contacted"}"#,
         "POST /api/v1/referrals/:referralId/messages": #"{"body":"hello"}"#,
+        "POST /api/v1/referrals/:referralId/follow-ups": #"{"method":"phone","party":"client","result":"reached"}"#,
+        "POST /api/v1/needs/:needId/close": #"{"status":"met"}"#,
         "POST /api/v1/committees/:committeeId/leave": #"{"reason":"no longer needed"}"#,
         "POST /api/v1/committees/:committeeId/meetings": #"{"heldAt":"2026-01-05T09:00:00Z","agenda":["Intake"],"attendeeIds":[]}"#,
         "POST /api/v1/committees/:committeeId/decisions": #"{"motion":"Meet monthly"}"#,
@@ -294,6 +298,7 @@ struct MatrixRecords {
             .init(name: "referral", ids: ["referralId": referral.id.raw]),
             .init(name: "draft", ids: ["referralId": draft.id.raw], draft: true),
             .init(name: "message", ids: ["referralId": referral.id.raw, "messageId": message.id.raw]),
+            .init(name: "need", ids: ["needId": needs.first?.id.raw ?? "need_missing"]),
             .init(name: "committee", ids: ["committeeId": committee.id.raw]),
             .init(name: "decision", ids: ["decisionId": decision.id.raw]),
             .init(name: "commitment", ids: ["commitmentId": commitment.id.raw]),

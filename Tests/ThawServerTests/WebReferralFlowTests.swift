@@ -244,7 +244,7 @@ struct WebReferralFlowTests {
             #expect(counts.open == 1 && counts.awaitingTheirReply == 1 && counts.overdueFirstResponse == 0 && counts.closedThisWeek == 1)
             world.clock.advance(seconds: 15 * 86_400)  // past first response (5 days) and follow-up (14 days)
             counts = try await world.store.scoped(to: world.navigator).worklistCounts(.caseload)
-            #expect(counts.overdueFirstResponse == 1 && counts.followUpDueToday == 1 && counts.closedThisWeek == 0)
+            #expect(counts.overdueFirstResponse == 1 && counts.followUpOverdue == 1 && counts.followUpDueToday == 0 && counts.closedThisWeek == 0)
             let inbox = try await world.store.scoped(to: world.housingStaff).worklistCounts(.inbox)
             #expect(inbox.requested == 1 && inbox.overdueFirstResponse == 1 && inbox.awaitingMyReply == 1)
             #expect(try await world.store.scoped(to: world.foodStaff).worklistCounts(.inbox) == WorklistCounts())

@@ -40,7 +40,7 @@ import ThawTestSupport
                         "INSERT INTO organizations (id, name, sector, area, created_at) VALUES (?, ?, 'community', ?, 0)", id, id, area)
                 }
             }
-            #expect(try await Migrator.migrate(db.database) == [35])
+            #expect(try await Migrator.migrate(db.database) == Migrator.all.map(\.version).filter { $0 >= 35 })
             let store = ThawStore(database: db.database, clock: ManualClock(World.start))
             #expect(try await store.organization(ID("org_a")).timeZone == "America/Winnipeg")
             #expect(try await store.organization(ID("org_b")).timeZone == nil)

@@ -53,8 +53,14 @@ import ThawTestSupport
             #expect(try await ids(partner, .inbox, .awaitingMyReply) == [waiting.id])
             #expect(try await ids(nav, .caseload, .open) == [waiting.id, answered.id])
             #expect(try await ids(nav, .caseload, .followUpDue).isEmpty)
-            w.clock.advance(seconds: 9 * 86_400)  // follow-up defaults to 14 days
+            w.clock.advance(seconds: 8 * 86_400 - 3600)  // follow-up defaults to 14 days: the morning of its day
             #expect(try await ids(nav, .caseload, .followUpDue) == [waiting.id, answered.id])
+            #expect(try await ids(nav, .caseload, .followUpOverdue).isEmpty)
+            w.clock.advance(seconds: 2 * 3600)  // past the hour, the same day: still due today, not overdue
+            #expect(try await ids(nav, .caseload, .followUpDue) == [waiting.id, answered.id])
+            w.clock.advance(seconds: 86_400)  // the next day: overdue, and no longer counted as due today
+            #expect(try await ids(nav, .caseload, .followUpDue).isEmpty)
+            #expect(try await ids(nav, .caseload, .followUpOverdue) == [waiting.id, answered.id])
             let cancelled = try await nav.worklist(WorklistQuery(view: .caseload, statuses: [.cancelled]))
             #expect(cancelled.items.map(\.referral.id) == [closed.id])
         }

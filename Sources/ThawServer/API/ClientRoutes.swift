@@ -56,6 +56,30 @@ struct ClientRoutes: APIRouteGroup {
                 .get, "clients/:clientId/needs", id: "listNeeds", tag: "clients", summary: "A client's identified needs",
                 answer: .list(IdentifiedNeed.self)),
             use: needs)
+        routes.add(
+            .init(
+                .post, "needs/:needId/close", id: "closeNeed", tag: "clients",
+                summary: "Close a need: met, declined by the client, or no longer applicable", body: NeedClosure.self,
+                answer: .one(IdentifiedNeed.self), conflicts: true),
+            use: closeNeed)
+        routes.add(
+            .init(
+                .get, "need-gaps", id: "needGaps", tag: "clients",
+                summary: "Open needs never referred, or whose referrals all failed", query: ["kind", "limit"],
+                answer: .list(NeedGap.self)),
+            use: needGaps)
+    }
+
+    @Sendable func closeNeed(_ request: Request, context: CallerContext) async throws -> IdentifiedNeed {
+        let scoped = scoped(context)
+        let input = try await body(NeedClosure.self, request)
+        return try await scoped.closeNeed(try context.id("needId"), input)
+    }
+
+    @Sendable func needGaps(_ request: Request, context: CallerContext) async throws -> ItemList<NeedGap> {
+        let limit = try request.integer("limit", in: 1...1000) ?? 200
+        let kind = try request.choice("kind", NeedGap.Kind.self)
+        return ItemList(try await scoped(context).needGaps(limit: limit).filter { kind == nil || $0.kind == kind })
     }
 
     @Sendable func create(_ request: Request, context: CallerContext) async throws -> EditedResponse<Client> {

@@ -72,6 +72,17 @@ struct ReferralRoutes: APIRouteGroup {
             use: markRead)
         routes.add(
             .init(
+                .get, "referrals/:referralId/follow-ups", id: "listFollowUps", tag: "referrals",
+                summary: "The referring organisation's follow-up log", answer: .list(FollowUp.self)),
+            use: followUps)
+        routes.add(
+            .init(
+                .post, "referrals/:referralId/follow-ups", id: "recordFollowUp", tag: "referrals",
+                summary: "Record a follow-up with the client or partner, and the next follow-up date", body: NewFollowUp.self,
+                success: 201, answer: .one(FollowUp.self), conflicts: true),
+            use: recordFollowUp)
+        routes.add(
+            .init(
                 .get, "referrals/:referralId/timeline", id: "referralTimeline", tag: "referrals",
                 summary: "The referral's history from the activity ledger", answer: .list(ActivityEntry.self)),
             use: timeline)
@@ -145,6 +156,18 @@ struct ReferralRoutes: APIRouteGroup {
         try await scoped(context).markRead(
             referral: try context.id("referralId"),
             message: try context.id("messageId"))
+    }
+
+    @Sendable func followUps(_ request: Request, context: CallerContext) async throws -> ItemList<FollowUp> {
+        ItemList(try await scoped(context).followUps(referral: try context.id("referralId")))
+    }
+
+    /// The follow-up, with the referral's new ETag (its follow-up date moved with it).
+    @Sendable func recordFollowUp(_ request: Request, context: CallerContext) async throws -> EditedResponse<FollowUp> {
+        let scoped = scoped(context)
+        let input = try await body(NewFollowUp.self, request)
+        let (followUp, referral) = try await scoped.recordFollowUp(referral: try context.id("referralId"), input)
+        return EditedResponse(status: .created, headers: [.eTag: referral.etag], response: followUp)
     }
 
     @Sendable func timeline(_ request: Request, context: CallerContext) async throws -> ItemList<ActivityEntry> {

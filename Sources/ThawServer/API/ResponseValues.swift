@@ -15,6 +15,9 @@ extension DirectoryResults: ResponseEncodable {}
 extension Referral: ResponseEncodable {}
 extension ReferralDetail: ResponseEncodable {}
 extension ReferralMessage: ResponseEncodable {}
+extension FollowUp: ResponseEncodable {}
+extension IdentifiedNeed: ResponseEncodable {}
+extension NeedGap: ResponseEncodable {}
 extension Commitment: ResponseEncodable {}
 extension Meeting: ResponseEncodable {}
 extension Decision: ResponseEncodable {}

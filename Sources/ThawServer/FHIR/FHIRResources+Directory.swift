@@ -101,12 +101,14 @@ struct FHIRCondition: FHIRResource {
     var code: CodeableConcept
     var subject: Reference
     var onsetDateTime: String?
+    /// The day the need was closed; the profile's invariant wants a closed need's status inactive or resolved.
+    var abatementDateTime: String?
     var recordedDate: String?
 
     init(_ need: IdentifiedNeed) {
         id = need.id.fhir
         meta = Meta(versionId: nil, lastUpdated: nil, profile: [FHIRSystems.conditionProfile])
-        clinicalStatus = CodeableConcept(FHIRSystems.conditionClinical, need.status == .active ? "active" : "resolved")
+        clinicalStatus = CodeableConcept(FHIRSystems.conditionClinical, Self.clinicalStatus(need.status))
         verificationStatus = CodeableConcept(FHIRSystems.conditionVerification, "confirmed")
         category = [
             CodeableConcept(FHIRSystems.conditionCategory, "health-concern", display: "Health Concern"),
@@ -115,7 +117,17 @@ struct FHIRCondition: FHIRResource {
         code = need.category.concept
         subject = Reference(.patient, need.clientId)
         onsetDateTime = need.identifiedOn.description
+        abatementDateTime = need.closedOn?.description
         recordedDate = need.identifiedOn.description
+    }
+
+    /// Met is resolved; declined or no longer applicable leaves it unresolved but not a concern now.
+    static func clinicalStatus(_ status: IdentifiedNeed.Status) -> String {
+        switch status {
+        case .active: "active"
+        case .met: "resolved"
+        case .declined, .notApplicable: "inactive"
+        }
     }
 }
 

@@ -81,6 +81,15 @@ extension Request {
         }
         return value
     }
+
+    /// A query parameter that must be one of an enumeration's values, or nil when absent; any other is a 400 naming it.
+    func choice<E: RawRepresentable & CaseIterable>(_ name: String, _ type: E.Type) throws -> E? where E.RawValue == String {
+        guard let raw = query(name) else { return nil }
+        guard let value = E(rawValue: raw) else {
+            throw ThawError.invalid(name, "enum", "\(name) must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
 }
 
 extension RequestContext {

@@ -61,6 +61,9 @@ extension Assets {
         .capacity-waitlist { background: #fff4d6; color: #6b3d00; }
         .capacity-closed { background: #eef1f4; color: #38444f; }
         .overdue { color: var(--danger); font-weight: 600; }
+        .attention-text { color: var(--danger); font-weight: 600; }
+        .story { margin: .2rem 0 .4rem; padding-left: 1.2rem; } .need-story { margin-bottom: .8rem; }
+        .follow-ups { padding-left: 1.2rem; } .follow-ups .meta { margin: 0; color: var(--muted); font-size: .9rem; }
         .chart { margin: 0 0 .5rem; } .chart svg { width: 100%; height: auto; max-width: 760px; display: block; }
         .network-map svg { max-width: 560px; }
         .chart figcaption { font-size: .9rem; color: var(--muted); }
@@ -80,7 +83,7 @@ extension Assets {
         .field { margin: 0 0 .9rem; }
         .field label, .field legend { display: block; font-weight: 600; margin-bottom: .2rem; }
         .required { font-weight: 400; color: var(--muted); font-size: .85rem; }
-        input[type=text], input[type=email], input[type=password], input[type=date], input[type=search], input[type=tel], select, textarea {
+        input[type=text], input[type=email], input[type=password], input[type=date], input[type=datetime-local], input[type=search], input[type=tel], select, textarea {
           width: 100%; max-width: 32rem; font: inherit; padding: .45rem .55rem; border: 1px solid #6b7b8a; border-radius: 4px; background: var(--paper); color: var(--ink); }
         textarea { max-width: 40rem; }
         .has-error input, .has-error select, .has-error textarea { border: 2px solid var(--danger); }

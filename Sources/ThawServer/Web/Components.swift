@@ -156,6 +156,21 @@ enum Components {
         "<time datetime=\"\(date.description)\">\(Words.date(date))</time>"
     }
 
+    /// The viewer's day a moment falls on.
+    static func day(_ timestamp: Timestamp) -> HTML { date(Viewer.calendar.day(of: timestamp)) }
+
+    /// The day something is due by. Dues are kept as the end of their day (local midnight),
+    /// which is the first moment of the next, so the day shown is the one just before it.
+    static func dueDay(_ due: Timestamp) -> HTML { day(Timestamp(millis: due.millis - 1)) }
+
+    /// A follow-up as its day: "today", "on 9 Dec 2026", or overdue since the day it fell due.
+    static func followUp(_ due: Timestamp, now: Timestamp) -> HTML {
+        let today = Viewer.calendar.followUpDay(now)
+        if due > today.through { return "due \(dueDay(due))" }
+        if due > today.after { return "<strong>due today</strong>" }
+        return "<span class=\"overdue\"><span aria-hidden=\"true\">⚑ </span>overdue since \(dueDay(due))</span>"
+    }
+
     /// "due in 2 days" or "overdue by 3 hours", with the exact time underneath.
     static func due(_ timestamp: Timestamp, now: Timestamp) -> HTML {
         let words = Words.relative(timestamp, now: now)

@@ -65,7 +65,7 @@ struct WebForm: Sendable {
         }
     }
 
-    /// A `<input type=date>` value as the start of that day (UTC), or 422 naming the field.
+    /// A `<input type=date>` value (a day, read in the viewer's time zone by the caller), or 422 naming the field.
     func date(_ name: String) throws -> CalendarDate? {
         guard let raw = self[name] else { return nil }
         guard let date = CalendarDate(raw) else {
@@ -73,6 +73,21 @@ struct WebForm: Sendable {
         }
         try date.requireSupported(field: name)
         return date
+    }
+
+    /// A `<input type=datetime-local>` value ("2026-12-07T09:30"), read on the viewer's wall clock, or 422 naming the field.
+    func localDateTime(_ name: String) throws -> Timestamp? {
+        guard let raw = self[name] else { return nil }
+        let parts = raw.split(separator: "T", maxSplits: 1)
+        let clock = parts.count == 2 ? parts[1].split(separator: ":") : []
+        guard parts.count == 2, let day = CalendarDate(String(parts[0])), clock.count >= 2, clock.count <= 3,
+            let hours = Int(clock[0]), let minutes = Int(clock[1]), (0..<24).contains(hours), (0..<60).contains(minutes),
+            clock.count == 2 || (Double(clock[2]).map { (0..<60).contains($0) } ?? false)
+        else {
+            throw ThawError.unprocessable(name, "date-time", "\(name) must be a date and time like 2026-12-31T09:30")
+        }
+        try day.requireSupported(field: name)
+        return Viewer.calendar.localMoment(day, secondsIntoDay: hours * 3600 + minutes * 60)
     }
 
     /// A whole number, nil when left empty, or 422 naming the field.

@@ -127,7 +127,7 @@ extension WebRoutes {
             return WebPage.redirect(to: WebPath.adminTokens, notice: "token-revoked")
         }
         do {
-            let expires = try form.date("expiresAt").map { $0.startOfDay.adding(days: 1) }
+            let expires = try form.date("expiresAt").map(Viewer.calendar.endOfDay)
             let (_, secret) = try await store.createToken(user: principal.user.id, name: form["name"] ?? "", expiresAt: expires, by: principal.actor)
             // Shown once, in this response only: a redirect would have to carry the secret in the URL.
             return try await renderTokens(context, secret: secret, state: FormState(), status: .created)

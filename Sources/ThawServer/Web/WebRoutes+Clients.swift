@@ -79,12 +79,21 @@ extension WebRoutes {
                 }
                 _ = try await scoped.recordScreening(client: id, NewScreening(answers: answers, screenedOn: try form.date("screenedOn")))
                 return WebPage.redirect(to: WebPath.client(id), notice: "screening-recorded")
+            case "close-need":
+                guard let need = form["need"] else { throw ThawError.invalid("need", "required", "say which need to close") }
+                guard let status = try form.choice("status", IdentifiedNeed.Status.self) else {
+                    throw ThawError.unprocessable("status", "required", "Say why the need is closed")
+                }
+                _ = try await scoped.closeNeed(ID(need), NeedClosure(status: status, closedOn: try form.date("closedOn")))
+                return WebPage.redirect(to: WebPath.client(id), notice: "need-closed")
             default:
-                throw ThawError.invalid("action", "enum", "action must be consent, revoke-consent or screening")
+                throw ThawError.invalid("action", "enum", "action must be consent, revoke-consent, screening or close-need")
             }
         } catch let error as ThawError where error.violations != nil && action != "revoke-consent" {
+            // Each need has its own closing form: the failure is shown on the one that was sent.
+            let key = action == "close-need" ? "close-need-" + (form["need"] ?? "") : action
             return try await renderClient(
-                id, request, context, failed: [action: FormState(form: form, violations: error.violations!)],
+                id, request, context, failed: [key: FormState(form: form, violations: error.violations!)],
                 status: .unprocessableContent)
         }
     }

@@ -63,8 +63,8 @@ extension WebRoutes {
             clientId: clientId, organizationId: service?.organizationId, serviceId: service?.id,
             needCategory: category, needIds: form.all("needIds").filter { !$0.isEmpty }.map { ID($0) },
             priority: try form.choice("priority", Priority.self), note: form["note"],
-            firstResponseDue: try form.date("firstResponseDue").map { $0.startOfDay.adding(days: 1) },
-            followUpDue: try form.date("followUpDue").map(\.startOfDay))
+            firstResponseDue: try form.date("firstResponseDue").map(Viewer.calendar.endOfDay),
+            followUpDue: try form.date("followUpDue").map(Viewer.calendar.endOfDay))
         // Check the referral before recording any consent, so a bad date leaves nothing behind.
         try input.validate(now: store.clock.now())
         if form["recordConsent"] == "yes" {

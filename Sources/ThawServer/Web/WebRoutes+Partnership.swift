@@ -43,7 +43,7 @@ extension WebRoutes {
             funding: try await scoped.funding(), events: try await scoped.events(),
             roles: try await scoped.roles(organization: principal.organization.id),
             organizations: try await store.organizations(),
-            today: CalendarDate(store.clock.now()), csrf: context.csrfToken, failed: failed)
+            today: Viewer.calendar.day(of: store.clock.now()), csrf: context.csrfToken, failed: failed)
         return WebPage.response(layout("Partnership", context, section: "partnership", notice: notice).render(view.render()), status: status)
     }
 

@@ -113,7 +113,7 @@ extension WebRoutes {
                     !$0.trimmingWhitespace.isEmpty
                 }
                 _ = try await scoped.recordMeeting(
-                    id, heldAt: heldOn.startOfDay.adding(seconds: 12 * 3600), agenda: agenda,
+                    id, heldAt: Viewer.calendar.localMoment(heldOn, secondsIntoDay: 12 * 3600), agenda: agenda,
                     minutes: form["minutes"], attendees: form.all("attendeeIds").map { ID($0) })
                 return WebPage.redirect(to: WebPath.committee(id), notice: "meeting-recorded")
             case "leave":
@@ -188,7 +188,7 @@ extension WebRoutes {
         let (consultation, items) = try await store.scoped(to: principal.actor).consultation(id)
         let view = ConsultationView(
             consultation: consultation, items: items, me: principal.organization, names: try await organizationNames(),
-            today: CalendarDate(store.clock.now()), csrf: context.csrfToken, failed: failed)
+            today: Viewer.calendar.day(of: store.clock.now()), csrf: context.csrfToken, failed: failed)
         return WebPage.response(layout(consultation.title, context, section: "partnership", notice: notice).render(view.render()), status: status)
     }
     @Sendable func consultationAction(_ request: Request, context: ThawRequestContext) async throws -> Response {

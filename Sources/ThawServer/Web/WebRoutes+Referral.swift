@@ -23,9 +23,17 @@ extension WebRoutes {
         }
         let timeline = try await scoped.timeline(referral: id)
         let names = Dictionary(uniqueKeysWithValues: try await store.organizations().map { ($0.id, $0.name) })
+        var followUp: FollowUpPanel?
+        if detail.side == .requester {
+            let needs = try await scoped.needs(client: detail.referral.clientId)
+            followUp = FollowUpPanel(
+                referral: detail.referral, log: try await scoped.followUps(referral: id),
+                openNeeds: needs.filter { $0.isOpen && ScopedStore.isFor(detail.referral, $0) }, now: store.clock.now(),
+                csrf: context.csrfToken, failed: failed)
+        }
         let view = ReferralPageView(
             detail: detail, messages: messages, timeline: timeline, organizationNames: names,
-            viewer: scoped.actor, now: store.clock.now(), csrf: context.csrfToken, failed: failed)
+            viewer: scoped.actor, followUp: followUp, now: store.clock.now(), csrf: context.csrfToken, failed: failed)
         let section = detail.side == .requester ? "caseload" : "inbox"
         var page = layout("Referral", context, section: section, live: true, notice: notice)
         page.liveReferral = id
@@ -42,6 +50,30 @@ extension WebRoutes {
             case "message":
                 _ = try await scoped.sendMessage(referral: id, body: form.all("body").first ?? "")
                 return WebPage.redirect(to: WebPath.referral(id), notice: "message-sent")
+            case "follow-up":
+                guard let result = try form.choice("result", FollowUp.Result.self) else {
+                    throw ThawError.unprocessable("result", "required", "Say what came of the follow-up")
+                }
+                let input = NewFollowUp(
+                    happenedAt: try form.localDateTime("happenedAt"), method: try form.choice("method", FollowUp.Method.self) ?? .phone,
+                    party: try form.choice("party", FollowUp.Party.self) ?? .client, result: result, note: form["note"],
+                    nextFollowUpDue: try form.date("nextFollowUpDue").map(Viewer.calendar.endOfDay))
+                _ = try await scoped.recordFollowUp(referral: id, input)
+                return WebPage.redirect(to: WebPath.referral(id), notice: "follow-up-recorded")
+            case "follow-up-date":
+                guard let day = try form.date("followUpDue") else {
+                    throw ThawError.unprocessable("followUpDue", "required", "Choose the day to follow up")
+                }
+                _ = try await scoped.updateReferral(
+                    id, ReferralUpdate(followUpDue: Viewer.calendar.endOfDay(day)), expectedVersion: try form.version())
+                return WebPage.redirect(to: WebPath.referral(id), notice: "referral-updated")
+            case "close-needs":
+                let chosen = form.all("needIds").filter { !$0.isEmpty }
+                guard !chosen.isEmpty else { throw ThawError.unprocessable("needIds", "required", "Tick the needs to close") }
+                for need in chosen {
+                    _ = try await scoped.closeNeed(ID(need), NeedClosure(status: .met, referralId: id))
+                }
+                return WebPage.redirect(to: WebPath.referral(id), notice: "needs-closed")
             case "business-status":
                 guard let step = try form.choice("businessStatus", BusinessStatus.self) else {
                     throw ThawError.unprocessable("businessStatus", "required", "Choose the step to report")

@@ -24,7 +24,7 @@ extension WebRoutes {
         let view = SurveysView(
             me: principal.organization, rounds: try await scoped.surveys(), pending: Set(try await scoped.pendingSurveys().map(\.id)),
             organizations: try await store.organizations(), canOpen: principal.actor.hasAny(ScopedStore.partnershipRoles),
-            today: CalendarDate(store.clock.now()), state: state, csrf: context.csrfToken)
+            today: Viewer.calendar.day(of: store.clock.now()), state: state, csrf: context.csrfToken)
         return WebPage.response(layout("Pulse surveys", context, section: "partnership", notice: notice).render(view.render()), status: status)
     }
 
@@ -59,7 +59,8 @@ extension WebRoutes {
         let view = SurveyRoundView(
             round: round, me: principal.organization,
             names: Dictionary(uniqueKeysWithValues: try await store.organizations().map { ($0.id, $0.name) }),
-            rated: try await scoped.organizationsIRated(id), results: try await scoped.surveyResults(id), today: CalendarDate(store.clock.now()),
+            rated: try await scoped.organizationsIRated(id), results: try await scoped.surveyResults(id),
+            today: Viewer.calendar.day(of: store.clock.now()),
             state: state, csrf: context.csrfToken)
         return WebPage.response(layout(round.title, context, section: "partnership", notice: notice).render(view.render()), status: status)
     }

@@ -18,8 +18,9 @@ extension WebRoutes {
         async let counts = scoped.worklistCounts(view)
         async let page = scoped.worklist(query)
         let open = view == .inbox ? try await scoped.openReferrals(limit: 20) : []
+        let gaps = view == .caseload ? try await scoped.needGaps(limit: 50) : []
         let model = WorklistView(
-            query: query, counts: try await counts, page: try await page, openReferrals: open,
+            query: query, counts: try await counts, page: try await page, openReferrals: open, needGaps: gaps,
             now: store.clock.now(), csrf: context.csrfToken)
         let title = view == .caseload ? "Caseload" : "Inbox"
         return WebPage.response(layout(title, context, section: view.rawValue, live: true, notice: notice(request)).render(model.render()))

@@ -12,7 +12,7 @@ struct WebRoutes: Sendable {
 
     func register(on router: Router<ThawRequestContext>) {
         Assets.register(on: router)
-        let web = router.group().add(middleware: WebSessionMiddleware(store: store))
+        let web = router.group().add(middleware: WebSessionMiddleware(store: store, networkTimeZone: configuration.timeZone.identifier))
         web.get(RouterPath(stringLiteral: WebPath.home), use: home)
         web.get(RouterPath(stringLiteral: WebPath.signIn), use: signInPage)
         web.post(RouterPath(stringLiteral: WebPath.signIn), use: signIn)
@@ -105,6 +105,9 @@ struct WebRoutes: Sendable {
         "answered": "The answer was recorded.",
         "consultation-closed": "The consultation is closed.",
         "commitment-recorded": "The commitment was recorded.",
-        "commitment-updated": "The commitment was updated."
+        "commitment-updated": "The commitment was updated.",
+        "follow-up-recorded": "The follow-up was recorded.",
+        "needs-closed": "The needs were closed.",
+        "need-closed": "The need was closed."
     ]
 }

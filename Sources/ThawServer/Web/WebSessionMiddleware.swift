@@ -10,6 +10,8 @@ import ThawStorage
 struct WebSessionMiddleware: RouterMiddleware {
     typealias Context = ThawRequestContext
     let store: ThawStore
+    /// The network's time zone, for people whose organisation has none.
+    let networkTimeZone: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -26,7 +28,8 @@ struct WebSessionMiddleware: RouterMiddleware {
         }
         var response: Response
         do {
-            response = try await next(request, context)
+            let calendar = LocalCalendar(context.principal?.organization.timeZone ?? networkTimeZone)
+            response = try await Viewer.$calendar.withValue(calendar) { try await next(request, context) }
         } catch ThawError.unauthenticated where request.method == .get || request.method == .head {
             response = WebPage.redirect(to: WebPath.signIn)
         } catch {

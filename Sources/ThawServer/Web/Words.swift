@@ -1,4 +1,5 @@
 import ThawCore
+import ThawStorage
 
 /// How codes read to people: statuses, needs, roles, dates.
 enum Words {
@@ -114,16 +115,49 @@ enum Words {
         }
     }
 
+    static func method(_ method: FollowUp.Method) -> String {
+        switch method {
+        case .phone: return "Phone"
+        case .visit: return "Visit"
+        case .message: return "Message"
+        case .email: return "Email"
+        }
+    }
+
+    static func party(_ party: FollowUp.Party) -> String { party == .client ? "the client" : "the partner" }
+
+    static func result(_ result: FollowUp.Result) -> String {
+        switch result {
+        case .reached: return "Reached"
+        case .noAnswer: return "No answer"
+        case .needMet: return "Need met"
+        case .needNotMet: return "Need not met"
+        case .newNeed: return "New need found"
+        }
+    }
+
+    static func needStatus(_ status: IdentifiedNeed.Status) -> String {
+        switch status {
+        case .active: return "Open"
+        case .met: return "Met"
+        case .declined: return "Declined by the client"
+        case .notApplicable: return "No longer applies"
+        }
+    }
+
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     static func date(_ date: CalendarDate) -> String { "\(date.day) \(months[date.month - 1]) \(date.year)" }
 
-    /// Times are shown in UTC, and say so.
+    /// A moment on the viewer's wall clock, with the zone's short name: "7 Dec 2026 09:06 MST".
     static func dateTime(_ timestamp: Timestamp) -> String {
-        let minutes = Int((timestamp.millis % 86_400_000 + 86_400_000) % 86_400_000 / 60_000)
+        let (day, minutes, zone) = Viewer.calendar.wallClock(timestamp)
         let hh = minutes / 60, mm = minutes % 60
-        return "\(date(CalendarDate(timestamp))) \(hh < 10 ? "0" : "")\(hh):\(mm < 10 ? "0" : "")\(mm) UTC"
+        return "\(date(day)) \(hh < 10 ? "0" : "")\(hh):\(mm < 10 ? "0" : "")\(mm) \(zone)"
     }
+
+    /// The viewer's day a moment falls on.
+    static func day(_ timestamp: Timestamp) -> String { date(Viewer.calendar.day(of: timestamp)) }
 
     static func relative(_ timestamp: Timestamp, now: Timestamp) -> String {
         let seconds = abs(timestamp.millis - now.millis) / 1000

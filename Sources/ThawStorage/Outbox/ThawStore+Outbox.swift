@@ -38,7 +38,9 @@ extension ThawStore {
             let organization = try await db.first("SELECT \(Organization.columns) FROM organizations WHERE id = ?", organizationId)
                 .map(Organization.init(row:))
         else { return nil }
-        return Actor(userId: user.id, organizationId: organization.id, sector: organization.sector, roles: user.roles)
+        return Actor(
+            userId: user.id, organizationId: organization.id, sector: organization.sector, roles: user.roles,
+            timeZone: organization.timeZone)
     }
 
     /// Claims up to `limit` deliveries due now for sending: each is held for a lease so that no

@@ -49,7 +49,8 @@ private struct ReminderPlanner {
 
     init(db: any SQLConnection, email: EmailSchedule?, now: Timestamp) { self.db = db; self.email = email; self.now = now }
 
-    /// The navigator who sent a referral hears on the day its follow-up falls due, while they may still read it.
+    /// The navigator who sent a referral hears on the day its follow-up falls due (their
+    /// organisation's day), while they may still read it.
     mutating func followUps(_ lookups: inout FanOutLookups) async throws {
         let rows = try await db.query(
             """
@@ -57,10 +58,11 @@ private struct ReminderPlanner {
             WHERE follow_up_due >= ? AND follow_up_due < ? AND status <> 'draft' AND \(Schema.openPredicate)
               AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.event_id = 'follow-up-due:' || referrals.id || ':' || referrals.follow_up_due)
             ORDER BY follow_up_due LIMIT ?
-            """, now.adding(days: -Reminders.followUpLookbackDays), today.startOfDay.adding(days: 1), Self.batch)
+            """, now.adding(days: -Reminders.followUpLookbackDays), now.adding(days: 2), Self.batch)
         for referral in rows.map(Referral.init(row:)) {
             guard let due = referral.followUpDue,
                 let actor = try await lookups.actor(db, referral.requesterUserId, in: referral.requesterOrganizationId),
+                due <= LocalCalendar(actor.timeZone).followUpDay(now).through,
                 (try? await ScopedStore.visibleReferral(db, referral.id, actor: actor, now: now)) != nil
             else { continue }
             let requester = try await lookups.name(db, referral.requesterOrganizationId)

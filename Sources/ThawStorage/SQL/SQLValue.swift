@@ -45,6 +45,10 @@ extension Alignment: SQLBindable {}
 extension Capacity: SQLBindable {}
 extension TaskStatus: SQLBindable {}
 extension Priority: SQLBindable {}
+extension FollowUp.Method: SQLBindable {}
+extension FollowUp.Party: SQLBindable {}
+extension FollowUp.Result: SQLBindable {}
+extension IdentifiedNeed.Status: SQLBindable {}
 extension NeedCategory: SQLBindable {}
 extension BusinessStatus: SQLBindable {}
 extension ReferralSide: SQLBindable {}

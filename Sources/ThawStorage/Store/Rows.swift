@@ -73,12 +73,18 @@ extension Consent {
 }
 
 extension IdentifiedNeed {
-    static let columns = "id, client_id, category, identified_on, screening_id, status"
+    static let columns = """
+        id, client_id, category, identified_on, screening_id, status, closed_on, closed_by, closed_by_organization_id,
+        closing_referral_id
+        """
     init(row: SQLRow) {
         self.init(
             id: row.id("id"), clientId: row.id("client_id"), category: row.enumValue("category"),
             identifiedOn: row.date("identified_on") ?? CalendarDate(Timestamp(millis: 0)),
-            screeningId: row.optionalId("screening_id"), status: row.enumValue("status"))
+            screeningId: row.optionalId("screening_id"), status: row.enumValue("status"),
+            closedOn: row.date("closed_on"), closedBy: row.optionalId("closed_by"),
+            closedByOrganizationId: row.optionalId("closed_by_organization_id"),
+            closingReferralId: row.optionalId("closing_referral_id"))
     }
 }
 
@@ -113,6 +119,20 @@ extension Referral {
             lastMessageAt: row.optionalTimestamp("last_message_at"),
             createdAt: row.timestamp("created_at"), updatedAt: row.timestamp("updated_at"),
             version: row.int("version"))
+    }
+}
+
+extension FollowUp {
+    static let columns = """
+        id, referral_id, client_id, organization_id, user_id, happened_at, method, party, result, note, next_due, recorded_at
+        """
+    init(row: SQLRow) {
+        self.init(
+            id: row.id("id"), referralId: row.id("referral_id"), clientId: row.id("client_id"),
+            organizationId: row.id("organization_id"), userId: row.id("user_id"), happenedAt: row.timestamp("happened_at"),
+            method: row.enumValue("method"), party: row.enumValue("party"), result: row.enumValue("result"),
+            note: row.optionalString("note"), nextFollowUpDue: row.optionalTimestamp("next_due"),
+            recordedAt: row.timestamp("recorded_at"))
     }
 }
 

@@ -18,7 +18,7 @@ extension ScopedStore {
     public func createClient(_ input: NewClient) async throws -> Client {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "registering a client")
         let actor = self.actor, now = now()
-        try input.validate(today: CalendarDate(now))
+        try input.validate(today: calendar.day(of: now))
         return try await database.write { db in try await Self.insertClient(db, input, actor: actor, at: now) }
     }
 
@@ -207,7 +207,7 @@ extension ScopedStore {
     /// Records a screening and derives an identified need for each "yes".
     public func recordScreening(client id: ID<Client>, _ input: NewScreening) async throws -> (Screening, [IdentifiedNeed]) {
         let actor = self.actor, now = now()
-        let today = CalendarDate(now)
+        let today = calendar.day(of: now)
         try input.validate(today: today)
         return try await database.write { db in
             _ = try await Self.heldClient(db, id, actor: actor)
@@ -271,7 +271,7 @@ extension ScopedStore {
                 for (k, v) in raw { if let c = NeedCategory(rawValue: k), let a = ScreeningAnswer(rawValue: v) { answers[c] = a } }
                 return Screening(
                     id: row.id("id"), clientId: row.id("client_id"), answers: answers,
-                    screenedOn: row.date("screened_on") ?? CalendarDate(now), screenedBy: row.id("screened_by"))
+                    screenedOn: row.date("screened_on") ?? calendar.day(of: now), screenedBy: row.id("screened_by"))
             }
         }
         try await auditRead(client: id, subjectType: "screenings", at: now)

@@ -22,7 +22,7 @@ extension ScopedStore {
     /// Records a promise to each organisation it is made to, sharing a group id when there are several.
     public func createCommitments(_ input: NewCommitment) async throws -> [Commitment] {
         let actor = self.actor, now = now()
-        try input.validate(today: CalendarDate(now))
+        try input.validate(today: calendar.day(of: now))
         guard !input.recipients.contains(actor.organizationId) else {
             throw ThawError.unprocessable("toOrganizationId", "other-organization", "a commitment is made to another organisation")
         }
@@ -79,7 +79,7 @@ extension ScopedStore {
             guard commitment.version == expectedVersion else {
                 throw ThawError.preconditionFailed("the commitment changed since you read it (now version \(commitment.version))")
             }
-            try change.check(commitment, today: CalendarDate(now))
+            try change.check(commitment, today: calendar.day(of: now))
             change.apply(to: &commitment, at: now)
             let rows = try await db.execute(
                 """
@@ -122,7 +122,7 @@ extension ScopedStore {
 
     /// Open commitments of my organisation due within `days`: the reminders.
     public func commitmentsDueSoon(days: Int = 7) async throws -> [Commitment] {
-        let actor = self.actor, today = CalendarDate(now())
+        let actor = self.actor, today = calendar.day(of: now())
         let until = CalendarDate(today.startOfDay.adding(days: days))
         return try await database.read { db in
             try await db.query(

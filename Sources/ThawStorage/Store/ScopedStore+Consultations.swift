@@ -11,7 +11,7 @@ extension ScopedStore {
     public func createConsultation(_ input: NewConsultation) async throws -> Consultation {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "opening a consultation")
         let actor = self.actor, now = now()
-        try input.validate(today: CalendarDate(now))
+        try input.validate(today: calendar.day(of: now))
         guard !input.invitedOrganizationIds.contains(actor.organizationId) else {
             throw ThawError.unprocessable("invitedOrganizationIds", "other-organization", "invite partners, not your own organisation")
         }
@@ -95,7 +95,7 @@ extension ScopedStore {
                 throw ThawError.forbidden("only invited partners give feedback on a consultation")
             }
             guard consultation.status == .open else { throw ThawError.conflict(code: "consultation-closed", message: "this consultation is closed") }
-            guard CalendarDate(now) <= consultation.deadline else {
+            guard calendar.day(of: now) <= consultation.deadline else {
                 throw ThawError.conflict(code: "deadline-passed", message: "the deadline for feedback was \(consultation.deadline)")
             }
             let item = FeedbackItem(

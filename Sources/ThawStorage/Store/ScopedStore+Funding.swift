@@ -72,7 +72,7 @@ extension ScopedStore {
     /// My organisation's agreements with their alerts; `endingWithinDays` keeps
     /// those whose term ends within that many days (365: "funding ends within a year").
     public func funding(endingWithinDays: Int? = nil) async throws -> [FundingAlert] {
-        let actor = self.actor, today = CalendarDate(now())
+        let actor = self.actor, today = calendar.day(of: now())
         let agreements = try await database.read { db in
             var found: [FundingAgreement] = []
             for row in try await db.query(

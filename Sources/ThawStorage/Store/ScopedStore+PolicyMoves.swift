@@ -11,7 +11,7 @@ extension ScopedStore {
     /// whose verdict (advance notice, short notice, after the fact) counts for or against each pair.
     public func recordPolicyMove(_ input: NewPolicyMove) async throws -> PolicyMove {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "recording a policy move")
-        let actor = self.actor, now = now(), today = CalendarDate(now)
+        let actor = self.actor, now = now(), today = calendar.day(of: now)
         try input.validate(today: today, recorder: actor.organizationId)
         let madeBy = input.madeByOrganizationId ?? actor.organizationId
         let affected = madeBy == actor.organizationId ? (input.affectedOrganizationIds ?? []).sorted() : [actor.organizationId]

@@ -7,7 +7,7 @@ extension ScopedStore {
     public func receiveReferral(_ intake: ReferralIntake) async throws -> ReceivedReferral {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "sending a referral")
         let actor = self.actor, now = now()
-        if case .described(let client, let identifiers) = intake.client { try Self.check(client, identifiers, now: now) }
+        if case .described(let client, let identifiers) = intake.client { try Self.check(client, identifiers, today: calendar.day(of: now)) }
         for consent in intake.consents { try consent.validate(now: now) }
         let received = try await database.write { db -> ReceivedReferral in
             if let sent = intake.senderIdentifier, let prior = try await Self.priorIntake(db, sent, actor: actor) { return prior }
@@ -39,7 +39,7 @@ extension ScopedStore {
     public func registerClient(_ client: NewClient, identifiers: [ClientIdentifier]) async throws -> (Client, registered: Bool) {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "registering a client")
         let actor = self.actor, now = now()
-        try Self.check(client, identifiers, now: now)
+        try Self.check(client, identifiers, today: calendar.day(of: now))
         return try await database.write { db in
             let (found, registered) = try await Self.intakeClient(db, .described(client, identifiers: identifiers), actor: actor, now: now)
             if !registered {
@@ -62,8 +62,8 @@ extension ScopedStore {
         }
     }
 
-    private static func check(_ client: NewClient, _ identifiers: [ClientIdentifier], now: Timestamp) throws {
-        try client.validate(today: CalendarDate(now))
+    private static func check(_ client: NewClient, _ identifiers: [ClientIdentifier], today: CalendarDate) throws {
+        try client.validate(today: today)
         var v = Validator()
         for (index, identifier) in identifiers.enumerated() {
             v.require(
@@ -154,7 +154,8 @@ extension ScopedStore {
             {
                 return (IdentifiedNeed(row: row), false)
             }
-            let need = try await insertNeed(db, client: client, category, on: date ?? CalendarDate(now), screening: nil, actor: actor)
+            let need = try await insertNeed(
+                db, client: client, category, on: date ?? LocalCalendar(actor.timeZone).day(of: now), screening: nil, actor: actor)
             try await db.logAccess(actor, client: client, action: "write", subjectType: "need", subjectId: need.id.raw, at: now)
             return (need, true)
         }

@@ -8,7 +8,7 @@ extension ScopedStore {
     public func sendSignal(_ input: NewSignal) async throws -> Signal {
         try AccessPolicy.require(actor, anyOf: Self.partnershipRoles, to: "recording a signal")
         let actor = self.actor, now = now()
-        try input.validate(today: CalendarDate(now))
+        try input.validate(today: calendar.day(of: now))
         guard !input.addressedToOrganizationIds.contains(actor.organizationId) else {
             throw ThawError.unprocessable(
                 "addressedToOrganizationIds", "other-organization", "address the signal to partners, not your own organisation")

@@ -56,7 +56,7 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         try await database.write { db in
             let round = try await Self.visibleRound(db, id, actor: actor)
-            guard round.isOpen(on: CalendarDate(now)) else {
+            guard round.isOpen(on: calendar.day(of: now)) else {
                 throw ThawError.conflict(code: "survey-closed", message: "this round is open from \(round.opensOn) to \(round.closesOn)")
             }
             guard target != actor.organizationId, round.participantOrganizationIds.contains(target) else {
@@ -144,7 +144,7 @@ extension ScopedStore {
 
     /// Open rounds in which I have not yet rated every partner: the reminders.
     public func pendingSurveys() async throws -> [SurveyRound] {
-        let actor = self.actor, today = CalendarDate(now())
+        let actor = self.actor, today = calendar.day(of: now())
         var pending: [SurveyRound] = []
         for round in try await surveys() where round.isOpen(on: today) {
             let rated = try await database.read { db in

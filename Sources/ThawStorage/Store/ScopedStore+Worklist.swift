@@ -41,9 +41,13 @@ extension ScopedStore {
             conditions.append("(r.last_message_side = ?\(mine == .requester ? " OR r.status = 'requested'" : ""))")
             binds.append(mine.sqlValue)
         case .followUpDue:
-            // Due by the end of today (UTC): what a navigator should follow up on today.
-            conditions.append("r.follow_up_due < ?")
-            binds.append(Self.endOfDay(now).sqlValue)
+            // Falling due today where the navigator works; earlier ones are overdue, listed apart.
+            let today = calendar.followUpDay(now)
+            conditions.append("r.follow_up_due > ? AND r.follow_up_due <= ?")
+            binds += [today.after.sqlValue, today.through.sqlValue]
+        case .followUpOverdue:
+            conditions.append("r.follow_up_due <= ?")
+            binds.append(calendar.followUpDay(now).after.sqlValue)
         }
         if !query.statuses.isEmpty {
             conditions.append("r.status IN (" + query.statuses.map { _ in "?" }.joined(separator: ",") + ")")

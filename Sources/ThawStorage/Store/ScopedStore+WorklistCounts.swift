@@ -8,12 +8,14 @@ public struct WorklistCounts: Sendable, Equatable {
     /// The other side owes the next word (for the caseload: "awaiting the partner").
     public var awaitingTheirReply = 0
     public var awaitingMyReply = 0
-    /// Follow-up due by the end of today (UTC), including any already past.
+    /// Follow-up falling due today, in the organisation's time zone.
     public var followUpDueToday = 0
+    /// Follow-up that fell due on an earlier day and is neither done nor moved.
+    public var followUpOverdue = 0
     public var requested = 0
     public var accepted = 0
     public var inProgress = 0
-    /// Reached a final status since Monday 00:00 UTC.
+    /// Reached a final status since Monday 00:00, local time.
     public var closedThisWeek = 0
     public init() {}
 }
@@ -48,18 +50,20 @@ extension ScopedStore {
               COUNT(CASE WHEN r.status = 'requested' AND r.first_responded_at IS NULL AND r.first_response_due < ? THEN 1 END) AS overdue,
               COUNT(CASE WHEN \(theirs) THEN 1 END) AS theirs,
               COUNT(CASE WHEN \(ours) THEN 1 END) AS ours,
-              COUNT(CASE WHEN r.follow_up_due < ? THEN 1 END) AS follow_up,
+              COUNT(CASE WHEN r.follow_up_due > ? AND r.follow_up_due <= ? THEN 1 END) AS follow_up,
+              COUNT(CASE WHEN r.follow_up_due <= ? THEN 1 END) AS follow_up_overdue,
               COUNT(CASE WHEN r.status = 'requested' THEN 1 END) AS requested,
               COUNT(CASE WHEN r.status = 'accepted' THEN 1 END) AS accepted,
               COUNT(CASE WHEN r.status = 'in-progress' THEN 1 END) AS in_progress
             FROM referrals r WHERE \(scope) AND \(Schema.openPredicate)
             """
-        let openBinds: [SQLValue] = [now.sqlValue, Self.endOfDay(now).sqlValue] + scopeBinds
+        let today = calendar.followUpDay(now)
+        let openBinds: [SQLValue] = [now.sqlValue, today.after.sqlValue, today.through.sqlValue, today.after.sqlValue] + scopeBinds
         let closedSQL = """
             SELECT COUNT(*) AS closed FROM referrals r
             WHERE \(scope) AND r.updated_at >= ? AND r.status IN ('rejected','cancelled','completed','failed')
             """
-        let closedBinds = scopeBinds + [Self.startOfWeek(now).sqlValue]
+        let closedBinds = scopeBinds + [calendar.startOfWeek(now).sqlValue]
         let counts = try await database.read { db in
             let open = try await db.query(openSQL, openBinds).first
             let closed = try await db.query(closedSQL, closedBinds).first
@@ -70,6 +74,7 @@ extension ScopedStore {
             counts.awaitingTheirReply = n(open, "theirs")
             counts.awaitingMyReply = n(open, "ours")
             counts.followUpDueToday = n(open, "follow_up")
+            counts.followUpOverdue = n(open, "follow_up_overdue")
             counts.requested = n(open, "requested")
             counts.accepted = n(open, "accepted")
             counts.inProgress = n(open, "in_progress")
@@ -82,13 +87,5 @@ extension ScopedStore {
                 subjectId: actor.organizationId.raw, at: now)
         }
         return counts
-    }
-
-    static func endOfDay(_ now: Timestamp) -> Timestamp { CalendarDate(now).startOfDay.adding(days: 1) }
-
-    /// Monday 00:00 UTC of this week (1970-01-01 was a Thursday).
-    static func startOfWeek(_ now: Timestamp) -> Timestamp {
-        let days = Int(now.millis / 86_400_000)
-        return Timestamp(millis: Int64(days - (days + 3) % 7) * 86_400_000)
     }
 }

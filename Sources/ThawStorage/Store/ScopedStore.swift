@@ -10,4 +10,6 @@ public struct ScopedStore: Sendable {
     /// The store's database, or the same with the caller's token checked in every transaction.
     let database: any SQLDatabase
     func now() -> Timestamp { store.clock.now() }
+    /// Days as the actor's organisation counts them: "today", "due on", "this week".
+    public var calendar: LocalCalendar { LocalCalendar(actor.timeZone) }
 }

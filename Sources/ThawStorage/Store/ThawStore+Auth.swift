@@ -18,7 +18,9 @@ public struct Principal: Sendable {
         self.user = user; self.organization = organization; self.scopes = scopes
     }
     public var actor: Actor {
-        Actor(userId: user.id, organizationId: organization.id, sector: organization.sector, roles: user.roles)
+        Actor(
+            userId: user.id, organizationId: organization.id, sector: organization.sector, roles: user.roles,
+            timeZone: organization.timeZone)
     }
 }
 
@@ -103,7 +105,7 @@ extension ThawStore {
                     """
                     SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at,
                            s.csrf_token, o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
-                           o.created_at AS org_created_at
+                           o.created_at AS org_created_at, o.time_zone AS org_time_zone
                     FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id
                     WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1
                     """, SecretDigest.hex(sessionSecret), now)
@@ -124,7 +126,7 @@ extension ThawStore {
     static let principalByTokenSQL = """
         SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at,
                o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
-               o.created_at AS org_created_at
+               o.created_at AS org_created_at, o.time_zone AS org_time_zone
         FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organizations o ON o.id = u.organization_id
         WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
           AND u.active = 1
@@ -134,7 +136,8 @@ extension ThawStore {
         let org = Organization(
             id: row.id("org_id"), name: row.string("org_name"), sector: row.enumValue("sector"),
             alignment: row.optionalEnum("alignment"), parentId: row.optionalId("parent_id"),
-            area: row.optionalString("area"), createdAt: row.timestamp("org_created_at"))
+            area: row.optionalString("area"), timeZone: row.optionalString("org_time_zone"),
+            createdAt: row.timestamp("org_created_at"))
         return Principal(user: User(row: row), organization: org)
     }
 

@@ -104,20 +104,7 @@ struct ClientPageView {
     }
 
     private var needsHTML: HTML {
-        let active = needs.filter { $0.status == .active }
-        let items = active.map { need -> HTML in
-            """
-            <li>\(Words.need(need.category)) <span class="muted">identified \(Components.date(need.identifiedOn))</span>
-            <a class="button button-secondary" href="\(WebPath.newReferral(client.id))?need=\(need.id.raw)">Refer<span class="visually-hidden"> for \(Words.need(need.category).lowercased())</span></a></li>
-            """
-        }
-        return """
-            <section class="panel" aria-labelledby="needs-heading">
-            <h2 id="needs-heading">Identified needs</h2>
-            \(active.isEmpty ? HTML(raw: "<p>No needs identified yet. Record a screening below.</p>") : "<ul class=\"plain needs\">\(items)</ul>")
-            <p><a href="\(WebPath.newReferral(client.id))">Start a referral</a></p>
-            </section>
-            """
+        NeedStoriesPanel(clientId: client.id, needs: needs, referrals: referrals, csrf: csrf, failed: failed).render()
     }
 
     private var screeningHTML: HTML {
@@ -228,7 +215,7 @@ enum ConsentFields {
         let scopes = try form.choices("scopes", ConsentScope.self)
         let purpose = try form.choice("purpose", ConsentPurpose.self) ?? .referral
         // A consent "until" a date lasts to the end of that day.
-        let until = try form.date("validUntil").map { $0.startOfDay.adding(days: 1) }
+        let until = try form.date("validUntil").map(Viewer.calendar.endOfDay)
         return NewConsent(grantee: grantee, scopes: Set(scopes), purpose: purpose, validUntil: until)
     }
 }

@@ -120,7 +120,7 @@ struct CommitteeView {
             \(Components.errorSummary(state("motion")))
             <form method="post" action="\(path)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "motion"))
             \(Components.textArea("motion", "Motion", state: state("motion"), required: true))
-            \(failedMotions.isEmpty ? HTML.empty : Components.select("revives", "Brings back a motion that failed", state: state("motion"), options: [("", "No, a new motion")] + failedMotions.map { ($0.id.raw, "\($0.motion) (failed \(CalendarDate($0.decidedAt ?? $0.openedAt)))") }))
+            \(failedMotions.isEmpty ? HTML.empty : Components.select("revives", "Brings back a motion that failed", state: state("motion"), options: [("", "No, a new motion")] + failedMotions.map { ($0.id.raw, "\($0.motion) (failed \(Words.day($0.decidedAt ?? $0.openedAt)))") }))
             <button type="submit">Put the motion</button></form></details>
             """ : .empty
         let error: HTML = ["vote", "close"].contains(failed?.action ?? "") ? Components.errorSummary(failed!.state) : .empty

@@ -170,7 +170,7 @@ struct CommitmentsView {
             let judged: HTML =
                 c.status == .awaitingConfirmation
                 ? c.keptMarkedAt.map {
-                    " <span class=\"muted\">Kept unless \(ours ? other : "you") dispute\(ours ? "s" : "") it by \(Components.date(CalendarDate($0.adding(days: Commitment.confirmationDays))))</span>"
+                    " <span class=\"muted\">Kept unless \(ours ? other : "you") dispute\(ours ? "s" : "") it by \(Components.day($0.adding(days: Commitment.confirmationDays)))</span>"
                 } ?? .empty : .empty
             let proposal: HTML =
                 c.proposedDueOn.map {

@@ -142,7 +142,7 @@ struct NewReferralView {
         let wait: HTML = hit.waitTime.map { " <span class=\"meta\">Wait: \($0)</span>" } ?? .empty
         let verified: String
         if let at = hit.verifiedAt {
-            verified = "Verified \(Words.date(CalendarDate(at)))" + (hit.verifiedBy.map { " by \($0)" } ?? "")
+            verified = "Verified \(Words.day(at))" + (hit.verifiedBy.map { " by \($0)" } ?? "")
         } else {
             verified = "Never verified"
         }

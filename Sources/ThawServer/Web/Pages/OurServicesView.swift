@@ -70,7 +70,7 @@ struct OurServicesView {
         guard let at = service.verifiedAt else {
             return "<span class=\"overdue stale\"><span aria-hidden=\"true\">⚠ </span>Never verified</span>"
         }
-        let text = "Verified \(Words.date(CalendarDate(at)))" + (service.verifiedBy.map { " by \($0)" } ?? "")
+        let text = "Verified \(Words.day(at))" + (service.verifiedBy.map { " by \($0)" } ?? "")
         return service.isStale(policyDays: policyDays, now: now)
             ? "<span class=\"overdue stale\"><span aria-hidden=\"true\">⚠ </span>\(text)</span>" : "<span class=\"meta\">\(text)</span>"
     }

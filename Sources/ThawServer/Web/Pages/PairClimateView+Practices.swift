@@ -50,7 +50,7 @@ extension PairClimateView {
             let steps = thread.steps.enumerated().map { index, step -> HTML in
                 let what = index == 0 ? "First put" : "Brought back"
                 return """
-                    <li>\(what) \(Components.date(CalendarDate(step.at))) \(step.kind == .motion ? "to" : "by") \(step.place): \
+                    <li>\(what) \(Components.day(step.at)) \(step.kind == .motion ? "to" : "by") \(step.place): \
                     “\(step.text)” <span class="badge status-\(step.outcome == "passed" || step.outcome == "closed" ? "completed" : step.outcome == "failed" ? "failed" : "requested")">\(step.outcome)</span></li>
                     """
             }

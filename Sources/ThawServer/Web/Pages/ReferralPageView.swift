@@ -10,6 +10,8 @@ struct ReferralPageView {
     var timeline: [ActivityEntry]
     var organizationNames: [ID<Organization>: String]
     var viewer: Actor
+    /// The referring side's follow-up panel; nil for the partner.
+    var followUp: FollowUpPanel?
     var now: Timestamp
     var csrf: String?
     var failed: (action: String, state: FormState)?
@@ -27,6 +29,7 @@ struct ReferralPageView {
         <div>
         <div id="referral-summary" data-live-region>\(summaryHTML)</div>
         \(actionsHTML)
+        \(followUp?.render() ?? .empty)
         \(messagesHTML)
         </div>
         <div>
@@ -58,7 +61,7 @@ struct ReferralPageView {
             <dt>To</dt><dd>\(detail.ownerName ?? "Open to any eligible partner")\(detail.serviceName.map { " — \($0)" } ?? "")</dd>
             <dt>Priority</dt><dd>\(Words.priority(referral.priority))</dd>
             <dt>First response</dt><dd>\(firstResponse)</dd>
-            <dt>Follow-up</dt><dd>\(referral.followUpDue.map(Components.time) ?? "—")</dd>
+            <dt>Follow-up</dt><dd>\(referral.followUpDue.map { Components.followUp($0, now: now) } ?? "—")</dd>
             \(step)\(reason)\(outcome)\(note)
             <dt>Sent</dt><dd>\(Components.time(referral.createdAt))</dd>
             </dl>
@@ -247,6 +250,10 @@ struct ReferralPageView {
         case "referral.message-sent": return "sent a message"
         case "referral.message-read": return "read a message"
         case "referral.updated": return "updated the details"
+        case "referral.followed-up":
+            let with = entry.detail["party"].flatMap(FollowUp.Party.init(rawValue:)).map(Words.party) ?? "the client"
+            let result = entry.detail["result"].flatMap(FollowUp.Result.init(rawValue:)).map(Words.result)?.lowercased() ?? "recorded"
+            return "followed up with \(with): \(result)"
         default: return entry.kind
         }
     }

@@ -8,6 +8,8 @@ struct WorklistView {
     var counts: WorklistCounts
     var page: WorklistPage
     var openReferrals: [OpenReferralSummary]
+    /// The caseload's open needs that are falling through the cracks.
+    var needGaps: [NeedGap] = []
     var now: Timestamp
     var csrf: String?
 
@@ -22,7 +24,7 @@ struct WorklistView {
         \(countsHTML)
         \(filtersHTML)
         \(tableHTML)
-        \(query.view == .inbox ? openHTML : .empty)
+        \(query.view == .inbox ? openHTML : gapsHTML)
         </div>
         """
     }
@@ -42,6 +44,7 @@ struct WorklistView {
             items = [
                 count(counts.overdueFirstResponse, "first response overdue", filter: .overdueFirstResponse, attention: true),
                 count(counts.awaitingTheirReply, "awaiting the partner", filter: .awaitingTheirReply),
+                count(counts.followUpOverdue, "follow-up overdue", filter: .followUpOverdue, attention: true),
                 count(counts.followUpDueToday, "follow-up due today", filter: .followUpDue, attention: true),
                 count(counts.awaitingMyReply, "awaiting my reply", filter: .awaitingMyReply),
                 count(counts.closedThisWeek, "closed this week", filter: nil)
@@ -62,7 +65,8 @@ struct WorklistView {
         let state = FormState()
         let filterLabels: [WorklistQuery.Filter: String] = [
             .all: "All", .open: "Open", .overdueFirstResponse: "First response overdue",
-            .awaitingMyReply: "Awaiting my reply", .awaitingTheirReply: "Awaiting their reply", .followUpDue: "Follow-up due today"
+            .awaitingMyReply: "Awaiting my reply", .awaitingTheirReply: "Awaiting their reply", .followUpDue: "Follow-up due today",
+            .followUpOverdue: "Follow-up overdue"
         ]
         let filters = WorklistQuery.Filter.allCases.map { ($0.rawValue, filterLabels[$0] ?? $0.rawValue) }
         let statuses = [("", "Any status")] + TaskStatus.allCases.map { ($0.rawValue, Words.status($0)) }
@@ -89,7 +93,7 @@ struct WorklistView {
                 ? "<span class=\"muted\">Closed</span>"
                 : r.status == .requested && r.firstRespondedAt == nil
                     ? "First response \(Components.due(r.firstResponseDue, now: now))"
-                    : (r.followUpDue.map { "Follow-up \(Components.due($0, now: now))" } ?? "—")
+                    : (r.followUpDue.map { "Follow-up \(Components.followUp($0, now: now))" } ?? "—")
             let step: HTML = r.businessStatus.map { "<br><span class=\"muted\">\(Words.businessStatus($0))</span>" } ?? .empty
             return """
                 <tr>
@@ -147,6 +151,32 @@ struct WorklistView {
             <h2 id="open-heading">Open referrals to claim</h2>
             <p class="hint">Referrals left open for any eligible partner. The first organisation to claim one owns it.</p>
             \(body)
+            </section>
+            """
+    }
+
+    /// Needs identified but never referred, and needs whose every referral failed: the two ways a
+    /// client's need is lost between organisations.
+    private var gapsHTML: HTML {
+        func list(_ kind: NeedGap.Kind, _ heading: String, _ empty: String) -> HTML {
+            let gaps = needGaps.filter { $0.kind == kind }
+            let items = gaps.map { gap -> HTML in
+                let tried: HTML = kind == .allReferralsFailed ? " · \(gap.referrals) referral\(gap.referrals == 1 ? "" : "s") failed" : .empty
+                return """
+                    <li><a href="\(WebPath.client(gap.need.clientId))">\(gap.clientName)</a>: \(Words.need(gap.need.category)) \
+                    <span class="muted">identified \(Components.date(gap.need.identifiedOn))\(tried)</span></li>
+                    """
+            }
+            return """
+                <h3 id="gaps-\(kind.rawValue)">\(heading) <span class="badge">\(gaps.count)</span></h3>
+                \(gaps.isEmpty ? HTML(raw: "<p class=\"muted\">\(empty)</p>") : "<ul class=\"plain\">\(items)</ul>")
+                """
+        }
+        return """
+            <section class="panel" aria-labelledby="gaps-heading">
+            <h2 id="gaps-heading">Needs falling through the cracks</h2>
+            \(list(.neverReferred, "Identified, never referred", "Every open need has been referred."))
+            \(list(.allReferralsFailed, "Every referral failed", "No open need has only failed referrals."))
             </section>
             """
     }

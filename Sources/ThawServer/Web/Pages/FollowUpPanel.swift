@@ -1,0 +1,98 @@
+import ThawCore
+import ThawStorage
+
+/// The referring side's follow-up work on a referral: the log of follow-ups so far, a form to
+/// record the next, a way to move the follow-up date, and, once the partner or the client says
+/// the need is met, the needs still open that the navigator can close in one step.
+struct FollowUpPanel {
+    var referral: Referral
+    var log: [FollowUp]
+    /// The client's open needs this referral is for.
+    var openNeeds: [IdentifiedNeed]
+    var now: Timestamp
+    var csrf: String?
+    var failed: (action: String, state: FormState)?
+
+    private func state(_ action: String) -> FormState { failed?.action == action ? failed!.state : FormState() }
+
+    func render() -> HTML {
+        """
+        <section class="panel" aria-labelledby="follow-up-heading">
+        <h2 id="follow-up-heading">Follow-up</h2>
+        \(closingHTML)
+        \(logHTML)
+        \(referral.status.isTerminal ? HTML.empty : rescheduleHTML)
+        \(recordHTML)
+        </section>
+        """
+    }
+
+    /// A need is met by the partner's outcome or the navigator's own follow-up: offer to close what is still open.
+    private var closingHTML: HTML {
+        let saidMet = referral.outcome?.code == .needMet || log.last?.result == .needMet
+        guard saidMet, !openNeeds.isEmpty else { return .empty }
+        let who = log.last?.result == .needMet ? "Your last follow-up" : "The partner's outcome"
+        return """
+            <form method="post" action="\(WebPath.referral(referral.id))" class="notice no-print" id="close-needs" novalidate>
+            \(Components.csrfField(csrf))\(Components.hidden("action", "close-needs"))
+            <p>\(who) says the need is met. Still open for this client:</p>
+            \(Components.checkboxes("needIds", "Close as met", state: state("close-needs"),
+                options: openNeeds.map { ($0.id.raw, "\(Words.need($0.category)) (identified \(Words.date($0.identifiedOn)))") },
+                checked: Set(openNeeds.map(\.id.raw))))
+            <button type="submit">Close as met</button>
+            </form>
+            """
+    }
+
+    private var logHTML: HTML {
+        guard !log.isEmpty else { return "<p>No follow-up recorded yet.</p>" }
+        let items = log.reversed().map { entry -> HTML in
+            let next: HTML = entry.nextFollowUpDue.map { " Next follow-up \(Components.dueDay($0))." } ?? .empty
+            let note: HTML = entry.note.map { "<br>\($0)" } ?? .empty
+            return """
+                <li><p class="meta">\(Components.time(entry.happenedAt)) · \(Words.method(entry.method)) with \(Words.party(entry.party)) \
+                · \(entry.userName ?? "a colleague")</p>
+                <p><strong>\(Words.result(entry.result))</strong>.\(next)\(note)</p></li>
+                """
+        }
+        return "<ol class=\"follow-ups\" reversed>\(items)</ol>"
+    }
+
+    private var rescheduleHTML: HTML {
+        let state = state("follow-up-date")
+        let current = referral.followUpDue.map { Viewer.calendar.day(of: Timestamp(millis: $0.millis - 1)).description }
+        return """
+            <details class="no-print"\(HTML.attribute("open", if: failed?.action == "follow-up-date"))><summary>Change the follow-up date</summary>
+            <form method="post" action="\(WebPath.referral(referral.id))" novalidate>
+            \(Components.csrfField(csrf))\(Components.hidden("action", "follow-up-date"))\(Components.hidden("version", String(referral.version)))
+            \(Components.textField("followUpDue", "Follow up on", state: state, type: "date", required: true, value: state.form.all("followUpDue").first ?? current))
+            <button type="submit" class="button-secondary">Save date</button>
+            </form></details>
+            """
+    }
+
+    private var recordHTML: HTML {
+        let state = state("follow-up")
+        let open = !referral.status.isTerminal
+        let next: HTML =
+            open
+            ? Components.textField(
+                "nextFollowUpDue", "Next follow-up on", state: state, type: "date",
+                hint: "Leave empty when no further follow-up is planned on this referral")
+            : .empty
+        return """
+            <details class="no-print"\(HTML.attribute("open", if: failed?.action == "follow-up"))><summary>Record a follow-up</summary>
+            <form method="post" action="\(WebPath.referral(referral.id))" novalidate>
+            \(Components.csrfField(csrf))\(Components.hidden("action", "follow-up"))
+            \(Components.errorSummary(state))
+            \(Components.textField("happenedAt", "When", state: state, type: "datetime-local", hint: "Your organisation's time; leave empty for now"))
+            \(Components.select("method", "How", state: state, options: Components.options(FollowUp.Method.self, label: Words.method), required: true))
+            \(Components.select("party", "With", state: state, options: Components.options(FollowUp.Party.self, label: Words.party), required: true))
+            \(Components.select("result", "What came of it", state: state, options: [("", "Choose…")] + Components.options(FollowUp.Result.self, label: Words.result), required: true))
+            \(Components.textArea("note", "Note", state: state, rows: 2))
+            \(next)
+            <button type="submit">Record follow-up</button>
+            </form></details>
+            """
+    }
+}
