@@ -193,6 +193,7 @@ public struct DemoNetwork: Sendable {
                     _ = try await requester.sendMessage(referral: referral.id, body: Self.thanks[index % Self.thanks.count])
                 }
             }
+            try await followUp(referral, need: item.need, index: index, by: requester, clock: clock)
         }
         // One open referral for any eligible food partner to claim.
         clock.advance(seconds: 3600)
@@ -208,6 +209,39 @@ public struct DemoNetwork: Sendable {
         // The history's notifications are in people's lists, but none of it is emailed when the demo starts.
         while try await store.fanOutEvents(limit: 500, email: nil) > 0 {}
     }
+
+    /// The navigator's follow-up after the referral's last step: a call about work under way with
+    /// the next date set, the client's word that a need is met (which closes it), or that it is not.
+    private func followUp(_ referral: Referral, need: IdentifiedNeed, index: Int, by requester: ScopedStore, clock: ManualClock) async throws {
+        clock.advance(seconds: 2 * 3600)
+        let note = Self.followUpNotes[index % Self.followUpNotes.count]
+        switch referral.status {
+        case .accepted, .inProgress, .onHold:
+            _ = try await requester.recordFollowUp(
+                referral: referral.id,
+                NewFollowUp(
+                    method: index % 2 == 0 ? .phone : .message, party: index % 4 == 1 ? .partner : .client,
+                    result: index % 3 == 0 ? .noAnswer : .reached, note: note, nextFollowUpDue: clock.now().adding(days: 5 + index % 7)))
+        case .completed:
+            _ = try await requester.recordFollowUp(
+                referral: referral.id, NewFollowUp(method: .phone, party: .client, result: .needMet, note: "The client confirms it is sorted."))
+            if ScopedStore.isFor(referral, need) {
+                _ = try await requester.closeNeed(need.id, NeedClosure(status: .met, referralId: referral.id))
+            }
+        case .rejected, .failed:
+            _ = try await requester.recordFollowUp(
+                referral: referral.id,
+                NewFollowUp(method: .phone, party: .client, result: .needNotMet, note: "Still without help; looking for another service."))
+        default:
+            break
+        }
+    }
+
+    static let followUpNotes = [
+        "Asked how intake went; first appointment is booked.", "No answer; left a message with the callback number.",
+        "Client says the partner called and things are moving.", "Checked in by text; waiting on paperwork.",
+        "Spoke with the intake worker: a place may open next week."
+    ]
 
     /// What a navigator writes on a referral, each for its client.
     static let referralNotes = [

@@ -1,0 +1,105 @@
+import Testing
+import ThawCore
+import ThawStorage
+import ThawTestSupport
+
+/// A navigator in Edmonton works a client through the pages: follow-ups typed and shown on the
+/// clinic's own clock, a follow-up date moved, the partner's "need met" closing the need, and
+/// the caseload's list of needs falling through the cracks.
+@Suite("Web pages: follow-up and needs")
+struct WebFollowUpTests {
+    @Test("follow-ups are entered and shown on the organisation's clock, and a need met closes from the referral page")
+    func followUpToNeedClosed() async throws {
+        try await withWeb { browsers, world, _ in
+            let navigator = browsers["navigator"]!
+            try await world.database.write { db in
+                try await db.execute("UPDATE organizations SET time_zone = 'America/Edmonton' WHERE id = ?", world.clinic.id)
+            }
+            let nav = world.store.scoped(to: world.navigator)
+            let (_, needs) = try await nav.recordScreening(client: world.client.id, NewScreening(answers: [.housing: .yes, .food: .yes]))
+            let housing = try #require(needs.first { $0.category == .housing })
+            let referral = try await nav.createReferral(
+                NewReferral(clientId: world.client.id, serviceId: world.housingService.id, needCategory: .housing, needIds: [housing.id])
+            ).0
+            // The caseload: the food need was never referred.
+            let caseload = try await navigator.get("/caseload")
+            #expect(caseload.contains("Needs falling through the cracks") && caseload.contains("Identified, never referred"))
+            #expect(caseload.contains("Amara Okafor</a>: Food"))
+            // Sent at 09:00 UTC on 5 January: 02:00 in Edmonton (MST).
+            var page = try await navigator.get("/referrals/\(referral.id)")
+            #expect(page.contains("5 Jan 2026 02:00 MST") && !page.contains(" UTC<"))
+            world.clock.set(ISO8601.parse("2026-01-06T16:00:00Z")!)  // 09:00 on the 6th in Edmonton
+            let recorded = try await navigator.post(
+                "/referrals/\(referral.id)",
+                [
+                    ("action", "follow-up"), ("happenedAt", "2026-01-05T20:15"), ("method", "phone"), ("party", "client"),
+                    ("result", "no-answer"), ("note", "Left a voicemail"), ("nextFollowUpDue", "2026-01-09")
+                ])
+            #expect(recorded.status == 303)
+            let log = try await nav.followUps(referral: referral.id)
+            #expect(log.first?.happenedAt == ISO8601.parse("2026-01-06T03:15:00Z"))  // 20:15 MST is 03:15 UTC the next day
+            #expect(try await nav.referral(referral.id).referral.followUpDue == ISO8601.parse("2026-01-10T07:00:00Z"))
+            page = try await navigator.get("/referrals/\(referral.id)")
+            #expect(page.contains("5 Jan 2026 20:15 MST") && page.contains("Left a voicemail") && page.contains("No answer"))
+            #expect(page.contains("due <time datetime=\"2026-01-09\">9 Jan 2026</time>"))
+            // A follow-up in the future, or a date that is not one, is refused on the form, naming the field.
+            let future = try await navigator.post(
+                "/referrals/\(referral.id)", [("action", "follow-up"), ("happenedAt", "2026-01-07T09:00"), ("result", "reached")])
+            #expect(future.status == 422 && future.contains("happenedAt cannot be in the future"))
+            let garbled = try await navigator.post(
+                "/referrals/\(referral.id)", [("action", "follow-up"), ("happenedAt", "yesterday"), ("result", "reached")])
+            #expect(garbled.status == 422 && garbled.contains("happenedAt must be a date and time"))
+            #expect(try await nav.followUps(referral: referral.id).count == 1)
+            // Moving the follow-up date from the page.
+            page = try await navigator.get("/referrals/\(referral.id)")
+            let moved = try await navigator.post(
+                "/referrals/\(referral.id)",
+                [("action", "follow-up-date"), ("followUpDue", "2026-01-12"), ("version", page.version(of: "follow-up-date") ?? "")])
+            #expect(moved.status == 303)
+            #expect(try await nav.referral(referral.id).referral.followUpDue == ISO8601.parse("2026-01-13T07:00:00Z"))
+            // The partner completes with the need met: the navigator is offered to close it.
+            let partner = world.store.scoped(to: world.housingStaff)
+            let current = try await partner.referral(referral.id).referral.version
+            _ = try await partner.changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: current)
+            _ = try await partner.changeStatus(
+                referral.id, StatusChange(status: .completed, outcome: ReferralOutcome(code: .needMet, summary: "Housed")),
+                expectedVersion: current + 1)
+            page = try await navigator.get("/referrals/\(referral.id)")
+            #expect(page.contains("outcome says the need is met") && page.contains("value=\"\(housing.id)\""))
+            #expect(!page.contains("Change the follow-up date"))
+            let closed = try await navigator.post("/referrals/\(referral.id)", [("action", "close-needs"), ("needIds", housing.id.raw)])
+            #expect(closed.status == 303)
+            let stored = try await nav.needs(client: world.client.id).first { $0.id == housing.id }
+            #expect(stored?.status == .met && stored?.closingReferralId == referral.id && stored?.closedOn == CalendarDate("2026-01-06"))
+            #expect(!(try await navigator.get("/referrals/\(referral.id)")).contains("Close as met"))
+            // The client page tells the story; the partner never sees the log.
+            let client = try await navigator.get("/clients/\(world.client.id)")
+            #expect(client.contains("Referred to <a href=\"/referrals/\(referral.id)\">Homeward Housing</a>") && client.contains("<strong>Met</strong>"))
+            let partnerPage = try await browsers["housing"]!.get("/referrals/\(referral.id)")
+            #expect(partnerPage.status == 200 && !partnerPage.contains("Left a voicemail") && !partnerPage.contains("Record a follow-up"))
+        }
+    }
+
+    @Test("a need is closed from the client page with a reason, and a bad date is refused on its own form")
+    func closeFromClientPage() async throws {
+        try await withWeb { browsers, world, _ in
+            let navigator = browsers["navigator"]!
+            let nav = world.store.scoped(to: world.navigator)
+            let (_, needs) = try await nav.recordScreening(client: world.client.id, NewScreening(answers: [.food: .yes]))
+            let food = try #require(needs.first)
+            // Another organisation cannot close it.
+            let other = try await browsers["housing"]!.post(
+                "/clients/\(world.client.id)", [("action", "close-need"), ("need", food.id.raw), ("status", "met")])
+            #expect(other.status == 403)
+            #expect(try await nav.needs(client: world.client.id).first?.status == .active)
+            let bad = try await navigator.post(
+                "/clients/\(world.client.id)", [("action", "close-need"), ("need", food.id.raw), ("status", "declined"), ("closedOn", "2030-01-01")])
+            #expect(bad.status == 422 && bad.contains("closedOn cannot be after today"))
+            let done = try await navigator.post(
+                "/clients/\(world.client.id)", [("action", "close-need"), ("need", food.id.raw), ("status", "declined")])
+            #expect(done.status == 303)
+            let page = try await navigator.get("/clients/\(world.client.id)")
+            #expect(page.contains("Declined by the client") && page.contains("No open needs"))
+        }
+    }
+}
