@@ -94,7 +94,7 @@ struct Seed: AsyncParsableCommand {
         while written < referrals {
             let n = min(batch, referrals - written)
             var values: [SQLValue] = []
-            values.reserveCapacity(n * 24)
+            values.reserveCapacity(n * 25)
             for k in 0..<n {
                 let i = written + k
                 let r = i % requesters.count, o = (i / 7) % owners.count
@@ -112,10 +112,11 @@ struct Seed: AsyncParsableCommand {
                     .text("housing"), .text(""), .text("routine"), .text(status.rawValue), .null, .null, .null,
                     status == .completed ? .text("need-met") : .null, status == .completed ? .text("Done") : .null,
                     .text("seeded"), .int(created.adding(days: 5).millis), .int(created.adding(seconds: 3600).millis),
-                    .int(created.adding(days: 14).millis), .null, .null, .int(created.millis), .int(created.adding(seconds: 7200).millis), .int(3)
+                    .int(created.adding(days: 14).millis), .null, .null, .int(created.millis), .int(created.adding(seconds: 7200).millis), .int(3),
+                    .null
                 ]
             }
-            let placeholders = Array(repeating: "(" + Array(repeating: "?", count: 24).joined(separator: ",") + ")", count: n).joined(separator: ",")
+            let placeholders = Array(repeating: "(" + Array(repeating: "?", count: 25).joined(separator: ",") + ")", count: n).joined(separator: ",")
             let sql = "INSERT INTO referrals (\(columns)) VALUES \(placeholders)"
             let finalValues = values
             _ = try await db.write { c in try await c.execute(sql, finalValues) }

@@ -16,10 +16,14 @@ public enum AccessPolicy {
     }
 
     /// The side an actor acts on for a referral, or nil if the referral is not
-    /// theirs to see. The performer side also needs a consent with some scope.
-    public static func side(of actor: Actor, on referral: Referral, consentScopes: Set<ConsentScope>) -> ReferralSide? {
-        if actor.organizationId == referral.requesterOrganizationId, actor.hasAny(referringRoles) {
-            return .requester
+    /// theirs to see. The performer side also needs a consent with some scope; so does a
+    /// partner that referred the client onward (it does not hold the client's record).
+    public static func side(
+        of actor: Actor, on referral: Referral, consentScopes: Set<ConsentScope>, holdsClient: Bool = true
+    ) -> ReferralSide? {
+        if actor.organizationId == referral.requesterOrganizationId {
+            if holdsClient, actor.hasAny(referringRoles) { return .requester }
+            if !holdsClient, referral.partOf != nil, actor.hasAny(receivingRoles), !consentScopes.isEmpty { return .requester }
         }
         // A draft is the referrer's own work until it is sent.
         if actor.organizationId == referral.ownerOrganizationId, actor.hasAny(receivingRoles), !consentScopes.isEmpty,

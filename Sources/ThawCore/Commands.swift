@@ -184,14 +184,19 @@ public struct NewReferral: Codable, Sendable {
     public var followUpDue: Timestamp?
     /// Save as a draft instead of sending.
     public var draft: Bool?
+    /// The referral this one is made from: a partner working that referral refers the client on
+    /// (to primary care or another partner), under a consent it records for the client.
+    public var partOfReferralId: ID<Referral>?
     public init(
         clientId: ID<Client>, organizationId: ID<Organization>? = nil, serviceId: ID<Service>? = nil,
         needCategory: NeedCategory, needIds: [ID<IdentifiedNeed>]? = nil, priority: Priority? = nil,
-        note: String? = nil, firstResponseDue: Timestamp? = nil, followUpDue: Timestamp? = nil, draft: Bool? = nil
+        note: String? = nil, firstResponseDue: Timestamp? = nil, followUpDue: Timestamp? = nil, draft: Bool? = nil,
+        partOfReferralId: ID<Referral>? = nil
     ) {
         self.clientId = clientId; self.organizationId = organizationId; self.serviceId = serviceId
         self.needCategory = needCategory; self.needIds = needIds; self.priority = priority; self.note = note
         self.firstResponseDue = firstResponseDue; self.followUpDue = followUpDue; self.draft = draft
+        self.partOfReferralId = partOfReferralId
     }
     public func validate(now: Timestamp) throws {
         var v = Validator()

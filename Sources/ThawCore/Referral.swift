@@ -27,6 +27,9 @@ public struct Referral: Codable, Sendable, Equatable {
     public var updatedAt: Timestamp
     /// Bumped on every change; the ETag is derived from it.
     public var version: Int
+    /// The referral this one was made from (the IG's Task.partOf): a partner referring the client
+    /// on, or back to primary care, while working it.
+    public var partOf: ID<Referral>?
 
     public init(
         id: ID<Referral>, clientId: ID<Client>, requesterOrganizationId: ID<Organization>,
@@ -36,7 +39,7 @@ public struct Referral: Codable, Sendable, Equatable {
         outcome: ReferralOutcome? = nil,
         note: String?, firstResponseDue: Timestamp, firstRespondedAt: Timestamp? = nil,
         followUpDue: Timestamp?, lastMessageSide: ReferralSide? = nil, lastMessageAt: Timestamp? = nil,
-        createdAt: Timestamp, updatedAt: Timestamp, version: Int = 1
+        createdAt: Timestamp, updatedAt: Timestamp, version: Int = 1, partOf: ID<Referral>? = nil
     ) {
         self.id = id; self.clientId = clientId; self.requesterOrganizationId = requesterOrganizationId
         self.requesterUserId = requesterUserId; self.ownerOrganizationId = ownerOrganizationId
@@ -45,7 +48,7 @@ public struct Referral: Codable, Sendable, Equatable {
         self.statusReason = statusReason; self.statusReasonSide = statusReasonSide; self.outcome = outcome; self.note = note
         self.firstResponseDue = firstResponseDue; self.firstRespondedAt = firstRespondedAt
         self.followUpDue = followUpDue; self.lastMessageSide = lastMessageSide; self.lastMessageAt = lastMessageAt
-        self.createdAt = createdAt; self.updatedAt = updatedAt; self.version = version
+        self.createdAt = createdAt; self.updatedAt = updatedAt; self.version = version; self.partOf = partOf
     }
 
     public var isOpen: Bool { ownerOrganizationId == nil }

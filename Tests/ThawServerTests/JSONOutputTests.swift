@@ -31,7 +31,7 @@ import ThawCore
                 outcome: maybe(ReferralOutcome(code: .needMet, summary: awkward.randomElement(using: &rng)!)),
                 note: maybe(awkward.randomElement(using: &rng)!), firstResponseDue: t, firstRespondedAt: maybe(t),
                 followUpDue: maybe(t), lastMessageSide: maybe(.performer), lastMessageAt: maybe(t),
-                createdAt: t, updatedAt: t, version: Int.random(in: 1...50, using: &rng))
+                createdAt: t, updatedAt: t, version: Int.random(in: 1...50, using: &rng), partOf: maybe(ID("ref_parent")))
             #expect(fast(referral) == (try standard(referral)))
             let item = WorklistItem(referral: referral, clientName: awkward.randomElement(using: &rng)!, counterpartName: maybe("Org"))
             let page = ItemList([item, item], nextCursor: maybe("1~ref_1"))

@@ -26,7 +26,7 @@ import ThawCore
         #expect(
             Set(properties(referral).keys) == [
                 "clientId", "organizationId", "serviceId", "needCategory", "needIds", "priority",
-                "note", "firstResponseDue", "followUpDue", "draft"
+                "note", "firstResponseDue", "followUpDue", "draft", "partOfReferralId"
             ])
         let needCategory = try #require(properties(referral)["needCategory"]?.objectValue)
         #expect(needCategory["enum"]?.arrayValue?.compactMap(\.stringValue) == NeedCategory.allCases.map(\.rawValue))

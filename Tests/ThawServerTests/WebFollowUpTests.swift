@@ -74,7 +74,8 @@ struct WebFollowUpTests {
             #expect(!(try await navigator.get("/referrals/\(referral.id)")).contains("Close as met"))
             // The client page tells the story; the partner never sees the log.
             let client = try await navigator.get("/clients/\(world.client.id)")
-            #expect(client.contains("Referred to <a href=\"/referrals/\(referral.id)\">Homeward Housing</a>") && client.contains("<strong>Met</strong>"))
+            #expect(
+                client.contains("Referred to <a href=\"/referrals/\(referral.id)\">Homeward Housing</a>") && client.contains("<strong>Met</strong>"))
             let partnerPage = try await browsers["housing"]!.get("/referrals/\(referral.id)")
             #expect(partnerPage.status == 200 && !partnerPage.contains("Left a voicemail") && !partnerPage.contains("Record a follow-up"))
         }
@@ -100,6 +101,46 @@ struct WebFollowUpTests {
             #expect(done.status == 303)
             let page = try await navigator.get("/clients/\(world.client.id)")
             #expect(page.contains("Declined by the client") && page.contains("No open needs"))
+        }
+    }
+}
+
+@Suite("Web pages: referring onward")
+struct WebOnwardReferralTests {
+    @Test("a housing worker refers the client on to the food bank and back to the clinic; the navigator sees the chain")
+    func referOnward() async throws {
+        try await withWeb { browsers, world, _ in
+            let housing = browsers["housing"]!, navigator = browsers["navigator"]!
+            let parent = try await world.refer()
+            #expect(!(try await housing.get("/referrals/\(parent.id)")).contains("Refer the client on"), "not before it is accepted")
+            _ = try await world.store.scoped(to: world.housingStaff).changeStatus(parent.id, StatusChange(status: .accepted), expectedVersion: 1)
+            let page = try await housing.get("/referrals/\(parent.id)")
+            #expect(page.contains("Refer the client on") && page.contains("Riverside Clinic (back to the client&#39;s primary care)"))
+            // Without the client's consent for the food bank, nothing is sent, and the form says why.
+            let refused = try await housing.post(
+                "/referrals/\(parent.id)", [("action", "refer-onward"), ("organizationId", world.food.id.raw), ("needCategory", "food")])
+            #expect(refused.status == 422 && refused.contains("no active consent covering Food Bank"))
+            let (referrals, consents) = (try await world.count("referrals"), try await world.count("consents"))
+            #expect(referrals == 1 && consents == 1)
+            let sent = try await housing.post(
+                "/referrals/\(parent.id)",
+                [
+                    ("action", "refer-onward"), ("organizationId", world.food.id.raw), ("needCategory", "food"), ("note", "Empty cupboard"),
+                    ("consent", "yes")
+                ])
+            #expect(sent.status == 303)
+            let childId = try #require(sent.location?.split(separator: "/").last.map { String($0.split(separator: "?")[0]) })
+            #expect(try await world.count("consents") == 2)
+            #expect((try await browsers["food"]!.get("/inbox")).contains("/referrals/\(childId)"))
+            let back = try await housing.post(
+                "/referrals/\(parent.id)", [("action", "refer-onward"), ("organizationId", world.clinic.id.raw), ("needCategory", "mental-health")])
+            #expect(back.status == 303)
+            #expect((try await navigator.get("/inbox")).contains("Amara Okafor"))
+            // The clinic sees the whole chain from its referral; the food bank's link is not its to open.
+            let chain = try await navigator.get("/referrals/\(parent.id)")
+            #expect(chain.contains("Referred on") && chain.contains("Homeward Housing → Food Bank"))
+            #expect(!chain.contains("href=\"/referrals/\(childId)\""))
+            #expect(try await navigator.get("/referrals/\(childId)").status == 404)
         }
     }
 }

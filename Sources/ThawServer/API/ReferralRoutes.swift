@@ -83,6 +83,17 @@ struct ReferralRoutes: APIRouteGroup {
             use: recordFollowUp)
         routes.add(
             .init(
+                .get, "referrals/:referralId/chain", id: "referralChain", tag: "referrals",
+                summary: "The referral it was made from and every referral made onward (Task.partOf)", answer: .list(ReferralLink.self)),
+            use: chain)
+        routes.add(
+            .init(
+                .post, "referrals/:referralId/consents", id: "recordOnwardConsent", tag: "referrals",
+                summary: "A partner records the client's consent to refer them onward to one organisation", body: NewConsent.self,
+                success: 201, answer: .one(Consent.self)),
+            use: recordOnwardConsent)
+        routes.add(
+            .init(
                 .get, "referrals/:referralId/timeline", id: "referralTimeline", tag: "referrals",
                 summary: "The referral's history from the activity ledger", answer: .list(ActivityEntry.self)),
             use: timeline)
@@ -168,6 +179,16 @@ struct ReferralRoutes: APIRouteGroup {
         let input = try await body(NewFollowUp.self, request)
         let (followUp, referral) = try await scoped.recordFollowUp(referral: try context.id("referralId"), input)
         return EditedResponse(status: .created, headers: [.eTag: referral.etag], response: followUp)
+    }
+
+    @Sendable func chain(_ request: Request, context: CallerContext) async throws -> ItemList<ReferralLink> {
+        ItemList(try await scoped(context).referralChain(try context.id("referralId")))
+    }
+
+    @Sendable func recordOnwardConsent(_ request: Request, context: CallerContext) async throws -> EditedResponse<Consent> {
+        let scoped = scoped(context)
+        let input = try await body(NewConsent.self, request)
+        return EditedResponse(status: .created, response: try await scoped.recordOnwardConsent(referral: try context.id("referralId"), input))
     }
 
     @Sendable func timeline(_ request: Request, context: CallerContext) async throws -> ItemList<ActivityEntry> {

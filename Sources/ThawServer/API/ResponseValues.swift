@@ -18,6 +18,7 @@ extension ReferralMessage: ResponseEncodable {}
 extension FollowUp: ResponseEncodable {}
 extension IdentifiedNeed: ResponseEncodable {}
 extension NeedGap: ResponseEncodable {}
+extension ReferralLink: ResponseEncodable {}
 extension Commitment: ResponseEncodable {}
 extension Meeting: ResponseEncodable {}
 extension Decision: ResponseEncodable {}

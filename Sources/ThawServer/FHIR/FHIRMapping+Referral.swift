@@ -28,7 +28,7 @@ extension VisibleReferral {
             id: referral.id.fhir, meta: meta, status: referral.status.rawValue,
             statusReason: referral.statusReason.map { CodeableConcept(text: $0) },
             businessStatus: referral.businessStatus.map { CodeableConcept(FHIRSystems.businessStatus, $0.rawValue) },
-            intent: "order", priority: referral.priority.rawValue,
+            partOf: referral.partOf.map { [Reference(.task, $0)] }, intent: "order", priority: referral.priority.rawValue,
             code: CodeableConcept(FHIRSystems.taskCode, "fulfill", display: "Fulfill the focal request"),
             focus: Reference(.serviceRequest, referral.id), for: patient ?? Self.hiddenPatient, authoredOn: referral.createdAt.description,
             lastModified: referral.updatedAt.description,

@@ -9,6 +9,8 @@ struct FHIRTask: FHIRResource {
     var status: String
     var statusReason: CodeableConcept?
     var businessStatus: CodeableConcept?
+    /// The Task this one was made from: a partner referring the client on (a sub-referral).
+    var partOf: [Reference]?
     var intent: String
     var priority: String?
     var code: CodeableConcept?

@@ -161,6 +161,7 @@ extension Referral: FastJSONEncodable {
                 }
             }
             o.field("ownerOrganizationId", ownerOrganizationId)
+            o.field("partOf", partOf)
             o.field("priority", priority)
             o.field("requesterOrganizationId", requesterOrganizationId)
             o.field("requesterUserId", requesterUserId)

@@ -22,7 +22,8 @@ extension WebRoutes {
             messages[index] = try await scoped.markRead(referral: id, message: message.id)
         }
         let timeline = try await scoped.timeline(referral: id)
-        let names = Dictionary(uniqueKeysWithValues: try await store.organizations().map { ($0.id, $0.name) })
+        let organizations = try await store.organizations()
+        let names = Dictionary(uniqueKeysWithValues: organizations.map { ($0.id, $0.name) })
         var followUp: FollowUpPanel?
         if detail.side == .requester {
             let needs = try await scoped.needs(client: detail.referral.clientId)
@@ -33,7 +34,11 @@ extension WebRoutes {
         }
         let view = ReferralPageView(
             detail: detail, messages: messages, timeline: timeline, organizationNames: names,
-            viewer: scoped.actor, followUp: followUp, now: store.clock.now(), csrf: context.csrfToken, failed: failed)
+            viewer: scoped.actor, followUp: followUp,
+            onward: OnwardReferralPanel(
+                detail: detail, chain: try await scoped.referralChain(id), organizations: organizations, viewer: scoped.actor,
+                csrf: context.csrfToken, failed: failed),
+            now: store.clock.now(), csrf: context.csrfToken, failed: failed)
         let section = detail.side == .requester ? "caseload" : "inbox"
         var page = layout("Referral", context, section: section, live: true, notice: notice)
         page.liveReferral = id
@@ -67,6 +72,10 @@ extension WebRoutes {
                 _ = try await scoped.updateReferral(
                     id, ReferralUpdate(followUpDue: Viewer.calendar.endOfDay(day)), expectedVersion: try form.version())
                 return WebPage.redirect(to: WebPath.referral(id), notice: "referral-updated")
+            case "refer-onward":
+                let child = try await referOnward(from: id, form, scoped)
+                metrics.recordTransition(to: child.status.rawValue)
+                return WebPage.redirect(to: WebPath.referral(child.id), notice: "referral-sent")
             case "close-needs":
                 let chosen = form.all("needIds").filter { !$0.isEmpty }
                 guard !chosen.isEmpty else { throw ThawError.unprocessable("needIds", "required", "Tick the needs to close") }
@@ -147,5 +156,30 @@ extension WebRoutes {
                 throw error
             }
         }
+    }
+
+    /// The onward referral a partner sends from the referral page, with the consent the client gave
+    /// for it (the partner's own scopes, to the organisation chosen) recorded with it.
+    private func referOnward(from id: ID<Referral>, _ form: WebForm, _ scoped: ScopedStore) async throws -> Referral {
+        var v = Validator()
+        v.require(form["organizationId"] != nil, "organizationId", "required", "Choose who to refer to")
+        let need = try form.choice("needCategory", NeedCategory.self)
+        v.require(need != nil, "needCategory", "required", "Choose what the referral is for")
+        try v.check()
+        guard let target = form["organizationId"], let need else {
+            throw ThawError.unprocessable("organizationId", "required", "Choose who to refer to")
+        }
+        let detail = try await scoped.referral(id)
+        let organization: ID<Organization> = ID(target)
+        var consent: NewConsent?
+        if organization != detail.client.organizationId, form["consent"] == "yes" {
+            consent = NewConsent(
+                grantee: .organization(organization), scopes: detail.disclosedScopes ?? Set(ConsentScope.allCases), purpose: .referral)
+        }
+        return try await scoped.referOnward(
+            NewReferral(
+                clientId: detail.referral.clientId, organizationId: organization, needCategory: need, note: form["note"],
+                partOfReferralId: id),
+            recordingConsent: consent)
     }
 }

@@ -85,7 +85,8 @@ public enum Migrator {
         Schema.v24DirectoryMembers, Schema.v25DirectorySearch, Schema.v26DirectoryIndexed,
         Schema.v27DirectoryUpkeep, Schema.v28DirectoryTags, Schema.v29ScheduledJobs, Schema.v30ClimatePending,
         Schema.v31ClimatePractices, Schema.v32CommitmentJudgement, Schema.v33Perseverance, Schema.v34ClimateResults,
-        Schema.v35OrganizationTimeZones, Schema.v36FollowUpsAndClosingNeeds
+        Schema.v35OrganizationTimeZones, Schema.v36FollowUpsAndClosingNeeds,
+        Schema.v37OnwardReferrals
     ]
 
     @discardableResult

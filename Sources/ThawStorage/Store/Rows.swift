@@ -94,7 +94,7 @@ extension Referral {
         id, client_id, requester_organization_id, requester_user_id, owner_organization_id, service_id,
         need_category, need_ids, priority, status, business_status, status_reason, status_reason_side, outcome_code, outcome_summary,
         note, first_response_due, first_responded_at, follow_up_due, last_message_side, last_message_at,
-        created_at, updated_at, version
+        created_at, updated_at, version, part_of_referral_id
         """
     /// The same columns prefixed `r.`, for queries that join referrals to other tables.
     static let qualifiedColumns = columns.split(separator: ",").map { "r." + String($0).trimmingWhitespace }.joined(separator: ", ")
@@ -118,7 +118,7 @@ extension Referral {
             lastMessageSide: row.optionalEnum("last_message_side"),
             lastMessageAt: row.optionalTimestamp("last_message_at"),
             createdAt: row.timestamp("created_at"), updatedAt: row.timestamp("updated_at"),
-            version: row.int("version"))
+            version: row.int("version"), partOf: row.optionalId("part_of_referral_id"))
     }
 }
 

@@ -5,13 +5,15 @@ import ThawCore
 // from which side, under which consent scopes; and is the caller's copy fresh.
 extension ScopedStore {
     /// SQL condition: an active consent for referral on the referral's client covers the
-    /// organisation and sector bound next (binds: now, now, organisation, sector).
+    /// organisation and sector bound next, or that organisation holds the client itself (a
+    /// partner referred the client back to it). Binds: `coverBinds`.
     static func consentCovers(alias r: String) -> String {
         """
-        EXISTS (SELECT 1 FROM consents c WHERE c.client_id = \(r).client_id AND c.revoked_at IS NULL
+        (EXISTS (SELECT 1 FROM consents c WHERE c.client_id = \(r).client_id AND c.revoked_at IS NULL
                 AND c.purpose = '\(ConsentPurpose.referral.rawValue)'
                 AND c.valid_from <= ? AND (c.valid_until IS NULL OR c.valid_until > ?)
                 AND (c.grantee_organization_id = ? OR c.grantee_sector = ?))
+         OR \(r).client_id IN (SELECT h.id FROM clients h WHERE h.organization_id = ?))
         """
     }
 
@@ -20,11 +22,17 @@ extension ScopedStore {
     /// set is built once instead of probed per row. Same binds, same order.
     static func consentCoveredClients(alias r: String) -> String {
         """
-        \(r).client_id IN (SELECT c.client_id FROM consents c WHERE c.revoked_at IS NULL
+        (\(r).client_id IN (SELECT c.client_id FROM consents c WHERE c.revoked_at IS NULL
                 AND c.purpose = '\(ConsentPurpose.referral.rawValue)'
                 AND c.valid_from <= ? AND (c.valid_until IS NULL OR c.valid_until > ?)
                 AND (c.grantee_organization_id = ? OR c.grantee_sector = ?))
+         OR \(r).client_id IN (SELECT h.id FROM clients h WHERE h.organization_id = ?))
         """
+    }
+
+    /// The values `consentCovers` and `consentCoveredClients` take, in their order.
+    static func coverBinds(_ actor: Actor, at now: Timestamp) -> [SQLValue] {
+        [now.sqlValue, now.sqlValue, actor.organizationId.sqlValue, actor.sector.sqlValue, actor.organizationId.sqlValue]
     }
 
     static func loadReferral(_ db: any SQLConnection, _ id: ID<Referral>) async throws -> Referral {
@@ -41,11 +49,18 @@ extension ScopedStore {
     {
         let referral = try await loadReferral(db, id)
         var scopes: Set<ConsentScope> = []
-        if actor.organizationId == referral.ownerOrganizationId {
-            scopes = try await consents(db, client: referral.clientId)
-                .scopes(for: actor.organizationId, sector: actor.sector, at: now)
+        // The referring organisation holds its client, except where a partner referred the client onward.
+        var holds = actor.organizationId == referral.requesterOrganizationId && referral.partOf == nil
+        let party = actor.organizationId == referral.ownerOrganizationId || actor.organizationId == referral.requesterOrganizationId
+        if party, !holds {
+            holds = try await db.first("SELECT id FROM clients WHERE id = ? AND organization_id = ?", referral.clientId, actor.organizationId) != nil
+            // The organisation holding the record sees all of it; any other party what the client's consent allows.
+            scopes =
+                holds
+                ? Set(ConsentScope.allCases)
+                : try await consents(db, client: referral.clientId).scopes(for: actor.organizationId, sector: actor.sector, at: now)
         }
-        guard let side = AccessPolicy.side(of: actor, on: referral, consentScopes: scopes) else {
+        guard let side = AccessPolicy.side(of: actor, on: referral, consentScopes: scopes, holdsClient: holds) else {
             throw ThawError.notFound("referral \(id)")
         }
         return (referral, side, scopes)
@@ -59,7 +74,8 @@ extension ScopedStore {
             throw ThawError.notFound("referral \(referral.id)")
         }
         var client = Client(row: clientRow)
-        if side == .performer { client = client.disclosed(under: scopes) }
+        let holder = client.organizationId == actor.organizationId
+        if !holder { client = client.disclosed(under: scopes) }
         let visible = Disclosure.referral(referral, to: side, under: scopes)
         let requester = try await organization(db, referral.requesterOrganizationId)
         let owner = try await referral.ownerOrganizationId.asyncMap { try await organization(db, $0) }
@@ -80,7 +96,7 @@ extension ScopedStore {
         }
         return ReferralDetail(
             referral: visible, client: client, side: side,
-            disclosedScopes: side == .performer ? scopes : nil, requesterName: requester.name,
+            disclosedScopes: holder ? nil : scopes, requesterName: requester.name,
             ownerName: owner?.name, serviceName: serviceName, counterpartSeesNotes: counterpartSeesNotes,
             allowedStatuses: allowed,
             canSetBusinessStatus: side == .performer && referral.status.isActive)

@@ -8,9 +8,14 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         let versions = try await database.read { db -> [Referral] in
             let (current, side, scopes) = try await Self.visibleReferral(db, id, actor: actor, now: now)
+            // Versions keep the columns that change; the referral it was made from never does.
             var versions = try await db.query(
-                "SELECT \(ReferralVersions.columns) FROM referral_versions WHERE id = ? ORDER BY version DESC", id
-            ).map(Referral.init(row:))
+                "SELECT \(ReferralVersions.columns), NULL AS part_of_referral_id FROM referral_versions WHERE id = ? ORDER BY version DESC", id
+            ).map { row in
+                var version = Referral(row: row)
+                version.partOf = current.partOf
+                return version
+            }
             if versions.first?.version != current.version {
                 versions.insert(try await Self.loadReferral(db, id), at: 0)
             }

@@ -63,7 +63,7 @@ extension ScopedStore {
             branches.append(
                 (
                     .performer, "r.owner_organization_id = ? AND r.status <> 'draft' AND \(Self.consentCovers(alias: "r"))",
-                    [actor.organizationId.sqlValue, now.sqlValue, now.sqlValue, actor.organizationId.sqlValue, actor.sector.sqlValue]
+                    [actor.organizationId.sqlValue] + Self.coverBinds(actor, at: now)
                 ))
         }
         if search.ownerMissing != false, search.owner == nil, actor.hasAny(AccessPolicy.receivingRoles) {
@@ -76,7 +76,7 @@ extension ScopedStore {
                                               WHERE n.organization_id = ? AND s.capacity <> 'closed')
                       AND \(Self.consentCovers(alias: "r"))
                     """,
-                    [actor.organizationId.sqlValue, now.sqlValue, now.sqlValue, actor.organizationId.sqlValue, actor.sector.sqlValue]
+                    [actor.organizationId.sqlValue] + Self.coverBinds(actor, at: now)
                 ))
         }
         let (filters, filterBinds) = Self.conditions(of: search)

@@ -21,7 +21,10 @@ public struct ReferralDetail: Codable, Sendable {
 
 extension ScopedStore {
     public func createReferral(_ input: NewReferral, idempotencyKey: String? = nil) async throws -> (Referral, replayed: Bool) {
-        try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "sending a referral")
+        // Partner staff refer only onward, from a referral they are working.
+        try AccessPolicy.require(
+            actor, anyOf: input.partOfReferralId == nil ? AccessPolicy.referringRoles : AccessPolicy.receivingRoles,
+            to: input.partOfReferralId == nil ? "sending a referral" : "referring a client onward")
         let now = now()
         try input.validate(now: now)
         if let key = idempotencyKey {
@@ -74,14 +77,21 @@ extension ScopedStore {
         }
     }
 
-    /// Makes a referral for a client the actor's organisation holds, checking its owner, needs and
-    /// consent, with its ledger entry and access log.
+    /// Makes a referral for a client the actor's organisation holds, or onward from a referral it
+    /// is working, checking its owner, needs and consent, with its ledger entry and access log.
     static func insertReferral(_ db: any SQLConnection, _ input: NewReferral, actor: Actor, at now: Timestamp) async throws -> Referral {
-        let client = try await Self.heldClient(db, input.clientId, actor: actor)
+        let client: Client
+        if let parent = input.partOfReferralId {
+            client = try await Self.onwardClient(db, from: parent, input, actor: actor, now: now)
+        } else {
+            client = try await Self.heldClient(db, input.clientId, actor: actor)
+        }
         let owner = try await Self.resolveOwner(db, input)
         try await Self.checkNeeds(db, input.needIds ?? [], client: client.id)
         let consents = try await Self.consents(db, client: client.id)
-        if let owner {
+        if let owner, owner == client.organizationId {
+            // Referred back to the organisation that holds the client: its own record, no consent needed.
+        } else if let owner {
             let ownerOrg = try await Self.organization(db, owner)
             guard !consents.scopes(for: owner, sector: ownerOrg.sector, use: .referral, at: now).isEmpty else {
                 let otherPurpose = consents.contains { $0.isActive(at: now) && $0.grantee.includes(organization: owner, sector: ownerOrg.sector) }
@@ -91,7 +101,7 @@ extension ScopedStore {
                         ? "the client's consent covering \(ownerOrg.name) is not for referral; record a consent for referral before referring"
                         : "the client has no active consent covering \(ownerOrg.name); record consent before referring")
             }
-        } else {
+        } else if owner == nil {
             guard consents.anyActive(for: .referral, at: now) else {
                 throw ThawError.unprocessable(
                     "clientId", "consent-required",
@@ -105,15 +115,15 @@ extension ScopedStore {
             needCategory: input.needCategory, needIds: input.needIds ?? [], priority: priority,
             status: input.draft == true ? .draft : .requested, note: input.note,
             firstResponseDue: input.firstResponseDue ?? now.adding(seconds: priority.defaultFirstResponseSeconds),
-            followUpDue: input.followUpDue ?? now.adding(days: 14), createdAt: now, updatedAt: now)
+            followUpDue: input.followUpDue ?? now.adding(days: 14), createdAt: now, updatedAt: now, partOf: input.partOfReferralId)
         try await db.execute(
             """
             INSERT INTO referrals (\(Referral.columns))
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, ?, ?, NULL, ?, NULL, NULL, ?, ?, 1)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, ?, ?, NULL, ?, NULL, NULL, ?, ?, 1, ?)
             """, referral.id, referral.clientId, referral.requesterOrganizationId, referral.requesterUserId,
             referral.ownerOrganizationId, referral.serviceId, referral.needCategory,
             referral.needIds.map(\.raw).joined(separator: ","), referral.priority, referral.status, referral.note,
-            referral.firstResponseDue, referral.followUpDue, now, now)
+            referral.firstResponseDue, referral.followUpDue, now, now, referral.partOf)
         try await db.append(
             LedgerRecord(
                 kind: "referral.created", subjectType: "referral", subjectId: referral.id.raw,
@@ -121,7 +131,7 @@ extension ScopedStore {
                 detail: [
                     "status": referral.status.rawValue, "need": referral.needCategory.rawValue,
                     "priority": priority.rawValue, "open": owner == nil ? "true" : "false"
-                ]),
+                ].merging(referral.partOf.map { ["partOf": $0.raw] } ?? [:]) { a, _ in a }),
             by: actor, at: now)
         try await db.logAccess(actor, client: client.id, action: "write", subjectType: "referral", subjectId: referral.id.raw, at: now)
         return referral
@@ -292,7 +302,7 @@ extension ScopedStore {
                                           WHERE n.organization_id = ? AND s.capacity <> 'closed')
                   AND \(Self.consentCovers(alias: "r"))
                 ORDER BY r.first_response_due, r.id \(SQLText.limit)
-                """, actor.organizationId, now, now, actor.organizationId, actor.sector, min(max(limit, 1), 200)
+                """, [actor.organizationId.sqlValue] + Self.coverBinds(actor, at: now) + [.int(Int64(min(max(limit, 1), 200)))]
             ).map { row in
                 OpenReferralSummary(
                     id: row.id("id"), needCategory: row.enumValue("need_category"),

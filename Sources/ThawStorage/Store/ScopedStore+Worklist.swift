@@ -20,7 +20,7 @@ extension ScopedStore {
         case .inbox:
             conditions.append("r.owner_organization_id = ? AND r.status <> 'draft'"); binds.append(actor.organizationId.sqlValue)
             conditions.append(Self.consentCovers(alias: "r"))
-            binds += [now.sqlValue, now.sqlValue, actor.organizationId.sqlValue, actor.sector.sqlValue]
+            binds += Self.coverBinds(actor, at: now)
         }
         // Every filter but `all` is a subset of the open referrals. Each names the
         // open predicate in exactly the partial indexes' words, so both databases

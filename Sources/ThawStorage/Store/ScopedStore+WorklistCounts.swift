@@ -40,7 +40,7 @@ extension ScopedStore {
             scopeBinds = [actor.organizationId.sqlValue]
         case .inbox:
             scope = "r.owner_organization_id = ? AND r.status <> 'draft' AND " + Self.consentCoveredClients(alias: "r")
-            scopeBinds = [actor.organizationId.sqlValue, now.sqlValue, now.sqlValue, actor.organizationId.sqlValue, actor.sector.sqlValue]
+            scopeBinds = [actor.organizationId.sqlValue] + Self.coverBinds(actor, at: now)
         }
         // "requested" waits on the partner: it is their reply the requester awaits.
         let theirs = mine == .requester ? "(r.last_message_side = 'requester' OR r.status = 'requested')" : "r.last_message_side = 'performer'"

@@ -12,6 +12,7 @@ struct ReferralPageView {
     var viewer: Actor
     /// The referring side's follow-up panel; nil for the partner.
     var followUp: FollowUpPanel?
+    var onward: OnwardReferralPanel
     var now: Timestamp
     var csrf: String?
     var failed: (action: String, state: FormState)?
@@ -31,6 +32,7 @@ struct ReferralPageView {
         \(actionsHTML)
         \(followUp?.render() ?? .empty)
         \(messagesHTML)
+        \(onward.render())
         </div>
         <div>
         \(clientHTML)
