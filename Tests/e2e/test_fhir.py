@@ -23,7 +23,7 @@ def demo(thaw_bin, tmp_path_factory):
             return run(thaw_bin, "token", "create", "--database", db, "--email", email).stdout.split()[-1]
 
         yield base, {"navigator": token("navigator@riverside-fht.demo"), "housing": token("staff@homeward.demo"),
-                     "food": token("staff@goodneighbour.demo")}
+                     "food": token("staff@goodneighbour.demo"), "employment": token("staff@workbridge.demo")}
 
 
 def client(base, token):
@@ -140,3 +140,25 @@ def test_bad_searches_and_bodies_get_an_operation_outcome_naming_the_element(dem
                           headers={"Authorization": f"Bearer {tokens['housing']}", "Content-Type": FHIR_JSON,
                                    "If-Match": f'W/"{task["meta"]["versionId"]}"'})
     assert broken.status_code == 400 and broken.json()["resourceType"] == "OperationOutcome"
+
+
+def test_an_onward_referral_is_a_task_part_of_the_one_it_came_from(demo):
+    """The demo's job coach referred a client on: the onward Task names its parent in partOf,
+    validates, and the navigator holding the client sees the chain over the API."""
+    base, tokens = demo
+    tasks = client(base, tokens["employment"]).resources("Task").limit(200).fetch_all()
+    onward = [t.serialize() for t in tasks if t.get("partOf")]
+    assert len(onward) == 2, "the demo's job coach referred one client on twice"
+    parents = {t["partOf"][0]["reference"] for t in onward}
+    assert len(parents) == 1 and parents.pop().startswith("Task/")
+    parent = onward[0]["partOf"][0]["reference"]
+    assert get(base, tokens["employment"], parent).status_code == 200, "the partner works the referral it came from"
+    assert_valid(onward)
+    parent_id = parent.split("/")[1].replace("-", "_")
+    def chain(token):
+        return requests.get(f"{base}/api/v1/referrals/{parent_id}/chain", headers={"Authorization": f"Bearer {token}"})
+    links = chain(tokens["navigator"])
+    assert links.status_code == 200, links.text
+    items = links.json()["items"]
+    assert len(items) == 3 and [l.get("partOf") is not None for l in items] == [False, True, True]
+    assert chain(tokens["housing"]).status_code == 404, "housing is not party to the referral the chain is asked from"

@@ -159,6 +159,7 @@ public struct DemoNetwork: Sendable {
             [.draft], [.requested, .enteredInError], [.requested, .accepted, .inProgress, .onHold, .inProgress, .completed],
             [.requested, .accepted, .completed]
         ]
+        var working: [(referral: Referral, partner: Actor)] = []
         for (index, item) in cases.enumerated() {
             guard let (serviceKey, partner) = partnerFor[item.need.category] ?? partnerFor[.food] else { continue }
             let script = scripts[index % scripts.count]
@@ -194,6 +195,26 @@ public struct DemoNetwork: Sendable {
                 }
             }
             try await followUp(referral, need: item.need, index: index, by: requester, clock: clock)
+            if [.accepted, .inProgress].contains(referral.status) { working.append((referral, partner)) }
+        }
+        // Partners refer on from what they are working: the job coach finds the navigator's client
+        // has no food and a low mood, and sends them to the food bank and back to their clinic.
+        if let (referral, partner) = working.first(where: { $0.referral.requesterUserId == navigator.userId }) {
+            let partnerStore = store.scoped(to: partner)
+            clock.advance(seconds: 3 * 3600)
+            _ = try await partnerStore.createReferral(
+                NewReferral(
+                    clientId: referral.clientId, serviceId: services["food"]!.id, needCategory: .food,
+                    note: "Told me at coaching that there is no food in the house until payday.", partOfReferralId: referral.id))
+            clock.advance(seconds: 2 * 3600)
+            // The referring clinic holds the client's record.
+            let holder = referral.requesterOrganizationId
+            _ = try await partnerStore.createReferral(
+                NewReferral(
+                    clientId: referral.clientId, organizationId: holder, needCategory: .mentalHealth, priority: .urgent,
+                    note: "Low mood and not sleeping since the eviction notice; asked to see someone at the clinic.",
+                    partOfReferralId: referral.id))
+            referralCount += 2
         }
         // One open referral for any eligible food partner to claim.
         clock.advance(seconds: 3600)

@@ -100,8 +100,7 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         let (client, links) = try await database.read { db -> (ID<Client>, [ReferralLink]) in
             let (referral, _, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
-            let holds =
-                try await db.first("SELECT id FROM clients WHERE id = ? AND organization_id = ?", referral.clientId, actor.organizationId) != nil
+            let holds = try await Self.holds(db, referral.clientId, actor: actor)
             // The whole family of this client's referrals joined by partOf; few per client, so read them all.
             let rows = try await db.query(
                 """

@@ -35,6 +35,11 @@ extension ScopedStore {
         [now.sqlValue, now.sqlValue, actor.organizationId.sqlValue, actor.sector.sqlValue, actor.organizationId.sqlValue]
     }
 
+    /// Whether the actor's organisation holds the client's record.
+    static func holds(_ db: any SQLConnection, _ client: ID<Client>, actor: Actor) async throws -> Bool {
+        try await db.first("SELECT id FROM clients WHERE id = ? AND organization_id = ?", client, actor.organizationId) != nil
+    }
+
     static func loadReferral(_ db: any SQLConnection, _ id: ID<Referral>) async throws -> Referral {
         guard let row = try await db.first("SELECT \(Referral.columns) FROM referrals WHERE id = ?", id) else {
             throw ThawError.notFound("referral \(id)")
@@ -53,7 +58,7 @@ extension ScopedStore {
         var holds = actor.organizationId == referral.requesterOrganizationId && referral.partOf == nil
         let party = actor.organizationId == referral.ownerOrganizationId || actor.organizationId == referral.requesterOrganizationId
         if party, !holds {
-            holds = try await db.first("SELECT id FROM clients WHERE id = ? AND organization_id = ?", referral.clientId, actor.organizationId) != nil
+            holds = try await Self.holds(db, referral.clientId, actor: actor)
             // The organisation holding the record sees all of it; any other party what the client's consent allows.
             scopes =
                 holds

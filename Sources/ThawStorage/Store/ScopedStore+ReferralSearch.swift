@@ -54,10 +54,26 @@ extension ScopedStore {
         // One query per way the actor may see a referral, each read from its own index: as the
         // referring organisation, as the receiving one under a live consent, and open ones it could claim.
         var branches: [(side: ReferralSide?, condition: String, binds: [SQLValue])] = []
+        let held = "r.client_id IN (SELECT h.id FROM clients h WHERE h.organization_id = ?)"
         if search.ownerMissing != true, actor.hasAny(AccessPolicy.referringRoles),
             search.requester == nil || search.requester == actor.organizationId
         {
-            branches.append((.requester, "r.requester_organization_id = ?", [actor.organizationId.sqlValue]))
+            branches.append(
+                (
+                    .requester, "r.requester_organization_id = ? AND (r.part_of_referral_id IS NULL OR \(held))",
+                    [actor.organizationId.sqlValue, actor.organizationId.sqlValue]
+                ))
+        }
+        // Referred onward by this organisation for a client it does not hold: seen under its consent.
+        if search.ownerMissing != true, actor.hasAny(AccessPolicy.receivingRoles),
+            search.requester == nil || search.requester == actor.organizationId
+        {
+            branches.append(
+                (
+                    .requester,
+                    "r.requester_organization_id = ? AND r.part_of_referral_id IS NOT NULL AND NOT \(held) AND \(Self.consentCovers(alias: "r"))",
+                    [actor.organizationId.sqlValue, actor.organizationId.sqlValue] + Self.coverBinds(actor, at: now)
+                ))
         }
         if search.ownerMissing != true, actor.hasAny(AccessPolicy.receivingRoles), search.owner == nil || search.owner == actor.organizationId {
             branches.append(
@@ -118,11 +134,20 @@ extension ScopedStore {
                 var scopes: Set<ConsentScope>?
                 var visible = referral
                 switch side {
-                case .requester: break
+                case .requester:
+                    // Referred onward for a client held elsewhere: the referral is the partner's own, the client is not.
+                    if referral.partOf != nil, try await !Self.holds(db, referral.clientId, actor: actor) {
+                        scopes = try await Self.consents(db, client: referral.clientId).scopes(
+                            for: actor.organizationId, sector: actor.sector, at: now)
+                    }
                 case .performer:
                     if scopesByClient[referral.clientId] == nil {
-                        scopesByClient[referral.clientId] = try await Self.consents(db, client: referral.clientId)
-                            .scopes(for: actor.organizationId, sector: actor.sector, at: now)
+                        // Referred back to the organisation that holds the client: all of it is its own.
+                        let holds = referral.partOf != nil ? try await Self.holds(db, referral.clientId, actor: actor) : false
+                        scopesByClient[referral.clientId] =
+                            holds
+                            ? Set(ConsentScope.allCases)
+                            : try await Self.consents(db, client: referral.clientId).scopes(for: actor.organizationId, sector: actor.sector, at: now)
                     }
                     scopes = scopesByClient[referral.clientId] ?? []
                     visible = Disclosure.referral(referral, to: .performer, under: scopes ?? [])
