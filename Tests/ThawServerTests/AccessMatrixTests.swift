@@ -90,6 +90,7 @@ import ThawTestSupport
         "POST /api/v1/referrals/:referralId/messages": #"{"body":"hello"}"#,
         "POST /api/v1/referrals/:referralId/follow-ups": #"{"method":"phone","party":"client","result":"reached"}"#,
         "POST /api/v1/needs/:needId/close": #"{"status":"met"}"#,
+        "POST /api/v1/referrals/:referralId/experience": #"{"easy":"yes","needMet":"yes","wouldUseAgain":"yes"}"#,
         "POST /api/v1/referrals/:referralId/consents": #"{"grantee":{"sector":"community"},"scopes":["contact"],"purpose":"referral"}"#,
         "POST /api/v1/committees/:committeeId/leave": #"{"reason":"no longer needed"}"#,
         "POST /api/v1/committees/:committeeId/meetings": #"{"heldAt":"2026-01-05T09:00:00Z","agenda":["Intake"],"attendeeIds":[]}"#,

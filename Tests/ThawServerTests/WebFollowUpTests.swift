@@ -72,6 +72,14 @@ struct WebFollowUpTests {
             let stored = try await nav.needs(client: world.client.id).first { $0.id == housing.id }
             #expect(stored?.status == .met && stored?.closingReferralId == referral.id && stored?.closedOn == CalendarDate("2026-01-06"))
             #expect(!(try await navigator.get("/referrals/\(referral.id)")).contains("Close as met"))
+            // The referral has closed: the navigator asks the client the three questions.
+            let missing = try await navigator.post("/referrals/\(referral.id)", [("action", "experience"), ("easy", "yes")])
+            #expect(missing.status == 422 && missing.contains("Choose the client"))
+            let asked = try await navigator.post(
+                "/referrals/\(referral.id)", [("action", "experience"), ("easy", "yes"), ("needMet", "yes"), ("wouldUseAgain", "partly")])
+            #expect(asked.status == 303)
+            let answered = try await navigator.get("/referrals/\(referral.id)")
+            #expect(answered.contains("The client's experience") && answered.contains("<dt>Would use it again</dt><dd>Partly</dd>"))
             // The client page tells the story; the partner never sees the log.
             let client = try await navigator.get("/clients/\(world.client.id)")
             #expect(

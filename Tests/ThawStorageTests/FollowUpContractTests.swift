@@ -131,4 +131,33 @@ import ThawTestSupport
             #expect(try await due() == (0, 0))
         }
     }
+
+    @Test(arguments: Backend.available)
+    func theClientsExperienceIsAskedOnceTheReferralHasClosed(backend: Backend) async throws {
+        try await withDatabase(backend) { db in
+            let w = try await World.make(db.database)
+            let nav = w.store.scoped(to: w.navigator), partner = w.store.scoped(to: w.housingStaff)
+            let referral = try await w.refer()
+            let answers = NewClientExperience(easy: .partly, needMet: .yes, wouldUseAgain: .yes, comment: "  The wait was long  ")
+            await #expect(throws: ThawError.conflict(code: "not-closed", message: "ask the client once the referral has closed; it is requested")) {
+                try await nav.recordClientExperience(referral: referral.id, answers)
+            }
+            _ = try await partner.changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: 1)
+            _ = try await partner.changeStatus(
+                referral.id, StatusChange(status: .completed, outcome: ReferralOutcome(code: .needMet, summary: "Housed")), expectedVersion: 2)
+            #expect(try await nav.clientExperience(referral: referral.id) == nil)
+            // The partner does not record or read the client's view of it.
+            await #expect(throws: ThawError.self) { try await partner.recordClientExperience(referral: referral.id, answers) }
+            let recorded = try await nav.recordClientExperience(referral: referral.id, answers)
+            #expect(recorded.comment == "The wait was long" && recorded.easy == .partly)
+            #expect(try await nav.clientExperience(referral: referral.id) == recorded)
+            await #expect(throws: ThawError.self) { try await nav.recordClientExperience(referral: referral.id, answers) }
+            // The ledger carries the answers for evaluation, never the client's words.
+            let entry = try await db.database.read { c in
+                try await c.query("SELECT detail FROM activity WHERE kind = 'referral.experience-recorded'", []).first?.string("detail")
+            }
+            #expect(entry?.contains("partly") == true && entry?.contains("wait") == false)
+            #expect(try await w.count("client_experiences") == 1)
+        }
+    }
 }

@@ -83,6 +83,17 @@ struct ReferralRoutes: APIRouteGroup {
             use: recordFollowUp)
         routes.add(
             .init(
+                .get, "referrals/:referralId/experience", id: "getClientExperience", tag: "referrals",
+                summary: "The client's own view of the referral, once asked", answer: .one(ClientExperience.self)),
+            use: clientExperience)
+        routes.add(
+            .init(
+                .post, "referrals/:referralId/experience", id: "recordClientExperience", tag: "referrals",
+                summary: "Record the client's view of a closed referral (three questions)", body: NewClientExperience.self,
+                success: 201, answer: .one(ClientExperience.self), conflicts: true),
+            use: recordClientExperience)
+        routes.add(
+            .init(
                 .get, "referrals/:referralId/chain", id: "referralChain", tag: "referrals",
                 summary: "The referral it was made from and every referral made onward (Task.partOf)", answer: .list(ReferralLink.self)),
             use: chain)
@@ -179,6 +190,20 @@ struct ReferralRoutes: APIRouteGroup {
         let input = try await body(NewFollowUp.self, request)
         let (followUp, referral) = try await scoped.recordFollowUp(referral: try context.id("referralId"), input)
         return EditedResponse(status: .created, headers: [.eTag: referral.etag], response: followUp)
+    }
+
+    @Sendable func clientExperience(_ request: Request, context: CallerContext) async throws -> ClientExperience {
+        let id: ID<Referral> = try context.id("referralId")
+        guard let experience = try await scoped(context).clientExperience(referral: id) else {
+            throw ThawError.notFound("client experience of referral \(id): not asked yet")
+        }
+        return experience
+    }
+
+    @Sendable func recordClientExperience(_ request: Request, context: CallerContext) async throws -> EditedResponse<ClientExperience> {
+        let scoped = scoped(context)
+        let input = try await body(NewClientExperience.self, request)
+        return EditedResponse(status: .created, response: try await scoped.recordClientExperience(referral: try context.id("referralId"), input))
     }
 
     @Sendable func chain(_ request: Request, context: CallerContext) async throws -> ItemList<ReferralLink> {

@@ -19,6 +19,7 @@ extension FollowUp: ResponseEncodable {}
 extension IdentifiedNeed: ResponseEncodable {}
 extension NeedGap: ResponseEncodable {}
 extension ReferralLink: ResponseEncodable {}
+extension ClientExperience: ResponseEncodable {}
 extension Commitment: ResponseEncodable {}
 extension Meeting: ResponseEncodable {}
 extension Decision: ResponseEncodable {}

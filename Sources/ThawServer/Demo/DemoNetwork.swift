@@ -249,6 +249,11 @@ public struct DemoNetwork: Sendable {
             if ScopedStore.isFor(referral, need) {
                 _ = try await requester.closeNeed(need.id, NeedClosure(status: .met, referralId: referral.id))
             }
+            _ = try await requester.recordClientExperience(
+                referral: referral.id,
+                NewClientExperience(
+                    easy: index % 2 == 0 ? .yes : .partly, needMet: .yes, wouldUseAgain: .yes,
+                    comment: index % 2 == 0 ? nil : "Took a few calls to get through, but they were kind."))
         case .rejected, .failed:
             _ = try await requester.recordFollowUp(
                 referral: referral.id,

@@ -29,7 +29,8 @@ extension WebRoutes {
             let needs = try await scoped.needs(client: detail.referral.clientId)
             followUp = FollowUpPanel(
                 referral: detail.referral, log: try await scoped.followUps(referral: id),
-                openNeeds: needs.filter { $0.isOpen && ScopedStore.isFor(detail.referral, $0) }, now: store.clock.now(),
+                openNeeds: needs.filter { $0.isOpen && ScopedStore.isFor(detail.referral, $0) },
+                experience: try await scoped.clientExperience(referral: id), now: store.clock.now(),
                 csrf: context.csrfToken, failed: failed)
         }
         let view = ReferralPageView(
@@ -76,6 +77,19 @@ extension WebRoutes {
                 let child = try await referOnward(from: id, form, scoped)
                 metrics.recordTransition(to: child.status.rawValue)
                 return WebPage.redirect(to: WebPath.referral(child.id), notice: "referral-sent")
+            case "experience":
+                var v = Validator()
+                let easy = try form.choice("easy", ClientExperience.Answer.self)
+                let met = try form.choice("needMet", ClientExperience.Answer.self)
+                let again = try form.choice("wouldUseAgain", ClientExperience.Answer.self)
+                for (name, answer) in [("easy", easy), ("needMet", met), ("wouldUseAgain", again)] {
+                    v.require(answer != nil, name, "required", "Choose the client's answer")
+                }
+                try v.check()
+                guard let easy, let met, let again else { throw ThawError.unprocessable("easy", "required", "Choose the client's answer") }
+                _ = try await scoped.recordClientExperience(
+                    referral: id, NewClientExperience(easy: easy, needMet: met, wouldUseAgain: again, comment: form["comment"]))
+                return WebPage.redirect(to: WebPath.referral(id), notice: "experience-recorded")
             case "close-needs":
                 let chosen = form.all("needIds").filter { !$0.isEmpty }
                 guard !chosen.isEmpty else { throw ThawError.unprocessable("needIds", "required", "Tick the needs to close") }

@@ -108,6 +108,7 @@ struct WebRoutes: Sendable {
         "commitment-updated": "The commitment was updated.",
         "follow-up-recorded": "The follow-up was recorded.",
         "needs-closed": "The needs were closed.",
-        "need-closed": "The need was closed."
+        "need-closed": "The need was closed.",
+        "experience-recorded": "The client's answers were recorded."
     ]
 }

@@ -136,6 +136,15 @@ enum Words {
         }
     }
 
+    static func answer(_ answer: ClientExperience.Answer) -> String {
+        switch answer {
+        case .yes: return "Yes"
+        case .partly: return "Partly"
+        case .no: return "No"
+        case .declined: return "Did not want to say"
+        }
+    }
+
     static func needStatus(_ status: IdentifiedNeed.Status) -> String {
         switch status {
         case .active: return "Open"

@@ -49,6 +49,7 @@ extension FollowUp.Method: SQLBindable {}
 extension FollowUp.Party: SQLBindable {}
 extension FollowUp.Result: SQLBindable {}
 extension IdentifiedNeed.Status: SQLBindable {}
+extension ClientExperience.Answer: SQLBindable {}
 extension NeedCategory: SQLBindable {}
 extension BusinessStatus: SQLBindable {}
 extension ReferralSide: SQLBindable {}

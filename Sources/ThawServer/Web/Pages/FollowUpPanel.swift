@@ -9,6 +9,8 @@ struct FollowUpPanel {
     var log: [FollowUp]
     /// The client's open needs this referral is for.
     var openNeeds: [IdentifiedNeed]
+    /// The client's view of the referral, once it has closed and they were asked.
+    var experience: ClientExperience?
     var now: Timestamp
     var csrf: String?
     var failed: (action: String, state: FormState)?
@@ -23,8 +25,40 @@ struct FollowUpPanel {
         \(logHTML)
         \(referral.status.isTerminal ? HTML.empty : rescheduleHTML)
         \(recordHTML)
+        \(experienceHTML)
         </section>
         """
+    }
+
+    /// Once the referral has closed: the client's own view, or the three questions to ask them.
+    private var experienceHTML: HTML {
+        guard [.completed, .failed, .rejected, .cancelled].contains(referral.status) else { return .empty }
+        if let experience {
+            let comment: HTML = experience.comment.map { "<dt>In their words</dt><dd>\($0)</dd>" } ?? .empty
+            return """
+                <h3>The client's experience</h3>
+                <dl class="facts">
+                <dt>Easy to get help</dt><dd>\(Words.answer(experience.easy))</dd>
+                <dt>Need met</dt><dd>\(Words.answer(experience.needMet))</dd>
+                <dt>Would use it again</dt><dd>\(Words.answer(experience.wouldUseAgain))</dd>
+                \(comment)
+                </dl>
+                """
+        }
+        let state = state("experience")
+        let options = Components.options(ClientExperience.Answer.self, label: Words.answer)
+        func question(_ name: String) -> HTML {
+            Components.select(name, NewClientExperience.questions[name] ?? name, state: state, options: [("", "Choose…")] + options, required: true)
+        }
+        return """
+            <details class="no-print"\(HTML.attribute("open", if: failed?.action == "experience"))><summary>Ask the client about their experience</summary>
+            <form method="post" action="\(WebPath.referral(referral.id))" novalidate>
+            \(Components.csrfField(csrf))\(Components.hidden("action", "experience"))
+            \(question("easy"))\(question("needMet"))\(question("wouldUseAgain"))
+            \(Components.textArea("comment", "Anything they want written down, in their words", state: state, rows: 2))
+            <button type="submit">Record their answers</button>
+            </form></details>
+            """
     }
 
     /// A need is met by the partner's outcome or the navigator's own follow-up: offer to close what is still open.
