@@ -67,6 +67,7 @@ private func services(_ configuration: ServerConfiguration, store: ThawStore, lo
     if store.changes.isRelayed { services.append(LiveRelayService(changes: store.changes, logger: logger)) }
     if let smtp = configuration.smtp {
         services.append(EmailWorker(store: store, smtp: SMTPClient(configuration: smtp), baseURL: configuration.baseURL, poll: poll, logger: logger))
+        services.append(ClientReminderWorker(store: store, smtp: SMTPClient(configuration: smtp), poll: poll, logger: logger))
     }
     return services
 }

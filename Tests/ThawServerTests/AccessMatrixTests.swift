@@ -90,6 +90,8 @@ import ThawTestSupport
         "POST /api/v1/referrals/:referralId/messages": #"{"body":"hello"}"#,
         "POST /api/v1/referrals/:referralId/follow-ups": #"{"method":"phone","party":"client","result":"reached"}"#,
         "POST /api/v1/needs/:needId/close": #"{"status":"met"}"#,
+        "POST /api/v1/referrals/:referralId/appointments": #"{"at":"2030-01-05T09:00:00Z","place":"1 Main St"}"#,
+        "PUT /api/v1/clients/:clientId/reminders": #"{"channel":"email"}"#,
         "POST /api/v1/referrals/:referralId/experience": #"{"easy":"yes","needMet":"yes","wouldUseAgain":"yes"}"#,
         "POST /api/v1/referrals/:referralId/consents": #"{"grantee":{"sector":"community"},"scopes":["contact"],"purpose":"referral"}"#,
         "POST /api/v1/committees/:committeeId/leave": #"{"reason":"no longer needed"}"#,

@@ -2,6 +2,7 @@ import Testing
 import ThawCore
 import ThawStorage
 import ThawTestSupport
+@testable import ThawServer
 
 /// A navigator in Edmonton works a client through the pages: follow-ups typed and shown on the
 /// clinic's own clock, a follow-up date moved, the partner's "need met" closing the need, and
@@ -150,5 +151,54 @@ struct WebOnwardReferralTests {
             #expect(!chain.contains("href=\"/referrals/\(childId)\""))
             #expect(try await navigator.get("/referrals/\(childId)").status == 404)
         }
+    }
+}
+
+@Suite("Web pages: the client in the loop")
+struct WebClientSummaryTests {
+    @Test("the partner books an appointment; the navigator prints the client's summary in French or English")
+    func summaryInTheClientsLanguage() async throws {
+        try await withWeb { browsers, world, _ in
+            let housing = browsers["housing"]!, navigator = browsers["navigator"]!
+            try await world.database.write { db in
+                try await db.execute("UPDATE organizations SET time_zone = 'America/Toronto' WHERE id IN (?, ?)", world.clinic.id, world.housing.id)
+                try await db.execute("UPDATE clients SET preferred_language = 'fr', email = 'amara@client.test' WHERE id = ?", world.client.id)
+            }
+            let referral = try await world.refer()
+            _ = try await world.store.scoped(to: world.housingStaff).changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: 1)
+            let booked = try await housing.post(
+                "/referrals/\(referral.id)", [("action", "appointment"), ("at", "2026-01-07T14:30"), ("place", "40 King St, 2nd floor")])
+            #expect(booked.status == 303)
+            #expect(
+                try await world.store.scoped(to: world.navigator).appointments(referral: referral.id).first?.at
+                    == ISO8601.parse("2026-01-07T19:30:00Z"))
+            let noPlace = try await housing.post("/referrals/\(referral.id)", [("action", "appointment"), ("at", "2026-01-08T10:00")])
+            #expect(noPlace.status == 422)
+            #expect(try await navigator.post("/clients/\(world.client.id)", [("action", "reminders"), ("remindByEmail", "yes")]).status == 303)
+            let french = try await navigator.get("/referrals/\(referral.id)/summary")
+            #expect(french.contains("lang=\"fr\"") && french.contains("Votre orientation"))
+            #expect(french.contains("Nous vous avons orienté vers Homeward Housing pour de l’aide concernant le logement."))
+            #expect(french.contains("Votre rendez-vous : le 7 janvier 2026 à 14:30 (EST), à l’adresse suivante : 40 King St, 2nd floor."))
+            #expect(french.contains("Nous vous enverrons un rappel par courriel la veille.") && !french.contains("Needs housing soon"))
+            let english = try await navigator.get("/referrals/\(referral.id)/summary?lang=en")
+            #expect(
+                english.contains("We referred you to Homeward Housing for help with housing.") && english.contains("7 January 2026 at 14:30 (EST)"))
+            // The partner does not print the clinic's summary for the client.
+            #expect(try await housing.get("/referrals/\(referral.id)/summary").status == 404)
+        }
+    }
+}
+
+@Suite struct ClientSummaryWordsTests {
+    @Test func everySentenceIsWrittenInBothLanguages() {
+        let english = ClientSummaryWords.catalogue[.en] ?? [:], french = ClientSummaryWords.catalogue[.fr] ?? [:]
+        #expect(!english.isEmpty && Set(english.keys) == Set(french.keys))
+        for (key, text) in french {
+            #expect(text != english[key], "\(key) is not translated")
+            // The same blanks in both, so no value is dropped in one language.
+            for blank in ["%1", "%2", "%3"] { #expect(text.contains(blank) == (english[key]?.contains(blank) ?? false), "\(key) \(blank)") }
+        }
+        for need in NeedCategory.allCases { #expect(ClientSummaryWords.need(need, .fr) != ClientSummaryWords.need(need, .en)) }
+        #expect(ClientSummaryWords.date(CalendarDate("2026-08-01")!, french: true) == "1er août 2026")
     }
 }

@@ -171,3 +171,44 @@ def test_a_partnership_lead_is_reminded_of_a_commitment_coming_due_without_its_w
     listed = requests.get(base + "/api/v1/notifications", headers=headers).json()
     mine = [n for n in listed["items"] if n["kind"] == "commitment-due" and n["subject"] == {"type": "commitment", "id": made.json()["id"]}]
     assert len(mine) == 1 and "referralId" not in mine[0]
+
+
+def test_a_client_who_agreed_gets_an_appointment_reminder_in_french_with_the_time_and_place_only(mail):
+    base, tokens, orgs, inbox = mail
+    def call(method, path, token, body=None, headers=None):
+        answer = requests.request(method, base + "/api/v1" + path, json=body,
+                                  headers={"Authorization": f"Bearer {tokens[token]}", **(headers or {})})
+        assert answer.status_code < 300, (path, answer.status_code, answer.text)
+        return answer
+    client = call("POST", "/clients", "clinic", {"givenName": "Élodie", "familyName": "Beausoleil", "email": "elodie@client.test",
+                                                  "preferredLanguage": "fr"}).json()
+    call("POST", f"/clients/{client['id']}/consents", "clinic",
+         {"grantee": {"sector": "community"}, "scopes": ["contact", "needs"], "purpose": "referral"})
+    services = call("GET", "/services?need=food", "clinic").json()["items"]
+    hamper = next(s for s in services if s["name"] == "Weekly Food Hamper")
+    referral = call("POST", "/referrals", "clinic", {"clientId": client["id"], "serviceId": hamper["id"], "needCategory": "food",
+                                                     "note": "Pantry empty since the layoff"})
+    call("POST", f"/referrals/{referral.json()['id']}/status", "food", {"status": "accepted"}, {"If-Match": referral.headers["ETag"]})
+    # Not agreed yet: no reminder goes, even once an appointment is booked.
+    soon = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=3)).replace(microsecond=0)
+    call("POST", f"/referrals/{referral.json()['id']}/appointments", "food",
+         {"at": soon.strftime("%Y-%m-%dT%H:%M:%SZ"), "place": "12 Rue Principale, salle 2"})
+    time.sleep(2)
+    assert not inbox.to("elodie@client.test")
+    # Agreed: the next appointment's reminder goes at once (it is within a day), in French.
+    assert call("PUT", f"/clients/{client['id']}/reminders", "clinic", {"channel": "email"}).json() == {"channel": "email"}
+    later = soon + datetime.timedelta(hours=2)
+    call("POST", f"/referrals/{referral.json()['id']}/appointments", "food",
+         {"at": later.strftime("%Y-%m-%dT%H:%M:%SZ"), "place": "12 Rue Principale, salle 2"})
+    messages = inbox.wait_for("elodie@client.test", count=2)
+    _, message, authenticated, encrypted = messages[0]
+    assert authenticated and encrypted
+    assert message["Subject"] == "Rappel : votre rendez-vous"
+    body = text_of(message)
+    assert "12 Rue Principale, salle 2" in body and "rendez-vous le" in body
+    for private in ("Élodie", "Beausoleil", "Good Neighbour", "Hamper", "food", "alimentation", "Pantry", "layoff"):
+        assert private.lower() not in (body + message["Subject"]).lower(), private
+    assert message["List-Unsubscribe"] is None
+    # Both appointments had their reminder, once each; nothing more follows.
+    time.sleep(2)
+    assert len(inbox.to("elodie@client.test")) == 2

@@ -3,6 +3,9 @@ import Hummingbird
 import ThawCore
 import ThawStorage
 
+/// How a client agreed to be reminded of appointments; no channel: not reminded.
+struct ReminderPreference: Codable, ResponseEncodable { var channel: ReminderChannel? }
+
 struct ScreeningResult: ResponseCodable { var screening: Screening; var identifiedNeeds: [IdentifiedNeed] }
 
 /// Clients, their consents, screenings and identified needs. Every call goes
@@ -58,6 +61,12 @@ struct ClientRoutes: APIRouteGroup {
             use: needs)
         routes.add(
             .init(
+                .put, "clients/:clientId/reminders", id: "setClientReminders", tag: "clients",
+                summary: "How the client agreed to be reminded of appointments (no channel: not at all)", body: ReminderPreference.self,
+                answer: .one(ReminderPreference.self)),
+            use: setReminders)
+        routes.add(
+            .init(
                 .post, "needs/:needId/close", id: "closeNeed", tag: "clients",
                 summary: "Close a need: met, declined by the client, or no longer applicable", body: NeedClosure.self,
                 answer: .one(IdentifiedNeed.self), conflicts: true),
@@ -68,6 +77,14 @@ struct ClientRoutes: APIRouteGroup {
                 summary: "Open needs never referred, or whose referrals all failed", query: ["kind", "limit"],
                 answer: .list(NeedGap.self)),
             use: needGaps)
+    }
+
+    @Sendable func setReminders(_ request: Request, context: CallerContext) async throws -> ReminderPreference {
+        let scoped = scoped(context)
+        let input = try await body(ReminderPreference.self, request)
+        let id: ID<Client> = try context.id("clientId")
+        try await scoped.setReminderChannel(client: id, input.channel)
+        return ReminderPreference(channel: try await scoped.reminderChannel(client: id))
     }
 
     @Sendable func closeNeed(_ request: Request, context: CallerContext) async throws -> IdentifiedNeed {

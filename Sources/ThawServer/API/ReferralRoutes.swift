@@ -83,6 +83,17 @@ struct ReferralRoutes: APIRouteGroup {
             use: recordFollowUp)
         routes.add(
             .init(
+                .get, "referrals/:referralId/appointments", id: "listAppointments", tag: "referrals",
+                summary: "Appointments booked on a referral", answer: .list(Appointment.self)),
+            use: appointments)
+        routes.add(
+            .init(
+                .post, "referrals/:referralId/appointments", id: "bookAppointment", tag: "referrals",
+                summary: "The partner books an appointment (a reminder goes to the client where they agreed)", body: NewAppointment.self,
+                success: 201, answer: .one(Appointment.self), conflicts: true),
+            use: bookAppointment)
+        routes.add(
+            .init(
                 .get, "referrals/:referralId/experience", id: "getClientExperience", tag: "referrals",
                 summary: "The client's own view of the referral, once asked", answer: .one(ClientExperience.self)),
             use: clientExperience)
@@ -190,6 +201,16 @@ struct ReferralRoutes: APIRouteGroup {
         let input = try await body(NewFollowUp.self, request)
         let (followUp, referral) = try await scoped.recordFollowUp(referral: try context.id("referralId"), input)
         return EditedResponse(status: .created, headers: [.eTag: referral.etag], response: followUp)
+    }
+
+    @Sendable func appointments(_ request: Request, context: CallerContext) async throws -> ItemList<Appointment> {
+        ItemList(try await scoped(context).appointments(referral: try context.id("referralId")))
+    }
+
+    @Sendable func bookAppointment(_ request: Request, context: CallerContext) async throws -> EditedResponse<Appointment> {
+        let scoped = scoped(context)
+        let input = try await body(NewAppointment.self, request)
+        return EditedResponse(status: .created, response: try await scoped.recordAppointment(referral: try context.id("referralId"), input))
     }
 
     @Sendable func clientExperience(_ request: Request, context: CallerContext) async throws -> ClientExperience {

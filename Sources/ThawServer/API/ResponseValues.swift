@@ -20,6 +20,7 @@ extension IdentifiedNeed: ResponseEncodable {}
 extension NeedGap: ResponseEncodable {}
 extension ReferralLink: ResponseEncodable {}
 extension ClientExperience: ResponseEncodable {}
+extension Appointment: ResponseEncodable {}
 extension Commitment: ResponseEncodable {}
 extension Meeting: ResponseEncodable {}
 extension Decision: ResponseEncodable {}

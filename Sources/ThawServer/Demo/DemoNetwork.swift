@@ -195,7 +195,14 @@ public struct DemoNetwork: Sendable {
                 }
             }
             try await followUp(referral, need: item.need, index: index, by: requester, clock: clock)
-            if [.accepted, .inProgress].contains(referral.status) { working.append((referral, partner)) }
+            if [.accepted, .inProgress].contains(referral.status) {
+                working.append((referral, partner))
+                // The partner books the client in; those of the family health team agreed to email reminders.
+                _ = try await receiver.recordAppointment(
+                    referral: referral.id,
+                    NewAppointment(at: clock.now().adding(days: 60 + index), place: Self.appointmentPlaces[index % Self.appointmentPlaces.count]))
+                if item.actor == navigator { try await requester.setReminderChannel(client: item.client.id, .email) }
+            }
         }
         // Partners refer on from what they are working: the job coach finds the navigator's client
         // has no food and a low mood, and sends them to the food bank and back to their clinic.
@@ -262,6 +269,10 @@ public struct DemoNetwork: Sendable {
             break
         }
     }
+
+    static let appointmentPlaces = [
+        "Homeward Housing, 210 River Road, 2nd floor", "WorkBridge, 55 Centre Street, room 3", "Good Neighbour Food Bank, 8 Mill Lane"
+    ]
 
     static let followUpNotes = [
         "Asked how intake went; first appointment is booked.", "No answer; left a message with the callback number.",

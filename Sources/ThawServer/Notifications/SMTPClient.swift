@@ -9,8 +9,9 @@ struct EmailMessage: Sendable {
     var to: String
     var subject: String
     var body: String
-    /// The one-click link that changes what this person is emailed (RFC 8058).
-    var preferencesURL: String
+    /// The one-click link that changes what this person is emailed (RFC 8058); none for a client's
+    /// reminder, which the client stops by telling their navigator.
+    var preferencesURL: String?
 }
 
 /// A small SMTP client (RFC 5321): EHLO, STARTTLS (RFC 3207), AUTH PLAIN (RFC 4954), one
@@ -139,19 +140,18 @@ enum EmailFormat {
         date.locale = Locale(identifier: "en_US_POSIX")
         date.timeZone = TimeZone(identifier: "UTC")
         date.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        let headers = [
-            "From: Thaw <\(from)>",
-            "To: <\(message.to)>",
-            "Subject: " + encodedHeader(message.subject),
-            "Date: " + date.string(from: Date()),
-            "Message-ID: <\(UUID().uuidString.lowercased())@\(from.split(separator: "@").last ?? "thaw")>",
-            "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: base64",
-            "Auto-Submitted: auto-generated",
-            "List-Unsubscribe: <\(message.preferencesURL)/off>",
-            "List-Unsubscribe-Post: List-Unsubscribe=One-Click"
-        ]
+        let headers =
+            [
+                "From: Thaw <\(from)>",
+                "To: <\(message.to)>",
+                "Subject: " + encodedHeader(message.subject),
+                "Date: " + date.string(from: Date()),
+                "Message-ID: <\(UUID().uuidString.lowercased())@\(from.split(separator: "@").last ?? "thaw")>",
+                "MIME-Version: 1.0",
+                "Content-Type: text/plain; charset=utf-8",
+                "Content-Transfer-Encoding: base64",
+                "Auto-Submitted: auto-generated"
+            ] + (message.preferencesURL.map { ["List-Unsubscribe: <\($0)/off>", "List-Unsubscribe-Post: List-Unsubscribe=One-Click"] } ?? [])
         let body = Data(message.body.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         // Base64 lines never start with a dot, so no line needs stuffing; the terminator ends DATA.
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n.\r\n"

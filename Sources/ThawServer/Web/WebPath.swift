@@ -60,6 +60,7 @@ enum WebPath {
         static let client = "/clients/:clientId"
         static let newReferral = "/clients/:clientId/referrals/new"
         static let referral = "/referrals/:referralId"
+        static let referralSummary = "/referrals/:referralId/summary"
         static let organization = "/admin/organizations/:organizationId"
         static let committee = "/partnership/committees/:committeeId"
         static let committeeTimeline = "/partnership/committees/:committeeId/timeline"

@@ -49,10 +49,11 @@ extension WebRoutes {
         async let screenings = scoped.screenings(client: id)
         async let needs = scoped.needs(client: id)
         async let referrals = scoped.referrals(client: id)
+        async let reminders = scoped.reminderChannel(client: id)
         let page = ClientPageView(
             client: client, consents: try await consents, latestScreening: try await screenings.last,
             needs: try await needs, referrals: try await referrals,
-            organizations: try await store.organizations(), now: store.clock.now(),
+            organizations: try await store.organizations(), reminders: try await reminders, now: store.clock.now(),
             csrf: context.csrfToken, failed: failed)
         let title = client.givenName + " " + client.familyName
         return WebPage.response(layout(title, context, section: "clients", notice: notice(request)).render(page.render()), status: status)
@@ -79,6 +80,9 @@ extension WebRoutes {
                 }
                 _ = try await scoped.recordScreening(client: id, NewScreening(answers: answers, screenedOn: try form.date("screenedOn")))
                 return WebPage.redirect(to: WebPath.client(id), notice: "screening-recorded")
+            case "reminders":
+                _ = try await scoped.setReminderChannel(client: id, form["remindByEmail"] == "yes" ? .email : nil)
+                return WebPage.redirect(to: WebPath.client(id), notice: "reminders-saved")
             case "close-need":
                 guard let need = form["need"] else { throw ThawError.invalid("need", "required", "say which need to close") }
                 guard let status = try form.choice("status", IdentifiedNeed.Status.self) else {

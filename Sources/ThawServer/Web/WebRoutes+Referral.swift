@@ -39,6 +39,9 @@ extension WebRoutes {
             onward: OnwardReferralPanel(
                 detail: detail, chain: try await scoped.referralChain(id), organizations: organizations, viewer: scoped.actor,
                 csrf: context.csrfToken, failed: failed),
+            appointments: AppointmentsPanel(
+                detail: detail, appointments: try await scoped.appointments(referral: id), now: store.clock.now(), csrf: context.csrfToken,
+                failed: failed),
             now: store.clock.now(), csrf: context.csrfToken, failed: failed)
         let section = detail.side == .requester ? "caseload" : "inbox"
         var page = layout("Referral", context, section: section, live: true, notice: notice)
@@ -77,6 +80,15 @@ extension WebRoutes {
                 let child = try await referOnward(from: id, form, scoped)
                 metrics.recordTransition(to: child.status.rawValue)
                 return WebPage.redirect(to: WebPath.referral(child.id), notice: "referral-sent")
+            case "appointment":
+                var v = Validator()
+                let at = try form.localDateTime("at")
+                v.require(at != nil, "at", "required", "Give the day and time of the appointment")
+                v.requireText(form["place"], "place", maxLength: 200)
+                try v.check()
+                guard let at, let place = form["place"] else { throw ThawError.unprocessable("at", "required", "Give the day and time") }
+                _ = try await scoped.recordAppointment(referral: id, NewAppointment(at: at, place: place))
+                return WebPage.redirect(to: WebPath.referral(id), notice: "appointment-booked")
             case "experience":
                 var v = Validator()
                 let easy = try form.choice("easy", ClientExperience.Answer.self)
@@ -195,5 +207,22 @@ extension WebRoutes {
                 clientId: detail.referral.clientId, organizationId: organization, needCategory: need, note: form["note"],
                 partOfReferralId: id),
             recordingConsent: consent)
+    }
+
+    /// The summary a navigator prints for the client, in the client's language unless asked for the other.
+    @Sendable func clientSummary(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let id: ID<Referral> = try context.id("referralId")
+        let principal = try context.requirePrincipal()
+        let scoped = try scoped(context)
+        let detail = try await scoped.referral(id)
+        // Only the organisation holding the client's record speaks to the client about it.
+        guard detail.side == .requester, detail.disclosedScopes == nil else { throw ThawError.notFound("referral \(id)") }
+        let asked = request.uri.queryParameters["lang"].flatMap { ClientSummaryWords.Language(rawValue: String($0)) }
+        let view = ClientSummaryView(
+            detail: detail, appointments: try await scoped.appointments(referral: id),
+            reminders: try await scoped.reminderChannel(client: detail.referral.clientId) != nil,
+            navigatorName: principal.user.displayName,
+            language: asked ?? ClientSummaryWords.Language(preferred: detail.client.preferredLanguage), now: store.clock.now())
+        return WebPage.response(layout("Referral summary", context, section: "caseload").render(view.render()))
     }
 }

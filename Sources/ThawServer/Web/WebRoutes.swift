@@ -27,6 +27,7 @@ struct WebRoutes: Sendable {
         web.get(RouterPath(stringLiteral: WebPath.Pattern.newReferral), use: newReferralPage)
         web.post(RouterPath(stringLiteral: WebPath.Pattern.newReferral), use: newReferralAction)
         web.get(RouterPath(stringLiteral: WebPath.Pattern.referral), use: referralPage)
+        web.get(RouterPath(stringLiteral: WebPath.Pattern.referralSummary), use: clientSummary)
         web.post(RouterPath(stringLiteral: WebPath.Pattern.referral), use: referralAction)
         web.get(RouterPath(stringLiteral: WebPath.admin), use: adminPage)
         web.post(RouterPath(stringLiteral: WebPath.admin), use: adminAction)
@@ -109,6 +110,8 @@ struct WebRoutes: Sendable {
         "follow-up-recorded": "The follow-up was recorded.",
         "needs-closed": "The needs were closed.",
         "need-closed": "The need was closed.",
-        "experience-recorded": "The client's answers were recorded."
+        "experience-recorded": "The client's answers were recorded.",
+        "appointment-booked": "The appointment was booked.",
+        "reminders-saved": "The client's reminder choice was saved."
     ]
 }

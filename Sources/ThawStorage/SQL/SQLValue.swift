@@ -50,6 +50,7 @@ extension FollowUp.Party: SQLBindable {}
 extension FollowUp.Result: SQLBindable {}
 extension IdentifiedNeed.Status: SQLBindable {}
 extension ClientExperience.Answer: SQLBindable {}
+extension ReminderChannel: SQLBindable {}
 extension NeedCategory: SQLBindable {}
 extension BusinessStatus: SQLBindable {}
 extension ReferralSide: SQLBindable {}

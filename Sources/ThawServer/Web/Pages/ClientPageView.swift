@@ -10,6 +10,8 @@ struct ClientPageView {
     var needs: [IdentifiedNeed]
     var referrals: [ClientReferral]
     var organizations: [Organization]
+    /// How the client agreed to be reminded of appointments; nil: not reminded.
+    var reminders: ReminderChannel?
     var now: Timestamp
     var csrf: String?
     /// The form that failed, by its `action`, with what was typed.
@@ -44,6 +46,13 @@ struct ClientPageView {
         <dt>Language</dt><dd>\(client.preferredLanguage ?? "—")</dd>
         <dt>Registered</dt><dd>\(Components.time(client.createdAt))</dd>
         </dl>
+        <form method="post" action="\(WebPath.client(client.id))" class="no-print" novalidate>
+        \(Components.csrfField(csrf))\(Components.hidden("action", "reminders"))
+        \(Components.checkboxes("remindByEmail", "Appointment reminders", state: failed["reminders"] ?? FormState(),
+            options: [("yes", "The client agreed to an email the day before each appointment (the time and place only)")],
+            checked: reminders == .email ? ["yes"] : []))
+        <button type="submit" class="button-secondary">Save</button>
+        </form>
         </section>
         """
     }

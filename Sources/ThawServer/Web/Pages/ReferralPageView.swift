@@ -13,6 +13,7 @@ struct ReferralPageView {
     /// The referring side's follow-up panel; nil for the partner.
     var followUp: FollowUpPanel?
     var onward: OnwardReferralPanel
+    var appointments: AppointmentsPanel
     var now: Timestamp
     var csrf: String?
     var failed: (action: String, state: FormState)?
@@ -30,6 +31,7 @@ struct ReferralPageView {
         <div>
         <div id="referral-summary" data-live-region>\(summaryHTML)</div>
         \(actionsHTML)
+        \(appointments.render())
         \(followUp?.render() ?? .empty)
         \(messagesHTML)
         \(onward.render())
