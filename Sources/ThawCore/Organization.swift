@@ -88,10 +88,16 @@ public struct Actor: Sendable, Equatable {
     public let roles: Set<Role>
     /// The organisation's IANA time zone: where "today" and "due on a day" are reckoned for this actor.
     public let timeZone: String?
+    /// Where the person is employed, when they act for an organisation they are placed with
+    /// (`organizationId`); nil when they act for their own.
+    public let homeOrganizationId: ID<Organization>?
 
-    public init(userId: ID<User>, organizationId: ID<Organization>, sector: Sector, roles: Set<Role>, timeZone: String? = nil) {
+    public init(
+        userId: ID<User>, organizationId: ID<Organization>, sector: Sector, roles: Set<Role>, timeZone: String? = nil,
+        homeOrganizationId: ID<Organization>? = nil
+    ) {
         self.userId = userId; self.organizationId = organizationId; self.sector = sector; self.roles = roles
-        self.timeZone = timeZone
+        self.timeZone = timeZone; self.homeOrganizationId = homeOrganizationId
     }
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }

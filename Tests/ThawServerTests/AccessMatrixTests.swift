@@ -30,6 +30,8 @@ import ThawTestSupport
             // The client's own page (not its consents, screenings or new referrals) is open to the partner its referral went to.
             let clientOnly = route == "/api/v1/clients/:clientId" || route == "/clients/:clientId"
             return (relation == .own && referring) || (clientOnly && !draft && relation == .counterpart && receiving)
+        case path("/api/v1/placements/:placementId"):
+            return (relation == .own && role == .administrator) || role == .networkAdministrator
         case path("/api/v1/needs/:needId"):
             return relation == .own && referring  // only the organisation holding the client closes its needs
         case path("/api/v1/referrals/:referralId"), path("/referrals/:referralId"):
@@ -280,6 +282,9 @@ struct MatrixRecords {
         let subscription = try await w.store.scoped(to: w.navigator).createSubscription(
             NewSubscription(topic: .taskChanged, filter: SubscriptionFilter(), endpoint: "https://emr.example/hook"))
         let (screening, needs) = try await w.store.scoped(to: w.navigator).recordScreening(client: w.client.id, NewScreening(answers: [.food: .yes]))
+        _ = try await w.addPerson(w.housing, "placed@matrix.test", [.partnerStaff])
+        let placement = try await w.store.createPlacement(
+            NewPlacement(email: "placed@matrix.test", roles: [.navigator], fromOn: CalendarDate(w.clock.now())), in: w.clinic.id, by: w.clinicAdmin)
         try await w.store.fanOutEvents()
         let notification = try await w.store.scoped(to: w.housingStaff).notifications().items.first
         func fhir(_ id: String) -> String { id.replacingOccurrences(of: "_", with: "-") }
@@ -303,6 +308,7 @@ struct MatrixRecords {
             .init(name: "draft", ids: ["referralId": draft.id.raw], draft: true),
             .init(name: "message", ids: ["referralId": referral.id.raw, "messageId": message.id.raw]),
             .init(name: "need", ids: ["needId": needs.first?.id.raw ?? "need_missing"]),
+            .init(name: "placement", ids: ["placementId": placement.id.raw]),
             .init(name: "committee", ids: ["committeeId": committee.id.raw]),
             .init(name: "decision", ids: ["decisionId": decision.id.raw]),
             .init(name: "commitment", ids: ["commitmentId": commitment.id.raw]),

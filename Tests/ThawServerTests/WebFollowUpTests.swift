@@ -3,6 +3,7 @@ import ThawCore
 import ThawStorage
 import ThawTestSupport
 @testable import ThawServer
+import HTTPTypes
 
 /// A navigator in Edmonton works a client through the pages: follow-ups typed and shown on the
 /// clinic's own clock, a follow-up date moved, the partner's "need met" closing the need, and
@@ -200,5 +201,53 @@ struct WebClientSummaryTests {
         }
         for need in NeedCategory.allCases { #expect(ClientSummaryWords.need(need, .fr) != ClientSummaryWords.need(need, .en)) }
         #expect(ClientSummaryWords.date(CalendarDate("2026-08-01")!, french: true) == "1er août 2026")
+    }
+}
+
+@Suite("Web pages: placements")
+struct WebPlacementTests {
+    @Test("the clinic places a community navigator; they switch to work for it, in the pages and over the API")
+    func placedNavigator() async throws {
+        try await withWeb { browsers, world, client in
+            let person = try await world.addPerson(world.housing, "navigator@housing.test", [.partnerStaff])
+            let session = try await world.store.startSession(user: person.userId, lifetimeSeconds: 3600)
+            let placed = Browser(client: client, cookie: session.secret, csrf: session.csrf)
+            _ = try await world.refer()
+            let admin = try await world.store.startSession(user: world.clinicAdmin.userId, lifetimeSeconds: 3600)
+            let clinicAdmin = Browser(client: client, cookie: admin.secret, csrf: admin.csrf)
+            let bad = try await clinicAdmin.post(
+                "/admin/organizations/\(world.clinic.id)",
+                [("action", "placement"), ("email", "navigator@housing.test"), ("roles", "administrator"), ("fromOn", "2026-01-05")])
+            #expect(bad.status == 422 && bad.contains("a placement gives only"))
+            let made = try await clinicAdmin.post(
+                "/admin/organizations/\(world.clinic.id)",
+                [("action", "placement"), ("email", "navigator@housing.test"), ("roles", "navigator"), ("fromOn", "2026-01-05")])
+            #expect(made.status == 303)
+            #expect((try await clinicAdmin.get("/admin/organizations/\(world.clinic.id)")).contains("Homeward Housing · Navigator"))
+            // The placed person chooses to work for the clinic.
+            let home = try await placed.get("/inbox")
+            #expect(home.contains("Working for") && home.contains("value=\"\(world.clinic.id)\""))
+            #expect(try await placed.get("/caseload").status == 403)
+            #expect(try await placed.post("/working-as", [("organizationId", world.unrelated.id.raw)]).status == 403)
+            #expect(try await placed.post("/working-as", [("organizationId", world.clinic.id.raw)]).status == 303)
+            let caseload = try await placed.get("/caseload")
+            #expect(caseload.status == 200 && caseload.contains("Amara Okafor") && caseload.contains("Riverside Clinic"))
+            #expect(try await placed.post("/working-as", [("organizationId", world.housing.id.raw)]).status == 303)
+            #expect(try await placed.get("/caseload").status == 403)
+            // Over the API, a token works for the placement with the Thaw-Organization header.
+            let token = try await world.store.createToken(user: person.userId, name: "t", expiresAt: nil, by: nil).secret
+            func clientRead(_ organization: ID<Organization>?) async throws -> (UInt, String) {
+                var headers: HTTPFields = [.authorization: "Bearer \(token)"]
+                if let organization { headers[HTTPField.Name("Thaw-Organization")!] = organization.raw }
+                let answer = try await client.execute(uri: "/api/v1/clients/\(world.client.id)", method: .get, headers: headers, body: nil)
+                return (UInt(answer.status.code), String(buffer: answer.body))
+            }
+            // For housing, the client is seen as its consent allows (no phone); for the clinic, whole.
+            let asHousing = try await clientRead(nil), asClinic = try await clientRead(world.clinic.id)
+            #expect(asHousing.0 == 200 && !asHousing.1.contains("555-0101"))
+            #expect(asClinic.0 == 200 && asClinic.1.contains("555-0101"))
+            #expect(try await clientRead(world.unrelated.id).0 == 403)
+            _ = browsers
+        }
     }
 }

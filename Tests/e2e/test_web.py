@@ -1,5 +1,6 @@
 """The web app in a real headless Chromium against a real `thaw demo`: two
 people in two browsers from two organisations work referrals end to end."""
+import datetime
 import tempfile
 import time
 import uuid
@@ -416,3 +417,74 @@ def test_climate_dashboard_shows_the_cooling_partnership_and_its_freeze(site, br
     nav = browsers()
     sign_in(nav, site, NAVIGATOR)
     assert not nav.find_elements(By.XPATH, "//nav//a[normalize-space()='Climate']")
+
+
+def test_a_client_worked_from_screening_to_every_need_closed_in_both_directions(site, browsers):
+    """As a navigator and a housing worker would, in two browsers: two needs found, one referred;
+    the caseload shows the other never referred; a follow-up logged on the clinic's clock; the
+    partner books an appointment and refers the client on to the food bank; the housing need is met
+    and closed from the referral page; the client's experience is asked; the summary prints in French."""
+    from selenium.webdriver.common.by import By
+    nav, partner = two_people(browsers, site, HOUSING)
+    family = "Both-" + uuid.uuid4().hex[:6]
+    client_url = new_client(nav, site, family)
+    screen_for(nav, ["housing", "food"])
+    referral_url = refer(nav, "Housing", "Rapid Rehousing", consent_to="The partner chosen above", notes=True)
+    nav.get(site + "/caseload")
+    gaps = nav.find_element(*by("#gaps-heading")).find_element(By.XPATH, "..").text
+    assert f"Rosa {family}: Food" in gaps, gaps
+    # A follow-up with the client: no answer, next date in a week.
+    nav.get(referral_url)
+    press(nav, "Record a follow-up")
+    choose(nav, "#f-method", "Phone")
+    choose(nav, "#f-result", "No answer")
+    fill(nav, "#f-note", "Left a voicemail")
+    nav.execute_script("document.getElementById('f-nextFollowUpDue').value = arguments[0]",
+                       (datetime.date.today() + datetime.timedelta(days=7)).isoformat())
+    press(nav, "Record follow-up")
+    wait_text(nav, "The follow-up was recorded.")
+    page = nav.find_element(*by("main")).text
+    assert "Left a voicemail" in page and (" MST" in page or " MDT" in page), "times on the clinic's clock (Edmonton)"
+    # The partner accepts, books the appointment, and refers the client on to the food bank.
+    partner.get(referral_url)
+    press(partner, "Accept")
+    wait_text(partner, "The referral was updated.")
+    press(partner, "Book an appointment")
+    when = (datetime.datetime.now() + datetime.timedelta(days=3)).strftime("%Y-%m-%dT10:30")
+    partner.execute_script("document.getElementById('f-at').value = arguments[0]", when)
+    fill(partner, "#f-place", "210 River Road, 2nd floor")
+    press(partner, "Book")
+    wait_text(partner, "The appointment was booked.")
+    press(partner, "Refer to another partner, or back to primary care")
+    choose(partner, "#f-organizationId", "Good Neighbour Food Bank")
+    choose(partner, "#f-needCategory", "Food")
+    partner.find_element(*by("#f-consent-yes")).click()
+    press(partner, "Send referral")
+    wait_text(partner, "The referral was sent.")
+    assert "Homeward Housing Society → Good Neighbour Food Bank" in partner.find_element(*by("main")).text
+    # The housing need is met: the navigator closes it from the referral page.
+    partner.get(referral_url)
+    press(partner, "Complete with outcome…")
+    choose(partner, "#f-outcomeCode-completed", "Need met")
+    fill(partner, "#f-outcomeSummary-completed", "Moved in on the first")
+    press(partner, "Complete with outcome")
+    wait_text(partner, "Completed")
+    nav.get(referral_url)
+    wait_text(nav, "says the need is met")
+    assert "Referred on" in nav.find_element(*by("main")).text
+    press(nav, "Close as met")
+    wait_text(nav, "The needs were closed.")
+    press(nav, "Ask the client about their experience")
+    choose(nav, "#f-easy", "Yes")
+    choose(nav, "#f-needMet", "Yes")
+    choose(nav, "#f-wouldUseAgain", "Partly")
+    press(nav, "Record their answers")
+    wait_text(nav, "The client's answers were recorded.")
+    # The client's summary, in French on request.
+    nav.get(referral_url + "/summary?lang=fr")
+    wait_text(nav, "Votre orientation")
+    screenshot(nav, "client-summary-fr")
+    # The client page tells each need's story; the food need is still open, referred on by the partner.
+    nav.get(client_url)
+    text = nav.find_element(*by("main")).text
+    assert "Met" in text and "Food" in text

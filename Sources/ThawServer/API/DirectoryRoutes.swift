@@ -38,6 +38,22 @@ struct DirectoryRoutes: APIRouteGroup {
             use: getOrganization)
         routes.add(
             .init(
+                .get, "organizations/:organizationId/placements", id: "listPlacements", tag: "directory",
+                summary: "People placed with an organisation (its administrators; network administrators)", answer: .list(Placement.self)),
+            use: listPlacements)
+        routes.add(
+            .init(
+                .post, "organizations/:organizationId/placements", id: "createPlacement", tag: "directory",
+                summary: "Place a person of another organisation here, with roles, for a time (its administrator)", body: NewPlacement.self,
+                success: 201, answer: .one(Placement.self)),
+            use: createPlacement)
+        routes.add(
+            .init(
+                .post, "placements/:placementId/end", id: "endPlacement", tag: "directory", summary: "End a placement today",
+                answer: .one(Placement.self)),
+            use: endPlacement)
+        routes.add(
+            .init(
                 .get, "users", id: "listUsers", tag: "directory", summary: "Users of an organisation (its administrators; network administrators)",
                 query: ["organizationId"], answer: .list(User.self)),
             use: listUsers)
@@ -82,6 +98,20 @@ struct DirectoryRoutes: APIRouteGroup {
                 .get, "services-to-verify", id: "listServicesToVerify", tag: "directory",
                 summary: "Your organisation's services unverified for longer than the network's policy", answer: .list(Service.self)),
             use: servicesToVerify)
+    }
+
+    @Sendable func listPlacements(_ request: Request, context: CallerContext) async throws -> ItemList<Placement> {
+        ItemList(try await store.placements(in: try context.id("organizationId"), by: context.actor))
+    }
+
+    @Sendable func createPlacement(_ request: Request, context: CallerContext) async throws -> EditedResponse<Placement> {
+        let input = try await body(NewPlacement.self, request)
+        return EditedResponse(
+            status: .created, response: try await store.createPlacement(input, in: try context.id("organizationId"), by: context.actor))
+    }
+
+    @Sendable func endPlacement(_ request: Request, context: CallerContext) async throws -> Placement {
+        try await store.endPlacement(try context.id("placementId"), by: context.actor)
     }
 
     @Sendable func listOrganizations(_ request: Request, context: CallerContext) async throws -> ItemList<Organization> {

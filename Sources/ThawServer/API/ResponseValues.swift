@@ -21,6 +21,7 @@ extension NeedGap: ResponseEncodable {}
 extension ReferralLink: ResponseEncodable {}
 extension ClientExperience: ResponseEncodable {}
 extension Appointment: ResponseEncodable {}
+extension Placement: ResponseEncodable {}
 extension Commitment: ResponseEncodable {}
 extension Meeting: ResponseEncodable {}
 extension Decision: ResponseEncodable {}

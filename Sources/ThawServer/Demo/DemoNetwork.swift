@@ -60,7 +60,7 @@ public struct DemoNetwork: Sendable {
             return Actor(userId: created.id, organizationId: created.organizationId, sector: organizations[key]!.sector, roles: roles)
         }
         // The hosting organisation's administrator also administers the network; Homeward's administers Homeward alone.
-        _ = try await user("admin@thaw.demo", "Alex Admin", "authority", [.administrator, .networkAdministrator])
+        let networkAdmin = try await user("admin@thaw.demo", "Alex Admin", "authority", [.administrator, .networkAdministrator])
         _ = try await user("admin@homeward.demo", "Harper Admin", "housing", [.administrator])
         let navigator = try await user("navigator@riverside-fht.demo", "Nadia Navigator", "fht", [.navigator])
         let clinician = try await user("clinician@elm-street.demo", "Dr. Chen Clinician", "elm", [.clinician])
@@ -72,6 +72,12 @@ public struct DemoNetwork: Sendable {
         let employment = try await user("staff@workbridge.demo", "Emery Employment", "employment", [.partnerStaff])
         let income = try await user("staff@income-support.demo", "Isa Income", "income", [.partnerStaff])
         let mental = try await user("staff@calmwaters.demo", "Mika Mental-Health", "mental", [.partnerStaff])
+        // Homeward's community navigator works from the family health team two days a week.
+        _ = try await user("navigator@homeward.demo", "Olu Okonkwo", "housing", [.partnerStaff])
+        _ = try await store.createPlacement(
+            NewPlacement(
+                email: "navigator@homeward.demo", roles: [.navigator], fromOn: CalendarDate(clock.now()), untilOn: CalendarDate(end).adding(days: 365)),
+            in: organizations["fht"]!.id, by: networkAdmin)
 
         var services: [String: Service] = [:]
         func service(

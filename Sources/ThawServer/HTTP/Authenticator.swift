@@ -29,7 +29,7 @@ struct Authenticator: RouterMiddleware {
             if principal.scopes != nil, request.uri.path != "/fhir", !request.uri.path.hasPrefix("/fhir/") {
                 throw ThawError.forbidden("a SMART access token is for /fhir; use a person's API token for /api/v1", field: "Authorization")
             }
-            context.principal = principal
+            context.principal = try await Self.placed(principal, request, store)
         } else if !request.uri.path.hasSuffix("/auth/sign-in"),  // signing in again needs no old session
             let secret = request.cookies[Self.cookieName]?.value, !secret.isEmpty, secret.count <= 200,
             let (principal, csrf) = try await store.principal(sessionSecret: secret)
@@ -46,6 +46,16 @@ struct Authenticator: RouterMiddleware {
             context.logger[metadataKey: "user"] = .string(principal.user.id.raw)
         }
         return try await next(request, context)
+    }
+
+    /// A person's token working for an organisation they are placed with (the `Thaw-Organization`
+    /// header names it); 403 where no placement lets them today.
+    static func placed(_ principal: Principal, _ request: Request, _ store: ThawStore) async throws -> Principal {
+        guard let raw = request.headers[.thawOrganization], raw != principal.organization.id.raw else { return principal }
+        guard raw.count <= 80, let placed = try await store.placedPrincipal(principal, in: ID(raw)) else {
+            throw ThawError.forbidden("you are not placed with organisation \(raw.prefix(80)) today", field: "Thaw-Organization")
+        }
+        return placed
     }
 
     static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
@@ -75,4 +85,9 @@ struct CallerContext: ChildRequestContext {
     var actor: Actor { principal.actor }
 
     var responseEncoder: ThawResponseEncoder { ThawResponseEncoder() }
+}
+
+extension HTTPField.Name {
+    /// The organisation a request works for, where the person is placed with one.
+    static let thawOrganization = Self("Thaw-Organization")!
 }

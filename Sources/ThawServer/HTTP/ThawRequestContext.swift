@@ -13,6 +13,9 @@ public struct ThawRequestContext: RequestContext {
     public var csrfToken: String?
     /// The signed-in person's unread notifications, for the navigation (pages only).
     public var unreadNotifications = 0
+    /// Where the signed-in person may work today: their own organisation first, then those they
+    /// are placed with (pages only; empty when there is no choice).
+    public var workplaces: [Workplace] = []
     public var requestId: String = ""
     /// The peer's IP address (a proxy's, behind one; see `ServerConfiguration.trustedProxies`).
     public let peerAddress: String?
@@ -43,4 +46,10 @@ public struct ThawRequestContext: RequestContext {
         guard let principal else { throw ThawError.unauthenticated("sign in or send a bearer token") }
         return principal
     }
+}
+
+/// An organisation a person may work for today.
+public struct Workplace: Sendable, Equatable {
+    public var id: ID<Organization>
+    public var name: String
 }

@@ -63,6 +63,7 @@ extension Assets {
         .overdue { color: var(--danger); font-weight: 600; }
         .attention-text { color: var(--danger); font-weight: 600; }
         .story { margin: .2rem 0 .4rem; padding-left: 1.2rem; } .need-story { margin-bottom: .8rem; }
+        .working-as { display: inline-flex; gap: .3rem; align-items: center; } .working-as select { width: auto; }
         .chain { padding-left: 1.2rem; } .chain li.onward { margin-left: 1.2rem; }
         .follow-ups { padding-left: 1.2rem; } .follow-ups .meta { margin: 0; color: var(--muted); font-size: .9rem; }
         .chart { margin: 0 0 .5rem; } .chart svg { width: 100%; height: auto; max-width: 760px; display: block; }

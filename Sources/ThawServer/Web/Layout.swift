@@ -19,6 +19,8 @@ struct Layout {
     var liveReferral: ID<Referral>?
     /// Shown beside Notifications in the navigation.
     var unread = 0
+    /// Where the person may work today, when they are placed somewhere: a choice in the header.
+    var workplaces: [Workplace] = []
 
     struct Notice {
         enum Kind: String { case info, success, warning, error }
@@ -101,8 +103,22 @@ struct Layout {
         return """
             <div class="account">
             <span class="who">\(principal.user.displayName)<span class="org">\(principal.organization.name)</span></span>
+            \(workplaceHTML(principal))
             <form method="post" action="\(WebPath.signOut)">\(Components.csrfField(csrf))<button type="submit" class="button-quiet">Sign out</button></form>
             </div>
+            """
+    }
+
+    /// For a person placed with another organisation: which one they work for now.
+    private func workplaceHTML(_ principal: Principal) -> HTML {
+        guard workplaces.count > 1 else { return .empty }
+        let options = workplaces.map { place -> HTML in
+            "<option value=\"\(place.id.raw)\"\(HTML.attribute("selected", if: place.id == principal.organization.id))>\(place.name)</option>"
+        }
+        return """
+            <form method="post" action="\(WebPath.workingAs)" class="working-as">\(Components.csrfField(csrf))
+            <label for="f-working-as">Working for</label> <select id="f-working-as" name="organizationId">\(options)</select>
+            <button type="submit" class="button-quiet">Switch</button></form>
             """
     }
 }

@@ -55,8 +55,15 @@ extension WebRoutes {
         search.capacities = Set(Capacity.allCases)
         let services = try await store.searchServices(search)
         let users = Administration.mayListUsers(actor, of: id) ? try await store.users(in: id, by: actor) : []
+        var placements: PlacementsPanel?
+        if Administration.mayListUsers(actor, of: id) {
+            let names = Dictionary(uniqueKeysWithValues: try await store.organizations().map { ($0.id, $0.name) })
+            placements = PlacementsPanel(
+                organization: organization, placements: try await store.placements(in: id, by: actor), names: names,
+                today: Viewer.calendar.day(of: store.clock.now()), csrf: context.csrfToken, failed: failed)
+        }
         let view = OrganizationView(
-            organization: organization, services: services, users: users, viewer: actor, failed: failed,
+            organization: organization, services: services, users: users, viewer: actor, placements: placements, failed: failed,
             csrf: context.csrfToken)
         return WebPage.response(layout(organization.name, context, section: "admin", notice: notice).render(view.render()), status: status)
     }
@@ -93,6 +100,21 @@ extension WebRoutes {
                 let roles = id == actor.organizationId ? Set(try form.choices("roles", Role.self)) : nil
                 _ = try await store.updateUser(ID(user), roles: roles, active: form["active"] == "yes", by: actor)
                 return WebPage.redirect(to: WebPath.organization(id), notice: "user-updated")
+            case "placement":
+                var v = Validator()
+                let from = try form.date("fromOn")
+                v.require(from != nil, "fromOn", "required", "Give the day the placement starts")
+                try v.check()
+                guard let from else { throw ThawError.unprocessable("fromOn", "required", "Give the day the placement starts") }
+                _ = try await store.createPlacement(
+                    NewPlacement(
+                        email: form["email"] ?? "", roles: Set(try form.choices("roles", Role.self)), fromOn: from, untilOn: try form.date("untilOn")),
+                    in: id, by: actor)
+                return WebPage.redirect(to: WebPath.organization(id), notice: "placement-created")
+            case "end-placement":
+                guard let placement = form["placement"] else { throw ThawError.invalid("placement", "required", "say which placement to end") }
+                _ = try await store.endPlacement(ID(placement), by: actor)
+                return WebPage.redirect(to: WebPath.organization(id), notice: "placement-ended")
             default:
                 throw ThawError.invalid("action", "enum", "this form's action is not one Thaw knows")
             }

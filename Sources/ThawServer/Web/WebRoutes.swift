@@ -36,11 +36,34 @@ struct WebRoutes: Sendable {
         web.get(RouterPath(stringLiteral: WebPath.adminTokens), use: tokensPage)
         web.post(RouterPath(stringLiteral: WebPath.adminTokens), use: tokensAction)
         web.get(RouterPath(stringLiteral: WebPath.events), use: events)
+        web.post(RouterPath(stringLiteral: WebPath.workingAs), use: workingAs)
         registerNotifications(on: web)
         registerOurServices(on: web)
         registerPartnership(on: web)
         registerSurveys(on: web)
         registerClimate(on: web)
+    }
+
+    /// Chooses the organisation this browser session works for: the person's own, or one they are
+    /// placed with today (anything else is refused).
+    @Sendable func workingAs(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let form = try await form(request, context)
+        let principal = try context.requirePrincipal()
+        guard let secret = context.sessionSecret, let chosen = form["organizationId"] else {
+            throw ThawError.invalid("organizationId", "required", "choose the organisation to work for")
+        }
+        let home = principal.homeOrganizationId ?? principal.organization.id
+        if chosen == home.raw {
+            try await store.setActingOrganization(sessionSecret: secret, nil)
+        } else {
+            var own = principal
+            if principal.homeOrganizationId != nil { own = Principal(user: principal.user, organization: try await store.organization(home)) }
+            guard try await store.placedPrincipal(own, in: ID(chosen)) != nil else {
+                throw ThawError.forbidden("you are not placed with that organisation today")
+            }
+            try await store.setActingOrganization(sessionSecret: secret, ID(chosen))
+        }
+        return WebPage.redirect(to: WebPath.home, notice: "working-as")
     }
 
     // MARK: shared by the handlers
@@ -51,7 +74,7 @@ struct WebRoutes: Sendable {
     ) -> Layout {
         Layout(
             title: title, principal: context.principal, csrf: context.csrfToken, section: section, live: live, notice: notice,
-            unread: context.unreadNotifications)
+            unread: context.unreadNotifications, workplaces: context.workplaces)
     }
 
     func scoped(_ context: ThawRequestContext) throws -> ScopedStore {
@@ -112,6 +135,9 @@ struct WebRoutes: Sendable {
         "need-closed": "The need was closed.",
         "experience-recorded": "The client's answers were recorded.",
         "appointment-booked": "The appointment was booked.",
-        "reminders-saved": "The client's reminder choice was saved."
+        "reminders-saved": "The client's reminder choice was saved.",
+        "placement-created": "The placement was recorded. On its first day they can choose to work for this organisation.",
+        "placement-ended": "The placement was ended.",
+        "working-as": "You are now working for the organisation you chose."
     ]
 }

@@ -24,6 +24,7 @@ struct WebSessionMiddleware: RouterMiddleware {
             context.logger[metadataKey: "user"] = .string(principal.user.id.raw)
             if request.method == .get, request.uri.path != WebPath.events {
                 context.unreadNotifications = try await store.unreadNotifications(principal.user.id)
+                context.workplaces = try await Self.workplaces(principal, store)
             }
         }
         var response: Response
@@ -37,6 +38,15 @@ struct WebSessionMiddleware: RouterMiddleware {
         }
         Self.secure(&response.headers)
         return response
+    }
+
+    /// The person's own organisation and those they are placed with today; empty when there is no choice.
+    static func workplaces(_ principal: Principal, _ store: ThawStore) async throws -> [Workplace] {
+        let placements = try await store.activePlacements(user: principal.user.id)
+        guard !placements.isEmpty else { return [] }
+        let home = principal.homeOrganizationId ?? principal.organization.id
+        let homeName = home == principal.organization.id ? principal.organization.name : try await store.organization(home).name
+        return [Workplace(id: home, name: homeName)] + placements.map { Workplace(id: $0.0.organizationId, name: $0.1) }
     }
 
     /// A strict Content-Security-Policy (no inline script or style anywhere),

@@ -14,13 +14,15 @@ public struct Principal: Sendable {
     /// For a system's SMART token: what it may do (within what its user may). nil: a person's
     /// session or API token, limited by their roles alone.
     public var scopes: AccessScopes?
-    public init(user: User, organization: Organization, scopes: AccessScopes? = nil) {
-        self.user = user; self.organization = organization; self.scopes = scopes
+    /// Where the user is employed, when acting for an organisation they are placed with.
+    public var homeOrganizationId: ID<Organization>?
+    public init(user: User, organization: Organization, scopes: AccessScopes? = nil, homeOrganizationId: ID<Organization>? = nil) {
+        self.user = user; self.organization = organization; self.scopes = scopes; self.homeOrganizationId = homeOrganizationId
     }
     public var actor: Actor {
         Actor(
             userId: user.id, organizationId: organization.id, sector: organization.sector, roles: user.roles,
-            timeZone: organization.timeZone)
+            timeZone: organization.timeZone, homeOrganizationId: homeOrganizationId)
     }
 }
 
@@ -97,21 +99,27 @@ extension ThawStore {
     }
 
     /// The principal behind a live session, and the session's CSRF token.
+    /// The session's principal: its user, working for their own organisation or, where the session
+    /// chose one, for an organisation they are placed with today (a placement that ended falls back
+    /// to their own).
     public func principal(sessionSecret: String) async throws -> (Principal, csrf: String)? {
         let now = clock.now()
-        return try await database.read { db in
+        let found = try await database.read { db -> (Principal, String, String?)? in
             guard
                 let row = try await db.first(
                     """
                     SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at,
-                           s.csrf_token, o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
+                           s.csrf_token, s.acting_organization_id, o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
                            o.created_at AS org_created_at, o.time_zone AS org_time_zone
                     FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id
                     WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1
                     """, SecretDigest.hex(sessionSecret), now)
             else { return nil }
-            return (Self.principal(from: row), row.string("csrf_token"))
+            return (Self.principal(from: row), row.string("csrf_token"), row.optionalString("acting_organization_id"))
         }
+        guard let (principal, csrf, acting) = found else { return nil }
+        if let acting, let placed = try await placedPrincipal(principal, in: ID(acting)) { return (placed, csrf) }
+        return (principal, csrf)
     }
 
     /// The principal behind a live bearer token whose user is active.

@@ -80,6 +80,9 @@ extension SQLConnection {
     }
 
     func append(_ record: LedgerRecord, by actor: Actor, at: Timestamp) async throws {
+        var record = record
+        // A person acting for the organisation they are placed with: the entry names both.
+        if let home = actor.homeOrganizationId { record.detail["homeOrganization"] = home.raw }
         try await append(record, actorUser: actor.userId, actorOrganization: actor.organizationId, at: at)
     }
 

@@ -65,6 +65,8 @@ struct OrganizationView {
     var services: [Service]
     var users: [User]
     var viewer: Actor
+    /// For the organisation's own administrators: the people placed with it.
+    var placements: PlacementsPanel?
     var failed: (action: String, state: FormState)?
     var csrf: String?
 
@@ -83,7 +85,7 @@ struct OrganizationView {
         <h1>\(organization.name)</h1>
         <p class="muted">\(Words.sector(organization.sector))\(organization.area.map { " · \($0)" } ?? "")</p>
         <div class="columns">
-        <div>\(servicesHTML)\(usersHTML)</div>
+        <div>\(servicesHTML)\(usersHTML)\(placements?.render() ?? .empty)</div>
         <div>\(isOwn ? newServiceHTML : .empty)\(newUserHTML)</div>
         </div>
         """
