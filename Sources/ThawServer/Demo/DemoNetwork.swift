@@ -76,7 +76,8 @@ public struct DemoNetwork: Sendable {
         _ = try await user("navigator@homeward.demo", "Olu Okonkwo", "housing", [.partnerStaff])
         _ = try await store.createPlacement(
             NewPlacement(
-                email: "navigator@homeward.demo", roles: [.navigator], fromOn: CalendarDate(clock.now()), untilOn: CalendarDate(end).adding(days: 365)),
+                email: "navigator@homeward.demo", roles: [.navigator], fromOn: CalendarDate(clock.now()), untilOn: CalendarDate(end).adding(days: 365)
+            ),
             in: organizations["fht"]!.id, by: networkAdmin)
 
         var services: [String: Service] = [:]

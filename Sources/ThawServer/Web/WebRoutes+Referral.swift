@@ -25,7 +25,8 @@ extension WebRoutes {
         let organizations = try await store.organizations()
         let names = Dictionary(uniqueKeysWithValues: organizations.map { ($0.id, $0.name) })
         var followUp: FollowUpPanel?
-        if detail.side == .requester {
+        // The follow-up log is kept by the organisation holding the client (not a partner that referred it on).
+        if detail.side == .requester, detail.disclosedScopes == nil {
             let needs = try await scoped.needs(client: detail.referral.clientId)
             followUp = FollowUpPanel(
                 referral: detail.referral, log: try await scoped.followUps(referral: id),

@@ -34,13 +34,13 @@ struct PlacementsPanel {
             <h2 id="placements-heading">People placed with us</h2>
             \(placements.isEmpty ? HTML(raw: "<p>Nobody from another organisation is placed here.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             <details\(HTML.attribute("open", if: state.hasErrors))><summary>Place someone from another organisation</summary>
-            \(Components.errorSummary(state))
+            \(Components.errorSummary(state, idSuffix: "-placement"))
             <form method="post" action="\(path)" novalidate>
             \(Components.csrfField(csrf))\(Components.hidden("action", "placement"))
-            \(Components.textField("email", "Their email (they sign in with it)", state: state, type: "email", required: true))
-            \(Components.checkboxes("roles", "Roles here", state: state, options: roles, checked: [Role.navigator.rawValue]))
-            \(Components.textField("fromOn", "From", state: state, type: "date", required: true))
-            \(Components.textField("untilOn", "Until", state: state, type: "date", hint: "Leave empty for no end date"))
+            \(Components.textField("email", "Their email (they sign in with it)", state: state, type: "email", required: true, idSuffix: "-placement"))
+            \(Components.checkboxes("roles", "Roles here", state: state, options: roles, checked: [Role.navigator.rawValue], idSuffix: "-placement"))
+            \(Components.textField("fromOn", "From", state: state, type: "date", required: true, idSuffix: "-placement"))
+            \(Components.textField("untilOn", "Until", state: state, type: "date", hint: "Leave empty for no end date", idSuffix: "-placement"))
             <p class="hint">While placed, they work this organisation's clients and referrals with these roles; the record names both organisations.</p>
             <button type="submit">Place</button>
             </form></details>
