@@ -94,6 +94,7 @@ import ThawTestSupport
         "POST /api/v1/needs/:needId/close": #"{"status":"met"}"#,
         "POST /api/v1/referrals/:referralId/appointments": #"{"at":"2030-01-05T09:00:00Z","place":"1 Main St"}"#,
         "PUT /api/v1/clients/:clientId/reminders": #"{"channel":"email"}"#,
+        "POST /api/v1/clients/:clientId/links": #"{"clientId":"cli_0","confirmed":true}"#,
         "POST /api/v1/referrals/:referralId/experience": #"{"easy":"yes","needMet":"yes","wouldUseAgain":"yes"}"#,
         "POST /api/v1/referrals/:referralId/consents": #"{"grantee":{"sector":"community"},"scopes":["contact"],"purpose":"referral"}"#,
         "POST /api/v1/committees/:committeeId/leave": #"{"reason":"no longer needed"}"#,
@@ -285,6 +286,12 @@ struct MatrixRecords {
         _ = try await w.addPerson(w.housing, "placed@matrix.test", [.partnerStaff])
         let placement = try await w.store.createPlacement(
             NewPlacement(email: "placed@matrix.test", roles: [.navigator], fromOn: CalendarDate(w.clock.now())), in: w.clinic.id, by: w.clinicAdmin)
+        // The same person registered at the food bank, consenting to care coordination with the clinic; the clinic links the records.
+        let foodNavigator = w.store.scoped(to: try await w.addPerson(w.food, "navigator@matrix-food.test", [.navigator]))
+        let twin = try await foodNavigator.createClient(NewClient(givenName: "Amara", familyName: "Okafor", birthDate: CalendarDate("1980-04-02")))
+        _ = try await foodNavigator.recordConsent(
+            client: twin.id, NewConsent(grantee: .organization(w.clinic.id), scopes: [.needs], purpose: .careCoordination))
+        let link = try await w.store.scoped(to: w.navigator).linkClient(w.client.id, NewClientLink(clientId: twin.id, confirmed: true))
         try await w.store.fanOutEvents()
         let notification = try await w.store.scoped(to: w.housingStaff).notifications().items.first
         func fhir(_ id: String) -> String { id.replacingOccurrences(of: "_", with: "-") }
@@ -309,6 +316,7 @@ struct MatrixRecords {
             .init(name: "message", ids: ["referralId": referral.id.raw, "messageId": message.id.raw]),
             .init(name: "need", ids: ["needId": needs.first?.id.raw ?? "need_missing"]),
             .init(name: "placement", ids: ["placementId": placement.id.raw]),
+            .init(name: "client link", ids: ["clientId": w.client.id.raw, "linkId": link.id.raw]),
             .init(name: "committee", ids: ["committeeId": committee.id.raw]),
             .init(name: "decision", ids: ["decisionId": decision.id.raw]),
             .init(name: "commitment", ids: ["commitmentId": commitment.id.raw]),

@@ -251,3 +251,33 @@ struct WebPlacementTests {
         }
     }
 }
+
+@Suite("Web pages: one client, several organisations")
+struct WebClientLinkTests {
+    @Test("the navigator finds the food bank's record of the client, confirms it is them, links, reads it and unlinks")
+    func linkRecords() async throws {
+        try await withWeb { browsers, world, _ in
+            let navigator = browsers["navigator"]!
+            let foodNavigator = world.store.scoped(to: try await world.addPerson(world.food, "nav@food.test", [.navigator]))
+            let theirs = try await foodNavigator.createClient(
+                NewClient(givenName: "Amara", familyName: "Okafor", birthDate: CalendarDate("1980-04-02")))
+            _ = try await foodNavigator.recordScreening(client: theirs.id, NewScreening(answers: [.income: .yes]))
+            var page = try await navigator.get("/clients/\(world.client.id)?find=links")
+            #expect(page.contains("No other record matches"), "no consent yet: nothing offered")
+            _ = try await foodNavigator.recordConsent(
+                client: theirs.id, NewConsent(grantee: .organization(world.clinic.id), scopes: [.needs], purpose: .careCoordination))
+            page = try await navigator.get("/clients/\(world.client.id)?find=links")
+            #expect(page.contains("Records that match") && page.contains("Only the name and birth date match"))
+            let unconfirmed = try await navigator.post("/clients/\(world.client.id)", [("action", "link"), ("other", theirs.id.raw)])
+            #expect(unconfirmed.status == 422 && unconfirmed.contains("confirm it is the same person"))
+            let linked = try await navigator.post(
+                "/clients/\(world.client.id)", [("action", "link"), ("other", theirs.id.raw), ("confirmed", "yes")])
+            #expect(linked.status == 303)
+            page = try await navigator.get("/clients/\(world.client.id)")
+            #expect(page.contains("<strong>Food Bank</strong>") && page.contains("Needs: Income (open)"))
+            let link = try #require(try await world.store.scoped(to: world.navigator).linkedRecords(client: world.client.id).first?.link)
+            #expect(try await navigator.post("/clients/\(world.client.id)", [("action", "unlink"), ("link", link.id.raw)]).status == 303)
+            #expect((try await navigator.get("/clients/\(world.client.id)")).contains("None linked."))
+        }
+    }
+}

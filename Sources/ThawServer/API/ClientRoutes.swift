@@ -61,6 +61,27 @@ struct ClientRoutes: APIRouteGroup {
             use: needs)
         routes.add(
             .init(
+                .get, "clients/:clientId/link-candidates", id: "clientLinkCandidates", tag: "clients",
+                summary: "Records at other organisations that may be this client, where its consent covers us",
+                answer: .list(ClientLinkCandidate.self)),
+            use: linkCandidates)
+        routes.add(
+            .init(
+                .get, "clients/:clientId/links", id: "linkedRecords", tag: "clients",
+                summary: "The client's linked records at other organisations, as their consent allows", answer: .list(LinkedRecord.self)),
+            use: linkedRecords)
+        routes.add(
+            .init(
+                .post, "clients/:clientId/links", id: "linkClient", tag: "clients", summary: "Link another organisation's record of this client",
+                body: NewClientLink.self, success: 201, answer: .one(ClientLink.self)),
+            use: linkClient)
+        routes.add(
+            .init(
+                .post, "clients/:clientId/links/:linkId/unlink", id: "unlinkClient", tag: "clients", summary: "Undo a link",
+                answer: .one(ClientLink.self)),
+            use: unlinkClient)
+        routes.add(
+            .init(
                 .put, "clients/:clientId/reminders", id: "setClientReminders", tag: "clients",
                 summary: "How the client agreed to be reminded of appointments (no channel: not at all)", body: ReminderPreference.self,
                 answer: .one(ReminderPreference.self)),
@@ -77,6 +98,24 @@ struct ClientRoutes: APIRouteGroup {
                 summary: "Open needs never referred, or whose referrals all failed", query: ["kind", "limit"],
                 answer: .list(NeedGap.self)),
             use: needGaps)
+    }
+
+    @Sendable func linkCandidates(_ request: Request, context: CallerContext) async throws -> ItemList<ClientLinkCandidate> {
+        ItemList(try await scoped(context).linkCandidates(client: try context.id("clientId")))
+    }
+
+    @Sendable func linkedRecords(_ request: Request, context: CallerContext) async throws -> ItemList<LinkedRecord> {
+        ItemList(try await scoped(context).linkedRecords(client: try context.id("clientId")))
+    }
+
+    @Sendable func linkClient(_ request: Request, context: CallerContext) async throws -> EditedResponse<ClientLink> {
+        let scoped = scoped(context)
+        let input = try await body(NewClientLink.self, request)
+        return EditedResponse(status: .created, response: try await scoped.linkClient(try context.id("clientId"), input))
+    }
+
+    @Sendable func unlinkClient(_ request: Request, context: CallerContext) async throws -> ClientLink {
+        try await scoped(context).unlinkClient(try context.id("clientId"), link: try context.id("linkId"))
     }
 
     @Sendable func setReminders(_ request: Request, context: CallerContext) async throws -> ReminderPreference {

@@ -22,6 +22,9 @@ extension ReferralLink: ResponseEncodable {}
 extension ClientExperience: ResponseEncodable {}
 extension Appointment: ResponseEncodable {}
 extension Placement: ResponseEncodable {}
+extension ClientLink: ResponseEncodable {}
+extension ClientLinkCandidate: ResponseEncodable {}
+extension LinkedRecord: ResponseEncodable {}
 extension Commitment: ResponseEncodable {}
 extension Meeting: ResponseEncodable {}
 extension Decision: ResponseEncodable {}

@@ -50,10 +50,17 @@ extension WebRoutes {
         async let needs = scoped.needs(client: id)
         async let referrals = scoped.referrals(client: id)
         async let reminders = scoped.reminderChannel(client: id)
+        async let linked = scoped.linkedRecords(client: id)
+        let linkFailure = failed["link"]?.errors.sorted { $0.key < $1.key }.first?.value
+        let candidates =
+            request.uri.queryParameters["find"] == "links" || linkFailure != nil ? try await scoped.linkCandidates(client: id) : nil
         let page = ClientPageView(
             client: client, consents: try await consents, latestScreening: try await screenings.last,
             needs: try await needs, referrals: try await referrals,
-            organizations: try await store.organizations(), reminders: try await reminders, now: store.clock.now(),
+            organizations: try await store.organizations(), reminders: try await reminders,
+            links: LinkedRecordsPanel(
+                clientId: id, records: try await linked, candidates: candidates, failure: linkFailure, csrf: context.csrfToken),
+            now: store.clock.now(),
             csrf: context.csrfToken, failed: failed)
         let title = client.givenName + " " + client.familyName
         return WebPage.response(layout(title, context, section: "clients", notice: notice(request)).render(page.render()), status: status)
@@ -80,6 +87,14 @@ extension WebRoutes {
                 }
                 _ = try await scoped.recordScreening(client: id, NewScreening(answers: answers, screenedOn: try form.date("screenedOn")))
                 return WebPage.redirect(to: WebPath.client(id), notice: "screening-recorded")
+            case "link":
+                guard let other = form["other"] else { throw ThawError.invalid("other", "required", "say which record to link") }
+                _ = try await scoped.linkClient(id, NewClientLink(clientId: ID(other), confirmed: form["confirmed"] == "yes"))
+                return WebPage.redirect(to: WebPath.client(id), notice: "client-linked")
+            case "unlink":
+                guard let link = form["link"] else { throw ThawError.invalid("link", "required", "say which link to undo") }
+                _ = try await scoped.unlinkClient(id, link: ID(link))
+                return WebPage.redirect(to: WebPath.client(id), notice: "client-unlinked")
             case "reminders":
                 _ = try await scoped.setReminderChannel(client: id, form["remindByEmail"] == "yes" ? .email : nil)
                 return WebPage.redirect(to: WebPath.client(id), notice: "reminders-saved")

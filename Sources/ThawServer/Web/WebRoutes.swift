@@ -138,6 +138,8 @@ struct WebRoutes: Sendable {
         "reminders-saved": "The client's reminder choice was saved.",
         "placement-created": "The placement was recorded. On its first day they can choose to work for this organisation.",
         "placement-ended": "The placement was ended.",
-        "working-as": "You are now working for the organisation you chose."
+        "working-as": "You are now working for the organisation you chose.",
+        "client-linked": "The records were linked.",
+        "client-unlinked": "The link was undone."
     ]
 }

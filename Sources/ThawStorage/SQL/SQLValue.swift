@@ -51,6 +51,7 @@ extension FollowUp.Result: SQLBindable {}
 extension IdentifiedNeed.Status: SQLBindable {}
 extension ClientExperience.Answer: SQLBindable {}
 extension ReminderChannel: SQLBindable {}
+extension ClientLink.Basis: SQLBindable {}
 extension NeedCategory: SQLBindable {}
 extension BusinessStatus: SQLBindable {}
 extension ReferralSide: SQLBindable {}

@@ -12,6 +12,7 @@ struct ClientPageView {
     var organizations: [Organization]
     /// How the client agreed to be reminded of appointments; nil: not reminded.
     var reminders: ReminderChannel?
+    var links: LinkedRecordsPanel
     var now: Timestamp
     var csrf: String?
     /// The form that failed, by its `action`, with what was typed.
@@ -29,6 +30,7 @@ struct ClientPageView {
         <div>
         \(detailsHTML)
         \(consentsHTML)
+        \(links.render())
         </div>
         </div>
         """
