@@ -45,6 +45,7 @@ public struct NewPlacement: Codable, Sendable, Equatable {
 
     public func validate() throws {
         var v = Validator()
+        v.requireText(email, "email", maxLength: 320)
         v.require(!roles.isEmpty, "roles", "required", "a placement gives at least one role")
         v.require(
             roles.isSubset(of: Self.placeableRoles), "roles", "placeable",

@@ -13,9 +13,11 @@ public struct ClientReminder: Sendable, Equatable {
 }
 
 extension ThawStore {
-    /// Reminders due now whose client still agrees to email reminders, still has an address, and
-    /// whose appointment still stands on a referral being worked. Each read of the client's
-    /// address is in the access log, as the holding organisation's system acting.
+    /// Claims the reminders due now whose client still agrees to email reminders, still has an
+    /// address, and whose appointment still stands on a referral being worked. Each is held for a
+    /// lease (its due time moved on, its attempt counted) so that no other server process sends it
+    /// meanwhile; one not marked sent by then is tried again. Each read of the client's address is
+    /// in the access log, as the holding organisation's system acting.
     public func dueClientReminders(limit: Int = 50) async throws -> [ClientReminder] {
         let now = clock.now()
         return try await database.write { db in
@@ -34,6 +36,13 @@ extension ThawStore {
             var due: [ClientReminder] = []
             for row in rows {
                 guard let address = row.optionalString("email"), EmailAddress.isPlain(address) else { continue }
+                // Another process may have claimed it since the read: only the one whose update lands sends it.
+                let claimed = try await db.execute(
+                    """
+                    UPDATE client_reminders SET due_at = ?, attempts = attempts + 1
+                    WHERE appointment_id = ? AND sent_at IS NULL AND due_at <= ?
+                    """, now.adding(seconds: Outbox.leaseMillis / 1000), row.string("id"), now)
+                guard claimed == 1 else { continue }
                 let system = Actor(userId: ID("system-reminders"), organizationId: row.id("holder"), sector: row.enumValue("sector"), roles: [])
                 try await db.logAccess(
                     system, client: row.id("client_id"), action: "read", subjectType: "reminder", subjectId: row.string("id"), at: now)
@@ -49,14 +58,14 @@ extension ThawStore {
     public func markClientReminderSent(_ id: ID<Appointment>) async throws {
         let now = clock.now()
         try await database.write { db in
-            try await db.execute("UPDATE client_reminders SET sent_at = ?, attempts = attempts + 1 WHERE appointment_id = ?", now, id)
+            try await db.execute("UPDATE client_reminders SET sent_at = ? WHERE appointment_id = ?", now, id)
         }
     }
 
     public func markClientReminderFailed(_ id: ID<Appointment>, error: String) async throws {
         try await database.write { db in
             try await db.execute(
-                "UPDATE client_reminders SET attempts = attempts + 1, last_error = ? WHERE appointment_id = ?", String(error.prefix(500)), id)
+                "UPDATE client_reminders SET last_error = ? WHERE appointment_id = ?", String(error.prefix(500)), id)
         }
     }
 }
