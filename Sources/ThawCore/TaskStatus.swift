@@ -20,6 +20,10 @@ public enum TaskStatus: String, Codable, Sendable, CaseIterable {
 
     /// Active work on the partner's side: the loop is open and someone owns it.
     public var isActive: Bool { self == .accepted || self == .inProgress || self == .onHold }
+    /// Ended in a way the client lived through (not entered in error): the client can be asked about it.
+    public var isClosedForTheClient: Bool { isTerminal && self != .enteredInError }
+    /// Being worked by the partner, or completed by it: a partner may refer the client on from here.
+    public var isWorkedByPartner: Bool { isActive || self == .completed }
 }
 
 /// The two parties to a referral.

@@ -47,7 +47,7 @@ enum ClientReminderText {
         let french = reminder.language?.lowercased().hasPrefix("fr") == true
         let calendar = LocalCalendar(reminder.timeZone)
         let (day, minutes, zone) = calendar.wallClock(reminder.at)
-        let time = "\(minutes / 60):\(minutes % 60 < 10 ? "0" : "")\(minutes % 60)"
+        let time = ClientSummaryWords.clock(minutes)
         if french {
             return EmailMessage(
                 to: reminder.address, subject: "Rappel : votre rendez-vous",

@@ -22,6 +22,9 @@ enum ClientSummaryWords {
         "\(date.day)\(french && date.day == 1 ? "er" : "") \((french ? monthsFR : monthsEN)[date.month - 1]) \(date.year)"
     }
 
+    /// A wall-clock time, "9:05", "14:30", from minutes past midnight.
+    static func clock(_ minutes: Int) -> String { "\(minutes / 60):\(minutes % 60 < 10 ? "0" : "")\(minutes % 60)" }
+
     static func need(_ need: NeedCategory, _ language: Language) -> String {
         guard language == .fr else { return need.title.lowercased() }
         switch need {

@@ -14,6 +14,13 @@ struct FormState: Sendable {
     func value(_ name: String, default fallback: String = "") -> String { form.all(name).first ?? fallback }
     func values(_ name: String) -> [String] { form.all(name) }
     var hasErrors: Bool { !errors.isEmpty }
+
+    /// The state of the form whose `action` is given: what was typed and what was wrong, when it is
+    /// the one that failed; empty otherwise.
+    static func of(_ action: String, failed: (action: String, state: FormState)?) -> FormState {
+        guard let failed, failed.action == action else { return FormState() }
+        return failed.state
+    }
 }
 
 /// Small pieces of markup used across pages. Each control has a label, and an

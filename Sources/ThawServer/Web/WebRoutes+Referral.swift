@@ -26,7 +26,7 @@ extension WebRoutes {
         let names = Dictionary(uniqueKeysWithValues: organizations.map { ($0.id, $0.name) })
         var followUp: FollowUpPanel?
         // The follow-up log is kept by the organisation holding the client (not a partner that referred it on).
-        if detail.side == .requester, detail.disclosedScopes == nil {
+        if detail.isHoldersOwnReferral {
             let needs = try await scoped.needs(client: detail.referral.clientId)
             followUp = FollowUpPanel(
                 referral: detail.referral, log: try await scoped.followUps(referral: id),
@@ -217,7 +217,7 @@ extension WebRoutes {
         let scoped = try scoped(context)
         let detail = try await scoped.referral(id)
         // Only the organisation holding the client's record speaks to the client about it.
-        guard detail.side == .requester, detail.disclosedScopes == nil else { throw ThawError.notFound("referral \(id)") }
+        guard detail.isHoldersOwnReferral else { throw ThawError.notFound("referral \(id)") }
         let asked = request.uri.queryParameters["lang"].flatMap { ClientSummaryWords.Language(rawValue: String($0)) }
         let view = ClientSummaryView(
             detail: detail, appointments: try await scoped.appointments(referral: id),

@@ -22,7 +22,7 @@ extension ScopedStore {
         return try await database.write { db in
             let (referral, side, _) = try await Self.visibleReferral(db, id, actor: actor, now: now)
             guard side == .requester else { throw ThawError.forbidden("the referring organisation asks the client about their experience") }
-            guard [.completed, .failed, .rejected, .cancelled].contains(referral.status) else {
+            guard referral.status.isClosedForTheClient else {
                 throw ThawError.conflict(
                     code: "not-closed", message: "ask the client once the referral has closed; it is \(referral.status.rawValue)")
             }

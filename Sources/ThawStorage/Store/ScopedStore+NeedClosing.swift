@@ -68,28 +68,30 @@ extension ScopedStore {
         let sent = "r.client_id = n.client_id AND r.status NOT IN ('draft', 'entered-in-error') AND \(Self.referralNamesNeed)"
         let failed = "(r.status IN ('rejected', 'cancelled', 'failed') OR (r.status = 'completed' AND r.outcome_code = 'need-not-met'))"
         let columns = IdentifiedNeed.columns.split(separator: ",").map { "n." + String($0).trimmingWhitespace }.joined(separator: ", ")
+        // The database keeps only the gaps and stops at the limit, so a caseload with many open
+        // needs that are being worked reads none of them back.
         let rows = try await database.read { db in
             try await db.query(
                 """
-                SELECT \(columns), c.given_name, c.family_name,
-                  (SELECT COUNT(*) FROM referrals r WHERE \(sent)) AS referred,
-                  (SELECT COUNT(*) FROM referrals r WHERE \(sent) AND NOT \(failed)) AS alive
-                FROM needs n JOIN clients c ON c.id = n.client_id
-                WHERE c.organization_id = ? AND n.status = 'active'
-                ORDER BY n.identified_on, n.id
-                """, actor.organizationId)
+                SELECT * FROM (
+                  SELECT \(columns), c.given_name, c.family_name,
+                    (SELECT COUNT(*) FROM referrals r WHERE \(sent)) AS referred,
+                    (SELECT COUNT(*) FROM referrals r WHERE \(sent) AND NOT \(failed)) AS alive
+                  FROM needs n JOIN clients c ON c.id = n.client_id
+                  WHERE c.organization_id = ? AND n.status = 'active'
+                ) g WHERE g.referred = 0 OR g.alive = 0
+                ORDER BY g.identified_on, g.id \(SQLText.limit)
+                """, actor.organizationId, min(max(limit, 1), 1000))
         }
-        let gaps = rows.compactMap { row -> NeedGap? in
-            let referred = Int(row.optionalInt64("referred") ?? 0), alive = Int(row.optionalInt64("alive") ?? 0)
-            let kind: NeedGap.Kind
-            if referred == 0 { kind = .neverReferred } else if alive == 0 { kind = .allReferralsFailed } else { return nil }
+        let gaps = rows.map { row in
+            let referred = Int(row.optionalInt64("referred") ?? 0)
             return NeedGap(
-                kind: kind, need: IdentifiedNeed(row: row), clientName: row.string("given_name") + " " + row.string("family_name"),
-                referrals: referred)
-        }.prefix(min(max(limit, 1), 1000))
+                kind: referred == 0 ? .neverReferred : .allReferralsFailed, need: IdentifiedNeed(row: row),
+                clientName: row.string("given_name") + " " + row.string("family_name"), referrals: referred)
+        }
         try await database.writeBehind { db in
             try await db.logAccess(actor, client: nil, action: "list", subjectType: "need-gaps", subjectId: "\(gaps.count)", at: now)
         }
-        return Array(gaps)
+        return gaps
     }
 }

@@ -28,7 +28,7 @@ extension ScopedStore {
             throw ThawError.unprocessable("clientId", "matches-parent", "an onward referral is for the same client as the referral it comes from")
         }
         if side == .performer {
-            guard [.accepted, .inProgress, .onHold, .completed].contains(parent.status) else {
+            guard parent.status.isWorkedByPartner else {
                 throw ThawError.conflict(
                     code: "not-working", message: "refer onward from a referral your organisation has accepted, not a \(parent.status.rawValue) one")
             }

@@ -17,6 +17,10 @@ public struct ReferralDetail: Codable, Sendable {
     /// Statuses this actor may set now; the UI offers only these.
     public var allowedStatuses: [TaskStatus]
     public var canSetBusinessStatus: Bool
+
+    /// The referring side, and it holds the client's record (not a partner that referred the client
+    /// on): it keeps the follow-up log and speaks to the client about the referral.
+    public var isHoldersOwnReferral: Bool { side == .requester && disclosedScopes == nil }
 }
 
 extension ScopedStore {

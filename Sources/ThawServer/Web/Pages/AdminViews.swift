@@ -70,7 +70,7 @@ struct OrganizationView {
     var failed: (action: String, state: FormState)?
     var csrf: String?
 
-    private func state(_ action: String) -> FormState { failed?.action == action ? failed!.state : FormState() }
+    private func state(_ action: String) -> FormState { .of(action, failed: failed) }
     private var path: String { WebPath.organization(organization.id) }
     /// The viewer's own organisation: its services and all its users' roles are the viewer's to keep.
     private var isOwn: Bool { viewer.organizationId == organization.id }
@@ -122,7 +122,7 @@ struct OrganizationView {
                 <td data-label="Roles">\(Administration.mayManage(user, by: viewer) ? userForm(user) : "\(user.roles.map(Words.role).sorted().joined(separator: ", "))")</td></tr>
                 """
         }
-        let error: HTML = failed?.action == "user" ? Components.errorSummary(failed!.state) : .empty
+        let error: HTML = failed?.action == "user" ? Components.errorSummary(state("user")) : .empty
         return """
             <section aria-labelledby="users-heading"><h2 id="users-heading">Users and roles</h2>
             \(error)

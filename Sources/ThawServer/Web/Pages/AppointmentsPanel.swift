@@ -13,7 +13,7 @@ struct AppointmentsPanel {
     func render() -> HTML {
         let referral = detail.referral
         let canBook = detail.side == .performer && referral.status.isActive
-        let holder = detail.side == .requester && detail.disclosedScopes == nil
+        let holder = detail.isHoldersOwnReferral
         guard canBook || holder || !appointments.isEmpty else { return .empty }
         let items = appointments.map { appointment -> HTML in
             let past = appointment.at <= now ? HTML(raw: " <span class=\"muted\">(past)</span>") : .empty
@@ -35,7 +35,7 @@ struct AppointmentsPanel {
     }
 
     private var bookingHTML: HTML {
-        let state = failed?.action == "appointment" ? failed!.state : FormState()
+        let state = FormState.of("appointment", failed: failed)
         return """
             <details class="no-print"\(HTML.attribute("open", if: state.hasErrors))><summary>Book an appointment</summary>
             <form method="post" action="\(WebPath.referral(detail.referral.id))" novalidate>

@@ -29,7 +29,7 @@ struct ClientSummaryView {
         }
         for appointment in appointments where appointment.cancelledAt == nil && appointment.at > now {
             let (_, minutes, zone) = calendar.wallClock(appointment.at)
-            let time = "\(minutes / 60):\(minutes % 60 < 10 ? "0" : "")\(minutes % 60) (\(zone))"
+            let time = "\(ClientSummaryWords.clock(minutes)) (\(zone))"
             lines.append(t("appointment", day(appointment.at), time, appointment.place))
         }
         if reminders, !referral.status.isTerminal { lines.append(t("reminder")) }

@@ -44,7 +44,7 @@ struct CommitteeView {
     var csrf: String?
     var failed: (action: String, state: FormState)?
 
-    private func state(_ action: String) -> FormState { failed?.action == action ? failed!.state : FormState() }
+    private func state(_ action: String) -> FormState { .of(action, failed: failed) }
     private var path: String { WebPath.committee(committee.id) }
     private var isCurrentMember: Bool { members.contains { $0.organizationId == me.id && $0.isCurrent } }
     private var names: [ID<Organization>: String] { Dictionary(uniqueKeysWithValues: members.map { ($0.organizationId, $0.organizationName) }) }
@@ -123,7 +123,7 @@ struct CommitteeView {
             \(failedMotions.isEmpty ? HTML.empty : Components.select("revives", "Brings back a motion that failed", state: state("motion"), options: [("", "No, a new motion")] + failedMotions.map { ($0.id.raw, "\($0.motion) (failed \(Words.day($0.decidedAt ?? $0.openedAt)))") }))
             <button type="submit">Put the motion</button></form></details>
             """ : .empty
-        let error: HTML = ["vote", "close"].contains(failed?.action ?? "") ? Components.errorSummary(failed!.state) : .empty
+        let error: HTML = failed.map { ["vote", "close"].contains($0.action) ? Components.errorSummary($0.state) : .empty } ?? .empty
         return """
             <section aria-labelledby="decisions-heading"><h2 id="decisions-heading">Decision log</h2>
             \(error)\(propose)

@@ -38,7 +38,7 @@ struct ConsultationView {
     private var path: String { WebPath.consultation(consultation.id) }
     private var proposer: Bool { consultation.organizationId == me.id }
     private var invited: Bool { consultation.invitedOrganizationIds.contains(me.id) }
-    private func state(_ action: String) -> FormState { failed?.action == action ? failed!.state : FormState() }
+    private func state(_ action: String) -> FormState { .of(action, failed: failed) }
 
     func render() -> HTML {
         let unanswered = items.filter { $0.response == nil }.count
@@ -62,7 +62,7 @@ struct ConsultationView {
         if let response = item.response {
             answer = "<p><strong>We did:</strong> <span class=\"badge\">\(PartnershipWords.response(response))</span> \(item.responseText ?? "")</p>"
         } else if proposer && consultation.status == .open {
-            let s = failed?.action == "answer-" + item.id.raw ? failed!.state : FormState()
+            let s = state("answer-" + item.id.raw)
             let choices = FeedbackItem.Response.allCases.map { r -> HTML in
                 let id = "answer-\(item.id.raw)-\(r.rawValue)"
                 return
@@ -126,7 +126,7 @@ struct CommitmentsView {
 
     func render() -> HTML {
         let made = commitments.filter { $0.organizationId == me.id }, received = commitments.filter { $0.toOrganizationId == me.id }
-        let s = failed?.action == "create" ? failed!.state : FormState()
+        let s = FormState.of("create", failed: failed)
         return """
             <p class="no-print"><a href="\(WebPath.partnership)">← Partnership</a></p>
             <h1>Commitments</h1>

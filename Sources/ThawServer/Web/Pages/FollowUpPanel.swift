@@ -15,7 +15,7 @@ struct FollowUpPanel {
     var csrf: String?
     var failed: (action: String, state: FormState)?
 
-    private func state(_ action: String) -> FormState { failed?.action == action ? failed!.state : FormState() }
+    private func state(_ action: String) -> FormState { .of(action, failed: failed) }
 
     func render() -> HTML {
         """
@@ -32,7 +32,7 @@ struct FollowUpPanel {
 
     /// Once the referral has closed: the client's own view, or the three questions to ask them.
     private var experienceHTML: HTML {
-        guard [.completed, .failed, .rejected, .cancelled].contains(referral.status) else { return .empty }
+        guard referral.status.isClosedForTheClient else { return .empty }
         if let experience {
             let comment: HTML = experience.comment.map { "<dt>In their words</dt><dd>\($0)</dd>" } ?? .empty
             return """

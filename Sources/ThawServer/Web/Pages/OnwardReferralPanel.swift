@@ -19,7 +19,7 @@ struct OnwardReferralPanel {
     /// A partner working the referral, or one that referred the client on itself.
     private var canReferOnward: Bool {
         let referral = detail.referral
-        let working = detail.side == .performer && [.accepted, .inProgress, .onHold, .completed].contains(referral.status)
+        let working = detail.side == .performer && referral.status.isWorkedByPartner
         return working && viewer.hasAny(AccessPolicy.receivingRoles)
     }
 
@@ -45,7 +45,7 @@ struct OnwardReferralPanel {
     }
 
     private var formHTML: HTML {
-        let state = failed?.action == "refer-onward" ? failed!.state : FormState()
+        let state = FormState.of("refer-onward", failed: failed)
         let holder = detail.client.organizationId
         let partners = organizations.filter { $0.id != viewer.organizationId }.sorted { $0.name < $1.name }
             .map { ($0.id.raw, $0.id == holder ? "\($0.name) (back to the client's primary care)" : $0.name) }

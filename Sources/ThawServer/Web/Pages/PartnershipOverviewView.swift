@@ -20,7 +20,7 @@ struct PartnershipOverviewView {
     var csrf: String?
     var failed: (action: String, state: FormState)?
 
-    private func state(_ action: String) -> FormState { failed?.action == action ? failed!.state : FormState() }
+    private func state(_ action: String) -> FormState { .of(action, failed: failed) }
     private var names: [ID<Organization>: String] { Dictionary(uniqueKeysWithValues: organizations.map { ($0.id, $0.name) }) }
     private var partners: [Organization] { organizations.filter { $0.id != me.id } }
 

@@ -27,7 +27,7 @@ struct PlacementsPanel {
                 · \(Components.date(placement.fromOn))\(placement.untilOn.map { " to \(Components.date($0))" } ?? HTML.empty) · \(state) \(end)</li>
                 """
         }
-        let state = failed?.action == "placement" ? failed!.state : FormState()
+        let state = FormState.of("placement", failed: failed)
         let roles = NewPlacement.placeableRoles.sorted { $0.rawValue < $1.rawValue }.map { ($0.rawValue, Words.role($0)) }
         return """
             <section class="panel" aria-labelledby="placements-heading">

@@ -20,7 +20,7 @@ struct ReferralPageView {
 
     private var referral: Referral { detail.referral }
 
-    func state(for action: String) -> FormState { failed?.action == action ? failed!.state : FormState() }
+    func state(for action: String) -> FormState { .of(action, failed: failed) }
 
     func render() -> HTML {
         """
