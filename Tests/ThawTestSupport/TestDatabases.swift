@@ -53,22 +53,35 @@ public struct TestDatabase: Sendable {
             guard let base = Backend.postgresURL else {
                 throw TestSetupError("CI requires the PostgreSQL contract tests, but THAW_TEST_POSTGRES_URL is not set")
             }
+            await PostgresTestSlots.shared.acquire()
             let name = "thaw_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            let admin = try PostgresDatabase(url: base, logger: logger)
-            try await admin.probe()
-            _ = try await admin.read { db in try await db.execute("CREATE DATABASE \(name)", []) }
-            var components = URLComponents(string: base)!
-            components.path = "/" + name
-            let url = components.string!
-            let database = try PostgresDatabase(url: url, logger: logger)
-            try await Migrator.migrate(database, migrations: migrations)
-            return TestDatabase(
-                database: database, reopen: { try PostgresDatabase(url: url, logger: logger) },
-                cleanup: {
-                    try? await database.close()
+            let dropAndRelease: @Sendable () async -> Void = {
+                if let admin = try? await PostgresTestSlots.shared.admin(base: base, logger: logger) {
                     _ = try? await admin.read { db in try await db.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", []) }
-                    try? await admin.close()
-                })
+                }
+                await PostgresTestSlots.shared.release()
+            }
+            do {
+                let admin = try await PostgresTestSlots.shared.admin(base: base, logger: logger)
+                _ = try await admin.read { db in try await db.execute("CREATE DATABASE \(name)", []) }
+                let url = try PostgresTestSlots.url(base: base, database: name)
+                let database = try PostgresDatabase(url: url, logger: logger)
+                do {
+                    try await Migrator.migrate(database, migrations: migrations)
+                } catch {
+                    try? await database.close()
+                    throw error
+                }
+                return TestDatabase(
+                    database: database, reopen: { try PostgresDatabase(url: url, logger: logger) },
+                    cleanup: {
+                        try? await database.close()
+                        await dropAndRelease()
+                    })
+            } catch {
+                await dropAndRelease()
+                throw error
+            }
         }
     }
 }
@@ -92,5 +105,61 @@ public func withDatabase<T>(
     } catch {
         await db.cleanup()
         throw error
+    }
+}
+
+/// Bounds how many PostgreSQL test databases exist at once, and shares one administrative
+/// connection pool among them. Swift Testing starts every test at once; unbounded, the tests'
+/// pools together asked the server for more connections than it allows ("too many clients"),
+/// and tests failed waiting for a connection that was never going to come.
+actor PostgresTestSlots {
+    static let shared = PostgresTestSlots(limit: 16)
+    /// Each test database's pool keeps at most this many connections (unless the URL says).
+    static let poolSize = 4
+
+    private let limit: Int
+    private var inUse = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var sharedAdmin: PostgresDatabase?
+
+    init(limit: Int) { self.limit = limit }
+
+    func acquire() async {
+        if inUse < limit {
+            inUse += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the slot straight to the next waiting test, if any.
+    func release() {
+        if waiting.isEmpty {
+            inUse -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+
+    func admin(base: String, logger: Logger) async throws -> PostgresDatabase {
+        if let sharedAdmin { return sharedAdmin }
+        // Kept before the probe's wait, so tests asking meanwhile share this one.
+        let admin = try PostgresDatabase(url: base, logger: logger)
+        sharedAdmin = admin
+        try await admin.probe()
+        return admin
+    }
+
+    /// The server's URL naming another database, with the test pool's size unless one is given.
+    static func url(base: String, database: String) throws -> String {
+        guard var components = URLComponents(string: base) else {
+            throw TestSetupError("THAW_TEST_POSTGRES_URL is not a URL: \(base)")
+        }
+        components.path = "/" + database
+        var query = components.queryItems ?? []
+        if !query.contains(where: { $0.name == "pool_size" }) { query.append(URLQueryItem(name: "pool_size", value: String(poolSize))) }
+        components.queryItems = query
+        guard let url = components.string else { throw TestSetupError("no URL for test database \(database)") }
+        return url
     }
 }
