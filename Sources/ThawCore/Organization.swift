@@ -58,14 +58,20 @@ public struct User: Codable, Sendable, Equatable {
     public var roles: Set<Role>
     public var active: Bool
     public var createdAt: Timestamp
+    /// The language the person reads Thaw in (`en` or `fr`); nil: English.
+    public var language: String?
 
     public init(
         id: ID<User>, organizationId: ID<Organization>, email: String, displayName: String,
-        roles: Set<Role>, active: Bool = true, createdAt: Timestamp
+        roles: Set<Role>, active: Bool = true, createdAt: Timestamp, language: String? = nil
     ) {
         self.id = id; self.organizationId = organizationId; self.email = email
         self.displayName = displayName; self.roles = roles; self.active = active; self.createdAt = createdAt
+        self.language = language
     }
+
+    /// The languages a person may read Thaw in: Canada's official languages.
+    public static let languages: Set<String> = ["en", "fr"]
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -76,6 +82,7 @@ public struct User: Codable, Sendable, Equatable {
         try c.encodeSorted(roles, forKey: .roles)
         try c.encode(active, forKey: .active)
         try c.encode(createdAt, forKey: .createdAt)
+        try c.encodeIfPresent(language, forKey: .language)
     }
 }
 

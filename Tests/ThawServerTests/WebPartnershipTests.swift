@@ -222,7 +222,7 @@ struct WebPartnershipTests {
 
             let overview = try await housing.get("/partnership")
             #expect(overview.contains("Testing moves to family practices") && overview.contains("30 days’ notice"))
-            #expect(overview.contains("told 1 days after it took effect: a surprise"))
+            #expect(overview.contains("told 1 day after it took effect: a surprise"))
             let pair = try await housing.get("/climate/pairs/\(w.clinic.id.raw)/\(w.housing.id.raw)")
             #expect(
                 pair.contains("No surprises") && pair.contains("Walk-in closed on Fridays") && pair.contains("Surprise: Walk-in closed on Fridays"))

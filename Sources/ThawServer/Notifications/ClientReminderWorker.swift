@@ -41,24 +41,19 @@ struct ClientReminderWorker: ServiceLifecycle.Service {
     }
 }
 
-/// A reminder's words, in the client's language where it is French, else English.
+/// A reminder's words, in the client's language where it is French, else English: the time and
+/// place, nothing else.
 enum ClientReminderText {
     static func message(_ reminder: ClientReminder) -> EmailMessage {
-        let french = reminder.language?.lowercased().hasPrefix("fr") == true
-        let calendar = LocalCalendar(reminder.timeZone)
-        let (day, minutes, zone) = calendar.wallClock(reminder.at)
-        let time = ClientSummaryWords.clock(minutes)
-        if french {
+        ClientSummaryWords.inLanguage(Language(preferred: reminder.language)) {
+            let (day, minutes, zone) = LocalCalendar(reminder.timeZone).wallClock(reminder.at)
+            let when = say("%1 at %2 (%3)", ClientSummaryWords.date(day), ClientSummaryWords.clock(minutes), zone)
             return EmailMessage(
-                to: reminder.address, subject: "Rappel : votre rendez-vous",
-                body: "Bonjour,\n\nRappel de votre rendez-vous le \(ClientSummaryWords.date(day, french: true)) à \(time) (\(zone)), "
-                    + "à l’adresse suivante : \(reminder.place).\n\nPour le changer, communiquez avec la personne qui vous a orienté.\n",
+                to: reminder.address, subject: say("Reminder: your appointment"),
+                body: say(
+                    "Hello,\n\nThis is a reminder of your appointment on %1, at: %2.\n\nTo change it, contact the person who referred you.\n", when,
+                    reminder.place),
                 preferencesURL: nil)
         }
-        return EmailMessage(
-            to: reminder.address, subject: "Reminder: your appointment",
-            body: "Hello,\n\nThis is a reminder of your appointment on \(ClientSummaryWords.date(day, french: false)) at \(time) (\(zone)), "
-                + "at: \(reminder.place).\n\nTo change it, contact the person who referred you.\n",
-            preferencesURL: nil)
     }
 }

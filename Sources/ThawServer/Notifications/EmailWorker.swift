@@ -45,24 +45,29 @@ struct EmailWorker: ServiceLifecycle.Service {
     }
 }
 
-/// The words of a notification email: what happened between which organisations, and a link.
-/// Never the client: no name, need, note or message text leaves Thaw by email.
+/// The words of a notification email, in the person's language: what happened between which
+/// organisations, and a link. Never the client: no name, need, note or message text leaves Thaw
+/// by email.
 enum NotificationEmail {
     static func message(_ batch: EmailBatch, baseURL: String) -> EmailMessage {
+        ClientSummaryWords.inLanguage(Language(preferred: batch.user.language)) { words(batch, baseURL: baseURL) }
+    }
+
+    private static func words(_ batch: EmailBatch, baseURL: String) -> EmailMessage {
         let preferences = baseURL + WebPath.emailPreferences(batch.linkToken)
         let lines = batch.notifications.map { notification in
             "- \(notification.summary)\n  \(baseURL)\(WebPath.subject(notification.subject))"
         }
         let subject =
             batch.notifications.count == 1
-            ? "Thaw: " + (batch.notifications.first?.kind.subjectLine ?? "an update")
-            : "Thaw: \(batch.notifications.count) updates"
+            ? "Thaw: " + (batch.notifications.first?.kind.subjectLine ?? say("an update"))
+            : "Thaw: " + say("%1 updates", batch.notifications.count)
         let body = """
-            Hello \(batch.user.displayName),
+            \(say("Hello %1,", batch.user.displayName))
 
             \(lines.joined(separator: "\n\n"))
 
-            Sign in to Thaw to see more. To change what Thaw emails you, or to stop these emails:
+            \(say("Sign in to Thaw to see more. To change what Thaw emails you, or to stop these emails:"))
             \(preferences)
             """
         return EmailMessage(to: batch.user.email, subject: subject, body: body, preferencesURL: preferences)
@@ -72,19 +77,19 @@ enum NotificationEmail {
 extension NotificationKind {
     var subjectLine: String {
         switch self {
-        case .newReferral: "a new referral"
-        case .referralAccepted: "a referral was accepted"
-        case .referralDeclined: "a referral was declined"
-        case .referralCompleted: "a referral was completed"
-        case .referralCancelled: "a referral was cancelled"
-        case .message: "a new message on a referral"
-        case .responseOverdue: "a first response is overdue"
-        case .followUpDue: "a referral is due for follow-up"
-        case .commitmentDue: "a commitment is due soon"
-        case .feedbackDue: "feedback on a consultation is due soon"
-        case .fundingAlert: "joint funding is nearing its end"
-        case .surveyOpen: "a partnership pulse survey is open"
-        case .capacityCheck: "is your service's capacity still right?"
+        case .newReferral: say("a new referral")
+        case .referralAccepted: say("a referral was accepted")
+        case .referralDeclined: say("a referral was declined")
+        case .referralCompleted: say("a referral was completed")
+        case .referralCancelled: say("a referral was cancelled")
+        case .message: say("a new message on a referral")
+        case .responseOverdue: say("a first response is overdue")
+        case .followUpDue: say("a referral is due for follow-up")
+        case .commitmentDue: say("a commitment is due soon")
+        case .feedbackDue: say("feedback on a consultation is due soon")
+        case .fundingAlert: say("joint funding is nearing its end")
+        case .surveyOpen: say("a partnership pulse survey is open")
+        case .capacityCheck: say("is your service's capacity still right?")
         }
     }
 }

@@ -40,6 +40,9 @@ public struct ServerConfiguration: Sendable {
     public var outboxPollMilliseconds: Int64 = 200
     /// Connections: see `ConnectionLimits`.
     public var connections = ConnectionLimits()
+    /// Draws every page in the pseudo-language (each catalogue string bracketed, ⟪like this⟫), for
+    /// the test that walks every page looking for text the catalogues do not hold. Never in service.
+    public var pseudoTranslation = false
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080,

@@ -24,7 +24,7 @@ enum ClimateCharts {
 
     /// A line of values (nil = no data, a gap) over labelled periods, with shaded
     /// freeze/thaw bands (positions in periods, `to` exclusive) and event markers.
-    static func timeline(values: [Double?], labels: [String], bands: [Band], markers: [Marker], caption: String) -> HTML {
+    static func timeline(values: [Double?], labels: [String], bands: [Band], markers: [Marker], caption: Phrase) -> HTML {
         let width = 760.0, height = 240.0, left = 36.0, right = 12.0, top = 12.0, bottom = 28.0
         let n = max(values.count, 1)
         let step = (width - left - right) / Double(n)
@@ -35,7 +35,7 @@ enum ClimateCharts {
             guard let direction = band.direction else { continue }
             let fill = direction == .freeze ? "#dbe7f6" : "#fbe3d3"
             parts.append(
-                "<rect class=\"band-\(direction)\" x=\"\(number(x(Double(band.from))))\" y=\"\(number(top))\" width=\"\(number(step * Double(band.to - band.from)))\" height=\"\(number(height - top - bottom))\" fill=\"\(fill)\"><title>\(direction == .freeze ? "Freeze" : "Thaw") from \(band.from < labels.count ? labels[band.from] : "")</title></rect>"
+                "<rect class=\"band-\(direction)\" x=\"\(number(x(Double(band.from))))\" y=\"\(number(top))\" width=\"\(number(step * Double(band.to - band.from)))\" height=\"\(number(height - top - bottom))\" fill=\"\(fill)\"><title>\(direction == .freeze ? say("Freeze") : say("Thaw")) from \(band.from < labels.count ? labels[band.from] : "")</title></rect>"
             )
         }
         for level in [0.0, 50.0, 100.0] {
@@ -80,7 +80,7 @@ enum ClimateCharts {
 
     /// Organisations on a circle, grouped by sector; ties coloured by warmth and
     /// as thick as their activity, each a link to the pair's page.
-    static func networkMap(nodes: [Node], ties: [NetworkTie], link: (ID<Organization>, ID<Organization>) -> String, caption: String) -> HTML {
+    static func networkMap(nodes: [Node], ties: [NetworkTie], link: (ID<Organization>, ID<Organization>) -> String, caption: Phrase) -> HTML {
         let size = 560.0, centre = size / 2, radius = size / 2 - 110
         let ordered = nodes.sorted { ($0.sector.rawValue, $0.name) < ($1.sector.rawValue, $1.name) }
         var position: [ID<Organization>: (Double, Double, Double)] = [:]
@@ -95,7 +95,8 @@ enum ClimateCharts {
             guard let a = position[tie.organizationIds[0]], let b = position[tie.organizationIds[1]] else { continue }
             let widthPx = 1 + 7 * (Double(tie.interactions) / busiest).squareRoot()
             let title =
-                "\(names[tie.organizationIds[0]] ?? "") – \(names[tie.organizationIds[1]] ?? ""): index \(tie.index.map { String(Int($0.rounded())) } ?? "none"), \(tie.interactions) interactions"
+                "\(names[tie.organizationIds[0]] ?? "") – \(names[tie.organizationIds[1]] ?? ""): "
+                + say("index %1, %2 interactions", tie.index.map { String(Int($0.rounded())) } ?? say("none"), tie.interactions)
             parts.append(
                 "<a href=\"\(link(tie.organizationIds[0], tie.organizationIds[1]))\"><line x1=\"\(number(a.0))\" y1=\"\(number(a.1))\" x2=\"\(number(b.0))\" y2=\"\(number(b.1))\" stroke=\"\(warmth(tie.index))\" stroke-width=\"\(number(widthPx))\" stroke-linecap=\"round\"><title>\(title)</title></line></a>"
             )

@@ -36,13 +36,13 @@ enum Components {
         "<input type=\"hidden\" name=\"\(name)\" value=\"\(value)\">"
     }
 
-    private static func described(_ id: String, hint: String?, error: String?) -> (attributes: HTML, after: HTML) {
+    private static func described(_ id: String, hint: Phrase?, error: String?) -> (attributes: HTML, after: HTML) {
         var ids: [String] = []
         var after: [HTML] = []
-        if let hint { ids.append(id + "-hint"); after.append("<p class=\"hint\" id=\"\(id)-hint\">\(hint)</p>") }
+        if let hint { ids.append(id + "-hint"); after.append("<p class=\"hint\" id=\"\(id)-hint\">\(hint.text)</p>") }
         if let error {
             ids.append(id + "-error")
-            after.append("<p class=\"field-error\" id=\"\(id)-error\"><span aria-hidden=\"true\">⚠ </span>\(error)</p>")
+            after.append("<p class=\"field-error\" id=\"\(id)-error\"><span aria-hidden=\"true\">⚠ </span>\(sayIfKnown(error))</p>")
         }
         let attributes: HTML =
             ids.isEmpty
@@ -52,15 +52,15 @@ enum Components {
     }
 
     static func textField(
-        _ name: String, _ label: String, state: FormState, type: String = "text", required: Bool = false,
-        hint: String? = nil, autocomplete: String? = nil, value: String? = nil, idSuffix: String = ""
+        _ name: String, _ label: Phrase, state: FormState, type: String = "text", required: Bool = false,
+        hint: Phrase? = nil, autocomplete: String? = nil, value: String? = nil, idSuffix: String = ""
     ) -> HTML {
         let id = "f-" + name + idSuffix
         let (attributes, after) = described(id, hint: hint, error: state.errors[name])
         let auto: HTML = autocomplete.map { " autocomplete=\"\($0)\"" } ?? .empty
         return """
             <div class="field\(state.errors[name] != nil ? HTML(raw: " has-error") : .empty)">
-            <label for="\(id)">\(label)\(required ? HTML(raw: " <span class=\"required\">(required)</span>") : .empty)</label>
+            <label for="\(id)">\(label.text)\(required ? HTML(stringLiteral: " <span class=\"required\">(required)</span>") : .empty)</label>
             <input id="\(id)" name="\(name)" type="\(type)" value="\(value ?? state.value(name))"\(HTML.attribute("required", if: required))\(auto)\(attributes)>
             \(after)
             </div>
@@ -68,14 +68,14 @@ enum Components {
     }
 
     static func textArea(
-        _ name: String, _ label: String, state: FormState, required: Bool = false, hint: String? = nil, rows: Int = 3,
+        _ name: String, _ label: Phrase, state: FormState, required: Bool = false, hint: Phrase? = nil, rows: Int = 3,
         idSuffix: String = ""
     ) -> HTML {
         let id = "f-" + name + idSuffix
         let (attributes, after) = described(id, hint: hint, error: state.errors[name])
         return """
             <div class="field\(state.errors[name] != nil ? HTML(raw: " has-error") : .empty)">
-            <label for="\(id)">\(label)\(required ? HTML(raw: " <span class=\"required\">(required)</span>") : .empty)</label>
+            <label for="\(id)">\(label.text)\(required ? HTML(stringLiteral: " <span class=\"required\">(required)</span>") : .empty)</label>
             <textarea id="\(id)" name="\(name)" rows="\(rows)"\(HTML.attribute("required", if: required))\(attributes)>\(state.value(name))</textarea>
             \(after)
             </div>
@@ -83,18 +83,18 @@ enum Components {
     }
 
     static func select(
-        _ name: String, _ label: String, state: FormState, options: [(value: String, label: String)],
-        selected: String? = nil, required: Bool = false, hint: String? = nil, idSuffix: String = ""
+        _ name: String, _ label: Phrase, state: FormState, options: [(value: String, label: Phrase)],
+        selected: String? = nil, required: Bool = false, hint: Phrase? = nil, idSuffix: String = ""
     ) -> HTML {
         let id = "f-" + name + idSuffix
         let current = state.form.all(name).first ?? selected ?? ""
         let (attributes, after) = described(id, hint: hint, error: state.errors[name])
         let opts = options.map { option -> HTML in
-            "<option value=\"\(option.value)\"\(HTML.attribute("selected", if: option.value == current))>\(option.label)</option>"
+            "<option value=\"\(option.value)\"\(HTML.attribute("selected", if: option.value == current))>\(option.label.text)</option>"
         }
         return """
             <div class="field\(state.errors[name] != nil ? HTML(raw: " has-error") : .empty)">
-            <label for="\(id)">\(label)\(required ? HTML(raw: " <span class=\"required\">(required)</span>") : .empty)</label>
+            <label for="\(id)">\(label.text)\(required ? HTML(stringLiteral: " <span class=\"required\">(required)</span>") : .empty)</label>
             <select id="\(id)" name="\(name)"\(HTML.attribute("required", if: required))\(attributes)>\(opts)</select>
             \(after)
             </div>
@@ -102,33 +102,33 @@ enum Components {
     }
 
     static func checkboxes(
-        _ name: String, _ legend: String, state: FormState, options: [(value: String, label: String)],
+        _ name: String, _ legend: Phrase, state: FormState, options: [(value: String, label: Phrase)],
         checked: Set<String>, idSuffix: String = ""
     ) -> HTML {
         let chosen = state.form.all(name).isEmpty ? checked : Set(state.values(name))
         let boxes = options.map { option -> HTML in
             let id = "f-\(name)-\(option.value)\(idSuffix)"
             return
-                "<span class=\"check\"><input type=\"checkbox\" id=\"\(id)\" name=\"\(name)\" value=\"\(option.value)\"\(HTML.attribute("checked", if: chosen.contains(option.value)))> <label for=\"\(id)\">\(option.label)</label></span>"
+                "<span class=\"check\"><input type=\"checkbox\" id=\"\(id)\" name=\"\(name)\" value=\"\(option.value)\"\(HTML.attribute("checked", if: chosen.contains(option.value)))> <label for=\"\(id)\">\(option.label.text)</label></span>"
         }
-        let error: HTML = state.errors[name].map { "<p class=\"field-error\"><span aria-hidden=\"true\">⚠ </span>\($0)</p>" } ?? .empty
-        return "<fieldset class=\"field checks\"><legend>\(legend)</legend>\(boxes)\(error)</fieldset>"
+        let error: HTML = state.errors[name].map { "<p class=\"field-error\"><span aria-hidden=\"true\">⚠ </span>\(sayIfKnown($0))</p>" } ?? .empty
+        return "<fieldset class=\"field checks\"><legend>\(legend.text)</legend>\(boxes)\(error)</fieldset>"
     }
 
     /// A list of every error at the top of a form, each linking to its field.
     static func errorSummary(_ state: FormState, idSuffix: String = "") -> HTML {
         guard state.hasErrors else { return .empty }
         let items = state.errors.sorted { $0.key < $1.key }.map { field, message -> HTML in
-            "<li><a href=\"#f-\(field)\(idSuffix)\">\(message)</a></li>"
+            "<li><a href=\"#f-\(field)\(idSuffix)\">\(sayIfKnown(message))</a></li>"
         }
         return """
             <div class="error-summary" role="alert" tabindex="-1"><h2>There is a problem</h2><ul>\(items)</ul></div>
             """
     }
 
-    static func options<E: RawRepresentable & CaseIterable>(_ type: E.Type, label: (E) -> String) -> [(value: String, label: String)]
+    static func options<E: RawRepresentable & CaseIterable>(_ type: E.Type, label: (E) -> String) -> [(value: String, label: Phrase)]
     where E.RawValue == String {
-        E.allCases.map { ($0.rawValue, label($0)) }
+        E.allCases.map { ($0.rawValue, Phrase(said: label($0))) }
     }
 
     // MARK: status and time

@@ -7,7 +7,7 @@ struct Layout {
     /// Who sees the Administration pages: organisation and network administrators.
     static let administrationRoles: Set<Role> = [.administrator, .networkAdministrator]
 
-    var title: String
+    var title: Phrase
     var principal: Principal?
     var csrf: String?
     /// Which navigation entry is the current page.
@@ -25,17 +25,17 @@ struct Layout {
     struct Notice {
         enum Kind: String { case info, success, warning, error }
         var kind: Kind
-        var text: String
+        var text: Phrase
     }
 
     func render(_ main: HTML) -> HTML {
         """
         <!doctype html>
-        <html lang="en">
+        <html lang="\(Viewer.language.htmlCode)">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(title) · Thaw</title>
+        <title>\(title.text) · Thaw</title>
         <link rel="stylesheet" href="\(WebPath.css)">
         <script src="\(WebPath.script)" defer></script>
         </head>
@@ -59,15 +59,16 @@ struct Layout {
     private var noticeHTML: HTML {
         guard let notice else { return .empty }
         let role = notice.kind == .error || notice.kind == .warning ? "alert" : "status"
-        return "<div class=\"notice notice-\(notice.kind)\" role=\"\(role)\"><strong>\(Self.noticeLabel(notice.kind)):</strong> \(notice.text)</div>"
+        return
+            "<div class=\"notice notice-\(notice.kind)\" role=\"\(role)\"><strong>\(Self.noticeLabel(notice.kind)):</strong> \(notice.text.text)</div>"
     }
 
     static func noticeLabel(_ kind: Notice.Kind) -> String {
         switch kind {
-        case .info: return "Note"
-        case .success: return "Done"
-        case .warning: return "Warning"
-        case .error: return "Problem"
+        case .info: return say("Note")
+        case .success: return say("Done")
+        case .warning: return say("Warning")
+        case .error: return say("Problem")
         }
     }
 
@@ -87,8 +88,8 @@ struct Layout {
         links.append(("tokens", WebPath.adminTokens, "API tokens"))
         let items = links.map { key, href, label -> HTML in
             key == section
-                ? "<li><a href=\"\(href)\" aria-current=\"page\">\(label)</a></li>"
-                : "<li><a href=\"\(href)\">\(label)</a></li>"
+                ? "<li><a href=\"\(href)\" aria-current=\"page\">\(say(label))</a></li>"
+                : "<li><a href=\"\(href)\">\(say(label))</a></li>"
         }
         let count: HTML = unread > 0 ? " <span class=\"badge\">\(unread)<span class=\"visually-hidden\"> unread</span></span>" : .empty
         let notifications: HTML =
@@ -104,8 +105,19 @@ struct Layout {
             <div class="account">
             <span class="who">\(principal.user.displayName)<span class="org">\(principal.organization.name)</span></span>
             \(workplaceHTML(principal))
+            \(languageSwitch)
             <form method="post" action="\(WebPath.signOut)">\(Components.csrfField(csrf))<button type="submit" class="button-quiet">Sign out</button></form>
             </div>
+            """
+    }
+
+    /// The other language, one press away: the choice is kept for the person.
+    private var languageSwitch: HTML {
+        let other: Language = Viewer.language == .fr ? .en : .fr
+        return """
+            <form method="post" action="\(WebPath.language)" class="language-switch">\(Components.csrfField(csrf))
+            \(Components.hidden("language", other.rawValue))\(Components.hidden("back", Viewer.path))
+            <button type="submit" class="button-quiet" lang="\(other.rawValue)">\(verbatim(other.ownName))</button></form>
             """
     }
 

@@ -6,4 +6,8 @@ import ThawStorage
 enum Viewer {
     /// The viewer's organisation's time zone, else the network's.
     @TaskLocal static var calendar = LocalCalendar.utc
+    /// The language the viewer reads: theirs, else English.
+    @TaskLocal static var language = Language.en
+    /// The path of the page being drawn, for forms that come back to it (the language switch).
+    @TaskLocal static var path = "/"
 }

@@ -25,15 +25,15 @@ enum ErrorPage {
         let status: Int, title: String, detail: String
         if let (problem, _) = ProblemDetails.from(error) {
             status = problem.status
-            title = problem.title
-            detail = problem.detail
+            title = sayIfKnown(problem.title)
+            detail = sayIfKnown(problem.detail)
         } else {
             logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
             status = 500
-            title = "Something went wrong on our side"
-            detail = "Nothing you did caused this. The request id \(context.requestId) helps us find it."
+            title = say("Something went wrong on our side")
+            detail = say("Nothing you did caused this. The request id %1 helps us find it.", context.requestId)
         }
-        let layout = Layout(title: title, principal: context.principal, csrf: context.csrfToken)
+        let layout = Layout(title: Phrase(said: title), principal: context.principal, csrf: context.csrfToken)
         let back: HTML =
             context.principal == nil
             ? "<p><a href=\"\(WebPath.signIn)\">Sign in</a></p>"

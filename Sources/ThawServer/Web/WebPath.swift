@@ -8,6 +8,7 @@ enum WebPath {
     static let home = "/"
     static let signIn = "/sign-in"
     static let signOut = "/sign-out"
+    static let language = "/language"
     static let workingAs = "/working-as"
     static let caseload = "/caseload"
     static let inbox = "/inbox"

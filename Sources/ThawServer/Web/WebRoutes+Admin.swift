@@ -65,7 +65,8 @@ extension WebRoutes {
         let view = OrganizationView(
             organization: organization, services: services, users: users, viewer: actor, placements: placements, failed: failed,
             csrf: context.csrfToken)
-        return WebPage.response(layout(organization.name, context, section: "admin", notice: notice).render(view.render()), status: status)
+        return WebPage.response(
+            layout(Phrase(said: organization.name), context, section: "admin", notice: notice).render(view.render()), status: status)
     }
 
     @Sendable func organizationAction(_ request: Request, context: ThawRequestContext) async throws -> Response {

@@ -63,7 +63,8 @@ extension WebRoutes {
             now: store.clock.now(),
             csrf: context.csrfToken, failed: failed)
         let title = client.givenName + " " + client.familyName
-        return WebPage.response(layout(title, context, section: "clients", notice: notice(request)).render(page.render()), status: status)
+        return WebPage.response(
+            layout(Phrase(said: title), context, section: "clients", notice: notice(request)).render(page.render()), status: status)
     }
 
     @Sendable func clientAction(_ request: Request, context: ThawRequestContext) async throws -> Response {

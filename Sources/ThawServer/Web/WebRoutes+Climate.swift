@@ -78,7 +78,7 @@ extension WebRoutes {
             otherForViewer: mine == a.id ? b.id : mine == b.id ? a.id : nil, today: CalendarDate(store.clock.now()),
             earlier: ScopedStore.periodStart(CalendarDate(from.startOfDay.adding(days: -1)), period),
             later: through < current ? min(period == .month ? through.firstOfMonth(adding: 24) : through.adding(days: 7 * 26), current) : nil)
-        return WebPage.response(layout("Climate: \(a.name) and \(b.name)", context, section: "climate").render(view.render()))
+        return WebPage.response(layout(Phrase(said: say("Climate: %1 and %2", a.name, b.name)), context, section: "climate").render(view.render()))
     }
 
     @Sendable func climatePairCSV(_ request: Request, context: ThawRequestContext) async throws -> Response {

@@ -26,11 +26,12 @@ extension WebRoutes {
             case .conflict(_, let message, _), .forbidden(let message, _):
                 state.errors["action"] = message
                 return try await render(
-                    (action, state), .init(kind: .error, text: message + ". Nothing was changed."),
+                    (action, state), .init(kind: .error, text: Phrase(said: say("%1. Nothing was changed.", sayIfKnown(message)))),
                     error.isConflict ? .conflict : .forbidden)
             case .preconditionFailed(let message):
                 return try await render(
-                    (action, state), .init(kind: .warning, text: message + ". Nothing was saved; here it is as it stands now."),
+                    (action, state),
+                    .init(kind: .warning, text: Phrase(said: say("%1. Nothing was saved; here it is as it stands now.", sayIfKnown(message)))),
                     .preconditionFailed)
             default:
                 throw error
@@ -82,7 +83,8 @@ extension WebRoutes {
         let view = CommitteeView(
             committee: committee, members: members, meetings: try await scoped.meetings(id), decisions: try await scoped.decisions(id),
             failedMotions: try await scoped.failedMotions(), me: principal.organization, people: people, csrf: context.csrfToken, failed: failed)
-        return WebPage.response(layout(committee.name, context, section: "partnership", notice: notice).render(view.render()), status: status)
+        return WebPage.response(
+            layout(Phrase(said: committee.name), context, section: "partnership", notice: notice).render(view.render()), status: status)
     }
     @Sendable func committeeAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let id: ID<Committee> = try context.id("committeeId")
@@ -130,7 +132,7 @@ extension WebRoutes {
         let scoped = try scoped(context)
         let (committee, _) = try await scoped.committee(id)
         let view = TimelineView(
-            title: "Timeline: \(committee.name)", back: (WebPath.committee(id), committee.name),
+            title: Phrase(said: say("Timeline: %1", committee.name)), back: (WebPath.committee(id), Phrase(said: committee.name)),
             items: try await scoped.committeeTimeline(id), names: try await organizationNames())
         return WebPage.response(layout("Timeline", context, section: "partnership").render(view.render()))
     }
@@ -144,7 +146,7 @@ extension WebRoutes {
             principal.organization.id, other, from: try CalendarDate.dayOrMonth(request.uri.queryParameters.get("from"), field: "from"),
             to: try CalendarDate.dayOrMonth(request.uri.queryParameters.get("to"), field: "to"))
         let view = TimelineView(
-            title: "\(principal.organization.name) and \(otherName)", back: (WebPath.partnership, "Partnership"),
+            title: Phrase(said: say("%1 and %2", principal.organization.name, otherName)), back: (WebPath.partnership, "Partnership"),
             items: items, names: names)
         return WebPage.response(layout("Timeline", context, section: "partnership").render(view.render()))
     }
@@ -189,7 +191,8 @@ extension WebRoutes {
         let view = ConsultationView(
             consultation: consultation, items: items, me: principal.organization, names: try await organizationNames(),
             today: Viewer.calendar.day(of: store.clock.now()), csrf: context.csrfToken, failed: failed)
-        return WebPage.response(layout(consultation.title, context, section: "partnership", notice: notice).render(view.render()), status: status)
+        return WebPage.response(
+            layout(Phrase(said: consultation.title), context, section: "partnership", notice: notice).render(view.render()), status: status)
     }
     @Sendable func consultationAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let id: ID<Consultation> = try context.id("consultationId")
@@ -288,7 +291,7 @@ extension WebRoutes {
         let (thread, messages) = try await store.scoped(to: principal.actor).thread(id)
         let view = ThreadView(
             thread: thread, messages: messages, me: principal.user.id, names: try await organizationNames(), state: state, csrf: context.csrfToken)
-        return WebPage.response(layout(thread.subject, context, section: "partnership").render(view.render()), status: status)
+        return WebPage.response(layout(Phrase(said: thread.subject), context, section: "partnership").render(view.render()), status: status)
     }
     @Sendable func threadAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let id: ID<DiscussionThread> = try context.id("threadId")

@@ -177,7 +177,8 @@ extension WebRoutes {
                     failed: (action, FormState(form: form)), status: .preconditionFailed)
             case .conflict(_, let message, _):
                 return try await renderReferral(
-                    id, context, notice: .init(kind: .error, text: "That could not be done: \(message). Nothing was changed."),
+                    id, context,
+                    notice: .init(kind: .error, text: Phrase(said: say("That could not be done: %1. Nothing was changed.", sayIfKnown(message)))),
                     status: .conflict)
             default:
                 throw error
@@ -218,12 +219,14 @@ extension WebRoutes {
         let detail = try await scoped.referral(id)
         // Only the organisation holding the client's record speaks to the client about it.
         guard detail.isHoldersOwnReferral else { throw ThawError.notFound("referral \(id)") }
-        let asked = request.uri.queryParameters["lang"].flatMap { ClientSummaryWords.Language(rawValue: String($0)) }
+        let asked = request.uri.queryParameters["lang"].flatMap { Language(rawValue: String($0)) }.flatMap {
+            Language.offered.contains($0) ? $0 : nil
+        }
         let view = ClientSummaryView(
             detail: detail, appointments: try await scoped.appointments(referral: id),
             reminders: try await scoped.reminderChannel(client: detail.referral.clientId) != nil,
             navigatorName: principal.user.displayName,
-            language: asked ?? ClientSummaryWords.Language(preferred: detail.client.preferredLanguage), now: store.clock.now())
+            language: asked ?? Language(preferred: detail.client.preferredLanguage), now: store.clock.now())
         return WebPage.response(layout("Referral summary", context, section: "caseload").render(view.render()))
     }
 }

@@ -61,11 +61,13 @@ extension WebRoutes {
             var response = WebPage.redirect(to: WebPath.home)
             response.setCookie(signedIn.cookie)
             return response
-        } catch ThawError.unauthenticated(let why) {
-            return signInResponse(state: state, notice: .init(kind: .error, text: "The " + why.dropFirst(4) + "."), status: .unauthorized)
+        } catch ThawError.unauthenticated {
+            return signInResponse(state: state, notice: .init(kind: .error, text: "The email or password is wrong."), status: .unauthorized)
         } catch ThawError.tooManyAttempts(let why, let retry) {
             var response = signInResponse(
-                state: state, notice: .init(kind: .error, text: "There were " + why + ". Try again in \(retry / 60 + 1) minutes."),
+                state: state,
+                notice: .init(
+                    kind: .error, text: Phrase(said: say("There were %1. Try again in %2 minutes.", sayIfKnown(why), String(retry / 60 + 1)))),
                 status: .tooManyRequests)
             response.headers[.retryAfter] = String(retry)
             return response

@@ -62,7 +62,8 @@ extension WebRoutes {
             rated: try await scoped.organizationsIRated(id), results: try await scoped.surveyResults(id),
             today: Viewer.calendar.day(of: store.clock.now()),
             state: state, csrf: context.csrfToken)
-        return WebPage.response(layout(round.title, context, section: "partnership", notice: notice).render(view.render()), status: status)
+        return WebPage.response(
+            layout(Phrase(said: round.title), context, section: "partnership", notice: notice).render(view.render()), status: status)
     }
 
     @Sendable func surveyAction(_ request: Request, context: ThawRequestContext) async throws -> Response {

@@ -22,7 +22,7 @@ extension WebRoutes {
         let model = WorklistView(
             query: query, counts: try await counts, page: try await page, openReferrals: open, needGaps: gaps,
             now: store.clock.now(), csrf: context.csrfToken)
-        let title = view == .caseload ? "Caseload" : "Inbox"
+        let title: Phrase = view == .caseload ? "Caseload" : "Inbox"
         return WebPage.response(layout(title, context, section: view.rawValue, live: true, notice: notice(request)).render(model.render()))
     }
 

@@ -12,7 +12,9 @@ struct WebRoutes: Sendable {
 
     func register(on router: Router<ThawRequestContext>) {
         Assets.register(on: router)
-        let web = router.group().add(middleware: WebSessionMiddleware(store: store, networkTimeZone: configuration.timeZone.identifier))
+        let web = router.group().add(
+            middleware: WebSessionMiddleware(
+                store: store, networkTimeZone: configuration.timeZone.identifier, pseudoTranslation: configuration.pseudoTranslation))
         web.get(RouterPath(stringLiteral: WebPath.home), use: home)
         web.get(RouterPath(stringLiteral: WebPath.signIn), use: signInPage)
         web.post(RouterPath(stringLiteral: WebPath.signIn), use: signIn)
@@ -37,6 +39,7 @@ struct WebRoutes: Sendable {
         web.post(RouterPath(stringLiteral: WebPath.adminTokens), use: tokensAction)
         web.get(RouterPath(stringLiteral: WebPath.events), use: events)
         web.post(RouterPath(stringLiteral: WebPath.workingAs), use: workingAs)
+        web.post(RouterPath(stringLiteral: WebPath.language), use: chooseLanguage)
         registerNotifications(on: web)
         registerOurServices(on: web)
         registerPartnership(on: web)
@@ -66,10 +69,20 @@ struct WebRoutes: Sendable {
         return WebPage.redirect(to: WebPath.home, notice: "working-as")
     }
 
+    /// The language the person reads Thaw in, kept for them; back to the page they were on.
+    @Sendable func chooseLanguage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let form = try await form(request, context)
+        let principal = try context.requirePrincipal()
+        try await store.setLanguage(form["language"] ?? "", for: principal.user.id)
+        // Only a path of ours: never another site, never a scheme-relative "//host".
+        let back = form["back"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") && $0.count <= 500 ? $0 : nil }
+        return WebPage.redirect(to: back ?? WebPath.home)
+    }
+
     // MARK: shared by the handlers
 
     func layout(
-        _ title: String, _ context: ThawRequestContext, section: String = "", live: Bool = false,
+        _ title: Phrase, _ context: ThawRequestContext, section: String = "", live: Bool = false,
         notice: Layout.Notice? = nil
     ) -> Layout {
         Layout(
@@ -89,7 +102,7 @@ struct WebRoutes: Sendable {
     /// The confirmation shown after a redirect: a short code in the URL, never data.
     func notice(_ request: Request) -> Layout.Notice? {
         guard let code = request.uri.queryParameters["done"].map(String.init), let text = Self.notices[code] else { return nil }
-        return Layout.Notice(kind: .success, text: text)
+        return Layout.Notice(kind: .success, text: Phrase(said: say(text)))
     }
 
     static let notices: [String: String] = [

@@ -12,6 +12,8 @@ struct WebSessionMiddleware: RouterMiddleware {
     let store: ThawStore
     /// The network's time zone, for people whose organisation has none.
     let networkTimeZone: String
+    /// Every page in the pseudo-language (see `ServerConfiguration.pseudoTranslation`).
+    var pseudoTranslation = false
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -27,17 +29,38 @@ struct WebSessionMiddleware: RouterMiddleware {
                 context.workplaces = try await Self.workplaces(principal, store)
             }
         }
-        var response: Response
-        do {
-            let calendar = LocalCalendar(context.principal?.organization.timeZone ?? networkTimeZone)
-            response = try await Viewer.$calendar.withValue(calendar) { try await next(request, context) }
-        } catch ThawError.unauthenticated where request.method == .get || request.method == .head {
-            response = WebPage.redirect(to: WebPath.signIn)
-        } catch {
-            response = ErrorPage.response(for: error, context: context, logger: context.logger)
+        let calendar = LocalCalendar(context.principal?.organization.timeZone ?? networkTimeZone)
+        let language = pseudoTranslation ? .pseudo : Self.language(of: context.principal, request)
+        var response = await Viewer.$language.withValue(language) {
+            await Viewer.$calendar.withValue(calendar) {
+                await Viewer.$path.withValue(request.uri.path) { await page(request, context, next) }
+            }
         }
         Self.secure(&response.headers)
         return response
+    }
+
+    /// The page, or a page saying what went wrong, drawn in the viewer's language.
+    private func page(_ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response) async -> Response {
+        do {
+            return try await next(request, context)
+        } catch ThawError.unauthenticated where request.method == .get || request.method == .head {
+            return WebPage.redirect(to: WebPath.signIn)
+        } catch {
+            return ErrorPage.response(for: error, context: context, logger: context.logger)
+        }
+    }
+
+    /// The signed-in person's language; before signing in, the browser's first choice of ours.
+    static func language(of principal: Principal?, _ request: Request) -> Language {
+        if let principal { return Language(preferred: principal.user.language) }
+        let accepted = request.headers[.acceptLanguage] ?? ""
+        for range in accepted.split(separator: ",").prefix(10) {
+            let tag = range.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            if tag.hasPrefix("fr") { return .fr }
+            if tag.hasPrefix("en") { return .en }
+        }
+        return .en
     }
 
     /// The person's own organisation and those they are placed with today; empty when there is no choice.

@@ -87,7 +87,8 @@ public enum Migrator {
         Schema.v31ClimatePractices, Schema.v32CommitmentJudgement, Schema.v33Perseverance, Schema.v34ClimateResults,
         Schema.v35OrganizationTimeZones, Schema.v36FollowUpsAndClosingNeeds,
         Schema.v37OnwardReferrals, Schema.v38ClientExperience, Schema.v39Appointments, Schema.v40Placements,
-        Schema.v41ClientLinks
+        Schema.v41ClientLinks,
+        Schema.v42UserLanguage
     ]
 
     @discardableResult

@@ -13,13 +13,13 @@ extension Organization {
 }
 
 extension User {
-    static let columns = "id, organization_id, email, display_name, roles, active, created_at"
+    static let columns = "id, organization_id, email, display_name, roles, active, created_at, language"
     init(row: SQLRow) {
         self.init(
             id: row.id("id"), organizationId: row.id("organization_id"), email: row.string("email"),
             displayName: row.string("display_name"),
             roles: Set(row.list("roles").compactMap(Role.init(rawValue:))),
-            active: row.bool("active"), createdAt: row.timestamp("created_at"))
+            active: row.bool("active"), createdAt: row.timestamp("created_at"), language: row.optionalString("language"))
     }
 }
 

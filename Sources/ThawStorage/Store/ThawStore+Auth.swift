@@ -108,7 +108,7 @@ extension ThawStore {
             guard
                 let row = try await db.first(
                     """
-                    SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at,
+                    SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at, u.language,
                            s.csrf_token, s.acting_organization_id, o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
                            o.created_at AS org_created_at, o.time_zone AS org_time_zone
                     FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id
@@ -132,7 +132,7 @@ extension ThawStore {
     }
 
     static let principalByTokenSQL = """
-        SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at,
+        SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at, u.language,
                o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
                o.created_at AS org_created_at, o.time_zone AS org_time_zone
         FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organizations o ON o.id = u.organization_id

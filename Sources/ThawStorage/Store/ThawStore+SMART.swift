@@ -103,7 +103,7 @@ extension ThawStore {
             guard
                 let row = try await db.first(
                     """
-                    SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at,
+                    SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at, u.language,
                            o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
                            o.created_at AS org_created_at, o.time_zone AS org_time_zone, t.scopes AS token_scopes
                     FROM smart_tokens t JOIN smart_clients c ON c.id = t.client_id JOIN users u ON u.id = c.user_id

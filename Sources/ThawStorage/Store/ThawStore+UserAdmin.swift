@@ -1,6 +1,24 @@
 import ThawCore
 
 extension ThawStore {
+    /// The language a person reads Thaw in, chosen by them: English or French.
+    public func setLanguage(_ language: String, for user: ID<User>) async throws {
+        guard User.languages.contains(language) else {
+            throw ThawError.invalid("language", "one-of", "language is en or fr")
+        }
+        let now = clock.now()
+        try await database.write { db in
+            guard let row = try await db.first("SELECT organization_id, language FROM users WHERE id = ?", user) else {
+                throw ThawError.notFound("user \(user)")
+            }
+            guard row.optionalString("language") != language else { return }
+            try await db.execute("UPDATE users SET language = ? WHERE id = ?", language, user)
+            try await db.append(
+                LedgerRecord(kind: "user.updated", subjectType: "user", subjectId: user.raw, channel: .system, detail: ["language": language]),
+                actorUser: user, actorOrganization: row.id("organization_id"), at: now)
+        }
+    }
+
     /// An administrator changes a user's roles or deactivates (or reactivates)
     /// them, as `Administration` allows. Deactivation ends the user's sessions at
     /// once; their API tokens stop working because every token lookup requires an

@@ -18,8 +18,8 @@ struct OrganizationsView {
             <td data-label="Area">\(org.area ?? "—")</td></tr>
             """
         }
-        let parents = [("", "None")] + organizations.map { ($0.id.raw, $0.name) }
-        let alignments = [
+        let parents: [(value: String, label: Phrase)] = [("", "None")] + organizations.map { ($0.id.raw, Phrase(said: $0.name)) }
+        let alignments: [(value: String, label: Phrase)] = [
             ("", "Not applicable"), (Alignment.independentPrimaryCare.rawValue, "Independent primary care"),
             (Alignment.centralSystem.rawValue, "Central system")
         ]
@@ -38,7 +38,7 @@ struct OrganizationsView {
     }
 
     /// Only a network administrator adds organisations.
-    private func newOrganizationHTML(parents: [(String, String)], alignments: [(String, String)]) -> HTML {
+    private func newOrganizationHTML(parents: [(value: String, label: Phrase)], alignments: [(value: String, label: Phrase)]) -> HTML {
         guard viewer.has(.networkAdministrator) else { return .empty }
         return """
             <section class="panel" aria-labelledby="new-org-heading">
@@ -51,7 +51,7 @@ struct OrganizationsView {
             \(Components.select("alignment", "Alignment", state: state, options: alignments))
             \(Components.select("parentId", "Part of", state: state, options: parents))
             \(Components.textField("area", "Area served", state: state))
-            \(Components.select("timeZone", "Time zone", state: state, options: [("", "From the area served")] + AreaTimeZones.zones.map { ($0, $0) }, hint: "If left out: the one the area served names, else the network's."))
+            \(Components.select("timeZone", "Time zone", state: state, options: [("", "From the area served")] + AreaTimeZones.zones.map { ($0, Phrase(said: verbatim($0))) }, hint: "If left out: the one the area served names, else the network's."))
             <button type="submit">Add organisation</button>
             </form>
             </section>
@@ -100,7 +100,7 @@ struct OrganizationView {
         }
         let servicesTable: HTML =
             services.isEmpty
-            ? HTML(raw: "<p>No services yet.</p>")
+            ? HTML(stringLiteral: "<p>No services yet.</p>")
             : """
             <table class="stack"><caption class="visually-hidden">Services and capacity</caption>
             <thead><tr><th scope="col">Service</th><th scope="col">Capacity</th></tr></thead><tbody>\(rows)</tbody></table>
@@ -176,10 +176,11 @@ struct OrganizationView {
         let roles: HTML =
             isOwn
             ? Components.checkboxes(
-                "roles", "Roles", state: state, options: grantableRoles.map { ($0.rawValue, Words.role($0)) }, checked: [], idSuffix: "-new")
+                "roles", "Roles", state: state, options: grantableRoles.map { ($0.rawValue, Phrase(said: Words.role($0))) }, checked: [],
+                idSuffix: "-new")
             : "<p class=\"hint\">In another organisation you add its first administrator; its administrators add everyone else.</p>"
         return """
-            <section class="panel" aria-labelledby="new-user-heading"><h2 id="new-user-heading">\(isOwn ? "Add a user" : "Add an administrator")</h2>
+            <section class="panel" aria-labelledby="new-user-heading"><h2 id="new-user-heading">\(isOwn ? say("Add a user") : say("Add an administrator"))</h2>
             \(Components.errorSummary(state))
             <form method="post" action="\(path)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "new-user"))
             \(Components.textField("displayName", "Name", state: state, required: true))
@@ -203,7 +204,7 @@ struct TokensView {
 
     func render() -> HTML {
         let rows = tokens.map { token -> HTML in
-            let status: String = token.revokedAt != nil ? "Revoked" : (token.expiresAt.map { $0 <= now } == true ? "Expired" : "Active")
+            let status: String = token.revokedAt != nil ? "Revoked" : (token.expiresAt.map { $0 <= now } == true ? say("Expired") : say("Active"))
             let revoke: HTML =
                 status == "Active"
                 ? """
@@ -212,7 +213,7 @@ struct TokensView {
                 """ : .empty
             return """
                 <tr><td data-label="Name">\(token.name)</td><td data-label="Created">\(Components.time(token.createdAt))</td>
-                <td data-label="Expires">\(token.expiresAt.map(Components.time) ?? "Never")</td>
+                <td data-label="Expires">\(token.expiresAt.map(Components.time) ?? say("Never"))</td>
                 <td data-label="Status"><span class="badge">\(status)</span></td><td data-label="Revoke">\(revoke)</td></tr>
                 """
         }
@@ -225,7 +226,7 @@ struct TokensView {
             } ?? .empty
         let tokensTable: HTML =
             tokens.isEmpty
-            ? HTML(raw: "<p>No tokens yet.</p>")
+            ? HTML(stringLiteral: "<p>No tokens yet.</p>")
             : """
             <table class="stack"><caption class="visually-hidden">Your API tokens</caption>
             <thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Status</th><th scope="col">Revoke</th></tr></thead>

@@ -16,7 +16,7 @@ struct AppointmentsPanel {
         let holder = detail.isHoldersOwnReferral
         guard canBook || holder || !appointments.isEmpty else { return .empty }
         let items = appointments.map { appointment -> HTML in
-            let past = appointment.at <= now ? HTML(raw: " <span class=\"muted\">(past)</span>") : .empty
+            let past = appointment.at <= now ? HTML(stringLiteral: " <span class=\"muted\">(past)</span>") : .empty
             return "<li>\(Components.time(appointment.at)) — \(appointment.place)\(past)</li>"
         }
         let list: HTML = appointments.isEmpty ? "<p>No appointment booked yet.</p>" : "<ul class=\"plain\">\(items)</ul>"

@@ -13,12 +13,12 @@ struct ClientListView {
             """
             <tr><td data-label="Name"><a href="\(WebPath.client(client.id))">\(client.familyName), \(client.givenName)</a></td>
             <td data-label="Born">\(client.birthDate.map(Components.date) ?? "—")</td>
-            <td data-label="Language">\(client.preferredLanguage ?? "—")</td></tr>
+            <td data-label="Language">\(Words.language(client.preferredLanguage))</td></tr>
             """
         }
         let list: HTML =
             clients.isEmpty
-            ? "<p>No clients\(searched != nil ? HTML(raw: " match that name") : .empty).</p>"
+            ? (searched != nil ? "<p>No clients match that name.</p>" : "<p>No clients.</p>")
             : """
             <table class="stack"><caption class="visually-hidden">Clients</caption>
             <thead><tr><th scope="col">Name</th><th scope="col">Born</th><th scope="col">Language</th></tr></thead>
@@ -29,7 +29,7 @@ struct ClientListView {
             <h1>Clients</h1>
             <div class="columns">
             <section aria-labelledby="list-heading">
-            <h2 id="list-heading">\(searched == nil ? "Your organisation's clients" : "Search results")</h2>
+            <h2 id="list-heading">\(searched == nil ? say("Your organisation's clients") : say("Search results"))</h2>
             <form class="filters" method="post" action="\(WebPath.clients)" role="search">
             \(Components.csrfField(csrf))\(Components.hidden("action", "search"))
             \(Components.textField("q", "Name contains", state: search, type: "search"))

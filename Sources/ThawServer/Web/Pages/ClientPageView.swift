@@ -45,7 +45,7 @@ struct ClientPageView {
         <dt>Phone</dt><dd>\(client.phone ?? "—")</dd>
         <dt>Email</dt><dd>\(client.email ?? "—")</dd>
         <dt>Address</dt><dd>\(client.address ?? "—")</dd>
-        <dt>Language</dt><dd>\(client.preferredLanguage ?? "—")</dd>
+        <dt>Language</dt><dd>\(Words.language(client.preferredLanguage))</dd>
         <dt>Registered</dt><dd>\(Components.time(client.createdAt))</dd>
         </dl>
         <form method="post" action="\(WebPath.client(client.id))" class="no-print" novalidate>
@@ -62,15 +62,15 @@ struct ClientPageView {
     func granteeName(_ grantee: ConsentGrantee) -> String {
         switch grantee {
         case .organization(let id): return organizations.first { $0.id == id }?.name ?? id.raw
-        case .sector(let sector): return "Every " + Words.sector(sector).lowercased() + " organisation"
+        case .sector(let sector): return Words.everyOrganisation(in: sector)
         }
     }
 
     private func consentState(_ consent: Consent) -> (String, Bool) {
-        if consent.revokedAt != nil { return ("Revoked", false) }
-        if let until = consent.validUntil, until <= now { return ("Expired", false) }
-        if consent.validFrom > now { return ("Not yet valid", false) }
-        return ("Active", true)
+        if consent.revokedAt != nil { return (say("Revoked"), false) }
+        if let until = consent.validUntil, until <= now { return (say("Expired"), false) }
+        if consent.validFrom > now { return (say("Not yet valid"), false) }
+        return (say("Active"), true)
     }
 
     private var consentsHTML: HTML {
@@ -94,13 +94,13 @@ struct ClientPageView {
                 """
         }
         let state = failed["consent"] ?? FormState()
-        let grantees =
-            [("", "Choose…")] + organizations.filter { $0.id != client.organizationId }.map { ("org:" + $0.id.raw, $0.name) }
-            + Sector.allCases.map { ("sector:" + $0.rawValue, "Every " + Words.sector($0).lowercased() + " organisation") }
+        let grantees: [(value: String, label: Phrase)] =
+            [("", "Choose…")] + organizations.filter { $0.id != client.organizationId }.map { ("org:" + $0.id.raw, Phrase(said: $0.name)) }
+            + Sector.allCases.map { ("sector:" + $0.rawValue, Phrase(said: Words.everyOrganisation(in: $0))) }
         return """
             <section class="panel" aria-labelledby="consent-heading">
             <h2 id="consent-heading">Consent to share</h2>
-            \(consents.isEmpty ? HTML(raw: "<p>No consent recorded yet. Partners see nothing about this client.</p>") : "<ul class=\"plain\">\(rows)</ul>")
+            \(consents.isEmpty ? HTML(stringLiteral: "<p>No consent recorded yet. Partners see nothing about this client.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             <details\(HTML.attribute("open", if: state.hasErrors))>
             <summary>Record consent</summary>
             \(Components.errorSummary(state))
@@ -150,16 +150,16 @@ struct ClientPageView {
 
     static func question(_ need: NeedCategory) -> String {
         switch need {
-        case .housing: return "Housing: are you worried about losing your housing, or without a steady place to live?"
-        case .food: return "Food: in the past year, did food run out before there was money to buy more?"
-        case .transportation: return "Transportation: has a lack of transport kept you from appointments, work or getting what you need?"
-        case .utilities: return "Utilities: has a utility company threatened to shut off your heat, electricity or water?"
-        case .personalSafety: return "Personal safety: does anyone hurt, threaten or frighten you?"
-        case .employment: return "Employment: would you like help finding or keeping work?"
-        case .income: return "Income: do you have trouble paying for basics like food, housing, medicine or heating?"
-        case .childcare: return "Childcare: does a lack of childcare make it hard to work or study?"
-        case .socialIsolation: return "Social isolation: how often do you feel lonely or isolated from others — often?"
-        case .mentalHealth: return "Mental health: would you like support with stress, anxiety or low mood?"
+        case .housing: return say("Housing: are you worried about losing your housing, or without a steady place to live?")
+        case .food: return say("Food: in the past year, did food run out before there was money to buy more?")
+        case .transportation: return say("Transportation: has a lack of transport kept you from appointments, work or getting what you need?")
+        case .utilities: return say("Utilities: has a utility company threatened to shut off your heat, electricity or water?")
+        case .personalSafety: return say("Personal safety: does anyone hurt, threaten or frighten you?")
+        case .employment: return say("Employment: would you like help finding or keeping work?")
+        case .income: return say("Income: do you have trouble paying for basics like food, housing, medicine or heating?")
+        case .childcare: return say("Childcare: does a lack of childcare make it hard to work or study?")
+        case .socialIsolation: return say("Social isolation: how often do you feel lonely or isolated from others — often?")
+        case .mentalHealth: return say("Mental health: would you like support with stress, anxiety or low mood?")
         }
     }
 
@@ -168,14 +168,14 @@ struct ClientPageView {
             let r = item.referral
             return """
                 <tr><td data-label="Need"><a href="\(WebPath.referral(r.id))">\(Words.need(r.needCategory))</a></td>
-                <td data-label="Partner">\(item.partnerName ?? "Open to any eligible partner")\(item.serviceName.map { "<br><span class=\"muted\">\($0)</span>" } ?? HTML.empty)</td>
+                <td data-label="Partner">\(item.partnerName ?? say("Open to any eligible partner"))\(item.serviceName.map { "<br><span class=\"muted\">\($0)</span>" } ?? HTML.empty)</td>
                 <td data-label="Status">\(Components.statusBadge(r.status))</td>
                 <td data-label="Sent">\(Components.time(r.createdAt))</td></tr>
                 """
         }
         let referralsTable: HTML =
             referrals.isEmpty
-            ? HTML(raw: "<p>No referrals yet.</p>")
+            ? HTML(stringLiteral: "<p>No referrals yet.</p>")
             : """
             <table class="stack"><caption class="visually-hidden">Referrals for this client</caption>
             <thead><tr><th scope="col">Need</th><th scope="col">Partner</th><th scope="col">Status</th><th scope="col">Sent</th></tr></thead>
@@ -193,7 +193,7 @@ struct ClientPageView {
 /// The consent fields, shared by the client page and the new-referral page
 /// (where consent can be recorded on the spot).
 enum ConsentFields {
-    static func render(state: FormState, grantees: [(value: String, label: String)]?, idSuffix: String = "") -> HTML {
+    static func render(state: FormState, grantees: [(value: String, label: Phrase)]?, idSuffix: String = "") -> HTML {
         let grantee: HTML =
             grantees.map {
                 Components.select("grantee", "Share with", state: state, options: $0, required: true, idSuffix: idSuffix)
@@ -201,7 +201,7 @@ enum ConsentFields {
         return """
             \(grantee)
             \(Components.checkboxes("scopes", "What may be shared", state: state,
-                                options: ConsentScope.allCases.map { ($0.rawValue, Words.scope($0)) },
+                                options: ConsentScope.allCases.map { ($0.rawValue, Phrase(said: Words.scope($0))) },
                                 checked: [ConsentScope.contact.rawValue, ConsentScope.needs.rawValue], idSuffix: idSuffix))
             \(Components.select("purpose", "Purpose", state: state, options: Components.options(ConsentPurpose.self, label: Words.purpose), idSuffix: idSuffix))
             \(Components.textField("validUntil", "Valid until", state: state, type: "date", hint: "Leave empty for no end date"))

@@ -8,41 +8,41 @@ struct ClientSummaryView {
     var appointments: [Appointment]
     var reminders: Bool
     var navigatorName: String
-    var language: ClientSummaryWords.Language
+    var language: Language
     var now: Timestamp
 
-    func render() -> HTML {
-        let l = language
-        func t(_ key: String, _ values: String...) -> String { ClientSummaryWords.text(key, l, values) }
+    func render() -> HTML { ClientSummaryWords.inLanguage(language) { body } }
+
+    private var body: HTML {
         let referral = detail.referral
         let calendar = Viewer.calendar
-        let french = l == .fr
-        func day(_ moment: Timestamp) -> String { ClientSummaryWords.date(calendar.day(of: moment), french: french) }
-        let partner = detail.ownerName ?? (french ? "un partenaire" : "a partner")
-        var lines: [String] = [t("referred", partner, ClientSummaryWords.need(referral.needCategory, l))]
-        if let service = detail.serviceName { lines.append(t("service", service)) }
+        func day(_ moment: Timestamp) -> String { ClientSummaryWords.date(calendar.day(of: moment)) }
+        let partner = detail.ownerName ?? say("a partner")
+        var lines: [String] = [say("We referred you to %1 for %2.", partner, ClientSummaryWords.need(referral.needCategory))]
+        if let service = detail.serviceName { lines.append(say("The service is called %1.", service)) }
         switch referral.status {
-        case .requested: lines.append(t("expect-requested", day(referral.firstResponseDue)))
-        case .accepted, .inProgress: lines.append(t("expect-accepted"))
-        case .onHold: lines.append(t("expect-on-hold"))
-        default: lines.append(t("expect-closed"))
+        case .requested:
+            lines.append(say("They will contact you. If you have not heard from them by %1, please call us.", day(referral.firstResponseDue)))
+        case .accepted, .inProgress: lines.append(say("They have accepted your referral and will be in touch with you."))
+        case .onHold: lines.append(say("Your referral is waiting for now. We will tell you when it moves."))
+        default: lines.append(say("This referral is closed."))
         }
         for appointment in appointments where appointment.cancelledAt == nil && appointment.at > now {
             let (_, minutes, zone) = calendar.wallClock(appointment.at)
             let time = "\(ClientSummaryWords.clock(minutes)) (\(zone))"
-            lines.append(t("appointment", day(appointment.at), time, appointment.place))
+            lines.append(say("Your appointment: %1 at %2, at %3.", day(appointment.at), time, appointment.place))
         }
-        if reminders, !referral.status.isTerminal { lines.append(t("reminder")) }
-        lines.append(t("contact", navigatorName, detail.requesterName))
-        let other: ClientSummaryWords.Language = french ? .en : .fr
+        if reminders, !referral.status.isTerminal { lines.append(say("We will email you a reminder the day before.")) }
+        lines.append(say("Questions? Contact %1 at %2.", navigatorName, detail.requesterName))
+        let other: Language = language == .fr ? .en : .fr
         let paragraphs = lines.map { "<p>\($0)</p>" as HTML }
         return """
-            <article class="client-summary" lang="\(l.rawValue)">
-            <h1>\(t("title"))</h1>
+            <article class="client-summary" lang="\(language.htmlCode)">
+            <h1>Your referral</h1>
             <p><strong>\(detail.client.givenName) \(detail.client.familyName)</strong></p>
             \(paragraphs)
-            <p class="muted">\(t("printed", day(now)))</p>
-            <p class="no-print"><a href="\(WebPath.referral(referral.id))/summary?lang=\(other.rawValue)" lang="\(other.rawValue)">\(ClientSummaryWords.text("other-language", l))</a>
+            <p class="muted">\(say("Printed on %1.", day(now)))</p>
+            <p class="no-print"><a href="\(WebPath.referral(referral.id))/summary?lang=\(other.rawValue)" lang="\(other.rawValue)">\(verbatim(other == .fr ? "Version française" : "English version"))</a>
             · <button type="button" class="button-secondary" data-print>Print</button></p>
             </article>
             """

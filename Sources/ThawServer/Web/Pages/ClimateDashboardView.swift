@@ -28,8 +28,9 @@ struct ClimateDashboardView {
             <section class="panel" aria-labelledby="map-heading"><h2 id="map-heading">The network in \(ClimateWords.month(selected, period))</h2>
             \(ClimateCharts.networkMap(nodes: organizations.map { .init(id: $0.id, name: $0.name, sector: $0.sector) }, ties: mapTies,
                                    link: { WebPath.climatePair($0, $1) },
-                                   caption: ties.count > mapTies.count ? "The \(mapTies.count) busiest of \(ties.count) ties between organisations in \(ClimateWords.month(selected, period))."
-                                                                        : "Ties between organisations in \(ClimateWords.month(selected, period))."))
+                                   caption: Phrase(said: ties.count > mapTies.count
+                                       ? say("The %1 busiest of %2 ties between organisations in %3.", mapTies.count, ties.count, ClimateWords.month(selected, period))
+                                       : say("Ties between organisations in %1.", ClimateWords.month(selected, period)))))
             </section>
             <section class="panel" aria-labelledby="trend-heading"><h2 id="trend-heading">The network over time</h2>
             \(trendChart)
@@ -73,7 +74,7 @@ struct ClimateDashboardView {
         let items = cooling.map { c -> HTML in
             let what =
                 c.reason == .quiet
-                ? "no contact since \(ClimateWords.month(c.since, period))" : "falling since \(ClimateWords.month(c.since, period))"
+                ? say("no contact since %1", ClimateWords.month(c.since, period)) : say("falling since %1", ClimateWords.month(c.since, period))
             return """
                 <li><a href="\(WebPath.climatePair(c.organizationIds[0], c.organizationIds[1]))">\(c.names.joined(separator: " – "))</a>
                 <span class="cooling-note">↓ \(what): usual \(Int(c.usualIndex.rounded())), latest \(c.latestIndex.map { String(Int($0.rounded())) } ?? "none")</span></li>
@@ -81,7 +82,7 @@ struct ClimateDashboardView {
         }
         return """
             <section class="panel" aria-labelledby="cooling-heading"><h2 id="cooling-heading">Cooling now</h2>
-            \(cooling.isEmpty ? HTML(raw: "<p>No partnership is cooling now.</p>") : "<ul class=\"plain\">\(items)</ul>")
+            \(cooling.isEmpty ? HTML(stringLiteral: "<p>No partnership is cooling now.</p>") : "<ul class=\"plain\">\(items)</ul>")
             <p class="hint">A fall below the level of the year before, in the last three whole periods (CUSUM), or regular contact that stopped.</p>
             </section>
             """
@@ -95,7 +96,10 @@ struct ClimateDashboardView {
         return ClimateCharts.timeline(
             values: values, labels: network.map { ClimateWords.month($0.start, period) }, bands: bands, markers: markers,
             caption:
-                "Tie-weighted index of the network, \(ClimateWords.month(network.first?.start ?? selected, period)) to \(ClimateWords.month(network.last?.start ?? selected, period))."
+                Phrase(
+                    said: say(
+                        "Tie-weighted index of the network, %1 to %2.", ClimateWords.month(network.first?.start ?? selected, period),
+                        ClimateWords.month(network.last?.start ?? selected, period)))
         )
     }
 
@@ -118,7 +122,7 @@ struct ClimateDashboardView {
             """
         }
         return """
-            <section aria-labelledby="ties-heading"><h2 id="ties-heading">\(ties.count > Self.tableLimit ? "The \(Self.tableLimit) coldest of \(ties.count) ties" : "Every tie") in \(ClimateWords.month(selected, period)), coldest first</h2>
+            <section aria-labelledby="ties-heading"><h2 id="ties-heading">\(ties.count > Self.tableLimit ? say("The %1 coldest of %2 ties in %3, coldest first", Self.tableLimit, ties.count, ClimateWords.month(selected, period)) : say("Every tie in %1, coldest first", ClimateWords.month(selected, period)))</h2>
             \(ties.count > Self.tableLimit ? "<p class=\"hint\">Every tie is in the CSV download above.</p>" as HTML : "")
             <table class="stack"><caption class="visually-hidden">Ties, their index and interactions</caption>
             <thead><tr><th scope="col">Partnership</th><th scope="col">Index</th><th scope="col">Interactions</th></tr></thead>

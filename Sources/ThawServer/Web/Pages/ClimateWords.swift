@@ -4,7 +4,10 @@ import ThawStorage
 
 /// Shared words and cells of the climate pages.
 enum ClimateWords {
-    static let components: [(key: String, label: String, what: String)] = [
+    /// The components, their names and what each measures, in the viewer's language.
+    static var components: [(key: String, label: String, what: String)] { table.map { ($0.key, say($0.label), say($0.what)) } }
+
+    private static let table: [(key: String, label: String, what: String)] = [
         ("reciprocity", "Reciprocity", "both sides reach out, not just one"),
         ("responsiveness", "Responsiveness", "answers within the agreed time"),
         ("followThrough", "Follow-through", "commitments kept, referral loops closed, no walk-outs"),
@@ -20,12 +23,12 @@ enum ClimateWords {
 
     /// An index in words as well as a number, so colour is never the only cue.
     static func band(_ index: Double?) -> String {
-        guard let index else { return "no data" }
+        guard let index else { return say("no data") }
         switch index {
-        case ..<35: return "cold"
-        case ..<55: return "cool"
-        case ..<75: return "mild"
-        default: return "warm"
+        case ..<35: return say("cold")
+        case ..<55: return say("cool")
+        case ..<75: return say("mild")
+        default: return say("warm")
         }
     }
 
@@ -41,7 +44,7 @@ enum ClimateWords {
     }
 
     static func weights(_ weights: ClimateWeights) -> String {
-        if weights == .equal { return "every component with data counts the same" }
+        if weights == .equal { return say("every component with data counts the same") }
         return ClimateWeights.names.map { "\($0) \(String(format: "%g", weights.weights[$0] ?? 0))" }.joined(separator: ", ")
     }
 }

@@ -9,9 +9,7 @@ struct NewCommitteeView {
     var csrf: String?
 
     func render() -> HTML {
-        let rules = DecisionRule.allCases.map {
-            ($0.rawValue, PartnershipWords.rule($0).replacingOccurrences(of: "decides by ", with: "").capitalizedFirst)
-        }
+        let rules = DecisionRule.allCases.map { ($0.rawValue, Phrase(said: PartnershipWords.ruleName($0))) }
         return """
             <h1>Set up a committee</h1>
             <section class="panel">
@@ -23,7 +21,7 @@ struct NewCommitteeView {
                             hint: "Sector parity gives health and social partners equal authority: a motion passes only with a majority in every sector."))
             \(Components.textField("quorum", "Quorum (member organisations that must vote)", state: state, type: "text", required: true, value: state.value("quorum", default: "2")))
             \(Components.checkboxes("members", "Member organisations (yours included)", state: state,
-                                options: organizations.map { ($0.id.raw, "\($0.name) — \(Words.sector($0.sector))") }, checked: [me.id.raw]))
+                                options: organizations.map { ($0.id.raw, Phrase(said: "\($0.name) — \(Words.sector($0.sector))")) }, checked: [me.id.raw]))
             <button type="submit">Set up the committee</button>
             </form></section>
             """
@@ -84,10 +82,10 @@ struct CommitteeView {
 
     private var decisionsHTML: HTML {
         let rows = decisions.map { d -> HTML in
-            let votes = d.votes.map { "<li>\(names[$0.organizationId] ?? "A member"): \(PartnershipWords.vote($0.choice))</li>" as HTML }
+            let votes = d.votes.map { "<li>\(names[$0.organizationId] ?? say("A member")): \(PartnershipWords.vote($0.choice))</li>" as HTML }
             let outcome: HTML =
                 d.tally.map {
-                    "<p><strong>\(d.status == .passed ? "Passed" : "Did not pass")</strong> — \($0.explanation) (\($0.approve) for, \($0.reject) against, \($0.abstain) abstaining, \($0.absent) not voting)</p>"
+                    "<p><strong>\(d.status == .passed ? say("Passed") : say("Did not pass"))</strong> — \(PartnershipWords.explanation($0, committee.decisionRule)) \(say("(%1 for, %2 against, %3 abstaining, %4 not voting)", $0.approve, $0.reject, $0.abstain, $0.absent))</p>"
                 }
                 ?? "<p><span class=\"badge\">Open for votes</span></p>"
             var actions: [HTML] = []
@@ -120,14 +118,14 @@ struct CommitteeView {
             \(Components.errorSummary(state("motion")))
             <form method="post" action="\(path)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "motion"))
             \(Components.textArea("motion", "Motion", state: state("motion"), required: true))
-            \(failedMotions.isEmpty ? HTML.empty : Components.select("revives", "Brings back a motion that failed", state: state("motion"), options: [("", "No, a new motion")] + failedMotions.map { ($0.id.raw, "\($0.motion) (failed \(Words.day($0.decidedAt ?? $0.openedAt)))") }))
+            \(failedMotions.isEmpty ? HTML.empty : Components.select("revives", "Brings back a motion that failed", state: state("motion"), options: [("", "No, a new motion")] + failedMotions.map { ($0.id.raw, Phrase(said: say("%1 (failed %2)", $0.motion, Words.day($0.decidedAt ?? $0.openedAt)))) }))
             <button type="submit">Put the motion</button></form></details>
             """ : .empty
         let error: HTML = failed.map { ["vote", "close"].contains($0.action) ? Components.errorSummary($0.state) : .empty } ?? .empty
         return """
             <section aria-labelledby="decisions-heading"><h2 id="decisions-heading">Decision log</h2>
             \(error)\(propose)
-            \(decisions.isEmpty ? HTML(raw: "<p>No motions yet.</p>") : "<ul class=\"plain\">\(rows)</ul>")</section>
+            \(decisions.isEmpty ? HTML(stringLiteral: "<p>No motions yet.</p>") : "<ul class=\"plain\">\(rows)</ul>")</section>
             """
     }
 
@@ -150,18 +148,18 @@ struct CommitteeView {
             \(Components.textField("heldOn", "Held on", state: s, type: "date", required: true))
             \(Components.textArea("agenda", "Agenda", state: s, required: true, hint: "One item per line"))
             \(Components.textArea("minutes", "Minutes", state: s, rows: 5))
-            \(Components.checkboxes("attendeeIds", "Present", state: s, options: people.sorted { $0.value < $1.value }.map { ($0.key.raw, $0.value) }, checked: []))
+            \(Components.checkboxes("attendeeIds", "Present", state: s, options: people.sorted { $0.value < $1.value }.map { ($0.key.raw, Phrase(said: $0.value)) }, checked: []))
             <button type="submit">Record the meeting</button></form></details>
             """ : .empty
         return
-            "<section aria-labelledby=\"meetings-heading\"><h2 id=\"meetings-heading\">Meetings</h2>\(record)\(meetings.isEmpty ? HTML(raw: "<p>No meetings recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")</section>"
+            "<section aria-labelledby=\"meetings-heading\"><h2 id=\"meetings-heading\">Meetings</h2>\(record)\(meetings.isEmpty ? HTML(stringLiteral: "<p>No meetings recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")</section>"
     }
 }
 
 /// A timeline: ledger entries and outside events in order.
 struct TimelineView {
-    var title: String
-    var back: (href: String, label: String)
+    var title: Phrase
+    var back: (href: String, label: Phrase)
     var items: [TimelineItem]
     var names: [ID<Organization>: String]
 
@@ -172,75 +170,102 @@ struct TimelineView {
                     "<li class=\"event\">\(Components.date(event.occurredOn)) — <strong>\(event.title)</strong> <span class=\"badge\">\(PartnershipWords.event(event.kind))</span></li>"
             }
             guard let entry = item.activity else { return .empty }
-            let who = names[entry.actorOrganizationId] ?? "An organisation"
+            let who = names[entry.actorOrganizationId] ?? say("An organisation")
             let to: HTML = entry.counterpartOrganizationId.flatMap { names[$0] }.map { " → \($0)" } ?? .empty
             return
-                "<li>\(Components.time(entry.at)) — <strong>\(who)</strong>\(to): \(PartnershipWords.activity(entry)) <span class=\"muted\">(\(entry.channel.rawValue))</span></li>"
+                "<li>\(Components.time(entry.at)) — <strong>\(who)</strong>\(to): \(PartnershipWords.activity(entry)) <span class=\"muted\">(\(Words.channel(entry.channel)))</span></li>"
         }
         return """
             <p class="no-print"><a href="\(back.href)">← \(back.label)</a></p>
             <h1>\(title)</h1>
-            \(items.isEmpty ? HTML(raw: "<p>Nothing yet.</p>") : "<ol class=\"timeline\">\(rows)</ol>")
+            \(items.isEmpty ? HTML(stringLiteral: "<p>Nothing yet.</p>") : "<ol class=\"timeline\">\(rows)</ol>")
             """
     }
 }
 
 extension PartnershipWords {
+    /// How the committee's rule read the votes, in the viewer's words (the tally's own
+    /// explanation is kept in English for the record).
+    static func explanation(_ t: DecisionTally, _ rule: DecisionRule) -> String {
+        switch rule {
+        case .consensus:
+            if t.reject > 0 { return say("no consensus: %1 member organisation(s) rejected", t.reject) }
+            return t.approve == 0 ? say("no consensus: nobody approved") : say("consensus: %1 approved, none rejected", t.approve)
+        case .simpleMajority:
+            if t.approve > t.reject { return say("majority: %1 for, %2 against", t.approve, t.reject) }
+            return t.approve == t.reject
+                ? say("tie: %1 for, %2 against", t.approve, t.reject) : say("rejected: %1 for, %2 against", t.approve, t.reject)
+        case .sectorParity:
+            let blocking = t.sectors.filter { $0.value.approve * 2 <= $0.value.members }.keys.compactMap(Sector.init(rawValue:)).map(Words.sector)
+            return blocking.isEmpty
+                ? say("a majority of the members of every sector approved")
+                : say("no majority of members approved in: %1", blocking.sorted().joined(separator: ", "))
+        }
+    }
+
     static func vote(_ choice: VoteChoice) -> String {
         switch choice {
-        case .approve: return "Approve"
-        case .reject: return "Reject"
-        case .abstain: return "Abstain"
+        case .approve: return say("Approve")
+        case .reject: return say("Reject")
+        case .abstain: return say("Abstain")
         }
     }
 
     /// A policy move on a timeline: when it takes effect, and whether partners had notice.
     static func policyMove(_ detail: [String: String]) -> String {
-        let effective = detail["effectiveOn"].map { ", effective \($0)" } ?? ""
+        let effective = detail["effectiveOn"].flatMap(CalendarDate.init).map { ", " + say("effective %1", Words.date($0)) } ?? ""
         switch detail[PolicyNotice.detailKey].flatMap(PolicyNotice.Verdict.init(rawValue:)) {
-        case .advance?: return "announced a policy move with notice" + effective
-        case .short?: return "announced a policy move at short notice" + effective + " (a surprise)"
-        case .after?, nil: return "a policy move announced after the fact" + effective + " (a surprise)"
+        case .advance?: return say("announced a policy move with notice") + effective
+        case .short?: return say("announced a policy move at short notice") + effective + " " + say("(a surprise)")
+        case .after?, nil: return say("a policy move announced after the fact") + effective + " " + say("(a surprise)")
         }
     }
 
     /// One ledger entry in words, for timelines.
     static func activity(_ entry: ActivityEntry) -> String {
+        func day(_ key: String) -> String { entry.detail[key].flatMap(CalendarDate.init).map(Words.date) ?? "?" }
         switch entry.kind {
-        case "committee.created": return "set up the committee"
-        case "committee.member-joined": return "added a member"
-        case "committee.member-left": return "left the committee" + (entry.detail["reason"].map { ": “\($0)”" } ?? "")
-        case ClimateLedger.walkOutKind: return "walked out of the committee" + (entry.detail["reason"].map { ": “\($0)”" } ?? "")
-        case "meeting.held": return "held a meeting"
-        case "decision.proposed": return "put a motion"
-        case ClimateLedger.revivedKind: return "brought back a motion that failed before"
-        case "decision.vote": return "voted " + (entry.detail["choice"] ?? "")
-        case "decision.passed": return "motion passed — " + (entry.detail["explanation"] ?? "")
-        case "decision.failed": return "motion did not pass — " + (entry.detail["explanation"] ?? "")
-        case "commitment.made": return "made a commitment, due " + (entry.detail["dueOn"] ?? "")
-        case "commitment.kept": return "kept a commitment"
-        case "commitment.missed": return "missed a commitment due " + (entry.detail["dueOn"] ?? "")
-        case "commitment.renegotiated": return "renegotiated a commitment to " + (entry.detail["dueOn"] ?? "")
-        case "commitment.withdrawn": return "withdrew a commitment"
-        case "consultation.invited": return "invited feedback on a consultation"
-        case "consultation.feedback": return "gave feedback on a consultation"
-        case "consultation.answered": return "answered a feedback item (" + (entry.detail["response"] ?? "") + ")"
-        case "consultation.closed": return "closed a consultation"
-        case "thread.message": return "wrote in a conversation"
+        case "committee.created": return say("set up the committee")
+        case "committee.member-joined": return say("added a member")
+        case "committee.member-left": return say("left the committee") + (entry.detail["reason"].map { ": “\($0)”" } ?? "")
+        case ClimateLedger.walkOutKind: return say("walked out of the committee") + (entry.detail["reason"].map { ": “\($0)”" } ?? "")
+        case "meeting.held": return say("held a meeting")
+        case "decision.proposed": return say("put a motion")
+        case ClimateLedger.revivedKind: return say("brought back a motion that failed before")
+        case "decision.vote":
+            let choice = entry.detail["choice"].flatMap(VoteChoice.init(rawValue:)).map(PartnershipWords.vote)?.lowercased()
+            return choice.map { say("voted %1", $0) } ?? say("voted")
+        // The rule's explanation is on the committee's decision log, in the reader's words.
+        case "decision.passed": return say("motion passed")
+        case "decision.failed": return say("motion did not pass")
+        case "commitment.made": return say("made a commitment, due %1", day("dueOn"))
+        case "commitment.kept": return say("kept a commitment")
+        case "commitment.missed": return say("missed a commitment due %1", day("dueOn"))
+        case "commitment.renegotiated": return say("renegotiated a commitment to %1", day("dueOn"))
+        case "commitment.withdrawn": return say("withdrew a commitment")
+        case "consultation.invited": return say("invited feedback on a consultation")
+        case "consultation.feedback": return say("gave feedback on a consultation")
+        case "consultation.answered":
+            let response = entry.detail["response"].flatMap(FeedbackItem.Response.init(rawValue:)).map(PartnershipWords.response)?.lowercased()
+            return response.map { say("answered a feedback item (%1)", $0) } ?? say("answered a feedback item")
+        case "consultation.closed": return say("closed a consultation")
+        case "thread.message": return say("wrote in a conversation")
         case "signal.sent":
-            return "signalled: " + (entry.detail["kind"].flatMap(Signal.Kind.init(rawValue:)).map(signal) ?? "a choice made for partners")
-        case "signal.acknowledged": return "acknowledged a signal"
-        case "funding.agreed": return "agreed joint funding"
-        case "funding.renewal": return "updated a funding renewal: " + (entry.detail["renewal"] ?? "")
-        case "referral.created": return "sent a referral"
-        case "referral.status-changed": return "moved a referral"
-        case "referral.claimed": return "claimed an open referral"
-        case "referral.message-sent": return "wrote on a referral"
-        case "referral.message-read": return "read a message on a referral"
-        case "consent.recorded": return "recorded a client's consent to share"
-        case "consent.revoked": return "recorded a revoked consent"
+            return say("signalled: %1", entry.detail["kind"].flatMap(Signal.Kind.init(rawValue:)).map(signal) ?? say("a choice made for partners"))
+        case "signal.acknowledged": return say("acknowledged a signal")
+        case "funding.agreed": return say("agreed joint funding")
+        case "funding.renewal":
+            let renewal = entry.detail["renewal"].flatMap(FundingAgreement.Renewal.init(rawValue:)).map(PartnershipWords.renewal)
+            return renewal.map { say("updated a funding renewal: %1", $0) } ?? say("updated a funding renewal")
+        case "referral.created": return say("sent a referral")
+        case "referral.status-changed": return say("moved a referral")
+        case "referral.claimed": return say("claimed an open referral")
+        case "referral.message-sent": return say("wrote on a referral")
+        case "referral.message-read": return say("read a message on a referral")
+        case "consent.recorded": return say("recorded a client's consent to share")
+        case "consent.revoked": return say("recorded a revoked consent")
         case ClimateLedger.policyMoveKind: return policyMove(entry.detail)
-        case ClimateLedger.loopLapsedKind: return "let an accepted referral pass its follow-up date without an outcome"
+        case ClimateLedger.loopLapsedKind: return say("let an accepted referral pass its follow-up date without an outcome")
         default: return entry.kind
         }
     }

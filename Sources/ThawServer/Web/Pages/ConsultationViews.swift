@@ -16,7 +16,7 @@ struct NewConsultationView {
         \(Components.textField("title", "Title", state: state, required: true))
         \(Components.textArea("proposal", "The proposal", state: state, required: true, rows: 6))
         \(Components.checkboxes("invited", "Partners invited to give feedback", state: state,
-                                options: organizations.filter { $0.id != me.id }.map { ($0.id.raw, $0.name) }, checked: []))
+                                options: organizations.filter { $0.id != me.id }.map { ($0.id.raw, Phrase(said: $0.name)) }, checked: []))
         \(Components.textField("deadline", "Feedback by", state: state, type: "date", required: true))
         <button type="submit">Send the consultation</button>
         </form></section>
@@ -45,13 +45,13 @@ struct ConsultationView {
         return """
             <p class="no-print"><a href="\(WebPath.partnership)">← Partnership</a></p>
             <h1>\(consultation.title)</h1>
-            <p class="muted">From \(names[consultation.organizationId] ?? "a partner") to \(consultation.invitedOrganizationIds.compactMap { names[$0] }.joined(separator: ", ")); feedback by \(Components.date(consultation.deadline)).
-            <span class="badge">\(consultation.status == .open ? "Open" : "Closed")</span></p>
+            <p class="muted">From \(names[consultation.organizationId] ?? say("a partner")) to \(consultation.invitedOrganizationIds.compactMap { names[$0] }.joined(separator: ", ")); feedback by \(Components.date(consultation.deadline)).
+            <span class="badge">\(consultation.status == .open ? say("Open") : say("Closed"))</span></p>
             <section class="panel" aria-labelledby="proposal-heading"><h2 id="proposal-heading">The proposal</h2><p>\(consultation.proposal)</p></section>
             \(failed.map { Components.errorSummary($0.state) } ?? .empty)
             <section aria-labelledby="said-heading"><h2 id="said-heading">You said, we did</h2>
             <p>\(items.count) item\(items.count == 1 ? "" : "s") of feedback, \(unanswered) without an answer. <a href="\(WebPath.consultationExport(consultation.id))">Download as CSV</a></p>
-            \(items.isEmpty ? HTML(raw: "<p>No feedback yet.</p>") : "<ol class=\"plain\">\(items.map(item))</ol>")
+            \(items.isEmpty ? HTML(stringLiteral: "<p>No feedback yet.</p>") : "<ol class=\"plain\">\(items.map(item))</ol>")
             </section>
             \(feedbackForm)\(closeForm)
             """
@@ -133,16 +133,16 @@ struct CommitmentsView {
             \(failed.flatMap { $0.action == "create" ? nil : Components.errorSummary($0.state) } ?? .empty)
             <div class="columns">
             <div>
-            <section aria-labelledby="made-heading"><h2 id="made-heading">Made by \(me.name)</h2>\(list(made, ours: true))</section>
-            <section aria-labelledby="received-heading"><h2 id="received-heading">Made to \(me.name)</h2>\(list(received, ours: false))</section>
+            <section aria-labelledby="made-heading"><h2 id="made-heading">\(say("Made by %1", me.name))</h2>\(list(made, ours: true))</section>
+            <section aria-labelledby="received-heading"><h2 id="received-heading">\(say("Made to %1", me.name))</h2>\(list(received, ours: false))</section>
             </div>
             <section class="panel" aria-labelledby="new-heading"><h2 id="new-heading">Record a commitment</h2>
             \(Components.errorSummary(s))
             <form method="post" action="\(WebPath.commitments)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "create"))
-            \(Components.select("to", "Made to", state: s, options: [("", "Choose…")] + organizations.filter { $0.id != me.id }.map { ($0.id.raw, $0.name) }, required: true))
-            \(Components.checkboxes("alsoTo", "Also made to (each judges it for itself)", state: s, options: organizations.filter { $0.id != me.id }.map { ($0.id.raw, $0.name) }, checked: []))
+            \(Components.select("to", "Made to", state: s, options: [("", "Choose…")] + organizations.filter { $0.id != me.id }.map { ($0.id.raw, Phrase(said: $0.name)) }, required: true))
+            \(Components.checkboxes("alsoTo", "Also made to (each judges it for itself)", state: s, options: organizations.filter { $0.id != me.id }.map { ($0.id.raw, Phrase(said: $0.name)) }, checked: []))
             \(Components.textArea("what", "What was promised", state: s, required: true))
-            \(Components.select("context", "Where it was promised", state: s, options: Components.options(Commitment.Context.self) { $0.rawValue.capitalizedFirst }))
+            \(Components.select("context", "Where it was promised", state: s, options: Components.options(Commitment.Context.self, label: PartnershipWords.context)))
             \(Components.textField("dueOn", "Due by", state: s, type: "date", required: true))
             <button type="submit">Record the commitment</button></form></section>
             </div>
@@ -152,7 +152,7 @@ struct CommitmentsView {
     private func list(_ commitments: [Commitment], ours: Bool) -> HTML {
         guard !commitments.isEmpty else { return "<p>None.</p>" }
         let rows = commitments.map { c -> HTML in
-            let other = names[ours ? c.toOrganizationId : c.organizationId] ?? "a partner"
+            let other = names[ours ? c.toOrganizationId : c.organizationId] ?? say("a partner")
             var forms: [HTML] = []
             if ours && (c.status == .open || c.status == .missed) {
                 forms.append(change(c, "keep", "Mark kept", [("evidence", "Evidence it was kept")]))
@@ -170,25 +170,32 @@ struct CommitmentsView {
             let judged: HTML =
                 c.status == .awaitingConfirmation
                 ? c.keptMarkedAt.map {
-                    " <span class=\"muted\">Kept unless \(ours ? other : "you") dispute\(ours ? "s" : "") it by \(Components.day($0.adding(days: Commitment.confirmationDays)))</span>"
+                    let by = Components.day($0.adding(days: Commitment.confirmationDays))
+                    let words: HTML = ours ? say("Kept unless %1 disputes it by %2", "\(other)", by) : say("Kept unless you dispute it by %1", by)
+                    return " <span class=\"muted\">\(words)</span>"
                 } ?? .empty : .empty
             let proposal: HTML =
                 c.proposedDueOn.map {
-                    "<br><span class=\"muted\">New date proposed: \(Components.date($0)) (\(c.proposedReason ?? "")); the original date stands until \(ours ? other : "you") agree\(ours ? "s" : "").</span>"
+                    let reason: HTML = "\(c.proposedReason ?? "")"
+                    let words: HTML =
+                        ours
+                        ? say("New date proposed: %1 (%2); the original date stands until %3 agrees.", Components.date($0), reason, "\(other)")
+                        : say("New date proposed: %1 (%2); the original date stands until you agree.", Components.date($0), reason)
+                    return "<br><span class=\"muted\">\(words)</span>"
                 } ?? .empty
             let detail: HTML =
                 c.evidence.map { "<br><span class=\"muted\">Evidence: \($0)</span>" } ?? c.reason.map { "<br><span class=\"muted\">\($0)</span>" }
                 ?? .empty
             return """
-                <li class="panel"><strong>\(c.what)</strong> — \(ours ? "to" : "from") \(other)<br>
-                <span class="badge">\(PartnershipWords.commitment(c.status))</span> due \(Components.date(c.dueOn))\(c.renegotiations > 0 ? HTML(raw: " · renegotiated \(c.renegotiations)×") : .empty)\(judged)\(detail)\(proposal)
+                <li class="panel"><strong>\(c.what)</strong> — \(ours ? say("to %1", other) : say("from %1", other))<br>
+                <span class="badge">\(PartnershipWords.commitment(c.status))</span> \(say("due %1", Components.date(c.dueOn)))\(c.renegotiations > 0 ? " · \(say("renegotiated %1×", c.renegotiations))" as HTML : .empty)\(judged)\(detail)\(proposal)
                 <div class="actions">\(forms)</div></li>
                 """
         }
         return "<ul class=\"plain\">\(rows)</ul>"
     }
 
-    private func change(_ c: Commitment, _ action: String, _ label: String, _ fields: [(String, String)], date: Bool = false) -> HTML {
+    private func change(_ c: Commitment, _ action: String, _ label: Phrase, _ fields: [(String, Phrase)], date: Bool = false) -> HTML {
         let inputs = fields.map { name, text -> HTML in
             let id = "\(action)-\(name)-\(c.id.raw)"
             return "<div class=\"field\"><label for=\"\(id)\">\(text)</label><textarea id=\"\(id)\" name=\"\(name)\" rows=\"2\"></textarea></div>"
@@ -216,7 +223,7 @@ struct ThreadView {
 
     func render() -> HTML {
         let items = messages.map { m -> HTML in
-            "<li class=\"\(m.authorId == me ? "mine" : "theirs")\"><p class=\"meta\">\(names[m.organizationId] ?? "A partner") · \(Components.time(m.sentAt))</p><p>\(m.body)</p></li>"
+            "<li class=\"\(m.authorId == me ? "mine" : "theirs")\"><p class=\"meta\">\(names[m.organizationId] ?? say("A partner")) · \(Components.time(m.sentAt))</p><p>\(m.body)</p></li>"
         }
         return """
             <p class="no-print"><a href="\(WebPath.partnership)">← Partnership</a></p>

@@ -48,7 +48,9 @@ struct FollowUpPanel {
         let state = state("experience")
         let options = Components.options(ClientExperience.Answer.self, label: Words.answer)
         func question(_ name: String) -> HTML {
-            Components.select(name, NewClientExperience.questions[name] ?? name, state: state, options: [("", "Choose…")] + options, required: true)
+            Components.select(
+                name, Phrase(said: say(NewClientExperience.questions[name] ?? name)), state: state, options: [("", "Choose…")] + options,
+                required: true)
         }
         return """
             <details class="no-print"\(HTML.attribute("open", if: failed?.action == "experience"))><summary>Ask the client about their experience</summary>
@@ -65,13 +67,13 @@ struct FollowUpPanel {
     private var closingHTML: HTML {
         let saidMet = referral.outcome?.code == .needMet || log.last?.result == .needMet
         guard saidMet, !openNeeds.isEmpty else { return .empty }
-        let who = log.last?.result == .needMet ? "Your last follow-up" : "The partner's outcome"
+        let who = log.last?.result == .needMet ? say("Your last follow-up") : say("The partner's outcome")
         return """
             <form method="post" action="\(WebPath.referral(referral.id))" class="notice no-print" id="close-needs" novalidate>
             \(Components.csrfField(csrf))\(Components.hidden("action", "close-needs"))
-            <p>\(who) says the need is met. Still open for this client:</p>
+            <p>\(say("%1 says the need is met. Still open for this client:", who))</p>
             \(Components.checkboxes("needIds", "Close as met", state: state("close-needs"),
-                options: openNeeds.map { ($0.id.raw, "\(Words.need($0.category)) (identified \(Words.date($0.identifiedOn)))") },
+                options: openNeeds.map { ($0.id.raw, Phrase(said: say("%1 (identified %2)", Words.need($0.category), Words.date($0.identifiedOn)))) },
                 checked: Set(openNeeds.map(\.id.raw))))
             <button type="submit">Close as met</button>
             </form>
@@ -85,7 +87,7 @@ struct FollowUpPanel {
             let note: HTML = entry.note.map { "<br>\($0)" } ?? .empty
             return """
                 <li><p class="meta">\(Components.time(entry.happenedAt)) · \(Words.method(entry.method)) with \(Words.party(entry.party)) \
-                · \(entry.userName ?? "a colleague")</p>
+                · \(entry.userName ?? say("a colleague"))</p>
                 <p><strong>\(Words.result(entry.result))</strong>.\(next)\(note)</p></li>
                 """
         }

@@ -19,7 +19,7 @@ struct LinkedRecordsPanel {
             let referrals = record.referrals.map { line -> HTML in
                 let outcome: HTML = line.outcome.map { " — \(Words.outcome($0).lowercased())" } ?? .empty
                 return
-                    "<li>\(Words.need(line.needCategory)) → \(line.partnerName ?? "any eligible partner") \(Components.day(line.createdAt)) \(Components.statusBadge(line.status))\(outcome)</li>"
+                    "<li>\(Words.need(line.needCategory)) → \(line.partnerName ?? say("any eligible partner")) \(Components.day(line.createdAt)) \(Components.statusBadge(line.status))\(outcome)</li>"
             }
             let needs: HTML =
                 record.needs.map { needs in
@@ -27,9 +27,9 @@ struct LinkedRecordsPanel {
                 } ?? "<p class=\"muted\">Their needs are not shared with us.</p>"
             return """
                 <li><strong>\(record.organizationName)</strong> <span class="muted">linked \(Components.day(record.link.linkedAt)), \
-                \(record.link.basis == .identifier ? "same health number" : "same name and birth date, confirmed")</span>
+                \(record.link.basis == .identifier ? say("same health number") : say("same name and birth date, confirmed"))</span>
                 \(needs)
-                \(referrals.isEmpty ? HTML(raw: "<p class=\"muted\">No referrals there.</p>") : "<ul class=\"plain\">\(referrals)</ul>")
+                \(referrals.isEmpty ? HTML(stringLiteral: "<p class=\"muted\">No referrals there.</p>") : "<ul class=\"plain\">\(referrals)</ul>")
                 <form method="post" action="\(path)" class="no-print">\(Components.csrfField(csrf))\(Components.hidden("action", "unlink"))\
                 \(Components.hidden("link", record.link.id.raw))<button type="submit" class="button-secondary">Unlink<span class="visually-hidden"> \(record.organizationName)</span></button></form>
                 </li>
@@ -38,7 +38,7 @@ struct LinkedRecordsPanel {
         return """
             <section class="panel" aria-labelledby="links-heading">
             <h2 id="links-heading">Records at other organisations</h2>
-            \(records.isEmpty ? HTML(raw: "<p>None linked.</p>") : "<ul class=\"plain\">\(items)</ul>")
+            \(records.isEmpty ? HTML(stringLiteral: "<p>None linked.</p>") : "<ul class=\"plain\">\(items)</ul>")
             \(candidatesHTML(path))
             </section>
             """

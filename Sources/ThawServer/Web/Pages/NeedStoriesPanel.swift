@@ -19,7 +19,7 @@ struct NeedStoriesPanel {
         return """
             <section class="panel" aria-labelledby="needs-heading">
             <h2 id="needs-heading">Identified needs</h2>
-            \(open.isEmpty ? HTML(raw: "<p>No open needs. Record a screening below when something changes.</p>") : "<ul class=\"plain needs\">\(open.map(story))</ul>")
+            \(open.isEmpty ? HTML(stringLiteral: "<p>No open needs. Record a screening below when something changes.</p>") : "<ul class=\"plain needs\">\(open.map(story))</ul>")
             <p><a href="\(WebPath.newReferral(clientId))">Start a referral</a></p>
             \(closedHTML)
             </section>
@@ -32,7 +32,7 @@ struct NeedStoriesPanel {
             let r = item.referral
             let outcome: HTML = r.outcome.map { " — \(Words.outcome($0.code).lowercased())" } ?? .empty
             return """
-                <li>Referred to <a href="\(WebPath.referral(r.id))">\(item.partnerName ?? "any eligible partner")</a> \
+                <li>Referred to <a href="\(WebPath.referral(r.id))">\(item.partnerName ?? say("any eligible partner"))</a> \
                 \(Components.day(r.createdAt)): \(Components.statusBadge(r.status))\(outcome)</li>
                 """
         }
@@ -51,7 +51,7 @@ struct NeedStoriesPanel {
     private func actions(_ need: IdentifiedNeed) -> HTML {
         let action = "close-need-" + need.id.raw
         let state = failed[action] ?? FormState()
-        let reasons = IdentifiedNeed.Status.allCases.filter { $0 != .active }.map { ($0.rawValue, Words.needStatus($0)) }
+        let reasons = IdentifiedNeed.Status.allCases.filter { $0 != .active }.map { ($0.rawValue, Phrase(said: Words.needStatus($0))) }
         return """
             <p class="no-print"><a class="button button-secondary" href="\(WebPath.newReferral(clientId))?need=\(need.id.raw)">Refer\
             <span class="visually-hidden"> for \(Words.need(need.category).lowercased())</span></a></p>

@@ -26,13 +26,14 @@ struct NewReferralView {
     var csrf: String?
 
     func render() -> HTML {
-        let categories = [("", "Choose a need…")] + NeedCategory.allCases.map { ($0.rawValue, Words.need($0)) }
+        let categories: [(value: String, label: Phrase)] =
+            [("", "Choose a need…")] + NeedCategory.allCases.map { ($0.rawValue, Phrase(said: Words.need($0))) }
         let needBoxes: HTML =
             needs.isEmpty
             ? .empty
             : Components.checkboxes(
                 "needIds", "Identified needs this referral addresses", state: state,
-                options: needs.map { ($0.id.raw, Words.need($0.category) + " (identified " + Words.date($0.identifiedOn) + ")") },
+                options: needs.map { ($0.id.raw, Phrase(said: say("%1 (identified %2)", Words.need($0.category), Words.date($0.identifiedOn)))) },
                 checked: [])
         let capacities = state.values("capacity").isEmpty ? [Capacity.accepting.rawValue, Capacity.waitlist.rawValue] : state.values("capacity")
         return """
@@ -50,7 +51,7 @@ struct NewReferralView {
             \(Components.textField("language", "Language", state: state, hint: "e.g. en, fr, pa"))
             </div>
             \(Components.checkboxes("capacity", "Capacity", state: state,
-                                options: Capacity.allCases.map { ($0.rawValue, Words.capacity($0)) }, checked: Set(capacities)))
+                                options: Capacity.allCases.map { ($0.rawValue, Phrase(said: Words.capacity($0))) }, checked: Set(capacities)))
             \(Components.checkboxes("openNow", "Hours", state: state, options: [("yes", "Open now")], checked: []))
             <button type="submit" name="action" value="search" class="button-secondary">Find services</button>
             </section>
@@ -77,7 +78,7 @@ struct NewReferralView {
                 <p>\(service.description)</p>
                 <dl class="facts"><dt>Eligibility</dt><dd>\(service.eligibility.isEmpty ? "Anyone" : service.eligibility)</dd>
                 <dt>Area</dt><dd>\(service.areaServed)</dd>
-                <dt>Languages</dt><dd>\(service.languages.joined(separator: ", "))</dd>
+                <dt>Languages</dt><dd>\(verbatim(service.languages.joined(separator: ", ")))</dd>
                 <dt>Consent</dt><dd>\(consent)</dd></dl>
                 </li>
                 """
@@ -86,12 +87,12 @@ struct NewReferralView {
             <li class="panel service">
             <input type="radio" id="target-open" name="target" value="open"\(HTML.attribute("checked", if: chosen == "open"))>
             <label for="target-open"><strong>Leave it open</strong> for any eligible partner to claim</label>
-            <p class="hint">\(hasActiveConsent ? "The client's active consents decide which partners may see it." : "The client has no active consent yet: record one below (for example for every social-care organisation).")</p>
+            <p class="hint">\(hasActiveConsent ? say("The client's active consents decide which partners may see it.") : say("The client has no active consent yet: record one below (for example for every social-care organisation)."))</p>
             </li>
             """
-        let grantees: [(value: String, label: String)] =
+        let grantees: [(value: String, label: Phrase)] =
             [("partner", "The partner chosen above")]
-            + Sector.allCases.map { ("sector:" + $0.rawValue, "Every " + Words.sector($0).lowercased() + " organisation") }
+            + Sector.allCases.map { ("sector:" + $0.rawValue, Phrase(said: Words.everyOrganisation(in: $0))) }
         let priorities = Components.options(Priority.self, label: Words.priority)
         let targetError: HTML =
             state.errors["target"].map { "<p class=\"field-error\" id=\"f-target\"><span aria-hidden=\"true\">⚠ </span>\($0)</p>" } ?? .empty
@@ -102,7 +103,7 @@ struct NewReferralView {
         return """
             <section aria-labelledby="results-heading">
             <h2 id="results-heading">2. Choose where to send it</h2>\(placement)
-            <fieldset class="field"><legend>\(matches.isEmpty ? "No service matches; you can still leave the referral open." : "\(matches.count) matching service\(matches.count == 1 ? "" : "s")")</legend>
+            <fieldset class="field"><legend>\(matches.isEmpty ? say("No service matches; you can still leave the referral open.") : Words.count(matches.count, one: "%1 matching service", many: "%1 matching services"))</legend>
             \(targetError)
             <ul class="plain results">\(items)\(openOption)</ul>
             </fieldset>
@@ -132,7 +133,7 @@ struct NewReferralView {
         <p><strong>\(hit.name)</strong> — \(hit.organizationName)</p>
         \(Components.capacityBadge(hit.capacity))\(distance(hit))\(hours(hit))
         \(freshness(hit))
-        <p class="hint">Outside the Thaw network: contact this service directly.\(hit.areaServed.isEmpty ? "" : " Area served: \(hit.areaServed).")</p>
+        <p class="hint">Outside the Thaw network: contact this service directly.\(hit.areaServed.isEmpty ? "" : " " + say("Area served: %1.", hit.areaServed))</p>
         </li>
         """
     }
@@ -142,7 +143,7 @@ struct NewReferralView {
         let wait: HTML = hit.waitTime.map { " <span class=\"meta\">Wait: \($0)</span>" } ?? .empty
         let verified: String
         if let at = hit.verifiedAt {
-            verified = "Verified \(Words.day(at))" + (hit.verifiedBy.map { " by \($0)" } ?? "")
+            verified = hit.verifiedBy.map { say("Verified %1 by %2", Words.day(at), $0) } ?? say("Verified %1", Words.day(at))
         } else {
             verified = "Never verified"
         }

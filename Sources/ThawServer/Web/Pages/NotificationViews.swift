@@ -14,13 +14,13 @@ struct NotificationsView {
         let items = list.items.map { notification -> HTML in
             let unread = notification.readAt == nil
             return """
-                <li class="\(unread ? "notification unread" : "notification")">\(unread ? HTML(raw: "<span class=\"badge\">New</span> ") : .empty)<a href="\(WebPath.notification(notification.id))">\(notification.summary)</a>
+                <li class="\(unread ? say("notification unread") : "notification")">\(unread ? HTML(stringLiteral: "<span class=\"badge\">New</span> ") : .empty)<a href="\(WebPath.notification(notification.id))">\(notification.summary)</a>
                 <span class="meta">\(Components.time(notification.createdAt))</span></li>
                 """
         }
         let body: HTML =
             list.items.isEmpty
-            ? HTML(raw: "<p>Nothing yet. You will see here what happens to the referrals you send and receive, and what comes due.</p>")
+            ? HTML(stringLiteral: "<p>Nothing yet. You will see here what happens to the referrals you send and receive, and what comes due.</p>")
             : "<ul class=\"notifications\">\(items)</ul>"
         let markAll: HTML =
             list.unread > 0
@@ -33,7 +33,7 @@ struct NotificationsView {
             <div class="columns">
             <section aria-labelledby="list-heading"><h2 id="list-heading">\(list.unread) unread</h2>\(markAll)\(body)</section>
             <section class="panel" aria-labelledby="email-heading"><h2 id="email-heading">Email</h2>
-            \(emailEnabled ? .empty : HTML(raw: "<p class=\"hint\">This server sends no email yet; your choices apply once it does.</p>"))
+            \(emailEnabled ? .empty : HTML(stringLiteral: "<p class=\"hint\">This server sends no email yet; your choices apply once it does.</p>"))
             \(EmailPreferencesForm(preferences: preferences, roles: roles, action: WebPath.notifications, csrf: csrf).render())
             </section></div>
             """
@@ -57,7 +57,7 @@ struct EmailPreferencesForm {
                 <label class="choice"><input type="radio" name="\(kind)" value="\(mode)"\(HTML.attribute("checked", if: mode == current))> \(mode.label)</label>
                 """
             }
-            return "<fieldset><legend>\(kind.title)</legend>\(options)</fieldset>"
+            return "<fieldset><legend>\(say(kind.title))</legend>\(options)</fieldset>"
         }
         return """
             <form method="post" action="\(action)">\(Components.csrfField(csrf))\(Components.hidden("action", "preferences"))
@@ -71,9 +71,9 @@ struct EmailPreferencesForm {
 extension EmailMode {
     var label: String {
         switch self {
-        case .immediately: "At once"
-        case .digest: "Daily digest"
-        case .off: "No email"
+        case .immediately: say("At once")
+        case .digest: say("Daily digest")
+        case .off: say("No email")
         }
     }
 }

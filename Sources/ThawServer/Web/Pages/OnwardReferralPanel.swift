@@ -32,7 +32,7 @@ struct OnwardReferralPanel {
             let here: HTML = link.id == detail.referral.id ? " <span class=\"badge\">this referral</span>" : .empty
             let outcome: HTML = link.outcome.map { " — \(Words.outcome($0).lowercased())" } ?? .empty
             return """
-                <li\(link.partOf == nil ? HTML.empty : HTML(raw: " class=\"onward\""))>\(name): \(link.requesterName) → \(link.ownerName ?? "any eligible partner") \
+                <li\(link.partOf == nil ? HTML.empty : HTML(raw: " class=\"onward\""))>\(name): \(link.requesterName) → \(link.ownerName ?? say("any eligible partner")) \
                 \(Components.day(link.createdAt)) \(Components.statusBadge(link.status))\(outcome)\(here)</li>
                 """
         }
@@ -48,7 +48,7 @@ struct OnwardReferralPanel {
         let state = FormState.of("refer-onward", failed: failed)
         let holder = detail.client.organizationId
         let partners = organizations.filter { $0.id != viewer.organizationId }.sorted { $0.name < $1.name }
-            .map { ($0.id.raw, $0.id == holder ? "\($0.name) (back to the client's primary care)" : $0.name) }
+            .map { ($0.id.raw, Phrase(said: $0.id == holder ? say("%1 (back to the client’s primary care)", $0.name) : $0.name)) }
         let scopes = (detail.disclosedScopes ?? Set(ConsentScope.allCases)).sorted { $0.rawValue < $1.rawValue }
         let shared = scopes.map { Words.scope($0).lowercased() }.joined(separator: ", ")
         return """
@@ -58,11 +58,11 @@ struct OnwardReferralPanel {
             \(Components.errorSummary(state))
             <form method="post" action="\(WebPath.referral(detail.referral.id))" novalidate>
             \(Components.csrfField(csrf))\(Components.hidden("action", "refer-onward"))
-            \(Components.select("organizationId", "To", state: state, options: [("", "Choose…")] + partners, required: true))
+            \(Components.select("organizationId", "To", state: state, options: [("", "Choose…") as (value: String, label: Phrase)] + partners, required: true))
             \(Components.select("needCategory", "For", state: state, options: Components.options(NeedCategory.self, label: Words.need), required: true))
             \(Components.textArea("note", "What they should know", state: state, rows: 2))
             \(Components.checkboxes("consent", "The client's consent", state: state,
-                options: [("yes", "The client agreed that we share their \(shared) with this organisation, for this referral")],
+                options: [("yes", Phrase(said: say("The client agreed that we share their %1 with this organisation, for this referral", shared)))],
                 checked: []))
             <p class="hint">Not needed to refer back to the client's own primary care, which holds their record.</p>
             <button type="submit">Send referral</button>

@@ -13,10 +13,12 @@ struct OurServicesView {
     var csrf: String?
 
     /// The waits offered on a waitlist, in days.
-    static let waits: [(days: Int, label: String)] = [
-        (7, "About a week"), (14, "About 2 weeks"), (30, "About a month"), (60, "About 2 months"), (90, "About 3 months"),
-        (180, "About 6 months")
-    ]
+    static var waits: [(days: Int, label: Phrase)] {
+        [
+            (7, "About a week"), (14, "About 2 weeks"), (30, "About a month"), (60, "About 2 months"), (90, "About 3 months"),
+            (180, "About 6 months")
+        ]
+    }
 
     func render() -> HTML {
         let checkHTML: HTML =
@@ -70,7 +72,7 @@ struct OurServicesView {
         guard let at = service.verifiedAt else {
             return "<span class=\"overdue stale\"><span aria-hidden=\"true\">⚠ </span>Never verified</span>"
         }
-        let text = "Verified \(Words.day(at))" + (service.verifiedBy.map { " by \($0)" } ?? "")
+        let text = service.verifiedBy.map { say("Verified %1 by %2", Words.day(at), $0) } ?? say("Verified %1", Words.day(at))
         return service.isStale(policyDays: policyDays, now: now)
             ? "<span class=\"overdue stale\"><span aria-hidden=\"true\">⚠ </span>\(text)</span>" : "<span class=\"meta\">\(text)</span>"
     }
@@ -83,7 +85,7 @@ struct OurServicesView {
             "<option value=\"\(wait.days)\"\(HTML.attribute("selected", if: wait.days == current))>\(wait.label)</option>"
         }
         let buttons = Capacity.allCases.map { capacity -> HTML in
-            let label = capacity == service.capacity ? "Still \(Self.state(capacity))" : Words.capacity(capacity)
+            let label = capacity == service.capacity ? say("Still %1", Self.state(capacity)) : Words.capacity(capacity)
             let style: HTML = capacity == service.capacity ? "" : HTML(raw: " class=\"button-secondary\"")
             return """
                 <button type="submit" name="capacity" value="\(capacity.rawValue)"\(style)>\(label)<span class="visually-hidden"> — \(service.name)</span></button>
@@ -101,9 +103,9 @@ struct OurServicesView {
     /// A capacity as the rest of a sentence: "still accepting referrals".
     static func state(_ capacity: Capacity) -> String {
         switch capacity {
-        case .accepting: "accepting referrals"
-        case .waitlist: "on a waitlist"
-        case .closed: "closed to referrals"
+        case .accepting: say("accepting referrals")
+        case .waitlist: say("on a waitlist")
+        case .closed: say("closed to referrals")
         }
     }
 

@@ -48,10 +48,10 @@ extension PairClimateView {
         guard !perseverance.isEmpty else { return .empty }
         let threads = perseverance.map { thread -> HTML in
             let steps = thread.steps.enumerated().map { index, step -> HTML in
-                let what = index == 0 ? "First put" : "Brought back"
+                let what = index == 0 ? say("First put") : say("Brought back")
                 return """
-                    <li>\(what) \(Components.day(step.at)) \(step.kind == .motion ? "to" : "by") \(step.place): \
-                    “\(step.text)” <span class="badge status-\(step.outcome == "passed" || step.outcome == "closed" ? "completed" : step.outcome == "failed" ? "failed" : "requested")">\(step.outcome)</span></li>
+                    <li>\(what) \(Components.day(step.at)) \(step.kind == .motion ? say("to %1", step.place) : say("by %1", step.place)): \
+                    “\(step.text)” <span class="badge status-\(step.outcome == "passed" || step.outcome == "closed" ? "completed" : step.outcome == "failed" ? "failed" : "requested")">\(say(step.outcome))</span></li>
                     """
             }
             return "<li><ol>\(steps)</ol></li>"

@@ -36,7 +36,7 @@ struct PairClimateView {
             <div class="columns">
             <section class="panel" aria-labelledby="chart-heading"><h2 id="chart-heading">Over time</h2>\(chart)</section>
             <div>
-            <section class="panel" aria-labelledby="latest-heading"><h2 id="latest-heading">Latest whole \(period == .month ? "month" : "week")\(latest.map { ": " + ClimateWords.month($0.start, period) } ?? "")</h2>
+            <section class="panel" aria-labelledby="latest-heading"><h2 id="latest-heading">\(period == .month ? say("Latest whole month") : say("Latest whole week"))\(latest.map { ": " + ClimateWords.month($0.start, period) } ?? "")</h2>
             <p class="big-index">\(ClimateWords.index(latest?.index))</p>
             </section>
             \(changesPanel)
@@ -55,7 +55,10 @@ struct PairClimateView {
         let what =
             cooling.reason == .quiet
             ? "There has been no contact since \(ClimateWords.month(cooling.since, period))"
-            : "The climate has been falling since \(ClimateWords.month(cooling.since, period)): usually \(Int(cooling.usualIndex.rounded())), now \(cooling.latestIndex.map { String(Int($0.rounded())) } ?? "none")"
+            : say(
+                "The climate has been falling since %1: usually %2, now %3.", ClimateWords.month(cooling.since, period),
+                Int(cooling.usualIndex.rounded()),
+                cooling.latestIndex.map { String(Int($0.rounded())) } ?? say("none"))
         return "<div class=\"notice notice-warning\" role=\"status\"><strong>Cooling.</strong> \(what).</div>"
     }
 
@@ -70,7 +73,7 @@ struct PairClimateView {
         return ClimateCharts.timeline(
             values: periods.map(\.index), labels: periods.map { ClimateWords.month($0.start, period) }, bands: bands,
             markers: Self.markers(events.map { ($0.occurredOn, $0.title) } + surprises, periods: periods.map { ($0.start, $0.end) }),
-            caption: "Index of \(a.name) and \(b.name), 0 (frozen) to 100 (warm).")
+            caption: Phrase(said: say("Index of %1 and %2, 0 (frozen) to 100 (warm).", a.name, b.name)))
     }
 
     /// Events (and surprises) placed within the period they fell in, each a day and a title.
@@ -92,14 +95,14 @@ struct PairClimateView {
                 "<li>\(Components.date($0.occurredOn)) \(PartnershipWords.event($0.kind)): \($0.title)</li>" as HTML
             }
             return """
-                <li><strong>\(segment.direction == .freeze ? "❄ Freeze" : "☀ Thaw")</strong> from \(ClimateWords.month(segment.start, period)):
+                <li><strong>\(segment.direction == .freeze ? say("❄ Freeze") : say("☀ Thaw"))</strong> from \(ClimateWords.month(segment.start, period)):
                 mean index \(before.map { String(Int($0.meanIndex.rounded())) } ?? "—") → \(Int(segment.meanIndex.rounded()))
-                \(events.isEmpty ? HTML(raw: "<p class=\"hint\">No outside event recorded near it.</p>") : "<p class=\"hint\">Near it:</p><ul>\(events)</ul>")</li>
+                \(events.isEmpty ? HTML(stringLiteral: "<p class=\"hint\">No outside event recorded near it.</p>") : "<p class=\"hint\">Near it:</p><ul>\(events)</ul>")</li>
                 """
         }
         return """
             <section class="panel" aria-labelledby="changes-heading"><h2 id="changes-heading">Freezes and thaws</h2>
-            \(changes.isEmpty ? HTML(raw: "<p>No change point: the climate held steady over this range.</p>") : "<ol class=\"changes\">\(items)</ol>")
+            \(changes.isEmpty ? HTML(stringLiteral: "<p>No change point: the climate held steady over this range.</p>") : "<ol class=\"changes\">\(items)</ol>")
             <p class="hint">Change points by PELT on the index; events from one period before to one after each are shown beside it.</p>
             </section>
             """
@@ -122,7 +125,7 @@ struct PairClimateView {
             return (row, now == nil || before == nil ? 0 : abs(change) * (weights.weights[component.key] ?? 0))
         }.sorted { $0.1 > $1.1 }.map(\.0)
         return """
-            <p class="hint">\(ClimateWords.month(latest.start, period)) against \(previous.map { ClimateWords.month($0.start, period) } ?? "nothing before it"), the biggest weighted change first.</p>
+            <p class="hint">\(ClimateWords.month(latest.start, period)) against \(previous.map { ClimateWords.month($0.start, period) } ?? say("nothing before it")), the biggest weighted change first.</p>
             <table class="stack"><caption class="visually-hidden">Components now and in the period before</caption>
             <thead><tr><th scope="col">Component</th><th scope="col">Before</th><th scope="col">Now</th><th scope="col">Weight</th><th scope="col">Inputs now</th></tr></thead>
             <tbody>\(rows)</tbody></table>
@@ -133,15 +136,15 @@ struct PairClimateView {
         let c = p.counts, flipped = b.id.raw < a.id.raw
         let (ab, ba) = flipped ? (c.hiToLo, c.loToHi) : (c.loToHi, c.hiToLo)
         switch key {
-        case "reciprocity": return "\(ab) from \(a.name), \(ba) from \(b.name)"
-        case "responsiveness": return "\(c.onTime) in time, \(c.late) late or overdue"
-        case "followThrough": return "\(c.kept) kept, \(c.missed) missed or walked out on"
-        case "openness": return "\(c.adopted) of \(c.answered) feedback items taken up"
-        case "channelMix": return "\(c.formal) formal, \(c.informal) informal"
-        case "notice": return "\(c.noticed) with notice, \(c.surprised) surprises"
-        case "continuity": return "\(p.weeksWithContact) of \(p.weeksInPeriod) weeks"
-        case "breadth": return "\(p.people) people"
-        default: return p.surveyRound == nil ? "no closed round with three respondents" : "pulse survey round \(p.surveyRound!.raw)"
+        case "reciprocity": return say("%1 from %2, %3 from %4", ab, a.name, ba, b.name)
+        case "responsiveness": return say("%1 in time, %2 late or overdue", c.onTime, c.late)
+        case "followThrough": return say("%1 kept, %2 missed or walked out on", c.kept, c.missed)
+        case "openness": return say("%1 of %2 feedback items taken up", c.adopted, c.answered)
+        case "channelMix": return say("%1 formal, %2 informal", c.formal, c.informal)
+        case "notice": return say("%1 with notice, %2 surprises", c.noticed, c.surprised)
+        case "continuity": return say("%1 of %2 weeks", p.weeksWithContact, p.weeksInPeriod)
+        case "breadth": return Words.count(p.people, one: "%1 person", many: "%1 people")
+        default: return p.surveyRound.map { say("pulse survey round %1", $0.raw) } ?? say("no closed round with three respondents")
         }
     }
 
@@ -162,7 +165,7 @@ struct PairClimateView {
         let headers = ClimateWords.components.map { "<th scope=\"col\">\($0.label)</th>" as HTML }
         return """
             <section aria-labelledby="periods-heading"><h2 id="periods-heading">Every period</h2>
-            <p class="hint">Each component runs from 0 to 1; the index is their weighted mean, 0 to 100, over the components with data.\(otherForViewer == nil ? " The ledger entries behind each period are open to people of the two organisations." : "")</p>
+            <p class="hint">Each component runs from 0 to 1; the index is their weighted mean, 0 to 100, over the components with data.\(otherForViewer == nil ? say(" The ledger entries behind each period are open to people of the two organisations.") : "")</p>
             <div class="scroll"><table class="stack"><caption class="visually-hidden">Components and index per period</caption>
             <thead><tr><th scope="col">Period</th><th scope="col">Index</th>\(headers)<th scope="col">Interactions</th><th scope="col">Ledger</th></tr></thead>
             <tbody>\(rows)</tbody></table></div></section>

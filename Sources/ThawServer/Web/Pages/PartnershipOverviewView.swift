@@ -36,11 +36,11 @@ struct PartnershipOverviewView {
         """
     }
 
-    private func section(_ id: String, _ title: String, _ body: HTML) -> HTML {
+    private func section(_ id: String, _ title: Phrase, _ body: HTML) -> HTML {
         "<section class=\"panel\" aria-labelledby=\"\(id)-heading\"><h2 id=\"\(id)-heading\">\(title)</h2>\(body)</section>"
     }
 
-    private func form(_ action: String, _ fields: HTML, button: String) -> HTML {
+    private func form(_ action: String, _ fields: HTML, button: Phrase) -> HTML {
         """
         <details\(HTML.attribute("open", if: failed?.action == action))><summary>\(button)</summary>
         \(Components.errorSummary(state(action), idSuffix: "-" + action))
@@ -56,7 +56,7 @@ struct PartnershipOverviewView {
         return section(
             "committees", "Committees",
             """
-            \(committees.isEmpty ? HTML(raw: "<p>Your organisation sits on no committee yet.</p>") : "<ul class=\"plain\">\(items)</ul>")
+            \(committees.isEmpty ? HTML(stringLiteral: "<p>Your organisation sits on no committee yet.</p>") : "<ul class=\"plain\">\(items)</ul>")
             <p><a class="button button-secondary" href="\(WebPath.newCommittee)">Set up a committee</a></p>
             """)
     }
@@ -65,14 +65,14 @@ struct PartnershipOverviewView {
         let items = consultations.map { c -> HTML in
             let mine = c.organizationId == me.id
             return """
-                <li><a href="\(WebPath.consultation(c.id))">\(c.title)</a> <span class="badge">\(c.status == .open ? "Open" : "Closed")</span>
-                <span class="muted">\(mine ? "proposed by you" : "from \(names[c.organizationId] ?? "a partner")"); feedback by \(Components.date(c.deadline))</span></li>
+                <li><a href="\(WebPath.consultation(c.id))">\(c.title)</a> <span class="badge">\(c.status == .open ? say("Open") : say("Closed"))</span>
+                <span class="muted">\(mine ? say("proposed by you") : say("from %1", names[c.organizationId] ?? say("a partner"))); \(say("feedback by %1", Components.date(c.deadline)))</span></li>
                 """
         }
         return section(
             "consultations", "Consultations",
             """
-            \(consultations.isEmpty ? HTML(raw: "<p>No consultations yet.</p>") : "<ul class=\"plain\">\(items)</ul>")
+            \(consultations.isEmpty ? HTML(stringLiteral: "<p>No consultations yet.</p>") : "<ul class=\"plain\">\(items)</ul>")
             <p><a class="button button-secondary" href="\(WebPath.newConsultation)">Consult partners</a></p>
             """)
     }
@@ -107,7 +107,7 @@ struct PartnershipOverviewView {
             "threads", "Conversations",
             """
             <p class="hint">Direct, informal threads with people in other organisations; only their participants can read them.</p>
-            \(threads.isEmpty ? HTML(raw: "<p>No conversations yet.</p>") : "<ul class=\"plain\">\(items)</ul>")
+            \(threads.isEmpty ? HTML(stringLiteral: "<p>No conversations yet.</p>") : "<ul class=\"plain\">\(items)</ul>")
             \(form("thread", """
                 \(Components.textField("subject", "Subject", state: s, required: true, idSuffix: "-thread"))
                 \(Components.textField("participantEmail", "Email of the person to write to", state: s, type: "email", required: true, idSuffix: "-thread"))
@@ -121,7 +121,7 @@ struct PartnershipOverviewView {
             let alert: HTML = f.alert.map { "<span class=\"overdue\"><span aria-hidden=\"true\">⚑ </span>ends within \($0) days</span>" } ?? .empty
             return """
                 <li><strong>\(f.agreement.title)</strong> — \(PartnershipWords.money(f.agreement.amountCents, f.agreement.currency));
-                \(Components.date(f.agreement.startsOn)) to \(Components.date(f.agreement.endsOn)) (\(f.daysToExpiry >= 0 ? "\(f.daysToExpiry) days left" : "ended"));
+                \(say("%1 to %2", Components.date(f.agreement.startsOn), Components.date(f.agreement.endsOn))) (\(f.daysToExpiry >= 0 ? Words.count(f.daysToExpiry, one: "%1 day left", many: "%1 days left") : say("ended")));
                 renewal: \(PartnershipWords.renewal(f.agreement.renewal)) \(alert)\(renewalForm(f.agreement))<br>
                 <span class="muted">with \(f.agreement.partyOrganizationIds.filter { $0 != me.id }.compactMap { names[$0] }.joined(separator: ", "))</span></li>
                 """
@@ -132,13 +132,13 @@ struct PartnershipOverviewView {
             "funding", "Joint funding",
             """
             <p>\(endingSoon) initiative\(endingSoon == 1 ? "" : "s") with funding ending within a year.</p>
-            \(funding.isEmpty ? HTML(raw: "<p>No funding agreements recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
+            \(funding.isEmpty ? HTML(stringLiteral: "<p>No funding agreements recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             \(form("funding", """
                 \(Components.textField("title", "Initiative", state: s, required: true, idSuffix: "-funding"))
                 \(Components.textField("purpose", "Purpose", state: s, idSuffix: "-funding"))
                 \(Components.textField("amount", "Amount (whole units)", state: s, required: true, idSuffix: "-funding"))
                 \(Components.textField("currency", "Currency", state: s, value: s.value("currency", default: "CAD"), idSuffix: "-funding"))
-                \(Components.checkboxes("parties", "Other parties", state: s, options: partners.map { ($0.id.raw, $0.name) }, checked: [], idSuffix: "-funding"))
+                \(Components.checkboxes("parties", "Other parties", state: s, options: partners.map { ($0.id.raw, Phrase(said: $0.name)) }, checked: [], idSuffix: "-funding"))
                 \(Components.textField("startsOn", "Starts on", state: s, type: "date", required: true, idSuffix: "-funding"))
                 \(Components.textField("endsOn", "Ends on", state: s, type: "date", required: true, idSuffix: "-funding"))
                 """, button: "Record an agreement"))
@@ -167,14 +167,14 @@ struct PartnershipOverviewView {
                 <button type="submit" class="button-secondary">End term<span class="visually-hidden"> of \(r.holderName)</span></button></form>
                 """ : .empty
             return """
-                <li><strong>\(r.title)</strong>: \(r.holderName), \(Components.date(r.startsOn)) to \(r.endsOn.map(Components.date) ?? "now")\(r.leadership ? HTML(raw: " <span class=\"badge\">leadership</span>") : .empty)\(end)</li>
+                <li><strong>\(r.title)</strong>: \(r.holderName), \(Components.date(r.startsOn)) to \(r.endsOn.map(Components.date) ?? "now")\(r.leadership ? HTML(stringLiteral: " <span class=\"badge\">leadership</span>") : .empty)\(end)</li>
                 """
         }
         let s = state("role")
         return section(
-            "roles", "People in roles at \(me.name)",
+            "roles", Phrase(said: say("People in roles at %1", me.name)),
             """
-            \(roles.isEmpty ? HTML(raw: "<p>No roles recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
+            \(roles.isEmpty ? HTML(stringLiteral: "<p>No roles recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             \(form("role", """
                 \(Components.textField("title", "Role", state: s, required: true, idSuffix: "-role"))
                 \(Components.textField("holderName", "Held by", state: s, required: true, idSuffix: "-role"))
@@ -193,12 +193,12 @@ struct PartnershipOverviewView {
                 myCopy != nil && myCopy?.acknowledgedAt == nil
                 ? """
                 <form method="post" action="\(WebPath.partnership)" class="inline">\(Components.csrfField(csrf))\(Components.hidden("action", "acknowledge"))\(Components.hidden("signal", signal.id.raw))
-                <button type="submit" class="button-secondary">Acknowledge<span class="visually-hidden"> the signal from \(names[signal.organizationId] ?? "a partner")</span></button></form>
+                <button type="submit" class="button-secondary">Acknowledge<span class="visually-hidden"> \(say("the signal from %1", names[signal.organizationId] ?? say("a partner")))</span></button></form>
                 """ : .empty
             let acks = signal.addressedTo.filter { $0.acknowledgedAt != nil }.count
             return """
-                <li><strong>\(PartnershipWords.signal(signal.kind))</strong> \(mine ? "to \(signal.addressedTo.compactMap { names[$0.organizationId] }.joined(separator: ", "))" : "from \(names[signal.organizationId] ?? "a partner")"),
-                \(Components.date(signal.madeOn)): \(signal.description) <span class="muted">(\(acks) of \(signal.addressedTo.count) acknowledged)</span> \(acknowledge)</li>
+                <li><strong>\(PartnershipWords.signal(signal.kind))</strong> \(mine ? say("to %1", signal.addressedTo.compactMap { names[$0.organizationId] }.joined(separator: ", ")) : say("from %1", names[signal.organizationId] ?? say("a partner"))),
+                \(Components.date(signal.madeOn)): \(signal.description) <span class="muted">(\(say("%1 of %2 acknowledged", acks, signal.addressedTo.count)))</span> \(acknowledge)</li>
                 """
         }
         let s = state("signal")
@@ -206,12 +206,12 @@ struct PartnershipOverviewView {
             "signals", "Signals",
             """
             <p class="hint">Staffing and resource choices made for the partnership: an integration role, a liaison, equipment, money.</p>
-            \(signals.isEmpty ? HTML(raw: "<p>No signals yet.</p>") : "<ul class=\"plain\">\(rows)</ul>")
+            \(signals.isEmpty ? HTML(stringLiteral: "<p>No signals yet.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             \(form("signal", """
                 \(Components.select("kind", "What was done", state: s, options: Components.options(Signal.Kind.self, label: PartnershipWords.signal)))
                 \(Components.textArea("description", "Description", state: s, required: true, idSuffix: "-signal"))
                 \(Components.textField("madeOn", "When", state: s, type: "date", required: true, idSuffix: "-signal"))
-                \(Components.checkboxes("addressedTo", "For which partners", state: s, options: partners.map { ($0.id.raw, $0.name) }, checked: []))
+                \(Components.checkboxes("addressedTo", "For which partners", state: s, options: partners.map { ($0.id.raw, Phrase(said: $0.name)) }, checked: []))
                 """, button: "Record a signal"))
             """)
     }
@@ -230,13 +230,13 @@ struct PartnershipOverviewView {
         return section(
             "events", "Outside events",
             """
-            \(events.isEmpty ? HTML(raw: "<p>No outside events recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
+            \(events.isEmpty ? HTML(stringLiteral: "<p>No outside events recorded.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             \(form("event", """
                 \(Components.select("kind", "Kind", state: s, options: Components.options(OutsideEvent.Kind.self, label: PartnershipWords.event), idSuffix: "-event"))
                 \(Components.textField("title", "Title", state: s, required: true, idSuffix: "-event"))
                 \(Components.textArea("description", "What happened", state: s, idSuffix: "-event"))
                 \(Components.textField("occurredOn", "Date", state: s, type: "date", required: true, idSuffix: "-event"))
-                \(Components.checkboxes("affected", "Organisations affected", state: s, options: organizations.map { ($0.id.raw, $0.name) }, checked: [me.id.raw], idSuffix: "-event"))
+                \(Components.checkboxes("affected", "Organisations affected", state: s, options: organizations.map { ($0.id.raw, Phrase(said: $0.name)) }, checked: [me.id.raw], idSuffix: "-event"))
                 """, button: "Record an event"))
             """)
     }
@@ -253,54 +253,62 @@ struct PartnershipOverviewView {
 enum PartnershipWords {
     static func rule(_ rule: DecisionRule) -> String {
         switch rule {
-        case .consensus: return "decides by consensus"
-        case .simpleMajority: return "decides by simple majority of member organisations"
-        case .sectorParity: return "decides by sector parity (a majority in every sector)"
+        case .consensus: return say("decides by consensus")
+        case .simpleMajority: return say("decides by simple majority of member organisations")
+        case .sectorParity: return say("decides by sector parity (a majority in every sector)")
+        }
+    }
+    /// A rule's name, as a choice: "Consensus".
+    static func ruleName(_ rule: DecisionRule) -> String {
+        switch rule {
+        case .consensus: return say("Consensus")
+        case .simpleMajority: return say("Simple majority of member organisations")
+        case .sectorParity: return say("Sector parity (a majority in every sector)")
         }
     }
     static func signal(_ kind: Signal.Kind) -> String {
         switch kind {
-        case .integrationRoleCreated: return "Integration role created"
-        case .liaisonAppointed: return "Liaison appointed"
-        case .equipmentProvided: return "Equipment provided"
-        case .fundingProvided: return "Funding provided"
-        case .staffSeconded: return "Staff seconded"
-        case .other: return "Other"
+        case .integrationRoleCreated: return say("Integration role created")
+        case .liaisonAppointed: return say("Liaison appointed")
+        case .equipmentProvided: return say("Equipment provided")
+        case .fundingProvided: return say("Funding provided")
+        case .staffSeconded: return say("Staff seconded")
+        case .other: return say("Other")
         }
     }
     static func event(_ kind: OutsideEvent.Kind) -> String {
         switch kind {
-        case .outbreakWave: return "outbreak wave"
-        case .election: return "election"
-        case .cabinetChange: return "cabinet change"
-        case .policyAnnouncement: return "policy announcement"
-        case .fundingChange: return "funding change"
-        case .leadershipChange: return "leadership change"
-        case .other: return "other"
+        case .outbreakWave: return say("outbreak wave")
+        case .election: return say("election")
+        case .cabinetChange: return say("cabinet change")
+        case .policyAnnouncement: return say("policy announcement")
+        case .fundingChange: return say("funding change")
+        case .leadershipChange: return say("leadership change")
+        case .other: return say("other")
         }
     }
     static func renewal(_ renewal: FundingAgreement.Renewal) -> String {
         switch renewal {
-        case .notStarted: return "not started"
-        case .inNegotiation: return "in negotiation"
-        case .renewed: return "renewed"
-        case .notRenewed: return "not renewed"
+        case .notStarted: return say("not started")
+        case .inNegotiation: return say("in negotiation")
+        case .renewed: return say("renewed")
+        case .notRenewed: return say("not renewed")
         }
     }
     static func commitment(_ status: Commitment.Status) -> String {
         switch status {
-        case .open: return "Open"
-        case .awaitingConfirmation: return "Marked kept, awaiting confirmation"
-        case .kept: return "Kept"
-        case .missed: return "Missed"
-        case .withdrawn: return "Withdrawn"
+        case .open: return say("Open")
+        case .awaitingConfirmation: return say("Marked kept, awaiting confirmation")
+        case .kept: return say("Kept")
+        case .missed: return say("Missed")
+        case .withdrawn: return say("Withdrawn")
         }
     }
     static func response(_ response: FeedbackItem.Response) -> String {
         switch response {
-        case .adopted: return "Adopted"
-        case .adapted: return "Adapted"
-        case .notAdopted: return "Not adopted"
+        case .adopted: return say("Adopted")
+        case .adapted: return say("Adapted")
+        case .notAdopted: return say("Not adopted")
         }
     }
     static func money(_ cents: Int64, _ currency: String) -> String {
@@ -308,5 +316,18 @@ enum PartnershipWords {
         var digits = String(whole), grouped = ""
         while digits.count > 3 { grouped = "," + digits.suffix(3) + grouped; digits = String(digits.dropLast(3)) }
         return "\(currency) \(digits)\(grouped)"
+    }
+}
+
+extension PartnershipWords {
+    /// Where a commitment was made.
+    static func context(_ context: Commitment.Context) -> String {
+        switch context {
+        case .meeting: return say("Meeting")
+        case .consultation: return say("Consultation")
+        case .thread: return say("Thread")
+        case .referral: return say("Referral")
+        case .other: return say("Other")
+        }
     }
 }

@@ -15,7 +15,7 @@ struct PlacementsPanel {
         let path = WebPath.organization(organization.id)
         let rows = placements.map { placement -> HTML in
             let state: HTML =
-                placement.endedAt != nil ? "ended" : placement.isActive(on: today) ? "<strong>active</strong>" : "not in its dates"
+                placement.endedAt != nil ? "ended" : placement.isActive(on: today) ? "<strong>active</strong>" : say("not in its dates")
             let end: HTML =
                 placement.endedAt == nil
                 ? """
@@ -23,16 +23,16 @@ struct PlacementsPanel {
                 \(Components.hidden("placement", placement.id.raw))<button type="submit" class="button-secondary">End</button></form>
                 """ : .empty
             return """
-                <li>\(names[placement.homeOrganizationId] ?? "Another organisation") · \(placement.roles.map { Words.role($0) }.sorted().joined(separator: ", ")) \
+                <li>\(names[placement.homeOrganizationId] ?? say("Another organisation")) · \(placement.roles.map { Words.role($0) }.sorted().joined(separator: ", ")) \
                 · \(Components.date(placement.fromOn))\(placement.untilOn.map { " to \(Components.date($0))" } ?? HTML.empty) · \(state) \(end)</li>
                 """
         }
         let state = FormState.of("placement", failed: failed)
-        let roles = NewPlacement.placeableRoles.sorted { $0.rawValue < $1.rawValue }.map { ($0.rawValue, Words.role($0)) }
+        let roles = NewPlacement.placeableRoles.sorted { $0.rawValue < $1.rawValue }.map { ($0.rawValue, Phrase(said: Words.role($0))) }
         return """
             <section class="panel" aria-labelledby="placements-heading">
             <h2 id="placements-heading">People placed with us</h2>
-            \(placements.isEmpty ? HTML(raw: "<p>Nobody from another organisation is placed here.</p>") : "<ul class=\"plain\">\(rows)</ul>")
+            \(placements.isEmpty ? HTML(stringLiteral: "<p>Nobody from another organisation is placed here.</p>") : "<ul class=\"plain\">\(rows)</ul>")
             <details\(HTML.attribute("open", if: state.hasErrors))><summary>Place someone from another organisation</summary>
             \(Components.errorSummary(state, idSuffix: "-placement"))
             <form method="post" action="\(path)" novalidate>

@@ -24,7 +24,7 @@ struct ReferralPageView {
 
     func render() -> HTML {
         """
-        <p class="no-print"><a href="\(detail.side == .requester ? WebPath.caseload : WebPath.inbox)">← Back to the \(detail.side == .requester ? "caseload" : "inbox")</a></p>
+        <p class="no-print"><a href="\(detail.side == .requester ? WebPath.caseload : WebPath.inbox)">\(detail.side == .requester ? say("← Back to the caseload") : say("← Back to the inbox"))</a></p>
         <h1>\(Words.need(referral.needCategory)) referral for \(detail.client.givenName) \(detail.client.familyName)</h1>
         <p class="visually-hidden" id="live-status" role="status" aria-live="polite"></p>
         <div class="columns">
@@ -55,14 +55,14 @@ struct ReferralPageView {
         let note: HTML = referral.note.map { "<dt>Note</dt><dd>\($0)</dd>" } ?? .empty
         let firstResponse: HTML =
             referral.firstRespondedAt.map { "answered \(Components.time($0))" }
-            ?? "due \(Components.time(referral.firstResponseDue)) (\(Components.due(referral.firstResponseDue, now: now)))"
+            ?? say("due %1 (%2)", Components.time(referral.firstResponseDue), Components.due(referral.firstResponseDue, now: now))
         return """
             <section class="panel" aria-labelledby="summary-heading">
             <h2 id="summary-heading">Where it stands</h2>
             <p>\(Components.statusBadge(referral.status))</p>
             <dl class="facts">
             <dt>Referred by</dt><dd>\(detail.requesterName)</dd>
-            <dt>To</dt><dd>\(detail.ownerName ?? "Open to any eligible partner")\(detail.serviceName.map { " — \($0)" } ?? "")</dd>
+            <dt>To</dt><dd>\(detail.ownerName ?? say("Open to any eligible partner"))\(detail.serviceName.map { " — \($0)" } ?? "")</dd>
             <dt>Priority</dt><dd>\(Words.priority(referral.priority))</dd>
             <dt>First response</dt><dd>\(firstResponse)</dd>
             <dt>Follow-up</dt><dd>\(referral.followUpDue.map { Components.followUp($0, now: now) } ?? "—")</dd>
@@ -90,7 +90,7 @@ struct ReferralPageView {
             <section class="panel" aria-labelledby="client-heading">
             <h2 id="client-heading">Client</h2>
             <dl class="facts"><dt>Name</dt><dd>\(c.givenName) \(c.familyName)</dd>\(contact)
-            <dt>Language</dt><dd>\(c.preferredLanguage ?? "—")</dd></dl>
+            <dt>Language</dt><dd>\(Words.language(c.preferredLanguage))</dd></dl>
             \(shared)
             </section>
             """
@@ -136,7 +136,7 @@ struct ReferralPageView {
                 Components.select(
                     // No reason is chosen for the partner: "no capacity" by default would send them to their capacity by mistake.
                     "reasonCode", "Reason", state: state,
-                    options: [("", "Choose a reason…")] + Components.options(DeclineReason.self, label: \.title), required: true,
+                    options: [("", "Choose a reason…")] + Components.options(DeclineReason.self, label: { say($0.title) }), required: true,
                     idSuffix: "-" + status.rawValue))
         }
         if needsReason {
@@ -167,7 +167,7 @@ struct ReferralPageView {
     }
 
     /// A required text area whose id is unique per status form (several sit on one page).
-    private func textArea(_ name: String, _ label: String, _ state: FormState, _ status: TaskStatus) -> HTML {
+    private func textArea(_ name: String, _ label: Phrase, _ state: FormState, _ status: TaskStatus) -> HTML {
         let id = "f-\(name)-\(status.rawValue)"
         let error: HTML =
             state.errors[name == "outcomeSummary" ? "outcome.summary" : name]
@@ -183,16 +183,19 @@ struct ReferralPageView {
 
     private var messagesHTML: HTML {
         let mySide = detail.side
+        let messageTo =
+            mySide == .requester
+            ? detail.ownerName.map { say("Message to %1", $0) } ?? say("Message to the partner") : say("Message to %1", detail.requesterName)
         let items = messages.map { message -> HTML in
             let mine = message.side == mySide
-            let author = organizationNames[message.authorOrganizationId] ?? "The other organisation"
+            let author = organizationNames[message.authorOrganizationId] ?? say("The other organisation")
             let receipt: HTML =
                 mine
                 ? (message.readAt.map { " · <span class=\"receipt\">Read \(Components.time($0))</span>" }
                     ?? " · <span class=\"receipt\">Not read yet</span>")
                 : .empty
             return """
-                <li class="\(mine ? "mine" : "theirs")"><p class="meta">\(mine ? "You (\(author))" : author) · \(Components.time(message.sentAt))\(receipt)</p>
+                <li class="\(mine ? "mine" : "theirs")"><p class="meta">\(mine ? say("You (%1)", author) : author) · \(Components.time(message.sentAt))\(receipt)</p>
                 \(message.body.map { "<p>\($0)</p>" as HTML } ?? Self.withheldNotice)</li>
                 """
         }
@@ -201,34 +204,35 @@ struct ReferralPageView {
             <section class="panel" aria-labelledby="messages-heading">
             <h2 id="messages-heading">Messages</h2>
             <div id="referral-messages" data-live-region>
-            \(messages.isEmpty ? HTML(raw: "<p>No messages yet.</p>") : "<ul class=\"messages\">\(items)</ul>")
+            \(messages.isEmpty ? HTML(stringLiteral: "<p>No messages yet.</p>") : "<ul class=\"messages\">\(items)</ul>")
             </div>
             <form method="post" action="\(WebPath.referral(referral.id))" class="no-print" novalidate>
             \(Components.csrfField(csrf))\(Components.hidden("action", "message"))
             \(notesNotice)
-            \(Components.textArea("body", "Message to \(mySide == .requester ? (detail.ownerName ?? "the partner") : detail.requesterName)", state: state, required: true))
+            \(Components.textArea("body", Phrase(said: messageTo), state: state, required: true))
             <button type="submit">Send message</button>
             </form>
             </section>
             """
     }
 
-    static let withheldNotice: HTML = """
+    static var withheldNotice: HTML {
+        """
         <p class="muted"><em>Not shown: the client's consent does not let your organisation read notes from the referring side.</em></p>
         """
+    }
 
     /// Said before the referring side writes: the partner will not read it without the `notes` scope.
     private var notesNotice: HTML {
         guard detail.counterpartSeesNotes == false else { return .empty }
         return """
-            <p class="notice" id="notes-withheld">\(detail.ownerName ?? "The partner") will not see messages or reasons you write here: \
-            the client's consent does not include notes. Record a consent with notes on the client's page to share them.</p>
+            <p class="notice" id="notes-withheld">\(say("%1 will not see messages or reasons you write here: the client’s consent does not include notes. Record a consent with notes on the client’s page to share them.", detail.ownerName ?? say("The partner")))</p>
             """
     }
 
     private var timelineHTML: HTML {
         let items = timeline.map { entry -> HTML in
-            let who = organizationNames[entry.actorOrganizationId] ?? "An organisation"
+            let who = organizationNames[entry.actorOrganizationId] ?? say("An organisation")
             return "<li>\(Components.time(entry.at)) — <strong>\(who)</strong> \(Self.describe(entry))</li>"
         }
         return "<ol class=\"timeline\">\(items)</ol>"
@@ -239,25 +243,28 @@ struct ReferralPageView {
         switch entry.kind {
         case "referral.created":
             return entry.detail["open"] == "true"
-                ? "opened the referral for any eligible partner" : (entry.detail["status"] == "draft" ? "saved a draft" : "sent the referral")
+                ? say("opened the referral for any eligible partner")
+                : (entry.detail["status"] == "draft" ? say("saved a draft") : say("sent the referral"))
         case "referral.status-changed":
-            var text = "moved it from \(status("from")) to \(status("to"))"
+            var text = say("moved it from %1 to %2", status("from"), status("to"))
             if let reason = entry.detail["reason"] { text += " — “\(reason)”" }
-            if entry.detail["reasonWithheld"] == "true" { text += " (the reason is not shared: the client's consent does not include notes)" }
+            if entry.detail["reasonWithheld"] == "true" {
+                text += " " + say("(the reason is not shared: the client’s consent does not include notes)")
+            }
             if let outcome = entry.detail["outcome"].flatMap(ReferralOutcome.Code.init(rawValue:)) {
                 text += " (\(Words.outcome(outcome).lowercased()))"
             }
             return text
-        case "referral.claimed": return "claimed the open referral"
+        case "referral.claimed": return say("claimed the open referral")
         case "referral.business-status":
-            return "reported: " + (entry.detail["step"].flatMap(BusinessStatus.init(rawValue:)).map(Words.businessStatus) ?? "a step")
-        case "referral.message-sent": return "sent a message"
-        case "referral.message-read": return "read a message"
-        case "referral.updated": return "updated the details"
+            return say("reported: %1", entry.detail["step"].flatMap(BusinessStatus.init(rawValue:)).map(Words.businessStatus) ?? say("a step"))
+        case "referral.message-sent": return say("sent a message")
+        case "referral.message-read": return say("read a message")
+        case "referral.updated": return say("updated the details")
         case "referral.followed-up":
-            let with = entry.detail["party"].flatMap(FollowUp.Party.init(rawValue:)).map(Words.party) ?? "the client"
-            let result = entry.detail["result"].flatMap(FollowUp.Result.init(rawValue:)).map(Words.result)?.lowercased() ?? "recorded"
-            return "followed up with \(with): \(result)"
+            let with = entry.detail["party"].flatMap(FollowUp.Party.init(rawValue:)).map(Words.party) ?? say("the client")
+            let result = entry.detail["result"].flatMap(FollowUp.Result.init(rawValue:)).map(Words.result)?.lowercased() ?? say("recorded")
+            return say("followed up with %1: %2", with, result)
         default: return entry.kind
         }
     }

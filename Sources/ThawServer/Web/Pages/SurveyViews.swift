@@ -6,11 +6,13 @@ enum SurveyWords {
     static func scale(_ item: SurveyItem) -> [String] {
         item.scale == 5 ? ["Not at all", "A little", "Somewhat", "Mostly", "Completely"] : ["Disagree", "Tend to disagree", "Tend to agree", "Agree"]
     }
-    static let groups: [(title: String, items: [SurveyItem])] = [
-        ("Working together", SurveyItem.allCases.filter { $0.rawValue.hasPrefix("rc-") }),
-        ("Trust", SurveyItem.allCases.filter { $0.rawValue.hasPrefix("trust-") }),
-        ("What they bring", SurveyItem.allCases.filter { $0.rawValue.hasPrefix("value-") })
-    ]
+    static var groups: [(title: String, items: [SurveyItem])] {
+        [
+            (say("Working together"), SurveyItem.allCases.filter { $0.rawValue.hasPrefix("rc-") }),
+            (say("Trust"), SurveyItem.allCases.filter { $0.rawValue.hasPrefix("trust-") }),
+            (say("What they bring"), SurveyItem.allCases.filter { $0.rawValue.hasPrefix("value-") })
+        ]
+    }
 }
 
 /// The rounds my organisation takes part in, and the form to open one.
@@ -46,7 +48,7 @@ struct SurveysView {
             \(Components.errorSummary(state))
             <form method="post" action="\(WebPath.surveys)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "open"))
             \(Components.textField("title", "Title", state: state, required: true))
-            \(Components.checkboxes("participants", "With which partners", state: state, options: organizations.filter { $0.id != me.id }.map { ($0.id.raw, $0.name) }, checked: []))
+            \(Components.checkboxes("participants", "With which partners", state: state, options: organizations.filter { $0.id != me.id }.map { ($0.id.raw, Phrase(said: $0.name)) }, checked: []))
             \(Components.textField("opensOn", "Opens on", state: state, type: "date", required: true))
             \(Components.textField("closesOn", "Closes on", state: state, type: "date", required: true))
             <button type="submit">Open the round</button></form></section>
@@ -57,7 +59,7 @@ struct SurveysView {
             <p class="hint">How partners see each other: working together, trust, and what each brings. It sits beside the climate measured from the work itself.</p>
             <div class="columns">
             <section aria-labelledby="rounds-heading"><h2 id="rounds-heading">Rounds</h2>
-            \(rounds.isEmpty ? HTML(raw: "<p>Your organisation takes part in no round yet.</p>") : "<ul class=\"plain\">\(rows)</ul>")</section>
+            \(rounds.isEmpty ? HTML(stringLiteral: "<p>Your organisation takes part in no round yet.</p>") : "<ul class=\"plain\">\(rows)</ul>")</section>
             \(open)
             </div>
             """
@@ -108,7 +110,7 @@ struct SurveyRoundView {
             return "<h3>\(group.title)</h3>\(questions)"
         }
         return """
-            <section class="panel survey" aria-labelledby="rate-heading"><h2 id="rate-heading">About \(names[partner] ?? "a partner")</h2>
+            <section class="panel survey" aria-labelledby="rate-heading"><h2 id="rate-heading">About \(names[partner] ?? say("a partner"))</h2>
             <p class="hint">\(toRate.count == 1 ? "The last partner to rate." : "\(toRate.count) partners to rate; this one first.") Leave out any question you cannot answer.</p>
             \(Components.errorSummary(state))
             <form method="post" action="\(WebPath.survey(round.id))" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "answer"))\(Components.hidden("organization", partner.raw))
@@ -125,7 +127,10 @@ struct SurveyRoundView {
                 let shown = values.isEmpty ? "—" : "\(Int((100 * values.reduce(0, +) / Double(values.count)).rounded()))"
                 return "<td data-label=\"\(group.title)\">\(shown)</td>"
             }
-            let who = result.suppressed ? "fewer than \(SurveyItem.minimumRespondents) answers: hidden" : "\(result.respondents) people"
+            let who =
+                result.suppressed
+                ? say("fewer than %1 answers: hidden", SurveyItem.minimumRespondents)
+                : Words.count(result.respondents, one: "%1 person", many: "%1 people")
             return "<tr><th scope=\"row\">\(names[result.organizationId] ?? "")</th>\(cells)<td data-label=\"Rated by\">\(who)</td></tr>"
         }
         return """

@@ -14,7 +14,7 @@ struct WorklistView {
     var csrf: String?
 
     var path: String { query.view == .caseload ? WebPath.caseload : WebPath.inbox }
-    var title: String { query.view == .caseload ? "Caseload" : "Inbox" }
+    var title: String { query.view == .caseload ? say("Caseload") : say("Inbox") }
 
     func render() -> HTML {
         """
@@ -29,7 +29,7 @@ struct WorklistView {
         """
     }
 
-    private func count(_ n: Int, _ label: String, filter: WorklistQuery.Filter?, status: TaskStatus? = nil, attention: Bool = false) -> HTML {
+    private func count(_ n: Int, _ label: Phrase, filter: WorklistQuery.Filter?, status: TaskStatus? = nil, attention: Bool = false) -> HTML {
         var href = path
         if let filter { href += "?filter=" + filter.rawValue }
         if let status { href += (filter == nil ? "?" : "&") + "status=" + status.rawValue }
@@ -63,14 +63,17 @@ struct WorklistView {
 
     private var filtersHTML: HTML {
         let state = FormState()
-        let filterLabels: [WorklistQuery.Filter: String] = [
+        let filterLabels: [WorklistQuery.Filter: Phrase] = [
             .all: "All", .open: "Open", .overdueFirstResponse: "First response overdue",
             .awaitingMyReply: "Awaiting my reply", .awaitingTheirReply: "Awaiting their reply", .followUpDue: "Follow-up due today",
             .followUpOverdue: "Follow-up overdue"
         ]
-        let filters = WorklistQuery.Filter.allCases.map { ($0.rawValue, filterLabels[$0] ?? $0.rawValue) }
-        let statuses = [("", "Any status")] + TaskStatus.allCases.map { ($0.rawValue, Words.status($0)) }
-        let sorts = [(WorklistQuery.Sort.updated.rawValue, "Recently changed"), (WorklistQuery.Sort.due.rawValue, "First response due")]
+        let filters = WorklistQuery.Filter.allCases.map { ($0.rawValue, filterLabels[$0] ?? Phrase(said: $0.rawValue)) }
+        let statuses: [(value: String, label: Phrase)] =
+            [("", "Any status")] + TaskStatus.allCases.map { ($0.rawValue, Phrase(said: Words.status($0))) }
+        let sorts: [(value: String, label: Phrase)] = [
+            (WorklistQuery.Sort.updated.rawValue, "Recently changed"), (WorklistQuery.Sort.due.rawValue, "First response due")
+        ]
         return """
             <form class="filters no-print" method="get" action="\(path)" aria-label="Filter the list">
             \(Components.select("filter", "Show", state: state, options: filters, selected: query.filter.rawValue))
@@ -85,7 +88,7 @@ struct WorklistView {
         guard !page.items.isEmpty else {
             return "<p class=\"panel\">No referrals match. <a href=\"\(path)\">Show all</a></p>"
         }
-        let partyHeading = query.view == .caseload ? "Partner" : "Referred by"
+        let partyHeading = query.view == .caseload ? say("Partner") : say("Referred by")
         let rows = page.items.map { item -> HTML in
             let r = item.referral
             let due: HTML =
@@ -99,7 +102,7 @@ struct WorklistView {
                 <tr>
                 <td data-label="Client"><a href="\(WebPath.referral(r.id))">\(item.clientName)</a></td>
                 <td data-label="Need">\(Words.need(r.needCategory))</td>
-                <td data-label="\(partyHeading)">\(item.counterpartName ?? "Open to any eligible partner")</td>
+                <td data-label="\(partyHeading)">\(item.counterpartName ?? say("Open to any eligible partner"))</td>
                 <td data-label="Status">\(Components.statusBadge(r.status))\(step)</td>
                 <td data-label="Due">\(due)</td>
                 <td data-label="Updated">\(Components.time(r.updatedAt))</td>
@@ -158,10 +161,11 @@ struct WorklistView {
     /// Needs identified but never referred, and needs whose every referral failed: the two ways a
     /// client's need is lost between organisations.
     private var gapsHTML: HTML {
-        func list(_ kind: NeedGap.Kind, _ heading: String, _ empty: String) -> HTML {
+        func list(_ kind: NeedGap.Kind, _ heading: Phrase, _ empty: Phrase) -> HTML {
             let gaps = needGaps.filter { $0.kind == kind }
             let items = gaps.map { gap -> HTML in
-                let tried: HTML = kind == .allReferralsFailed ? " · \(gap.referrals) referral\(gap.referrals == 1 ? "" : "s") failed" : .empty
+                let tried: HTML =
+                    kind == .allReferralsFailed ? " · \(Words.count(gap.referrals, one: "%1 referral failed", many: "%1 referrals failed"))" : .empty
                 return """
                     <li><a href="\(WebPath.client(gap.need.clientId))">\(gap.clientName)</a>: \(Words.need(gap.need.category)) \
                     <span class="muted">identified \(Components.date(gap.need.identifiedOn))\(tried)</span></li>
@@ -169,7 +173,7 @@ struct WorklistView {
             }
             return """
                 <h3 id="gaps-\(kind.rawValue)">\(heading) <span class="badge">\(gaps.count)</span></h3>
-                \(gaps.isEmpty ? HTML(raw: "<p class=\"muted\">\(empty)</p>") : "<ul class=\"plain\">\(items)</ul>")
+                \(gaps.isEmpty ? "<p class=\"muted\">\(empty)</p>" as HTML : "<ul class=\"plain\">\(items)</ul>")
                 """
         }
         return """
