@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Hummingbird
 
 /// The server time to render the web app's busiest pages — the navigator's
 /// caseload and the partner's inbox, each with its counts — measured one
@@ -28,6 +29,27 @@ struct Pages: AsyncParsableCommand {
                 ("inbox", "/inbox", partner),
                 ("inbox open", "/inbox?filter=open", partner)
             ], host: host, port: port, requests: requests, title: "thaw-load pages (\(label))")
+        // The same pages in French: each literal run is looked up in the catalogue as it is drawn.
+        for session in [navigator, partner] { try await chooseFrench(session) }
+        try await measurePages(
+            [("healthz", "/healthz", ""), ("caseload (fr)", "/caseload", navigator), ("inbox (fr)", "/inbox", partner)],
+            host: host, port: port, requests: requests, title: "thaw-load pages in French (\(label))")
+    }
+
+    /// Switches a session's person to French the way the header's button does.
+    private func chooseFrench(_ session: String) async throws {
+        try await TestClient.withClient(host: host, port: port) { client in
+            let cookie: HTTPFields = [.cookie: "thaw_session=" + session]
+            let page = try await client.execute(.init("/notifications", method: .get, headers: cookie))
+            let html = String(buffer: page.body ?? ByteBuffer())
+            guard let at = html.range(of: "name=\"_csrf\" value=\"") else { throw ValidationError("no CSRF token on the page") }
+            let csrf = html[at.upperBound...].prefix { $0 != "\"" }
+            var headers = cookie
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let response = try await client.execute(
+                .init("/language", method: .post, headers: headers, body: ByteBuffer(string: "language=fr&back=%2F&_csrf=\(csrf)")))
+            guard response.status.code == 303 else { throw ValidationError("choosing French answered \(response.status.code)") }
+        }
     }
 }
 

@@ -488,3 +488,27 @@ def test_a_client_worked_from_screening_to_every_need_closed_in_both_directions(
     nav.get(client_url)
     text = nav.find_element(*by("main")).text
     assert "Met" in text and "Food" in text
+
+
+def test_a_partner_reads_thaw_in_french_and_switches_to_english(site, browsers):
+    """WorkBridge's worker reads Thaw in French: the inbox, a referral and its forms; the page is
+    marked French for screen readers and passes the audit; one press in the header turns it to
+    English, and the choice stays for the next page."""
+    worker = browsers()
+    sign_in(worker, site, "staff@workbridge.demo")
+    worker.get(site + "/inbox")
+    assert worker.find_element(*by("html")).get_attribute("lang") == "fr"
+    wait_text(worker, "Boîte de réception")
+    nav_text = worker.find_element(*by("nav.site-nav")).text
+    assert "Boîte de réception" in nav_text and "Inbox" not in nav_text
+    assert audit(worker, "inbox-fr") == []
+    worker.find_element(*by("table a[href^='/referrals/']")).click()
+    main = worker.find_element(*by("main")).text
+    assert "Orientée par" in main and "Referred by" not in main
+    screenshot(worker, "referral-fr")
+    # Back to English, on the same page, and it stays.
+    press(worker, "English")
+    wait_for(worker, lambda d: d.find_element(*by("html")).get_attribute("lang") == "en")
+    assert "/referrals/" in worker.current_url and "Referred by" in worker.find_element(*by("main")).text
+    worker.get(site + "/inbox")
+    assert "Inbox" in worker.find_element(*by("nav.site-nav")).text

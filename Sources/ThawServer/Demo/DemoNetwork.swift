@@ -70,6 +70,8 @@ public struct DemoNetwork: Sendable {
         let housing = try await user("staff@homeward.demo", "Harper Housing", "housing", [.partnerStaff])
         let food = try await user("staff@goodneighbour.demo", "Frankie Food", "food", [.partnerStaff])
         let employment = try await user("staff@workbridge.demo", "Emery Employment", "employment", [.partnerStaff])
+        // WorkBridge's worker reads Thaw in French (Ontario's French Language Services Act covers many partners).
+        try await store.setLanguage("fr", for: employment.userId)
         let income = try await user("staff@income-support.demo", "Isa Income", "income", [.partnerStaff])
         let mental = try await user("staff@calmwaters.demo", "Mika Mental-Health", "mental", [.partnerStaff])
         // Homeward's community navigator works from the family health team two days a week.

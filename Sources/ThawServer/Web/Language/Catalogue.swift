@@ -9,22 +9,18 @@ import Synchronization
 /// read as plain English HTML. Strings chosen in code (a status's name, a field's label, a
 /// notice) go through `say`.
 enum Catalogue {
-    /// The viewer's language, set once per request (`WebSessionMiddleware`) or per email.
+    /// A key in a language: English as written, French from its catalogue (English where a key has
+    /// none yet), the pseudo-language bracketed and recorded.
     static func translate(_ english: String, into language: Language) -> String {
         switch language {
         case .en: return english
-        case .fr:
-            if let french = French.words[english] { return french }
-            missing.withLock { $0.insert(english) }
-            return english
+        case .fr: return French.words[english] ?? english
         case .pseudo:
             seen.withLock { $0.insert(english) }
             return "⟪" + english + "⟫"
         }
     }
 
-    /// Keys asked for in French that the French catalogue lacks (for the operator's log and the tests).
-    static let missing = Mutex<Set<String>>([])
     /// Keys drawn in the pseudo-language: what the pages walked actually use.
     static let seen = Mutex<Set<String>>([])
 

@@ -137,7 +137,7 @@ struct WorklistView {
             <td data-label="Priority">\(Words.priority(open.priority))</td>
             <td data-label="Referred by">\(open.requesterName)</td>
             <td data-label="Sent">\(Components.time(open.createdAt))</td>
-            <td data-label="Claim"><form method="post" action="\(WebPath.inbox)/claim">\(Components.csrfField(csrf))\(Components.hidden("referral", open.id.raw))<button type="submit">Claim<span class="visually-hidden"> the \(Words.need(open.needCategory).lowercased()) referral from \(open.requesterName)</span></button></form></td>
+            <td data-label="Claim"><form method="post" action="\(WebPath.inbox)/claim">\(Components.csrfField(csrf))\(Components.hidden("referral", open.id.raw))<button type="submit">Claim<span class="visually-hidden"> \(say("the %1 referral from %2", Words.need(open.needCategory).lowercased(), open.requesterName))</span></button></form></td>
             </tr>
             """
         }
