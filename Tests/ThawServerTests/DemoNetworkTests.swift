@@ -22,6 +22,11 @@ import ThawTestSupport
             let open = try await db.database.read { c in try await c.query("SELECT id FROM referrals WHERE owner_organization_id IS NULL", []) }
             #expect(open.count == 1)
             #expect(try await db.database.read { c in try await c.query("SELECT COUNT(*) AS n FROM referral_messages", []) }.first!.int("n") > 5)
+            // One person held by two organisations, linked with her consent to coordinate care.
+            let links = try await db.database.read { c in
+                try await c.query("SELECT basis FROM client_links WHERE unlinked_at IS NULL", [])
+            }
+            #expect(links.map { $0.string("basis") } == ["name-and-birth-date"])
         }
     }
 

@@ -194,7 +194,8 @@ enum PageWalk {
 
 /// Words on a page that are neither the catalogue's nor data.
 enum UntranslatedText {
-    static let readableAttribute = try! NSRegularExpression(pattern: #"(?:aria-label|title|placeholder|alt|data-label)="([^"]*)""#)
+    static let readableAttribute = try! NSRegularExpression(
+        pattern: #"(?:aria-label|title|placeholder|alt|data-label|data-confirm|data-said)="([^"]*)""#)
 
     static func find(in html: String, data: Set<String>) -> [String] {
         var texts: [String] = []

@@ -74,8 +74,9 @@ public struct DemoNetwork: Sendable {
         try await store.setLanguage("fr", for: employment.userId)
         let income = try await user("staff@income-support.demo", "Isa Income", "income", [.partnerStaff])
         let mental = try await user("staff@calmwaters.demo", "Mika Mental-Health", "mental", [.partnerStaff])
-        // Homeward's community navigator works from the family health team two days a week.
-        _ = try await user("navigator@homeward.demo", "Olu Okonkwo", "housing", [.partnerStaff])
+        // Homeward's community navigator works from the family health team two days a week, and keeps
+        // Homeward's own clients the rest of the week.
+        let communityNavigator = try await user("navigator@homeward.demo", "Olu Okonkwo", "housing", [.partnerStaff, .navigator])
         _ = try await store.createPlacement(
             NewPlacement(
                 email: "navigator@homeward.demo", roles: [.navigator], fromOn: CalendarDate(clock.now()), untilOn: CalendarDate(end).adding(days: 365)
@@ -155,6 +156,8 @@ public struct DemoNetwork: Sendable {
                     validUntil: end.adding(days: 365)))
             cases.append((client, identified[0], actor))
         }
+        try await linkAcrossOrganisations(
+            store, family: cases[4].client, navigator: navigator, communityNavigator: communityNavigator, until: end.adding(days: 365))
 
         let partnerFor: [NeedCategory: (String, Actor)] = [
             .housing: ("housing", housing), .food: ("food", food), .employment: ("employment", employment),
@@ -329,5 +332,28 @@ public struct DemoNetwork: Sendable {
         case .failed: return "Unable to reach the client after three attempts."
         default: return "Recorded in error."
         }
+    }
+}
+
+extension DemoNetwork {
+    /// Esther Moreau also walked into Homeward, which registered her itself: two records of one
+    /// person. She agrees to Homeward and her family health team coordinating her care, and the
+    /// health team's navigator links the records (a name-and-birth-date match, confirmed).
+    func linkAcrossOrganisations(
+        _ store: ThawStore, family record: Client, navigator: Actor, communityNavigator: Actor, until: Timestamp
+    ) async throws {
+        let homeward = store.scoped(to: communityNavigator)
+        let own = try await homeward.createClient(
+            NewClient(
+                givenName: record.givenName, familyName: record.familyName, birthDate: record.birthDate, phone: record.phone,
+                preferredLanguage: record.preferredLanguage))
+        var answers: [NeedCategory: ScreeningAnswer] = [:]
+        for category in NeedCategory.allCases { answers[category] = [.housing, .utilities].contains(category) ? .yes : .no }
+        _ = try await homeward.recordScreening(client: own.id, NewScreening(answers: answers))
+        _ = try await homeward.recordConsent(
+            client: own.id,
+            NewConsent(
+                grantee: .organization(navigator.organizationId), scopes: [.contact, .needs], purpose: .careCoordination, validUntil: until))
+        _ = try await store.scoped(to: navigator).linkClient(record.id, NewClientLink(clientId: own.id, confirmed: true))
     }
 }

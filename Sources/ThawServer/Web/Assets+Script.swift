@@ -28,7 +28,7 @@ extension Assets {
                   region.innerHTML = fresh.innerHTML;
                   changed += 1;
                 });
-                if (changed && status) { status.textContent = "Updated just now."; }
+                if (changed && status) { status.textContent = status.getAttribute("data-said"); }
               })
               .catch(function () { /* the next event tries again */ });
           }

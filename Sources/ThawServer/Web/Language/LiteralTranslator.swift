@@ -18,7 +18,7 @@ struct LiteralTranslator {
     }
 
     /// Attributes whose values people read or hear.
-    static let readableAttributes: Set<String> = ["aria-label", "title", "placeholder", "alt", "data-label"]
+    static let readableAttributes: Set<String> = ["aria-label", "title", "placeholder", "alt", "data-label", "data-confirm"]
 
     private struct Key: Hashable {
         let literal: String

@@ -204,9 +204,10 @@ struct TokensView {
 
     func render() -> HTML {
         let rows = tokens.map { token -> HTML in
-            let status: String = token.revokedAt != nil ? "Revoked" : (token.expiresAt.map { $0 <= now } == true ? say("Expired") : say("Active"))
+            let expired = token.expiresAt.map { $0 <= now } == true
+            let status = token.revokedAt != nil ? say("Revoked") : (expired ? say("Expired") : say("Active"))
             let revoke: HTML =
-                status == "Active"
+                token.revokedAt == nil && !expired
                 ? """
                 <form method="post" action="\(WebPath.adminTokens)" data-confirm="Revoke this token? Programs using it stop working.">\(Components.csrfField(csrf))\(Components.hidden("action", "revoke"))\(Components.hidden("token", token.id.raw))
                 <button type="submit" class="button-danger">Revoke<span class="visually-hidden"> \(token.name)</span></button></form>

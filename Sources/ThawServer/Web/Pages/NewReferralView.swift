@@ -145,7 +145,7 @@ struct NewReferralView {
         if let at = hit.verifiedAt {
             verified = hit.verifiedBy.map { say("Verified %1 by %2", Words.day(at), $0) } ?? say("Verified %1", Words.day(at))
         } else {
-            verified = "Never verified"
+            verified = say("Never verified")
         }
         let text: HTML =
             hit.stale

@@ -26,7 +26,7 @@ struct ReferralPageView {
         """
         <p class="no-print"><a href="\(detail.side == .requester ? WebPath.caseload : WebPath.inbox)">\(detail.side == .requester ? say("← Back to the caseload") : say("← Back to the inbox"))</a></p>
         <h1>\(say("%1 referral for %2", Words.need(referral.needCategory), "\(detail.client.givenName) \(detail.client.familyName)"))</h1>
-        <p class="visually-hidden" id="live-status" role="status" aria-live="polite"></p>
+        <p class="visually-hidden" id="live-status" role="status" aria-live="polite" data-said="\(say("Updated just now."))"></p>
         <div class="columns">
         <div>
         <div id="referral-summary" data-live-region>\(summaryHTML)</div>

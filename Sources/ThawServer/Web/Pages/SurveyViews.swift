@@ -4,7 +4,9 @@ import ThawStorage
 /// How a pulse-survey answer reads on its scale, in our own words.
 enum SurveyWords {
     static func scale(_ item: SurveyItem) -> [String] {
-        item.scale == 5 ? ["Not at all", "A little", "Somewhat", "Mostly", "Completely"] : ["Disagree", "Tend to disagree", "Tend to agree", "Agree"]
+        (item.scale == 5
+            ? ["Not at all", "A little", "Somewhat", "Mostly", "Completely"] : ["Disagree", "Tend to disagree", "Tend to agree", "Agree"])
+            .map { say($0) }
     }
     static var groups: [(title: String, items: [SurveyItem])] {
         [
@@ -105,13 +107,13 @@ struct SurveyRoundView {
                     return
                         "<span class=\"choice\"><input type=\"radio\" id=\"\(id)\" name=\"\(item.rawValue)\" value=\"\(index + 1)\"\(HTML.attribute("checked", if: checked))> <label for=\"\(id)\">\(label)</label></span>"
                 }
-                return "<fieldset class=\"question\"><legend>\(item.question)</legend>\(choices)</fieldset>"
+                return "<fieldset class=\"question\"><legend>\(say(item.question))</legend>\(choices)</fieldset>"
             }
             return "<h3>\(group.title)</h3>\(questions)"
         }
         return """
             <section class="panel survey" aria-labelledby="rate-heading"><h2 id="rate-heading">About \(names[partner] ?? say("a partner"))</h2>
-            <p class="hint">\(toRate.count == 1 ? "The last partner to rate." : "\(toRate.count) partners to rate; this one first.") Leave out any question you cannot answer.</p>
+            <p class="hint">\(toRate.count == 1 ? say("The last partner to rate.") : say("%1 partners to rate; this one first.", toRate.count)) Leave out any question you cannot answer.</p>
             \(Components.errorSummary(state))
             <form method="post" action="\(WebPath.survey(round.id))" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "answer"))\(Components.hidden("organization", partner.raw))
             \(groups)

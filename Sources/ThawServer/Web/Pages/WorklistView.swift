@@ -19,7 +19,7 @@ struct WorklistView {
     func render() -> HTML {
         """
         <h1>\(title)</h1>
-        <p class="visually-hidden" id="live-status" role="status" aria-live="polite"></p>
+        <p class="visually-hidden" id="live-status" role="status" aria-live="polite" data-said="\(say("Updated just now."))"></p>
         <div id="worklist-live" data-live-region>
         \(countsHTML)
         \(filtersHTML)
