@@ -82,6 +82,9 @@ import ThawTestSupport
             let registered = try await navigator.post(WebPath.clients, [("action", "create"), ("givenName", "Ana"), ("familyName", "Lopes")])
             let page = try await navigator.get(try #require(registered.location))
             #expect(page.contains("La personne a été inscrite."))
+            // A form's errors, in French too.
+            let blank = try await navigator.post(WebPath.clients, [("action", "create"), ("givenName", " "), ("familyName", "Lopes")])
+            #expect(blank.status == 422 && blank.contains("Ce champ est obligatoire et ne peut pas être vide"))
             // Others are untouched; the choice is kept with the person, in the ledger too.
             #expect(try await housing.get(WebPath.inbox).contains(">Inbox<"))
             #expect(try await world.store.user(email: "nav@clinic.test")?.language == "fr")

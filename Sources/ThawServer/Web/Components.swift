@@ -9,7 +9,17 @@ struct FormState: Sendable {
     init() {}
     init(form: WebForm, violations: [Violation] = []) {
         self.form = form
-        for violation in violations where errors[violation.field] == nil { errors[violation.field] = violation.message }
+        for violation in violations where errors[violation.field] == nil { errors[violation.field] = Self.words(for: violation) }
+    }
+
+    /// What a page says about a broken rule, next to the field's own label: the store's message
+    /// names the field as the API does ("givenName is required…"), which a page need not.
+    static func words(for violation: Violation) -> String {
+        switch violation.rule {
+        case "required" where violation.message.hasSuffix("is required and may not be blank"): return "This is required and may not be blank"
+        case "max-length" where violation.message.contains("may be at most"): return "This is too long"
+        default: return violation.message
+        }
     }
     func value(_ name: String, default fallback: String = "") -> String { form.all(name).first ?? fallback }
     func values(_ name: String) -> [String] { form.all(name) }
