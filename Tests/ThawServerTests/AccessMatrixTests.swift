@@ -32,6 +32,8 @@ import ThawTestSupport
             return (relation == .own && referring) || (clientOnly && !draft && relation == .counterpart && receiving)
         case path("/api/v1/placements/:placementId"):
             return (relation == .own && role == .administrator) || role == .networkAdministrator
+        case path("/api/v1/client-tasks/:taskId"):
+            return relation == .own && referring  // a task for the client is part of the record its holder keeps
         case path("/api/v1/needs/:needId"):
             return relation == .own && referring  // only the organisation holding the client closes its needs
         case path("/api/v1/referrals/:referralId"), path("/referrals/:referralId"):
@@ -92,6 +94,8 @@ import ThawTestSupport
         "POST /api/v1/referrals/:referralId/messages": #"{"body":"hello"}"#,
         "POST /api/v1/referrals/:referralId/follow-ups": #"{"method":"phone","party":"client","result":"reached"}"#,
         "POST /api/v1/needs/:needId/close": #"{"status":"met"}"#,
+        "POST /api/v1/clients/:clientId/tasks": #"{"kind":"make-contact","description":"Call the intake line"}"#,
+        "POST /api/v1/client-tasks/:taskId/status": #"{"status":"completed"}"#,
         "POST /api/v1/referrals/:referralId/appointments": #"{"at":"2030-01-05T09:00:00Z","place":"1 Main St"}"#,
         "PUT /api/v1/clients/:clientId/reminders": #"{"channel":"email"}"#,
         "POST /api/v1/clients/:clientId/links": #"{"clientId":"cli_0","confirmed":true}"#,
@@ -292,6 +296,8 @@ struct MatrixRecords {
         _ = try await foodNavigator.recordConsent(
             client: twin.id, NewConsent(grantee: .organization(w.clinic.id), scopes: [.needs], purpose: .careCoordination))
         let link = try await w.store.scoped(to: w.navigator).linkClient(w.client.id, NewClientLink(clientId: twin.id, confirmed: true))
+        let clientTask = try await w.store.scoped(to: w.navigator).createClientTask(
+            client: w.client.id, NewClientTask(kind: .makeContact, description: "Call the housing intake line", referralId: referral.id))
         try await w.store.fanOutEvents()
         let notification = try await w.store.scoped(to: w.housingStaff).notifications().items.first
         func fhir(_ id: String) -> String { id.replacingOccurrences(of: "_", with: "-") }
@@ -317,6 +323,7 @@ struct MatrixRecords {
             .init(name: "need", ids: ["needId": needs.first?.id.raw ?? "need_missing"]),
             .init(name: "placement", ids: ["placementId": placement.id.raw]),
             .init(name: "client link", ids: ["clientId": w.client.id.raw, "linkId": link.id.raw]),
+            .init(name: "task for the client", ids: ["taskId": clientTask.id.raw]),
             .init(name: "committee", ids: ["committeeId": committee.id.raw]),
             .init(name: "decision", ids: ["decisionId": decision.id.raw]),
             .init(name: "commitment", ids: ["commitmentId": commitment.id.raw]),
@@ -336,6 +343,7 @@ struct MatrixRecords {
             .init(name: "notification", ids: ["notificationId": notification?.id.raw ?? "ntf_missing"]),
             .init(name: "FHIR Task referral", ids: ["id": fhir(referral.id.raw)]),
             .init(name: "FHIR Task draft", ids: ["id": fhir(draft.id.raw)], draft: true),
+            .init(name: "FHIR Task for the client", ids: ["id": fhir(clientTask.id.raw)]),
             .init(name: "FHIR Task version", ids: ["id": fhir(referral.id.raw), "version": "1"]),
             .init(name: "FHIR ServiceRequest referral", ids: ["id": fhir(referral.id.raw)]),
             .init(name: "FHIR Procedure referral", ids: ["id": fhir(referral.id.raw)]),

@@ -245,7 +245,7 @@ enum UntranslatedText {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if !hasWord(trimmed) || data.contains(trimmed) { return true }
         // Values joined in code: "Doe, Jane", "Elm Street Clinic – Homeward", "Jane Doe".
-        for separators in [",·–—()“”:\n", ",·–—()“”:\n "] {
+        for separators in [",·–—→()“”:\n", ",·–—→()“”:\n "] {
             let pieces = trimmed.components(separatedBy: CharacterSet(charactersIn: separators))
             if pieces.count > 1, pieces.allSatisfy({ !hasWord($0) || data.contains($0.trimmingCharacters(in: .whitespaces)) }) { return true }
         }

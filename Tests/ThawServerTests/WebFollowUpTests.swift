@@ -190,6 +190,37 @@ struct WebClientSummaryTests {
     }
 }
 
+@Suite("Web pages: tasks for the client")
+struct WebClientTaskTests {
+    @Test("the navigator asks the client to call the partner; it is on the client's summary until done; the partner never sees it")
+    func askedDoneAndSummarised() async throws {
+        try await withWeb { browsers, world, _ in
+            let navigator = try #require(browsers["navigator"]), housing = try #require(browsers["housing"])
+            let referral = try await world.refer()
+            let path = "/clients/\(world.client.id)"
+            let asked = try await navigator.post(
+                path,
+                [("action", "task"), ("kind", "make-contact"), ("description", "Call Homeward's intake line"), ("referralId", referral.id.raw)])
+            #expect(asked.status == 303)
+            var page = try await navigator.get(path)
+            #expect(page.contains("Call Homeward&#39;s intake line") && page.contains("Contact a service"))
+            var summary = try await navigator.get("/referrals/\(referral.id)/summary?lang=en")
+            #expect(summary.contains("What we asked you to do") && summary.contains("Call Homeward&#39;s intake line"))
+            // Nothing written: the form comes back with the message next to the field.
+            let blank = try await navigator.post(path, [("action", "task"), ("kind", "general-information"), ("description", " ")])
+            #expect(blank.status == 422 && blank.contains("This is required and may not be blank"))
+            // The partner's view of the client has no tasks, and closing one is not theirs to do.
+            let task = try #require(try await world.store.scoped(to: world.navigator).clientTasks(client: world.client.id).first)
+            #expect(try await housing.post(path, [("action", "close-task"), ("task", task.id.raw), ("status", "completed")]).status == 404)
+            #expect(try await navigator.post(path, [("action", "close-task"), ("task", task.id.raw), ("status", "completed")]).status == 303)
+            page = try await navigator.get(path)
+            #expect(page.contains("Done") && !page.contains(">No longer needed</button>"))
+            summary = try await navigator.get("/referrals/\(referral.id)/summary?lang=en")
+            #expect(!summary.contains("What we asked you to do"), "a task done is off the summary")
+        }
+    }
+}
+
 @Suite("Web pages: placements")
 struct WebPlacementTests {
     @Test("the clinic places a community navigator; they switch to work for it, in the pages and over the API")

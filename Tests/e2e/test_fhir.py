@@ -162,3 +162,34 @@ def test_an_onward_referral_is_a_task_part_of_the_one_it_came_from(demo):
     items = links.json()["items"]
     assert len(items) == 3 and [l.get("partOf") is not None for l in items] == [False, True, True]
     assert chain(tokens["housing"]).status_code == 404, "housing is not party to the referral the chain is asked from"
+
+
+def test_tasks_for_the_patient_are_the_igs_and_only_for_the_record_holder(demo):
+    """What the navigator asked the client to do is the IG's TaskForPatient: the client both
+    subject and owner, the clinic the requester, the service to contact as the input; it
+    validates, is read by id, and the partner finds none of it."""
+    base, tokens = demo
+    nav = tokens["navigator"]
+    referral_tasks = get(base, nav, "Task?_count=50&_include=Task:patient").json()["entry"]
+    patients = {e["resource"]["id"] for e in referral_tasks if e["resource"]["resourceType"] == "Patient"}
+    found = []
+    for patient in sorted(patients):
+        answer = get(base, nav, f"Task?code=make-contact,review-material,general-information&patient=Patient/{patient}")
+        assert answer.status_code == 200, answer.text
+        found += [e["resource"] for e in answer.json().get("entry", [])]
+    assert found, "the demo's navigator asked clients to do things themselves"
+    profile = "http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-TaskForPatient"
+    for task in found:
+        assert task["meta"]["profile"] == [profile]
+        assert task["for"] == {"reference": task["owner"]["reference"]} or task["for"]["reference"] == task["owner"]["reference"]
+        assert task["requester"]["reference"].startswith("Organization/") and task["description"]
+    contact = [t for t in found if t["code"]["coding"][0]["code"] == "make-contact"]
+    assert contact and all(t["input"][0]["valueReference"]["reference"].startswith("HealthcareService/") for t in contact)
+    assert_valid(found)
+    one = get(base, nav, f"Task/{found[0]['id']}")
+    assert one.status_code == 200 and one.json()["id"] == found[0]["id"]
+    # The partner the referral went to: not found, as for an id that does not exist.
+    assert get(base, tokens["housing"], f"Task/{found[0]['id']}").status_code == 404
+    patient = found[0]["for"]["reference"]
+    assert get(base, tokens["housing"], f"Task?code=make-contact&patient={patient}").status_code == 404
+    assert get(base, nav, "Task?code=make-contact").status_code == 400, "tasks for the patient are searched for one patient"

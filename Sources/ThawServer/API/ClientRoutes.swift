@@ -88,6 +88,26 @@ struct ClientRoutes: APIRouteGroup {
             use: setReminders)
         routes.add(
             .init(
+                .get, "clients/:clientId/tasks", id: "listClientTasks", tag: "clients",
+                summary: "What the client was asked to do themselves (FHIR: the IG's tasks for the patient)", answer: .list(ClientTask.self)),
+            use: clientTasks)
+        routes.add(
+            .init(
+                .post, "clients/:clientId/tasks", id: "createClientTask", tag: "clients",
+                summary: "Ask the client to do something themselves: contact a service, read something, anything else in words",
+                body: NewClientTask.self, success: 201, answer: .one(ClientTask.self)),
+            use: createClientTask)
+        routes.add(
+            .init(.get, "client-tasks/:taskId", id: "getClientTask", tag: "clients", summary: "A task for the client", answer: .one(ClientTask.self)),
+            use: clientTask)
+        routes.add(
+            .init(
+                .post, "client-tasks/:taskId/status", id: "closeClientTask", tag: "clients",
+                summary: "The client did it (completed), or it is no longer needed (cancelled)", body: ClientTaskClosing.self,
+                answer: .one(ClientTask.self), conflicts: true),
+            use: closeClientTask)
+        routes.add(
+            .init(
                 .post, "needs/:needId/close", id: "closeNeed", tag: "clients",
                 summary: "Close a need: met, declined by the client, or no longer applicable", body: NeedClosure.self,
                 answer: .one(IdentifiedNeed.self), conflicts: true),
@@ -98,6 +118,26 @@ struct ClientRoutes: APIRouteGroup {
                 summary: "Open needs never referred, or whose referrals all failed", query: ["kind", "limit"],
                 answer: .list(NeedGap.self)),
             use: needGaps)
+    }
+
+    @Sendable func clientTasks(_ request: Request, context: CallerContext) async throws -> ItemList<ClientTask> {
+        ItemList(try await scoped(context).clientTasks(client: try context.id("clientId")))
+    }
+
+    @Sendable func createClientTask(_ request: Request, context: CallerContext) async throws -> EditedResponse<ClientTask> {
+        let scoped = scoped(context)
+        let input = try await body(NewClientTask.self, request)
+        return EditedResponse(status: .created, response: try await scoped.createClientTask(client: try context.id("clientId"), input))
+    }
+
+    @Sendable func clientTask(_ request: Request, context: CallerContext) async throws -> ClientTask {
+        try await scoped(context).clientTask(try context.id("taskId"))
+    }
+
+    @Sendable func closeClientTask(_ request: Request, context: CallerContext) async throws -> ClientTask {
+        let scoped = scoped(context)
+        let input = try await body(ClientTaskClosing.self, request)
+        return try await scoped.closeClientTask(try context.id("taskId"), input)
     }
 
     @Sendable func linkCandidates(_ request: Request, context: CallerContext) async throws -> ItemList<ClientLinkCandidate> {

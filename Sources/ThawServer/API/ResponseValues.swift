@@ -22,6 +22,7 @@ extension ReferralLink: ResponseEncodable {}
 extension ClientExperience: ResponseEncodable {}
 extension Appointment: ResponseEncodable {}
 extension Placement: ResponseEncodable {}
+extension ClientTask: ResponseEncodable {}
 extension ClientLink: ResponseEncodable {}
 extension ClientLinkCandidate: ResponseEncodable {}
 extension LinkedRecord: ResponseEncodable {}

@@ -214,6 +214,13 @@ public struct DemoNetwork: Sendable {
                     referral: referral.id,
                     NewAppointment(at: clock.now().adding(days: 60 + index), place: Self.appointmentPlaces[index % Self.appointmentPlaces.count]))
                 if item.actor == navigator { try await requester.setReminderChannel(client: item.client.id, .email) }
+                // What the navigator asks the client to do themselves, on the summary they take home.
+                if item.actor == navigator, let (kind, words) = Self.clientTasks[category] {
+                    _ = try await requester.createClientTask(
+                        client: item.client.id,
+                        NewClientTask(
+                            kind: kind, description: words, referralId: referral.id, dueOn: requester.calendar.day(of: clock.now()).adding(days: 7)))
+                }
             }
         }
         // Partners refer on from what they are working: the job coach finds the navigator's client
@@ -339,6 +346,12 @@ extension DemoNetwork {
     /// Esther Moreau also walked into Homeward, which registered her itself: two records of one
     /// person. She agrees to Homeward and her family health team coordinating her care, and the
     /// health team's navigator links the records (a name-and-birth-date match, confirmed).
+    static let clientTasks: [NeedCategory: (ClientTask.Kind, String)] = [
+        .housing: (.makeContact, "Call Homeward's intake line to book your housing assessment; bring your lease or any notice from your landlord."),
+        .employment: (.generalInformation, "Bring a list of your past jobs, or your résumé, to your first coaching session."),
+        .food: (.makeContact, "Call the food bank to choose a pick-up day for your hamper.")
+    ]
+
     func linkAcrossOrganisations(
         _ store: ThawStore, family record: Client, navigator: Actor, communityNavigator: Actor, until: Timestamp
     ) async throws {

@@ -14,6 +14,8 @@ struct FHIRTask: FHIRResource {
     var intent: String
     var priority: String?
     var code: CodeableConcept?
+    /// A task for the patient: what they are asked to do, in words.
+    var description: String?
     var focus: Reference?
     var `for`: Reference?
     var authoredOn: String?
@@ -22,6 +24,8 @@ struct FHIRTask: FHIRResource {
     var owner: Reference?
     var restriction: Restriction?
     var note: [Annotation]?
+    /// A task for the patient: whom to contact (`contact-entity`).
+    var input: [Output]?
     var output: [Output]?
 
     struct Restriction: Codable, Sendable { var period: Period? }

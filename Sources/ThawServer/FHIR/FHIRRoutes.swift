@@ -99,6 +99,11 @@ struct FHIRRoutes {
 
     @Sendable func readTask(_ request: Request, context: CallerContext) async throws -> FHIRResponse<FHIRTask> {
         try permit(context, .task, .read)
+        let taskId: ID<ClientTask> = try context.fhirId("id")
+        if taskId.raw.hasPrefix("ctk_") {
+            let task = try await patientTask(try await scoped(context).clientTask(taskId), context)
+            return withVersion(task, version: task.status == ClientTask.Status.requested.rawValue ? 1 : 2)
+        }
         let visible = VisibleReferral(try await scoped(context).referral(try context.fhirId("id")))
         return withVersion(visible.task, version: visible.referral.version)
     }
@@ -164,8 +169,14 @@ struct FHIRRoutes {
         let parameters = try FHIRSearchParameters(request, allowed: Self.taskParameters)
         var search = try referralSearch(parameters)
         search.ids += try parameters.reference("focus", to: .serviceRequest).map { [ID(fhir: $0)] } ?? []
-        // Thaw's Tasks are all `fulfill`: asked for other codes only, none matches.
+        // Tasks for the patient are asked for by their codes, for one patient.
         let codes = parameters.list("code")
+        let patientCodes = Set(ClientTask.Kind.allCases.map(\.rawValue))
+        let askedKinds = codes.map { $0.split(separator: "|").last.map(String.init) ?? $0 }.filter(patientCodes.contains)
+        if !askedKinds.isEmpty {
+            return try await searchPatientTasks(request, context, parameters, kinds: Set(askedKinds.compactMap(ClientTask.Kind.init(rawValue:))))
+        }
+        // Thaw's referral Tasks are all `fulfill`: asked for other codes only, none matches.
         let matchesNone = !codes.isEmpty && !codes.contains { $0 == "fulfill" || $0 == "\(FHIRSystems.taskCode)|fulfill" }
         search.statuses = Set(
             try parameters.list("status").map { raw in
@@ -182,6 +193,43 @@ struct FHIRRoutes {
         } including: { items in
             try await included(items, includes: includes, context: context, patient: "Task:patient", owner: "Task:owner", requester: "Task:requester")
         }
+    }
+
+    /// `Task?code=make-contact&patient=Patient/…`: what the client was asked to do themselves,
+    /// for the organisation holding their record (anyone else: not found, as `/api/v1` answers).
+    private func searchPatientTasks(
+        _ request: Request, _ context: CallerContext, _ parameters: FHIRSearchParameters, kinds: Set<ClientTask.Kind>
+    ) async throws -> FHIRResponse<SearchSetBundle> {
+        guard let patient = try parameters.reference("patient", to: .patient) else {
+            throw ThawError.invalid("patient", "required", "tasks for the patient are searched for one patient: add patient=Patient/id")
+        }
+        let statuses = Set(
+            try parameters.list("status").map { raw in
+                guard let status = ClientTask.Status(rawValue: raw) else {
+                    throw ThawError.invalid(
+                        "status", "task-status", "\(raw) is not a status of a task for the patient (requested, completed, cancelled)")
+                }
+                return status
+            })
+        var matches: [any FHIRResource] = []
+        for task in try await scoped(context).clientTasks(client: ID(fhir: patient))
+        where kinds.contains(task.kind) && (statuses.isEmpty || statuses.contains(task.status)) {
+            matches.append(try await patientTask(task, context))
+        }
+        return FHIRResponse(
+            SearchSetBundle(
+                base: base(request), matches: matches, included: [], selfURL: selfURL(request), nextURL: nil, timestamp: store.clock.now(),
+                total: matches.count))
+    }
+
+    /// A task for the client as FHIR, with the service to contact where it helps a referral to one.
+    private func patientTask(_ task: ClientTask, _ context: CallerContext) async throws -> FHIRTask {
+        var service: ID<Service>?
+        if task.kind == .makeContact, let referralId = task.referralId {
+            service = try await scoped(context).referral(referralId).referral.serviceId
+        }
+        let requester = try await store.organization(task.organizationId).name
+        return FHIRTask(clientTask: task, requesterName: requester, serviceToContact: service)
     }
 
     static let serviceRequestParameters: Set<String> = ["_id", "category", "intent", "patient", "status", "_lastUpdated"]

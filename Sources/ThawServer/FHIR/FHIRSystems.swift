@@ -24,6 +24,7 @@ enum FHIRSystems {
 
     static let profileBase = "http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/"
     static let taskProfile = profileBase + "SDOHCC-TaskForReferralManagement"
+    static let patientTaskProfile = profileBase + "SDOHCC-TaskForPatient"
     static let serviceRequestProfile = profileBase + "SDOHCC-ServiceRequest"
     static let procedureProfile = profileBase + "SDOHCC-Procedure"
     static let conditionProfile = profileBase + "SDOHCC-Condition"

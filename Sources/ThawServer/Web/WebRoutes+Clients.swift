@@ -51,15 +51,22 @@ extension WebRoutes {
         async let referrals = scoped.referrals(client: id)
         async let reminders = scoped.reminderChannel(client: id)
         async let linked = scoped.linkedRecords(client: id)
+        async let tasks = scoped.clientTasks(client: id)
         let linkFailure = failed["link"]?.errors.sorted { $0.key < $1.key }.first?.value
         let candidates =
             request.uri.queryParameters["find"] == "links" || linkFailure != nil ? try await scoped.linkCandidates(client: id) : nil
+        let clientReferrals = try await referrals
         let page = ClientPageView(
             client: client, consents: try await consents, latestScreening: try await screenings.last,
-            needs: try await needs, referrals: try await referrals,
+            needs: try await needs, referrals: clientReferrals,
             organizations: try await store.organizations(), reminders: try await reminders,
             links: LinkedRecordsPanel(
                 clientId: id, records: try await linked, candidates: candidates, failure: linkFailure, csrf: context.csrfToken),
+            tasks: ClientTasksPanel(
+                clientId: id, tasks: try await tasks,
+                referrals: clientReferrals.filter { $0.referral.requesterOrganizationId == client.organizationId },
+                state: failed["task"] ?? FormState(),
+                csrf: context.csrfToken),
             now: store.clock.now(),
             csrf: context.csrfToken, failed: failed)
         let title = client.givenName + " " + client.familyName
@@ -99,6 +106,22 @@ extension WebRoutes {
             case "reminders":
                 _ = try await scoped.setReminderChannel(client: id, form["remindByEmail"] == "yes" ? .email : nil)
                 return WebPage.redirect(to: WebPath.client(id), notice: "reminders-saved")
+            case "task":
+                let referral = form["referralId"].flatMap { $0.isEmpty ? nil : ID<Referral>($0) }
+                guard let kind = try form.choice("kind", ClientTask.Kind.self) else {
+                    throw ThawError.unprocessable("kind", "required", "Choose what kind of task it is")
+                }
+                _ = try await scoped.createClientTask(
+                    client: id, NewClientTask(kind: kind, description: form["description"] ?? "", referralId: referral, dueOn: try form.date("dueOn"))
+                )
+                return WebPage.redirect(to: WebPath.client(id), notice: "task-created")
+            case "close-task":
+                guard let task = form["task"] else { throw ThawError.invalid("task", "required", "say which task") }
+                guard let status = try form.choice("status", ClientTask.Status.self) else {
+                    throw ThawError.unprocessable("status", "required", "say whether it was done or is no longer needed")
+                }
+                _ = try await scoped.closeClientTask(ID(task), ClientTaskClosing(status: status))
+                return WebPage.redirect(to: WebPath.client(id), notice: "task-closed")
             case "close-need":
                 guard let need = form["need"] else { throw ThawError.invalid("need", "required", "say which need to close") }
                 guard let status = try form.choice("status", IdentifiedNeed.Status.self) else {
@@ -107,7 +130,7 @@ extension WebRoutes {
                 _ = try await scoped.closeNeed(ID(need), NeedClosure(status: status, closedOn: try form.date("closedOn")))
                 return WebPage.redirect(to: WebPath.client(id), notice: "need-closed")
             default:
-                throw ThawError.invalid("action", "enum", "action must be consent, revoke-consent, screening or close-need")
+                throw ThawError.invalid("action", "enum", "this form's action is not one Thaw knows")
             }
         } catch let error as ThawError where error.violations != nil && action != "revoke-consent" {
             // Each need has its own closing form: the failure is shown on the one that was sent.

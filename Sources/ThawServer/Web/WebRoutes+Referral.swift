@@ -224,6 +224,9 @@ extension WebRoutes {
         }
         let view = ClientSummaryView(
             detail: detail, appointments: try await scoped.appointments(referral: id),
+            tasks: try await scoped.clientTasks(client: detail.referral.clientId).filter {
+                $0.status == .requested && ($0.referralId == nil || $0.referralId == id)
+            },
             reminders: try await scoped.reminderChannel(client: detail.referral.clientId) != nil,
             navigatorName: principal.user.displayName,
             language: asked ?? Language(preferred: detail.client.preferredLanguage), now: store.clock.now())

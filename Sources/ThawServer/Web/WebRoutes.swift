@@ -153,6 +153,8 @@ struct WebRoutes: Sendable {
         "placement-ended": "The placement was ended.",
         "working-as": "You are now working for the organisation you chose.",
         "client-linked": "The records were linked.",
-        "client-unlinked": "The link was undone."
+        "client-unlinked": "The link was undone.",
+        "task-created": "The task was added; it is on the client's summary.",
+        "task-closed": "The task was closed."
     ]
 }

@@ -68,6 +68,22 @@ enum Words {
         }
     }
 
+    static func clientTaskKind(_ kind: ClientTask.Kind) -> String {
+        switch kind {
+        case .makeContact: return say("Contact a service")
+        case .reviewMaterial: return say("Read or watch something")
+        case .generalInformation: return say("Something else")
+        }
+    }
+
+    static func clientTaskStatus(_ status: ClientTask.Status) -> String {
+        switch status {
+        case .requested: return say("To do")
+        case .completed: return say("Done")
+        case .cancelled: return say("No longer needed")
+        }
+    }
+
     /// A client's preferred language: English and French by name, any other as its code.
     static func language(_ code: String?) -> String {
         guard let code, !code.isEmpty else { return "—" }

@@ -43,6 +43,8 @@ extension RawRepresentable where RawValue == String, Self: Sendable {
 extension Sector: SQLBindable {}
 extension Alignment: SQLBindable {}
 extension Capacity: SQLBindable {}
+extension ClientTask.Kind: SQLBindable {}
+extension ClientTask.Status: SQLBindable {}
 extension TaskStatus: SQLBindable {}
 extension Priority: SQLBindable {}
 extension FollowUp.Method: SQLBindable {}

@@ -13,6 +13,7 @@ struct ClientPageView {
     /// How the client agreed to be reminded of appointments; nil: not reminded.
     var reminders: ReminderChannel?
     var links: LinkedRecordsPanel
+    var tasks: ClientTasksPanel
     var now: Timestamp
     var csrf: String?
     /// The form that failed, by its `action`, with what was typed.
@@ -24,6 +25,7 @@ struct ClientPageView {
         <div class="columns">
         <div>
         \(referralsHTML)
+        \(tasks.render())
         \(needsHTML)
         \(screeningHTML)
         </div>

@@ -6,6 +6,8 @@ import ThawStorage
 struct ClientSummaryView {
     var detail: ReferralDetail
     var appointments: [Appointment]
+    /// What the client was asked to do, still open: for this referral, or in general.
+    var tasks: [ClientTask] = []
     var reminders: Bool
     var navigatorName: String
     var language: Language
@@ -34,6 +36,10 @@ struct ClientSummaryView {
         }
         if reminders, !referral.status.isTerminal { lines.append(say("We will email you a reminder the day before.")) }
         lines.append(say("Questions? Contact %1 at %2.", navigatorName, detail.requesterName))
+        let asked = tasks.map { task -> HTML in
+            let due = task.dueOn.map { " — " + say("by %1", ClientSummaryWords.date($0)) } ?? ""
+            return "<li>\(task.description)\(due)</li>"
+        }
         let other: Language = language == .fr ? .en : .fr
         let paragraphs = lines.map { "<p>\($0)</p>" as HTML }
         return """
@@ -41,6 +47,7 @@ struct ClientSummaryView {
             <h1>Your referral</h1>
             <p><strong>\(detail.client.givenName) \(detail.client.familyName)</strong></p>
             \(paragraphs)
+            \(asked.isEmpty ? HTML.empty : "<h2>What we asked you to do</h2><ul>\(asked)</ul>")
             <p class="muted">\(say("Printed on %1.", day(now)))</p>
             <p class="no-print"><a href="\(WebPath.referral(referral.id))/summary?lang=\(other.rawValue)" lang="\(other.rawValue)">\(verbatim(other == .fr ? "Version française" : "English version"))</a>
             · <button type="button" class="button-secondary" data-print>Print</button></p>

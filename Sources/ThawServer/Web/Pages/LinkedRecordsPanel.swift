@@ -23,7 +23,7 @@ struct LinkedRecordsPanel {
             }
             let needs: HTML =
                 record.needs.map { needs in
-                    "<p>Needs: \(needs.isEmpty ? "none recorded" : needs.map { "\(Words.need($0.category)) (\(Words.needStatus($0.status).lowercased()))" }.joined(separator: ", "))</p>"
+                    "<p>Needs: \(needs.isEmpty ? say("none recorded") : needs.map { "\(Words.need($0.category)) (\(Words.needStatus($0.status).lowercased()))" }.joined(separator: ", "))</p>"
                 } ?? "<p class=\"muted\">Their needs are not shared with us.</p>"
             return """
                 <li><strong>\(record.organizationName)</strong> <span class="muted">linked \(Components.day(record.link.linkedAt)), \
