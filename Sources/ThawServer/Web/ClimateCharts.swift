@@ -35,7 +35,7 @@ enum ClimateCharts {
             guard let direction = band.direction else { continue }
             let fill = direction == .freeze ? "#dbe7f6" : "#fbe3d3"
             parts.append(
-                "<rect class=\"band-\(direction)\" x=\"\(number(x(Double(band.from))))\" y=\"\(number(top))\" width=\"\(number(step * Double(band.to - band.from)))\" height=\"\(number(height - top - bottom))\" fill=\"\(fill)\"><title>\(direction == .freeze ? say("Freeze") : say("Thaw")) from \(band.from < labels.count ? labels[band.from] : "")</title></rect>"
+                "<rect class=\"band-\(direction)\" x=\"\(number(x(Double(band.from))))\" y=\"\(number(top))\" width=\"\(number(step * Double(band.to - band.from)))\" height=\"\(number(height - top - bottom))\" fill=\"\(fill)\"><title>\((direction == .freeze ? say("freeze") : say("thaw")).capitalizedFirst) from \(band.from < labels.count ? labels[band.from] : "")</title></rect>"
             )
         }
         for level in [0.0, 50.0, 100.0] {

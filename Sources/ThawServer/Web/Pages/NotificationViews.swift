@@ -14,7 +14,7 @@ struct NotificationsView {
         let items = list.items.map { notification -> HTML in
             let unread = notification.readAt == nil
             return """
-                <li class="\(unread ? say("notification unread") : "notification")">\(unread ? HTML(stringLiteral: "<span class=\"badge\">New</span> ") : .empty)<a href="\(WebPath.notification(notification.id))">\(notification.summary)</a>
+                <li class="\(unread ? "notification unread" : "notification")">\(unread ? HTML(stringLiteral: "<span class=\"badge\">New</span> ") : .empty)<a href="\(WebPath.notification(notification.id))">\(notification.summary)</a>
                 <span class="meta">\(Components.time(notification.createdAt))</span></li>
                 """
         }
