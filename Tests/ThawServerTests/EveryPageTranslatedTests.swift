@@ -54,6 +54,9 @@ import ThawTestSupport
             #expect(unique.isEmpty, "English outside the catalogue (\(unique.count)):\n\(unique.prefix(3000).joined(separator: "\n"))")
 
             let seen = Catalogue.seen.withLock { $0 }
+            print(
+                "translation walk: \(pagesWalked) pages as \(signIns.count) people; \(seen.count) catalogue strings drawn; \(French.words.count) in French"
+            )
             #expect(seen.count > 300, "the walk drew only \(seen.count) strings from the catalogue")
             let untranslated = seen.filter { French.words[$0] == nil }.sorted()
             #expect(untranslated.isEmpty, "no French for (\(untranslated.count)):\n\(untranslated.joined(separator: "\n"))")
