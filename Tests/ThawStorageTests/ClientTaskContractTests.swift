@@ -6,11 +6,6 @@ import ThawTestSupport
 /// Tasks for the client (the IG's tasks for the patient), on both databases: the organisation
 /// holding the record asks, lists and closes them; no one else sees them.
 @Suite struct ClientTaskContractTests {
-    func rule(_ error: any Error) -> String? {
-        guard case ThawError.unprocessable(let v) = error else { return nil }
-        return v.map { "\($0.field):\($0.rule)" }.joined(separator: ",")
-    }
-
     @Test(arguments: Backend.available)
     func theHolderAsksTheClientAndClosesTheTaskOnce(backend: Backend) async throws {
         try await withDatabase(backend) { db in
@@ -32,22 +27,22 @@ import ThawTestSupport
             await #expect(throws: ThawError.self) { try await nav.closeClientTask(call.id, ClientTaskClosing(status: .cancelled)) }
             await #expect {
                 try await nav.closeClientTask(read.id, ClientTaskClosing(status: .requested))
-            } throws: { rule($0) == "status:one-of" }
+            } throws: { brokenRules($0) == "status:one-of" }
 
             // Refused: nothing, a past date, another client's referral.
             await #expect {
                 try await nav.createClientTask(client: w.client.id, NewClientTask(kind: .generalInformation, description: " "))
             } throws: {
-                rule($0) == "description:required"
+                brokenRules($0) == "description:required"
             }
             await #expect {
                 try await nav.createClientTask(
                     client: w.client.id, NewClientTask(kind: .generalInformation, description: "Bring ID", dueOn: due.adding(days: -10)))
-            } throws: { rule($0) == "dueOn:not-in-past" }
+            } throws: { brokenRules($0) == "dueOn:not-in-past" }
             let other = try await nav.createClient(NewClient(givenName: "Other", familyName: "Person"))
             await #expect {
                 try await nav.createClientTask(client: other.id, NewClientTask(kind: .makeContact, description: "Call", referralId: referral.id))
-            } throws: { rule($0) == "referralId:client" }
+            } throws: { brokenRules($0) == "referralId:client" }
 
             // The partner the referral went to, and anyone else, do not see them: not found, as for a made-up id.
             for outsider in [w.housingStaff, w.unrelatedStaff] {

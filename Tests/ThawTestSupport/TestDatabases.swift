@@ -163,3 +163,9 @@ actor PostgresTestSlots {
         return url
     }
 }
+
+/// The broken rules a 422 names, as `field:rule` joined by commas; nil for any other error.
+public func brokenRules(_ error: any Error) -> String? {
+    guard case ThawError.unprocessable(let violations) = error else { return nil }
+    return violations.map { "\($0.field):\($0.rule)" }.joined(separator: ",")
+}
