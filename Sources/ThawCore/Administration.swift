@@ -22,6 +22,18 @@ public enum Administration {
                 throw ThawError.forbidden("only a network administrator grants network-administrator, and only in its own organisation")
             }
         }
+        if roles.contains(.evaluator) {
+            // Evaluators see aggregates only, so the network may add them in any organisation
+            // (a university, a funder); in another organisation, with no other role.
+            guard actor.has(.networkAdministrator) else {
+                throw ThawError.forbidden("only a network administrator grants the evaluator role")
+            }
+            guard organization == actor.organizationId || roles == [.evaluator] else {
+                throw ThawError.unprocessable(
+                    "roles", "evaluator-only", "in another organisation a network administrator adds an evaluator with no other role")
+            }
+            return
+        }
         if organization == actor.organizationId {
             guard actor.has(.administrator) else {
                 throw ThawError.forbidden("adding a user needs the administrator role of the organisation")
@@ -40,6 +52,13 @@ public enum Administration {
             throw ThawError.conflict(
                 code: "organization-has-administrator",
                 message: "this organisation already has an active administrator, who adds its users")
+        }
+    }
+
+    /// Checks that `actor` may grant or withdraw the evaluator role, to a user of any organisation.
+    public static func checkEvaluatorGrant(by actor: Actor) throws {
+        guard actor.has(.networkAdministrator) else {
+            throw ThawError.forbidden("only a network administrator grants or withdraws the evaluator role")
         }
     }
 
@@ -70,6 +89,9 @@ public enum Administration {
                 "you cannot remove your own network-administrator role")
         }
         try v.check()
+        if let roles, roles.contains(.evaluator), !user.roles.contains(.evaluator) {
+            throw ThawError.forbidden("the evaluator role is granted with its period by a network administrator (PUT /api/v1/users/{id}/evaluator)")
+        }
         if user.organizationId != actor.organizationId {
             // Another organisation's administrator: its network administrator may only switch it off or on.
             guard roles == nil || roles == user.roles else {

@@ -34,9 +34,20 @@ public struct NewUser: Codable, Sendable {
     public var displayName: String
     public var roles: Set<Role>
     public var password: String
-    public init(organizationId: ID<Organization>, email: String, displayName: String, roles: Set<Role>, password: String) {
+    /// The evaluator role's period, required with it (first and last day).
+    public var evaluatorFrom: CalendarDate?
+    public var evaluatorUntil: CalendarDate?
+    public init(
+        organizationId: ID<Organization>, email: String, displayName: String, roles: Set<Role>, password: String,
+        evaluatorFrom: CalendarDate? = nil, evaluatorUntil: CalendarDate? = nil
+    ) {
         self.organizationId = organizationId; self.email = email; self.displayName = displayName
-        self.roles = roles; self.password = password
+        self.roles = roles; self.password = password; self.evaluatorFrom = evaluatorFrom; self.evaluatorUntil = evaluatorUntil
+    }
+    /// The evaluator's period when the new user is one.
+    public var evaluatorPeriod: EvaluationPeriod? {
+        guard roles.contains(.evaluator), let evaluatorFrom, let evaluatorUntil else { return nil }
+        return try? EvaluationPeriod(from: evaluatorFrom, until: evaluatorUntil)
     }
     public func validate() throws {
         var v = Validator()
@@ -49,6 +60,18 @@ public struct NewUser: Codable, Sendable {
         v.require(email.count <= 254, "email", "max-length", "email may be at most 254 characters")
         v.require(password.count >= 12, "password", "min-length", "a password needs at least 12 characters")
         v.require(password.utf8.count <= 72, "password", "max-length", "a password may be at most 72 bytes (bcrypt's limit)")
+        if roles.contains(.evaluator) {
+            v.require(
+                evaluatorFrom != nil && evaluatorUntil != nil, "evaluatorUntil", "required",
+                "the evaluator role is granted for a period: give evaluatorFrom and evaluatorUntil")
+            if let evaluatorFrom, let evaluatorUntil {
+                v.require(evaluatorFrom <= evaluatorUntil, "evaluatorUntil", "order", "evaluatorUntil must be on or after evaluatorFrom")
+            }
+        } else {
+            v.require(
+                evaluatorFrom == nil && evaluatorUntil == nil, "evaluatorFrom", "not-allowed", "an evaluator period goes with the evaluator role only"
+            )
+        }
         try v.check()
     }
 }

@@ -48,6 +48,10 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     /// Administers the network from the hosting organisation: adds organisations and
     /// their first administrators. It gives no access to any organisation's clients.
     case networkAdministrator = "network-administrator"
+    /// A researcher or funder's evaluator, granted by a network administrator for a period
+    /// (outside it the role does nothing): aggregate reports and de-identified exports only,
+    /// never a client's identity or free text.
+    case evaluator
 }
 
 public struct User: Codable, Sendable, Equatable {

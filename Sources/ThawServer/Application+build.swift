@@ -109,6 +109,7 @@ public func buildRouter(
     NetworkFactsRoutes(store: store, configuration: configuration).register(on: callers)
     SurveyRoutes(store: store, configuration: configuration).register(on: callers)
     ClimateRoutes(store: store, configuration: configuration).register(on: callers)
+    EvaluationRoutes(store: store, configuration: configuration).register(on: callers)
     // The document describes itself too; it is made now, so a type whose schema cannot be derived stops
     // the start, not a request.
     let openAPI = APIOperation(.get, "openapi.json", id: "getOpenAPI", tag: "meta", summary: "This document")

@@ -61,6 +61,14 @@ public struct DemoNetwork: Sendable {
         }
         // The hosting organisation's administrator also administers the network; Homeward's administers Homeward alone.
         let networkAdmin = try await user("admin@thaw.demo", "Alex Admin", "authority", [.administrator, .networkAdministrator])
+        // The initiative's evaluator (a university researcher reporting to the funders) reads the evaluation
+        // report and the de-identified exports for three years, and nothing else.
+        _ = try await store.createUser(
+            NewUser(
+                organizationId: organizations["authority"]!.id, email: "evaluator@thaw.demo", displayName: "Eve Evaluator", roles: [.evaluator],
+                password: Self.password, evaluatorFrom: CalendarDate(end).adding(days: -730), evaluatorUntil: CalendarDate(end).adding(days: 365)),
+            passwordHash: hash, by: networkAdmin)
+        signIns.append(SignIn(email: "evaluator@thaw.demo", role: Role.evaluator.rawValue, organization: organizations["authority"]!.name))
         _ = try await user("admin@homeward.demo", "Harper Admin", "housing", [.administrator])
         let navigator = try await user("navigator@riverside-fht.demo", "Nadia Navigator", "fht", [.navigator])
         let clinician = try await user("clinician@elm-street.demo", "Dr. Chen Clinician", "elm", [.clinician])

@@ -6,8 +6,9 @@ enum CSV {
         return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// A header line (left unquoted: our own column names) and the rows.
+    /// A header line (our own column names, quoted only where they hold a comma) and the rows.
     static func document(header: [String], rows: [[String]]) -> String {
-        ([header.joined(separator: ",")] + rows.map { $0.map(cell).joined(separator: ",") }).joined(separator: "\r\n") + "\r\n"
+        let names = header.map { $0.contains(",") ? cell($0) : $0 }
+        return ([names.joined(separator: ",")] + rows.map { $0.map(cell).joined(separator: ",") }).joined(separator: "\r\n") + "\r\n"
     }
 }

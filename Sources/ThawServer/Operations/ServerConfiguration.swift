@@ -43,6 +43,9 @@ public struct ServerConfiguration: Sendable {
     /// Draws every page in the pseudo-language (each catalogue string bracketed, ⟪like this⟫), for
     /// the test that walks every page looking for text the catalogues do not hold. Never in service.
     public var pseudoTranslation = false
+    /// Counts below this are hidden in every evaluation report and export (an evaluator may
+    /// ask for a higher threshold, never a lower one).
+    public var evaluationThreshold = SmallCells.defaultThreshold
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080,

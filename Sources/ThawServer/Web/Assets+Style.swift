@@ -70,6 +70,7 @@ extension Assets {
         .network-map svg { max-width: 560px; }
         .chart figcaption { font-size: .9rem; color: var(--muted); }
         .swatch { display: inline-block; width: 1em; height: .8em; vertical-align: middle; border: 1px solid #555; margin-left: .4em; }
+        .swatch-current { background: #2b6cb0; } .swatch-previous { background: #a7b4c2; }
         .swatch-freeze { background: #dbe7f6; } .swatch-thaw { background: #fbe3d3; } .swatch-event { background: #5b2a86; }
         .swatch-cold { background: #2b6cb0; } .swatch-warm { background: #c05621; }
         .big-index { font-size: 2rem; margin: .2rem 0 .6rem; }

@@ -82,8 +82,9 @@ struct Layout {
         }
         if actor.hasAny(AccessPolicy.receivingRoles) { links.append(("inbox", WebPath.inbox, "Inbox")) }
         if actor.hasAny(AccessPolicy.directoryRoles) { links.append(("our-services", WebPath.ourServices, "Our services")) }
-        links.append(("partnership", WebPath.partnership, "Partnership"))
+        if actor.roles != [.evaluator] { links.append(("partnership", WebPath.partnership, "Partnership")) }
         if actor.hasAny([.partnershipLead, .administrator, .networkAdministrator]) { links.append(("climate", WebPath.climate, "Climate")) }
+        if actor.hasAny(ScopedStore.evaluationRoles) { links.append(("evaluation", WebPath.evaluation, "Evaluation")) }
         if actor.hasAny(Self.administrationRoles) { links.append(("admin", WebPath.admin, "Administration")) }
         links.append(("tokens", WebPath.adminTokens, "API tokens"))
         let items = links.map { key, href, label -> HTML in

@@ -25,6 +25,10 @@ enum WebPath {
     static let surveys = "/partnership/surveys"
     static let notifications = "/notifications"
     static let climate = "/climate"
+    static let evaluation = "/evaluation"
+    static let evaluationReportCSV = "/evaluation/report.csv"
+    static let evaluationLedgerCSV = "/evaluation/ledger.csv"
+    static func evaluationTableCSV(_ table: String) -> String { "/evaluation/tables/\(table).csv" }
     static let climateTiesCSV = "/climate/ties.csv"
     static let css = "/assets/thaw.css"
     static let script = "/assets/thaw.js"

@@ -13,6 +13,7 @@ extension WebRoutes {
         if actor.hasAny(AccessPolicy.receivingRoles) { return WebPage.redirect(to: WebPath.inbox) }
         if actor.has(.partnershipLead) { return WebPage.redirect(to: WebPath.partnership) }
         if actor.hasAny(Layout.administrationRoles) { return WebPage.redirect(to: WebPath.admin) }
+        if actor.has(.evaluator) { return WebPage.redirect(to: WebPath.evaluation) }
         return WebPage.redirect(to: WebPath.partnership)
     }
 

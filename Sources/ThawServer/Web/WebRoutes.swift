@@ -45,6 +45,7 @@ struct WebRoutes: Sendable {
         registerPartnership(on: web)
         registerSurveys(on: web)
         registerClimate(on: web)
+        registerEvaluation(on: web)
     }
 
     /// Chooses the organisation this browser session works for: the person's own, or one they are

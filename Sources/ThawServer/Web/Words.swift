@@ -44,6 +44,7 @@ enum Words {
         case .partnershipLead: return say("Partnership lead")
         case .administrator: return say("Administrator")
         case .networkAdministrator: return say("Network administrator")
+        case .evaluator: return say("Evaluator")
         }
     }
 

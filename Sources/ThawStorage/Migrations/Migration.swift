@@ -88,7 +88,7 @@ public enum Migrator {
         Schema.v35OrganizationTimeZones, Schema.v36FollowUpsAndClosingNeeds,
         Schema.v37OnwardReferrals, Schema.v38ClientExperience, Schema.v39Appointments, Schema.v40Placements,
         Schema.v41ClientLinks,
-        Schema.v42UserLanguage, Schema.v43ClientTasks
+        Schema.v42UserLanguage, Schema.v43ClientTasks, Schema.v44Evaluation
     ]
 
     @discardableResult

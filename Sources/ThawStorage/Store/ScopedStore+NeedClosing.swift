@@ -59,6 +59,9 @@ extension ScopedStore {
         (',' || r.need_ids || ',' LIKE '%,' || n.id || ',%' OR (r.need_ids = '' AND r.need_category = n.category))
         """
 
+    /// A referral `r` that ended without helping: declined, cancelled, not completed, or completed with the need not met.
+    static let referralFailed = "(r.status IN ('rejected', 'cancelled', 'failed') OR (r.status = 'completed' AND r.outcome_code = 'need-not-met'))"
+
     /// Open needs of this organisation's clients that are falling through the cracks: never
     /// referred (drafts and referrals entered in error do not count), or referred only where it
     /// failed (declined, cancelled, not completed, or completed with the need not met).
@@ -66,7 +69,7 @@ extension ScopedStore {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "reading a caseload")
         let actor = self.actor, now = now()
         let sent = "r.client_id = n.client_id AND r.status NOT IN ('draft', 'entered-in-error') AND \(Self.referralNamesNeed)"
-        let failed = "(r.status IN ('rejected', 'cancelled', 'failed') OR (r.status = 'completed' AND r.outcome_code = 'need-not-met'))"
+        let failed = Self.referralFailed
         let columns = IdentifiedNeed.columns.split(separator: ",").map { "n." + String($0).trimmingWhitespace }.joined(separator: ", ")
         // The database keeps only the gaps and stops at the limit, so a caseload with many open
         // needs that are being worked reads none of them back.

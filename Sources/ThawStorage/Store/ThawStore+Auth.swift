@@ -110,12 +110,13 @@ extension ThawStore {
                     """
                     SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at, u.language,
                            s.csrf_token, s.acting_organization_id, o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
-                           o.created_at AS org_created_at, o.time_zone AS org_time_zone
+                           o.created_at AS org_created_at, o.time_zone AS org_time_zone, g.from_on, g.until_on
                     FROM sessions s JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id
+                    LEFT JOIN evaluator_grants g ON g.user_id = u.id
                     WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1
                     """, SecretDigest.hex(sessionSecret), now)
             else { return nil }
-            return (Self.principal(from: row), row.string("csrf_token"), row.optionalString("acting_organization_id"))
+            return (Self.principal(from: row, at: now), row.string("csrf_token"), row.optionalString("acting_organization_id"))
         }
         guard let (principal, csrf, acting) = found else { return nil }
         if let acting, let placed = try await placedPrincipal(principal, in: ID(acting)) { return (placed, csrf) }
@@ -127,26 +128,31 @@ extension ThawStore {
         if bearerToken.hasPrefix(SMARTClient.tokenPrefix) { return try await smartPrincipal(bearerToken) }
         let digest = SecretDigest.hex(bearerToken), now = clock.now()
         return try await database.read { db in
-            try await db.first(Self.principalByTokenSQL, digest, now).map(Self.principal(from:))
+            try await db.first(Self.principalByTokenSQL, digest, now).map { Self.principal(from: $0, at: now) }
         }
     }
 
     static let principalByTokenSQL = """
         SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at, u.language,
                o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
-               o.created_at AS org_created_at, o.time_zone AS org_time_zone
+               o.created_at AS org_created_at, o.time_zone AS org_time_zone, g.from_on, g.until_on
         FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organizations o ON o.id = u.organization_id
+        LEFT JOIN evaluator_grants g ON g.user_id = u.id
         WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
           AND u.active = 1
         """
 
-    static func principal(from row: SQLRow) -> Principal {
+    /// The principal of a row of `users` joined with its organisation and evaluator grant. The
+    /// evaluator role counts only on the days of its period.
+    static func principal(from row: SQLRow, at now: Timestamp) -> Principal {
         let org = Organization(
             id: row.id("org_id"), name: row.string("org_name"), sector: row.enumValue("sector"),
             alignment: row.optionalEnum("alignment"), parentId: row.optionalId("parent_id"),
             area: row.optionalString("area"), timeZone: row.optionalString("org_time_zone"),
             createdAt: row.timestamp("org_created_at"))
-        return Principal(user: User(row: row), organization: org)
+        var user = User(row: row)
+        if user.roles.contains(.evaluator), !(period(from: row)?.contains(CalendarDate(now)) ?? false) { user.roles.remove(.evaluator) }
+        return Principal(user: user, organization: org)
     }
 
     /// Creates an API token for a user; the secret is returned once and never stored.

@@ -78,6 +78,9 @@ extension ThawStore {
             } catch let error as SQLError where error.kind == .uniqueViolation {
                 throw ThawError.conflict(code: "duplicate-email", message: "a user with email \(user.email) already exists")
             }
+            if let period = input.evaluatorPeriod {
+                try await Self.saveEvaluatorGrant(db, user: user.id, period, by: actor?.userId, at: now)
+            }
             try await db.append(
                 LedgerRecord(
                     kind: "user.created", subjectType: "user", subjectId: user.id.raw,

@@ -105,13 +105,14 @@ extension ThawStore {
                     """
                     SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at, u.language,
                            o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
-                           o.created_at AS org_created_at, o.time_zone AS org_time_zone, t.scopes AS token_scopes
+                           o.created_at AS org_created_at, o.time_zone AS org_time_zone, g.from_on, g.until_on, t.scopes AS token_scopes
                     FROM smart_tokens t JOIN smart_clients c ON c.id = t.client_id JOIN users u ON u.id = c.user_id
                     JOIN organizations o ON o.id = u.organization_id
+                    LEFT JOIN evaluator_grants g ON g.user_id = u.id
                     WHERE t.token_digest = ? AND t.expires_at > ? AND c.revoked_at IS NULL AND u.active = 1
                     """, digest, now)
             else { return nil }
-            var principal = Self.principal(from: row)
+            var principal = Self.principal(from: row, at: now)
             principal.scopes = (try? AccessScopes(parsing: row.string("token_scopes"))) ?? AccessScopes()
             return principal
         }

@@ -33,6 +33,8 @@ extension ThawStore {
                 throw ThawError.notFound("user \(id)")
             }
             try Administration.checkChange(of: user, roles: roles, active: active, by: actor)
+            // The evaluator role stays until a network administrator withdraws it with its period.
+            let roles = roles.map { $0.union(user.roles.intersection([.evaluator])) }
             var detail: [String: String] = [:]
             if let roles, roles != user.roles { user.roles = roles; detail["roles"] = roles.listText }
             if let active, active != user.active { user.active = active; detail["active"] = active ? "true" : "false" }

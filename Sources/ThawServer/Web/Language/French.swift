@@ -468,6 +468,7 @@ enum French {
         "Needs falling through the cracks": "Besoins qui passent entre les mailles",
         "Needs:": "Besoins :",
         "Network administrator": "Administrateur du réseau",
+        "Evaluator": "Évaluateur",
         "Network measures": "Mesures du réseau",
         "Never verified": "Jamais vérifié",
         "New": "Nouveau",

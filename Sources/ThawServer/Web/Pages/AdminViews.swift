@@ -76,7 +76,7 @@ struct OrganizationView {
     private var isOwn: Bool { viewer.organizationId == organization.id }
     /// Roles the viewer may hand out here (network-administrator only by a network administrator, in its own organisation).
     private var grantableRoles: [Role] {
-        Role.allCases.filter { $0 != .networkAdministrator || (isOwn && viewer.has(.networkAdministrator)) }
+        Role.allCases.filter { $0 != .evaluator && ($0 != .networkAdministrator || (isOwn && viewer.has(.networkAdministrator))) }
     }
 
     func render() -> HTML {

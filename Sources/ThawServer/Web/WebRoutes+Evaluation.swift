@@ -1,0 +1,53 @@
+import Hummingbird
+import ThawCore
+import ThawStorage
+
+/// The evaluation report's page and its downloads, for evaluators and network administrators.
+extension WebRoutes {
+    func registerEvaluation(on web: RouterGroup<ThawRequestContext>) {
+        web.get(RouterPath(stringLiteral: WebPath.evaluation), use: evaluationPage)
+        web.get(RouterPath(stringLiteral: WebPath.evaluationReportCSV), use: evaluationReportCSV)
+        web.get(RouterPath(stringLiteral: WebPath.evaluationLedgerCSV), use: evaluationLedgerCSV)
+        web.get("/evaluation/tables/:file", use: evaluationTableCSV)
+    }
+
+    func evaluationQuery(_ request: Request) throws -> EvaluationQuery {
+        try EvaluationQuery(
+            { request.uri.queryParameters.get($0).flatMap { $0.isEmpty ? nil : $0 } }, today: CalendarDate(store.clock.now()),
+            minimumThreshold: configuration.evaluationThreshold)
+    }
+
+    func evaluationReport(_ request: Request, _ context: ThawRequestContext) async throws -> (EvaluationReport, EvaluationQuery) {
+        let query = try evaluationQuery(request)
+        let report = try await scoped(context).evaluationReport(query.period, organization: query.organization, threshold: query.threshold)
+        return (report, query)
+    }
+
+    @Sendable func evaluationPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let (report, query) = try await evaluationReport(request, context)
+        var link = "from=\(query.period.from)&until=\(query.period.until)"
+        if let organization = query.organization { link += "&organization=\(organization.raw)" }
+        let view = EvaluationReportView(report: report, organizations: try await store.organizations(), query: link)
+        return WebPage.response(layout("Evaluation report", context, section: "evaluation").render(view.render()))
+    }
+
+    @Sendable func evaluationReportCSV(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let (report, query) = try await evaluationReport(request, context)
+        return Self.csv(EvaluationExport.longCSV(report), filename: "thaw-evaluation-\(query.slug).csv")
+    }
+
+    @Sendable func evaluationTableCSV(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let file = try context.parameters.require("file")
+        guard file.hasSuffix(".csv") else { throw ThawError.notFound("report table \(file.prefix(80))") }
+        let id = String(file.dropLast(4))
+        let (report, query) = try await evaluationReport(request, context)
+        guard let table = report.table(id) else { throw ThawError.notFound("report table \(id.prefix(80))") }
+        return Self.csv(EvaluationExport.tableCSV(table, threshold: report.threshold), filename: "thaw-\(table.id)-\(query.slug).csv")
+    }
+
+    @Sendable func evaluationLedgerCSV(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let query = try evaluationQuery(request)
+        let entries = try await scoped(context).deidentifiedLedger(from: query.period.from, until: query.period.until)
+        return Self.csv(EvaluationExport.ledgerCSV(entries), filename: "thaw-ledger-deidentified-\(query.slug).csv")
+    }
+}

@@ -1,0 +1,40 @@
+extension Schema {
+    /// Evidence for evaluators and researchers: the evaluator role's period, each person's
+    /// agreement to research use of what they wrote, codings researchers bring back from their
+    /// tools, climate packages from other networks, and FHIR bulk exports waiting to be fetched.
+    static let v44Evaluation = Migration(
+        version: 44, name: "evaluation and research",
+        sql: [
+            """
+            CREATE TABLE evaluator_grants (
+                user_id TEXT PRIMARY KEY REFERENCES users(id), from_on TEXT NOT NULL, until_on TEXT NOT NULL,
+                granted_by TEXT NOT NULL, granted_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE research_agreements (
+                user_id TEXT PRIMARY KEY REFERENCES users(id), agreed_at BIGINT NOT NULL, withdrawn_at BIGINT)
+            """,
+            """
+            CREATE TABLE research_annotations (
+                id TEXT PRIMARY KEY, researcher_id TEXT NOT NULL REFERENCES users(id), project TEXT NOT NULL,
+                subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, code TEXT NOT NULL, quote TEXT NOT NULL,
+                memo TEXT, imported_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX research_annotations_by_subject ON research_annotations (subject_type, subject_id)",
+            """
+            CREATE TABLE climate_packages (
+                id TEXT PRIMARY KEY, imported_by TEXT NOT NULL REFERENCES users(id), network TEXT NOT NULL,
+                body TEXT NOT NULL, imported_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE bulk_exports (
+                id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), request TEXT NOT NULL,
+                requested_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE bulk_export_files (
+                export_id TEXT NOT NULL REFERENCES bulk_exports(id), resource_type TEXT NOT NULL, body TEXT NOT NULL,
+                count INTEGER NOT NULL, PRIMARY KEY (export_id, resource_type))
+            """
+        ])
+}

@@ -1,0 +1,75 @@
+import ThawCore
+
+/// The evaluator role's period. A network administrator grants it, to a user of any
+/// organisation, from one day to another; outside that period the role gives nothing.
+extension ThawStore {
+    /// The evaluator role and its period for `user`: added, or its period changed.
+    public func grantEvaluator(_ user: ID<User>, _ period: EvaluationPeriod, by actor: Actor) async throws -> User {
+        try Administration.checkEvaluatorGrant(by: actor)
+        let now = clock.now()
+        return try await database.write { db in
+            guard let row = try await db.first("SELECT \(User.columns) FROM users WHERE id = ?", user) else {
+                throw ThawError.notFound("user \(user)")
+            }
+            var found = User(row: row)
+            found.roles.insert(.evaluator)
+            try await db.execute("UPDATE users SET roles = ? WHERE id = ?", found.roles.listText, user)
+            try await Self.saveEvaluatorGrant(db, user: user, period, by: actor.userId, at: now)
+            try await db.append(
+                LedgerRecord(
+                    kind: "user.evaluator-granted", subjectType: "user", subjectId: user.raw,
+                    counterpart: found.organizationId == actor.organizationId ? nil : found.organizationId, channel: .system,
+                    detail: ["from": period.from.description, "until": period.until.description]),
+                actorUser: actor.userId, actorOrganization: actor.organizationId, at: now)
+            return found
+        }
+    }
+
+    /// Withdraws the evaluator role and its period.
+    public func withdrawEvaluator(_ user: ID<User>, by actor: Actor) async throws {
+        try Administration.checkEvaluatorGrant(by: actor)
+        let now = clock.now()
+        try await database.write { db in
+            guard let row = try await db.first("SELECT \(User.columns) FROM users WHERE id = ?", user) else {
+                throw ThawError.notFound("user \(user)")
+            }
+            var found = User(row: row)
+            guard found.roles.contains(.evaluator) else { return }
+            found.roles.remove(.evaluator)
+            guard !found.roles.isEmpty else {
+                throw ThawError.conflict(
+                    code: "last-role", message: "evaluator is this user's only role: deactivate the user instead of withdrawing it")
+            }
+            try await db.execute("UPDATE users SET roles = ? WHERE id = ?", found.roles.listText, user)
+            try await db.execute("DELETE FROM evaluator_grants WHERE user_id = ?", user)
+            try await db.append(
+                LedgerRecord(
+                    kind: "user.evaluator-withdrawn", subjectType: "user", subjectId: user.raw,
+                    counterpart: found.organizationId == actor.organizationId ? nil : found.organizationId, channel: .system, detail: [:]),
+                actorUser: actor.userId, actorOrganization: actor.organizationId, at: now)
+        }
+    }
+
+    /// The evaluator period of a user, if one was granted.
+    public func evaluatorPeriod(_ user: ID<User>) async throws -> EvaluationPeriod? {
+        try await database.read { db in
+            try await db.first("SELECT from_on, until_on FROM evaluator_grants WHERE user_id = ?", user).flatMap(Self.period(from:))
+        }
+    }
+
+    static func saveEvaluatorGrant(_ db: any SQLConnection, user: ID<User>, _ period: EvaluationPeriod, by granter: ID<User>?, at now: Timestamp)
+        async throws
+    {
+        try await db.execute("DELETE FROM evaluator_grants WHERE user_id = ?", user)
+        try await db.execute(
+            "INSERT INTO evaluator_grants (user_id, from_on, until_on, granted_by, granted_at) VALUES (?, ?, ?, ?, ?)", user,
+            period.from.description, period.until.description, granter?.raw ?? "thaw", now)
+    }
+
+    static func period(from row: SQLRow) -> EvaluationPeriod? {
+        guard let from = row.optionalString("from_on").flatMap(CalendarDate.init),
+            let until = row.optionalString("until_on").flatMap(CalendarDate.init)
+        else { return nil }
+        return try? EvaluationPeriod(from: from, until: until)
+    }
+}
