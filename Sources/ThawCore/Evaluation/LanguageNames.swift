@@ -13,7 +13,7 @@ public enum LanguageNames {
     public static func name(of raw: String) -> String {
         let tag = raw.trimmingWhitespace.lowercased()
         let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
-        guard tag.count <= 12, let primary = parts.first, (2...3).contains(primary.count),
+        guard tag.count <= 12, let primary = parts.first, (2...3).contains(primary.count), primary.allSatisfy({ $0.isASCII && $0.isLetter }),
             parts.allSatisfy({ !$0.isEmpty && $0.count <= 8 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
         else { return notCoded }
         return known[String(primary)] ?? String(primary)

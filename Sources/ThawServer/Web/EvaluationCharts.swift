@@ -43,7 +43,7 @@ enum EvaluationCharts {
             )
             parts.append(bar(b.current, y: y + 2, height: 12, fill: "#2b6cb0", label: b.label))
             if let previous = b.previous {
-                parts.append(bar(previous, y: y + 15, height: 10, fill: "#a7b4c2", label: b.label + " (" + say("previous period") + ")"))
+                parts.append(bar(previous, y: y + 15, height: 10, fill: "#a7b4c2", label: say("%1 (previous period)", b.label)))
             }
         }
         let legend: HTML =

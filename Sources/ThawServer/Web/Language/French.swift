@@ -2,7 +2,9 @@
 /// exactly as the views write it (spacing made single); `%1`… are blanks, the same in both.
 /// Canadian usage: "orientation" for a referral, "courriel" for email, "intervenant pivot" for a navigator.
 enum French {
-    static let words: [String: String] = [
+    static let words: [String: String] = general.merging(evaluation) { first, _ in first }
+
+    static let general: [String: String] = [
         " The ledger entries behind each period are open to people of the two organisations.":
             " Les entrées du registre derrière chaque période sont ouvertes aux personnes des deux organisations.",
         "%). Each score is 0 (lowest) to 100 (highest), the average of how partners rated the organisation.":

@@ -24,12 +24,16 @@ struct EvaluationReportView {
                 \(tables.map(table))</section>
                 """
         }
+        let lead = say(
+            "%1: %2 to %3, beside %4 to %5.", scope, date(report.period.from), date(report.period.until), date(report.previousPeriod.from),
+            date(report.previousPeriod.until))
+        let suppression = say(
+            "Counts from 1 to %1 are hidden (shown as <%2), and so is any figure that would let one be worked out.", String(report.threshold - 1),
+            String(report.threshold))
         return """
             <h1>Evaluation report</h1>
-            <p class="lead">\(scope): \(Components.date(report.period.from)) to \(Components.date(report.period.until)), \
-            beside \(Components.date(report.previousPeriod.from)) to \(Components.date(report.previousPeriod.until)).</p>
-            <p class="hint">Counts from 1 to \(report.threshold - 1) are hidden (shown as &lt;\(report.threshold)), and so is any figure \
-            that would let one be worked out. No client, contact or free text is in this report or its downloads.</p>
+            <p class="lead">\(lead)</p>
+            <p class="hint">\(suppression) No client, contact or free text is in this report or its downloads.</p>
             \(form)
             <p class="actions no-print"><a class="button" href="\(WebPath.evaluationReportCSV)?\(query)">Download every figure (CSV)</a> \
             <a href="\(WebPath.evaluationLedgerCSV)?\(query)">The de-identified ledger (CSV)</a> \
@@ -58,7 +62,7 @@ struct EvaluationReportView {
         let head = table.columns.map { column -> HTML in
             let name = say(column.name)
             return column.previous
-                ? "<th scope=\"col\" class=\"previous\">\(name) <span class=\"muted\">\(say("(before)"))</span></th>"
+                ? "<th scope=\"col\" class=\"previous\">\(name) <span class=\"muted\">\(say("before"))</span></th>"
                 : "<th scope=\"col\">\(name)</th>"
         }
         let rows = table.rows.map { row -> HTML in
@@ -79,15 +83,22 @@ struct EvaluationReportView {
     /// How a cell reads: a label through the catalogue when it is ours, figures with their unit.
     func cell(_ cell: ReportTable.Cell, _ kind: ReportTable.Column.Kind) -> HTML {
         switch cell {
-        case .label(let text): return HTML(stringLiteral: HTML.escape(Self.label(text)))
+        // A list of names (an agreement's parties) is drawn name by name.
+        case .label(let text):
+            return HTML(
+                joining: text.components(separatedBy: "; ").enumerated().map { i, name in i == 0 ? "\(Self.label(name))" : "; \(Self.label(name))" })
         case .hidden: return "<abbr title=\"\(say("fewer than %1, hidden", report.threshold))\">&lt;\(report.threshold)</abbr>"
         case .none: return "<span class=\"muted\" title=\"\(say("nothing to measure"))\">–</span>"
-        case .number(let v): return HTML(stringLiteral: HTML.escape(Self.figure(v, kind)))
+        case .number(let v): return "\(Self.figure(v, kind))"
         }
     }
 
-    /// Row labels the report writes itself are translated; names from the database are not.
-    static func label(_ text: String) -> String { sayIfKnown(text) }
+    /// Row labels the report writes itself are translated; names from the database (an
+    /// organisation, a service, an area) are shown as they are.
+    static func label(_ text: String) -> String { French.words[text] != nil ? say(text) : text }
+
+    /// A day as the page writes it, as plain text for a sentence.
+    func date(_ day: CalendarDate) -> String { Words.date(day) }
 
     static func figure(_ v: Double, _ kind: ReportTable.Column.Kind) -> String {
         switch kind {
