@@ -37,7 +37,9 @@ let package = Package(
         // TLS for email: SMTP's STARTTLS, which an HTTP client cannot do.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         // SMART Backend Services: verifying systems' signed JWT assertions (RS384, ES384) against their registered JWKS.
-        .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0")
+        .package(url: "https://github.com/vapor/jwt-kit.git", exact: "5.8.0"),
+        // REFI-QDA's .qdpx is a zip: written for researchers' tools, and read back (deflated) with their codings.
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20")
     ],
     targets: [
         .target(name: "ThawCore", swiftSettings: strict),
@@ -75,7 +77,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // LineBasedFrameDecoder: SMTP replies, line by line.
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
-                .product(name: "JWTKit", package: "jwt-kit")
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation")
             ],
             swiftSettings: strict
         ),

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import NIOCore
 import ThawCore
 import ThawStorage
 
@@ -39,6 +41,9 @@ struct EvaluationQuery {
 }
 
 struct EvaluatorPeriodBody: Codable { var from: CalendarDate; var until: CalendarDate }
+struct ResearchAgreementBody: Codable { var agreed: Bool }
+extension ResearchAgreement: ResponseEncodable {}
+extension ResearchAnnotation: ResponseEncodable {}
 
 /// Reports and exports for evaluators, and the evaluator role's period.
 struct EvaluationRoutes: APIRouteGroup {
@@ -69,6 +74,34 @@ struct EvaluationRoutes: APIRouteGroup {
                 summary: "The activity ledger de-identified: pseudonyms for one export, roles and organisation types, days, coded detail only",
                 query: ["from", "until"]),
             use: ledgerCSV)
+        routes.add(
+            .init(
+                .get, "evaluation/qdpx", id: "exportQDPX", tag: "evaluation",
+                summary: "The partnership's qualitative record as a REFI-QDA project (.qdpx) with the research's codebook and codings applied",
+                query: ["from", "until"]),
+            use: exportQDPX)
+        routes.add(
+            .init(
+                .post, "evaluation/qdpx", id: "importQDPX", tag: "evaluation",
+                summary: "Bring back a .qdpx from a researcher's tool: its codings on Thaw's sources become the researcher's annotations",
+                answer: .one(ResearchImport.Result.self)),
+            use: importQDPX)
+        routes.add(
+            .init(
+                .get, "evaluation/annotations", id: "researchAnnotations", tag: "evaluation", summary: "My research annotations",
+                answer: .list(ResearchAnnotation.self)),
+            use: annotations)
+        routes.add(
+            .init(
+                .get, "me/research-agreement", id: "researchAgreement", tag: "evaluation",
+                summary: "Whether I agree that my conversation messages may be exported for research", answer: .one(ResearchAgreement.self)),
+            use: agreement)
+        routes.add(
+            .init(
+                .put, "me/research-agreement", id: "setResearchAgreement", tag: "evaluation",
+                summary: "Agree to research use of my conversation messages, or withdraw (honoured by every export made after)",
+                body: ResearchAgreementBody.self, answer: .one(ResearchAgreement.self)),
+            use: setAgreement)
         routes.add(
             .init(
                 .put, "users/:userId/evaluator", id: "grantEvaluator", tag: "administration",
@@ -111,6 +144,43 @@ struct EvaluationRoutes: APIRouteGroup {
         let q = try query(request)
         let entries = try await scoped(context).deidentifiedLedger(from: q.period.from, until: q.period.until)
         return WebRoutes.csv(EvaluationExport.ledgerCSV(entries), filename: "thaw-ledger-deidentified-\(q.slug).csv")
+    }
+
+    @Sendable func exportQDPX(_ request: Request, context: CallerContext) async throws -> Response {
+        let q = try query(request)
+        let sources = try await scoped(context).researchRecord(from: q.period.from, until: q.period.until)
+        return EvaluationRoutes.qdpx(sources, name: "Thaw partnership record \(q.slug)", at: store.clock.now())
+    }
+
+    /// A `.qdpx` as a download.
+    static func qdpx(_ sources: [ResearchSource], name: String, at now: Timestamp) -> Response {
+        let data: Data
+        do { data = try QDPX.archive(sources, name: name, at: now) } catch {
+            return Response(status: .internalServerError)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/zip"
+        headers[.contentDisposition] = "attachment; filename=\"\(name.replacingOccurrences(of: " ", with: "-")).qdpx\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static let largestProject = 64 << 20
+
+    @Sendable func importQDPX(_ request: Request, context: CallerContext) async throws -> ResearchImport.Result {
+        let buffer = try await JSONBody.collect(request, limit: Self.largestProject)
+        return try await ResearchImport.run(Data(buffer: buffer), by: scoped(context))
+    }
+
+    @Sendable func annotations(_ request: Request, context: CallerContext) async throws -> ItemList<ResearchAnnotation> {
+        ItemList(try await scoped(context).researchAnnotations())
+    }
+
+    @Sendable func agreement(_ request: Request, context: CallerContext) async throws -> ResearchAgreement {
+        try await scoped(context).researchAgreement()
+    }
+
+    @Sendable func setAgreement(_ request: Request, context: CallerContext) async throws -> ResearchAgreement {
+        try await scoped(context).setResearchAgreement(try await body(ResearchAgreementBody.self, request).agreed)
     }
 
     @Sendable func grant(_ request: Request, context: CallerContext) async throws -> User {

@@ -258,11 +258,31 @@ public struct DemoNetwork: Sendable {
                 clientId: open.client.id, needCategory: .food, priority: .urgent, note: "Any food program in Prairie County."))
         referralCount += 1
         try await loadPartnershipHistory(into: database, passwordHash: hash, endingAt: end)
+        try await agreeToResearchUse(ThawStore(database: database, clock: ManualClock(end)), database)
         // The deadlines that passed by the end of the history are recorded now, as the server's sweep would
         // have: a demo served a minute later, or copied and served again, reads the same record.
         try await ThawStore(database: database, clock: ManualClock(end)).sweepDeadlines()
         // The history's notifications are in people's lists, but none of it is emailed when the demo starts.
         while try await store.fanOutEvents(limit: 500, email: nil) > 0 {}
+    }
+
+    /// Most of the people who wrote in the partnership's conversations agree to research use of their
+    /// messages; the association's president never did, and its policy lead agreed and then withdrew.
+    func agreeToResearchUse(_ store: ThawStore, _ database: any SQLDatabase) async throws {
+        let writers = try await database.read { db in
+            try await db.query(
+                """
+                SELECT DISTINCT u.id, u.email, u.roles, o.id AS org_id, o.sector FROM thread_messages m JOIN users u ON u.id = m.author_user_id
+                JOIN organizations o ON o.id = u.organization_id ORDER BY u.id
+                """)
+        }
+        for row in writers where row.string("email") != "president@association.demo" {
+            let actor = Actor(
+                userId: row.id("id"), organizationId: row.id("org_id"), sector: row.optionalEnum("sector") ?? .community,
+                roles: Set(row.list("roles").compactMap(Role.init(rawValue:))))
+            try await store.scoped(to: actor).setResearchAgreement(true)
+            if row.string("email") == "policy@association.demo" { try await store.scoped(to: actor).setResearchAgreement(false) }
+        }
     }
 
     /// The navigator's follow-up after the referral's last step: a call about work under way with

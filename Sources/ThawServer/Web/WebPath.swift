@@ -28,6 +28,9 @@ enum WebPath {
     static let evaluation = "/evaluation"
     static let evaluationReportCSV = "/evaluation/report.csv"
     static let evaluationLedgerCSV = "/evaluation/ledger.csv"
+    static let evaluationQDPX = "/evaluation/record.qdpx"
+    static let evaluationAnnotations = "/evaluation/annotations"
+    static let researchUse = "/research-use"
     static func evaluationTableCSV(_ table: String) -> String { "/evaluation/tables/\(table).csv" }
     static let climateTiesCSV = "/climate/ties.csv"
     static let css = "/assets/thaw.css"

@@ -9,6 +9,46 @@ extension WebRoutes {
         web.get(RouterPath(stringLiteral: WebPath.evaluationReportCSV), use: evaluationReportCSV)
         web.get(RouterPath(stringLiteral: WebPath.evaluationLedgerCSV), use: evaluationLedgerCSV)
         web.get("/evaluation/tables/:file", use: evaluationTableCSV)
+        web.get(RouterPath(stringLiteral: WebPath.evaluationQDPX), use: evaluationQDPX)
+        web.get(RouterPath(stringLiteral: WebPath.evaluationAnnotations), use: annotationsPage)
+        web.post(RouterPath(stringLiteral: WebPath.evaluationAnnotations), use: importCodings)
+        web.get(RouterPath(stringLiteral: WebPath.researchUse), use: researchUsePage)
+        web.post(RouterPath(stringLiteral: WebPath.researchUse), use: researchUseAction)
+    }
+
+    @Sendable func evaluationQDPX(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let query = try evaluationQuery(request)
+        let sources = try await scoped(context).researchRecord(from: query.period.from, until: query.period.until)
+        return EvaluationRoutes.qdpx(sources, name: "Thaw partnership record \(query.slug)", at: store.clock.now())
+    }
+
+    @Sendable func annotationsPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        try AccessPolicy.require(scoped.actor, anyOf: ScopedStore.evaluationRoles, to: "importing research codings")
+        let view = ResearchAnnotationsView(annotations: try await scoped.researchAnnotations(), csrf: context.csrfToken)
+        return WebPage.response(layout("Research codings", context, section: "evaluation", notice: notice(request)).render(view.render()))
+    }
+
+    @Sendable func importCodings(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let form = try await MultipartForm.read(request, context: context, limit: EvaluationRoutes.largestProject)
+        guard let file = form.files["project"], !file.isEmpty else {
+            throw ThawError.invalid("project", "required", "choose the .qdpx file your tool exported")
+        }
+        _ = try await ResearchImport.run(file, by: try scoped(context))
+        return WebPage.redirect(to: WebPath.evaluationAnnotations, notice: "codings-imported")
+    }
+
+    @Sendable func researchUsePage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let agreement = try await scoped(context).researchAgreement()
+        let view = ResearchUseView(agreement: agreement, csrf: context.csrfToken)
+        return WebPage.response(layout("Research use of what you write", context, notice: notice(request)).render(view.render()))
+    }
+
+    @Sendable func researchUseAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let form = try await form(request, context)
+        let agreed = form["agreed"] == "yes"
+        try await scoped(context).setResearchAgreement(agreed)
+        return WebPage.redirect(to: WebPath.researchUse, notice: agreed ? "research-agreed" : "research-withdrawn")
     }
 
     func evaluationQuery(_ request: Request) throws -> EvaluationQuery {

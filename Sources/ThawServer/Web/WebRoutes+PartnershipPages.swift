@@ -133,7 +133,8 @@ extension WebRoutes {
         let (committee, _) = try await scoped.committee(id)
         let view = TimelineView(
             title: Phrase(said: say("Timeline: %1", committee.name)), back: (WebPath.committee(id), Phrase(said: committee.name)),
-            items: try await scoped.committeeTimeline(id), names: try await organizationNames())
+            items: try await scoped.committeeTimeline(id), names: try await organizationNames(),
+            annotations: try await scoped.researchAnnotations(committee: id))
         return WebPage.response(layout("Timeline", context, section: "partnership").render(view.render()))
     }
 
@@ -147,7 +148,8 @@ extension WebRoutes {
             to: try CalendarDate.dayOrMonth(request.uri.queryParameters.get("to"), field: "to"))
         let view = TimelineView(
             title: Phrase(said: say("%1 and %2", principal.organization.name, otherName)), back: (WebPath.partnership, "Partnership"),
-            items: items, names: names)
+            items: items, names: names,
+            annotations: try await store.scoped(to: principal.actor).researchAnnotations(pair: (principal.organization.id, other)))
         return WebPage.response(layout("Timeline", context, section: "partnership").render(view.render()))
     }
 

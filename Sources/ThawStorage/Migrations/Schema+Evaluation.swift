@@ -17,10 +17,10 @@ extension Schema {
             """
             CREATE TABLE research_annotations (
                 id TEXT PRIMARY KEY, researcher_id TEXT NOT NULL REFERENCES users(id), project TEXT NOT NULL,
-                subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, code TEXT NOT NULL, quote TEXT NOT NULL,
-                memo TEXT, imported_at BIGINT NOT NULL)
+                subject_type TEXT NOT NULL, subject_id TEXT NOT NULL, organization_ids TEXT NOT NULL, committee_id TEXT,
+                code TEXT NOT NULL, start_position INTEGER, end_position INTEGER, quote TEXT NOT NULL, imported_at BIGINT NOT NULL)
             """,
-            "CREATE INDEX research_annotations_by_subject ON research_annotations (subject_type, subject_id)",
+            "CREATE INDEX research_annotations_by_researcher ON research_annotations (researcher_id, imported_at)",
             """
             CREATE TABLE climate_packages (
                 id TEXT PRIMARY KEY, imported_by TEXT NOT NULL REFERENCES users(id), network TEXT NOT NULL,

@@ -162,6 +162,8 @@ struct TimelineView {
     var back: (href: String, label: Phrase)
     var items: [TimelineItem]
     var names: [ID<Organization>: String]
+    /// The viewer's own research codings on this committee's or pair's records, if they brought any in.
+    var annotations: [ResearchAnnotation] = []
 
     func render() -> HTML {
         let rows = items.map { item -> HTML in
@@ -179,6 +181,17 @@ struct TimelineView {
             <p class="no-print"><a href="\(back.href)">← \(back.label)</a></p>
             <h1>\(title)</h1>
             \(items.isEmpty ? HTML(stringLiteral: "<p>Nothing yet.</p>") : "<ol class=\"timeline\">\(rows)</ol>")
+            \(researchCodings)
+            """
+    }
+
+    /// Shown only to the researcher who made them.
+    private var researchCodings: HTML {
+        guard !annotations.isEmpty else { return .empty }
+        let rows = annotations.map { a -> HTML in "<li><strong>\(a.code)</strong>: “\(a.quote)” <span class=\"muted\">(\(a.project))</span></li>" }
+        return """
+            <section class="panel" aria-labelledby="codings-heading"><h2 id="codings-heading">Your research codings</h2>
+            <p class="hint">Only you see these: the codings you brought in from your own analysis.</p><ul>\(rows)</ul></section>
             """
     }
 }

@@ -37,6 +37,8 @@ struct EvaluationReportView {
             \(form)
             <p class="actions no-print"><a class="button" href="\(WebPath.evaluationReportCSV)?\(query)">Download every figure (CSV)</a> \
             <a href="\(WebPath.evaluationLedgerCSV)?\(query)">The de-identified ledger (CSV)</a> \
+            <a href="\(WebPath.evaluationQDPX)?\(query)">The qualitative record for MAXQDA, NVivo or ATLAS.ti (.qdpx)</a> \
+            <a href="\(WebPath.evaluationAnnotations)">Your research codings</a> \
             <button type="button" data-print>Print</button></p>
             \(body)
             """

@@ -28,7 +28,8 @@ struct PartnershipOverviewView {
         """
         <h1>Partnership</h1>
         <p class="hint">Formal and informal work between \(me.name) and its partners. Everything here is written to the activity ledger.
-        <a href="\(WebPath.commitments)">Commitments</a> · <a href="\(WebPath.surveys)">Pulse surveys</a></p>
+        <a href="\(WebPath.commitments)">Commitments</a> · <a href="\(WebPath.surveys)">Pulse surveys</a> · \
+        <a href="\(WebPath.researchUse)">Research use of what you write</a></p>
         <div class="columns">
         <div>\(committeesHTML)\(consultationsHTML)\(commitmentsHTML)\(threadsHTML)</div>
         <div>\(fundingHTML)\(signalsHTML)\(policyMovesHTML)\(rolesHTML)\(eventsHTML)\(partnersHTML)</div>

@@ -1,0 +1,128 @@
+import Foundation
+import ThawCore
+import ZIPFoundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// Reads back a `.qdpx` a researcher exported from their tool: the codings they made on the
+/// sources Thaw gave them. Only `project.qde` and the source texts are read, each within a size
+/// limit counted while inflating (a zip's stated sizes can lie); no external entity is ever
+/// resolved.
+enum QDPXImport {
+    struct Coding: Equatable {
+        var sourceGUID: String
+        var codingGUID: String
+        var code: String
+        var start: Int?
+        var end: Int?
+    }
+    struct Project {
+        var name: String
+        var codings: [Coding]
+        /// The text of each source file in the archive, by source GUID.
+        var texts: [String: String]
+    }
+
+    static let largestProjectFile = 32 << 20
+    static let largestSourceFile = 1 << 20
+
+    static func read(_ data: Data) throws -> Project {
+        let archive: Archive
+        do { archive = try Archive(data: data, accessMode: .read) } catch {
+            throw ThawError.invalid("file", "qdpx", "the file is not a .qdpx (zip) archive")
+        }
+        guard let projectEntry = archive.first(where: { $0.path.lowercased() == "project.qde" }) else {
+            throw ThawError.invalid("file", "qdpx", "the archive holds no project.qde")
+        }
+        let xml = try extract(projectEntry, from: archive, limit: largestProjectFile)
+        var project = try parse(xml)
+        for entry in archive where entry.path.lowercased().hasPrefix("sources/") && entry.path.lowercased().hasSuffix(".txt") {
+            let guid = String(entry.path.dropFirst("sources/".count).dropLast(4)).uppercased()
+            guard project.codings.contains(where: { $0.sourceGUID == guid }),
+                let text = try? extract(entry, from: archive, limit: largestSourceFile)
+            else { continue }
+            project.texts[guid] = String(decoding: text, as: UTF8.self)
+        }
+        return project
+    }
+
+    static func extract(_ entry: Entry, from archive: Archive, limit: Int) throws -> Data {
+        var out = Data()
+        do {
+            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                guard out.count + chunk.count <= limit else { throw ThawError.payloadTooLarge(limit: limit) }
+                out.append(chunk)
+            }
+        } catch let error as ThawError {
+            throw error
+        } catch {
+            throw ThawError.invalid("file", "qdpx", "\(entry.path.prefix(80)) in the archive could not be read")
+        }
+        return out
+    }
+
+    static func parse(_ xml: Data) throws -> Project {
+        let parser = XMLParser(data: xml)
+        parser.shouldResolveExternalEntities = false
+        let reader = Reader()
+        parser.delegate = reader
+        guard parser.parse() else { throw ThawError.invalid("file", "qdpx", "project.qde is not well-formed XML") }
+        guard reader.sawProject else { throw ThawError.invalid("file", "qdpx", "project.qde holds no REFI-QDA Project") }
+        let codings = reader.codings.compactMap { raw -> Coding? in
+            guard let name = reader.codeNames[raw.codeGUID] else { return nil }
+            return Coding(sourceGUID: raw.sourceGUID, codingGUID: raw.codingGUID, code: name, start: raw.start, end: raw.end)
+        }
+        return Project(name: reader.projectName, codings: codings, texts: [:])
+    }
+
+    /// Walks the project's elements: the codebook's codes (nested), and each coding with the
+    /// source and selection it sits in.
+    final class Reader: NSObject, XMLParserDelegate {
+        struct RawCoding { var sourceGUID: String; var codingGUID: String; var codeGUID: String; var start: Int?; var end: Int? }
+        var sawProject = false
+        var projectName = ""
+        var codeNames: [String: String] = [:]
+        var codings: [RawCoding] = []
+        private var source: String?
+        private var selection: (start: Int, end: Int)?
+        private var coding: String?
+
+        func parser(
+            _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+        ) {
+            let guid = attributes["guid"]?.uppercased().trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
+            switch element {
+            case "Project":
+                sawProject = true
+                projectName = String((attributes["name"] ?? "").prefix(200))
+            case "Code": if let guid, let name = attributes["name"] { codeNames[guid] = String(name.prefix(200)) }
+            case "TextSource": source = guid
+            case "PlainTextSelection":
+                if let start = attributes["startPosition"].flatMap(Int.init), let end = attributes["endPosition"].flatMap(Int.init), start >= 0,
+                    end >= start
+                {
+                    selection = (start, end)
+                }
+            case "Coding": coding = guid
+            case "CodeRef":
+                if let source, let coding,
+                    let target = attributes["targetGUID"]?.uppercased().trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
+                {
+                    codings.append(RawCoding(sourceGUID: source, codingGUID: coding, codeGUID: target, start: selection?.start, end: selection?.end))
+                }
+            default: break
+            }
+        }
+
+        func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
+            switch element {
+            case "TextSource": source = nil
+            case "PlainTextSelection": selection = nil
+            case "Coding": coding = nil
+            default: break
+            }
+        }
+    }
+}
