@@ -42,6 +42,8 @@ struct Meta: Codable, Sendable, Equatable {
     var versionId: String?
     var lastUpdated: String?
     var profile: [String]?
+    /// Security labels: a de-identified export marks its resources pseudonymised and redacted.
+    var security: [Coding]? = nil
 }
 
 struct Identifier: Codable, Sendable, Equatable {

@@ -41,6 +41,7 @@ struct FHIRRoutes {
         callers.get("Subscription/:id", use: readSubscription)
         callers.delete("Subscription/:id", use: deleteSubscription)
         callers.get("Subscription/:id/$status", use: subscriptionStatus)
+        registerBulkExport(on: callers)
     }
 
     /// The URL of this request, under the base.

@@ -28,13 +28,9 @@ extension Schema {
             """,
             """
             CREATE TABLE bulk_exports (
-                id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), request TEXT NOT NULL,
-                requested_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
-            """,
-            """
-            CREATE TABLE bulk_export_files (
-                export_id TEXT NOT NULL REFERENCES bulk_exports(id), resource_type TEXT NOT NULL, body TEXT NOT NULL,
-                count INTEGER NOT NULL, PRIMARY KEY (export_id, resource_type))
+                id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), types TEXT NOT NULL, since BIGINT,
+                transaction_time BIGINT NOT NULL, deidentified INTEGER NOT NULL, pseudonym_key TEXT NOT NULL, counts TEXT NOT NULL,
+                expires_at BIGINT NOT NULL)
             """
         ])
 }
