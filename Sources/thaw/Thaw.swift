@@ -31,7 +31,7 @@ struct Thaw: AsyncParsableCommand {
         abstract: "Closed-loop referrals and partnership practice between primary care and its partners.",
         subcommands: [
             Serve.self, Migrate.self, Demo.self, OrganizationCommand.self, UserCommand.self, TokenCommand.self, ExportCommand.self,
-            ClimateCommand.self, SimulateCommand.self, DirectoryCommand.self, DataCommand.self, BackupCommand.self, RestoreCommand.self
+            ClimateCommand.self, EvaluationCommand.self, SimulateCommand.self, DirectoryCommand.self, DataCommand.self, BackupCommand.self, RestoreCommand.self
         ])
 }
 
@@ -65,6 +65,10 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Seconds between sweeps for what has come due: missed commitments, overdue first responses, reminders.")
     var deadlineSweepSeconds: Int64 = 600
     @Option(help: "Days a directory record may go unverified before it is flagged as stale.") var directoryStaleDays = 180
+    @Option(help: "Evaluation reports hide counts below this (an evaluator may ask for more, never fewer).") var evaluationThreshold = 5
+    @Option(help: "What this network calls itself in the climate package it publishes.") var networkName = "Thaw network"
+    @Flag(help: "Name organisations and outside events in the published climate package (the network's decision).")
+    var climatePackageNames = false
     @Option(help: "The network's time zone (IANA, e.g. America/Edmonton) for opening hours in local time (default: the system's).")
     var timeZone: String?
 
@@ -98,6 +102,10 @@ struct ServerOptions: ParsableArguments {
         configuration.publicDirectory = publicDirectory
         guard (1...3650).contains(directoryStaleDays) else { throw ValidationError("--directory-stale-days is between 1 and 3650") }
         configuration.directoryStaleDays = directoryStaleDays
+        guard (2...1000).contains(evaluationThreshold) else { throw ValidationError("--evaluation-threshold is from 2 to 1000") }
+        configuration.evaluationThreshold = evaluationThreshold
+        configuration.networkName = networkName
+        configuration.climatePackageNames = climatePackageNames
         if let timeZone {
             guard let zone = TimeZone(identifier: timeZone) else { throw ValidationError("--time-zone: \(timeZone) is not an IANA time zone") }
             configuration.timeZone = zone

@@ -44,6 +44,15 @@ struct EvaluatorPeriodBody: Codable { var from: CalendarDate; var until: Calenda
 struct ResearchAgreementBody: Codable { var agreed: Bool }
 extension ResearchAgreement: ResponseEncodable {}
 extension ResearchAnnotation: ResponseEncodable {}
+extension ClimatePackage: ResponseEncodable {}
+struct ClimatePackageSummary: Codable, ResponseEncodable {
+    var id: String
+    var network: String
+    var from: CalendarDate
+    var until: CalendarDate
+    var pairs: Int
+    var events: Int
+}
 
 /// Reports and exports for evaluators, and the evaluator role's period.
 struct EvaluationRoutes: APIRouteGroup {
@@ -91,6 +100,26 @@ struct EvaluationRoutes: APIRouteGroup {
                 .get, "evaluation/annotations", id: "researchAnnotations", tag: "evaluation", summary: "My research annotations",
                 answer: .list(ResearchAnnotation.self)),
             use: annotations)
+        routes.add(
+            .init(
+                .get, "evaluation/climate-package", id: "climatePackage", tag: "evaluation",
+                summary: "This network's climate package: network and pair index series, change points, outside events by kind; no names unless the network allows them",
+                query: ["from", "until"], answer: .one(ClimatePackage.self)),
+            use: climatePackage)
+        routes.add(
+            .init(
+                .post, "evaluation/climate-packages", id: "importClimatePackage", tag: "evaluation",
+                summary: "Bring in another network's climate package to compare", body: ClimatePackage.self, success: 201,
+                answer: .one(ClimatePackageSummary.self)),
+            use: importClimatePackage)
+        routes.add(
+            .init(
+                .get, "evaluation/climate-packages", id: "climatePackages", tag: "evaluation", summary: "The climate packages brought in",
+                answer: .list(ClimatePackageSummary.self)),
+            use: climatePackages)
+        routes.add(
+            .init(.delete, "evaluation/climate-packages/:packageId", id: "deleteClimatePackage", tag: "evaluation", summary: "Remove a climate package", success: 204),
+            use: deleteClimatePackage)
         routes.add(
             .init(
                 .get, "me/research-agreement", id: "researchAgreement", tag: "evaluation",
@@ -169,6 +198,48 @@ struct EvaluationRoutes: APIRouteGroup {
     @Sendable func importQDPX(_ request: Request, context: CallerContext) async throws -> ResearchImport.Result {
         let buffer = try await JSONBody.collect(request, limit: Self.largestProject)
         return try await ResearchImport.run(Data(buffer: buffer), by: scoped(context))
+    }
+
+    /// The package's period: as asked, or the last two years of whole months.
+    func packagePeriod(_ request: Request) throws -> EvaluationPeriod {
+        let today = CalendarDate(store.clock.now())
+        let from = try CalendarDate.dayOrMonth(request.query("from"), field: "from") ?? today.firstOfMonth(adding: -24)
+        let until = try CalendarDate.dayOrMonth(request.query("until"), field: "until") ?? today.firstOfMonth.adding(days: -1)
+        let period = try EvaluationPeriod(from: from, until: until)
+        guard period.days <= 5 * 366 else { throw ThawError.invalid("until", "range", "a climate package covers at most five years") }
+        return period
+    }
+
+    @Sendable func climatePackage(_ request: Request, context: CallerContext) async throws -> ClimatePackage {
+        let period = try packagePeriod(request)
+        return try await scoped(context).climatePackage(
+            network: configuration.networkName, from: period.from, until: period.until, names: configuration.climatePackageNames)
+    }
+
+    static let largestPackage = 16 << 20
+
+    @Sendable func importClimatePackage(_ request: Request, context: CallerContext) async throws -> EditedResponse<ClimatePackageSummary> {
+        let package = try await JSONBody.decode(ClimatePackage.self, from: request, limit: Self.largestPackage)
+        return EditedResponse(status: .created, response: try await Self.importPackage(package, by: scoped(context)))
+    }
+
+    /// Checks and keeps a package, as it will be read back; shared by the API and the page.
+    static func importPackage(_ package: ClimatePackage, by scoped: ScopedStore) async throws -> ClimatePackageSummary {
+        let body = String(decoding: try ThawJSON.makeEncoder().encode(package), as: UTF8.self)
+        return summary(try await scoped.importClimatePackage(package, body: body), package)
+    }
+
+    static func summary(_ id: ID<ClimatePackage>, _ p: ClimatePackage) -> ClimatePackageSummary {
+        ClimatePackageSummary(id: id.raw, network: p.network, from: p.from, until: p.until, pairs: p.pairs.count, events: p.events.count)
+    }
+
+    @Sendable func climatePackages(_ request: Request, context: CallerContext) async throws -> ItemList<ClimatePackageSummary> {
+        ItemList(try await scoped(context).climatePackages().map { Self.summary($0.id, $0.package) })
+    }
+
+    @Sendable func deleteClimatePackage(_ request: Request, context: CallerContext) async throws -> HTTPResponse.Status {
+        try await scoped(context).deleteClimatePackage(try context.id("packageId"))
+        return .noContent
     }
 
     @Sendable func annotations(_ request: Request, context: CallerContext) async throws -> ItemList<ResearchAnnotation> {

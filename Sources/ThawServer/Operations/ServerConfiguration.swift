@@ -46,6 +46,11 @@ public struct ServerConfiguration: Sendable {
     /// Counts below this are hidden in every evaluation report and export (an evaluator may
     /// ask for a higher threshold, never a lower one).
     public var evaluationThreshold = SmallCells.defaultThreshold
+    /// What this network calls itself in the climate package it publishes (a region, a province).
+    public var networkName = "Thaw network"
+    /// Whether the published climate package names organisations and outside events. Off unless
+    /// the network decided to allow it.
+    public var climatePackageNames = false
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080,

@@ -31,6 +31,8 @@ enum WebPath {
     static let evaluationQDPX = "/evaluation/record.qdpx"
     static let evaluationAnnotations = "/evaluation/annotations"
     static let researchUse = "/research-use"
+    static let jurisdictions = "/evaluation/jurisdictions"
+    static let climatePackageJSON = "/evaluation/climate-package.json"
     static func evaluationTableCSV(_ table: String) -> String { "/evaluation/tables/\(table).csv" }
     static let climateTiesCSV = "/climate/ties.csv"
     static let css = "/assets/thaw.css"

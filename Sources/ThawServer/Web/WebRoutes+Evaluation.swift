@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import ThawCore
 import ThawStorage
@@ -12,6 +13,9 @@ extension WebRoutes {
         web.get(RouterPath(stringLiteral: WebPath.evaluationQDPX), use: evaluationQDPX)
         web.get(RouterPath(stringLiteral: WebPath.evaluationAnnotations), use: annotationsPage)
         web.post(RouterPath(stringLiteral: WebPath.evaluationAnnotations), use: importCodings)
+        web.get(RouterPath(stringLiteral: WebPath.jurisdictions), use: jurisdictionsPage)
+        web.post(RouterPath(stringLiteral: WebPath.jurisdictions), use: importClimatePackage)
+        web.get(RouterPath(stringLiteral: WebPath.climatePackageJSON), use: climatePackageJSON)
         web.get(RouterPath(stringLiteral: WebPath.researchUse), use: researchUsePage)
         web.post(RouterPath(stringLiteral: WebPath.researchUse), use: researchUseAction)
     }
@@ -36,6 +40,44 @@ extension WebRoutes {
         }
         _ = try await ResearchImport.run(file, by: try scoped(context))
         return WebPage.redirect(to: WebPath.evaluationAnnotations, notice: "codings-imported")
+    }
+
+    @Sendable func jurisdictionsPage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let scoped = try scoped(context)
+        let packages = try await scoped.climatePackages()
+        // This network over the months the packages cover (at most five years), or the last two years.
+        let today = CalendarDate(store.clock.now())
+        let until = min(packages.map(\.package.until).max() ?? today, today)
+        let from = max(packages.map(\.package.from).min() ?? today.firstOfMonth(adding: -24), until.firstOfMonth(adding: -59))
+        let own = try await scoped.climatePackage(
+            network: configuration.networkName, from: min(from, until), until: until, names: configuration.climatePackageNames, withPairs: false)
+        let view = JurisdictionsView(packages: packages, own: own, csrf: context.csrfToken)
+        return WebPage.response(layout("The cycle across jurisdictions", context, section: "evaluation", notice: notice(request)).render(view.render()))
+    }
+
+    @Sendable func importClimatePackage(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let form = try await MultipartForm.read(request, context: context, limit: EvaluationRoutes.largestPackage)
+        guard let file = form.files["package"], !file.isEmpty else { throw ThawError.invalid("package", "required", "choose a climate package (JSON)") }
+        let package: ClimatePackage
+        do { package = try JSONDecoder().decode(ClimatePackage.self, from: file) } catch {
+            throw ThawError.invalid("package", "climate-package", "this file is not a Thaw climate package (\(ClimatePackage.format))")
+        }
+        _ = try await EvaluationRoutes.importPackage(package, by: try scoped(context))
+        return WebPage.redirect(to: WebPath.jurisdictions, notice: "package-imported")
+    }
+
+    @Sendable func climatePackageJSON(_ request: Request, context: ThawRequestContext) async throws -> Response {
+        let today = CalendarDate(store.clock.now())
+        let from = try CalendarDate.dayOrMonth(request.uri.queryParameters.get("from"), field: "from") ?? today.firstOfMonth(adding: -24)
+        let until = try CalendarDate.dayOrMonth(request.uri.queryParameters.get("until"), field: "until") ?? today.firstOfMonth.adding(days: -1)
+        let period = try EvaluationPeriod(from: from, until: until)
+        guard period.days <= 5 * 366 else { throw ThawError.invalid("until", "range", "a climate package covers at most five years") }
+        let package = try await scoped(context).climatePackage(
+            network: configuration.networkName, from: from, until: until, names: configuration.climatePackageNames)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.contentDisposition] = "attachment; filename=\"thaw-climate-package-\(from)_\(until).json\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try ThawJSON.makeEncoder().encode(package))))
     }
 
     @Sendable func researchUsePage(_ request: Request, context: ThawRequestContext) async throws -> Response {

@@ -73,3 +73,22 @@ extension ThawStore {
         return try? EvaluationPeriod(from: from, until: until)
     }
 }
+
+extension ThawStore {
+    /// The principal of an active user, found by email, for the command line acting as them
+    /// (an evaluator's role counts only in its period, as when they sign in).
+    public func principal(email: String) async throws -> Principal? {
+        let now = clock.now()
+        return try await database.read { db in
+            try await db.first(
+                """
+                SELECT u.id, u.organization_id, u.email, u.display_name, u.roles, u.active, u.created_at, u.language,
+                       o.id AS org_id, o.name AS org_name, o.sector, o.alignment, o.parent_id, o.area,
+                       o.created_at AS org_created_at, o.time_zone AS org_time_zone, g.from_on, g.until_on
+                FROM users u JOIN organizations o ON o.id = u.organization_id LEFT JOIN evaluator_grants g ON g.user_id = u.id
+                WHERE u.email = ? AND u.active = 1
+                """, email.lowercased().trimmingWhitespace
+            ).map { Self.principal(from: $0, at: now) }
+        }
+    }
+}

@@ -39,6 +39,7 @@ struct EvaluationReportView {
             <a href="\(WebPath.evaluationLedgerCSV)?\(query)">The de-identified ledger (CSV)</a> \
             <a href="\(WebPath.evaluationQDPX)?\(query)">The qualitative record for MAXQDA, NVivo or ATLAS.ti (.qdpx)</a> \
             <a href="\(WebPath.evaluationAnnotations)">Your research codings</a> \
+            <a href="\(WebPath.jurisdictions)">The cycle across jurisdictions</a> \
             <button type="button" data-print>Print</button></p>
             \(body)
             """
