@@ -33,7 +33,9 @@ struct EvaluatorOptions: ParsableArguments {
         let period: EvaluationPeriod
         do {
             let first = try CalendarDate.dayOrMonth(from, field: "--from"), last = try CalendarDate.dayOrMonth(until, field: "--until")
-            if let first, let last { period = try EvaluationPeriod(from: first, until: last) } else {
+            if let first, let last {
+                period = try EvaluationPeriod(from: first, until: last)
+            } else {
                 period = .lastTwelveMonths(before: CalendarDate(store.clock.now()))
             }
         } catch let error as ThawError {

@@ -31,7 +31,8 @@ struct Thaw: AsyncParsableCommand {
         abstract: "Closed-loop referrals and partnership practice between primary care and its partners.",
         subcommands: [
             Serve.self, Migrate.self, Demo.self, OrganizationCommand.self, UserCommand.self, TokenCommand.self, ExportCommand.self,
-            ClimateCommand.self, EvaluationCommand.self, SimulateCommand.self, DirectoryCommand.self, DataCommand.self, BackupCommand.self, RestoreCommand.self
+            ClimateCommand.self, EvaluationCommand.self, SimulateCommand.self, DirectoryCommand.self, DataCommand.self, BackupCommand.self,
+            RestoreCommand.self
         ])
 }
 

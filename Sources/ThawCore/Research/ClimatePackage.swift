@@ -80,10 +80,14 @@ public struct ClimatePackage: Codable, Sendable, Equatable {
         v.require(keys.count == organizations.count, "organizations", "unique", "each organisation key appears once")
         let indexes = networkSeries.compactMap(\.index) + pairs.flatMap { $0.series.compactMap(\.index) }
         v.require(indexes.allSatisfy { $0.isFinite && (0...100).contains($0) }, "pairs", "range", "every index is from 0 to 100")
-        v.require(pairs.allSatisfy { keys.contains($0.a) && keys.contains($0.b) && $0.series.count <= 600 }, "pairs", "keys", "each pair names two of the package's organisations")
+        v.require(
+            pairs.allSatisfy { keys.contains($0.a) && keys.contains($0.b) && $0.series.count <= 600 }, "pairs", "keys",
+            "each pair names two of the package's organisations")
         v.require(events.allSatisfy { $0.organizations.allSatisfy(keys.contains) }, "events", "keys", "each event names the package's organisations")
         if !namesIncluded {
-            v.require(organizations.allSatisfy { $0.name == nil } && events.allSatisfy { $0.title == nil }, "namesIncluded", "names", "the package says it holds no names, but holds some")
+            v.require(
+                organizations.allSatisfy { $0.name == nil } && events.allSatisfy { $0.title == nil }, "namesIncluded", "names",
+                "the package says it holds no names, but holds some")
         }
         try v.check()
     }

@@ -10,7 +10,40 @@ public struct Redactor: Sendable {
 
     public static let mark = "[removed]"
 
-    public func redact(_ text: String) -> String {
+    public func redact(_ text: String) -> String { redactWords(Self.redactNumbers(text)) }
+
+    /// Runs of seven or more digits, also when written with spaces, dashes, dots or brackets
+    /// between them ("(555) 010-1234", "555 0101 2222").
+    static func redactNumbers(_ text: String) -> String {
+        let characters = Array(text)
+        var out = "", index = 0
+        let joiners: Set<Character> = [" ", "-", ".", "(", ")", "+", "/"]
+        while index < characters.count {
+            guard characters[index].isNumber || characters[index] == "(" || characters[index] == "+" else {
+                out.append(characters[index])
+                index += 1
+                continue
+            }
+            var end = index, digits = 0, lastDigit = index
+            while end < characters.count, characters[end].isNumber || joiners.contains(characters[end]) {
+                if characters[end].isNumber {
+                    digits += 1
+                    lastDigit = end
+                }
+                end += 1
+            }
+            if digits >= 7 {
+                out += mark
+                index = lastDigit + 1
+            } else {
+                out.append(characters[index])
+                index += 1
+            }
+        }
+        return out
+    }
+
+    func redactWords(_ text: String) -> String {
         var out = "", word = ""
         func flush() {
             guard !word.isEmpty else { return }

@@ -103,7 +103,8 @@ struct EvaluationRoutes: APIRouteGroup {
         routes.add(
             .init(
                 .get, "evaluation/climate-package", id: "climatePackage", tag: "evaluation",
-                summary: "This network's climate package: network and pair index series, change points, outside events by kind; no names unless the network allows them",
+                summary:
+                    "This network's climate package: network and pair index series, change points, outside events by kind; no names unless the network allows them",
                 query: ["from", "until"], answer: .one(ClimatePackage.self)),
             use: climatePackage)
         routes.add(
@@ -118,7 +119,9 @@ struct EvaluationRoutes: APIRouteGroup {
                 answer: .list(ClimatePackageSummary.self)),
             use: climatePackages)
         routes.add(
-            .init(.delete, "evaluation/climate-packages/:packageId", id: "deleteClimatePackage", tag: "evaluation", summary: "Remove a climate package", success: 204),
+            .init(
+                .delete, "evaluation/climate-packages/:packageId", id: "deleteClimatePackage", tag: "evaluation", summary: "Remove a climate package",
+                success: 204),
             use: deleteClimatePackage)
         routes.add(
             .init(

@@ -104,14 +104,19 @@ enum QDPX {
 
     /// The `.qdpx` archive: `project.qde` and `sources/<GUID>.txt`.
     static func archive(_ sources: [ResearchSource], name: String, at now: Timestamp) throws -> Data {
+        try zip(
+            [("project.qde", Data(projectXML(sources, name: name, at: now).utf8))]
+                + sources.map { ("sources/\(sourceGUID($0.subject)).txt", Data(plainText($0).utf8)) })
+    }
+
+    /// A zip of the files given, deflated, in memory.
+    static func zip(_ files: [(path: String, data: Data)]) throws -> Data {
         let archive = try Archive(accessMode: .create)
-        func add(_ path: String, _ data: Data) throws {
+        for (path, data) in files {
             try archive.addEntry(
                 with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
                 provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
         }
-        try add("project.qde", Data(projectXML(sources, name: name, at: now).utf8))
-        for source in sources { try add("sources/\(sourceGUID(source.subject)).txt", Data(plainText(source).utf8)) }
         guard let data = archive.data else { throw ThawError.conflict(code: "qdpx", message: "the archive could not be written") }
         return data
     }

@@ -68,7 +68,9 @@ enum QDPXImport {
         parser.shouldResolveExternalEntities = false
         let reader = Reader()
         parser.delegate = reader
-        guard parser.parse() else { throw ThawError.invalid("file", "qdpx", "project.qde is not well-formed XML") }
+        guard parser.parse(), parser.parserError == nil, reader.projectClosed else {
+            throw ThawError.invalid("file", "qdpx", "project.qde is not well-formed XML")
+        }
         guard reader.sawProject else { throw ThawError.invalid("file", "qdpx", "project.qde holds no REFI-QDA Project") }
         let codings = reader.codings.compactMap { raw -> Coding? in
             guard let name = reader.codeNames[raw.codeGUID] else { return nil }
@@ -82,6 +84,7 @@ enum QDPXImport {
     final class Reader: NSObject, XMLParserDelegate {
         struct RawCoding { var sourceGUID: String; var codingGUID: String; var codeGUID: String; var start: Int?; var end: Int? }
         var sawProject = false
+        var projectClosed = false
         var projectName = ""
         var codeNames: [String: String] = [:]
         var codings: [RawCoding] = []
@@ -118,6 +121,7 @@ enum QDPXImport {
 
         func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
             switch element {
+            case "Project": projectClosed = true
             case "TextSource": source = nil
             case "PlainTextSelection": selection = nil
             case "Coding": coding = nil

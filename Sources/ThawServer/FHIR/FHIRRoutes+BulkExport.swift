@@ -74,7 +74,7 @@ extension FHIRRoutes {
         let job = try await scoped.bulkExport(try context.id("id"))
         let type = try context.parameters.require("type")
         guard job.types.contains(type) else { throw ThawError.notFound("file \(type.prefix(40)) of bulk export \(job.id)") }
-        let pseudonyms = job.deidentified ? BulkPseudonyms(key: job.pseudonymKey) : nil
+        let pseudonyms = BulkPseudonyms(key: job.pseudonymKey, pseudonymise: job.deidentified)
         var headers = HTTPFields()
         headers[.contentType] = "application/fhir+ndjson"
         return Response(
@@ -95,31 +95,33 @@ extension FHIRRoutes {
             })
     }
 
-    /// One resource as a line of NDJSON, de-identified when `pseudonyms` is given.
-    static func line(_ item: BulkReferral, type: String, pseudonyms: BulkPseudonyms?) throws -> String? {
+    /// One resource as a line of NDJSON: free text always dropped, ids pseudonymised for an evaluator.
+    static func line(_ item: BulkReferral, type: String, pseudonyms: BulkPseudonyms) throws -> String? {
         let visible = VisibleReferral(
             referral: item.referral, side: .requester, requesterName: item.requesterName ?? "", ownerName: item.ownerName,
             serviceName: item.serviceName, scopes: nil)
         let encoded: Data
         switch type {
-        case "Task": encoded = try FHIRJSON.encoder.encode(pseudonyms.map { $0.task(visible.task) } ?? visible.task)
-        case "ServiceRequest":
-            encoded = try FHIRJSON.encoder.encode(pseudonyms.map { $0.serviceRequest(visible.serviceRequest) } ?? visible.serviceRequest)
+        case "Task": encoded = try FHIRJSON.encoder.encode(pseudonyms.task(visible.task))
+        case "ServiceRequest": encoded = try FHIRJSON.encoder.encode(pseudonyms.serviceRequest(visible.serviceRequest))
         default:
             guard let procedure = visible.procedure else { return nil }
-            encoded = try FHIRJSON.encoder.encode(pseudonyms.map { $0.procedure(procedure) } ?? procedure)
+            encoded = try FHIRJSON.encoder.encode(pseudonyms.procedure(procedure))
         }
         return String(decoding: encoded, as: UTF8.self)
     }
 }
 
-/// De-identification of the referral resources for an evaluator: every id of a client, a need or
-/// a referral becomes a pseudonym (HMAC-SHA-256 under the export's own key: the same within one
-/// export, unlinkable across exports), free text is dropped, and each resource is labelled
-/// pseudonymised and redacted. Organisations and services keep their names.
+/// What a bulk export leaves out. Free text is dropped from every export (it is where people write
+/// what no export should carry) and the resources are labelled redacted. For an evaluator every id
+/// of a client, a need or a referral also becomes a pseudonym (HMAC-SHA-256 under the export's own
+/// key: the same within one export, unlinkable across exports), labelled pseudonymised.
+/// Organisations and services keep their names.
 struct BulkPseudonyms {
     let key: SymmetricKey
-    init(key hex: String) {
+    let pseudonymise: Bool
+    init(key hex: String, pseudonymise: Bool) {
+        self.pseudonymise = pseudonymise
         var bytes: [UInt8] = []
         var index = hex.startIndex
         while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex), let byte = UInt8(hex[index..<next], radix: 16)
@@ -137,11 +139,13 @@ struct BulkPseudonyms {
     ]
 
     func id(_ type: String, _ raw: String) -> String {
-        "x" + HMAC<SHA256>.authenticationCode(for: Data((type + "/" + raw).utf8), using: key).prefix(12).map { String(format: "%02x", $0) }.joined()
+        guard pseudonymise else { return raw }
+        return "x"
+            + HMAC<SHA256>.authenticationCode(for: Data((type + "/" + raw).utf8), using: key).prefix(12).map { String(format: "%02x", $0) }.joined()
     }
 
     func reference(_ reference: Reference?) -> Reference? {
-        guard let reference, let raw = reference.reference else { return reference }
+        guard pseudonymise, let reference, let raw = reference.reference else { return reference }
         let parts = raw.split(separator: "/")
         guard parts.count == 2, Self.pseudonymised.contains(String(parts[0])) else { return reference }
         return Reference(reference: "\(parts[0])/\(id(String(parts[0]), String(parts[1])))")
@@ -149,7 +153,7 @@ struct BulkPseudonyms {
 
     func meta(_ meta: Meta?) -> Meta? {
         var meta = meta ?? Meta()
-        meta.security = Self.security
+        meta.security = pseudonymise ? Self.security : [Self.security[1]]
         return meta
     }
 

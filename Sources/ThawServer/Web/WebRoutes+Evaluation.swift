@@ -52,12 +52,15 @@ extension WebRoutes {
         let own = try await scoped.climatePackage(
             network: configuration.networkName, from: min(from, until), until: until, names: configuration.climatePackageNames, withPairs: false)
         let view = JurisdictionsView(packages: packages, own: own, csrf: context.csrfToken)
-        return WebPage.response(layout("The cycle across jurisdictions", context, section: "evaluation", notice: notice(request)).render(view.render()))
+        return WebPage.response(
+            layout("The cycle across jurisdictions", context, section: "evaluation", notice: notice(request)).render(view.render()))
     }
 
     @Sendable func importClimatePackage(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let form = try await MultipartForm.read(request, context: context, limit: EvaluationRoutes.largestPackage)
-        guard let file = form.files["package"], !file.isEmpty else { throw ThawError.invalid("package", "required", "choose a climate package (JSON)") }
+        guard let file = form.files["package"], !file.isEmpty else {
+            throw ThawError.invalid("package", "required", "choose a climate package (JSON)")
+        }
         let package: ClimatePackage
         do { package = try JSONDecoder().decode(ClimatePackage.self, from: file) } catch {
             throw ThawError.invalid("package", "climate-package", "this file is not a Thaw climate package (\(ClimatePackage.format))")

@@ -13,7 +13,9 @@ extension ScopedStore {
         let actor = self.actor, now = now()
         // The package holds aggregates only, so it is read as the network's partnership leads read the climate.
         let reader = store.scoped(
-            to: Actor(userId: actor.userId, organizationId: actor.organizationId, sector: actor.sector, roles: [.partnershipLead], timeZone: actor.timeZone))
+            to: Actor(
+                userId: actor.userId, organizationId: actor.organizationId, sector: actor.sector, roles: [.partnershipLead], timeZone: actor.timeZone)
+        )
         let end = until.adding(days: 1)
         let periods = try await reader.networkClimate(period: .month, from: from.firstOfMonth, to: end, perOrganization: false)
         let (organizations, pairKeys, events) = try await database.read { db in
@@ -37,7 +39,9 @@ extension ScopedStore {
             keys[row.string("id")] = key
             listed.append(.init(key: key, sector: sector, name: names ? row.string("name") : nil))
         }
-        func points(_ values: [(CalendarDate, Double?)]) -> [ClimatePackage.Point] { values.map { .init(start: $0.0, index: $0.1.map { ($0 * 10).rounded() / 10 }) } }
+        func points(_ values: [(CalendarDate, Double?)]) -> [ClimatePackage.Point] {
+            values.map { .init(start: $0.0, index: $0.1.map { ($0 * 10).rounded() / 10 }) }
+        }
         let indexed = periods.filter { $0.tieWeightedIndex != nil }
         let analysis = try FreezeThaw.analyse(indexed.compactMap(\.tieWeightedIndex))
         let networkChanges = analysis.segments.compactMap { s -> ClimatePackage.ChangePoint? in
@@ -51,11 +55,15 @@ extension ScopedStore {
             pairs.append(
                 .init(
                     a: a, b: b, series: points(history.periods.map { ($0.start, $0.index) }),
-                    changePoints: history.segments.compactMap { s in s.direction.map { .init(start: s.start, direction: $0, meanIndex: (s.meanIndex * 10).rounded() / 10) } }))
+                    changePoints: history.segments.compactMap { s in
+                        s.direction.map { .init(start: s.start, direction: $0, meanIndex: (s.meanIndex * 10).rounded() / 10) }
+                    }))
         }
         var byEvent: [String: ClimatePackage.Event] = [:], order: [String] = []
         for row in events {
-            guard let kind = row.optionalEnum("kind", as: OutsideEvent.Kind.self), let day = row.optionalString("occurred_on").flatMap(CalendarDate.init) else { continue }
+            guard let kind = row.optionalEnum("kind", as: OutsideEvent.Kind.self),
+                let day = row.optionalString("occurred_on").flatMap(CalendarDate.init)
+            else { continue }
             let id = row.string("id")
             if byEvent[id] == nil { order.append(id) }
             var event = byEvent[id] ?? .init(kind: kind, on: day, organizations: [], title: names ? row.string("title") : nil)
@@ -64,7 +72,8 @@ extension ScopedStore {
         }
         let package = ClimatePackage(
             network: label, generatedAt: now, from: from, until: until, namesIncluded: names,
-            organizations: listed, networkSeries: points(periods.map { ($0.start, $0.tieWeightedIndex) }), networkChangePoints: networkChanges, pairs: pairs,
+            organizations: listed, networkSeries: points(periods.map { ($0.start, $0.tieWeightedIndex) }), networkChangePoints: networkChanges,
+            pairs: pairs,
             events: order.compactMap { byEvent[$0] })
         try await database.write { db in
             try await db.logAccess(actor, client: nil, action: "export", subjectType: "climate-package", subjectId: "\(from)/\(until)", at: now)
@@ -79,7 +88,8 @@ extension ScopedStore {
         let actor = self.actor, now = now(), id: ID<ClimatePackage> = IDGenerator.make("cpk")
         try await database.write { db in
             try await db.execute(
-                "INSERT INTO climate_packages (id, imported_by, network, body, imported_at) VALUES (?, ?, ?, ?, ?)", id, actor.userId, package.network,
+                "INSERT INTO climate_packages (id, imported_by, network, body, imported_at) VALUES (?, ?, ?, ?, ?)", id, actor.userId,
+                package.network,
                 body, now)
             try await db.append(
                 LedgerRecord(

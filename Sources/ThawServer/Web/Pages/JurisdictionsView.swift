@@ -21,7 +21,8 @@ struct JurisdictionsView {
         }
         let list = packages.map { entry -> HTML in
             let p = entry.package
-            return "<li>\(p.network): \(Components.date(p.from)) to \(Components.date(p.until)), \(p.pairs.count) pairs, \(p.events.count) events</li>"
+            return
+                "<li>\(p.network): \(Components.date(p.from)) to \(Components.date(p.until)), \(p.pairs.count) pairs, \(p.events.count) events</li>"
         }
         return """
             <p class="no-print"><a href="\(WebPath.evaluation)">← Evaluation report</a></p>
@@ -64,7 +65,9 @@ struct JurisdictionsView {
         }
         let every = max(1, months.count / 10)
         for (i, month) in months.enumerated() where i % every == 0 {
-            parts.append("<text x=\"\(n(x(month)))\" y=\"\(n(height - 8))\" text-anchor=\"middle\" font-size=\"11\">\(String(month.description.prefix(7)))</text>")
+            parts.append(
+                "<text x=\"\(n(x(month)))\" y=\"\(n(height - 8))\" text-anchor=\"middle\" font-size=\"11\">\(String(month.description.prefix(7)))</text>"
+            )
         }
         var legend: [HTML] = []
         for (i, package) in all.enumerated() {
@@ -80,7 +83,9 @@ struct JurisdictionsView {
                     change.direction == .freeze
                     ? "M \(n(cx - 5)) \(n(cy - 4)) L \(n(cx + 5)) \(n(cy - 4)) L \(n(cx)) \(n(cy + 5)) Z"
                     : "M \(n(cx - 5)) \(n(cy + 4)) L \(n(cx + 5)) \(n(cy + 4)) L \(n(cx)) \(n(cy - 5)) Z"
-                parts.append("<path d=\"\(shape)\" fill=\"\(colour)\"><title>\(package.network): \(change.direction == .freeze ? say("freeze") : say("thaw")) \(change.start.description)</title></path>")
+                parts.append(
+                    "<path d=\"\(shape)\" fill=\"\(colour)\"><title>\(package.network): \(change.direction == .freeze ? say("freeze") : say("thaw")) \(change.start.description)</title></path>"
+                )
             }
             legend.append("<span class=\"swatch\" style=\"background: \(colour)\"></span> \(package.network)")
         }
