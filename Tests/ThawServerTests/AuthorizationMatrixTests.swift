@@ -33,9 +33,7 @@ import ThawTestSupport
             for relation in Relation.allCases {
                 let org = relation == .own ? w.clinic : relation == .counterpart ? w.housing : w.unrelated
                 let user = try await w.store.createUser(
-                    NewUser(
-                        organizationId: org.id, email: "\(role.rawValue)-\(relation.rawValue)@test.org",
-                        displayName: "matrix", roles: [role], password: "correct horse battery"), passwordHash: "x")
+                    World.newUser(org, "\(role.rawValue)-\(relation.rawValue)@test.org", [role]), passwordHash: "x")
                 let token = try await w.store.createToken(user: user.id, name: "m", expiresAt: nil, by: nil).secret
                 let auth: HTTPFields = [.authorization: "Bearer \(token)"]
                 let created = try await api.referral(w)

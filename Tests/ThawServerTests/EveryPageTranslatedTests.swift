@@ -24,7 +24,8 @@ import ThawTestSupport
             let store = ThawStore(database: db.database, clock: SystemClock())
             var configuration = ServerConfiguration(bcryptCost: 4, maxBodyBytes: 64 * 1024, logLevel: .error)
             configuration.pseudoTranslation = true
-            let data = try await DatabaseValues.read(db.database)
+            // What the configuration names (the network, in its climate package) is data too.
+            let data = try await DatabaseValues.read(db.database).union([configuration.networkName])
             let app = Application(router: buildRouter(configuration: configuration, store: store))
             let signIns = demo.signIns
             let (problems, pagesWalked) = try await app.test(.router) { client in

@@ -70,13 +70,18 @@ public struct World: Sendable {
         ).0
     }
 
-    /// Another person in one of the world's organisations.
+    /// Another person in one of the world's organisations (an evaluator, for the whole of 2026).
     public func addPerson(_ organization: Organization, _ email: String, _ roles: Set<Role>) async throws -> Actor {
-        let user = try await store.createUser(
-            NewUser(
-                organizationId: organization.id, email: email, displayName: email,
-                roles: roles, password: "correct horse battery"), passwordHash: "x")
+        let user = try await store.createUser(Self.newUser(organization, email, roles), passwordHash: "x")
         return Actor(userId: user.id, organizationId: organization.id, sector: organization.sector, roles: roles)
+    }
+
+    /// A new user of `roles`; an evaluator's period is the whole of 2026, the world's year.
+    public static func newUser(_ organization: Organization, _ email: String, _ roles: Set<Role>) -> NewUser {
+        let evaluator = roles.contains(.evaluator)
+        return NewUser(
+            organizationId: organization.id, email: email, displayName: email, roles: roles, password: "correct horse battery",
+            evaluatorFrom: evaluator ? CalendarDate("2026-01-01") : nil, evaluatorUntil: evaluator ? CalendarDate("2026-12-31") : nil)
     }
 
     /// The store's database, for tests that look at what was stored.

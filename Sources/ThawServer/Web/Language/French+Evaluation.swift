@@ -122,6 +122,66 @@ extension French {
         "declined": "refusées",
         "lapsed": "abandonnées",
         "reason": "motif",
+        // Research exports, codings and research use
+        "The qualitative record for MAXQDA, NVivo or ATLAS.ti (.qdpx)": "Le dossier qualitatif pour MAXQDA, NVivo ou ATLAS.ti (.qdpx)",
+        "Your research codings": "Vos codages de recherche",
+        "Research codings": "Codages de recherche",
+        "← Evaluation report": "← Rapport d’évaluation",
+        "Bring in a project": "Importer un projet",
+        "Export the project from MAXQDA, NVivo or ATLAS.ti as REFI-QDA (.qdpx). The codings you made on the records Thaw exported come back as yours, shown to you on the committee and partnership timelines. Bringing in the same project again replaces them.":
+            "Exportez le projet depuis MAXQDA, NVivo ou ATLAS.ti au format REFI-QDA (.qdpx). Les codages faits sur les documents exportés par Thaw reviennent à votre nom et vous sont montrés sur les chronologies des comités et des partenariats. Importer de nouveau le même projet les remplace.",
+        "Project file (.qdpx)": "Fichier du projet (.qdpx)",
+        "Bring in the codings": "Importer les codages",
+        "Your codings": "Vos codages",
+        "You have brought in no codings yet.": "Vous n’avez encore importé aucun codage.",
+        "Code": "Code",
+        "Coded text": "Texte codé",
+        "Record": "Document",
+        "Project": "Projet",
+        "Only you see these: the codings you brought in from your own analysis.":
+            "Vous seul les voyez : les codages que vous avez importés de votre propre analyse.",
+        "Research use of what you write": "Utilisation de vos écrits pour la recherche",
+        "Researchers evaluating the partnership study its record: minutes, motions, consultations, signals and commitments. Your own messages in conversations with partners are included only if you agree. Names of clients, email addresses and phone numbers are removed from everything exported, and no export names you.":
+            "Les chercheurs qui évaluent le partenariat en étudient le dossier : procès-verbaux, motions, consultations, signaux et engagements. Vos propres messages dans les conversations avec les partenaires n’y figurent que si vous y consentez. Les noms des personnes servies, les adresses courriel et les numéros de téléphone sont retirés de tout ce qui est exporté, et aucune exportation ne vous nomme.",
+        "You agree.": "Vous y consentez.",
+        "Your messages in conversations may be included in research exports.":
+            "Vos messages dans les conversations peuvent figurer dans les exportations pour la recherche.",
+        "You have not agreed.": "Vous n’y avez pas consenti.",
+        "Your messages in conversations are left out of every research export.":
+            "Vos messages dans les conversations sont exclus de toute exportation pour la recherche.",
+        "I agree": "J’y consens",
+        "Withdraw my agreement": "Retirer mon consentement",
+        "You can withdraw at any time; every export made after that leaves your messages out.":
+            "Vous pouvez le retirer en tout temps; toute exportation faite ensuite exclut vos messages.",
+        "Thank you. Your conversation messages may now be included in research exports.":
+            "Merci. Vos messages dans les conversations peuvent désormais figurer dans les exportations pour la recherche.",
+        "Withdrawn. No research export made from now on includes your conversation messages.":
+            "Consentement retiré. Aucune exportation pour la recherche faite désormais n’inclura vos messages.",
+        "The project's codings were brought in. Those on records Thaw did not export were left out.":
+            "Les codages du projet ont été importés. Ceux portant sur des documents que Thaw n’a pas exportés ont été laissés de côté.",
+        // Jurisdictions
+        "The cycle across jurisdictions": "Le cycle d’un territoire à l’autre",
+        "Each network's climate index month by month, on one time axis, with the freezes and thaws found in it; then each kind of outside event, with the index before and after it in each network.":
+            "L’indice de climat de chaque réseau, mois par mois, sur un même axe du temps, avec les gels et dégels qu’on y trouve; puis chaque type d’événement externe, avec l’indice avant et après dans chaque réseau.",
+        "Aligned by kind of event": "Alignés par type d’événement",
+        "The network index averaged over the three months before each event of a kind, and the three months after.":
+            "L’indice du réseau en moyenne sur les trois mois avant chaque événement d’un type, et les trois mois après.",
+        "Network": "Réseau",
+        "Kind of event": "Type d’événement",
+        "Events": "Événements",
+        "Index before": "Indice avant",
+        "Index after": "Indice après",
+        "Change": "Variation",
+        "Packages": "Paquets",
+        "Download this network's package (JSON)": "Télécharger le paquet de ce réseau (JSON)",
+        "No other network's package has been brought in yet.": "Aucun paquet d’un autre réseau n’a encore été importé.",
+        "Another network's climate package (JSON)": "Le paquet de climat d’un autre réseau (JSON)",
+        "Bring it in": "L’importer",
+        "Climate index of each network over time": "Indice de climat de chaque réseau dans le temps",
+        "Climate index of each network over time; triangles mark freezes (down) and thaws (up).":
+            "Indice de climat de chaque réseau dans le temps; les triangles marquent les gels (vers le bas) et les dégels (vers le haut).",
+        "The package was brought in and is shown beside this network.": "Le paquet a été importé et figure à côté de ce réseau.",
+        "Not enough months to draw yet.": "Pas encore assez de mois pour tracer.",
         // Row labels the report writes
         "Needs identified": "Besoins relevés",
         "Of them, met": "Dont comblés",
