@@ -118,6 +118,25 @@ public struct DemoNetwork: Sendable {
             }
         }
 
+        // The two years before: the network's referral work, for the evaluation report.
+        let demoStart = clock.now()
+        clock.set(demoStart.adding(days: -728))
+        try await loadReferralYear(
+            ReferralYear(
+                store: store, clock: clock, clinics: [navigator, clinician, ruralNavigator],
+                partners: [
+                    .housing: (services["housing"]!, housing), .food: (services["food"]!, food), .employment: (services["employment"]!, employment),
+                    .income: (services["income"]!, income), .mentalHealth: (services["counselling"]!, mental),
+                    .socialIsolation: (services["counselling"]!, mental)
+                ],
+                // Homeward and WorkBridge serve Riverside and Northgate, not Prairie County, whose clinic sends
+                // income questions to the province's line; the Elm Street clinician refers to counselling only.
+                notServed: [
+                    ruralNavigator.organizationId: [.housing, .employment, .income],
+                    clinician.organizationId: [.housing, .food, .employment, .income]
+                ], weeks: 104))
+        clock.set(demoStart)
+
         // Clients of the family health team and the rural clinic, each with a screening and consent.
         let people: [(String, String, [NeedCategory], Actor)] = [
             ("Amara", "Okafor", [.housing, .food], navigator), ("Ben", "Tremblay", [.employment], navigator),

@@ -182,6 +182,20 @@ extension French {
             "Indice de climat de chaque réseau dans le temps; les triangles marquent les gels (vers le bas) et les dégels (vers le haut).",
         "The package was brought in and is shown beside this network.": "Le paquet a été importé et figure à côté de ce réseau.",
         "Not enough months to draw yet.": "Pas encore assez de mois pour tracer.",
+        // Pages the larger demo reaches
+        "Is %1 still %2?": "%1 est-il toujours %2?",
+        "A referral to it was declined for lack of capacity. If it has no room, say so here, and navigators will see it before they refer.":
+            "Une orientation vers ce service a été refusée faute de places. S’il n’a plus de place, dites-le ici : les intervenants pivots le verront avant d’orienter.",
+        "Contact": "Coordonnées",
+        "Not shared": "Non communiquées",
+        "Pages": "Pages",
+        "First page": "Première page",
+        "Next page": "Page suivante",
+        // Languages the report names
+        "Spanish": "Espagnol", "Arabic": "Arabe", "Chinese": "Chinois", "Punjabi": "Pendjabi", "Tagalog": "Tagalog", "Ukrainian": "Ukrainien",
+        "Portuguese": "Portugais", "Italian": "Italien", "German": "Allemand", "Hindi": "Hindi", "Urdu": "Ourdou", "Persian": "Persan",
+        "Russian": "Russe", "Korean": "Coréen", "Vietnamese": "Vietnamien", "Somali": "Somali", "Tigrinya": "Tigrigna", "Amharic": "Amharique",
+        "Cree": "Cri", "Ojibwe": "Ojibwé", "Inuktitut": "Inuktitut",
         // Row labels the report writes
         "Needs identified": "Besoins relevés",
         "Of them, met": "Dont comblés",

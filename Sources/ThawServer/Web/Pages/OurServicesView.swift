@@ -25,7 +25,7 @@ struct OurServicesView {
             check.map { service in
                 """
                 <section class="panel callout" aria-labelledby="check-heading">
-                <h2 id="check-heading">Is \(service.name) still \(Self.state(service.capacity))?</h2>
+                <h2 id="check-heading">\(say("Is %1 still %2?", service.name, Self.state(service.capacity)))</h2>
                 <p>A referral to it was declined for lack of capacity. If it has no room, say so here, and navigators will see it before they refer.</p>
                 \(capacityForm(service, context: "check"))
                 </section>
