@@ -219,7 +219,11 @@ def test_the_story_as_a_refi_qda_project_validates_and_brings_codings_back(thaw_
         codes = {c.get("name") for c in project.iter(f"{{{ns}}}Code")}
         assert {"Signals through staffing", "Following through", "Persevering", "Surprise", "Informal channel", "Freeze", "Thaw"} <= codes
         kinds = {s.find(f"{{{ns}}}VariableValue[4]/{{{ns}}}TextValue").text for s in sources}
-        assert {"minutes", "motion", "commitment", "message", "signal", "policy-move", "outside-event"} <= kinds
+        assert {"minutes", "motion", "commitment", "message", "signal", "policy-move", "outside-event", "climate-change"} <= kinds
+        # The story's freeze and thaw are coded as the climate found them.
+        coded = {c.get("guid"): c.get("name") for c in project.iter(f"{{{ns}}}Code")}
+        applied = [coded[r.get("targetGUID")] for r in project.iter(f"{{{ns}}}CodeRef")]
+        assert applied.count("Freeze") >= 1 and applied.count("Thaw") >= 1
         # The president never agreed to research use, the policy lead withdrew: none of their messages is in it.
         # A researcher codes a span of the first committee minutes with a code of their own.
         minutes = next(s for s in sources if s.find(f"{{{ns}}}Description").text.startswith("thaw:meeting/"))

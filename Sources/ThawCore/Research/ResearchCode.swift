@@ -85,6 +85,8 @@ public struct ResearchSource: Sendable, Equatable {
         case outsideEvent = "outside-event"
         case policyMove = "policy-move"
         case message
+        /// A freeze or thaw the climate found in a pair's record.
+        case climateChange = "climate-change"
     }
     /// `kind/id` of the record in Thaw: what an imported coding is attached to.
     public var subject: String

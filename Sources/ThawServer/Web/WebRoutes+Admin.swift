@@ -95,6 +95,15 @@ extension WebRoutes {
                 try input.validate()
                 _ = try await store.createUser(input, passwordHash: try await hasher.hash(input.password), by: actor)
                 return WebPage.redirect(to: WebPath.organization(id), notice: "user-created")
+            case "new-evaluator":
+                let input = NewUser(
+                    organizationId: id, email: form["email"] ?? "", displayName: form["displayName"] ?? "", roles: [.evaluator],
+                    password: form.all("password").first ?? "", evaluatorFrom: try form.date("evaluatorFrom"),
+                    evaluatorUntil: try form.date("evaluatorUntil"))
+                try Administration.checkNewUser(by: actor, in: id, roles: input.roles, hasActiveAdministrator: false)
+                try input.validate()
+                _ = try await store.createUser(input, passwordHash: try await hasher.hash(input.password), by: actor)
+                return WebPage.redirect(to: WebPath.organization(id), notice: "evaluator-created")
             case "user":
                 guard let user = form["user"] else { throw ThawError.invalid("user", "required", "say which user") }
                 // Another organisation's administrator is only switched off or on: its roles are not the form's to set.

@@ -126,6 +126,7 @@ struct WebRoutes: Sendable {
         "token-revoked": "The token was revoked.",
         "signal-recorded": "The signal was recorded and sent to the partners you named.",
         "policy-recorded": "The policy move was recorded, with the notice the partners had.",
+        "evaluator-created": "The evaluator was added for the period given.",
         "package-imported": "The package was brought in and is shown beside this network.",
         "codings-imported": "The project's codings were brought in. Those on records Thaw did not export were left out.",
         "research-agreed": "Thank you. Your conversation messages may now be included in research exports.",

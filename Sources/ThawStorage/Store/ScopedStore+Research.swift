@@ -39,9 +39,21 @@ extension ScopedStore {
     /// The record's sources as they stand, for matching a returning project's source GUIDs.
     public func researchSubjects() async throws -> [ResearchSource] {
         try AccessPolicy.require(actor, anyOf: Self.evaluationRoles, to: "importing research codings")
-        return try await database.read { db in
-            try await Self.collectResearchRecord(db, from: CalendarDate.earliestSupported, until: CalendarDate.latestSupported, redactor: nil)
+        let today = CalendarDate(now())
+        let (record, firstMonth) = try await database.read { db in
+            (
+                try await Self.collectResearchRecord(db, from: CalendarDate.earliestSupported, until: CalendarDate.latestSupported, redactor: nil),
+                try await db.first("SELECT MIN(month) AS month FROM climate_months")?.optionalString("month").flatMap(CalendarDate.init)
+            )
         }
+        // The climate's freezes and thaws, five years at a time back to its first month.
+        var climate: [ResearchSource] = [], until = today
+        while let firstMonth, until >= firstMonth {
+            let from = until.firstOfMonth(adding: -59)
+            climate += try await climateChangeSources(from: from, until: until)
+            until = from.adding(days: -1)
+        }
+        return record.merged(with: climate)
     }
 
     /// Replaces this researcher's codings from `project` with `annotations`.

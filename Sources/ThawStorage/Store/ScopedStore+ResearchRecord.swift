@@ -17,11 +17,55 @@ extension ScopedStore {
                     }
                 })
             return try await Self.collectResearchRecord(db, from: from, until: until, redactor: redactor)
-        }
+        }.merged(with: try await climateChangeSources(from: from, until: until))
         try await database.write { db in
             try await db.logAccess(actor, client: nil, action: "export", subjectType: "qualitative-record", subjectId: "\(from)/\(until)", at: now)
         }
         return sources
+    }
+
+    /// Each freeze and thaw the climate found in a pair's record in the period (at most its last
+    /// five years), as a source coded Freeze or Thaw, with the outside events near its start.
+    func climateChangeSources(from: CalendarDate, until: CalendarDate) async throws -> [ResearchSource] {
+        // Aggregates only: read as the network's partnership leads read the climate.
+        let reader = store.scoped(
+            to: Actor(
+                userId: actor.userId, organizationId: actor.organizationId, sector: actor.sector, roles: [.partnershipLead], timeZone: actor.timeZone)
+        )
+        let end = until.adding(days: 1), start = max(from, until.firstOfMonth(adding: -59)).firstOfMonth
+        let (pairs, names) = try await database.read { db in
+            (
+                try await db.query(
+                    "SELECT DISTINCT org_lo, org_hi FROM climate_months WHERE month >= ? AND month < ? ORDER BY org_lo, org_hi", start.description,
+                    end.description),
+                Dictionary(
+                    try await db.query("SELECT id, name FROM organizations").map { ($0.string("id"), $0.string("name")) },
+                    uniquingKeysWith: { a, _ in a })
+            )
+        }
+        var out: [ResearchSource] = []
+        for row in pairs {
+            let lo = row.string("org_lo"), hi = row.string("org_hi")
+            let history = try await reader.pairClimateHistory(ID(lo), ID(hi), period: .month, from: start, to: end)
+            var before: Double?
+            for segment in history.segments {
+                defer { before = segment.meanIndex }
+                guard let direction = segment.direction, segment.start >= from, segment.start <= until else { continue }
+                let pair = "\(names[lo] ?? lo) and \(names[hi] ?? hi)"
+                let events = segment.eventsNearStart.map { "\($0.occurredOn): \($0.title)" }
+                let text =
+                    "The climate between \(pair): a \(direction.rawValue) from \(segment.start), the index averaging "
+                    + String(format: "%.1f", segment.meanIndex) + (before.map { " against " + String(format: "%.1f", $0) + " before" } ?? "") + "."
+                    + (events.isEmpty ? "" : "\n\nOutside events near its start:\n" + events.joined(separator: "\n"))
+                var source = ResearchSource(
+                    subject: "climate/\(lo)|\(hi)|\(segment.start)", kind: .climateChange,
+                    name: "Climate: \(direction.rawValue), \(pair), \(segment.start)",
+                    text: text, day: segment.start, organizationIds: [lo, hi], channel: .system, codes: [direction == .freeze ? .freeze : .thaw])
+                source.organizations = [names[lo] ?? lo, names[hi] ?? hi].sorted()
+                out.append(source)
+            }
+        }
+        return out
     }
 
     /// The record's sources from `from` to `until`. Without a redactor the texts are left as
@@ -207,4 +251,9 @@ extension ScopedStore {
             return source
         }.sorted { ($0.day, $0.subject) < ($1.day, $1.subject) }
     }
+}
+
+extension [ResearchSource] {
+    /// Both lists as one, by day and record.
+    func merged(with others: [ResearchSource]) -> [ResearchSource] { (self + others).sorted { ($0.day, $0.subject) < ($1.day, $1.subject) } }
 }

@@ -182,6 +182,13 @@ extension French {
             "Indice de climat de chaque réseau dans le temps; les triangles marquent les gels (vers le bas) et les dégels (vers le haut).",
         "The package was brought in and is shown beside this network.": "Le paquet a été importé et figure à côté de ce réseau.",
         "Not enough months to draw yet.": "Pas encore assez de mois pour tracer.",
+        // Adding an evaluator
+        "Add an evaluator": "Ajouter un évaluateur",
+        "A researcher or funder's evaluator sees the evaluation report and the de-identified exports, and nothing of any client, from the first day to the last.":
+            "L’évaluateur d’un chercheur ou d’un bailleur de fonds voit le rapport d’évaluation et les exportations dépersonnalisées, et rien d’aucune personne servie, du premier au dernier jour.",
+        "Add the evaluator": "Ajouter l’évaluateur",
+        "At least 12 characters": "Au moins 12 caractères",
+        "The evaluator was added for the period given.": "L’évaluateur a été ajouté pour la période indiquée.",
         // Pages the larger demo reaches
         "Is %1 still %2?": "%1 est-il toujours %2?",
         "A referral to it was declined for lack of capacity. If it has no room, say so here, and navigators will see it before they refer.":

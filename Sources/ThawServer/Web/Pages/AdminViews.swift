@@ -86,7 +86,7 @@ struct OrganizationView {
         <p class="muted">\(Words.sector(organization.sector))\(organization.area.map { " · \($0)" } ?? "")</p>
         <div class="columns">
         <div>\(servicesHTML)\(usersHTML)\(placements?.render() ?? .empty)</div>
-        <div>\(isOwn ? newServiceHTML : .empty)\(newUserHTML)</div>
+        <div>\(isOwn ? newServiceHTML : .empty)\(newUserHTML)\(newEvaluatorHTML)</div>
         </div>
         """
     }
@@ -166,6 +166,27 @@ struct OrganizationView {
             \(Components.textField("languages", "Languages", state: state, hint: "Separated by commas, e.g. en, fr"))
             \(Components.select("capacity", "Capacity", state: state, options: Components.options(Capacity.self, label: Words.capacity)))
             <button type="submit">Add service</button>
+            </form></section>
+            """
+    }
+
+    /// A network administrator adds an evaluator here, for a period: aggregates and
+    /// de-identified exports only, so in any organisation.
+    private var newEvaluatorHTML: HTML {
+        guard viewer.has(.networkAdministrator) else { return .empty }
+        let state = state("new-evaluator")
+        return """
+            <section class="panel" aria-labelledby="new-evaluator-heading"><h2 id="new-evaluator-heading">Add an evaluator</h2>
+            <p class="hint">A researcher or funder's evaluator sees the evaluation report and the de-identified exports, and nothing \
+            of any client, from the first day to the last.</p>
+            \(Components.errorSummary(state, idSuffix: "-evaluator"))
+            <form method="post" action="\(path)" novalidate>\(Components.csrfField(csrf))\(Components.hidden("action", "new-evaluator"))
+            \(Components.textField("displayName", "Name", state: state, required: true, idSuffix: "-evaluator"))
+            \(Components.textField("email", "Email", state: state, type: "email", required: true, idSuffix: "-evaluator"))
+            \(Components.textField("password", "Password", state: state, type: "password", required: true, hint: "At least 12 characters", autocomplete: "new-password", idSuffix: "-evaluator"))
+            \(Components.textField("evaluatorFrom", "From", state: state, type: "date", required: true, idSuffix: "-evaluator"))
+            \(Components.textField("evaluatorUntil", "Until", state: state, type: "date", required: true, idSuffix: "-evaluator"))
+            <button type="submit">Add the evaluator</button>
             </form></section>
             """
     }
