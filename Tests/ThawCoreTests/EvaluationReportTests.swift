@@ -144,4 +144,13 @@ import Testing
         var names = Pseudonyms(prefix: "s-")
         #expect(names.name("cli_9") == "s-1" && names.name("ref_2") == "s-2" && names.name("cli_9") == "s-1")
     }
+
+    @Test func clientNamesEmailsAndLongNumbersAreRemovedFromFreeText() {
+        let redactor = Redactor(clientNames: ["Amara", "Okafor", "Li"])
+        #expect(
+            redactor.redact("Amara Okafor's landlord (555) 010-1234, amara@example.org; health no. 1234 567 890; room 12 on 3 May")
+                == "[removed] [removed] landlord ([removed], [removed]; health no. [removed]; room 12 on 3 May")
+        // A name inside a longer word is left; a hyphenated name is not.
+        #expect(redactor.redact("Lina met Smith-Okafor at the library.") == "Lina met [removed] at the library.")
+    }
 }

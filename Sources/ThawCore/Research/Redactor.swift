@@ -19,7 +19,8 @@ public struct Redactor: Sendable {
         var out = "", index = 0
         let joiners: Set<Character> = [" ", "-", ".", "(", ")", "+", "/"]
         while index < characters.count {
-            guard characters[index].isNumber || characters[index] == "(" || characters[index] == "+" else {
+            // A number starts at a digit or a leading "+"; brackets around it stay.
+            guard characters[index].isNumber || characters[index] == "+" else {
                 out.append(characters[index])
                 index += 1
                 continue
