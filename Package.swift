@@ -43,6 +43,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "ThawCore", swiftSettings: strict),
+        // The system's zlib (already linked by ZIPFoundation), for inflating uploaded archives with our own bounds.
+        .systemLibrary(name: "CThawZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "ThawClimateFold", dependencies: ["ThawCore"], swiftSettings: strict),
         .target(
             name: "ThawStorage",
@@ -61,7 +63,7 @@ let package = Package(
         .target(
             name: "ThawServer",
             dependencies: [
-                "ThawCore", "ThawStorage", "ThawSimulation",
+                "ThawCore", "ThawStorage", "ThawSimulation", "CThawZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // HTTP1Channel's configuration: timeouts and the connection guard.
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -126,6 +126,30 @@ import ThawTestSupport
         }
     }
 
+    /// Damaged archives (bytes changed anywhere, cut short, sizes that lie) are refused with a
+    /// reason; none crashes the reader or makes it spin.
+    @Test func aDamagedArchiveIsRefusedNeverACrash() throws {
+        let source = ResearchSource(
+            subject: "meeting/m1", kind: .minutes, name: "Minutes", text: String(repeating: "We met and agreed. ", count: 200),
+            day: CalendarDate("2022-01-01")!, organizationIds: [], channel: .formal, codes: [.formalChannel])
+        let good = [UInt8](try QDPX.archive([source], name: "p", at: World.start))
+        #expect(try QDPXImport.read(Data(good)).name == "p")
+        var random = SystemRandomNumberGenerator()
+        var refused = 0
+        for round in 0..<400 {
+            var bytes = good
+            if round % 4 == 0 {
+                bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &random)))
+            } else {
+                for _ in 0..<Int.random(in: 1...30, using: &random) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                }
+            }
+            do { _ = try QDPXImport.read(Data(bytes)) } catch is ThawError { refused += 1 }
+        }
+        #expect(refused > 100)
+    }
+
     @Test(arguments: Backend.available)
     func theBulkExportIsDeidentifiedForAnEvaluatorAndOnlyItsOwnersCanFetchIt(backend: Backend) async throws {
         try await withAPI(backend: backend) { api, w in

@@ -1,15 +1,14 @@
 import Foundation
 import ThawCore
-import ZIPFoundation
 
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
 
 /// Reads back a `.qdpx` a researcher exported from their tool: the codings they made on the
-/// sources Thaw gave them. Only `project.qde` and the source texts are read, each within a size
-/// limit counted while inflating (a zip's stated sizes can lie); no external entity is ever
-/// resolved.
+/// sources Thaw gave them. Only `project.qde` and the source texts are read (`ZipReader`, every
+/// offset checked, each within a size limit counted while inflating: a zip's stated sizes can
+/// lie); no external entity is ever resolved.
 enum QDPXImport {
     struct Coding: Equatable {
         var sourceGUID: String
@@ -29,38 +28,18 @@ enum QDPXImport {
     static let largestSourceFile = 1 << 20
 
     static func read(_ data: Data) throws -> Project {
-        let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch {
-            throw ThawError.invalid("file", "qdpx", "the file is not a .qdpx (zip) archive")
-        }
-        guard let projectEntry = archive.first(where: { $0.path.lowercased() == "project.qde" }) else {
+        let archive = try ZipReader(data)
+        guard let projectEntry = archive.entries.first(where: { $0.path.lowercased() == "project.qde" }) else {
             throw ThawError.invalid("file", "qdpx", "the archive holds no project.qde")
         }
-        let xml = try extract(projectEntry, from: archive, limit: largestProjectFile)
-        var project = try parse(xml)
-        for entry in archive where entry.path.lowercased().hasPrefix("sources/") && entry.path.lowercased().hasSuffix(".txt") {
+        var project = try parse(try archive.extract(projectEntry, limit: largestProjectFile))
+        let coded = Set(project.codings.map(\.sourceGUID))
+        for entry in archive.entries where entry.path.lowercased().hasPrefix("sources/") && entry.path.lowercased().hasSuffix(".txt") {
             let guid = String(entry.path.dropFirst("sources/".count).dropLast(4)).uppercased()
-            guard project.codings.contains(where: { $0.sourceGUID == guid }),
-                let text = try? extract(entry, from: archive, limit: largestSourceFile)
-            else { continue }
+            guard coded.contains(guid), let text = try? archive.extract(entry, limit: largestSourceFile) else { continue }
             project.texts[guid] = String(decoding: text, as: UTF8.self)
         }
         return project
-    }
-
-    static func extract(_ entry: Entry, from archive: Archive, limit: Int) throws -> Data {
-        var out = Data()
-        do {
-            _ = try archive.extract(entry, skipCRC32: false) { chunk in
-                guard out.count + chunk.count <= limit else { throw ThawError.payloadTooLarge(limit: limit) }
-                out.append(chunk)
-            }
-        } catch let error as ThawError {
-            throw error
-        } catch {
-            throw ThawError.invalid("file", "qdpx", "\(entry.path.prefix(80)) in the archive could not be read")
-        }
-        return out
     }
 
     static func parse(_ xml: Data) throws -> Project {

@@ -1,0 +1,2 @@
+// zlib, for inflating the deflated entries of archives that come from outside (ZipReader).
+#include <zlib.h>
