@@ -14,22 +14,14 @@ import pytest
 import requests
 
 from conftest import ROOT, demo_server
+from test_cluster import signed_in
 from test_fhir import assert_valid
 
-PASSWORD = "thaw-demo-password"
 YEAR = "from=2026-01-01&until=2026-12-31"
 STORY = "from=2021-01-01&until=2022-12-31"
 # What the test writes about a client, then looks for everywhere an evaluator can go.
 SECRETS = ["Zebulon", "Quartermaine", "555-867-5309", "zebulon@private.test", "41 Larkspur Lane", "1962-07-21",
            "sleeps in his truck", "owes his landlord", "Quartermaine's landlord"]
-
-
-def signed_in(base, email):
-    session = requests.Session()
-    answer = session.post(base + "/api/v1/auth/sign-in", json={"email": email, "password": PASSWORD}, timeout=10)
-    assert answer.status_code == 200, answer.text
-    session.headers["X-CSRF-Token"] = answer.json()["csrfToken"]
-    return session
 
 
 def conformance():

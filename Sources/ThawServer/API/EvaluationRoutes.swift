@@ -203,18 +203,17 @@ struct EvaluationRoutes: APIRouteGroup {
         return try await ResearchImport.run(Data(buffer: buffer), by: scoped(context))
     }
 
-    /// The package's period: as asked, or the last two years of whole months.
-    func packagePeriod(_ request: Request) throws -> EvaluationPeriod {
-        let today = CalendarDate(store.clock.now())
-        let from = try CalendarDate.dayOrMonth(request.query("from"), field: "from") ?? today.firstOfMonth(adding: -24)
-        let until = try CalendarDate.dayOrMonth(request.query("until"), field: "until") ?? today.firstOfMonth.adding(days: -1)
+    /// A climate package's period: as asked (`from`, `until`), or the last two years of whole months; at most five years.
+    static func packagePeriod(_ value: (String) -> String?, today: CalendarDate) throws -> EvaluationPeriod {
+        let from = try CalendarDate.dayOrMonth(value("from"), field: "from") ?? today.firstOfMonth(adding: -24)
+        let until = try CalendarDate.dayOrMonth(value("until"), field: "until") ?? today.firstOfMonth.adding(days: -1)
         let period = try EvaluationPeriod(from: from, until: until)
         guard period.days <= 5 * 366 else { throw ThawError.invalid("until", "range", "a climate package covers at most five years") }
         return period
     }
 
     @Sendable func climatePackage(_ request: Request, context: CallerContext) async throws -> ClimatePackage {
-        let period = try packagePeriod(request)
+        let period = try Self.packagePeriod({ request.query($0) }, today: CalendarDate(store.clock.now()))
         return try await scoped(context).climatePackage(
             network: configuration.networkName, from: period.from, until: period.until, names: configuration.climatePackageNames)
     }

@@ -70,11 +70,8 @@ extension WebRoutes {
     }
 
     @Sendable func climatePackageJSON(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let today = CalendarDate(store.clock.now())
-        let from = try CalendarDate.dayOrMonth(request.uri.queryParameters.get("from"), field: "from") ?? today.firstOfMonth(adding: -24)
-        let until = try CalendarDate.dayOrMonth(request.uri.queryParameters.get("until"), field: "until") ?? today.firstOfMonth.adding(days: -1)
-        let period = try EvaluationPeriod(from: from, until: until)
-        guard period.days <= 5 * 366 else { throw ThawError.invalid("until", "range", "a climate package covers at most five years") }
+        let period = try EvaluationRoutes.packagePeriod({ request.query($0) }, today: CalendarDate(store.clock.now()))
+        let (from, until) = (period.from, period.until)
         let package = try await scoped(context).climatePackage(
             network: configuration.networkName, from: from, until: until, names: configuration.climatePackageNames)
         var headers = HTTPFields()
@@ -97,9 +94,7 @@ extension WebRoutes {
     }
 
     func evaluationQuery(_ request: Request) throws -> EvaluationQuery {
-        try EvaluationQuery(
-            { request.uri.queryParameters.get($0).flatMap { $0.isEmpty ? nil : $0 } }, today: CalendarDate(store.clock.now()),
-            minimumThreshold: configuration.evaluationThreshold)
+        try EvaluationQuery({ request.query($0) }, today: CalendarDate(store.clock.now()), minimumThreshold: configuration.evaluationThreshold)
     }
 
     func evaluationReport(_ request: Request, _ context: ThawRequestContext) async throws -> (EvaluationReport, EvaluationQuery) {
