@@ -65,9 +65,20 @@ extension DemoNetwork {
                         NewConsent(grantee: .sector(sector), scopes: [.contact, .needs], purpose: .referral, validUntil: start.adding(days: 3 * 365)))
                 }
                 let unserved = year.notServed[clinic.organizationId] ?? []
-                for need in identified where year.partners[need.category] != nil && !unserved.contains(need.category) && chance(0.85) {
-                    guard let (service, staff) = year.partners[need.category] else { continue }
-                    try await refer(need, of: client, by: scoped, to: service, staff: staff, in: year, draws: draws)
+                let screened = year.clock.now()
+                for need in identified {
+                    var open = true
+                    if year.partners[need.category] != nil, !unserved.contains(need.category), chance(0.85) {
+                        guard let (service, staff) = year.partners[need.category] else { continue }
+                        open = try await refer(need, of: client, by: scoped, to: service, staff: staff, in: year, draws: draws)
+                    }
+                    // At a later follow-up the navigator closes most needs nothing came of: the client no longer
+                    // wants help, or it no longer applies. The rest stay on the caseload, falling through the cracks.
+                    if open, chance(0.9) {
+                        year.clock.set(screened.adding(days: draws.number(21...90)))
+                        _ = try await scoped.closeNeed(need.id, NeedClosure(status: chance(0.5) ? .declined : .notApplicable))
+                        year.clock.set(screened)
+                    }
                 }
             }
         }
@@ -79,10 +90,12 @@ extension DemoNetwork {
     ]
 
     /// One referral's life: the partner answers, accepts or declines, and completes what it took on.
+    /// Returns whether the need is still open after it.
+    @discardableResult
     private func refer(
         _ need: IdentifiedNeed, of client: Client, by scoped: ScopedStore, to service: Service, staff: Actor, in year: ReferralYear,
         draws: Draws
-    ) async throws {
+    ) async throws -> Bool {
         let chance = draws.chance
         let sent = year.clock.now()
         var (referral, _) = try await scoped.createReferral(
@@ -92,7 +105,7 @@ extension DemoNetwork {
             idempotencyKey: nil)
         let partner = year.store.scoped(to: staff)
         // Most answer within a day or two; some take a week; a few never do.
-        guard chance(0.93) else { return }
+        guard chance(0.93) else { return true }
         year.clock.set(sent.adding(seconds: Int64(chance(0.7) ? draws.number(1...30) : draws.number(36...200)) * 3600))
         if chance(0.18) {
             let reason: DeclineReason = chance(0.5) ? .noCapacity : chance(0.5) ? .notEligible : chance(0.5) ? .outsideArea : .unableToContact
@@ -100,7 +113,7 @@ extension DemoNetwork {
                 referral.id, StatusChange(status: .rejected, reason: Self.declineWords[reason], reasonCode: reason),
                 expectedVersion: referral.version)
             year.clock.set(sent)
-            return
+            return true
         }
         referral = try await partner.changeStatus(referral.id, StatusChange(status: .accepted), expectedVersion: referral.version)
         // Worked for two to eight weeks, then an outcome; a few stall.
@@ -118,7 +131,10 @@ extension DemoNetwork {
                     referral: referral.id,
                     NewClientExperience(easy: chance(0.75) ? .yes : .partly, needMet: good, wouldUseAgain: chance(0.85) ? .yes : .no))
             }
+            year.clock.set(sent)
+            return code != .needMet
         }
         year.clock.set(sent)
+        return true
     }
 }

@@ -7,7 +7,7 @@ import ThawStorage
 /// was typed and the message next to the field (422).
 extension WebRoutes {
     @Sendable func clientList(_ request: Request, context: ThawRequestContext) async throws -> Response {
-        let clients = try await scoped(context).clients(limit: 100)
+        let clients = try await scoped(context).clients(limit: ClientListView.recent, newestFirst: true)
         let view = ClientListView(clients: clients, searched: nil, state: FormState(), csrf: context.csrfToken)
         return WebPage.response(layout("Clients", context, section: "clients", notice: notice(request)).render(view.render()))
     }
@@ -29,7 +29,7 @@ extension WebRoutes {
             return WebPage.redirect(to: WebPath.client(client.id), notice: "client-created")
         } catch let error as ThawError {
             guard let violations = error.violations else { throw error }
-            let clients = try await scoped.clients(limit: 100)
+            let clients = try await scoped.clients(limit: ClientListView.recent, newestFirst: true)
             let view = ClientListView(clients: clients, searched: nil, state: FormState(form: form, violations: violations), csrf: context.csrfToken)
             return WebPage.response(layout("Clients", context, section: "clients").render(view.render()), status: .unprocessableContent)
         }

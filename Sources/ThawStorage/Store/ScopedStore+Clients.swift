@@ -45,7 +45,8 @@ extension ScopedStore {
     }
 
     /// The holding organisation's clients, by name.
-    public func clients(nameContains: String? = nil, limit: Int = 100) async throws -> [Client] {
+    /// `newestFirst`: the clients registered most recently first (the list before any search), else by name.
+    public func clients(nameContains: String? = nil, limit: Int = 100, newestFirst: Bool = false) async throws -> [Client] {
         try AccessPolicy.require(actor, anyOf: AccessPolicy.referringRoles, to: "listing clients")
         let actor = self.actor, now = now()
         let pattern = "%" + (nameContains?.lowercased().trimmingWhitespace ?? "") + "%"
@@ -54,7 +55,7 @@ extension ScopedStore {
                 """
                 SELECT \(Client.columns) FROM clients WHERE organization_id = ?
                   AND lower(given_name || ' ' || family_name) LIKE ?
-                ORDER BY family_name, given_name, id \(SQLText.limit)
+                ORDER BY \(newestFirst ? "created_at DESC, id DESC" : "family_name, given_name, id") \(SQLText.limit)
                 """, actor.organizationId, pattern, min(max(limit, 1), 500)
             ).map(Client.init(row:))
         }

@@ -198,6 +198,10 @@ extension French {
         "Pages": "Pages",
         "First page": "Première page",
         "Next page": "Page suivante",
+        "%1 from %2: mean index %3 → %4": "%1 à partir de %2 : indice moyen %3 → %4",
+        "❄ Freeze": "❄ Gel",
+        "☀ Thaw": "☀ Dégel",
+        "The %1 registered most recently; search by name for the others.": "Les %1 inscrites le plus récemment; cherchez les autres par leur nom.",
         // Languages the report names
         "Spanish": "Espagnol", "Arabic": "Arabe", "Chinese": "Chinois", "Punjabi": "Pendjabi", "Tagalog": "Tagalog", "Ukrainian": "Ukrainien",
         "Portuguese": "Portugais", "Italian": "Italien", "German": "Allemand", "Hindi": "Hindi", "Urdu": "Ourdou", "Persian": "Persan",

@@ -8,6 +8,10 @@ struct ClientListView {
     var state: FormState
     var csrf: String?
 
+    /// Before a search, the clients registered most recently: a caseload is found by name, not scrolled
+    /// (and the form to register one stays a few keystrokes away).
+    static let recent = 25
+
     func render() -> HTML {
         let rows = clients.map { client -> HTML in
             """
@@ -30,6 +34,7 @@ struct ClientListView {
             <div class="columns">
             <section aria-labelledby="list-heading">
             <h2 id="list-heading">\(searched == nil ? say("Your organisation's clients") : say("Search results"))</h2>
+            \(searched == nil ? "<p class=\"hint\">\(say("The %1 registered most recently; search by name for the others.", Self.recent))</p>" as HTML : .empty)
             <form class="filters" method="post" action="\(WebPath.clients)" role="search">
             \(Components.csrfField(csrf))\(Components.hidden("action", "search"))
             \(Components.textField("q", "Name contains", state: search, type: "search"))

@@ -95,8 +95,10 @@ struct PairClimateView {
                 "<li>\(Components.date($0.occurredOn)) \(PartnershipWords.event($0.kind)): \($0.title)</li>" as HTML
             }
             return """
-                <li><strong>\(segment.direction == .freeze ? say("❄ Freeze") : say("☀ Thaw"))</strong> from \(ClimateWords.month(segment.start, period)):
-                mean index \(before.map { String(Int($0.meanIndex.rounded())) } ?? "—") → \(Int(segment.meanIndex.rounded()))
+                <li>\(say(
+                    "%1 from %2: mean index %3 → %4", HTML("<strong>\(segment.direction == .freeze ? say("❄ Freeze") : say("☀ Thaw"))</strong>"),
+                    HTML("\(ClimateWords.month(segment.start, period))"), HTML("\(before.map { String(Int($0.meanIndex.rounded())) } ?? "—")"),
+                    HTML("\(Int(segment.meanIndex.rounded()))")))
                 \(events.isEmpty ? HTML(stringLiteral: "<p class=\"hint\">No outside event recorded near it.</p>") : "<p class=\"hint\">Near it:</p><ul>\(events)</ul>")</li>
                 """
         }
