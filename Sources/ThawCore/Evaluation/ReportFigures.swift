@@ -55,13 +55,9 @@ extension ReportTable {
 
     /// If exactly one of `cells` is hidden, hides the smallest shown non-zero one; true if it did.
     private mutating func hideOneMore(in cells: [(Int, Int)]) -> Bool {
-        guard cells.count(where: { rows[$0.0][$0.1].isHidden }) == 1 else { return false }
-        let candidates = cells.compactMap { cell -> ((Int, Int), Double)? in
-            guard let v = rows[cell.0][cell.1].value, v > 0 else { return nil }
-            return (cell, v)
-        }
-        guard let smallest = candidates.min(by: { $0.1 < $1.1 }) else { return false }
-        rows[smallest.0.0][smallest.0.1] = .hidden
+        let figures = cells.map { rows[$0.0][$0.1].isHidden ? nil : (rows[$0.0][$0.1].value ?? 0) }
+        guard let partner = SmallCells.complement(figures) else { return false }
+        rows[cells[partner].0][cells[partner].1] = .hidden
         return true
     }
 }

@@ -72,6 +72,4 @@ public struct ReportTable: Codable, Sendable, Equatable {
     public init(id: String, title: String, section: Section, note: String, columns: [Column], rows: [[Cell]]) {
         self.id = id; self.title = title; self.section = section; self.note = note; self.columns = columns; self.rows = rows
     }
-
-    public func column(named name: String) -> Int? { columns.firstIndex { $0.name == name } }
 }

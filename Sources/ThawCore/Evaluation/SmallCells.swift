@@ -11,11 +11,14 @@ public enum SmallCells {
     /// be worked back from the total, so the smallest other non-zero count is hidden with it.
     public static func hide(_ counts: [Int], threshold: Int) -> [Int?] {
         var shown: [Int?] = counts.map { isHidden($0, threshold: threshold) ? nil : $0 }
-        if shown.count(where: { $0 == nil }) == 1,
-            let partner = counts.indices.filter({ shown[$0] != nil && counts[$0] > 0 }).min(by: { counts[$0] < counts[$1] })
-        {
-            shown[partner] = nil
-        }
+        if let partner = complement(shown.map { $0.map(Double.init) }) { shown[partner] = nil }
         return shown
+    }
+
+    /// The figure to hide beside the only hidden one of a group (nil: hidden), so the total does not
+    /// give it away: the smallest shown non-zero. nil when none or more than one is hidden.
+    static func complement(_ figures: [Double?]) -> Int? {
+        guard figures.count(where: { $0 == nil }) == 1 else { return nil }
+        return figures.indices.compactMap { i in figures[i].flatMap { $0 > 0 ? (i, $0) : nil } }.min { $0.1 < $1.1 }?.0
     }
 }

@@ -61,11 +61,7 @@ extension WebRoutes {
         guard let file = form.files["package"], !file.isEmpty else {
             throw ThawError.invalid("package", "required", "choose a climate package (JSON)")
         }
-        let package: ClimatePackage
-        do { package = try JSONDecoder().decode(ClimatePackage.self, from: file) } catch {
-            throw ThawError.invalid("package", "climate-package", "this file is not a Thaw climate package (\(ClimatePackage.format))")
-        }
-        _ = try await EvaluationRoutes.importPackage(package, by: try scoped(context))
+        _ = try await EvaluationFiles.importPackage(file, by: try scoped(context))
         return WebPage.redirect(to: WebPath.jurisdictions, notice: "package-imported")
     }
 

@@ -11,24 +11,17 @@ extension ScopedStore {
     {
         try AccessPolicy.require(actor, anyOf: Self.evaluationRoles, to: "publishing the climate package")
         let actor = self.actor, now = now()
-        // The package holds aggregates only, so it is read as the network's partnership leads read the climate.
-        let reader = store.scoped(
-            to: Actor(
-                userId: actor.userId, organizationId: actor.organizationId, sector: actor.sector, roles: [.partnershipLead], timeZone: actor.timeZone)
-        )
-        let end = until.adding(days: 1)
+        let reader = aggregateClimateReader, end = until.adding(days: 1)
         let periods = try await reader.networkClimate(period: .month, from: from.firstOfMonth, to: end, perOrganization: false)
-        let (organizations, pairKeys, events) = try await database.read { db in
+        let pairKeys = withPairs ? try await climatePairs(from: from.firstOfMonth, before: end) : []
+        let (organizations, events) = try await database.read { db in
             let organizations = try await db.query("SELECT id, name, sector FROM organizations ORDER BY sector, id")
-            let pairs = try await db.query(
-                "SELECT DISTINCT org_lo, org_hi FROM climate_months WHERE month >= ? AND month < ? ORDER BY org_lo, org_hi",
-                from.firstOfMonth.description, end.description)
             let events = try await db.query(
                 """
                 SELECT e.id, e.kind, e.title, e.occurred_on, o.organization_id FROM outside_events e
                 LEFT JOIN outside_event_organizations o ON o.event_id = e.id WHERE e.occurred_on >= ? AND e.occurred_on <= ? ORDER BY e.occurred_on, e.id
                 """, from.description, until.description)
-            return (organizations, pairs, events)
+            return (organizations, events)
         }
         // Keys by sector, numbered: primary-care-1, social-care-2, ...
         var keys: [String: String] = [:], numbers: [Sector: Int] = [:], listed: [ClimatePackage.Organization] = []
@@ -48,8 +41,7 @@ extension ScopedStore {
             s.direction.map { .init(start: indexed[s.start].start, direction: $0, meanIndex: (s.mean * 10).rounded() / 10) }
         }
         var pairs: [ClimatePackage.Pair] = []
-        for row in withPairs ? pairKeys : [] {
-            let lo = row.string("org_lo"), hi = row.string("org_hi")
+        for (lo, hi) in pairKeys {
             guard let a = keys[lo], let b = keys[hi] else { continue }
             let history = try await reader.pairClimateHistory(ID(lo), ID(hi), period: .month, from: from.firstOfMonth, to: end)
             pairs.append(
@@ -79,6 +71,25 @@ extension ScopedStore {
             try await db.logAccess(actor, client: nil, action: "export", subjectType: "climate-package", subjectId: "\(from)/\(until)", at: now)
         }
         return package
+    }
+
+    /// The store as the network's partnership leads read the climate, for what holds aggregates only
+    /// (a climate package, the record's freezes and thaws), whoever asks for it.
+    var aggregateClimateReader: ScopedStore {
+        store.scoped(
+            to: Actor(
+                userId: actor.userId, organizationId: actor.organizationId, sector: actor.sector, roles: [.partnershipLead], timeZone: actor.timeZone)
+        )
+    }
+
+    /// The pairs with climate in the months from `from` up to `end` (exclusive), in id order.
+    func climatePairs(from: CalendarDate, before end: CalendarDate) async throws -> [(lo: String, hi: String)] {
+        try await database.read { db in
+            try await db.query(
+                "SELECT DISTINCT org_lo, org_hi FROM climate_months WHERE month >= ? AND month < ? ORDER BY org_lo, org_hi", from.description,
+                end.description
+            ).map { ($0.string("org_lo"), $0.string("org_hi")) }
+        }
     }
 
     /// Keeps another network's package (checked first) for comparison.

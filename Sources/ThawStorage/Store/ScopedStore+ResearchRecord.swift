@@ -27,25 +27,16 @@ extension ScopedStore {
     /// Each freeze and thaw the climate found in a pair's record in the period (at most its last
     /// five years), as a source coded Freeze or Thaw, with the outside events near its start.
     func climateChangeSources(from: CalendarDate, until: CalendarDate) async throws -> [ResearchSource] {
-        // Aggregates only: read as the network's partnership leads read the climate.
-        let reader = store.scoped(
-            to: Actor(
-                userId: actor.userId, organizationId: actor.organizationId, sector: actor.sector, roles: [.partnershipLead], timeZone: actor.timeZone)
-        )
+        let reader = aggregateClimateReader
         let end = until.adding(days: 1), start = max(from, until.firstOfMonth(adding: -59)).firstOfMonth
-        let (pairs, names) = try await database.read { db in
-            (
-                try await db.query(
-                    "SELECT DISTINCT org_lo, org_hi FROM climate_months WHERE month >= ? AND month < ? ORDER BY org_lo, org_hi", start.description,
-                    end.description),
-                Dictionary(
-                    try await db.query("SELECT id, name FROM organizations").map { ($0.string("id"), $0.string("name")) },
-                    uniquingKeysWith: { a, _ in a })
+        let pairs = try await climatePairs(from: start, before: end)
+        let names = try await database.read { db in
+            Dictionary(
+                try await db.query("SELECT id, name FROM organizations").map { ($0.string("id"), $0.string("name")) }, uniquingKeysWith: { a, _ in a }
             )
         }
         var out: [ResearchSource] = []
-        for row in pairs {
-            let lo = row.string("org_lo"), hi = row.string("org_hi")
+        for (lo, hi) in pairs {
             let history = try await reader.pairClimateHistory(ID(lo), ID(hi), period: .month, from: start, to: end)
             var before: Double?
             for segment in history.segments {
