@@ -27,6 +27,20 @@ public struct Placement: Codable, Sendable, Equatable {
     public func isActive(on day: CalendarDate) -> Bool {
         endedAt == nil && fromOn <= day && (untilOn.map { day <= $0 } ?? true)
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(userId, forKey: .userId)
+        try c.encode(organizationId, forKey: .organizationId)
+        try c.encode(homeOrganizationId, forKey: .homeOrganizationId)
+        try c.encodeSorted(roles, forKey: .roles)
+        try c.encode(fromOn, forKey: .fromOn)
+        try c.encodeIfPresent(untilOn, forKey: .untilOn)
+        try c.encode(recordedBy, forKey: .recordedBy)
+        try c.encode(recordedAt, forKey: .recordedAt)
+        try c.encodeIfPresent(endedAt, forKey: .endedAt)
+    }
 }
 
 public struct NewPlacement: Codable, Sendable, Equatable {

@@ -159,6 +159,11 @@ import ThawTestSupport
             #expect(try await Self.get(api, "/fhir/$export", token).status == 400)
             #expect(try await api.call(.get, "/fhir/$export", as: "navigator", headers: asyncHeader).status == 403)
             #expect(try await Self.get(api, "/fhir/$export?_type=Patient", token, headers: asyncHeader).status == 400)
+            #expect(try await Self.get(api, "/fhir/$export?_type=,,", token, headers: asyncHeader).status == 400)
+            let twice = try await Self.get(api, "/fhir/$export?_type=Procedure,Task,Task", token, headers: asyncHeader)
+            let twiceStatus = (twice.headers[.contentLocation] ?? "").split(separator: "/fhir").last.map { "/fhir" + $0 } ?? ""
+            let listed = (try await Self.get(api, twiceStatus, token)["output"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
+            #expect(listed == ["Task", "Procedure"])
             let kickOff = try await Self.get(api, "/fhir/$export", token, headers: asyncHeader)
             #expect(kickOff.status == 202)
             let status = try #require(kickOff.headers[.contentLocation]).split(separator: "/fhir").last.map { "/fhir" + $0 } ?? ""

@@ -58,7 +58,7 @@ def test_a_sqlite_installation_copied_to_postgresql_answers_every_read_the_same(
         original, copy = answers
         assert sum(status == 200 for status, _ in original.values()) > 150, sorted({s for s, _ in original.values()})
         different = [key for key in original if original[key] != copy.get(key)]
-        assert not different, f"{len(different)} reads differ, e.g. {different[:5]}"
+        assert not different, f"{len(different)} reads differ, e.g. {different[:5]}; the first: {str(original[different[0]])[:1500]} against {str(copy.get(different[0]))[:1500]}"
     finally:
         deployment.drop_database(name)
 

@@ -20,7 +20,7 @@ extension FHIRRoutes {
     static let ndjsonTypes: Set<String> = ["application/fhir+ndjson", "application/ndjson", "ndjson"]
 
     @Sendable func kickOffExport(_ request: Request, context: CallerContext) async throws -> Response {
-        guard request.headers[HTTPField.Name("Prefer")!]?.lowercased().contains("respond-async") == true else {
+        guard request.headers[.prefer]?.lowercased().contains("respond-async") == true else {
             throw ThawError.invalid("Prefer", "required", "a bulk export is asynchronous: send Prefer: respond-async")
         }
         if let format = request.query("_outputFormat"), !Self.ndjsonTypes.contains(format) {
@@ -28,9 +28,14 @@ extension FHIRRoutes {
         }
         var types = BulkExportJob.resourceTypes
         if let asked = request.query("_type") {
-            types = asked.split(separator: ",").map { String($0).trimmingWhitespace }
-            for type in types where !BulkExportJob.resourceTypes.contains(type) {
+            let named = asked.split(separator: ",").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }
+            for type in named where !BulkExportJob.resourceTypes.contains(type) {
                 throw ThawError.invalid("_type", "enum", "\(type.prefix(40)) cannot be exported; the types are Task, ServiceRequest and Procedure")
+            }
+            // Each type named once, in the order a manifest lists them.
+            types = BulkExportJob.resourceTypes.filter(named.contains)
+            guard !types.isEmpty else {
+                throw ThawError.invalid("_type", "required", "_type names no resource type; leave it out for Task, ServiceRequest and Procedure")
             }
         }
         for type in types { try permit(context, FHIRResourceType(rawValue: type) ?? .task, .read) }

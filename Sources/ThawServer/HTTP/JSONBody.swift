@@ -51,6 +51,7 @@ extension HTTPField.Name {
     static let requestId = Self("X-Request-Id")!
     static let csrfToken = Self("X-CSRF-Token")!
     static let xForwardedFor = Self("X-Forwarded-For")!
+    static let prefer = Self("Prefer")!
 }
 
 extension Request {

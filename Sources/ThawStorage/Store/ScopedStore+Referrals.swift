@@ -21,6 +21,20 @@ public struct ReferralDetail: Codable, Sendable {
     /// The referring side, and it holds the client's record (not a partner that referred the client
     /// on): it keeps the follow-up log and speaks to the client about the referral.
     public var isHoldersOwnReferral: Bool { side == .requester && disclosedScopes == nil }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(referral, forKey: .referral)
+        try c.encode(client, forKey: .client)
+        try c.encode(side, forKey: .side)
+        try c.encodeSortedIfPresent(disclosedScopes, forKey: .disclosedScopes)
+        try c.encode(requesterName, forKey: .requesterName)
+        try c.encodeIfPresent(ownerName, forKey: .ownerName)
+        try c.encodeIfPresent(serviceName, forKey: .serviceName)
+        try c.encodeIfPresent(counterpartSeesNotes, forKey: .counterpartSeesNotes)
+        try c.encode(allowedStatuses, forKey: .allowedStatuses)
+        try c.encode(canSetBusinessStatus, forKey: .canSetBusinessStatus)
+    }
 }
 
 extension ScopedStore {
