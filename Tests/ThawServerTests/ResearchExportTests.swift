@@ -112,6 +112,24 @@ import ThawTestSupport
         }
     }
 
+    @Test func aFreezeOrThawIsNamedWholeBySubjectAndKnownOnlyUnderItsOwnGUID() throws {
+        let subject = ResearchSource.climateSubject("org_a", "org_b", start: CalendarDate("2021-09-01")!, direction: .freeze)
+        let change = try #require(ResearchSource(climateSubject: subject, text: "The climate cooled."))
+        #expect(change.organizationIds == ["org_a", "org_b"] && change.codes == [.freeze] && change.day == CalendarDate("2021-09-01"))
+        for broken in [
+            "climate/org_a|org_b|2021-09-01", "climate/org_a|org_b|2021-13-01|freeze", "climate/org_a|usr_b|2021-09-01|thaw",
+            "climate/org_a|org_b|2021-09-01|frost", "meeting/mtg_1"
+        ] {
+            #expect(ResearchSource(climateSubject: broken, text: "") == nil, "\(broken)")
+        }
+        // A project's sources say which record they are; a description under another GUID is not believed.
+        let xml = QDPX.projectXML([change], name: "p", at: World.start)
+            .replacingOccurrences(
+                of: "</Sources>",
+                with: "<TextSource guid=\"\(QDPX.sourceGUID("x"))\"><Description>thaw:\(subject)</Description></TextSource></Sources>")
+        #expect(try QDPXImport.parse(Data(xml.utf8)).subjects == [QDPX.sourceGUID(subject): subject])
+    }
+
     @Test func aProjectThatIsNotOneIsRefusedWithItsReason() throws {
         #expect(throws: ThawError.self) { try QDPXImport.read(Data("not a zip".utf8)) }
         #expect(throws: ThawError.self) { try QDPXImport.read(try Self.zip(files: ["readme.txt": "hello"])) }

@@ -192,6 +192,18 @@ def test_the_reports_figures_equal_duckdb_over_the_deidentified_ledger(thaw_bin,
     assert loop["rows"][0][1] == sent
 
 
+def repacked(project, archive):
+    """The project as a researcher's tool writes it back: its project.qde, with the source texts it was given."""
+    from lxml import etree
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("project.qde", etree.tostring(project, xml_declaration=True, encoding="utf-8"))
+        for name in archive.namelist():
+            if name.startswith("sources/"):
+                out.writestr(name, archive.read(name))
+    return buffer.getvalue()
+
+
 def test_the_story_as_a_refi_qda_project_validates_and_brings_codings_back(thaw_bin, tmp_path):
     from lxml import etree
     schema = etree.XMLSchema(etree.parse(str(conformance() / "Project-mrt2019.xsd")))
@@ -227,13 +239,7 @@ def test_the_story_as_a_refi_qda_project_validates_and_brings_codings_back(thaw_
         etree.SubElement(coding, f"{{{ns}}}CodeRef", targetGUID="7F000000-0000-4000-8000-00000000C0DE")
         minutes.find(f"{{{ns}}}Description").addnext(selection)
         assert schema.validate(etree.ElementTree(project)), schema.error_log
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
-            out.writestr("project.qde", etree.tostring(project, xml_declaration=True, encoding="utf-8"))
-            for name in archive.namelist():
-                if name.startswith("sources/"):
-                    out.writestr(name, archive.read(name))
-        brought = admin.post(base + "/api/v1/evaluation/qdpx", data=buffer.getvalue(), headers={"Content-Type": "application/zip"})
+        brought = admin.post(base + "/api/v1/evaluation/qdpx", data=repacked(project, archive), headers={"Content-Type": "application/zip"})
         assert brought.status_code == 200, brought.text
         assert brought.json()["imported"] == 1 and brought.json()["skipped"] > 100
         mine = admin.get(base + "/api/v1/evaluation/annotations").json()["items"]
@@ -243,6 +249,22 @@ def test_the_story_as_a_refi_qda_project_validates_and_brings_codings_back(thaw_
         assert "Shared ownership" in admin.get(base + f"/partnership/committees/{committee}/timeline").text
         lead = signed_in(base, "lead@authority.demo")
         assert "Shared ownership" not in lead.get(base + f"/partnership/committees/{committee}/timeline").text
+        # Codings on the climate's freezes and thaws come back too, though the climate, read again over
+        # other months, would find its changes elsewhere: the source's subject names the change whole.
+        climate = [s for s in sources if s.find(f"{{{ns}}}Description").text.startswith("thaw:climate/")]
+        assert len(climate) >= 2
+        for i, source in enumerate(climate):
+            selection = etree.Element(f"{{{ns}}}PlainTextSelection", guid=f"7F000000-0000-4000-8000-0000000006{i:02X}", startPosition="0", endPosition="11")
+            coding = etree.SubElement(selection, f"{{{ns}}}Coding", guid=f"7F000000-0000-4000-8000-0000000007{i:02X}")
+            etree.SubElement(coding, f"{{{ns}}}CodeRef", targetGUID="7F000000-0000-4000-8000-00000000C0DE")
+            source.find(f"{{{ns}}}Description").addnext(selection)
+        project.set("name", "Freezes and thaws")
+        assert schema.validate(etree.ElementTree(project)), schema.error_log
+        brought = admin.post(base + "/api/v1/evaluation/qdpx", data=repacked(project, archive), headers={"Content-Type": "application/zip"})
+        assert brought.status_code == 200 and brought.json()["imported"] == 1 + len(climate), brought.text
+        mine = admin.get(base + "/api/v1/evaluation/annotations").json()["items"]
+        on_climate = [a for a in mine if a["project"] == "Freezes and thaws" and a["subject"].startswith("climate/")]
+        assert len(on_climate) == len(climate) and all(a["quote"] == "The climate" and len(a["organizationIds"]) == 2 for a in on_climate)
         # Not a project: refused with a reason, nothing changed.
         bad = admin.post(base + "/api/v1/evaluation/qdpx", data=b"PK\x03\x04 not really", headers={"Content-Type": "application/zip"})
         assert bad.status_code == 400 and "qdpx" in bad.text

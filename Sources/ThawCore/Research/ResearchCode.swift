@@ -110,3 +110,25 @@ public struct ResearchSource: Sendable, Equatable {
         self.channel = channel; self.codes = codes; self.committeeId = committeeId
     }
 }
+
+extension ResearchSource {
+    /// A freeze or thaw's subject, `climate/<lo>|<hi>|<start>|<direction>`. It names everything a
+    /// coding on it needs: the climate finds its changes afresh for each period it reads, so a later
+    /// reading over other months may not find this one again.
+    public static func climateSubject(_ lo: String, _ hi: String, start: CalendarDate, direction: FreezeThaw.Direction) -> String {
+        "climate/\(lo)|\(hi)|\(start)|\(direction.rawValue)"
+    }
+
+    /// The freeze or thaw a climate subject names, with the text it was exported with; nil for any
+    /// other subject.
+    public init?(climateSubject subject: String, text: String) {
+        guard subject.hasPrefix("climate/") else { return nil }
+        let parts = subject.dropFirst("climate/".count).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 4, let start = CalendarDate(parts[2]), let direction = FreezeThaw.Direction(rawValue: parts[3]),
+            parts[..<2].allSatisfy({ $0.hasPrefix("org_") && $0.count <= 64 })
+        else { return nil }
+        self.init(
+            subject: subject, kind: .climateChange, name: subject, text: text, day: start, organizationIds: [parts[0], parts[1]], channel: .system,
+            codes: [direction == .freeze ? .freeze : .thaw])
+    }
+}

@@ -68,8 +68,7 @@ extension DemoNetwork {
                 let screened = year.clock.now()
                 for need in identified {
                     var open = true
-                    if year.partners[need.category] != nil, !unserved.contains(need.category), chance(0.85) {
-                        guard let (service, staff) = year.partners[need.category] else { continue }
+                    if let (service, staff) = year.partners[need.category], !unserved.contains(need.category), chance(0.85) {
                         open = try await refer(need, of: client, by: scoped, to: service, staff: staff, in: year, draws: draws)
                     }
                     // At a later follow-up the navigator closes most needs nothing came of: the client no longer
@@ -91,7 +90,6 @@ extension DemoNetwork {
 
     /// One referral's life: the partner answers, accepts or declines, and completes what it took on.
     /// Returns whether the need is still open after it.
-    @discardableResult
     private func refer(
         _ need: IdentifiedNeed, of client: Client, by scoped: ScopedStore, to service: Service, staff: Actor, in year: ReferralYear,
         draws: Draws

@@ -22,6 +22,9 @@ enum QDPXImport {
         var codings: [Coding]
         /// The text of each source file in the archive, by source GUID.
         var texts: [String: String]
+        /// The Thaw record each source says it is (its description, `thaw:<subject>`), by source GUID,
+        /// where the GUID is the one Thaw gives that subject.
+        var subjects: [String: String] = [:]
     }
 
     static let largestProjectFile = 32 << 20
@@ -55,7 +58,12 @@ enum QDPXImport {
             guard let name = reader.codeNames[raw.codeGUID] else { return nil }
             return Coding(sourceGUID: raw.sourceGUID, codingGUID: raw.codingGUID, code: name, start: raw.start, end: raw.end)
         }
-        return Project(name: reader.projectName, codings: codings, texts: [:])
+        var subjects: [String: String] = [:]
+        for (guid, description) in reader.descriptions where description.hasPrefix("thaw:") {
+            let subject = String(description.dropFirst("thaw:".count))
+            if QDPX.sourceGUID(subject) == guid { subjects[guid] = subject }
+        }
+        return Project(name: reader.projectName, codings: codings, texts: [:], subjects: subjects)
     }
 
     /// Walks the project's elements: the codebook's codes (nested), and each coding with the
@@ -67,7 +75,11 @@ enum QDPXImport {
         var projectName = ""
         var codeNames: [String: String] = [:]
         var codings: [RawCoding] = []
+        /// Each source's own description, by source GUID.
+        var descriptions: [String: String] = [:]
         private var source: String?
+        /// The text of the source's description while it is being read.
+        private var sourceDescription: String?
         private var selection: (start: Int, end: Int)?
         private var coding: String?
 
@@ -88,6 +100,7 @@ enum QDPXImport {
                     selection = (start, end)
                 }
             case "Coding": coding = guid
+            case "Description" where source != nil && selection == nil: sourceDescription = ""
             case "CodeRef":
                 if let source, let coding,
                     let target = attributes["targetGUID"]?.uppercased().trimmingCharacters(in: CharacterSet(charactersIn: "{}"))
@@ -102,10 +115,18 @@ enum QDPXImport {
             switch element {
             case "Project": projectClosed = true
             case "TextSource": source = nil
+            case "Description":
+                if let source, let text = sourceDescription { descriptions[source] = text }
+                sourceDescription = nil
             case "PlainTextSelection": selection = nil
             case "Coding": coding = nil
             default: break
             }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            // A subject is short; a description longer than any is not Thaw's and is not kept whole.
+            if let text = sourceDescription, text.utf8.count < 1_000 { sourceDescription = text + string }
         }
     }
 }

@@ -15,7 +15,9 @@ enum ResearchImport {
 
     static func run(_ data: Data, by scoped: ScopedStore) async throws -> Result {
         let project = try QDPXImport.read(data)
-        let sources = try await scoped.researchSubjects()
+        // A freeze or thaw is named whole by its subject; the rest of the record is looked up.
+        let climate = project.subjects.compactMap { guid, subject in ResearchSource(climateSubject: subject, text: project.texts[guid] ?? "") }
+        let sources = try await scoped.researchSubjects() + climate
         let byGUID = Dictionary(sources.map { (QDPX.sourceGUID($0.subject), $0) }, uniquingKeysWith: { first, _ in first })
         let ours = Set(sources.flatMap { s in s.codes.map { QDPX.codingGUID(s.subject, $0) } })
         var annotations: [ResearchAnnotation] = [], skipped = 0

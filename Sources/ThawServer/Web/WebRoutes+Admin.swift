@@ -69,6 +69,14 @@ extension WebRoutes {
             layout(Phrase(said: organization.name), context, section: "admin", notice: notice).render(view.render()), status: status)
     }
 
+    /// A user added from an organisation's page: who may add whom checked first (before a password
+    /// hash is spent on it), then the input, as the API checks them.
+    private func addUser(_ input: NewUser, by actor: Actor) async throws {
+        try Administration.checkNewUser(by: actor, in: input.organizationId, roles: input.roles, hasActiveAdministrator: false)
+        try input.validate()
+        _ = try await store.createUser(input, passwordHash: try await hasher.hash(input.password), by: actor)
+    }
+
     @Sendable func organizationAction(_ request: Request, context: ThawRequestContext) async throws -> Response {
         let id: ID<Organization> = try context.id("organizationId")
         let form = try await form(request, context)
@@ -91,18 +99,14 @@ extension WebRoutes {
                 let input = NewUser(
                     organizationId: id, email: form["email"] ?? "", displayName: form["displayName"] ?? "",
                     roles: roles, password: form.all("password").first ?? "")
-                try Administration.checkNewUser(by: actor, in: id, roles: roles, hasActiveAdministrator: false)
-                try input.validate()
-                _ = try await store.createUser(input, passwordHash: try await hasher.hash(input.password), by: actor)
+                try await addUser(input, by: actor)
                 return WebPage.redirect(to: WebPath.organization(id), notice: "user-created")
             case "new-evaluator":
                 let input = NewUser(
                     organizationId: id, email: form["email"] ?? "", displayName: form["displayName"] ?? "", roles: [.evaluator],
                     password: form.all("password").first ?? "", evaluatorFrom: try form.date("evaluatorFrom"),
                     evaluatorUntil: try form.date("evaluatorUntil"))
-                try Administration.checkNewUser(by: actor, in: id, roles: input.roles, hasActiveAdministrator: false)
-                try input.validate()
-                _ = try await store.createUser(input, passwordHash: try await hasher.hash(input.password), by: actor)
+                try await addUser(input, by: actor)
                 return WebPage.redirect(to: WebPath.organization(id), notice: "evaluator-created")
             case "user":
                 guard let user = form["user"] else { throw ThawError.invalid("user", "required", "say which user") }

@@ -36,24 +36,14 @@ extension ScopedStore {
         return try await researchAgreement()
     }
 
-    /// The record's sources as they stand, for matching a returning project's source GUIDs.
+    /// The record's sources as they stand, for matching a returning project's source GUIDs. The
+    /// climate's freezes and thaws are not among them: a project names each of those whole
+    /// (`ResearchSource(climateSubject:text:)`).
     public func researchSubjects() async throws -> [ResearchSource] {
         try AccessPolicy.require(actor, anyOf: Self.evaluationRoles, to: "importing research codings")
-        let today = CalendarDate(now())
-        let (record, firstMonth) = try await database.read { db in
-            (
-                try await Self.collectResearchRecord(db, from: CalendarDate.earliestSupported, until: CalendarDate.latestSupported, redactor: nil),
-                try await db.first("SELECT MIN(month) AS month FROM climate_months")?.optionalString("month").flatMap(CalendarDate.init)
-            )
+        return try await database.read { db in
+            try await Self.collectResearchRecord(db, from: CalendarDate.earliestSupported, until: CalendarDate.latestSupported, redactor: nil)
         }
-        // The climate's freezes and thaws, five years at a time back to its first month.
-        var climate: [ResearchSource] = [], until = today
-        while let firstMonth, until >= firstMonth {
-            let from = until.firstOfMonth(adding: -59)
-            climate += try await climateChangeSources(from: from, until: until)
-            until = from.adding(days: -1)
-        }
-        return record.merged(with: climate)
     }
 
     /// Replaces this researcher's codings from `project` with `annotations`.

@@ -49,7 +49,7 @@ extension ScopedStore {
                     + String(format: "%.1f", segment.meanIndex) + (before.map { " against " + String(format: "%.1f", $0) + " before" } ?? "") + "."
                     + (events.isEmpty ? "" : "\n\nOutside events near its start:\n" + events.joined(separator: "\n"))
                 var source = ResearchSource(
-                    subject: "climate/\(lo)|\(hi)|\(segment.start)", kind: .climateChange,
+                    subject: ResearchSource.climateSubject(lo, hi, start: segment.start, direction: direction), kind: .climateChange,
                     name: "Climate: \(direction.rawValue), \(pair), \(segment.start)",
                     text: text, day: segment.start, organizationIds: [lo, hi], channel: .system, codes: [direction == .freeze ? .freeze : .thaw])
                 source.organizations = [names[lo] ?? lo, names[hi] ?? hi].sorted()
